@@ -1,0 +1,2 @@
+/* Placeholder until the query engine lands (issue 4). */
+#include "io/io.h"

@@ -1,0 +1,2 @@
+/* Placeholder until the scan pipeline lands (issue 5). */
+#include "scanner/scanner.h"
