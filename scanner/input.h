@@ -1,0 +1,44 @@
+/* Private to scanner/: the streaming domain-list reader (cli.md "Input"). */
+#ifndef DNSSWEEP_SCANNER_INPUT_H
+#define DNSSWEEP_SCANNER_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Longest accepted presentation name without the trailing dot (RFC 1035 §2.3.4 / cli.md). */
+#define SCANNER_NAME_MAX 253
+/* Lines longer than this cannot hold a valid name, even as U-labels; they are skipped whole. */
+#define SCANNER_LINE_MAX 4096
+
+typedef struct scanner_input scanner_input_t;
+
+typedef enum scanner_input_kind {
+    SCANNER_INPUT_EOF = 0,
+    SCANNER_INPUT_NAME = 1, /* item->name holds a valid, folded A-label name */
+    SCANNER_INPUT_BAD = 2,  /* item->error says why line item->line was skipped */
+} scanner_input_kind_t;
+
+typedef struct scanner_input_item {
+    char name[SCANNER_NAME_MAX + 1];
+    char error[160];
+    uint64_t line;
+} scanner_input_item_t;
+
+/* Opens PATH ("-" or NULL = stdin) for reading. Returns 0, or -errno. Caller frees. */
+int scanner_input_open(const char *path, scanner_input_t **out);
+void scanner_input_free(scanner_input_t *in);
+
+/* Reads the next meaningful line. Returns a scanner_input_kind_t, or -errno on a read error.
+ * Memory use is bounded by SCANNER_LINE_MAX whatever the input holds. */
+int scanner_input_next(scanner_input_t *in, scanner_input_item_t *item);
+
+/* Validates and normalises one name (no comments or blanks expected). Returns 0 and fills
+ * out (lower-case A-labels, no trailing dot), or -1 with a message in error. */
+int scanner_name_normalise(const char *text, size_t len, char out[SCANNER_NAME_MAX + 1],
+                           char *error, size_t error_len);
+
+/* Stable shard of a normalised name: 1..n (FNV-1a 64, independent of platform and run). */
+unsigned scanner_shard_of(const char *name, unsigned n);
+
+#endif
