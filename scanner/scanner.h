@@ -1,8 +1,70 @@
 /*
  * scanner/: the per-domain state machine that ties io/, verify/ and results/ together, and the
- * dnssweep command line.
+ * dnssweep command line (../shared/spec/cli.md).
  */
 #ifndef DNSSWEEP_SCANNER_H
 #define DNSSWEEP_SCANNER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#define SCANNER_MAX_RESOLVERS 8
+
+typedef enum scanner_progress_mode {
+    SCANNER_PROGRESS_AUTO,
+    SCANNER_PROGRESS_ALWAYS,
+    SCANNER_PROGRESS_NEVER,
+} scanner_progress_mode_t;
+
+/* Everything `dnssweep scan` takes from its command line; strings borrow argv. */
+typedef struct scanner_config {
+    const char *input;        /* FILE or "-" */
+    const char *db_dir;       /* --db */
+    const char *scan_name;    /* --scan, NULL = a UTC timestamp */
+    bool resume;              /* --resume */
+    const char *root_hints;   /* --root-hints, NULL = system, else built in */
+    const char *trust_anchor; /* --trust-anchor, NULL = system, else built in */
+    struct sockaddr_storage resolvers[SCANNER_MAX_RESOLVERS];
+    unsigned resolver_count;
+    uint16_t port;           /* --port: destination port of every authoritative server */
+    unsigned qps;            /* 0 = no limit */
+    unsigned qps_per_server; /* 0 = no limit */
+    unsigned concurrency;    /* domains in flight */
+    unsigned timeout_ms;
+    unsigned retries;
+    unsigned threads; /* 0 = online CPUs */
+    int64_t now;      /* validation time; 0 = the clock */
+    unsigned expiry_warning_days;
+    unsigned shard_k, shard_n; /* 0/0 = no sharding */
+    bool check_resolver_set;
+    struct sockaddr_storage check_resolver;
+    const char *output; /* -o, NULL = none, "-" = stdout */
+    scanner_progress_mode_t progress;
+    const char *metrics;
+    bool ipv4_only, ipv6_only;
+    bool strict;
+    const char *zone_file;
+} scanner_config_t;
+
+/* Fills cfg with the defaults of cli.md. */
+void scanner_config_defaults(scanner_config_t *cfg);
+
+/* Parses `scan` arguments (argv[0] is "scan"). Returns 0 to go on, 1 when --help was printed
+ * (exit 0), 2 on a usage error (message already on err). */
+int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err);
+
+/* Prints the scan command's help. */
+void scanner_config_usage(FILE *out);
+
+/* Parses "ADDR", "ADDR#PORT" or "[v6]:PORT"-free "v6#PORT" into out. Returns 0 or -1. */
+int scanner_parse_address(const char *text, uint16_t default_port, struct sockaddr_storage *out);
+
+/* Parses RFC 3339 UTC ("2026-11-24T14:00:00Z") or unix seconds. Returns 0 or -1. */
+int scanner_parse_time(const char *text, int64_t *out);
+
+/* Runs a scan to the end (or until SIGINT/SIGTERM). Returns the process exit status (cli.md). */
+int scanner_run(const scanner_config_t *cfg);
 
 #endif

@@ -1,0 +1,333 @@
+/* `dnssweep scan` command line: cli.md's options, defaults and usage errors. */
+#include "scanner/scanner.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void scanner_config_defaults(scanner_config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->input = "-";
+    cfg->db_dir = "./dnssweep.db";
+    cfg->port = 53;
+    cfg->qps = 5000;
+    cfg->qps_per_server = 200;
+    cfg->concurrency = 10000;
+    cfg->timeout_ms = 800;
+    cfg->retries = 2;
+    cfg->expiry_warning_days = 3;
+    cfg->progress = SCANNER_PROGRESS_AUTO;
+}
+
+void scanner_config_usage(FILE *out)
+{
+    fputs("usage: dnssweep scan [OPTIONS] [FILE|-]\n"
+          "Scan the domains in FILE (one per line; default stdin) and store every verdict.\n"
+          "\n"
+          "  -d, --db DIR            results store, an LMDB environment [./dnssweep.db]\n"
+          "      --scan NAME         name of this scan [UTC timestamp]\n"
+          "      --resume            continue the interrupted scan named by --scan\n"
+          "                          [the latest unfinished one]\n"
+          "      --root-hints FILE   root servers in named.root format\n"
+          "                          [/usr/share/dns/root.hints, else built in]\n"
+          "      --trust-anchor FILE root anchor: DS or DNSKEY records in zone-file format\n"
+          "                          [/usr/share/dns/root.key, else built in]\n"
+          "      --resolver ADDR[#PORT]  ask a recursive resolver (CD+DO) instead of walking\n"
+          "                          from the root; repeatable\n"
+          "      --port N            destination port of every authoritative server [53]\n"
+          "      --qps N             global query rate limit, 0 = none [5000]\n"
+          "      --qps-per-server N  rate limit per server address, 0 = none [200]\n"
+          "      --concurrency N     domains in flight at once [10000]\n"
+          "      --timeout MS        per try [800]\n"
+          "      --retries N         [2]\n"
+          "      --threads N         verification workers [online CPUs]\n"
+          "      --now TIME          validate as of TIME (RFC 3339 or unix seconds) [the clock]\n"
+          "      --expiry-warning D  days for RRSIG_EXPIRES_SOON [3]\n"
+          "      --shard K/N         scan only the K-th of N disjoint shards (1-based)\n"
+          "      --check-resolver ADDR[#PORT]  also ask this validating resolver\n"
+          "  -o, --output FILE       also stream each finished domain as a JSON line (- = stdout)\n"
+          "      --progress auto|always|never  progress on stderr [auto]\n"
+          "      --metrics FILE      write Prometheus text-format metrics at the end\n"
+          "      --strict            a bad input line is a usage error before anything is sent\n"
+          "      --zone-file FILE    scan every delegation of a parent zone file\n"
+          "  -4 / -6                 use only IPv4 / IPv6 servers\n"
+          "  -h, --help              this help\n"
+          "\n"
+          "Exit status: 0 done, 1 runtime failure, 2 usage error or bad input file.\n",
+          out);
+}
+
+/* Parses a decimal unsigned in [min, max]; returns 0 or -1. */
+static int parse_unsigned(const char *text, unsigned long min, unsigned long max,
+                          unsigned long *out)
+{
+    if (!text || !isdigit((unsigned char)text[0]))
+        return -1;
+    errno = 0;
+    char *end = NULL;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int scanner_parse_address(const char *text, uint16_t default_port, struct sockaddr_storage *out)
+{
+    char host[INET6_ADDRSTRLEN + 1];
+    unsigned long port = default_port;
+    const char *hash = strchr(text, '#');
+    size_t host_len = hash ? (size_t)(hash - text) : strlen(text);
+    if (host_len == 0 || host_len >= sizeof host)
+        return -1;
+    memcpy(host, text, host_len);
+    host[host_len] = '\0';
+    if (hash && parse_unsigned(hash + 1, 1, 65535, &port) != 0)
+        return -1;
+    memset(out, 0, sizeof *out);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        return 0;
+    }
+    if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        return 0;
+    }
+    return -1;
+}
+
+int scanner_parse_time(const char *text, int64_t *out)
+{
+    unsigned long secs;
+    if (parse_unsigned(text, 0, 0xFFFFFFFFFFUL, &secs) == 0) {
+        *out = (int64_t)secs;
+        return 0;
+    }
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end || (strcmp(end, "Z") != 0 && strcmp(end, "+00:00") != 0))
+        return -1;
+    *out = (int64_t)timegm(&tm);
+    return 0;
+}
+
+enum {
+    OPT_SCAN = 256,
+    OPT_RESUME,
+    OPT_ROOT_HINTS,
+    OPT_TRUST_ANCHOR,
+    OPT_RESOLVER,
+    OPT_PORT,
+    OPT_QPS,
+    OPT_QPS_PER_SERVER,
+    OPT_CONCURRENCY,
+    OPT_TIMEOUT,
+    OPT_RETRIES,
+    OPT_THREADS,
+    OPT_NOW,
+    OPT_EXPIRY_WARNING,
+    OPT_SHARD,
+    OPT_CHECK_RESOLVER,
+    OPT_PROGRESS,
+    OPT_METRICS,
+    OPT_STRICT,
+    OPT_ZONE_FILE,
+};
+
+static const struct option long_options[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"scan", required_argument, NULL, OPT_SCAN},
+    {"resume", no_argument, NULL, OPT_RESUME},
+    {"root-hints", required_argument, NULL, OPT_ROOT_HINTS},
+    {"trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR},
+    {"resolver", required_argument, NULL, OPT_RESOLVER},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"qps", required_argument, NULL, OPT_QPS},
+    {"qps-per-server", required_argument, NULL, OPT_QPS_PER_SERVER},
+    {"concurrency", required_argument, NULL, OPT_CONCURRENCY},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"now", required_argument, NULL, OPT_NOW},
+    {"expiry-warning", required_argument, NULL, OPT_EXPIRY_WARNING},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"check-resolver", required_argument, NULL, OPT_CHECK_RESOLVER},
+    {"output", required_argument, NULL, 'o'},
+    {"progress", required_argument, NULL, OPT_PROGRESS},
+    {"metrics", required_argument, NULL, OPT_METRICS},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"zone-file", required_argument, NULL, OPT_ZONE_FILE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int bad_value(FILE *err, const char *option, const char *value, const char *want)
+{
+    fprintf(err, "dnssweep scan: invalid value '%s' for %s: expected %s\n", value, option, want);
+    return 2;
+}
+
+/* Applies one numeric option; returns 0 or the usage status. */
+static int set_number(FILE *err, const char *option, const char *value, unsigned long min,
+                      unsigned long max, unsigned *field)
+{
+    unsigned long v;
+    if (parse_unsigned(value, min, max, &v) != 0) {
+        char want[64];
+        snprintf(want, sizeof want, "an integer from %lu to %lu", min, max);
+        return bad_value(err, option, value, want);
+    }
+    *field = (unsigned)v;
+    return 0;
+}
+
+static int parse_shard(const char *text, scanner_config_t *cfg)
+{
+    unsigned k = 0, n = 0;
+    char tail;
+    if (sscanf(text, "%u/%u%c", &k, &n, &tail) != 2 || n == 0 || k == 0 || k > n)
+        return -1;
+    cfg->shard_k = k;
+    cfg->shard_n = n;
+    return 0;
+}
+
+int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err)
+{
+    int rc = 0;
+    int c;
+    unsigned port = cfg->port;
+    optind = 1;
+    opterr = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, "+:d:o:46h", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            cfg->db_dir = optarg;
+            break;
+        case OPT_SCAN:
+            cfg->scan_name = optarg;
+            break;
+        case OPT_RESUME:
+            cfg->resume = true;
+            break;
+        case OPT_ROOT_HINTS:
+            cfg->root_hints = optarg;
+            break;
+        case OPT_TRUST_ANCHOR:
+            cfg->trust_anchor = optarg;
+            break;
+        case OPT_RESOLVER:
+            if (cfg->resolver_count == SCANNER_MAX_RESOLVERS)
+                rc = bad_value(err, "--resolver", optarg, "at most 8 resolvers");
+            else if (scanner_parse_address(optarg, 53, &cfg->resolvers[cfg->resolver_count]))
+                rc = bad_value(err, "--resolver", optarg, "an IP address, optionally #PORT");
+            else
+                cfg->resolver_count++;
+            break;
+        case OPT_PORT:
+            rc = set_number(err, "--port", optarg, 1, 65535, &port);
+            cfg->port = (uint16_t)port;
+            break;
+        case OPT_QPS:
+            rc = set_number(err, "--qps", optarg, 0, 10000000, &cfg->qps);
+            break;
+        case OPT_QPS_PER_SERVER:
+            rc = set_number(err, "--qps-per-server", optarg, 0, 10000000, &cfg->qps_per_server);
+            break;
+        case OPT_CONCURRENCY:
+            rc = set_number(err, "--concurrency", optarg, 1, 100000, &cfg->concurrency);
+            break;
+        case OPT_TIMEOUT:
+            rc = set_number(err, "--timeout", optarg, 10, 60000, &cfg->timeout_ms);
+            break;
+        case OPT_RETRIES:
+            rc = set_number(err, "--retries", optarg, 0, 20, &cfg->retries);
+            break;
+        case OPT_THREADS:
+            rc = set_number(err, "--threads", optarg, 1, 256, &cfg->threads);
+            break;
+        case OPT_NOW:
+            if (scanner_parse_time(optarg, &cfg->now) != 0)
+                rc = bad_value(err, "--now", optarg,
+                               "RFC 3339 UTC (2026-11-24T14:00:00Z) or unix seconds");
+            break;
+        case OPT_EXPIRY_WARNING:
+            rc = set_number(err, "--expiry-warning", optarg, 0, 3650, &cfg->expiry_warning_days);
+            break;
+        case OPT_SHARD:
+            if (parse_shard(optarg, cfg) != 0)
+                rc = bad_value(err, "--shard", optarg, "K/N with 1 <= K <= N");
+            break;
+        case OPT_CHECK_RESOLVER:
+            if (scanner_parse_address(optarg, 53, &cfg->check_resolver) != 0)
+                rc = bad_value(err, "--check-resolver", optarg, "an IP address, optionally #PORT");
+            cfg->check_resolver_set = true;
+            break;
+        case 'o':
+            cfg->output = optarg;
+            break;
+        case OPT_PROGRESS:
+            if (strcmp(optarg, "auto") == 0)
+                cfg->progress = SCANNER_PROGRESS_AUTO;
+            else if (strcmp(optarg, "always") == 0)
+                cfg->progress = SCANNER_PROGRESS_ALWAYS;
+            else if (strcmp(optarg, "never") == 0)
+                cfg->progress = SCANNER_PROGRESS_NEVER;
+            else
+                rc = bad_value(err, "--progress", optarg, "auto, always or never");
+            break;
+        case OPT_METRICS:
+            cfg->metrics = optarg;
+            break;
+        case OPT_STRICT:
+            cfg->strict = true;
+            break;
+        case OPT_ZONE_FILE:
+            cfg->zone_file = optarg;
+            break;
+        case '4':
+            cfg->ipv4_only = true;
+            break;
+        case '6':
+            cfg->ipv6_only = true;
+            break;
+        case 'h':
+            scanner_config_usage(stdout);
+            return 1;
+        case ':':
+            fprintf(err, "dnssweep scan: option %s needs a value\n", argv[optind - 1]);
+            rc = 2;
+            break;
+        default:
+            fprintf(err, "dnssweep scan: unknown option '%s' (see dnssweep scan --help)\n",
+                    argv[optind - 1]);
+            rc = 2;
+            break;
+        }
+    }
+    if (rc)
+        return rc;
+    if (cfg->ipv4_only && cfg->ipv6_only) {
+        fprintf(err, "dnssweep scan: -4 and -6 exclude each other\n");
+        return 2;
+    }
+    if (argc - optind > 1) {
+        fprintf(err, "dnssweep scan: one input file at most (got '%s' and '%s')\n", argv[optind],
+                argv[optind + 1]);
+        return 2;
+    }
+    if (optind < argc)
+        cfg->input = argv[optind];
+    return 0;
+}
