@@ -23,8 +23,7 @@ static const char *const fixes[VERIFY_REASON_COUNT] = {
     [VERIFY_REASON_DS_NO_MATCHING_DNSKEY] =
         "replace the DS at the registrar with the DS of the current KSK",
     [VERIFY_REASON_DS_DIGEST_MISMATCH] = "recompute and republish the DS",
-    [VERIFY_REASON_DS_ZONE_UNSIGNED] =
-        "remove the DS at the registrar, or turn signing back on",
+    [VERIFY_REASON_DS_ZONE_UNSIGNED] = "remove the DS at the registrar, or turn signing back on",
     [VERIFY_REASON_DS_KEY_NOT_SIGNING] = "sign the DNSKEY RRset with the KSK",
     [VERIFY_REASON_DNSKEY_NO_ZONE_BIT] = "publish the key with flags 257",
     [VERIFY_REASON_DNSKEY_REVOKED] = "publish a DS for the new KSK",
@@ -54,8 +53,7 @@ static const char *const fixes[VERIFY_REASON_COUNT] = {
     [VERIFY_REASON_NSEC3_ITERATIONS] = "NSEC3PARAM 1 0 0 -",
     [VERIFY_REASON_KEY_TOO_SMALL] = "new key",
     [VERIFY_REASON_PARENT_UNSIGNED] = "the registry does not offer DNSSEC",
-    [VERIFY_REASON_CDS_PENDING] =
-        "update the DS, or let the registry's CDS scan do it",
+    [VERIFY_REASON_CDS_PENDING] = "update the DS, or let the registry's CDS scan do it",
     [VERIFY_REASON_CDS_DELETE] = "remove the DS",
     [VERIFY_REASON_CDS_INVALID] = "fix the CDS publication",
     [VERIFY_REASON_NSEC3_SALT] = "NSEC3PARAM 1 0 0 -",
