@@ -5,6 +5,7 @@
 #ifndef DNSSWEEP_TEST_VERIFY_ZONE_UTIL_H
 #define DNSSWEEP_TEST_VERIFY_ZONE_UTIL_H
 
+#include "tests/tap.h"
 #include "tests/unit/test_verify_util.h"
 
 #include <stdbool.h>
@@ -215,6 +216,139 @@ static inline void tz_corrupt(ldns_pkt *p, ldns_pkt_section sec, uint16_t covere
             ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) == covered)
             ldns_rdf_data(ldns_rr_rdf(rr, 8))[7] ^= 0x10;
     }
+}
+
+/* Set by each test program's main(). */
+static verify_ctx_t *ctx;
+static ldns_rdf *apex;
+static int64_t now_in; /* inside the signatures' window */
+
+struct answers {
+    ldns_pkt *dnskey, *soa, *a, *caa, *cds, *cdnskey, *probe;
+};
+
+static inline void answers_build(struct answers *s, const struct test_zone *z)
+{
+    s->dnskey = tz_answer(z, "example.com.", LDNS_RR_TYPE_DNSKEY);
+    s->soa = tz_answer(z, "example.com.", LDNS_RR_TYPE_SOA);
+    s->a = tz_answer(z, "example.com.", LDNS_RR_TYPE_A);
+    s->caa = tz_answer(z, "example.com.", LDNS_RR_TYPE_CAA);
+    s->cds = tz_answer(z, "example.com.", LDNS_RR_TYPE_CDS);
+    s->cdnskey = tz_answer(z, "example.com.", LDNS_RR_TYPE_CDNSKEY);
+    s->probe = tz_answer(z, "zz-no-such-label.example.com.", LDNS_RR_TYPE_A);
+}
+
+static inline void answers_free(struct answers *s)
+{
+    ldns_pkt_free(s->dnskey);
+    ldns_pkt_free(s->soa);
+    ldns_pkt_free(s->a);
+    ldns_pkt_free(s->caa);
+    ldns_pkt_free(s->cds);
+    ldns_pkt_free(s->cdnskey);
+    ldns_pkt_free(s->probe);
+}
+
+static inline verify_verdict_t *judge(const struct answers *s, verify_parent_state_t parent,
+                                      const ldns_rr_list *ds, int64_t now)
+{
+    verify_zone_input_t in = {
+        .zone = apex,
+        .parent = parent,
+        .parent_ds = ds,
+        .dnskey = s->dnskey,
+        .soa = s->soa,
+        .a = s->a,
+        .caa = s->caa,
+        .cds = s->cds,
+        .cdnskey = s->cdnskey,
+        .nxdomain_probe = s->probe,
+        .now = now,
+    };
+    verify_verdict_t *v = NULL;
+    if (verify_zone(ctx, &in, &v) != 0 || !v) {
+        fprintf(stderr, "verify_zone failed\n");
+        exit(2);
+    }
+    return v;
+}
+
+static inline void print_reasons(const verify_verdict_t *v)
+{
+    for (size_t i = 0; i < v->n_reasons; i++)
+        printf("#   %s %s: %s\n", verify_reason_name(v->reasons[i].code), v->reasons[i].rrset,
+               v->reasons[i].detail);
+}
+
+/* Checks status and that `code` is among the reasons (code < 0: no error/warning at all). */
+static inline void expect(verify_verdict_t *v, verify_status_t status, int code, const char *what)
+{
+    is_str(verify_status_name(v->status), verify_status_name(status), "%s: status", what);
+    if (code >= 0)
+        ok(verify_verdict_has(v, (verify_reason_code_t)code), "%s: reason %s", what,
+           verify_reason_name((verify_reason_code_t)code));
+    else
+        ok(v->n_reasons == 0, "%s: no reasons", what);
+    if (v->status != status || (code >= 0 && !verify_verdict_has(v, (verify_reason_code_t)code)))
+        print_reasons(v);
+    verify_verdict_free(v);
+}
+
+/* Our verdict for every RRset of the signed zone equals ldns_verify_rrsig_keylist's. */
+static inline void cross_check_ldns(const struct test_zone *z, int64_t now, const char *when)
+{
+    ldns_rr_list *all = tz_all(z), *keys = ldns_rr_list_new();
+    for (size_t i = 0; i < ldns_rr_list_rr_count(all); i++)
+        if (ldns_rr_get_type(ldns_rr_list_rr(all, i)) == LDNS_RR_TYPE_DNSKEY)
+            ldns_rr_list_push_rr(keys, ldns_rr_list_rr(all, i));
+    verify_keyset_t *ks = NULL;
+    verify_keyset_new(apex, keys, &ks);
+    size_t checked = 0, agreed = 0;
+    for (size_t i = 0; i < ldns_rr_list_rr_count(all); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(all, i);
+        if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG)
+            continue;
+        bool first = true; /* one check per RRset: at its first RR */
+        for (size_t j = 0; j < i; j++) {
+            ldns_rr *o = ldns_rr_list_rr(all, j);
+            if (ldns_rr_get_type(o) == ldns_rr_get_type(rr) &&
+                ldns_dname_compare(ldns_rr_owner(o), ldns_rr_owner(rr)) == 0)
+                first = false;
+        }
+        if (!first)
+            continue;
+        ldns_rr_list *set = ldns_rr_list_new(), *sigs = ldns_rr_list_new();
+        for (size_t j = 0; j < ldns_rr_list_rr_count(all); j++) {
+            ldns_rr *o = ldns_rr_list_rr(all, j);
+            if (!tz_covers(o, ldns_rr_owner(rr), ldns_rr_get_type(rr)))
+                continue;
+            ldns_rr_list_push_rr(ldns_rr_get_type(o) == LDNS_RR_TYPE_RRSIG ? sigs : set, o);
+        }
+        if (ldns_rr_list_rr_count(sigs) == 0) { /* glue and delegations are not signed */
+            ldns_rr_list_free(set);
+            ldns_rr_list_free(sigs);
+            continue;
+        }
+        verify_sig_result_t res;
+        verify_rrset(ks, set, sigs, now, &res);
+        bool ldns_ok = false;
+        for (size_t j = 0; j < ldns_rr_list_rr_count(sigs); j++)
+            ldns_ok |= ldns_verify_rrsig_keylist_time(set, ldns_rr_list_rr(sigs, j), keys,
+                                                      (time_t)now, NULL) == LDNS_STATUS_OK;
+        checked++;
+        if ((res.outcome == VERIFY_SIG_VALID) == ldns_ok)
+            agreed++;
+        else
+            printf("# disagree on %s: ours %s, ldns %d\n", ldns_rr_type2str(ldns_rr_get_type(rr)),
+                   res.detail, ldns_ok);
+        ldns_rr_list_free(set);
+        ldns_rr_list_free(sigs);
+    }
+    ok(checked >= 6, "%s: %zu signed RRsets cross-checked", when, checked);
+    is_int(agreed, checked, "%s: every RRset's verdict equals ldns_verify_rrsig_keylist", when);
+    verify_keyset_free(ks);
+    ldns_rr_list_free(keys);
+    ldns_rr_list_deep_free(all);
 }
 
 #endif
