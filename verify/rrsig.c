@@ -94,8 +94,11 @@ int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t dat
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
     if (!mctx)
         return VERIFY_ENOMEM;
-    int ok = EVP_DigestVerifyInit(mctx, NULL, key->md, NULL, key->pkey) == 1 &&
-             EVP_DigestVerify(mctx, sig, sig_len, data, data_len) == 1;
+    /* The template is shared read-only between threads: copy it, never use it directly. */
+    bool ready = key->tmpl && EVP_MD_CTX_copy_ex(mctx, key->tmpl) == 1;
+    if (!ready)
+        ready = EVP_DigestVerifyInit(mctx, NULL, key->md, NULL, key->pkey) == 1;
+    int ok = ready && EVP_DigestVerify(mctx, sig, sig_len, data, data_len) == 1;
     EVP_MD_CTX_free(mctx);
     return ok ? 1 : 0;
 }

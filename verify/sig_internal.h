@@ -22,8 +22,9 @@ struct verify_key {
     uint8_t algorithm;
     uint16_t key_tag;
     unsigned bits;
-    EVP_PKEY *pkey; /* NULL: unsupported algorithm or malformed key */
-    EVP_MD *md;     /* fetched digest of the algorithm; NULL for EdDSA (pure) */
+    EVP_PKEY *pkey;   /* NULL: unsupported algorithm or malformed key */
+    EVP_MD *md;       /* fetched digest of the algorithm; NULL for EdDSA (pure) */
+    EVP_MD_CTX *tmpl; /* DigestVerify context initialised once; only ever copied */
 };
 
 struct verify_keyset {

@@ -120,7 +120,7 @@ static int verify_denial_records(struct zone_run *r, const ldns_pkt *p, ldns_rr_
             zone_check_algorithms(r, sigs, rrset);
         } else if (rc == 0 && !*bad) {
             *bad = true;
-            snprintf(why, why_len, "%s: %s", rrset, res.detail);
+            snprintf(why, why_len, "%.100s: %.250s", rrset, res.detail);
         }
         ldns_rr_list_free(rrs);
         ldns_rr_list_free(sigs);
