@@ -110,6 +110,235 @@ const char *verify_strerror(int err);
 
 /* ---- signatures (canonical form, key tags, DS digests, RRSIGs, key cache, zone judgement) ---- */
 
+/*
+ * Inputs are libldns types; crypto is OpenSSL 3 EVP. Every function here is reentrant and
+ * thread-safe; objects documented as immutable may be shared by any number of threads.
+ * Times are unix seconds (int64_t); RRSIG times are compared with RFC 1982 serial arithmetic
+ * against the 32-bit truncation of `now`, which is always a parameter (tests pin it).
+ */
+#include <ldns/ldns.h>
+
+/* Thresholds of the zone judgement (verdicts.md defaults in verify_thresholds_default()). */
+typedef struct verify_thresholds {
+    uint32_t expiry_warning_seconds; /* RRSIG_EXPIRES_SOON window; default 3 days */
+    unsigned nsec3_max_iterations;   /* above: resolvers treat as insecure; default 150 */
+    unsigned rsa_warn_bits;          /* KEY_TOO_SMALL below this; default 2048 */
+    unsigned rsa_min_bits;           /* KEY_TOO_SMALL says "error" below this; default 1024 */
+} verify_thresholds_t;
+
+/* Fills *t with the defaults of verdicts.md. */
+void verify_thresholds_default(verify_thresholds_t *t);
+
+/* Immutable context (thresholds). Shareable by all threads once built. */
+typedef struct verify_ctx verify_ctx_t;
+/* Creates a context; t NULL = defaults (copied). Caller owns *out (verify_ctx_free). 0 or <0. */
+int verify_ctx_new(const verify_thresholds_t *t, verify_ctx_t **out);
+void verify_ctx_free(verify_ctx_t *ctx);
+/* Borrowed pointer to the thresholds, valid while ctx lives. */
+const verify_thresholds_t *verify_ctx_thresholds(const verify_ctx_t *ctx);
+
+/* -- canonical form (RFC 4034 §6) -- */
+
+/*
+ * Builds the data an RRSIG signs (RFC 4034 §3.1.8.1): the RRSIG RDATA without the signature
+ * field, then every RR of rrset in canonical form (owner and, for the types RFC 4034 §6.2 /
+ * RFC 6840 §5.1 list, RDATA names lower-cased; TTL = the RRSIG's original TTL; the owner
+ * rebuilt as "*.<suffix>" when the RRSIG labels field is below the owner's label count), in
+ * canonical order with duplicates removed. Appends to out (an ldns_buffer the caller owns).
+ * Returns 0, VERIFY_EINVAL (empty set, not an RRSIG, labels above the owner's), VERIFY_ENOMEM.
+ */
+int verify_signed_data(const ldns_rr_list *rrset, const ldns_rr *rrsig, ldns_buffer *out);
+
+/* -- key tags, DS digests (RFC 4034 §5, App. B; RFC 4509; RFC 6605) -- */
+
+/* Key tag of a DNSKEY/CDNSKEY RR, alg 1 special case included. 0 for a malformed RR. */
+uint16_t verify_key_tag(const ldns_rr *dnskey);
+/* Key tag of raw DNSKEY RDATA (flags|protocol|algorithm|key). */
+uint16_t verify_key_tag_rdata(const uint8_t *rdata, size_t len);
+/* True for digest types this engine computes: 1 SHA-1, 2 SHA-256, 4 SHA-384. */
+bool verify_ds_digest_supported(uint8_t digest_type);
+/*
+ * DS digest of dnskey (owner name canonical | RDATA) for digest_type into out (>= 48 bytes);
+ * *out_len = length. Returns 0, VERIFY_EUNSUPPORTED, VERIFY_EINVAL, VERIFY_ECRYPTO.
+ */
+int verify_ds_digest(const ldns_rr *dnskey, uint8_t digest_type, uint8_t *out, size_t *out_len);
+/*
+ * The DS record text for a fix hint, e.g. "example.com. 3600 IN DS 41023 13 2 9F3C..."
+ * (upper-case hex, no trailing newline) into buf. Returns 0 or <0 (buf too small: EINVAL).
+ */
+int verify_ds_text(const ldns_rr *dnskey, uint8_t digest_type, uint32_t ttl, char *buf, size_t len);
+
+typedef enum verify_ds_match {
+    VERIFY_DS_MATCH = 0,           /* tag, algorithm and digest match */
+    VERIFY_DS_NO_MATCH = 1,        /* tag or algorithm differ */
+    VERIFY_DS_DIGEST_MISMATCH = 2, /* tag and algorithm match, digest differs */
+    VERIFY_DS_UNSUPPORTED = 3,     /* digest type not computable here */
+} verify_ds_match_t;
+/* Compares one DS (or CDS) RR with one DNSKEY RR (owner names must be equal). */
+verify_ds_match_t verify_ds_match(const ldns_rr *ds, const ldns_rr *dnskey);
+
+/* -- keys -- */
+
+/* True for the DNSKEY algorithms this engine verifies: 5, 7, 8, 10, 13, 14, 15, 16. */
+bool verify_algorithm_supported(uint8_t algorithm);
+/* True for algorithms verdicts.md calls deprecated: 1, 3, 5, 6, 7, 12. */
+bool verify_algorithm_deprecated(uint8_t algorithm);
+/* Key size in bits (RSA modulus, curve size), 0 when unknown/malformed. */
+unsigned verify_dnskey_bits(const ldns_rr *dnskey);
+
+/*
+ * A zone's DNSKEYs with their public keys imported into EVP_PKEYs once. Immutable after
+ * verify_keyset_new() and reference counted: share it between threads, take a reference with
+ * verify_keyset_ref(), drop it with verify_keyset_free() (the last one frees).
+ */
+typedef struct verify_keyset verify_keyset_t;
+/*
+ * Builds a keyset for zone from the DNSKEY RRs in dnskeys (other types ignored; RRs and zone
+ * are copied: the caller keeps ownership of its arguments). Keys of unsupported algorithms or
+ * with malformed key material are kept (they count for tags) but never verify anything.
+ * Caller owns *out (one reference). Returns 0, VERIFY_EINVAL, VERIFY_ENOMEM.
+ */
+int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_keyset_t **out);
+/* Adds a reference; returns ks. Thread-safe. */
+verify_keyset_t *verify_keyset_ref(verify_keyset_t *ks);
+/* Drops a reference; NULL is a no-op. Thread-safe. */
+void verify_keyset_free(verify_keyset_t *ks);
+/* Number of keys; the zone (borrowed, lives as long as ks); key i as an RR (borrowed). */
+size_t verify_keyset_count(const verify_keyset_t *ks);
+const ldns_rdf *verify_keyset_zone(const verify_keyset_t *ks);
+const ldns_rr *verify_keyset_key(const verify_keyset_t *ks, size_t i);
+
+/* -- RRSIG verification (RFC 4035 §5.3.1, RFC 6840 §5.11) -- */
+
+typedef enum verify_sig_outcome {
+    VERIFY_SIG_VALID = 0,       /* at least one RRSIG verified with a matching key */
+    VERIFY_SIG_BOGUS = 1,       /* none did; reason says why (most relevant failure) */
+    VERIFY_SIG_UNSUPPORTED = 2, /* only unsupported algorithms: insecure (RFC 4035 §5.2) */
+} verify_sig_outcome_t;
+
+typedef struct verify_sig_result {
+    verify_sig_outcome_t outcome;
+    verify_reason_code_t reason; /* when BOGUS: RRSIG_*, DNSKEY_NO_ZONE_BIT, DNSKEY_REVOKED */
+    uint16_t key_tag;            /* VALID: the key that verified; BOGUS: the RRSIG's key tag */
+    uint8_t algorithm;
+    int64_t expiration; /* VALID: expiration of the verifying RRSIG (unix seconds) */
+    char detail[256];   /* key tags, times in RFC 3339 */
+} verify_sig_result_t;
+
+/*
+ * Verifies an RRset (all RRs one owner/class/type) against its RRSIGs (rrsigs may contain
+ * RRSIGs of other types/owners: they are skipped) with keys: valid if ANY RRSIG that covers
+ * the type verifies with ANY key of matching tag and algorithm (zone flag, protocol 3, not
+ * revoked unless it signs its own DNSKEY RRset). Checks every field of RFC 4035 §5.3.1:
+ * signer = keyset zone, owner within it, type covered, labels, validity window (RFC 1982)
+ * against now. Result in *res. Returns 0, or <0 for program failures (VERIFY_ENOMEM...).
+ * An empty rrsigs gives BOGUS with RRSIG_MISSING.
+ */
+int verify_rrset(const verify_keyset_t *keys, const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
+                 int64_t now, verify_sig_result_t *res);
+
+/* Verifies one RRSIG (same checks) with the keys of matching tag/algorithm. */
+int verify_rrsig(const verify_keyset_t *keys, const ldns_rr_list *rrset, const ldns_rr *rrsig,
+                 int64_t now, verify_sig_result_t *res);
+
+/* -- zone judgement for one authoritative server's answers -- */
+
+typedef enum verify_parent_state {
+    VERIFY_PARENT_DS = 0,       /* the parent's DS RRset validated and present (parent_ds) */
+    VERIFY_PARENT_NO_DS = 1,    /* the parent proved there is no DS (incl. opt-out) */
+    VERIFY_PARENT_INSECURE = 2, /* the parent is unsigned / insecure */
+    VERIFY_PARENT_BOGUS = 3,    /* the parent is bogus or could not be established */
+} verify_parent_state_t;
+
+/* All inputs borrowed for the duration of the call. Any packet may be NULL (no answer). */
+typedef struct verify_zone_input {
+    const ldns_rdf *zone;           /* apex name */
+    verify_parent_state_t parent;   /* see above */
+    const ldns_rr_list *parent_ds;  /* DS RRs (VERIFY_PARENT_DS); RRSIGs in it are ignored */
+    const ldns_pkt *dnskey;         /* answer to <zone> DNSKEY (DO set) */
+    const ldns_pkt *soa;            /* answer to <zone> SOA */
+    const ldns_pkt *a;              /* answer to <zone> A (positive or NODATA) */
+    const ldns_pkt *caa;            /* answer to <zone> CAA */
+    const ldns_pkt *cds;            /* answer to <zone> CDS */
+    const ldns_pkt *cdnskey;        /* answer to <zone> CDNSKEY */
+    const ldns_pkt *nxdomain_probe; /* answer to <random-label>.<zone> A; qname from question */
+    int64_t now;                    /* unix seconds */
+} verify_zone_input_t;
+
+typedef struct verify_reason {
+    verify_reason_code_t code;
+    char rrset[300];  /* e.g. "example.com/DNSKEY" */
+    char detail[300]; /* key tags, times, digests */
+} verify_reason_t;
+
+typedef struct verify_key_summary {
+    uint16_t key_tag;
+    uint8_t algorithm;
+    uint16_t flags;
+    unsigned bits;
+    bool ds_matched;   /* a parent DS (or anchor) matches it */
+    bool signs_dnskey; /* one of its RRSIGs over the DNSKEY RRset verified */
+} verify_key_summary_t;
+
+typedef struct verify_cds_summary {
+    uint16_t rrtype; /* LDNS_RR_TYPE_CDS or LDNS_RR_TYPE_CDNSKEY */
+    uint16_t key_tag;
+    uint8_t algorithm;
+    uint8_t digest_type; /* CDS only */
+    bool is_delete;      /* RFC 8078 "0 0 0 00" / "0 3 0 AA==" */
+} verify_cds_summary_t;
+
+typedef struct verify_nsec3_summary {
+    bool seen;
+    uint8_t hash_algorithm;
+    uint8_t flags;
+    uint16_t iterations;
+    uint8_t salt_len;
+    uint8_t salt[255];
+} verify_nsec3_summary_t;
+
+/* A verdict; the caller owns it and frees it with verify_verdict_free(). */
+typedef struct verify_verdict {
+    verify_status_t status;
+    verify_reason_t *reasons; /* n_reasons entries, most important first is NOT guaranteed */
+    size_t n_reasons;
+    verify_key_summary_t *keys; /* the served DNSKEYs */
+    size_t n_keys;
+    char **ds_records; /* DS the parent should have: SHA-256 of the SEP (else all zone) keys */
+    size_t n_ds_records;
+    int64_t earliest_expiration; /* min expiration of the RRSIGs that verified; 0 = none */
+    verify_nsec3_summary_t nsec3;
+    verify_cds_summary_t *cds; /* CDS and CDNSKEY records served */
+    size_t n_cds;
+    verify_keyset_t *keyset; /* status secure: the validated DNSKEYs (owned by the verdict;
+                                take your own with verify_keyset_ref()); else NULL */
+} verify_verdict_t;
+
+/* Frees a verdict and drops its keyset reference; NULL is a no-op. */
+void verify_verdict_free(verify_verdict_t *v);
+/* True when the verdict carries the code. */
+bool verify_verdict_has(const verify_verdict_t *v, verify_reason_code_t code);
+
+/*
+ * The central judgement: one authoritative server's answers for one zone, given the parent's
+ * situation. Never fails for bad data (that is a verdict); returns <0 only for program
+ * failures (VERIFY_ENOMEM, VERIFY_EINVAL for a NULL zone). Caller owns *out.
+ * Status: parent bogus -> indeterminate; parent insecure -> insecure + PARENT_UNSIGNED; no DS
+ * proven -> insecure (+ DNSKEY_WITHOUT_DS when signed); DS present: only unsupported
+ * algorithms/digests -> insecure + ALGORITHM_UNSUPPORTED; any error reason -> bogus; else
+ * secure (warnings and info do not change it).
+ */
+int verify_zone(const verify_ctx_t *ctx, const verify_zone_input_t *in, verify_verdict_t **out);
+
+/*
+ * Validates a trust anchor: anchor holds DS or DNSKEY RRs for zone (usually the root);
+ * dnskey is the zone's DNSKEY answer. Same judgement as verify_zone() with the anchor as the
+ * parent DS set (a DNSKEY anchor matches by key RDATA). On secure, (*out)->keyset is the
+ * validated keyset. Caller owns *out.
+ */
+int verify_trust_anchor(const verify_ctx_t *ctx, const ldns_rdf *zone, const ldns_rr_list *anchor,
+                        const ldns_pkt *dnskey, int64_t now, verify_verdict_t **out);
+
 /* ---- denial of existence (NSEC, NSEC3) ---- */
 
 /* ---- worker pool ---- */

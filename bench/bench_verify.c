@@ -1,0 +1,228 @@
+/*
+ * RRSIG verifications per second per thread with a cached key (verify_keyset_t), for
+ * algorithms 8 (RSA-2048/SHA-256), 13 (P-256) and 15 (Ed25519), with 1 and 2 threads, next
+ * to `openssl speed` on the same machine (run here unless --no-openssl).
+ *
+ * Usage: bench_verify [seconds per run, default 3] [--no-openssl]
+ * What is timed: verify_rrsig() on a one-RR A RRset: all RFC 4035 checks, the canonical
+ * signed data, and EVP_DigestVerify with the cached EVP_PKEY.
+ */
+#include "verify/verify.h"
+
+#include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define NOW 1767225600 /* 2026-01-01 */
+
+struct fixture {
+    int alg;
+    const char *name, *openssl_alg, *openssl_line;
+    verify_keyset_t *ks;
+    ldns_rr_list *rrset;
+    ldns_rr *rrsig;
+};
+
+struct worker {
+    const struct fixture *fx;
+    double seconds;
+    unsigned long count;
+    int failures;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static EVP_PKEY *generate(int alg)
+{
+    EVP_PKEY *pk = NULL;
+    if (alg == 8)
+        pk = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+    else if (alg == 13)
+        pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    else
+        pk = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    return pk;
+}
+
+/* The DNSKEY RDATA public key field of pk (RFC 3110 / 6605 / 8080). */
+static size_t public_key(int alg, EVP_PKEY *pk, uint8_t *out)
+{
+    size_t len = 0;
+    if (alg == 8) {
+        BIGNUM *n = NULL, *e = NULL;
+        EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &n);
+        EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e);
+        out[0] = (uint8_t)BN_num_bytes(e);
+        BN_bn2bin(e, out + 1);
+        len = 1 + (size_t)out[0];
+        len += (size_t)BN_bn2bin(n, out + len);
+        BN_free(n);
+        BN_free(e);
+    } else if (alg == 13) {
+        uint8_t point[65];
+        EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &len);
+        memcpy(out, point + 1, 64);
+        len = 64;
+    } else {
+        len = 32;
+        EVP_PKEY_get_raw_public_key(pk, out, &len);
+    }
+    return len;
+}
+
+static ldns_rr *parse(const char *text)
+{
+    ldns_rr *rr = NULL;
+    if (ldns_rr_new_frm_str(&rr, text, 3600, NULL, NULL) != LDNS_STATUS_OK)
+        exit(2);
+    return rr;
+}
+
+static void fixture_init(struct fixture *fx)
+{
+    uint8_t key[600], sig[600];
+    char b64[1200], text[1600];
+    EVP_PKEY *pk = generate(fx->alg);
+    if (!pk)
+        exit(2);
+    size_t klen = public_key(fx->alg, pk, key);
+    EVP_EncodeBlock((unsigned char *)b64, key, (int)klen);
+    snprintf(text, sizeof text, "example.com. 3600 IN DNSKEY 256 3 %d %s", fx->alg, b64);
+    ldns_rr *dnskey = parse(text);
+    ldns_rr_list *keys = ldns_rr_list_new();
+    ldns_rr_list_push_rr(keys, dnskey);
+    ldns_rdf *zone = ldns_dname_new_frm_str("example.com.");
+    if (verify_keyset_new(zone, keys, &fx->ks) != 0)
+        exit(2);
+    fx->rrset = ldns_rr_list_new();
+    ldns_rr_list_push_rr(fx->rrset, parse("www.example.com. 3600 IN A 192.0.2.1"));
+    snprintf(text, sizeof text,
+             "www.example.com. 3600 IN RRSIG A %d 3 3600 20300101000000 20200101000000 %u "
+             "example.com. AA==",
+             fx->alg, verify_key_tag(dnskey));
+    fx->rrsig = parse(text);
+
+    ldns_buffer *data = ldns_buffer_new(256);
+    size_t slen = sizeof sig;
+    EVP_MD_CTX *m = EVP_MD_CTX_new();
+    if (verify_signed_data(fx->rrset, fx->rrsig, data) != 0 ||
+        EVP_DigestSignInit(m, NULL, fx->alg == 15 ? NULL : EVP_sha256(), NULL, pk) != 1 ||
+        EVP_DigestSign(m, sig, &slen, ldns_buffer_begin(data), ldns_buffer_position(data)) != 1)
+        exit(2);
+    if (fx->alg == 13) { /* DER -> r | s */
+        const unsigned char *p = sig;
+        ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)slen);
+        uint8_t raw[64];
+        BN_bn2binpad(ECDSA_SIG_get0_r(es), raw, 32);
+        BN_bn2binpad(ECDSA_SIG_get0_s(es), raw + 32, 32);
+        memcpy(sig, raw, 64);
+        slen = 64;
+        ECDSA_SIG_free(es);
+    }
+    ldns_rdf_deep_free(
+        ldns_rr_set_rdf(fx->rrsig, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_B64, slen, sig), 8));
+    EVP_MD_CTX_free(m);
+    ldns_buffer_free(data);
+    ldns_rdf_deep_free(zone);
+    ldns_rr_list_deep_free(keys);
+    EVP_PKEY_free(pk);
+}
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    verify_sig_result_t res;
+    double end = now_seconds() + w->seconds, start = now_seconds();
+    while (now_seconds() < end) {
+        for (int i = 0; i < 64; i++) {
+            if (verify_rrsig(w->fx->ks, w->fx->rrset, w->fx->rrsig, NOW, &res) != 0 ||
+                res.outcome != VERIFY_SIG_VALID)
+                w->failures++;
+            w->count++;
+        }
+    }
+    w->seconds = now_seconds() - start;
+    return NULL;
+}
+
+/* Verifications per second per thread with n threads. */
+static double run(const struct fixture *fx, int n, double seconds)
+{
+    pthread_t t[2];
+    struct worker w[2];
+    double per_thread = 0;
+    for (int i = 0; i < n; i++) {
+        w[i] = (struct worker){.fx = fx, .seconds = seconds};
+        pthread_create(&t[i], NULL, work, &w[i]);
+    }
+    for (int i = 0; i < n; i++) {
+        pthread_join(t[i], NULL);
+        if (w[i].failures)
+            fprintf(stderr, "%s: %d verifications failed\n", fx->name, w[i].failures);
+        per_thread += (double)w[i].count / w[i].seconds / n;
+    }
+    return per_thread;
+}
+
+/* The verify/s column of `openssl speed -seconds N <alg>` (its last number), 0 if unknown. */
+static double openssl_speed(const char *alg, const char *line_tag, int seconds)
+{
+    char cmd[256], line[512];
+    double v = 0;
+    snprintf(cmd, sizeof cmd, "openssl speed -seconds %d %s 2>/dev/null", seconds, alg);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return 0;
+    while (fgets(line, sizeof line, p)) {
+        if (!strstr(line, line_tag))
+            continue;
+        char *last = strrchr(line, ' ');
+        if (last)
+            v = strtod(last + 1, NULL);
+    }
+    pclose(p);
+    return v;
+}
+
+int main(int argc, char **argv)
+{
+    double seconds = 3;
+    int with_openssl = 1;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--no-openssl") == 0)
+            with_openssl = 0;
+        else
+            seconds = atof(argv[i]);
+    }
+    struct fixture fx[] = {
+        {8, "RSASHA256 2048", "rsa2048", "rsa 2048 bits", NULL, NULL, NULL},
+        {13, "ECDSAP256SHA256", "ecdsap256", "(nistp256)", NULL, NULL, NULL},
+        {15, "ED25519", "ed25519", "(Ed25519)", NULL, NULL, NULL},
+    };
+    printf("%-16s %14s %14s %14s %8s\n", "algorithm", "1 thread/s", "2 threads/s/thr",
+           "openssl speed", "ratio");
+    for (size_t i = 0; i < sizeof fx / sizeof fx[0]; i++) {
+        fixture_init(&fx[i]);
+        double one = run(&fx[i], 1, seconds), two = run(&fx[i], 2, seconds);
+        double ref = with_openssl ? openssl_speed(fx[i].openssl_alg, fx[i].openssl_line,
+                                                  (int)(seconds + 0.5))
+                                  : 0;
+        printf("%-16s %14.0f %14.0f %14.0f %7.0f%%\n", fx[i].name, one, two, ref,
+               ref > 0 ? 100.0 * one / ref : 0.0);
+        fflush(stdout);
+        verify_keyset_free(fx[i].ks);
+        ldns_rr_list_deep_free(fx[i].rrset);
+        ldns_rr_free(fx[i].rrsig);
+    }
+    return 0;
+}

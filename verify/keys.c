@@ -1,0 +1,278 @@
+/*
+ * DNSKEY -> EVP_PKEY import (RFC 3110, RFC 5702, RFC 6605, RFC 8080) and the shared keyset.
+ * Keys are imported once per keyset: re-importing per verify costs 3-8x (architecture.md).
+ */
+#include "verify/sig_internal.h"
+
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool verify_algorithm_supported(uint8_t algorithm)
+{
+    switch (algorithm) {
+    case LDNS_RSASHA1:
+    case LDNS_RSASHA1_NSEC3:
+    case LDNS_RSASHA256:
+    case LDNS_RSASHA512:
+    case LDNS_ECDSAP256SHA256:
+    case LDNS_ECDSAP384SHA384:
+    case LDNS_ED25519:
+    case LDNS_ED448:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool verify_algorithm_deprecated(uint8_t algorithm)
+{
+    return algorithm == 1 || algorithm == 3 || algorithm == 5 || algorithm == 6 || algorithm == 7 ||
+           algorithm == 12;
+}
+
+EVP_MD *sig_algorithm_md(uint8_t algorithm)
+{
+    const char *name = NULL;
+    switch (algorithm) {
+    case LDNS_RSASHA1:
+    case LDNS_RSASHA1_NSEC3:
+        name = "SHA1";
+        break;
+    case LDNS_RSASHA256:
+    case LDNS_ECDSAP256SHA256:
+        name = "SHA256";
+        break;
+    case LDNS_RSASHA512:
+        name = "SHA512";
+        break;
+    case LDNS_ECDSAP384SHA384:
+        name = "SHA384";
+        break;
+    default:
+        return NULL;
+    }
+    return EVP_MD_fetch(NULL, name, NULL);
+}
+
+size_t sig_signature_length(uint8_t algorithm)
+{
+    switch (algorithm) {
+    case LDNS_ECDSAP256SHA256:
+        return 64;
+    case LDNS_ECDSAP384SHA384:
+        return 96;
+    case LDNS_ED25519:
+        return 64;
+    case LDNS_ED448:
+        return 114;
+    default:
+        return 0;
+    }
+}
+
+static EVP_PKEY *pkey_fromdata(const char *type, OSSL_PARAM_BLD *bld)
+{
+    EVP_PKEY *pkey = NULL;
+    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+    if (!params || !pctx || EVP_PKEY_fromdata_init(pctx) <= 0 ||
+        EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+        pkey = NULL;
+    EVP_PKEY_CTX_free(pctx);
+    OSSL_PARAM_free(params);
+    return pkey;
+}
+
+/* RFC 3110 §2: exponent length in one octet, or zero and then two octets. */
+static EVP_PKEY *import_rsa(const uint8_t *key, size_t len, unsigned *bits)
+{
+    EVP_PKEY *pkey = NULL;
+    BIGNUM *n = NULL, *e = NULL;
+    OSSL_PARAM_BLD *bld = NULL;
+    size_t off = 1, elen;
+    if (len < 3)
+        goto fail;
+    elen = key[0];
+    if (elen == 0) {
+        elen = ((size_t)key[1] << 8) | key[2];
+        off = 3;
+    }
+    if (elen == 0 || off + elen >= len || len - off - elen > 2048)
+        goto fail; /* no modulus, or a modulus above 16384 bits */
+    e = BN_bin2bn(key + off, (int)elen, NULL);
+    n = BN_bin2bn(key + off + elen, (int)(len - off - elen), NULL);
+    bld = OSSL_PARAM_BLD_new();
+    if (!e || !n || !bld || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e))
+        goto fail;
+    pkey = pkey_fromdata("RSA", bld);
+    if (pkey)
+        *bits = (unsigned)BN_num_bits(n);
+fail:
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(n);
+    BN_free(e);
+    return pkey;
+}
+
+/* RFC 6605 §4: the key is x | y; OpenSSL wants the uncompressed point 04 | x | y. */
+static EVP_PKEY *import_ec(const char *group, size_t coord, const uint8_t *key, size_t len,
+                           unsigned *bits)
+{
+    uint8_t point[1 + 2 * 48];
+    EVP_PKEY *pkey = NULL;
+    if (len != 2 * coord)
+        return NULL;
+    point[0] = 0x04;
+    memcpy(point + 1, key, len);
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    if (bld && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) &&
+        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, len + 1))
+        pkey = pkey_fromdata("EC", bld);
+    OSSL_PARAM_BLD_free(bld);
+    if (pkey)
+        *bits = (unsigned)(coord * 8);
+    return pkey;
+}
+
+EVP_PKEY *sig_import_key(uint8_t algorithm, const uint8_t *key, size_t len, unsigned *bits)
+{
+    EVP_PKEY *pkey = NULL;
+    *bits = 0;
+    switch (algorithm) {
+    case LDNS_RSASHA1:
+    case LDNS_RSASHA1_NSEC3:
+    case LDNS_RSASHA256:
+    case LDNS_RSASHA512:
+        return import_rsa(key, len, bits);
+    case LDNS_ECDSAP256SHA256:
+        return import_ec("prime256v1", 32, key, len, bits);
+    case LDNS_ECDSAP384SHA384:
+        return import_ec("secp384r1", 48, key, len, bits);
+    case LDNS_ED25519:
+        if (len == 32 && (pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, key, len)))
+            *bits = 256;
+        return pkey;
+    case LDNS_ED448:
+        if (len == 57 && (pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED448, NULL, key, len)))
+            *bits = 456;
+        return pkey;
+    default:
+        return NULL;
+    }
+}
+
+unsigned verify_dnskey_bits(const ldns_rr *dnskey)
+{
+    unsigned bits = 0;
+    if (!dnskey || ldns_rr_rd_count(dnskey) != 4)
+        return 0;
+    const ldns_rdf *k = ldns_rr_rdf(dnskey, 3);
+    EVP_PKEY *pkey = sig_import_key(ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)), ldns_rdf_data(k),
+                                    ldns_rdf_size(k), &bits);
+    EVP_PKEY_free(pkey);
+    return bits;
+}
+
+static int key_init(struct verify_key *key, const ldns_rr *rr)
+{
+    key->rr = ldns_rr_clone(rr);
+    if (!key->rr)
+        return VERIFY_ENOMEM;
+    key->flags = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+    key->protocol = ldns_rdf2native_int8(ldns_rr_rdf(rr, 1));
+    key->algorithm = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
+    key->key_tag = verify_key_tag(rr);
+    const ldns_rdf *k = ldns_rr_rdf(rr, 3);
+    key->pkey = sig_import_key(key->algorithm, ldns_rdf_data(k), ldns_rdf_size(k), &key->bits);
+    if (key->pkey && verify_algorithm_supported(key->algorithm) && key->algorithm != LDNS_ED25519 &&
+        key->algorithm != LDNS_ED448) {
+        key->md = sig_algorithm_md(key->algorithm);
+        if (!key->md) {
+            EVP_PKEY_free(key->pkey);
+            key->pkey = NULL;
+        }
+    }
+    /* Initialising a DigestVerify context fetches the algorithm through OpenSSL's global
+     * property store; copying a prepared one avoids that on every verify (~25% for RSA). */
+    if (key->pkey) {
+        key->tmpl = EVP_MD_CTX_new();
+        if (key->tmpl && EVP_DigestVerifyInit(key->tmpl, NULL, key->md, NULL, key->pkey) != 1) {
+            EVP_MD_CTX_free(key->tmpl);
+            key->tmpl = NULL;
+        }
+    }
+    return 0;
+}
+
+int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_keyset_t **out)
+{
+    int rc = VERIFY_ENOMEM;
+    *out = NULL;
+    if (!zone || ldns_rdf_get_type(zone) != LDNS_RDF_TYPE_DNAME)
+        return VERIFY_EINVAL;
+    verify_keyset_t *ks = calloc(1, sizeof *ks);
+    if (!ks)
+        return VERIFY_ENOMEM;
+    atomic_init(&ks->refs, 1);
+    ks->zone = ldns_rdf_clone(zone);
+    if (!ks->zone)
+        goto fail;
+    ldns_dname2canonical(ks->zone);
+    size_t total = dnskeys ? ldns_rr_list_rr_count(dnskeys) : 0;
+    if (total > 0 && !(ks->keys = calloc(total, sizeof *ks->keys)))
+        goto fail;
+    for (size_t i = 0; i < total; i++) {
+        const ldns_rr *rr = ldns_rr_list_rr(dnskeys, i);
+        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY || ldns_rr_rd_count(rr) != 4)
+            continue;
+        rc = key_init(&ks->keys[ks->n], rr);
+        if (rc < 0)
+            goto fail;
+        ks->n++;
+    }
+    *out = ks;
+    return 0;
+fail:
+    verify_keyset_free(ks);
+    return rc;
+}
+
+verify_keyset_t *verify_keyset_ref(verify_keyset_t *ks)
+{
+    if (ks)
+        atomic_fetch_add_explicit(&ks->refs, 1, memory_order_relaxed);
+    return ks;
+}
+
+void verify_keyset_free(verify_keyset_t *ks)
+{
+    if (!ks || atomic_fetch_sub_explicit(&ks->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    for (size_t i = 0; i < ks->n; i++) {
+        ldns_rr_free(ks->keys[i].rr);
+        EVP_PKEY_free(ks->keys[i].pkey);
+        EVP_MD_free(ks->keys[i].md);
+        EVP_MD_CTX_free(ks->keys[i].tmpl);
+    }
+    free(ks->keys);
+    ldns_rdf_deep_free(ks->zone);
+    free(ks);
+}
+
+size_t verify_keyset_count(const verify_keyset_t *ks)
+{
+    return ks ? ks->n : 0;
+}
+
+const ldns_rdf *verify_keyset_zone(const verify_keyset_t *ks)
+{
+    return ks ? ks->zone : NULL;
+}
+
+const ldns_rr *verify_keyset_key(const verify_keyset_t *ks, size_t i)
+{
+    return ks && i < ks->n ? ks->keys[i].rr : NULL;
+}

@@ -1,0 +1,331 @@
+/*
+ * RRSIG verification: every check of RFC 4035 §5.3.1, then the signature itself with the
+ * cached EVP_PKEY. "Any valid path" (RFC 6840 §5.11): an RRset is valid when any of its
+ * RRSIGs verifies with any matching key; otherwise the most telling failure is reported.
+ */
+#include "verify/sig_internal.h"
+
+#include <openssl/ecdsa.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void sig_time_text(int64_t t, char *buf, size_t len)
+{
+    struct tm tm;
+    time_t tt = (time_t)t;
+    if (!gmtime_r(&tt, &tm) || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, len, "@%lld", (long long)t);
+}
+
+void sig_rrset_name(const ldns_rdf *owner, uint16_t type, char *buf, size_t len)
+{
+    char *name = owner ? ldns_rdf2str(owner) : NULL;
+    char *tname = ldns_rr_type2str((ldns_rr_type)type);
+    size_t nl = name ? strlen(name) : 0;
+    if (nl > 1 && name[nl - 1] == '.')
+        name[nl - 1] = '\0'; /* "example.com/DNSKEY", the root stays "." */
+    snprintf(buf, len, "%s/%s", name ? name : "?", tname ? tname : "?");
+    LDNS_FREE(name);
+    LDNS_FREE(tname);
+}
+
+bool sig_name_equal(const ldns_rdf *a, const ldns_rdf *b)
+{
+    return a && b && ldns_dname_compare(a, b) == 0;
+}
+
+bool sig_name_within(const ldns_rdf *name, const ldns_rdf *zone)
+{
+    return sig_name_equal(name, zone) || ldns_dname_is_subdomain(name, zone);
+}
+
+/* RFC 1982 serial comparison: true when a is before b. */
+static bool serial_lt(uint32_t a, uint32_t b)
+{
+    return a != b && (uint32_t)(b - a) < 0x80000000u;
+}
+
+/* Unix time of a 32-bit RRSIG time, taken as the one nearest to now (RFC 4034 §3.1.5). */
+static int64_t serial_to_unix(uint32_t t, int64_t now)
+{
+    return now + (int32_t)(t - (uint32_t)now);
+}
+
+/* RFC 6605 §4: r | s; OpenSSL's ECDSA verify wants DER. */
+static int ecdsa_raw_to_der(const uint8_t *sig, size_t len, uint8_t *der, size_t *der_len)
+{
+    int rc = -1;
+    ECDSA_SIG *es = ECDSA_SIG_new();
+    BIGNUM *r = BN_bin2bn(sig, (int)(len / 2), NULL);
+    BIGNUM *s = BN_bin2bn(sig + len / 2, (int)(len / 2), NULL);
+    if (!es || !r || !s || !ECDSA_SIG_set0(es, r, s))
+        goto fail;
+    r = s = NULL; /* owned by es now */
+    unsigned char *p = der;
+    int n = i2d_ECDSA_SIG(es, NULL);
+    if (n <= 0 || (size_t)n > *der_len)
+        goto fail;
+    n = i2d_ECDSA_SIG(es, &p);
+    if (n <= 0)
+        goto fail;
+    *der_len = (size_t)n;
+    rc = 0;
+fail:
+    BN_free(r);
+    BN_free(s);
+    ECDSA_SIG_free(es);
+    return rc;
+}
+
+int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t data_len,
+                   const uint8_t *sig, size_t sig_len)
+{
+    uint8_t der[128];
+    if (!key->pkey)
+        return 0;
+    if (key->algorithm == LDNS_ECDSAP256SHA256 || key->algorithm == LDNS_ECDSAP384SHA384) {
+        size_t der_len = sizeof der;
+        if (ecdsa_raw_to_der(sig, sig_len, der, &der_len) < 0)
+            return 0;
+        sig = der;
+        sig_len = der_len;
+    }
+    EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+    if (!mctx)
+        return VERIFY_ENOMEM;
+    /* The template is shared read-only between threads: copy it, never use it directly. */
+    bool ready = key->tmpl && EVP_MD_CTX_copy_ex(mctx, key->tmpl) == 1;
+    if (!ready)
+        ready = EVP_DigestVerifyInit(mctx, NULL, key->md, NULL, key->pkey) == 1;
+    int ok = ready && EVP_DigestVerify(mctx, sig, sig_len, data, data_len) == 1;
+    EVP_MD_CTX_free(mctx);
+    return ok ? 1 : 0;
+}
+
+/* Higher is more telling when several RRSIGs fail (the reported one). */
+static int failure_rank(verify_reason_code_t code)
+{
+    switch (code) {
+    case VERIFY_REASON_RRSIG_INVALID:
+        return 7;
+    case VERIFY_REASON_RRSIG_EXPIRED:
+        return 6;
+    case VERIFY_REASON_RRSIG_NOT_YET_VALID:
+        return 5;
+    case VERIFY_REASON_DNSKEY_NO_ZONE_BIT:
+    case VERIFY_REASON_DNSKEY_REVOKED:
+        return 4;
+    case VERIFY_REASON_RRSIG_UNKNOWN_KEY:
+        return 3;
+    case VERIFY_REASON_RRSIG_MALFORMED:
+        return 2;
+    default:
+        return 1;
+    }
+}
+
+static void set_result(verify_sig_result_t *res, verify_sig_outcome_t outcome,
+                       verify_reason_code_t reason, uint16_t tag, uint8_t alg)
+{
+    res->outcome = outcome;
+    res->reason = reason;
+    res->key_tag = tag;
+    res->algorithm = alg;
+}
+
+static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
+                            const ldns_rr_list *rrset, const ldns_rr *rrsig, int64_t now,
+                            verify_sig_result_t *res)
+{
+    int rc = 0;
+    ldns_buffer *data = NULL;
+    char t1[32], t2[32];
+    memset(res, 0, sizeof *res);
+    res->outcome = VERIFY_SIG_BOGUS;
+    res->reason = VERIFY_REASON_RRSIG_MALFORMED;
+    if (!keys || !rrset || ldns_rr_list_rr_count(rrset) == 0 || !rrsig)
+        return VERIFY_EINVAL;
+    if (ldns_rr_get_type(rrsig) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rrsig) != 9) {
+        snprintf(res->detail, sizeof res->detail, "RRSIG RDATA is malformed");
+        return 0;
+    }
+    const ldns_rr *first = ldns_rr_list_rr(rrset, 0);
+    uint16_t covered = ldns_rdf2native_int16(ldns_rr_rdf(rrsig, 0));
+    uint8_t alg = ldns_rdf2native_int8(ldns_rr_rdf(rrsig, 1));
+    unsigned labels = ldns_rdf2native_int8(ldns_rr_rdf(rrsig, 2));
+    uint32_t expiration = ldns_rdf2native_int32(ldns_rr_rdf(rrsig, 4));
+    uint32_t inception = ldns_rdf2native_int32(ldns_rr_rdf(rrsig, 5));
+    uint16_t tag = ldns_rdf2native_int16(ldns_rr_rdf(rrsig, 6));
+    const ldns_rdf *signer = ldns_rr_rdf(rrsig, 7);
+    const ldns_rdf *sig = ldns_rr_rdf(rrsig, 8);
+    const ldns_rdf *owner = ldns_rr_owner(first);
+    res->key_tag = tag;
+    res->algorithm = alg;
+
+    if (covered != (uint16_t)ldns_rr_get_type(first) ||
+        !sig_name_equal(ldns_rr_owner(rrsig), owner) ||
+        ldns_rr_get_class(rrsig) != ldns_rr_get_class(first)) {
+        snprintf(res->detail, sizeof res->detail,
+                 "RRSIG (key %u) covers another owner, class or type (%u)", tag, covered);
+        return 0;
+    }
+    if (!sig_name_equal(signer, keys->zone) || !sig_name_within(owner, signer)) {
+        char *s = ldns_rdf2str(signer), *z = ldns_rdf2str(keys->zone);
+        snprintf(res->detail, sizeof res->detail, "RRSIG (key %u) signer %s is not the zone %s",
+                 tag, s ? s : "?", z ? z : "?");
+        LDNS_FREE(s);
+        LDNS_FREE(z);
+        return 0;
+    }
+    if (labels > sig_rrsig_label_count(owner)) {
+        snprintf(res->detail, sizeof res->detail,
+                 "RRSIG (key %u) labels field %u exceeds the owner's %u labels", tag, labels,
+                 sig_rrsig_label_count(owner));
+        return 0;
+    }
+    if (!verify_algorithm_supported(alg)) {
+        set_result(res, VERIFY_SIG_UNSUPPORTED, VERIFY_REASON_ALGORITHM_UNSUPPORTED, tag, alg);
+        snprintf(res->detail, sizeof res->detail, "RRSIG (key %u) uses unsupported algorithm %u",
+                 tag, alg);
+        return 0;
+    }
+    size_t want = sig_signature_length(alg);
+    if ((want && ldns_rdf_size(sig) != want) || ldns_rdf_size(sig) == 0) {
+        snprintf(res->detail, sizeof res->detail,
+                 "RRSIG (key %u, alg %u) signature is %zu bytes, expected %zu", tag, alg,
+                 ldns_rdf_size(sig), want);
+        return 0;
+    }
+
+    uint32_t now32 = (uint32_t)now;
+    if (serial_lt(expiration, now32)) {
+        sig_time_text(serial_to_unix(expiration, now), t1, sizeof t1);
+        sig_time_text(now, t2, sizeof t2);
+        set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_RRSIG_EXPIRED, tag, alg);
+        snprintf(res->detail, sizeof res->detail, "RRSIG (key %u, alg %u) expired %s (now %s)", tag,
+                 alg, t1, t2);
+        return 0;
+    }
+    if (serial_lt(now32, inception)) {
+        sig_time_text(serial_to_unix(inception, now), t1, sizeof t1);
+        sig_time_text(now, t2, sizeof t2);
+        set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_RRSIG_NOT_YET_VALID, tag, alg);
+        snprintf(res->detail, sizeof res->detail,
+                 "RRSIG (key %u, alg %u) valid only from %s (now %s)", tag, alg, t1, t2);
+        return 0;
+    }
+
+    bool any_match = false, no_zone_bit = false, revoked = false;
+    for (size_t i = 0; i < keys->n; i++) {
+        const struct verify_key *k = &keys->keys[i];
+        if (k->key_tag != tag || k->algorithm != alg || (allowed && !allowed[i]))
+            continue;
+        any_match = true;
+        if (k->protocol != 3 || !(k->flags & DNSKEY_FLAG_ZONE)) {
+            no_zone_bit = true;
+            continue;
+        }
+        if (k->flags & DNSKEY_FLAG_REVOKE) {
+            revoked = true;
+            continue;
+        }
+        if (!data) {
+            data = ldns_buffer_new(512);
+            if (!data)
+                return VERIFY_ENOMEM;
+            rc = verify_signed_data(rrset, rrsig, data);
+            if (rc < 0)
+                goto done;
+        }
+        rc = sig_evp_verify(k, ldns_buffer_begin(data), ldns_buffer_position(data),
+                            ldns_rdf_data(sig), ldns_rdf_size(sig));
+        if (rc < 0)
+            goto done;
+        if (rc == 1) {
+            rc = 0;
+            set_result(res, VERIFY_SIG_VALID, VERIFY_REASON_RRSIG_INVALID, tag, alg);
+            res->expiration = serial_to_unix(expiration, now);
+            sig_time_text(res->expiration, t1, sizeof t1);
+            snprintf(res->detail, sizeof res->detail, "verified with key %u alg %u, expires %s",
+                     tag, alg, t1);
+            goto done;
+        }
+    }
+    if (!any_match) {
+        set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_RRSIG_UNKNOWN_KEY, tag, alg);
+        snprintf(res->detail, sizeof res->detail,
+                 "no DNSKEY with key tag %u and algorithm %u signs here", tag, alg);
+    } else if (data) {
+        set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_RRSIG_INVALID, tag, alg);
+        snprintf(res->detail, sizeof res->detail, "RRSIG does not verify with DNSKEY %u (alg %u)",
+                 tag, alg);
+    } else if (no_zone_bit) {
+        set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_DNSKEY_NO_ZONE_BIT, tag, alg);
+        snprintf(res->detail, sizeof res->detail,
+                 "DNSKEY %u (alg %u) lacks the Zone Key flag or protocol 3", tag, alg);
+    } else if (revoked) {
+        set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_DNSKEY_REVOKED, tag, alg);
+        snprintf(res->detail, sizeof res->detail, "DNSKEY %u (alg %u) is revoked", tag, alg);
+    }
+    rc = 0;
+done:
+    ldns_buffer_free(data);
+    return rc;
+}
+
+int verify_rrsig(const verify_keyset_t *keys, const ldns_rr_list *rrset, const ldns_rr *rrsig,
+                 int64_t now, verify_sig_result_t *res)
+{
+    return check_and_verify(keys, NULL, rrset, rrsig, now, res);
+}
+
+int sig_verify_rrset_with(const verify_keyset_t *keys, const bool *allowed,
+                          const ldns_rr_list *rrset, const ldns_rr_list *rrsigs, int64_t now,
+                          verify_sig_result_t *res)
+{
+    verify_sig_result_t one;
+    bool have_failure = false, have_unsupported = false;
+    memset(res, 0, sizeof *res);
+    if (!keys || !rrset || ldns_rr_list_rr_count(rrset) == 0)
+        return VERIFY_EINVAL;
+    const ldns_rr *first = ldns_rr_list_rr(rrset, 0);
+    size_t n = rrsigs ? ldns_rr_list_rr_count(rrsigs) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const ldns_rr *s = ldns_rr_list_rr(rrsigs, i);
+        if (ldns_rr_get_type(s) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(s) < 1 ||
+            ldns_rdf2native_int16(ldns_rr_rdf(s, 0)) != (uint16_t)ldns_rr_get_type(first) ||
+            !sig_name_equal(ldns_rr_owner(s), ldns_rr_owner(first)))
+            continue;
+        int rc = check_and_verify(keys, allowed, rrset, s, now, &one);
+        if (rc < 0)
+            return rc;
+        if (one.outcome == VERIFY_SIG_VALID) {
+            *res = one;
+            return 0;
+        }
+        if (one.outcome == VERIFY_SIG_UNSUPPORTED) {
+            if (!have_failure && !have_unsupported)
+                *res = one;
+            have_unsupported = true;
+            continue;
+        }
+        if (!have_failure || failure_rank(one.reason) > failure_rank(res->reason))
+            *res = one;
+        have_failure = true;
+    }
+    if (have_failure || have_unsupported)
+        return 0;
+    res->outcome = VERIFY_SIG_BOGUS;
+    res->reason = VERIFY_REASON_RRSIG_MISSING;
+    char name[200];
+    sig_rrset_name(ldns_rr_owner(first), (uint16_t)ldns_rr_get_type(first), name, sizeof name);
+    snprintf(res->detail, sizeof res->detail, "%.200s has no RRSIG", name);
+    return 0;
+}
+
+int verify_rrset(const verify_keyset_t *keys, const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
+                 int64_t now, verify_sig_result_t *res)
+{
+    return sig_verify_rrset_with(keys, NULL, rrset, rrsigs, now, res);
+}

@@ -1,0 +1,119 @@
+/*
+ * Private declarations of the signature engine (canon.c, ds.c, keys.c, rrsig.c, zone*.c).
+ * Named sig_internal.h so that the denial-of-existence files can keep their own internal.h.
+ */
+#ifndef DNSSWEEP_VERIFY_SIG_INTERNAL_H
+#define DNSSWEEP_VERIFY_SIG_INTERNAL_H
+
+#include "verify/verify.h"
+
+#include <openssl/evp.h>
+#include <stdatomic.h>
+
+#define DNSKEY_FLAG_ZONE 0x0100u
+#define DNSKEY_FLAG_REVOKE 0x0080u
+#define DNSKEY_FLAG_SEP 0x0001u
+
+/* One DNSKEY with its key imported once. Immutable after the keyset is built. */
+struct verify_key {
+    ldns_rr *rr; /* owned copy */
+    uint16_t flags;
+    uint8_t protocol;
+    uint8_t algorithm;
+    uint16_t key_tag;
+    unsigned bits;
+    EVP_PKEY *pkey;   /* NULL: unsupported algorithm or malformed key */
+    EVP_MD *md;       /* fetched digest of the algorithm; NULL for EdDSA (pure) */
+    EVP_MD_CTX *tmpl; /* DigestVerify context initialised once; only ever copied */
+};
+
+struct verify_keyset {
+    atomic_uint refs;
+    ldns_rdf *zone; /* owned, canonical (lower case) */
+    size_t n;
+    struct verify_key *keys;
+};
+
+struct verify_ctx {
+    verify_thresholds_t t;
+};
+
+/* Appends the uncompressed wire RDATA of rr to buf. 0 or VERIFY_ENOMEM. */
+int sig_rdata_wire(const ldns_rr *rr, ldns_buffer *buf);
+/* Raw RDATA of a small RR into out (capacity cap); returns the length or -1. */
+long sig_rdata_copy(const ldns_rr *rr, uint8_t *out, size_t cap);
+
+/* Imports the public key of a DNSKEY RDATA; NULL for unsupported/malformed. bits set. */
+EVP_PKEY *sig_import_key(uint8_t algorithm, const uint8_t *key, size_t len, unsigned *bits);
+/* Fetches the digest of an RRSIG algorithm (caller frees); NULL for EdDSA/unknown. */
+EVP_MD *sig_algorithm_md(uint8_t algorithm);
+
+/* Signature length an algorithm requires, 0 when variable (RSA). */
+size_t sig_signature_length(uint8_t algorithm);
+
+/* Verifies sig over data with key; 1 valid, 0 invalid, <0 program error. */
+int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t data_len,
+                   const uint8_t *sig, size_t sig_len);
+
+/*
+ * Verifies an RRset with only the keys for which allowed[i] is true (allowed NULL = all).
+ * Used for the DNSKEY RRset (DS-matched keys only) and the CDS RRset.
+ */
+int sig_verify_rrset_with(const verify_keyset_t *keys, const bool *allowed,
+                          const ldns_rr_list *rrset, const ldns_rr_list *rrsigs, int64_t now,
+                          verify_sig_result_t *res);
+
+/* RFC 3339 form of a unix time into buf ("2026-11-24T15:00:00Z"). */
+void sig_time_text(int64_t t, char *buf, size_t len);
+/* "example.com/DNSKEY" */
+void sig_rrset_name(const ldns_rdf *owner, uint16_t type, char *buf, size_t len);
+/* Label count of a name, not counting the root nor a leading "*" label (RFC 4034 §3.1.3). */
+unsigned sig_rrsig_label_count(const ldns_rdf *name);
+/* Case-insensitive name equality. */
+bool sig_name_equal(const ldns_rdf *a, const ldns_rdf *b);
+/* True when name is zone or below it (case-insensitive). */
+bool sig_name_within(const ldns_rdf *name, const ldns_rdf *zone);
+
+/* ---- zone judgement (zone.c, zone_apex.c, verdict.c) ---- */
+
+/* State of one verify_zone() run. */
+struct zone_run {
+    const verify_ctx_t *ctx;
+    const verify_zone_input_t *in;
+    verify_verdict_t *v;
+    verify_keyset_t *ks;    /* every served DNSKEY */
+    bool *ds_matched;       /* per key of ks: a parent DS / anchor matches it */
+    bool saw_any_rrsig;     /* any RRSIG in any answer of this server */
+    bool stripped_reported; /* DNSSEC_STRIPPED is said once */
+    bool required_alg[256]; /* algorithms that must sign every RRset (RFC 4035 §2.2) */
+    bool incomplete_reported[256];
+    int64_t earliest_expiration;
+    uint16_t earliest_tag;
+    char earliest_rrset[300];
+};
+
+/* Appends a reason (rrset and printf detail). 0 or VERIFY_ENOMEM. */
+int verdict_add(verify_verdict_t *v, verify_reason_code_t code, const char *rrset, const char *fmt,
+                ...) __attribute__((format(printf, 4, 5)));
+/* True when the verdict carries an error-severity reason. */
+bool verdict_has_error(const verify_verdict_t *v);
+
+/*
+ * Borrowed views of a packet section: the RRs of owner/type and the RRSIGs covering them.
+ * The lists hold pointers into the packet (free them with ldns_rr_list_free, never deep).
+ */
+int pkt_rrset(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *owner, ldns_rr_type type,
+              ldns_rr_list **rrs, ldns_rr_list **sigs);
+/* True when the section holds any RRSIG. */
+bool pkt_has_rrsig(const ldns_pkt *p);
+
+/* Notes a validated signature (earliest expiration) and the algorithms signing rrset. */
+void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res, const char *rrset);
+void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, const char *rrset);
+
+/* The checks after the DNSKEY RRset is trusted: SOA, A, CAA, NXDOMAIN probe, CDS/CDNSKEY. */
+int zone_check_apex(struct zone_run *r);
+/* CDS/CDNSKEY (zone_cds.c): signatures, deletion, consistency with the parent DS. */
+int zone_check_cds(struct zone_run *r);
+
+#endif

@@ -1,0 +1,140 @@
+/* Contexts, verdicts and borrowed packet views shared by the zone judgement. */
+#include "verify/sig_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void verify_thresholds_default(verify_thresholds_t *t)
+{
+    t->expiry_warning_seconds = 3 * 24 * 3600;
+    t->nsec3_max_iterations = 150;
+    t->rsa_warn_bits = 2048;
+    t->rsa_min_bits = 1024;
+}
+
+int verify_ctx_new(const verify_thresholds_t *t, verify_ctx_t **out)
+{
+    verify_ctx_t *ctx = calloc(1, sizeof *ctx);
+    *out = NULL;
+    if (!ctx)
+        return VERIFY_ENOMEM;
+    if (t)
+        ctx->t = *t;
+    else
+        verify_thresholds_default(&ctx->t);
+    *out = ctx;
+    return 0;
+}
+
+void verify_ctx_free(verify_ctx_t *ctx)
+{
+    free(ctx);
+}
+
+const verify_thresholds_t *verify_ctx_thresholds(const verify_ctx_t *ctx)
+{
+    return &ctx->t;
+}
+
+int verdict_add(verify_verdict_t *v, verify_reason_code_t code, const char *rrset, const char *fmt,
+                ...)
+{
+    verify_reason_t *grown = realloc(v->reasons, (v->n_reasons + 1) * sizeof *grown);
+    if (!grown)
+        return VERIFY_ENOMEM;
+    v->reasons = grown;
+    verify_reason_t *r = &grown[v->n_reasons++];
+    r->code = code;
+    snprintf(r->rrset, sizeof r->rrset, "%s", rrset ? rrset : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->detail, sizeof r->detail, fmt, ap);
+    va_end(ap);
+    return 0;
+}
+
+bool verdict_has_error(const verify_verdict_t *v)
+{
+    for (size_t i = 0; i < v->n_reasons; i++)
+        if (verify_reason_severity(v->reasons[i].code) == VERIFY_SEVERITY_ERROR)
+            return true;
+    return false;
+}
+
+bool verify_verdict_has(const verify_verdict_t *v, verify_reason_code_t code)
+{
+    for (size_t i = 0; v && i < v->n_reasons; i++)
+        if (v->reasons[i].code == code)
+            return true;
+    return false;
+}
+
+void verify_verdict_free(verify_verdict_t *v)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < v->n_ds_records; i++)
+        free(v->ds_records[i]);
+    free(v->ds_records);
+    free(v->reasons);
+    free(v->keys);
+    free(v->cds);
+    verify_keyset_free(v->keyset);
+    free(v);
+}
+
+static ldns_rr_list *section(const ldns_pkt *p, ldns_pkt_section sec)
+{
+    switch (sec) {
+    case LDNS_SECTION_ANSWER:
+        return ldns_pkt_answer(p);
+    case LDNS_SECTION_AUTHORITY:
+        return ldns_pkt_authority(p);
+    case LDNS_SECTION_ADDITIONAL:
+        return ldns_pkt_additional(p);
+    default:
+        return NULL;
+    }
+}
+
+int pkt_rrset(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *owner, ldns_rr_type type,
+              ldns_rr_list **rrs, ldns_rr_list **sigs)
+{
+    *rrs = ldns_rr_list_new();
+    *sigs = ldns_rr_list_new();
+    if (!*rrs || !*sigs)
+        goto nomem;
+    const ldns_rr_list *l = p ? section(p, sec) : NULL;
+    for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(l, i);
+        if (!sig_name_equal(ldns_rr_owner(rr), owner))
+            continue;
+        ldns_rr_type t = ldns_rr_get_type(rr);
+        bool match = t == type;
+        if (t == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) > 0 &&
+            ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) == (uint16_t)type)
+            match = true;
+        if (match && !ldns_rr_list_push_rr(t == type ? *rrs : *sigs, rr))
+            goto nomem;
+    }
+    return 0;
+nomem:
+    ldns_rr_list_free(*rrs);
+    ldns_rr_list_free(*sigs);
+    *rrs = *sigs = NULL;
+    return VERIFY_ENOMEM;
+}
+
+bool pkt_has_rrsig(const ldns_pkt *p)
+{
+    if (!p)
+        return false;
+    const ldns_rr_list *secs[2] = {ldns_pkt_answer(p), ldns_pkt_authority(p)};
+    for (int s = 0; s < 2; s++)
+        for (size_t i = 0; secs[s] && i < ldns_rr_list_rr_count(secs[s]); i++)
+            if (ldns_rr_get_type(ldns_rr_list_rr(secs[s], i)) == LDNS_RR_TYPE_RRSIG)
+                return true;
+    return false;
+}

@@ -1,0 +1,402 @@
+/*
+ * Zone-level judgement of one authoritative server's answers: the parent's situation, the DS
+ * to DNSKEY step, the DNSKEY RRset's self-signature, then the apex checks (zone_apex.c).
+ * Status rules are those of verdicts.md.
+ */
+#include "verify/sig_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DS_HINT_TTL 3600
+
+static void zone_text(const ldns_rdf *zone, uint16_t type, char *buf, size_t len)
+{
+    sig_rrset_name(zone, type, buf, len);
+}
+
+void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res, const char *rrset)
+{
+    if (res->outcome != VERIFY_SIG_VALID || res->expiration == 0)
+        return;
+    if (r->earliest_expiration == 0 || res->expiration < r->earliest_expiration) {
+        r->earliest_expiration = res->expiration;
+        r->earliest_tag = res->key_tag;
+        snprintf(r->earliest_rrset, sizeof r->earliest_rrset, "%s", rrset);
+    }
+}
+
+void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, const char *rrset)
+{
+    bool present[256] = {false};
+    for (size_t i = 0; sigs && i < ldns_rr_list_rr_count(sigs); i++) {
+        const ldns_rr *s = ldns_rr_list_rr(sigs, i);
+        if (ldns_rr_rd_count(s) == 9)
+            present[ldns_rdf2native_int8(ldns_rr_rdf(s, 1))] = true;
+    }
+    for (int alg = 0; alg < 256; alg++) {
+        if (!r->required_alg[alg] || present[alg] || r->incomplete_reported[alg])
+            continue;
+        r->incomplete_reported[alg] = true;
+        verdict_add(r->v, VERIFY_REASON_ALGORITHM_INCOMPLETE, rrset,
+                    "algorithm %d is in the DS/DNSKEY set but has no RRSIG over %s", alg, rrset);
+    }
+}
+
+/* The served DNSKEYs: summaries, algorithm and size warnings, the DS records to publish. */
+static int summarise_keys(struct zone_run *r, const char *rrset)
+{
+    const verify_keyset_t *ks = r->ks;
+    const verify_thresholds_t *t = &r->ctx->t;
+    bool deprecated_said[256] = {false};
+    bool have_sep = false;
+    if (ks->n && !(r->v->keys = calloc(ks->n, sizeof *r->v->keys)))
+        return VERIFY_ENOMEM;
+    r->v->n_keys = ks->n;
+    for (size_t i = 0; i < ks->n; i++) {
+        const struct verify_key *k = &ks->keys[i];
+        verify_key_summary_t *s = &r->v->keys[i];
+        s->key_tag = k->key_tag;
+        s->algorithm = k->algorithm;
+        s->flags = k->flags;
+        s->bits = k->bits;
+        if ((k->flags & DNSKEY_FLAG_ZONE) && !(k->flags & DNSKEY_FLAG_REVOKE)) {
+            r->required_alg[k->algorithm] = true;
+            if (k->flags & DNSKEY_FLAG_SEP)
+                have_sep = true;
+        }
+        if (verify_algorithm_deprecated(k->algorithm) && !deprecated_said[k->algorithm]) {
+            deprecated_said[k->algorithm] = true;
+            if (verdict_add(r->v, VERIFY_REASON_ALGORITHM_DEPRECATED, rrset,
+                            "DNSKEY %u uses deprecated algorithm %u", k->key_tag, k->algorithm) < 0)
+                return VERIFY_ENOMEM;
+        }
+        bool rsa = k->algorithm == LDNS_RSASHA1 || k->algorithm == LDNS_RSASHA1_NSEC3 ||
+                   k->algorithm == LDNS_RSASHA256 || k->algorithm == LDNS_RSASHA512 ||
+                   k->algorithm == LDNS_RSAMD5;
+        if (rsa && k->bits && k->bits < t->rsa_warn_bits &&
+            verdict_add(r->v, VERIFY_REASON_KEY_TOO_SMALL, rrset,
+                        "DNSKEY %u is RSA %u bits (%s %u)", k->key_tag, k->bits,
+                        k->bits < t->rsa_min_bits ? "error: below" : "below",
+                        k->bits < t->rsa_min_bits ? t->rsa_min_bits : t->rsa_warn_bits) < 0)
+            return VERIFY_ENOMEM;
+    }
+    /* The DS the parent should hold: SHA-256 of the SEP keys (of every zone key if none). */
+    for (size_t i = 0; i < ks->n; i++) {
+        const struct verify_key *k = &ks->keys[i];
+        if (!(k->flags & DNSKEY_FLAG_ZONE) || (k->flags & DNSKEY_FLAG_REVOKE) ||
+            (have_sep && !(k->flags & DNSKEY_FLAG_SEP)))
+            continue;
+        char text[512];
+        if (verify_ds_text(k->rr, LDNS_SHA256, DS_HINT_TTL, text, sizeof text) < 0)
+            continue;
+        char **grown = realloc(r->v->ds_records, (r->v->n_ds_records + 1) * sizeof *grown);
+        if (!grown)
+            return VERIFY_ENOMEM;
+        r->v->ds_records = grown;
+        if (!(grown[r->v->n_ds_records] = strdup(text)))
+            return VERIFY_ENOMEM;
+        r->v->n_ds_records++;
+    }
+    return 0;
+}
+
+/* DS (or DNSKEY trust anchor) against a served key. */
+static verify_ds_match_t anchor_match(const ldns_rr *anchor, const ldns_rr *key)
+{
+    if (ldns_rr_get_type(anchor) == LDNS_RR_TYPE_DS)
+        return verify_ds_match(anchor, key);
+    uint8_t a[4096], b[4096];
+    long la = sig_rdata_copy(anchor, a, sizeof a), lb = sig_rdata_copy(key, b, sizeof b);
+    if (la < 0 || lb < 0)
+        return VERIFY_DS_NO_MATCH;
+    if (la == lb && memcmp(a, b, (size_t)la) == 0)
+        return VERIFY_DS_MATCH;
+    return VERIFY_DS_NO_MATCH;
+}
+
+static bool anchor_supported(const ldns_rr *anchor)
+{
+    if (ldns_rr_rd_count(anchor) != 4)
+        return false;
+    if (ldns_rr_get_type(anchor) == LDNS_RR_TYPE_DNSKEY)
+        return verify_algorithm_supported(ldns_rdf2native_int8(ldns_rr_rdf(anchor, 2)));
+    return verify_algorithm_supported(ldns_rdf2native_int8(ldns_rr_rdf(anchor, 1))) &&
+           verify_ds_digest_supported(ldns_rdf2native_int8(ldns_rr_rdf(anchor, 2)));
+}
+
+static void anchor_text(const ldns_rr *a, char *buf, size_t len)
+{
+    if (ldns_rr_get_type(a) == LDNS_RR_TYPE_DNSKEY)
+        snprintf(buf, len, "DNSKEY %u/%u", verify_key_tag(a),
+                 ldns_rdf2native_int8(ldns_rr_rdf(a, 2)));
+    else
+        snprintf(buf, len, "DS %u/%u/%u", ldns_rdf2native_int16(ldns_rr_rdf(a, 0)),
+                 ldns_rdf2native_int8(ldns_rr_rdf(a, 1)), ldns_rdf2native_int8(ldns_rr_rdf(a, 2)));
+}
+
+static void ds_hint(const verify_verdict_t *v, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", v->n_ds_records ? v->ds_records[0] : "(no zone key to publish)");
+}
+
+/*
+ * DS -> DNSKEY (RFC 4035 §5.2). Returns 1 when the DNSKEY RRset is trusted, 0 when the
+ * verdict is settled here, <0 for program failures.
+ */
+static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_rr_list *sigs,
+                    const char *rrset)
+{
+    const ldns_rr_list *ds = r->in->parent_ds;
+    size_t n_ds = ds ? ldns_rr_list_rr_count(ds) : 0;
+    char ds_rrset[300], text[600], hint[512];
+    size_t supported = 0, with_sha2 = 0, with_sha1 = 0;
+    zone_text(r->in->zone, LDNS_RR_TYPE_DS, ds_rrset, sizeof ds_rrset);
+    ds_hint(r->v, hint, sizeof hint);
+
+    for (size_t d = 0; d < n_ds; d++) {
+        const ldns_rr *a = ldns_rr_list_rr(ds, d);
+        ldns_rr_type t = ldns_rr_get_type(a);
+        if ((t != LDNS_RR_TYPE_DS && t != LDNS_RR_TYPE_DNSKEY) || !anchor_supported(a))
+            continue;
+        supported++;
+        if (t == LDNS_RR_TYPE_DS) {
+            uint8_t dt = ldns_rdf2native_int8(ldns_rr_rdf(a, 2));
+            with_sha1 += dt == LDNS_SHA1;
+            with_sha2 += dt == LDNS_SHA256 || dt == LDNS_SHA384;
+        } else {
+            with_sha2++;
+        }
+        r->required_alg[ldns_rdf2native_int8(ldns_rr_rdf(a, t == LDNS_RR_TYPE_DS ? 1 : 2))] = true;
+    }
+    if (supported == 0) {
+        r->v->status = VERIFY_STATUS_INSECURE;
+        return verdict_add(r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED, ds_rrset,
+                           "none of the %zu DS records uses a supported algorithm and digest",
+                           n_ds) < 0
+                   ? VERIFY_ENOMEM
+                   : 0;
+    }
+    if (with_sha1 && !with_sha2 &&
+        verdict_add(r->v, VERIFY_REASON_DS_DIGEST_DEPRECATED, ds_rrset,
+                    "only SHA-1 DS digests; publish: %s", hint) < 0)
+        return VERIFY_ENOMEM;
+    if (r->ks->n == 0) {
+        r->v->status = VERIFY_STATUS_BOGUS;
+        return verdict_add(r->v, VERIFY_REASON_DS_ZONE_UNSIGNED, rrset,
+                           "the parent has %zu DS records but the server returns no DNSKEY",
+                           n_ds) < 0
+                   ? VERIFY_ENOMEM
+                   : 0;
+    }
+
+    bool any_match = false, any_mismatch = false;
+    char mismatch[300] = "";
+    bool *ds_used = calloc(n_ds, sizeof *ds_used);
+    if (!ds_used)
+        return VERIFY_ENOMEM;
+    for (size_t d = 0; d < n_ds; d++) {
+        const ldns_rr *a = ldns_rr_list_rr(ds, d);
+        if (!anchor_supported(a))
+            continue;
+        for (size_t k = 0; k < r->ks->n; k++) {
+            verify_ds_match_t m = anchor_match(a, r->ks->keys[k].rr);
+            if (m == VERIFY_DS_MATCH) {
+                r->ds_matched[k] = true;
+                ds_used[d] = true;
+                any_match = true;
+            } else if (m == VERIFY_DS_DIGEST_MISMATCH && !any_mismatch) {
+                any_mismatch = true;
+                anchor_text(a, mismatch, sizeof mismatch);
+            }
+        }
+    }
+    for (size_t k = 0; k < r->ks->n; k++)
+        r->v->keys[k].ds_matched = r->ds_matched[k];
+    int rc = 0;
+    for (size_t d = 0; any_match && d < n_ds && rc == 0; d++) {
+        const ldns_rr *a = ldns_rr_list_rr(ds, d);
+        if (ds_used[d] || !anchor_supported(a))
+            continue;
+        anchor_text(a, text, sizeof text);
+        rc = verdict_add(r->v, VERIFY_REASON_DS_STALE, ds_rrset,
+                         "%s matches no served DNSKEY while another DS does", text);
+    }
+    free(ds_used);
+    if (rc < 0)
+        return rc;
+    if (!any_match) {
+        r->v->status = VERIFY_STATUS_BOGUS;
+        size_t off = 0;
+        text[0] = '\0';
+        for (size_t k = 0; k < r->ks->n && off < sizeof text - 8; k++)
+            off += (size_t)snprintf(text + off, sizeof text - off, "%s%u/%u", k ? " " : "",
+                                    r->ks->keys[k].key_tag, r->ks->keys[k].algorithm);
+        if (any_mismatch)
+            rc = verdict_add(r->v, VERIFY_REASON_DS_DIGEST_MISMATCH, ds_rrset,
+                             "%s has the tag and algorithm of a served DNSKEY but another "
+                             "digest; publish: %s",
+                             mismatch, hint);
+        else
+            rc = verdict_add(r->v, VERIFY_REASON_DS_NO_MATCHING_DNSKEY, ds_rrset,
+                             "no DS matches the served DNSKEYs (%s); publish: %s", text, hint);
+        return rc < 0 ? rc : 0;
+    }
+
+    if (ldns_rr_list_rr_count(sigs) == 0) {
+        r->v->status = VERIFY_STATUS_BOGUS;
+        verify_reason_code_t code =
+            r->saw_any_rrsig ? VERIFY_REASON_DNSKEY_UNSIGNED : VERIFY_REASON_DNSSEC_STRIPPED;
+        r->stripped_reported = code == VERIFY_REASON_DNSSEC_STRIPPED;
+        rc = verdict_add(r->v, code, rrset, "the DNSKEY RRset (%zu keys) carries no RRSIG%s",
+                         r->ks->n, r->saw_any_rrsig ? "" : "; no RRSIG in any answer");
+        return rc < 0 ? rc : 0;
+    }
+    verify_sig_result_t res;
+    rc = sig_verify_rrset_with(r->ks, r->ds_matched, dnskeys, sigs, r->in->now, &res);
+    if (rc < 0)
+        return rc;
+    zone_check_algorithms(r, sigs, rrset);
+    if (res.outcome == VERIFY_SIG_VALID) {
+        for (size_t k = 0; k < r->ks->n; k++)
+            if (r->ks->keys[k].key_tag == res.key_tag &&
+                r->ks->keys[k].algorithm == res.algorithm && r->ds_matched[k])
+                r->v->keys[k].signs_dnskey = true;
+        zone_note_valid(r, &res, rrset);
+        return 1;
+    }
+    r->v->status = VERIFY_STATUS_BOGUS;
+    if (res.outcome == VERIFY_SIG_UNSUPPORTED || res.reason == VERIFY_REASON_RRSIG_UNKNOWN_KEY) {
+        size_t off = 0;
+        text[0] = '\0';
+        for (size_t k = 0; k < r->ks->n && off < sizeof text - 8; k++)
+            if (r->ds_matched[k])
+                off += (size_t)snprintf(text + off, sizeof text - off, "%s%u", off ? " " : "",
+                                        r->ks->keys[k].key_tag);
+        rc = verdict_add(r->v, VERIFY_REASON_DS_KEY_NOT_SIGNING, rrset,
+                         "DS-matched DNSKEY %s does not sign the DNSKEY RRset (%s)", text,
+                         res.detail);
+    } else {
+        rc = verdict_add(r->v, res.reason, rrset, "%s", res.detail);
+    }
+    return rc < 0 ? rc : 0;
+}
+
+static void finish_expiry(struct zone_run *r)
+{
+    r->v->earliest_expiration = r->earliest_expiration;
+    if (r->earliest_expiration == 0)
+        return;
+    int64_t left = r->earliest_expiration - r->in->now;
+    if (left < (int64_t)r->ctx->t.expiry_warning_seconds) {
+        char t1[32];
+        sig_time_text(r->earliest_expiration, t1, sizeof t1);
+        verdict_add(r->v, VERIFY_REASON_RRSIG_EXPIRES_SOON, r->earliest_rrset,
+                    "RRSIG by key %u expires %s (in %lld s)", r->earliest_tag, t1, (long long)left);
+    }
+}
+
+static int judge(struct zone_run *r)
+{
+    const verify_zone_input_t *in = r->in;
+    char rrset[300];
+    ldns_rr_list *dnskeys = NULL, *sigs = NULL;
+    int rc;
+    zone_text(in->zone, LDNS_RR_TYPE_DNSKEY, rrset, sizeof rrset);
+
+    rc = pkt_rrset(in->dnskey, LDNS_SECTION_ANSWER, in->zone, LDNS_RR_TYPE_DNSKEY, &dnskeys, &sigs);
+    if (rc < 0)
+        goto fail;
+    rc = verify_keyset_new(in->zone, dnskeys, &r->ks);
+    if (rc < 0)
+        goto fail;
+    if (r->ks->n && !(r->ds_matched = calloc(r->ks->n, sizeof *r->ds_matched))) {
+        rc = VERIFY_ENOMEM;
+        goto fail;
+    }
+    rc = summarise_keys(r, rrset);
+    if (rc < 0)
+        goto fail;
+    const ldns_pkt *pkts[] = {in->dnskey, in->soa, in->a, in->caa, in->nxdomain_probe};
+    for (size_t i = 0; i < sizeof pkts / sizeof pkts[0]; i++)
+        r->saw_any_rrsig |= pkt_has_rrsig(pkts[i]);
+
+    switch (in->parent) {
+    case VERIFY_PARENT_BOGUS:
+        r->v->status = VERIFY_STATUS_INDETERMINATE;
+        goto fail;
+    case VERIFY_PARENT_INSECURE:
+        r->v->status = VERIFY_STATUS_INSECURE;
+        rc = verdict_add(r->v, VERIFY_REASON_PARENT_UNSIGNED, rrset,
+                         "the parent zone is unsigned or insecure: no chain of trust");
+        goto fail;
+    case VERIFY_PARENT_NO_DS:
+        r->v->status = VERIFY_STATUS_INSECURE;
+        if (r->ks->n) {
+            char hint[512];
+            ds_hint(r->v, hint, sizeof hint);
+            rc = verdict_add(r->v, VERIFY_REASON_DNSKEY_WITHOUT_DS, rrset,
+                             "%zu DNSKEYs served, the parent proves no DS; publish: %s", r->ks->n,
+                             hint);
+        }
+        goto fail;
+    case VERIFY_PARENT_DS:
+        break;
+    }
+    rc = ds_stage(r, dnskeys, sigs, rrset);
+    if (rc <= 0)
+        goto fail;
+    rc = zone_check_apex(r);
+    if (rc < 0)
+        goto fail;
+    finish_expiry(r);
+    if (verdict_has_error(r->v)) {
+        r->v->status = VERIFY_STATUS_BOGUS;
+    } else {
+        r->v->status = VERIFY_STATUS_SECURE;
+        r->v->keyset = verify_keyset_ref(r->ks);
+    }
+    rc = 0;
+fail:
+    ldns_rr_list_free(dnskeys);
+    ldns_rr_list_free(sigs);
+    return rc < 0 ? rc : 0;
+}
+
+int verify_zone(const verify_ctx_t *ctx, const verify_zone_input_t *in, verify_verdict_t **out)
+{
+    struct zone_run r;
+    *out = NULL;
+    if (!ctx || !in || !in->zone || ldns_rdf_get_type(in->zone) != LDNS_RDF_TYPE_DNAME)
+        return VERIFY_EINVAL;
+    memset(&r, 0, sizeof r);
+    r.ctx = ctx;
+    r.in = in;
+    r.v = calloc(1, sizeof *r.v);
+    if (!r.v)
+        return VERIFY_ENOMEM;
+    r.v->status = VERIFY_STATUS_BOGUS;
+    int rc = judge(&r);
+    verify_keyset_free(r.ks);
+    free(r.ds_matched);
+    if (rc < 0) {
+        verify_verdict_free(r.v);
+        return rc;
+    }
+    *out = r.v;
+    return 0;
+}
+
+int verify_trust_anchor(const verify_ctx_t *ctx, const ldns_rdf *zone, const ldns_rr_list *anchor,
+                        const ldns_pkt *dnskey, int64_t now, verify_verdict_t **out)
+{
+    verify_zone_input_t in;
+    memset(&in, 0, sizeof in);
+    in.zone = zone;
+    in.parent = VERIFY_PARENT_DS;
+    in.parent_ds = anchor;
+    in.dnskey = dnskey;
+    in.now = now;
+    return verify_zone(ctx, &in, out);
+}

@@ -1,0 +1,226 @@
+/*
+ * Apex checks once the DNSKEY RRset is trusted: SOA, A (or its NODATA proof), CAA (or its
+ * proof; failures are CAA_BOGUS because CAs validate it), the NXDOMAIN probe, CDS/CDNSKEY.
+ */
+#include "verify/sig_internal.h"
+
+#if __has_include("verify/denial_stub.h")
+#include "verify/denial_stub.h" /* TEMPORARY until the denial branch is merged */
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Reports a signature failure, wrapped into `wrap` (CAA_BOGUS) when given. */
+static int report(struct zone_run *r, verify_reason_code_t code, const char *rrset,
+                  verify_reason_code_t wrap, bool wrapped, const char *detail)
+{
+    if (code == VERIFY_REASON_RRSIG_MISSING && !r->saw_any_rrsig) {
+        if (r->stripped_reported)
+            return 0;
+        r->stripped_reported = true;
+        code = VERIFY_REASON_DNSSEC_STRIPPED;
+    }
+    if (wrapped)
+        return verdict_add(r->v, wrap, rrset, "%s: %s", verify_reason_name(code), detail);
+    return verdict_add(r->v, code, rrset, "%s", detail);
+}
+
+/* A positive answer's RRset (owner/type) must verify. Returns 1 when the RRset was present. */
+static int check_positive(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *owner,
+                          ldns_rr_type type, bool wrap_caa)
+{
+    ldns_rr_list *rrs = NULL, *sigs = NULL;
+    char rrset[300];
+    int rc = pkt_rrset(p, LDNS_SECTION_ANSWER, owner, type, &rrs, &sigs);
+    if (rc < 0)
+        return rc;
+    if (ldns_rr_list_rr_count(rrs) == 0)
+        goto done;
+    sig_rrset_name(owner, (uint16_t)type, rrset, sizeof rrset);
+    verify_sig_result_t res;
+    rc = verify_rrset(r->ks, rrs, sigs, r->in->now, &res);
+    if (rc < 0)
+        goto done;
+    if (res.outcome == VERIFY_SIG_VALID) {
+        zone_note_valid(r, &res, rrset);
+        zone_check_algorithms(r, sigs, rrset);
+    } else if (res.outcome == VERIFY_SIG_UNSUPPORTED) {
+        rc = report(r, VERIFY_REASON_RRSIG_MISSING, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa,
+                    "only RRSIGs of unsupported algorithms");
+    } else {
+        rc = report(r, res.reason, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, res.detail);
+    }
+    if (rc >= 0)
+        rc = 1;
+done:
+    ldns_rr_list_free(rrs);
+    ldns_rr_list_free(sigs);
+    return rc;
+}
+
+static void note_nsec3(struct zone_run *r, const ldns_rr *rr, const char *rrset)
+{
+    verify_nsec3_summary_t *s = &r->v->nsec3;
+    if (s->seen || ldns_rr_rd_count(rr) < 4)
+        return;
+    s->seen = true;
+    s->hash_algorithm = ldns_rdf2native_int8(ldns_rr_rdf(rr, 0));
+    s->flags = ldns_rdf2native_int8(ldns_rr_rdf(rr, 1));
+    s->iterations = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
+    const ldns_rdf *salt = ldns_rr_rdf(rr, 3);
+    const uint8_t *sd = ldns_rdf_data(salt);
+    if (ldns_rdf_size(salt) >= 1 && (size_t)sd[0] + 1 <= ldns_rdf_size(salt)) {
+        s->salt_len = sd[0];
+        memcpy(s->salt, sd + 1, s->salt_len);
+    }
+    if (s->iterations > 0)
+        verdict_add(r->v, VERIFY_REASON_NSEC3_ITERATIONS, rrset,
+                    "NSEC3 uses %u additional iterations%s", s->iterations,
+                    s->iterations > r->ctx->t.nsec3_max_iterations
+                        ? "; above the limit resolvers treat answers as insecure"
+                        : "");
+    if (s->salt_len > 0)
+        verdict_add(r->v, VERIFY_REASON_NSEC3_SALT, rrset, "NSEC3 uses a %u-byte salt",
+                    s->salt_len);
+}
+
+/* Verifies every NSEC/NSEC3 RRset of the authority section; collects them into recs. */
+static int verify_denial_records(struct zone_run *r, const ldns_pkt *p, ldns_rr_list *recs,
+                                 char *why, size_t why_len, bool *bad)
+{
+    const ldns_rr_list *auth = ldns_pkt_authority(p);
+    for (size_t i = 0; auth && i < ldns_rr_list_rr_count(auth); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(auth, i);
+        ldns_rr_type t = ldns_rr_get_type(rr);
+        if (t != LDNS_RR_TYPE_NSEC && t != LDNS_RR_TYPE_NSEC3)
+            continue;
+        bool seen = false; /* one RRset per owner: verify it once */
+        for (size_t j = 0; j < ldns_rr_list_rr_count(recs); j++) {
+            const ldns_rr *o = ldns_rr_list_rr(recs, j);
+            seen |= ldns_rr_get_type(o) == t && sig_name_equal(ldns_rr_owner(o), ldns_rr_owner(rr));
+        }
+        if (!ldns_rr_list_push_rr(recs, rr))
+            return VERIFY_ENOMEM;
+        if (seen)
+            continue;
+        char rrset[300];
+        sig_rrset_name(ldns_rr_owner(rr), (uint16_t)t, rrset, sizeof rrset);
+        if (t == LDNS_RR_TYPE_NSEC3)
+            note_nsec3(r, rr, rrset);
+        ldns_rr_list *rrs = NULL, *sigs = NULL;
+        int rc = pkt_rrset(p, LDNS_SECTION_AUTHORITY, ldns_rr_owner(rr), t, &rrs, &sigs);
+        if (rc < 0)
+            return rc;
+        verify_sig_result_t res;
+        rc = verify_rrset(r->ks, rrs, sigs, r->in->now, &res);
+        if (rc == 0 && res.outcome == VERIFY_SIG_VALID) {
+            zone_note_valid(r, &res, rrset);
+            zone_check_algorithms(r, sigs, rrset);
+        } else if (rc == 0 && !*bad) {
+            *bad = true;
+            snprintf(why, why_len, "%.100s: %.250s", rrset, res.detail);
+        }
+        ldns_rr_list_free(rrs);
+        ldns_rr_list_free(sigs);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* A negative answer (NODATA or NXDOMAIN) must carry a signed, covering NSEC/NSEC3 proof. */
+static int check_denial(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *qname,
+                        uint16_t qtype, verify_denial_kind_t kind, bool wrap_caa)
+{
+    char rrset[300], why[400] = "";
+    bool bad = false;
+    sig_rrset_name(qname, qtype, rrset, sizeof rrset);
+    ldns_rr_list *recs = ldns_rr_list_new();
+    if (!recs)
+        return VERIFY_ENOMEM;
+    int rc = verify_denial_records(r, p, recs, why, sizeof why, &bad);
+    if (rc < 0)
+        goto done;
+    if (ldns_rr_list_rr_count(recs) == 0) {
+        rc = report(r, VERIFY_REASON_DENIAL_MISSING, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa,
+                    kind == VERIFY_DENIAL_NXDOMAIN ? "NXDOMAIN without NSEC/NSEC3 records"
+                                                   : "NODATA without NSEC/NSEC3 records");
+        goto done;
+    }
+    if (bad) {
+        rc = report(r, VERIFY_REASON_DENIAL_INVALID, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, why);
+        goto done;
+    }
+    verify_denial_query_t q = {
+        .zone = r->in->zone,
+        .qname = qname,
+        .qtype = qtype,
+        .kind = kind,
+        .records = recs,
+        .max_iterations = r->ctx->t.nsec3_max_iterations,
+    };
+    switch (verify_denial_check(&q, why, sizeof why)) {
+    case VERIFY_DENIAL_PROVEN:
+    case VERIFY_DENIAL_OPTOUT:              /* an unsigned delegation may exist: insecure */
+    case VERIFY_DENIAL_INSECURE_ITERATIONS: /* NSEC3_ITERATIONS already says it */
+        rc = 0;
+        break;
+    case VERIFY_DENIAL_MISSING:
+        rc = report(r, VERIFY_REASON_DENIAL_MISSING, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, why);
+        break;
+    case VERIFY_DENIAL_INVALID:
+    default:
+        rc = report(r, VERIFY_REASON_DENIAL_INVALID, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, why);
+        break;
+    }
+done:
+    ldns_rr_list_free(recs);
+    return rc < 0 ? rc : 0;
+}
+
+/* Positive answer, or NODATA with its proof. */
+static int check_answer(struct zone_run *r, const ldns_pkt *p, ldns_rr_type type, bool wrap)
+{
+    if (!p)
+        return 0;
+    int rc = check_positive(r, p, r->in->zone, type, wrap);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    if (ldns_pkt_get_rcode(p) != LDNS_RCODE_NOERROR)
+        return 0; /* not a usable answer: the scanner reports the server */
+    return check_denial(r, p, r->in->zone, (uint16_t)type, VERIFY_DENIAL_NODATA, wrap);
+}
+
+static int check_probe(struct zone_run *r)
+{
+    const ldns_pkt *p = r->in->nxdomain_probe;
+    if (!p || !ldns_pkt_question(p) || ldns_rr_list_rr_count(ldns_pkt_question(p)) == 0)
+        return 0;
+    const ldns_rr *q = ldns_rr_list_rr(ldns_pkt_question(p), 0);
+    const ldns_rdf *qname = ldns_rr_owner(q);
+    uint16_t qtype = (uint16_t)ldns_rr_get_type(q);
+    if (ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN)
+        return check_denial(r, p, qname, qtype, VERIFY_DENIAL_NXDOMAIN, false);
+    if (ldns_pkt_get_rcode(p) != LDNS_RCODE_NOERROR)
+        return 0;
+    int rc = check_positive(r, p, qname, (ldns_rr_type)qtype, false); /* a wildcard answer */
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    return check_denial(r, p, qname, qtype, VERIFY_DENIAL_NODATA, false);
+}
+
+int zone_check_apex(struct zone_run *r)
+{
+    int rc = check_positive(r, r->in->soa, r->in->zone, LDNS_RR_TYPE_SOA, false);
+    if (rc >= 0)
+        rc = check_answer(r, r->in->a, LDNS_RR_TYPE_A, false);
+    if (rc >= 0)
+        rc = check_answer(r, r->in->caa, LDNS_RR_TYPE_CAA, true);
+    if (rc >= 0)
+        rc = check_probe(r);
+    if (rc >= 0)
+        rc = zone_check_cds(r);
+    return rc < 0 ? rc : 0;
+}
