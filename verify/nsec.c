@@ -64,11 +64,15 @@ static bool find_match(const verify_dn_ctx_t *c, const verify_dn_name_t *name, n
 }
 
 /* An NSEC whose span (owner, next) holds name strictly inside it. The last NSEC of the chain
- * has next == apex <= owner: its span runs from owner to the end of the zone. */
-static bool find_cover(const verify_dn_ctx_t *c, const verify_dn_name_t *name, nsec_view_t *v)
+ * has next == apex <= owner: its span runs from owner to the end of the zone. An NSEC at a zone
+ * cut above name is skipped; *skipped_cut (when not NULL) tells whether one was. */
+static bool find_cover_ex(const verify_dn_ctx_t *c, const verify_dn_name_t *name, nsec_view_t *v,
+                          bool *skipped_cut)
 {
     size_t n = ldns_rr_list_rr_count(c->q->records);
 
+    if (skipped_cut)
+        *skipped_cut = false;
     for (size_t i = 0; i < n; i++) {
         int after_owner, before_next;
         if (!nsec_view_at(c, i, v))
@@ -78,11 +82,19 @@ static bool find_cover(const verify_dn_ctx_t *c, const verify_dn_name_t *name, n
         if (verify_dn_compare(&v->owner, &v->next) < 0 ? !(after_owner && before_next)
                                                        : !(after_owner || before_next))
             continue;
-        if (is_cut(c, v) && verify_dn_is_subdomain(name, &v->owner))
+        if (is_cut(c, v) && verify_dn_is_subdomain(name, &v->owner)) {
+            if (skipped_cut)
+                *skipped_cut = true;
             continue;
+        }
         return true;
     }
     return false;
+}
+
+static bool find_cover(const verify_dn_ctx_t *c, const verify_dn_name_t *name, nsec_view_t *v)
+{
+    return find_cover_ex(c, name, v, NULL);
 }
 
 /* The closest encloser that a covering NSEC implies: owner and next exist, nothing between
@@ -135,13 +147,18 @@ static verify_denial_result_t nxdomain(const verify_dn_ctx_t *c, char *detail, s
     verify_dn_name_t ce, wc;
     char qs[NAME_STR_LEN], os[NAME_STR_LEN], xs[NAME_STR_LEN], ws[NAME_STR_LEN];
     const char *qn = verify_dn_to_str(&c->qname, qs, sizeof qs);
+    bool cut;
 
     if (find_match(c, &c->qname, &v)) {
         verify_dn_detail(detail, dlen, "an NSEC exists at %s: the name exists", qn);
         return VERIFY_DENIAL_INVALID;
     }
-    if (!find_cover(c, &c->qname, &v)) {
-        verify_dn_detail(detail, dlen, "no NSEC covers %s", qn);
+    if (!find_cover_ex(c, &c->qname, &v, &cut)) {
+        verify_dn_detail(detail, dlen,
+                         cut ? "no NSEC covers %s: the NSEC spanning it is at a delegation or "
+                               "DNAME above it (RFC 6840 §4.1)"
+                             : "no NSEC covers %s",
+                         qn);
         return VERIFY_DENIAL_INVALID;
     }
     if (v.next.labels > c->qname.labels && verify_dn_is_subdomain(&v.next, &c->qname)) {
