@@ -257,8 +257,8 @@ typedef struct verify_pool_config {
 int verify_pool_new(const verify_pool_config_t *cfg, verify_pool_t **out);
 
 /* Queues the n contiguous jobs jobs[0..n-1] with one lock. All or nothing: returns 0, or
- * VERIFY_EINVAL (NULL pool, a job without run, or the pending bound would be exceeded: check
- * verify_pool_room() first). */
+ * VERIFY_EINVAL (NULL pool, a job without run, the pending bound would be exceeded: check
+ * verify_pool_room() first; or called from a done() run by verify_pool_free()). */
 int verify_pool_submit(verify_pool_t *pool, verify_job_t *jobs, size_t n);
 
 /* Same for n jobs scattered in memory (e.g. embedded in per-domain structs). */
@@ -266,7 +266,8 @@ int verify_pool_submit_ptrs(verify_pool_t *pool, verify_job_t *const *jobs, size
 
 /* Runs done() for up to max completed jobs on the calling (owner's) thread and returns how
  * many it ran. When more completions remain it calls notify() once before returning, so a
- * bounded drain per loop callback never strands work. done() may submit new jobs. */
+ * bounded drain per loop callback never strands work. done() may submit new jobs (even reuse
+ * its own verify_job_t) but must not call verify_pool_drain() or verify_pool_free(). */
 size_t verify_pool_drain(verify_pool_t *pool, size_t max);
 
 /* Jobs submitted whose done() has not run yet (queued, running or completed). */
@@ -279,8 +280,9 @@ size_t verify_pool_room(const verify_pool_t *pool);
 unsigned verify_pool_threads(const verify_pool_t *pool);
 
 /* Finishes every queued job (run() on the workers), stops and joins the threads, then calls
- * done() on the calling thread for every job not drained yet, so no job is lost. notify() is
- * not called once shutdown has begun. NULL is a no-op. */
+ * done() on the calling thread for every job not drained yet, so no job is lost; those done()
+ * calls cannot submit more work. notify() is not called once shutdown has begun (a call already
+ * under way on a worker finishes before this returns). NULL is a no-op. */
 void verify_pool_free(verify_pool_t *pool);
 
 #endif
