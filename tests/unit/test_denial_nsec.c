@@ -107,6 +107,9 @@ static void name_error(void)
            "a.w.example matches *.w.example: name error invalid");
     is_int(run("a.b.x.example.", 1, VERIFY_DENIAL_NXDOMAIN, L(N_BX)), VERIFY_DENIAL_PROVEN,
            "a.b.x.example: b.x->z covers it and *.b.x.example (closest encloser b.x.example)");
+    /* The closest encloser comes from the next name here: x.example (an empty non-terminal). */
+    is_int(run("a.x.example.", 1, VERIFY_DENIAL_NXDOMAIN, L(N_WILD)), VERIFY_DENIAL_PROVEN,
+           "a.x.example: *.w->b.x covers it and *.x.example (closest encloser from next name)");
     is_int(run("b.w.example.", 1, VERIFY_DENIAL_NXDOMAIN, L(N_DN, N_APEX)), VERIFY_DENIAL_INVALID,
            "b.w.example: dn->*.w.example does not cover it");
     /* RFC 6840 §4.1: the delegation NSEC at d.example spans foo.d.example in canonical order

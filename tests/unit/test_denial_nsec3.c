@@ -340,6 +340,21 @@ static void misc(void)
     is_int(run("a.c.x.w.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NXDOMAIN, l, 12),
            VERIFY_DENIAL_PROVEN, "a limit equal to the iterations is accepted");
     ldns_rr_list_deep_free(l);
+    /* H(o.example) = ufc8dfrq..., H(f.example) = vh6oa7l8...: both after the last hash t644ebqk,
+     * so the last NSEC3 (t644ebqk -> 0p9mhave) covers them by wrapping around; H(*.example) =
+     * jhsv97ro... is covered by gjeqe526 -> ji6neoae. */
+    l = pick((const int[]){H_APEX, H_XX, H_AI, -1});
+    is_int(run("o.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NXDOMAIN, l, 150), VERIFY_DENIAL_PROVEN,
+           "o.example: next closer covered by the wrapping last NSEC3");
+    is_int(run("f.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NXDOMAIN, l, 150), VERIFY_DENIAL_PROVEN,
+           "f.example: next closer covered by the wrapping last NSEC3");
+    is_int(run("j.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NXDOMAIN, l, 150), VERIFY_DENIAL_INVALID,
+           "j.example (5gjbnpcg) is in no span of these records");
+    ldns_rr_list_deep_free(l);
+    l = pick((const int[]){H_APEX, H_AI, -1});
+    is_int(run("o.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NXDOMAIN, l, 150), VERIFY_DENIAL_INVALID,
+           "o.example without the last NSEC3: invalid");
+    ldns_rr_list_deep_free(l);
     is_int(verify_denial_check(NULL, detail, sizeof detail), VERIFY_DENIAL_MISSING,
            "NULL query: missing, no crash");
     is_str(verify_denial_result_name(VERIFY_DENIAL_OPTOUT), "optout", "result name optout");
