@@ -4,10 +4,6 @@
  */
 #include "verify/sig_internal.h"
 
-#if __has_include("verify/denial_stub.h")
-#include "verify/denial_stub.h" /* TEMPORARY until the denial branch is merged */
-#endif
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
