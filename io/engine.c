@@ -578,11 +578,15 @@ static void engine_free(io_engine_t *e)
         done(ctx);
 }
 
-void io_handle_closed(uv_handle_t *h)
+void io_close_done(io_engine_t *e)
 {
-    io_engine_t *e = h->data;
     if (--e->pending_closes == 0 && e->closing)
         engine_free(e);
+}
+
+void io_handle_closed(uv_handle_t *h)
+{
+    io_close_done(h->data);
 }
 
 void io_engine_close(io_engine_t *e, void (*done_cb)(void *ctx), void *done_ctx)

@@ -235,6 +235,8 @@ void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, boo
 void io_wheel_arm(io_engine_t *e, io_slot_t *q, uint32_t timeout_ms);
 void io_pump_kick(io_engine_t *e);
 void io_handle_closed(uv_handle_t *h);
+/* Counts one closed handle; frees the engine after the last one once it is closing. */
+void io_close_done(io_engine_t *e);
 
 /* servers (server.c) */
 int io_server_get(io_engine_t *e, const struct sockaddr_storage *ss, io_server_t **out);

@@ -35,11 +35,12 @@ static int reserve(uint8_t **buf, size_t *cap, size_t need)
 static void close_cb(uv_handle_t *h)
 {
     io_tcp_conn_t *c = io_container_of(h, io_tcp_conn_t, handle);
+    io_engine_t *e = c->engine;
     free(c->out);
     free(c->writing_buf);
     free(c->in);
     free(c);
-    io_handle_closed(h);
+    io_close_done(e);
 }
 
 static void conn_close(io_engine_t *e, io_tcp_conn_t *c)
