@@ -1,8 +1,197 @@
 /*
  * io/: the libuv query engine. Knows packets and servers, nothing of DNSSEC meaning.
- * Runs on the caller's libuv loop (main thread).
+ * Runs on the caller's libuv loop (main thread); no function here is thread-safe.
+ *
+ * Life of a query: io_query() copies what it needs from the spec and queues the query; a send
+ * pump on the loop sends it (UDP with EDNS0, random source port, CSPRNG query ID, 0x20 random
+ * case) when the global and per-server rate limits and the in-flight cap allow. An answer is
+ * accepted only when its source address and port, receiving socket, ID, question name (byte for
+ * byte, case as sent), type and class all match; anything else is counted as dropped. A
+ * truncated answer is asked again over TCP (pipelined, reused connections). A try that times out,
+ * is refused or breaks is retried, moving to the next server address when several were given.
+ * Exactly one callback is made for every query that io_query() accepted.
  */
 #ifndef DNSSWEEP_IO_H
 #define DNSSWEEP_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <ldns/ldns.h>
+#include <uv.h>
+
+/* Errors: 0 is success, everything else negative. Also used as io_result_t.status. */
+enum {
+    IO_OK = 0,
+    IO_EINVAL = -1,        /* bad argument (no server, bad name, unsupported family...) */
+    IO_ENOMEM = -2,        /* out of memory */
+    IO_ETIMEOUT = -3,      /* no answer after all tries */
+    IO_EREFUSED_PORT = -4, /* ICMP port unreachable / TCP connection refused, on every server */
+    IO_EMALFORMED = -5,    /* a matching answer could not be parsed (last try) */
+    IO_ECANCELLED = -6,    /* io_cancel() or io_engine_close() */
+    IO_ENETWORK = -7,      /* send failed / TCP connection reset or closed (last try) */
+    IO_ECLOSING = -8,      /* io_query() after io_engine_close() */
+    IO_ENOTFOUND = -9,     /* io_cancel() of a query that already completed */
+    IO_ESYSTEM = -10,      /* libuv / socket setup failed */
+};
+
+/* Returns a static, human-readable description of an io error code. */
+const char *io_strerror(int err);
+
+typedef struct io_engine io_engine_t;
+
+/* Identifies one query for io_cancel(); never reused within one engine. 0 is never valid. */
+typedef uint64_t io_query_id_t;
+
+/* Maximum number of server addresses per query. */
+#define IO_MAX_SERVERS 8
+
+typedef struct io_config {
+    uint32_t max_in_flight;      /* tries on the wire at once (UDP + TCP) [10000] */
+    uint32_t qps_global;         /* queries sent per second, all servers; 0 = unlimited [0] */
+    uint32_t qps_per_server;     /* queries sent per second to one address; 0 = unlimited [0] */
+    uint32_t timeout_ms;         /* time to wait for the first try's answer [800] */
+    uint32_t retries;            /* further tries after the first [2] */
+    uint32_t udp_sockets;        /* UDP sockets per address family, random ports [16] */
+    uint16_t edns_bufsize;       /* advertised EDNS0 UDP payload size [1232] */
+    uint32_t tcp_idle_ms;        /* close a TCP connection idle this long [5000] */
+    uint32_t tcp_max_per_server; /* TCP connections per server address [2] */
+    uint32_t tcp_max_pipeline;   /* queries outstanding on one TCP connection [64] */
+    uint32_t socket_buffer;      /* SO_RCVBUF / SO_SNDBUF bytes per UDP socket [4 MiB] */
+    uint32_t send_batch;         /* max datagrams sent per loop iteration [256] */
+    uint32_t backoff_after;      /* consecutive timeouts before a server is backed off [8] */
+    uint32_t backoff_qps;        /* send rate to a backed-off server [5] */
+    bool randomize_case;         /* 0x20: random case in the question name [true] */
+} io_config_t;
+
+/* Fills *cfg with the defaults shown in brackets above. */
+void io_config_init(io_config_t *cfg);
+
+/* Query flags. */
+#define IO_FLAG_DO 0x01       /* EDNS0 DO bit */
+#define IO_FLAG_CD 0x02       /* header CD bit */
+#define IO_FLAG_RD 0x04       /* header RD bit */
+#define IO_FLAG_TCP_ONLY 0x08 /* skip UDP, ask over TCP */
+#define IO_FLAG_NO_EDNS 0x10  /* no OPT record (then the DO flag is ignored) */
+
+typedef struct io_result {
+    int status;          /* 0: an answer arrived (any rcode: REFUSED and SERVFAIL are answers) */
+    ldns_pkt *pkt;       /* the answer; OWNED BY THE CALLBACK, which must ldns_pkt_free() it. NULL
+                            unless status == 0 */
+    const uint8_t *wire; /* the answer as received (no TCP length prefix); borrowed,
+                            valid only during the callback. NULL unless status == 0 */
+    size_t wire_len;     /* bytes at wire */
+    const struct sockaddr *server; /* the address that answered (status 0) or was tried last;
+                                      borrowed, valid only during the callback; NULL when the
+                                      query was cancelled before any try */
+    uint32_t rtt_ms;               /* send to answer of the successful try */
+    bool tcp;                      /* the answer came over TCP */
+    uint8_t tries;                 /* tries sent, including the successful one */
+    io_query_id_t id;              /* as returned by io_query() */
+} io_result_t;
+
+/* Called exactly once per accepted query, on the loop thread. The callback may call io_query()
+ * and io_cancel() (on other queries), but not io_engine_close(). */
+typedef void (*io_callback_t)(void *ctx, const io_result_t *result);
+
+typedef struct io_query_spec {
+    const struct sockaddr_storage *servers; /* 1..IO_MAX_SERVERS addresses (AF_INET/AF_INET6,
+                                               port included) of one zone; tries go round them
+                                               in order. Copied: may be freed on return */
+    size_t n_servers;
+    const ldns_rdf *qname; /* the question name, or NULL to use qname_str */
+    const char *qname_str; /* presentation format, e.g. "example.com." (relative = absolute) */
+    uint16_t qtype;        /* LDNS_RR_TYPE_* */
+    uint16_t qclass;       /* LDNS_RR_CLASS_*; 0 means IN */
+    unsigned flags;        /* IO_FLAG_* */
+    io_callback_t cb;      /* required */
+    void *ctx;             /* passed to cb, not touched by the engine */
+} io_query_spec_t;
+
+/*
+ * Creates an engine on the caller's loop and opens its UDP sockets. cfg may be NULL for the
+ * defaults; it is copied. The caller owns *out and must call io_engine_close().
+ * Returns 0, IO_EINVAL, IO_ENOMEM or IO_ESYSTEM.
+ */
+int io_engine_new(uv_loop_t *loop, const io_config_t *cfg, io_engine_t **out);
+
+/*
+ * Starts a query. Everything in spec is copied. On success *id_out (may be NULL) identifies it
+ * and the callback will be called exactly once, never from inside io_query().
+ * Returns 0, IO_EINVAL (no server, too many, bad name, no callback), IO_ENOMEM or IO_ECLOSING;
+ * on error no callback is made.
+ */
+int io_query(io_engine_t *engine, const io_query_spec_t *spec, io_query_id_t *id_out);
+
+/*
+ * Cancels a query: its callback runs with IO_ECANCELLED before io_cancel() returns. A late
+ * answer is then counted as dropped. Returns 0 or IO_ENOTFOUND when the query has already
+ * completed (its id is stale; harmless).
+ */
+int io_cancel(io_engine_t *engine, io_query_id_t id);
+
+/*
+ * Shuts down: every outstanding query's callback runs with IO_ECANCELLED (before this returns),
+ * sockets and timers are closed, and once libuv has closed them all the engine is freed and
+ * done_cb(done_ctx) (may be NULL) runs from the loop. The engine pointer is invalid after this
+ * call. NULL engine: no-op.
+ */
+void io_engine_close(io_engine_t *engine, void (*done_cb)(void *ctx), void *done_ctx);
+
+typedef struct io_stats {
+    uint64_t queries;                /* accepted by io_query() */
+    uint64_t sent;                   /* tries sent (UDP datagrams + TCP frames) */
+    uint64_t answered;               /* queries completed with status 0 */
+    uint64_t timed_out;              /* queries completed with IO_ETIMEOUT */
+    uint64_t failed;                 /* queries completed with another error (not cancelled) */
+    uint64_t cancelled;              /* queries completed with IO_ECANCELLED */
+    uint64_t try_timeouts;           /* single tries that timed out */
+    uint64_t retried;                /* tries after the first */
+    uint64_t truncated;              /* UDP answers with TC=1, asked again over TCP */
+    uint64_t tcp_sent;               /* tries sent over TCP */
+    uint64_t tcp_connections;        /* TCP connections opened */
+    uint64_t refused_port;           /* tries refused (ICMP port unreachable, TCP ECONNREFUSED) */
+    uint64_t malformed;              /* matching answers that did not parse */
+    uint64_t send_errors;            /* sends that failed locally */
+    uint64_t dropped;                /* received and discarded: sum of the dropped_* below */
+    uint64_t dropped_unknown_id;     /* no query in flight with this socket + ID */
+    uint64_t dropped_wrong_source;   /* ID known but from another address or port */
+    uint64_t dropped_wrong_question; /* name (case-exact), type or class differ, or not QR */
+    uint64_t dropped_short;          /* shorter than a DNS header */
+    uint32_t in_flight;              /* tries on the wire now */
+    uint32_t queued;                 /* accepted, waiting to be sent (rate limits, cap) */
+    uint32_t servers;                /* distinct server addresses seen */
+    uint32_t servers_backed_off;     /* of which currently backed off */
+} io_stats_t;
+
+/* Copies the engine-wide counters into *out. */
+void io_stats_get(const io_engine_t *engine, io_stats_t *out);
+
+typedef struct io_server_stats {
+    struct sockaddr_storage addr;
+    uint64_t sent;       /* tries sent to it (UDP + TCP) */
+    uint64_t answered;   /* answers accepted from it */
+    uint64_t timeouts;   /* tries to it that timed out */
+    uint64_t refused;    /* tries refused */
+    uint64_t tcp_sent;   /* tries sent over TCP */
+    uint32_t srtt_ms;    /* smoothed RTT (RFC 6298 style), 0 before the first answer */
+    uint32_t rtt_min_ms; /* 0 before the first answer */
+    uint32_t rtt_max_ms; /* 0 before the first answer */
+    uint32_t tcp_open;   /* TCP connections open now */
+    bool backed_off;     /* currently sent to at backoff_qps only */
+    uint64_t backoffs;   /* times it was backed off */
+} io_server_stats_t;
+
+/*
+ * Per-server table: copies up to max entries (in first-seen order) into out (may be NULL when
+ * max is 0) and returns the number of servers known, which may exceed max.
+ */
+size_t io_server_stats_list(const io_engine_t *engine, io_server_stats_t *out, size_t max);
+
+/* Looks up one server address (port included). Returns 0 or IO_ENOTFOUND. */
+int io_server_stats_get(const io_engine_t *engine, const struct sockaddr *addr,
+                        io_server_stats_t *out);
 
 #endif

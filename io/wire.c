@@ -1,0 +1,192 @@
+/*
+ * Packet bytes: query construction (IDs and 0x20 case from the kernel CSPRNG) and the exact
+ * header/question check an answer must pass before it is believed.
+ */
+#include "io/internal.h"
+
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/random.h>
+
+void io_rng_bytes(io_engine_t *e, void *out, size_t n)
+{
+    uint8_t *o = out;
+    while (n > 0) {
+        if (e->rng_pos >= sizeof e->rng) {
+            /* getrandom() from the kernel CSPRNG; refilled 4 KiB at a time so the cost per
+             * query is a few bytes of copying. It cannot fail for <= 256 bytes... but we ask
+             * for more, so loop over short reads. */
+            size_t got = 0;
+            while (got < sizeof e->rng) {
+                ssize_t r = getrandom(e->rng + got, sizeof e->rng - got, 0);
+                if (r > 0)
+                    got += (size_t)r;
+            }
+            e->rng_pos = 0;
+        }
+        size_t take = sizeof e->rng - e->rng_pos;
+        if (take > n)
+            take = n;
+        memcpy(o, e->rng + e->rng_pos, take);
+        e->rng_pos += take;
+        o += take;
+        n -= take;
+    }
+}
+
+uint16_t io_rng_u16(io_engine_t *e)
+{
+    uint16_t v;
+    io_rng_bytes(e, &v, sizeof v);
+    return v;
+}
+
+/* Plain names ("a.example.com.") are converted here without allocating; names with escapes go
+ * through ldns. */
+static int text_to_wire(const char *s, uint8_t *out, uint16_t *len)
+{
+    if (strchr(s, '\\') != NULL) {
+        ldns_rdf *rdf = NULL;
+        if (ldns_str2rdf_dname(&rdf, s) != LDNS_STATUS_OK)
+            return IO_EINVAL;
+        size_t n = ldns_rdf_size(rdf);
+        if (n > 255) {
+            ldns_rdf_deep_free(rdf);
+            return IO_EINVAL;
+        }
+        memcpy(out, ldns_rdf_data(rdf), n);
+        *len = (uint16_t)n;
+        ldns_rdf_deep_free(rdf);
+        return 0;
+    }
+    size_t pos = 0;
+    if (strcmp(s, ".") == 0 || *s == '\0') {
+        out[0] = 0;
+        *len = 1;
+        return 0;
+    }
+    while (*s != '\0') {
+        const char *dot = strchr(s, '.');
+        size_t l = dot ? (size_t)(dot - s) : strlen(s);
+        if (l == 0 || l > 63 || pos + 1 + l + 1 > 255)
+            return IO_EINVAL;
+        out[pos++] = (uint8_t)l;
+        memcpy(out + pos, s, l);
+        pos += l;
+        s += l;
+        if (*s == '.')
+            s++;
+    }
+    out[pos++] = 0;
+    *len = (uint16_t)pos;
+    return 0;
+}
+
+int io_name_to_wire(const io_query_spec_t *spec, uint8_t *out, uint16_t *len)
+{
+    if (spec->qname != NULL) {
+        if (ldns_rdf_get_type(spec->qname) != LDNS_RDF_TYPE_DNAME)
+            return IO_EINVAL;
+        size_t n = ldns_rdf_size(spec->qname);
+        if (n == 0 || n > 255)
+            return IO_EINVAL;
+        memcpy(out, ldns_rdf_data(spec->qname), n);
+        *len = (uint16_t)n;
+        return 0;
+    }
+    if (spec->qname_str == NULL)
+        return IO_EINVAL;
+    return text_to_wire(spec->qname_str, out, len);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+void io_build_query(io_engine_t *e, io_slot_t *q, uint16_t qid)
+{
+    uint8_t *p = q->wire + 2;
+    put16(p, qid);
+    p[2] = (q->flags & IO_FLAG_RD) ? 0x01 : 0x00;
+    p[3] = (q->flags & IO_FLAG_CD) ? 0x10 : 0x00;
+    put16(p + 4, 1);
+    put16(p + 6, 0);
+    put16(p + 8, 0);
+    put16(p + 10, (q->flags & IO_FLAG_NO_EDNS) ? 0 : 1);
+    size_t pos = 12;
+    memcpy(p + pos, q->qname, q->qname_len);
+    if (e->cfg.randomize_case) {
+        /* 0x20: flip the case of each letter at random. An off-path spoofer must now also
+         * guess the case pattern, which the answer has to echo byte for byte. */
+        uint8_t bits[32];
+        io_rng_bytes(e, bits, sizeof bits);
+        size_t i = 0;
+        while (p[pos + i] != 0) {
+            size_t l = p[pos + i];
+            for (size_t j = 1; j <= l; j++) {
+                uint8_t c = p[pos + i + j];
+                size_t b = (i + j) & 255;
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+                    if (bits[b >> 3] & (1u << (b & 7)))
+                        c ^= 0x20;
+                    p[pos + i + j] = c;
+                }
+            }
+            i += l + 1;
+        }
+    }
+    pos += q->qname_len;
+    put16(p + pos, q->qtype);
+    put16(p + pos + 2, q->qclass);
+    pos += 4;
+    if (!(q->flags & IO_FLAG_NO_EDNS)) {
+        p[pos++] = 0; /* root owner */
+        put16(p + pos, LDNS_RR_TYPE_OPT);
+        put16(p + pos + 2, e->cfg.edns_bufsize);
+        p[pos + 4] = 0; /* extended rcode */
+        p[pos + 5] = 0; /* version */
+        p[pos + 6] = (q->flags & IO_FLAG_DO) ? 0x80 : 0x00;
+        p[pos + 7] = 0;
+        put16(p + pos + 8, 0);
+        pos += 10;
+    }
+    q->wire_len = (uint16_t)pos;
+    put16(q->wire, (uint16_t)pos);
+}
+
+int io_match_answer(const io_slot_t *q, const uint8_t *pkt, size_t len)
+{
+    if (len < 12)
+        return IO_MATCH_SHORT;
+    const uint8_t *sent = q->wire + 2;
+    /* QR set, same opcode, exactly one question equal to ours byte for byte (0x20 case kept). */
+    if (!(pkt[2] & 0x80) || (pkt[2] & 0x78) != (sent[2] & 0x78) || get16(pkt + 4) != 1)
+        return IO_MATCH_QUESTION;
+    size_t qlen = (size_t)q->qname_len + 4;
+    if (len < 12 + qlen || memcmp(pkt + 12, sent + 12, qlen) != 0)
+        return IO_MATCH_QUESTION;
+    return IO_MATCH_OK;
+}
+
+bool io_sockaddr_equal(const struct sockaddr *a, const struct sockaddr *b)
+{
+    if (a->sa_family != b->sa_family)
+        return false;
+    if (a->sa_family == AF_INET) {
+        const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+        return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+    }
+    if (a->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+        return x->sin6_port == y->sin6_port &&
+               memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+    }
+    return false;
+}

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""A scripted, misbehaving DNS server for io/ unit tests (Python 3 stdlib only).
+
+Listens on UDP and TCP at every --listen address (same port for all; --port 0 picks a free
+one) and prints "PORT <n>" once bound. The behaviour for a query is chosen by the first label
+of the question name ("<mode>-<anything>.<zone>"), or by --force MODE for every query:
+
+  ok         answer A 127.0.0.1            drop       never answer
+  delayN     answer after N ms             dup        answer twice
+  wrongport  answer from another port only wrongid    bad-ID answer, then the right one
+  wrongcase  answer with a different name case first, then the right one
+  wrongtype  answer with another qtype first, then the right one
+  tc         UDP: TC=1 empty answer; TCP: full answer
+  tcponly    UDP ignored; TCP answers      refused / servfail   that rcode
+  malformed  right header and question, then garbage
+
+Over TCP every mode answers normally (except drop), and frames read together are answered in
+reverse order to exercise out-of-order matching.
+
+Control query: TXT "stats.ctl." asked of a listen address returns, for that address,
+"udp=<queries> tcp=<queries> conns=<accepted> max1s=<max queries in any 1-s window>
+ n=<recorded arrivals>" where arrivals are recorded for names whose first label starts with
+"rate".
+
+The server exits when its parent process dies (so a crashed test leaves nothing behind) or on
+SIGTERM.
+"""
+import argparse
+import heapq
+import os
+import selectors
+import signal
+import socket
+import struct
+import sys
+import time
+
+
+def parse_question(pkt):
+    """Returns (qname_raw, qtype, qclass, end_offset) or None."""
+    if len(pkt) < 12:
+        return None
+    pos = 12
+    while True:
+        if pos >= len(pkt):
+            return None
+        ln = pkt[pos]
+        if ln == 0:
+            pos += 1
+            break
+        if ln & 0xC0:
+            return None
+        pos += 1 + ln
+    if pos + 4 > len(pkt):
+        return None
+    qtype, qclass = struct.unpack("!HH", pkt[pos:pos + 4])
+    return pkt[12:pos], qtype, qclass, pos + 4
+
+
+def first_label(qname_raw):
+    if not qname_raw or qname_raw[0] == 0:
+        return ""
+    return qname_raw[1:1 + qname_raw[0]].decode("ascii", "replace").lower()
+
+
+def mode_of(label, force):
+    if force:
+        return force
+    return label.split("-", 1)[0]
+
+
+def build(query, qname_raw, qtype, qclass, rcode=0, tc=False, answer=None, qid=None):
+    (oid, flags) = struct.unpack("!HH", query[:4])
+    rd = flags & 0x0100
+    rflags = 0x8000 | 0x0400 | rd | (0x0200 if tc else 0) | rcode
+    if qid is None:
+        qid = oid
+    ans = b""
+    ancount = 0
+    if answer is not None and rcode == 0 and not tc:
+        rtype, rdata = answer
+        ans = struct.pack("!HHHIH", 0xC00C, rtype, qclass, 60, len(rdata)) + rdata
+        ancount = 1
+    hdr = struct.pack("!HHHHHH", qid, rflags, 1, ancount, 0, 0)
+    return hdr + qname_raw + struct.pack("!HH", qtype, qclass) + ans
+
+
+def flip_case(qname_raw):
+    b = bytearray(qname_raw)
+    for i in range(len(b)):
+        c = b[i]
+        if 65 <= c <= 90 or 97 <= c <= 122:
+            b[i] ^= 0x20
+            break
+    return bytes(b)
+
+
+class Listener:
+    def __init__(self, addr, port):
+        self.addr = addr
+        fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+        self.fam = fam
+        self.udp = socket.socket(fam, socket.SOCK_DGRAM)
+        self.udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        self.udp.bind((addr, port))
+        self.port = self.udp.getsockname()[1]
+        self.tcp = socket.socket(fam, socket.SOCK_STREAM)
+        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.tcp.bind((addr, self.port))
+        self.tcp.listen(64)
+        self.other = socket.socket(fam, socket.SOCK_DGRAM)  # for "wrongport"
+        self.other.bind((addr, 0))
+        self.udp_count = 0
+        self.tcp_count = 0
+        self.conns = 0
+        self.arrivals = []
+
+    def close(self):
+        for s in (self.udp, self.tcp, self.other):
+            s.close()
+
+
+class Server:
+    def __init__(self, args):
+        self.force = args.force
+        self.sel = selectors.DefaultSelector()
+        self.timers = []
+        self.seq = 0
+        self.listeners = []
+        port = args.port
+        for a in args.listen:
+            lst = Listener(a, port)
+            port = lst.port
+            self.listeners.append(lst)
+            lst.udp.setblocking(False)
+            lst.tcp.setblocking(False)
+            self.sel.register(lst.udp, selectors.EVENT_READ, ("udp", lst))
+            self.sel.register(lst.tcp, selectors.EVENT_READ, ("accept", lst))
+        self.port = port
+
+    def later(self, delay_s, fn):
+        self.seq += 1
+        heapq.heappush(self.timers, (time.monotonic() + delay_s, self.seq, fn))
+
+    def stats_answer(self, lst):
+        arr = sorted(lst.arrivals)
+        best, j = 0, 0
+        for i in range(len(arr)):
+            while arr[i] - arr[j] >= 1.0:
+                j += 1
+            best = max(best, i - j + 1)
+        txt = "udp=%d tcp=%d conns=%d max1s=%d n=%d" % (
+            lst.udp_count, lst.tcp_count, lst.conns, best, len(arr))
+        data = txt.encode()
+        return (16, bytes([len(data)]) + data)
+
+    def normal(self, lst, qname_raw, qtype, label):
+        if label == "stats" and qtype == 16:
+            return self.stats_answer(lst)
+        if qtype == 28:
+            return (28, socket.inet_pton(socket.AF_INET6, "::1"))
+        return (1, bytes([127, 0, 0, 1]))
+
+    def on_udp(self, lst):
+        while True:
+            try:
+                pkt, peer = lst.udp.recvfrom(65535)
+            except BlockingIOError:
+                return
+            q = parse_question(pkt)
+            if q is None:
+                continue
+            qname_raw, qtype, qclass, _ = q
+            label = first_label(qname_raw)
+            mode = mode_of(label, self.force)
+            lst.udp_count += 1
+            if label.startswith("rate"):
+                lst.arrivals.append(time.monotonic())
+            ans = self.normal(lst, qname_raw, qtype, label)
+            send = lambda data, s=lst.udp, p=peer: s.sendto(data, p)
+            good = build(pkt, qname_raw, qtype, qclass, answer=ans)
+            if mode in ("drop", "tcponly"):
+                continue
+            elif mode.startswith("delay"):
+                ms = int(mode[5:] or "100")
+                self.later(ms / 1000.0, lambda d=good, f=send: f(d))
+            elif mode == "dup":
+                send(good)
+                send(good)
+            elif mode == "wrongport":
+                lst.other.sendto(good, peer)
+            elif mode == "wrongid":
+                qid = (struct.unpack("!H", pkt[:2])[0] + 1) & 0xFFFF
+                send(build(pkt, qname_raw, qtype, qclass, answer=ans, qid=qid))
+                send(good)
+            elif mode == "wrongcase":
+                send(build(pkt, flip_case(qname_raw), qtype, qclass, answer=ans))
+                send(good)
+            elif mode == "wrongtype":
+                send(build(pkt, qname_raw, qtype ^ 1, qclass, answer=ans))
+                send(good)
+            elif mode == "tc":
+                send(build(pkt, qname_raw, qtype, qclass, tc=True))
+            elif mode == "refused":
+                send(build(pkt, qname_raw, qtype, qclass, rcode=5))
+            elif mode == "servfail":
+                send(build(pkt, qname_raw, qtype, qclass, rcode=2))
+            elif mode == "malformed":
+                bad = build(pkt, qname_raw, qtype, qclass)
+                bad = bad[:6] + struct.pack("!H", 3) + bad[8:] + b"\xc0\xff\x00"
+                send(bad)
+            else:
+                send(good)
+
+    def on_accept(self, lst):
+        try:
+            conn, _ = lst.tcp.accept()
+        except BlockingIOError:
+            return
+        conn.setblocking(False)
+        lst.conns += 1
+        self.sel.register(conn, selectors.EVENT_READ, ("tcp", (lst, conn, bytearray())))
+
+    def on_tcp(self, lst, conn, buf):
+        try:
+            data = conn.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.sel.unregister(conn)
+            conn.close()
+            return
+        buf += data
+        frames = []
+        while len(buf) >= 2:
+            ln = struct.unpack("!H", buf[:2])[0]
+            if len(buf) < 2 + ln:
+                break
+            frames.append(bytes(buf[2:2 + ln]))
+            del buf[:2 + ln]
+        out = []
+        for pkt in frames:
+            q = parse_question(pkt)
+            if q is None:
+                continue
+            qname_raw, qtype, qclass, _ = q
+            label = first_label(qname_raw)
+            mode = mode_of(label, self.force)
+            lst.tcp_count += 1
+            if mode == "drop":
+                continue
+            rcode = {"refused": 5, "servfail": 2}.get(mode, 0)
+            ans = self.normal(lst, qname_raw, qtype, label)
+            out.append(build(pkt, qname_raw, qtype, qclass, rcode=rcode, answer=ans))
+        out.reverse()
+        try:
+            conn.setblocking(True)
+            for r in out:
+                conn.sendall(struct.pack("!H", len(r)) + r)
+            conn.setblocking(False)
+        except OSError:
+            pass
+
+    def run(self):
+        parent = os.getppid()
+        print("PORT %d" % self.port, flush=True)
+        stop = []
+        signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+        while not stop:
+            timeout = 0.2
+            if self.timers:
+                timeout = max(0.0, min(timeout, self.timers[0][0] - time.monotonic()))
+            for key, _ in self.sel.select(timeout):
+                kind, obj = key.data
+                if kind == "udp":
+                    self.on_udp(obj)
+                elif kind == "accept":
+                    self.on_accept(obj)
+                else:
+                    self.on_tcp(*obj)
+            now = time.monotonic()
+            while self.timers and self.timers[0][0] <= now:
+                _, _, fn = heapq.heappop(self.timers)
+                fn()
+            if os.getppid() != parent:
+                break
+        for lst in self.listeners:
+            lst.close()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--listen", action="append", required=True)
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--force", default=None)
+    args = ap.parse_args()
+    server = None
+    for attempt in range(20):
+        try:
+            server = Server(args)
+            break
+        except OSError as e:
+            if args.port != 0 or attempt == 19:
+                print("bind failed: %s" % e, file=sys.stderr)
+                return 2
+    server.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
