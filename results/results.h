@@ -152,6 +152,8 @@ typedef struct results_options {
     unsigned batch_records; /* results_put commits after this many records [1000] */
     unsigned batch_ms;      /* ... or once the oldest uncommitted record is this old [1000] */
     unsigned sync_ms;       /* fsync at most this often (MDB_NOSYNC otherwise) [5000] */
+    char *errbuf;           /* optional: receives a one-line detail when results_open_ex fails */
+    size_t errbuf_size;
 } results_options_t;
 
 /* Opens (creating the directory and environment unless RESULTS_READONLY) the store in dir.
