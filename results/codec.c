@@ -2,7 +2,7 @@
  * The on-disk encoding of a record (schema 1). The domain is not in the value: it is the key.
  *
  *   u8 status | zz scanned_at
- *   n reasons: { u8 code | str server | str rrset | str detail }
+ *   n reasons: { u8 code | str server | rrset rrset | str detail }
  *   str fix
  *   str parent.zone | u8 parent flags (1 = signed) | v ds_ttl
  *   n ds: { v key_tag | u8 algorithm | u8 digest_type | hex digest }
@@ -16,7 +16,7 @@
  * v = LEB128 varint, zz = zigzag varint, n = v count then the items, str = v (length + 1) then
  * the bytes (0 = NULL), hex = u8 form (0 NULL, 1 text str, 2 upper-case hex as bytes, 3
  * lower-case hex as bytes) then v length and bytes, addr = u8 form (0 NULL, 1 text str,
- * 4 IPv4 4 bytes, 6 IPv6 16 bytes). Binary forms are used only when they give back the exact
+ * 4 IPv4 4 bytes, 6 IPv6 16 bytes), rrset = see put_rrset(). Binary forms are used only when they give back the exact
  * text, so a round trip is lossless. Any change here bumps RESULTS_SCHEMA_VERSION.
  */
 #include "results/internal.h"
@@ -55,6 +55,29 @@ static bool put_str(rbuf_t *b, const char *s)
         return false;
     rbuf_varint(b, n + 1);
     rbuf_put(b, s, n);
+    return true;
+}
+
+/* An RRset name is nearly always "<domain>/<TYPE>": then only the type is stored.
+ * v = 0 NULL, odd v: domain + "/" + the next (v - 1) / 2 bytes, even v: the next v / 2 - 1
+ * bytes as they are. */
+static bool put_rrset(rbuf_t *b, const char *domain, const char *s)
+{
+    if (!s) {
+        rbuf_byte(b, 0);
+        return true;
+    }
+    size_t n = strlen(s), dn = domain ? strlen(domain) : 0;
+    if (n > RESULTS_STRING_MAX)
+        return false;
+    if (dn && n > dn && memcmp(s, domain, dn) == 0 && s[dn] == '/') {
+        size_t rest = n - dn - 1;
+        rbuf_varint(b, rest * 2 + 1);
+        rbuf_put(b, s + dn + 1, rest);
+    } else {
+        rbuf_varint(b, (n + 1) * 2);
+        rbuf_put(b, s, n);
+    }
     return true;
 }
 
@@ -151,7 +174,7 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b)
             return RESULTS_EINVAL;
         rbuf_byte(b, (uint8_t)r->code);
         okay &= put_str(b, r->server);
-        okay &= put_str(b, r->rrset);
+        okay &= put_rrset(b, rec->domain, r->rrset);
         okay &= put_str(b, r->detail);
     }
     okay &= put_str(b, rec->fix);
@@ -324,6 +347,33 @@ static const char *get_str(cursor_t *c)
     return s;
 }
 
+static const char *get_rrset(cursor_t *c, const char *domain)
+{
+    uint64_t v = get_bounded(c, 2 * (uint64_t)RESULTS_STRING_MAX + 2);
+    if (c->err || v == 0)
+        return NULL;
+    bool relative = v & 1;
+    size_t n = relative ? (size_t)(v - 1) / 2 : (size_t)v / 2 - 1;
+    size_t dn = relative ? strlen(domain) + 1 : 0;
+    if (n > cur_left(c) || memchr(c->p, '\0', n) || n + dn > RESULTS_STRING_MAX) {
+        c->err = true;
+        return NULL;
+    }
+    char *s = rarena_alloc(c->arena, dn + n + 1);
+    if (!s) {
+        c->err = c->nomem = true;
+        return NULL;
+    }
+    if (relative) {
+        memcpy(s, domain, dn - 1);
+        s[dn - 1] = '/';
+    }
+    memcpy(s + dn, c->p, n);
+    s[dn + n] = '\0';
+    c->p += n;
+    return s;
+}
+
 static const char *get_hex(cursor_t *c)
 {
     static const char upper[] = "0123456789ABCDEF", lower[] = "0123456789abcdef";
@@ -418,7 +468,7 @@ static void decode_reasons(cursor_t *c, results_record_t *out)
             c->err = true;
         r[i].code = (verify_reason_code_t)code;
         r[i].server = get_str(c);
-        r[i].rrset = get_str(c);
+        r[i].rrset = get_rrset(c, out->domain ? out->domain : "");
         r[i].detail = get_str(c);
     }
     out->n_reasons = c->err ? 0 : n;
