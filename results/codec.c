@@ -16,8 +16,9 @@
  * v = LEB128 varint, zz = zigzag varint, n = v count then the items, str = v (length + 1) then
  * the bytes (0 = NULL), hex = u8 form (0 NULL, 1 text str, 2 upper-case hex as bytes, 3
  * lower-case hex as bytes) then v length and bytes, addr = u8 form (0 NULL, 1 text str,
- * 4 IPv4 4 bytes, 6 IPv6 16 bytes), rrset = see put_rrset(). Binary forms are used only when they give back the exact
- * text, so a round trip is lossless. Any change here bumps RESULTS_SCHEMA_VERSION.
+ * 4 IPv4 4 bytes, 6 IPv6 16 bytes), rrset = see put_rrset(). Binary forms are used only when they
+ * give back the exact text, so a round trip is lossless. Any change here bumps
+ * RESULTS_SCHEMA_VERSION.
  */
 #include "results/internal.h"
 

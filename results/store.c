@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #define DEFAULT_MAP_SIZE ((size_t)64 << 20)
 
@@ -28,7 +29,8 @@ const char *results_strerror(int err)
     case RESULTS_EINVAL:
         return "invalid argument";
     case RESULTS_EIO:
-        return "input/output error in the results store";
+        return "input/output error in the results store (disk full or failing?); committed "
+               "results are intact";
     case RESULTS_EACCES:
         return "permission denied: the results store directory or its files are not writable";
     case RESULTS_ENOSPC:
@@ -82,8 +84,20 @@ static int map_rc(int rc)
     return RESULTS_EIO;
 }
 
+/* LMDB turns a short write into EIO, which is what a full disk usually gives: look at the free
+ * space to tell the user which it is. */
+static bool disk_nearly_full(const results_store_t *s)
+{
+    struct statvfs vfs;
+    if (!s || statvfs(s->dir, &vfs) != 0)
+        return false;
+    return (uint64_t)vfs.f_bavail * vfs.f_frsize < ((uint64_t)16 << 20);
+}
+
 int results_fail(results_store_t *s, const char *what, int rc)
 {
+    if (rc == EIO && disk_nearly_full(s))
+        rc = ENOSPC;
     if (s)
         snprintf(s->errdetail, sizeof s->errdetail, "%s: %s", what, mdb_strerror(rc));
     if (rc > 0)

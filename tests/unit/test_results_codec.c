@@ -31,9 +31,8 @@ static void test_roundtrips(void)
 
     /* Every form of digest and address the codec knows, and negative numbers. */
     static const results_ds_t ds[] = {
-        {1, 8, 2, "ABCDEF0123"}, {2, 8, 2, "abcdef0123"}, {3, 8, 2, "AbCdEf"},
-        {4, 8, 2, "ABC"},        {5, 8, 2, NULL},         {6, 8, 2, "XYZ!"},
-        {7, 8, 2, ""},           {8, 8, 2, "0123"},
+        {1, 8, 2, "ABCDEF0123"}, {2, 8, 2, "abcdef0123"}, {3, 8, 2, "AbCdEf"}, {4, 8, 2, "ABC"},
+        {5, 8, 2, NULL},         {6, 8, 2, "XYZ!"},       {7, 8, 2, ""},       {8, 8, 2, "0123"},
     };
     static const results_nameserver_t ns[] = {
         {"a", "192.0.2.1", VERIFY_STATUS_SECURE, 0},
@@ -165,16 +164,16 @@ static void test_malformed(void)
            "a trailing byte is rejected");
     free(longer);
 
-    static const uint8_t overlong[] = {0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-                                       0x80, 0x80, 0x80, 0x80, 0x01};
+    static const uint8_t overlong[] = {0,    0x80, 0x80, 0x80, 0x80, 0x80,
+                                       0x80, 0x80, 0x80, 0x80, 0x80, 0x01};
     is_int(results_record_decode("t.test", overlong, sizeof overlong, &out), RESULTS_ECORRUPT,
            "an 11-byte varint is rejected");
     static const uint8_t huge_count[] = {0, 0, 0xff, 0xff, 0xff, 0x7f};
     is_int(results_record_decode("t.test", huge_count, sizeof huge_count, &out), RESULTS_ECORRUPT,
            "a count larger than the bytes left is rejected");
     static const uint8_t bad_status[] = {VERIFY_STATUS_COUNT, 0, 0};
-    is_int(results_record_decode("t.test", bad_status, sizeof bad_status, &out),
-           RESULTS_ECORRUPT, "an unknown status is rejected");
+    is_int(results_record_decode("t.test", bad_status, sizeof bad_status, &out), RESULTS_ECORRUPT,
+           "an unknown status is rejected");
     is_int(results_record_decode("t.test", NULL, 0, &out), RESULTS_ECORRUPT,
            "empty input is rejected");
 
@@ -202,8 +201,8 @@ static void test_malformed(void)
         results_record_free(&out);
         free(m);
     }
-    ok(flips_ok + flips_bad == 20000, "20000 bit-flipped inputs: %d decoded, %d rejected",
-       flips_ok, flips_bad);
+    ok(flips_ok + flips_bad == 20000, "20000 bit-flipped inputs: %d decoded, %d rejected", flips_ok,
+       flips_bad);
     is_int(reencode_failed, 0, "every record decoded from flipped bytes re-encodes");
 
     /* Random bytes of random lengths. */

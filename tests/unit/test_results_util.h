@@ -82,8 +82,8 @@ static inline int str_eq(const char *a, const char *b)
 }
 
 /* 0 when a and b hold the same data; else a description of the first difference in why. */
-static inline int records_differ(const results_record_t *a, const results_record_t *b,
-                                 char *why, size_t n)
+static inline int records_differ(const results_record_t *a, const results_record_t *b, char *why,
+                                 size_t n)
 {
 #define DIFF(cond, ...)                                                                            \
     do {                                                                                           \
