@@ -161,6 +161,7 @@ static void test_crash_resume(void)
         ok(0, "pipe");
         return;
     }
+    fflush(stdout); /* a child must not inherit (and repeat) buffered TAP lines */
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
@@ -248,8 +249,9 @@ static void test_map_growth(void)
     struct stat sb;
     char data[1100];
     snprintf(data, sizeof data, "%s/data.mdb", dir);
-    ok(stat(data, &sb) == 0 && sb.st_size > (64 << 20) / 16, "data file grew to %lld bytes",
-       (long long)sb.st_size);
+    int st_rc = stat(data, &sb);
+    ok(st_rc == 0 && sb.st_size > (64 << 20) / 16, "data file grew to %lld bytes",
+       st_rc == 0 ? (long long)sb.st_size : -1LL);
     results_scan_info_t info;
     results_open(dir, RESULTS_READONLY, &st);
     is_int(results_scan_lookup(st, "big", &info), 0, "read back");
@@ -262,6 +264,7 @@ static void test_map_growth(void)
  * status (a bitmask of failed checks) or -1. */
 static int run_unprivileged(int (*fn)(void))
 {
+    fflush(stdout); /* a child must not inherit (and repeat) buffered TAP lines */
     pid_t pid = fork();
     if (pid == 0) {
         if (getuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
@@ -342,6 +345,7 @@ static void test_disk_full(void)
     int fds[2];
     if (pipe(fds) != 0)
         return;
+    fflush(stdout); /* a child must not inherit (and repeat) buffered TAP lines */
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
@@ -365,8 +369,7 @@ static void test_disk_full(void)
         int detail_ok = strstr(detail, "mdb_txn_commit") &&
                         (strstr(detail, "File too large") || strstr(detail, "Input/output"));
         if (!detail_ok)
-            printf("# errdetail: %s\n", results_errdetail(st));
-        fflush(stdout);
+            fprintf(stderr, "errdetail: %s\n", detail);
         if (write(fds[1], &rc, sizeof rc) < 0 || write(fds[1], &committed, sizeof committed) < 0 ||
             write(fds[1], &detail_ok, sizeof detail_ok) < 0)
             _exit(3);
@@ -406,6 +409,7 @@ static void test_concurrent_reader(void)
     results_scan_close(scan);
     results_close(st);
 
+    fflush(stdout); /* a child must not inherit (and repeat) buffered TAP lines */
     pid_t pid = fork();
     if (pid == 0) {
         if (results_open_ex(dir, 0, &o, &st) || results_scan_resume(st, "live", &scan))
