@@ -319,6 +319,10 @@ int results_open_ex(const char *dir, int flags, const results_options_t *opts,
         rc = map_rc(lrc);
         goto fail;
     }
+    /* A process killed inside a read transaction leaves its reader slot behind, pinning old
+     * pages so the file would grow forever: clear such slots now. */
+    int dead = 0;
+    mdb_reader_check(s->env, &dead);
     if (flags & RESULTS_READONLY) {
         MDB_txn *txn = NULL;
         rc = results_txn_begin(s, MDB_RDONLY, &txn);

@@ -160,7 +160,8 @@ static inline void rm_tree(const char *dir)
             char p[1024];
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
                 continue;
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= (int)sizeof p)
+                continue;
             if (unlink(p) != 0)
                 rm_tree(p);
         }
