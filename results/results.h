@@ -1,8 +1,354 @@
 /*
  * results/: the LMDB store of scans and per-domain verdicts; resume, diff, export, show.
  * Never includes ldns.
+ *
+ * One store is one LMDB environment (a directory). It holds any number of named scans; each
+ * scan holds at most one record per domain. Records are kept in a compact, versioned binary
+ * encoding (see codec.c); a store written by a newer schema is refused with RESULTS_ESCHEMA.
+ *
+ * Threads: a results_store_t and everything made from it belong to one thread at a time.
+ * Processes: any number of readers (export, show, diff, scans) may run while one process writes
+ * a scan; they see the records committed so far (LMDB MVCC).
+ *
+ * Errors: functions return 0 (or a documented positive value) on success and a negative
+ * RESULTS_E* code on failure; results_strerror() names it, and for failures coming from the
+ * system or LMDB results_errdetail() says which file/operation and the errno text.
+ * A verdict (bogus, lame, ...) is data, never an error.
  */
 #ifndef DNSSWEEP_RESULTS_H
 #define DNSSWEEP_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "verify/verify.h"
+
+/* ---------------------------------------------------------------------------------------------
+ * Errors
+ * ------------------------------------------------------------------------------------------- */
+enum {
+    RESULTS_OK = 0,
+    RESULTS_ENOMEM = -1,     /* out of memory */
+    RESULTS_EINVAL = -2,     /* bad argument (bad name, NULL where not allowed, list too long) */
+    RESULTS_EIO = -3,        /* a system or LMDB call failed; see results_errdetail() */
+    RESULTS_EACCES = -4,     /* store directory or files not writable/readable */
+    RESULTS_ENOSPC = -5,     /* disk full; what was committed before is intact */
+    RESULTS_ESCHEMA = -6,    /* store written by a newer dnssweep (or not a dnssweep store) */
+    RESULTS_EEXIST = -7,     /* a scan of that name already exists */
+    RESULTS_ENOTFOUND = -8,  /* no such store, scan or domain */
+    RESULTS_ECORRUPT = -9,   /* stored bytes do not decode (malformed record) */
+    RESULTS_EFINISHED = -10, /* the scan is finished: it cannot be resumed or written */
+    RESULTS_EREADONLY = -11, /* the store was opened with RESULTS_READONLY */
+};
+/* Message for a RESULTS_E* code. Static storage. */
+const char *results_strerror(int err);
+
+/* ---------------------------------------------------------------------------------------------
+ * Data model: one domain's verdict as the scanner fills it in.
+ *
+ * Every pointer is borrowed: when the caller fills a record for results_put() or
+ * results_record_write_json() the store copies what it needs before returning. Records the store
+ * hands out (results_get, results_iter_next, results_record_decode) point into an arena that the
+ * record owns (the private arena_ member): see results_record_free().
+ * Every string may be NULL (written as JSON null) unless the comment says otherwise.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct results_reason {
+    verify_reason_code_t code;
+    const char *server; /* the one server the reason is about ("192.0.2.1"), NULL = all/none */
+    const char *rrset;  /* "example.com/DNSKEY" */
+    const char *detail; /* key tags, times, digests involved */
+} results_reason_t;
+
+typedef struct results_ds {
+    uint16_t key_tag;
+    uint8_t algorithm;
+    uint8_t digest_type;
+    const char *digest; /* hex; upper- or lower-case hex is stored as binary and kept exactly */
+} results_ds_t;
+
+typedef struct results_parent {
+    const char *zone; /* "com"; NULL = parent unknown (written as "parent":null) */
+    bool is_signed;   /* "signed" in JSON */
+    uint32_t ds_ttl;  /* 0 when there is no DS */
+    size_t n_ds;
+    const results_ds_t *ds;
+} results_parent_t;
+
+typedef struct results_dnskey {
+    uint16_t key_tag;
+    uint8_t algorithm;
+    uint16_t flags; /* 257 = KSK, 256 = ZSK */
+    uint16_t bits;  /* key size in bits, 0 = unknown */
+} results_dnskey_t;
+
+typedef struct results_nameserver {
+    const char *name;    /* "ns1.example.net", no trailing dot */
+    const char *address; /* "192.0.2.1" / "2001:db8::1" (stored as 4/16 bytes) */
+    verify_status_t status;
+    int32_t rtt_ms; /* < 0 = no answer (written as null) */
+} results_nameserver_t;
+
+/* What a validating resolver said (--check-resolver); written to JSON only when present. */
+typedef struct results_resolver_check {
+    bool present;
+    bool ad;        /* the answer had the AD bit */
+    int rcode;      /* DNS RCODE, < 0 = no answer */
+    int ede;        /* RFC 8914 INFO-CODE, < 0 = none */
+    bool disagrees; /* the resolver's view differs from our verdict */
+} results_resolver_check_t;
+
+typedef struct results_record {
+    const char *domain; /* A-label, lower case, no trailing dot; never NULL */
+    verify_status_t status;
+    int64_t scanned_at; /* unix seconds */
+    size_t n_reasons;
+    const results_reason_t *reasons;
+    const char *fix; /* the exact change to make (e.g. the DS record to publish), or NULL */
+    results_parent_t parent;
+    size_t n_dnskey;
+    const results_dnskey_t *dnskey;
+    int64_t rrsig_earliest_expiration; /* unix seconds, 0 = none */
+    size_t n_cds;
+    const char *const *cds; /* presentation text of each CDS/CDNSKEY record */
+    size_t n_nameservers;
+    const results_nameserver_t *nameservers;
+    uint32_t queries;
+    results_resolver_check_t resolver_check;
+    void *arena_; /* private: memory of a decoded record; NULL for caller-filled records */
+} results_record_t;
+
+/* Upper bound on each list of a record (reasons, ds, dnskey, cds, nameservers) and on the
+ * length of each string; results_put() refuses more with RESULTS_EINVAL. */
+#define RESULTS_LIST_MAX 4096
+#define RESULTS_STRING_MAX 65535
+
+/* Frees the arena of a record the store decoded and zeroes the record; a caller-filled record
+ * (arena_ NULL) is only zeroed. NULL is a no-op. */
+void results_record_free(results_record_t *rec);
+
+/* Compact binary form of a record without its domain (the domain is the store key).
+ * results_record_encode: on success *out is malloc'ed (caller frees) and *len its size.
+ * results_record_decode: bounds-checked, never reads outside buf; returns 0 or
+ * RESULTS_ECORRUPT/RESULTS_ENOMEM. On success *out owns a copy of domain and of everything
+ * decoded (results_record_free). On failure *out is zeroed. Exposed for tests and fuzzing. */
+int results_record_encode(const results_record_t *rec, uint8_t **out, size_t *len);
+int results_record_decode(const char *domain, const void *buf, size_t len, results_record_t *out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Store
+ * ------------------------------------------------------------------------------------------- */
+typedef struct results_store results_store_t;
+
+enum {
+    RESULTS_READONLY = 1 << 0, /* no writes; the directory must exist; works on read-only media */
+};
+
+/* Tunables; zero fields take the defaults shown. */
+typedef struct results_options {
+    size_t map_size;        /* initial LMDB map size in bytes [64 MiB]; doubled when full */
+    unsigned batch_records; /* results_put commits after this many records [1000] */
+    unsigned batch_ms;      /* ... or once the oldest uncommitted record is this old [1000] */
+    unsigned sync_ms;       /* fsync at most this often (MDB_NOSYNC otherwise) [5000] */
+    char *errbuf;           /* optional: receives a one-line detail when results_open_ex fails */
+    size_t errbuf_size;
+} results_options_t;
+
+/* Opens (creating the directory and environment unless RESULTS_READONLY) the store in dir.
+ * Durability: the environment runs with MDB_NOSYNC, so a commit is a write() into the OS page
+ * cache: committed records survive a crash or kill -9 of the process at any moment; the store
+ * calls mdb_env_sync() at most every sync_ms after a commit and at finish/close, so an OS crash
+ * or power loss can lose the last seconds of results (resume re-queries those domains).
+ * On success *out is the caller's (results_close). On failure *out is NULL and errno holds the
+ * system error behind RESULTS_EIO/EACCES/ENOSPC. */
+int results_open(const char *dir, int flags, results_store_t **out);
+int results_open_ex(const char *dir, int flags, const results_options_t *opts,
+                    results_store_t **out);
+/* Flushes and syncs, then closes. Scans and iterators made from the store must be finished or
+ * freed first (results_scan_close). NULL is a no-op. */
+void results_close(results_store_t *store);
+/* Detail of the last RESULTS_EIO/EACCES/ENOSPC of this store ("mdb_txn_commit: No space left on
+ * device"); "" when none. Borrowed: valid until the next call on the store. */
+const char *results_errdetail(const results_store_t *store);
+/* Schema version of the binary encoding this build reads and writes. */
+#define RESULTS_SCHEMA_VERSION 1
+
+/* ---------------------------------------------------------------------------------------------
+ * Scans
+ * ------------------------------------------------------------------------------------------- */
+typedef struct results_scan results_scan_t;
+
+/* Upper bound on a scan name's length in bytes. */
+#define RESULTS_SCAN_NAME_MAX 255
+
+/* Starts a new scan; RESULTS_EEXIST when a scan of that name exists (use results_scan_resume).
+ * input_desc (e.g. "domains.txt, 1000000 names") and options_text (the command line) are kept
+ * for `dnssweep scans`; either may be NULL. On success *out is the caller's: end it with
+ * results_scan_finish() or abandon it with results_scan_close(). */
+int results_scan_begin(results_store_t *store, const char *name, const char *input_desc,
+                       const char *options_text, results_scan_t **out);
+/* Reopens an unfinished scan for writing: name, or NULL for the most recently started
+ * unfinished scan. RESULTS_ENOTFOUND when there is none, RESULTS_EFINISHED when it is finished.
+ * Records already stored are kept; skip them with results_has(). */
+int results_scan_resume(results_store_t *store, const char *name, results_scan_t **out);
+/* Name of the scan. Borrowed: lives as long as the scan handle. */
+const char *results_scan_name(const results_scan_t *scan);
+
+/* Buffers one record (deep copy: rec is only read during the call) and commits the batch when
+ * batch_records are buffered or the oldest buffered record is batch_ms old. A domain already
+ * stored in this scan is replaced (counted once). Never fails for a full map: the map doubles
+ * and the batch is retried. On failure (disk full, I/O) the batch stays buffered; records
+ * committed earlier are intact. */
+int results_put(results_scan_t *scan, const results_record_t *rec);
+/* Commits what is buffered now. Call it from a periodic timer (e.g. every second) so that a
+ * scan waiting on the network still commits within batch_ms. */
+int results_flush(results_scan_t *scan);
+/* 1 when the scan holds a record for domain (committed or buffered), 0 when not, < 0 error.
+ * Fast enough for a resume skip pass over millions of names (a read transaction is kept open
+ * between commits). */
+int results_has(results_scan_t *scan, const char *domain);
+/* Records stored in the scan, buffered ones included. */
+uint64_t results_scan_stored(const results_scan_t *scan);
+
+/* Commits, marks the scan finished (end time = now), syncs, and frees the handle (also on
+ * failure). When counts is not NULL it receives the final number of domains per status
+ * (indexed by verify_status_t). */
+int results_scan_finish(results_scan_t *scan, uint64_t counts[VERIFY_STATUS_COUNT]);
+/* Commits what is buffered and frees the handle without finishing the scan (interrupted scan:
+ * resume later). NULL is a no-op. Returns the commit's result. */
+int results_scan_close(results_scan_t *scan);
+
+/* What `dnssweep scans` lists. Strings are owned by the info (results_scan_info_clear). */
+typedef struct results_scan_info {
+    char *name;
+    char *input_desc; /* may be NULL */
+    char *options;    /* may be NULL */
+    int64_t started_at;
+    int64_t finished_at; /* 0 while unfinished */
+    bool finished;
+    uint64_t counts[VERIFY_STATUS_COUNT]; /* committed records per status */
+    uint64_t total;                       /* committed records */
+} results_scan_info_t;
+
+/* Looks up a scan by name, or the most recently started scan when name is NULL ("latest").
+ * RESULTS_ENOTFOUND when there is none. */
+int results_scan_lookup(results_store_t *store, const char *name, results_scan_info_t *out);
+void results_scan_info_clear(results_scan_info_t *info);
+/* All scans in the order they were started. *out is malloc'ed (results_scans_free). */
+int results_scans_list(results_store_t *store, results_scan_info_t **out, size_t *n);
+void results_scans_free(results_scan_info_t *list, size_t n);
+/* `dnssweep scans`: one line per scan: name, start, end (or "-"), finished?, total and counts
+ * per status, oldest first, under a header line. */
+int results_scans_print(results_store_t *store, FILE *out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Reading
+ * ------------------------------------------------------------------------------------------- */
+
+/* One domain of a scan (NULL = latest scan). RESULTS_ENOTFOUND when absent. On success *out
+ * owns its memory (results_record_free). */
+int results_get(results_store_t *store, const char *scan_name, const char *domain,
+                results_record_t *out);
+
+typedef struct results_iter results_iter_t;
+/* Iterates over a scan's committed records (NULL = latest scan) in domain byte order, on a
+ * consistent snapshot taken here (records committed later are not seen). Do not let an
+ * iterator live across results_put on the same store handle: use a second handle. */
+int results_iter_new(results_store_t *store, const char *scan_name, results_iter_t **out);
+/* 1 and *rec = the next record, 0 at the end, < 0 on error. *rec is borrowed: valid until the
+ * next results_iter_next or results_iter_free. */
+int results_iter_next(results_iter_t *it, const results_record_t **rec);
+void results_iter_free(results_iter_t *it);
+
+/* ---------------------------------------------------------------------------------------------
+ * Output
+ * ------------------------------------------------------------------------------------------- */
+
+/* One JSON line (with the trailing '\n') in the schema of cli.md:
+ * domain, status, scan, scanned_at, reasons[{code, severity, ede, server, rrset, detail}], fix,
+ * parent{zone, signed, ds_ttl, ds[{key_tag, algorithm, digest_type, digest}]} (or null),
+ * dnskey[{key_tag, algorithm, flags, bits}], rrsig_earliest_expiration (RFC 3339 or null), cds[],
+ * nameservers[{name, address, status, rtt_ms}], queries; and resolver_check{ad, rcode, ede,
+ * disagrees} only when present. Times are RFC 3339 UTC ("2026-11-24T14:03:12Z"). Strings are
+ * escaped per RFC 8259; invalid UTF-8 becomes U+FFFD. scan_name may be NULL (written null).
+ * Returns 0 or RESULTS_EIO when writing to out failed. */
+int results_record_write_json(const results_record_t *rec, const char *scan_name, FILE *out);
+
+typedef enum results_format {
+    RESULTS_FORMAT_JSONL = 0,
+    RESULTS_FORMAT_CSV = 1,
+    RESULTS_FORMAT_TEXT = 2,
+} results_format_t;
+
+/* Writes every record of a scan (NULL = latest) in domain order.
+ * JSONL: results_record_write_json lines. CSV: header
+ * `domain,status,reasons,fix,ds,dnskey_algorithms,rrsig_earliest_expiration`, one row per
+ * domain, LF line ends, RFC 4180 quoting (a field with , " CR or LF is quoted, " doubled);
+ * reasons: codes joined by ';'; ds: "key_tag algorithm digest_type digest" joined by ';';
+ * dnskey_algorithms: distinct algorithm numbers in first-seen order joined by ';';
+ * rrsig_earliest_expiration: RFC 3339 or empty. TEXT is refused (RESULTS_EINVAL). */
+int results_export(results_store_t *store, const char *scan_name, results_format_t format,
+                   FILE *out);
+
+/* Plain-text explanation of one domain for a support ticket: status, each reason with its
+ * severity, server, RRset, detail and fix, the record's fix, the parent zone and its DS,
+ * the DNSKEYs, CDS, the nameservers with their statuses and RTTs, the earliest RRSIG
+ * expiration. scan_name NULL = latest. RESULTS_ENOTFOUND when the domain is not in the scan. */
+int results_show(results_store_t *store, const char *scan_name, const char *domain, FILE *out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Diff
+ *
+ * Each domain of OLD ∪ NEW gets exactly one change:
+ *   became_bogus     NEW is bogus, OLD was something else (not a new domain)
+ *   fixed            OLD was broken (bogus, indeterminate, lame, nxdomain), NEW is secure or
+ *                    insecure
+ *   got_worse        any other change to a worse rank (e.g. secure -> insecure, secure -> lame)
+ *   status_changed   any other status change (insecure -> secure, bogus -> lame, ...)
+ *   reasons_changed  same status, different set of reason codes
+ *   new_domain       only in NEW           gone       only in OLD
+ *   unchanged        same status and same set of reason codes
+ * Rank (results_status_rank): secure 0 < insecure 1 < broken 2 (bogus, indeterminate, lame,
+ * nxdomain). A regression ("got worse", what --fail-on-regression exits 3 for) is became_bogus
+ * or got_worse: a rank increase, or any transition into bogus.
+ * ------------------------------------------------------------------------------------------- */
+typedef enum results_change {
+    RESULTS_CHANGE_BECAME_BOGUS = 0,
+    RESULTS_CHANGE_FIXED,
+    RESULTS_CHANGE_GOT_WORSE,
+    RESULTS_CHANGE_STATUS_CHANGED,
+    RESULTS_CHANGE_REASONS_CHANGED,
+    RESULTS_CHANGE_NEW_DOMAIN,
+    RESULTS_CHANGE_GONE,
+    RESULTS_CHANGE_UNCHANGED,
+    RESULTS_CHANGE_COUNT
+} results_change_t;
+
+typedef struct results_diff_counts {
+    uint64_t by_change[RESULTS_CHANGE_COUNT];
+    uint64_t regressions; /* became_bogus + got_worse */
+} results_diff_counts_t;
+
+/* "became_bogus", ... Static storage; NULL when out of range. */
+const char *results_change_name(results_change_t change);
+int results_status_rank(verify_status_t status);
+bool results_is_regression(verify_status_t old_status, verify_status_t new_status);
+
+/* Compares scan old_name with new_name (both required) by a merge-join over the two scans'
+ * domain-ordered records. format TEXT: a summary table (change, count) then, for each change
+ * except unchanged (unless all), a section "== <change> (<count>) ==" with one line per domain
+ * "<domain>  <old status> -> <new status>  [<old codes>] -> [<new codes>]".
+ * JSONL: one line per changed domain (every domain when all), in domain order:
+ * {"domain":..,"old":{"status":..,"reasons":[codes]} or null,"new":{..} or null,"change":..}.
+ * counts (optional) receives the tallies; the CLI exits 3 when counts->regressions > 0 and
+ * --fail-on-regression was given. */
+int results_diff(results_store_t *store, const char *old_name, const char *new_name,
+                 results_format_t format, bool all, FILE *out, results_diff_counts_t *counts);
+
+/* Shared helper: "2026-11-24T14:03:12Z" for unix seconds t into buf (>= 21 bytes). */
+#define RESULTS_TIME_BUFSZ 32
+const char *results_format_time(int64_t t, char buf[RESULTS_TIME_BUFSZ]);
 
 #endif

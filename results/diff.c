@@ -1,0 +1,222 @@
+/*
+ * diff: a merge-join over two scans' records, both read in domain order from one snapshot
+ * each. Only status and reasons are decoded (summary iterators), so two 1M-domain scans compare
+ * in seconds. Text output groups domains by change, so its sections are gathered in memory and
+ * written after the summary table; JSON lines stream in domain order.
+ */
+#include "results/internal.h"
+
+#include <string.h>
+
+static const char *const change_names[RESULTS_CHANGE_COUNT] = {
+    "became_bogus",    "fixed",      "got_worse", "status_changed",
+    "reasons_changed", "new_domain", "gone",      "unchanged",
+};
+
+const char *results_change_name(results_change_t change)
+{
+    if ((unsigned)change >= RESULTS_CHANGE_COUNT)
+        return NULL;
+    return change_names[change];
+}
+
+int results_status_rank(verify_status_t status)
+{
+    switch (status) {
+    case VERIFY_STATUS_SECURE:
+        return 0;
+    case VERIFY_STATUS_INSECURE:
+        return 1;
+    default:
+        return 2;
+    }
+}
+
+bool results_is_regression(verify_status_t old_status, verify_status_t new_status)
+{
+    if (new_status == VERIFY_STATUS_BOGUS && old_status != VERIFY_STATUS_BOGUS)
+        return true;
+    return results_status_rank(new_status) > results_status_rank(old_status);
+}
+
+/* Reason codes as a set: verdicts.md has fewer than 64 codes. */
+static uint64_t reason_set(const results_record_t *r)
+{
+    _Static_assert(VERIFY_REASON_COUNT <= 64, "reason set needs a wider type");
+    uint64_t set = 0;
+    for (size_t i = 0; i < r->n_reasons; i++)
+        set |= (uint64_t)1 << r->reasons[i].code;
+    return set;
+}
+
+static results_change_t classify(const results_record_t *o, const results_record_t *n)
+{
+    if (!o)
+        return RESULTS_CHANGE_NEW_DOMAIN;
+    if (!n)
+        return RESULTS_CHANGE_GONE;
+    if (n->status == VERIFY_STATUS_BOGUS && o->status != VERIFY_STATUS_BOGUS)
+        return RESULTS_CHANGE_BECAME_BOGUS;
+    int ro = results_status_rank(o->status), rn = results_status_rank(n->status);
+    if (ro == 2 && rn < 2)
+        return RESULTS_CHANGE_FIXED;
+    if (rn > ro)
+        return RESULTS_CHANGE_GOT_WORSE;
+    if (o->status != n->status)
+        return RESULTS_CHANGE_STATUS_CHANGED;
+    if (reason_set(o) != reason_set(n))
+        return RESULTS_CHANGE_REASONS_CHANGED;
+    return RESULTS_CHANGE_UNCHANGED;
+}
+
+static void put_str(rbuf_t *b, const char *s)
+{
+    rbuf_put(b, s, strlen(s));
+}
+
+static void text_side_codes(rbuf_t *b, const results_record_t *r)
+{
+    rbuf_byte(b, '[');
+    for (size_t i = 0; r && i < r->n_reasons; i++) {
+        if (i)
+            rbuf_byte(b, ',');
+        put_str(b, verify_reason_name(r->reasons[i].code));
+    }
+    rbuf_byte(b, ']');
+}
+
+static void text_line(rbuf_t *b, const char *domain, const results_record_t *o,
+                      const results_record_t *n)
+{
+    put_str(b, "  ");
+    put_str(b, domain);
+    put_str(b, "  ");
+    put_str(b, o ? verify_status_name(o->status) : "(none)");
+    put_str(b, " -> ");
+    put_str(b, n ? verify_status_name(n->status) : "(none)");
+    put_str(b, "  ");
+    text_side_codes(b, o);
+    put_str(b, " -> ");
+    text_side_codes(b, n);
+    rbuf_byte(b, '\n');
+}
+
+static void json_side(rbuf_t *b, const results_record_t *r)
+{
+    if (!r) {
+        put_str(b, "null");
+        return;
+    }
+    put_str(b, "{\"status\":");
+    results_json_str(b, verify_status_name(r->status));
+    put_str(b, ",\"reasons\":[");
+    for (size_t i = 0; i < r->n_reasons; i++) {
+        if (i)
+            rbuf_byte(b, ',');
+        results_json_str(b, verify_reason_name(r->reasons[i].code));
+    }
+    put_str(b, "]}");
+}
+
+static void json_line(rbuf_t *b, const char *domain, const results_record_t *o,
+                      const results_record_t *n, results_change_t change)
+{
+    put_str(b, "{\"domain\":");
+    results_json_str(b, domain);
+    put_str(b, ",\"old\":");
+    json_side(b, o);
+    put_str(b, ",\"new\":");
+    json_side(b, n);
+    put_str(b, ",\"change\":\"");
+    put_str(b, change_names[change]);
+    put_str(b, "\"}\n");
+}
+
+static int write_buf(rbuf_t *b, FILE *out)
+{
+    if (b->failed)
+        return RESULTS_ENOMEM;
+    if (b->len && fwrite(b->data, 1, b->len, out) != b->len)
+        return RESULTS_EIO;
+    b->len = 0;
+    return RESULTS_OK;
+}
+
+static void text_summary(FILE *out, const char *old_name, const char *new_name,
+                         const results_diff_counts_t *c)
+{
+    uint64_t total = 0;
+    fprintf(out, "diff %s -> %s\n%-16s %10s\n", old_name, new_name, "change", "domains");
+    for (int i = 0; i < RESULTS_CHANGE_COUNT; i++) {
+        fprintf(out, "%-16s %10llu\n", change_names[i], (unsigned long long)c->by_change[i]);
+        total += c->by_change[i];
+    }
+    fprintf(out, "%-16s %10llu\n%-16s %10llu\n", "total", (unsigned long long)total, "regressions",
+            (unsigned long long)c->regressions);
+}
+
+int results_diff(results_store_t *store, const char *old_name, const char *new_name,
+                 results_format_t format, bool all, FILE *out, results_diff_counts_t *counts)
+{
+    results_iter_t *io = NULL, *in = NULL;
+    const results_record_t *o = NULL, *n = NULL;
+    rbuf_t sections[RESULTS_CHANGE_COUNT] = {{0}};
+    rbuf_t stream = {0};
+    results_diff_counts_t c = {{0}, 0};
+    int rc;
+    if (!store || !old_name || !new_name || !out ||
+        (format != RESULTS_FORMAT_TEXT && format != RESULTS_FORMAT_JSONL))
+        return RESULTS_EINVAL;
+    if ((rc = results_iter_open(store, old_name, true, &io)) < 0 ||
+        (rc = results_iter_open(store, new_name, true, &in)) < 0)
+        goto done;
+    if ((rc = results_iter_next(io, &o)) < 0 || (rc = results_iter_next(in, &n)) < 0)
+        goto done;
+    while (o || n) {
+        int cmp = !o ? 1 : !n ? -1 : strcmp(o->domain, n->domain);
+        const results_record_t *left = cmp <= 0 ? o : NULL, *right = cmp >= 0 ? n : NULL;
+        const char *domain = left ? left->domain : right->domain;
+        results_change_t change = classify(left, right);
+        c.by_change[change]++;
+        if (change == RESULTS_CHANGE_BECAME_BOGUS || change == RESULTS_CHANGE_GOT_WORSE)
+            c.regressions++;
+        if (all || change != RESULTS_CHANGE_UNCHANGED) {
+            if (format == RESULTS_FORMAT_TEXT) {
+                text_line(&sections[change], domain, left, right);
+            } else {
+                json_line(&stream, domain, left, right, change);
+                if (stream.len >= 65536 && (rc = write_buf(&stream, out)) < 0)
+                    goto done;
+            }
+        }
+        /* Advance after the line is built: the records live in the iterators' arenas. */
+        if (left && (rc = results_iter_next(io, &o)) < 0)
+            goto done;
+        if (right && (rc = results_iter_next(in, &n)) < 0)
+            goto done;
+    }
+    if (format == RESULTS_FORMAT_JSONL) {
+        rc = write_buf(&stream, out);
+    } else {
+        text_summary(out, old_name, new_name, &c);
+        rc = RESULTS_OK;
+        for (int i = 0; i < RESULTS_CHANGE_COUNT && rc == 0; i++) {
+            if (!sections[i].len && !sections[i].failed)
+                continue;
+            fprintf(out, "\n== %s (%llu) ==\n", change_names[i],
+                    (unsigned long long)c.by_change[i]);
+            rc = write_buf(&sections[i], out);
+        }
+    }
+    if (rc == 0 && fflush(out) != 0)
+        rc = RESULTS_EIO;
+    if (rc == 0 && counts)
+        *counts = c;
+done:
+    for (int i = 0; i < RESULTS_CHANGE_COUNT; i++)
+        rbuf_free(&sections[i]);
+    rbuf_free(&stream);
+    results_iter_free(io);
+    results_iter_free(in);
+    return rc;
+}

@@ -1,0 +1,100 @@
+/* Private declarations shared by the files of results/. */
+#ifndef DNSSWEEP_RESULTS_INTERNAL_H
+#define DNSSWEEP_RESULTS_INTERNAL_H
+
+#include <lmdb.h>
+
+#include "results/results.h"
+
+/* ---- growable byte buffer ---- */
+typedef struct rbuf {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+    bool failed; /* sticky: an allocation failed */
+} rbuf_t;
+
+void rbuf_reserve(rbuf_t *b, size_t extra);
+void rbuf_put(rbuf_t *b, const void *p, size_t n);
+void rbuf_byte(rbuf_t *b, uint8_t v);
+void rbuf_varint(rbuf_t *b, uint64_t v);
+void rbuf_free(rbuf_t *b);
+
+/* ---- bump arena for decoded records ---- */
+typedef struct rarena rarena_t;
+rarena_t *rarena_new(void);
+void *rarena_alloc(rarena_t *a, size_t n);
+/* Forgets every allocation but keeps the first block (iteration reuses one arena). */
+void rarena_reset(rarena_t *a);
+void rarena_free(rarena_t *a);
+
+/* Encodes rec (without its domain) appending to b. RESULTS_EINVAL for a record over the
+ * limits. */
+int results_encode_into(const results_record_t *rec, rbuf_t *b);
+/* Decodes into out using arena (not reset here). summary_only stops after status, scanned_at and
+ * reasons (what diff needs); the other fields are zero. domain is copied. */
+int results_decode_with(rarena_t *arena, const char *domain, size_t domain_len, const uint8_t *buf,
+                        size_t len, bool summary_only, results_record_t *out);
+
+/* ---- scan info encoding (value of the scans table) ---- */
+typedef struct scan_meta {
+    uint32_t id;
+    int64_t started_at;
+    int64_t finished_at;
+    bool finished;
+    uint64_t counts[VERIFY_STATUS_COUNT];
+    char *input_desc;
+    char *options;
+} scan_meta_t;
+
+int scan_meta_encode(const scan_meta_t *m, rbuf_t *b);
+/* Strings are malloc'ed (scan_meta_clear). */
+int scan_meta_decode(const uint8_t *buf, size_t len, scan_meta_t *m);
+void scan_meta_clear(scan_meta_t *m);
+
+/* ---- the store ---- */
+struct results_store {
+    MDB_env *env;
+    MDB_dbi dbi_meta;    /* "schema" -> u32 LE; "next_scan_id" -> u32 LE */
+    MDB_dbi dbi_scans;   /* scan name -> scan_meta */
+    MDB_dbi dbi_records; /* be32 scan id || domain -> encoded record */
+    int flags;
+    results_options_t opts;
+    char *dir;
+    char errdetail[256];
+};
+
+/* Runs fn in a write transaction and commits; when the map is full, doubles it and runs fn
+ * again from the start (fn must be replayable). fn returns 0, an LMDB code, or a RESULTS_E*. */
+typedef int (*results_write_fn)(results_store_t *s, MDB_txn *txn, void *ctx);
+int results_write(results_store_t *s, results_write_fn fn, void *ctx);
+int results_meta_get_u32(MDB_txn *txn, MDB_dbi dbi, const char *key, uint32_t *out);
+int results_meta_put_u32(MDB_txn *txn, MDB_dbi dbi, const char *key, uint32_t value);
+int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, bool unfinished_only,
+                         scan_meta_t *meta, char **name_out);
+/* Records the detail of an LMDB/system failure and maps the code to RESULTS_E*. */
+int results_fail(results_store_t *s, const char *what, int rc);
+/* Begins a transaction, adopting a map grown by another process (MDB_MAP_RESIZED). */
+int results_txn_begin(results_store_t *s, unsigned flags, MDB_txn **txn);
+/* Finds a scan by name (NULL = latest started) inside txn; name_out (optional) gets a
+ * malloc'ed copy of the name. */
+int results_scan_find(results_store_t *s, MDB_txn *txn, const char *name, scan_meta_t *meta,
+                      char **name_out);
+/* Record key: big-endian scan id, then the domain bytes. buf must hold 4 + 254 bytes. */
+#define RESULTS_KEY_MAX (4 + 254)
+size_t results_make_key(uint32_t scan_id, const char *domain, uint8_t *buf);
+
+/* Iterator that can skip everything after the reasons (diff). */
+int results_iter_open(results_store_t *store, const char *scan_name, bool summary_only,
+                      results_iter_t **out);
+
+/* ---- text output helpers (json.c) ---- */
+void results_json_string(FILE *out, const char *s);
+void results_json_str(rbuf_t *b, const char *s); /* quoted and escaped, or null */
+void results_put_int(rbuf_t *b, int64_t v);
+void results_json_line(rbuf_t *b, const results_record_t *rec, const char *scan_name);
+void results_csv_header(rbuf_t *b);
+/* field is scratch space for the row's composite fields. */
+void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec);
+
+#endif

@@ -1,0 +1,389 @@
+/*
+ * Text output of a record: the JSON line of cli.md and the CSV row. Each line is built in a
+ * buffer and written with one fwrite, which keeps export of millions of records cheap.
+ */
+#include "results/internal.h"
+
+#include <string.h>
+#include <time.h>
+
+const char *results_format_time(int64_t t, char buf[RESULTS_TIME_BUFSZ])
+{
+    struct tm tm;
+    time_t tt = (time_t)t;
+    if (!gmtime_r(&tt, &tm)) {
+        snprintf(buf, RESULTS_TIME_BUFSZ, "%lld", (long long)t);
+        return buf;
+    }
+    if (strftime(buf, RESULTS_TIME_BUFSZ, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, RESULTS_TIME_BUFSZ, "%lld", (long long)t);
+    return buf;
+}
+
+static void put_cstr(rbuf_t *b, const char *s)
+{
+    rbuf_put(b, s, strlen(s));
+}
+
+void results_put_int(rbuf_t *b, int64_t v)
+{
+    char tmp[24];
+    size_t n = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[sizeof tmp - ++n] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[sizeof tmp - ++n] = '-';
+    rbuf_put(b, tmp + sizeof tmp - n, n);
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when the bytes are not valid UTF-8
+ * (overlong forms, surrogates and code points above U+10FFFF included). */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+    if (c >= 0xe0 && c <= 0xef) {
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+            return 0;
+        if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))
+            return 0;
+        return 3;
+    }
+    if (c >= 0xf0 && c <= 0xf4) {
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+            return 0;
+        if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+/* A JSON string (RFC 8259), or null for NULL. The checks of utf8_len stop at the terminating
+ * NUL because a NUL is never a continuation byte. */
+void results_json_str(rbuf_t *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (!s) {
+        put_cstr(b, "null");
+        return;
+    }
+    rbuf_byte(b, '"');
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+            p++;
+        rbuf_put(b, run, (size_t)(p - run));
+        if (!*p)
+            break;
+        unsigned char c = *p;
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+            rbuf_put(b, esc, 2);
+            p++;
+        } else if (c < 0x20) {
+            const char *short_esc = c == '\n'   ? "\\n"
+                                    : c == '\r' ? "\\r"
+                                    : c == '\t' ? "\\t"
+                                    : c == '\b' ? "\\b"
+                                    : c == '\f' ? "\\f"
+                                                : NULL;
+            if (short_esc) {
+                put_cstr(b, short_esc);
+            } else {
+                char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                rbuf_put(b, esc, 6);
+            }
+            p++;
+        } else {
+            size_t n = utf8_len(p);
+            if (n) {
+                rbuf_put(b, p, n);
+                p += n;
+            } else {
+                put_cstr(b, "\\ufffd");
+                p++;
+            }
+        }
+    }
+    rbuf_byte(b, '"');
+}
+
+void results_json_string(FILE *out, const char *s)
+{
+    rbuf_t b = {0};
+    results_json_str(&b, s);
+    if (!b.failed)
+        fwrite(b.data, 1, b.len, out);
+    rbuf_free(&b);
+}
+
+static void json_time(rbuf_t *b, int64_t t)
+{
+    char buf[RESULTS_TIME_BUFSZ];
+    if (t == 0) {
+        put_cstr(b, "null");
+        return;
+    }
+    results_json_str(b, results_format_time(t, buf));
+}
+
+static void json_key(rbuf_t *b, const char *key)
+{
+    rbuf_byte(b, '"');
+    put_cstr(b, key);
+    put_cstr(b, "\":");
+}
+
+static void json_kint(rbuf_t *b, const char *key, int64_t v)
+{
+    json_key(b, key);
+    results_put_int(b, v);
+}
+
+static void json_reasons(rbuf_t *b, const results_record_t *rec)
+{
+    put_cstr(b, "\"reasons\":[");
+    for (size_t i = 0; i < rec->n_reasons; i++) {
+        const results_reason_t *r = &rec->reasons[i];
+        int ede = verify_reason_ede(r->code);
+        if (i)
+            rbuf_byte(b, ',');
+        put_cstr(b, "{\"code\":");
+        results_json_str(b, verify_reason_name(r->code));
+        put_cstr(b, ",\"severity\":");
+        results_json_str(b, verify_severity_name(verify_reason_severity(r->code)));
+        put_cstr(b, ",\"ede\":");
+        if (ede < 0)
+            put_cstr(b, "null");
+        else
+            results_put_int(b, ede);
+        put_cstr(b, ",\"server\":");
+        results_json_str(b, r->server);
+        put_cstr(b, ",\"rrset\":");
+        results_json_str(b, r->rrset);
+        put_cstr(b, ",\"detail\":");
+        results_json_str(b, r->detail);
+        rbuf_byte(b, '}');
+    }
+    rbuf_byte(b, ']');
+}
+
+static void json_parent(rbuf_t *b, const results_parent_t *par)
+{
+    put_cstr(b, "\"parent\":");
+    if (!par->zone) {
+        put_cstr(b, "null");
+        return;
+    }
+    put_cstr(b, "{\"zone\":");
+    results_json_str(b, par->zone);
+    put_cstr(b, par->is_signed ? ",\"signed\":true," : ",\"signed\":false,");
+    json_kint(b, "ds_ttl", par->ds_ttl);
+    put_cstr(b, ",\"ds\":[");
+    for (size_t i = 0; i < par->n_ds; i++) {
+        const results_ds_t *ds = &par->ds[i];
+        if (i)
+            rbuf_byte(b, ',');
+        rbuf_byte(b, '{');
+        json_kint(b, "key_tag", ds->key_tag);
+        rbuf_byte(b, ',');
+        json_kint(b, "algorithm", ds->algorithm);
+        rbuf_byte(b, ',');
+        json_kint(b, "digest_type", ds->digest_type);
+        put_cstr(b, ",\"digest\":");
+        results_json_str(b, ds->digest);
+        rbuf_byte(b, '}');
+    }
+    put_cstr(b, "]}");
+}
+
+static void json_tail(rbuf_t *b, const results_record_t *rec)
+{
+    put_cstr(b, ",\"dnskey\":[");
+    for (size_t i = 0; i < rec->n_dnskey; i++) {
+        const results_dnskey_t *k = &rec->dnskey[i];
+        if (i)
+            rbuf_byte(b, ',');
+        rbuf_byte(b, '{');
+        json_kint(b, "key_tag", k->key_tag);
+        rbuf_byte(b, ',');
+        json_kint(b, "algorithm", k->algorithm);
+        rbuf_byte(b, ',');
+        json_kint(b, "flags", k->flags);
+        rbuf_byte(b, ',');
+        json_kint(b, "bits", k->bits);
+        rbuf_byte(b, '}');
+    }
+    put_cstr(b, "],\"rrsig_earliest_expiration\":");
+    json_time(b, rec->rrsig_earliest_expiration);
+    put_cstr(b, ",\"cds\":[");
+    for (size_t i = 0; i < rec->n_cds; i++) {
+        if (i)
+            rbuf_byte(b, ',');
+        results_json_str(b, rec->cds[i]);
+    }
+    put_cstr(b, "],\"nameservers\":[");
+    for (size_t i = 0; i < rec->n_nameservers; i++) {
+        const results_nameserver_t *ns = &rec->nameservers[i];
+        if (i)
+            rbuf_byte(b, ',');
+        put_cstr(b, "{\"name\":");
+        results_json_str(b, ns->name);
+        put_cstr(b, ",\"address\":");
+        results_json_str(b, ns->address);
+        put_cstr(b, ",\"status\":");
+        results_json_str(b, verify_status_name(ns->status));
+        put_cstr(b, ",\"rtt_ms\":");
+        if (ns->rtt_ms < 0)
+            put_cstr(b, "null");
+        else
+            results_put_int(b, ns->rtt_ms);
+        rbuf_byte(b, '}');
+    }
+    put_cstr(b, "],");
+    json_kint(b, "queries", rec->queries);
+    const results_resolver_check_t *rc = &rec->resolver_check;
+    if (rc->present) {
+        put_cstr(b, ",\"resolver_check\":{\"ad\":");
+        put_cstr(b, rc->ad ? "true" : "false");
+        put_cstr(b, ",\"rcode\":");
+        if (rc->rcode < 0)
+            put_cstr(b, "null");
+        else
+            results_put_int(b, rc->rcode);
+        put_cstr(b, ",\"ede\":");
+        if (rc->ede < 0)
+            put_cstr(b, "null");
+        else
+            results_put_int(b, rc->ede);
+        put_cstr(b, rc->disagrees ? ",\"disagrees\":true}" : ",\"disagrees\":false}");
+    }
+}
+
+void results_json_line(rbuf_t *b, const results_record_t *rec, const char *scan_name)
+{
+    put_cstr(b, "{\"domain\":");
+    results_json_str(b, rec->domain);
+    put_cstr(b, ",\"status\":");
+    results_json_str(b, verify_status_name(rec->status));
+    put_cstr(b, ",\"scan\":");
+    results_json_str(b, scan_name);
+    put_cstr(b, ",\"scanned_at\":");
+    json_time(b, rec->scanned_at);
+    rbuf_byte(b, ',');
+    json_reasons(b, rec);
+    put_cstr(b, ",\"fix\":");
+    results_json_str(b, rec->fix);
+    rbuf_byte(b, ',');
+    json_parent(b, &rec->parent);
+    json_tail(b, rec);
+    put_cstr(b, "}\n");
+}
+
+int results_record_write_json(const results_record_t *rec, const char *scan_name, FILE *out)
+{
+    if (!rec || !out || !rec->domain || !verify_status_name(rec->status))
+        return RESULTS_EINVAL;
+    rbuf_t b = {0};
+    results_json_line(&b, rec, scan_name);
+    int rc = b.failed ? RESULTS_ENOMEM : RESULTS_OK;
+    if (rc == 0 && fwrite(b.data, 1, b.len, out) != b.len)
+        rc = RESULTS_EIO;
+    rbuf_free(&b);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * CSV (RFC 4180 quoting). A field is assembled in `field`, then quoted into the line if needed.
+ * ------------------------------------------------------------------------------------------- */
+
+static void csv_field(rbuf_t *line, const uint8_t *s, size_t n)
+{
+    bool quote = false;
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    if (!quote) {
+        rbuf_put(line, s, n);
+        return;
+    }
+    rbuf_byte(line, '"');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            rbuf_byte(line, '"');
+        rbuf_byte(line, s[i]);
+    }
+    rbuf_byte(line, '"');
+}
+
+static void csv_text(rbuf_t *line, const char *s)
+{
+    if (s)
+        csv_field(line, (const uint8_t *)s, strlen(s));
+}
+
+void results_csv_header(rbuf_t *b)
+{
+    put_cstr(b, "domain,status,reasons,fix,ds,dnskey_algorithms,rrsig_earliest_expiration\n");
+}
+
+void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec)
+{
+    char tbuf[RESULTS_TIME_BUFSZ];
+    csv_text(line, rec->domain);
+    rbuf_byte(line, ',');
+    csv_text(line, verify_status_name(rec->status));
+    rbuf_byte(line, ',');
+
+    field->len = 0;
+    for (size_t i = 0; i < rec->n_reasons; i++) {
+        if (i)
+            rbuf_byte(field, ';');
+        put_cstr(field, verify_reason_name(rec->reasons[i].code));
+    }
+    csv_field(line, field->data, field->len);
+    rbuf_byte(line, ',');
+    csv_text(line, rec->fix);
+    rbuf_byte(line, ',');
+
+    field->len = 0;
+    for (size_t i = 0; i < rec->parent.n_ds; i++) {
+        const results_ds_t *ds = &rec->parent.ds[i];
+        if (i)
+            rbuf_byte(field, ';');
+        results_put_int(field, ds->key_tag);
+        rbuf_byte(field, ' ');
+        results_put_int(field, ds->algorithm);
+        rbuf_byte(field, ' ');
+        results_put_int(field, ds->digest_type);
+        rbuf_byte(field, ' ');
+        put_cstr(field, ds->digest ? ds->digest : "");
+    }
+    csv_field(line, field->data, field->len);
+    rbuf_byte(line, ',');
+
+    /* Distinct algorithms in first-seen order: "8;13" during an algorithm rollover. */
+    bool seen[256] = {false};
+    bool first = true;
+    for (size_t i = 0; i < rec->n_dnskey; i++) {
+        uint8_t alg = rec->dnskey[i].algorithm;
+        if (seen[alg])
+            continue;
+        seen[alg] = true;
+        if (!first)
+            rbuf_byte(line, ';');
+        first = false;
+        results_put_int(line, alg);
+    }
+    rbuf_byte(line, ',');
+    if (rec->rrsig_earliest_expiration)
+        put_cstr(line, results_format_time(rec->rrsig_earliest_expiration, tbuf));
+    rbuf_byte(line, '\n');
+}

@@ -1,0 +1,306 @@
+/* Reading: scan lookup and listing, one record, iteration in domain order. */
+#include "results/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct results_iter {
+    results_store_t *s;
+    MDB_txn *txn;
+    MDB_cursor *cur;
+    uint8_t prefix[4];
+    bool started;
+    bool done;
+    bool summary_only;
+    rarena_t *arena;
+    results_record_t rec;
+};
+
+static void info_from_meta(results_scan_info_t *info, char *name, scan_meta_t *m)
+{
+    memset(info, 0, sizeof *info);
+    info->name = name;
+    info->input_desc = m->input_desc;
+    info->options = m->options;
+    m->input_desc = m->options = NULL;
+    info->started_at = m->started_at;
+    info->finished_at = m->finished_at;
+    info->finished = m->finished;
+    for (int i = 0; i < VERIFY_STATUS_COUNT; i++) {
+        info->counts[i] = m->counts[i];
+        info->total += m->counts[i];
+    }
+}
+
+void results_scan_info_clear(results_scan_info_t *info)
+{
+    if (!info)
+        return;
+    free(info->name);
+    free(info->input_desc);
+    free(info->options);
+    memset(info, 0, sizeof *info);
+}
+
+int results_scan_lookup(results_store_t *store, const char *name, results_scan_info_t *out)
+{
+    MDB_txn *txn = NULL;
+    scan_meta_t m;
+    char *found = NULL;
+    if (!store || !out)
+        return RESULTS_EINVAL;
+    memset(out, 0, sizeof *out);
+    int rc = results_txn_begin(store, MDB_RDONLY, &txn);
+    if (rc < 0)
+        return rc;
+    rc = results_scan_find(store, txn, name, &m, &found);
+    mdb_txn_abort(txn);
+    if (rc < 0)
+        return rc;
+    info_from_meta(out, found, &m);
+    scan_meta_clear(&m);
+    return RESULTS_OK;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const results_scan_info_t *x = a, *y = b;
+    if (x->started_at != y->started_at)
+        return x->started_at < y->started_at ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+int results_scans_list(results_store_t *store, results_scan_info_t **out, size_t *n)
+{
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+    results_scan_info_t *list = NULL;
+    size_t count = 0, cap = 0;
+    int rc, lrc;
+    if (!store || !out || !n)
+        return RESULTS_EINVAL;
+    *out = NULL;
+    *n = 0;
+    rc = results_txn_begin(store, MDB_RDONLY, &txn);
+    if (rc < 0)
+        return rc;
+    lrc = mdb_cursor_open(txn, store->dbi_scans, &cur);
+    if (lrc) {
+        rc = results_fail(store, "mdb_cursor_open", lrc);
+        goto fail;
+    }
+    for (lrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); lrc == 0;
+         lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (count == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            results_scan_info_t *nl = realloc(list, ncap * sizeof *nl);
+            if (!nl) {
+                rc = RESULTS_ENOMEM;
+                goto fail;
+            }
+            list = nl;
+            cap = ncap;
+        }
+        scan_meta_t m;
+        rc = scan_meta_decode(v.mv_data, v.mv_size, &m);
+        if (rc < 0)
+            goto fail;
+        char *name = malloc(k.mv_size + 1);
+        if (!name) {
+            scan_meta_clear(&m);
+            rc = RESULTS_ENOMEM;
+            goto fail;
+        }
+        memcpy(name, k.mv_data, k.mv_size);
+        name[k.mv_size] = '\0';
+        info_from_meta(&list[count++], name, &m);
+        scan_meta_clear(&m);
+    }
+    if (lrc != MDB_NOTFOUND) {
+        rc = results_fail(store, "mdb_cursor_get", lrc);
+        goto fail;
+    }
+    mdb_cursor_close(cur);
+    mdb_txn_abort(txn);
+    if (count)
+        qsort(list, count, sizeof *list, by_start);
+    *out = list;
+    *n = count;
+    return RESULTS_OK;
+fail:
+    if (cur)
+        mdb_cursor_close(cur);
+    mdb_txn_abort(txn);
+    results_scans_free(list, count);
+    return rc;
+}
+
+void results_scans_free(results_scan_info_t *list, size_t n)
+{
+    for (size_t i = 0; list && i < n; i++)
+        results_scan_info_clear(&list[i]);
+    free(list);
+}
+
+int results_scans_print(results_store_t *store, FILE *out)
+{
+    results_scan_info_t *list = NULL;
+    size_t n = 0;
+    char t1[RESULTS_TIME_BUFSZ], t2[RESULTS_TIME_BUFSZ];
+    int rc = results_scans_list(store, &list, &n);
+    if (rc < 0)
+        return rc;
+    fprintf(out, "%-24s %-20s %-20s %-8s %9s", "name", "start", "end", "finished", "total");
+    for (int s = 0; s < VERIFY_STATUS_COUNT; s++)
+        fprintf(out, " %*s", s == VERIFY_STATUS_INDETERMINATE ? 13 : 9,
+                verify_status_name((verify_status_t)s));
+    fputc('\n', out);
+    for (size_t i = 0; i < n; i++) {
+        const results_scan_info_t *sc = &list[i];
+        fprintf(out, "%-24s %-20s %-20s %-8s %9llu", sc->name,
+                results_format_time(sc->started_at, t1),
+                sc->finished ? results_format_time(sc->finished_at, t2) : "-",
+                sc->finished ? "yes" : "no", (unsigned long long)sc->total);
+        for (int s = 0; s < VERIFY_STATUS_COUNT; s++)
+            fprintf(out, " %*llu", s == VERIFY_STATUS_INDETERMINATE ? 13 : 9,
+                    (unsigned long long)sc->counts[s]);
+        fputc('\n', out);
+    }
+    results_scans_free(list, n);
+    return ferror(out) ? RESULTS_EIO : RESULTS_OK;
+}
+
+int results_get(results_store_t *store, const char *scan_name, const char *domain,
+                results_record_t *out)
+{
+    MDB_txn *txn = NULL;
+    scan_meta_t m;
+    uint8_t key[RESULTS_KEY_MAX];
+    rarena_t *arena = NULL;
+    if (!out)
+        return RESULTS_EINVAL;
+    memset(out, 0, sizeof *out);
+    size_t dn = domain ? strlen(domain) : 0;
+    if (!store || dn == 0 || dn > 253)
+        return RESULTS_EINVAL;
+    int rc = results_txn_begin(store, MDB_RDONLY, &txn);
+    if (rc < 0)
+        return rc;
+    rc = results_scan_find(store, txn, scan_name, &m, NULL);
+    if (rc < 0)
+        goto done;
+    size_t kn = results_make_key(m.id, domain, key);
+    scan_meta_clear(&m);
+    MDB_val k = {kn, key}, v;
+    int lrc = mdb_get(txn, store->dbi_records, &k, &v);
+    if (lrc) {
+        rc = lrc == MDB_NOTFOUND ? RESULTS_ENOTFOUND : results_fail(store, "mdb_get", lrc);
+        goto done;
+    }
+    if (!(arena = rarena_new())) {
+        rc = RESULTS_ENOMEM;
+        goto done;
+    }
+    rc = results_decode_with(arena, domain, dn, v.mv_data, v.mv_size, false, out);
+    if (rc == 0) {
+        out->arena_ = arena;
+        arena = NULL;
+    }
+done:
+    rarena_free(arena);
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+int results_iter_open(results_store_t *store, const char *scan_name, bool summary_only,
+                      results_iter_t **out)
+{
+    scan_meta_t m;
+    results_iter_t *it = NULL;
+    int rc = RESULTS_ENOMEM, lrc;
+    if (!out)
+        return RESULTS_EINVAL;
+    *out = NULL;
+    if (!store)
+        return RESULTS_EINVAL;
+    if (!(it = calloc(1, sizeof *it)) || !(it->arena = rarena_new()))
+        goto fail;
+    it->s = store;
+    it->summary_only = summary_only;
+    rc = results_txn_begin(store, MDB_RDONLY, &it->txn);
+    if (rc < 0) {
+        it->txn = NULL;
+        goto fail;
+    }
+    rc = results_scan_find(store, it->txn, scan_name, &m, NULL);
+    if (rc < 0)
+        goto fail;
+    results_make_key(m.id, "", it->prefix);
+    scan_meta_clear(&m);
+    lrc = mdb_cursor_open(it->txn, store->dbi_records, &it->cur);
+    if (lrc) {
+        rc = results_fail(store, "mdb_cursor_open", lrc);
+        goto fail;
+    }
+    *out = it;
+    return RESULTS_OK;
+fail:
+    results_iter_free(it);
+    return rc;
+}
+
+int results_iter_new(results_store_t *store, const char *scan_name, results_iter_t **out)
+{
+    return results_iter_open(store, scan_name, false, out);
+}
+
+int results_iter_next(results_iter_t *it, const results_record_t **rec)
+{
+    MDB_val k, v;
+    int lrc;
+    if (!it || !rec)
+        return RESULTS_EINVAL;
+    *rec = NULL;
+    if (it->done)
+        return 0;
+    if (!it->started) {
+        it->started = true;
+        k.mv_size = sizeof it->prefix;
+        k.mv_data = it->prefix;
+        lrc = mdb_cursor_get(it->cur, &k, &v, MDB_SET_RANGE);
+    } else {
+        lrc = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT);
+    }
+    if (lrc == 0 && (k.mv_size <= 4 || k.mv_size > RESULTS_KEY_MAX - 1 ||
+                     memcmp(k.mv_data, it->prefix, 4) != 0))
+        lrc = MDB_NOTFOUND; /* past the last record of this scan */
+    if (lrc == MDB_NOTFOUND) {
+        it->done = true;
+        return 0;
+    }
+    if (lrc)
+        return results_fail(it->s, "mdb_cursor_get", lrc);
+    rarena_reset(it->arena);
+    int rc = results_decode_with(it->arena, (const char *)k.mv_data + 4, k.mv_size - 4, v.mv_data,
+                                 v.mv_size, it->summary_only, &it->rec);
+    if (rc < 0) {
+        snprintf(it->s->errdetail, sizeof it->s->errdetail, "record of %.*s does not decode",
+                 (int)(k.mv_size - 4), (const char *)k.mv_data + 4);
+        return rc;
+    }
+    *rec = &it->rec;
+    return 1;
+}
+
+void results_iter_free(results_iter_t *it)
+{
+    if (!it)
+        return;
+    if (it->cur)
+        mdb_cursor_close(it->cur);
+    if (it->txn)
+        mdb_txn_abort(it->txn);
+    rarena_free(it->arena);
+    free(it);
+}

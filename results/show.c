@@ -1,0 +1,144 @@
+/*
+ * show: one domain explained in plain text a support agent can paste into a ticket. Every
+ * reason comes with its severity, where it was seen, the evidence and what to do about it.
+ */
+#include "results/internal.h"
+
+#include <string.h>
+
+static const char *or_dash(const char *s)
+{
+    return s && *s ? s : "-";
+}
+
+static void show_reasons(const results_record_t *r, FILE *out)
+{
+    if (!r->n_reasons) {
+        fputs("Reasons: none\n", out);
+        return;
+    }
+    fprintf(out, "Reasons (%zu):\n", r->n_reasons);
+    for (size_t i = 0; i < r->n_reasons; i++) {
+        const results_reason_t *rs = &r->reasons[i];
+        int ede = verify_reason_ede(rs->code);
+        fprintf(out, "  %zu. %s [%s]", i + 1, verify_reason_name(rs->code),
+                verify_severity_name(verify_reason_severity(rs->code)));
+        if (ede >= 0)
+            fprintf(out, " (EDE %d)", ede);
+        fprintf(out, "\n     server: %s\n",
+                rs->server ? rs->server : "(not specific to one server)");
+        fprintf(out, "     rrset:  %s\n", or_dash(rs->rrset));
+        fprintf(out, "     detail: %s\n", or_dash(rs->detail));
+        fprintf(out, "     fix:    %s\n", verify_reason_fix(rs->code));
+    }
+}
+
+static void show_parent(const results_parent_t *p, FILE *out)
+{
+    if (!p->zone) {
+        fputs("Parent zone: unknown\n", out);
+        return;
+    }
+    fprintf(out, "Parent zone: %s (%s)\n", *p->zone ? p->zone : ".",
+            p->is_signed ? "signed" : "unsigned");
+    if (!p->n_ds) {
+        fputs("  DS: none\n", out);
+        return;
+    }
+    fprintf(out, "  DS (TTL %u):\n", p->ds_ttl);
+    for (size_t i = 0; i < p->n_ds; i++)
+        fprintf(out, "    %u %u %u %s\n", p->ds[i].key_tag, p->ds[i].algorithm,
+                p->ds[i].digest_type, or_dash(p->ds[i].digest));
+}
+
+static void show_keys(const results_record_t *r, FILE *out)
+{
+    if (!r->n_dnskey) {
+        fputs("DNSKEY: none\n", out);
+    } else {
+        fputs("DNSKEY:\n", out);
+        for (size_t i = 0; i < r->n_dnskey; i++) {
+            const results_dnskey_t *k = &r->dnskey[i];
+            const char *role = (k->flags & 0x0101) == 0x0101 ? "KSK"
+                               : (k->flags & 0x0100)         ? "ZSK"
+                                                             : "not a zone key";
+            fprintf(out, "  key tag %u, algorithm %u, flags %u (%s)", k->key_tag, k->algorithm,
+                    k->flags, role);
+            if (k->flags & 0x0080)
+                fputs(", REVOKED", out);
+            if (k->bits)
+                fprintf(out, ", %u bits", k->bits);
+            fputc('\n', out);
+        }
+    }
+    if (r->n_cds) {
+        fputs("CDS/CDNSKEY:\n", out);
+        for (size_t i = 0; i < r->n_cds; i++)
+            fprintf(out, "  %s\n", r->cds[i]);
+    }
+}
+
+static void show_servers(const results_record_t *r, FILE *out)
+{
+    if (!r->n_nameservers) {
+        fputs("Nameservers: none\n", out);
+        return;
+    }
+    fputs("Nameservers:\n", out);
+    for (size_t i = 0; i < r->n_nameservers; i++) {
+        const results_nameserver_t *ns = &r->nameservers[i];
+        fprintf(out, "  %s %s: %s", or_dash(ns->name), or_dash(ns->address),
+                verify_status_name(ns->status));
+        if (ns->rtt_ms >= 0)
+            fprintf(out, ", %d ms", ns->rtt_ms);
+        else
+            fputs(", no answer", out);
+        fputc('\n', out);
+    }
+}
+
+static void show_record(const results_record_t *r, const char *scan, FILE *out)
+{
+    char t[RESULTS_TIME_BUFSZ];
+    fprintf(out, "%s: %s\n", r->domain, verify_status_name(r->status));
+    fprintf(out, "Scan: %s, checked %s, %u queries\n", scan, results_format_time(r->scanned_at, t),
+            r->queries);
+    show_reasons(r, out);
+    if (r->fix)
+        fprintf(out, "Fix: %s\n", r->fix);
+    show_parent(&r->parent, out);
+    show_keys(r, out);
+    if (r->rrsig_earliest_expiration)
+        fprintf(out, "Earliest RRSIG expiration: %s\n",
+                results_format_time(r->rrsig_earliest_expiration, t));
+    else
+        fputs("Earliest RRSIG expiration: none (no signatures)\n", out);
+    show_servers(r, out);
+    const results_resolver_check_t *rc = &r->resolver_check;
+    if (rc->present) {
+        fprintf(out, "Validating resolver: rcode %d, AD %s", rc->rcode, rc->ad ? "set" : "clear");
+        if (rc->ede >= 0)
+            fprintf(out, ", EDE %d", rc->ede);
+        fputs(rc->disagrees ? " (disagrees with this verdict)\n" : "\n", out);
+    }
+}
+
+int results_show(results_store_t *store, const char *scan_name, const char *domain, FILE *out)
+{
+    results_scan_info_t info;
+    results_record_t rec;
+    if (!store || !domain || !out)
+        return RESULTS_EINVAL;
+    int rc = results_scan_lookup(store, scan_name, &info);
+    if (rc < 0)
+        return rc;
+    rc = results_get(store, info.name, domain, &rec);
+    if (rc == 0) {
+        show_record(&rec, info.name, out);
+        if (fflush(out) != 0 || ferror(out))
+            rc = RESULTS_EIO;
+        results_record_free(&rec);
+    }
+    results_scan_info_clear(&info);
+    return rc;
+}

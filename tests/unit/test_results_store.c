@@ -1,0 +1,515 @@
+/*
+ * The store: scan lifecycle, resume after kill -9, map growth, read-only directories, disk full,
+ * and a reader iterating while another process writes.
+ */
+#include "tests/tap.h"
+#include "tests/unit/test_results_util.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static char *tmp_root;
+
+static char *path_in(const char *name)
+{
+    static char buf[1024];
+    snprintf(buf, sizeof buf, "%s/%s", tmp_root, name);
+    return buf;
+}
+
+static void domain_name(char *buf, size_t n, unsigned i)
+{
+    snprintf(buf, n, "d%06u.test", i);
+}
+
+static int put_synthetic(results_scan_t *scan, unsigned i)
+{
+    char d[32];
+    results_reason_t slot;
+    domain_name(d, sizeof d, i);
+    results_record_t r = synthetic_record(d, i, &slot);
+    return results_put(scan, &r);
+}
+
+static void test_lifecycle(void)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", path_in("life/db")); /* two levels: parent made first */
+    mkdir(path_in("life"), 0777);
+    results_store_t *st = NULL;
+    results_scan_t *scan = NULL, *dup = NULL;
+    is_int(results_open(dir, 0, &st), 0, "open creates the store directory");
+    is_int(results_scan_begin(st, "s1", "list.txt", "--qps 10", &scan), 0, "begin s1");
+    is_int(results_scan_begin(st, "s1", NULL, NULL, &dup), RESULTS_EEXIST,
+           "begin of an existing name is refused");
+    ok(dup == NULL, "no handle on failure");
+    is_int(results_scan_begin(st, "", NULL, NULL, &dup), RESULTS_EINVAL, "empty name refused");
+
+    results_record_t ex = example_record();
+    results_record_t a = {.domain = "a.test", .status = VERIFY_STATUS_SECURE, .scanned_at = 1};
+    results_record_t c = {.domain = "c.test", .status = VERIFY_STATUS_INSECURE, .scanned_at = 2};
+    is_int(results_put(scan, &ex), 0, "put example.com");
+    is_int(results_put(scan, &c), 0, "put c.test");
+    is_int(results_put(scan, &a), 0, "put a.test");
+    is_int(results_has(scan, "a.test"), 1, "has() sees a buffered record");
+    is_int(results_has(scan, "zz.test"), 0, "has() of an absent domain");
+    is_int((int)results_scan_stored(scan), 3, "3 stored");
+    a.status = VERIFY_STATUS_LAME;
+    is_int(results_put(scan, &a), 0, "put a.test again (replaces)");
+    is_int((int)results_scan_stored(scan), 3, "a replaced record is counted once");
+    is_int(results_flush(scan), 0, "flush");
+    is_int(results_has(scan, "c.test"), 1, "has() sees a committed record");
+    results_record_t bad = {.domain = NULL};
+    is_int(results_put(scan, &bad), RESULTS_EINVAL, "put without a domain refused");
+    is_str(results_scan_name(scan), "s1", "scan name");
+    uint64_t counts[VERIFY_STATUS_COUNT] = {0};
+    is_int(results_scan_finish(scan, counts), 0, "finish s1");
+    ok(counts[VERIFY_STATUS_LAME] == 1 && counts[VERIFY_STATUS_INSECURE] == 1 &&
+           counts[VERIFY_STATUS_BOGUS] == 1 && counts[VERIFY_STATUS_SECURE] == 0,
+       "final counts: lame 1, insecure 1, bogus 1, secure 0 (replacement moved a.test)");
+
+    is_int(results_scan_resume(st, "s1", &scan), RESULTS_EFINISHED, "a finished scan won't resume");
+    is_int(results_scan_resume(st, NULL, &scan), RESULTS_ENOTFOUND, "no unfinished scan yet");
+
+    /* Two interrupted scans: resume(NULL) takes the latest one. */
+    is_int(results_scan_begin(st, "s2", NULL, NULL, &scan), 0, "begin s2");
+    put_synthetic(scan, 1);
+    is_int(results_scan_close(scan), 0, "close s2 unfinished");
+    is_int(results_scan_begin(st, "s3", NULL, NULL, &scan), 0, "begin s3");
+    put_synthetic(scan, 2);
+    put_synthetic(scan, 3);
+    results_scan_close(scan);
+    is_int(results_scan_resume(st, NULL, &scan), 0, "resume latest unfinished");
+    is_str(results_scan_name(scan), "s3", "it is s3");
+    is_int((int)results_scan_stored(scan), 2, "s3 holds its 2 records");
+    results_scan_close(scan);
+    is_int(results_scan_resume(st, "s2", &scan), 0, "resume s2 by name");
+    char d[32];
+    domain_name(d, sizeof d, 1);
+    is_int(results_has(scan, d), 1, "s2 has its record");
+    domain_name(d, sizeof d, 2);
+    is_int(results_has(scan, d), 0, "s2 does not see s3's records");
+    results_scan_close(scan);
+
+    results_scan_info_t *list = NULL;
+    size_t n = 0;
+    is_int(results_scans_list(st, &list, &n), 0, "list scans");
+    is_int((int)n, 3, "three scans");
+    if (n == 3) {
+        is_str(list[0].name, "s1", "first listed is s1");
+        ok(list[0].finished && list[0].finished_at >= list[0].started_at, "s1 finished");
+        is_int((int)list[0].total, 3, "s1 total 3");
+        is_str(list[0].input_desc, "list.txt", "input description kept");
+        is_str(list[0].options, "--qps 10", "options kept");
+        ok(!list[1].finished && list[1].input_desc == NULL, "s2 unfinished, no input text");
+    }
+    results_scans_free(list, n);
+    results_scan_info_t info;
+    is_int(results_scan_lookup(st, NULL, &info), 0, "lookup latest");
+    is_str(info.name, "s3", "latest started is s3");
+    results_scan_info_clear(&info);
+    is_int(results_scan_lookup(st, "nope", &info), RESULTS_ENOTFOUND, "unknown scan");
+
+    results_iter_t *it = NULL;
+    const results_record_t *rec;
+    const char *order[] = {"a.test", "c.test", "example.com"};
+    int i = 0, in_order = 1;
+    is_int(results_iter_new(st, "s1", &it), 0, "iterate s1");
+    while (results_iter_next(it, &rec) == 1) {
+        if (i >= 3 || strcmp(rec->domain, order[i]) != 0)
+            in_order = 0;
+        if (i == 0)
+            is_int(rec->status, VERIFY_STATUS_LAME, "a.test holds the replacement");
+        i++;
+    }
+    results_iter_free(it);
+    ok(in_order && i == 3, "iteration gives a, c, example.com in order (%d records)", i);
+    is_int(results_iter_new(st, "nope", &it), RESULTS_ENOTFOUND, "iterating an unknown scan");
+
+    results_record_t got;
+    char why[128] = "";
+    is_int(results_get(st, "s1", "example.com", &got), 0, "get example.com");
+    ok(!records_differ(&ex, &got, why, sizeof why), "stored record equals the one put %s", why);
+    results_record_free(&got);
+    is_int(results_get(st, "s1", "b.test", &got), RESULTS_ENOTFOUND, "get of an absent domain");
+    results_close(st);
+
+    is_int(results_open(dir, RESULTS_READONLY, &st), 0, "reopen read-only");
+    is_int(results_scan_begin(st, "s4", NULL, NULL, &scan), RESULTS_EREADONLY,
+           "no scan on a read-only handle");
+    is_int(results_scans_list(st, &list, &n), 0, "list read-only");
+    is_int((int)n, 3, "still three scans");
+    results_scans_free(list, n);
+    results_close(st);
+    results_close(NULL);
+    is_int(results_open(path_in("missing"), RESULTS_READONLY, &st), RESULTS_ENOTFOUND,
+           "read-only open of a missing store");
+    ok(st == NULL, "no handle on failure");
+}
+
+/* kill -9 of a writing process: every committed batch survives, nothing else appears. */
+static void test_crash_resume(void)
+{
+    const char *dir = path_in("crash");
+    int fds[2];
+    if (pipe(fds) != 0) {
+        ok(0, "pipe");
+        return;
+    }
+    fflush(stdout); /* a child must not inherit (and repeat) buffered TAP lines */
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        results_options_t o = {.batch_records = 50, .batch_ms = 600000};
+        results_store_t *st = NULL;
+        results_scan_t *scan = NULL;
+        if (results_open_ex(dir, 0, &o, &st) || results_scan_begin(st, "crash", NULL, NULL, &scan))
+            _exit(2);
+        for (unsigned i = 0; i < 2000000; i++) {
+            if (put_synthetic(scan, i) != 0)
+                _exit(3);
+            if ((i + 1) % 50 == 0 && write(fds[1], &i, sizeof i) != sizeof i)
+                _exit(4);
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    unsigned last = 0;
+    while (read(fds[0], &last, sizeof last) == sizeof last && last < 1500)
+        ;
+    kill(pid, SIGKILL); /* at an arbitrary point of its loop, maybe mid-commit */
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(fds[0]);
+    ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "writer killed with SIGKILL (saw %u)",
+       last);
+
+    results_store_t *st = NULL;
+    results_scan_t *scan = NULL;
+    is_int(results_open(dir, 0, &st), 0, "reopen after the crash");
+    is_int(results_scan_resume(st, NULL, &scan), 0, "resume the interrupted scan");
+    uint64_t k = scan ? results_scan_stored(scan) : 0;
+    ok(k >= 1500 && k % 50 == 0, "%llu records survived: whole batches only",
+       (unsigned long long)k);
+
+    results_iter_t *it = NULL;
+    const results_record_t *rec;
+    unsigned seen = 0, bad = 0;
+    char want[32];
+    results_iter_new(st, "crash", &it);
+    while (results_iter_next(it, &rec) == 1) {
+        domain_name(want, sizeof want, seen);
+        if (strcmp(rec->domain, want) != 0 || rec->status != (verify_status_t)(seen % 6))
+            bad++;
+        seen++;
+    }
+    results_iter_free(it);
+    ok(seen == k && bad == 0, "exactly the first %u domains are stored, no duplicates", seen);
+
+    /* The resume skip pass. */
+    unsigned skipped = 0;
+    for (unsigned i = 0; i < k + 100; i++) {
+        domain_name(want, sizeof want, i);
+        if (results_has(scan, want) == 1)
+            skipped++;
+        else if (put_synthetic(scan, i) != 0)
+            bad++;
+    }
+    is_int((int)skipped, (int)k, "has() says yes for exactly the committed domains");
+    put_synthetic(scan, 0); /* a domain rescanned once more is not counted twice */
+    uint64_t counts[VERIFY_STATUS_COUNT] = {0}, total = 0;
+    is_int(results_scan_finish(scan, counts), 0, "finish the resumed scan");
+    for (int i = 0; i < VERIFY_STATUS_COUNT; i++)
+        total += counts[i];
+    is_int((long long)total, (long long)k + 100, "final count = committed + new");
+    results_close(st);
+}
+
+static void test_map_growth(void)
+{
+    const char *dir = path_in("grow");
+    results_options_t o = {.map_size = 64 << 10, .batch_records = 2000};
+    results_store_t *st = NULL;
+    results_scan_t *scan = NULL;
+    is_int(results_open_ex(dir, 0, &o, &st), 0, "open with a 64 KiB map");
+    results_scan_begin(st, "big", NULL, NULL, &scan);
+    int failures = 0;
+    for (unsigned i = 0; i < 200000; i++)
+        if (put_synthetic(scan, i) != 0)
+            failures++;
+    is_int(failures, 0, "200000 puts into a tiny map never fail");
+    is_int((int)results_scan_stored(scan), 200000, "200000 stored");
+    is_int(results_scan_finish(scan, NULL), 0, "finish");
+    results_close(st);
+    struct stat sb;
+    char data[1100];
+    snprintf(data, sizeof data, "%s/data.mdb", dir);
+    int st_rc = stat(data, &sb);
+    ok(st_rc == 0 && sb.st_size > (64 << 20) / 16, "data file grew to %lld bytes",
+       st_rc == 0 ? (long long)sb.st_size : -1LL);
+    results_scan_info_t info;
+    results_open(dir, RESULTS_READONLY, &st);
+    is_int(results_scan_lookup(st, "big", &info), 0, "read back");
+    is_int((int)info.total, 200000, "200000 committed");
+    results_scan_info_clear(&info);
+    results_close(st);
+}
+
+/* Runs fn in a child process without root's power over file permissions; returns its exit
+ * status (a bitmask of failed checks) or -1. */
+static int run_unprivileged(int (*fn)(void))
+{
+    fflush(stdout); /* a child must not inherit (and repeat) buffered TAP lines */
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (getuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(255);
+        _exit(fn());
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int open_in_readonly_dir(void)
+{
+    int fail = 0;
+    char err[256] = "";
+    results_options_t o = {.errbuf = err, .errbuf_size = sizeof err};
+    results_store_t *st = NULL;
+    int rc = results_open_ex(path_in("ro/db"), 0, &o, &st);
+    if (rc != RESULTS_EACCES)
+        fail |= 1;
+    if (!strstr(err, "Permission denied") || !strstr(err, "ro/db"))
+        fail |= 2;
+    if (!strstr(results_strerror(rc), "permission denied"))
+        fail |= 4;
+    if (errno != EACCES)
+        fail |= 8;
+    return fail;
+}
+
+static int read_store_on_readonly_media(void)
+{
+    int fail = 0;
+    results_store_t *st = NULL;
+    results_scan_info_t info;
+    if (results_open(path_in("ro2"), RESULTS_READONLY, &st) != 0)
+        return 1;
+    if (results_scan_lookup(st, "s", &info) != 0 || info.total != 1)
+        fail |= 2;
+    results_scan_info_clear(&info);
+    results_close(st);
+    if (results_open(path_in("ro2"), 0, &st) != RESULTS_EACCES)
+        fail |= 4;
+    return fail;
+}
+
+static void test_readonly(void)
+{
+    mkdir(path_in("ro"), 0555);
+    chmod(path_in("ro"), 0555);
+    is_int(run_unprivileged(open_in_readonly_dir), 0,
+           "store in a read-only directory: RESULTS_EACCES, errbuf names the path and errno, "
+           "errno EACCES");
+
+    results_store_t *st = NULL;
+    results_scan_t *scan = NULL;
+    results_open(path_in("ro2"), 0, &st);
+    results_scan_begin(st, "s", NULL, NULL, &scan);
+    put_synthetic(scan, 1);
+    results_scan_finish(scan, NULL);
+    results_close(st);
+    char p[1100];
+    snprintf(p, sizeof p, "%s/data.mdb", path_in("ro2"));
+    chmod(p, 0444);
+    snprintf(p, sizeof p, "%s/lock.mdb", path_in("ro2"));
+    chmod(p, 0444);
+    chmod(path_in("ro2"), 0555);
+    is_int(run_unprivileged(read_store_on_readonly_media), 0,
+           "a store on read-only media opens RESULTS_READONLY (no lock) and refuses writers");
+    chmod(path_in("ro2"), 0755);
+    chmod(path_in("ro"), 0755);
+}
+
+/* A file size limit makes writes fail like a full disk (EFBIG): the error is reported and every
+ * batch committed before it is intact. */
+static void test_disk_full(void)
+{
+    const char *dir = path_in("full");
+    int fds[2];
+    if (pipe(fds) != 0)
+        return;
+    fflush(stdout); /* a child must not inherit (and repeat) buffered TAP lines */
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        signal(SIGXFSZ, SIG_IGN);
+        results_options_t o = {.batch_records = 100, .batch_ms = 600000};
+        results_store_t *st = NULL;
+        results_scan_t *scan = NULL;
+        if (results_open_ex(dir, 0, &o, &st) || results_scan_begin(st, "f", NULL, NULL, &scan))
+            _exit(2);
+        struct rlimit rl = {1 << 20, 1 << 20};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        int rc = 0;
+        unsigned committed = 0;
+        for (unsigned i = 0; i < 1000000 && rc == 0; i++) {
+            rc = put_synthetic(scan, i);
+            if (rc == 0 && (i + 1) % 100 == 0)
+                committed = i + 1;
+        }
+        /* LMDB reports the short write past the limit as EIO, or EFBIG when nothing fit. */
+        const char *detail = results_errdetail(st);
+        int detail_ok = strstr(detail, "mdb_txn_commit") &&
+                        (strstr(detail, "File too large") || strstr(detail, "Input/output"));
+        if (!detail_ok)
+            fprintf(stderr, "errdetail: %s\n", detail);
+        if (write(fds[1], &rc, sizeof rc) < 0 || write(fds[1], &committed, sizeof committed) < 0 ||
+            write(fds[1], &detail_ok, sizeof detail_ok) < 0)
+            _exit(3);
+        _exit(0); /* like a scanner that gives up: no close, no finish */
+    }
+    close(fds[1]);
+    int rc = 0, detail_ok = 0;
+    unsigned committed = 0;
+    if (read(fds[0], &rc, sizeof rc) != sizeof rc ||
+        read(fds[0], &committed, sizeof committed) != sizeof committed ||
+        read(fds[0], &detail_ok, sizeof detail_ok) != sizeof detail_ok)
+        rc = 1;
+    close(fds[0]);
+    waitpid(pid, NULL, 0);
+    ok(rc == RESULTS_ENOSPC || rc == RESULTS_EIO,
+       "a write past the size limit fails with RESULTS_ENOSPC or RESULTS_EIO (%d)", rc);
+    ok(detail_ok, "results_errdetail says what failed");
+    results_store_t *st = NULL;
+    results_scan_info_t info = {0};
+    is_int(results_open(dir, RESULTS_READONLY, &st), 0, "the store still opens");
+    results_scan_lookup(st, "f", &info);
+    ok(committed > 0 && info.total == committed, "all %u committed records are there (%llu)",
+       committed, (unsigned long long)info.total);
+    results_scan_info_clear(&info);
+    results_close(st);
+}
+
+/* Another process reads consistent snapshots while this one's child writes and grows the map. */
+static void test_concurrent_reader(void)
+{
+    const char *dir = path_in("mvcc");
+    results_store_t *st = NULL;
+    results_scan_t *scan = NULL;
+    results_options_t o = {.map_size = 64 << 10, .batch_records = 100, .batch_ms = 600000};
+    results_open_ex(dir, 0, &o, &st);
+    results_scan_begin(st, "live", NULL, NULL, &scan);
+    results_scan_close(scan);
+    results_close(st);
+
+    fflush(stdout); /* a child must not inherit (and repeat) buffered TAP lines */
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (results_open_ex(dir, 0, &o, &st) || results_scan_resume(st, "live", &scan))
+            _exit(2);
+        for (unsigned i = 0; i < 30000; i++) {
+            if (put_synthetic(scan, i) != 0)
+                _exit(3);
+            if ((i + 1) % 100 == 0)
+                usleep(500);
+        }
+        _exit(results_scan_finish(scan, NULL) == 0 ? 0 : 4);
+    }
+    int snapshots = 0, intermediate = 0, inconsistent = 0, errors = 0;
+    uint64_t prev = 0;
+    if (results_open(dir, RESULTS_READONLY, &st) != 0)
+        errors++;
+    for (int round = 0; st && round < 100000; round++) {
+        results_iter_t *it = NULL;
+        const results_record_t *rec;
+        uint64_t n = 0;
+        int rc;
+        if (results_iter_new(st, "live", &it) != 0) {
+            errors++;
+            break;
+        }
+        while ((rc = results_iter_next(it, &rec)) == 1)
+            n++;
+        results_iter_free(it);
+        if (rc < 0)
+            errors++;
+        snapshots++;
+        if (n % 100 != 0 || n < prev)
+            inconsistent++;
+        if (n > 0 && n < 30000)
+            intermediate++;
+        prev = n;
+        if (n == 30000)
+            break;
+    }
+    results_close(st);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    is_int(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0, "writer finished its 30000 records");
+    is_int(errors, 0, "reader saw no errors while the map grew");
+    is_int(inconsistent, 0, "every snapshot held whole batches, never fewer than before");
+    ok(intermediate > 0, "%d of %d snapshots were taken mid-scan", intermediate, snapshots);
+    is_int((int)prev, 30000, "last snapshot holds everything");
+}
+
+static void test_schema(void)
+{
+    const char *dir = path_in("schema");
+    results_store_t *st = NULL;
+    results_open(dir, 0, &st);
+    results_close(st);
+    /* Pretend a newer dnssweep wrote the store. */
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    mdb_env_create(&env);
+    mdb_env_set_maxdbs(env, 4);
+    mdb_env_open(env, dir, 0, 0644);
+    mdb_txn_begin(env, NULL, 0, &txn);
+    mdb_dbi_open(txn, "meta", 0, &dbi);
+    uint8_t v[4] = {RESULTS_SCHEMA_VERSION + 1, 0, 0, 0};
+    MDB_val k = {6, "schema"}, val = {4, v};
+    mdb_put(txn, dbi, &k, &val, 0);
+    mdb_txn_commit(txn);
+    mdb_env_close(env);
+
+    char err[256] = "";
+    results_options_t o = {.errbuf = err, .errbuf_size = sizeof err};
+    is_int(results_open_ex(dir, 0, &o, &st), RESULTS_ESCHEMA, "newer schema refused for writing");
+    ok(strstr(err, "upgrade dnssweep") != NULL, "message says to upgrade: %s", err);
+    is_int(results_open_ex(dir, RESULTS_READONLY, &o, &st), RESULTS_ESCHEMA,
+           "newer schema refused for reading");
+
+    mkdir(path_in("notastore"), 0755);
+    mdb_env_create(&env);
+    mdb_env_open(env, path_in("notastore"), 0, 0644);
+    mdb_env_close(env);
+    is_int(results_open(path_in("notastore"), RESULTS_READONLY, &st), RESULTS_ESCHEMA,
+           "an LMDB environment without our tables is not a store");
+}
+
+int main(void)
+{
+    alarm(300); /* bounded: a hung child or loop fails the test */
+    tmp_root = make_tmpdir();
+    if (!tmp_root)
+        return 1;
+    chmod(tmp_root, 0755); /* the unprivileged children must reach their directories */
+    test_lifecycle();
+    test_crash_resume();
+    test_map_growth();
+    test_readonly();
+    test_disk_full();
+    test_concurrent_reader();
+    test_schema();
+    rm_tree(tmp_root);
+    free(tmp_root);
+    return tap_done();
+}
