@@ -1,7 +1,8 @@
-/* dnssweep: command dispatch. */
+/* dnssweep: command dispatch (../shared/spec/cli.md). */
 #include <stdio.h>
 #include <string.h>
 
+#include "scanner/commands.h"
 #include "scanner/scanner.h"
 
 #ifndef DNSSWEEP_VERSION
@@ -12,13 +13,28 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: dnssweep COMMAND [OPTIONS]\n"
                  "  scan    [OPTIONS] [FILE|-]   scan the domains in FILE (default stdin)\n"
-                 "  export  export a scan as jsonl or csv\n"
+                 "  export  [--format jsonl|csv|table]  export a scan\n"
                  "  diff    OLD NEW              compare two scans\n"
-                 "  report  -o report.html       write an HTML report\n"
                  "  show    DOMAIN               explain one domain\n"
                  "  scans                        list scans\n"
-                 "  merge   --db DIR SRC_DIR...  merge shard stores\n"
-                 "Run 'dnssweep COMMAND --help' for a command's options.\n");
+                 "  report  -o report.html       write an HTML report (not built yet)\n"
+                 "  merge   --db DIR SRC_DIR...  merge shard stores (not built yet)\n"
+                 "  --version, --help\n"
+                 "Run 'dnssweep COMMAND --help' for a command's options.\n"
+                 "Exit status: 0 done, 1 runtime failure, 2 usage error or bad input, 3 diff\n"
+                 "--fail-on-regression found domains that got worse.\n");
+}
+
+static int command_scan(int argc, char **argv)
+{
+    scanner_config_t cfg;
+    scanner_config_defaults(&cfg);
+    int rc = scanner_config_parse(argc, argv, &cfg, stderr);
+    if (rc == 1)
+        return 0;
+    if (rc)
+        return rc;
+    return scanner_run(&cfg);
 }
 
 int main(int argc, char **argv)
@@ -27,15 +43,30 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (strcmp(argv[1], "--version") == 0) {
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0) {
         printf("dnssweep %s\n", DNSSWEEP_VERSION);
         return 0;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
         return 0;
     }
-    fprintf(stderr, "dnssweep: unknown command '%s'\n", argv[1]);
+    if (strcmp(cmd, "scan") == 0)
+        return command_scan(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0)
+        return command_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "diff") == 0)
+        return command_diff(argc - 1, argv + 1);
+    if (strcmp(cmd, "show") == 0)
+        return command_show(argc - 1, argv + 1);
+    if (strcmp(cmd, "scans") == 0)
+        return command_scans(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0 || strcmp(cmd, "merge") == 0) {
+        fprintf(stderr, "dnssweep %s: not built yet (see README)\n", cmd);
+        return 1;
+    }
+    fprintf(stderr, "dnssweep: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;
 }

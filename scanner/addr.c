@@ -1,0 +1,174 @@
+/*
+ * Address lookups of name server names that came without glue: follow referrals from the
+ * closest cached zone down to the name's zone and ask it for A and AAAA. Each name is looked
+ * up once per scan; everyone who needs it waits on the cache entry.
+ */
+#include "scanner/internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct addr_walk {
+    scanner_t *s;
+    scan_addr_entry_t *entry;
+    ldns_rdf *name;
+    uint16_t qtype;
+    scan_zone_t *zone;
+    int referrals;
+    int nesting;
+} addr_walk_t;
+
+static uint64_t hash_text(const char *name)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h ^= (uint64_t)tolower(*p);
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static void walk_step(addr_walk_t *w);
+
+static void walk_finish(addr_walk_t *w)
+{
+    scan_addr_entry_t *e = w->entry;
+    ldns_rdf_deep_free(w->name);
+    free(w);
+    if (--e->answers_pending > 0)
+        return;
+    e->done = true;
+    scan_waiter_t *list = e->waiters;
+    e->waiters = NULL;
+    while (list) {
+        scan_waiter_t *next = list->next;
+        list->cb(list->arg);
+        free(list);
+        list = next;
+    }
+}
+
+static void walk_zone_ready(void *arg)
+{
+    walk_step(arg);
+}
+
+static void walk_answer(void *arg, const io_result_t *r)
+{
+    addr_walk_t *w = arg;
+    scanner_t *s = w->s;
+    if (r->status != 0) {
+        walk_finish(w);
+        return;
+    }
+    ldns_pkt *pkt = r->pkt;
+    const ldns_rdf *cut = scan_pkt_referral_cut(pkt);
+    bool referral = !ldns_pkt_aa(pkt) && ldns_pkt_ancount(pkt) == 0 && cut &&
+                    ldns_pkt_get_rcode(pkt) == LDNS_RCODE_NOERROR &&
+                    ldns_dname_is_subdomain(cut, w->zone->dname) &&
+                    (ldns_dname_compare(cut, w->name) == 0 ||
+                     ldns_dname_is_subdomain(w->name, cut));
+    if (referral && ++w->referrals <= SCAN_MAX_REFERRALS) {
+        scan_zone_t *next = scan_zone_from_referral(s, w->zone, pkt, cut, w->nesting);
+        ldns_pkt_free(pkt);
+        if (!next) {
+            walk_finish(w);
+            return;
+        }
+        w->zone = next;
+        walk_step(w);
+        return;
+    }
+    scan_addr_entry_t *e = w->entry;
+    e->n_addrs = scan_pkt_answer_addrs(pkt, w->name, s->cfg->port, !s->cfg->ipv6_only,
+                                       !s->cfg->ipv4_only, e->addrs, e->n_addrs, SCAN_MAX_ADDRS);
+    ldns_pkt_free(pkt);
+    walk_finish(w);
+}
+
+static void walk_step(addr_walk_t *w)
+{
+    if (scan_zone_wait(w->zone, walk_zone_ready, w))
+        return;
+    if (w->zone->state == SCAN_ZONE_FAILED || w->zone->n_addrs == 0) {
+        walk_finish(w);
+        return;
+    }
+    size_t n = w->zone->n_addrs < IO_MAX_SERVERS ? w->zone->n_addrs : IO_MAX_SERVERS;
+    if (scan_send(w->s, w->zone->addrs, n, w->name, NULL, w->qtype, 0, walk_answer, w) != 0)
+        walk_finish(w);
+}
+
+scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nesting,
+                                    void (*cb)(void *), void *arg)
+{
+    char text[LDNS_MAX_DOMAINLEN + 2];
+    char *raw = ldns_rdf2str(name);
+    snprintf(text, sizeof text, "%s", raw ? raw : "?");
+    free(raw);
+    for (char *p = text; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+
+    size_t b = hash_text(text) % s->addr_buckets;
+    scan_addr_entry_t *e = s->addr_table[b];
+    while (e && strcmp(e->name, text) != 0)
+        e = e->hash_next;
+    if (e) {
+        s->stats.addr_cache_hits++;
+        if (!e->done) {
+            scan_waiter_t *w = malloc(sizeof *w);
+            if (!w)
+                abort();
+            w->cb = cb;
+            w->arg = arg;
+            w->next = e->waiters;
+            e->waiters = w;
+        }
+        return e;
+    }
+    e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    snprintf(e->name, sizeof e->name, "%s", text);
+    e->hash_next = s->addr_table[b];
+    s->addr_table[b] = e;
+    s->stats.addr_lookups++;
+
+    uint16_t types[2];
+    size_t n_types = 0;
+    if (!s->cfg->ipv6_only)
+        types[n_types++] = LDNS_RR_TYPE_A;
+    if (!s->cfg->ipv4_only)
+        types[n_types++] = LDNS_RR_TYPE_AAAA;
+    /* One extra count so that walks finishing at once cannot complete the entry early. */
+    e->answers_pending = n_types + 1;
+    for (size_t i = 0; i < n_types; i++) {
+        addr_walk_t *walk = calloc(1, sizeof *walk);
+        if (!walk)
+            abort();
+        walk->s = s;
+        walk->entry = e;
+        walk->name = ldns_rdf_clone(name);
+        walk->qtype = types[i];
+        walk->nesting = nesting;
+        walk->zone = scan_zone_closest(s, name, false);
+        walk_step(walk);
+    }
+    addr_walk_t *guard = calloc(1, sizeof *guard);
+    if (!guard)
+        abort();
+    guard->entry = e;
+    walk_finish(guard);
+    /* Every walk may have failed at once: then the caller uses the entry now. */
+    if (!e->done) {
+        scan_waiter_t *w = malloc(sizeof *w);
+        if (!w)
+            abort();
+        w->cb = cb;
+        w->arg = arg;
+        w->next = e->waiters;
+        e->waiters = w;
+    }
+    return e;
+}

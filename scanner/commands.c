@@ -1,0 +1,247 @@
+/* The store commands of cli.md: export, diff, show, scans (their work is in results/). */
+#include "scanner/commands.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "results/results.h"
+
+static const struct option store_options[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"scan", required_argument, NULL, 's'},
+    {"format", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"fail-on-regression", no_argument, NULL, 'r'},
+    {"all", no_argument, NULL, 'a'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct store_args {
+    const char *db;
+    const char *scan;
+    const char *format;
+    const char *output;
+    bool fail_on_regression;
+    bool all;
+    int positional_start;
+} store_args_t;
+
+/* Returns 0, 1 (help printed) or 2 (usage error). */
+static int parse_store_args(int argc, char **argv, const char *usage, store_args_t *a)
+{
+    memset(a, 0, sizeof *a);
+    a->db = "./dnssweep.db";
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+:d:o:h", store_options, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            a->db = optarg;
+            break;
+        case 's':
+            a->scan = optarg;
+            break;
+        case 'f':
+            a->format = optarg;
+            break;
+        case 'o':
+            a->output = optarg;
+            break;
+        case 'r':
+            a->fail_on_regression = true;
+            break;
+        case 'a':
+            a->all = true;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 1;
+        case ':':
+            fprintf(stderr, "dnssweep %s: option %s needs a value\n", argv[0], argv[optind - 1]);
+            return 2;
+        default:
+            fprintf(stderr, "dnssweep %s: unknown option '%s'\n%s", argv[0], argv[optind - 1],
+                    usage);
+            return 2;
+        }
+    }
+    a->positional_start = optind;
+    return 0;
+}
+
+static int open_store(const char *db, results_store_t **store)
+{
+    int rc = results_open(db, RESULTS_READONLY, store);
+    if (rc != 0) {
+        fprintf(stderr, "dnssweep: cannot open the results store %s: %s%s%s\n", db,
+                results_strerror(rc), errno ? ": " : "", errno ? strerror(errno) : "");
+        return 1;
+    }
+    return 0;
+}
+
+static FILE *open_output(const char *path)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return stdout;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "dnssweep: cannot write %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+static int close_output(FILE *f, const char *path)
+{
+    if (f == stdout)
+        return fflush(stdout) == 0 ? 0 : 1;
+    if (fclose(f) != 0) {
+        fprintf(stderr, "dnssweep: writing %s failed: %s\n", path, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+static int fail(const char *what, int rc)
+{
+    fprintf(stderr, "dnssweep %s: %s\n", what, results_strerror(rc));
+    return rc == RESULTS_ENOTFOUND ? 2 : 1;
+}
+
+static const char export_usage[] =
+    "usage: dnssweep export [--db DIR] [--scan NAME] [--format jsonl|csv|table] [-o FILE]\n"
+    "Write every domain of a scan (default: the latest) as JSON lines, CSV, or a text table.\n";
+
+int command_export(int argc, char **argv)
+{
+    store_args_t a;
+    int rc = parse_store_args(argc, argv, export_usage, &a);
+    if (rc)
+        return rc == 1 ? 0 : 2;
+    if (a.positional_start < argc) {
+        fprintf(stderr, "dnssweep export: unexpected argument '%s'\n", argv[a.positional_start]);
+        return 2;
+    }
+    const char *format = a.format ? a.format : "jsonl";
+    if (strcmp(format, "jsonl") && strcmp(format, "csv") && strcmp(format, "table")) {
+        fprintf(stderr, "dnssweep export: unknown format '%s' (jsonl, csv or table)\n", format);
+        return 2;
+    }
+    results_store_t *store = NULL;
+    if (open_store(a.db, &store))
+        return 1;
+    FILE *out = open_output(a.output);
+    if (!out) {
+        results_close(store);
+        return 1;
+    }
+    if (strcmp(format, "table") == 0)
+        rc = command_table(store, a.scan, out);
+    else
+        rc = results_export(store, a.scan,
+                            strcmp(format, "csv") == 0 ? RESULTS_FORMAT_CSV : RESULTS_FORMAT_JSONL,
+                            out);
+    int exit_code = rc ? fail("export", rc) : 0;
+    if (close_output(out, a.output))
+        exit_code = 1;
+    results_close(store);
+    return exit_code;
+}
+
+static const char diff_usage[] =
+    "usage: dnssweep diff [--db DIR] OLD NEW [--format text|jsonl] [-o FILE] [--all]\n"
+    "                     [--fail-on-regression]\n"
+    "Compare two scans domain by domain. Exit 3 with --fail-on-regression when domains got "
+    "worse.\n";
+
+int command_diff(int argc, char **argv)
+{
+    store_args_t a;
+    int rc = parse_store_args(argc, argv, diff_usage, &a);
+    if (rc)
+        return rc == 1 ? 0 : 2;
+    if (argc - a.positional_start != 2) {
+        fprintf(stderr, "dnssweep diff: give exactly two scan names, OLD and NEW\n%s", diff_usage);
+        return 2;
+    }
+    const char *format = a.format ? a.format : "text";
+    if (strcmp(format, "text") && strcmp(format, "jsonl")) {
+        fprintf(stderr, "dnssweep diff: unknown format '%s' (text or jsonl; html is not built "
+                        "yet)\n",
+                format);
+        return 2;
+    }
+    results_store_t *store = NULL;
+    if (open_store(a.db, &store))
+        return 1;
+    FILE *out = open_output(a.output);
+    if (!out) {
+        results_close(store);
+        return 1;
+    }
+    results_diff_counts_t counts;
+    rc = results_diff(store, argv[a.positional_start], argv[a.positional_start + 1],
+                      strcmp(format, "jsonl") == 0 ? RESULTS_FORMAT_JSONL : RESULTS_FORMAT_TEXT,
+                      a.all, out, &counts);
+    int exit_code = rc ? fail("diff", rc) : 0;
+    if (close_output(out, a.output))
+        exit_code = 1;
+    results_close(store);
+    if (exit_code == 0 && a.fail_on_regression && counts.regressions > 0)
+        exit_code = 3;
+    return exit_code;
+}
+
+static const char show_usage[] =
+    "usage: dnssweep show [--db DIR] [--scan NAME] DOMAIN\n"
+    "Explain one domain: status, every reason with its fix, parent and DS, keys, servers.\n";
+
+int command_show(int argc, char **argv)
+{
+    store_args_t a;
+    int rc = parse_store_args(argc, argv, show_usage, &a);
+    if (rc)
+        return rc == 1 ? 0 : 2;
+    if (argc - a.positional_start != 1) {
+        fprintf(stderr, "dnssweep show: give exactly one DOMAIN\n%s", show_usage);
+        return 2;
+    }
+    char domain[256];
+    snprintf(domain, sizeof domain, "%s", argv[a.positional_start]);
+    size_t len = strlen(domain);
+    if (len > 1 && domain[len - 1] == '.')
+        domain[len - 1] = '\0';
+    for (char *p = domain; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    results_store_t *store = NULL;
+    if (open_store(a.db, &store))
+        return 1;
+    rc = results_show(store, a.scan, domain, stdout);
+    results_close(store);
+    if (rc == RESULTS_ENOTFOUND) {
+        fprintf(stderr, "dnssweep show: %s is not in scan %s\n", domain,
+                a.scan ? a.scan : "(latest)");
+        return 2;
+    }
+    return rc ? fail("show", rc) : 0;
+}
+
+static const char scans_usage[] = "usage: dnssweep scans [--db DIR]\n"
+                                  "List scans: name, start, end, counts, finished or not.\n";
+
+int command_scans(int argc, char **argv)
+{
+    store_args_t a;
+    int rc = parse_store_args(argc, argv, scans_usage, &a);
+    if (rc)
+        return rc == 1 ? 0 : 2;
+    results_store_t *store = NULL;
+    if (open_store(a.db, &store))
+        return 1;
+    rc = results_scans_print(store, stdout);
+    results_close(store);
+    return rc ? fail("scans", rc) : 0;
+}

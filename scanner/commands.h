@@ -1,0 +1,17 @@
+/* Private to scanner/: the subcommands other than scan. Each returns the exit status. */
+#ifndef DNSSWEEP_SCANNER_COMMANDS_H
+#define DNSSWEEP_SCANNER_COMMANDS_H
+
+#include <stdio.h>
+
+#include "results/results.h"
+
+int command_export(int argc, char **argv);
+int command_diff(int argc, char **argv);
+int command_show(int argc, char **argv);
+int command_scans(int argc, char **argv);
+/* A per-domain text table (domain, status, reasons) and a status summary. Returns 0 or a
+ * RESULTS_E* code. */
+int command_table(results_store_t *store, const char *scan, FILE *out);
+
+#endif

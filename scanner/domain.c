@@ -1,0 +1,392 @@
+/*
+ * One domain's questions: find its delegation by following referrals from the closest cached
+ * zone, then ask every authoritative server address the DNSSEC questions of
+ * architecture.md ("what a domain costs"), then hand everything to a verification worker.
+ */
+#include "scanner/internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void domain_lookup(scan_domain_t *d);
+static void domain_maybe_judge(scan_domain_t *d);
+
+int scan_send(scanner_t *s, const struct sockaddr_storage *addrs, size_t n, const ldns_rdf *qname,
+              const char *qname_str, uint16_t qtype, unsigned flags, io_callback_t cb, void *ctx)
+{
+    io_query_spec_t spec = {
+        .servers = addrs,
+        .n_servers = n > IO_MAX_SERVERS ? IO_MAX_SERVERS : n,
+        .qname = qname,
+        .qname_str = qname_str,
+        .qtype = qtype,
+        .qclass = LDNS_RR_CLASS_IN,
+        .flags = flags,
+        .cb = cb,
+        .ctx = ctx,
+    };
+    int rc = io_query(s->io, &spec, NULL);
+    if (rc == 0)
+        s->stats.queries++;
+    return rc;
+}
+
+static void domain_conclude(scan_domain_t *d, scan_outcome_t outcome, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void domain_conclude(scan_domain_t *d, scan_outcome_t outcome, const char *fmt, ...)
+{
+    d->outcome = outcome;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->outcome_detail, sizeof d->outcome_detail, fmt, ap);
+    va_end(ap);
+    d->ready_to_judge = true;
+    domain_maybe_judge(d);
+}
+
+static void domain_maybe_judge(scan_domain_t *d)
+{
+    if (!d->ready_to_judge || d->queries_pending > 0 || d->check_pending)
+        return;
+    d->ready_to_judge = false;
+    scan_zone_t *z = d->zone;
+    d->parent_security = z ? z->security : SCAN_ZONE_INSECURE;
+    d->parent_keyset = z && z->keyset ? verify_keyset_ref(z->keyset) : NULL;
+    d->now = d->s->cfg->now ? d->s->cfg->now : (int64_t)time(NULL);
+    d->job.run = scan_judge_run;
+    d->job.done = scan_domain_finished;
+    d->job.arg = d;
+    if (verify_pool_submit(d->s->pool, &d->job, 1) != 0) {
+        /* The pool is bounded by the concurrency cap, so this cannot happen; judge inline. */
+        scan_judge_run(d);
+        scan_domain_finished(d);
+    }
+}
+
+/* ---- the child's servers ---- */
+
+static bool has_type(const ldns_pkt *pkt, ldns_rr_type type)
+{
+    const ldns_rr_list *an = ldns_pkt_answer(pkt);
+    for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); i++)
+        if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == type)
+            return true;
+    return false;
+}
+
+static void server_answer(void *arg, const io_result_t *r);
+
+static void server_ask(scan_domain_t *d, size_t i, enum scan_qslot slot)
+{
+    scanner_t *s = d->s;
+    scan_server_t *sv = &d->servers[i];
+    sv->qctx[slot].domain = d;
+    sv->qctx[slot].server = (uint8_t)i;
+    sv->qctx[slot].slot = (uint8_t)slot;
+    static const uint16_t types[SCAN_Q_COUNT] = {
+        [SCAN_Q_DNSKEY] = LDNS_RR_TYPE_DNSKEY, [SCAN_Q_SOA] = LDNS_RR_TYPE_SOA,
+        [SCAN_Q_A] = LDNS_RR_TYPE_A,           [SCAN_Q_CAA] = LDNS_RR_TYPE_CAA,
+        [SCAN_Q_CDS] = LDNS_RR_TYPE_CDS,       [SCAN_Q_CDNSKEY] = LDNS_RR_TYPE_CDNSKEY,
+        [SCAN_Q_PROBE] = LDNS_RR_TYPE_A,
+    };
+    char probe[SCANNER_NAME_MAX + 32];
+    const char *qname_str = NULL;
+    const ldns_rdf *qname = d->dname;
+    if (slot == SCAN_Q_PROBE) {
+        snprintf(probe, sizeof probe, "%s.%s.", d->probe_label, d->name);
+        qname_str = probe;
+        qname = NULL;
+    }
+    int rc = scan_send(s, &sv->addr, 1, qname, qname_str, types[slot], IO_FLAG_DO, server_answer,
+                       &sv->qctx[slot]);
+    if (rc == 0) {
+        d->queries++;
+        d->queries_pending++;
+    } else {
+        sv->errors[slot] = rc;
+    }
+}
+
+static void server_ask_dnssec(scan_domain_t *d, size_t i)
+{
+    if (d->servers[i].dnssec_asked)
+        return;
+    d->servers[i].dnssec_asked = true;
+    for (int slot = SCAN_Q_A; slot < SCAN_Q_COUNT; slot++)
+        server_ask(d, i, (enum scan_qslot)slot);
+}
+
+static void server_answer(void *arg, const io_result_t *r)
+{
+    scan_qctx_t *q = arg;
+    scan_domain_t *d = q->domain;
+    scan_server_t *sv = &d->servers[q->server];
+    sv->errors[q->slot] = r->status;
+    sv->answers[q->slot] = r->status == 0 ? r->pkt : NULL;
+    if (q->slot == SCAN_Q_SOA && r->status == 0)
+        sv->rtt_ms = r->rtt_ms;
+    if (q->slot == SCAN_Q_DNSKEY && r->status == 0 && has_type(r->pkt, LDNS_RR_TYPE_DNSKEY))
+        server_ask_dnssec(d, q->server);
+    d->queries_pending--;
+    domain_maybe_judge(d);
+}
+
+static void servers_start(scan_domain_t *d)
+{
+    if (d->n_servers == 0) {
+        d->ready_to_judge = true;
+        domain_maybe_judge(d);
+        return;
+    }
+    ldns_rr_list *ds =
+        scan_pkt_rrs(d->referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_DS, d->dname);
+    d->signed_hint = ldns_rr_list_rr_count(ds) > 0;
+    ldns_rr_list_deep_free(ds);
+    uint64_t rnd = scan_random(d->s);
+    snprintf(d->probe_label, sizeof d->probe_label, "dnssweep-%08x", (unsigned)rnd);
+    /* Hold the judgement until every question is out. */
+    d->queries_pending++;
+    for (size_t i = 0; i < d->n_servers; i++) {
+        scan_addr_text(&d->servers[i].addr, d->servers[i].addr_text,
+                       sizeof d->servers[i].addr_text);
+        server_ask(d, i, SCAN_Q_DNSKEY);
+        server_ask(d, i, SCAN_Q_SOA);
+        if (d->signed_hint)
+            server_ask_dnssec(d, i);
+    }
+    d->queries_pending--;
+    d->ready_to_judge = true;
+    domain_maybe_judge(d);
+}
+
+static void add_server(scan_domain_t *d, const char *ns_name, const struct sockaddr_storage *addr)
+{
+    for (size_t i = 0; i < d->n_servers; i++) {
+        const struct sockaddr_storage *a = &d->servers[i].addr;
+        size_t len = a->ss_family == AF_INET ? sizeof(struct sockaddr_in)
+                                              : sizeof(struct sockaddr_in6);
+        if (a->ss_family == addr->ss_family && memcmp(a, addr, len) == 0)
+            return;
+    }
+    if (d->n_servers == SCAN_MAX_ADDRS)
+        return;
+    scan_server_t *sv = &d->servers[d->n_servers++];
+    memset(sv, 0, sizeof *sv);
+    snprintf(sv->ns_name, sizeof sv->ns_name, "%s", ns_name);
+    sv->addr = *addr;
+    sv->unusable_reason = -1;
+}
+
+typedef struct ns_wait {
+    scan_domain_t *d;
+    scan_addr_entry_t *entry;
+} ns_wait_t;
+
+static void add_entry_servers(scan_domain_t *d, const scan_addr_entry_t *e)
+{
+    for (size_t i = 0; i < e->n_addrs; i++)
+        add_server(d, e->name, &e->addrs[i]);
+}
+
+static void ns_lookup_done(void *arg)
+{
+    ns_wait_t *w = arg;
+    scan_domain_t *d = w->d;
+    add_entry_servers(d, w->entry);
+    free(w);
+    if (--d->lookups_pending == 0)
+        servers_start(d);
+}
+
+static void delegation_found(scan_domain_t *d)
+{
+    scanner_t *s = d->s;
+    d->ns_rrs = scan_pkt_rrs(d->referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, d->dname);
+    d->lookups_pending = 1;
+    for (size_t i = 0; i < ldns_rr_list_rr_count(d->ns_rrs); i++) {
+        const ldns_rdf *host = ldns_rr_rdf(ldns_rr_list_rr(d->ns_rrs, i), 0);
+        char *host_text = ldns_rdf2str(host);
+        struct sockaddr_storage glue[SCAN_MAX_ADDRS];
+        size_t n = scan_pkt_glue(d->referral, host, s->cfg->port, !s->cfg->ipv6_only,
+                                 !s->cfg->ipv4_only, glue, SCAN_MAX_ADDRS);
+        for (size_t k = 0; k < n; k++)
+            add_server(d, host_text ? host_text : "?", &glue[k]);
+        free(host_text);
+        if (n > 0)
+            continue;
+        ns_wait_t *w = malloc(sizeof *w);
+        if (!w)
+            abort();
+        w->d = d;
+        w->entry = scan_addr_lookup(s, host, 1, ns_lookup_done, w);
+        if (!w->entry) {
+            free(w);
+        } else if (w->entry->done) {
+            add_entry_servers(d, w->entry);
+            free(w);
+        } else {
+            d->lookups_pending++;
+        }
+    }
+    if (--d->lookups_pending == 0)
+        servers_start(d);
+}
+
+/* ---- the parent side ---- */
+
+/* The parent's server also serves the child (no referral): build the referral's content from
+ * the NS answer and the parent's answer to DS. */
+static void ds_answer(void *arg, const io_result_t *r)
+{
+    scan_domain_t *d = arg;
+    d->queries_pending--;
+    if (r->status != 0) {
+        domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
+                        "the servers of %s gave no answer to %s DS (%s)", d->zone->name, d->name,
+                        io_strerror(r->status));
+        return;
+    }
+    ldns_pkt *combined = ldns_pkt_new();
+    ldns_rr_list *ns = scan_pkt_rrs(d->referral, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_NS, d->dname);
+    ldns_pkt_push_rr_list(combined, LDNS_SECTION_AUTHORITY, ns);
+    ldns_rr_list_free(ns);
+    ldns_rr_list *an = ldns_rr_list_clone(ldns_pkt_answer(r->pkt));
+    ldns_rr_list *au = ldns_rr_list_clone(ldns_pkt_authority(r->pkt));
+    ldns_rr_list *ad = ldns_rr_list_clone(ldns_pkt_additional(d->referral));
+    ldns_pkt_push_rr_list(combined, LDNS_SECTION_AUTHORITY, an);
+    ldns_pkt_push_rr_list(combined, LDNS_SECTION_AUTHORITY, au);
+    ldns_pkt_push_rr_list(combined, LDNS_SECTION_ADDITIONAL, ad);
+    ldns_rr_list_free(an);
+    ldns_rr_list_free(au);
+    ldns_rr_list_free(ad);
+    ldns_pkt_free(r->pkt);
+    ldns_pkt_free(d->referral);
+    d->referral = combined;
+    delegation_found(d);
+}
+
+static void referral_answer(void *arg, const io_result_t *r)
+{
+    scan_domain_t *d = arg;
+    scanner_t *s = d->s;
+    scan_zone_t *z = d->zone;
+    d->queries_pending--;
+    if (r->status != 0) {
+        domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
+                        "the servers of the parent zone %s gave no answer (%s)", z->name,
+                        io_strerror(r->status));
+        return;
+    }
+    ldns_pkt *pkt = r->pkt;
+    ldns_pkt_rcode rcode = ldns_pkt_get_rcode(pkt);
+    const ldns_rdf *cut = scan_pkt_referral_cut(pkt);
+    if (rcode == LDNS_RCODE_NXDOMAIN) {
+        ldns_pkt_free(pkt);
+        domain_conclude(d, SCAN_OUTCOME_NXDOMAIN, "zone %s answers NXDOMAIN for %s", z->name,
+                        d->name);
+        return;
+    }
+    if (rcode == LDNS_RCODE_NOERROR && !ldns_pkt_aa(pkt) && cut &&
+        ldns_dname_is_subdomain(cut, z->dname) &&
+        (ldns_dname_compare(cut, d->dname) == 0 || ldns_dname_is_subdomain(d->dname, cut))) {
+        if (ldns_dname_compare(cut, d->dname) == 0) {
+            d->referral = pkt;
+            delegation_found(d);
+            return;
+        }
+        if (++d->referrals > SCAN_MAX_REFERRALS) {
+            ldns_pkt_free(pkt);
+            domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "more than %d referrals",
+                            SCAN_MAX_REFERRALS);
+            return;
+        }
+        scan_zone_t *next = scan_zone_from_referral(s, z, pkt, cut, 0);
+        ldns_pkt_free(pkt);
+        if (!next) {
+            domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "out of memory");
+            return;
+        }
+        d->zone = next;
+        domain_lookup(d);
+        return;
+    }
+    if (rcode == LDNS_RCODE_NOERROR && ldns_pkt_aa(pkt)) {
+        ldns_rr_list *ns = scan_pkt_rrs(pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_NS, d->dname);
+        bool apex = ldns_rr_list_rr_count(ns) > 0;
+        ldns_rr_list_deep_free(ns);
+        if (!apex) {
+            ldns_pkt_free(pkt);
+            domain_conclude(d, SCAN_OUTCOME_NXDOMAIN,
+                            "%s exists in zone %s but is not delegated", d->name, z->name);
+            return;
+        }
+        d->referral = pkt;
+        size_t n = z->n_addrs < IO_MAX_SERVERS ? z->n_addrs : IO_MAX_SERVERS;
+        if (scan_send(s, z->addrs, n, d->dname, NULL, LDNS_RR_TYPE_DS, IO_FLAG_DO, ds_answer,
+                      d) != 0) {
+            domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "could not send the DS query");
+            return;
+        }
+        d->queries++;
+        d->queries_pending++;
+        return;
+    }
+    char rcode_text[32];
+    ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)rcode);
+    snprintf(rcode_text, sizeof rcode_text, "%s", lt ? lt->name : "unknown rcode");
+    ldns_pkt_free(pkt);
+    domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
+                    "a server of the parent zone %s answered %s for %s", z->name, rcode_text,
+                    d->name);
+}
+
+static void domain_zone_ready(void *arg)
+{
+    domain_lookup(arg);
+}
+
+static void domain_lookup(scan_domain_t *d)
+{
+    scan_zone_t *z = d->zone;
+    if (scan_zone_wait(z, domain_zone_ready, d))
+        return;
+    if (z->state == SCAN_ZONE_FAILED || z->security == SCAN_ZONE_BOGUS) {
+        domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "%s", z->why);
+        return;
+    }
+    size_t n = z->n_addrs < IO_MAX_SERVERS ? z->n_addrs : IO_MAX_SERVERS;
+    if (scan_send(d->s, z->addrs, n, d->dname, NULL, LDNS_RR_TYPE_NS, IO_FLAG_DO, referral_answer,
+                  d) != 0) {
+        domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "could not send the referral query");
+        return;
+    }
+    d->queries++;
+    d->queries_pending++;
+}
+
+/* ---- what a validating resolver says (--check-resolver) ---- */
+
+static void check_answer(void *arg, const io_result_t *r)
+{
+    scan_domain_t *d = arg;
+    d->check_error = r->status;
+    d->check_answer = r->status == 0 ? r->pkt : NULL;
+    d->check_pending = false;
+    domain_maybe_judge(d);
+}
+
+void scan_domain_start(scanner_t *s, scan_domain_t *d)
+{
+    d->s = s;
+    d->zone = scan_zone_closest(s, d->dname, true);
+    if (d->zone != s->root)
+        s->stats.zone_cache_hits++;
+    if (s->cfg->check_resolver_set) {
+        if (scan_send(s, &s->cfg->check_resolver, 1, d->dname, NULL, LDNS_RR_TYPE_SOA,
+                      IO_FLAG_DO | IO_FLAG_RD, check_answer, d) == 0)
+            d->check_pending = true;
+    }
+    domain_lookup(d);
+}

@@ -1,0 +1,269 @@
+/* Private to scanner/: the run context, the zone and address caches, the per-domain state. */
+#ifndef DNSSWEEP_SCANNER_INTERNAL_H
+#define DNSSWEEP_SCANNER_INTERNAL_H
+
+#include <ldns/ldns.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "io/io.h"
+#include "results/results.h"
+#include "scanner/input.h"
+#include "scanner/scanner.h"
+#include "verify/verify.h"
+
+/* Authoritative server addresses kept per zone or per domain. */
+#define SCAN_MAX_ADDRS 16
+/* Referrals followed from the root to one name; nested address lookups (NS name of a zone whose
+ * NS name needs a lookup...). Both bound the work one name can cause. */
+#define SCAN_MAX_REFERRALS 16
+#define SCAN_MAX_NESTING 4
+
+/* ---- waiting for a cache entry to become ready ---- */
+
+typedef struct scan_waiter {
+    void (*cb)(void *arg);
+    void *arg;
+    struct scan_waiter *next;
+} scan_waiter_t;
+
+typedef struct scanner scanner_t;
+
+/* ---- zones: the parents of domains, validated once and shared ---- */
+
+typedef enum scan_zone_state {
+    SCAN_ZONE_PENDING,
+    SCAN_ZONE_READY,
+    SCAN_ZONE_FAILED, /* no usable server or no DNSKEY answer: children are indeterminate */
+} scan_zone_state_t;
+
+typedef enum scan_zone_security {
+    SCAN_ZONE_SECURE,   /* keyset holds its validated DNSKEYs */
+    SCAN_ZONE_INSECURE, /* unsigned, or below an insecure delegation */
+    SCAN_ZONE_BOGUS,    /* its chain of trust fails: children are indeterminate */
+} scan_zone_security_t;
+
+typedef struct scan_zone {
+    char name[LDNS_MAX_DOMAINLEN + 2]; /* presentation, lower case, trailing dot */
+    ldns_rdf *dname;
+    struct sockaddr_storage addrs[SCAN_MAX_ADDRS];
+    size_t n_addrs;
+    scan_zone_state_t state;
+    scan_zone_security_t security;
+    verify_keyset_t *keyset; /* SECURE only */
+    char why[256];           /* FAILED / BOGUS: what went wrong, for the children's detail */
+    scan_waiter_t *waiters;
+    int nesting;
+    /* setup in progress */
+    ldns_rr_list *ds;         /* validated DS RRs from the parent (owned) */
+    ldns_rr_list *ns_names;   /* NS RRs without glue still to resolve (owned) */
+    size_t lookups_pending;
+    struct scan_zone *hash_next;
+} scan_zone_t;
+
+/* ---- NS name -> addresses, resolved by following referrals ---- */
+
+typedef struct scan_addr_entry {
+    char name[LDNS_MAX_DOMAINLEN + 2];
+    bool done;
+    struct sockaddr_storage addrs[SCAN_MAX_ADDRS];
+    size_t n_addrs;
+    size_t answers_pending; /* A and AAAA */
+    scan_waiter_t *waiters;
+    struct scan_addr_entry *hash_next;
+} scan_addr_entry_t;
+
+/* ---- the per-domain state machine ---- */
+
+enum scan_qslot {
+    SCAN_Q_DNSKEY,
+    SCAN_Q_SOA,
+    SCAN_Q_A,
+    SCAN_Q_CAA,
+    SCAN_Q_CDS,
+    SCAN_Q_CDNSKEY,
+    SCAN_Q_PROBE,
+    SCAN_Q_COUNT
+};
+
+typedef struct scan_domain scan_domain_t;
+
+/* One query of a domain to one server: where its answer goes. */
+typedef struct scan_qctx {
+    scan_domain_t *domain;
+    uint8_t server;
+    uint8_t slot;
+} scan_qctx_t;
+
+typedef struct scan_server {
+    char ns_name[LDNS_MAX_DOMAINLEN + 2];
+    struct sockaddr_storage addr;
+    char addr_text[64];
+    ldns_pkt *answers[SCAN_Q_COUNT];
+    int errors[SCAN_Q_COUNT];
+    uint32_t rtt_ms;
+    scan_qctx_t qctx[SCAN_Q_COUNT];
+    verify_verdict_t *verdict; /* worker output */
+    verify_status_t status;    /* its own status (lame when unusable) */
+    int unusable_reason;       /* -1, VERIFY_REASON_NS_UNREACHABLE or VERIFY_REASON_NS_LAME */
+    char unusable_detail[200];
+    bool dnssec_asked;
+} scan_server_t;
+
+typedef enum scan_outcome {
+    SCAN_OUTCOME_NONE,          /* servers were asked: judge them */
+    SCAN_OUTCOME_NXDOMAIN,      /* the parent says not delegated */
+    SCAN_OUTCOME_INDETERMINATE, /* the chain above could not be established */
+} scan_outcome_t;
+
+struct scan_domain {
+    scanner_t *s;
+    char name[SCANNER_NAME_MAX + 2]; /* presentation without trailing dot */
+    ldns_rdf *dname;
+    scan_zone_t *zone; /* the zone being asked (finally: the parent) */
+    int referrals;
+    ldns_pkt *referral; /* the parent's referral for this domain (owned) */
+    scan_outcome_t outcome;
+    char outcome_detail[300];
+    scan_server_t servers[SCAN_MAX_ADDRS];
+    size_t n_servers;
+    size_t queries_pending;
+    size_t lookups_pending;
+    ldns_rr_list *ns_rrs; /* the delegation's NS RRs (owned) */
+    bool signed_hint;     /* DS at the parent or DNSKEYs seen: ask the DNSSEC questions */
+    uint32_t queries;
+    char probe_label[24];
+    /* resolver check (--check-resolver) */
+    ldns_pkt *check_answer;
+    int check_error;
+    bool check_pending;
+    bool ready_to_judge;
+    /* worker */
+    verify_job_t job;
+    verify_keyset_t *parent_keyset; /* a reference for the worker */
+    scan_zone_security_t parent_security;
+    int64_t now;
+    struct scan_record *record; /* built by the worker, consumed on the loop */
+    scan_domain_t *hash_next;    /* in-flight set */
+};
+
+/* The record of one domain as the worker builds it: a results_record_t plus its storage. */
+typedef struct scan_record {
+    results_record_t rec;
+    results_reason_t reasons[64];
+    char *strings[256]; /* every heap string the record points to */
+    size_t n_strings;
+    results_ds_t ds[16];
+    results_dnskey_t dnskey[32];
+    const char *cds[16];
+    results_nameserver_t nameservers[SCAN_MAX_ADDRS];
+} scan_record_t;
+
+/* ---- statistics ---- */
+
+typedef struct scan_stats {
+    uint64_t domains_read, domains_done, bad_lines, duplicates, skipped_resume, skipped_shard;
+    uint64_t status_counts[VERIFY_STATUS_COUNT];
+    uint64_t queries, zone_cache_hits, zone_setups, addr_cache_hits, addr_lookups;
+    uint64_t resolver_disagreements;
+} scan_stats_t;
+
+/* ---- the run ---- */
+
+struct scanner {
+    const scanner_config_t *cfg;
+    uv_loop_t *loop;
+    io_engine_t *io;
+    verify_ctx_t *vctx;
+    verify_pool_t *pool;
+    uv_async_t pool_async;
+    uv_idle_t feeder;
+    uv_signal_t sigint, sigterm;
+    uv_timer_t ticker;
+    results_store_t *store;
+    results_scan_t *scan;
+    FILE *json_out;
+    scanner_input_t *input;
+    ldns_rr_list *anchor;
+    scan_zone_t *root;
+    scan_zone_t **zone_table;
+    size_t zone_buckets;
+    scan_addr_entry_t **addr_table;
+    size_t addr_buckets;
+    scan_domain_t **inflight_table;
+    size_t inflight_buckets;
+    size_t active;
+    bool input_done, interrupted, abandon, failed, closing;
+    int exit_code;
+    uint64_t rng;
+    uint64_t started_ms;
+    uint64_t last_progress_ms;
+    bool progress_tty, progress_on;
+    scan_stats_t stats;
+    io_stats_t final_io;
+};
+
+/* zones.c */
+int scan_zones_init(scanner_t *s);
+void scan_zones_free(scanner_t *s);
+/* The closest enclosing zone of name in the cache (the root at worst); never NULL after init. */
+scan_zone_t *scan_zone_closest(scanner_t *s, const ldns_rdf *name, bool strict);
+scan_zone_t *scan_zone_find(scanner_t *s, const ldns_rdf *name);
+/* Starts the root zone's setup from hints and anchor. */
+int scan_zone_start_root(scanner_t *s, const ldns_rr_list *hints);
+/* Creates (or returns) the zone that the referral delegates to, below parent; its setup
+ * (addresses, DS check, DNSKEY validation) runs asynchronously. */
+scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ldns_pkt *referral,
+                                     const ldns_rdf *cut, int nesting);
+/* Registers cb(arg) to run once the zone is READY or FAILED and returns true; returns false
+ * (and registers nothing) when it already is. */
+bool scan_zone_wait(scan_zone_t *z, void (*cb)(void *), void *arg);
+/* NS-name address lookup (cached). Returns the entry; when !entry->done, cb(arg) runs once it
+ * is. NULL when out of memory. */
+scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nesting,
+                                    void (*cb)(void *), void *arg);
+
+/* packet.c */
+/* RRs of type (and owner, when owner != NULL) from a section; new list, RRs cloned. */
+ldns_rr_list *scan_pkt_rrs(const ldns_pkt *pkt, ldns_pkt_section sec, ldns_rr_type type,
+                           const ldns_rdf *owner);
+/* The owner of the NS RRset in the authority section of a referral, or NULL (borrowed). */
+const ldns_rdf *scan_pkt_referral_cut(const ldns_pkt *pkt);
+/* Addresses of name from the additional section (A/AAAA), port set. Returns count added. */
+size_t scan_pkt_glue(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t port, bool v4, bool v6,
+                     struct sockaddr_storage *out, size_t max);
+/* Appends addr to list unless present. Returns the new count. */
+size_t scan_addr_add(struct sockaddr_storage *list, size_t n, size_t max,
+                     const struct sockaddr_storage *addr);
+/* Adds the A/AAAA addresses of name in the answer section to out[n..]; returns the count. */
+size_t scan_pkt_answer_addrs(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t port, bool v4,
+                             bool v6, struct sockaddr_storage *out, size_t n, size_t max);
+void scan_addr_text(const struct sockaddr_storage *addr, char *buf, size_t len);
+/* Judges the parent's side of a delegation (the DS RRset or its denial) with the parent's
+ * keys. Returns the parent state; *reason_out is -1 or PARENT_DS_DENIAL_INVALID and detail
+ * explains. *ds_out receives the DS RRs (owned by the caller) when DS. */
+verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_security_t security,
+                                        const verify_keyset_t *keys, const ldns_pkt *referral,
+                                        const ldns_rdf *child, int64_t now, ldns_rr_list **ds_out,
+                                        int *reason_out, char *detail, size_t detail_len);
+
+/* domain.c */
+void scan_domain_start(scanner_t *s, scan_domain_t *d);
+int scan_send(scanner_t *s, const struct sockaddr_storage *addrs, size_t n, const ldns_rdf *qname,
+              const char *qname_str, uint16_t qtype, unsigned flags, io_callback_t cb, void *ctx);
+
+/* judge.c: runs on a worker thread. */
+void scan_judge_run(void *arg);
+void scan_record_free(scan_record_t *r);
+
+/* run.c */
+void scan_domain_finished(void *arg); /* verify job done(): store, output, free */
+uint64_t scan_now_ms(const scanner_t *s);
+uint64_t scan_random(scanner_t *s);
+void scan_setup_handles(scanner_t *s);
+void scan_root_ready(void *arg);
+void scan_pool_notify(void *arg);
+void scan_print_summary(scanner_t *s, const io_stats_t *io, double secs);
+
+#endif

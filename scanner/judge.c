@@ -1,0 +1,433 @@
+/*
+ * On a verification worker: judge the parent's side of the delegation, each server's answers
+ * (verify_zone), and merge the per-server verdicts into the domain's status, reasons and fix
+ * exactly as verdicts.md says; then build the record the store and the JSON output take.
+ */
+#include "scanner/internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *keep(scan_record_t *r, const char *text)
+{
+    if (!text || r->n_strings == sizeof r->strings / sizeof r->strings[0])
+        return NULL;
+    char *copy = strdup(text);
+    if (copy)
+        r->strings[r->n_strings++] = copy;
+    return copy;
+}
+
+static const char *keepf(scan_record_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *keepf(scan_record_t *r, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return keep(r, buf);
+}
+
+void scan_record_free(scan_record_t *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_strings; i++)
+        free(r->strings[i]);
+    free(r);
+}
+
+static void add_reason(scan_record_t *r, verify_reason_code_t code, const char *server,
+                       const char *rrset, const char *detail)
+{
+    results_record_t *rec = &r->rec;
+    if (rec->n_reasons == sizeof r->reasons / sizeof r->reasons[0])
+        return;
+    for (size_t i = 0; i < rec->n_reasons; i++) {
+        const results_reason_t *o = &r->reasons[i];
+        if (o->code == code && ((!o->server && !server) ||
+                                (o->server && server && strcmp(o->server, server) == 0)))
+            return;
+    }
+    results_reason_t *x = &r->reasons[rec->n_reasons++];
+    x->code = code;
+    x->server = keep(r, server);
+    x->rrset = keep(r, rrset);
+    x->detail = keep(r, detail);
+}
+
+/* A server is usable when it answered SOA and DNSKEY with an authoritative NOERROR. */
+static bool server_usable(scan_server_t *sv)
+{
+    for (int slot = SCAN_Q_DNSKEY; slot <= SCAN_Q_SOA; slot++) {
+        if (sv->errors[slot] != 0) {
+            sv->unusable_reason = VERIFY_REASON_NS_UNREACHABLE;
+            snprintf(sv->unusable_detail, sizeof sv->unusable_detail,
+                     "%s (%s) gave no usable answer over UDP or TCP: %s", sv->ns_name,
+                     sv->addr_text, io_strerror(sv->errors[slot]));
+            return false;
+        }
+    }
+    const ldns_pkt *soa = sv->answers[SCAN_Q_SOA];
+    ldns_pkt_rcode rcode = ldns_pkt_get_rcode(soa);
+    if (rcode != LDNS_RCODE_NOERROR || !ldns_pkt_aa(soa)) {
+        ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)rcode);
+        sv->unusable_reason = VERIFY_REASON_NS_LAME;
+        snprintf(sv->unusable_detail, sizeof sv->unusable_detail,
+                 "%s (%s) answered %s%s for the zone", sv->ns_name, sv->addr_text,
+                 lt ? lt->name : "?", ldns_pkt_aa(soa) ? "" : " without AA");
+        return false;
+    }
+    return true;
+}
+
+static bool verdict_has_rrset_reason(const verify_verdict_t *v, verify_reason_code_t code,
+                                     const char *rrset)
+{
+    for (size_t i = 0; i < v->n_reasons; i++)
+        if (v->reasons[i].code == code && strcmp(v->reasons[i].rrset, rrset) == 0)
+            return true;
+    return false;
+}
+
+static bool same_keys(const verify_verdict_t *a, const verify_verdict_t *b)
+{
+    if (a->n_keys != b->n_keys)
+        return false;
+    for (size_t i = 0; i < a->n_keys; i++) {
+        bool found = false;
+        for (size_t k = 0; k < b->n_keys && !found; k++)
+            found = a->keys[i].key_tag == b->keys[k].key_tag &&
+                    a->keys[i].algorithm == b->keys[k].algorithm;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static const char *strip_dot(char *name)
+{
+    size_t len = strlen(name);
+    if (len > 1 && name[len - 1] == '.')
+        name[len - 1] = '\0';
+    return name;
+}
+
+static void record_fix(scan_record_t *r, const verify_verdict_t *first)
+{
+    results_record_t *rec = &r->rec;
+    char ds[600] = "";
+    for (size_t i = 0; first && i < first->n_ds_records; i++) {
+        size_t len = strlen(ds);
+        snprintf(ds + len, sizeof ds - len, "%s%s", i ? " and " : "", first->ds_records[i]);
+    }
+    for (int pass = 0; pass < 3 && !rec->fix; pass++) {
+        for (size_t i = 0; i < rec->n_reasons && !rec->fix; i++) {
+            verify_reason_code_t code = r->reasons[i].code;
+            if ((int)verify_reason_severity(code) != pass)
+                continue;
+            if ((code == VERIFY_REASON_DS_NO_MATCHING_DNSKEY ||
+                 code == VERIFY_REASON_DS_DIGEST_MISMATCH) &&
+                ds[0])
+                rec->fix = keepf(r, "Replace the DS at the registrar with: %s", ds);
+            else if (code == VERIFY_REASON_DNSKEY_WITHOUT_DS && ds[0])
+                rec->fix = keepf(r, "Publish the DS at the registrar: %s", ds);
+            else
+                rec->fix = keepf(r, "%s: %s", verify_reason_name(code), verify_reason_fix(code));
+        }
+    }
+}
+
+static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list *ds)
+{
+    results_record_t *rec = &r->rec;
+    char zone[LDNS_MAX_DOMAINLEN + 2];
+    snprintf(zone, sizeof zone, "%s", d->zone ? d->zone->name : ".");
+    rec->parent.zone = keep(r, strip_dot(zone));
+    rec->parent.is_signed = d->parent_security == SCAN_ZONE_SECURE;
+    rec->parent.ds = r->ds;
+    for (size_t i = 0; ds && i < ldns_rr_list_rr_count(ds) && i < 16; i++) {
+        ldns_rr *rr = ldns_rr_list_rr(ds, i);
+        if (ldns_rr_rd_count(rr) < 4)
+            continue;
+        results_ds_t *x = &r->ds[rec->parent.n_ds++];
+        x->key_tag = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+        x->algorithm = ldns_rdf2native_int8(ldns_rr_rdf(rr, 1));
+        x->digest_type = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
+        char *hex = ldns_rdf2str(ldns_rr_rdf(rr, 3));
+        x->digest = keep(r, hex);
+        free(hex);
+        rec->parent.ds_ttl = ldns_rr_ttl(rr);
+    }
+}
+
+static void record_cds(scan_record_t *r, const scan_server_t *sv)
+{
+    results_record_t *rec = &r->rec;
+    rec->cds = r->cds;
+    for (int slot = SCAN_Q_CDS; slot <= SCAN_Q_CDNSKEY; slot++) {
+        const ldns_pkt *pkt = sv->answers[slot];
+        const ldns_rr_list *an = pkt ? ldns_pkt_answer(pkt) : NULL;
+        for (size_t i = 0; an && i < ldns_rr_list_rr_count(an) && rec->n_cds < 16; i++) {
+            ldns_rr *rr = ldns_rr_list_rr(an, i);
+            ldns_rr_type t = ldns_rr_get_type(rr);
+            if (t != LDNS_RR_TYPE_CDS && t != LDNS_RR_TYPE_CDNSKEY)
+                continue;
+            char *text = ldns_rr2str(rr);
+            if (!text)
+                continue;
+            text[strcspn(text, "\n")] = '\0';
+            r->cds[rec->n_cds++] = keep(r, text);
+            free(text);
+        }
+    }
+}
+
+/* Reads the first EDNS Extended DNS Error INFO-CODE of an answer, or -1. */
+static int answer_ede(const ldns_pkt *pkt)
+{
+    const ldns_rdf *opts = ldns_pkt_edns_data(pkt);
+    if (!opts)
+        return -1;
+    const uint8_t *p = ldns_rdf_data(opts);
+    size_t len = ldns_rdf_size(opts);
+    for (size_t off = 0; off + 4 <= len;) {
+        uint16_t code = (uint16_t)(p[off] << 8 | p[off + 1]);
+        uint16_t olen = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
+        if (off + 4 + olen > len)
+            break;
+        if (code == 15 && olen >= 2)
+            return p[off + 4] << 8 | p[off + 5];
+        off += 4 + (size_t)olen;
+    }
+    return -1;
+}
+
+static void record_resolver_check(scan_record_t *r, const scan_domain_t *d)
+{
+    results_resolver_check_t *c = &r->rec.resolver_check;
+    if (!d->s->cfg->check_resolver_set)
+        return;
+    c->present = true;
+    c->rcode = -1;
+    c->ede = -1;
+    if (d->check_answer) {
+        c->ad = ldns_pkt_ad(d->check_answer);
+        c->rcode = (int)ldns_pkt_get_rcode(d->check_answer);
+        c->ede = answer_ede(d->check_answer);
+    }
+    bool servfail = c->rcode == LDNS_RCODE_SERVFAIL || c->rcode < 0;
+    switch (r->rec.status) {
+    case VERIFY_STATUS_SECURE:
+        c->disagrees = !(c->rcode == LDNS_RCODE_NOERROR && c->ad);
+        break;
+    case VERIFY_STATUS_INSECURE:
+        c->disagrees = !(c->rcode == LDNS_RCODE_NOERROR && !c->ad);
+        break;
+    case VERIFY_STATUS_NXDOMAIN:
+        c->disagrees = c->rcode != LDNS_RCODE_NXDOMAIN;
+        break;
+    default:
+        c->disagrees = !servfail;
+        break;
+    }
+}
+
+static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_parent_state_t ps,
+                                     const ldns_rr_list *ds, verify_verdict_t **first_out)
+{
+    const scanner_t *s = d->s;
+    size_t usable = 0;
+    verify_verdict_t *first = NULL;
+    verify_status_t status = VERIFY_STATUS_SECURE;
+    for (size_t i = 0; i < d->n_servers; i++) {
+        scan_server_t *sv = &d->servers[i];
+        sv->status = VERIFY_STATUS_LAME;
+        if (!server_usable(sv))
+            continue;
+        verify_zone_input_t in = {
+            .zone = d->dname,
+            .parent = ps,
+            .parent_ds = ds,
+            .dnskey = sv->answers[SCAN_Q_DNSKEY],
+            .soa = sv->answers[SCAN_Q_SOA],
+            .a = sv->answers[SCAN_Q_A],
+            .caa = sv->answers[SCAN_Q_CAA],
+            .cds = sv->answers[SCAN_Q_CDS],
+            .cdnskey = sv->answers[SCAN_Q_CDNSKEY],
+            .nxdomain_probe = sv->answers[SCAN_Q_PROBE],
+            .now = d->now,
+        };
+        if (verify_zone(s->vctx, &in, &sv->verdict) != 0 || !sv->verdict) {
+            sv->unusable_reason = VERIFY_REASON_NS_UNREACHABLE;
+            char addr[sizeof sv->addr_text];
+            memcpy(addr, sv->addr_text, sizeof addr);
+            snprintf(sv->unusable_detail, sizeof sv->unusable_detail,
+                     "verification of %s's answers failed to run", addr);
+            continue;
+        }
+        sv->status = sv->verdict->status;
+        usable++;
+        if (!first)
+            first = sv->verdict;
+        if (sv->status == VERIFY_STATUS_BOGUS)
+            status = VERIFY_STATUS_BOGUS;
+        else if (sv->status == VERIFY_STATUS_INDETERMINATE && status != VERIFY_STATUS_BOGUS)
+            status = VERIFY_STATUS_INDETERMINATE;
+        else if (sv->status == VERIFY_STATUS_INSECURE && status == VERIFY_STATUS_SECURE)
+            status = VERIFY_STATUS_INSECURE;
+    }
+    *first_out = first;
+    if (usable == 0)
+        return VERIFY_STATUS_LAME;
+
+    /* A reason every usable server shares is the zone's; the others name their server. */
+    for (size_t i = 0; i < d->n_servers; i++) {
+        const verify_verdict_t *v = d->servers[i].verdict;
+        for (size_t k = 0; v && k < v->n_reasons; k++) {
+            bool common = true;
+            for (size_t j = 0; j < d->n_servers && common; j++)
+                if (d->servers[j].verdict)
+                    common = verdict_has_rrset_reason(d->servers[j].verdict, v->reasons[k].code,
+                                                      v->reasons[k].rrset);
+            add_reason(r, v->reasons[k].code, common ? NULL : d->servers[i].addr_text,
+                       v->reasons[k].rrset, v->reasons[k].detail);
+        }
+    }
+    bool inconsistent = false;
+    char detail[300] = "";
+    for (size_t i = 0; i < d->n_servers; i++) {
+        const scan_server_t *sv = &d->servers[i];
+        if (!sv->verdict)
+            continue;
+        size_t len = strlen(detail);
+        snprintf(detail + len, sizeof detail - len, "%s%s: %s, %zu keys", len ? "; " : "",
+                 sv->addr_text, verify_status_name(sv->status), sv->verdict->n_keys);
+        if (sv->verdict != first &&
+            (sv->status != first->status || !same_keys(sv->verdict, first)))
+            inconsistent = true;
+    }
+    if (inconsistent) {
+        char rrset[300];
+        snprintf(rrset, sizeof rrset, "%s/DNSKEY", d->name);
+        add_reason(r, VERIFY_REASON_NS_INCONSISTENT, NULL, rrset, detail);
+    }
+    return status;
+}
+
+static void judge_delegation(scan_record_t *r, scan_domain_t *d)
+{
+    results_record_t *rec = &r->rec;
+    int preason = -1;
+    char pdetail[300];
+    ldns_rr_list *ds = NULL;
+    verify_parent_state_t ps =
+        scan_judge_parent(d->s->vctx, d->parent_security, d->parent_keyset, d->referral,
+                          d->dname, d->now, &ds, &preason, pdetail, sizeof pdetail);
+    if (ds) {
+        record_parent(r, d, ds);
+    } else {
+        ldns_rr_list *raw =
+            scan_pkt_rrs(d->referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_DS, d->dname);
+        record_parent(r, d, raw);
+        ldns_rr_list_deep_free(raw);
+    }
+    verify_verdict_t *first = NULL;
+    verify_status_t status = merge_servers(r, d, ps, ds, &first);
+    if (preason >= 0) {
+        char rrset[300];
+        snprintf(rrset, sizeof rrset, "%s/DS", d->name);
+        add_reason(r, (verify_reason_code_t)preason, NULL, rrset, pdetail);
+        status = VERIFY_STATUS_BOGUS;
+    }
+    for (size_t i = 0; i < d->n_servers; i++) {
+        scan_server_t *sv = &d->servers[i];
+        if (sv->unusable_reason >= 0) {
+            char rrset[300];
+            snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
+            add_reason(r, (verify_reason_code_t)sv->unusable_reason, sv->addr_text, rrset,
+                       sv->unusable_detail);
+        }
+    }
+    if (d->n_servers == 0) {
+        char rrset[300];
+        snprintf(rrset, sizeof rrset, "%s/NS", d->name);
+        add_reason(r, VERIFY_REASON_NS_UNREACHABLE, NULL, rrset,
+                   "no address could be found for any name server of the delegation");
+    }
+    rec->status = status;
+    if (first) {
+        rec->dnskey = r->dnskey;
+        for (size_t i = 0; i < first->n_keys && i < 32; i++) {
+            results_dnskey_t *k = &r->dnskey[rec->n_dnskey++];
+            k->key_tag = first->keys[i].key_tag;
+            k->algorithm = first->keys[i].algorithm;
+            k->flags = first->keys[i].flags;
+            k->bits = (uint16_t)first->keys[i].bits;
+        }
+    }
+    rec->nameservers = r->nameservers;
+    for (size_t i = 0; i < d->n_servers; i++) {
+        scan_server_t *sv = &d->servers[i];
+        results_nameserver_t *ns = &r->nameservers[rec->n_nameservers++];
+        char name[LDNS_MAX_DOMAINLEN + 2];
+        snprintf(name, sizeof name, "%s", sv->ns_name);
+        ns->name = keep(r, strip_dot(name));
+        ns->address = keep(r, sv->addr_text);
+        ns->status = sv->status;
+        ns->rtt_ms = sv->verdict ? (int32_t)sv->rtt_ms : -1;
+        if (sv->verdict && sv->verdict->earliest_expiration &&
+            (!rec->rrsig_earliest_expiration ||
+             sv->verdict->earliest_expiration < rec->rrsig_earliest_expiration))
+            rec->rrsig_earliest_expiration = sv->verdict->earliest_expiration;
+    }
+    for (size_t i = 0; i < d->n_servers; i++)
+        if (d->servers[i].verdict) {
+            record_cds(r, &d->servers[i]);
+            break;
+        }
+    record_fix(r, first);
+    for (size_t i = 0; i < d->n_servers; i++) {
+        verify_verdict_free(d->servers[i].verdict);
+        d->servers[i].verdict = NULL;
+    }
+    ldns_rr_list_deep_free(ds);
+}
+
+void scan_judge_run(void *arg)
+{
+    scan_domain_t *d = arg;
+    scan_record_t *r = calloc(1, sizeof *r);
+    d->record = r;
+    if (!r)
+        return;
+    results_record_t *rec = &r->rec;
+    rec->domain = d->name;
+    rec->scanned_at = (int64_t)time(NULL);
+    rec->reasons = r->reasons;
+    rec->queries = d->queries;
+    char rrset[300];
+    switch (d->outcome) {
+    case SCAN_OUTCOME_NXDOMAIN:
+        record_parent(r, d, NULL);
+        rec->status = VERIFY_STATUS_NXDOMAIN;
+        snprintf(rrset, sizeof rrset, "%s/NS", d->name);
+        add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset, d->outcome_detail);
+        record_fix(r, NULL);
+        break;
+    case SCAN_OUTCOME_INDETERMINATE:
+        record_parent(r, d, NULL);
+        rec->status = VERIFY_STATUS_INDETERMINATE;
+        rec->fix = keepf(r, "The chain of trust above the domain could not be established (%s): "
+                            "fix the parent zone first",
+                         d->outcome_detail);
+        break;
+    case SCAN_OUTCOME_NONE:
+        judge_delegation(r, d);
+        break;
+    }
+    record_resolver_check(r, d);
+    rec->queries = d->queries;
+}

@@ -1,0 +1,206 @@
+/* Reading referrals: the delegation point, glue, and the parent's DS RRset or its denial. */
+#include "scanner/internal.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+ldns_rr_list *scan_pkt_rrs(const ldns_pkt *pkt, ldns_pkt_section sec, ldns_rr_type type,
+                           const ldns_rdf *owner)
+{
+    ldns_rr_list *out = ldns_rr_list_new();
+    const ldns_rr_list *list = NULL;
+    switch (sec) {
+    case LDNS_SECTION_ANSWER:
+        list = ldns_pkt_answer(pkt);
+        break;
+    case LDNS_SECTION_AUTHORITY:
+        list = ldns_pkt_authority(pkt);
+        break;
+    case LDNS_SECTION_ADDITIONAL:
+        list = ldns_pkt_additional(pkt);
+        break;
+    default:
+        return out;
+    }
+    for (size_t i = 0; list && i < ldns_rr_list_rr_count(list); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(list, i);
+        if (ldns_rr_get_type(rr) != type)
+            continue;
+        if (owner && ldns_dname_compare(ldns_rr_owner(rr), owner) != 0)
+            continue;
+        ldns_rr_list_push_rr(out, ldns_rr_clone(rr));
+    }
+    return out;
+}
+
+const ldns_rdf *scan_pkt_referral_cut(const ldns_pkt *pkt)
+{
+    const ldns_rr_list *auth = ldns_pkt_authority(pkt);
+    for (size_t i = 0; auth && i < ldns_rr_list_rr_count(auth); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(auth, i);
+        if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS)
+            return ldns_rr_owner(rr);
+    }
+    return NULL;
+}
+
+size_t scan_addr_add(struct sockaddr_storage *list, size_t n, size_t max,
+                     const struct sockaddr_storage *addr)
+{
+    size_t len = addr->ss_family == AF_INET ? sizeof(struct sockaddr_in)
+                                             : sizeof(struct sockaddr_in6);
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(&list[i], addr, len) == 0)
+            return n;
+    if (n < max)
+        list[n++] = *addr;
+    return n;
+}
+
+/* Fills out from an A or AAAA RR; returns 0 or -1. */
+static int rr_to_addr(const ldns_rr *rr, uint16_t port, struct sockaddr_storage *out)
+{
+    const ldns_rdf *rd = ldns_rr_rdf(rr, 0);
+    memset(out, 0, sizeof *out);
+    if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A && rd && ldns_rdf_size(rd) == 4) {
+        struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+        memcpy(&v4->sin_addr, ldns_rdf_data(rd), 4);
+        return 0;
+    }
+    if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA && rd && ldns_rdf_size(rd) == 16) {
+        struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        memcpy(&v6->sin6_addr, ldns_rdf_data(rd), 16);
+        return 0;
+    }
+    return -1;
+}
+
+static size_t addrs_from_list(const ldns_rr_list *list, const ldns_rdf *name, uint16_t port,
+                              bool v4, bool v6, struct sockaddr_storage *out, size_t n, size_t max)
+{
+    for (size_t i = 0; list && i < ldns_rr_list_rr_count(list); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(list, i);
+        ldns_rr_type t = ldns_rr_get_type(rr);
+        if ((t == LDNS_RR_TYPE_A && !v4) || (t == LDNS_RR_TYPE_AAAA && !v6))
+            continue;
+        if (name && ldns_dname_compare(ldns_rr_owner(rr), name) != 0)
+            continue;
+        struct sockaddr_storage addr;
+        if (rr_to_addr(rr, port, &addr) == 0)
+            n = scan_addr_add(out, n, max, &addr);
+    }
+    return n;
+}
+
+size_t scan_pkt_glue(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t port, bool v4, bool v6,
+                     struct sockaddr_storage *out, size_t max)
+{
+    return addrs_from_list(ldns_pkt_additional(pkt), name, port, v4, v6, out, 0, max);
+}
+
+size_t scan_pkt_answer_addrs(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t port, bool v4,
+                             bool v6, struct sockaddr_storage *out, size_t n, size_t max)
+{
+    return addrs_from_list(ldns_pkt_answer(pkt), name, port, v4, v6, out, n, max);
+}
+
+void scan_addr_text(const struct sockaddr_storage *addr, char *buf, size_t len)
+{
+    if (addr->ss_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)addr)->sin_addr, buf, (socklen_t)len);
+    else
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)addr)->sin6_addr, buf,
+                  (socklen_t)len);
+}
+
+/* Collects the NSEC/NSEC3 RRsets of the authority section whose RRSIGs verify with keys. */
+static ldns_rr_list *verified_denial_records(const verify_keyset_t *keys, const ldns_pkt *pkt,
+                                             int64_t now, char *detail, size_t detail_len)
+{
+    ldns_rr_list *out = ldns_rr_list_new();
+    ldns_rr_list *sigs = scan_pkt_rrs(pkt, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_RRSIG, NULL);
+    const ldns_rr_list *auth = ldns_pkt_authority(pkt);
+    for (size_t i = 0; auth && i < ldns_rr_list_rr_count(auth); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(auth, i);
+        ldns_rr_type t = ldns_rr_get_type(rr);
+        if (t != LDNS_RR_TYPE_NSEC && t != LDNS_RR_TYPE_NSEC3)
+            continue;
+        ldns_rr_list *one = ldns_rr_list_new();
+        ldns_rr_list_push_rr(one, rr);
+        verify_sig_result_t res;
+        if (verify_rrset(keys, one, sigs, now, &res) == 0 && res.outcome == VERIFY_SIG_VALID)
+            ldns_rr_list_push_rr(out, ldns_rr_clone(rr));
+        else if (detail[0] == '\0')
+            snprintf(detail, detail_len, "%s: %s", verify_reason_name(res.reason), res.detail);
+        ldns_rr_list_free(one);
+    }
+    ldns_rr_list_deep_free(sigs);
+    return out;
+}
+
+verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_security_t security,
+                                        const verify_keyset_t *keys, const ldns_pkt *referral,
+                                        const ldns_rdf *child, int64_t now, ldns_rr_list **ds_out,
+                                        int *reason_out, char *detail, size_t detail_len)
+{
+    *reason_out = -1;
+    *ds_out = NULL;
+    detail[0] = '\0';
+    if (security == SCAN_ZONE_BOGUS)
+        return VERIFY_PARENT_BOGUS;
+    if (security == SCAN_ZONE_INSECURE || !keys)
+        return VERIFY_PARENT_INSECURE;
+
+    ldns_rr_list *ds = scan_pkt_rrs(referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_DS, child);
+    if (ldns_rr_list_rr_count(ds) > 0) {
+        ldns_rr_list *sigs =
+            scan_pkt_rrs(referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_RRSIG, child);
+        verify_sig_result_t res;
+        int rc = verify_rrset(keys, ds, sigs, now, &res);
+        ldns_rr_list_deep_free(sigs);
+        if (rc == 0 && res.outcome == VERIFY_SIG_VALID) {
+            *ds_out = ds;
+            return VERIFY_PARENT_DS;
+        }
+        ldns_rr_list_deep_free(ds);
+        if (rc == 0 && res.outcome == VERIFY_SIG_UNSUPPORTED)
+            return VERIFY_PARENT_INSECURE;
+        *reason_out = VERIFY_REASON_PARENT_DS_DENIAL_INVALID;
+        snprintf(detail, detail_len, "the parent's DS RRset does not validate: %s (%s)",
+                 verify_reason_name(res.reason), res.detail);
+        return VERIFY_PARENT_BOGUS;
+    }
+    ldns_rr_list_deep_free(ds);
+
+    char why[200] = "";
+    ldns_rr_list *records = verified_denial_records(keys, referral, now, why, sizeof why);
+    const ldns_rdf *zone = verify_keyset_zone(keys);
+    verify_denial_query_t q = {
+        .zone = zone,
+        .qname = child,
+        .qtype = LDNS_RR_TYPE_DS,
+        .kind = VERIFY_DENIAL_NO_DS,
+        .records = records,
+        .max_iterations = verify_ctx_thresholds(vctx)->nsec3_max_iterations,
+    };
+    char proof[200] = "";
+    verify_denial_result_t r = verify_denial_check(&q, proof, sizeof proof);
+    ldns_rr_list_deep_free(records);
+    switch (r) {
+    case VERIFY_DENIAL_PROVEN:
+    case VERIFY_DENIAL_OPTOUT:
+    case VERIFY_DENIAL_INSECURE_ITERATIONS:
+        return VERIFY_PARENT_NO_DS;
+    case VERIFY_DENIAL_MISSING:
+    case VERIFY_DENIAL_INVALID:
+        break;
+    }
+    *reason_out = VERIFY_REASON_PARENT_DS_DENIAL_INVALID;
+    snprintf(detail, detail_len, "the referral has neither a DS RRset nor a valid proof of no DS%s%s%s%s",
+             proof[0] ? ": " : "", proof, why[0] ? "; " : "", why);
+    return VERIFY_PARENT_BOGUS;
+}

@@ -1,0 +1,373 @@
+/*
+ * scanner_run: the loop that feeds domains from the input into the state machine (bounded by
+ * --concurrency), takes finished verdicts from the verification pool, stores them, streams
+ * them as JSON lines, reports progress, and stops cleanly on SIGINT/SIGTERM.
+ */
+#include "scanner/internal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scanner/anchor.h"
+
+/* Names read from the input per loop iteration: keeps every callback's work bounded. */
+#define FEED_BATCH 256
+/* Completions run per wakeup of the pool's async handle. */
+#define DRAIN_BATCH 512
+
+uint64_t scan_now_ms(const scanner_t *s)
+{
+    return uv_now(s->loop);
+}
+
+uint64_t scan_random(scanner_t *s)
+{
+    /* xorshift64*: labels for the NXDOMAIN probe need variety, not secrecy. */
+    s->rng ^= s->rng >> 12;
+    s->rng ^= s->rng << 25;
+    s->rng ^= s->rng >> 27;
+    return s->rng * 0x2545F4914F6CDD1DULL;
+}
+
+static uint64_t hash_text(const char *name)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h ^= *p;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static bool inflight_has(scanner_t *s, const char *name)
+{
+    scan_domain_t *d = s->inflight_table[hash_text(name) & (s->inflight_buckets - 1)];
+    for (; d; d = d->hash_next)
+        if (strcmp(d->name, name) == 0)
+            return true;
+    return false;
+}
+
+static void inflight_add(scanner_t *s, scan_domain_t *d)
+{
+    size_t b = hash_text(d->name) & (s->inflight_buckets - 1);
+    d->hash_next = s->inflight_table[b];
+    s->inflight_table[b] = d;
+}
+
+static void inflight_remove(scanner_t *s, scan_domain_t *d)
+{
+    scan_domain_t **p = &s->inflight_table[hash_text(d->name) & (s->inflight_buckets - 1)];
+    while (*p && *p != d)
+        p = &(*p)->hash_next;
+    if (*p)
+        *p = d->hash_next;
+}
+
+static void domain_free(scan_domain_t *d)
+{
+    ldns_rdf_deep_free(d->dname);
+    ldns_pkt_free(d->referral);
+    ldns_rr_list_deep_free(d->ns_rrs);
+    ldns_pkt_free(d->check_answer);
+    for (size_t i = 0; i < d->n_servers; i++)
+        for (int q = 0; q < SCAN_Q_COUNT; q++)
+            ldns_pkt_free(d->servers[i].answers[q]);
+    verify_keyset_free(d->parent_keyset);
+    scan_record_free(d->record);
+    free(d);
+}
+
+static void print_progress(scanner_t *s, bool final);
+static void maybe_finish(scanner_t *s);
+
+void scan_domain_finished(void *arg)
+{
+    scan_domain_t *d = arg;
+    scanner_t *s = d->s;
+    inflight_remove(s, d);
+    s->active--;
+    if (d->record && !s->abandon) {
+        results_record_t *rec = &d->record->rec;
+        int rc = results_put(s->scan, rec);
+        if (rc != 0) {
+            fprintf(stderr, "dnssweep: cannot store the result of %s: %s (%s)\n", d->name,
+                    results_strerror(rc), results_errdetail(s->store));
+            s->failed = true;
+            s->interrupted = true;
+            s->input_done = true;
+        } else {
+            s->stats.domains_done++;
+            s->stats.status_counts[rec->status]++;
+            if (rec->resolver_check.present && rec->resolver_check.disagrees)
+                s->stats.resolver_disagreements++;
+            if (s->json_out)
+                results_record_write_json(rec, results_scan_name(s->scan), s->json_out);
+        }
+    } else if (!d->record) {
+        fprintf(stderr, "dnssweep: out of memory while judging %s\n", d->name);
+        s->failed = true;
+    }
+    domain_free(d);
+    if (!s->input_done && !uv_is_active((uv_handle_t *)&s->feeder))
+        uv_idle_start(&s->feeder, NULL);
+    maybe_finish(s);
+}
+
+static void feed(uv_idle_t *idle);
+
+static void feeder_cb(uv_idle_t *idle)
+{
+    feed(idle);
+}
+
+/* Admits up to FEED_BATCH new domains while there is room under --concurrency. */
+static void feed(uv_idle_t *idle)
+{
+    scanner_t *s = idle->data;
+    /* The root's DNSKEY must be validated before any domain walks down from it. */
+    if (s->root->state == SCAN_ZONE_PENDING)
+        return;
+    for (int n = 0; n < FEED_BATCH && !s->input_done && s->active < s->cfg->concurrency; n++) {
+        scanner_input_item_t item;
+        int kind = scanner_input_next(s->input, &item);
+        if (kind < 0) {
+            fprintf(stderr, "dnssweep: reading %s: %s\n", s->cfg->input, strerror(-kind));
+            s->failed = true;
+            s->input_done = true;
+            break;
+        }
+        if (kind == SCANNER_INPUT_EOF) {
+            s->input_done = true;
+            break;
+        }
+        if (kind == SCANNER_INPUT_BAD) {
+            s->stats.bad_lines++;
+            fprintf(stderr, "dnssweep: %s:%llu: skipped: %s\n", s->cfg->input,
+                    (unsigned long long)item.line, item.error);
+            continue;
+        }
+        s->stats.domains_read++;
+        if (s->cfg->shard_n && scanner_shard_of(item.name, s->cfg->shard_n) != s->cfg->shard_k) {
+            s->stats.skipped_shard++;
+            continue;
+        }
+        if (inflight_has(s, item.name)) {
+            s->stats.duplicates++;
+            continue;
+        }
+        int has = results_has(s->scan, item.name);
+        if (has > 0) {
+            if (s->cfg->resume)
+                s->stats.skipped_resume++;
+            else
+                s->stats.duplicates++;
+            continue;
+        }
+        scan_domain_t *d = calloc(1, sizeof *d);
+        if (!d) {
+            fprintf(stderr, "dnssweep: out of memory\n");
+            s->failed = true;
+            s->input_done = true;
+            break;
+        }
+        snprintf(d->name, sizeof d->name, "%s", item.name);
+        char fqdn[SCANNER_NAME_MAX + 2];
+        snprintf(fqdn, sizeof fqdn, "%s.", item.name);
+        d->dname = ldns_dname_new_frm_str(fqdn);
+        if (!d->dname) {
+            free(d);
+            s->stats.bad_lines++;
+            continue;
+        }
+        inflight_add(s, d);
+        s->active++;
+        scan_domain_start(s, d);
+    }
+    if (s->input_done || s->active >= s->cfg->concurrency)
+        uv_idle_stop(idle);
+    maybe_finish(s);
+}
+
+static void pool_notify(void *arg)
+{
+    uv_async_send(arg);
+}
+
+static void pool_async_cb(uv_async_t *async)
+{
+    scanner_t *s = async->data;
+    verify_pool_drain(s->pool, DRAIN_BATCH);
+}
+
+static void close_all(scanner_t *s);
+
+static void on_signal(uv_signal_t *sig, int signum)
+{
+    scanner_t *s = sig->data;
+    if (!s->interrupted) {
+        fprintf(stderr, "\ndnssweep: %s: no new domains; finishing the %zu in flight "
+                        "(signal again to abandon them)\n",
+                strsignal(signum), s->active);
+        s->interrupted = true;
+        s->input_done = true;
+        uv_idle_stop(&s->feeder);
+        maybe_finish(s);
+        return;
+    }
+    fprintf(stderr, "dnssweep: abandoning %zu domains in flight\n", s->active);
+    s->abandon = true;
+    close_all(s);
+}
+
+static void ticker_cb(uv_timer_t *t)
+{
+    scanner_t *s = t->data;
+    results_flush(s->scan);
+    if (s->progress_on)
+        print_progress(s, false);
+}
+
+static void print_progress(scanner_t *s, bool final)
+{
+    uint64_t now = uv_now(s->loop);
+    if (!final && !s->progress_tty && now - s->last_progress_ms < 10000)
+        return;
+    s->last_progress_ms = now;
+    double secs = (double)(now - s->started_ms) / 1000.0;
+    if (secs <= 0)
+        secs = 0.001;
+    io_stats_t io;
+    io_stats_get(s->io, &io);
+    fprintf(stderr, "%s%llu done, %.0f domains/s, %.0f queries/s, %zu in flight | secure %llu "
+                    "insecure %llu bogus %llu indeterminate %llu lame %llu nxdomain %llu%s",
+            s->progress_tty ? "\r\033[K" : "", (unsigned long long)s->stats.domains_done,
+            (double)s->stats.domains_done / secs, (double)io.sent / secs, s->active,
+            (unsigned long long)s->stats.status_counts[0],
+            (unsigned long long)s->stats.status_counts[1],
+            (unsigned long long)s->stats.status_counts[2],
+            (unsigned long long)s->stats.status_counts[3],
+            (unsigned long long)s->stats.status_counts[4],
+            (unsigned long long)s->stats.status_counts[5], s->progress_tty ? "" : "\n");
+    if (final && s->progress_tty)
+        fputc('\n', stderr);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+    (void)h;
+}
+
+static void io_closed(void *arg)
+{
+    (void)arg;
+}
+
+static void close_all(scanner_t *s)
+{
+    if (s->closing)
+        return;
+    s->closing = true;
+    uv_idle_stop(&s->feeder);
+    uv_timer_stop(&s->ticker);
+    io_stats_get(s->io, &s->final_io);
+    io_engine_close(s->io, io_closed, NULL);
+    s->io = NULL;
+    /* Finish the pool's jobs on this thread so their domains are freed before the loop ends. */
+    verify_pool_free(s->pool);
+    s->pool = NULL;
+    uv_close((uv_handle_t *)&s->feeder, on_closed);
+    uv_close((uv_handle_t *)&s->ticker, on_closed);
+    uv_close((uv_handle_t *)&s->pool_async, on_closed);
+    uv_close((uv_handle_t *)&s->sigint, on_closed);
+    uv_close((uv_handle_t *)&s->sigterm, on_closed);
+}
+
+void scan_setup_handles(scanner_t *s)
+{
+    s->feeder.data = s;
+    s->ticker.data = s;
+    s->pool_async.data = s;
+    s->sigint.data = s;
+    s->sigterm.data = s;
+    uv_idle_init(s->loop, &s->feeder);
+    uv_timer_init(s->loop, &s->ticker);
+    uv_async_init(s->loop, &s->pool_async, pool_async_cb);
+    uv_signal_init(s->loop, &s->sigint);
+    uv_signal_init(s->loop, &s->sigterm);
+    uv_signal_start(&s->sigint, on_signal, SIGINT);
+    uv_signal_start(&s->sigterm, on_signal, SIGTERM);
+    uv_timer_start(&s->ticker, ticker_cb, 1000, 1000);
+    uv_idle_start(&s->feeder, feeder_cb);
+}
+
+void scan_root_ready(void *arg)
+{
+    scanner_t *s = arg;
+    if (s->root->state == SCAN_ZONE_FAILED || s->root->security != SCAN_ZONE_SECURE) {
+        fprintf(stderr,
+                "dnssweep: the root zone could not be validated against the trust anchor: %s\n"
+                "  check --root-hints, --trust-anchor, --port and the network\n",
+                s->root->why[0] ? s->root->why : "its DNSKEY RRset does not validate");
+    }
+    if (!s->closing && !s->input_done)
+        uv_idle_start(&s->feeder, feeder_cb);
+}
+
+void scan_pool_notify(void *arg)
+{
+    pool_notify(arg);
+}
+
+static void maybe_finish(scanner_t *s)
+{
+    if (s->closing || !s->input_done || s->active > 0)
+        return;
+    close_all(s);
+}
+
+void scan_print_summary(scanner_t *s, const io_stats_t *io, double secs)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    uint64_t done = s->stats.domains_done ? s->stats.domains_done : 1;
+    fprintf(stderr,
+            "\nScan %s: %llu domains in %.1f s (%.0f/s), CPU %.2f s (%.0f us/domain), peak RSS "
+            "%ld MB\n",
+            results_scan_name(s->scan), (unsigned long long)s->stats.domains_done, secs,
+            (double)s->stats.domains_done / (secs > 0 ? secs : 1), cpu, cpu * 1e6 / (double)done,
+            ru.ru_maxrss / 1024);
+    fprintf(stderr, "  %-14s %10s\n", "status", "domains");
+    for (int i = 0; i < VERIFY_STATUS_COUNT; i++)
+        fprintf(stderr, "  %-14s %10llu\n", verify_status_name((verify_status_t)i),
+                (unsigned long long)s->stats.status_counts[i]);
+    fprintf(stderr,
+            "  queries %llu (%.1f per domain), retried %llu, timed out %llu, truncated->TCP "
+            "%llu, dropped (spoofed/mismatched) %llu\n"
+            "  zone cache: %llu zones set up, %llu domains started below a cached zone; NS "
+            "address lookups %llu (cache hits %llu)\n"
+            "  input: %llu names, %llu bad lines, %llu duplicates, %llu already stored, %llu "
+            "in other shards\n",
+            (unsigned long long)io->sent, (double)io->sent / (double)done,
+            (unsigned long long)io->retried, (unsigned long long)io->try_timeouts,
+            (unsigned long long)io->truncated, (unsigned long long)io->dropped,
+            (unsigned long long)s->stats.zone_setups,
+            (unsigned long long)s->stats.zone_cache_hits,
+            (unsigned long long)s->stats.addr_lookups,
+            (unsigned long long)s->stats.addr_cache_hits,
+            (unsigned long long)s->stats.domains_read, (unsigned long long)s->stats.bad_lines,
+            (unsigned long long)s->stats.duplicates,
+            (unsigned long long)s->stats.skipped_resume,
+            (unsigned long long)s->stats.skipped_shard);
+    if (s->cfg->check_resolver_set)
+        fprintf(stderr, "  resolver check: %llu domains where the resolver disagrees\n",
+                (unsigned long long)s->stats.resolver_disagreements);
+}

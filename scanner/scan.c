@@ -1,0 +1,261 @@
+/* scanner_run: set-up and tear-down of one scan (store, input, anchors, engine, pool, loop). */
+#include "scanner/internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scanner/anchor.h"
+
+/* --strict: every line must be valid before anything is sent. Returns 0 or 2. */
+static int strict_precheck(const scanner_config_t *cfg)
+{
+    if (!cfg->input || strcmp(cfg->input, "-") == 0) {
+        fprintf(stderr, "dnssweep scan: --strict needs an input FILE (stdin cannot be read "
+                        "twice)\n");
+        return 2;
+    }
+    scanner_input_t *in = NULL;
+    int rc = scanner_input_open(cfg->input, &in);
+    if (rc != 0) {
+        fprintf(stderr, "dnssweep scan: %s: %s\n", cfg->input, strerror(-rc));
+        return 2;
+    }
+    unsigned bad = 0;
+    scanner_input_item_t item;
+    int kind;
+    while ((kind = scanner_input_next(in, &item)) > 0)
+        if (kind == SCANNER_INPUT_BAD && bad++ < 20)
+            fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", cfg->input,
+                    (unsigned long long)item.line, item.error);
+    scanner_input_free(in);
+    if (kind < 0 || bad) {
+        fprintf(stderr, "dnssweep scan: %u bad line(s) in %s; nothing was sent (--strict)\n", bad,
+                cfg->input);
+        return 2;
+    }
+    return 0;
+}
+
+static void default_scan_name(char *buf, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int open_scan(scanner_t *s, const scanner_config_t *cfg, char *name, size_t name_len)
+{
+    int rc = results_open(cfg->db_dir, 0, &s->store);
+    if (rc != 0) {
+        fprintf(stderr, "dnssweep: cannot open the results store %s: %s (%s)\n", cfg->db_dir,
+                results_strerror(rc), strerror(errno));
+        return 1;
+    }
+    if (cfg->resume) {
+        rc = results_scan_resume(s->store, cfg->scan_name, &s->scan);
+        if (rc != 0) {
+            fprintf(stderr, "dnssweep: cannot resume scan %s in %s: %s\n",
+                    cfg->scan_name ? cfg->scan_name : "(latest unfinished)", cfg->db_dir,
+                    results_strerror(rc));
+            return rc == RESULTS_ENOTFOUND || rc == RESULTS_EFINISHED ? 2 : 1;
+        }
+        return 0;
+    }
+    if (cfg->scan_name)
+        snprintf(name, name_len, "%s", cfg->scan_name);
+    else
+        default_scan_name(name, name_len);
+    char desc[512];
+    snprintf(desc, sizeof desc, "%s", cfg->input ? cfg->input : "-");
+    rc = results_scan_begin(s->store, name, desc, NULL, &s->scan);
+    if (rc == RESULTS_EEXIST) {
+        fprintf(stderr,
+                "dnssweep: a scan named %s already exists in %s; use --resume to continue it or "
+                "--scan NAME for a new one\n",
+                name, cfg->db_dir);
+        return 2;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "dnssweep: cannot start scan %s: %s (%s)\n", name, results_strerror(rc),
+                results_errdetail(s->store));
+        return 1;
+    }
+    return 0;
+}
+
+static int load_anchors(scanner_t *s, const scanner_config_t *cfg, ldns_rr_list **hints)
+{
+    char err[512];
+    if (scanner_load_root_hints(cfg->root_hints, hints, err, sizeof err) != 0) {
+        fprintf(stderr, "dnssweep: root hints: %s\n", err);
+        return 2;
+    }
+    if (scanner_load_trust_anchor(cfg->trust_anchor, &s->anchor, err, sizeof err) != 0) {
+        fprintf(stderr, "dnssweep: trust anchor: %s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
+static int start_engines(scanner_t *s, const scanner_config_t *cfg)
+{
+    io_config_t io;
+    io_config_init(&io);
+    io.qps_global = cfg->qps;
+    io.qps_per_server = cfg->qps_per_server;
+    io.timeout_ms = cfg->timeout_ms;
+    io.retries = cfg->retries;
+    int rc = io_engine_new(s->loop, &io, &s->io);
+    if (rc != 0) {
+        fprintf(stderr, "dnssweep: cannot start the query engine: %s\n", io_strerror(rc));
+        return 1;
+    }
+    verify_thresholds_t t;
+    verify_thresholds_default(&t);
+    t.expiry_warning_seconds = cfg->expiry_warning_days * 86400u;
+    if (verify_ctx_new(&t, &s->vctx) != 0)
+        return 1;
+    verify_pool_config_t pc = {
+        .nthreads = cfg->threads,
+        .notify = scan_pool_notify,
+        .notify_arg = &s->pool_async,
+        .max_pending = 0,
+    };
+    rc = verify_pool_new(&pc, &s->pool);
+    if (rc != 0) {
+        fprintf(stderr, "dnssweep: cannot start the verification workers: %s\n",
+                verify_strerror(rc));
+        return 1;
+    }
+    return 0;
+}
+
+static size_t pow2_at_least(size_t n)
+{
+    size_t p = 1;
+    while (p < n)
+        p <<= 1;
+    return p;
+}
+
+int scanner_run(const scanner_config_t *cfg)
+{
+    if (cfg->resolver_count > 0) {
+        fprintf(stderr, "dnssweep scan: --resolver (resolver mode) is not built yet; scan in "
+                        "authoritative mode (the default)\n");
+        return 2;
+    }
+    if (cfg->zone_file) {
+        fprintf(stderr, "dnssweep scan: --zone-file is not built yet\n");
+        return 2;
+    }
+    if (cfg->strict) {
+        int rc = strict_precheck(cfg);
+        if (rc)
+            return rc;
+    }
+    scanner_t *s = calloc(1, sizeof *s);
+    uv_loop_t loop;
+    ldns_rr_list *hints = NULL;
+    char name[RESULTS_SCAN_NAME_MAX + 1] = "";
+    int rc = 1;
+    if (!s || uv_loop_init(&loop) != 0) {
+        free(s);
+        fprintf(stderr, "dnssweep: out of memory\n");
+        return 1;
+    }
+    s->cfg = cfg;
+    s->loop = &loop;
+    if (getrandom(&s->rng, sizeof s->rng, 0) != sizeof s->rng || s->rng == 0)
+        s->rng = (uint64_t)time(NULL) | 1;
+
+    rc = load_anchors(s, cfg, &hints);
+    if (rc)
+        goto done;
+    int in_rc = scanner_input_open(cfg->input, &s->input);
+    if (in_rc != 0) {
+        fprintf(stderr, "dnssweep scan: cannot read %s: %s\n", cfg->input, strerror(-in_rc));
+        rc = 2;
+        goto done;
+    }
+    rc = open_scan(s, cfg, name, sizeof name);
+    if (rc)
+        goto done;
+    if (cfg->output) {
+        s->json_out = strcmp(cfg->output, "-") == 0 ? stdout : fopen(cfg->output, "w");
+        if (!s->json_out) {
+            fprintf(stderr, "dnssweep: cannot write %s: %s\n", cfg->output, strerror(errno));
+            rc = 2;
+            goto done;
+        }
+    }
+    rc = 1;
+    s->inflight_buckets = pow2_at_least((size_t)cfg->concurrency * 2);
+    s->inflight_table = calloc(s->inflight_buckets, sizeof *s->inflight_table);
+    if (!s->inflight_table || scan_zones_init(s) != 0 || start_engines(s, cfg) != 0)
+        goto done;
+    s->progress_tty = isatty(STDERR_FILENO);
+    s->progress_on = cfg->progress == SCANNER_PROGRESS_ALWAYS ||
+                     (cfg->progress == SCANNER_PROGRESS_AUTO && s->progress_tty);
+    uv_update_time(s->loop);
+    s->started_ms = uv_now(s->loop);
+    scan_setup_handles(s);
+    if (scan_zone_start_root(s, hints) != 0)
+        goto done;
+    scan_zone_wait(s->root, scan_root_ready, s);
+    uv_run(s->loop, UV_RUN_DEFAULT);
+
+    double secs = (double)(uv_now(s->loop) - s->started_ms) / 1000.0;
+    if (s->progress_on)
+        fputc('\n', stderr);
+    scan_print_summary(s, &s->final_io, secs);
+    if (s->failed) {
+        rc = 1;
+        results_scan_close(s->scan);
+    } else if (s->interrupted) {
+        int crc = results_scan_close(s->scan);
+        fprintf(stderr,
+                "dnssweep: scan %s interrupted%s; resume it with:\n  dnssweep scan --db %s "
+                "--scan %s --resume %s\n",
+                name[0] ? name : "(resumed)", crc ? " (last batch NOT committed)" : "",
+                cfg->db_dir, name[0] ? name : "NAME", cfg->input ? cfg->input : "-");
+        rc = 1;
+    } else {
+        uint64_t counts[VERIFY_STATUS_COUNT];
+        int frc = results_scan_finish(s->scan, counts);
+        if (frc != 0) {
+            fprintf(stderr, "dnssweep: cannot finish the scan: %s\n", results_strerror(frc));
+            rc = 1;
+        } else {
+            rc = 0;
+        }
+    }
+    s->scan = NULL;
+done:
+    if (s->json_out && s->json_out != stdout)
+        fclose(s->json_out);
+    else if (s->json_out)
+        fflush(stdout);
+    if (s->scan)
+        results_scan_close(s->scan);
+    if (s->io) {
+        io_engine_close(s->io, NULL, NULL);
+        uv_run(s->loop, UV_RUN_DEFAULT);
+    }
+    verify_pool_free(s->pool);
+    results_close(s->store);
+    scan_zones_free(s);
+    free(s->inflight_table);
+    verify_ctx_free(s->vctx);
+    ldns_rr_list_deep_free(hints);
+    ldns_rr_list_deep_free(s->anchor);
+    scanner_input_free(s->input);
+    uv_loop_close(s->loop);
+    free(s);
+    return rc;
+}

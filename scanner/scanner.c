@@ -1,2 +1,0 @@
-/* Placeholder until the scan pipeline lands (issue 5). */
-#include "scanner/scanner.h"

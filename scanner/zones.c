@@ -1,0 +1,379 @@
+/*
+ * The zone cache: every parent zone (root, TLDs, registries below them, and any zone a referral
+ * passes through) is set up once: its server addresses (glue, or NS names looked up), the
+ * parent's DS for it judged with the parent's keys, its DNSKEY RRset validated. Every domain
+ * below it then shares the result. Address lookups of NS names are cached here too.
+ */
+#include "scanner/internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ZONE_BUCKETS 4096
+#define ADDR_BUCKETS 8192
+
+static uint64_t hash_name_text(const char *name)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h ^= (uint64_t)tolower(*p);
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* Presentation form, lower case, trailing dot, into buf (LDNS_MAX_DOMAINLEN + 2). */
+static void name_text(const ldns_rdf *dname, char *buf, size_t len)
+{
+    char *text = ldns_rdf2str(dname);
+    snprintf(buf, len, "%s", text ? text : "?");
+    free(text);
+    for (char *p = buf; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+}
+
+int scan_zones_init(scanner_t *s)
+{
+    s->zone_buckets = ZONE_BUCKETS;
+    s->zone_table = calloc(s->zone_buckets, sizeof *s->zone_table);
+    s->addr_buckets = ADDR_BUCKETS;
+    s->addr_table = calloc(s->addr_buckets, sizeof *s->addr_table);
+    return s->zone_table && s->addr_table ? 0 : -1;
+}
+
+void scan_zones_free(scanner_t *s)
+{
+    for (size_t i = 0; s->zone_table && i < s->zone_buckets; i++) {
+        scan_zone_t *z = s->zone_table[i];
+        while (z) {
+            scan_zone_t *next = z->hash_next;
+            ldns_rdf_deep_free(z->dname);
+            ldns_rr_list_deep_free(z->ds);
+            ldns_rr_list_deep_free(z->ns_names);
+            verify_keyset_free(z->keyset);
+            for (scan_waiter_t *w = z->waiters; w;) {
+                scan_waiter_t *wn = w->next;
+                free(w);
+                w = wn;
+            }
+            free(z);
+            z = next;
+        }
+    }
+    for (size_t i = 0; s->addr_table && i < s->addr_buckets; i++) {
+        scan_addr_entry_t *e = s->addr_table[i];
+        while (e) {
+            scan_addr_entry_t *next = e->hash_next;
+            for (scan_waiter_t *w = e->waiters; w;) {
+                scan_waiter_t *wn = w->next;
+                free(w);
+                w = wn;
+            }
+            free(e);
+            e = next;
+        }
+    }
+    free(s->zone_table);
+    free(s->addr_table);
+    s->zone_table = NULL;
+    s->addr_table = NULL;
+}
+
+static scan_zone_t *find_text(scanner_t *s, const char *text)
+{
+    scan_zone_t *z = s->zone_table[hash_name_text(text) % s->zone_buckets];
+    for (; z; z = z->hash_next)
+        if (strcmp(z->name, text) == 0)
+            return z;
+    return NULL;
+}
+
+scan_zone_t *scan_zone_find(scanner_t *s, const ldns_rdf *name)
+{
+    char text[LDNS_MAX_DOMAINLEN + 2];
+    name_text(name, text, sizeof text);
+    return find_text(s, text);
+}
+
+scan_zone_t *scan_zone_closest(scanner_t *s, const ldns_rdf *name, bool strict)
+{
+    char text[LDNS_MAX_DOMAINLEN + 2];
+    name_text(name, text, sizeof text);
+    const char *p = text;
+    if (strict) {
+        const char *dot = strchr(p, '.');
+        p = dot && dot[1] ? dot + 1 : ".";
+    }
+    for (;;) {
+        scan_zone_t *z = find_text(s, p);
+        if (z)
+            return z;
+        if (strcmp(p, ".") == 0)
+            return s->root;
+        const char *dot = strchr(p, '.');
+        p = dot && dot[1] ? dot + 1 : ".";
+    }
+}
+
+static scan_zone_t *zone_new(scanner_t *s, const ldns_rdf *dname, int nesting)
+{
+    scan_zone_t *z = calloc(1, sizeof *z);
+    if (!z)
+        return NULL;
+    z->dname = ldns_rdf_clone(dname);
+    name_text(dname, z->name, sizeof z->name);
+    z->state = SCAN_ZONE_PENDING;
+    z->security = SCAN_ZONE_INSECURE;
+    z->nesting = nesting;
+    size_t b = hash_name_text(z->name) % s->zone_buckets;
+    z->hash_next = s->zone_table[b];
+    s->zone_table[b] = z;
+    s->stats.zone_setups++;
+    return z;
+}
+
+static void wake(scan_waiter_t **list)
+{
+    scan_waiter_t *w = *list;
+    *list = NULL;
+    while (w) {
+        scan_waiter_t *next = w->next;
+        w->cb(w->arg);
+        free(w);
+        w = next;
+    }
+}
+
+static void add_waiter(scan_waiter_t **list, void (*cb)(void *), void *arg)
+{
+    scan_waiter_t *w = malloc(sizeof *w);
+    if (!w)
+        abort(); /* a lost waiter would hang the scan; out of memory here is fatal */
+    w->cb = cb;
+    w->arg = arg;
+    w->next = *list;
+    *list = w;
+}
+
+bool scan_zone_wait(scan_zone_t *z, void (*cb)(void *), void *arg)
+{
+    if (z->state != SCAN_ZONE_PENDING)
+        return false;
+    add_waiter(&z->waiters, cb, arg);
+    return true;
+}
+
+static void zone_ready(scan_zone_t *z, scan_zone_state_t state)
+{
+    z->state = state;
+    ldns_rr_list_deep_free(z->ns_names);
+    z->ns_names = NULL;
+    wake(&z->waiters);
+}
+
+typedef struct zone_ctx {
+    scanner_t *s;
+    scan_zone_t *z;
+} zone_ctx_t;
+
+static void zone_dnskey_answer(void *arg, const io_result_t *r)
+{
+    zone_ctx_t *zc = arg;
+    scanner_t *s = zc->s;
+    scan_zone_t *z = zc->z;
+    free(zc);
+    if (r->status != 0) {
+        snprintf(z->why, sizeof z->why, "zone %s: no answer to DNSKEY (%s)", z->name,
+                 io_strerror(r->status));
+        zone_ready(z, SCAN_ZONE_FAILED);
+        return;
+    }
+    verify_verdict_t *v = NULL;
+    int64_t now = s->cfg->now ? s->cfg->now : (int64_t)time(NULL);
+    if (verify_trust_anchor(s->vctx, z->dname, z->ds, r->pkt, now, &v) != 0 || !v) {
+        snprintf(z->why, sizeof z->why, "zone %s: DNSKEY validation failed to run", z->name);
+        ldns_pkt_free(r->pkt);
+        zone_ready(z, SCAN_ZONE_FAILED);
+        return;
+    }
+    ldns_pkt_free(r->pkt);
+    if (v->status == VERIFY_STATUS_SECURE && v->keyset) {
+        z->security = SCAN_ZONE_SECURE;
+        z->keyset = verify_keyset_ref(v->keyset);
+    } else if (v->status == VERIFY_STATUS_INSECURE) {
+        z->security = SCAN_ZONE_INSECURE;
+    } else {
+        z->security = SCAN_ZONE_BOGUS;
+        int n = snprintf(z->why, sizeof z->why, "parent zone %s is %s:", z->name,
+                         verify_status_name(v->status));
+        for (size_t i = 0; i < v->n_reasons && n > 0 && (size_t)n < sizeof z->why; i++)
+            n += snprintf(z->why + n, sizeof z->why - (size_t)n, " %s",
+                          verify_reason_name(v->reasons[i].code));
+    }
+    verify_verdict_free(v);
+    zone_ready(z, SCAN_ZONE_READY);
+}
+
+/* Addresses known (or none to come): validate the DNSKEYs when the parent has a DS. */
+static void zone_continue(scanner_t *s, scan_zone_t *z)
+{
+    if (z->n_addrs == 0) {
+        snprintf(z->why, sizeof z->why, "zone %s: no address for any of its name servers",
+                 z->name);
+        zone_ready(z, SCAN_ZONE_FAILED);
+        return;
+    }
+    if (!z->ds) {
+        zone_ready(z, SCAN_ZONE_READY);
+        return;
+    }
+    zone_ctx_t *zc = malloc(sizeof *zc);
+    if (!zc)
+        abort();
+    zc->s = s;
+    zc->z = z;
+    size_t n = z->n_addrs < IO_MAX_SERVERS ? z->n_addrs : IO_MAX_SERVERS;
+    if (scan_send(s, z->addrs, n, z->dname, NULL, LDNS_RR_TYPE_DNSKEY, IO_FLAG_DO,
+                  zone_dnskey_answer, zc) != 0) {
+        free(zc);
+        snprintf(z->why, sizeof z->why, "zone %s: could not send the DNSKEY query", z->name);
+        zone_ready(z, SCAN_ZONE_FAILED);
+    }
+}
+
+int scan_zone_start_root(scanner_t *s, const ldns_rr_list *hints)
+{
+    ldns_rdf *root = ldns_dname_new_frm_str(".");
+    scan_zone_t *z = zone_new(s, root, 0);
+    ldns_rdf_deep_free(root);
+    if (!z)
+        return -1;
+    s->root = z;
+    for (size_t i = 0; i < ldns_rr_list_rr_count(hints); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(hints, i);
+        ldns_rr_type t = ldns_rr_get_type(rr);
+        if ((t == LDNS_RR_TYPE_A && s->cfg->ipv6_only) ||
+            (t == LDNS_RR_TYPE_AAAA && s->cfg->ipv4_only))
+            continue;
+        if (t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA)
+            continue;
+        ldns_rr_list *one = ldns_rr_list_new();
+        ldns_rr_list_push_rr(one, rr);
+        ldns_pkt *fake = ldns_pkt_new();
+        ldns_pkt_push_rr_list(fake, LDNS_SECTION_ANSWER, one);
+        z->n_addrs = scan_pkt_answer_addrs(fake, NULL, s->cfg->port, true, true, z->addrs,
+                                           z->n_addrs, SCAN_MAX_ADDRS);
+        ldns_pkt_free(fake);
+        ldns_rr_list_free(one);
+    }
+    z->ds = ldns_rr_list_clone(s->anchor);
+    zone_continue(s, z);
+    return 0;
+}
+
+static void zone_lookup_done(void *arg)
+{
+    zone_ctx_t *zc = arg;
+    scan_zone_t *z = zc->z;
+    scanner_t *s = zc->s;
+    free(zc);
+    if (--z->lookups_pending == 0)
+        zone_continue(s, z);
+}
+
+/* Adds the addresses of a finished lookup entry to the zone. */
+static void zone_add_entry(scan_zone_t *z, const scan_addr_entry_t *e)
+{
+    for (size_t i = 0; i < e->n_addrs; i++)
+        z->n_addrs = scan_addr_add(z->addrs, z->n_addrs, SCAN_MAX_ADDRS, &e->addrs[i]);
+}
+
+typedef struct zone_entry_ctx {
+    scanner_t *s;
+    scan_zone_t *z;
+    scan_addr_entry_t *e;
+} zone_entry_ctx_t;
+
+static void zone_entry_done(void *arg)
+{
+    zone_entry_ctx_t *ec = arg;
+    scanner_t *s = ec->s;
+    scan_zone_t *z = ec->z;
+    zone_add_entry(z, ec->e);
+    free(ec);
+    if (--z->lookups_pending == 0)
+        zone_continue(s, z);
+}
+
+scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ldns_pkt *referral,
+                                     const ldns_rdf *cut, int nesting)
+{
+    scan_zone_t *z = scan_zone_find(s, cut);
+    if (z)
+        return z;
+    z = zone_new(s, cut, nesting);
+    if (!z)
+        return NULL;
+
+    int64_t now = s->cfg->now ? s->cfg->now : (int64_t)time(NULL);
+    int reason = -1;
+    char detail[256];
+    ldns_rr_list *ds = NULL;
+    verify_parent_state_t ps = scan_judge_parent(s->vctx, parent->security, parent->keyset,
+                                                 referral, cut, now, &ds, &reason, detail,
+                                                 sizeof detail);
+    if (ps == VERIFY_PARENT_DS) {
+        z->ds = ds;
+    } else if (ps == VERIFY_PARENT_BOGUS) {
+        z->security = SCAN_ZONE_BOGUS;
+        snprintf(z->why, sizeof z->why, "%s", reason >= 0 ? detail : parent->why);
+    }
+
+    ldns_rr_list *ns = scan_pkt_rrs(referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, cut);
+    ldns_rr_list *unglued = ldns_rr_list_new();
+    for (size_t i = 0; i < ldns_rr_list_rr_count(ns); i++) {
+        const ldns_rdf *host = ldns_rr_rdf(ldns_rr_list_rr(ns, i), 0);
+        size_t before = z->n_addrs;
+        z->n_addrs += scan_pkt_glue(referral, host, s->cfg->port, !s->cfg->ipv6_only,
+                                    !s->cfg->ipv4_only, z->addrs + z->n_addrs,
+                                    SCAN_MAX_ADDRS - z->n_addrs);
+        if (z->n_addrs == before)
+            ldns_rr_list_push_rr(unglued, ldns_rr_clone(ldns_rr_list_rr(ns, i)));
+    }
+    ldns_rr_list_deep_free(ns);
+    z->ns_names = unglued;
+
+    if (z->n_addrs > 0 || ldns_rr_list_rr_count(unglued) == 0 || nesting >= SCAN_MAX_NESTING) {
+        zone_continue(s, z);
+        return z;
+    }
+    /* Only names without glue: look them up (cached), then go on. */
+    z->lookups_pending = 1;
+    for (size_t i = 0; i < ldns_rr_list_rr_count(unglued) && i < 4; i++) {
+        zone_entry_ctx_t *ec = malloc(sizeof *ec);
+        if (!ec)
+            abort();
+        ec->s = s;
+        ec->z = z;
+        ec->e = scan_addr_lookup(s, ldns_rr_rdf(ldns_rr_list_rr(unglued, i), 0), nesting + 1,
+                                 zone_entry_done, ec);
+        if (!ec->e) {
+            free(ec);
+            continue;
+        }
+        if (ec->e->done) {
+            zone_add_entry(z, ec->e);
+            free(ec);
+        } else {
+            z->lookups_pending++;
+        }
+    }
+    zone_ctx_t *zc = malloc(sizeof *zc);
+    if (!zc)
+        abort();
+    zc->s = s;
+    zc->z = z;
+    zone_lookup_done(zc);
+    return z;
+}
