@@ -20,6 +20,7 @@ verdicts spec. Build keys (all optional) understood by build.py:
   unpublished_zsk  sign with a ZSK whose DNSKEY is not published
   extra_key  publish (not sign with) another key: ("alg", 8) or ("standby", None)
   cds        "match", "pending" (DS of the standby key) or "delete"
+  cds_signer "zsk": CDS/CDNSKEY signed by the ZSK only (ldns-signzone uses the KSK)
   apex_a     add an apex A record (default True); caa: add a CAA record
   ns         name server names to use instead of in-bailiwick ns1/ns2 (out of bailiwick)
   nozone     no zone is built at all (the name is not delegated / parent is dead)
@@ -67,8 +68,8 @@ CASES = [
     ("cdsdelete.test", "secure", ["CDS_DELETE"], "secure", "CSK; CDS 0 0 0 00 / CDNSKEY 0 3 0 AA==",
      dict(alg=13, keys="csk", cds="delete")),
     ("cdszsk.test", "secure", ["CDS_INVALID"], "secure",
-     "KSK+ZSK; CDS equal to the DS but signed only by the ZSK (not in the DS set)",
-     dict(alg=13, cds="match")),
+     "KSK+ZSK; CDS/CDNSKEY equal to the DS but signed only by the ZSK (not in the DS set, RFC 7344 4.1)",
+     dict(alg=13, cds="match", cds_signer="zsk"), [("CDS", "secure")]),
     ("algincomplete.test", "secure", ["ALGORITHM_INCOMPLETE"], "secure",
      "alg 13 signs everything; an alg 8 DNSKEY is published but signs nothing (Unbound: harden-algo-downgrade no)",
      dict(alg=13, extra_key=("alg", 8))),

@@ -223,6 +223,14 @@ def render(zone, workdir, net, now):
     for variant, (published, signers) in zone.signing_plan().items():
         zone.text[variant] = sign(zone, workdir, net, now, variant, published, signers)
     zone.text["main"] = mutate(zone.text["main"], zone.b.get("mutate", []))
+    if zone.b.get("cds_signer") == "zsk":
+        # ldns-signzone signs CDS/CDNSKEY with the KSK; take them from a run with the ZSK alone
+        # (same keys published, same validity) so they are signed by a key not in the DS set.
+        published = zone.signing_plan()["main"][0]
+        zsk_only = sign(zone, workdir, net, now, "zskonly", published, [zone.keys["zsk"]])
+        sigs = [l for l in zsk_only.splitlines()
+                if _rr(l) and _rr(l)[3] == "RRSIG" and _rr(l)[4].split()[0] in ("CDS", "CDNSKEY")]
+        zone.text["main"] = mutate(zone.text["main"], ["strip_sig:CDS", "strip_sig:CDNSKEY"]) + "\n".join(sigs) + "\n"
     if "stripped" in zone.b.get("alt", {}).values():
         zone.text["stripped"] = mutate(zone.text["main"], ["strip_all_sigs"])
 
