@@ -120,7 +120,7 @@ def build(labdir, net, port, now, bulk_n, log=print):
     write_file(os.path.join(labdir, "root.key"),
                "; lab trust anchor: DS of the lab root KSK\n" + "\n".join(root.ds_records()) + "\n")
     lines = [c.line() for c in catalog.cases()] + bulk.expected_lines(bulk_n)
-    write_file(os.path.join(labdir, "expected.tsv"),
-               "# domain\tstatus\treasons\tunbound\tnote\n" + "\n".join(lines) + "\n")
+    # No header line: exactly one line per lab domain (columns in README.md).
+    write_file(os.path.join(labdir, "expected.tsv"), "\n".join(lines) + "\n")
     write_file(os.path.join(labdir, "domains.txt"), "\n".join(l.split("\t")[0] for l in lines) + "\n")
     return list(per_server)

@@ -143,9 +143,26 @@ def probe_zone(labdir, server):
     return "."
 
 
+def log_tail(labdir, name):
+    """Last line of a process's log (where NSD says e.g. 'Address already in use')."""
+    paths = {"unbound": ["unbound/unbound.log", "unbound/stdout.log"], "blackhole": ["blackhole.log"]}.get(
+        name, [name + "/nsd.log", name + "/stdout.log"])
+    tail = ""
+    for rel in paths:
+        try:
+            with open(os.path.join(labdir, rel)) as f:
+                lines = [l.strip() for l in f if l.strip()]
+            if lines:
+                tail = lines[-1]
+        except FileNotFoundError:
+            pass
+    return tail or "(empty)"
+
+
 def health(labdir, net, port, procs, total=10.0):
     """Returns a list of problems (empty when everything answers). Each wait is bounded."""
-    problems = [p["name"] + " (pid %d) is not running" % p["pid"] for p in procs if not alive(p["pid"])]
+    problems = ["%s (pid %d) is not running; its log ends: %s" % (p["name"], p["pid"], log_tail(labdir, p["name"]))
+                for p in procs if not alive(p["pid"])]
     if problems:
         return problems
     for p in procs:
