@@ -4,12 +4,14 @@ resolver cannot show (iterations, salt, stale or SHA-1 DS, small keys, CDS, expi
 Asks the authoritative servers directly with dig; independent of Unbound and of dnssweep."""
 import base64
 import calendar
+import os
 import sys
 import time
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 
 import lab_common as L  # noqa: E402
+import craft  # noqa: E402
 import zones as Z  # noqa: E402
 
 failures = []
@@ -57,6 +59,18 @@ def rsa_bits(rdata):
     key = base64.b64decode("".join(rdata[3:]))
     elen, off = (key[0], 1) if key[0] else (int.from_bytes(key[1:3], "big"), 3)
     return (len(key) - off - elen) * 8
+
+
+def craft_matches_ldns(lab):
+    """Ed25519 is deterministic: the hand-made signer must give ldns-signzone's exact bytes."""
+    env = L.lab_env()
+    keys = lab.rrs("child1", "sec15.test", "DNSKEY")
+    sig = lab.sigs("child1", "sec15.test", "DNSKEY")[0]
+    ksk = [k for k in keys if k[0] == "257"][0]
+    base = [os.path.join(dp, f[:-8]) for dp, _, fs in os.walk(os.path.join(env["LAB_DIR"], "keys", "sec15.test", "ksk"))
+            for f in fs if f.endswith(".private")][0]
+    line = craft.sign_dnskey_rrset("sec15.test.", int(sig[3]), keys, ksk, base + ".private", ts(sig[5]), ts(sig[4]))
+    return line.split()[-1] == "".join(sig[8:])
 
 
 def main():
@@ -138,6 +152,13 @@ def main():
     check("NSEC" in t and not any(l.split()[3] == "RRSIG" and l.split()[4] == "NSEC" for l in auth),
           "denialinvalid.test: NXDOMAIN with unsigned NSEC")
     check(lab.rrs(c1, "caabogus.test", "CAA") != [], "caabogus.test: has CAA")
+    keys = lab.rrs(c1, "nozonebit.test", "DNSKEY")
+    ds = lab.ds("nozonebit.test")
+    nozone = [key_tag(k) for k in keys if not int(k[0]) & 0x100]
+    sigs = lab.sigs(c1, "nozonebit.test", "DNSKEY")
+    check(nozone and ds and int(ds[0][0]) == nozone[0] and [int(s[6]) for s in sigs] == nozone,
+          "nozonebit.test: DS and the only RRSIG over DNSKEY are of a key without the Zone Key bit")
+    check(craft_matches_ldns(lab), "craft.py reproduces ldns-signzone's Ed25519 RRSIG over sec15.test DNSKEY")
     print("# %d failures" % len(failures))
     return 1 if failures else 0
 

@@ -17,6 +17,7 @@ verdicts spec. Build keys (all optional) understood by build.py:
   life       (inception, expiration) in seconds relative to LAB_NOW
   mutate     edits applied to the signed zone text (see build.py mutate())
   revoke     publish the KSK with the REVOKE bit (and the DS of the revoked key)
+  nozonebit  publish the KSK with flags 1 (no Zone Key bit); RRSIG over DNSKEY made by craft.py
   unpublished_zsk  sign with a ZSK whose DNSKEY is not published
   extra_key  publish (not sign with) another key: ("alg", 8) or ("standby", None)
   cds        "match", "pending" (DS of the standby key) or "delete"
@@ -108,6 +109,9 @@ CASES = [
      "KSK published with flags 385 and the DS of that revoked key; Unbound 1.17 applies the REVOKE "
      "bit to RFC 5011 trust anchors only and answers secure (the verdicts spec says bogus)",
      dict(alg=13, revoke=True)),
+    ("nozonebit.test", "bogus", ["DNSKEY_NO_ZONE_BIT"], "servfail",
+     "alg 15; the DS-matched KSK has flags 1 (SEP, no Zone Key bit); its RRSIG over DNSKEY is made "
+     "with openssl (no signer makes one); the ZSK signs the rest", dict(alg=15, nozonebit=True)),
     ("expired.test", "bogus", ["RRSIG_EXPIRED"], "servfail", "signatures expired 2 days before LAB_NOW",
      dict(alg=13, life=(-30 * DAY, -2 * DAY))),
     ("notyet.test", "bogus", ["RRSIG_NOT_YET_VALID"], "servfail", "inception 3 days after LAB_NOW",
@@ -161,10 +165,7 @@ CASES = [
 ]
 
 # Reason codes the small lab does not produce, and why (also in README.md).
-SKIPPED = {
-    "DNSKEY_NO_ZONE_BIT": "needs an RRSIG made by a key without the zone flag; ldns-signzone and "
-                          "dnssec-signzone refuse to sign with such a key (would need hand-crafted OpenSSL signatures)",
-}
+SKIPPED = {}
 
 
 class Case:

@@ -3,6 +3,7 @@ import base64
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+import craft
 import keys as K
 
 TTL = 3600
@@ -68,6 +69,8 @@ class Zone:
             self.keys["zsk"] = K.generate(d("zsk"), self.name, self.alg, False, bits)
         if self.b.get("revoke"):
             self.keys["ksk"].set_flags(385)
+        if self.b.get("nozonebit"):  # SEP flag only: flags 1 (DNSKEY_NO_ZONE_BIT)
+            self.keys["ksk"].set_flags(1)
         if self.b.get("ds") in ("other", "stale"):
             self.keys["other"] = K.generate(d("other"), self.name, self.alg, True, bits)
         extra = self.b.get("extra_key")
@@ -145,7 +148,8 @@ class Zone:
     def signing_plan(self):
         """variant -> (published keys, signing keys)."""
         ksk, zsk = self.keys["ksk"], self.keys.get("zsk")
-        signers = [ksk] + ([zsk] if zsk else [])
+        # ldns-signzone ignores a key without the zone flag; craft.py signs the DNSKEY RRset then
+        signers = ([] if self.b.get("nozonebit") else [ksk]) + ([zsk] if zsk else [])
         published = [ksk] + ([zsk] if zsk and not self.b.get("unpublished_zsk") else [])
         published += [self.keys[r] for r in ("standby", "extraalg") if r in self.keys]
         plan = {"main": (published, signers)}
@@ -223,6 +227,8 @@ def render(zone, workdir, net, now):
     for variant, (published, signers) in zone.signing_plan().items():
         zone.text[variant] = sign(zone, workdir, net, now, variant, published, signers)
     zone.text["main"] = mutate(zone.text["main"], zone.b.get("mutate", []))
+    if zone.b.get("nozonebit"):
+        zone.text["main"] = crafted_dnskey_sig(zone, zone.text["main"], now)
     if zone.b.get("cds_signer") == "zsk":
         # ldns-signzone signs CDS/CDNSKEY with the KSK; take them from a run with the ZSK alone
         # (same keys published, same validity) so they are signed by a key not in the DS set.
@@ -233,6 +239,18 @@ def render(zone, workdir, net, now):
         zone.text["main"] = mutate(zone.text["main"], ["strip_sig:CDS", "strip_sig:CDNSKEY"]) + "\n".join(sigs) + "\n"
     if "stripped" in zone.b.get("alt", {}).values():
         zone.text["stripped"] = mutate(zone.text["main"], ["strip_all_sigs"])
+
+
+def crafted_dnskey_sig(zone, text, now):
+    """Replaces the RRSIG over DNSKEY (made by the ZSK) with one by the flags-1 KSK."""
+    text = mutate(text, ["strip_sig:DNSKEY"])
+    keys = [rr[4].split(";")[0].split() for rr in map(_rr, text.splitlines())
+            if rr and rr[3] == "DNSKEY" and rr[0] == zone.origin]
+    ksk = zone.keys["ksk"]
+    inc, exp = zone.b.get("life", (-3600, 30 * 86400))
+    sig = craft.sign_dnskey_rrset(zone.origin, TTL, keys, ksk.dnskey().split()[3:], ksk.base + ".private",
+                                  now + inc, now + exp)
+    return text + sig + "\n"
 
 
 def render_all(zones, workdir, net, now, jobs=2):
