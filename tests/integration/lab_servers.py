@@ -31,6 +31,10 @@ def served_zones(labdir):
             text = open(conf).read()
             for name, path in re.findall(r'name: "([^"]+)"\s+zonefile: "([^"]+)"', text):
                 out.append((entry[4:], name, path))
+    conf = os.path.join(labdir, "knot", "knot.conf")
+    if os.path.exists(conf):
+        for name, path in re.findall(r'domain: "([^"]+)"\s+file: "([^"]+)"', open(conf).read()):
+            out.append(("knot", name, path))
     return out
 
 
@@ -55,6 +59,7 @@ def main():
     port, net = int(env["LAB_PORT"]), env["LAB_NET"]
     zones = served_zones(env["LAB_DIR"])
     check(len(zones) >= 50, "the lab serves %d zones" % len(zones))
+    check(sum(z[0] == "knot" for z in zones) >= 2, "Knot serves %d zones" % sum(z[0] == "knot" for z in zones))
     with ThreadPoolExecutor(max_workers=8) as pool:
         for res in pool.map(lambda z: zone_server_check(env, *z), zones):
             for cond, msg in res:

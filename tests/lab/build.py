@@ -50,8 +50,35 @@ def served(zone):
             if s in Z.SERVERS and s not in ("blackhole", "refuser")]
 
 
+def knot_conf(labdir, server, net, port, zone_files):
+    d = Z.server_dir(labdir, server)
+    lines = ["server:",
+             "    listen: %s@%d" % (Z.addr(net, server), port),
+             '    rundir: "%s"' % d,
+             '    pidfile: "%s/knot.pid"' % d,
+             "    udp-workers: 1",
+             "    tcp-workers: 1",
+             "    background-workers: 1",
+             "database:",
+             '    storage: "%s"' % d,
+             "log:",
+             '  - target: "%s/knot.log"' % d,
+             "    any: info",
+             "template:",
+             "  - id: default",
+             '    storage: "%s"' % d,
+             "    semantic-checks: off",
+             "    zonefile-sync: -1",
+             "    journal-content: none",
+             "zone:"]
+    for name, path in zone_files:
+        lines += ['  - domain: "%s"' % Z.fqdn(name), '    file: "%s"' % path]
+    with open(os.path.join(d, "knot.conf"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def nsd_conf(labdir, server, net, port, zone_files):
-    d = os.path.join(labdir, "nsd-" + server)
+    d = Z.server_dir(labdir, server)
     lines = ["server:",
              "    ip-address: %s" % Z.addr(net, server),
              "    port: %d" % port,
@@ -102,17 +129,17 @@ def build(labdir, net, port, now, bulk_n, log=print):
     if bulk_zones:
         bulk.render(bulk_zones, os.path.join(labdir, "bulkwork"), net, now)
         log("bulk signed (%d zones)" % len(bulk_zones))
-    per_server = {s: [] for s in Z.NSD_SERVERS + (["bulk"] if bulk_n else [])}
+    per_server = {s: [] for s in Z.AUTH_SERVERS + (["bulk"] if bulk_n else [])}
     for z in zones.values():
         for server, variant in served(z):
-            d = os.path.join(labdir, "nsd-" + server)
+            d = Z.server_dir(labdir, server)
             os.makedirs(d, exist_ok=True)
             path = os.path.join(d, (z.name.strip(".") or "root") + ".zone")
             write_file(path, z.text[variant])
             per_server[server].append((z.name, path))
     for server, files in per_server.items():
-        os.makedirs(os.path.join(labdir, "nsd-" + server), exist_ok=True)
-        nsd_conf(labdir, server, net, port, files)
+        os.makedirs(Z.server_dir(labdir, server), exist_ok=True)
+        (knot_conf if server == "knot" else nsd_conf)(labdir, server, net, port, files)
     root = zones["."]
     write_file(os.path.join(labdir, "root.hints"),
                "; lab root hints (named.root format)\n"

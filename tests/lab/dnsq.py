@@ -4,7 +4,8 @@ import socket
 import struct
 import time
 
-QTYPES = {"A": 1, "NS": 2, "SOA": 6, "DNSKEY": 48, "DS": 43, "CAA": 257}
+QTYPES = {"A": 1, "NS": 2, "SOA": 6, "AAAA": 28, "DS": 43, "DNSKEY": 48, "NSEC3PARAM": 51,
+          "CDS": 59, "CDNSKEY": 60, "CAA": 257}
 
 
 def _encode_name(name):

@@ -122,9 +122,10 @@ remote-control:
 def start_all(labdir, net, port, servers):
     procs = []
     for s in servers:
-        d = os.path.join(labdir, "nsd-" + s)
-        procs.append(start("nsd-" + s, ["nsd", "-d", "-c", os.path.join(d, "nsd.conf")],
-                           os.path.join(d, "stdout.log"), d))
+        d = Z.server_dir(labdir, s)
+        cmd = ["knotd", "-c", os.path.join(d, "knot.conf")] if s == "knot" else \
+            ["nsd", "-d", "-c", os.path.join(d, "nsd.conf")]
+        procs.append(start(os.path.basename(d), cmd, os.path.join(d, "stdout.log"), d))
     procs.append(start("blackhole", [sys.executable, os.path.join(HERE, "blackhole.py"),
                                      Z.addr(net, "blackhole"), str(port)],
                        os.path.join(labdir, "blackhole.log"), labdir))
@@ -136,17 +137,18 @@ def start_all(labdir, net, port, servers):
 
 def probe_zone(labdir, server):
     """A zone the server serves (from its config), or '.' for the refuser (answers REFUSED)."""
-    with open(os.path.join(labdir, "nsd-" + server, "nsd.conf")) as f:
+    d = Z.server_dir(labdir, server)
+    with open(os.path.join(d, "knot.conf" if server == "knot" else "nsd.conf")) as f:
         for line in f:
-            if line.strip().startswith("name:"):
+            if line.strip().startswith(("name:", "- domain:")):
                 return line.split('"')[1]
     return "."
 
 
 def log_tail(labdir, name):
     """Last line of a process's log (where NSD says e.g. 'Address already in use')."""
-    paths = {"unbound": ["unbound/unbound.log", "unbound/stdout.log"], "blackhole": ["blackhole.log"]}.get(
-        name, [name + "/nsd.log", name + "/stdout.log"])
+    paths = {"unbound": ["unbound/unbound.log", "unbound/stdout.log"], "blackhole": ["blackhole.log"],
+             "knot": ["knot/knot.log", "knot/stdout.log"]}.get(name, [name + "/nsd.log", name + "/stdout.log"])
     tail = ""
     for rel in paths:
         try:
@@ -166,8 +168,8 @@ def health(labdir, net, port, procs, total=10.0):
     if problems:
         return problems
     for p in procs:
-        if p["name"].startswith("nsd-"):
-            server = p["name"][4:]
+        if p["name"].startswith("nsd-") or p["name"] == "knot":
+            server = p["name"][4:] if p["name"].startswith("nsd-") else "knot"
             r = dnsq.wait_answer(Z.addr(net, server), port, probe_zone(labdir, server), "SOA", total)
             if r is None:
                 problems.append("%s at %s port %d does not answer within %.0f s (see %s)" % (

@@ -12,10 +12,16 @@ NEG_TTL = 300
 # Server name -> last two octets of its address in the lab block.
 SERVERS = {
     "root": (0, 1), "tld": (1, 1), "sld": (2, 1), "child1": (3, 1), "child2": (3, 2),
-    "refuser": (3, 3), "blackhole": (9, 9), "bulk": (4, 1),
+    "refuser": (3, 3), "knot": (3, 4), "blackhole": (9, 9), "bulk": (4, 1),
 }
 UNBOUND = (0, 250)
-NSD_SERVERS = ["root", "tld", "sld", "child1", "child2", "refuser"]
+# Authoritative servers always started: NSD instances, plus one Knot for implementation diversity.
+AUTH_SERVERS = ["root", "tld", "sld", "child1", "child2", "refuser", "knot"]
+
+
+def server_dir(labdir, server):
+    """Directory of a server's config, zone files and logs (also its process name)."""
+    return os.path.join(labdir, "knot" if server == "knot" else "nsd-" + server)
 
 
 def addr(net, server):
