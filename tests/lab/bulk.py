@@ -41,27 +41,30 @@ def zone_specs(n, net=None):
 
 
 def assign_keys(zones, keydir):
-    """One CSK per algorithm plus one never-published key for the DS mismatch cases; DS
-    records per zone with ldns-key2ds (owner-specific), two at a time."""
+    """One CSK per algorithm plus one never-published key for the DS mismatch cases. DS records
+    come from a single ldns-key2ds run over a file holding every zone's DNSKEY (it handles many)."""
     shared = {13: K.generate(os.path.join(keydir, "13"), "bulk", 13, True),
               8: K.generate(os.path.join(keydir, "8"), "bulk", 8, True),
               "other": K.generate(os.path.join(keydir, "other"), "bulk", 13, True)}
-    dsdir = os.path.join(keydir, "ds")
-    os.makedirs(dsdir, exist_ok=True)
-
-    def prep(z):
-        if not z.signed():
-            z.ds_cache = []
-            return
-        z.keys["ksk"] = shared[z.alg]
-        src = shared["other"] if z.b["kind"] == "dsother" else shared[z.alg]
-        path = os.path.join(dsdir, z.name + ".key")
-        with open(path, "w") as f:
-            f.write(src.dnskey(z.origin) + "\n")
-        z.ds_cache = [K.run(["ldns-key2ds", "-f", "-n", "-2", path]).strip()]
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(prep, zones))
+    lines = []
+    for z in zones:
+        z.ds_cache = []
+        if z.signed():
+            z.keys["ksk"] = shared[z.alg]
+            src = shared["other"] if z.b["kind"] == "dsother" else shared[z.alg]
+            lines.append(src.dnskey(z.origin))
+    if not lines:
+        return
+    path = os.path.join(keydir, "all-dnskeys.key")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    by_owner = {z.origin: z for z in zones}
+    for ds in K.run(["ldns-key2ds", "-f", "-n", "-2", path]).splitlines():
+        if ds.strip():
+            by_owner[ds.split()[0].lower()].ds_cache.append(ds.strip())
+    missing = [z.name for z in zones if z.signed() and not z.ds_cache]
+    if missing:
+        raise RuntimeError("ldns-key2ds gave no DS for %d bulk zones, e.g. %s" % (len(missing), missing[0]))
 
 
 def render(zones, workdir, net, now):
