@@ -1,5 +1,6 @@
 """Builds the lab directory: keys, zones (signed by ldns-signzone), NSD configs, expected files."""
 import os
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 import bulk
@@ -18,7 +19,7 @@ INFRA = [
 ROOT_NS = "a.root-servers.lab."
 
 
-def make_zones(net, bulk_n):
+def make_zones(net, bulk_n, have_knot=True):
     zones = {}
     for name, parent, server, b in INFRA:
         zones[name] = Z.Zone(name, parent, [server], b)
@@ -33,7 +34,10 @@ def make_zones(net, bulk_n):
         if case.build.get("nozone"):
             continue
         b = dict(case.build)
-        zones[case.domain] = Z.Zone(case.domain, case.parent(), b.get("servers", ["child1"]), b)
+        servers = b.get("servers", ["child1"])
+        if not have_knot:  # Knot is optional: its zones then live on NSD child2
+            servers = ["child2" if s == "knot" else s for s in servers]
+        zones[case.domain] = Z.Zone(case.domain, case.parent(), servers, b)
     if bulk_n:
         for name, parent, servers, b in bulk.zone_specs(bulk_n, net):
             zones[name] = Z.Zone(name, parent, servers, b)
@@ -111,8 +115,23 @@ def write_file(path, text):
         f.write(text)
 
 
+REQUIRED_TOOLS = {"nsd": "nsd", "unbound": "unbound", "ldns-keygen": "ldnsutils", "ldns-signzone": "ldnsutils",
+                  "ldns-key2ds": "ldnsutils", "openssl": "openssl", "dig": "bind9-dnsutils"}
+
+
+def check_tools():
+    """Raises with the Debian packages to install when a tool the lab needs is missing."""
+    missing = sorted({pkg for tool, pkg in REQUIRED_TOOLS.items() if not shutil.which(tool)})
+    if missing:
+        raise RuntimeError("missing tools; install: apt-get install " + " ".join(missing))
+
+
 def build(labdir, net, port, now, bulk_n, log=print):
-    zones = make_zones(net, bulk_n)
+    check_tools()
+    have_knot = shutil.which("knotd") is not None
+    if not have_knot:
+        log("knotd not found (Debian package knot): the Knot zones are served by NSD instead")
+    zones = make_zones(net, bulk_n, have_knot)
     keydir = os.path.join(labdir, "keys")
     bulk_zones = [z for z in zones.values() if z.b.get("bulk")]
     small = [z for z in zones.values() if not z.b.get("bulk")]
@@ -129,7 +148,7 @@ def build(labdir, net, port, now, bulk_n, log=print):
     if bulk_zones:
         bulk.render(bulk_zones, os.path.join(labdir, "bulkwork"), net, now)
         log("bulk signed (%d zones)" % len(bulk_zones))
-    per_server = {s: [] for s in Z.AUTH_SERVERS + (["bulk"] if bulk_n else [])}
+    per_server = {s: [] for s in Z.AUTH_SERVERS + (["bulk"] if bulk_n else []) if have_knot or s != "knot"}
     for z in zones.values():
         for server, variant in served(z):
             d = Z.server_dir(labdir, server)
