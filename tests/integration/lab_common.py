@@ -1,0 +1,58 @@
+"""Shared helpers for the lab integration tests: the lab's env, dig, expected file."""
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LAB = os.path.join(os.path.dirname(HERE), "lab", "lab")
+sys.path.insert(0, os.path.dirname(LAB))
+
+SKIP = 77  # ctest SKIP_RETURN_CODE
+
+
+def lab_env():
+    out = subprocess.run([LAB, "env"], capture_output=True, text=True, timeout=30)
+    if out.returncode != 0:
+        sys.exit("lab env failed: %s" % out.stderr.strip())
+    env = {}
+    for line in out.stdout.splitlines():
+        k, _, v = line.partition("=")
+        env[k] = v.strip("'")
+    return env
+
+
+def dig(server, port, name, qtype, *opts, timeout=10):
+    """Runs dig; returns (status or 'TIMEOUT', flags list, answer lines, authority lines, ede)."""
+    cmd = ["dig", "@" + server, "-p", str(port), name, qtype, "+time=%d" % timeout, "+tries=1"] + list(opts)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 10).stdout
+    status, flags, ede, section = "TIMEOUT", [], "", None
+    sections = {"ANSWER": [], "AUTHORITY": []}
+    for line in out.splitlines():
+        if "->>HEADER<<-" in line:
+            status = line.split("status: ")[1].split(",")[0]
+        elif line.startswith(";; flags:"):
+            flags = line[len(";; flags:"):].split(";")[0].split()
+        elif line.startswith("; EDE:"):
+            ede = line[2:]
+        elif line.startswith(";; ") and " SECTION:" in line:
+            section = line[3:].split()[0]
+        elif line and not line.startswith(";") and section in sections:
+            sections[section].append(line)
+        elif not line:
+            section = None
+    return status, flags, sections["ANSWER"], sections["AUTHORITY"], ede
+
+
+def types_in(lines):
+    return [l.split()[3] for l in lines if len(l.split()) > 4]
+
+
+def expected(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            domain, status, reasons, unbound, note = line.rstrip("\n").split("\t")
+            rows.append(dict(domain=domain, status=status, reasons=reasons, unbound=unbound, note=note))
+    return rows
