@@ -64,11 +64,11 @@ static void walk_answer(void *arg, const io_result_t *r)
     }
     ldns_pkt *pkt = r->pkt;
     const ldns_rdf *cut = scan_pkt_referral_cut(pkt);
-    bool referral = !ldns_pkt_aa(pkt) && ldns_pkt_ancount(pkt) == 0 && cut &&
-                    ldns_pkt_get_rcode(pkt) == LDNS_RCODE_NOERROR &&
-                    ldns_dname_is_subdomain(cut, w->zone->dname) &&
-                    (ldns_dname_compare(cut, w->name) == 0 ||
-                     ldns_dname_is_subdomain(w->name, cut));
+    bool referral =
+        !ldns_pkt_aa(pkt) && ldns_pkt_ancount(pkt) == 0 && cut &&
+        ldns_pkt_get_rcode(pkt) == LDNS_RCODE_NOERROR &&
+        ldns_dname_is_subdomain(cut, w->zone->dname) &&
+        (ldns_dname_compare(cut, w->name) == 0 || ldns_dname_is_subdomain(w->name, cut));
     if (referral && ++w->referrals <= SCAN_MAX_REFERRALS) {
         scan_zone_t *next = scan_zone_from_referral(s, w->zone, pkt, cut, w->nesting);
         ldns_pkt_free(pkt);

@@ -36,7 +36,7 @@ static int parse_store_args(int argc, char **argv, const char *usage, store_args
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+:d:o:h", store_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":d:o:h", store_options, NULL)) != -1) {
         switch (c) {
         case 'd':
             a->db = optarg;
@@ -168,8 +168,9 @@ int command_diff(int argc, char **argv)
     }
     const char *format = a.format ? a.format : "text";
     if (strcmp(format, "text") && strcmp(format, "jsonl")) {
-        fprintf(stderr, "dnssweep diff: unknown format '%s' (text or jsonl; html is not built "
-                        "yet)\n",
+        fprintf(stderr,
+                "dnssweep diff: unknown format '%s' (text or jsonl; html is not built "
+                "yet)\n",
                 format);
         return 2;
     }

@@ -140,8 +140,7 @@ static void servers_start(scan_domain_t *d)
         domain_maybe_judge(d);
         return;
     }
-    ldns_rr_list *ds =
-        scan_pkt_rrs(d->referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_DS, d->dname);
+    ldns_rr_list *ds = scan_pkt_rrs(d->referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_DS, d->dname);
     d->signed_hint = ldns_rr_list_rr_count(ds) > 0;
     ldns_rr_list_deep_free(ds);
     uint64_t rnd = scan_random(d->s);
@@ -165,8 +164,8 @@ static void add_server(scan_domain_t *d, const char *ns_name, const struct socka
 {
     for (size_t i = 0; i < d->n_servers; i++) {
         const struct sockaddr_storage *a = &d->servers[i].addr;
-        size_t len = a->ss_family == AF_INET ? sizeof(struct sockaddr_in)
-                                              : sizeof(struct sockaddr_in6);
+        size_t len =
+            a->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
         if (a->ss_family == addr->ss_family && memcmp(a, addr, len) == 0)
             return;
     }
@@ -318,14 +317,14 @@ static void referral_answer(void *arg, const io_result_t *r)
         ldns_rr_list_deep_free(ns);
         if (!apex) {
             ldns_pkt_free(pkt);
-            domain_conclude(d, SCAN_OUTCOME_NXDOMAIN,
-                            "%s exists in zone %s but is not delegated", d->name, z->name);
+            domain_conclude(d, SCAN_OUTCOME_NXDOMAIN, "%s exists in zone %s but is not delegated",
+                            d->name, z->name);
             return;
         }
         d->referral = pkt;
         size_t n = z->n_addrs < IO_MAX_SERVERS ? z->n_addrs : IO_MAX_SERVERS;
-        if (scan_send(s, z->addrs, n, d->dname, NULL, LDNS_RR_TYPE_DS, IO_FLAG_DO, ds_answer,
-                      d) != 0) {
+        if (scan_send(s, z->addrs, n, d->dname, NULL, LDNS_RR_TYPE_DS, IO_FLAG_DO, ds_answer, d) !=
+            0) {
             domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "could not send the DS query");
             return;
         }

@@ -3,6 +3,7 @@
 #define DNSSWEEP_SCANNER_INTERNAL_H
 
 #include <ldns/ldns.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
@@ -56,8 +57,8 @@ typedef struct scan_zone {
     scan_waiter_t *waiters;
     int nesting;
     /* setup in progress */
-    ldns_rr_list *ds;         /* validated DS RRs from the parent (owned) */
-    ldns_rr_list *ns_names;   /* NS RRs without glue still to resolve (owned) */
+    ldns_rr_list *ds;       /* validated DS RRs from the parent (owned) */
+    ldns_rr_list *ns_names; /* NS RRs without glue still to resolve (owned) */
     size_t lookups_pending;
     struct scan_zone *hash_next;
 } scan_zone_t;
@@ -145,7 +146,7 @@ struct scan_domain {
     scan_zone_security_t parent_security;
     int64_t now;
     struct scan_record *record; /* built by the worker, consumed on the loop */
-    scan_domain_t *hash_next;    /* in-flight set */
+    scan_domain_t *hash_next;   /* in-flight set */
 };
 
 /* The record of one domain as the worker builds it: a results_record_t plus its storage. */
@@ -202,6 +203,7 @@ struct scanner {
     bool progress_tty, progress_on;
     scan_stats_t stats;
     io_stats_t final_io;
+    atomic_bool notify_off;
 };
 
 /* zones.c */
@@ -236,6 +238,9 @@ size_t scan_pkt_glue(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t port, b
 /* Appends addr to list unless present. Returns the new count. */
 size_t scan_addr_add(struct sockaddr_storage *list, size_t n, size_t max,
                      const struct sockaddr_storage *addr);
+/* Adds the A/AAAA addresses of name (NULL = any owner) in list to out[n..]; returns the count. */
+size_t scan_list_addrs(const ldns_rr_list *list, const ldns_rdf *name, uint16_t port, bool v4,
+                       bool v6, struct sockaddr_storage *out, size_t n, size_t max);
 /* Adds the A/AAAA addresses of name in the answer section to out[n..]; returns the count. */
 size_t scan_pkt_answer_addrs(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t port, bool v4,
                              bool v6, struct sockaddr_storage *out, size_t n, size_t max);

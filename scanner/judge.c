@@ -19,7 +19,8 @@ static const char *keep(scan_record_t *r, const char *text)
     return copy;
 }
 
-static const char *keepf(scan_record_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *keepf(scan_record_t *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static const char *keepf(scan_record_t *r, const char *fmt, ...)
 {
     char buf[1024];
@@ -47,8 +48,8 @@ static void add_reason(scan_record_t *r, verify_reason_code_t code, const char *
         return;
     for (size_t i = 0; i < rec->n_reasons; i++) {
         const results_reason_t *o = &r->reasons[i];
-        if (o->code == code && ((!o->server && !server) ||
-                                (o->server && server && strcmp(o->server, server) == 0)))
+        if (o->code == code &&
+            ((!o->server && !server) || (o->server && server && strcmp(o->server, server) == 0)))
             return;
     }
     results_reason_t *x = &r->reasons[rec->n_reasons++];
@@ -305,8 +306,7 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
         size_t len = strlen(detail);
         snprintf(detail + len, sizeof detail - len, "%s%s: %s, %zu keys", len ? "; " : "",
                  sv->addr_text, verify_status_name(sv->status), sv->verdict->n_keys);
-        if (sv->verdict != first &&
-            (sv->status != first->status || !same_keys(sv->verdict, first)))
+        if (sv->verdict != first && (sv->status != first->status || !same_keys(sv->verdict, first)))
             inconsistent = true;
     }
     if (inconsistent) {
@@ -324,8 +324,8 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
     char pdetail[300];
     ldns_rr_list *ds = NULL;
     verify_parent_state_t ps =
-        scan_judge_parent(d->s->vctx, d->parent_security, d->parent_keyset, d->referral,
-                          d->dname, d->now, &ds, &preason, pdetail, sizeof pdetail);
+        scan_judge_parent(d->s->vctx, d->parent_security, d->parent_keyset, d->referral, d->dname,
+                          d->now, &ds, &preason, pdetail, sizeof pdetail);
     if (ds) {
         record_parent(r, d, ds);
     } else {
@@ -420,8 +420,9 @@ void scan_judge_run(void *arg)
     case SCAN_OUTCOME_INDETERMINATE:
         record_parent(r, d, NULL);
         rec->status = VERIFY_STATUS_INDETERMINATE;
-        rec->fix = keepf(r, "The chain of trust above the domain could not be established (%s): "
-                            "fix the parent zone first",
+        rec->fix = keepf(r,
+                         "The chain of trust above the domain could not be established (%s): "
+                         "fix the parent zone first",
                          d->outcome_detail);
         break;
     case SCAN_OUTCOME_NONE:

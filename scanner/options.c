@@ -210,7 +210,7 @@ int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err
     unsigned port = cfg->port;
     optind = 1;
     opterr = 0;
-    while (rc == 0 && (c = getopt_long(argc, argv, "+:d:o:46h", long_options, NULL)) != -1) {
+    while (rc == 0 && (c = getopt_long(argc, argv, ":d:o:46h", long_options, NULL)) != -1) {
         switch (c) {
         case 'd':
             cfg->db_dir = optarg;

@@ -47,8 +47,8 @@ const ldns_rdf *scan_pkt_referral_cut(const ldns_pkt *pkt)
 size_t scan_addr_add(struct sockaddr_storage *list, size_t n, size_t max,
                      const struct sockaddr_storage *addr)
 {
-    size_t len = addr->ss_family == AF_INET ? sizeof(struct sockaddr_in)
-                                             : sizeof(struct sockaddr_in6);
+    size_t len =
+        addr->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
     for (size_t i = 0; i < n; i++)
         if (memcmp(&list[i], addr, len) == 0)
             return n;
@@ -79,8 +79,8 @@ static int rr_to_addr(const ldns_rr *rr, uint16_t port, struct sockaddr_storage 
     return -1;
 }
 
-static size_t addrs_from_list(const ldns_rr_list *list, const ldns_rdf *name, uint16_t port,
-                              bool v4, bool v6, struct sockaddr_storage *out, size_t n, size_t max)
+size_t scan_list_addrs(const ldns_rr_list *list, const ldns_rdf *name, uint16_t port, bool v4,
+                       bool v6, struct sockaddr_storage *out, size_t n, size_t max)
 {
     for (size_t i = 0; list && i < ldns_rr_list_rr_count(list); i++) {
         ldns_rr *rr = ldns_rr_list_rr(list, i);
@@ -99,13 +99,13 @@ static size_t addrs_from_list(const ldns_rr_list *list, const ldns_rdf *name, ui
 size_t scan_pkt_glue(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t port, bool v4, bool v6,
                      struct sockaddr_storage *out, size_t max)
 {
-    return addrs_from_list(ldns_pkt_additional(pkt), name, port, v4, v6, out, 0, max);
+    return scan_list_addrs(ldns_pkt_additional(pkt), name, port, v4, v6, out, 0, max);
 }
 
 size_t scan_pkt_answer_addrs(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t port, bool v4,
                              bool v6, struct sockaddr_storage *out, size_t n, size_t max)
 {
-    return addrs_from_list(ldns_pkt_answer(pkt), name, port, v4, v6, out, n, max);
+    return scan_list_addrs(ldns_pkt_answer(pkt), name, port, v4, v6, out, n, max);
 }
 
 void scan_addr_text(const struct sockaddr_storage *addr, char *buf, size_t len)
@@ -113,8 +113,7 @@ void scan_addr_text(const struct sockaddr_storage *addr, char *buf, size_t len)
     if (addr->ss_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)addr)->sin_addr, buf, (socklen_t)len);
     else
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)addr)->sin6_addr, buf,
-                  (socklen_t)len);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)addr)->sin6_addr, buf, (socklen_t)len);
 }
 
 /* Collects the NSEC/NSEC3 RRsets of the authority section whose RRSIGs verify with keys. */
@@ -200,7 +199,8 @@ verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_secu
         break;
     }
     *reason_out = VERIFY_REASON_PARENT_DS_DENIAL_INVALID;
-    snprintf(detail, detail_len, "the referral has neither a DS RRset nor a valid proof of no DS%s%s%s%s",
+    snprintf(detail, detail_len,
+             "the referral has neither a DS RRset nor a valid proof of no DS%s%s%s%s",
              proof[0] ? ": " : "", proof, why[0] ? "; " : "", why);
     return VERIFY_PARENT_BOGUS;
 }

@@ -197,7 +197,9 @@ static void feed(uv_idle_t *idle)
 
 static void pool_notify(void *arg)
 {
-    uv_async_send(arg);
+    scanner_t *s = arg;
+    if (!atomic_load(&s->notify_off))
+        uv_async_send(&s->pool_async);
 }
 
 static void pool_async_cb(uv_async_t *async)
@@ -212,8 +214,9 @@ static void on_signal(uv_signal_t *sig, int signum)
 {
     scanner_t *s = sig->data;
     if (!s->interrupted) {
-        fprintf(stderr, "\ndnssweep: %s: no new domains; finishing the %zu in flight "
-                        "(signal again to abandon them)\n",
+        fprintf(stderr,
+                "\ndnssweep: %s: no new domains; finishing the %zu in flight "
+                "(signal again to abandon them)\n",
                 strsignal(signum), s->active);
         s->interrupted = true;
         s->input_done = true;
@@ -245,8 +248,9 @@ static void print_progress(scanner_t *s, bool final)
         secs = 0.001;
     io_stats_t io;
     io_stats_get(s->io, &io);
-    fprintf(stderr, "%s%llu done, %.0f domains/s, %.0f queries/s, %zu in flight | secure %llu "
-                    "insecure %llu bogus %llu indeterminate %llu lame %llu nxdomain %llu%s",
+    fprintf(stderr,
+            "%s%llu done, %.0f domains/s, %.0f queries/s, %zu in flight | secure %llu "
+            "insecure %llu bogus %llu indeterminate %llu lame %llu nxdomain %llu%s",
             s->progress_tty ? "\r\033[K" : "", (unsigned long long)s->stats.domains_done,
             (double)s->stats.domains_done / secs, (double)io.sent / secs, s->active,
             (unsigned long long)s->stats.status_counts[0],
@@ -279,9 +283,8 @@ static void close_all(scanner_t *s)
     io_stats_get(s->io, &s->final_io);
     io_engine_close(s->io, io_closed, NULL);
     s->io = NULL;
-    /* Finish the pool's jobs on this thread so their domains are freed before the loop ends. */
-    verify_pool_free(s->pool);
-    s->pool = NULL;
+    /* The pool itself is freed after the loop ends (never from inside its own drain). */
+    atomic_store(&s->notify_off, true);
     uv_close((uv_handle_t *)&s->feeder, on_closed);
     uv_close((uv_handle_t *)&s->ticker, on_closed);
     uv_close((uv_handle_t *)&s->pool_async, on_closed);
@@ -359,13 +362,10 @@ void scan_print_summary(scanner_t *s, const io_stats_t *io, double secs)
             (unsigned long long)io->sent, (double)io->sent / (double)done,
             (unsigned long long)io->retried, (unsigned long long)io->try_timeouts,
             (unsigned long long)io->truncated, (unsigned long long)io->dropped,
-            (unsigned long long)s->stats.zone_setups,
-            (unsigned long long)s->stats.zone_cache_hits,
-            (unsigned long long)s->stats.addr_lookups,
-            (unsigned long long)s->stats.addr_cache_hits,
+            (unsigned long long)s->stats.zone_setups, (unsigned long long)s->stats.zone_cache_hits,
+            (unsigned long long)s->stats.addr_lookups, (unsigned long long)s->stats.addr_cache_hits,
             (unsigned long long)s->stats.domains_read, (unsigned long long)s->stats.bad_lines,
-            (unsigned long long)s->stats.duplicates,
-            (unsigned long long)s->stats.skipped_resume,
+            (unsigned long long)s->stats.duplicates, (unsigned long long)s->stats.skipped_resume,
             (unsigned long long)s->stats.skipped_shard);
     if (s->cfg->check_resolver_set)
         fprintf(stderr, "  resolver check: %llu domains where the resolver disagrees\n",

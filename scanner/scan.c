@@ -123,7 +123,7 @@ static int start_engines(scanner_t *s, const scanner_config_t *cfg)
     verify_pool_config_t pc = {
         .nthreads = cfg->threads,
         .notify = scan_pool_notify,
-        .notify_arg = &s->pool_async,
+        .notify_arg = s,
         .max_pending = 0,
     };
     rc = verify_pool_new(&pc, &s->pool);
@@ -222,8 +222,8 @@ int scanner_run(const scanner_config_t *cfg)
         fprintf(stderr,
                 "dnssweep: scan %s interrupted%s; resume it with:\n  dnssweep scan --db %s "
                 "--scan %s --resume %s\n",
-                name[0] ? name : "(resumed)", crc ? " (last batch NOT committed)" : "",
-                cfg->db_dir, name[0] ? name : "NAME", cfg->input ? cfg->input : "-");
+                name[0] ? name : "(resumed)", crc ? " (last batch NOT committed)" : "", cfg->db_dir,
+                name[0] ? name : "NAME", cfg->input ? cfg->input : "-");
         rc = 1;
     } else {
         uint64_t counts[VERIFY_STATUS_COUNT];

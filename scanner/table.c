@@ -18,8 +18,7 @@ int command_table(results_store_t *store, const char *scan, FILE *out)
         for (size_t i = 0; i < rec->n_reasons; i++) {
             size_t len = strlen(reasons);
             snprintf(reasons + len, sizeof reasons - len, "%s%s%s%s", i ? "," : "",
-                     verify_reason_name(rec->reasons[i].code),
-                     rec->reasons[i].server ? "@" : "",
+                     verify_reason_name(rec->reasons[i].code), rec->reasons[i].server ? "@" : "",
                      rec->reasons[i].server ? rec->reasons[i].server : "");
         }
         fprintf(out, "%-28s %-14s %s\n", rec->domain, verify_status_name(rec->status),

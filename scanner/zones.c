@@ -219,8 +219,7 @@ static void zone_dnskey_answer(void *arg, const io_result_t *r)
 static void zone_continue(scanner_t *s, scan_zone_t *z)
 {
     if (z->n_addrs == 0) {
-        snprintf(z->why, sizeof z->why, "zone %s: no address for any of its name servers",
-                 z->name);
+        snprintf(z->why, sizeof z->why, "zone %s: no address for any of its name servers", z->name);
         zone_ready(z, SCAN_ZONE_FAILED);
         return;
     }
@@ -250,23 +249,8 @@ int scan_zone_start_root(scanner_t *s, const ldns_rr_list *hints)
     if (!z)
         return -1;
     s->root = z;
-    for (size_t i = 0; i < ldns_rr_list_rr_count(hints); i++) {
-        ldns_rr *rr = ldns_rr_list_rr(hints, i);
-        ldns_rr_type t = ldns_rr_get_type(rr);
-        if ((t == LDNS_RR_TYPE_A && s->cfg->ipv6_only) ||
-            (t == LDNS_RR_TYPE_AAAA && s->cfg->ipv4_only))
-            continue;
-        if (t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA)
-            continue;
-        ldns_rr_list *one = ldns_rr_list_new();
-        ldns_rr_list_push_rr(one, rr);
-        ldns_pkt *fake = ldns_pkt_new();
-        ldns_pkt_push_rr_list(fake, LDNS_SECTION_ANSWER, one);
-        z->n_addrs = scan_pkt_answer_addrs(fake, NULL, s->cfg->port, true, true, z->addrs,
-                                           z->n_addrs, SCAN_MAX_ADDRS);
-        ldns_pkt_free(fake);
-        ldns_rr_list_free(one);
-    }
+    z->n_addrs = scan_list_addrs(hints, NULL, s->cfg->port, !s->cfg->ipv6_only, !s->cfg->ipv4_only,
+                                 z->addrs, 0, SCAN_MAX_ADDRS);
     z->ds = ldns_rr_list_clone(s->anchor);
     zone_continue(s, z);
     return 0;
@@ -320,9 +304,9 @@ scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ld
     int reason = -1;
     char detail[256];
     ldns_rr_list *ds = NULL;
-    verify_parent_state_t ps = scan_judge_parent(s->vctx, parent->security, parent->keyset,
-                                                 referral, cut, now, &ds, &reason, detail,
-                                                 sizeof detail);
+    verify_parent_state_t ps =
+        scan_judge_parent(s->vctx, parent->security, parent->keyset, referral, cut, now, &ds,
+                          &reason, detail, sizeof detail);
     if (ps == VERIFY_PARENT_DS) {
         z->ds = ds;
     } else if (ps == VERIFY_PARENT_BOGUS) {
@@ -335,9 +319,9 @@ scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ld
     for (size_t i = 0; i < ldns_rr_list_rr_count(ns); i++) {
         const ldns_rdf *host = ldns_rr_rdf(ldns_rr_list_rr(ns, i), 0);
         size_t before = z->n_addrs;
-        z->n_addrs += scan_pkt_glue(referral, host, s->cfg->port, !s->cfg->ipv6_only,
-                                    !s->cfg->ipv4_only, z->addrs + z->n_addrs,
-                                    SCAN_MAX_ADDRS - z->n_addrs);
+        z->n_addrs +=
+            scan_pkt_glue(referral, host, s->cfg->port, !s->cfg->ipv6_only, !s->cfg->ipv4_only,
+                          z->addrs + z->n_addrs, SCAN_MAX_ADDRS - z->n_addrs);
         if (z->n_addrs == before)
             ldns_rr_list_push_rr(unglued, ldns_rr_clone(ldns_rr_list_rr(ns, i)));
     }
