@@ -5,6 +5,7 @@
  */
 #include "scanner/internal.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,7 +174,10 @@ static void add_server(scan_domain_t *d, const char *ns_name, const struct socka
         return;
     scan_server_t *sv = &d->servers[d->n_servers++];
     memset(sv, 0, sizeof *sv);
+    /* Names come back in the random case of our 0x20 questions: store them folded. */
     snprintf(sv->ns_name, sizeof sv->ns_name, "%s", ns_name);
+    for (char *p = sv->ns_name; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
     sv->addr = *addr;
     sv->unusable_reason = -1;
 }

@@ -5,6 +5,7 @@
  */
 #include "scanner/internal.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,8 @@ static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list
         x->algorithm = ldns_rdf2native_int8(ldns_rr_rdf(rr, 1));
         x->digest_type = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
         char *hex = ldns_rdf2str(ldns_rr_rdf(rr, 3));
+        for (char *p = hex; p && *p; p++)
+            *p = (char)toupper((unsigned char)*p);
         x->digest = keep(r, hex);
         free(hex);
         rec->parent.ds_ttl = ldns_rr_ttl(rr);
