@@ -585,6 +585,14 @@ int results_record_decode(const char *domain, const void *buf, size_t len, resul
     return RESULTS_OK;
 }
 
+int64_t results_peek_scanned_at(const uint8_t *buf, size_t len)
+{
+    cursor_t c = {.p = buf, .end = buf + len};
+    get_byte(&c);
+    int64_t t = get_zz(&c);
+    return c.err ? INT64_MIN : t;
+}
+
 void results_record_free(results_record_t *rec)
 {
     if (!rec)

@@ -36,6 +36,9 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b);
 int results_decode_with(rarena_t *arena, const char *domain, size_t domain_len, const uint8_t *buf,
                         size_t len, bool summary_only, results_record_t *out);
 
+/* scanned_at of an encoded record without decoding the rest; INT64_MIN when unreadable. */
+int64_t results_peek_scanned_at(const uint8_t *buf, size_t len);
+
 /* ---- scan info encoding (value of the scans table) ---- */
 typedef struct scan_meta {
     uint32_t id;
@@ -83,6 +86,19 @@ int results_scan_find(results_store_t *s, MDB_txn *txn, const char *name, scan_m
 /* Record key: big-endian scan id, then the domain bytes. buf must hold 4 + 254 bytes. */
 #define RESULTS_KEY_MAX (4 + 254)
 size_t results_make_key(uint32_t scan_id, const char *domain, uint8_t *buf);
+
+/* Batches an already encoded record of domain (dn bytes). keep_newer: leave an existing record
+ * with a later scanned_at in place (merge). */
+int results_scan_put_encoded(results_scan_t *scan, const char *domain, size_t dn,
+                             const uint8_t *val, size_t vl, bool keep_newer);
+/* A writer on scan `name` whose stored meta is replaced by *meta (ownership of its strings
+ * moves to the scan); used by merge, which also writes finished scans. */
+int results_scan_attach(results_store_t *store, const char *name, scan_meta_t *meta,
+                        results_scan_t **out);
+
+int results_put_scan_meta(results_store_t *s, MDB_txn *txn, const char *name, const scan_meta_t *m);
+/* Takes the next scan id from the meta table. */
+int results_alloc_scan_id(results_store_t *s, MDB_txn *txn, uint32_t *id);
 
 /* Iterator that can skip everything after the reasons (diff). */
 int results_iter_open(results_store_t *store, const char *scan_name, bool summary_only,

@@ -243,6 +243,14 @@ void results_scans_free(results_scan_info_t *list, size_t n);
  * per status, oldest first, under a header line. */
 int results_scans_print(results_store_t *store, FILE *out);
 
+/* `dnssweep merge`: copies every scan of the store in src_dir (opened read-only) into store.
+ * A scan absent from store is created under the same name; a scan present in both (shards of
+ * one scan) receives the union of the domains, and for a domain in both the record with the
+ * later scanned_at is kept (so merging the same shard twice changes nothing). The merged scan
+ * starts at the earliest start, ends at the latest end, and is finished only when every part
+ * is. records_copied (optional) counts the records read from src_dir. */
+int results_merge(results_store_t *store, const char *src_dir, uint64_t *records_copied);
+
 /* ---------------------------------------------------------------------------------------------
  * Reading
  * ------------------------------------------------------------------------------------------- */
