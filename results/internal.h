@@ -28,6 +28,12 @@ void *rarena_alloc(rarena_t *a, size_t n);
 void rarena_reset(rarena_t *a);
 void rarena_free(rarena_t *a);
 
+/* Tags of the record encoding (codec.c describes the layout). */
+enum { PARENT_SIGNED = 1 };
+enum { RC_PRESENT = 1, RC_AD = 2, RC_DISAGREES = 4 };
+enum { HEX_NULL = 0, HEX_TEXT = 1, HEX_UPPER = 2, HEX_LOWER = 3 };
+enum { ADDR_NULL = 0, ADDR_TEXT = 1, ADDR_V4 = 4, ADDR_V6 = 6 };
+
 /* Encodes rec (without its domain) appending to b. RESULTS_EINVAL for a record over the
  * limits. */
 int results_encode_into(const results_record_t *rec, rbuf_t *b);
