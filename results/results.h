@@ -196,11 +196,16 @@ int results_scan_resume(results_store_t *store, const char *name, results_scan_t
 /* Name of the scan. Borrowed: lives as long as the scan handle. */
 const char *results_scan_name(const results_scan_t *scan);
 
-/* Buffers one record (deep copy: rec is only read during the call) and commits the batch when
+/* At most one scan writes through a store handle at a time, and no iterator of the same handle
+ * may be open while it commits (LMDB remaps the file when the map grows): readers use their own
+ * handle, normally in their own process.
+ *
+ * Buffers one record (deep copy: rec is only read during the call) and commits the batch when
  * batch_records are buffered or the oldest buffered record is batch_ms old. A domain already
- * stored in this scan is replaced (counted once). Never fails for a full map: the map doubles
- * and the batch is retried. On failure (disk full, I/O) the batch stays buffered; records
- * committed earlier are intact. */
+ * stored in this scan is replaced (counted once). rec->domain must be lower case without a
+ * trailing dot (RESULTS_EINVAL otherwise; same for results_has). Never fails for a full map: the
+ * map doubles and the batch is retried. On failure (disk full, I/O) the batch stays buffered;
+ * records committed earlier are intact. */
 int results_put(results_scan_t *scan, const results_record_t *rec);
 /* Commits what is buffered now. Call it from a periodic timer (e.g. every second) so that a
  * scan waiting on the network still commits within batch_ms. */

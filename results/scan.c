@@ -44,10 +44,17 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* The store key is the domain as given, so one spelling per name: lower case, no trailing dot
+ * (the scanner folds case; a mismatch here would make resume rescan the name). */
 static bool valid_domain(const char *d)
 {
     size_t n = d ? strlen(d) : 0;
-    return n > 0 && n <= 253;
+    if (n == 0 || n > 253 || d[n - 1] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (d[i] >= 'A' && d[i] <= 'Z')
+            return false;
+    return true;
 }
 
 static bool valid_scan_name(const char *name)

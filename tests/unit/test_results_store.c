@@ -66,6 +66,11 @@ static void test_lifecycle(void)
     is_int(results_has(scan, "c.test"), 1, "has() sees a committed record");
     results_record_t bad = {.domain = NULL};
     is_int(results_put(scan, &bad), RESULTS_EINVAL, "put without a domain refused");
+    bad.domain = "Upper.test";
+    is_int(results_put(scan, &bad), RESULTS_EINVAL, "upper-case domain refused");
+    bad.domain = "dot.test.";
+    is_int(results_put(scan, &bad), RESULTS_EINVAL, "trailing dot refused");
+    is_int(results_has(scan, "dot.test."), RESULTS_EINVAL, "has() refuses a trailing dot");
     is_str(results_scan_name(scan), "s1", "scan name");
     uint64_t counts[VERIFY_STATUS_COUNT] = {0};
     is_int(results_scan_finish(scan, counts), 0, "finish s1");
