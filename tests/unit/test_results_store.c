@@ -500,6 +500,48 @@ static void test_schema(void)
            "an LMDB environment without our tables is not a store");
 }
 
+/* Committed records as seen by another process (LMDB forbids a second handle in this one). */
+static int committed_in_child(const char *dir, const char *scan)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        results_store_t *st = NULL;
+        results_scan_info_t info;
+        if (results_open(dir, RESULTS_READONLY, &st) || results_scan_lookup(st, scan, &info))
+            _exit(255);
+        _exit((int)(info.total > 200 ? 200 : info.total));
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A batch is committed after batch_records puts, or by the first put batch_ms after it began. */
+static void test_batch_commit(void)
+{
+    const char *dir = path_in("batch");
+    results_options_t o = {.batch_records = 10, .batch_ms = 100};
+    results_store_t *st = NULL;
+    results_scan_t *scan = NULL;
+    results_open_ex(dir, 0, &o, &st);
+    results_scan_begin(st, "b", NULL, NULL, &scan);
+    for (unsigned i = 0; i < 9; i++)
+        put_synthetic(scan, i);
+    is_int(committed_in_child(dir, "b"), 0, "9 puts: nothing committed yet");
+    put_synthetic(scan, 9);
+    is_int(committed_in_child(dir, "b"), 10, "10th put commits the batch");
+    put_synthetic(scan, 10);
+    usleep(150 * 1000);
+    put_synthetic(scan, 11);
+    is_int(committed_in_child(dir, "b"), 12, "a put after batch_ms commits what is buffered");
+    put_synthetic(scan, 12);
+    is_int(results_flush(scan), 0, "flush");
+    is_int(committed_in_child(dir, "b"), 13, "flush commits at once");
+    results_scan_finish(scan, NULL);
+    results_close(st);
+}
+
 int main(void)
 {
     alarm(300); /* bounded: a hung child or loop fails the test */
@@ -509,6 +551,7 @@ int main(void)
     chmod(tmp_root, 0755); /* the unprivileged children must reach their directories */
     test_lifecycle();
     test_crash_resume();
+    test_batch_commit();
     test_map_growth();
     test_readonly();
     test_disk_full();
