@@ -308,7 +308,8 @@ int results_export(results_store_t *store, const char *scan_name, results_format
 /* Plain-text explanation of one domain for a support ticket: status, each reason with its
  * severity, server, RRset, detail and fix, the record's fix, the parent zone and its DS,
  * the DNSKEYs, CDS, the nameservers with their statuses and RTTs, the earliest RRSIG
- * expiration. scan_name NULL = latest. RESULTS_ENOTFOUND when the domain is not in the scan. */
+ * expiration. scan_name NULL = latest; domain is case-folded and a trailing dot dropped.
+ * RESULTS_ENOTFOUND when the domain is not in the scan. */
 int results_show(results_store_t *store, const char *scan_name, const char *domain, FILE *out);
 
 /* ---------------------------------------------------------------------------------------------

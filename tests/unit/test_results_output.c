@@ -363,6 +363,12 @@ static void test_show(results_store_t *st)
            "show: status, reasons with severity/server/rrset/detail/fix, parent, keys, servers");
     free(s);
     f = tmpfile();
+    is_int(results_show(st, "csv", "Example.COM.", f), 0, "show folds case, drops the final dot");
+    s = slurp(f);
+    fclose(f);
+    ok(starts_with(s, "example.com: bogus\n"), "same domain shown");
+    free(s);
+    f = tmpfile();
     is_int(results_show(st, NULL, "nothere.test", f), RESULTS_ENOTFOUND,
            "show of an absent domain");
     fclose(f);
