@@ -225,6 +225,11 @@ int results_scan_finish(results_scan_t *scan, uint64_t counts[VERIFY_STATUS_COUN
  * resume later). NULL is a no-op. Returns the commit's result. */
 int results_scan_close(results_scan_t *scan);
 
+/* Deletes a scan and its records (pruning old nightly scans). RESULTS_ENOTFOUND when there is
+ * no such scan. The scan must not be open for writing. The file does not shrink: LMDB reuses
+ * the freed pages for later scans. records_deleted (optional) counts the records removed. */
+int results_scan_delete(results_store_t *store, const char *name, uint64_t *records_deleted);
+
 /* What `dnssweep scans` lists. Strings are owned by the info (results_scan_info_clear). */
 typedef struct results_scan_info {
     char *name;

@@ -142,13 +142,37 @@ static void test_lifecycle(void)
     ok(!records_differ(&ex, &got, why, sizeof why), "stored record equals the one put %s", why);
     results_record_free(&got);
     is_int(results_get(st, "s1", "b.test", &got), RESULTS_ENOTFOUND, "get of an absent domain");
+    /* Delete: a scan of more than one chunk (10000) of records, between two others. */
+    is_int(results_scan_begin(st, "del", NULL, NULL, &scan), 0, "begin del");
+    for (unsigned k = 0; k < 25000; k++)
+        put_synthetic(scan, k);
+    results_scan_finish(scan, NULL);
+    is_int(results_scan_begin(st, "after", NULL, NULL, &scan), 0, "begin after");
+    put_synthetic(scan, 1);
+    results_scan_finish(scan, NULL);
+    uint64_t deleted = 0;
+    is_int(results_scan_delete(st, "del", &deleted), 0, "delete scan del");
+    is_int((int)deleted, 25000, "its 25000 records deleted");
+    is_int(results_scan_lookup(st, "del", &info), RESULTS_ENOTFOUND, "del is gone");
+    is_int(results_iter_new(st, "del", &it), RESULTS_ENOTFOUND, "no iteration over del");
+    is_int(results_scan_delete(st, "del", NULL), RESULTS_ENOTFOUND, "deleting twice");
+    is_int(results_scan_lookup(st, "after", &info), 0, "the next scan is intact");
+    is_int((int)info.total, 1, "with its record");
+    results_scan_info_clear(&info);
+    is_int(results_get(st, "s1", "example.com", &got), 0, "the scan before is intact");
+    results_record_free(&got);
+    is_int(results_scan_begin(st, "del", NULL, NULL, &scan), 0, "the name can be used again");
+    is_int((int)results_scan_stored(scan), 0, "a new scan of that name starts empty");
+    results_scan_finish(scan, NULL);
+    is_int(results_scan_delete(st, "after", &deleted), 0, "delete the last scan in key order");
+    is_int((int)deleted, 1, "its record deleted");
     results_close(st);
 
     is_int(results_open(dir, RESULTS_READONLY, &st), 0, "reopen read-only");
     is_int(results_scan_begin(st, "s4", NULL, NULL, &scan), RESULTS_EREADONLY,
            "no scan on a read-only handle");
     is_int(results_scans_list(st, &list, &n), 0, "list read-only");
-    is_int((int)n, 3, "still three scans");
+    is_int((int)n, 4, "s1, s2, s3 and the new del");
     results_scans_free(list, n);
     results_close(st);
     results_close(NULL);
