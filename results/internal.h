@@ -110,6 +110,32 @@ int results_alloc_scan_id(results_store_t *s, MDB_txn *txn, uint32_t *id);
 int results_iter_open(results_store_t *store, const char *scan_name, bool summary_only,
                       results_iter_t **out);
 
+/* ---- diff (diff.c) ---- */
+typedef int (*results_diff_cb)(void *ctx, const char *domain, const results_record_t *old_rec,
+                               const results_record_t *new_rec, results_change_t change);
+/* The merge-join: cb (may be NULL) sees every domain of old ∪ new in domain order with its
+ * change; a negative return stops the walk. summary_only iterators decode status and reasons
+ * only. counts (optional) gets the tallies when the walk completes. */
+int results_diff_walk(results_store_t *store, const char *old_name, const char *new_name,
+                      bool summary_only, results_diff_cb cb, void *ctx,
+                      results_diff_counts_t *counts);
+
+/* ---- HTML (html.c) ---- */
+void results_html_text(rbuf_t *b, const char *s); /* escaped; NULL -> "" */
+void results_html_diff_row(rbuf_t *b, const char *domain, const results_record_t *o,
+                           const results_record_t *n);
+void results_html_page_start(rbuf_t *b, const char *title);
+void results_html_page_end(rbuf_t *b);
+/* <tag class="s-STATUS">STATUS</tag>, or an em dash for NULL. */
+void results_html_status(rbuf_t *b, const char *tag, const results_record_t *r);
+void results_html_codes(rbuf_t *b, const results_record_t *r); /* one <td> of codes */
+void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c);
+/* <h2> and the opening of a diff table; the caller adds rows and "</table>". */
+void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count);
+/* The whole diff page: summary table, then the sections (table rows) by change. */
+int results_html_diff(FILE *out, const char *old_name, const char *new_name,
+                      const results_diff_counts_t *c, rbuf_t sections[RESULTS_CHANGE_COUNT]);
+
 /* ---- text output helpers (json.c) ---- */
 void results_json_string(FILE *out, const char *s);
 void results_json_str(rbuf_t *b, const char *s); /* quoted and escaped, or null */

@@ -298,6 +298,7 @@ typedef enum results_format {
     RESULTS_FORMAT_JSONL = 0,
     RESULTS_FORMAT_CSV = 1,
     RESULTS_FORMAT_TEXT = 2,
+    RESULTS_FORMAT_HTML = 3, /* diff only */
 } results_format_t;
 
 /* Writes every record of a scan (NULL = latest) in domain order.
@@ -306,7 +307,7 @@ typedef enum results_format {
  * domain, LF line ends, RFC 4180 quoting (a field with , " CR or LF is quoted, " doubled);
  * reasons: codes joined by ';'; ds: "key_tag algorithm digest_type digest" joined by ';';
  * dnskey_algorithms: distinct algorithm numbers in first-seen order joined by ';';
- * rrsig_earliest_expiration: RFC 3339 or empty. TEXT is refused (RESULTS_EINVAL). */
+ * rrsig_earliest_expiration: RFC 3339 or empty. TEXT and HTML are refused (RESULTS_EINVAL). */
 int results_export(results_store_t *store, const char *scan_name, results_format_t format,
                    FILE *out);
 
@@ -361,10 +362,23 @@ bool results_is_regression(verify_status_t old_status, verify_status_t new_statu
  * "<domain>  <old status> -> <new status>  [<old codes>] -> [<new codes>]".
  * JSONL: one line per changed domain (every domain when all), in domain order:
  * {"domain":..,"old":{"status":..,"reasons":[codes]} or null,"new":{..} or null,"change":..}.
+ * HTML: one self-contained page (no scripts, no external resources) with the same summary
+ * and sections as tables.
  * counts (optional) receives the tallies; the CLI exits 3 when counts->regressions > 0 and
  * --fail-on-regression was given. */
 int results_diff(results_store_t *store, const char *old_name, const char *new_name,
                  results_format_t format, bool all, FILE *out, results_diff_counts_t *counts);
+
+/* `dnssweep report`: one self-contained HTML page (inline CSS and SVG; no scripts, no external
+ * resources) about scan_name (NULL = latest): summary, a chart of statuses, reason codes by
+ * number of domains with severity, EDE and fix, the soonest RRSIG expirations, and the broken
+ * domains (bogus, lame, indeterminate, nxdomain) with reasons and fix, at most
+ * RESULTS_REPORT_ROWS rows per table (the page says how many were left out: use export).
+ * With diff_against (an older scan), also the diff counts and the domains that got worse or
+ * were fixed. */
+#define RESULTS_REPORT_ROWS 1000
+int results_report(results_store_t *store, const char *scan_name, const char *diff_against,
+                   FILE *out);
 
 /* Shared helper: "2026-11-24T14:03:12Z" for unix seconds t into buf (>= 21 bytes). */
 #define RESULTS_TIME_BUFSZ 32
