@@ -1,6 +1,6 @@
 /*
- * results/: the LMDB store of scans and per-domain verdicts; resume, diff, export, show.
- * Never includes ldns.
+ * results/: the LMDB store of scans and per-domain verdicts; resume, diff, export, show,
+ * report, merge. Never includes ldns.
  *
  * One store is one LMDB environment (a directory). It holds any number of named scans; each
  * scan holds at most one record per domain. Records are kept in a compact, versioned binary
@@ -8,7 +8,8 @@
  *
  * Threads: a results_store_t and everything made from it belong to one thread at a time.
  * Processes: any number of readers (export, show, diff, scans) may run while one process writes
- * a scan; they see the records committed so far (LMDB MVCC).
+ * a scan; they see the records committed so far (LMDB MVCC). A process opens a given store
+ * once (LMDB's rule: a second handle on the same environment in one process breaks its locks).
  *
  * Errors: functions return 0 (or a documented positive value) on success and a negative
  * RESULTS_E* code on failure; results_strerror() names it, and for failures coming from the
@@ -129,7 +130,8 @@ typedef struct results_record {
  * (arena_ NULL) is only zeroed. NULL is a no-op. */
 void results_record_free(results_record_t *rec);
 
-/* Compact binary form of a record without its domain (the domain is the store key).
+/* Compact binary form of a record without its domain (the domain is the store key; RRset
+ * names are stored relative to it, so decode with the domain the record was encoded with).
  * results_record_encode: on success *out is malloc'ed (caller frees) and *len its size.
  * results_record_decode: bounds-checked, never reads outside buf; returns 0 or
  * RESULTS_ECORRUPT/RESULTS_ENOMEM. On success *out owns a copy of domain and of everything
@@ -240,6 +242,7 @@ typedef struct results_scan_info {
     bool finished;
     uint64_t counts[VERIFY_STATUS_COUNT]; /* committed records per status */
     uint64_t total;                       /* committed records */
+    uint32_t seq;                         /* creation order in this store (1, 2, ...) */
 } results_scan_info_t;
 
 /* Looks up a scan by name, or the most recently started scan when name is NULL ("latest").

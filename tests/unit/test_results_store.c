@@ -106,7 +106,10 @@ static void test_lifecycle(void)
     is_int(results_scans_list(st, &list, &n), 0, "list scans");
     is_int((int)n, 3, "three scans");
     if (n == 3) {
-        is_str(list[0].name, "s1", "first listed is s1");
+        ok(!strcmp(list[0].name, "s1") && !strcmp(list[1].name, "s2") &&
+               !strcmp(list[2].name, "s3") && list[0].seq < list[1].seq &&
+               list[1].seq < list[2].seq,
+           "listed in creation order, even within one second");
         ok(list[0].finished && list[0].finished_at >= list[0].started_at, "s1 finished");
         is_int((int)list[0].total, 3, "s1 total 3");
         is_str(list[0].input_desc, "list.txt", "input description kept");
