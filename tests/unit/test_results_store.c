@@ -185,9 +185,10 @@ static void test_lifecycle(void)
 }
 
 /* kill -9 of a writing process: every committed batch survives, nothing else appears. */
-static void test_crash_resume(void)
+static void test_crash_resume(int round, unsigned delay_us)
 {
-    const char *dir = path_in("crash");
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s/crash%d", tmp_root, round);
     int fds[2];
     if (pipe(fds) != 0) {
         ok(0, "pipe");
@@ -197,7 +198,8 @@ static void test_crash_resume(void)
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        results_options_t o = {.batch_records = 50, .batch_ms = 600000};
+        /* A tiny map: the kill may also land while the map grows. */
+        results_options_t o = {.map_size = 64 << 10, .batch_records = 50, .batch_ms = 600000};
         results_store_t *st = NULL;
         results_scan_t *scan = NULL;
         if (results_open_ex(dir, 0, &o, &st) || results_scan_begin(st, "crash", NULL, NULL, &scan))
@@ -214,6 +216,7 @@ static void test_crash_resume(void)
     unsigned last = 0;
     while (read(fds[0], &last, sizeof last) == sizeof last && last < 1500)
         ;
+    usleep(delay_us);
     kill(pid, SIGKILL); /* at an arbitrary point of its loop, maybe mid-commit */
     int status = 0;
     waitpid(pid, &status, 0);
@@ -577,7 +580,10 @@ int main(void)
         return 1;
     chmod(tmp_root, 0755); /* the unprivileged children must reach their directories */
     test_lifecycle();
-    test_crash_resume();
+    /* Different kill points: right away, and after a few and after many more commits. */
+    test_crash_resume(0, 0);
+    test_crash_resume(1, 3000);
+    test_crash_resume(2, 40000);
     test_batch_commit();
     test_map_growth();
     test_readonly();
