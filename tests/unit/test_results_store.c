@@ -444,16 +444,25 @@ static void test_concurrent_reader(void)
     results_scan_close(scan);
     results_close(st);
 
+    /* Halfway, the writer waits until the reader has seen a mid-scan snapshot, so the test
+     * does not depend on how fast either side runs. */
+    int go[2];
+    if (pipe(go) != 0)
+        return;
     fflush(stdout); /* a child must not inherit (and repeat) buffered TAP lines */
     pid_t pid = fork();
     if (pid == 0) {
+        char byte;
+        close(go[1]);
         if (results_open_ex(dir, 0, &o, &st) || results_scan_resume(st, "live", &scan))
             _exit(2);
         for (unsigned i = 0; i < 30000; i++) {
             if (put_synthetic(scan, i) != 0)
                 _exit(3);
+            if (i + 1 == 15000 && read(go[0], &byte, 1) != 1)
+                _exit(5);
             if ((i + 1) % 100 == 0)
-                usleep(500);
+                usleep(200);
         }
         _exit(results_scan_finish(scan, NULL) == 0 ? 0 : 4);
     }
@@ -478,13 +487,15 @@ static void test_concurrent_reader(void)
         snapshots++;
         if (n % 100 != 0 || n < prev)
             inconsistent++;
-        if (n > 0 && n < 30000)
-            intermediate++;
+        if (n > 0 && n < 30000 && intermediate++ == 0 && write(go[1], "g", 1) != 1)
+            errors++;
         prev = n;
         if (n == 30000)
             break;
     }
     results_close(st);
+    close(go[0]);
+    close(go[1]); /* a writer still waiting gets EOF and stops */
     int status = 0;
     waitpid(pid, &status, 0);
     is_int(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0, "writer finished its 30000 records");
