@@ -67,13 +67,25 @@ static int delete_chunk(results_store_t *s, MDB_txn *txn, void *ctx)
 int results_scan_delete(results_store_t *store, const char *name, uint64_t *records_deleted)
 {
     struct delete_ctx dc = {.name = name};
+    results_scan_info_t info;
     if (records_deleted)
         *records_deleted = 0;
     if (!store || !name)
         return RESULTS_EINVAL;
-    int rc = results_write(store, delete_entry, &dc);
+    if (store->flags & RESULTS_READONLY)
+        return RESULTS_EREADONLY;
+    /* Not under a writer's feet: take the scan's write lock for the whole deletion. */
+    int rc = results_scan_lookup(store, name, &info);
+    if (rc < 0)
+        return rc;
+    uint32_t id = info.seq;
+    results_scan_info_clear(&info);
+    if ((rc = results_scan_lock(store, id)) < 0)
+        return rc;
+    rc = results_write(store, delete_entry, &dc);
     while (rc == 0 && !dc.done)
         rc = results_write(store, delete_chunk, &dc);
+    results_scan_unlock(store, id);
     if (records_deleted)
         *records_deleted = dc.deleted;
     return rc;

@@ -70,8 +70,15 @@ struct results_store {
     int flags;
     results_options_t opts;
     char *dir;
+    int lock_fd; /* DIR/writers.lock, opened by the first writer; -1 until then */
     char errdetail[256];
 };
+
+/* The write lock of one scan: an OFD byte-range lock at offset id of DIR/writers.lock, so the
+ * kernel drops it when the process dies (kill -9 included). RESULTS_EBUSY when another process
+ * holds it. */
+int results_scan_lock(results_store_t *s, uint32_t id);
+void results_scan_unlock(results_store_t *s, uint32_t id);
 
 /* Runs fn in a write transaction and commits; when the map is full, doubles it and runs fn
  * again from the start (fn must be replayable). fn returns 0, an LMDB code, or a RESULTS_E*. */

@@ -42,6 +42,7 @@ enum {
     RESULTS_ECORRUPT = -9,   /* stored bytes do not decode (malformed record) */
     RESULTS_EFINISHED = -10, /* the scan is finished: it cannot be resumed or written */
     RESULTS_EREADONLY = -11, /* the store was opened with RESULTS_READONLY */
+    RESULTS_EBUSY = -12,     /* another process is writing that scan */
 };
 /* Message for a RESULTS_E* code. Static storage. */
 const char *results_strerror(int err);
@@ -192,8 +193,10 @@ typedef struct results_scan results_scan_t;
 int results_scan_begin(results_store_t *store, const char *name, const char *input_desc,
                        const char *options_text, results_scan_t **out);
 /* Reopens an unfinished scan for writing: name, or NULL for the most recently started
- * unfinished scan. RESULTS_ENOTFOUND when there is none, RESULTS_EFINISHED when it is finished.
- * Records already stored are kept; skip them with results_has(). */
+ * unfinished scan. RESULTS_ENOTFOUND when there is none, RESULTS_EFINISHED when it is finished,
+ * RESULTS_EBUSY while another process writes it (a writer holds a lock on its scan, which the
+ * kernel releases when the process exits or is killed). Records already stored are kept; skip
+ * them with results_has(). */
 int results_scan_resume(results_store_t *store, const char *name, results_scan_t **out);
 /* Name of the scan. Borrowed: lives as long as the scan handle. */
 const char *results_scan_name(const results_scan_t *scan);
@@ -228,7 +231,7 @@ int results_scan_finish(results_scan_t *scan, uint64_t counts[VERIFY_STATUS_COUN
 int results_scan_close(results_scan_t *scan);
 
 /* Deletes a scan and its records (pruning old nightly scans). RESULTS_ENOTFOUND when there is
- * no such scan. The scan must not be open for writing. The file does not shrink: LMDB reuses
+ * no such scan, RESULTS_EBUSY while a process writes it. The file does not shrink: LMDB reuses
  * the freed pages for later scans. records_deleted (optional) counts the records removed. */
 int results_scan_delete(results_store_t *store, const char *name, uint64_t *records_deleted);
 

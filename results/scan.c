@@ -32,6 +32,7 @@ struct results_scan {
     size_t *slots; /* open addressing over log offsets + 1; 0 = empty */
     size_t nslots;
 
+    bool locked;   /* holds the scan's write lock (results_scan_lock) */
     MDB_txn *rtxn; /* for results_has(); reset while a commit runs */
     bool rtxn_live;
     rbuf_t enc;
@@ -332,6 +333,8 @@ static void scan_free(results_scan_t *sc)
         return;
     if (sc->rtxn)
         mdb_txn_abort(sc->rtxn);
+    if (sc->locked)
+        results_scan_unlock(sc->s, sc->meta.id);
     scan_meta_clear(&sc->meta);
     rbuf_free(&sc->log);
     rbuf_free(&sc->enc);
@@ -387,11 +390,18 @@ int results_scan_attach(results_store_t *store, const char *name, scan_meta_t *m
                         results_scan_t **out)
 {
     results_scan_t *sc = scan_alloc(store, name);
-    *out = sc;
+    *out = NULL;
     if (!sc)
         return RESULTS_ENOMEM;
     sc->meta = *meta;
     memset(meta, 0, sizeof *meta);
+    int rc = results_scan_lock(store, sc->meta.id);
+    if (rc < 0) {
+        scan_free(sc);
+        return rc;
+    }
+    sc->locked = true;
+    *out = sc;
     return RESULTS_OK;
 }
 
@@ -426,6 +436,9 @@ int results_scan_begin(results_store_t *store, const char *name, const char *inp
     rc = results_write(store, create_scan, sc);
     if (rc < 0)
         goto fail;
+    if ((rc = results_scan_lock(store, sc->meta.id)) < 0)
+        goto fail;
+    sc->locked = true;
     *out = sc;
     return RESULTS_OK;
 fail:
@@ -463,6 +476,9 @@ int results_scan_resume(results_store_t *store, const char *name, results_scan_t
         goto fail;
     sc->meta = meta;
     memset(&meta, 0, sizeof meta);
+    if ((rc = results_scan_lock(store, sc->meta.id)) < 0)
+        goto fail;
+    sc->locked = true;
     free(found);
     *out = sc;
     return RESULTS_OK;

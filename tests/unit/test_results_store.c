@@ -505,6 +505,45 @@ static void test_concurrent_reader(void)
     is_int((int)prev, 30000, "last snapshot holds everything");
 }
 
+/* A scan being written by a live process cannot be resumed or deleted elsewhere; once that
+ * process is killed, it can. */
+static void test_busy(void)
+{
+    const char *dir = path_in("busy");
+    int fds[2];
+    char byte = 0;
+    if (pipe(fds) != 0)
+        return;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        results_store_t *st = NULL;
+        results_scan_t *scan = NULL;
+        close(fds[0]);
+        if (results_open(dir, 0, &st) || results_scan_begin(st, "busy", NULL, NULL, &scan) ||
+            put_synthetic(scan, 1) || results_flush(scan) || write(fds[1], "r", 1) != 1)
+            _exit(2);
+        sleep(60); /* until killed */
+        _exit(0);
+    }
+    close(fds[1]);
+    ok(read(fds[0], &byte, 1) == 1 && byte == 'r', "writer running");
+    close(fds[0]);
+    results_store_t *st = NULL;
+    results_scan_t *scan = NULL;
+    results_open(dir, 0, &st);
+    is_int(results_scan_resume(st, "busy", &scan), RESULTS_EBUSY,
+           "resume of a scan another process writes: RESULTS_EBUSY");
+    is_int(results_scan_resume(st, NULL, &scan), RESULTS_EBUSY, "also as the latest unfinished");
+    is_int(results_scan_delete(st, "busy", NULL), RESULTS_EBUSY, "delete refused too");
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    is_int(results_scan_resume(st, "busy", &scan), 0, "resumable once the writer is gone");
+    is_int((int)(scan ? results_scan_stored(scan) : 0), 1, "its committed record is there");
+    results_scan_close(scan);
+    results_close(st);
+}
+
 static void test_schema(void)
 {
     const char *dir = path_in("schema");
@@ -600,6 +639,7 @@ int main(void)
     test_readonly();
     test_disk_full();
     test_concurrent_reader();
+    test_busy();
     test_schema();
     rm_tree(tmp_root);
     free(tmp_root);
