@@ -209,7 +209,21 @@ static int open_dbis(results_store_t *s, MDB_txn *txn, void *ctx)
 {
     (void)ctx;
     unsigned create = (s->flags & RESULTS_READONLY) ? 0 : MDB_CREATE;
-    int rc = mdb_dbi_open(txn, "meta", create, &s->dbi_meta);
+    int rc = mdb_dbi_open(txn, "meta", 0, &s->dbi_meta);
+    if (rc == MDB_NOTFOUND && create) {
+        /* A new store is an empty environment: never add our tables to someone else's. */
+        MDB_stat st;
+        MDB_dbi main_dbi;
+        if ((rc = mdb_dbi_open(txn, NULL, 0, &main_dbi)) != 0 ||
+            (rc = mdb_stat(txn, main_dbi, &st)) != 0)
+            return rc;
+        if (st.ms_entries) {
+            snprintf(s->errdetail, sizeof s->errdetail,
+                     "%s is an LMDB environment of another program", s->dir);
+            return RESULTS_ESCHEMA;
+        }
+        rc = mdb_dbi_open(txn, "meta", create, &s->dbi_meta);
+    }
     if (rc == MDB_NOTFOUND) {
         snprintf(s->errdetail, sizeof s->errdetail, "%s holds no dnssweep results", s->dir);
         return RESULTS_ESCHEMA;

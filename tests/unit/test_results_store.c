@@ -578,6 +578,19 @@ static void test_schema(void)
     mdb_env_close(env);
     is_int(results_open(path_in("notastore"), RESULTS_READONLY, &st), RESULTS_ESCHEMA,
            "an LMDB environment without our tables is not a store");
+    /* Another program's data: never write into it. */
+    mdb_env_create(&env);
+    mdb_env_open(env, path_in("notastore"), 0, 0644);
+    mdb_txn_begin(env, NULL, 0, &txn);
+    mdb_dbi_open(txn, NULL, 0, &dbi);
+    MDB_val fk = {3, "foo"}, fv = {3, "bar"};
+    mdb_put(txn, dbi, &fk, &fv, 0);
+    mdb_txn_commit(txn);
+    mdb_env_close(env);
+    err[0] = '\0';
+    is_int(results_open_ex(path_in("notastore"), 0, &o, &st), RESULTS_ESCHEMA,
+           "a writer refuses an LMDB environment holding other data");
+    ok(strstr(err, "another program") != NULL, "and says so: %s", err);
 }
 
 /* Committed records as seen by another process (LMDB forbids a second handle in this one). */
