@@ -148,6 +148,17 @@ static results_store_t *make_store(void)
     h.reasons = &hostile;
     h.fix = "a < b";
     results_put(scan, &h);
+    /* For show: CDS, a revoked key, a resolver check. */
+    static const char *const cds[] = {"r.test. 3600 IN CDS 0 0 0 00"};
+    static const results_dnskey_t rk[] = {{7, 15, 385, 0}, {8, 15, 0, 0}};
+    results_record_t rr = {.domain = "r.test", .status = VERIFY_STATUS_BOGUS, .scanned_at = 10};
+    rr.parent = (results_parent_t){"", false, 0, 0, NULL};
+    rr.n_cds = 1;
+    rr.cds = cds;
+    rr.n_dnskey = 2;
+    rr.dnskey = rk;
+    rr.resolver_check = (results_resolver_check_t){true, false, 2, 9, true};
+    results_put(scan, &rr);
     results_scan_finish(scan, NULL);
 
     /* For export: the example, a minimal record, and one whose fields need CSV quoting. */
@@ -249,6 +260,37 @@ static void test_export(results_store_t *st)
             "' %s",
             path);
         is_int(system(cmd), 0, "python3 json parses every exported line; fields as in cli.md");
+    }
+    /* Bigger than one 64 KiB write chunk. */
+    s = export_of(st, "many", RESULTS_FORMAT_JSONL, &rc);
+    int lines = 0, whole = 1;
+    for (const char *p = s; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        if (!nl || strncmp(p, "{\"domain\":\"m", 12) != 0 || nl[-1] != '}')
+            whole = 0;
+        lines++;
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    ok(rc == 0 && lines == RESULTS_REPORT_ROWS + 5 && whole,
+       "export across write chunks: %d whole lines", lines);
+    free(s);
+    FILE *full = fopen("/dev/full", "w");
+    if (full) {
+        is_int(results_export(st, "many", RESULTS_FORMAT_CSV, full), RESULTS_EIO,
+               "export to a full device: RESULTS_EIO");
+        fclose(full);
+    }
+    full = fopen("/dev/full", "w");
+    if (full) {
+        is_int(results_diff(st, "old", "new", RESULTS_FORMAT_TEXT, true, full, NULL), RESULTS_EIO,
+               "diff to a full device: RESULTS_EIO");
+        fclose(full);
+    }
+    full = fopen("/dev/full", "w");
+    if (full) {
+        is_int(results_report(st, "many", NULL, full), RESULTS_EIO,
+               "report to a full device: RESULTS_EIO");
+        fclose(full);
     }
     s = export_of(st, "nope", RESULTS_FORMAT_JSONL, &rc);
     is_int(rc, RESULTS_ENOTFOUND, "export of an unknown scan");
@@ -353,8 +395,46 @@ static void test_diff(results_store_t *st)
     ok(results_change_name(RESULTS_CHANGE_COUNT) == NULL, "out of range change name");
 }
 
+static char *show_of(results_store_t *st, const char *scan, const char *domain)
+{
+    FILE *f = tmpfile();
+    int rc = results_show(st, scan, domain, f);
+    char *s = rc == 0 ? slurp(f) : NULL;
+    fclose(f);
+    return s;
+}
+
 static void test_show(results_store_t *st)
 {
+    char *m = show_of(st, "csv", "min.test");
+    is_str(m,
+           "min.test: nxdomain\n"
+           "Scan: csv, checked 1970-01-01T00:00:00Z, 0 queries\n"
+           "Reasons: none\n"
+           "Parent zone: unknown\n"
+           "DNSKEY: none\n"
+           "Earliest RRSIG expiration: none (no signatures)\n"
+           "Nameservers: none\n",
+           "show of a record with nothing in it");
+    free(m);
+    m = show_of(st, "esc", "r.test");
+    is_str(m,
+           "r.test: bogus\n"
+           "Scan: esc, checked 1970-01-01T00:00:10Z, 0 queries\n"
+           "Reasons: none\n"
+           "Parent zone: . (unsigned)\n"
+           "  DS: none\n"
+           "DNSKEY:\n"
+           "  key tag 7, algorithm 15, flags 385 (KSK), REVOKED\n"
+           "  key tag 8, algorithm 15, flags 0 (not a zone key)\n"
+           "CDS/CDNSKEY:\n"
+           "  r.test. 3600 IN CDS 0 0 0 00\n"
+           "Earliest RRSIG expiration: none (no signatures)\n"
+           "Nameservers: none\n"
+           "Validating resolver: rcode 2, AD clear, EDE 9 (disagrees with this verdict)\n",
+           "show: root parent, revoked key, non-zone key, CDS, resolver check");
+    free(m);
+
     FILE *f = tmpfile();
     is_int(results_show(st, "csv", "example.com", f), 0, "show example.com");
     char *s = slurp(f);
