@@ -101,8 +101,8 @@ static void show_record(const results_record_t *r, const char *scan, FILE *out)
 {
     char t[RESULTS_TIME_BUFSZ];
     fprintf(out, "%s: %s\n", r->domain, verify_status_name(r->status));
-    fprintf(out, "Scan: %s, checked %s, %u queries\n", scan, results_format_time(r->scanned_at, t),
-            r->queries);
+    fprintf(out, "Scan: %s, checked %s, %u queries\n", scan,
+            r->scanned_at ? results_format_time(r->scanned_at, t) : "(time unknown)", r->queries);
     show_reasons(r, out);
     if (r->fix)
         fprintf(out, "Fix: %s\n", r->fix);

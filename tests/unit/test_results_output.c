@@ -409,7 +409,7 @@ static void test_show(results_store_t *st)
     char *m = show_of(st, "csv", "min.test");
     is_str(m,
            "min.test: nxdomain\n"
-           "Scan: csv, checked 1970-01-01T00:00:00Z, 0 queries\n"
+           "Scan: csv, checked (time unknown), 0 queries\n"
            "Reasons: none\n"
            "Parent zone: unknown\n"
            "DNSKEY: none\n"
