@@ -1,4 +1,5 @@
-/* Text outputs: the JSON line of cli.md, escaping, CSV quoting, export, diff, show, scans. */
+/* Text outputs: the JSON line of cli.md, escaping, CSV quoting, export, diff, show, scans.
+ * (HTML: test_results_report.c.) */
 #include "tests/tap.h"
 #include "tests/unit/test_results_util.h"
 
@@ -72,117 +73,6 @@ static void test_json(void)
     free(s);
     results_record_t bad = {.domain = "x.test", .status = VERIFY_STATUS_COUNT};
     is_int(results_record_write_json(&bad, NULL, stdout), RESULTS_EINVAL, "bad status refused");
-}
-
-/* A store with scans "old" and "new" made for the diff, plus "csv" for export. */
-static results_store_t *make_store(void)
-{
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/db", tmp_root);
-    results_store_t *st = NULL;
-    results_scan_t *scan = NULL;
-    if (results_open(dir, 0, &st) != 0)
-        return NULL;
-    struct change {
-        const char *domain;
-        int old_status, new_status; /* -1 = absent */
-        verify_reason_code_t old_code, new_code;
-    };
-    const verify_reason_code_t none = VERIFY_REASON_COUNT;
-    static const struct change changes[] = {
-        {"a.test", VERIFY_STATUS_SECURE, VERIFY_STATUS_BOGUS, VERIFY_REASON_COUNT,
-         VERIFY_REASON_DS_NO_MATCHING_DNSKEY},
-        {"b.test", VERIFY_STATUS_BOGUS, VERIFY_STATUS_SECURE, VERIFY_REASON_RRSIG_EXPIRED,
-         VERIFY_REASON_COUNT},
-        {"c.test", VERIFY_STATUS_SECURE, VERIFY_STATUS_INSECURE, VERIFY_REASON_COUNT,
-         VERIFY_REASON_COUNT},
-        {"d.test", VERIFY_STATUS_INSECURE, VERIFY_STATUS_SECURE, VERIFY_REASON_DNSKEY_WITHOUT_DS,
-         VERIFY_REASON_COUNT},
-        {"e.test", VERIFY_STATUS_BOGUS, VERIFY_STATUS_BOGUS, VERIFY_REASON_RRSIG_EXPIRED,
-         VERIFY_REASON_RRSIG_INVALID},
-        {"f.test", -1, VERIFY_STATUS_SECURE, VERIFY_REASON_COUNT, VERIFY_REASON_COUNT},
-        {"g.test", VERIFY_STATUS_INSECURE, -1, VERIFY_REASON_COUNT, VERIFY_REASON_COUNT},
-        {"h.test", VERIFY_STATUS_SECURE, VERIFY_STATUS_SECURE, VERIFY_REASON_RRSIG_EXPIRES_SOON,
-         VERIFY_REASON_RRSIG_EXPIRES_SOON},
-        {"i.test", VERIFY_STATUS_LAME, VERIFY_STATUS_BOGUS, VERIFY_REASON_NS_UNREACHABLE,
-         VERIFY_REASON_DS_ZONE_UNSIGNED},
-        {"j.test", VERIFY_STATUS_BOGUS, VERIFY_STATUS_LAME, VERIFY_REASON_DS_ZONE_UNSIGNED,
-         VERIFY_REASON_NS_UNREACHABLE},
-        {"k.test", VERIFY_STATUS_SECURE, VERIFY_STATUS_LAME, VERIFY_REASON_COUNT,
-         VERIFY_REASON_NS_UNREACHABLE},
-    };
-    const size_t n = sizeof changes / sizeof changes[0];
-    for (int side = 0; side < 2; side++) {
-        results_scan_begin(st, side ? "new" : "old", NULL, NULL, &scan);
-        for (size_t i = n; i-- > 0;) { /* put in reverse: the store orders by domain */
-            const struct change *c = &changes[i];
-            int status = side ? c->new_status : c->old_status;
-            verify_reason_code_t code = side ? c->new_code : c->old_code;
-            results_reason_t reason = {code, NULL, "r", "d"};
-            results_record_t r = {.domain = c->domain, .status = (verify_status_t)status};
-            if (status < 0)
-                continue;
-            if (code != none) {
-                r.n_reasons = 1;
-                r.reasons = &reason;
-            }
-            results_put(scan, &r);
-        }
-        results_scan_finish(scan, NULL);
-    }
-
-    /* More broken domains than a report table shows. */
-    results_scan_begin(st, "many", NULL, NULL, &scan);
-    for (int i = 0; i < RESULTS_REPORT_ROWS + 5; i++) {
-        char d[32];
-        snprintf(d, sizeof d, "m%05d.test", i);
-        results_record_t r = {.domain = d, .status = VERIFY_STATUS_LAME};
-        results_put(scan, &r);
-    }
-    results_scan_finish(scan, NULL);
-
-    /* Text that must be escaped in HTML. */
-    results_scan_begin(st, "esc", NULL, NULL, &scan);
-    results_reason_t hostile = {VERIFY_REASON_RRSIG_INVALID, NULL, "x", "<script>&\"'"};
-    results_record_t h = {.domain = "h.test", .status = VERIFY_STATUS_BOGUS, .n_reasons = 1};
-    h.reasons = &hostile;
-    h.fix = "a < b";
-    results_put(scan, &h);
-    /* For show: CDS, a revoked key, a resolver check. */
-    static const char *const cds[] = {"r.test. 3600 IN CDS 0 0 0 00"};
-    static const results_dnskey_t rk[] = {{7, 15, 385, 0}, {8, 15, 0, 0}};
-    results_record_t rr = {.domain = "r.test", .status = VERIFY_STATUS_BOGUS, .scanned_at = 10};
-    rr.parent = (results_parent_t){"", false, 0, 0, NULL};
-    rr.n_cds = 1;
-    rr.cds = cds;
-    rr.n_dnskey = 2;
-    rr.dnskey = rk;
-    rr.resolver_check = (results_resolver_check_t){true, false, 2, 9, true};
-    results_put(scan, &rr);
-    results_scan_finish(scan, NULL);
-
-    /* For export: the example, a minimal record, and one whose fields need CSV quoting. */
-    results_scan_begin(st, "csv", NULL, NULL, &scan);
-    results_record_t ex = example_record();
-    results_put(scan, &ex);
-    results_record_t min = {.domain = "min.test", .status = VERIFY_STATUS_NXDOMAIN};
-    results_put(scan, &min);
-    static const results_reason_t two[] = {
-        {VERIFY_REASON_DS_STALE, NULL, "q.test/DS", "x"},
-        {VERIFY_REASON_ALGORITHM_DEPRECATED, "192.0.2.9", "q.test/DNSKEY", "y"},
-    };
-    static const results_ds_t ds2[] = {{1, 8, 2, "AB"}, {2, 5, 1, "cd"}};
-    static const results_dnskey_t keys[] = {{1, 8, 257, 2048}, {2, 5, 256, 1024}, {3, 8, 256, 0}};
-    results_record_t q = {.domain = "q.test", .status = VERIFY_STATUS_SECURE, .n_reasons = 2};
-    q.reasons = two;
-    q.fix = "say \"hi\", then\nnewline";
-    q.parent = (results_parent_t){"test", true, 3600, 2, ds2};
-    q.n_dnskey = 3;
-    q.dnskey = keys;
-    q.rrsig_earliest_expiration = 1796688000;
-    results_put(scan, &q);
-    results_scan_close(scan); /* unfinished: "latest" still means this one */
-    return st;
 }
 
 static char *export_of(results_store_t *st, const char *scan, results_format_t fmt, int *rc)
@@ -473,110 +363,6 @@ static void test_show(results_store_t *st)
     fclose(f);
 }
 
-/* Balanced tags, checked by Python's HTML parser (void elements excepted). */
-static int html_balanced(const char *html)
-{
-    char path[1100], cmd[2048];
-    snprintf(path, sizeof path, "%s/page.html", tmp_root);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return 0;
-    fputs(html, f);
-    fclose(f);
-    if (system("python3 -c pass >/dev/null 2>&1") != 0)
-        return 1; /* nothing to check with */
-    snprintf(cmd, sizeof cmd,
-             "timeout 60 python3 -c '\n"
-             "import sys\n"
-             "from html.parser import HTMLParser\n"
-             "class P(HTMLParser):\n"
-             "    def __init__(s):\n"
-             "        super().__init__(); s.stack = []\n"
-             "    def handle_starttag(s, t, a):\n"
-             "        if t not in (\"meta\", \"br\"): s.stack.append(t)\n"
-             "    def handle_endtag(s, t):\n"
-             "        assert s.stack and s.stack.pop() == t, t\n"
-             "p = P(); p.feed(open(sys.argv[1]).read()); p.close()\n"
-             "assert not p.stack, p.stack\n"
-             "' %s",
-             path);
-    return system(cmd) == 0;
-}
-
-static char *capture(int (*fn)(results_store_t *, const char *, const char *, FILE *),
-                     results_store_t *st, const char *a, const char *b, int *rc)
-{
-    FILE *f = tmpfile();
-    *rc = fn(st, a, b, f);
-    char *s = slurp(f);
-    fclose(f);
-    return s;
-}
-
-static int html_diff(results_store_t *st, const char *a, const char *b, FILE *f)
-{
-    return results_diff(st, a, b, RESULTS_FORMAT_HTML, false, f, NULL);
-}
-
-static void test_html(results_store_t *st)
-{
-    int rc;
-    char *s = capture(html_diff, st, "old", "new", &rc);
-    is_int(rc, 0, "diff html");
-    ok(starts_with(s, "<!DOCTYPE html>\n"), "a complete page");
-    ok(s && strstr(s, "<tr><td><a href=\"#became_bogus\">became_bogus</a></td>"
-                      "<td class=\"n\">2</td></tr>"),
-       "summary row links to its section");
-    ok(s && strstr(s, "<tr><td>a.test</td><td class=\"s-secure\">secure</td>"
-                      "<td class=\"s-bogus\">bogus</td><td></td>"
-                      "<td>DS_NO_MATCHING_DNSKEY</td></tr>"),
-       "a.test row");
-    ok(s && strstr(s, "<td>f.test</td><td>&mdash;</td>"), "new domain has no old status");
-    ok(s && !strstr(s, "h.test"), "unchanged not listed");
-    ok(s && !strstr(s, "<script"), "no scripts");
-    ok(html_balanced(s), "tags balance");
-    free(s);
-
-    s = capture(results_report, st, "new", "old", &rc);
-    is_int(rc, 0, "report of new against old");
-    ok(s && strstr(s, "<svg ") && strstr(s, "aria-label=\"domains per status\""), "status chart");
-    ok(s && strstr(s, ">bogus</text>") && strstr(s, ">3 (30.0%)</text>"),
-       "bogus bar: 3 of 10 domains");
-    ok(s && strstr(s, "<tr><td>NS_UNREACHABLE</td><td>error</td><td class=\"n\">22</td>"
-                      "<td class=\"n\">2</td>"),
-       "reason table: code, severity, EDE, domains");
-    ok(s && strstr(s, "<h2>Broken domains (5)</h2>"), "5 broken domains");
-    ok(s && strstr(s, "<h2>Compared with old</h2>") &&
-           strstr(s, "<h2 id=\"regressions\">regressions (4)</h2>") && strstr(s, "fixed (1)"),
-       "diff part: 4 regressions, 1 fixed");
-    ok(html_balanced(s), "report tags balance");
-    free(s);
-
-    s = capture(results_report, st, "csv", NULL, &rc);
-    is_int(rc, 0, "report of csv");
-    ok(s && strstr(s, "<tr><td>example.com</td><td>2026-12-08T00:00:00Z</td></tr>"),
-       "soonest expirations");
-    ok(s && strstr(s, "Replace the DS at the registrar with: example.com. 3600 IN DS"),
-       "fix of the broken domain");
-    ok(s && !strstr(s, "Compared with"), "no diff part without diff_against");
-    free(s);
-
-    s = capture(results_report, st, "many", NULL, &rc);
-    is_int(rc, 0, "report of many");
-    ok(s && strstr(s, "<h2>Broken domains (1005)</h2>") && strstr(s, ">5 more not shown") &&
-           strstr(s, "m00999.test") && !strstr(s, "m01000.test"),
-       "table capped at RESULTS_REPORT_ROWS, the rest counted");
-    free(s);
-    s = capture(results_report, st, "esc", NULL, &rc);
-    ok(s && strstr(s, "RRSIG_INVALID: &lt;script&gt;&amp;&quot;&#39;</td><td>a &lt; b</td>") &&
-           !strstr(s, "<script"),
-       "HTML escaping of details and fixes");
-    free(s);
-    s = capture(results_report, st, "nope", NULL, &rc);
-    is_int(rc, RESULTS_ENOTFOUND, "report of an unknown scan");
-    free(s);
-}
-
 static void test_scans_print(results_store_t *st)
 {
     FILE *f = tmpfile();
@@ -598,13 +384,12 @@ int main(void)
     if (!tmp_root)
         return 1;
     test_json();
-    results_store_t *st = make_store();
+    results_store_t *st = make_sample_store(tmp_root);
     ok(st != NULL, "test store built");
     if (st) {
         test_export(st);
         test_diff(st);
         test_show(st);
-        test_html(st);
         test_scans_print(st);
         results_close(st);
     }
