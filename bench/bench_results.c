@@ -254,6 +254,10 @@ int main(int argc, char **argv)
     if ((rc = results_diff(st, "day1", "day2", RESULTS_FORMAT_JSONL, true, devnull, &c)) < 0)
         return die("diff", rc, st);
     printf("diff       %7.2f s  jsonl --all\n", now_s() - t0);
+    t0 = now_s();
+    if ((rc = results_report(st, "day2", "day1", devnull)) < 0)
+        return die("report", rc, st);
+    printf("report     %7.2f s  html, day2 against day1\n", now_s() - t0);
     printf("store      %lld bytes after two scans = %.1f bytes/domain/scan\n", file_size(dir),
            (double)file_size(dir) / (2.0 * n));
     fclose(devnull);

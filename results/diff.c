@@ -155,57 +155,97 @@ static void text_summary(FILE *out, const char *old_name, const char *new_name,
             (unsigned long long)c->regressions);
 }
 
-int results_diff(results_store_t *store, const char *old_name, const char *new_name,
-                 results_format_t format, bool all, FILE *out, results_diff_counts_t *counts)
+int results_diff_walk(results_store_t *store, const char *old_name, const char *new_name,
+                      bool summary_only, results_diff_cb cb, void *ctx,
+                      results_diff_counts_t *counts)
 {
     results_iter_t *io = NULL, *in = NULL;
     const results_record_t *o = NULL, *n = NULL;
-    rbuf_t sections[RESULTS_CHANGE_COUNT] = {{0}};
-    rbuf_t stream = {0};
     results_diff_counts_t c = {{0}, 0};
     int rc;
-    if (!store || !old_name || !new_name || !out ||
-        (format != RESULTS_FORMAT_TEXT && format != RESULTS_FORMAT_JSONL))
-        return RESULTS_EINVAL;
-    if ((rc = results_iter_open(store, old_name, true, &io)) < 0 ||
-        (rc = results_iter_open(store, new_name, true, &in)) < 0)
+    if ((rc = results_iter_open(store, old_name, summary_only, &io)) < 0 ||
+        (rc = results_iter_open(store, new_name, summary_only, &in)) < 0)
         goto done;
     if ((rc = results_iter_next(io, &o)) < 0 || (rc = results_iter_next(in, &n)) < 0)
         goto done;
     while (o || n) {
         int cmp = !o ? 1 : !n ? -1 : strcmp(o->domain, n->domain);
         const results_record_t *left = cmp <= 0 ? o : NULL, *right = cmp >= 0 ? n : NULL;
-        const char *domain = left ? left->domain : right->domain;
         results_change_t change = classify(left, right);
         c.by_change[change]++;
         if (change == RESULTS_CHANGE_BECAME_BOGUS || change == RESULTS_CHANGE_GOT_WORSE)
             c.regressions++;
-        if (all || change != RESULTS_CHANGE_UNCHANGED) {
-            if (format == RESULTS_FORMAT_TEXT) {
-                text_line(&sections[change], domain, left, right);
-            } else {
-                json_line(&stream, domain, left, right, change);
-                if (stream.len >= 65536 && (rc = write_buf(&stream, out)) < 0)
-                    goto done;
-            }
-        }
-        /* Advance after the line is built: the records live in the iterators' arenas. */
+        if (cb && (rc = cb(ctx, left ? left->domain : right->domain, left, right, change)) < 0)
+            goto done;
+        /* Advance after the callback: the records live in the iterators' arenas. */
         if (left && (rc = results_iter_next(io, &o)) < 0)
             goto done;
         if (right && (rc = results_iter_next(in, &n)) < 0)
             goto done;
     }
+    rc = RESULTS_OK;
+    if (counts)
+        *counts = c;
+done:
+    results_iter_free(io);
+    results_iter_free(in);
+    return rc;
+}
+
+struct diff_out {
+    results_format_t format;
+    bool all;
+    FILE *out;
+    rbuf_t sections[RESULTS_CHANGE_COUNT]; /* text and html: lines grouped by change */
+    rbuf_t stream;                         /* jsonl: written as it comes */
+};
+
+static int diff_line(void *ctx, const char *domain, const results_record_t *o,
+                     const results_record_t *n, results_change_t change)
+{
+    struct diff_out *d = ctx;
+    if (!d->all && change == RESULTS_CHANGE_UNCHANGED)
+        return RESULTS_OK;
+    switch (d->format) {
+    case RESULTS_FORMAT_TEXT:
+        text_line(&d->sections[change], domain, o, n);
+        break;
+    case RESULTS_FORMAT_HTML:
+        results_html_diff_row(&d->sections[change], domain, o, n);
+        break;
+    default:
+        json_line(&d->stream, domain, o, n, change);
+        if (d->stream.len >= 65536)
+            return write_buf(&d->stream, d->out);
+        break;
+    }
+    return d->sections[change].failed ? RESULTS_ENOMEM : RESULTS_OK;
+}
+
+int results_diff(results_store_t *store, const char *old_name, const char *new_name,
+                 results_format_t format, bool all, FILE *out, results_diff_counts_t *counts)
+{
+    struct diff_out d = {.format = format, .all = all, .out = out};
+    results_diff_counts_t c;
+    if (!store || !old_name || !new_name || !out ||
+        (format != RESULTS_FORMAT_TEXT && format != RESULTS_FORMAT_JSONL &&
+         format != RESULTS_FORMAT_HTML))
+        return RESULTS_EINVAL;
+    int rc = results_diff_walk(store, old_name, new_name, true, diff_line, &d, &c);
+    if (rc < 0)
+        goto done;
     if (format == RESULTS_FORMAT_JSONL) {
-        rc = write_buf(&stream, out);
+        rc = write_buf(&d.stream, out);
+    } else if (format == RESULTS_FORMAT_HTML) {
+        rc = results_html_diff(out, old_name, new_name, &c, d.sections);
     } else {
         text_summary(out, old_name, new_name, &c);
-        rc = RESULTS_OK;
         for (int i = 0; i < RESULTS_CHANGE_COUNT && rc == 0; i++) {
-            if (!sections[i].len && !sections[i].failed)
+            if (!d.sections[i].len && !d.sections[i].failed)
                 continue;
             fprintf(out, "\n== %s (%llu) ==\n", change_names[i],
                     (unsigned long long)c.by_change[i]);
-            rc = write_buf(&sections[i], out);
+            rc = write_buf(&d.sections[i], out);
         }
     }
     if (rc == 0 && fflush(out) != 0)
@@ -214,9 +254,7 @@ int results_diff(results_store_t *store, const char *old_name, const char *new_n
         *counts = c;
 done:
     for (int i = 0; i < RESULTS_CHANGE_COUNT; i++)
-        rbuf_free(&sections[i]);
-    rbuf_free(&stream);
-    results_iter_free(io);
-    results_iter_free(in);
+        rbuf_free(&d.sections[i]);
+    rbuf_free(&d.stream);
     return rc;
 }

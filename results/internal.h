@@ -28,6 +28,12 @@ void *rarena_alloc(rarena_t *a, size_t n);
 void rarena_reset(rarena_t *a);
 void rarena_free(rarena_t *a);
 
+/* Tags of the record encoding (codec.c describes the layout). */
+enum { PARENT_SIGNED = 1 };
+enum { RC_PRESENT = 1, RC_AD = 2, RC_DISAGREES = 4 };
+enum { HEX_NULL = 0, HEX_TEXT = 1, HEX_UPPER = 2, HEX_LOWER = 3 };
+enum { ADDR_NULL = 0, ADDR_TEXT = 1, ADDR_V4 = 4, ADDR_V6 = 6 };
+
 /* Encodes rec (without its domain) appending to b. RESULTS_EINVAL for a record over the
  * limits. */
 int results_encode_into(const results_record_t *rec, rbuf_t *b);
@@ -35,6 +41,9 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b);
  * reasons (what diff needs); the other fields are zero. domain is copied. */
 int results_decode_with(rarena_t *arena, const char *domain, size_t domain_len, const uint8_t *buf,
                         size_t len, bool summary_only, results_record_t *out);
+
+/* scanned_at of an encoded record without decoding the rest; INT64_MIN when unreadable. */
+int64_t results_peek_scanned_at(const uint8_t *buf, size_t len);
 
 /* ---- scan info encoding (value of the scans table) ---- */
 typedef struct scan_meta {
@@ -61,8 +70,15 @@ struct results_store {
     int flags;
     results_options_t opts;
     char *dir;
+    int lock_fd; /* DIR/writers.lock, opened by the first writer; -1 until then */
     char errdetail[256];
 };
+
+/* The write lock of one scan: an OFD byte-range lock at offset id of DIR/writers.lock, so the
+ * kernel drops it when the process dies (kill -9 included). RESULTS_EBUSY when another process
+ * holds it. */
+int results_scan_lock(results_store_t *s, uint32_t id);
+void results_scan_unlock(results_store_t *s, uint32_t id);
 
 /* Runs fn in a write transaction and commits; when the map is full, doubles it and runs fn
  * again from the start (fn must be replayable). fn returns 0, an LMDB code, or a RESULTS_E*. */
@@ -84,9 +100,48 @@ int results_scan_find(results_store_t *s, MDB_txn *txn, const char *name, scan_m
 #define RESULTS_KEY_MAX (4 + 254)
 size_t results_make_key(uint32_t scan_id, const char *domain, uint8_t *buf);
 
+/* Batches an already encoded record of domain (dn bytes). keep_newer: leave an existing record
+ * with a later scanned_at in place (merge). */
+int results_scan_put_encoded(results_scan_t *scan, const char *domain, size_t dn,
+                             const uint8_t *val, size_t vl, bool keep_newer);
+/* A writer on scan `name` whose stored meta is replaced by *meta (ownership of its strings
+ * moves to the scan); used by merge, which also writes finished scans. */
+int results_scan_attach(results_store_t *store, const char *name, scan_meta_t *meta,
+                        results_scan_t **out);
+
+int results_put_scan_meta(results_store_t *s, MDB_txn *txn, const char *name, const scan_meta_t *m);
+/* Takes the next scan id from the meta table. */
+int results_alloc_scan_id(results_store_t *s, MDB_txn *txn, uint32_t *id);
+
 /* Iterator that can skip everything after the reasons (diff). */
 int results_iter_open(results_store_t *store, const char *scan_name, bool summary_only,
                       results_iter_t **out);
+
+/* ---- diff (diff.c) ---- */
+typedef int (*results_diff_cb)(void *ctx, const char *domain, const results_record_t *old_rec,
+                               const results_record_t *new_rec, results_change_t change);
+/* The merge-join: cb (may be NULL) sees every domain of old ∪ new in domain order with its
+ * change; a negative return stops the walk. summary_only iterators decode status and reasons
+ * only. counts (optional) gets the tallies when the walk completes. */
+int results_diff_walk(results_store_t *store, const char *old_name, const char *new_name,
+                      bool summary_only, results_diff_cb cb, void *ctx,
+                      results_diff_counts_t *counts);
+
+/* ---- HTML (html.c) ---- */
+void results_html_text(rbuf_t *b, const char *s); /* escaped; NULL -> "" */
+void results_html_diff_row(rbuf_t *b, const char *domain, const results_record_t *o,
+                           const results_record_t *n);
+void results_html_page_start(rbuf_t *b, const char *title);
+void results_html_page_end(rbuf_t *b);
+/* <tag class="s-STATUS">STATUS</tag>, or an em dash for NULL. */
+void results_html_status(rbuf_t *b, const char *tag, const results_record_t *r);
+void results_html_codes(rbuf_t *b, const results_record_t *r); /* one <td> of codes */
+void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c);
+/* <h2> and the opening of a diff table; the caller adds rows and "</table>". */
+void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count);
+/* The whole diff page: summary table, then the sections (table rows) by change. */
+int results_html_diff(FILE *out, const char *old_name, const char *new_name,
+                      const results_diff_counts_t *c, rbuf_t sections[RESULTS_CHANGE_COUNT]);
 
 /* ---- text output helpers (json.c) ---- */
 void results_json_string(FILE *out, const char *s);

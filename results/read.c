@@ -26,6 +26,7 @@ static void info_from_meta(results_scan_info_t *info, char *name, scan_meta_t *m
     info->started_at = m->started_at;
     info->finished_at = m->finished_at;
     info->finished = m->finished;
+    info->seq = m->id;
     for (int i = 0; i < VERIFY_STATUS_COUNT; i++) {
         info->counts[i] = m->counts[i];
         info->total += m->counts[i];
@@ -62,12 +63,11 @@ int results_scan_lookup(results_store_t *store, const char *name, results_scan_i
     return RESULTS_OK;
 }
 
-static int by_start(const void *a, const void *b)
+/* Creation order: what "latest" means everywhere, even for scans started in the same second. */
+static int by_seq(const void *a, const void *b)
 {
     const results_scan_info_t *x = a, *y = b;
-    if (x->started_at != y->started_at)
-        return x->started_at < y->started_at ? -1 : 1;
-    return strcmp(x->name, y->name);
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 int results_scans_list(results_store_t *store, results_scan_info_t **out, size_t *n)
@@ -124,7 +124,7 @@ int results_scans_list(results_store_t *store, results_scan_info_t **out, size_t
     mdb_cursor_close(cur);
     mdb_txn_abort(txn);
     if (count)
-        qsort(list, count, sizeof *list, by_start);
+        qsort(list, count, sizeof *list, by_seq);
     *out = list;
     *n = count;
     return RESULTS_OK;

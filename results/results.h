@@ -1,6 +1,6 @@
 /*
- * results/: the LMDB store of scans and per-domain verdicts; resume, diff, export, show.
- * Never includes ldns.
+ * results/: the LMDB store of scans and per-domain verdicts; resume, diff, export, show,
+ * report, merge. Never includes ldns.
  *
  * One store is one LMDB environment (a directory). It holds any number of named scans; each
  * scan holds at most one record per domain. Records are kept in a compact, versioned binary
@@ -8,7 +8,8 @@
  *
  * Threads: a results_store_t and everything made from it belong to one thread at a time.
  * Processes: any number of readers (export, show, diff, scans) may run while one process writes
- * a scan; they see the records committed so far (LMDB MVCC).
+ * a scan; they see the records committed so far (LMDB MVCC). A process opens a given store
+ * once (LMDB's rule: a second handle on the same environment in one process breaks its locks).
  *
  * Errors: functions return 0 (or a documented positive value) on success and a negative
  * RESULTS_E* code on failure; results_strerror() names it, and for failures coming from the
@@ -41,6 +42,7 @@ enum {
     RESULTS_ECORRUPT = -9,   /* stored bytes do not decode (malformed record) */
     RESULTS_EFINISHED = -10, /* the scan is finished: it cannot be resumed or written */
     RESULTS_EREADONLY = -11, /* the store was opened with RESULTS_READONLY */
+    RESULTS_EBUSY = -12,     /* another process is writing that scan */
 };
 /* Message for a RESULTS_E* code. Static storage. */
 const char *results_strerror(int err);
@@ -129,7 +131,8 @@ typedef struct results_record {
  * (arena_ NULL) is only zeroed. NULL is a no-op. */
 void results_record_free(results_record_t *rec);
 
-/* Compact binary form of a record without its domain (the domain is the store key).
+/* Compact binary form of a record without its domain (the domain is the store key; RRset
+ * names are stored relative to it, so decode with the domain the record was encoded with).
  * results_record_encode: on success *out is malloc'ed (caller frees) and *len its size.
  * results_record_decode: bounds-checked, never reads outside buf; returns 0 or
  * RESULTS_ECORRUPT/RESULTS_ENOMEM. On success *out owns a copy of domain and of everything
@@ -190,17 +193,24 @@ typedef struct results_scan results_scan_t;
 int results_scan_begin(results_store_t *store, const char *name, const char *input_desc,
                        const char *options_text, results_scan_t **out);
 /* Reopens an unfinished scan for writing: name, or NULL for the most recently started
- * unfinished scan. RESULTS_ENOTFOUND when there is none, RESULTS_EFINISHED when it is finished.
- * Records already stored are kept; skip them with results_has(). */
+ * unfinished scan. RESULTS_ENOTFOUND when there is none, RESULTS_EFINISHED when it is finished,
+ * RESULTS_EBUSY while another process writes it (a writer holds a lock on its scan, which the
+ * kernel releases when the process exits or is killed). Records already stored are kept; skip
+ * them with results_has(). */
 int results_scan_resume(results_store_t *store, const char *name, results_scan_t **out);
 /* Name of the scan. Borrowed: lives as long as the scan handle. */
 const char *results_scan_name(const results_scan_t *scan);
 
-/* Buffers one record (deep copy: rec is only read during the call) and commits the batch when
+/* At most one scan writes through a store handle at a time, and no iterator of the same handle
+ * may be open while it commits (LMDB remaps the file when the map grows): readers use their own
+ * handle, normally in their own process.
+ *
+ * Buffers one record (deep copy: rec is only read during the call) and commits the batch when
  * batch_records are buffered or the oldest buffered record is batch_ms old. A domain already
- * stored in this scan is replaced (counted once). Never fails for a full map: the map doubles
- * and the batch is retried. On failure (disk full, I/O) the batch stays buffered; records
- * committed earlier are intact. */
+ * stored in this scan is replaced (counted once). rec->domain must be lower case without a
+ * trailing dot (RESULTS_EINVAL otherwise; same for results_has). Never fails for a full map: the
+ * map doubles and the batch is retried. On failure (disk full, I/O) the batch stays buffered;
+ * records committed earlier are intact. */
 int results_put(results_scan_t *scan, const results_record_t *rec);
 /* Commits what is buffered now. Call it from a periodic timer (e.g. every second) so that a
  * scan waiting on the network still commits within batch_ms. */
@@ -220,6 +230,11 @@ int results_scan_finish(results_scan_t *scan, uint64_t counts[VERIFY_STATUS_COUN
  * resume later). NULL is a no-op. Returns the commit's result. */
 int results_scan_close(results_scan_t *scan);
 
+/* Deletes a scan and its records (pruning old nightly scans). RESULTS_ENOTFOUND when there is
+ * no such scan, RESULTS_EBUSY while a process writes it. The file does not shrink: LMDB reuses
+ * the freed pages for later scans. records_deleted (optional) counts the records removed. */
+int results_scan_delete(results_store_t *store, const char *name, uint64_t *records_deleted);
+
 /* What `dnssweep scans` lists. Strings are owned by the info (results_scan_info_clear). */
 typedef struct results_scan_info {
     char *name;
@@ -230,6 +245,7 @@ typedef struct results_scan_info {
     bool finished;
     uint64_t counts[VERIFY_STATUS_COUNT]; /* committed records per status */
     uint64_t total;                       /* committed records */
+    uint32_t seq;                         /* creation order in this store (1, 2, ...) */
 } results_scan_info_t;
 
 /* Looks up a scan by name, or the most recently started scan when name is NULL ("latest").
@@ -242,6 +258,14 @@ void results_scans_free(results_scan_info_t *list, size_t n);
 /* `dnssweep scans`: one line per scan: name, start, end (or "-"), finished?, total and counts
  * per status, oldest first, under a header line. */
 int results_scans_print(results_store_t *store, FILE *out);
+
+/* `dnssweep merge`: copies every scan of the store in src_dir (opened read-only) into store.
+ * A scan absent from store is created under the same name; a scan present in both (shards of
+ * one scan) receives the union of the domains, and for a domain in both the record with the
+ * later scanned_at is kept (so merging the same shard twice changes nothing). The merged scan
+ * starts at the earliest start, ends at the latest end, and is finished only when every part
+ * is. records_copied (optional) counts the records read from src_dir. */
+int results_merge(results_store_t *store, const char *src_dir, uint64_t *records_copied);
 
 /* ---------------------------------------------------------------------------------------------
  * Reading
@@ -280,6 +304,7 @@ typedef enum results_format {
     RESULTS_FORMAT_JSONL = 0,
     RESULTS_FORMAT_CSV = 1,
     RESULTS_FORMAT_TEXT = 2,
+    RESULTS_FORMAT_HTML = 3, /* diff only */
 } results_format_t;
 
 /* Writes every record of a scan (NULL = latest) in domain order.
@@ -288,14 +313,15 @@ typedef enum results_format {
  * domain, LF line ends, RFC 4180 quoting (a field with , " CR or LF is quoted, " doubled);
  * reasons: codes joined by ';'; ds: "key_tag algorithm digest_type digest" joined by ';';
  * dnskey_algorithms: distinct algorithm numbers in first-seen order joined by ';';
- * rrsig_earliest_expiration: RFC 3339 or empty. TEXT is refused (RESULTS_EINVAL). */
+ * rrsig_earliest_expiration: RFC 3339 or empty. TEXT and HTML are refused (RESULTS_EINVAL). */
 int results_export(results_store_t *store, const char *scan_name, results_format_t format,
                    FILE *out);
 
 /* Plain-text explanation of one domain for a support ticket: status, each reason with its
  * severity, server, RRset, detail and fix, the record's fix, the parent zone and its DS,
  * the DNSKEYs, CDS, the nameservers with their statuses and RTTs, the earliest RRSIG
- * expiration. scan_name NULL = latest. RESULTS_ENOTFOUND when the domain is not in the scan. */
+ * expiration. scan_name NULL = latest; domain is case-folded and a trailing dot dropped.
+ * RESULTS_ENOTFOUND when the domain is not in the scan. */
 int results_show(results_store_t *store, const char *scan_name, const char *domain, FILE *out);
 
 /* ---------------------------------------------------------------------------------------------
@@ -342,10 +368,23 @@ bool results_is_regression(verify_status_t old_status, verify_status_t new_statu
  * "<domain>  <old status> -> <new status>  [<old codes>] -> [<new codes>]".
  * JSONL: one line per changed domain (every domain when all), in domain order:
  * {"domain":..,"old":{"status":..,"reasons":[codes]} or null,"new":{..} or null,"change":..}.
+ * HTML: one self-contained page (no scripts, no external resources) with the same summary
+ * and sections as tables.
  * counts (optional) receives the tallies; the CLI exits 3 when counts->regressions > 0 and
  * --fail-on-regression was given. */
 int results_diff(results_store_t *store, const char *old_name, const char *new_name,
                  results_format_t format, bool all, FILE *out, results_diff_counts_t *counts);
+
+/* `dnssweep report`: one self-contained HTML page (inline CSS and SVG; no scripts, no external
+ * resources) about scan_name (NULL = latest): summary, a chart of statuses, reason codes by
+ * number of domains with severity, EDE and fix, the soonest RRSIG expirations, and the broken
+ * domains (bogus, lame, indeterminate, nxdomain) with reasons and fix, at most
+ * RESULTS_REPORT_ROWS rows per table (the page says how many were left out: use export).
+ * With diff_against (an older scan), also the diff counts and the domains that got worse or
+ * were fixed. */
+#define RESULTS_REPORT_ROWS 1000
+int results_report(results_store_t *store, const char *scan_name, const char *diff_against,
+                   FILE *out);
 
 /* Shared helper: "2026-11-24T14:03:12Z" for unix seconds t into buf (>= 21 bytes). */
 #define RESULTS_TIME_BUFSZ 32

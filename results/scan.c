@@ -32,6 +32,7 @@ struct results_scan {
     size_t *slots; /* open addressing over log offsets + 1; 0 = empty */
     size_t nslots;
 
+    bool locked;   /* holds the scan's write lock (results_scan_lock) */
     MDB_txn *rtxn; /* for results_has(); reset while a commit runs */
     bool rtxn_live;
     rbuf_t enc;
@@ -44,10 +45,17 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* The store key is the domain as given, so one spelling per name: lower case, no trailing dot
+ * (the scanner folds case; a mismatch here would make resume rescan the name). */
 static bool valid_domain(const char *d)
 {
     size_t n = d ? strlen(d) : 0;
-    return n > 0 && n <= 253;
+    if (n == 0 || n > 253 || d[n - 1] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (d[i] >= 'A' && d[i] <= 'Z')
+            return false;
+    return true;
 }
 
 static bool valid_scan_name(const char *name)
@@ -133,7 +141,9 @@ static void rtxn_reset(results_scan_t *sc)
     sc->rtxn_live = false;
 }
 
-static int in_store(results_scan_t *sc, const uint8_t *key, size_t n)
+/* 1 when key is committed (its value in *val when val is not NULL; valid until the next
+ * commit), 0 when not. */
+static int in_store(results_scan_t *sc, const uint8_t *key, size_t n, MDB_val *val)
 {
     int rc;
     if (!sc->rtxn_live && sc->rtxn) {
@@ -157,12 +167,14 @@ static int in_store(results_scan_t *sc, const uint8_t *key, size_t n)
         return 0;
     if (rc)
         return results_fail(sc->s, "mdb_get", rc);
+    if (val)
+        *val = v;
     return 1;
 }
 
 /* ---- commit ---- */
 
-static int put_meta(results_store_t *s, MDB_txn *txn, const char *name, const scan_meta_t *m)
+int results_put_scan_meta(results_store_t *s, MDB_txn *txn, const char *name, const scan_meta_t *m)
 {
     rbuf_t b = {0};
     int rc = scan_meta_encode(m, &b);
@@ -197,7 +209,7 @@ static int replay_batch(results_store_t *s, MDB_txn *txn, void *ctx)
     }
     scan_meta_t m = sc->meta;
     memcpy(m.counts, sc->counts_work, sizeof m.counts);
-    return put_meta(s, txn, sc->name, &m);
+    return results_put_scan_meta(s, txn, sc->name, &m);
 }
 
 int results_flush(results_scan_t *scan)
@@ -225,41 +237,48 @@ int results_flush(results_scan_t *scan)
     return RESULTS_OK;
 }
 
-int results_put(results_scan_t *scan, const results_record_t *rec)
+int results_scan_put_encoded(results_scan_t *scan, const char *domain, size_t dn,
+                             const uint8_t *val, size_t vl, bool keep_newer)
 {
     uint8_t key[RESULTS_KEY_MAX];
-    if (!scan || !rec || !valid_domain(rec->domain))
+    int rc;
+    if (dn == 0 || dn > 253 || vl == 0 || vl > UINT32_MAX)
         return RESULTS_EINVAL;
-    size_t kn = results_make_key(scan->meta.id, rec->domain, key);
-    scan->enc.len = 0;
-    int rc = results_encode_into(rec, &scan->enc);
-    if (rc < 0)
-        return rc;
+    memcpy(key + 4, domain, dn);
+    results_make_key(scan->meta.id, "", key);
+    size_t kn = 4 + dn;
     if ((scan->batch_n + 1) * 2 > scan->nslots && (rc = slots_grow(scan)) < 0)
         return rc;
 
-    bool known = in_batch(scan, key, kn);
-    if (!known) {
-        rc = in_store(scan, key, kn);
+    MDB_val old_k, old_v = {0, NULL};
+    size_t slot = slot_find(scan, key, kn);
+    bool known = scan->batch_n && scan->slots[slot];
+    if (known) {
+        log_entry(scan, scan->slots[slot] - 1, &old_k, &old_v);
+    } else {
+        rc = in_store(scan, key, kn, &old_v);
         if (rc < 0)
             return rc;
         known = rc == 1;
     }
+    if (known && keep_newer &&
+        results_peek_scanned_at(old_v.mv_data, old_v.mv_size) > results_peek_scanned_at(val, vl))
+        return RESULTS_OK;
     size_t off = scan->log.len;
     uint16_t kl = (uint16_t)kn;
-    uint32_t vl = (uint32_t)scan->enc.len;
+    uint32_t vl32 = (uint32_t)vl;
     rbuf_reserve(&scan->log, 6 + kn + vl);
     rbuf_put(&scan->log, &kl, 2);
     rbuf_put(&scan->log, key, kn);
-    rbuf_put(&scan->log, &vl, 4);
-    rbuf_put(&scan->log, scan->enc.data, vl);
+    rbuf_put(&scan->log, &vl32, 4);
+    rbuf_put(&scan->log, val, vl);
     if (scan->log.failed) {
         scan->log.failed = false;
         scan->log.len = off;
         return RESULTS_ENOMEM;
     }
     /* The newest entry for a key wins in has(); the replay applies them in order. */
-    scan->slots[slot_find(scan, key, kn)] = off + 1;
+    scan->slots[slot] = off + 1;
     if (!known)
         scan->pending_new++;
     if (scan->batch_n++ == 0)
@@ -270,6 +289,18 @@ int results_put(results_scan_t *scan, const results_record_t *rec)
     return RESULTS_OK;
 }
 
+int results_put(results_scan_t *scan, const results_record_t *rec)
+{
+    if (!scan || !rec || !valid_domain(rec->domain))
+        return RESULTS_EINVAL;
+    scan->enc.len = 0;
+    int rc = results_encode_into(rec, &scan->enc);
+    if (rc < 0)
+        return rc;
+    return results_scan_put_encoded(scan, rec->domain, strlen(rec->domain), scan->enc.data,
+                                    scan->enc.len, false);
+}
+
 int results_has(results_scan_t *scan, const char *domain)
 {
     uint8_t key[RESULTS_KEY_MAX];
@@ -278,7 +309,7 @@ int results_has(results_scan_t *scan, const char *domain)
     size_t kn = results_make_key(scan->meta.id, domain, key);
     if (in_batch(scan, key, kn))
         return 1;
-    return in_store(scan, key, kn);
+    return in_store(scan, key, kn, NULL);
 }
 
 uint64_t results_scan_stored(const results_scan_t *scan)
@@ -302,6 +333,8 @@ static void scan_free(results_scan_t *sc)
         return;
     if (sc->rtxn)
         mdb_txn_abort(sc->rtxn);
+    if (sc->locked)
+        results_scan_unlock(sc->s, sc->meta.id);
     scan_meta_clear(&sc->meta);
     rbuf_free(&sc->log);
     rbuf_free(&sc->enc);
@@ -335,17 +368,41 @@ static int create_scan(results_store_t *s, MDB_txn *txn, void *ctx)
     }
     if (rc != RESULTS_ENOTFOUND)
         return rc;
+    rc = results_alloc_scan_id(s, txn, &sc->meta.id);
+    if (rc)
+        return rc;
+    return results_put_scan_meta(s, txn, sc->name, &sc->meta);
+}
+
+int results_alloc_scan_id(results_store_t *s, MDB_txn *txn, uint32_t *id)
+{
     uint32_t next = 1;
-    rc = results_meta_get_u32(txn, s->dbi_meta, "next_scan_id", &next);
+    int rc = results_meta_get_u32(txn, s->dbi_meta, "next_scan_id", &next);
     if (rc && rc != MDB_NOTFOUND)
         return rc;
     if (next == 0 || next == UINT32_MAX)
         return RESULTS_ECORRUPT;
-    sc->meta.id = next;
-    rc = results_meta_put_u32(txn, s->dbi_meta, "next_scan_id", next + 1);
-    if (rc)
+    *id = next;
+    return results_meta_put_u32(txn, s->dbi_meta, "next_scan_id", next + 1);
+}
+
+int results_scan_attach(results_store_t *store, const char *name, scan_meta_t *meta,
+                        results_scan_t **out)
+{
+    results_scan_t *sc = scan_alloc(store, name);
+    *out = NULL;
+    if (!sc)
+        return RESULTS_ENOMEM;
+    sc->meta = *meta;
+    memset(meta, 0, sizeof *meta);
+    int rc = results_scan_lock(store, sc->meta.id);
+    if (rc < 0) {
+        scan_free(sc);
         return rc;
-    return put_meta(s, txn, sc->name, &sc->meta);
+    }
+    sc->locked = true;
+    *out = sc;
+    return RESULTS_OK;
 }
 
 static char *dup_opt(const char *s, bool *failed)
@@ -379,6 +436,9 @@ int results_scan_begin(results_store_t *store, const char *name, const char *inp
     rc = results_write(store, create_scan, sc);
     if (rc < 0)
         goto fail;
+    if ((rc = results_scan_lock(store, sc->meta.id)) < 0)
+        goto fail;
+    sc->locked = true;
     *out = sc;
     return RESULTS_OK;
 fail:
@@ -416,6 +476,9 @@ int results_scan_resume(results_store_t *store, const char *name, results_scan_t
         goto fail;
     sc->meta = meta;
     memset(&meta, 0, sizeof meta);
+    if ((rc = results_scan_lock(store, sc->meta.id)) < 0)
+        goto fail;
+    sc->locked = true;
     free(found);
     *out = sc;
     return RESULTS_OK;
@@ -429,7 +492,7 @@ fail:
 static int mark_finished(results_store_t *s, MDB_txn *txn, void *ctx)
 {
     results_scan_t *sc = ctx;
-    return put_meta(s, txn, sc->name, &sc->meta);
+    return results_put_scan_meta(s, txn, sc->name, &sc->meta);
 }
 
 int results_scan_finish(results_scan_t *scan, uint64_t counts[VERIFY_STATUS_COUNT])

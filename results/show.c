@@ -101,8 +101,8 @@ static void show_record(const results_record_t *r, const char *scan, FILE *out)
 {
     char t[RESULTS_TIME_BUFSZ];
     fprintf(out, "%s: %s\n", r->domain, verify_status_name(r->status));
-    fprintf(out, "Scan: %s, checked %s, %u queries\n", scan, results_format_time(r->scanned_at, t),
-            r->queries);
+    fprintf(out, "Scan: %s, checked %s, %u queries\n", scan,
+            r->scanned_at ? results_format_time(r->scanned_at, t) : "(time unknown)", r->queries);
     show_reasons(r, out);
     if (r->fix)
         fprintf(out, "Fix: %s\n", r->fix);
@@ -127,12 +127,19 @@ int results_show(results_store_t *store, const char *scan_name, const char *doma
 {
     results_scan_info_t info;
     results_record_t rec;
-    if (!store || !domain || !out)
+    char name[256];
+    size_t n = domain ? strlen(domain) : 0;
+    if (!store || !out || n == 0 || n >= sizeof name)
         return RESULTS_EINVAL;
+    /* What a support agent pastes may be "Example.COM.": use the stored spelling. */
+    for (size_t i = 0; i <= n; i++)
+        name[i] = (char)(domain[i] >= 'A' && domain[i] <= 'Z' ? domain[i] - 'A' + 'a' : domain[i]);
+    if (n > 1 && name[n - 1] == '.')
+        name[n - 1] = '\0';
     int rc = results_scan_lookup(store, scan_name, &info);
     if (rc < 0)
         return rc;
-    rc = results_get(store, info.name, domain, &rec);
+    rc = results_get(store, info.name, name, &rec);
     if (rc == 0) {
         show_record(&rec, info.name, out);
         if (fflush(out) != 0 || ferror(out))

@@ -11,11 +11,13 @@
 #include "results/internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #define DEFAULT_MAP_SIZE ((size_t)64 << 20)
 
@@ -47,6 +49,8 @@ const char *results_strerror(int err)
         return "the scan is already finished";
     case RESULTS_EREADONLY:
         return "the results store is open read-only";
+    case RESULTS_EBUSY:
+        return "another dnssweep process is writing this scan";
     }
     return "unknown results error";
 }
@@ -205,7 +209,21 @@ static int open_dbis(results_store_t *s, MDB_txn *txn, void *ctx)
 {
     (void)ctx;
     unsigned create = (s->flags & RESULTS_READONLY) ? 0 : MDB_CREATE;
-    int rc = mdb_dbi_open(txn, "meta", create, &s->dbi_meta);
+    int rc = mdb_dbi_open(txn, "meta", 0, &s->dbi_meta);
+    if (rc == MDB_NOTFOUND && create) {
+        /* A new store is an empty environment: never add our tables to someone else's. */
+        MDB_stat st;
+        MDB_dbi main_dbi;
+        if ((rc = mdb_dbi_open(txn, NULL, 0, &main_dbi)) != 0 ||
+            (rc = mdb_stat(txn, main_dbi, &st)) != 0)
+            return rc;
+        if (st.ms_entries) {
+            snprintf(s->errdetail, sizeof s->errdetail,
+                     "%s is an LMDB environment of another program", s->dir);
+            return RESULTS_ESCHEMA;
+        }
+        rc = mdb_dbi_open(txn, "meta", create, &s->dbi_meta);
+    }
     if (rc == MDB_NOTFOUND) {
         snprintf(s->errdetail, sizeof s->errdetail, "%s holds no dnssweep results", s->dir);
         return RESULTS_ESCHEMA;
@@ -278,6 +296,7 @@ int results_open_ex(const char *dir, int flags, const results_options_t *opts,
     if (!s || !(s->dir = strdup(dir)))
         goto fail;
     s->flags = flags;
+    s->lock_fd = -1;
     if (opts)
         s->opts = *opts;
     s->opts.errbuf = NULL;
@@ -375,8 +394,34 @@ void results_close(results_store_t *store)
     if (!(store->flags & RESULTS_READONLY))
         mdb_env_sync(store->env, 1);
     mdb_env_close(store->env);
+    if (store->lock_fd >= 0)
+        close(store->lock_fd);
     free(store->dir);
     free(store);
+}
+
+int results_scan_lock(results_store_t *s, uint32_t id)
+{
+    if (s->lock_fd < 0) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/writers.lock", s->dir);
+        s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (s->lock_fd < 0)
+            return results_fail(s, "opening writers.lock", errno);
+    }
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = id, .l_len = 1};
+    if (fcntl(s->lock_fd, F_OFD_SETLK, &fl) == 0)
+        return RESULTS_OK;
+    if (errno == EAGAIN || errno == EACCES)
+        return RESULTS_EBUSY;
+    return results_fail(s, "locking a scan", errno);
+}
+
+void results_scan_unlock(results_store_t *s, uint32_t id)
+{
+    struct flock fl = {.l_type = F_UNLCK, .l_whence = SEEK_SET, .l_start = id, .l_len = 1};
+    if (s->lock_fd >= 0)
+        fcntl(s->lock_fd, F_OFD_SETLK, &fl);
 }
 
 /* Reads the scans table: the named scan, or the latest started (optionally unfinished) one. */

@@ -1,4 +1,5 @@
-/* Text outputs: the JSON line of cli.md, escaping, CSV quoting, export, diff, show, scans. */
+/* Text outputs: the JSON line of cli.md, escaping, CSV quoting, export, diff, show, scans.
+ * (HTML: test_results_report.c.) */
 #include "tests/tap.h"
 #include "tests/unit/test_results_util.h"
 
@@ -72,87 +73,6 @@ static void test_json(void)
     free(s);
     results_record_t bad = {.domain = "x.test", .status = VERIFY_STATUS_COUNT};
     is_int(results_record_write_json(&bad, NULL, stdout), RESULTS_EINVAL, "bad status refused");
-}
-
-/* A store with scans "old" and "new" made for the diff, plus "csv" for export. */
-static results_store_t *make_store(void)
-{
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/db", tmp_root);
-    results_store_t *st = NULL;
-    results_scan_t *scan = NULL;
-    if (results_open(dir, 0, &st) != 0)
-        return NULL;
-    struct change {
-        const char *domain;
-        int old_status, new_status; /* -1 = absent */
-        verify_reason_code_t old_code, new_code;
-    };
-    const verify_reason_code_t none = VERIFY_REASON_COUNT;
-    static const struct change changes[] = {
-        {"a.test", VERIFY_STATUS_SECURE, VERIFY_STATUS_BOGUS, VERIFY_REASON_COUNT,
-         VERIFY_REASON_DS_NO_MATCHING_DNSKEY},
-        {"b.test", VERIFY_STATUS_BOGUS, VERIFY_STATUS_SECURE, VERIFY_REASON_RRSIG_EXPIRED,
-         VERIFY_REASON_COUNT},
-        {"c.test", VERIFY_STATUS_SECURE, VERIFY_STATUS_INSECURE, VERIFY_REASON_COUNT,
-         VERIFY_REASON_COUNT},
-        {"d.test", VERIFY_STATUS_INSECURE, VERIFY_STATUS_SECURE, VERIFY_REASON_DNSKEY_WITHOUT_DS,
-         VERIFY_REASON_COUNT},
-        {"e.test", VERIFY_STATUS_BOGUS, VERIFY_STATUS_BOGUS, VERIFY_REASON_RRSIG_EXPIRED,
-         VERIFY_REASON_RRSIG_INVALID},
-        {"f.test", -1, VERIFY_STATUS_SECURE, VERIFY_REASON_COUNT, VERIFY_REASON_COUNT},
-        {"g.test", VERIFY_STATUS_INSECURE, -1, VERIFY_REASON_COUNT, VERIFY_REASON_COUNT},
-        {"h.test", VERIFY_STATUS_SECURE, VERIFY_STATUS_SECURE, VERIFY_REASON_RRSIG_EXPIRES_SOON,
-         VERIFY_REASON_RRSIG_EXPIRES_SOON},
-        {"i.test", VERIFY_STATUS_LAME, VERIFY_STATUS_BOGUS, VERIFY_REASON_NS_UNREACHABLE,
-         VERIFY_REASON_DS_ZONE_UNSIGNED},
-        {"j.test", VERIFY_STATUS_BOGUS, VERIFY_STATUS_LAME, VERIFY_REASON_DS_ZONE_UNSIGNED,
-         VERIFY_REASON_NS_UNREACHABLE},
-        {"k.test", VERIFY_STATUS_SECURE, VERIFY_STATUS_LAME, VERIFY_REASON_COUNT,
-         VERIFY_REASON_NS_UNREACHABLE},
-    };
-    const size_t n = sizeof changes / sizeof changes[0];
-    for (int side = 0; side < 2; side++) {
-        results_scan_begin(st, side ? "new" : "old", NULL, NULL, &scan);
-        for (size_t i = n; i-- > 0;) { /* put in reverse: the store orders by domain */
-            const struct change *c = &changes[i];
-            int status = side ? c->new_status : c->old_status;
-            verify_reason_code_t code = side ? c->new_code : c->old_code;
-            results_reason_t reason = {code, NULL, "r", "d"};
-            results_record_t r = {.domain = c->domain, .status = (verify_status_t)status};
-            if (status < 0)
-                continue;
-            if (code != none) {
-                r.n_reasons = 1;
-                r.reasons = &reason;
-            }
-            results_put(scan, &r);
-        }
-        results_scan_finish(scan, NULL);
-    }
-
-    /* For export: the example, a minimal record, and one whose fields need CSV quoting. */
-    results_scan_begin(st, "csv", NULL, NULL, &scan);
-    results_record_t ex = example_record();
-    results_put(scan, &ex);
-    results_record_t min = {.domain = "min.test", .status = VERIFY_STATUS_NXDOMAIN};
-    results_put(scan, &min);
-    static const results_reason_t two[] = {
-        {VERIFY_REASON_DS_STALE, NULL, "q.test/DS", "x"},
-        {VERIFY_REASON_ALGORITHM_DEPRECATED, "192.0.2.9", "q.test/DNSKEY", "y"},
-    };
-    static const results_ds_t ds2[] = {{1, 8, 2, "AB"}, {2, 5, 1, "cd"}};
-    static const results_dnskey_t keys[] = {{1, 8, 257, 2048}, {2, 5, 256, 1024}, {3, 8, 256, 0}};
-    results_record_t q = {.domain = "q.test", .status = VERIFY_STATUS_SECURE, .n_reasons = 2};
-    q.reasons = two;
-    q.fix = "say \"hi\", then\nnewline";
-    q.parent = (results_parent_t){"test", true, 3600, 2, ds2};
-    q.n_dnskey = 3;
-    q.dnskey = keys;
-    q.rrsig_earliest_expiration = 1796688000;
-    results_put(scan, &q);
-    results_scan_close(scan); /* unfinished: "latest" still means this one */
-    return st;
 }
 
 static char *export_of(results_store_t *st, const char *scan, results_format_t fmt, int *rc)
@@ -230,6 +150,37 @@ static void test_export(results_store_t *st)
             "' %s",
             path);
         is_int(system(cmd), 0, "python3 json parses every exported line; fields as in cli.md");
+    }
+    /* Bigger than one 64 KiB write chunk. */
+    s = export_of(st, "many", RESULTS_FORMAT_JSONL, &rc);
+    int lines = 0, whole = 1;
+    for (const char *p = s; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        if (!nl || strncmp(p, "{\"domain\":\"m", 12) != 0 || nl[-1] != '}')
+            whole = 0;
+        lines++;
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    ok(rc == 0 && lines == RESULTS_REPORT_ROWS + 5 && whole,
+       "export across write chunks: %d whole lines", lines);
+    free(s);
+    FILE *full = fopen("/dev/full", "w");
+    if (full) {
+        is_int(results_export(st, "many", RESULTS_FORMAT_CSV, full), RESULTS_EIO,
+               "export to a full device: RESULTS_EIO");
+        fclose(full);
+    }
+    full = fopen("/dev/full", "w");
+    if (full) {
+        is_int(results_diff(st, "old", "new", RESULTS_FORMAT_TEXT, true, full, NULL), RESULTS_EIO,
+               "diff to a full device: RESULTS_EIO");
+        fclose(full);
+    }
+    full = fopen("/dev/full", "w");
+    if (full) {
+        is_int(results_report(st, "many", NULL, full), RESULTS_EIO,
+               "report to a full device: RESULTS_EIO");
+        fclose(full);
     }
     s = export_of(st, "nope", RESULTS_FORMAT_JSONL, &rc);
     is_int(rc, RESULTS_ENOTFOUND, "export of an unknown scan");
@@ -334,8 +285,46 @@ static void test_diff(results_store_t *st)
     ok(results_change_name(RESULTS_CHANGE_COUNT) == NULL, "out of range change name");
 }
 
+static char *show_of(results_store_t *st, const char *scan, const char *domain)
+{
+    FILE *f = tmpfile();
+    int rc = results_show(st, scan, domain, f);
+    char *s = rc == 0 ? slurp(f) : NULL;
+    fclose(f);
+    return s;
+}
+
 static void test_show(results_store_t *st)
 {
+    char *m = show_of(st, "csv", "min.test");
+    is_str(m,
+           "min.test: nxdomain\n"
+           "Scan: csv, checked (time unknown), 0 queries\n"
+           "Reasons: none\n"
+           "Parent zone: unknown\n"
+           "DNSKEY: none\n"
+           "Earliest RRSIG expiration: none (no signatures)\n"
+           "Nameservers: none\n",
+           "show of a record with nothing in it");
+    free(m);
+    m = show_of(st, "esc", "r.test");
+    is_str(m,
+           "r.test: bogus\n"
+           "Scan: esc, checked 1970-01-01T00:00:10Z, 0 queries\n"
+           "Reasons: none\n"
+           "Parent zone: . (unsigned)\n"
+           "  DS: none\n"
+           "DNSKEY:\n"
+           "  key tag 7, algorithm 15, flags 385 (KSK), REVOKED\n"
+           "  key tag 8, algorithm 15, flags 0 (not a zone key)\n"
+           "CDS/CDNSKEY:\n"
+           "  r.test. 3600 IN CDS 0 0 0 00\n"
+           "Earliest RRSIG expiration: none (no signatures)\n"
+           "Nameservers: none\n"
+           "Validating resolver: rcode 2, AD clear, EDE 9 (disagrees with this verdict)\n",
+           "show: root parent, revoked key, non-zone key, CDS, resolver check");
+    free(m);
+
     FILE *f = tmpfile();
     is_int(results_show(st, "csv", "example.com", f), 0, "show example.com");
     char *s = slurp(f);
@@ -361,6 +350,12 @@ static void test_show(results_store_t *st)
            "  ns1.example.net 192.0.2.1: bogus, 21 ms\n"
            "  ns2.example.net 2001:db8::53: bogus, no answer\n",
            "show: status, reasons with severity/server/rrset/detail/fix, parent, keys, servers");
+    free(s);
+    f = tmpfile();
+    is_int(results_show(st, "csv", "Example.COM.", f), 0, "show folds case, drops the final dot");
+    s = slurp(f);
+    fclose(f);
+    ok(starts_with(s, "example.com: bogus\n"), "same domain shown");
     free(s);
     f = tmpfile();
     is_int(results_show(st, NULL, "nothere.test", f), RESULTS_ENOTFOUND,
@@ -389,7 +384,7 @@ int main(void)
     if (!tmp_root)
         return 1;
     test_json();
-    results_store_t *st = make_store();
+    results_store_t *st = make_sample_store(tmp_root);
     ok(st != NULL, "test store built");
     if (st) {
         test_export(st);

@@ -1,6 +1,6 @@
 /*
- * The store: scan lifecycle, resume after kill -9, map growth, read-only directories, disk full,
- * and a reader iterating while another process writes.
+ * The store: scan lifecycle, batching, map growth, read-only directories and media, schema
+ * versions. (Crashes, disk full and concurrent processes: test_results_crash.c.)
  */
 #include "tests/tap.h"
 #include "tests/unit/test_results_util.h"
@@ -8,10 +8,8 @@
 #include <errno.h>
 #include <lmdb.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 
 static char *tmp_root;
 
@@ -20,20 +18,6 @@ static char *path_in(const char *name)
     static char buf[1024];
     snprintf(buf, sizeof buf, "%s/%s", tmp_root, name);
     return buf;
-}
-
-static void domain_name(char *buf, size_t n, unsigned i)
-{
-    snprintf(buf, n, "d%06u.test", i);
-}
-
-static int put_synthetic(results_scan_t *scan, unsigned i)
-{
-    char d[32];
-    results_reason_t slot;
-    domain_name(d, sizeof d, i);
-    results_record_t r = synthetic_record(d, i, &slot);
-    return results_put(scan, &r);
 }
 
 static void test_lifecycle(void)
@@ -66,6 +50,11 @@ static void test_lifecycle(void)
     is_int(results_has(scan, "c.test"), 1, "has() sees a committed record");
     results_record_t bad = {.domain = NULL};
     is_int(results_put(scan, &bad), RESULTS_EINVAL, "put without a domain refused");
+    bad.domain = "Upper.test";
+    is_int(results_put(scan, &bad), RESULTS_EINVAL, "upper-case domain refused");
+    bad.domain = "dot.test.";
+    is_int(results_put(scan, &bad), RESULTS_EINVAL, "trailing dot refused");
+    is_int(results_has(scan, "dot.test."), RESULTS_EINVAL, "has() refuses a trailing dot");
     is_str(results_scan_name(scan), "s1", "scan name");
     uint64_t counts[VERIFY_STATUS_COUNT] = {0};
     is_int(results_scan_finish(scan, counts), 0, "finish s1");
@@ -101,7 +90,10 @@ static void test_lifecycle(void)
     is_int(results_scans_list(st, &list, &n), 0, "list scans");
     is_int((int)n, 3, "three scans");
     if (n == 3) {
-        is_str(list[0].name, "s1", "first listed is s1");
+        ok(!strcmp(list[0].name, "s1") && !strcmp(list[1].name, "s2") &&
+               !strcmp(list[2].name, "s3") && list[0].seq < list[1].seq &&
+               list[1].seq < list[2].seq,
+           "listed in creation order, even within one second");
         ok(list[0].finished && list[0].finished_at >= list[0].started_at, "s1 finished");
         is_int((int)list[0].total, 3, "s1 total 3");
         is_str(list[0].input_desc, "list.txt", "input description kept");
@@ -137,97 +129,43 @@ static void test_lifecycle(void)
     ok(!records_differ(&ex, &got, why, sizeof why), "stored record equals the one put %s", why);
     results_record_free(&got);
     is_int(results_get(st, "s1", "b.test", &got), RESULTS_ENOTFOUND, "get of an absent domain");
+    /* Delete: a scan of more than one chunk (10000) of records, between two others. */
+    is_int(results_scan_begin(st, "del", NULL, NULL, &scan), 0, "begin del");
+    for (unsigned k = 0; k < 25000; k++)
+        put_synthetic(scan, k);
+    results_scan_finish(scan, NULL);
+    is_int(results_scan_begin(st, "after", NULL, NULL, &scan), 0, "begin after");
+    put_synthetic(scan, 1);
+    results_scan_finish(scan, NULL);
+    uint64_t deleted = 0;
+    is_int(results_scan_delete(st, "del", &deleted), 0, "delete scan del");
+    is_int((int)deleted, 25000, "its 25000 records deleted");
+    is_int(results_scan_lookup(st, "del", &info), RESULTS_ENOTFOUND, "del is gone");
+    is_int(results_iter_new(st, "del", &it), RESULTS_ENOTFOUND, "no iteration over del");
+    is_int(results_scan_delete(st, "del", NULL), RESULTS_ENOTFOUND, "deleting twice");
+    is_int(results_scan_lookup(st, "after", &info), 0, "the next scan is intact");
+    is_int((int)info.total, 1, "with its record");
+    results_scan_info_clear(&info);
+    is_int(results_get(st, "s1", "example.com", &got), 0, "the scan before is intact");
+    results_record_free(&got);
+    is_int(results_scan_begin(st, "del", NULL, NULL, &scan), 0, "the name can be used again");
+    is_int((int)results_scan_stored(scan), 0, "a new scan of that name starts empty");
+    results_scan_finish(scan, NULL);
+    is_int(results_scan_delete(st, "after", &deleted), 0, "delete the last scan in key order");
+    is_int((int)deleted, 1, "its record deleted");
     results_close(st);
 
     is_int(results_open(dir, RESULTS_READONLY, &st), 0, "reopen read-only");
     is_int(results_scan_begin(st, "s4", NULL, NULL, &scan), RESULTS_EREADONLY,
            "no scan on a read-only handle");
     is_int(results_scans_list(st, &list, &n), 0, "list read-only");
-    is_int((int)n, 3, "still three scans");
+    is_int((int)n, 4, "s1, s2, s3 and the new del");
     results_scans_free(list, n);
     results_close(st);
     results_close(NULL);
     is_int(results_open(path_in("missing"), RESULTS_READONLY, &st), RESULTS_ENOTFOUND,
            "read-only open of a missing store");
     ok(st == NULL, "no handle on failure");
-}
-
-/* kill -9 of a writing process: every committed batch survives, nothing else appears. */
-static void test_crash_resume(void)
-{
-    const char *dir = path_in("crash");
-    int fds[2];
-    if (pipe(fds) != 0) {
-        ok(0, "pipe");
-        return;
-    }
-    fflush(stdout); /* a child must not inherit (and repeat) buffered TAP lines */
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        results_options_t o = {.batch_records = 50, .batch_ms = 600000};
-        results_store_t *st = NULL;
-        results_scan_t *scan = NULL;
-        if (results_open_ex(dir, 0, &o, &st) || results_scan_begin(st, "crash", NULL, NULL, &scan))
-            _exit(2);
-        for (unsigned i = 0; i < 2000000; i++) {
-            if (put_synthetic(scan, i) != 0)
-                _exit(3);
-            if ((i + 1) % 50 == 0 && write(fds[1], &i, sizeof i) != sizeof i)
-                _exit(4);
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    unsigned last = 0;
-    while (read(fds[0], &last, sizeof last) == sizeof last && last < 1500)
-        ;
-    kill(pid, SIGKILL); /* at an arbitrary point of its loop, maybe mid-commit */
-    int status = 0;
-    waitpid(pid, &status, 0);
-    close(fds[0]);
-    ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "writer killed with SIGKILL (saw %u)",
-       last);
-
-    results_store_t *st = NULL;
-    results_scan_t *scan = NULL;
-    is_int(results_open(dir, 0, &st), 0, "reopen after the crash");
-    is_int(results_scan_resume(st, NULL, &scan), 0, "resume the interrupted scan");
-    uint64_t k = scan ? results_scan_stored(scan) : 0;
-    ok(k >= 1500 && k % 50 == 0, "%llu records survived: whole batches only",
-       (unsigned long long)k);
-
-    results_iter_t *it = NULL;
-    const results_record_t *rec;
-    unsigned seen = 0, bad = 0;
-    char want[32];
-    results_iter_new(st, "crash", &it);
-    while (results_iter_next(it, &rec) == 1) {
-        domain_name(want, sizeof want, seen);
-        if (strcmp(rec->domain, want) != 0 || rec->status != (verify_status_t)(seen % 6))
-            bad++;
-        seen++;
-    }
-    results_iter_free(it);
-    ok(seen == k && bad == 0, "exactly the first %u domains are stored, no duplicates", seen);
-
-    /* The resume skip pass. */
-    unsigned skipped = 0;
-    for (unsigned i = 0; i < k + 100; i++) {
-        domain_name(want, sizeof want, i);
-        if (results_has(scan, want) == 1)
-            skipped++;
-        else if (put_synthetic(scan, i) != 0)
-            bad++;
-    }
-    is_int((int)skipped, (int)k, "has() says yes for exactly the committed domains");
-    put_synthetic(scan, 0); /* a domain rescanned once more is not counted twice */
-    uint64_t counts[VERIFY_STATUS_COUNT] = {0}, total = 0;
-    is_int(results_scan_finish(scan, counts), 0, "finish the resumed scan");
-    for (int i = 0; i < VERIFY_STATUS_COUNT; i++)
-        total += counts[i];
-    is_int((long long)total, (long long)k + 100, "final count = committed + new");
-    results_close(st);
 }
 
 static void test_map_growth(void)
@@ -337,128 +275,6 @@ static void test_readonly(void)
     chmod(path_in("ro"), 0755);
 }
 
-/* A file size limit makes writes fail like a full disk (EFBIG): the error is reported and every
- * batch committed before it is intact. */
-static void test_disk_full(void)
-{
-    const char *dir = path_in("full");
-    int fds[2];
-    if (pipe(fds) != 0)
-        return;
-    fflush(stdout); /* a child must not inherit (and repeat) buffered TAP lines */
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        signal(SIGXFSZ, SIG_IGN);
-        results_options_t o = {.batch_records = 100, .batch_ms = 600000};
-        results_store_t *st = NULL;
-        results_scan_t *scan = NULL;
-        if (results_open_ex(dir, 0, &o, &st) || results_scan_begin(st, "f", NULL, NULL, &scan))
-            _exit(2);
-        struct rlimit rl = {1 << 20, 1 << 20};
-        setrlimit(RLIMIT_FSIZE, &rl);
-        int rc = 0;
-        unsigned committed = 0;
-        for (unsigned i = 0; i < 1000000 && rc == 0; i++) {
-            rc = put_synthetic(scan, i);
-            if (rc == 0 && (i + 1) % 100 == 0)
-                committed = i + 1;
-        }
-        /* LMDB reports the short write past the limit as EIO, or EFBIG when nothing fit. */
-        const char *detail = results_errdetail(st);
-        int detail_ok = strstr(detail, "mdb_txn_commit") &&
-                        (strstr(detail, "File too large") || strstr(detail, "Input/output"));
-        if (!detail_ok)
-            fprintf(stderr, "errdetail: %s\n", detail);
-        if (write(fds[1], &rc, sizeof rc) < 0 || write(fds[1], &committed, sizeof committed) < 0 ||
-            write(fds[1], &detail_ok, sizeof detail_ok) < 0)
-            _exit(3);
-        _exit(0); /* like a scanner that gives up: no close, no finish */
-    }
-    close(fds[1]);
-    int rc = 0, detail_ok = 0;
-    unsigned committed = 0;
-    if (read(fds[0], &rc, sizeof rc) != sizeof rc ||
-        read(fds[0], &committed, sizeof committed) != sizeof committed ||
-        read(fds[0], &detail_ok, sizeof detail_ok) != sizeof detail_ok)
-        rc = 1;
-    close(fds[0]);
-    waitpid(pid, NULL, 0);
-    ok(rc == RESULTS_ENOSPC || rc == RESULTS_EIO,
-       "a write past the size limit fails with RESULTS_ENOSPC or RESULTS_EIO (%d)", rc);
-    ok(detail_ok, "results_errdetail says what failed");
-    results_store_t *st = NULL;
-    results_scan_info_t info = {0};
-    is_int(results_open(dir, RESULTS_READONLY, &st), 0, "the store still opens");
-    results_scan_lookup(st, "f", &info);
-    ok(committed > 0 && info.total == committed, "all %u committed records are there (%llu)",
-       committed, (unsigned long long)info.total);
-    results_scan_info_clear(&info);
-    results_close(st);
-}
-
-/* Another process reads consistent snapshots while this one's child writes and grows the map. */
-static void test_concurrent_reader(void)
-{
-    const char *dir = path_in("mvcc");
-    results_store_t *st = NULL;
-    results_scan_t *scan = NULL;
-    results_options_t o = {.map_size = 64 << 10, .batch_records = 100, .batch_ms = 600000};
-    results_open_ex(dir, 0, &o, &st);
-    results_scan_begin(st, "live", NULL, NULL, &scan);
-    results_scan_close(scan);
-    results_close(st);
-
-    fflush(stdout); /* a child must not inherit (and repeat) buffered TAP lines */
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (results_open_ex(dir, 0, &o, &st) || results_scan_resume(st, "live", &scan))
-            _exit(2);
-        for (unsigned i = 0; i < 30000; i++) {
-            if (put_synthetic(scan, i) != 0)
-                _exit(3);
-            if ((i + 1) % 100 == 0)
-                usleep(500);
-        }
-        _exit(results_scan_finish(scan, NULL) == 0 ? 0 : 4);
-    }
-    int snapshots = 0, intermediate = 0, inconsistent = 0, errors = 0;
-    uint64_t prev = 0;
-    if (results_open(dir, RESULTS_READONLY, &st) != 0)
-        errors++;
-    for (int round = 0; st && round < 100000; round++) {
-        results_iter_t *it = NULL;
-        const results_record_t *rec;
-        uint64_t n = 0;
-        int rc;
-        if (results_iter_new(st, "live", &it) != 0) {
-            errors++;
-            break;
-        }
-        while ((rc = results_iter_next(it, &rec)) == 1)
-            n++;
-        results_iter_free(it);
-        if (rc < 0)
-            errors++;
-        snapshots++;
-        if (n % 100 != 0 || n < prev)
-            inconsistent++;
-        if (n > 0 && n < 30000)
-            intermediate++;
-        prev = n;
-        if (n == 30000)
-            break;
-    }
-    results_close(st);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    is_int(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0, "writer finished its 30000 records");
-    is_int(errors, 0, "reader saw no errors while the map grew");
-    is_int(inconsistent, 0, "every snapshot held whole batches, never fewer than before");
-    ok(intermediate > 0, "%d of %d snapshots were taken mid-scan", intermediate, snapshots);
-    is_int((int)prev, 30000, "last snapshot holds everything");
-}
-
 static void test_schema(void)
 {
     const char *dir = path_in("schema");
@@ -493,6 +309,61 @@ static void test_schema(void)
     mdb_env_close(env);
     is_int(results_open(path_in("notastore"), RESULTS_READONLY, &st), RESULTS_ESCHEMA,
            "an LMDB environment without our tables is not a store");
+    /* Another program's data: never write into it. */
+    mdb_env_create(&env);
+    mdb_env_open(env, path_in("notastore"), 0, 0644);
+    mdb_txn_begin(env, NULL, 0, &txn);
+    mdb_dbi_open(txn, NULL, 0, &dbi);
+    MDB_val fk = {3, "foo"}, fv = {3, "bar"};
+    mdb_put(txn, dbi, &fk, &fv, 0);
+    mdb_txn_commit(txn);
+    mdb_env_close(env);
+    err[0] = '\0';
+    is_int(results_open_ex(path_in("notastore"), 0, &o, &st), RESULTS_ESCHEMA,
+           "a writer refuses an LMDB environment holding other data");
+    ok(strstr(err, "another program") != NULL, "and says so: %s", err);
+}
+
+/* Committed records as seen by another process (LMDB forbids a second handle in this one). */
+static int committed_in_child(const char *dir, const char *scan)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        results_store_t *st = NULL;
+        results_scan_info_t info;
+        if (results_open(dir, RESULTS_READONLY, &st) || results_scan_lookup(st, scan, &info))
+            _exit(255);
+        _exit((int)(info.total > 200 ? 200 : info.total));
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A batch is committed after batch_records puts, or by the first put batch_ms after it began. */
+static void test_batch_commit(void)
+{
+    const char *dir = path_in("batch");
+    results_options_t o = {.batch_records = 10, .batch_ms = 100};
+    results_store_t *st = NULL;
+    results_scan_t *scan = NULL;
+    results_open_ex(dir, 0, &o, &st);
+    results_scan_begin(st, "b", NULL, NULL, &scan);
+    for (unsigned i = 0; i < 9; i++)
+        put_synthetic(scan, i);
+    is_int(committed_in_child(dir, "b"), 0, "9 puts: nothing committed yet");
+    put_synthetic(scan, 9);
+    is_int(committed_in_child(dir, "b"), 10, "10th put commits the batch");
+    put_synthetic(scan, 10);
+    usleep(150 * 1000);
+    put_synthetic(scan, 11);
+    is_int(committed_in_child(dir, "b"), 12, "a put after batch_ms commits what is buffered");
+    put_synthetic(scan, 12);
+    is_int(results_flush(scan), 0, "flush");
+    is_int(committed_in_child(dir, "b"), 13, "flush commits at once");
+    results_scan_finish(scan, NULL);
+    results_close(st);
 }
 
 int main(void)
@@ -503,11 +374,9 @@ int main(void)
         return 1;
     chmod(tmp_root, 0755); /* the unprivileged children must reach their directories */
     test_lifecycle();
-    test_crash_resume();
+    test_batch_commit();
     test_map_growth();
     test_readonly();
-    test_disk_full();
-    test_concurrent_reader();
     test_schema();
     rm_tree(tmp_root);
     free(tmp_root);

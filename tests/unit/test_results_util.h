@@ -76,6 +76,20 @@ static inline results_record_t synthetic_record(const char *domain, unsigned i,
     return r;
 }
 
+static inline void domain_name(char *buf, size_t n, unsigned i)
+{
+    snprintf(buf, n, "d%06u.test", i);
+}
+
+static inline int put_synthetic(results_scan_t *scan, unsigned i)
+{
+    char d[32];
+    results_reason_t slot;
+    domain_name(d, sizeof d, i);
+    results_record_t r = synthetic_record(d, i, &slot);
+    return results_put(scan, &r);
+}
+
 static inline int str_eq(const char *a, const char *b)
 {
     return a && b ? strcmp(a, b) == 0 : a == b;
@@ -183,6 +197,119 @@ static inline char *slurp(FILE *f)
     size_t got = fread(s, 1, (size_t)n, f);
     s[got] = '\0';
     return s;
+}
+
+/* The store of the output tests: scans "old" and "new" with one domain per kind of change,
+ * "many" (more broken domains than a report table shows), "esc" (text to escape, and a record
+ * for show), and "csv" (for export; unfinished, so it is the latest). */
+static inline results_store_t *make_sample_store(const char *root)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/db", root);
+    results_store_t *st = NULL;
+    results_scan_t *scan = NULL;
+    if (results_open(dir, 0, &st) != 0)
+        return NULL;
+    struct change {
+        const char *domain;
+        int old_status, new_status; /* -1 = absent */
+        verify_reason_code_t old_code, new_code;
+    };
+    const verify_reason_code_t none = VERIFY_REASON_COUNT;
+    static const struct change changes[] = {
+        {"a.test", VERIFY_STATUS_SECURE, VERIFY_STATUS_BOGUS, VERIFY_REASON_COUNT,
+         VERIFY_REASON_DS_NO_MATCHING_DNSKEY},
+        {"b.test", VERIFY_STATUS_BOGUS, VERIFY_STATUS_SECURE, VERIFY_REASON_RRSIG_EXPIRED,
+         VERIFY_REASON_COUNT},
+        {"c.test", VERIFY_STATUS_SECURE, VERIFY_STATUS_INSECURE, VERIFY_REASON_COUNT,
+         VERIFY_REASON_COUNT},
+        {"d.test", VERIFY_STATUS_INSECURE, VERIFY_STATUS_SECURE, VERIFY_REASON_DNSKEY_WITHOUT_DS,
+         VERIFY_REASON_COUNT},
+        {"e.test", VERIFY_STATUS_BOGUS, VERIFY_STATUS_BOGUS, VERIFY_REASON_RRSIG_EXPIRED,
+         VERIFY_REASON_RRSIG_INVALID},
+        {"f.test", -1, VERIFY_STATUS_SECURE, VERIFY_REASON_COUNT, VERIFY_REASON_COUNT},
+        {"g.test", VERIFY_STATUS_INSECURE, -1, VERIFY_REASON_COUNT, VERIFY_REASON_COUNT},
+        {"h.test", VERIFY_STATUS_SECURE, VERIFY_STATUS_SECURE, VERIFY_REASON_RRSIG_EXPIRES_SOON,
+         VERIFY_REASON_RRSIG_EXPIRES_SOON},
+        {"i.test", VERIFY_STATUS_LAME, VERIFY_STATUS_BOGUS, VERIFY_REASON_NS_UNREACHABLE,
+         VERIFY_REASON_DS_ZONE_UNSIGNED},
+        {"j.test", VERIFY_STATUS_BOGUS, VERIFY_STATUS_LAME, VERIFY_REASON_DS_ZONE_UNSIGNED,
+         VERIFY_REASON_NS_UNREACHABLE},
+        {"k.test", VERIFY_STATUS_SECURE, VERIFY_STATUS_LAME, VERIFY_REASON_COUNT,
+         VERIFY_REASON_NS_UNREACHABLE},
+    };
+    const size_t n = sizeof changes / sizeof changes[0];
+    for (int side = 0; side < 2; side++) {
+        results_scan_begin(st, side ? "new" : "old", NULL, NULL, &scan);
+        for (size_t i = n; i-- > 0;) { /* put in reverse: the store orders by domain */
+            const struct change *c = &changes[i];
+            int status = side ? c->new_status : c->old_status;
+            verify_reason_code_t code = side ? c->new_code : c->old_code;
+            results_reason_t reason = {code, NULL, "r", "d"};
+            results_record_t r = {.domain = c->domain, .status = (verify_status_t)status};
+            if (status < 0)
+                continue;
+            if (code != none) {
+                r.n_reasons = 1;
+                r.reasons = &reason;
+            }
+            results_put(scan, &r);
+        }
+        results_scan_finish(scan, NULL);
+    }
+
+    /* More broken domains than a report table shows. */
+    results_scan_begin(st, "many", NULL, NULL, &scan);
+    for (int i = 0; i < RESULTS_REPORT_ROWS + 5; i++) {
+        char d[32];
+        snprintf(d, sizeof d, "m%05d.test", i);
+        results_record_t r = {.domain = d, .status = VERIFY_STATUS_LAME};
+        results_put(scan, &r);
+    }
+    results_scan_finish(scan, NULL);
+
+    /* Text that must be escaped in HTML. */
+    results_scan_begin(st, "esc", NULL, NULL, &scan);
+    results_reason_t hostile = {VERIFY_REASON_RRSIG_INVALID, NULL, "x", "<script>&\"'"};
+    results_record_t h = {.domain = "h.test", .status = VERIFY_STATUS_BOGUS, .n_reasons = 1};
+    h.reasons = &hostile;
+    h.fix = "a < b";
+    results_put(scan, &h);
+    /* For show: CDS, a revoked key, a resolver check. */
+    static const char *const cds[] = {"r.test. 3600 IN CDS 0 0 0 00"};
+    static const results_dnskey_t rk[] = {{7, 15, 385, 0}, {8, 15, 0, 0}};
+    results_record_t rr = {.domain = "r.test", .status = VERIFY_STATUS_BOGUS, .scanned_at = 10};
+    rr.parent = (results_parent_t){"", false, 0, 0, NULL};
+    rr.n_cds = 1;
+    rr.cds = cds;
+    rr.n_dnskey = 2;
+    rr.dnskey = rk;
+    rr.resolver_check = (results_resolver_check_t){true, false, 2, 9, true};
+    results_put(scan, &rr);
+    results_scan_finish(scan, NULL);
+
+    /* For export: the example, a minimal record, and one whose fields need CSV quoting. */
+    results_scan_begin(st, "csv", NULL, NULL, &scan);
+    results_record_t ex = example_record();
+    results_put(scan, &ex);
+    results_record_t min = {.domain = "min.test", .status = VERIFY_STATUS_NXDOMAIN};
+    results_put(scan, &min);
+    static const results_reason_t two[] = {
+        {VERIFY_REASON_DS_STALE, NULL, "q.test/DS", "x"},
+        {VERIFY_REASON_ALGORITHM_DEPRECATED, "192.0.2.9", "q.test/DNSKEY", "y"},
+    };
+    static const results_ds_t ds2[] = {{1, 8, 2, "AB"}, {2, 5, 1, "cd"}};
+    static const results_dnskey_t keys[] = {{1, 8, 257, 2048}, {2, 5, 256, 1024}, {3, 8, 256, 0}};
+    results_record_t q = {.domain = "q.test", .status = VERIFY_STATUS_SECURE, .n_reasons = 2};
+    q.reasons = two;
+    q.fix = "say \"hi\", then\nnewline";
+    q.parent = (results_parent_t){"test", true, 3600, 2, ds2};
+    q.n_dnskey = 3;
+    q.dnskey = keys;
+    q.rrsig_earliest_expiration = 1796688000;
+    results_put(scan, &q);
+    results_scan_close(scan); /* unfinished: "latest" still means this one */
+    return st;
 }
 
 #endif

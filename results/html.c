@@ -1,0 +1,177 @@
+/*
+ * HTML output shared by `diff --format html` and `report`: escaping, the page frame, and the
+ * diff page. Pages are self-contained (inline CSS, no scripts, nothing fetched) so they can be
+ * mailed or archived as one file.
+ */
+#include "results/internal.h"
+
+#include <string.h>
+
+static void put_cstr(rbuf_t *b, const char *s)
+{
+    rbuf_put(b, s, strlen(s));
+}
+
+void results_html_text(rbuf_t *b, const char *s)
+{
+    if (!s)
+        return;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '&':
+            put_cstr(b, "&amp;");
+            break;
+        case '<':
+            put_cstr(b, "&lt;");
+            break;
+        case '>':
+            put_cstr(b, "&gt;");
+            break;
+        case '"':
+            put_cstr(b, "&quot;");
+            break;
+        case '\'':
+            put_cstr(b, "&#39;");
+            break;
+        default:
+            /* Control characters have no business in a page; tabs and newlines stay. */
+            if (*p >= 0x20 || *p == '\t' || *p == '\n')
+                rbuf_byte(b, *p);
+            break;
+        }
+    }
+}
+
+void results_html_page_start(rbuf_t *b, const char *title)
+{
+    put_cstr(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+    results_html_text(b, title);
+    put_cstr(b, "</title>\n<style>\n"
+                "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n"
+                "table{border-collapse:collapse;margin:1em 0}\n"
+                "th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;"
+                "vertical-align:top}\n"
+                "th{background:#f0f0f0}td.n{text-align:right}\n"
+                ".s-secure{color:#2e7d32}.s-insecure{color:#616161}.s-bogus{color:#c62828;"
+                "font-weight:bold}\n"
+                ".s-indeterminate{color:#f9a825}.s-lame{color:#6a1b9a}.s-nxdomain{color:#455a64}\n"
+                ".note{color:#666}\n"
+                "</style>\n</head>\n<body>\n<h1>");
+    results_html_text(b, title);
+    put_cstr(b, "</h1>\n");
+}
+
+void results_html_page_end(rbuf_t *b)
+{
+    put_cstr(b, "</body>\n</html>\n");
+}
+
+void results_html_status(rbuf_t *b, const char *tag, const results_record_t *r)
+{
+    const char *name = r ? verify_status_name(r->status) : NULL;
+    rbuf_byte(b, '<');
+    put_cstr(b, tag);
+    if (name) {
+        put_cstr(b, " class=\"s-");
+        put_cstr(b, name);
+        put_cstr(b, "\">");
+        put_cstr(b, name);
+    } else {
+        put_cstr(b, ">&mdash;");
+    }
+    put_cstr(b, "</");
+    put_cstr(b, tag);
+    rbuf_byte(b, '>');
+}
+
+void results_html_codes(rbuf_t *b, const results_record_t *r)
+{
+    put_cstr(b, "<td>");
+    for (size_t i = 0; r && i < r->n_reasons; i++) {
+        if (i)
+            put_cstr(b, "<br>");
+        put_cstr(b, verify_reason_name(r->reasons[i].code));
+    }
+    put_cstr(b, "</td>");
+}
+
+void results_html_diff_row(rbuf_t *b, const char *domain, const results_record_t *o,
+                           const results_record_t *n)
+{
+    put_cstr(b, "<tr><td>");
+    results_html_text(b, domain);
+    put_cstr(b, "</td>");
+    results_html_status(b, "td", o);
+    results_html_status(b, "td", n);
+    results_html_codes(b, o);
+    results_html_codes(b, n);
+    put_cstr(b, "</tr>\n");
+}
+
+void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c)
+{
+    uint64_t total = 0;
+    put_cstr(b, "<table>\n<tr><th>change</th><th>domains</th></tr>\n");
+    for (int i = 0; i < RESULTS_CHANGE_COUNT; i++) {
+        const char *name = results_change_name((results_change_t)i);
+        put_cstr(b, "<tr><td>");
+        if (c->by_change[i] && i != RESULTS_CHANGE_UNCHANGED) {
+            put_cstr(b, "<a href=\"#");
+            put_cstr(b, name);
+            put_cstr(b, "\">");
+            put_cstr(b, name);
+            put_cstr(b, "</a>");
+        } else {
+            put_cstr(b, name);
+        }
+        put_cstr(b, "</td><td class=\"n\">");
+        results_put_int(b, (int64_t)c->by_change[i]);
+        put_cstr(b, "</td></tr>\n");
+        total += c->by_change[i];
+    }
+    put_cstr(b, "<tr><th>total</th><td class=\"n\">");
+    results_put_int(b, (int64_t)total);
+    put_cstr(b, "</td></tr>\n<tr><th>regressions</th><td class=\"n\">");
+    results_put_int(b, (int64_t)c->regressions);
+    put_cstr(b, "</td></tr>\n</table>\n");
+}
+
+void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count)
+{
+    put_cstr(b, "<h2 id=\"");
+    put_cstr(b, change);
+    put_cstr(b, "\">");
+    put_cstr(b, change);
+    put_cstr(b, " (");
+    results_put_int(b, (int64_t)count);
+    put_cstr(b, ")</h2>\n<table>\n<tr><th>domain</th><th>old status</th><th>new status</th>"
+                "<th>old reasons</th><th>new reasons</th></tr>\n");
+}
+
+int results_html_diff(FILE *out, const char *old_name, const char *new_name,
+                      const results_diff_counts_t *c, rbuf_t sections[RESULTS_CHANGE_COUNT])
+{
+    rbuf_t b = {0};
+    char title[2 * RESULTS_SCAN_NAME_MAX + 32];
+    snprintf(title, sizeof title, "dnssweep diff: %s \u2192 %s", old_name, new_name);
+    results_html_page_start(&b, title);
+    results_html_diff_summary(&b, c);
+    int rc = RESULTS_OK;
+    for (int i = 0; i < RESULTS_CHANGE_COUNT; i++) {
+        if (!sections[i].len)
+            continue;
+        results_html_diff_table_start(&b, results_change_name((results_change_t)i),
+                                      c->by_change[i]);
+        rbuf_put(&b, sections[i].data, sections[i].len);
+        put_cstr(&b, "</table>\n");
+        if (sections[i].failed)
+            b.failed = true;
+    }
+    results_html_page_end(&b);
+    if (b.failed)
+        rc = RESULTS_ENOMEM;
+    else if (fwrite(b.data, 1, b.len, out) != b.len)
+        rc = RESULTS_EIO;
+    rbuf_free(&b);
+    return rc;
+}
