@@ -276,6 +276,13 @@ static bool has(const nsec3_entry_t *e, uint16_t type)
     return verify_dn_bitmap_has(e->bitmap, type);
 }
 
+/* RFC 5155 §9.2: when the NSEC3 covering the next closer name has opt-out, an unsigned
+ * delegation may hide there and the answer cannot be secure (no AD bit). */
+static bool optout(const nsec3_entry_t *e)
+{
+    return (e->flags & LDNS_NSEC3_VARS_OPTOUT_MASK) != 0;
+}
+
 /* Result of the closest encloser proof (RFC 5155 §8.3). */
 typedef struct ce_proof {
     verify_dn_name_t ce;
@@ -401,8 +408,8 @@ static verify_denial_result_t nxdomain(nsec3_set_t *s, char *detail, size_t dlen
     }
     verify_dn_detail(detail, dlen, "closest encloser %s matched, next closer and %s covered%s",
                      verify_dn_to_str(&p.ce, qs, sizeof qs), verify_dn_to_str(&wc, ws, sizeof ws),
-                     (p.nc_cover->flags & LDNS_NSEC3_VARS_OPTOUT_MASK) ? " (opt-out span)" : "");
-    return VERIFY_DENIAL_PROVEN;
+                     optout(p.nc_cover) ? " by an opt-out NSEC3: insecure (RFC 5155 §9.2)" : "");
+    return optout(p.nc_cover) ? VERIFY_DENIAL_OPTOUT : VERIFY_DENIAL_PROVEN;
 }
 
 static verify_denial_result_t nodata(nsec3_set_t *s, char *detail, size_t dlen)
@@ -423,13 +430,26 @@ static verify_denial_result_t nodata(nsec3_set_t *s, char *detail, size_t dlen)
     if (verify_dn_wildcard(&p.ce, &wc) == 0) {
         hashed_init(&w, &wc);
         m = find_match(s, &w);
-        if (m)
-            return nodata_bits(s, m, &wc, detail, dlen);
+        if (m) {
+            verify_denial_result_t r = nodata_bits(s, m, &wc, detail, dlen);
+            if (r == VERIFY_DENIAL_PROVEN && optout(p.nc_cover)) {
+                verify_dn_detail(detail, dlen,
+                                 "wildcard no data at %s, next closer covered by an opt-out "
+                                 "NSEC3: insecure (RFC 5155 §9.2)",
+                                 verify_dn_to_str(&wc, ws, sizeof ws));
+                return VERIFY_DENIAL_OPTOUT;
+            }
+            return r;
+        }
     }
-    /* §8.6: DS at a name in an opt-out span: maybe an unsigned delegation. */
-    if (s->c->q->qtype == LDNS_RR_TYPE_DS && (p.nc_cover->flags & LDNS_NSEC3_VARS_OPTOUT_MASK)) {
-        verify_dn_detail(detail, dlen, "opt-out NSEC3 covers next closer %s: insecure delegation",
-                         verify_dn_to_str(&p.next_closer, ws, sizeof ws));
+    /* §8.6: DS at a name in an opt-out span: maybe an unsigned delegation. §8.5 as amended by
+     * erratum 3441: other types at an empty non-terminal made by an unsigned delegation of an
+     * opt-out span, which has no NSEC3 of its own. Either way nothing is proven securely. */
+    if (optout(p.nc_cover)) {
+        verify_dn_detail(detail, dlen,
+                         "no NSEC3 matches %s; opt-out NSEC3 covers next closer %s: an unsigned "
+                         "delegation may exist there (insecure)",
+                         qname_str(s, qs), verify_dn_to_str(&p.next_closer, ws, sizeof ws));
         return VERIFY_DENIAL_OPTOUT;
     }
     verify_dn_detail(detail, dlen,
@@ -468,7 +488,7 @@ static verify_denial_result_t no_ds(nsec3_set_t *s, char *detail, size_t dlen)
     }
     if (!closest_encloser(s, &s->c->qname, &p, detail, dlen))
         return VERIFY_DENIAL_INVALID;
-    if (p.nc_cover->flags & LDNS_NSEC3_VARS_OPTOUT_MASK) {
+    if (optout(p.nc_cover)) {
         verify_dn_detail(detail, dlen, "opt-out NSEC3 covers next closer %s: insecure delegation",
                          verify_dn_to_str(&p.next_closer, ns, sizeof ns));
         return VERIFY_DENIAL_OPTOUT;
@@ -487,6 +507,7 @@ static verify_denial_result_t wildcard_answer(nsec3_set_t *s, unsigned wildcard_
 {
     hashed_name_t h;
     verify_dn_name_t nc;
+    const nsec3_entry_t *cover;
     char ns[NAME_STR_LEN], hs[HASH_STR_LEN];
 
     verify_dn_ancestor(&s->c->qname, wildcard_labels + 1, &nc);
@@ -496,15 +517,17 @@ static verify_denial_result_t wildcard_answer(nsec3_set_t *s, unsigned wildcard_
                          verify_dn_to_str(&nc, ns, sizeof ns));
         return VERIFY_DENIAL_INVALID;
     }
-    if (!find_cover(s, &h)) {
+    cover = find_cover(s, &h);
+    if (!cover) {
         verify_dn_detail(detail, dlen, "no NSEC3 covers next closer %s (hash %s) of the wildcard",
                          verify_dn_to_str(&nc, ns, sizeof ns),
                          h.failed ? "?" : hash_str(hash_for(s, &h, 0), hs));
         return VERIFY_DENIAL_INVALID;
     }
-    verify_dn_detail(detail, dlen, "NSEC3 covers next closer %s (wildcard answer)",
-                     verify_dn_to_str(&nc, ns, sizeof ns));
-    return VERIFY_DENIAL_PROVEN;
+    verify_dn_detail(detail, dlen, "NSEC3 covers next closer %s (wildcard answer)%s",
+                     verify_dn_to_str(&nc, ns, sizeof ns),
+                     optout(cover) ? "; opt-out: insecure (RFC 5155 §9.2)" : "");
+    return optout(cover) ? VERIFY_DENIAL_OPTOUT : VERIFY_DENIAL_PROVEN;
 }
 
 verify_denial_result_t verify_dn_nsec3_check(const verify_dn_ctx_t *c, int wildcard_labels,
