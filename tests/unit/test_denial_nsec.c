@@ -245,6 +245,36 @@ static void misc(void)
     ldns_rdf_deep_free(q);
 }
 
+/* The root zone: zero labels at the apex. */
+static void root_zone(void)
+{
+    ldns_rdf *zone = dname("."), *q = dname("example.");
+    ldns_rr_list *l = ldns_rr_list_new();
+    ldns_rr_list_push_rr(l, rr_from(". 86400 IN NSEC aaa. NS SOA RRSIG NSEC DNSKEY"));
+    ldns_rr_list_push_rr(l, rr_from("example. 86400 IN NSEC exchange. NS RRSIG NSEC"));
+    ldns_rr_list_push_rr(l, rr_from("zw. 86400 IN NSEC . NS DS RRSIG NSEC"));
+    verify_denial_query_t query = {
+        .zone = zone, .qname = q, .kind = VERIFY_DENIAL_NO_DS, .records = l};
+    is_int(verify_denial_check(&query, detail, sizeof detail), VERIFY_DENIAL_PROVEN,
+           "root zone: example. delegated without DS");
+    ldns_rdf_deep_free(q);
+    q = dname("zz.");
+    query.qname = q;
+    query.kind = VERIFY_DENIAL_NXDOMAIN;
+    is_int(verify_denial_check(&query, detail, sizeof detail), VERIFY_DENIAL_PROVEN,
+           "root zone: zz. covered by the last NSEC zw. -> ., *. denied by the apex NSEC");
+    ldns_rdf_deep_free(q);
+    q = dname(".");
+    query.qname = q;
+    query.kind = VERIFY_DENIAL_NODATA;
+    query.qtype = LDNS_RR_TYPE_A;
+    is_int(verify_denial_check(&query, detail, sizeof detail), VERIFY_DENIAL_PROVEN,
+           "root zone: no A at the root");
+    ldns_rr_list_deep_free(l);
+    ldns_rdf_deep_free(zone);
+    ldns_rdf_deep_free(q);
+}
+
 static void canonical_order(void)
 {
     /* RFC 4034 §6.1, in canonical order. */
@@ -274,6 +304,7 @@ int main(void)
     no_ds();
     wildcard_answer();
     misc();
+    root_zone();
     canonical_order();
     return tap_done();
 }
