@@ -275,6 +275,36 @@ static void root_zone(void)
     ldns_rdf_deep_free(q);
 }
 
+/* Names that are not valid uncompressed wire format are refused, never read past their end. */
+static void malformed(void)
+{
+    static const uint8_t past_end[] = {5, 'a', 'b', 0};       /* label runs past the end */
+    static const uint8_t pointer[] = {0xc0, 0x0c};            /* compression pointer */
+    static const uint8_t no_root[] = {1, 'a', 1, 'b'};        /* no terminating root label */
+    static const uint8_t trailing[] = {1, 'a', 0, 1, 'b', 0}; /* bytes after the root */
+    const struct {
+        const uint8_t *wire;
+        size_t len;
+        const char *what;
+    } bad[] = {{past_end, sizeof past_end, "label past the end"},
+               {pointer, sizeof pointer, "compression pointer"},
+               {no_root, sizeof no_root, "no root label"},
+               {trailing, sizeof trailing, "bytes after the root label"}};
+    ldns_rdf *zone = dname("example.");
+    ldns_rr_list *l = pick(L(N_A, N_APEX));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ldns_rdf *q = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, bad[i].len, bad[i].wire);
+        verify_denial_query_t query = {
+            .zone = zone, .qname = q, .kind = VERIFY_DENIAL_NXDOMAIN, .records = l};
+        is_int(verify_denial_check(&query, detail, sizeof detail), VERIFY_DENIAL_INVALID,
+               "qname with %s: invalid", bad[i].what);
+        ok(strstr(detail, "not a valid domain name") != NULL, "detail says the name is invalid");
+        ldns_rdf_deep_free(q);
+    }
+    ldns_rr_list_deep_free(l);
+    ldns_rdf_deep_free(zone);
+}
+
 static void canonical_order(void)
 {
     /* RFC 4034 §6.1, in canonical order. */
@@ -305,6 +335,7 @@ int main(void)
     wildcard_answer();
     misc();
     root_zone();
+    malformed();
     canonical_order();
     return tap_done();
 }
