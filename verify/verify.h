@@ -240,7 +240,7 @@ typedef struct verify_pool verify_pool_t;
  * nothing per job) and must stay valid and untouched from submit until done() has been called.
  */
 typedef struct verify_job {
-    void (*run)(void *arg);  /* on a worker thread; required */
+    void (*run)(void *arg);  /* on a worker thread; required; must not call the pool */
     void (*done)(void *arg); /* on the owner's thread; may be NULL */
     void *arg;
     struct verify_job *pool_next_; /* private to the pool: intrusive list link */
@@ -260,8 +260,8 @@ typedef struct verify_pool_config {
 } verify_pool_config_t;
 
 /* Starts the threads. On success *out is the caller's, to release with verify_pool_free().
- * Returns 0, VERIFY_EINVAL (NULL argument), VERIFY_ENOMEM, or VERIFY_ENOMEM when a thread
- * cannot be started. cfg is copied. */
+ * Returns 0, VERIFY_EINVAL (NULL argument) or VERIFY_ENOMEM (no memory, or a thread could not
+ * be started; nothing is left running). cfg is copied. */
 int verify_pool_new(const verify_pool_config_t *cfg, verify_pool_t **out);
 
 /* Queues the n contiguous jobs jobs[0..n-1] with one lock. All or nothing: returns 0, or
