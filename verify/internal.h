@@ -58,9 +58,10 @@ verify_denial_result_t verify_dn_nsec_check(const verify_dn_ctx_t *c, int wildca
                                             char *detail, size_t detail_len);
 verify_denial_result_t verify_dn_nsec3_check(const verify_dn_ctx_t *c, int wildcard_labels,
                                              char *detail, size_t detail_len);
-/* NSEC3 hash of a parsed (lower-case) name with a caller-provided digest context. */
-int verify_dn_nsec3_hash_wire(EVP_MD_CTX *md, const uint8_t *wire, size_t len, uint16_t iterations,
-                              const uint8_t *salt, size_t salt_len,
+/* NSEC3 hash of a parsed (lower-case) name with a caller-provided digest context and fetched
+ * SHA-1 (fetch once: OpenSSL 3's implicit fetch per init costs more than the hash itself). */
+int verify_dn_nsec3_hash_wire(EVP_MD_CTX *md, const EVP_MD *sha1, const uint8_t *wire, size_t len,
+                              uint16_t iterations, const uint8_t *salt, size_t salt_len,
                               uint8_t out[VERIFY_NSEC3_HASH_LEN]);
 
 #endif

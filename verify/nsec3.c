@@ -31,17 +31,6 @@ typedef struct nsec3_entry {
     const ldns_rdf *bitmap;
 } nsec3_entry_t;
 
-typedef struct nsec3_set {
-    const verify_dn_ctx_t *c;
-    EVP_MD_CTX *md;
-    nsec3_param_set_t params[MAX_PARAM_SETS];
-    unsigned nparams;
-    nsec3_entry_t *e;
-    size_t n;
-    unsigned max_iterations_seen;
-    nsec3_entry_t local[LOCAL_ENTRIES];
-} nsec3_set_t;
-
 /* A name with its hash under each parameter set, computed on first use. */
 typedef struct hashed_name {
     verify_dn_name_t name;
@@ -49,6 +38,24 @@ typedef struct hashed_name {
     bool done[MAX_PARAM_SETS];
     bool failed;
 } hashed_name_t;
+
+/* A proof asks about the same names several times (qname, its ancestors, the next closer, the
+ * wildcard): remembering the last few hashes saves most of the iterated SHA-1 work. */
+#define HASH_MEMO 8
+
+typedef struct nsec3_set {
+    const verify_dn_ctx_t *c;
+    EVP_MD_CTX *md;
+    EVP_MD *sha1; /* fetched once per proof: an implicit fetch per hash costs more than SHA-1 */
+    nsec3_param_set_t params[MAX_PARAM_SETS];
+    unsigned nparams;
+    nsec3_entry_t *e;
+    size_t n;
+    unsigned max_iterations_seen;
+    hashed_name_t memo[HASH_MEMO];
+    unsigned memo_used;
+    nsec3_entry_t local[LOCAL_ENTRIES];
+} nsec3_set_t;
 
 static const char b32hex[] = "0123456789abcdefghijklmnopqrstuv";
 
@@ -104,11 +111,10 @@ static const char *hash_str(const uint8_t h[VERIFY_NSEC3_HASH_LEN], char out[HAS
     return out;
 }
 
-int verify_dn_nsec3_hash_wire(EVP_MD_CTX *md, const uint8_t *wire, size_t len, uint16_t iterations,
-                              const uint8_t *salt, size_t salt_len,
+int verify_dn_nsec3_hash_wire(EVP_MD_CTX *md, const EVP_MD *sha1, const uint8_t *wire, size_t len,
+                              uint16_t iterations, const uint8_t *salt, size_t salt_len,
                               uint8_t out[VERIFY_NSEC3_HASH_LEN])
 {
-    const EVP_MD *sha1 = EVP_sha1();
     unsigned int outlen;
 
     /* RFC 5155 §5: IH(salt, x, 0) = H(x || salt); IH(salt, x, k) = H(IH(salt, x, k-1) || salt). */
@@ -126,17 +132,23 @@ int verify_nsec3_hash(const ldns_rdf *name, uint8_t algorithm, uint16_t iteratio
                       const uint8_t *salt, size_t salt_len, uint8_t out[VERIFY_NSEC3_HASH_LEN])
 {
     verify_dn_name_t n;
-    EVP_MD_CTX *md;
-    int rc;
+    EVP_MD_CTX *md = NULL;
+    EVP_MD *sha1 = NULL;
+    int rc = VERIFY_ENOMEM;
 
     if (algorithm != VERIFY_NSEC3_HASH_SHA1)
         return VERIFY_EUNSUPPORTED;
     if (!out || (salt_len > 0 && !salt) || salt_len > 255 || verify_dn_name_from_rdf(&n, name))
         return VERIFY_EINVAL;
     md = EVP_MD_CTX_new();
-    if (!md)
-        return VERIFY_ENOMEM;
-    rc = verify_dn_nsec3_hash_wire(md, n.wire, n.len, iterations, salt, salt_len, out);
+    sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+    if (!md || !sha1) {
+        rc = md ? VERIFY_ECRYPTO : VERIFY_ENOMEM;
+        goto fail;
+    }
+    rc = verify_dn_nsec3_hash_wire(md, sha1, n.wire, n.len, iterations, salt, salt_len, out);
+fail:
+    EVP_MD_free(sha1);
     EVP_MD_CTX_free(md);
     return rc;
 }
@@ -212,29 +224,44 @@ static int set_init(nsec3_set_t *s, const verify_dn_ctx_t *c)
         if (entry_parse(s, ldns_rr_list_rr(c->q->records, i), &s->e[s->n]))
             s->n++;
     s->md = EVP_MD_CTX_new();
-    return s->md ? VERIFY_OK : VERIFY_ENOMEM;
+    if (!s->md)
+        return VERIFY_ENOMEM;
+    s->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+    return s->sha1 ? VERIFY_OK : VERIFY_ECRYPTO;
 }
 
 static void set_cleanup(nsec3_set_t *s)
 {
+    EVP_MD_free(s->sha1);
     EVP_MD_CTX_free(s->md);
     if (s->e != s->local)
         free(s->e);
 }
 
-static void hashed_init(hashed_name_t *h, const verify_dn_name_t *name)
+/* The memo slot of name (hashes computed so far kept). The pointer is valid until the next
+ * call: a full memo recycles its oldest slot. */
+static hashed_name_t *hashed_get(nsec3_set_t *s, const verify_dn_name_t *name)
 {
+    unsigned n = s->memo_used < HASH_MEMO ? s->memo_used : HASH_MEMO;
+    hashed_name_t *h;
+
+    for (unsigned i = 0; i < n; i++)
+        if (s->memo[i].name.len == name->len &&
+            memcmp(s->memo[i].name.wire, name->wire, name->len) == 0)
+            return &s->memo[i];
+    h = &s->memo[s->memo_used++ % HASH_MEMO];
     h->name = *name;
     memset(h->done, 0, sizeof h->done);
     h->failed = false;
+    return h;
 }
 
 static const uint8_t *hash_for(nsec3_set_t *s, hashed_name_t *h, unsigned p)
 {
     if (!h->done[p]) {
         const nsec3_param_set_t *ps = &s->params[p];
-        if (verify_dn_nsec3_hash_wire(s->md, h->name.wire, h->name.len, ps->iterations, ps->salt,
-                                      ps->salt_len, h->h[p]) != 0) {
+        if (verify_dn_nsec3_hash_wire(s->md, s->sha1, h->name.wire, h->name.len, ps->iterations,
+                                      ps->salt, ps->salt_len, h->h[p]) != 0) {
             h->failed = true;
             return NULL;
         }
@@ -276,6 +303,13 @@ static bool has(const nsec3_entry_t *e, uint16_t type)
     return verify_dn_bitmap_has(e->bitmap, type);
 }
 
+/* RFC 5155 §9.2: when the NSEC3 covering the next closer name has opt-out, an unsigned
+ * delegation may hide there and the answer cannot be secure (no AD bit). */
+static bool optout(const nsec3_entry_t *e)
+{
+    return (e->flags & LDNS_NSEC3_VARS_OPTOUT_MASK) != 0;
+}
+
 /* Result of the closest encloser proof (RFC 5155 §8.3). */
 typedef struct ce_proof {
     verify_dn_name_t ce;
@@ -293,14 +327,14 @@ static bool closest_encloser(nsec3_set_t *s, const verify_dn_name_t *name, ce_pr
                              char *detail, size_t dlen)
 {
     const verify_dn_name_t *zone = &s->c->zone;
-    hashed_name_t h;
+    hashed_name_t *h;
     char ns[NAME_STR_LEN], cs[NAME_STR_LEN], hs[HASH_STR_LEN];
 
     p->ce_match = NULL;
     for (unsigned keep = name->labels; keep-- > zone->labels;) {
         verify_dn_ancestor(name, keep, &p->ce);
-        hashed_init(&h, &p->ce);
-        p->ce_match = find_match(s, &h);
+        h = hashed_get(s, &p->ce);
+        p->ce_match = find_match(s, h);
         if (p->ce_match)
             break;
     }
@@ -320,12 +354,12 @@ static bool closest_encloser(nsec3_set_t *s, const verify_dn_name_t *name, ce_pr
         return false;
     }
     verify_dn_ancestor(name, p->ce.labels + 1u, &p->next_closer);
-    hashed_init(&h, &p->next_closer);
-    p->nc_cover = find_cover(s, &h);
+    h = hashed_get(s, &p->next_closer);
+    p->nc_cover = find_cover(s, h);
     if (!p->nc_cover) {
         verify_dn_detail(detail, dlen, "no NSEC3 covers next closer name %s (hash %s)",
                          verify_dn_to_str(&p->next_closer, ns, sizeof ns),
-                         h.failed ? "?" : hash_str(hash_for(s, &h, 0), hs));
+                         h->failed ? "?" : hash_str(hash_for(s, h, 0), hs));
         return false;
     }
     return true;
@@ -372,13 +406,13 @@ static verify_denial_result_t nodata_bits(nsec3_set_t *s, const nsec3_entry_t *e
 
 static verify_denial_result_t nxdomain(nsec3_set_t *s, char *detail, size_t dlen)
 {
-    hashed_name_t q, w;
+    hashed_name_t *q, *w;
     ce_proof_t p;
     verify_dn_name_t wc;
     char qs[NAME_STR_LEN], ws[NAME_STR_LEN];
 
-    hashed_init(&q, &s->c->qname);
-    if (find_match(s, &q)) {
+    q = hashed_get(s, &s->c->qname);
+    if (find_match(s, q)) {
         verify_dn_detail(detail, dlen, "an NSEC3 matches %s: the name exists", qname_str(s, qs));
         return VERIFY_DENIAL_INVALID;
     }
@@ -388,48 +422,61 @@ static verify_denial_result_t nxdomain(nsec3_set_t *s, char *detail, size_t dlen
         verify_dn_detail(detail, dlen, "wildcard name at the closest encloser is too long");
         return VERIFY_DENIAL_INVALID;
     }
-    hashed_init(&w, &wc);
-    if (find_match(s, &w)) {
+    w = hashed_get(s, &wc);
+    if (find_match(s, w)) {
         verify_dn_detail(detail, dlen, "wildcard %s exists: %s should have been synthesised",
                          verify_dn_to_str(&wc, ws, sizeof ws), qname_str(s, qs));
         return VERIFY_DENIAL_INVALID;
     }
-    if (!find_cover(s, &w)) {
+    if (!find_cover(s, w)) {
         verify_dn_detail(detail, dlen, "no NSEC3 covers wildcard %s at the closest encloser",
                          verify_dn_to_str(&wc, ws, sizeof ws));
         return VERIFY_DENIAL_INVALID;
     }
     verify_dn_detail(detail, dlen, "closest encloser %s matched, next closer and %s covered%s",
                      verify_dn_to_str(&p.ce, qs, sizeof qs), verify_dn_to_str(&wc, ws, sizeof ws),
-                     (p.nc_cover->flags & LDNS_NSEC3_VARS_OPTOUT_MASK) ? " (opt-out span)" : "");
-    return VERIFY_DENIAL_PROVEN;
+                     optout(p.nc_cover) ? " by an opt-out NSEC3: insecure (RFC 5155 §9.2)" : "");
+    return optout(p.nc_cover) ? VERIFY_DENIAL_OPTOUT : VERIFY_DENIAL_PROVEN;
 }
 
 static verify_denial_result_t nodata(nsec3_set_t *s, char *detail, size_t dlen)
 {
-    hashed_name_t q, w;
+    hashed_name_t *q, *w;
     ce_proof_t p;
     verify_dn_name_t wc;
     const nsec3_entry_t *m;
     char qs[NAME_STR_LEN], ws[NAME_STR_LEN];
 
-    hashed_init(&q, &s->c->qname);
-    m = find_match(s, &q);
+    q = hashed_get(s, &s->c->qname);
+    m = find_match(s, q);
     if (m) /* RFC 5155 §8.5, and §8.6 for DS; an empty non-terminal has its own NSEC3 */
         return nodata_bits(s, m, &s->c->qname, detail, dlen);
     if (!closest_encloser(s, &s->c->qname, &p, detail, dlen))
         return VERIFY_DENIAL_INVALID;
     /* §8.7: wildcard no data: *.closest-encloser matched without the type. */
     if (verify_dn_wildcard(&p.ce, &wc) == 0) {
-        hashed_init(&w, &wc);
-        m = find_match(s, &w);
-        if (m)
-            return nodata_bits(s, m, &wc, detail, dlen);
+        w = hashed_get(s, &wc);
+        m = find_match(s, w);
+        if (m) {
+            verify_denial_result_t r = nodata_bits(s, m, &wc, detail, dlen);
+            if (r == VERIFY_DENIAL_PROVEN && optout(p.nc_cover)) {
+                verify_dn_detail(detail, dlen,
+                                 "wildcard no data at %s, next closer covered by an opt-out "
+                                 "NSEC3: insecure (RFC 5155 §9.2)",
+                                 verify_dn_to_str(&wc, ws, sizeof ws));
+                return VERIFY_DENIAL_OPTOUT;
+            }
+            return r;
+        }
     }
-    /* §8.6: DS at a name in an opt-out span: maybe an unsigned delegation. */
-    if (s->c->q->qtype == LDNS_RR_TYPE_DS && (p.nc_cover->flags & LDNS_NSEC3_VARS_OPTOUT_MASK)) {
-        verify_dn_detail(detail, dlen, "opt-out NSEC3 covers next closer %s: insecure delegation",
-                         verify_dn_to_str(&p.next_closer, ws, sizeof ws));
+    /* §8.6: DS at a name in an opt-out span: maybe an unsigned delegation. §8.5 as amended by
+     * erratum 3441: other types at an empty non-terminal made by an unsigned delegation of an
+     * opt-out span, which has no NSEC3 of its own. Either way nothing is proven securely. */
+    if (optout(p.nc_cover)) {
+        verify_dn_detail(detail, dlen,
+                         "no NSEC3 matches %s; opt-out NSEC3 covers next closer %s: an unsigned "
+                         "delegation may exist there (insecure)",
+                         qname_str(s, qs), verify_dn_to_str(&p.next_closer, ws, sizeof ws));
         return VERIFY_DENIAL_OPTOUT;
     }
     verify_dn_detail(detail, dlen,
@@ -441,7 +488,7 @@ static verify_denial_result_t nodata(nsec3_set_t *s, char *detail, size_t dlen)
 
 static verify_denial_result_t no_ds(nsec3_set_t *s, char *detail, size_t dlen)
 {
-    hashed_name_t q;
+    hashed_name_t *q;
     ce_proof_t p;
     const nsec3_entry_t *m;
     char qs[NAME_STR_LEN], ns[NAME_STR_LEN];
@@ -451,8 +498,8 @@ static verify_denial_result_t no_ds(nsec3_set_t *s, char *detail, size_t dlen)
         verify_dn_detail(detail, dlen, "%s is the zone apex, not a delegation from it", qs);
         return VERIFY_DENIAL_INVALID;
     }
-    hashed_init(&q, &s->c->qname);
-    m = find_match(s, &q);
+    q = hashed_get(s, &s->c->qname);
+    m = find_match(s, q);
     if (m) {
         if (has(m, LDNS_RR_TYPE_DS))
             verify_dn_detail(detail, dlen, "NSEC3 matching %s has the DS bit set", qs);
@@ -468,7 +515,7 @@ static verify_denial_result_t no_ds(nsec3_set_t *s, char *detail, size_t dlen)
     }
     if (!closest_encloser(s, &s->c->qname, &p, detail, dlen))
         return VERIFY_DENIAL_INVALID;
-    if (p.nc_cover->flags & LDNS_NSEC3_VARS_OPTOUT_MASK) {
+    if (optout(p.nc_cover)) {
         verify_dn_detail(detail, dlen, "opt-out NSEC3 covers next closer %s: insecure delegation",
                          verify_dn_to_str(&p.next_closer, ns, sizeof ns));
         return VERIFY_DENIAL_OPTOUT;
@@ -485,26 +532,29 @@ static verify_denial_result_t no_ds(nsec3_set_t *s, char *detail, size_t dlen)
 static verify_denial_result_t wildcard_answer(nsec3_set_t *s, unsigned wildcard_labels,
                                               char *detail, size_t dlen)
 {
-    hashed_name_t h;
+    hashed_name_t *h;
     verify_dn_name_t nc;
+    const nsec3_entry_t *cover;
     char ns[NAME_STR_LEN], hs[HASH_STR_LEN];
 
     verify_dn_ancestor(&s->c->qname, wildcard_labels + 1, &nc);
-    hashed_init(&h, &nc);
-    if (find_match(s, &h)) {
+    h = hashed_get(s, &nc);
+    if (find_match(s, h)) {
         verify_dn_detail(detail, dlen, "an NSEC3 matches %s: no wildcard expansion possible",
                          verify_dn_to_str(&nc, ns, sizeof ns));
         return VERIFY_DENIAL_INVALID;
     }
-    if (!find_cover(s, &h)) {
+    cover = find_cover(s, h);
+    if (!cover) {
         verify_dn_detail(detail, dlen, "no NSEC3 covers next closer %s (hash %s) of the wildcard",
                          verify_dn_to_str(&nc, ns, sizeof ns),
-                         h.failed ? "?" : hash_str(hash_for(s, &h, 0), hs));
+                         h->failed ? "?" : hash_str(hash_for(s, h, 0), hs));
         return VERIFY_DENIAL_INVALID;
     }
-    verify_dn_detail(detail, dlen, "NSEC3 covers next closer %s (wildcard answer)",
-                     verify_dn_to_str(&nc, ns, sizeof ns));
-    return VERIFY_DENIAL_PROVEN;
+    verify_dn_detail(detail, dlen, "NSEC3 covers next closer %s (wildcard answer)%s",
+                     verify_dn_to_str(&nc, ns, sizeof ns),
+                     optout(cover) ? "; opt-out: insecure (RFC 5155 §9.2)" : "");
+    return optout(cover) ? VERIFY_DENIAL_OPTOUT : VERIFY_DENIAL_PROVEN;
 }
 
 verify_denial_result_t verify_dn_nsec3_check(const verify_dn_ctx_t *c, int wildcard_labels,

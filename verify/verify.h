@@ -358,12 +358,16 @@ typedef enum verify_denial_kind {
 
 typedef enum verify_denial_result {
     VERIFY_DENIAL_PROVEN,  /* the records prove the claim */
-    VERIFY_DENIAL_OPTOUT,  /* NO_DS, or NODATA for DS: an opt-out NSEC3 covers the next closer
-                              name: an insecure delegation may exist there (RFC 5155 §8.6) */
+    VERIFY_DENIAL_OPTOUT,  /* valid, but INSECURE, not bogus: no NSEC3 matches the name and an
+                              opt-out NSEC3 covers the next closer name, so an unsigned
+                              delegation may exist there; resolvers set no AD bit (RFC 5155 §9.2;
+                              §8.6 for DS, §8.5 as amended by erratum 3441). For NO_DS it means
+                              "insecure delegation"; any kind may return it, NSEC3 only */
     VERIFY_DENIAL_MISSING, /* records holds no NSEC nor NSEC3 at all */
     VERIFY_DENIAL_INVALID, /* NSEC/NSEC3 present, but they do not prove the claim */
-    VERIFY_DENIAL_INSECURE_ITERATIONS /* an NSEC3 needed has more than max_iterations
-                                         iterations: treat as insecure (RFC 9276 §3.2) */
+    VERIFY_DENIAL_INSECURE_ITERATIONS /* a usable NSEC3 in records has more than
+                                         max_iterations iterations: the zone counts as insecure
+                                         (RFC 9276 §3.2); no proof was attempted */
 } verify_denial_result_t;
 
 /* RFC 9276 §3.2: validators may treat a zone using more iterations as insecure. */
@@ -389,9 +393,12 @@ typedef struct verify_denial_query {
  * or which type bit is set. NSEC3 records with an unknown hash algorithm or flags other than
  * 0/1 are ignored (RFC 5155 §8.2), as are NSEC/NSEC3 not in q->zone. Records that sit at a zone
  * cut below the apex (NS without SOA) or carry DNAME are never used to deny names below them
- * (RFC 6840 §4.1). NXDOMAIN over an opt-out span is PROVEN (RFC 5155 §8.4 does not look at
- * opt-out). NSEC3 is used when the list holds any; NSEC when it holds no usable NSEC3.
- * Returns MISSING/INVALID also for bad arguments (NULL query, qname outside zone).
+ * (RFC 6840 §4.1), nor to deny types other than DS at such a cut. NSEC3 is used when the list
+ * holds any NSEC3, NSEC when that proves nothing. Returns MISSING/INVALID also for bad
+ * arguments (NULL query, qname outside zone).
+ * Suggested mapping to reasons: MISSING -> DENIAL_MISSING; INVALID -> DENIAL_INVALID (for the
+ * parent's no-DS proof PARENT_DS_DENIAL_INVALID, for CAA CAA_BOGUS); OPTOUT and
+ * INSECURE_ITERATIONS -> insecure, never bogus (the latter with NSEC3_ITERATIONS).
  */
 verify_denial_result_t verify_denial_check(const verify_denial_query_t *q, char *detail,
                                            size_t detail_len);
@@ -401,7 +408,8 @@ verify_denial_result_t verify_denial_check(const verify_denial_query_t *q, char 
  * rrsig_labels is the Labels field of the answer's RRSIG, so the wildcard is "*." followed by
  * the last rrsig_labels labels of q->qname. Checks that q->qname does not exist and that no
  * name closer than the wildcard's parent does. q->kind and q->qtype are ignored.
- * Returns PROVEN, MISSING, INVALID or INSECURE_ITERATIONS.
+ * Returns PROVEN, OPTOUT (next closer in an opt-out span), MISSING, INVALID or
+ * INSECURE_ITERATIONS.
  */
 verify_denial_result_t verify_denial_check_wildcard(const verify_denial_query_t *q,
                                                     uint8_t rrsig_labels, char *detail,
@@ -461,7 +469,7 @@ typedef struct verify_pool verify_pool_t;
  * nothing per job) and must stay valid and untouched from submit until done() has been called.
  */
 typedef struct verify_job {
-    void (*run)(void *arg);  /* on a worker thread; required */
+    void (*run)(void *arg);  /* on a worker thread; required; must not call the pool */
     void (*done)(void *arg); /* on the owner's thread; may be NULL */
     void *arg;
     struct verify_job *pool_next_; /* private to the pool: intrusive list link */
@@ -481,8 +489,8 @@ typedef struct verify_pool_config {
 } verify_pool_config_t;
 
 /* Starts the threads. On success *out is the caller's, to release with verify_pool_free().
- * Returns 0, VERIFY_EINVAL (NULL argument), VERIFY_ENOMEM, or VERIFY_ENOMEM when a thread
- * cannot be started. cfg is copied. */
+ * Returns 0, VERIFY_EINVAL (NULL argument) or VERIFY_ENOMEM (no memory, or a thread could not
+ * be started; nothing is left running). cfg is copied. */
 int verify_pool_new(const verify_pool_config_t *cfg, verify_pool_t **out);
 
 /* Queues the n contiguous jobs jobs[0..n-1] with one lock. All or nothing: returns 0, or

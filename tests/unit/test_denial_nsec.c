@@ -245,6 +245,66 @@ static void misc(void)
     ldns_rdf_deep_free(q);
 }
 
+/* The root zone: zero labels at the apex. */
+static void root_zone(void)
+{
+    ldns_rdf *zone = dname("."), *q = dname("example.");
+    ldns_rr_list *l = ldns_rr_list_new();
+    ldns_rr_list_push_rr(l, rr_from(". 86400 IN NSEC aaa. NS SOA RRSIG NSEC DNSKEY"));
+    ldns_rr_list_push_rr(l, rr_from("example. 86400 IN NSEC exchange. NS RRSIG NSEC"));
+    ldns_rr_list_push_rr(l, rr_from("zw. 86400 IN NSEC . NS DS RRSIG NSEC"));
+    verify_denial_query_t query = {
+        .zone = zone, .qname = q, .kind = VERIFY_DENIAL_NO_DS, .records = l};
+    is_int(verify_denial_check(&query, detail, sizeof detail), VERIFY_DENIAL_PROVEN,
+           "root zone: example. delegated without DS");
+    ldns_rdf_deep_free(q);
+    q = dname("zz.");
+    query.qname = q;
+    query.kind = VERIFY_DENIAL_NXDOMAIN;
+    is_int(verify_denial_check(&query, detail, sizeof detail), VERIFY_DENIAL_PROVEN,
+           "root zone: zz. covered by the last NSEC zw. -> ., *. denied by the apex NSEC");
+    ldns_rdf_deep_free(q);
+    q = dname(".");
+    query.qname = q;
+    query.kind = VERIFY_DENIAL_NODATA;
+    query.qtype = LDNS_RR_TYPE_A;
+    is_int(verify_denial_check(&query, detail, sizeof detail), VERIFY_DENIAL_PROVEN,
+           "root zone: no A at the root");
+    ldns_rr_list_deep_free(l);
+    ldns_rdf_deep_free(zone);
+    ldns_rdf_deep_free(q);
+}
+
+/* Names that are not valid uncompressed wire format are refused, never read past their end. */
+static void malformed(void)
+{
+    static const uint8_t past_end[] = {5, 'a', 'b', 0};       /* label runs past the end */
+    static const uint8_t pointer[] = {0xc0, 0x0c};            /* compression pointer */
+    static const uint8_t no_root[] = {1, 'a', 1, 'b'};        /* no terminating root label */
+    static const uint8_t trailing[] = {1, 'a', 0, 1, 'b', 0}; /* bytes after the root */
+    const struct {
+        const uint8_t *wire;
+        size_t len;
+        const char *what;
+    } bad[] = {{past_end, sizeof past_end, "label past the end"},
+               {pointer, sizeof pointer, "compression pointer"},
+               {no_root, sizeof no_root, "no root label"},
+               {trailing, sizeof trailing, "bytes after the root label"}};
+    ldns_rdf *zone = dname("example.");
+    ldns_rr_list *l = pick(L(N_A, N_APEX));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ldns_rdf *q = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, bad[i].len, bad[i].wire);
+        verify_denial_query_t query = {
+            .zone = zone, .qname = q, .kind = VERIFY_DENIAL_NXDOMAIN, .records = l};
+        is_int(verify_denial_check(&query, detail, sizeof detail), VERIFY_DENIAL_INVALID,
+               "qname with %s: invalid", bad[i].what);
+        ok(strstr(detail, "not a valid domain name") != NULL, "detail says the name is invalid");
+        ldns_rdf_deep_free(q);
+    }
+    ldns_rr_list_deep_free(l);
+    ldns_rdf_deep_free(zone);
+}
+
 static void canonical_order(void)
 {
     /* RFC 4034 §6.1, in canonical order. */
@@ -274,6 +334,8 @@ int main(void)
     no_ds();
     wildcard_answer();
     misc();
+    root_zone();
+    malformed();
     canonical_order();
     return tap_done();
 }

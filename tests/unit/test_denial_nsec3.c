@@ -47,13 +47,24 @@ static ldns_rdf *dname(const char *s)
     return r;
 }
 
+/* Appendix A sets opt-out (flags 1) on every NSEC3. With optout_flag false, pick() clears it,
+ * giving the same chain as a zone signed without opt-out: the proofs are then secure. */
+static bool optout_flag = true;
+
 /* A list of the chain entries whose indices are given, terminated by -1. */
 static ldns_rr_list *pick(const int *idx)
 {
     ldns_rr_list *l = ldns_rr_list_new();
     for (; *idx >= 0; idx++) {
         ldns_rr *rr = NULL;
-        if (ldns_rr_new_frm_str(&rr, chain[*idx], 0, NULL, NULL) != LDNS_STATUS_OK) {
+        char text[512];
+        snprintf(text, sizeof text, "%s", chain[*idx]);
+        if (!optout_flag) {
+            char *f = strstr(text, "NSEC3 1 1 ");
+            if (f)
+                f[8] = '0';
+        }
+        if (ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) != LDNS_STATUS_OK) {
             fprintf(stderr, "bad rr %s\n", chain[*idx]);
             exit(2);
         }
@@ -164,15 +175,24 @@ static void params(void)
 static void b1_name_error(void)
 {
     /* B.1: a.c.x.w.example: 0p9mhave covers next closer c.x.w.example, b4um86eg matches the
-     * closest encloser x.w.example, 35mthgpg covers the wildcard *.x.w.example. */
+     * closest encloser x.w.example, 35mthgpg covers the wildcard *.x.w.example. The covering
+     * NSEC3 has opt-out: valid but insecure (RFC 5155 §9.2); without opt-out: proven. */
     ldns_rr_list *l = pick((const int[]){H_APEX, H_XW, H_A, -1});
     is_int(run("a.c.x.w.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NXDOMAIN, l, 150),
-           VERIFY_DENIAL_PROVEN, "B.1 name error proven");
+           VERIFY_DENIAL_OPTOUT, "B.1 name error valid, opt-out span: insecure");
     is_int(run("a.c.x.w.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NXDOMAIN, l, 11),
            VERIFY_DENIAL_INSECURE_ITERATIONS, "B.1 with a limit of 11 iterations: insecure");
     is_int(run("a.c.x.w.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NODATA, l, 150),
-           VERIFY_DENIAL_INVALID, "B.1 records do not prove no data");
+           VERIFY_DENIAL_OPTOUT, "B.1 records as no data: opt-out, insecure (erratum 3441)");
     ldns_rr_list_deep_free(l);
+    optout_flag = false;
+    l = pick((const int[]){H_APEX, H_XW, H_A, -1});
+    is_int(run("a.c.x.w.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NXDOMAIN, l, 150),
+           VERIFY_DENIAL_PROVEN, "B.1 without opt-out: name error proven");
+    is_int(run("a.c.x.w.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NODATA, l, 150),
+           VERIFY_DENIAL_INVALID, "B.1 without opt-out: the records do not prove no data");
+    ldns_rr_list_deep_free(l);
+    optout_flag = true;
 
     l = pick((const int[]){H_APEX, H_XW, -1});
     is_int(run("a.c.x.w.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NXDOMAIN, l, 150),
@@ -253,8 +273,8 @@ static void b3_optout(void)
            "B.3 opt-out: insecure delegation c.example");
     is_int(run("c.example.", LDNS_RR_TYPE_DS, VERIFY_DENIAL_NODATA, l, 150), VERIFY_DENIAL_OPTOUT,
            "B.3 as no data for DS: opt-out");
-    is_int(run("c.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NODATA, l, 150), VERIFY_DENIAL_INVALID,
-           "opt-out does not prove no data for A");
+    is_int(run("c.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NODATA, l, 150), VERIFY_DENIAL_OPTOUT,
+           "no data for A over an opt-out span: insecure (RFC 5155 erratum 3441)");
     ldns_rr_list_deep_free(l);
 
     /* The same span without the opt-out flag says c.example does not exist. */
@@ -299,8 +319,14 @@ static void b4_b5_wildcard(void)
     /* B.4: a.z.w.example MX answered from *.w.example (RRSIG labels 2): q04jkcev covers the
      * next closer z.w.example. */
     query.records = pick((const int[]){H_NS2, -1});
+    is_int(verify_denial_check_wildcard(&query, 2, detail, sizeof detail), VERIFY_DENIAL_OPTOUT,
+           "B.4 wildcard expansion valid, opt-out span: insecure");
+    ldns_rr_list_deep_free((ldns_rr_list *)query.records);
+    optout_flag = false;
+    query.records = pick((const int[]){H_NS2, -1});
+    optout_flag = true;
     is_int(verify_denial_check_wildcard(&query, 2, detail, sizeof detail), VERIFY_DENIAL_PROVEN,
-           "B.4 wildcard expansion proven");
+           "B.4 without opt-out: wildcard expansion proven");
     is_int(verify_denial_check_wildcard(&query, 3, detail, sizeof detail), VERIFY_DENIAL_INVALID,
            "claiming *.z.w.example: next closer a.z.w.example not covered");
     ldns_rr_list_deep_free((ldns_rr_list *)query.records);
@@ -318,7 +344,12 @@ static void b4_b5_wildcard(void)
      * covers the next closer z.w.example, r53bq7cc matches *.w.example (MX RRSIG). */
     ldns_rr_list *l = pick((const int[]){H_W, H_NS2, H_WILD, -1});
     is_int(run("a.z.w.example.", LDNS_RR_TYPE_AAAA, VERIFY_DENIAL_NODATA, l, 150),
-           VERIFY_DENIAL_PROVEN, "B.5 wildcard no data proven");
+           VERIFY_DENIAL_OPTOUT, "B.5 wildcard no data valid, opt-out span: insecure");
+    ldns_rr_list_deep_free(l);
+    optout_flag = false;
+    l = pick((const int[]){H_W, H_NS2, H_WILD, -1});
+    is_int(run("a.z.w.example.", LDNS_RR_TYPE_AAAA, VERIFY_DENIAL_NODATA, l, 150),
+           VERIFY_DENIAL_PROVEN, "B.5 without opt-out: wildcard no data proven");
     is_int(run("a.z.w.example.", LDNS_RR_TYPE_MX, VERIFY_DENIAL_NODATA, l, 150),
            VERIFY_DENIAL_INVALID, "B.5 records for MX: wildcard has MX, invalid");
     is_int(run("a.z.w.example.", LDNS_RR_TYPE_AAAA, VERIFY_DENIAL_NXDOMAIN, l, 150),
@@ -326,7 +357,12 @@ static void b4_b5_wildcard(void)
     ldns_rr_list_deep_free(l);
     l = pick((const int[]){H_W, H_NS2, -1});
     is_int(run("a.z.w.example.", LDNS_RR_TYPE_AAAA, VERIFY_DENIAL_NODATA, l, 150),
-           VERIFY_DENIAL_INVALID, "B.5 without the wildcard NSEC3: invalid");
+           VERIFY_DENIAL_INVALID, "B.5 without opt-out and without the wildcard NSEC3: invalid");
+    ldns_rr_list_deep_free(l);
+    optout_flag = true;
+    l = pick((const int[]){H_W, H_NS2, -1});
+    is_int(run("a.z.w.example.", LDNS_RR_TYPE_AAAA, VERIFY_DENIAL_NODATA, l, 150),
+           VERIFY_DENIAL_OPTOUT, "B.5 opt-out without the wildcard NSEC3: insecure");
     ldns_rr_list_deep_free(l);
 }
 
@@ -336,6 +372,7 @@ static void misc(void)
     is_int(run("a.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NXDOMAIN, empty, 150),
            VERIFY_DENIAL_MISSING, "no records: missing");
     ldns_rr_list_deep_free(empty);
+    optout_flag = false; /* secure proofs from here on */
     ldns_rr_list *l = pick((const int[]){H_APEX, H_XW, H_A, -1});
     is_int(run("a.c.x.w.example.", LDNS_RR_TYPE_A, VERIFY_DENIAL_NXDOMAIN, l, 12),
            VERIFY_DENIAL_PROVEN, "a limit equal to the iterations is accepted");
