@@ -14,6 +14,7 @@ static const struct option store_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"fail-on-regression", no_argument, NULL, 'r'},
     {"all", no_argument, NULL, 'a'},
+    {"diff-against", required_argument, NULL, 'D'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -25,6 +26,7 @@ typedef struct store_args {
     const char *output;
     bool fail_on_regression;
     bool all;
+    const char *diff_against;
     int positional_start;
 } store_args_t;
 
@@ -55,6 +57,9 @@ static int parse_store_args(int argc, char **argv, const char *usage, store_args
             break;
         case 'a':
             a->all = true;
+            break;
+        case 'D':
+            a->diff_against = optarg;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -151,7 +156,7 @@ int command_export(int argc, char **argv)
 }
 
 static const char diff_usage[] =
-    "usage: dnssweep diff [--db DIR] OLD NEW [--format text|jsonl] [-o FILE] [--all]\n"
+    "usage: dnssweep diff [--db DIR] OLD NEW [--format text|jsonl|html] [-o FILE] [--all]\n"
     "                     [--fail-on-regression]\n"
     "Compare two scans domain by domain. Exit 3 with --fail-on-regression when domains got "
     "worse.\n";
@@ -167,11 +172,13 @@ int command_diff(int argc, char **argv)
         return 2;
     }
     const char *format = a.format ? a.format : "text";
-    if (strcmp(format, "text") && strcmp(format, "jsonl")) {
-        fprintf(stderr,
-                "dnssweep diff: unknown format '%s' (text or jsonl; html is not built "
-                "yet)\n",
-                format);
+    results_format_t fmt = RESULTS_FORMAT_TEXT;
+    if (strcmp(format, "jsonl") == 0) {
+        fmt = RESULTS_FORMAT_JSONL;
+    } else if (strcmp(format, "html") == 0) {
+        fmt = RESULTS_FORMAT_HTML;
+    } else if (strcmp(format, "text") != 0) {
+        fprintf(stderr, "dnssweep diff: unknown format '%s' (text, jsonl or html)\n", format);
         return 2;
     }
     results_store_t *store = NULL;
@@ -183,9 +190,8 @@ int command_diff(int argc, char **argv)
         return 1;
     }
     results_diff_counts_t counts;
-    rc = results_diff(store, argv[a.positional_start], argv[a.positional_start + 1],
-                      strcmp(format, "jsonl") == 0 ? RESULTS_FORMAT_JSONL : RESULTS_FORMAT_TEXT,
-                      a.all, out, &counts);
+    rc = results_diff(store, argv[a.positional_start], argv[a.positional_start + 1], fmt, a.all,
+                      out, &counts);
     int exit_code = rc ? fail("diff", rc) : 0;
     if (close_output(out, a.output))
         exit_code = 1;
@@ -245,4 +251,72 @@ int command_scans(int argc, char **argv)
     rc = results_scans_print(store, stdout);
     results_close(store);
     return rc ? fail("scans", rc) : 0;
+}
+
+static const char report_usage[] =
+    "usage: dnssweep report [--db DIR] [--scan NAME] [--diff-against OLD] -o report.html\n"
+    "Write one self-contained HTML page about a scan (default: the latest).\n";
+
+int command_report(int argc, char **argv)
+{
+    store_args_t a;
+    int rc = parse_store_args(argc, argv, report_usage, &a);
+    if (rc)
+        return rc == 1 ? 0 : 2;
+    if (!a.output || a.positional_start < argc) {
+        fprintf(stderr, "dnssweep report: give -o FILE and no other argument\n%s", report_usage);
+        return 2;
+    }
+    results_store_t *store = NULL;
+    if (open_store(a.db, &store))
+        return 1;
+    FILE *out = open_output(a.output);
+    if (!out) {
+        results_close(store);
+        return 1;
+    }
+    rc = results_report(store, a.scan, a.diff_against, out);
+    int exit_code = rc ? fail("report", rc) : 0;
+    if (close_output(out, a.output))
+        exit_code = 1;
+    results_close(store);
+    return exit_code;
+}
+
+static const char merge_usage[] =
+    "usage: dnssweep merge --db DIR SRC_DIR...\n"
+    "Copy every scan of the shard stores SRC_DIR... into the store DIR (shards of one scan are\n"
+    "united; for a domain in several, the latest verdict is kept).\n";
+
+int command_merge(int argc, char **argv)
+{
+    store_args_t a;
+    int rc = parse_store_args(argc, argv, merge_usage, &a);
+    if (rc)
+        return rc == 1 ? 0 : 2;
+    if (a.positional_start >= argc) {
+        fprintf(stderr, "dnssweep merge: give at least one SRC_DIR\n%s", merge_usage);
+        return 2;
+    }
+    results_store_t *store = NULL;
+    rc = results_open(a.db, 0, &store);
+    if (rc != 0) {
+        fprintf(stderr, "dnssweep merge: cannot open %s: %s\n", a.db, results_strerror(rc));
+        return 1;
+    }
+    int exit_code = 0;
+    for (int i = a.positional_start; i < argc && exit_code == 0; i++) {
+        uint64_t copied = 0;
+        rc = results_merge(store, argv[i], &copied);
+        if (rc != 0) {
+            fprintf(stderr, "dnssweep merge: %s: %s %s\n", argv[i], results_strerror(rc),
+                    results_errdetail(store));
+            exit_code = rc == RESULTS_ENOTFOUND ? 2 : 1;
+        } else {
+            fprintf(stderr, "dnssweep merge: %s: %llu records\n", argv[i],
+                    (unsigned long long)copied);
+        }
+    }
+    results_close(store);
+    return exit_code;
 }

@@ -10,6 +10,8 @@ int command_export(int argc, char **argv);
 int command_diff(int argc, char **argv);
 int command_show(int argc, char **argv);
 int command_scans(int argc, char **argv);
+int command_report(int argc, char **argv);
+int command_merge(int argc, char **argv);
 /* A per-domain text table (domain, status, reasons) and a status summary. Returns 0 or a
  * RESULTS_E* code. */
 int command_table(results_store_t *store, const char *scan, FILE *out);

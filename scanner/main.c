@@ -17,8 +17,8 @@ static void usage(FILE *out)
                  "  diff    OLD NEW              compare two scans\n"
                  "  show    DOMAIN               explain one domain\n"
                  "  scans                        list scans\n"
-                 "  report  -o report.html       write an HTML report (not built yet)\n"
-                 "  merge   --db DIR SRC_DIR...  merge shard stores (not built yet)\n"
+                 "  report  -o report.html       write an HTML report\n"
+                 "  merge   --db DIR SRC_DIR...  merge shard stores\n"
                  "  --version, --help\n"
                  "Run 'dnssweep COMMAND --help' for a command's options.\n"
                  "Exit status: 0 done, 1 runtime failure, 2 usage error or bad input, 3 diff\n"
@@ -62,10 +62,10 @@ int main(int argc, char **argv)
         return command_show(argc - 1, argv + 1);
     if (strcmp(cmd, "scans") == 0)
         return command_scans(argc - 1, argv + 1);
-    if (strcmp(cmd, "report") == 0 || strcmp(cmd, "merge") == 0) {
-        fprintf(stderr, "dnssweep %s: not built yet (see README)\n", cmd);
-        return 1;
-    }
+    if (strcmp(cmd, "report") == 0)
+        return command_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return command_merge(argc - 1, argv + 1);
     fprintf(stderr, "dnssweep: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;
