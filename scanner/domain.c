@@ -270,9 +270,8 @@ static void ds_answer(void *arg, const io_result_t *r)
     delegation_found(d);
 }
 
-static void referral_answer(void *arg, const io_result_t *r)
+static void referral_handle(scan_domain_t *d, const io_result_t *r)
 {
-    scan_domain_t *d = arg;
     scanner_t *s = d->s;
     scan_zone_t *z = d->zone;
     d->queries_pending--;
@@ -345,9 +344,38 @@ static void referral_answer(void *arg, const io_result_t *r)
                     d->name);
 }
 
+static void referral_answer(void *arg, const io_result_t *r)
+{
+    scan_domain_t *d = arg;
+    scanner_t *s = d->s;
+    scan_gate_t *gate = d->gate;
+    d->gate = NULL;
+    referral_handle(d, r);
+    if (gate)
+        scan_gate_open(s, gate);
+}
+
 static void domain_zone_ready(void *arg)
 {
     domain_lookup(arg);
+}
+
+static void domain_gate_opened(void *arg)
+{
+    scan_domain_t *d = arg;
+    d->zone = scan_zone_closest(d->s, d->dname, true);
+    domain_lookup(d);
+}
+
+/* The name one label below zone on the way down to the domain, when that is not the domain
+ * itself: the next zone cut may be there, and one question finds out for everyone. */
+static ldns_rdf *next_label_below(const scan_domain_t *d, const scan_zone_t *z)
+{
+    uint8_t nd = ldns_dname_label_count(d->dname);
+    uint8_t nz = ldns_dname_label_count(z->dname);
+    if (nd < nz + 2)
+        return NULL;
+    return ldns_dname_clone_from(d->dname, (uint16_t)(nd - nz - 1));
 }
 
 static void domain_lookup(scan_domain_t *d)
@@ -359,9 +387,20 @@ static void domain_lookup(scan_domain_t *d)
         domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "%s", z->why);
         return;
     }
+    ldns_rdf *next = next_label_below(d, z);
+    if (next) {
+        int wait = scan_gate_enter(d->s, next, domain_gate_opened, d, &d->gate);
+        ldns_rdf_deep_free(next);
+        if (wait)
+            return;
+    }
     size_t n = z->n_addrs < IO_MAX_SERVERS ? z->n_addrs : IO_MAX_SERVERS;
     if (scan_send(d->s, z->addrs, n, d->dname, NULL, LDNS_RR_TYPE_NS, IO_FLAG_DO, referral_answer,
                   d) != 0) {
+        if (d->gate) {
+            scan_gate_open(d->s, d->gate);
+            d->gate = NULL;
+        }
         domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "could not send the referral query");
         return;
     }

@@ -30,6 +30,7 @@ typedef struct scan_waiter {
 } scan_waiter_t;
 
 typedef struct scanner scanner_t;
+typedef struct scan_gate scan_gate_t;
 
 /* ---- zones: the parents of domains, validated once and shared ---- */
 
@@ -146,6 +147,7 @@ struct scan_domain {
     scan_zone_security_t parent_security;
     int64_t now;
     struct scan_record *record; /* built by the worker, consumed on the loop */
+    scan_gate_t *gate;          /* owned while its referral question is in flight */
     scan_domain_t *hash_next;   /* in-flight set */
 };
 
@@ -192,6 +194,7 @@ struct scanner {
     size_t zone_buckets;
     scan_addr_entry_t **addr_table;
     size_t addr_buckets;
+    scan_gate_t **gate_table;
     scan_domain_t **inflight_table;
     size_t inflight_buckets;
     size_t active;
@@ -225,6 +228,17 @@ bool scan_zone_wait(scan_zone_t *z, void (*cb)(void *), void *arg);
  * is. NULL when out of memory. */
 scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nesting,
                                     void (*cb)(void *), void *arg);
+
+/* gate.c */
+int scan_gates_init(scanner_t *s);
+void scan_gates_free(scanner_t *s);
+/* Returns 1 when another domain is asking about name: cb(arg) runs once its answer is in.
+ * Returns 0 when the caller should ask; *owned is then the gate to open afterwards (or
+ * left NULL when none could be made). */
+int scan_gate_enter(scanner_t *s, const ldns_rdf *name, void (*cb)(void *), void *arg,
+                    scan_gate_t **owned);
+/* Removes the gate and lets its waiters go on. */
+void scan_gate_open(scanner_t *s, scan_gate_t *gate);
 
 /* packet.c */
 /* RRs of type (and owner, when owner != NULL) from a section; new list, RRs cloned. */

@@ -355,7 +355,7 @@ void scan_print_summary(scanner_t *s, const io_stats_t *io, double secs)
     fprintf(stderr,
             "  queries %llu (%.1f per domain), retried %llu, timed out %llu, truncated->TCP "
             "%llu, dropped (spoofed/mismatched) %llu\n"
-            "  zone cache: %llu zones set up, %llu domains started below a cached zone; NS "
+            "  zone cache: %llu zones set up, %llu parent questions saved by the cache; NS "
             "address lookups %llu (cache hits %llu)\n"
             "  input: %llu names, %llu bad lines, %llu duplicates, %llu already stored, %llu "
             "in other shards\n",

@@ -197,7 +197,8 @@ int scanner_run(const scanner_config_t *cfg)
     rc = 1;
     s->inflight_buckets = pow2_at_least((size_t)cfg->concurrency * 2);
     s->inflight_table = calloc(s->inflight_buckets, sizeof *s->inflight_table);
-    if (!s->inflight_table || scan_zones_init(s) != 0 || start_engines(s, cfg) != 0)
+    if (!s->inflight_table || scan_zones_init(s) != 0 || scan_gates_init(s) != 0 ||
+        start_engines(s, cfg) != 0)
         goto done;
     s->progress_tty = isatty(STDERR_FILENO);
     s->progress_on = cfg->progress == SCANNER_PROGRESS_ALWAYS ||
@@ -250,6 +251,7 @@ done:
     verify_pool_free(s->pool);
     results_close(s->store);
     scan_zones_free(s);
+    scan_gates_free(s);
     free(s->inflight_table);
     verify_ctx_free(s->vctx);
     ldns_rr_list_deep_free(hints);
