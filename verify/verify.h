@@ -228,11 +228,13 @@ typedef struct verify_sig_result {
 /*
  * Verifies an RRset (all RRs one owner/class/type) against its RRSIGs (rrsigs may contain
  * RRSIGs of other types/owners: they are skipped) with keys: valid if ANY RRSIG that covers
- * the type verifies with ANY key of matching tag and algorithm (zone flag, protocol 3, not
- * revoked unless it signs its own DNSKEY RRset). Checks every field of RFC 4035 §5.3.1:
+ * the type verifies with ANY key of matching tag and algorithm (zone flag and protocol 3, else
+ * DNSKEY_NO_ZONE_BIT; never a revoked key, RFC 5011 §2.1, else DNSKEY_REVOKED). Checks every
+ * field of RFC 4035 §5.3.1:
  * signer = keyset zone, owner within it, type covered, labels, validity window (RFC 1982)
  * against now. Result in *res. Returns 0, or <0 for program failures (VERIFY_ENOMEM...).
- * An empty rrsigs gives BOGUS with RRSIG_MISSING.
+ * An empty rrsigs gives BOGUS with RRSIG_MISSING. Use it for any RRset against a validated
+ * keyset, e.g. the signed DS RRset of a referral against the parent's keyset.
  */
 int verify_rrset(const verify_keyset_t *keys, const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
                  int64_t now, verify_sig_result_t *res);
@@ -250,7 +252,13 @@ typedef enum verify_parent_state {
     VERIFY_PARENT_BOGUS = 3,    /* the parent is bogus or could not be established */
 } verify_parent_state_t;
 
-/* All inputs borrowed for the duration of the call. Any packet may be NULL (no answer). */
+/*
+ * All inputs borrowed for the duration of the call. Any packet may be NULL (no answer); a NULL
+ * or empty DNSKEY answer means "this server serves no DNSKEY" (DS_ZONE_UNSIGNED under a DS):
+ * servers that did not answer at all are the scanner's business (lame), not a verdict here.
+ * Negative answers (NODATA, NXDOMAIN) are judged from the NSEC/NSEC3 RRs of their authority
+ * section: their RRSIGs are verified here, the proof itself by verify_denial_check().
+ */
 typedef struct verify_zone_input {
     const ldns_rdf *zone;           /* apex name */
     verify_parent_state_t parent;   /* see above */
@@ -322,7 +330,8 @@ bool verify_verdict_has(const verify_verdict_t *v, verify_reason_code_t code);
 /*
  * The central judgement: one authoritative server's answers for one zone, given the parent's
  * situation. Never fails for bad data (that is a verdict); returns <0 only for program
- * failures (VERIFY_ENOMEM, VERIFY_EINVAL for a NULL zone). Caller owns *out.
+ * failures (VERIFY_ENOMEM; VERIFY_EINVAL for a NULL zone, or VERIFY_PARENT_DS without any DS
+ * or DNSKEY RR in parent_ds). Caller owns *out.
  * Status: parent bogus -> indeterminate; parent insecure -> insecure + PARENT_UNSIGNED; no DS
  * proven -> insecure (+ DNSKEY_WITHOUT_DS when signed); DS present: only unsupported
  * algorithms/digests -> insecure + ALGORITHM_UNSUPPORTED; any error reason -> bogus; else

@@ -370,6 +370,15 @@ int verify_zone(const verify_ctx_t *ctx, const verify_zone_input_t *in, verify_v
     *out = NULL;
     if (!ctx || !in || !in->zone || ldns_rdf_get_type(in->zone) != LDNS_RDF_TYPE_DNAME)
         return VERIFY_EINVAL;
+    if (in->parent == VERIFY_PARENT_DS) {
+        size_t anchors = 0; /* a DS state without DS is the caller's mistake, not a verdict */
+        for (size_t i = 0; in->parent_ds && i < ldns_rr_list_rr_count(in->parent_ds); i++) {
+            ldns_rr_type t = ldns_rr_get_type(ldns_rr_list_rr(in->parent_ds, i));
+            anchors += t == LDNS_RR_TYPE_DS || t == LDNS_RR_TYPE_DNSKEY;
+        }
+        if (anchors == 0)
+            return VERIFY_EINVAL;
+    }
     memset(&r, 0, sizeof r);
     r.ctx = ctx;
     r.in = in;

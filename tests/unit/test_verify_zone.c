@@ -57,6 +57,10 @@ static void test_good_zone(const struct test_zone *z)
            VERIFY_REASON_DNSKEY_WITHOUT_DS, "parent proves no DS");
     expect(judge(&s, VERIFY_PARENT_INSECURE, NULL, now_in), VERIFY_STATUS_INSECURE,
            VERIFY_REASON_PARENT_UNSIGNED, "parent unsigned");
+    verify_zone_input_t no_ds = {.zone = apex, .parent = VERIFY_PARENT_DS, .now = now_in};
+    verify_verdict_t *none = NULL;
+    is_int(verify_zone(ctx, &no_ds, &none), VERIFY_EINVAL, "DS state without DS: EINVAL");
+    ok(none == NULL, "no verdict on EINVAL");
     v = judge(&s, VERIFY_PARENT_BOGUS, NULL, now_in);
     expect(v, VERIFY_STATUS_INDETERMINATE, -1, "parent bogus");
     answers_free(&s);
