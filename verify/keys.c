@@ -99,8 +99,10 @@ static EVP_PKEY *import_rsa(const uint8_t *key, size_t len, unsigned *bits)
         elen = ((size_t)key[1] << 8) | key[2];
         off = 3;
     }
-    if (elen == 0 || off + elen >= len || len - off - elen > 2048)
-        goto fail; /* no modulus, or a modulus above 16384 bits */
+    /* RFC 3110 / 5702: moduli up to 4096 bits. A long exponent would make every verify slow
+     * (a hostile zone could stall a worker), so anything beyond 64 bits is refused. */
+    if (elen == 0 || elen > 8 || off + elen >= len || len - off - elen > 512)
+        goto fail;
     e = BN_bin2bn(key + off, (int)elen, NULL);
     n = BN_bin2bn(key + off + elen, (int)(len - off - elen), NULL);
     bld = OSSL_PARAM_BLD_new();
