@@ -109,6 +109,7 @@ bool pkt_has_rrsig(const ldns_pkt *p);
 
 /* Notes a validated signature (earliest expiration) and the algorithms signing rrset. */
 void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res, const char *rrset);
+void zone_note_expiration(struct zone_run *r, int64_t expiration, uint16_t tag, const char *rrset);
 void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, const char *rrset);
 
 /* The checks after the DNSKEY RRset is trusted: SOA, A, CAA, NXDOMAIN probe, CDS/CDNSKEY. */

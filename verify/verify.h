@@ -243,6 +243,29 @@ int verify_rrset(const verify_keyset_t *keys, const ldns_rr_list *rrset, const l
 int verify_rrsig(const verify_keyset_t *keys, const ldns_rr_list *rrset, const ldns_rr *rrsig,
                  int64_t now, verify_sig_result_t *res);
 
+/* -- negative answers: NSEC/NSEC3 signatures here, the proof itself by verify_denial_check() -- */
+
+typedef struct verify_negative_result {
+    bool proven;                 /* signed and proven (opt-out and iteration cases included) */
+    bool optout;                 /* proven only by an NSEC3 opt-out span */
+    bool insecure_iterations;    /* NSEC3 iterations above the limit: resolvers say insecure */
+    verify_reason_code_t reason; /* when !proven: DENIAL_MISSING or DENIAL_INVALID */
+    int64_t earliest_expiration; /* of the NSEC/NSEC3 RRSIGs that verified; 0 = none */
+    char detail[300];
+} verify_negative_result_t;
+
+/*
+ * Judges a negative answer p from the zone of keys (a validated keyset): its authority section
+ * must hold NSEC or NSEC3 RRsets (none: DENIAL_MISSING) whose RRSIGs all verify with keys (one
+ * that does not: DENIAL_INVALID), proving that qname does not exist (p's rcode NXDOMAIN), has
+ * no qtype data, or with no_ds that the delegation at qname has no DS (the scanner's case for a
+ * referral: keys = the parent's keyset, qname = the child). Result in *res; returns 0 or <0
+ * for program failures.
+ */
+int verify_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
+                    const ldns_rdf *qname, uint16_t qtype, bool no_ds, int64_t now,
+                    verify_negative_result_t *res);
+
 /* -- zone judgement for one authoritative server's answers -- */
 
 typedef enum verify_parent_state {

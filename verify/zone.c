@@ -16,15 +16,21 @@ static void zone_text(const ldns_rdf *zone, uint16_t type, char *buf, size_t len
     sig_rrset_name(zone, type, buf, len);
 }
 
-void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res, const char *rrset)
+void zone_note_expiration(struct zone_run *r, int64_t expiration, uint16_t tag, const char *rrset)
 {
-    if (res->outcome != VERIFY_SIG_VALID || res->expiration == 0)
+    if (expiration == 0)
         return;
-    if (r->earliest_expiration == 0 || res->expiration < r->earliest_expiration) {
-        r->earliest_expiration = res->expiration;
-        r->earliest_tag = res->key_tag;
+    if (r->earliest_expiration == 0 || expiration < r->earliest_expiration) {
+        r->earliest_expiration = expiration;
+        r->earliest_tag = tag;
         snprintf(r->earliest_rrset, sizeof r->earliest_rrset, "%s", rrset);
     }
+}
+
+void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res, const char *rrset)
+{
+    if (res->outcome == VERIFY_SIG_VALID)
+        zone_note_expiration(r, res->expiration, res->key_tag, rrset);
 }
 
 void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, const char *rrset)
