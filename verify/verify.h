@@ -331,7 +331,7 @@ typedef struct verify_nsec3_summary {
 /* A verdict; the caller owns it and frees it with verify_verdict_free(). */
 typedef struct verify_verdict {
     verify_status_t status;
-    verify_reason_t *reasons; /* n_reasons entries, most important first is NOT guaranteed */
+    verify_reason_t *reasons; /* n_reasons entries: errors, then warnings, then info */
     size_t n_reasons;
     verify_key_summary_t *keys; /* the served DNSKEYs */
     size_t n_keys;

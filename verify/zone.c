@@ -370,6 +370,21 @@ fail:
     return rc < 0 ? rc : 0;
 }
 
+/* Errors first, then warnings, then info; the order of discovery within each (stable). */
+static void sort_reasons(verify_verdict_t *v)
+{
+    for (size_t i = 1; i < v->n_reasons; i++) {
+        verify_reason_t cur = v->reasons[i];
+        size_t j = i;
+        while (j > 0 &&
+               verify_reason_severity(v->reasons[j - 1].code) > verify_reason_severity(cur.code)) {
+            v->reasons[j] = v->reasons[j - 1];
+            j--;
+        }
+        v->reasons[j] = cur;
+    }
+}
+
 int verify_zone(const verify_ctx_t *ctx, const verify_zone_input_t *in, verify_verdict_t **out)
 {
     struct zone_run r;
@@ -399,6 +414,7 @@ int verify_zone(const verify_ctx_t *ctx, const verify_zone_input_t *in, verify_v
         verify_verdict_free(r.v);
         return rc;
     }
+    sort_reasons(r.v);
     *out = r.v;
     return 0;
 }

@@ -148,6 +148,8 @@ static int check_probe(struct zone_run *r)
     if (ldns_pkt_get_rcode(p) != LDNS_RCODE_NOERROR)
         return 0;
     int rc = check_positive(r, p, qname, (ldns_rr_type)qtype, false); /* a wildcard answer */
+    if (rc == 0) /* or a wildcard CNAME: its target is another name's business */
+        rc = check_positive(r, p, qname, LDNS_RR_TYPE_CNAME, false);
     if (rc != 0)
         return rc < 0 ? rc : 0;
     return check_denial(r, p, qname, qtype, false);
