@@ -12,6 +12,8 @@
  */
 #include "verify/verify.h"
 
+#include <ldns/ldns.h>
+
 #include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>

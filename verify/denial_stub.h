@@ -1,7 +1,7 @@
 /*
  * TEMPORARY: the denial-of-existence API as agreed with the denial helper, declared here only
  * until its branch (which declares it in the denial section of verify/verify.h) is merged.
- * The lead deletes this file and denial_stub.c at merge; zone.c includes it with
+ * The lead deletes this file and denial_stub.c at merge; negative.c includes it with
  * __has_include, so nothing else changes.
  */
 #ifndef DNSSWEEP_VERIFY_DENIAL_STUB_H

@@ -7,6 +7,8 @@
 
 #include "verify/verify.h"
 
+#include <ldns/ldns.h>
+
 #include <openssl/evp.h>
 #include <stdatomic.h>
 

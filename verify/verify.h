@@ -116,7 +116,13 @@ const char *verify_strerror(int err);
  * Times are unix seconds (int64_t); RRSIG times are compared with RFC 1982 serial arithmetic
  * against the 32-bit truncation of `now`, which is always a parameter (tests pin it).
  */
-#include <ldns/ldns.h>
+/* ldns types appear only behind pointers: declared here (C11 allows the repeat when ldns.h is
+ * included too) so that modules needing only the codes, like results/, stay free of ldns. */
+typedef struct ldns_struct_buffer ldns_buffer;
+typedef struct ldns_struct_pkt ldns_pkt;
+typedef struct ldns_struct_rdf ldns_rdf;
+typedef struct ldns_struct_rr ldns_rr;
+typedef struct ldns_struct_rr_list ldns_rr_list;
 
 /* Thresholds of the zone judgement (verdicts.md defaults in verify_thresholds_default()). */
 typedef struct verify_thresholds {
