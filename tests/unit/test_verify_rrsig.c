@@ -129,6 +129,25 @@ static void test_field_mutations(void)
     r = check(ks, a, make_sig(&f), now_ok);
     is_int(r.reason, VERIFY_REASON_RRSIG_MALFORMED, "signer not the zone: RRSIG_MALFORMED");
 
+    f = good;
+    f.signer = "EXAMPLE.Net.";
+    r = check(ks, a, make_sig(&f), now_ok);
+    is_int(r.outcome, VERIFY_SIG_VALID, "signer name in upper case still verifies");
+
+    f = good;
+    f.owner = "www.example.org.";
+    const char *outside[] = {"www.example.org. 3600 IN A 192.0.2.1", NULL};
+    r = check(ks, outside, make_sig(&f), now_ok);
+    is_int(r.reason, VERIFY_REASON_RRSIG_MALFORMED, "owner outside the signer's zone: MALFORMED");
+
+    f = good;
+    f.owner = "wwwexample.net.";
+    const char *glued[] = {"wwwexample.net. 3600 IN A 192.0.2.1", NULL};
+    f.labels = 2;
+    r = check(ks, glued, make_sig(&f), now_ok);
+    is_int(r.reason, VERIFY_REASON_RRSIG_MALFORMED,
+           "wwwexample.net is not within example.net (label boundary)");
+
     sig = make_sig(&good);
     ldns_rdf_deep_free(ldns_rr_set_rdf(sig, ldns_native2rdf_int8(LDNS_RDF_TYPE_ALG, 253), 1));
     r = check(ks, a, sig, now_ok);
