@@ -169,7 +169,7 @@ EVP_PKEY *sig_import_key(uint8_t algorithm, const uint8_t *key, size_t len, unsi
 unsigned verify_dnskey_bits(const ldns_rr *dnskey)
 {
     unsigned bits = 0;
-    if (!dnskey || ldns_rr_rd_count(dnskey) != 4)
+    if (!sig_rr_complete(dnskey, 4))
         return 0;
     const ldns_rdf *k = ldns_rr_rdf(dnskey, 3);
     EVP_PKEY *pkey = sig_import_key(ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)), ldns_rdf_data(k),
@@ -228,7 +228,7 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
         goto fail;
     for (size_t i = 0; i < total; i++) {
         const ldns_rr *rr = ldns_rr_list_rr(dnskeys, i);
-        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY || ldns_rr_rd_count(rr) != 4)
+        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY || !sig_rr_complete(rr, 4))
             continue;
         rc = key_init(&ks->keys[ks->n], rr);
         if (rc < 0)

@@ -166,7 +166,8 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
     res->reason = VERIFY_REASON_RRSIG_MALFORMED;
     if (!keys || !rrset || ldns_rr_list_rr_count(rrset) == 0 || !rrsig)
         return VERIFY_EINVAL;
-    if (ldns_rr_get_type(rrsig) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rrsig) != 9) {
+    if (ldns_rr_get_type(rrsig) != LDNS_RR_TYPE_RRSIG || !sig_rr_complete(rrsig, 9) ||
+        !ldns_rr_owner(rrsig)) {
         snprintf(res->detail, sizeof res->detail, "RRSIG RDATA is malformed");
         return 0;
     }
@@ -313,6 +314,7 @@ int sig_verify_rrset_with(const verify_keyset_t *keys, const bool *allowed,
     for (size_t i = 0; i < n; i++) {
         const ldns_rr *s = ldns_rr_list_rr(rrsigs, i);
         if (ldns_rr_get_type(s) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(s) < 1 ||
+            !ldns_rr_rdf(s, 0) ||
             ldns_rdf2native_int16(ldns_rr_rdf(s, 0)) != (uint16_t)ldns_rr_get_type(first) ||
             !sig_name_equal(ldns_rr_owner(s), ldns_rr_owner(first)))
             continue;

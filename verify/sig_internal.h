@@ -40,6 +40,12 @@ struct verify_ctx {
     verify_thresholds_t t;
 };
 
+/*
+ * True when rr has exactly n RDATA fields, all present. RRs built by ldns_rr_new_frm_type()
+ * carry NULL fields, which ldns's accessors assert on: check before reading any field.
+ */
+bool sig_rr_complete(const ldns_rr *rr, size_t n);
+
 /* Appends the uncompressed wire RDATA of rr to buf. 0 or VERIFY_ENOMEM. */
 int sig_rdata_wire(const ldns_rr *rr, ldns_buffer *buf);
 /* Raw RDATA of a small RR into out (capacity cap); returns the length or -1. */

@@ -38,7 +38,7 @@ void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, const c
     bool present[256] = {false};
     for (size_t i = 0; sigs && i < ldns_rr_list_rr_count(sigs); i++) {
         const ldns_rr *s = ldns_rr_list_rr(sigs, i);
-        if (ldns_rr_rd_count(s) == 9)
+        if (sig_rr_complete(s, 9))
             present[ldns_rdf2native_int8(ldns_rr_rdf(s, 1))] = true;
     }
     for (int alg = 0; alg < 256; alg++) {
@@ -124,7 +124,7 @@ static verify_ds_match_t anchor_match(const ldns_rr *anchor, const ldns_rr *key)
 
 static bool anchor_supported(const ldns_rr *anchor)
 {
-    if (ldns_rr_rd_count(anchor) != 4)
+    if (!sig_rr_complete(anchor, 4))
         return false;
     if (ldns_rr_get_type(anchor) == LDNS_RR_TYPE_DNSKEY)
         return verify_algorithm_supported(ldns_rdf2native_int8(ldns_rr_rdf(anchor, 2)));

@@ -59,7 +59,8 @@ done:
 static void note_nsec3(struct zone_run *r, const ldns_rr *rr, const char *rrset)
 {
     verify_nsec3_summary_t *s = &r->v->nsec3;
-    if (s->seen || ldns_rr_rd_count(rr) < 4)
+    if (s->seen || ldns_rr_rd_count(rr) < 4 || !ldns_rr_rdf(rr, 0) || !ldns_rr_rdf(rr, 1) ||
+        !ldns_rr_rdf(rr, 2) || !ldns_rr_rdf(rr, 3))
         return;
     s->seen = true;
     s->hash_algorithm = ldns_rdf2native_int8(ldns_rr_rdf(rr, 0));
