@@ -157,25 +157,30 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
     const ldns_rr_list *ds = r->in->parent_ds;
     size_t n_ds = ds ? ldns_rr_list_rr_count(ds) : 0;
     char ds_rrset[300], text[600], hint[512];
-    size_t supported = 0, with_sha2 = 0, with_sha1 = 0;
+    size_t supported = 0, with_sha2 = 0;
     zone_text(r->in->zone, LDNS_RR_TYPE_DS, ds_rrset, sizeof ds_rrset);
     ds_hint(r->v, hint, sizeof hint);
 
+    size_t with_old = 0; /* SHA-1 or GOST digests of supported algorithms */
     for (size_t d = 0; d < n_ds; d++) {
         const ldns_rr *a = ldns_rr_list_rr(ds, d);
         ldns_rr_type t = ldns_rr_get_type(a);
+        if (t == LDNS_RR_TYPE_DS && sig_rr_complete(a, 4) &&
+            verify_algorithm_supported(ldns_rdf2native_int8(ldns_rr_rdf(a, 1)))) {
+            uint8_t dt = ldns_rdf2native_int8(ldns_rr_rdf(a, 2));
+            with_old += dt == LDNS_SHA1 || dt == 3 /* GOST R 34.11-94 */;
+            with_sha2 += dt == LDNS_SHA256 || dt == LDNS_SHA384;
+        }
         if ((t != LDNS_RR_TYPE_DS && t != LDNS_RR_TYPE_DNSKEY) || !anchor_supported(a))
             continue;
         supported++;
-        if (t == LDNS_RR_TYPE_DS) {
-            uint8_t dt = ldns_rdf2native_int8(ldns_rr_rdf(a, 2));
-            with_sha1 += dt == LDNS_SHA1;
-            with_sha2 += dt == LDNS_SHA256 || dt == LDNS_SHA384;
-        } else {
-            with_sha2++;
-        }
+        with_sha2 += t == LDNS_RR_TYPE_DNSKEY; /* a key anchor: no digest at all */
         r->required_alg[ldns_rdf2native_int8(ldns_rr_rdf(a, t == LDNS_RR_TYPE_DS ? 1 : 2))] = true;
     }
+    if (with_old && !with_sha2 &&
+        verdict_add(r->v, VERIFY_REASON_DS_DIGEST_DEPRECATED, ds_rrset,
+                    "only SHA-1/GOST DS digests; publish: %s", hint) < 0)
+        return VERIFY_ENOMEM;
     if (supported == 0) {
         r->v->status = VERIFY_STATUS_INSECURE;
         return verdict_add(r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED, ds_rrset,
@@ -184,10 +189,6 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
                    ? VERIFY_ENOMEM
                    : 0;
     }
-    if (with_sha1 && !with_sha2 &&
-        verdict_add(r->v, VERIFY_REASON_DS_DIGEST_DEPRECATED, ds_rrset,
-                    "only SHA-1 DS digests; publish: %s", hint) < 0)
-        return VERIFY_ENOMEM;
     if (r->ks->n == 0) {
         r->v->status = VERIFY_STATUS_BOGUS;
         return verdict_add(r->v, VERIFY_REASON_DS_ZONE_UNSIGNED, rrset,

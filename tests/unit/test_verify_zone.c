@@ -128,6 +128,17 @@ static void test_ds_cases(const struct test_zone *z)
            VERIFY_REASON_DS_DIGEST_DEPRECATED, "SHA-1 DS only");
     ldns_rr_list_deep_free(bad);
 
+    /* GOST (digest 3) is not computed here: insecure, and deprecated. */
+    char gost[700];
+    snprintf(gost, sizeof gost, "example.com. 3600 IN DS %u 13 3 %064d",
+             (unsigned)verify_key_tag(z->ksk_key), 0);
+    const char *gost_ds[] = {gost, NULL};
+    bad = ds_list(gost_ds);
+    v = judge(&s, VERIFY_PARENT_DS, bad, now_in);
+    ok(verify_verdict_has(v, VERIFY_REASON_DS_DIGEST_DEPRECATED), "GOST-only DS: deprecated");
+    expect(v, VERIFY_STATUS_INSECURE, VERIFY_REASON_ALGORITHM_UNSUPPORTED, "GOST-only DS");
+    ldns_rr_list_deep_free(bad);
+
     const char *unsup[] = {"example.com. 3600 IN DS 4242 253 2 "
                            "B4C8C1FE2E7477127B27115656AD6256F424625BF5C1E2770CE6D6E37DF61D17",
                            NULL};
