@@ -115,6 +115,15 @@ const char *verify_strerror(int err);
  * thread-safe; objects documented as immutable may be shared by any number of threads.
  * Times are unix seconds (int64_t); RRSIG times are compared with RFC 1982 serial arithmetic
  * against the 32-bit truncation of `now`, which is always a parameter (tests pin it).
+ *
+ * Typical use by the scanner:
+ *   root:      verify_trust_anchor(ctx, root, anchor_rrs, root_dnskey_pkt, now, &v);
+ *              keep verify_keyset_ref(v->keyset) as the trusted root keyset.
+ *   referral:  verify_rrset(parent_ks, ds_rrs, ds_rrsigs, now, &res) for the signed DS RRset,
+ *              or verify_negative(ctx, parent_ks, referral_pkt, child, qtype, true, now, &neg)
+ *              for the proof that there is none (PARENT_DS_DENIAL_INVALID when it fails).
+ *   each server of the zone: verify_zone(ctx, &(verify_zone_input_t){...}, &v); report
+ *              v->status and v->reasons; on secure, v->keyset is the keyset for the zones below.
  */
 /* ldns types appear only behind pointers: declared here (C11 allows the repeat when ldns.h is
  * included too) so that modules needing only the codes, like results/, stay free of ldns. */
