@@ -66,8 +66,26 @@ static int write_canonical_rdata(ldns_buffer *buf, const ldns_rr *rr)
     return 0;
 }
 
+bool sig_rr_complete(const ldns_rr *rr, size_t n)
+{
+    if (!rr || ldns_rr_rd_count(rr) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!ldns_rr_rdf(rr, i))
+            return false;
+    return true;
+}
+
+/* All fields present, whatever their number (the RRs of an RRset). */
+static bool rr_fields_present(const ldns_rr *rr)
+{
+    return sig_rr_complete(rr, ldns_rr_rd_count(rr));
+}
+
 int sig_rdata_wire(const ldns_rr *rr, ldns_buffer *buf)
 {
+    if (!rr_fields_present(rr))
+        return VERIFY_EINVAL;
     for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
         const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
         if (!ldns_buffer_reserve(buf, ldns_rdf_size(rdf)))
@@ -80,6 +98,8 @@ int sig_rdata_wire(const ldns_rr *rr, ldns_buffer *buf)
 long sig_rdata_copy(const ldns_rr *rr, uint8_t *out, size_t cap)
 {
     size_t off = 0;
+    if (!rr_fields_present(rr))
+        return -1;
     for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
         const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
         if (off + ldns_rdf_size(rdf) > cap)
@@ -157,9 +177,12 @@ int verify_signed_data(const ldns_rr_list *rrset, const ldns_rr *rrsig, ldns_buf
     struct canon_rr *rrs = NULL;
     size_t n = rrset ? ldns_rr_list_rr_count(rrset) : 0;
 
-    if (n == 0 || !rrsig || ldns_rr_get_type(rrsig) != LDNS_RR_TYPE_RRSIG ||
-        ldns_rr_rd_count(rrsig) != 9)
+    if (n == 0 || !sig_rr_complete(rrsig, 9) || ldns_rr_get_type(rrsig) != LDNS_RR_TYPE_RRSIG)
         goto fail;
+    for (size_t i = 0; i < n; i++)
+        if (!rr_fields_present(ldns_rr_list_rr(rrset, i)) ||
+            !ldns_rr_owner(ldns_rr_list_rr(rrset, i)))
+            goto fail;
     unsigned labels = ldns_rdf2native_int8(ldns_rr_rdf(rrsig, 2));
     uint32_t orig_ttl = ldns_rdf2native_int32(ldns_rr_rdf(rrsig, 3));
 

@@ -27,7 +27,7 @@ uint16_t verify_key_tag_rdata(const uint8_t *rdata, size_t len)
 uint16_t verify_key_tag(const ldns_rr *dnskey)
 {
     uint8_t rdata[MAX_DNSKEY_RDATA];
-    if (!dnskey || ldns_rr_rd_count(dnskey) != 4)
+    if (!sig_rr_complete(dnskey, 4))
         return 0;
     long len = sig_rdata_copy(dnskey, rdata, sizeof rdata);
     return len < 0 ? 0 : verify_key_tag_rdata(rdata, (size_t)len);
@@ -58,7 +58,7 @@ int verify_ds_digest(const ldns_rr *dnskey, uint8_t digest_type, uint8_t *out, s
     const char *md_name = digest_name(digest_type);
     if (!md_name)
         return VERIFY_EUNSUPPORTED;
-    if (!dnskey || ldns_rr_rd_count(dnskey) != 4)
+    if (!sig_rr_complete(dnskey, 4) || !ldns_rr_owner(dnskey))
         return VERIFY_EINVAL;
     const ldns_rdf *owner = ldns_rr_owner(dnskey);
     size_t olen = ldns_rdf_size(owner);
@@ -103,7 +103,7 @@ int verify_ds_text(const ldns_rr *dnskey, uint8_t digest_type, uint32_t ttl, cha
 
 verify_ds_match_t verify_ds_match(const ldns_rr *ds, const ldns_rr *dnskey)
 {
-    if (!ds || !dnskey || ldns_rr_rd_count(ds) != 4 || ldns_rr_rd_count(dnskey) != 4)
+    if (!sig_rr_complete(ds, 4) || !sig_rr_complete(dnskey, 4))
         return VERIFY_DS_NO_MATCH;
     uint16_t tag = ldns_rdf2native_int16(ldns_rr_rdf(ds, 0));
     uint8_t alg = ldns_rdf2native_int8(ldns_rr_rdf(ds, 1));

@@ -99,8 +99,10 @@ static EVP_PKEY *import_rsa(const uint8_t *key, size_t len, unsigned *bits)
         elen = ((size_t)key[1] << 8) | key[2];
         off = 3;
     }
-    if (elen == 0 || off + elen >= len || len - off - elen > 2048)
-        goto fail; /* no modulus, or a modulus above 16384 bits */
+    /* RFC 3110 / 5702: moduli up to 4096 bits. A long exponent would make every verify slow
+     * (a hostile zone could stall a worker), so anything beyond 64 bits is refused. */
+    if (elen == 0 || elen > 8 || off + elen >= len || len - off - elen > 512)
+        goto fail;
     e = BN_bin2bn(key + off, (int)elen, NULL);
     n = BN_bin2bn(key + off + elen, (int)(len - off - elen), NULL);
     bld = OSSL_PARAM_BLD_new();
@@ -167,7 +169,7 @@ EVP_PKEY *sig_import_key(uint8_t algorithm, const uint8_t *key, size_t len, unsi
 unsigned verify_dnskey_bits(const ldns_rr *dnskey)
 {
     unsigned bits = 0;
-    if (!dnskey || ldns_rr_rd_count(dnskey) != 4)
+    if (!sig_rr_complete(dnskey, 4))
         return 0;
     const ldns_rdf *k = ldns_rr_rdf(dnskey, 3);
     EVP_PKEY *pkey = sig_import_key(ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)), ldns_rdf_data(k),
@@ -226,7 +228,7 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
         goto fail;
     for (size_t i = 0; i < total; i++) {
         const ldns_rr *rr = ldns_rr_list_rr(dnskeys, i);
-        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY || ldns_rr_rd_count(rr) != 4)
+        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY || !sig_rr_complete(rr, 4))
             continue;
         rc = key_init(&ks->keys[ks->n], rr);
         if (rc < 0)

@@ -7,6 +7,8 @@
 
 #include "verify/verify.h"
 
+#include <ldns/ldns.h>
+
 #include <openssl/evp.h>
 #include <stdatomic.h>
 
@@ -37,6 +39,12 @@ struct verify_keyset {
 struct verify_ctx {
     verify_thresholds_t t;
 };
+
+/*
+ * True when rr has exactly n RDATA fields, all present. RRs built by ldns_rr_new_frm_type()
+ * carry NULL fields, which ldns's accessors assert on: check before reading any field.
+ */
+bool sig_rr_complete(const ldns_rr *rr, size_t n);
 
 /* Appends the uncompressed wire RDATA of rr to buf. 0 or VERIFY_ENOMEM. */
 int sig_rdata_wire(const ldns_rr *rr, ldns_buffer *buf);
@@ -109,6 +117,7 @@ bool pkt_has_rrsig(const ldns_pkt *p);
 
 /* Notes a validated signature (earliest expiration) and the algorithms signing rrset. */
 void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res, const char *rrset);
+void zone_note_expiration(struct zone_run *r, int64_t expiration, uint16_t tag, const char *rrset);
 void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, const char *rrset);
 
 /* The checks after the DNSKEY RRset is trusted: SOA, A, CAA, NXDOMAIN probe, CDS/CDNSKEY. */

@@ -113,7 +113,7 @@ int pkt_rrset(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *owner, ld
             continue;
         ldns_rr_type t = ldns_rr_get_type(rr);
         bool match = t == type;
-        if (t == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) > 0 &&
+        if (t == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) > 0 && ldns_rr_rdf(rr, 0) &&
             ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) == (uint16_t)type)
             match = true;
         if (match && !ldns_rr_list_push_rr(t == type ? *rrs : *sigs, rr))

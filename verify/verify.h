@@ -115,8 +115,23 @@ const char *verify_strerror(int err);
  * thread-safe; objects documented as immutable may be shared by any number of threads.
  * Times are unix seconds (int64_t); RRSIG times are compared with RFC 1982 serial arithmetic
  * against the 32-bit truncation of `now`, which is always a parameter (tests pin it).
+ *
+ * Typical use by the scanner:
+ *   root:      verify_trust_anchor(ctx, root, anchor_rrs, root_dnskey_pkt, now, &v);
+ *              keep verify_keyset_ref(v->keyset) as the trusted root keyset.
+ *   referral:  verify_rrset(parent_ks, ds_rrs, ds_rrsigs, now, &res) for the signed DS RRset,
+ *              or verify_negative(ctx, parent_ks, referral_pkt, child, qtype, true, now, &neg)
+ *              for the proof that there is none (PARENT_DS_DENIAL_INVALID when it fails).
+ *   each server of the zone: verify_zone(ctx, &(verify_zone_input_t){...}, &v); report
+ *              v->status and v->reasons; on secure, v->keyset is the keyset for the zones below.
  */
-#include <ldns/ldns.h>
+/* ldns types appear only behind pointers: declared here (C11 allows the repeat when ldns.h is
+ * included too) so that modules needing only the codes, like results/, stay free of ldns. */
+typedef struct ldns_struct_buffer ldns_buffer;
+typedef struct ldns_struct_pkt ldns_pkt;
+typedef struct ldns_struct_rdf ldns_rdf;
+typedef struct ldns_struct_rr ldns_rr;
+typedef struct ldns_struct_rr_list ldns_rr_list;
 
 /* Thresholds of the zone judgement (verdicts.md defaults in verify_thresholds_default()). */
 typedef struct verify_thresholds {
@@ -228,11 +243,13 @@ typedef struct verify_sig_result {
 /*
  * Verifies an RRset (all RRs one owner/class/type) against its RRSIGs (rrsigs may contain
  * RRSIGs of other types/owners: they are skipped) with keys: valid if ANY RRSIG that covers
- * the type verifies with ANY key of matching tag and algorithm (zone flag, protocol 3, not
- * revoked unless it signs its own DNSKEY RRset). Checks every field of RFC 4035 §5.3.1:
+ * the type verifies with ANY key of matching tag and algorithm (zone flag and protocol 3, else
+ * DNSKEY_NO_ZONE_BIT; never a revoked key, RFC 5011 §2.1, else DNSKEY_REVOKED). Checks every
+ * field of RFC 4035 §5.3.1:
  * signer = keyset zone, owner within it, type covered, labels, validity window (RFC 1982)
  * against now. Result in *res. Returns 0, or <0 for program failures (VERIFY_ENOMEM...).
- * An empty rrsigs gives BOGUS with RRSIG_MISSING.
+ * An empty rrsigs gives BOGUS with RRSIG_MISSING. Use it for any RRset against a validated
+ * keyset, e.g. the signed DS RRset of a referral against the parent's keyset.
  */
 int verify_rrset(const verify_keyset_t *keys, const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
                  int64_t now, verify_sig_result_t *res);
@@ -240,6 +257,29 @@ int verify_rrset(const verify_keyset_t *keys, const ldns_rr_list *rrset, const l
 /* Verifies one RRSIG (same checks) with the keys of matching tag/algorithm. */
 int verify_rrsig(const verify_keyset_t *keys, const ldns_rr_list *rrset, const ldns_rr *rrsig,
                  int64_t now, verify_sig_result_t *res);
+
+/* -- negative answers: NSEC/NSEC3 signatures here, the proof itself by verify_denial_check() -- */
+
+typedef struct verify_negative_result {
+    bool proven;                 /* signed and proven (opt-out and iteration cases included) */
+    bool optout;                 /* proven only by an NSEC3 opt-out span */
+    bool insecure_iterations;    /* NSEC3 iterations above the limit: resolvers say insecure */
+    verify_reason_code_t reason; /* when !proven: DENIAL_MISSING or DENIAL_INVALID */
+    int64_t earliest_expiration; /* of the NSEC/NSEC3 RRSIGs that verified; 0 = none */
+    char detail[300];
+} verify_negative_result_t;
+
+/*
+ * Judges a negative answer p from the zone of keys (a validated keyset): its authority section
+ * must hold NSEC or NSEC3 RRsets (none: DENIAL_MISSING) whose RRSIGs all verify with keys (one
+ * that does not: DENIAL_INVALID), proving that qname does not exist (p's rcode NXDOMAIN), has
+ * no qtype data, or with no_ds that the delegation at qname has no DS (the scanner's case for a
+ * referral: keys = the parent's keyset, qname = the child). Result in *res; returns 0 or <0
+ * for program failures.
+ */
+int verify_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
+                    const ldns_rdf *qname, uint16_t qtype, bool no_ds, int64_t now,
+                    verify_negative_result_t *res);
 
 /* -- zone judgement for one authoritative server's answers -- */
 
@@ -250,7 +290,13 @@ typedef enum verify_parent_state {
     VERIFY_PARENT_BOGUS = 3,    /* the parent is bogus or could not be established */
 } verify_parent_state_t;
 
-/* All inputs borrowed for the duration of the call. Any packet may be NULL (no answer). */
+/*
+ * All inputs borrowed for the duration of the call. Any packet may be NULL (no answer); a NULL
+ * or empty DNSKEY answer means "this server serves no DNSKEY" (DS_ZONE_UNSIGNED under a DS):
+ * servers that did not answer at all are the scanner's business (lame), not a verdict here.
+ * Negative answers (NODATA, NXDOMAIN) are judged from the NSEC/NSEC3 RRs of their authority
+ * section: their RRSIGs are verified here, the proof itself by verify_denial_check().
+ */
 typedef struct verify_zone_input {
     const ldns_rdf *zone;           /* apex name */
     verify_parent_state_t parent;   /* see above */
@@ -300,7 +346,7 @@ typedef struct verify_nsec3_summary {
 /* A verdict; the caller owns it and frees it with verify_verdict_free(). */
 typedef struct verify_verdict {
     verify_status_t status;
-    verify_reason_t *reasons; /* n_reasons entries, most important first is NOT guaranteed */
+    verify_reason_t *reasons; /* n_reasons entries: errors, then warnings, then info */
     size_t n_reasons;
     verify_key_summary_t *keys; /* the served DNSKEYs */
     size_t n_keys;
@@ -322,7 +368,8 @@ bool verify_verdict_has(const verify_verdict_t *v, verify_reason_code_t code);
 /*
  * The central judgement: one authoritative server's answers for one zone, given the parent's
  * situation. Never fails for bad data (that is a verdict); returns <0 only for program
- * failures (VERIFY_ENOMEM, VERIFY_EINVAL for a NULL zone). Caller owns *out.
+ * failures (VERIFY_ENOMEM; VERIFY_EINVAL for a NULL zone, or VERIFY_PARENT_DS without any DS
+ * or DNSKEY RR in parent_ds). Caller owns *out.
  * Status: parent bogus -> indeterminate; parent insecure -> insecure + PARENT_UNSIGNED; no DS
  * proven -> insecure (+ DNSKEY_WITHOUT_DS when signed); DS present: only unsupported
  * algorithms/digests -> insecure + ALGORITHM_UNSUPPORTED; any error reason -> bogus; else

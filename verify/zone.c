@@ -16,15 +16,21 @@ static void zone_text(const ldns_rdf *zone, uint16_t type, char *buf, size_t len
     sig_rrset_name(zone, type, buf, len);
 }
 
-void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res, const char *rrset)
+void zone_note_expiration(struct zone_run *r, int64_t expiration, uint16_t tag, const char *rrset)
 {
-    if (res->outcome != VERIFY_SIG_VALID || res->expiration == 0)
+    if (expiration == 0)
         return;
-    if (r->earliest_expiration == 0 || res->expiration < r->earliest_expiration) {
-        r->earliest_expiration = res->expiration;
-        r->earliest_tag = res->key_tag;
+    if (r->earliest_expiration == 0 || expiration < r->earliest_expiration) {
+        r->earliest_expiration = expiration;
+        r->earliest_tag = tag;
         snprintf(r->earliest_rrset, sizeof r->earliest_rrset, "%s", rrset);
     }
+}
+
+void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res, const char *rrset)
+{
+    if (res->outcome == VERIFY_SIG_VALID)
+        zone_note_expiration(r, res->expiration, res->key_tag, rrset);
 }
 
 void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, const char *rrset)
@@ -32,7 +38,7 @@ void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, const c
     bool present[256] = {false};
     for (size_t i = 0; sigs && i < ldns_rr_list_rr_count(sigs); i++) {
         const ldns_rr *s = ldns_rr_list_rr(sigs, i);
-        if (ldns_rr_rd_count(s) == 9)
+        if (sig_rr_complete(s, 9))
             present[ldns_rdf2native_int8(ldns_rr_rdf(s, 1))] = true;
     }
     for (int alg = 0; alg < 256; alg++) {
@@ -118,7 +124,7 @@ static verify_ds_match_t anchor_match(const ldns_rr *anchor, const ldns_rr *key)
 
 static bool anchor_supported(const ldns_rr *anchor)
 {
-    if (ldns_rr_rd_count(anchor) != 4)
+    if (!sig_rr_complete(anchor, 4))
         return false;
     if (ldns_rr_get_type(anchor) == LDNS_RR_TYPE_DNSKEY)
         return verify_algorithm_supported(ldns_rdf2native_int8(ldns_rr_rdf(anchor, 2)));
@@ -151,25 +157,30 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
     const ldns_rr_list *ds = r->in->parent_ds;
     size_t n_ds = ds ? ldns_rr_list_rr_count(ds) : 0;
     char ds_rrset[300], text[600], hint[512];
-    size_t supported = 0, with_sha2 = 0, with_sha1 = 0;
+    size_t supported = 0, with_sha2 = 0;
     zone_text(r->in->zone, LDNS_RR_TYPE_DS, ds_rrset, sizeof ds_rrset);
     ds_hint(r->v, hint, sizeof hint);
 
+    size_t with_old = 0; /* SHA-1 or GOST digests of supported algorithms */
     for (size_t d = 0; d < n_ds; d++) {
         const ldns_rr *a = ldns_rr_list_rr(ds, d);
         ldns_rr_type t = ldns_rr_get_type(a);
+        if (t == LDNS_RR_TYPE_DS && sig_rr_complete(a, 4) &&
+            verify_algorithm_supported(ldns_rdf2native_int8(ldns_rr_rdf(a, 1)))) {
+            uint8_t dt = ldns_rdf2native_int8(ldns_rr_rdf(a, 2));
+            with_old += dt == LDNS_SHA1 || dt == 3 /* GOST R 34.11-94 */;
+            with_sha2 += dt == LDNS_SHA256 || dt == LDNS_SHA384;
+        }
         if ((t != LDNS_RR_TYPE_DS && t != LDNS_RR_TYPE_DNSKEY) || !anchor_supported(a))
             continue;
         supported++;
-        if (t == LDNS_RR_TYPE_DS) {
-            uint8_t dt = ldns_rdf2native_int8(ldns_rr_rdf(a, 2));
-            with_sha1 += dt == LDNS_SHA1;
-            with_sha2 += dt == LDNS_SHA256 || dt == LDNS_SHA384;
-        } else {
-            with_sha2++;
-        }
+        with_sha2 += t == LDNS_RR_TYPE_DNSKEY; /* a key anchor: no digest at all */
         r->required_alg[ldns_rdf2native_int8(ldns_rr_rdf(a, t == LDNS_RR_TYPE_DS ? 1 : 2))] = true;
     }
+    if (with_old && !with_sha2 &&
+        verdict_add(r->v, VERIFY_REASON_DS_DIGEST_DEPRECATED, ds_rrset,
+                    "only SHA-1/GOST DS digests; publish: %s", hint) < 0)
+        return VERIFY_ENOMEM;
     if (supported == 0) {
         r->v->status = VERIFY_STATUS_INSECURE;
         return verdict_add(r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED, ds_rrset,
@@ -178,10 +189,6 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
                    ? VERIFY_ENOMEM
                    : 0;
     }
-    if (with_sha1 && !with_sha2 &&
-        verdict_add(r->v, VERIFY_REASON_DS_DIGEST_DEPRECATED, ds_rrset,
-                    "only SHA-1 DS digests; publish: %s", hint) < 0)
-        return VERIFY_ENOMEM;
     if (r->ks->n == 0) {
         r->v->status = VERIFY_STATUS_BOGUS;
         return verdict_add(r->v, VERIFY_REASON_DS_ZONE_UNSIGNED, rrset,
@@ -364,12 +371,36 @@ fail:
     return rc < 0 ? rc : 0;
 }
 
+/* Errors first, then warnings, then info; the order of discovery within each (stable). */
+static void sort_reasons(verify_verdict_t *v)
+{
+    for (size_t i = 1; i < v->n_reasons; i++) {
+        verify_reason_t cur = v->reasons[i];
+        size_t j = i;
+        while (j > 0 &&
+               verify_reason_severity(v->reasons[j - 1].code) > verify_reason_severity(cur.code)) {
+            v->reasons[j] = v->reasons[j - 1];
+            j--;
+        }
+        v->reasons[j] = cur;
+    }
+}
+
 int verify_zone(const verify_ctx_t *ctx, const verify_zone_input_t *in, verify_verdict_t **out)
 {
     struct zone_run r;
     *out = NULL;
     if (!ctx || !in || !in->zone || ldns_rdf_get_type(in->zone) != LDNS_RDF_TYPE_DNAME)
         return VERIFY_EINVAL;
+    if (in->parent == VERIFY_PARENT_DS) {
+        size_t anchors = 0; /* a DS state without DS is the caller's mistake, not a verdict */
+        for (size_t i = 0; in->parent_ds && i < ldns_rr_list_rr_count(in->parent_ds); i++) {
+            ldns_rr_type t = ldns_rr_get_type(ldns_rr_list_rr(in->parent_ds, i));
+            anchors += t == LDNS_RR_TYPE_DS || t == LDNS_RR_TYPE_DNSKEY;
+        }
+        if (anchors == 0)
+            return VERIFY_EINVAL;
+    }
     memset(&r, 0, sizeof r);
     r.ctx = ctx;
     r.in = in;
@@ -384,6 +415,7 @@ int verify_zone(const verify_ctx_t *ctx, const verify_zone_input_t *in, verify_v
         verify_verdict_free(r.v);
         return rc;
     }
+    sort_reasons(r.v);
     *out = r.v;
     return 0;
 }

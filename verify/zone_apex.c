@@ -59,7 +59,8 @@ done:
 static void note_nsec3(struct zone_run *r, const ldns_rr *rr, const char *rrset)
 {
     verify_nsec3_summary_t *s = &r->v->nsec3;
-    if (s->seen || ldns_rr_rd_count(rr) < 4)
+    if (s->seen || ldns_rr_rd_count(rr) < 4 || !ldns_rr_rdf(rr, 0) || !ldns_rr_rdf(rr, 1) ||
+        !ldns_rr_rdf(rr, 2) || !ldns_rr_rdf(rr, 3))
         return;
     s->seen = true;
     s->hash_algorithm = ldns_rdf2native_int8(ldns_rr_rdf(rr, 0));
@@ -82,9 +83,8 @@ static void note_nsec3(struct zone_run *r, const ldns_rr *rr, const char *rrset)
                     s->salt_len);
 }
 
-/* Verifies every NSEC/NSEC3 RRset of the authority section; collects them into recs. */
-static int verify_denial_records(struct zone_run *r, const ldns_pkt *p, ldns_rr_list *recs,
-                                 char *why, size_t why_len, bool *bad)
+/* NSEC3 parameters and algorithm completeness of the denial records of p. */
+static void note_denial_records(struct zone_run *r, const ldns_pkt *p)
 {
     const ldns_rr_list *auth = ldns_pkt_authority(p);
     for (size_t i = 0; auth && i < ldns_rr_list_rr_count(auth); i++) {
@@ -92,87 +92,34 @@ static int verify_denial_records(struct zone_run *r, const ldns_pkt *p, ldns_rr_
         ldns_rr_type t = ldns_rr_get_type(rr);
         if (t != LDNS_RR_TYPE_NSEC && t != LDNS_RR_TYPE_NSEC3)
             continue;
-        bool seen = false; /* one RRset per owner: verify it once */
-        for (size_t j = 0; j < ldns_rr_list_rr_count(recs); j++) {
-            const ldns_rr *o = ldns_rr_list_rr(recs, j);
-            seen |= ldns_rr_get_type(o) == t && sig_name_equal(ldns_rr_owner(o), ldns_rr_owner(rr));
-        }
-        if (!ldns_rr_list_push_rr(recs, rr))
-            return VERIFY_ENOMEM;
-        if (seen)
-            continue;
         char rrset[300];
         sig_rrset_name(ldns_rr_owner(rr), (uint16_t)t, rrset, sizeof rrset);
         if (t == LDNS_RR_TYPE_NSEC3)
             note_nsec3(r, rr, rrset);
         ldns_rr_list *rrs = NULL, *sigs = NULL;
-        int rc = pkt_rrset(p, LDNS_SECTION_AUTHORITY, ldns_rr_owner(rr), t, &rrs, &sigs);
-        if (rc < 0)
-            return rc;
-        verify_sig_result_t res;
-        rc = verify_rrset(r->ks, rrs, sigs, r->in->now, &res);
-        if (rc == 0 && res.outcome == VERIFY_SIG_VALID) {
-            zone_note_valid(r, &res, rrset);
+        if (pkt_rrset(p, LDNS_SECTION_AUTHORITY, ldns_rr_owner(rr), t, &rrs, &sigs) == 0 &&
+            ldns_rr_list_rr_count(sigs) > 0)
             zone_check_algorithms(r, sigs, rrset);
-        } else if (rc == 0 && !*bad) {
-            *bad = true;
-            snprintf(why, why_len, "%.100s: %.250s", rrset, res.detail);
-        }
         ldns_rr_list_free(rrs);
         ldns_rr_list_free(sigs);
-        if (rc < 0)
-            return rc;
     }
-    return 0;
 }
 
 /* A negative answer (NODATA or NXDOMAIN) must carry a signed, covering NSEC/NSEC3 proof. */
 static int check_denial(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *qname,
-                        uint16_t qtype, verify_denial_kind_t kind, bool wrap_caa)
+                        uint16_t qtype, bool wrap_caa)
 {
-    char rrset[300], why[400] = "";
-    bool bad = false;
+    char rrset[300];
+    verify_negative_result_t res;
     sig_rrset_name(qname, qtype, rrset, sizeof rrset);
-    ldns_rr_list *recs = ldns_rr_list_new();
-    if (!recs)
-        return VERIFY_ENOMEM;
-    int rc = verify_denial_records(r, p, recs, why, sizeof why, &bad);
+    int rc = verify_negative(r->ctx, r->ks, p, qname, qtype, false, r->in->now, &res);
     if (rc < 0)
-        goto done;
-    if (ldns_rr_list_rr_count(recs) == 0) {
-        rc = report(r, VERIFY_REASON_DENIAL_MISSING, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa,
-                    kind == VERIFY_DENIAL_NXDOMAIN ? "NXDOMAIN without NSEC/NSEC3 records"
-                                                   : "NODATA without NSEC/NSEC3 records");
-        goto done;
-    }
-    if (bad) {
-        rc = report(r, VERIFY_REASON_DENIAL_INVALID, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, why);
-        goto done;
-    }
-    verify_denial_query_t q = {
-        .zone = r->in->zone,
-        .qname = qname,
-        .qtype = qtype,
-        .kind = kind,
-        .records = recs,
-        .max_iterations = r->ctx->t.nsec3_max_iterations,
-    };
-    switch (verify_denial_check(&q, why, sizeof why)) {
-    case VERIFY_DENIAL_PROVEN:
-    case VERIFY_DENIAL_OPTOUT:              /* an unsigned delegation may exist: insecure */
-    case VERIFY_DENIAL_INSECURE_ITERATIONS: /* NSEC3_ITERATIONS already says it */
-        rc = 0;
-        break;
-    case VERIFY_DENIAL_MISSING:
-        rc = report(r, VERIFY_REASON_DENIAL_MISSING, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, why);
-        break;
-    case VERIFY_DENIAL_INVALID:
-    default:
-        rc = report(r, VERIFY_REASON_DENIAL_INVALID, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, why);
-        break;
-    }
-done:
-    ldns_rr_list_free(recs);
+        return rc;
+    note_denial_records(r, p);
+    zone_note_expiration(r, res.earliest_expiration, 0, rrset);
+    if (res.proven)
+        return 0;
+    rc = report(r, res.reason, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, res.detail);
     return rc < 0 ? rc : 0;
 }
 
@@ -186,7 +133,7 @@ static int check_answer(struct zone_run *r, const ldns_pkt *p, ldns_rr_type type
         return rc < 0 ? rc : 0;
     if (ldns_pkt_get_rcode(p) != LDNS_RCODE_NOERROR)
         return 0; /* not a usable answer: the scanner reports the server */
-    return check_denial(r, p, r->in->zone, (uint16_t)type, VERIFY_DENIAL_NODATA, wrap);
+    return check_denial(r, p, r->in->zone, (uint16_t)type, wrap);
 }
 
 static int check_probe(struct zone_run *r)
@@ -198,13 +145,15 @@ static int check_probe(struct zone_run *r)
     const ldns_rdf *qname = ldns_rr_owner(q);
     uint16_t qtype = (uint16_t)ldns_rr_get_type(q);
     if (ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN)
-        return check_denial(r, p, qname, qtype, VERIFY_DENIAL_NXDOMAIN, false);
+        return check_denial(r, p, qname, qtype, false);
     if (ldns_pkt_get_rcode(p) != LDNS_RCODE_NOERROR)
         return 0;
     int rc = check_positive(r, p, qname, (ldns_rr_type)qtype, false); /* a wildcard answer */
+    if (rc == 0) /* or a wildcard CNAME: its target is another name's business */
+        rc = check_positive(r, p, qname, LDNS_RR_TYPE_CNAME, false);
     if (rc != 0)
         return rc < 0 ? rc : 0;
-    return check_denial(r, p, qname, qtype, VERIFY_DENIAL_NODATA, false);
+    return check_denial(r, p, qname, qtype, false);
 }
 
 int zone_check_apex(struct zone_run *r)

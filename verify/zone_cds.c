@@ -9,7 +9,7 @@
 
 static bool is_delete(const ldns_rr *rr)
 {
-    if (ldns_rr_rd_count(rr) != 4)
+    if (!sig_rr_complete(rr, 4))
         return false;
     /* CDS 0 0 0 00 and CDNSKEY 0 3 0 AA==: algorithm 0 in both. */
     int alg_field = ldns_rr_get_type(rr) == LDNS_RR_TYPE_CDS ? 1 : 2;
@@ -38,7 +38,7 @@ static int add_summaries(verify_verdict_t *v, const ldns_rr_list *l)
         memset(s, 0, sizeof *s);
         s->rrtype = (uint16_t)ldns_rr_get_type(rr);
         s->is_delete = is_delete(rr);
-        if (ldns_rr_rd_count(rr) != 4)
+        if (!sig_rr_complete(rr, 4))
             continue;
         if (s->rrtype == LDNS_RR_TYPE_CDS) {
             s->key_tag = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));

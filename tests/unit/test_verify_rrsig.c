@@ -129,6 +129,25 @@ static void test_field_mutations(void)
     r = check(ks, a, make_sig(&f), now_ok);
     is_int(r.reason, VERIFY_REASON_RRSIG_MALFORMED, "signer not the zone: RRSIG_MALFORMED");
 
+    f = good;
+    f.signer = "EXAMPLE.Net.";
+    r = check(ks, a, make_sig(&f), now_ok);
+    is_int(r.outcome, VERIFY_SIG_VALID, "signer name in upper case still verifies");
+
+    f = good;
+    f.owner = "www.example.org.";
+    const char *outside[] = {"www.example.org. 3600 IN A 192.0.2.1", NULL};
+    r = check(ks, outside, make_sig(&f), now_ok);
+    is_int(r.reason, VERIFY_REASON_RRSIG_MALFORMED, "owner outside the signer's zone: MALFORMED");
+
+    f = good;
+    f.owner = "wwwexample.net.";
+    const char *glued[] = {"wwwexample.net. 3600 IN A 192.0.2.1", NULL};
+    f.labels = 2;
+    r = check(ks, glued, make_sig(&f), now_ok);
+    is_int(r.reason, VERIFY_REASON_RRSIG_MALFORMED,
+           "wwwexample.net is not within example.net (label boundary)");
+
     sig = make_sig(&good);
     ldns_rdf_deep_free(ldns_rr_set_rdf(sig, ldns_native2rdf_int8(LDNS_RDF_TYPE_ALG, 253), 1));
     r = check(ks, a, sig, now_ok);
@@ -283,6 +302,40 @@ static void test_canonical_data(void)
     ldns_rr_free(wsig);
 }
 
+static void test_key_import_limits(void)
+{
+    /* RFC 3110 encoding: exponent length octet, exponent, modulus. */
+    uint8_t key[1 + 9 + 520];
+    char b64[800], text[1000];
+    memset(key, 0x55, sizeof key);
+    struct {
+        size_t elen, mlen;
+        unsigned bits;
+        const char *what;
+    } cases[] = {
+        {3, 256, 2048, "2048-bit modulus, 3-byte exponent imported"},
+        {3, 512, 4096, "4096-bit modulus imported"},
+        {3, 513, 0, "modulus above 4096 bits refused"},
+        {9, 256, 0, "exponent above 64 bits refused (slow-verify guard)"},
+        {3, 0, 0, "no modulus refused"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        key[0] = (uint8_t)cases[i].elen;
+        key[1] = 0x01; /* exponent and modulus with their top bit pattern */
+        key[1 + cases[i].elen] = 0xC5;
+        size_t len = 1 + cases[i].elen + cases[i].mlen;
+        ldns_rdf *r = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_B64, len, key);
+        char *enc = ldns_rdf2str(r);
+        snprintf(b64, sizeof b64, "%s", enc);
+        snprintf(text, sizeof text, "example.com. 3600 IN DNSKEY 256 3 8 %s", b64);
+        ldns_rr *rr = tv_rr(text);
+        is_int(verify_dnskey_bits(rr), cases[i].bits, "%s", cases[i].what);
+        ldns_rr_free(rr);
+        free(enc);
+        ldns_rdf_deep_free(r);
+    }
+}
+
 int main(void)
 {
     now_ok = tv_time("20100901000000");
@@ -291,5 +344,6 @@ int main(void)
     test_any_valid_path();
     test_serial_time();
     test_canonical_data();
+    test_key_import_limits();
     return tap_done();
 }

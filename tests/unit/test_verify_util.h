@@ -4,6 +4,8 @@
 
 #include "verify/verify.h"
 
+#include <ldns/ldns.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -1,7 +1,7 @@
 /*
  * Published vectors: key tags (RFC 4034 App. B, alg 1 special case), DS digests (RFC 4034
  * §5.4, RFC 4509, RFC 6605, RFC 8080), RRSIGs (RFC 5702 §6, RFC 6605 §6, RFC 8080 §6 with
- * errata 4935), each at a pinned "now".
+ * errata 4935), RFC 4035 App. A/B (apex SOA, wildcard expansion), each at a pinned "now".
  */
 #include "tests/tap.h"
 #include "tests/unit/test_verify_util.h"
@@ -153,6 +153,26 @@ static const struct sig_vector sig_vectors[] = {
      "example.com. 3600 IN RRSIG MX 15 2 3600 1440021600 1438207200 35217 example.com. "
      "zXQ0bkYgQTEFyfLyi9QoiY6D8ZdYo4wyUhVioYZXFdT410QPRITQSqJSnzQoSm5poJ7gD7AQR0O7KuI5k2pcBg==",
      "20150801000000", 256},
+    /* RFC 4035 App. A (apex SOA) and B.6 (wildcard expansion: labels 2 under a.z.w.example). */
+    {"RFC 4035 A SOA RSASHA1",
+     "example. 3600 IN DNSKEY 256 3 5 AQOy1bZVvpPqhg4j7EJoM9rI3ZmyEx2OzDBVrZy/lvI5CQePxXHZS4i8dANH"
+     "4DX3tbHol61ek8EFMcsGXxKciJFHyhl94C+NwILQdzsUlSFovBZsyl/NX6yEbtw/xN9ZNcrbYvgjjZ/UVPZIySFNsgE"
+     "Yvh0z2542lzMKR4Dh8uZffQ==",
+     "example.",
+     "example. 3600 IN SOA ns1.example. bugs.x.w.example. 1081539377 3600 300 3600000 3600",
+     "example. 3600 IN RRSIG SOA 5 1 3600 20040509183619 20040409183619 38519 example. "
+     "ONx0k36rcjaxYtcNgq6iQnpNV5+drqYAsC9h7TSJaHCqbhE67Sr6aH2xDUGcqQWu/n0UVzrFvkgO9ebarZ0GWDKcuwlM"
+     "6eNB5SiX2K74l5LWDA7S/Un/IbtDq4Ay8NMNLQI7Dw7n4p8/rjkBjV7j86HyQgM5e7+miRAz8V01b0I=",
+     "20040420000000", 1024},
+    {"RFC 4035 B.6 wildcard MX RSASHA1",
+     "example. 3600 IN DNSKEY 256 3 5 AQOy1bZVvpPqhg4j7EJoM9rI3ZmyEx2OzDBVrZy/lvI5CQePxXHZS4i8dANH"
+     "4DX3tbHol61ek8EFMcsGXxKciJFHyhl94C+NwILQdzsUlSFovBZsyl/NX6yEbtw/xN9ZNcrbYvgjjZ/UVPZIySFNsgE"
+     "Yvh0z2542lzMKR4Dh8uZffQ==",
+     "example.", "a.z.w.example. 3600 IN MX 1 ai.example.",
+     "a.z.w.example. 3600 IN RRSIG MX 5 2 3600 20040509183619 20040409183619 38519 example. "
+     "OMK8rAZlepfzLWW75Dxd63jy2wswESzxDKG2f9AMN1CytCd10cYISAxfAdvXSZ7xujKAtPbctvOQ2ofO7AZJ+d01EeeQ"
+     "TVBPq4/6KCWhqe2XTjnkVLNvvhnc0u28aoSsG0+4InvkkOHknKxw4kX18MMR34i8lC36SR5xBni8vHI=",
+     "20040420000000", 1024},
 };
 
 static verify_keyset_t *keyset_of(const char *zone, const char *dnskey)

@@ -12,7 +12,9 @@ static const char *const ZONE_TEXT = "$ORIGIN example.com.\n$TTL 3600\n"
                                      "ns1 A 192.0.2.1\n"
                                      "@ A 192.0.2.10\n"
                                      "www A 192.0.2.11\n"
-                                     "@ CAA 0 issue \"ca.example\"\n";
+                                     "@ CAA 0 issue \"ca.example\"\n"
+                                     "sub NS ns.sub\n"
+                                     "ns.sub A 192.0.2.53\n";
 
 static ldns_rr_list *ds_list(const char *const *texts)
 {
@@ -41,6 +43,25 @@ static void test_good_zone(const struct test_zone *z)
         *c = (char)((*c >= 'a' && *c <= 'f') ? *c - 32 : *c);
     ok(strstr(want, hex) != NULL, "DS hint digest equals ldns-keygen's .ds file");
     free(hex);
+    /* The scanner's use of verify_negative(): the unsigned delegation sub has no DS. */
+    ldns_pkt *neg = tz_answer(z, "sub.example.com.", LDNS_RR_TYPE_DS);
+    ldns_rdf *www = tv_name("sub.example.com.");
+    verify_negative_result_t nr;
+    is_int(verify_negative(ctx, v->keyset, neg, www, LDNS_RR_TYPE_DS, true, now_in, &nr), 0,
+           "verify_negative runs");
+    ok(nr.proven, "signed NSEC records of a no-DS answer: proven (%s)", nr.detail);
+    is_int(nr.earliest_expiration, tv_time(TZ_EXPIRATION), "NSEC RRSIG expiration reported");
+    tz_corrupt(neg, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NSEC);
+    verify_negative(ctx, v->keyset, neg, www, LDNS_RR_TYPE_DS, true, now_in, &nr);
+    ok(!nr.proven && nr.reason == VERIFY_REASON_DENIAL_INVALID,
+       "broken NSEC RRSIG in a no-DS answer: DENIAL_INVALID (%s)", nr.detail);
+    tz_drop(neg, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NSEC, 0);
+    verify_negative(ctx, v->keyset, neg, www, LDNS_RR_TYPE_DS, true, now_in, &nr);
+    ok(!nr.proven && nr.reason == VERIFY_REASON_DENIAL_MISSING,
+       "no NSEC in a no-DS answer: DENIAL_MISSING");
+    ldns_rdf_deep_free(www);
+    ldns_pkt_free(neg);
+
     /* The keyset outlives the verdict with its own reference. */
     verify_keyset_t *kept = verify_keyset_ref(v->keyset);
     verify_verdict_free(v);
@@ -57,6 +78,10 @@ static void test_good_zone(const struct test_zone *z)
            VERIFY_REASON_DNSKEY_WITHOUT_DS, "parent proves no DS");
     expect(judge(&s, VERIFY_PARENT_INSECURE, NULL, now_in), VERIFY_STATUS_INSECURE,
            VERIFY_REASON_PARENT_UNSIGNED, "parent unsigned");
+    verify_zone_input_t no_ds = {.zone = apex, .parent = VERIFY_PARENT_DS, .now = now_in};
+    verify_verdict_t *none = NULL;
+    is_int(verify_zone(ctx, &no_ds, &none), VERIFY_EINVAL, "DS state without DS: EINVAL");
+    ok(none == NULL, "no verdict on EINVAL");
     v = judge(&s, VERIFY_PARENT_BOGUS, NULL, now_in);
     expect(v, VERIFY_STATUS_INDETERMINATE, -1, "parent bogus");
     answers_free(&s);
@@ -101,6 +126,17 @@ static void test_ds_cases(const struct test_zone *z)
     bad = ds_list(sha1);
     expect(judge(&s, VERIFY_PARENT_DS, bad, now_in), VERIFY_STATUS_SECURE,
            VERIFY_REASON_DS_DIGEST_DEPRECATED, "SHA-1 DS only");
+    ldns_rr_list_deep_free(bad);
+
+    /* GOST (digest 3) is not computed here: insecure, and deprecated. */
+    char gost[700];
+    snprintf(gost, sizeof gost, "example.com. 3600 IN DS %u 13 3 %064d",
+             (unsigned)verify_key_tag(z->ksk_key), 0);
+    const char *gost_ds[] = {gost, NULL};
+    bad = ds_list(gost_ds);
+    v = judge(&s, VERIFY_PARENT_DS, bad, now_in);
+    ok(verify_verdict_has(v, VERIFY_REASON_DS_DIGEST_DEPRECATED), "GOST-only DS: deprecated");
+    expect(v, VERIFY_STATUS_INSECURE, VERIFY_REASON_ALGORITHM_UNSUPPORTED, "GOST-only DS");
     ldns_rr_list_deep_free(bad);
 
     const char *unsup[] = {"example.com. 3600 IN DS 4242 253 2 "

@@ -181,6 +181,57 @@ static void test_delete(void)
     tz_free(&z);
 }
 
+/* The NXDOMAIN probe meets a wildcard CNAME: the expanded answer verifies (labels field). */
+static void test_wildcard_probe(void)
+{
+    struct test_zone z;
+    if (tz_sign(&z, "ECDSAP256SHA256", 0, BASE "* CNAME www\n", false, NULL) != 0) {
+        ok(0, "wildcard zone signed");
+        tz_free(&z);
+        return;
+    }
+    struct answers s;
+    answers_build(&s, &z);
+    ldns_pkt_free(s.probe);
+    ldns_rdf *q = tv_name("zz-no-such-label.example.com.");
+    ldns_rdf *star = tv_name("*.example.com.");
+    s.probe =
+        ldns_pkt_query_new(ldns_rdf_clone(q), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, LDNS_QR | LDNS_AA);
+    ldns_rr_list *all = tz_all(&z);
+    for (size_t i = 0; i < ldns_rr_list_rr_count(all); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(all, i);
+        if (!tz_covers(rr, star, LDNS_RR_TYPE_CNAME))
+            continue;
+        ldns_rr *c = ldns_rr_clone(rr);
+        ldns_rdf_deep_free(ldns_rr_owner(c));
+        ldns_rr_set_owner(c, ldns_rdf_clone(q));
+        ldns_pkt_push_rr(s.probe, LDNS_SECTION_ANSWER, c);
+    }
+    expect(judge(&s, VERIFY_PARENT_DS, z.ksk_ds, now_in), VERIFY_STATUS_SECURE, -1,
+           "probe answered by a signed wildcard CNAME");
+    tz_corrupt(s.probe, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_CNAME);
+    expect(judge(&s, VERIFY_PARENT_DS, z.ksk_ds, now_in), VERIFY_STATUS_BOGUS,
+           VERIFY_REASON_RRSIG_INVALID, "wildcard CNAME with a broken RRSIG");
+
+    /* Errors come before warnings: the SHA-1-only DS (a warning, found first) and the broken
+     * wildcard RRSIG still in the probe (an error). */
+    char text[600];
+    verify_ds_text(z.ksk_key, 1, 3600, text, sizeof text);
+    const char *sha1[] = {text, NULL};
+    ldns_rr_list *ds = tv_list(sha1);
+    verify_verdict_t *v = judge(&s, VERIFY_PARENT_DS, ds, now_in);
+    ok(v->n_reasons >= 2 && verify_reason_severity(v->reasons[0].code) == VERIFY_SEVERITY_ERROR &&
+           verify_reason_severity(v->reasons[v->n_reasons - 1].code) != VERIFY_SEVERITY_ERROR,
+       "reasons sorted: errors first (%zu reasons)", v->n_reasons);
+    verify_verdict_free(v);
+    ldns_rr_list_deep_free(ds);
+    ldns_rr_list_deep_free(all);
+    ldns_rdf_deep_free(q);
+    ldns_rdf_deep_free(star);
+    answers_free(&s);
+    tz_free(&z);
+}
+
 int main(void)
 {
     if (system("command -v ldns-keygen >/dev/null && command -v ldns-signzone >/dev/null") != 0) {
@@ -203,6 +254,7 @@ int main(void)
     test_nsec3();
     test_anchor_and_flags();
     test_delete();
+    test_wildcard_probe();
 
     verify_ctx_free(ctx);
     ldns_rdf_deep_free(apex);

@@ -1,0 +1,111 @@
+/*
+ * Negative answers: every NSEC/NSEC3 RRset of the authority section must verify with the
+ * zone's keys; the records then go to verify_denial_check() (the denial module) for the proof.
+ */
+#include "verify/sig_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Verifies each NSEC/NSEC3 RRset once; collects the records into recs. */
+static int verify_records(const verify_keyset_t *keys, const ldns_pkt *p, int64_t now,
+                          ldns_rr_list *recs, verify_negative_result_t *res, bool *bad)
+{
+    const ldns_rr_list *auth = ldns_pkt_authority(p);
+    for (size_t i = 0; auth && i < ldns_rr_list_rr_count(auth); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(auth, i);
+        ldns_rr_type t = ldns_rr_get_type(rr);
+        if (t != LDNS_RR_TYPE_NSEC && t != LDNS_RR_TYPE_NSEC3)
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < ldns_rr_list_rr_count(recs); j++) {
+            const ldns_rr *o = ldns_rr_list_rr(recs, j);
+            seen |= ldns_rr_get_type(o) == t && sig_name_equal(ldns_rr_owner(o), ldns_rr_owner(rr));
+        }
+        if (!ldns_rr_list_push_rr(recs, rr))
+            return VERIFY_ENOMEM;
+        if (seen || *bad)
+            continue;
+        ldns_rr_list *rrs = NULL, *sigs = NULL;
+        int rc = pkt_rrset(p, LDNS_SECTION_AUTHORITY, ldns_rr_owner(rr), t, &rrs, &sigs);
+        if (rc < 0)
+            return rc;
+        verify_sig_result_t one;
+        rc = verify_rrset(keys, rrs, sigs, now, &one);
+        if (rc == 0 && one.outcome == VERIFY_SIG_VALID) {
+            if (res->earliest_expiration == 0 || one.expiration < res->earliest_expiration)
+                res->earliest_expiration = one.expiration;
+        } else if (rc == 0) {
+            char rrset[200];
+            *bad = true;
+            sig_rrset_name(ldns_rr_owner(rr), (uint16_t)t, rrset, sizeof rrset);
+            snprintf(res->detail, sizeof res->detail, "%.100s: %.190s", rrset, one.detail);
+        }
+        ldns_rr_list_free(rrs);
+        ldns_rr_list_free(sigs);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int verify_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
+                    const ldns_rdf *qname, uint16_t qtype, bool no_ds, int64_t now,
+                    verify_negative_result_t *res)
+{
+    bool bad = false;
+    memset(res, 0, sizeof *res);
+    if (!ctx || !keys || !p || !qname)
+        return VERIFY_EINVAL;
+    verify_denial_kind_t kind = ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN
+                                    ? VERIFY_DENIAL_NXDOMAIN
+                                : no_ds ? VERIFY_DENIAL_NO_DS
+                                        : VERIFY_DENIAL_NODATA;
+    ldns_rr_list *recs = ldns_rr_list_new();
+    if (!recs)
+        return VERIFY_ENOMEM;
+    int rc = verify_records(keys, p, now, recs, res, &bad);
+    if (rc < 0)
+        goto done;
+    if (ldns_rr_list_rr_count(recs) == 0) {
+        res->reason = VERIFY_REASON_DENIAL_MISSING;
+        snprintf(res->detail, sizeof res->detail, "%s without NSEC/NSEC3 records",
+                 kind == VERIFY_DENIAL_NXDOMAIN ? "NXDOMAIN"
+                 : kind == VERIFY_DENIAL_NO_DS  ? "a delegation without DS"
+                                                : "NODATA");
+        goto done;
+    }
+    if (bad) {
+        res->reason = VERIFY_REASON_DENIAL_INVALID;
+        goto done;
+    }
+    verify_denial_query_t q = {
+        .zone = verify_keyset_zone(keys),
+        .qname = qname,
+        .qtype = qtype,
+        .kind = kind,
+        .records = recs,
+        .max_iterations = verify_ctx_thresholds(ctx)->nsec3_max_iterations,
+    };
+    switch (verify_denial_check(&q, res->detail, sizeof res->detail)) {
+    case VERIFY_DENIAL_PROVEN:
+        res->proven = true;
+        break;
+    case VERIFY_DENIAL_OPTOUT: /* an unsigned delegation may exist: insecure, not bogus */
+        res->proven = res->optout = true;
+        break;
+    case VERIFY_DENIAL_INSECURE_ITERATIONS:
+        res->proven = res->insecure_iterations = true;
+        break;
+    case VERIFY_DENIAL_MISSING:
+        res->reason = VERIFY_REASON_DENIAL_MISSING;
+        break;
+    case VERIFY_DENIAL_INVALID:
+    default:
+        res->reason = VERIFY_REASON_DENIAL_INVALID;
+        break;
+    }
+done:
+    ldns_rr_list_free(recs);
+    return rc;
+}
