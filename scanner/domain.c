@@ -172,6 +172,16 @@ static void add_server(scan_domain_t *d, const char *ns_name, const struct socka
     }
     if (d->n_servers == SCAN_MAX_ADDRS)
         return;
+    if (d->n_servers == d->cap_servers) {
+        /* Most delegations have 2-4 addresses: grow from 2 instead of reserving the maximum
+         * in every one of the domains in flight. */
+        size_t cap = d->cap_servers ? d->cap_servers * 2 : 2;
+        scan_server_t *grown = realloc(d->servers, cap * sizeof *grown);
+        if (!grown)
+            return;
+        d->servers = grown;
+        d->cap_servers = cap;
+    }
     scan_server_t *sv = &d->servers[d->n_servers++];
     memset(sv, 0, sizeof *sv);
     /* Names come back in the random case of our 0x20 questions: store them folded. */

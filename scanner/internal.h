@@ -128,8 +128,9 @@ struct scan_domain {
     ldns_pkt *referral; /* the parent's referral for this domain (owned) */
     scan_outcome_t outcome;
     char outcome_detail[300];
-    scan_server_t servers[SCAN_MAX_ADDRS];
+    scan_server_t *servers; /* n_servers of them, grown while the delegation is read */
     size_t n_servers;
+    size_t cap_servers;
     size_t queries_pending;
     size_t lookups_pending;
     ldns_rr_list *ns_rrs; /* the delegation's NS RRs (owned) */

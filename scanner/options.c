@@ -18,7 +18,7 @@ void scanner_config_defaults(scanner_config_t *cfg)
     cfg->port = 53;
     cfg->qps = 5000;
     cfg->qps_per_server = 200;
-    cfg->concurrency = 10000;
+    cfg->concurrency = 0; /* adaptive: see scanner_config_parse */
     cfg->timeout_ms = 800;
     cfg->retries = 2;
     cfg->expiry_warning_days = 3;
@@ -43,7 +43,8 @@ void scanner_config_usage(FILE *out)
           "      --port N            destination port of every authoritative server [53]\n"
           "      --qps N             global query rate limit, 0 = none [5000]\n"
           "      --qps-per-server N  rate limit per server address, 0 = none [200]\n"
-          "      --concurrency N     domains in flight at once [10000]\n"
+          "      --concurrency N     domains in flight at once [adaptive: --qps / 2 within\n"
+          "                          500..10000; 2000 with --qps 0]\n"
           "      --timeout MS        per try [800]\n"
           "      --retries N         [2]\n"
           "      --threads N         verification workers [online CPUs]\n"
@@ -329,5 +330,11 @@ int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err
     }
     if (optind < argc)
         cfg->input = argv[optind];
+    if (cfg->concurrency == 0) {
+        /* Enough domains in flight to keep the query rate busy while each waits ~0.5-2 s for
+         * its answers, and no more: every domain in flight holds its answers in memory. */
+        unsigned want = cfg->qps ? cfg->qps / 2 : 2000;
+        cfg->concurrency = want < 500 ? 500 : want > 10000 ? 10000 : want;
+    }
     return 0;
 }

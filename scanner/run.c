@@ -79,6 +79,7 @@ static void domain_free(scan_domain_t *d)
     for (size_t i = 0; i < d->n_servers; i++)
         for (int q = 0; q < SCAN_Q_COUNT; q++)
             ldns_pkt_free(d->servers[i].answers[q]);
+    free(d->servers);
     verify_keyset_free(d->parent_keyset);
     scan_record_free(d->record);
     free(d);
@@ -86,6 +87,7 @@ static void domain_free(scan_domain_t *d)
 
 static void print_progress(scanner_t *s, bool final);
 static void maybe_finish(scanner_t *s);
+static void feeder_cb(uv_idle_t *idle);
 
 void scan_domain_finished(void *arg)
 {
@@ -116,7 +118,7 @@ void scan_domain_finished(void *arg)
     }
     domain_free(d);
     if (!s->input_done && !uv_is_active((uv_handle_t *)&s->feeder))
-        uv_idle_start(&s->feeder, NULL);
+        uv_idle_start(&s->feeder, feeder_cb);
     maybe_finish(s);
 }
 
