@@ -221,9 +221,10 @@ static inline long tu_fakedns_stat(uv_loop_t *loop, io_engine_t *e,
     if (io_query(e, &spec, NULL) != 0)
         return -1;
     uv_run(loop, UV_RUN_DEFAULT);
-    char pat[64];
-    snprintf(pat, sizeof pat, "%s=", key);
-    const char *p = strstr(t.text, pat);
+    char pat[64], line[300];
+    snprintf(pat, sizeof pat, " %s=", key);
+    snprintf(line, sizeof line, " %s", t.text);
+    const char *p = strstr(line, pat);
     return p ? strtol(p + strlen(pat), NULL, 10) : -1;
 }
 
