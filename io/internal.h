@@ -118,6 +118,7 @@ struct io_server {
     double tokens;
     uint64_t tokens_ms;
     uint32_t consecutive_timeouts;
+    uint64_t last_answer_ms; /* loop time of the last accepted answer, 0 = never */
     bool backed_off;
     /* TCP */
     io_link_t conns; /* io_tcp_conn_t.server_link */

@@ -61,7 +61,8 @@ typedef struct io_config {
     uint32_t tcp_max_pipeline;   /* queries outstanding on one TCP connection [64] */
     uint32_t socket_buffer;      /* SO_RCVBUF / SO_SNDBUF bytes per UDP socket [4 MiB] */
     uint32_t send_batch;         /* max datagrams sent per loop iteration [256] */
-    uint32_t backoff_after;      /* consecutive timeouts before a server is backed off [8] */
+    uint32_t backoff_after;      /* timeouts in a row, with no answer for timeout_ms, before a
+                                    server is backed off; 0 = never [8] */
     uint32_t backoff_qps;        /* send rate to a backed-off server [5] */
     bool randomize_case;         /* 0x20: random case in the question name [true] */
 } io_config_t;
