@@ -96,14 +96,15 @@ struct io_slot {
     int last_error;
     unsigned flags;
     uint16_t qtype, qclass;
-    uint16_t wire_len; /* query length, without the TCP prefix */
     uint16_t qname_len;
     uint8_t state;
     uint8_t n_servers, cur, tries, max_tries;
     uint8_t refused_mask; /* servers that refused: skipped by later tries */
     bool use_tcp;
-    uint8_t qname[255];         /* as given (canonical case); the sent case is in wire */
-    uint8_t wire[IO_QUERY_MAX]; /* wire[0..1]: TCP length prefix; the query starts at wire+2 */
+    /* The question name in wire form, with the 0x20 case of the last try sent: the answer must
+     * echo exactly these bytes. The packet itself is built in the engine's scratch buffer at
+     * send time, which keeps slots small (they are touched cold, long after io_query()). */
+    uint8_t qname[255];
 };
 
 struct io_server {
@@ -208,6 +209,7 @@ struct io_engine {
 
     io_bucket_t global;
 
+    uint8_t scratch[IO_QUERY_MAX]; /* the query being sent: 2-byte TCP length, then DNS */
     uint8_t rng[4096];
     size_t rng_pos;
 
@@ -218,7 +220,9 @@ struct io_engine {
 void io_rng_bytes(io_engine_t *e, void *out, size_t n);
 uint16_t io_rng_u16(io_engine_t *e);
 int io_name_to_wire(const io_query_spec_t *spec, uint8_t *out, uint16_t *len);
-void io_build_query(io_engine_t *e, io_slot_t *q, uint16_t qid);
+/* Builds q's next try with ID qid into e->scratch (length prefix at [0..1], query from [2]);
+ * re-randomises the case of q->qname. Returns the query length without the prefix. */
+uint16_t io_build_query(io_engine_t *e, io_slot_t *q, uint16_t qid);
 /* Checks that an answer's header and question belong to q. Returns 0 or a drop reason. */
 enum { IO_MATCH_OK = 0, IO_MATCH_QUESTION, IO_MATCH_SHORT };
 int io_match_answer(const io_slot_t *q, const uint8_t *pkt, size_t len);

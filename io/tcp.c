@@ -204,11 +204,11 @@ static int attach(io_engine_t *e, io_tcp_conn_t *c, io_slot_t *q)
         qid = io_rng_u16(e);
         key = io_key(conn_key_id(c), qid);
     } while (io_inflight_find(e, key) != NULL);
-    io_build_query(e, q, qid);
-    if (reserve(&c->out, &c->out_cap, c->out_len + 2u + q->wire_len) != 0)
+    size_t len = 2u + io_build_query(e, q, qid);
+    if (reserve(&c->out, &c->out_cap, c->out_len + len) != 0)
         return IO_ENOMEM;
-    memcpy(c->out + c->out_len, q->wire, 2u + q->wire_len);
-    c->out_len += 2u + q->wire_len;
+    memcpy(c->out + c->out_len, e->scratch, len);
+    c->out_len += len;
     io_inflight_add(e, q, key);
     io_list_push_tail(&c->queries, &q->link);
     c->pending++;

@@ -209,8 +209,8 @@ int io_udp_send(io_engine_t *e, io_slot_t *q)
         qid = io_rng_u16(e);
         key = io_key(sock->index, qid);
     } while (io_inflight_find(e, key) != NULL);
-    io_build_query(e, q, qid);
-    uv_buf_t buf = uv_buf_init((char *)q->wire + 2, q->wire_len);
+    uint16_t len = io_build_query(e, q, qid);
+    uv_buf_t buf = uv_buf_init((char *)e->scratch + 2, len);
     int rc = uv_udp_try_send(&sock->handle, &buf, 1, (const struct sockaddr *)&s->addr);
     if (rc == UV_ECONNREFUSED) {
         /* An earlier datagram's ICMP error surfaced on this send: collect it, send again. */
