@@ -445,6 +445,12 @@ static void pump_cb(uv_idle_t *h)
         pump_stop(e);
 }
 
+void io_pump_now(io_engine_t *e)
+{
+    if (e->pump_on)
+        pump_cb(&e->pump);
+}
+
 /* ---- public API ---- */
 
 int io_query(io_engine_t *e, const io_query_spec_t *spec, io_query_id_t *id_out)

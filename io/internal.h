@@ -239,6 +239,8 @@ void io_try_failed(io_engine_t *e, io_slot_t *q, int err);
 void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp);
 void io_wheel_arm(io_engine_t *e, io_slot_t *q, uint32_t timeout_ms);
 void io_pump_kick(io_engine_t *e);
+/* Runs one bounded pump pass right away (if there is anything to send). */
+void io_pump_now(io_engine_t *e);
 void io_handle_closed(uv_handle_t *h);
 /* Counts one closed handle; frees the engine after the last one once it is closing. */
 void io_close_done(io_engine_t *e);

@@ -82,8 +82,13 @@ static void recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struc
         drain_sock(e, sock);
         return;
     }
-    if (addr == NULL)
-        return; /* end of a batch, or nothing read */
+    if (addr == NULL) {
+        /* End of a recvmmsg batch: refill the slots the answers just freed now rather than
+         * one loop iteration later, so the server's queue does not run dry meanwhile. */
+        if (flags & UV_UDP_MMSG_FREE)
+            io_pump_now(e);
+        return;
+    }
     const uint8_t *p = (const uint8_t *)buf->base;
     size_t len = (size_t)nread;
     if (len < 12) {
