@@ -151,6 +151,7 @@ struct io_tcp_conn {
     io_link_t queries; /* those queries, through io_slot_t.link */
     bool connected, closing, writing;
     uint64_t idle_since_ms;
+    uint64_t created_ms;
     uint8_t *out, *writing_buf; /* frames to write; frames being written */
     size_t out_len, out_cap, writing_len, writing_cap;
     uint8_t *in; /* reassembly of length-prefixed answers */

@@ -10,6 +10,11 @@
  * truncated answer is asked again over TCP (pipelined, reused connections). A try that times out,
  * is refused or breaks is retried, moving to the next server address when several were given.
  * Exactly one callback is made for every query that io_query() accepted.
+ *
+ * The engine keeps the loop alive only while queries are outstanding: uv_run(loop,
+ * UV_RUN_DEFAULT) returns once every accepted query has had its callback (idle TCP connections
+ * and the engine's timer do not hold the loop). Counters and the per-server table are kept
+ * until io_engine_close().
  */
 #ifndef DNSSWEEP_IO_H
 #define DNSSWEEP_IO_H
@@ -116,9 +121,11 @@ typedef struct io_query_spec {
 } io_query_spec_t;
 
 /*
- * Creates an engine on the caller's loop and opens its UDP sockets. cfg may be NULL for the
- * defaults; it is copied. The caller owns *out and must call io_engine_close().
- * Returns 0, IO_EINVAL, IO_ENOMEM or IO_ESYSTEM.
+ * Creates an engine on the caller's loop and opens its UDP sockets (udp_sockets IPv4 and, when
+ * the host has IPv6, as many IPv6 ones, each on a kernel-chosen random port). cfg may be NULL
+ * for the defaults; it is copied. The caller owns *out and must call io_engine_close().
+ * Returns 0, IO_EINVAL, IO_ENOMEM or IO_ESYSTEM; after IO_ESYSTEM some handles may already
+ * have been opened and are being closed: run the loop once more to release them.
  */
 int io_engine_new(uv_loop_t *loop, const io_config_t *cfg, io_engine_t **out);
 

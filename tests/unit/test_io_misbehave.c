@@ -275,6 +275,47 @@ static void test_tcp(void)
     finish(e);
 }
 
+static void timer_done(uv_timer_t *t)
+{
+    (void)t; /* one-shot: nothing to do, the loop just had to stay alive until now */
+}
+
+static void wait_ms(uint64_t ms)
+{
+    /* The engine does not keep the loop alive without queries: a timer does. */
+    uv_timer_t t;
+    uv_timer_init(&loop, &t);
+    uv_timer_start(&t, timer_done, ms, 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_close((uv_handle_t *)&t, NULL);
+    uv_run(&loop, UV_RUN_DEFAULT);
+}
+
+static void test_tcp_idle(void)
+{
+    io_config_t cfg;
+    io_config_init(&cfg);
+    cfg.tcp_idle_ms = 200;
+    cfg.tcp_max_per_server = 1;
+    io_engine_t *e = NULL;
+    is_int(io_engine_new(&loop, &cfg, &e), 0, "engine with 200 ms TCP idle timeout");
+    tu_res_t *r = batch(e, &main_srv, 1, "ok", 5, IO_FLAG_TCP_ONLY);
+    free(r);
+    io_server_stats_t ss;
+    io_server_stats_get(e, (const struct sockaddr *)&main_srv, &ss);
+    is_int(ss.tcp_open, 1, "one TCP connection open after the queries");
+    wait_ms(450);
+    io_server_stats_get(e, (const struct sockaddr *)&main_srv, &ss);
+    is_int(ss.tcp_open, 0, "idle connection closed after 200 ms");
+    r = batch(e, &main_srv, 1, "ok", 5, IO_FLAG_TCP_ONLY);
+    is_int(count_status(r, 5, 0), 5, "new TCP queries answered on a new connection");
+    free(r);
+    io_stats_t st;
+    io_stats_get(e, &st);
+    is_int(st.tcp_connections, 2, "two connections opened in all");
+    finish(e);
+}
+
 static void cancel_cb(void *ctx, const io_result_t *res)
 {
     tu_cb(ctx, res);
@@ -396,6 +437,7 @@ int main(void)
     test_spoofs();
     test_timeouts_and_retries();
     test_tcp();
+    test_tcp_idle();
     test_cancel_and_close();
     test_mixed();
 done:
