@@ -57,11 +57,6 @@ void io_config_init(io_config_t *cfg)
 
 /* ---- slots ---- */
 
-static io_slot_t *slot_at(const io_engine_t *e, uint32_t index)
-{
-    return &e->chunks[index / IO_SLOT_CHUNK][index % IO_SLOT_CHUNK];
-}
-
 static io_slot_t *slot_alloc(io_engine_t *e)
 {
     if (io_list_empty(&e->free_slots)) {
@@ -92,63 +87,6 @@ static void slot_release(io_engine_t *e, io_slot_t *q)
     q->state = IO_SLOT_FREE;
     q->id = 0;
     io_list_push_head(&e->free_slots, &q->link);
-}
-
-/* ---- in-flight table ---- */
-
-uint64_t io_key(uint32_t sock_or_conn, uint16_t qid)
-{
-    return ((uint64_t)sock_or_conn + 1) << 16 | qid;
-}
-
-static uint32_t key_home(const io_engine_t *e, uint64_t k)
-{
-    k ^= k >> 31;
-    k *= 0x7fb5d329728ea185ULL;
-    k ^= k >> 27;
-    k *= 0x81dadef4bc2dd44dULL;
-    k ^= k >> 33;
-    return (uint32_t)k & e->inflight_mask;
-}
-
-io_slot_t *io_inflight_find(io_engine_t *e, uint64_t key)
-{
-    for (uint32_t j = key_home(e, key); e->inflight[j] != 0; j = (j + 1) & e->inflight_mask) {
-        io_slot_t *q = slot_at(e, e->inflight[j] - 1);
-        if (q->hkey == key)
-            return q;
-    }
-    return NULL;
-}
-
-void io_inflight_add(io_engine_t *e, io_slot_t *q, uint64_t key)
-{
-    uint32_t j = key_home(e, key);
-    while (e->inflight[j] != 0)
-        j = (j + 1) & e->inflight_mask;
-    e->inflight[j] = q->index + 1;
-    q->hkey = key;
-    e->inflight_count++;
-}
-
-void io_inflight_del(io_engine_t *e, io_slot_t *q)
-{
-    uint32_t mask = e->inflight_mask, i = key_home(e, q->hkey);
-    while (e->inflight[i] != q->index + 1)
-        i = (i + 1) & mask;
-    e->inflight[i] = 0;
-    /* Backward-shift deletion keeps linear probing chains intact without tombstones. */
-    for (uint32_t j = (i + 1) & mask; e->inflight[j] != 0; j = (j + 1) & mask) {
-        uint32_t k = key_home(e, slot_at(e, e->inflight[j] - 1)->hkey);
-        bool movable = (j > i) ? (k <= i || k > j) : (k <= i && k > j);
-        if (movable) {
-            e->inflight[i] = e->inflight[j];
-            e->inflight[j] = 0;
-            i = j;
-        }
-    }
-    q->hkey = 0;
-    e->inflight_count--;
 }
 
 /* ---- references: the engine keeps the loop alive only while queries are outstanding ---- */
@@ -503,7 +441,7 @@ int io_cancel(io_engine_t *e, io_query_id_t id)
     uint32_t index = (uint32_t)(id & 0xffffff);
     if (e == NULL || id == 0 || index >= e->n_chunks * IO_SLOT_CHUNK)
         return IO_ENOTFOUND;
-    io_slot_t *q = slot_at(e, index);
+    io_slot_t *q = io_slot_at(e, index);
     if (q->id != id || q->state == IO_SLOT_FREE)
         return IO_ENOTFOUND;
     complete(e, q, IO_ECANCELLED, NULL, NULL, 0, false, 0);

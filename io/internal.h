@@ -229,7 +229,12 @@ enum { IO_MATCH_OK = 0, IO_MATCH_QUESTION, IO_MATCH_SHORT };
 int io_match_answer(const io_slot_t *q, const uint8_t *pkt, size_t len);
 bool io_sockaddr_equal(const struct sockaddr *a, const struct sockaddr *b);
 
-/* in-flight table (engine.c) */
+static inline io_slot_t *io_slot_at(const io_engine_t *e, uint32_t index)
+{
+    return &e->chunks[index / IO_SLOT_CHUNK][index % IO_SLOT_CHUNK];
+}
+
+/* in-flight table (inflight.c) */
 uint64_t io_key(uint32_t sock_or_conn, uint16_t qid);
 io_slot_t *io_inflight_find(io_engine_t *e, uint64_t key);
 void io_inflight_add(io_engine_t *e, io_slot_t *q, uint64_t key);
