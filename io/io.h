@@ -102,8 +102,8 @@ typedef struct io_result {
     io_query_id_t id;              /* as returned by io_query() */
 } io_result_t;
 
-/* Called exactly once per accepted query, on the loop thread. The callback may call io_query()
- * and io_cancel() (on other queries), but not io_engine_close(). */
+/* Called exactly once per accepted query, on the loop thread. The callback may call
+ * io_query(), io_cancel() and io_engine_close() (the rest are then cancelled). */
 typedef void (*io_callback_t)(void *ctx, const io_result_t *result);
 
 typedef struct io_query_spec {

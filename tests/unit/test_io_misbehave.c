@@ -367,6 +367,54 @@ static void test_cancel_and_close(void)
     is_int(done, 1, "engine close callback ran");
 }
 
+typedef struct closer {
+    io_engine_t *e;
+    int calls, cancelled, closed, requery;
+} closer_t;
+
+static void closer_cb(void *ctx, const io_result_t *res)
+{
+    closer_t *c = ctx;
+    c->calls++;
+    ldns_pkt_free(res->pkt);
+    if (res->status == IO_ECANCELLED) {
+        c->cancelled++;
+        /* A query from a callback during shutdown is refused, not lost. */
+        io_query_spec_t spec = {.servers = &main_srv,
+                                .n_servers = 1,
+                                .qname_str = "ok-late.test.",
+                                .qtype = LDNS_RR_TYPE_A,
+                                .cb = closer_cb,
+                                .ctx = c};
+        c->requery += io_query(c->e, &spec, NULL) == IO_ECLOSING;
+    } else if (c->calls == 1) {
+        io_engine_close(c->e, closed, &c->closed);
+    }
+}
+
+/* io_engine_close() from inside a callback: the other queries are cancelled, nothing breaks. */
+static void test_close_from_callback(void)
+{
+    io_engine_t *e = engine(800, 2, 2);
+    closer_t c = {.e = e};
+    for (int i = 0; i < 20; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s-%d.test.", i == 0 ? "ok" : "delay300", i);
+        io_query_spec_t spec = {.servers = &main_srv,
+                                .n_servers = 1,
+                                .qname_str = name,
+                                .qtype = LDNS_RR_TYPE_A,
+                                .cb = closer_cb,
+                                .ctx = &c};
+        io_query(e, &spec, NULL);
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    is_int(c.calls, 20, "close from a callback: 20 callbacks in all");
+    is_int(c.cancelled, 19, "the 19 outstanding queries were cancelled");
+    is_int(c.requery, 19, "io_query during shutdown returns IO_ECLOSING");
+    is_int(c.closed, 1, "engine close callback ran");
+}
+
 /* Everything at once, through a small in-flight cap: nothing may be lost or doubled. */
 static void test_mixed(void)
 {
@@ -439,6 +487,7 @@ int main(void)
     test_tcp();
     test_tcp_idle();
     test_cancel_and_close();
+    test_close_from_callback();
     test_mixed();
 done:
     tu_stop(pid);
