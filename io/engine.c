@@ -202,6 +202,16 @@ void io_try_failed(io_engine_t *e, io_slot_t *q, int err)
     io_server_enqueue(e, q->servers[c], q, false);
 }
 
+void io_try_unsent(io_engine_t *e, io_slot_t *q)
+{
+    io_server_t *s = q->servers[q->cur];
+    detach(e, q);
+    q->tries--;
+    e->st.sent--;
+    s->st.sent--;
+    io_server_enqueue(e, s, q, true);
+}
+
 void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp)
 {
     uint32_t rtt = (uint32_t)((uv_hrtime() - q->sent_ns) / 1000000u);
@@ -317,23 +327,17 @@ static uint32_t try_timeout(const io_engine_t *e, const io_slot_t *q)
     return e->cfg.timeout_ms << rounds;
 }
 
-/* Sends q's next try. Returns false when the socket buffer is full and q went back to the
- * front of its queue. */
-static bool send_try(io_engine_t *e, io_slot_t *q)
+/* Sends (TCP) or stages (UDP) q's next try and starts its timeout. */
+static void send_try(io_engine_t *e, io_slot_t *q)
 {
     io_server_t *s = q->servers[q->cur];
     q->tries++;
     q->sent_ns = uv_hrtime();
     int rc = q->use_tcp ? io_tcp_send(e, q) : io_udp_send(e, q);
-    if (rc == 1) {
-        q->tries--;
-        io_server_enqueue(e, s, q, true);
-        return false;
-    }
     if (rc < 0) {
         e->st.send_errors++;
         io_try_failed(e, q, rc);
-        return true;
+        return;
     }
     e->st.sent++;
     e->st.in_flight++;
@@ -343,7 +347,6 @@ static bool send_try(io_engine_t *e, io_slot_t *q)
         s->st.tcp_sent++;
     }
     io_wheel_arm(e, q, try_timeout(e, q));
-    return true;
 }
 
 static void pump_cb(uv_idle_t *h)
@@ -355,7 +358,7 @@ static void pump_cb(uv_idle_t *h)
         if (e->st.in_flight >= e->cfg.max_in_flight || !io_bucket_take(&e->global, now, false)) {
             /* Restarted by a completion (in-flight cap) or by the next tick (rate). */
             pump_stop(e);
-            return;
+            break;
         }
         io_server_t *s = io_container_of(e->ready.next, io_server_t, sched_link);
         io_list_remove(&s->sched_link);
@@ -376,9 +379,11 @@ static void pump_cb(uv_idle_t *h)
         /* Round robin between servers: back to the tail while it has more to send. */
         io_list_push_tail(&e->ready, &s->sched_link);
         budget--;
-        if (!send_try(e, q))
-            return; /* socket buffer full: let the loop drain it */
+        send_try(e, q);
+        if (e->n_staged == IO_STAGE_MAX)
+            io_udp_flush(e);
     }
+    io_udp_flush(e);
     if (io_list_empty(&e->ready))
         pump_stop(e);
 }
@@ -516,6 +521,7 @@ static void engine_free(io_engine_t *e)
     free(e->inflight);
     free(e->socks);
     free(e->recv_buf);
+    free(e->stage);
     io_servers_free(e);
     free(e);
     if (done != NULL)
@@ -541,6 +547,7 @@ void io_engine_close(io_engine_t *e, void (*done_cb)(void *ctx), void *done_ctx)
     e->done_cb = done_cb;
     e->done_ctx = done_ctx;
     pump_stop(e);
+    e->n_staged = 0;
     for (uint32_t c = 0; c < e->n_chunks; c++)
         for (uint32_t i = 0; i < IO_SLOT_CHUNK; i++) {
             io_slot_t *q = &e->chunks[c][i];

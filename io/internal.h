@@ -20,6 +20,9 @@
 /* Largest query we build: header 12 + name 255 + 4 + OPT 11, plus the TCP length prefix. */
 #define IO_QUERY_MAX 300
 
+/* UDP datagrams staged by the pump and sent together with one sendmmsg() per socket. */
+#define IO_STAGE_MAX 64
+
 /* Slots are allocated in chunks and never moved, so pointers to them stay valid. */
 #define IO_SLOT_CHUNK 1024
 
@@ -158,6 +161,15 @@ struct io_tcp_conn {
     size_t in_len, in_cap;
 };
 
+typedef struct io_staged {
+    io_slot_t *q;
+    uint64_t key; /* q->hkey when staged: q may have been cancelled before the flush */
+    io_udp_sock_t *sock;
+    const io_server_t *server;
+    uint16_t len;
+    uint8_t buf[IO_QUERY_MAX - 2];
+} io_staged_t;
+
 typedef struct io_bucket {
     double tokens;
     double rate;  /* tokens per second; 0 = unlimited */
@@ -184,6 +196,8 @@ struct io_engine {
     uint32_t n_socks;
     uint32_t n_v4, n_v6; /* usable sockets of each family (0 or udp_sockets) */
     uint8_t *recv_buf;
+    io_staged_t *stage; /* IO_STAGE_MAX entries */
+    uint32_t n_staged;
 
     /* Slot pool. */
     io_slot_t **chunks;
@@ -243,6 +257,8 @@ void io_inflight_del(io_engine_t *e, io_slot_t *q);
 /* query life (engine.c) */
 void io_try_failed(io_engine_t *e, io_slot_t *q, int err);
 void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp);
+/* A staged try that the kernel did not take (buffer full): undo it, back to the queue head. */
+void io_try_unsent(io_engine_t *e, io_slot_t *q);
 void io_wheel_arm(io_engine_t *e, io_slot_t *q, uint32_t timeout_ms);
 void io_pump_kick(io_engine_t *e);
 /* Runs one bounded pump pass right away (if there is anything to send). */
@@ -266,9 +282,12 @@ void io_servers_unthrottle(io_engine_t *e, uint64_t now_ms);
 /* udp (udp.c) */
 int io_udp_open(io_engine_t *e);
 void io_udp_close(io_engine_t *e);
-/* Sends q's current try. Returns 0, 1 when the socket buffer is full (retry later), or an
- * io error for the try. */
+/* Stages q's current try (ID chosen, registered in flight); io_udp_flush() sends it. Returns
+ * 0 or an io error for the try. */
 int io_udp_send(io_engine_t *e, io_slot_t *q);
+/* Sends every staged datagram, one sendmmsg() per socket. Tries that could not be sent go
+ * back to their queue (socket buffer full) or fail (other errors). */
+void io_udp_flush(io_engine_t *e);
 void io_udp_drain_errors(io_engine_t *e);
 void io_udp_set_ref(io_engine_t *e, bool ref);
 
