@@ -288,7 +288,8 @@ static void tick_cb(uv_timer_t *t)
     }
     io_servers_unthrottle(e, now);
     io_pump_kick(e);
-    if (e->tick % 20 == 0) {
+    if (now - e->maintenance_ms >= 100) {
+        e->maintenance_ms = now;
         /* ICMP errors normally wake the socket; this catches any the kernel reported to a
          * send() instead, so the error queue never stays full. */
         io_udp_drain_errors(e);

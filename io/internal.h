@@ -189,7 +189,8 @@ struct io_engine {
     uv_timer_t timer;
     uv_idle_t pump;
     bool pump_on;
-    uint64_t tick; /* last swept tick */
+    uint64_t tick;           /* last swept tick */
+    uint64_t maintenance_ms; /* last error-queue drain and TCP idle sweep */
     io_link_t wheel[IO_WHEEL_BUCKETS];
 
     io_udp_sock_t *socks; /* udp_sockets IPv4 ones, then udp_sockets IPv6 ones */
