@@ -222,7 +222,8 @@ void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, boo
         io_server_answered(e, s, rtt);
         detach(e, q);
         q->use_tcp = true;
-        q->max_tries++;
+        if (q->max_tries < UINT8_MAX)
+            q->max_tries++;
         io_server_enqueue(e, s, q, true);
         return;
     }
@@ -467,9 +468,10 @@ int io_engine_new(uv_loop_t *loop, const io_config_t *cfg, io_engine_t **out)
         e->cfg = *cfg;
     else
         io_config_init(&e->cfg);
-    if (e->cfg.max_in_flight == 0 || e->cfg.timeout_ms == 0 || e->cfg.udp_sockets == 0 ||
-        e->cfg.udp_sockets > 1024 || e->cfg.send_batch == 0 || e->cfg.edns_bufsize < 512 ||
-        e->cfg.tcp_max_per_server == 0 || e->cfg.tcp_max_pipeline == 0) {
+    if (e->cfg.max_in_flight == 0 || e->cfg.max_in_flight > (1u << 22) || e->cfg.timeout_ms == 0 ||
+        e->cfg.udp_sockets == 0 || e->cfg.udp_sockets > 1024 || e->cfg.send_batch == 0 ||
+        e->cfg.edns_bufsize < 512 || e->cfg.tcp_max_per_server == 0 ||
+        e->cfg.tcp_max_pipeline == 0) {
         free(e);
         return IO_EINVAL;
     }

@@ -174,6 +174,16 @@ int main(void)
         test_match(e);
     }
     test_sockaddr();
+    io_engine_t *bad = NULL;
+    cfg.max_in_flight = 0;
+    is_int(io_engine_new(&loop, &cfg, &bad), IO_EINVAL, "max_in_flight 0 rejected");
+    cfg.max_in_flight = 1u << 30;
+    is_int(io_engine_new(&loop, &cfg, &bad), IO_EINVAL, "max_in_flight above 4M rejected");
+    io_config_init(&cfg);
+    cfg.udp_sockets = 0;
+    is_int(io_engine_new(&loop, &cfg, &bad), IO_EINVAL, "no UDP sockets rejected");
+    is_int(io_engine_new(NULL, &cfg, &bad), IO_EINVAL, "no loop rejected");
+    ok(bad == NULL, "nothing returned on error");
     is_int(io_strerror(IO_ETIMEOUT) != io_strerror(IO_EREFUSED_PORT), 1, "distinct error strings");
     is_str(io_strerror(12345), "unknown io error", "unknown code has a string");
     io_engine_close(e, NULL, NULL);
