@@ -32,8 +32,9 @@ enum {
     IO_OK = 0,
     IO_EINVAL = -1,        /* bad argument (no server, bad name, unsupported family...) */
     IO_ENOMEM = -2,        /* out of memory */
-    IO_ETIMEOUT = -3,      /* no answer after all tries */
-    IO_EREFUSED_PORT = -4, /* ICMP port unreachable / TCP connection refused, on every server */
+    IO_ETIMEOUT = -3,      /* no answer after all tries (the last try timed out) */
+    IO_EREFUSED_PORT = -4, /* ICMP port unreachable / TCP connection refused: by every address
+                              (then without further tries), or on the last try */
     IO_EMALFORMED = -5,    /* a matching answer could not be parsed (last try) */
     IO_ECANCELLED = -6,    /* io_cancel() or io_engine_close() */
     IO_ENETWORK = -7,      /* send failed / TCP connection reset or closed (last try) */
@@ -65,7 +66,7 @@ typedef struct io_config {
     uint32_t tcp_max_per_server; /* TCP connections per server address [2] */
     uint32_t tcp_max_pipeline;   /* queries outstanding on one TCP connection [64] */
     uint32_t socket_buffer;      /* SO_RCVBUF / SO_SNDBUF bytes per UDP socket [4 MiB] */
-    uint32_t send_batch;         /* max datagrams sent per loop iteration [256] */
+    uint32_t send_batch;         /* max tries sent per pump pass (loop iteration) [256] */
     uint32_t backoff_after;      /* timeouts in a row, with no answer for timeout_ms, before a
                                     server is backed off; 0 = never [8] */
     uint32_t backoff_qps;        /* send rate to a backed-off server [5] */
