@@ -57,11 +57,6 @@ void io_config_init(io_config_t *cfg)
 
 /* ---- slots ---- */
 
-static io_slot_t *slot_at(const io_engine_t *e, uint32_t index)
-{
-    return &e->chunks[index / IO_SLOT_CHUNK][index % IO_SLOT_CHUNK];
-}
-
 static io_slot_t *slot_alloc(io_engine_t *e)
 {
     if (io_list_empty(&e->free_slots)) {
@@ -92,63 +87,6 @@ static void slot_release(io_engine_t *e, io_slot_t *q)
     q->state = IO_SLOT_FREE;
     q->id = 0;
     io_list_push_head(&e->free_slots, &q->link);
-}
-
-/* ---- in-flight table ---- */
-
-uint64_t io_key(uint32_t sock_or_conn, uint16_t qid)
-{
-    return ((uint64_t)sock_or_conn + 1) << 16 | qid;
-}
-
-static uint32_t key_home(const io_engine_t *e, uint64_t k)
-{
-    k ^= k >> 31;
-    k *= 0x7fb5d329728ea185ULL;
-    k ^= k >> 27;
-    k *= 0x81dadef4bc2dd44dULL;
-    k ^= k >> 33;
-    return (uint32_t)k & e->inflight_mask;
-}
-
-io_slot_t *io_inflight_find(io_engine_t *e, uint64_t key)
-{
-    for (uint32_t j = key_home(e, key); e->inflight[j] != 0; j = (j + 1) & e->inflight_mask) {
-        io_slot_t *q = slot_at(e, e->inflight[j] - 1);
-        if (q->hkey == key)
-            return q;
-    }
-    return NULL;
-}
-
-void io_inflight_add(io_engine_t *e, io_slot_t *q, uint64_t key)
-{
-    uint32_t j = key_home(e, key);
-    while (e->inflight[j] != 0)
-        j = (j + 1) & e->inflight_mask;
-    e->inflight[j] = q->index + 1;
-    q->hkey = key;
-    e->inflight_count++;
-}
-
-void io_inflight_del(io_engine_t *e, io_slot_t *q)
-{
-    uint32_t mask = e->inflight_mask, i = key_home(e, q->hkey);
-    while (e->inflight[i] != q->index + 1)
-        i = (i + 1) & mask;
-    e->inflight[i] = 0;
-    /* Backward-shift deletion keeps linear probing chains intact without tombstones. */
-    for (uint32_t j = (i + 1) & mask; e->inflight[j] != 0; j = (j + 1) & mask) {
-        uint32_t k = key_home(e, slot_at(e, e->inflight[j] - 1)->hkey);
-        bool movable = (j > i) ? (k <= i || k > j) : (k <= i && k > j);
-        if (movable) {
-            e->inflight[i] = e->inflight[j];
-            e->inflight[j] = 0;
-            i = j;
-        }
-    }
-    q->hkey = 0;
-    e->inflight_count--;
 }
 
 /* ---- references: the engine keeps the loop alive only while queries are outstanding ---- */
@@ -264,6 +202,16 @@ void io_try_failed(io_engine_t *e, io_slot_t *q, int err)
     io_server_enqueue(e, q->servers[c], q, false);
 }
 
+void io_try_unsent(io_engine_t *e, io_slot_t *q)
+{
+    io_server_t *s = q->servers[q->cur];
+    detach(e, q);
+    q->tries--;
+    e->st.sent--;
+    s->st.sent--;
+    io_server_enqueue(e, s, q, true);
+}
+
 void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp)
 {
     uint32_t rtt = (uint32_t)((uv_hrtime() - q->sent_ns) / 1000000u);
@@ -274,12 +222,13 @@ void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, boo
         io_server_answered(e, s, rtt);
         detach(e, q);
         q->use_tcp = true;
-        q->max_tries++;
+        if (q->max_tries < UINT8_MAX)
+            q->max_tries++;
         io_server_enqueue(e, s, q, true);
         return;
     }
     ldns_pkt *p = NULL;
-    if (ldns_wire2pkt(&p, pkt, len) != LDNS_STATUS_OK) {
+    if (!(q->flags & IO_FLAG_NO_PARSE) && ldns_wire2pkt(&p, pkt, len) != LDNS_STATUS_OK) {
         e->st.malformed++;
         io_try_failed(e, q, IO_EMALFORMED);
         return;
@@ -340,7 +289,8 @@ static void tick_cb(uv_timer_t *t)
     }
     io_servers_unthrottle(e, now);
     io_pump_kick(e);
-    if (e->tick % 20 == 0) {
+    if (now - e->maintenance_ms >= 100) {
+        e->maintenance_ms = now;
         /* ICMP errors normally wake the socket; this catches any the kernel reported to a
          * send() instead, so the error queue never stays full. */
         io_udp_drain_errors(e);
@@ -379,23 +329,17 @@ static uint32_t try_timeout(const io_engine_t *e, const io_slot_t *q)
     return e->cfg.timeout_ms << rounds;
 }
 
-/* Sends q's next try. Returns false when the socket buffer is full and q went back to the
- * front of its queue. */
-static bool send_try(io_engine_t *e, io_slot_t *q)
+/* Sends (TCP) or stages (UDP) q's next try and starts its timeout. */
+static void send_try(io_engine_t *e, io_slot_t *q)
 {
     io_server_t *s = q->servers[q->cur];
     q->tries++;
     q->sent_ns = uv_hrtime();
     int rc = q->use_tcp ? io_tcp_send(e, q) : io_udp_send(e, q);
-    if (rc == 1) {
-        q->tries--;
-        io_server_enqueue(e, s, q, true);
-        return false;
-    }
     if (rc < 0) {
         e->st.send_errors++;
         io_try_failed(e, q, rc);
-        return true;
+        return;
     }
     e->st.sent++;
     e->st.in_flight++;
@@ -405,7 +349,6 @@ static bool send_try(io_engine_t *e, io_slot_t *q)
         s->st.tcp_sent++;
     }
     io_wheel_arm(e, q, try_timeout(e, q));
-    return true;
 }
 
 static void pump_cb(uv_idle_t *h)
@@ -417,7 +360,7 @@ static void pump_cb(uv_idle_t *h)
         if (e->st.in_flight >= e->cfg.max_in_flight || !io_bucket_take(&e->global, now, false)) {
             /* Restarted by a completion (in-flight cap) or by the next tick (rate). */
             pump_stop(e);
-            return;
+            break;
         }
         io_server_t *s = io_container_of(e->ready.next, io_server_t, sched_link);
         io_list_remove(&s->sched_link);
@@ -438,11 +381,19 @@ static void pump_cb(uv_idle_t *h)
         /* Round robin between servers: back to the tail while it has more to send. */
         io_list_push_tail(&e->ready, &s->sched_link);
         budget--;
-        if (!send_try(e, q))
-            return; /* socket buffer full: let the loop drain it */
+        send_try(e, q);
+        if (e->n_staged == IO_STAGE_MAX)
+            io_udp_flush(e);
     }
+    io_udp_flush(e);
     if (io_list_empty(&e->ready))
         pump_stop(e);
+}
+
+void io_pump_now(io_engine_t *e)
+{
+    if (e->pump_on)
+        pump_cb(&e->pump);
 }
 
 /* ---- public API ---- */
@@ -497,7 +448,7 @@ int io_cancel(io_engine_t *e, io_query_id_t id)
     uint32_t index = (uint32_t)(id & 0xffffff);
     if (e == NULL || id == 0 || index >= e->n_chunks * IO_SLOT_CHUNK)
         return IO_ENOTFOUND;
-    io_slot_t *q = slot_at(e, index);
+    io_slot_t *q = io_slot_at(e, index);
     if (q->id != id || q->state == IO_SLOT_FREE)
         return IO_ENOTFOUND;
     complete(e, q, IO_ECANCELLED, NULL, NULL, 0, false, 0);
@@ -517,9 +468,10 @@ int io_engine_new(uv_loop_t *loop, const io_config_t *cfg, io_engine_t **out)
         e->cfg = *cfg;
     else
         io_config_init(&e->cfg);
-    if (e->cfg.max_in_flight == 0 || e->cfg.timeout_ms == 0 || e->cfg.udp_sockets == 0 ||
-        e->cfg.udp_sockets > 1024 || e->cfg.send_batch == 0 || e->cfg.edns_bufsize < 512 ||
-        e->cfg.tcp_max_per_server == 0 || e->cfg.tcp_max_pipeline == 0) {
+    if (e->cfg.max_in_flight == 0 || e->cfg.max_in_flight > (1u << 22) || e->cfg.timeout_ms == 0 ||
+        e->cfg.udp_sockets == 0 || e->cfg.udp_sockets > 1024 || e->cfg.send_batch == 0 ||
+        e->cfg.edns_bufsize < 512 || e->cfg.tcp_max_per_server == 0 ||
+        e->cfg.tcp_max_pipeline == 0) {
         free(e);
         return IO_EINVAL;
     }
@@ -572,6 +524,7 @@ static void engine_free(io_engine_t *e)
     free(e->inflight);
     free(e->socks);
     free(e->recv_buf);
+    free(e->stage);
     io_servers_free(e);
     free(e);
     if (done != NULL)
@@ -597,6 +550,7 @@ void io_engine_close(io_engine_t *e, void (*done_cb)(void *ctx), void *done_ctx)
     e->done_cb = done_cb;
     e->done_ctx = done_ctx;
     pump_stop(e);
+    e->n_staged = 0;
     for (uint32_t c = 0; c < e->n_chunks; c++)
         for (uint32_t i = 0; i < IO_SLOT_CHUNK; i++) {
             io_slot_t *q = &e->chunks[c][i];

@@ -20,6 +20,9 @@
 /* Largest query we build: header 12 + name 255 + 4 + OPT 11, plus the TCP length prefix. */
 #define IO_QUERY_MAX 300
 
+/* UDP datagrams staged by the pump and sent together with one sendmmsg() per socket. */
+#define IO_STAGE_MAX 64
+
 /* Slots are allocated in chunks and never moved, so pointers to them stay valid. */
 #define IO_SLOT_CHUNK 1024
 
@@ -96,14 +99,15 @@ struct io_slot {
     int last_error;
     unsigned flags;
     uint16_t qtype, qclass;
-    uint16_t wire_len; /* query length, without the TCP prefix */
     uint16_t qname_len;
     uint8_t state;
     uint8_t n_servers, cur, tries, max_tries;
     uint8_t refused_mask; /* servers that refused: skipped by later tries */
     bool use_tcp;
-    uint8_t qname[255];         /* as given (canonical case); the sent case is in wire */
-    uint8_t wire[IO_QUERY_MAX]; /* wire[0..1]: TCP length prefix; the query starts at wire+2 */
+    /* The question name in wire form, with the 0x20 case of the last try sent: the answer must
+     * echo exactly these bytes. The packet itself is built in the engine's scratch buffer at
+     * send time, which keeps slots small (they are touched cold, long after io_query()). */
+    uint8_t qname[255];
 };
 
 struct io_server {
@@ -118,6 +122,7 @@ struct io_server {
     double tokens;
     uint64_t tokens_ms;
     uint32_t consecutive_timeouts;
+    uint64_t last_answer_ms; /* loop time of the last accepted answer, 0 = never */
     bool backed_off;
     /* TCP */
     io_link_t conns; /* io_tcp_conn_t.server_link */
@@ -149,11 +154,21 @@ struct io_tcp_conn {
     io_link_t queries; /* those queries, through io_slot_t.link */
     bool connected, closing, writing;
     uint64_t idle_since_ms;
+    uint64_t created_ms;
     uint8_t *out, *writing_buf; /* frames to write; frames being written */
     size_t out_len, out_cap, writing_len, writing_cap;
     uint8_t *in; /* reassembly of length-prefixed answers */
     size_t in_len, in_cap;
 };
+
+typedef struct io_staged {
+    io_slot_t *q;
+    uint64_t key; /* q->hkey when staged: q may have been cancelled before the flush */
+    io_udp_sock_t *sock;
+    const io_server_t *server;
+    uint16_t len;
+    uint8_t buf[IO_QUERY_MAX - 2];
+} io_staged_t;
 
 typedef struct io_bucket {
     double tokens;
@@ -174,13 +189,16 @@ struct io_engine {
     uv_timer_t timer;
     uv_idle_t pump;
     bool pump_on;
-    uint64_t tick; /* last swept tick */
+    uint64_t tick;           /* last swept tick */
+    uint64_t maintenance_ms; /* last error-queue drain and TCP idle sweep */
     io_link_t wheel[IO_WHEEL_BUCKETS];
 
     io_udp_sock_t *socks; /* udp_sockets IPv4 ones, then udp_sockets IPv6 ones */
     uint32_t n_socks;
     uint32_t n_v4, n_v6; /* usable sockets of each family (0 or udp_sockets) */
     uint8_t *recv_buf;
+    io_staged_t *stage; /* IO_STAGE_MAX entries */
+    uint32_t n_staged;
 
     /* Slot pool. */
     io_slot_t **chunks;
@@ -207,6 +225,7 @@ struct io_engine {
 
     io_bucket_t global;
 
+    uint8_t scratch[IO_QUERY_MAX]; /* the query being sent: 2-byte TCP length, then DNS */
     uint8_t rng[4096];
     size_t rng_pos;
 
@@ -217,13 +236,20 @@ struct io_engine {
 void io_rng_bytes(io_engine_t *e, void *out, size_t n);
 uint16_t io_rng_u16(io_engine_t *e);
 int io_name_to_wire(const io_query_spec_t *spec, uint8_t *out, uint16_t *len);
-void io_build_query(io_engine_t *e, io_slot_t *q, uint16_t qid);
+/* Builds q's next try with ID qid into e->scratch (length prefix at [0..1], query from [2]);
+ * re-randomises the case of q->qname. Returns the query length without the prefix. */
+uint16_t io_build_query(io_engine_t *e, io_slot_t *q, uint16_t qid);
 /* Checks that an answer's header and question belong to q. Returns 0 or a drop reason. */
 enum { IO_MATCH_OK = 0, IO_MATCH_QUESTION, IO_MATCH_SHORT };
 int io_match_answer(const io_slot_t *q, const uint8_t *pkt, size_t len);
 bool io_sockaddr_equal(const struct sockaddr *a, const struct sockaddr *b);
 
-/* in-flight table (engine.c) */
+static inline io_slot_t *io_slot_at(const io_engine_t *e, uint32_t index)
+{
+    return &e->chunks[index / IO_SLOT_CHUNK][index % IO_SLOT_CHUNK];
+}
+
+/* in-flight table (inflight.c) */
 uint64_t io_key(uint32_t sock_or_conn, uint16_t qid);
 io_slot_t *io_inflight_find(io_engine_t *e, uint64_t key);
 void io_inflight_add(io_engine_t *e, io_slot_t *q, uint64_t key);
@@ -232,8 +258,12 @@ void io_inflight_del(io_engine_t *e, io_slot_t *q);
 /* query life (engine.c) */
 void io_try_failed(io_engine_t *e, io_slot_t *q, int err);
 void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp);
+/* A staged try that the kernel did not take (buffer full): undo it, back to the queue head. */
+void io_try_unsent(io_engine_t *e, io_slot_t *q);
 void io_wheel_arm(io_engine_t *e, io_slot_t *q, uint32_t timeout_ms);
 void io_pump_kick(io_engine_t *e);
+/* Runs one bounded pump pass right away (if there is anything to send). */
+void io_pump_now(io_engine_t *e);
 void io_handle_closed(uv_handle_t *h);
 /* Counts one closed handle; frees the engine after the last one once it is closing. */
 void io_close_done(io_engine_t *e);
@@ -253,9 +283,12 @@ void io_servers_unthrottle(io_engine_t *e, uint64_t now_ms);
 /* udp (udp.c) */
 int io_udp_open(io_engine_t *e);
 void io_udp_close(io_engine_t *e);
-/* Sends q's current try. Returns 0, 1 when the socket buffer is full (retry later), or an
- * io error for the try. */
+/* Stages q's current try (ID chosen, registered in flight); io_udp_flush() sends it. Returns
+ * 0 or an io error for the try. */
 int io_udp_send(io_engine_t *e, io_slot_t *q);
+/* Sends every staged datagram, one sendmmsg() per socket. Tries that could not be sent go
+ * back to their queue (socket buffer full) or fail (other errors). */
+void io_udp_flush(io_engine_t *e);
 void io_udp_drain_errors(io_engine_t *e);
 void io_udp_set_ref(io_engine_t *e, bool ref);
 

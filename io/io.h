@@ -10,6 +10,11 @@
  * truncated answer is asked again over TCP (pipelined, reused connections). A try that times out,
  * is refused or breaks is retried, moving to the next server address when several were given.
  * Exactly one callback is made for every query that io_query() accepted.
+ *
+ * The engine keeps the loop alive only while queries are outstanding: uv_run(loop,
+ * UV_RUN_DEFAULT) returns once every accepted query has had its callback (idle TCP connections
+ * and the engine's timer do not hold the loop). Counters and the per-server table are kept
+ * until io_engine_close().
  */
 #ifndef DNSSWEEP_IO_H
 #define DNSSWEEP_IO_H
@@ -27,8 +32,9 @@ enum {
     IO_OK = 0,
     IO_EINVAL = -1,        /* bad argument (no server, bad name, unsupported family...) */
     IO_ENOMEM = -2,        /* out of memory */
-    IO_ETIMEOUT = -3,      /* no answer after all tries */
-    IO_EREFUSED_PORT = -4, /* ICMP port unreachable / TCP connection refused, on every server */
+    IO_ETIMEOUT = -3,      /* no answer after all tries (the last try timed out) */
+    IO_EREFUSED_PORT = -4, /* ICMP port unreachable / TCP connection refused: by every address
+                              (then without further tries), or on the last try */
     IO_EMALFORMED = -5,    /* a matching answer could not be parsed (last try) */
     IO_ECANCELLED = -6,    /* io_cancel() or io_engine_close() */
     IO_ENETWORK = -7,      /* send failed / TCP connection reset or closed (last try) */
@@ -49,7 +55,7 @@ typedef uint64_t io_query_id_t;
 #define IO_MAX_SERVERS 8
 
 typedef struct io_config {
-    uint32_t max_in_flight;      /* tries on the wire at once (UDP + TCP) [10000] */
+    uint32_t max_in_flight;      /* tries on the wire at once (UDP + TCP), <= 4M [10000] */
     uint32_t qps_global;         /* queries sent per second, all servers; 0 = unlimited [0] */
     uint32_t qps_per_server;     /* queries sent per second to one address; 0 = unlimited [0] */
     uint32_t timeout_ms;         /* time to wait for the first try's answer [800] */
@@ -60,8 +66,9 @@ typedef struct io_config {
     uint32_t tcp_max_per_server; /* TCP connections per server address [2] */
     uint32_t tcp_max_pipeline;   /* queries outstanding on one TCP connection [64] */
     uint32_t socket_buffer;      /* SO_RCVBUF / SO_SNDBUF bytes per UDP socket [4 MiB] */
-    uint32_t send_batch;         /* max datagrams sent per loop iteration [256] */
-    uint32_t backoff_after;      /* consecutive timeouts before a server is backed off [8] */
+    uint32_t send_batch;         /* max tries sent per pump pass (loop iteration) [256] */
+    uint32_t backoff_after;      /* timeouts in a row, with no answer for timeout_ms, before a
+                                    server is backed off; 0 = never [8] */
     uint32_t backoff_qps;        /* send rate to a backed-off server [5] */
     bool randomize_case;         /* 0x20: random case in the question name [true] */
 } io_config_t;
@@ -75,6 +82,10 @@ void io_config_init(io_config_t *cfg);
 #define IO_FLAG_RD 0x04       /* header RD bit */
 #define IO_FLAG_TCP_ONLY 0x08 /* skip UDP, ask over TCP */
 #define IO_FLAG_NO_EDNS 0x10  /* no OPT record (then the DO flag is ignored) */
+#define IO_FLAG_NO_PARSE                                                                           \
+    0x20 /* hand over the wire only (pkt NULL): for callers that parse                             \
+            elsewhere, e.g. on worker threads; IO_EMALFORMED is then                               \
+            never reported */
 
 typedef struct io_result {
     int status;          /* 0: an answer arrived (any rcode: REFUSED and SERVFAIL are answers) */
@@ -92,8 +103,8 @@ typedef struct io_result {
     io_query_id_t id;              /* as returned by io_query() */
 } io_result_t;
 
-/* Called exactly once per accepted query, on the loop thread. The callback may call io_query()
- * and io_cancel() (on other queries), but not io_engine_close(). */
+/* Called exactly once per accepted query, on the loop thread. The callback may call
+ * io_query(), io_cancel() and io_engine_close() (the rest are then cancelled). */
 typedef void (*io_callback_t)(void *ctx, const io_result_t *result);
 
 typedef struct io_query_spec {
@@ -111,17 +122,23 @@ typedef struct io_query_spec {
 } io_query_spec_t;
 
 /*
- * Creates an engine on the caller's loop and opens its UDP sockets. cfg may be NULL for the
- * defaults; it is copied. The caller owns *out and must call io_engine_close().
- * Returns 0, IO_EINVAL, IO_ENOMEM or IO_ESYSTEM.
+ * Creates an engine on the caller's loop and opens its UDP sockets (udp_sockets IPv4 and, when
+ * the host has IPv6, as many IPv6 ones, each on a kernel-chosen random port). cfg may be NULL
+ * for the defaults; it is copied. The caller owns *out and must call io_engine_close().
+ * Returns 0, IO_EINVAL, IO_ENOMEM or IO_ESYSTEM; after IO_ESYSTEM some handles may already
+ * have been opened and are being closed: run the loop once more to release them.
  */
 int io_engine_new(uv_loop_t *loop, const io_config_t *cfg, io_engine_t **out);
 
 /*
- * Starts a query. Everything in spec is copied. On success *id_out (may be NULL) identifies it
- * and the callback will be called exactly once, never from inside io_query().
- * Returns 0, IO_EINVAL (no server, too many, bad name, no callback), IO_ENOMEM or IO_ECLOSING;
- * on error no callback is made.
+ * Starts a query. Everything in spec is copied. Queries beyond max_in_flight (or waiting for
+ * the rate limits) queue inside the engine without bound, at about 450 bytes each in slots
+ * that are allocated 1,024 at a time and reused, never freed before io_engine_close(); a
+ * caller with millions of queries should keep a window (e.g. 2-5x max_in_flight) and submit
+ * more from its callbacks. Each distinct server address costs ~500 bytes until close. On success
+ * *id_out (may be NULL) identifies it and the callback will be called exactly once, never from
+ * inside io_query(). Returns 0, IO_EINVAL (no server, too many, bad name, no callback), IO_ENOMEM
+ * or IO_ECLOSING; on error no callback is made.
  */
 int io_query(io_engine_t *engine, const io_query_spec_t *spec, io_query_id_t *id_out);
 

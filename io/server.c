@@ -214,6 +214,7 @@ void io_server_answered(io_engine_t *e, io_server_t *s, uint32_t rtt_ms)
 {
     s->st.answered++;
     s->consecutive_timeouts = 0;
+    s->last_answer_ms = uv_now(e->loop);
     if (s->backed_off) {
         s->backed_off = false;
         s->st.backed_off = false;
@@ -233,8 +234,12 @@ void io_server_timed_out(io_engine_t *e, io_server_t *s)
 {
     s->st.timeouts++;
     s->consecutive_timeouts++;
+    /* Timeouts in a row only count when the server has not answered anything for a whole
+     * timeout period either: a server that drops some names but answers others is alive. */
+    bool silent = s->last_answer_ms == 0 ||
+                  uv_now(e->loop) - s->last_answer_ms >= (uint64_t)e->cfg.timeout_ms;
     if (!s->backed_off && e->cfg.backoff_after > 0 &&
-        s->consecutive_timeouts >= e->cfg.backoff_after) {
+        s->consecutive_timeouts >= e->cfg.backoff_after && silent) {
         /* A server that stops answering gets only a trickle of queries until it answers
          * again: polite to it, and cheaper for us than a flood of timeouts. */
         s->backed_off = true;

@@ -174,6 +174,7 @@ static io_tcp_conn_t *conn_new(io_engine_t *e, io_server_t *s)
     c->engine = e;
     c->server = s;
     c->serial = ++e->tcp_serial;
+    c->created_ms = uv_now(e->loop);
     io_list_init(&c->queries);
     if (uv_tcp_init(e->loop, &c->handle) != 0) {
         free(c);
@@ -204,11 +205,11 @@ static int attach(io_engine_t *e, io_tcp_conn_t *c, io_slot_t *q)
         qid = io_rng_u16(e);
         key = io_key(conn_key_id(c), qid);
     } while (io_inflight_find(e, key) != NULL);
-    io_build_query(e, q, qid);
-    if (reserve(&c->out, &c->out_cap, c->out_len + 2u + q->wire_len) != 0)
+    size_t len = 2u + io_build_query(e, q, qid);
+    if (reserve(&c->out, &c->out_cap, c->out_len + len) != 0)
         return IO_ENOMEM;
-    memcpy(c->out + c->out_len, q->wire, 2u + q->wire_len);
-    c->out_len += 2u + q->wire_len;
+    memcpy(c->out + c->out_len, e->scratch, len);
+    c->out_len += len;
     io_inflight_add(e, q, key);
     io_list_push_tail(&c->queries, &q->link);
     c->pending++;
@@ -287,13 +288,21 @@ static void conn_fail(io_engine_t *e, io_tcp_conn_t *c, int err)
 
 void io_tcp_sweep_idle(io_engine_t *e, uint64_t now_ms)
 {
-    io_link_t *l = e->tcp_conns.next;
-    while (l != &e->tcp_conns) {
-        io_link_t *next = l->next;
+    /* A connect that hangs (SYN to a black hole) would hold one of the server's few
+     * connections for minutes; give it two try timeouts. */
+    uint64_t connect_limit = 2 * (uint64_t)e->cfg.timeout_ms;
+restart:
+    for (io_link_t *l = e->tcp_conns.next; l != &e->tcp_conns; l = l->next) {
         io_tcp_conn_t *c = io_container_of(l, io_tcp_conn_t, engine_link);
-        if (c->connected && c->pending == 0 && now_ms - c->idle_since_ms >= e->cfg.tcp_idle_ms)
+        if (!c->connected && now_ms - c->created_ms >= connect_limit) {
+            /* Failing its queries may open or close other connections: rescan. */
+            conn_fail(e, c, IO_ENETWORK);
+            goto restart;
+        }
+        if (c->connected && c->pending == 0 && now_ms - c->idle_since_ms >= e->cfg.tcp_idle_ms) {
             conn_close(e, c);
-        l = next;
+            goto restart;
+        }
     }
 }
 

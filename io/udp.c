@@ -82,8 +82,13 @@ static void recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struc
         drain_sock(e, sock);
         return;
     }
-    if (addr == NULL)
-        return; /* end of a batch, or nothing read */
+    if (addr == NULL) {
+        /* End of a recvmmsg batch: refill the slots the answers just freed now rather than
+         * one loop iteration later, so the server's queue does not run dry meanwhile. */
+        if (flags & UV_UDP_MMSG_FREE)
+            io_pump_now(e);
+        return;
+    }
     const uint8_t *p = (const uint8_t *)buf->base;
     size_t len = (size_t)nread;
     if (len < 12) {
@@ -152,7 +157,8 @@ int io_udp_open(io_engine_t *e)
     e->n_socks = 2 * n;
     e->socks = calloc(e->n_socks, sizeof *e->socks);
     e->recv_buf = malloc((size_t)IO_RECV_CHUNK * IO_RECV_CHUNKS);
-    if (e->socks == NULL || e->recv_buf == NULL)
+    e->stage = calloc(IO_STAGE_MAX, sizeof *e->stage);
+    if (e->socks == NULL || e->recv_buf == NULL || e->stage == NULL)
         return IO_ENOMEM;
     for (uint32_t i = 0; i < n; i++) {
         e->socks[i].index = i;
@@ -209,19 +215,108 @@ int io_udp_send(io_engine_t *e, io_slot_t *q)
         qid = io_rng_u16(e);
         key = io_key(sock->index, qid);
     } while (io_inflight_find(e, key) != NULL);
-    io_build_query(e, q, qid);
-    uv_buf_t buf = uv_buf_init((char *)q->wire + 2, q->wire_len);
-    int rc = uv_udp_try_send(&sock->handle, &buf, 1, (const struct sockaddr *)&s->addr);
-    if (rc == UV_ECONNREFUSED) {
-        /* An earlier datagram's ICMP error surfaced on this send: collect it, send again. */
-        drain_sock(e, sock);
-        rc = uv_udp_try_send(&sock->handle, &buf, 1, (const struct sockaddr *)&s->addr);
-    }
-    if (rc == UV_EAGAIN || rc == UV_ENOBUFS)
-        return 1;
-    if (rc < 0)
-        return IO_ENETWORK;
+    io_staged_t *st = &e->stage[e->n_staged++];
+    st->len = io_build_query(e, q, qid);
+    memcpy(st->buf, e->scratch + 2, st->len);
+    st->sock = sock;
+    st->server = s;
+    st->q = q;
+    st->key = key;
+    /* Registered now so that no other staged query on this socket can pick the same ID. */
     io_inflight_add(e, q, key);
     q->state = IO_SLOT_UDP;
     return 0;
+}
+
+/* False when the staged try was cancelled or failed after staging (a callback run from this
+ * flush, or io_cancel() from a callback earlier in the pump pass). */
+static bool still_staged(const io_staged_t *st)
+{
+    return st->q->state == IO_SLOT_UDP && st->q->hkey == st->key;
+}
+
+/* Entries [from, to) of group could not be sent: back to the queue, or failed. */
+static void unsent(io_engine_t *e, io_staged_t **group, int from, int to, int err)
+{
+    for (int i = from; i < to; i++) {
+        io_slot_t *q = group[i]->q;
+        if (!still_staged(group[i]))
+            continue;
+        if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS) {
+            io_try_unsent(e, q);
+        } else {
+            e->st.send_errors++;
+            io_try_failed(e, q, IO_ENETWORK);
+        }
+    }
+}
+
+static void flush_group(io_engine_t *e, io_staged_t **group, int n)
+{
+    struct mmsghdr msgs[IO_STAGE_MAX];
+    struct iovec iov[IO_STAGE_MAX];
+    int kept = 0;
+    for (int i = 0; i < n; i++)
+        if (still_staged(group[i]))
+            group[kept++] = group[i];
+    n = kept;
+    if (n == 0)
+        return;
+    memset(msgs, 0, sizeof msgs[0] * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        const io_server_t *s = group[i]->server;
+        iov[i].iov_base = group[i]->buf;
+        iov[i].iov_len = group[i]->len;
+        msgs[i].msg_hdr.msg_name = (void *)&s->addr;
+        msgs[i].msg_hdr.msg_namelen = s->addrlen;
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int fd;
+    if (uv_fileno((uv_handle_t *)&group[0]->sock->handle, &fd) != 0) {
+        unsent(e, group, 0, n, EBADF);
+        return;
+    }
+    int sent = 0;
+    bool drained = false;
+    while (sent < n) {
+        int r = sendmmsg(fd, msgs + sent, (unsigned)(n - sent), MSG_DONTWAIT);
+        if (r > 0) {
+            sent += r;
+            continue;
+        }
+        int err = errno;
+        if (err == EINTR)
+            continue;
+        if (err == ECONNREFUSED && !drained) {
+            /* An earlier datagram's ICMP error surfaced on this send: collect it, go on. */
+            drain_sock(e, group[0]->sock);
+            drained = true;
+            continue;
+        }
+        unsent(e, group, sent, n, err);
+        return;
+    }
+}
+
+void io_udp_flush(io_engine_t *e)
+{
+    /* Group by socket (a pass over at most IO_STAGE_MAX entries per socket used), keeping
+     * each socket's datagrams in the order the pump chose them. */
+    uint32_t n = e->n_staged;
+    bool done[IO_STAGE_MAX] = {false};
+    io_staged_t *group[IO_STAGE_MAX];
+    for (uint32_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        int g = 0;
+        for (uint32_t j = i; j < n; j++) {
+            if (!done[j] && e->stage[j].sock == e->stage[i].sock) {
+                done[j] = true;
+                group[g++] = &e->stage[j];
+            }
+        }
+        flush_group(e, group, g);
+    }
+    e->n_staged = 0;
 }

@@ -110,9 +110,9 @@ static uint16_t get16(const uint8_t *p)
     return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-void io_build_query(io_engine_t *e, io_slot_t *q, uint16_t qid)
+uint16_t io_build_query(io_engine_t *e, io_slot_t *q, uint16_t qid)
 {
-    uint8_t *p = q->wire + 2;
+    uint8_t *p = e->scratch + 2;
     put16(p, qid);
     p[2] = (q->flags & IO_FLAG_RD) ? 0x01 : 0x00;
     p[3] = (q->flags & IO_FLAG_CD) ? 0x10 : 0x00;
@@ -121,27 +121,27 @@ void io_build_query(io_engine_t *e, io_slot_t *q, uint16_t qid)
     put16(p + 8, 0);
     put16(p + 10, (q->flags & IO_FLAG_NO_EDNS) ? 0 : 1);
     size_t pos = 12;
-    memcpy(p + pos, q->qname, q->qname_len);
     if (e->cfg.randomize_case) {
         /* 0x20: flip the case of each letter at random. An off-path spoofer must now also
          * guess the case pattern, which the answer has to echo byte for byte. */
+        /* Flipping each letter of the previous try's name with probability 1/2 gives a
+         * uniformly random case again. Only the bytes in use are drawn from the CSPRNG. */
         uint8_t bits[32];
-        io_rng_bytes(e, bits, sizeof bits);
+        io_rng_bytes(e, bits, ((size_t)q->qname_len + 7) / 8);
+        uint8_t *n = q->qname;
         size_t i = 0;
-        while (p[pos + i] != 0) {
-            size_t l = p[pos + i];
-            for (size_t j = 1; j <= l; j++) {
-                uint8_t c = p[pos + i + j];
-                size_t b = (i + j) & 255;
-                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-                    if (bits[b >> 3] & (1u << (b & 7)))
-                        c ^= 0x20;
-                    p[pos + i + j] = c;
-                }
+        while (i < q->qname_len && n[i] != 0) {
+            size_t l = n[i];
+            for (size_t j = i + 1; j <= i + l && j < q->qname_len; j++) {
+                uint8_t c = n[j];
+                if (((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) &&
+                    (bits[j >> 3] & (1u << (j & 7))))
+                    n[j] = c ^ 0x20;
             }
             i += l + 1;
         }
     }
+    memcpy(p + pos, q->qname, q->qname_len);
     pos += q->qname_len;
     put16(p + pos, q->qtype);
     put16(p + pos + 2, q->qclass);
@@ -157,20 +157,21 @@ void io_build_query(io_engine_t *e, io_slot_t *q, uint16_t qid)
         put16(p + pos + 8, 0);
         pos += 10;
     }
-    q->wire_len = (uint16_t)pos;
-    put16(q->wire, (uint16_t)pos);
+    put16(e->scratch, (uint16_t)pos);
+    return (uint16_t)pos;
 }
 
 int io_match_answer(const io_slot_t *q, const uint8_t *pkt, size_t len)
 {
     if (len < 12)
         return IO_MATCH_SHORT;
-    const uint8_t *sent = q->wire + 2;
-    /* QR set, same opcode, exactly one question equal to ours byte for byte (0x20 case kept). */
-    if (!(pkt[2] & 0x80) || (pkt[2] & 0x78) != (sent[2] & 0x78) || get16(pkt + 4) != 1)
+    /* QR set, opcode QUERY, exactly one question equal to ours byte for byte (0x20 case as
+     * sent), same type and class. */
+    if (!(pkt[2] & 0x80) || (pkt[2] & 0x78) != 0 || get16(pkt + 4) != 1)
         return IO_MATCH_QUESTION;
-    size_t qlen = (size_t)q->qname_len + 4;
-    if (len < 12 + qlen || memcmp(pkt + 12, sent + 12, qlen) != 0)
+    size_t n = q->qname_len;
+    if (len < 12 + n + 4 || memcmp(pkt + 12, q->qname, n) != 0 || get16(pkt + 12 + n) != q->qtype ||
+        get16(pkt + 12 + n + 2) != q->qclass)
         return IO_MATCH_QUESTION;
     return IO_MATCH_OK;
 }

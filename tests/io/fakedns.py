@@ -19,8 +19,8 @@ reverse order to exercise out-of-order matching.
 
 Control query: TXT "stats.ctl." asked of a listen address returns, for that address,
 "udp=<queries> tcp=<queries> conns=<accepted> max1s=<max queries in any 1-s window>
- n=<recorded arrivals>" where arrivals are recorded for names whose first label starts with
-"rate".
+ n=<recorded arrivals> allmax1s=<the same over all addresses> alln=<...>" where arrivals
+(kernel receive timestamps) are recorded for UDP names whose first label starts with "rate".
 
 The server exits when its parent process dies (so a crashed test leaves nothing behind) or on
 SIGTERM.
@@ -34,6 +34,8 @@ import socket
 import struct
 import sys
 import time
+
+SO_TIMESTAMPNS = 35
 
 
 def parse_question(pkt):
@@ -103,6 +105,9 @@ class Listener:
         self.udp = socket.socket(fam, socket.SOCK_DGRAM)
         self.udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
         self.udp.bind((addr, port))
+        # Kernel receive timestamps (SO_TIMESTAMPNS = 35 on Linux), so that rate measurements
+        # do not depend on how promptly this script reads.
+        self.udp.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         self.port = self.udp.getsockname()[1]
         self.tcp = socket.socket(fam, socket.SOCK_STREAM)
         self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -142,15 +147,22 @@ class Server:
         self.seq += 1
         heapq.heappush(self.timers, (time.monotonic() + delay_s, self.seq, fn))
 
-    def stats_answer(self, lst):
-        arr = sorted(lst.arrivals)
+    @staticmethod
+    def max_window(arrivals):
+        """The largest number of arrivals within any 1-second window."""
+        arr = sorted(arrivals)
         best, j = 0, 0
         for i in range(len(arr)):
             while arr[i] - arr[j] >= 1.0:
                 j += 1
             best = max(best, i - j + 1)
-        txt = "udp=%d tcp=%d conns=%d max1s=%d n=%d" % (
-            lst.udp_count, lst.tcp_count, lst.conns, best, len(arr))
+        return best
+
+    def stats_answer(self, lst):
+        every = [t for one in self.listeners for t in one.arrivals]
+        txt = "udp=%d tcp=%d conns=%d max1s=%d n=%d allmax1s=%d alln=%d" % (
+            lst.udp_count, lst.tcp_count, lst.conns, self.max_window(lst.arrivals),
+            len(lst.arrivals), self.max_window(every), len(every))
         data = txt.encode()
         return (16, bytes([len(data)]) + data)
 
@@ -164,9 +176,14 @@ class Server:
     def on_udp(self, lst):
         while True:
             try:
-                pkt, peer = lst.udp.recvfrom(65535)
+                pkt, anc, _, peer = lst.udp.recvmsg(65535, 64)
             except BlockingIOError:
                 return
+            stamp = time.time()
+            for level, kind, data in anc:
+                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= 16:
+                    sec, nsec = struct.unpack("qq", data[:16])
+                    stamp = sec + nsec / 1e9
             q = parse_question(pkt)
             if q is None:
                 continue
@@ -175,7 +192,7 @@ class Server:
             mode = mode_of(label, self.force)
             lst.udp_count += 1
             if label.startswith("rate"):
-                lst.arrivals.append(time.monotonic())
+                lst.arrivals.append(stamp)
             ans = self.normal(lst, qname_raw, qtype, label)
             send = lambda data, s=lst.udp, p=peer: s.sendto(data, p)
             good = build(pkt, qname_raw, qtype, qclass, answer=ans)

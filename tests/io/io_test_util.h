@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,8 @@ static inline pid_t tu_fakedns_start(const char *const *listen, int n_listen, co
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        /* Stop with the test even when it dies without cleaning up (crash, alarm). */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
@@ -221,9 +224,10 @@ static inline long tu_fakedns_stat(uv_loop_t *loop, io_engine_t *e,
     if (io_query(e, &spec, NULL) != 0)
         return -1;
     uv_run(loop, UV_RUN_DEFAULT);
-    char pat[64];
-    snprintf(pat, sizeof pat, "%s=", key);
-    const char *p = strstr(t.text, pat);
+    char pat[64], line[300];
+    snprintf(pat, sizeof pat, " %s=", key);
+    snprintf(line, sizeof line, " %s", t.text);
+    const char *p = strstr(line, pat);
     return p ? strtol(p + strlen(pat), NULL, 10) : -1;
 }
 

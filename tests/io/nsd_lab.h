@@ -7,6 +7,7 @@
 #define DNSSWEEP_TESTS_IO_NSD_LAB_H
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,8 @@ static inline int nsd_lab_start(nsd_lab_t *lab, const char *addr, int port, int 
     if (pid < 0)
         goto fail;
     if (pid == 0) {
+        /* Stop with the test even when it dies without cleaning up (crash, alarm). */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         execlp("nsd", "nsd", "-d", "-c", path, (char *)NULL);
         _exit(127);
     }
