@@ -33,10 +33,7 @@ int scan_send(scanner_t *s, const struct sockaddr_storage *addrs, size_t n, cons
     return rc;
 }
 
-static void domain_conclude(scan_domain_t *d, scan_outcome_t outcome, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void domain_conclude(scan_domain_t *d, scan_outcome_t outcome, const char *fmt, ...)
+void scan_domain_conclude(scan_domain_t *d, scan_outcome_t outcome, const char *fmt, ...)
 {
     d->outcome = outcome;
     va_list ap;
@@ -100,8 +97,8 @@ static void server_ask(scan_domain_t *d, size_t i, enum scan_qslot slot)
         qname_str = probe;
         qname = NULL;
     }
-    int rc = scan_send(s, &sv->addr, 1, qname, qname_str, types[slot], IO_FLAG_DO, server_answer,
-                       &sv->qctx[slot]);
+    int rc = scan_send(s, &sv->addr, 1, qname, qname_str, types[slot], s->query_flags,
+                       server_answer, &sv->qctx[slot]);
     if (rc == 0) {
         d->queries++;
         d->queries_pending++;
@@ -134,7 +131,7 @@ static void server_answer(void *arg, const io_result_t *r)
     domain_maybe_judge(d);
 }
 
-static void servers_start(scan_domain_t *d)
+void scan_domain_ask_servers(scan_domain_t *d)
 {
     if (d->n_servers == 0) {
         d->ready_to_judge = true;
@@ -161,7 +158,8 @@ static void servers_start(scan_domain_t *d)
     domain_maybe_judge(d);
 }
 
-static void add_server(scan_domain_t *d, const char *ns_name, const struct sockaddr_storage *addr)
+void scan_domain_add_server(scan_domain_t *d, const char *ns_name,
+                            const struct sockaddr_storage *addr)
 {
     for (size_t i = 0; i < d->n_servers; i++) {
         const struct sockaddr_storage *a = &d->servers[i].addr;
@@ -200,7 +198,7 @@ typedef struct ns_wait {
 static void add_entry_servers(scan_domain_t *d, const scan_addr_entry_t *e)
 {
     for (size_t i = 0; i < e->n_addrs; i++)
-        add_server(d, e->name, &e->addrs[i]);
+        scan_domain_add_server(d, e->name, &e->addrs[i]);
 }
 
 static void ns_lookup_done(void *arg)
@@ -210,7 +208,7 @@ static void ns_lookup_done(void *arg)
     add_entry_servers(d, w->entry);
     free(w);
     if (--d->lookups_pending == 0)
-        servers_start(d);
+        scan_domain_ask_servers(d);
 }
 
 static void delegation_found(scan_domain_t *d)
@@ -225,7 +223,7 @@ static void delegation_found(scan_domain_t *d)
         size_t n = scan_pkt_glue(d->referral, host, s->cfg->port, !s->cfg->ipv6_only,
                                  !s->cfg->ipv4_only, glue, SCAN_MAX_ADDRS);
         for (size_t k = 0; k < n; k++)
-            add_server(d, host_text ? host_text : "?", &glue[k]);
+            scan_domain_add_server(d, host_text ? host_text : "?", &glue[k]);
         free(host_text);
         if (n > 0)
             continue;
@@ -244,7 +242,7 @@ static void delegation_found(scan_domain_t *d)
         }
     }
     if (--d->lookups_pending == 0)
-        servers_start(d);
+        scan_domain_ask_servers(d);
 }
 
 /* ---- the parent side ---- */
@@ -256,24 +254,12 @@ static void ds_answer(void *arg, const io_result_t *r)
     scan_domain_t *d = arg;
     d->queries_pending--;
     if (r->status != 0) {
-        domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
-                        "the servers of %s gave no answer to %s DS (%s)", d->zone->name, d->name,
-                        io_strerror(r->status));
+        scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
+                             "the servers of %s gave no answer to %s DS (%s)", d->zone->name,
+                             d->name, io_strerror(r->status));
         return;
     }
-    ldns_pkt *combined = ldns_pkt_new();
-    ldns_rr_list *ns = scan_pkt_rrs(d->referral, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_NS, d->dname);
-    ldns_pkt_push_rr_list(combined, LDNS_SECTION_AUTHORITY, ns);
-    ldns_rr_list_free(ns);
-    ldns_rr_list *an = ldns_rr_list_clone(ldns_pkt_answer(r->pkt));
-    ldns_rr_list *au = ldns_rr_list_clone(ldns_pkt_authority(r->pkt));
-    ldns_rr_list *ad = ldns_rr_list_clone(ldns_pkt_additional(d->referral));
-    ldns_pkt_push_rr_list(combined, LDNS_SECTION_AUTHORITY, an);
-    ldns_pkt_push_rr_list(combined, LDNS_SECTION_AUTHORITY, au);
-    ldns_pkt_push_rr_list(combined, LDNS_SECTION_ADDITIONAL, ad);
-    ldns_rr_list_free(an);
-    ldns_rr_list_free(au);
-    ldns_rr_list_free(ad);
+    ldns_pkt *combined = scan_ds_answer_as_referral(r->pkt, d->referral);
     ldns_pkt_free(r->pkt);
     ldns_pkt_free(d->referral);
     d->referral = combined;
@@ -286,9 +272,9 @@ static void referral_handle(scan_domain_t *d, const io_result_t *r)
     scan_zone_t *z = d->zone;
     d->queries_pending--;
     if (r->status != 0) {
-        domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
-                        "the servers of the parent zone %s gave no answer (%s)", z->name,
-                        io_strerror(r->status));
+        scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
+                             "the servers of the parent zone %s gave no answer (%s)", z->name,
+                             io_strerror(r->status));
         return;
     }
     ldns_pkt *pkt = r->pkt;
@@ -296,8 +282,8 @@ static void referral_handle(scan_domain_t *d, const io_result_t *r)
     const ldns_rdf *cut = scan_pkt_referral_cut(pkt);
     if (rcode == LDNS_RCODE_NXDOMAIN) {
         ldns_pkt_free(pkt);
-        domain_conclude(d, SCAN_OUTCOME_NXDOMAIN, "zone %s answers NXDOMAIN for %s", z->name,
-                        d->name);
+        scan_domain_conclude(d, SCAN_OUTCOME_NXDOMAIN, "zone %s answers NXDOMAIN for %s", z->name,
+                             d->name);
         return;
     }
     if (rcode == LDNS_RCODE_NOERROR && !ldns_pkt_aa(pkt) && cut &&
@@ -310,14 +296,14 @@ static void referral_handle(scan_domain_t *d, const io_result_t *r)
         }
         if (++d->referrals > SCAN_MAX_REFERRALS) {
             ldns_pkt_free(pkt);
-            domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "more than %d referrals",
-                            SCAN_MAX_REFERRALS);
+            scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "more than %d referrals",
+                                 SCAN_MAX_REFERRALS);
             return;
         }
         scan_zone_t *next = scan_zone_from_referral(s, z, pkt, cut, 0);
         ldns_pkt_free(pkt);
         if (!next) {
-            domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "out of memory");
+            scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "out of memory");
             return;
         }
         d->zone = next;
@@ -330,15 +316,15 @@ static void referral_handle(scan_domain_t *d, const io_result_t *r)
         ldns_rr_list_deep_free(ns);
         if (!apex) {
             ldns_pkt_free(pkt);
-            domain_conclude(d, SCAN_OUTCOME_NXDOMAIN, "%s exists in zone %s but is not delegated",
-                            d->name, z->name);
+            scan_domain_conclude(d, SCAN_OUTCOME_NXDOMAIN,
+                                 "%s exists in zone %s but is not delegated", d->name, z->name);
             return;
         }
         d->referral = pkt;
         size_t n = z->n_addrs < IO_MAX_SERVERS ? z->n_addrs : IO_MAX_SERVERS;
         if (scan_send(s, z->addrs, n, d->dname, NULL, LDNS_RR_TYPE_DS, IO_FLAG_DO, ds_answer, d) !=
             0) {
-            domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "could not send the DS query");
+            scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "could not send the DS query");
             return;
         }
         d->queries++;
@@ -349,9 +335,9 @@ static void referral_handle(scan_domain_t *d, const io_result_t *r)
     ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)rcode);
     snprintf(rcode_text, sizeof rcode_text, "%s", lt ? lt->name : "unknown rcode");
     ldns_pkt_free(pkt);
-    domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
-                    "a server of the parent zone %s answered %s for %s", z->name, rcode_text,
-                    d->name);
+    scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
+                         "a server of the parent zone %s answered %s for %s", z->name, rcode_text,
+                         d->name);
 }
 
 static void referral_answer(void *arg, const io_result_t *r)
@@ -394,7 +380,7 @@ static void domain_lookup(scan_domain_t *d)
     if (scan_zone_wait(z, domain_zone_ready, d))
         return;
     if (z->state == SCAN_ZONE_FAILED || z->security == SCAN_ZONE_BOGUS) {
-        domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "%s", z->why);
+        scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "%s", z->why);
         return;
     }
     ldns_rdf *next = next_label_below(d, z);
@@ -411,7 +397,7 @@ static void domain_lookup(scan_domain_t *d)
             scan_gate_open(d->s, d->gate);
             d->gate = NULL;
         }
-        domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "could not send the referral query");
+        scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "could not send the referral query");
         return;
     }
     d->queries++;
@@ -432,13 +418,17 @@ static void check_answer(void *arg, const io_result_t *r)
 void scan_domain_start(scanner_t *s, scan_domain_t *d)
 {
     d->s = s;
-    d->zone = scan_zone_closest(s, d->dname, true);
-    if (d->zone != s->root)
-        s->stats.zone_cache_hits++;
     if (s->cfg->check_resolver_set) {
         if (scan_send(s, &s->cfg->check_resolver, 1, d->dname, NULL, LDNS_RR_TYPE_SOA,
                       IO_FLAG_DO | IO_FLAG_RD, check_answer, d) == 0)
             d->check_pending = true;
     }
+    if (s->cfg->resolver_count > 0) {
+        scan_resolver_domain_start(d);
+        return;
+    }
+    d->zone = scan_zone_closest(s, d->dname, true);
+    if (d->zone != s->root)
+        s->stats.zone_cache_hits++;
     domain_lookup(d);
 }

@@ -208,6 +208,7 @@ struct scanner {
     scan_stats_t stats;
     io_stats_t final_io;
     atomic_bool notify_off;
+    unsigned query_flags; /* IO_FLAG_DO, plus RD and CD in resolver mode */
 };
 
 /* zones.c */
@@ -222,6 +223,13 @@ int scan_zone_start_root(scanner_t *s, const ldns_rr_list *hints);
  * (addresses, DS check, DNSKEY validation) runs asynchronously. */
 scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ldns_pkt *referral,
                                      const ldns_rdf *cut, int nesting);
+/* A new PENDING zone in the cache (caller starts its setup). NULL when out of memory. */
+scan_zone_t *scan_zone_new(scanner_t *s, const ldns_rdf *dname, int nesting);
+/* Marks the zone READY or FAILED and runs its waiters. */
+void scan_zone_ready(scan_zone_t *z, scan_zone_state_t state);
+/* With the zone's servers known and z->ds set (or not): validates its DNSKEY RRset against
+ * z->ds, then marks it ready. */
+void scan_zone_continue(scanner_t *s, scan_zone_t *z);
 /* Registers cb(arg) to run once the zone is READY or FAILED and returns true; returns false
  * (and registers nothing) when it already is. */
 bool scan_zone_wait(scan_zone_t *z, void (*cb)(void *), void *arg);
@@ -270,8 +278,23 @@ verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_secu
 
 /* domain.c */
 void scan_domain_start(scanner_t *s, scan_domain_t *d);
+/* Adds an authoritative server address to the domain (duplicates ignored). */
+void scan_domain_add_server(scan_domain_t *d, const char *ns_name,
+                            const struct sockaddr_storage *addr);
+/* Asks every server of the domain its questions; the judgement follows the last answer. */
+void scan_domain_ask_servers(scan_domain_t *d);
+/* Ends the domain's questions early with an outcome (nxdomain, indeterminate). */
+void scan_domain_conclude(scan_domain_t *d, scan_outcome_t outcome, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 int scan_send(scanner_t *s, const struct sockaddr_storage *addrs, size_t n, const ldns_rdf *qname,
               const char *qname_str, uint16_t qtype, unsigned flags, io_callback_t cb, void *ctx);
+
+/* resolver.c: resolver mode (--resolver): the same questions through a recursive resolver
+ * with RD, CD and DO; the chain of trust is rebuilt from DS and DNSKEY answers. */
+void scan_resolver_domain_start(scan_domain_t *d);
+/* Builds a referral-shaped packet (DS or its denial in the authority section) from an answer
+ * to "name DS", so the parent's side is judged the same way in both modes. New packet. */
+ldns_pkt *scan_ds_answer_as_referral(const ldns_pkt *ds_answer, const ldns_pkt *ns_source);
 
 /* judge.c: runs on a worker thread. */
 void scan_judge_run(void *arg);

@@ -60,9 +60,23 @@ static void add_reason(scan_record_t *r, verify_reason_code_t code, const char *
     x->detail = keep(r, detail);
 }
 
-/* A server is usable when it answered SOA and DNSKEY with an authoritative NOERROR. */
-static bool server_usable(scan_server_t *sv)
+static bool has_apex_soa(const ldns_pkt *pkt, const ldns_rdf *zone)
 {
+    const ldns_rr_list *an = ldns_pkt_answer(pkt);
+    for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); i++) {
+        const ldns_rr *rr = ldns_rr_list_rr(an, i);
+        if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA &&
+            ldns_dname_compare(ldns_rr_owner(rr), zone) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A server is usable when it answered SOA and DNSKEY with an authoritative NOERROR (through a
+ * resolver, which sets no AA bit: with NOERROR and the zone's own SOA). */
+static bool server_usable(scan_server_t *sv, const scan_domain_t *d)
+{
+    bool via_resolver = d->s->cfg->resolver_count > 0;
     for (int slot = SCAN_Q_DNSKEY; slot <= SCAN_Q_SOA; slot++) {
         if (sv->errors[slot] != 0) {
             sv->unusable_reason = VERIFY_REASON_NS_UNREACHABLE;
@@ -74,6 +88,15 @@ static bool server_usable(scan_server_t *sv)
     }
     const ldns_pkt *soa = sv->answers[SCAN_Q_SOA];
     ldns_pkt_rcode rcode = ldns_pkt_get_rcode(soa);
+    if (via_resolver && rcode == LDNS_RCODE_NOERROR && has_apex_soa(soa, d->dname))
+        return true;
+    if (via_resolver && rcode == LDNS_RCODE_SERVFAIL) {
+        sv->unusable_reason = VERIFY_REASON_NS_UNREACHABLE;
+        snprintf(sv->unusable_detail, sizeof sv->unusable_detail,
+                 "the resolver answered SERVFAIL for the zone's SOA even with CD set: none of "
+                 "the zone's servers gave it a usable answer");
+        return false;
+    }
     if (rcode != LDNS_RCODE_NOERROR || !ldns_pkt_aa(soa)) {
         ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)rcode);
         sv->unusable_reason = VERIFY_REASON_NS_LAME;
@@ -249,7 +272,7 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
     for (size_t i = 0; i < d->n_servers; i++) {
         scan_server_t *sv = &d->servers[i];
         sv->status = VERIFY_STATUS_LAME;
-        if (!server_usable(sv))
+        if (!server_usable(sv, d))
             continue;
         verify_zone_input_t in = {
             .zone = d->dname,
@@ -429,6 +452,22 @@ void scan_judge_run(void *arg)
                          d->outcome_detail);
         break;
     case SCAN_OUTCOME_NONE:
+        if (d->s->cfg->resolver_count > 0 && d->n_servers > 0 &&
+            !d->servers[0].errors[SCAN_Q_SOA] && d->servers[0].answers[SCAN_Q_SOA] &&
+            ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) != LDNS_RCODE_SERVFAIL &&
+            !has_apex_soa(d->servers[0].answers[SCAN_Q_SOA], d->dname)) {
+            /* Through a resolver the parent is not asked for a referral: a name without its
+             * own SOA is not a delegated zone. */
+            record_parent(r, d, NULL);
+            rec->status = VERIFY_STATUS_NXDOMAIN;
+            snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
+            add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset,
+                       ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) == LDNS_RCODE_NXDOMAIN
+                           ? "the resolver answers NXDOMAIN for the name"
+                           : "the name exists but has no SOA of its own: it is not a zone");
+            record_fix(r, NULL);
+            break;
+        }
         judge_delegation(r, d);
         break;
     }

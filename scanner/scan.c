@@ -145,11 +145,6 @@ static size_t pow2_at_least(size_t n)
 
 int scanner_run(const scanner_config_t *cfg)
 {
-    if (cfg->resolver_count > 0) {
-        fprintf(stderr, "dnssweep scan: --resolver (resolver mode) is not built yet; scan in "
-                        "authoritative mode (the default)\n");
-        return 2;
-    }
     if (cfg->zone_file) {
         fprintf(stderr, "dnssweep scan: --zone-file is not built yet\n");
         return 2;
@@ -171,6 +166,7 @@ int scanner_run(const scanner_config_t *cfg)
     }
     s->cfg = cfg;
     s->loop = &loop;
+    s->query_flags = IO_FLAG_DO | (cfg->resolver_count ? IO_FLAG_RD | IO_FLAG_CD : 0);
     if (getrandom(&s->rng, sizeof s->rng, 0) != sizeof s->rng || s->rng == 0)
         s->rng = (uint64_t)time(NULL) | 1;
 

@@ -116,7 +116,7 @@ scan_zone_t *scan_zone_closest(scanner_t *s, const ldns_rdf *name, bool strict)
     }
 }
 
-static scan_zone_t *zone_new(scanner_t *s, const ldns_rdf *dname, int nesting)
+scan_zone_t *scan_zone_new(scanner_t *s, const ldns_rdf *dname, int nesting)
 {
     scan_zone_t *z = calloc(1, sizeof *z);
     if (!z)
@@ -164,7 +164,7 @@ bool scan_zone_wait(scan_zone_t *z, void (*cb)(void *), void *arg)
     return true;
 }
 
-static void zone_ready(scan_zone_t *z, scan_zone_state_t state)
+void scan_zone_ready(scan_zone_t *z, scan_zone_state_t state)
 {
     z->state = state;
     ldns_rr_list_deep_free(z->ns_names);
@@ -186,7 +186,7 @@ static void zone_dnskey_answer(void *arg, const io_result_t *r)
     if (r->status != 0) {
         snprintf(z->why, sizeof z->why, "zone %s: no answer to DNSKEY (%s)", z->name,
                  io_strerror(r->status));
-        zone_ready(z, SCAN_ZONE_FAILED);
+        scan_zone_ready(z, SCAN_ZONE_FAILED);
         return;
     }
     verify_verdict_t *v = NULL;
@@ -194,7 +194,7 @@ static void zone_dnskey_answer(void *arg, const io_result_t *r)
     if (verify_trust_anchor(s->vctx, z->dname, z->ds, r->pkt, now, &v) != 0 || !v) {
         snprintf(z->why, sizeof z->why, "zone %s: DNSKEY validation failed to run", z->name);
         ldns_pkt_free(r->pkt);
-        zone_ready(z, SCAN_ZONE_FAILED);
+        scan_zone_ready(z, SCAN_ZONE_FAILED);
         return;
     }
     ldns_pkt_free(r->pkt);
@@ -212,19 +212,26 @@ static void zone_dnskey_answer(void *arg, const io_result_t *r)
                           verify_reason_name(v->reasons[i].code));
     }
     verify_verdict_free(v);
-    zone_ready(z, SCAN_ZONE_READY);
+    scan_zone_ready(z, SCAN_ZONE_READY);
 }
 
 /* Addresses known (or none to come): validate the DNSKEYs when the parent has a DS. */
-static void zone_continue(scanner_t *s, scan_zone_t *z)
+void scan_zone_continue(scanner_t *s, scan_zone_t *z)
 {
-    if (z->n_addrs == 0) {
+    const struct sockaddr_storage *addrs = z->addrs;
+    size_t n = z->n_addrs;
+    if (s->cfg->resolver_count > 0) {
+        /* Resolver mode: every question goes to the recursive resolvers. */
+        addrs = s->cfg->resolvers;
+        n = s->cfg->resolver_count;
+    }
+    if (n == 0) {
         snprintf(z->why, sizeof z->why, "zone %s: no address for any of its name servers", z->name);
-        zone_ready(z, SCAN_ZONE_FAILED);
+        scan_zone_ready(z, SCAN_ZONE_FAILED);
         return;
     }
     if (!z->ds) {
-        zone_ready(z, SCAN_ZONE_READY);
+        scan_zone_ready(z, SCAN_ZONE_READY);
         return;
     }
     zone_ctx_t *zc = malloc(sizeof *zc);
@@ -232,19 +239,18 @@ static void zone_continue(scanner_t *s, scan_zone_t *z)
         abort();
     zc->s = s;
     zc->z = z;
-    size_t n = z->n_addrs < IO_MAX_SERVERS ? z->n_addrs : IO_MAX_SERVERS;
-    if (scan_send(s, z->addrs, n, z->dname, NULL, LDNS_RR_TYPE_DNSKEY, IO_FLAG_DO,
+    if (scan_send(s, addrs, n, z->dname, NULL, LDNS_RR_TYPE_DNSKEY, s->query_flags,
                   zone_dnskey_answer, zc) != 0) {
         free(zc);
         snprintf(z->why, sizeof z->why, "zone %s: could not send the DNSKEY query", z->name);
-        zone_ready(z, SCAN_ZONE_FAILED);
+        scan_zone_ready(z, SCAN_ZONE_FAILED);
     }
 }
 
 int scan_zone_start_root(scanner_t *s, const ldns_rr_list *hints)
 {
     ldns_rdf *root = ldns_dname_new_frm_str(".");
-    scan_zone_t *z = zone_new(s, root, 0);
+    scan_zone_t *z = scan_zone_new(s, root, 0);
     ldns_rdf_deep_free(root);
     if (!z)
         return -1;
@@ -252,7 +258,7 @@ int scan_zone_start_root(scanner_t *s, const ldns_rr_list *hints)
     z->n_addrs = scan_list_addrs(hints, NULL, s->cfg->port, !s->cfg->ipv6_only, !s->cfg->ipv4_only,
                                  z->addrs, 0, SCAN_MAX_ADDRS);
     z->ds = ldns_rr_list_clone(s->anchor);
-    zone_continue(s, z);
+    scan_zone_continue(s, z);
     return 0;
 }
 
@@ -263,7 +269,7 @@ static void zone_lookup_done(void *arg)
     scanner_t *s = zc->s;
     free(zc);
     if (--z->lookups_pending == 0)
-        zone_continue(s, z);
+        scan_zone_continue(s, z);
 }
 
 /* Adds the addresses of a finished lookup entry to the zone. */
@@ -287,7 +293,7 @@ static void zone_entry_done(void *arg)
     zone_add_entry(z, ec->e);
     free(ec);
     if (--z->lookups_pending == 0)
-        zone_continue(s, z);
+        scan_zone_continue(s, z);
 }
 
 scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ldns_pkt *referral,
@@ -296,7 +302,7 @@ scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ld
     scan_zone_t *z = scan_zone_find(s, cut);
     if (z)
         return z;
-    z = zone_new(s, cut, nesting);
+    z = scan_zone_new(s, cut, nesting);
     if (!z)
         return NULL;
 
@@ -329,7 +335,7 @@ scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ld
     z->ns_names = unglued;
 
     if (z->n_addrs > 0 || ldns_rr_list_rr_count(unglued) == 0 || nesting >= SCAN_MAX_NESTING) {
-        zone_continue(s, z);
+        scan_zone_continue(s, z);
         return z;
     }
     /* Only names without glue: look them up (cached), then go on. */
