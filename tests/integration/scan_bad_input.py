@@ -1,0 +1,91 @@
+"""Bad input (cli.md "Input"): invalid names, overlong labels, binary garbage, NUL bytes,
+invalid UTF-8 and CRLF line ends among valid lab names. Each bad line is reported with its line
+number and skipped, every valid name is scanned once (duplicates too), and --strict turns a bad
+line into a usage error (exit 2) before anything is sent or stored."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from lab_common import expected, lab_env
+
+DNSSWEEP = sys.argv[1]
+
+
+def main():
+    env = lab_env()
+    valid = [row["domain"] for row in expected(env["LAB_EXPECTED"])][:12]
+    work = tempfile.mkdtemp(prefix="dnssweep-bad-input-")
+    failures = 0
+    checks = 0
+    try:
+        lines = [b"# a comment", b""]
+        bad_lines = {}
+        for i, name in enumerate(valid):
+            lines.append(name.upper().encode() + (b".\r" if i % 2 else b""))  # case, dot, CRLF
+            if i == 3:
+                lines.append(b"bad..name.test")
+                bad_lines[len(lines)] = "empty label"
+                lines.append(b"a" * 64 + b".test")
+                bad_lines[len(lines)] = "label"
+                lines.append(b"\x00\x01\x02garbage\xff\xfe")
+                bad_lines[len(lines)] = "NUL"
+                lines.append(b"caf\xc3.test")  # invalid UTF-8
+                bad_lines[len(lines)] = "internationalised"
+                lines.append(b"x" * 5000)
+                bad_lines[len(lines)] = "longer than"
+                lines.append(b"semi;colon.test")
+                bad_lines[len(lines)] = "'"
+                lines.append(valid[0].encode())  # a duplicate
+        path = os.path.join(work, "domains.txt")
+        with open(path, "wb") as f:
+            f.write(b"\n".join(lines) + b"\n")
+        base = ["--root-hints", env["LAB_ROOT_HINTS"], "--trust-anchor", env["LAB_TRUST_ANCHOR"],
+                "--now", env["LAB_NOW"], "--port", env["LAB_PORT"], "--qps", "0",
+                "--qps-per-server", "0", "--progress", "never"]
+
+        strict_db = os.path.join(work, "strict.db")
+        r = subprocess.run([DNSSWEEP, "scan", "--strict", "--db", strict_db] + base + [path],
+                           capture_output=True, text=True, timeout=120)
+        checks += 1
+        if r.returncode != 2 or os.path.exists(os.path.join(strict_db, "data.mdb")):
+            print("not ok - --strict: exit %d (want 2), store created: %s\n%s" % (
+                r.returncode, os.path.exists(strict_db), r.stderr))
+            failures += 1
+        else:
+            print("ok - --strict rejects the file before anything is sent (exit 2)")
+
+        db = os.path.join(work, "db")
+        r = subprocess.run([DNSSWEEP, "scan", "--db", db, "-o", "-"] + base + [path],
+                           capture_output=True, text=True, timeout=300)
+        checks += 1
+        if r.returncode != 0:
+            print("not ok - scan exited %d\n%s" % (r.returncode, r.stderr))
+            return 1
+        print("ok - the scan completes (exit 0)")
+        for line_no, words in sorted(bad_lines.items()):
+            checks += 1
+            msg = [l for l in r.stderr.splitlines() if ("%s:%d:" % (path, line_no)) in l]
+            if len(msg) != 1 or words not in msg[0]:
+                print("not ok - line %d: expected one message containing %r, got %r" % (
+                    line_no, words, msg))
+                failures += 1
+            else:
+                print("ok - line %d reported: %s" % (line_no, msg[0]))
+        got = [json.loads(l)["domain"] for l in r.stdout.splitlines()]
+        checks += 1
+        if sorted(got) != sorted(valid):
+            print("not ok - scanned %s, expected every valid name once: %s" % (got, valid))
+            failures += 1
+        else:
+            print("ok - all %d valid names scanned exactly once" % len(valid))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("%d passed, %d failed" % (checks - failures, failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
