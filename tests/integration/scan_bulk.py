@@ -5,16 +5,78 @@ domain, retries, cache) are printed. Memory and speed are measured by bench/, no
 (this binary runs under AddressSanitizer)."""
 import json
 import os
+import random
 import re
+import signal
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 from lab_common import LAB, expected
 
 DNSSWEEP = sys.argv[1]
 N = int(os.environ.get("DNSSWEEP_BULK_N", "20000"))
+
+
+def export(db, scan):
+    r = subprocess.run([DNSSWEEP, "export", "--db", db, "--scan", scan], capture_output=True,
+                       text=True, timeout=300)
+    out = {}
+    for line in r.stdout.splitlines():
+        rec = json.loads(line)
+        out[rec["domain"]] = (rec["status"], sorted(x["code"] for x in rec["reasons"]))
+    return out
+
+
+def kill_and_resume(lab, work, baseline_records):
+    """kill -9 the bulk scan at five random moments (the seed is printed), resume each: the
+    result equals the uninterrupted scan and nothing committed before the kill is asked again.
+    Returns the number of failures (one per kill point)."""
+    seed = int(os.environ.get("DNSSWEEP_KILL_SEED", str(int(time.time()))))
+    rng = random.Random(seed)
+    print("# kill points drawn with DNSSWEEP_KILL_SEED=%d" % seed)
+    baseline = {d: (r["status"], sorted(x["code"] for x in r["reasons"]))
+                for d, r in baseline_records.items()}
+    db = os.path.join(work, "crash.db")
+    scan = ["--db", db, "--root-hints", lab["LAB_ROOT_HINTS"], "--trust-anchor",
+            lab["LAB_TRUST_ANCHOR"], "--now", lab["LAB_NOW"], "--port", lab["LAB_PORT"],
+            "--qps", "0", "--qps-per-server", "0", "--progress", "never"]
+    failures = 0
+    for i in range(5):
+        name = "crash-%d" % i
+        delay = rng.uniform(0.5, 6.0)
+        p = subprocess.Popen([DNSSWEEP, "scan", "--scan", name] + scan + [lab["LAB_DOMAINS"]],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=60)
+        committed = export(db, name)
+        out = os.path.join(work, name + ".jsonl")
+        r = subprocess.run([DNSSWEEP, "scan", "--scan", name, "--resume", "-o", out] + scan +
+                           [lab["LAB_DOMAINS"]], capture_output=True, text=True, timeout=900)
+        with open(out) as f:
+            again = [json.loads(l)["domain"] for l in f]
+        final = export(db, name)
+        problems = []
+        if r.returncode != 0:
+            problems.append("resume exited %d" % r.returncode)
+        if set(again) & set(committed):
+            problems.append("%d committed domains asked again" % len(set(again) & set(committed)))
+        if len(again) != len(set(again)):
+            problems.append("a domain stored twice on resume")
+        wrong = [d for d in baseline if final.get(d) != baseline[d]]
+        if wrong or len(final) != len(baseline):
+            problems.append("%d domains differ from the uninterrupted scan (%d stored): %s" % (
+                len(wrong), len(final), wrong[:5]))
+        if problems:
+            print("not ok - kill -9 after %.2f s: %s" % (delay, "; ".join(problems)))
+            failures += 1
+        else:
+            print("ok - kill -9 after %.2f s: %d committed, %d scanned on resume, final store "
+                  "equals the uninterrupted scan" % (delay, len(committed), len(again)))
+    return failures
 
 
 def main():
@@ -72,10 +134,11 @@ def main():
             failures += 1
         else:
             print("ok - all %d domains match the expected file" % len(rows))
+        failures += kill_and_resume(lab, work, got)
     finally:
         subprocess.run([LAB, "down"], env=env, capture_output=True, timeout=120)
         shutil.rmtree(work, ignore_errors=True)
-    print("%d passed, %d failed" % (5 - failures, failures))
+    print("%d passed, %d failed" % (10 - failures, failures))
     return 1 if failures else 0
 
 
