@@ -427,7 +427,7 @@ static void diff_section(rbuf_t *b, const char *diff_against, const results_diff
     }
 }
 
-static void summary(rbuf_t *b, const results_scan_info_t *info, const report_t *r)
+static void summary(rbuf_t *b, const results_scan_info_t *info, const report_t *r, bool diff)
 {
     report_put(b, "<style>\n.chart{display:block;margin:.5em 0}\n.controls{margin:.5em 0}\n"
                   "td.worse{background:#ffcdd2;font-weight:bold}\n#domains th{cursor:pointer}\n"
@@ -449,6 +449,8 @@ static void summary(rbuf_t *b, const results_scan_info_t *info, const report_t *
     report_put(b, "</td></tr>\n</table>\n<nav><a href=\"#statuses\">statuses</a><a href=\""
                   "#reasons\">reasons</a><a href=\"#algorithms\">algorithms</a><a href=\""
                   "#expirations\">expirations</a><a href=\"#zones\">parent zones</a>");
+    if (diff)
+        report_put(b, "<a href=\"#diff\">changes</a>");
     report_put(b, "<a href=\"#nonsecure\">domains</a></nav>\n");
 }
 
@@ -458,7 +460,7 @@ void report_render(rbuf_t *b, const results_scan_info_t *info, const char *diff_
     char title[RESULTS_SCAN_NAME_MAX + 32];
     snprintf(title, sizeof title, "dnssweep report: %s", info->name);
     results_html_page_start(b, title);
-    summary(b, info, r);
+    summary(b, info, r, diff_against != NULL);
     status_section(b, r);
     if (diff_against)
         diff_section(b, diff_against, dc, r);
