@@ -431,7 +431,8 @@ static void summary(rbuf_t *b, const results_scan_info_t *info, const report_t *
 {
     report_put(b, "<style>\n.chart{display:block;margin:.5em 0}\n.controls{margin:.5em 0}\n"
                   "td.worse{background:#ffcdd2;font-weight:bold}\n#domains th{cursor:pointer}\n"
-                  "#domains td{max-width:32em;overflow-wrap:anywhere}\n"
+                  "#domains td{max-width:32em;overflow-wrap:anywhere}\n#domains "
+                  "td:first-child{white-space:nowrap}\n"
                   "nav a{margin-right:1em}\n</style>\n");
     report_put(b, "<table id=\"summary\">\n<tr><th>scan</th><td>");
     results_html_text(b, info->name);
