@@ -174,7 +174,8 @@ typedef struct report_zone {
 } report_zone_t;
 
 typedef struct report {
-    int64_t ref_time; /* expirations are counted from here (the scan's start) */
+    size_t table_budget; /* REPORT_TABLE_BYTES; smaller in tests */
+    int64_t ref_time;    /* expirations are counted from here (the scan's start) */
     uint64_t total;
     uint64_t status[VERIFY_STATUS_COUNT];
     uint64_t reason_domains[VERIFY_REASON_COUNT];

@@ -205,6 +205,7 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
         return rc;
     }
     r->ref_time = info.started_at;
+    r->table_budget = REPORT_TABLE_BYTES;
     if ((rc = results_iter_new(store, info.name, &it)) < 0)
         goto done;
     while ((rc = results_iter_next(it, &rec)) == 1)

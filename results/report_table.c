@@ -2,8 +2,8 @@
  * The report's table of every non-secure domain: rows are kept as JSON arrays in worst-first
  * groups (bogus, lame, indeterminate, nxdomain, insecure with findings, insecure) and put in the
  * page as data; a small script filters, sorts and pages them, so a page about a million domains
- * opens quickly. The rows carried are bounded by REPORT_TABLE_BYTES (worst first); the page
- * says how many were left out.
+ * opens quickly. The rows carried are bounded by r->table_budget (REPORT_TABLE_BYTES) (worst
+ * first); the page says how many were left out.
  */
 #include "results/internal.h"
 
@@ -51,7 +51,7 @@ void report_table_add(report_t *r, const results_record_t *rec, int tier)
     size_t before = 0;
     for (int t = 0; t <= tier; t++)
         before += r->rows[t].len;
-    if (before >= REPORT_TABLE_BYTES)
+    if (before >= r->table_budget)
         return;
     r->kept_tier[tier]++;
     /* [domain, status, tier, codes, details, fix, parent] */
@@ -126,7 +126,7 @@ static const char script[] =
 /* How many bytes (whole rows) and rows of each group fit the budget, worst group first. */
 static uint64_t fit_budget(const report_t *r, size_t bytes[REPORT_TIERS])
 {
-    size_t left = REPORT_TABLE_BYTES;
+    size_t left = r->table_budget;
     uint64_t listed = 0;
     for (int t = 0; t < REPORT_TIERS; t++) {
         const rbuf_t *rows = &r->rows[t];
