@@ -124,7 +124,7 @@ static void reasons_section(rbuf_t *b, const report_t *r)
         return;
     }
     enum { TOP = 15 };
-    bar_t bars[TOP];
+    bar_t bars[TOP] = {{0}};
     int shown = n < TOP ? n : TOP;
     for (int i = 0; i < shown; i++) {
         verify_reason_code_t c = (verify_reason_code_t)order[i];
@@ -205,7 +205,7 @@ static const char *digest_name(int d)
 static void code_chart(rbuf_t *b, const char *id, const char *aria, const uint64_t counts[256],
                        const char *(*name)(int), uint64_t whole)
 {
-    bar_t bars[256];
+    bar_t bars[256] = {{0}};
     char labels[256][48];
     int order[256], n;
     sort_codes(counts, 256, order, &n);
