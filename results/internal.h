@@ -152,4 +152,62 @@ void results_csv_header(rbuf_t *b);
 /* field is scratch space for the row's composite fields. */
 void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec);
 
+/* ---- report (report.c collects, report_html.c draws, report_table.c lists) ---- */
+enum {
+    REPORT_SOONEST = 20,       /* soonest expirations listed */
+    REPORT_TIERS = 6,          /* worst-first groups of the domain table */
+    REPORT_ZONES_SHOWN = 50,   /* parent zones listed, most domains first */
+    REPORT_EXPIRY_BUCKETS = 5, /* expired, then within 1, 3, 7, 30 days */
+};
+/* Bytes of row data the domain table may carry: keeps the page under ~20 MB. */
+#define REPORT_TABLE_BYTES ((size_t)12 << 20)
+
+typedef struct report_expiring {
+    int64_t at;
+    char domain[256];
+} report_expiring_t;
+
+typedef struct report_zone {
+    char *name; /* NULL = free slot */
+    uint64_t total;
+    uint64_t counts[VERIFY_STATUS_COUNT];
+} report_zone_t;
+
+typedef struct report {
+    size_t table_budget; /* REPORT_TABLE_BYTES; smaller in tests */
+    int64_t ref_time;    /* expirations are counted from here (the scan's start) */
+    uint64_t total;
+    uint64_t status[VERIFY_STATUS_COUNT];
+    uint64_t reason_domains[VERIFY_REASON_COUNT];
+    uint64_t alg_domains[256];    /* domains publishing a DNSKEY of that algorithm */
+    uint64_t digest_domains[256]; /* domains whose parent has a DS of that digest type */
+    uint64_t with_dnskey, with_ds;
+    uint64_t expiry[REPORT_EXPIRY_BUCKETS]; /* not cumulative */
+    uint64_t with_expiry;
+    report_expiring_t soonest[REPORT_SOONEST];
+    size_t n_soonest;
+    report_zone_t *zones; /* open addressing, cap a power of two */
+    size_t n_zones, cap_zones;
+    uint64_t zones_unknown;    /* parent not known */
+    rbuf_t rows[REPORT_TIERS]; /* JSON rows of the domain table, one per line */
+    uint64_t n_tier[REPORT_TIERS], kept_tier[REPORT_TIERS];
+    uint64_t n_nonsecure;
+    rbuf_t worse, fixed; /* diff rows (HTML) */
+    uint64_t n_worse, n_fixed;
+    /* old status -> new status; index VERIFY_STATUS_COUNT = absent from that scan */
+    uint64_t trans[VERIFY_STATUS_COUNT + 1][VERIFY_STATUS_COUNT + 1];
+} report_t;
+
+void report_put(rbuf_t *b, const char *s);
+/* The worst-first group of a non-secure record (0 = bogus ... 5 = insecure, nothing found),
+ * -1 for secure. */
+int report_tier(const results_record_t *rec);
+/* Appends rec's row to its group unless the group is past its byte budget. */
+void report_table_add(report_t *r, const results_record_t *rec, int tier);
+/* The searchable, sortable, paged table (JSON data + script). */
+void report_table_render(rbuf_t *b, const report_t *r);
+/* Every section of the page. */
+void report_render(rbuf_t *b, const results_scan_info_t *info, const char *diff_against,
+                   const results_diff_counts_t *dc, const report_t *r);
+
 #endif

@@ -375,13 +375,16 @@ bool results_is_regression(verify_status_t old_status, verify_status_t new_statu
 int results_diff(results_store_t *store, const char *old_name, const char *new_name,
                  results_format_t format, bool all, FILE *out, results_diff_counts_t *counts);
 
-/* `dnssweep report`: one self-contained HTML page (inline CSS and SVG; no scripts, no external
- * resources) about scan_name (NULL = latest): summary, a chart of statuses, reason codes by
- * number of domains with severity, EDE and fix, the soonest RRSIG expirations, and the broken
- * domains (bogus, lame, indeterminate, nxdomain) with reasons and fix, at most
- * RESULTS_REPORT_ROWS rows per table (the page says how many were left out: use export).
- * With diff_against (an older scan), also the diff counts and the domains that got worse or
- * were fixed. */
+/* `dnssweep report`: one self-contained HTML page (inline CSS, inline SVG and one small inline
+ * script; nothing fetched) about scan_name (NULL = latest): summary; charts (<svg id="chart-...">
+ * whose bars are <g class="bar" data-label data-count>) of the statuses, the top reason codes,
+ * the DNSKEY algorithms, the DS digest types, and the earliest RRSIG expirations (expired, within
+ * 1/3/7/30 days of the scan's start); the reason table; the parent zones (the 50 largest); and a
+ * searchable, sortable, paged table (<table id="domains" data-total data-listed>) of every
+ * non-secure domain with reasons and fix, worst first, carrying at most ~12 MB of rows (the page
+ * says how many were left out: use export). With diff_against (an older scan), also the matrix
+ * of status transitions, the diff counts, and the domains that got worse or were fixed (at most
+ * RESULTS_REPORT_ROWS each). Memory is bounded for any number of domains. */
 #define RESULTS_REPORT_ROWS 1000
 int results_report(results_store_t *store, const char *scan_name, const char *diff_against,
                    FILE *out);

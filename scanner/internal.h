@@ -171,7 +171,40 @@ typedef struct scan_stats {
     uint64_t status_counts[VERIFY_STATUS_COUNT];
     uint64_t queries, zone_cache_hits, zone_setups, addr_cache_hits, addr_lookups;
     uint64_t resolver_disagreements;
+    uint64_t reason_counts[VERIFY_REASON_COUNT]; /* domains per reason code (once per domain) */
 } scan_stats_t;
+
+/* ---- progress (progress.c) ---- */
+
+typedef struct scan_progress {
+    uint64_t total;       /* names in the input file, 0 = unknown (stdin, pipe) */
+    unsigned interval_ms; /* non-terminal lines: DNSSWEEP_PROGRESS_INTERVAL_MS [10000] */
+    uint64_t sample_ms, sample_done, sample_sent; /* last sample for the live rates */
+    bool printed;
+} scan_progress_t;
+
+/* What one progress line shows. */
+typedef struct scan_progress_view {
+    uint64_t processed, total, in_flight;
+    uint64_t status_counts[VERIFY_STATUS_COUNT];
+    double domains_per_s, queries_per_s;
+    double eta_s; /* < 0 = unknown */
+    bool finished;
+} scan_progress_view_t;
+
+/* ---- metrics (metrics.c) ---- */
+
+typedef struct scan_metrics {
+    const char *scan_name;
+    bool finished;
+    int64_t end_time;
+    double duration_s;
+    uint64_t domains;
+    uint64_t status_counts[VERIFY_STATUS_COUNT];
+    uint64_t reason_counts[VERIFY_REASON_COUNT];
+    uint64_t names_read, bad_lines;
+    io_stats_t io;
+} scan_metrics_t;
 
 /* ---- the run ---- */
 
@@ -206,6 +239,7 @@ struct scanner {
     uint64_t last_progress_ms;
     bool progress_tty, progress_on;
     scan_stats_t stats;
+    scan_progress_t progress;
     io_stats_t final_io;
     atomic_bool notify_off;
     unsigned query_flags; /* IO_FLAG_DO, plus RD and CD in resolver mode */
@@ -308,5 +342,29 @@ void scan_setup_handles(scanner_t *s);
 void scan_root_ready(void *arg);
 void scan_pool_notify(void *arg);
 void scan_print_summary(scanner_t *s, const io_stats_t *io, double secs);
+
+/* progress.c */
+/* Decides whether and how to show progress (cfg->progress, isatty) and counts the input. */
+void scan_progress_init(scanner_t *s);
+/* From the 1-s ticker: rewrites the terminal line, or prints a line once per interval. */
+void scan_progress_tick(scanner_t *s);
+/* After the loop: the last line (and a newline on a terminal). */
+void scan_progress_final(scanner_t *s);
+/* DNSSWEEP_PROGRESS_INTERVAL_MS value (NULL = unset) -> milliseconds [10000]. */
+unsigned scan_progress_interval_ms(const char *env_value);
+/* The text of one progress line, without line ending; truncated to len. */
+void scan_progress_format(const scan_progress_view_t *v, char *line, size_t len);
+
+/* metrics.c */
+/* Counts each reason code of rec once into stats->reason_counts. */
+void scan_metrics_count_reasons(scan_stats_t *stats, const results_record_t *rec);
+/* Prometheus text format of m to f. Returns 0 or -EIO. */
+int scan_metrics_print(FILE *f, const scan_metrics_t *m);
+/* Writes path atomically (temporary file in the same directory + rename). 0 or -errno. */
+int scan_metrics_write(const char *path, const scan_metrics_t *m);
+/* --metrics: writes the file from the run's figures (final_counts = the stored scan's counts
+ * when known, else NULL for this run's). Reports failure on stderr; never fails the scan. */
+void scan_metrics_at_end(scanner_t *s, const char *scan_name, const uint64_t *final_counts,
+                         bool finished, double secs);
 
 #endif

@@ -85,7 +85,6 @@ static void domain_free(scan_domain_t *d)
     free(d);
 }
 
-static void print_progress(scanner_t *s, bool final);
 static void maybe_finish(scanner_t *s);
 static void feeder_cb(uv_idle_t *idle);
 
@@ -107,6 +106,7 @@ void scan_domain_finished(void *arg)
         } else {
             s->stats.domains_done++;
             s->stats.status_counts[rec->status]++;
+            scan_metrics_count_reasons(&s->stats, rec);
             if (rec->resolver_check.present && rec->resolver_check.disagrees)
                 s->stats.resolver_disagreements++;
             if (s->json_out)
@@ -235,34 +235,7 @@ static void ticker_cb(uv_timer_t *t)
 {
     scanner_t *s = t->data;
     results_flush(s->scan);
-    if (s->progress_on)
-        print_progress(s, false);
-}
-
-static void print_progress(scanner_t *s, bool final)
-{
-    uint64_t now = uv_now(s->loop);
-    if (!final && !s->progress_tty && now - s->last_progress_ms < 10000)
-        return;
-    s->last_progress_ms = now;
-    double secs = (double)(now - s->started_ms) / 1000.0;
-    if (secs <= 0)
-        secs = 0.001;
-    io_stats_t io;
-    io_stats_get(s->io, &io);
-    fprintf(stderr,
-            "%s%llu done, %.0f domains/s, %.0f queries/s, %zu in flight | secure %llu "
-            "insecure %llu bogus %llu indeterminate %llu lame %llu nxdomain %llu%s",
-            s->progress_tty ? "\r\033[K" : "", (unsigned long long)s->stats.domains_done,
-            (double)s->stats.domains_done / secs, (double)io.sent / secs, s->active,
-            (unsigned long long)s->stats.status_counts[0],
-            (unsigned long long)s->stats.status_counts[1],
-            (unsigned long long)s->stats.status_counts[2],
-            (unsigned long long)s->stats.status_counts[3],
-            (unsigned long long)s->stats.status_counts[4],
-            (unsigned long long)s->stats.status_counts[5], s->progress_tty ? "" : "\n");
-    if (final && s->progress_tty)
-        fputc('\n', stderr);
+    scan_progress_tick(s);
 }
 
 static void on_closed(uv_handle_t *h)

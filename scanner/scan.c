@@ -196,9 +196,7 @@ int scanner_run(const scanner_config_t *cfg)
     if (!s->inflight_table || scan_zones_init(s) != 0 || scan_gates_init(s) != 0 ||
         start_engines(s, cfg) != 0)
         goto done;
-    s->progress_tty = isatty(STDERR_FILENO);
-    s->progress_on = cfg->progress == SCANNER_PROGRESS_ALWAYS ||
-                     (cfg->progress == SCANNER_PROGRESS_AUTO && s->progress_tty);
+    scan_progress_init(s);
     uv_update_time(s->loop);
     s->started_ms = uv_now(s->loop);
     scan_setup_handles(s);
@@ -208,13 +206,14 @@ int scanner_run(const scanner_config_t *cfg)
     uv_run(s->loop, UV_RUN_DEFAULT);
 
     double secs = (double)(uv_now(s->loop) - s->started_ms) / 1000.0;
-    if (s->progress_on)
-        fputc('\n', stderr);
+    scan_progress_final(s);
     scan_print_summary(s, &s->final_io, secs);
     if (s->failed) {
         rc = 1;
+        scan_metrics_at_end(s, results_scan_name(s->scan), NULL, false, secs);
         results_scan_close(s->scan);
     } else if (s->interrupted) {
+        scan_metrics_at_end(s, results_scan_name(s->scan), NULL, false, secs);
         int crc = results_scan_close(s->scan);
         fprintf(stderr,
                 "dnssweep: scan %s interrupted%s; resume it with:\n  dnssweep scan --db %s "
@@ -224,11 +223,14 @@ int scanner_run(const scanner_config_t *cfg)
         rc = 1;
     } else {
         uint64_t counts[VERIFY_STATUS_COUNT];
+        char done_name[RESULTS_SCAN_NAME_MAX + 1];
+        snprintf(done_name, sizeof done_name, "%s", results_scan_name(s->scan));
         int frc = results_scan_finish(s->scan, counts);
         if (frc != 0) {
             fprintf(stderr, "dnssweep: cannot finish the scan: %s\n", results_strerror(frc));
             rc = 1;
         } else {
+            scan_metrics_at_end(s, done_name, counts, true, secs);
             rc = 0;
         }
     }

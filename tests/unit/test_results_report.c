@@ -29,7 +29,7 @@ static int html_balanced(const char *html)
              "    def __init__(s):\n"
              "        super().__init__(); s.stack = []\n"
              "    def handle_starttag(s, t, a):\n"
-             "        if t not in (\"meta\", \"br\"): s.stack.append(t)\n"
+             "        if t not in (\"meta\", \"br\", \"input\"): s.stack.append(t)\n"
              "    def handle_endtag(s, t):\n"
              "        assert s.stack and s.stack.pop() == t, t\n"
              "p = P(); p.feed(open(sys.argv[1]).read()); p.close()\n"
@@ -75,16 +75,38 @@ static void test_html(results_store_t *st)
 
     s = capture(results_report, st, "new", "old", &rc);
     is_int(rc, 0, "report of new against old");
-    ok(s && strstr(s, "<svg ") && strstr(s, "aria-label=\"domains per status\""), "status chart");
-    ok(s && strstr(s, ">bogus</text>") && strstr(s, ">3 (30.0%)</text>"),
+    ok(s && strstr(s, "<svg ") && strstr(s, "id=\"chart-status\"") &&
+           strstr(s, "aria-label=\"domains per status\""),
+       "status chart");
+    ok(s && strstr(s, "<g class=\"bar\" data-label=\"bogus\" data-count=\"3\">") &&
+           strstr(s, ">bogus</text>") && strstr(s, ">3 (30.0%)</text>"),
        "bogus bar: 3 of 10 domains");
     ok(s && strstr(s, "<tr><td>NS_UNREACHABLE</td><td>error</td><td class=\"n\">22</td>"
                       "<td class=\"n\">2</td>"),
        "reason table: code, severity, EDE, domains");
-    ok(s && strstr(s, "<h2>Broken domains (5)</h2>"), "5 broken domains");
-    ok(s && strstr(s, "<h2>Compared with old</h2>") &&
+    ok(s && strstr(s, "id=\"chart-reasons\"") &&
+           strstr(s, "data-label=\"NS_UNREACHABLE\" data-count=\"2\""),
+       "top reason codes chart");
+    ok(s && strstr(s, "<h2 id=\"nonsecure\">Domains that are not secure (6)</h2>") &&
+           strstr(s, "data-total=\"6\" data-listed=\"6\""),
+       "6 non-secure domains, all listed");
+    /* worst first: the bogus (a, e, i) before the lame (j, k) before the insecure (c) */
+    const char *pa = s ? strstr(s, "[\"a.test\",\"bogus\",0,") : NULL;
+    const char *pi = s ? strstr(s, "[\"i.test\",\"bogus\",0,") : NULL;
+    const char *pj = s ? strstr(s, "[\"j.test\",\"lame\",1,") : NULL;
+    const char *pc = s ? strstr(s, "[\"c.test\",\"insecure\",5,") : NULL;
+    ok(pa && pi && pj && pc && pa < pi && pi < pj && pj < pc, "table rows worst first");
+    ok(s && !strstr(s, "[\"b.test\""), "secure domains are not in the table");
+    ok(s && strstr(s, "<h2 id=\"diff\">Compared with old</h2>") &&
            strstr(s, "<h2 id=\"regressions\">regressions (4)</h2>") && strstr(s, "fixed (1)"),
        "diff part: 4 regressions, 1 fixed");
+    ok(s && strstr(s, "<td class=\"n worse\" data-old=\"secure\" data-new=\"bogus\">1</td>") &&
+           strstr(s, "data-old=\"bogus\" data-new=\"secure\">1</td>") &&
+           strstr(s, "data-old=\"insecure\" data-new=\"gone\">1</td>") &&
+           strstr(s, "data-old=\"new\" data-new=\"secure\">1</td>"),
+       "transitions: secure->bogus, bogus->secure, gone, new");
+    ok(s && strstr(s, "id=\"chart-expiry\"") && strstr(s, "id=\"zone-table\""),
+       "expiry chart and parent zones");
     ok(html_balanced(s), "report tags balance");
     free(s);
 
@@ -95,18 +117,29 @@ static void test_html(results_store_t *st)
     ok(s && strstr(s, "Replace the DS at the registrar with: example.com. 3600 IN DS"),
        "fix of the broken domain");
     ok(s && !strstr(s, "Compared with"), "no diff part without diff_against");
+    ok(s && strstr(s, "id=\"chart-algorithms\"") && strstr(s, "id=\"chart-digests\""),
+       "algorithm and digest charts");
     free(s);
 
     s = capture(results_report, st, "many", NULL, &rc);
     is_int(rc, 0, "report of many");
-    ok(s && strstr(s, "<h2>Broken domains (1005)</h2>") && strstr(s, ">5 more not shown") &&
-           strstr(s, "m00999.test") && !strstr(s, "m01000.test"),
-       "table capped at RESULTS_REPORT_ROWS, the rest counted");
+    ok(s && strstr(s, "Domains that are not secure (1005)</h2>") &&
+           strstr(s, "data-total=\"1005\" data-listed=\"1005\"") && strstr(s, "m01004.test") &&
+           !strstr(s, "more not shown"),
+       "every non-secure domain is in the table data");
+    ok(html_balanced(s), "many: tags balance");
     free(s);
     s = capture(results_report, st, "esc", NULL, &rc);
-    ok(s && strstr(s, "RRSIG_INVALID: &lt;script&gt;&amp;&quot;&#39;</td><td>a &lt; b</td>") &&
-           !strstr(s, "<script"),
-       "HTML escaping of details and fixes");
+    ok(s && strstr(s, "\\u003cscript\\u003e\\u0026\\\"'\"") && strstr(s, "\"a \\u003c b\""),
+       "details and fixes escaped inside the script data");
+    int scripts = 0;
+    for (const char *p = s; p && (p = strstr(p, "<script")); p++)
+        scripts++;
+    int closers = 0;
+    for (const char *p = s; p && (p = strstr(p, "</script")); p++)
+        closers++;
+    ok(scripts == 2 && closers == 2, "only the data and the page script (%d, %d)", scripts,
+       closers);
     free(s);
     s = capture(results_report, st, "nope", NULL, &rc);
     is_int(rc, RESULTS_ENOTFOUND, "report of an unknown scan");
