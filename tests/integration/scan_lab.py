@@ -63,6 +63,68 @@ def resolver_mode(env, rows, db, base):
     return failures
 
 
+STR, INT, BOOL, NONE = str, int, bool, type(None)
+REASON_KEYS = {"code": (STR,), "severity": (STR,), "ede": (INT, NONE), "server": (STR, NONE),
+               "rrset": (STR,), "detail": (STR,)}
+TOP_KEYS = {"domain": (STR,), "status": (STR,), "scan": (STR,), "scanned_at": (STR,),
+            "reasons": (list,), "fix": (STR, NONE), "parent": (dict, NONE), "dnskey": (list,),
+            "rrsig_earliest_expiration": (STR, NONE), "cds": (list,), "nameservers": (list,),
+            "queries": (INT,)}
+STATUSES = {"secure", "insecure", "bogus", "indeterminate", "lame", "nxdomain"}
+
+
+def schema_problems(rec):
+    """Differences between one JSON line and the schema of cli.md ("JSON line per domain")."""
+    out = []
+    extra = set(rec) - set(TOP_KEYS) - {"resolver_check"}
+    if extra:
+        out.append("unknown keys %s" % sorted(extra))
+    for key, types in TOP_KEYS.items():
+        if key not in rec or not isinstance(rec[key], types) or (
+                isinstance(rec[key], bool) and BOOL not in types):
+            out.append("%s: %r" % (key, rec.get(key)))
+    if rec.get("status") not in STATUSES:
+        out.append("status %r" % rec.get("status"))
+    for reason in rec.get("reasons", []):
+        if set(reason) != set(REASON_KEYS) or any(
+                not isinstance(reason[k], t) for k, t in REASON_KEYS.items()):
+            out.append("reason %r" % reason)
+        if reason.get("severity") not in ("error", "warning", "info"):
+            out.append("severity %r" % reason.get("severity"))
+    parent = rec.get("parent")
+    if parent is not None:
+        if set(parent) != {"zone", "signed", "ds_ttl", "ds"} or not isinstance(parent["signed"], bool):
+            out.append("parent %r" % parent)
+        for ds in parent.get("ds", []):
+            if set(ds) != {"key_tag", "algorithm", "digest_type", "digest"}:
+                out.append("ds %r" % ds)
+    for key in rec.get("dnskey", []):
+        if set(key) != {"key_tag", "algorithm", "flags", "bits"}:
+            out.append("dnskey %r" % key)
+    for ns in rec.get("nameservers", []):
+        if set(ns) != {"name", "address", "status", "rtt_ms"} or ns["status"] not in STATUSES:
+            out.append("nameserver %r" % ns)
+    return out
+
+
+def time_travel_diff(env, db, base):
+    """A second scan validated three days later: the signatures of expsoon.test have expired
+    (became_bogus) and those of notyet.test have become valid (fixed); diff lists exactly those
+    two and --fail-on-regression exits 3. Returns the number of failures."""
+    later = str(int(env["LAB_NOW"]) + 3 * 86400 + 3600)
+    args = [a if a != env["LAB_NOW"] else later for a in base]
+    r = run(["scan", "--scan", "later"] + args + [env["LAB_DOMAINS"]])
+    d = run(["diff", "--db", db, "first", "later", "--format", "jsonl", "--fail-on-regression"])
+    changes = sorted((json.loads(l)["domain"], json.loads(l)["change"]) for l in d.stdout.splitlines())
+    want = [("expsoon.test", "became_bogus"), ("notyet.test", "fixed")]
+    if r.returncode != 0 or d.returncode != 3 or changes != want:
+        print("not ok - diff three days later: scan rc %d, diff rc %d (want 3), changes %s, want %s"
+              % (r.returncode, d.returncode, changes, want))
+        return 1
+    print("ok - three days later diff lists exactly %s and exits 3" % want)
+    return 0
+
+
 def main():
     env = lab_env()
     rows = expected(env["LAB_EXPECTED"])
@@ -147,11 +209,19 @@ def main():
             failures += 1
         else:
             print("ok - a second scan has no changes against the first")
+        failures += time_travel_diff(env, db, base)
+        bad = [d for d, rec in stored.items() if schema_problems(rec)]
+        if bad:
+            print("not ok - export lines off the cli.md schema: %s" % [
+                (d, schema_problems(stored[d])) for d in bad[:3]])
+            failures += 1
+        else:
+            print("ok - every exported line follows the cli.md JSON schema")
         if can_check:
             failures += resolver_mode(env, rows, db, base)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    total = len(rows) * (2 if can_check else 1) + 3
+    total = len(rows) * (2 if can_check else 1) + 5
     print("%d passed, %d failed" % (total - failures, failures))
     return 1 if failures else 0
 
