@@ -5,7 +5,6 @@
  */
 #include "scanner/internal.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,16 +18,6 @@ typedef struct addr_walk {
     int nesting;
 } addr_walk_t;
 
-static uint64_t hash_text(const char *name)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        h ^= (uint64_t)tolower(*p);
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 static void walk_step(addr_walk_t *w);
 
 static void walk_finish(addr_walk_t *w)
@@ -39,14 +28,7 @@ static void walk_finish(addr_walk_t *w)
     if (--e->answers_pending > 0)
         return;
     e->done = true;
-    scan_waiter_t *list = e->waiters;
-    e->waiters = NULL;
-    while (list) {
-        scan_waiter_t *next = list->next;
-        list->cb(list->arg);
-        free(list);
-        list = next;
-    }
+    scan_waiters_run(&e->waiters);
 }
 
 static void walk_zone_ready(void *arg)
@@ -104,27 +86,16 @@ scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nest
                                     void (*cb)(void *), void *arg)
 {
     char text[LDNS_MAX_DOMAINLEN + 2];
-    char *raw = ldns_rdf2str(name);
-    snprintf(text, sizeof text, "%s", raw ? raw : "?");
-    free(raw);
-    for (char *p = text; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
+    scan_name_text(name, text, sizeof text);
 
-    size_t b = hash_text(text) % s->addr_buckets;
+    size_t b = scan_hash(text) % s->addr_buckets;
     scan_addr_entry_t *e = s->addr_table[b];
     while (e && strcmp(e->name, text) != 0)
         e = e->hash_next;
     if (e) {
         s->stats.addr_cache_hits++;
-        if (!e->done) {
-            scan_waiter_t *w = malloc(sizeof *w);
-            if (!w)
-                abort();
-            w->cb = cb;
-            w->arg = arg;
-            w->next = e->waiters;
-            e->waiters = w;
-        }
+        if (!e->done)
+            scan_waiter_add(&e->waiters, cb, arg);
         return e;
     }
     e = calloc(1, sizeof *e);
@@ -161,14 +132,7 @@ scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nest
     guard->entry = e;
     walk_finish(guard);
     /* Every walk may have failed at once: then the caller uses the entry now. */
-    if (!e->done) {
-        scan_waiter_t *w = malloc(sizeof *w);
-        if (!w)
-            abort();
-        w->cb = cb;
-        w->arg = arg;
-        w->next = e->waiters;
-        e->waiters = w;
-    }
+    if (!e->done)
+        scan_waiter_add(&e->waiters, cb, arg);
     return e;
 }

@@ -6,7 +6,6 @@
  */
 #include "scanner/internal.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,16 +16,6 @@ struct scan_gate {
     scan_waiter_t *waiters;
     struct scan_gate *hash_next;
 };
-
-static uint64_t hash_text(const char *name)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        h ^= *p;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
 
 int scan_gates_init(scanner_t *s)
 {
@@ -40,11 +29,7 @@ void scan_gates_free(scanner_t *s)
         while (s->gate_table[i]) {
             scan_gate_t *g = s->gate_table[i];
             s->gate_table[i] = g->hash_next;
-            for (scan_waiter_t *w = g->waiters; w;) {
-                scan_waiter_t *next = w->next;
-                free(w);
-                w = next;
-            }
+            scan_waiters_free(&g->waiters);
             free(g);
         }
     }
@@ -56,22 +41,12 @@ int scan_gate_enter(scanner_t *s, const ldns_rdf *name, void (*cb)(void *), void
                     scan_gate_t **owned)
 {
     char text[LDNS_MAX_DOMAINLEN + 2];
-    char *raw = ldns_rdf2str(name);
-    snprintf(text, sizeof text, "%s", raw ? raw : "?");
-    free(raw);
-    for (char *p = text; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    size_t b = hash_text(text) % GATE_BUCKETS;
+    scan_name_text(name, text, sizeof text);
+    size_t b = scan_hash(text) % GATE_BUCKETS;
     for (scan_gate_t *g = s->gate_table[b]; g; g = g->hash_next) {
         if (strcmp(g->name, text) != 0)
             continue;
-        scan_waiter_t *w = malloc(sizeof *w);
-        if (!w)
-            return 0; /* cannot wait: ask anyway */
-        w->cb = cb;
-        w->arg = arg;
-        w->next = g->waiters;
-        g->waiters = w;
+        scan_waiter_add(&g->waiters, cb, arg);
         s->stats.zone_cache_hits++;
         return 1;
     }
@@ -87,17 +62,12 @@ int scan_gate_enter(scanner_t *s, const ldns_rdf *name, void (*cb)(void *), void
 
 void scan_gate_open(scanner_t *s, scan_gate_t *gate)
 {
-    scan_gate_t **p = &s->gate_table[hash_text(gate->name) % GATE_BUCKETS];
+    scan_gate_t **p = &s->gate_table[scan_hash(gate->name) % GATE_BUCKETS];
     while (*p && *p != gate)
         p = &(*p)->hash_next;
     if (*p)
         *p = gate->hash_next;
-    scan_waiter_t *w = gate->waiters;
+    scan_waiter_t *waiters = gate->waiters;
     free(gate);
-    while (w) {
-        scan_waiter_t *next = w->next;
-        w->cb(w->arg);
-        free(w);
-        w = next;
-    }
+    scan_waiters_run(&waiters);
 }

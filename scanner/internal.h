@@ -245,6 +245,17 @@ struct scanner {
     unsigned query_flags; /* IO_FLAG_DO, plus RD and CD in resolver mode */
 };
 
+/* names.c */
+/* FNV-1a 64 of a NUL-terminated key (callers fold case first). */
+uint64_t scan_hash(const char *text);
+/* Presentation form of a name, lower case, trailing dot, into buf. */
+void scan_name_text(const ldns_rdf *dname, char *buf, size_t len);
+/* Waiter lists: add (aborts when out of memory: a lost waiter would hang the scan), run every
+ * waiter once and empty the list, or free them without running. */
+void scan_waiter_add(scan_waiter_t **list, void (*cb)(void *), void *arg);
+void scan_waiters_run(scan_waiter_t **list);
+void scan_waiters_free(scan_waiter_t **list);
+
 /* zones.c */
 int scan_zones_init(scanner_t *s);
 void scan_zones_free(scanner_t *s);

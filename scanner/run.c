@@ -35,19 +35,9 @@ uint64_t scan_random(scanner_t *s)
     return s->rng * 0x2545F4914F6CDD1DULL;
 }
 
-static uint64_t hash_text(const char *name)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        h ^= *p;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 static bool inflight_has(scanner_t *s, const char *name)
 {
-    scan_domain_t *d = s->inflight_table[hash_text(name) & (s->inflight_buckets - 1)];
+    scan_domain_t *d = s->inflight_table[scan_hash(name) & (s->inflight_buckets - 1)];
     for (; d; d = d->hash_next)
         if (strcmp(d->name, name) == 0)
             return true;
@@ -56,14 +46,14 @@ static bool inflight_has(scanner_t *s, const char *name)
 
 static void inflight_add(scanner_t *s, scan_domain_t *d)
 {
-    size_t b = hash_text(d->name) & (s->inflight_buckets - 1);
+    size_t b = scan_hash(d->name) & (s->inflight_buckets - 1);
     d->hash_next = s->inflight_table[b];
     s->inflight_table[b] = d;
 }
 
 static void inflight_remove(scanner_t *s, scan_domain_t *d)
 {
-    scan_domain_t **p = &s->inflight_table[hash_text(d->name) & (s->inflight_buckets - 1)];
+    scan_domain_t **p = &s->inflight_table[scan_hash(d->name) & (s->inflight_buckets - 1)];
     while (*p && *p != d)
         p = &(*p)->hash_next;
     if (*p)

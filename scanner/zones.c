@@ -6,32 +6,11 @@
  */
 #include "scanner/internal.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ZONE_BUCKETS 4096
 #define ADDR_BUCKETS 8192
-
-static uint64_t hash_name_text(const char *name)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        h ^= (uint64_t)tolower(*p);
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-/* Presentation form, lower case, trailing dot, into buf (LDNS_MAX_DOMAINLEN + 2). */
-static void name_text(const ldns_rdf *dname, char *buf, size_t len)
-{
-    char *text = ldns_rdf2str(dname);
-    snprintf(buf, len, "%s", text ? text : "?");
-    free(text);
-    for (char *p = buf; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-}
 
 int scan_zones_init(scanner_t *s)
 {
@@ -52,11 +31,7 @@ void scan_zones_free(scanner_t *s)
             ldns_rr_list_deep_free(z->ds);
             ldns_rr_list_deep_free(z->ns_names);
             verify_keyset_free(z->keyset);
-            for (scan_waiter_t *w = z->waiters; w;) {
-                scan_waiter_t *wn = w->next;
-                free(w);
-                w = wn;
-            }
+            scan_waiters_free(&z->waiters);
             free(z);
             z = next;
         }
@@ -65,11 +40,7 @@ void scan_zones_free(scanner_t *s)
         scan_addr_entry_t *e = s->addr_table[i];
         while (e) {
             scan_addr_entry_t *next = e->hash_next;
-            for (scan_waiter_t *w = e->waiters; w;) {
-                scan_waiter_t *wn = w->next;
-                free(w);
-                w = wn;
-            }
+            scan_waiters_free(&e->waiters);
             free(e);
             e = next;
         }
@@ -82,7 +53,7 @@ void scan_zones_free(scanner_t *s)
 
 static scan_zone_t *find_text(scanner_t *s, const char *text)
 {
-    scan_zone_t *z = s->zone_table[hash_name_text(text) % s->zone_buckets];
+    scan_zone_t *z = s->zone_table[scan_hash(text) % s->zone_buckets];
     for (; z; z = z->hash_next)
         if (strcmp(z->name, text) == 0)
             return z;
@@ -92,14 +63,14 @@ static scan_zone_t *find_text(scanner_t *s, const char *text)
 scan_zone_t *scan_zone_find(scanner_t *s, const ldns_rdf *name)
 {
     char text[LDNS_MAX_DOMAINLEN + 2];
-    name_text(name, text, sizeof text);
+    scan_name_text(name, text, sizeof text);
     return find_text(s, text);
 }
 
 scan_zone_t *scan_zone_closest(scanner_t *s, const ldns_rdf *name, bool strict)
 {
     char text[LDNS_MAX_DOMAINLEN + 2];
-    name_text(name, text, sizeof text);
+    scan_name_text(name, text, sizeof text);
     const char *p = text;
     if (strict) {
         const char *dot = strchr(p, '.');
@@ -122,45 +93,22 @@ scan_zone_t *scan_zone_new(scanner_t *s, const ldns_rdf *dname, int nesting)
     if (!z)
         return NULL;
     z->dname = ldns_rdf_clone(dname);
-    name_text(dname, z->name, sizeof z->name);
+    scan_name_text(dname, z->name, sizeof z->name);
     z->state = SCAN_ZONE_PENDING;
     z->security = SCAN_ZONE_INSECURE;
     z->nesting = nesting;
-    size_t b = hash_name_text(z->name) % s->zone_buckets;
+    size_t b = scan_hash(z->name) % s->zone_buckets;
     z->hash_next = s->zone_table[b];
     s->zone_table[b] = z;
     s->stats.zone_setups++;
     return z;
 }
 
-static void wake(scan_waiter_t **list)
-{
-    scan_waiter_t *w = *list;
-    *list = NULL;
-    while (w) {
-        scan_waiter_t *next = w->next;
-        w->cb(w->arg);
-        free(w);
-        w = next;
-    }
-}
-
-static void add_waiter(scan_waiter_t **list, void (*cb)(void *), void *arg)
-{
-    scan_waiter_t *w = malloc(sizeof *w);
-    if (!w)
-        abort(); /* a lost waiter would hang the scan; out of memory here is fatal */
-    w->cb = cb;
-    w->arg = arg;
-    w->next = *list;
-    *list = w;
-}
-
 bool scan_zone_wait(scan_zone_t *z, void (*cb)(void *), void *arg)
 {
     if (z->state != SCAN_ZONE_PENDING)
         return false;
-    add_waiter(&z->waiters, cb, arg);
+    scan_waiter_add(&z->waiters, cb, arg);
     return true;
 }
 
@@ -169,7 +117,7 @@ void scan_zone_ready(scan_zone_t *z, scan_zone_state_t state)
     z->state = state;
     ldns_rr_list_deep_free(z->ns_names);
     z->ns_names = NULL;
-    wake(&z->waiters);
+    scan_waiters_run(&z->waiters);
 }
 
 typedef struct zone_ctx {

@@ -1,0 +1,59 @@
+/* Small shared pieces of the caches: name keys, hashing, waiter lists. */
+#include "scanner/internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+
+uint64_t scan_hash(const char *text)
+{
+    /* FNV-1a 64: keys are short lower-case names; speed and spread are all that matter. */
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        h ^= *p;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+void scan_name_text(const ldns_rdf *dname, char *buf, size_t len)
+{
+    char *text = ldns_rdf2str(dname);
+    snprintf(buf, len, "%s", text ? text : "?");
+    free(text);
+    for (char *p = buf; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+}
+
+void scan_waiter_add(scan_waiter_t **list, void (*cb)(void *), void *arg)
+{
+    scan_waiter_t *w = malloc(sizeof *w);
+    if (!w)
+        abort(); /* a lost waiter would hang the scan; out of memory here is fatal */
+    w->cb = cb;
+    w->arg = arg;
+    w->next = *list;
+    *list = w;
+}
+
+void scan_waiters_run(scan_waiter_t **list)
+{
+    scan_waiter_t *w = *list;
+    *list = NULL;
+    while (w) {
+        scan_waiter_t *next = w->next;
+        w->cb(w->arg);
+        free(w);
+        w = next;
+    }
+}
+
+void scan_waiters_free(scan_waiter_t **list)
+{
+    scan_waiter_t *w = *list;
+    *list = NULL;
+    while (w) {
+        scan_waiter_t *next = w->next;
+        free(w);
+        w = next;
+    }
+}
