@@ -12,6 +12,7 @@
 #include "results/results.h"
 #include "scanner/input.h"
 #include "scanner/scanner.h"
+#include "scanner/zonefile.h"
 #include "verify/verify.h"
 
 /* Authoritative server addresses kept per zone or per domain. */
@@ -149,7 +150,12 @@ struct scan_domain {
     int64_t now;
     struct scan_record *record; /* built by the worker, consumed on the loop */
     scan_gate_t *gate;          /* owned while its referral question is in flight */
-    scan_domain_t *hash_next;   /* in-flight set */
+    /* --zone-file (zonefeed.c): the referral built from the file, used once the walk reaches
+     * the file's apex instead of asking it (owned until then); where the DS came from. */
+    ldns_pkt *file_referral;
+    bool file_settles_ds; /* signed DS or NSEC in the file: no DS question needed */
+    bool ds_from_file;
+    scan_domain_t *hash_next; /* in-flight set */
 };
 
 /* The record of one domain as the worker builds it: a results_record_t plus its storage. */
@@ -171,6 +177,7 @@ typedef struct scan_stats {
     uint64_t status_counts[VERIFY_STATUS_COUNT];
     uint64_t queries, zone_cache_hits, zone_setups, addr_cache_hits, addr_lookups;
     uint64_t resolver_disagreements;
+    uint64_t zonefile_delegations, ds_from_file, ds_from_wire;
 } scan_stats_t;
 
 /* ---- the run ---- */
@@ -189,6 +196,11 @@ struct scanner {
     results_scan_t *scan;
     FILE *json_out;
     scanner_input_t *input;
+    /* --zone-file: the reader, its apex, the delegation last read (valid until the next) */
+    struct zonefile *zonefile;
+    ldns_rdf *zonefile_apex;
+    struct zonefile_delegation zonefile_dg;
+    bool zonefile_current;
     ldns_rr_list *anchor;
     scan_zone_t *root;
     scan_zone_t **zone_table;
@@ -272,6 +284,21 @@ verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_secu
 void scan_domain_start(scanner_t *s, scan_domain_t *d);
 int scan_send(scanner_t *s, const struct sockaddr_storage *addrs, size_t n, const ldns_rdf *qname,
               const char *qname_str, uint16_t qtype, unsigned flags, io_callback_t cb, void *ctx);
+
+/* The domain's delegation (d->referral) is known: read it and ask the child's servers. */
+void scan_domain_delegation(scan_domain_t *d);
+/* Concludes the domain as indeterminate with detail. */
+void scan_domain_indeterminate(scan_domain_t *d, const char *detail);
+
+/* zonefeed.c: the input of a scan, a domain list or a zone file (--zone-file). */
+int scan_feed_open(scanner_t *s); /* 0 or -errno */
+void scan_feed_close(scanner_t *s);
+int scan_feed_next(scanner_t *s, scanner_input_item_t *item); /* as scanner_input_next() */
+/* Gives the domain just read from a zone file its referral (no-op for a domain list). */
+void scan_feed_attach(scanner_t *s, scan_domain_t *d);
+/* Called when the domain's zone is ready: true when the zone file answered for the parent
+ * (the domain goes on from there), false to ask the parent as usual. */
+bool scan_file_delegation(scan_domain_t *d);
 
 /* judge.c: runs on a worker thread. */
 void scan_judge_run(void *arg);

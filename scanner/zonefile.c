@@ -625,6 +625,10 @@ int zonefile_next(zonefile_t *zf, zonefile_delegation_t *dg)
         }
         zf->stats.records++;
         const zrec_t *r = zf->cur;
+        /* NSEC3 chains live at hashed owners that signers (ldns-signzone) write between a
+         * delegation and its glue: they belong to no delegation and must not end one. */
+        if (r->type == LDNS_RR_TYPE_NSEC3 || r->covered == LDNS_RR_TYPE_NSEC3)
+            continue;
         if (zf->group_active && strcmp(r->owner, zf->group_owner) == 0) {
             if ((rc = group_add(zf, r, true)) != 0)
                 return rc;

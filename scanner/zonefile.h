@@ -16,7 +16,9 @@
  * (`ldns-read-zone -z`, `named-compilezone -s full`). When they are not, the reader yields the
  * same child once per run of records; the scanner detects the second occurrence (the name is
  * already in flight or stored) and reports it. Glue whose owner is not at or below the child
- * (sibling glue) is not attached: the scanner looks those NS names up over the wire.
+ * (sibling glue) is not attached: the scanner looks those NS names up over the wire. NSEC3
+ * records and their RRSIGs are skipped without ending a delegation (signers write them between
+ * a delegation and its glue).
  *
  * The apex is the owner of the first record when it is an SOA, else the $ORIGIN (or the
  * caller's origin) in effect at the first record.

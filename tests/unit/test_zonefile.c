@@ -188,6 +188,25 @@ static void unsorted(void)
            "non-contiguous records: the DS run is reported, the apex NS is no delegation");
 }
 
+static void nsec3_between(void)
+{
+    /* ldns-signzone writes the NSEC3 of a delegation between it and its glue. */
+    static const char zone[] =
+        "test. 60 SOA ns. h. 1 2 3 4 5\n"
+        "a.test. 60 NS ns1.a.test.\n"
+        "817atcccr6es3bgvrgg2jtp6ck0n0lh7.test. 300 NSEC3 1 0 0 - ajrcufuk3tvj3b0bhld0joa6tfene2gn "
+        "NS DS RRSIG\n"
+        "817atcccr6es3bgvrgg2jtp6ck0n0lh7.test. 300 RRSIG NSEC3 13 2 300 20261224162659 "
+        "20261124152659 27943 test. c2ln\n"
+        "ns1.a.test. 60 A 192.0.2.1\n"
+        "b.test. 60 NS ns.x.\n";
+    int rc;
+    is_str(transcript(zone, false, NULL, &rc),
+           "D a.test.@2 ns=1 ds=0\n  a.test. 60 NS ns1.a.test.\n  ns1.a.test. 60 A 192.0.2.1\n"
+           "D b.test.@6 ns=1 ds=0\n  b.test. 60 NS ns.x.\n",
+           "NSEC3 records between a delegation and its glue do not end it");
+}
+
 static void referral(void)
 {
     static const char zone[] =
@@ -231,6 +250,7 @@ int main(void)
     syntax();
     malformed();
     unsorted();
+    nsec3_between();
     referral();
     return tap_done();
 }
