@@ -336,10 +336,10 @@ static int merge_precheck(char **srcs, int n)
             const char *a = names + (size_t)i * NAMES_MAX, *b = names + (size_t)j * NAMES_MAX;
             if (a[0] && b[0] && !names_meet(a, b)) {
                 fprintf(stderr,
-                        "dnssweep merge: %s holds shards of scan(s)%s- and %s of%s-: shards of "
-                        "different scans; nothing merged (run every shard with the same --scan "
-                        "NAME)\n",
-                        srcs[i], a, srcs[j], b);
+                        "dnssweep merge: %s holds shards of the scan(s) [%.*s] and %s of [%.*s]: "
+                        "shards of different scans; nothing merged (run every shard with the "
+                        "same --scan NAME)\n",
+                        srcs[i], (int)strlen(a) - 2, a + 1, srcs[j], (int)strlen(b) - 2, b + 1);
                 rc = 2;
             }
         }
