@@ -97,6 +97,11 @@ def main():
             else:
                 check(from_file == len(zone), "%s: DS from the file for all %d" % (
                     name, len(zone)))
+            one = sorted(d for d in zone if zone[d][2] == "zone-file")[:1]
+            if one:
+                r = run(["show", "--db", db, "--scan", "zone", one[0]])
+                check(r.returncode == 0 and "taken from the zone file" in r.stdout,
+                      "%s: show %s says the DS side came from the zone file" % (name, one[0]))
 
         # A malformed record: reported with its line number, the rest scanned.
         bad = os.path.join(work, "bad.zone")

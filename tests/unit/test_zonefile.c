@@ -3,6 +3,7 @@
 #include "scanner/zonefile.h"
 #include "tests/tap.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -243,6 +244,10 @@ static void referral(void)
     is_str(zonefile_apex(zf), "test.", "apex from the SOA");
     zonefile_free(zf);
     zonefile_free(NULL);
+    zf = NULL;
+    is_int(zonefile_open("/nonexistent/dnssweep.zone", NULL, &zf), -ENOENT,
+           "a missing file: -ENOENT");
+    ok(zf == NULL, "... and no reader");
 }
 
 int main(void)
