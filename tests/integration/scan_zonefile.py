@@ -103,6 +103,19 @@ def main():
                 check(r.returncode == 0 and "taken from the zone file" in r.stdout,
                       "%s: show %s says the DS side came from the zone file" % (name, one[0]))
 
+        # --shard with --zone-file: the delegations are split, each exactly once.
+        seen = []
+        for k in (1, 2):
+            out = os.path.join(work, "shard%d.jsonl" % k)
+            r = run(["scan", "--db", os.path.join(work, "shard%d.db" % k), "--shard",
+                     "%d/2" % k, "-o", out, "--zone-file", cases[0][1]] + base)
+            seen.append(set(verdicts(out)) if r.returncode == 0 else set())
+        whole = verdicts(os.path.join(work, "test.zone.jsonl"))
+        check(seen[0] and seen[1] and not (seen[0] & seen[1]) and
+              seen[0] | seen[1] == set(whole),
+              "--shard 1/2 and 2/2 of the zone file: %d + %d of %d delegations, disjoint" % (
+                  len(seen[0]), len(seen[1]), len(whole)))
+
         # A malformed record: reported with its line number, the rest scanned.
         bad = os.path.join(work, "bad.zone")
         with open(os.path.join(tld_dir, "example.zone")) as f:
