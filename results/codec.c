@@ -1,10 +1,12 @@
 /*
- * The on-disk encoding of a record (schema 1). The domain is not in the value: it is the key.
+ * The on-disk encoding of a record (schema 2; schema 1 is the same without parent flag 2, so
+ * a schema-1 store is read as it is and marked schema 2 when opened for writing). The domain is not
+ * in the value: it is the key.
  *
  *   u8 status | zz scanned_at
  *   n reasons: { u8 code | str server | rrset rrset | str detail }
  *   str fix
- *   str parent.zone | u8 parent flags (1 = signed) | v ds_ttl
+ *   str parent.zone | u8 parent flags (1 = signed, 2 = DS from a zone file) | v ds_ttl
  *   n ds: { v key_tag | u8 algorithm | u8 digest_type | hex digest }
  *   n dnskey: { v key_tag | u8 algorithm | v flags | v bits }
  *   zz rrsig_earliest_expiration
@@ -171,7 +173,8 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b)
     okay &= put_str(b, rec->fix);
 
     okay &= put_str(b, par->zone);
-    rbuf_byte(b, par->is_signed ? PARENT_SIGNED : 0);
+    rbuf_byte(b, (uint8_t)((par->is_signed ? PARENT_SIGNED : 0) |
+                           (par->ds_from_zone_file ? PARENT_DS_FROM_ZONE_FILE : 0)));
     rbuf_varint(b, par->ds_ttl);
     rbuf_varint(b, par->n_ds);
     for (size_t i = 0; i < par->n_ds; i++) {

@@ -253,9 +253,10 @@ static void decode_rest(cursor_t *c, results_record_t *out)
     results_parent_t *par = &out->parent;
     par->zone = get_str(c);
     uint8_t pflags = get_byte(c);
-    if (pflags & ~PARENT_SIGNED)
+    if (pflags & ~(PARENT_SIGNED | PARENT_DS_FROM_ZONE_FILE))
         c->err = true;
     par->is_signed = pflags & PARENT_SIGNED;
+    par->ds_from_zone_file = pflags & PARENT_DS_FROM_ZONE_FILE;
     par->ds_ttl = (uint32_t)get_bounded(c, UINT32_MAX);
     size_t n = get_count(c, 4);
     results_ds_t *ds = get_array(c, n, sizeof *ds);

@@ -29,7 +29,7 @@ void rarena_reset(rarena_t *a);
 void rarena_free(rarena_t *a);
 
 /* Tags of the record encoding (codec.c describes the layout). */
-enum { PARENT_SIGNED = 1 };
+enum { PARENT_SIGNED = 1, PARENT_DS_FROM_ZONE_FILE = 2 };
 enum { RC_PRESENT = 1, RC_AD = 2, RC_DISAGREES = 4 };
 enum { HEX_NULL = 0, HEX_TEXT = 1, HEX_UPPER = 2, HEX_LOWER = 3 };
 enum { ADDR_NULL = 0, ADDR_TEXT = 1, ADDR_V4 = 4, ADDR_V6 = 6 };

@@ -186,6 +186,9 @@ static void json_parent(rbuf_t *b, const results_parent_t *par)
     put_cstr(b, "{\"zone\":");
     results_json_str(b, par->zone);
     put_cstr(b, par->is_signed ? ",\"signed\":true," : ",\"signed\":false,");
+    /* Only zone-file scans say where the DS came from; wire-based lines stay as they were. */
+    if (par->ds_from_zone_file)
+        put_cstr(b, "\"ds_source\":\"zone-file\",");
     json_kint(b, "ds_ttl", par->ds_ttl);
     put_cstr(b, ",\"ds\":[");
     for (size_t i = 0; i < par->n_ds; i++) {

@@ -3,6 +3,13 @@
  * record by record (the encoded bytes, validated by a full decode first) into the scan of the
  * same name in the destination, created when absent. Scans of the same name from several shards
  * become one scan: the union of their domains.
+ *
+ * Shards: `dnssweep scan --shard K/N` begins its scan with options "shard=K/N". A merged scan's
+ * options list the shards it holds with the start time of each shard's scan:
+ * "shard=1@1795537619,3@1795537622/4". Merging refuses a shard count different from the
+ * destination's, a sharded scan into an unsharded one of the same name (or the reverse), and a
+ * shard K already merged from a scan that started at another time (another run of shard K:
+ * overlapping shards). The same shard merged again is accepted and changes nothing.
  */
 #include "results/internal.h"
 
@@ -13,7 +20,152 @@
 struct merge_meta {
     const results_scan_info_t *src;
     scan_meta_t meta; /* what the destination scan becomes */
+    char *errdetail;  /* the destination store's, for a refusal */
+    size_t errdetail_len;
 };
+
+/* The shards a scan holds: k[i] started at t[i]; n = 0 when the scan is not sharded. */
+typedef struct shard_set {
+    unsigned n;
+    size_t count;
+    unsigned *k;
+    int64_t *t;
+} shard_set_t;
+
+static void shard_set_clear(shard_set_t *s)
+{
+    free(s->k);
+    free(s->t);
+    memset(s, 0, sizeof *s);
+}
+
+/* Parses the "shard=" word of options; a shard without "@T" started at default_t.
+ * Returns 0 (also when there is none) or RESULTS_ECORRUPT / RESULTS_ENOMEM. */
+static int shard_set_parse(const char *options, int64_t default_t, shard_set_t *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *p = options ? strstr(options, "shard=") : NULL;
+    if (p && p != options && p[-1] != ' ')
+        p = NULL;
+    if (!p)
+        return 0;
+    p += 6;
+    size_t cap = 1;
+    for (const char *q = p; *q && *q != ' '; q++)
+        cap += *q == ',';
+    out->k = malloc(cap * sizeof *out->k);
+    out->t = malloc(cap * sizeof *out->t);
+    if (!out->k || !out->t) {
+        shard_set_clear(out);
+        return RESULTS_ENOMEM;
+    }
+    for (;;) {
+        char *end;
+        unsigned long k = strtoul(p, &end, 10);
+        int64_t t = default_t;
+        if (end == p || out->count == cap)
+            goto bad;
+        p = end;
+        if (*p == '@') {
+            t = strtoll(p + 1, &end, 10);
+            if (end == p + 1)
+                goto bad;
+            p = end;
+        }
+        out->k[out->count] = (unsigned)k;
+        out->t[out->count++] = t;
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        if (*p != '/')
+            goto bad;
+        unsigned long n = strtoul(p + 1, &end, 10);
+        if (end == p + 1 || n == 0 || (*end && *end != ' '))
+            goto bad;
+        out->n = (unsigned)n;
+        for (size_t i = 0; i < out->count; i++)
+            if (out->k[i] == 0 || out->k[i] > out->n)
+                goto bad;
+        return 0;
+    }
+bad:
+    shard_set_clear(out);
+    return RESULTS_ECORRUPT;
+}
+
+/* "shard=K@T,.../N" for the union of a and b (b's shards not in a appended). */
+static char *shard_set_format(const shard_set_t *a, const shard_set_t *b)
+{
+    size_t len = 32 + (a->count + b->count) * 32;
+    char *s = malloc(len), *p = s;
+    if (!s)
+        return NULL;
+    p += snprintf(p, len, "shard=");
+    bool first = true;
+    for (int pass = 0; pass < 2; pass++) {
+        const shard_set_t *x = pass ? b : a;
+        for (size_t i = 0; i < x->count; i++) {
+            bool dup = false;
+            for (size_t j = 0; pass && j < a->count; j++)
+                dup |= a->k[j] == x->k[i];
+            if (dup)
+                continue;
+            p += snprintf(p, len - (size_t)(p - s), "%s%u@%lld", first ? "" : ",", x->k[i],
+                          (long long)x->t[i]);
+            first = false;
+        }
+    }
+    snprintf(p, len - (size_t)(p - s), "/%u", a->n ? a->n : b->n);
+    return s;
+}
+
+/* Checks that src's shards may join dst's (see the top comment); on success *merged_options is
+ * the destination's new options (malloc'ed; NULL when neither is sharded). */
+static int shard_check(struct merge_meta *mm, char **merged_options)
+{
+    const results_scan_info_t *src = mm->src;
+    shard_set_t a, b;
+    *merged_options = NULL;
+    int rc = shard_set_parse(mm->meta.options, mm->meta.started_at, &a);
+    if (rc)
+        return rc;
+    if ((rc = shard_set_parse(src->options, src->started_at, &b)) != 0) {
+        shard_set_clear(&a);
+        return rc;
+    }
+    rc = RESULTS_EINVAL;
+    if (!a.n && !b.n) {
+        rc = 0;
+        goto done;
+    }
+    if (!a.n || !b.n) {
+        snprintf(mm->errdetail, mm->errdetail_len,
+                 "scan %s: a sharded scan and an unsharded one of the same name overlap",
+                 src->name);
+        goto done;
+    }
+    if (a.n != b.n) {
+        snprintf(mm->errdetail, mm->errdetail_len,
+                 "scan %s: shards of %u and of %u: not shards of the same scan", src->name, a.n,
+                 b.n);
+        goto done;
+    }
+    for (size_t i = 0; i < b.count; i++)
+        for (size_t j = 0; j < a.count; j++)
+            if (a.k[j] == b.k[i] && a.t[j] != b.t[i]) {
+                snprintf(mm->errdetail, mm->errdetail_len,
+                         "scan %s: shard %u/%u is already merged from another run (started "
+                         "%lld, this one %lld): overlapping shards",
+                         src->name, b.k[i], b.n, (long long)a.t[j], (long long)b.t[i]);
+                goto done;
+            }
+    rc = (*merged_options = shard_set_format(&a, &b)) ? 0 : RESULTS_ENOMEM;
+done:
+    shard_set_clear(&a);
+    shard_set_clear(&b);
+    return rc;
+}
 
 static char *dup_or_null(const char *s, bool *failed)
 {
@@ -43,7 +195,25 @@ static int merge_scan_meta(results_store_t *s, MDB_txn *txn, void *ctx)
         mm->meta.options = dup_or_null(src->options, &failed);
         if (failed)
             return RESULTS_ENOMEM;
+        /* A single shard's "shard=K/N" becomes "shard=K@T/N": its run is told apart. */
+        shard_set_t none = {0}, b;
+        if ((rc = shard_set_parse(src->options, src->started_at, &b)) != 0)
+            return rc;
+        if (b.n) {
+            free(mm->meta.options);
+            mm->meta.options = shard_set_format(&none, &b);
+            shard_set_clear(&b);
+            if (!mm->meta.options)
+                return RESULTS_ENOMEM;
+        }
     } else if (rc == 0) {
+        char *options = NULL;
+        if ((rc = shard_check(mm, &options)) != 0)
+            return rc;
+        if (options) {
+            free(mm->meta.options);
+            mm->meta.options = options;
+        }
         /* One scan from several shards: it started with the first and ended with the last,
          * and is finished only when every shard is. */
         if (src->started_at < mm->meta.started_at)
@@ -74,6 +244,8 @@ static int merge_records(results_store_t *dst, results_store_t *src, const char 
     if ((rc = results_scan_lookup(src, name, &info)) < 0)
         return rc;
     mm.src = &info;
+    mm.errdetail = dst->errdetail;
+    mm.errdetail_len = sizeof dst->errdetail;
     rc = results_write(dst, merge_scan_meta, &mm);
     if (rc < 0)
         goto done;

@@ -77,6 +77,9 @@ typedef struct results_parent {
     uint32_t ds_ttl;  /* 0 when there is no DS */
     size_t n_ds;
     const results_ds_t *ds;
+    /* The DS RRset (or its absence) was taken from a zone file (scan --zone-file) instead of
+     * the parent's servers; "ds_source":"zone-file" in JSON, absent otherwise. Schema 2. */
+    bool ds_from_zone_file;
 } results_parent_t;
 
 typedef struct results_dnskey {
@@ -176,7 +179,7 @@ void results_close(results_store_t *store);
  * device"); "" when none. Borrowed: valid until the next call on the store. */
 const char *results_errdetail(const results_store_t *store);
 /* Schema version of the binary encoding this build reads and writes. */
-#define RESULTS_SCHEMA_VERSION 1
+#define RESULTS_SCHEMA_VERSION 2
 
 /* ---------------------------------------------------------------------------------------------
  * Scans

@@ -39,8 +39,9 @@ static void show_parent(const results_parent_t *p, FILE *out)
         fputs("Parent zone: unknown\n", out);
         return;
     }
-    fprintf(out, "Parent zone: %s (%s)\n", *p->zone ? p->zone : ".",
-            p->is_signed ? "signed" : "unsigned");
+    fprintf(out, "Parent zone: %s (%s%s)\n", *p->zone ? p->zone : ".",
+            p->is_signed ? "signed" : "unsigned",
+            p->ds_from_zone_file ? "; DS side taken from the zone file" : "");
     if (!p->n_ds) {
         fputs("  DS: none\n", out);
         return;

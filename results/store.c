@@ -244,6 +244,11 @@ static int open_dbis(results_store_t *s, MDB_txn *txn, void *ctx)
     }
     if (rc)
         return rc;
+    /* Schema 1 is schema 2 without the zone-file flag: readable as is; mark it 2 when writing. */
+    if (version == 1 && !(s->flags & RESULTS_READONLY))
+        return results_meta_put_u32(txn, s->dbi_meta, "schema", RESULTS_SCHEMA_VERSION);
+    if (version == 1)
+        return 0;
     if (version != RESULTS_SCHEMA_VERSION) {
         snprintf(s->errdetail, sizeof s->errdetail,
                  "%s uses results schema %u; this dnssweep reads schema %d: %s", s->dir, version,

@@ -286,7 +286,66 @@ int command_report(int argc, char **argv)
 static const char merge_usage[] =
     "usage: dnssweep merge --db DIR SRC_DIR...\n"
     "Copy every scan of the shard stores SRC_DIR... into the store DIR (shards of one scan are\n"
-    "united; for a domain in several, the latest verdict is kept).\n";
+    "united; for a domain in several, the latest verdict is kept). Refused: shards of different\n"
+    "scans (stores whose --shard scans have different names), different shard counts, and a\n"
+    "shard K merged from two different runs (overlapping shards).\n";
+
+/* The names of the sharded scans of one store, space separated; "" when none or unreadable. */
+static void sharded_scan_names(const char *dir, char *out, size_t len)
+{
+    results_store_t *st = NULL;
+    results_scan_info_t *list = NULL;
+    size_t n = 0, used = 0;
+    out[0] = '\0';
+    if (results_open(dir, RESULTS_READONLY, &st) != 0)
+        return;
+    if (results_scans_list(st, &list, &n) == 0)
+        for (size_t i = 0; i < n; i++)
+            if (list[i].options && strstr(list[i].options, "shard=") && used < len)
+                used += (size_t)snprintf(out + used, len - used, " %s ", list[i].name);
+    results_scans_free(list, n);
+    results_close(st);
+}
+
+static bool names_meet(const char *a, const char *b)
+{
+    char copy[4096], *save = NULL;
+    snprintf(copy, sizeof copy, "%s", a);
+    for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        char word[RESULTS_SCAN_NAME_MAX + 3];
+        snprintf(word, sizeof word, " %s ", w);
+        if (strstr(b, word))
+            return true;
+    }
+    return false;
+}
+
+/* Shards of different scans: two sources whose sharded scans share no name (e.g. each shard
+ * run with its own default --scan timestamp). Returns 0 or 2 (message printed). */
+static int merge_precheck(char **srcs, int n)
+{
+    enum { NAMES_MAX = 4096 };
+    char *names = calloc((size_t)n, NAMES_MAX);
+    if (!names)
+        return 0;
+    int rc = 0;
+    for (int i = 0; i < n; i++)
+        sharded_scan_names(srcs[i], names + (size_t)i * NAMES_MAX, NAMES_MAX);
+    for (int i = 0; i < n && !rc; i++)
+        for (int j = i + 1; j < n && !rc; j++) {
+            const char *a = names + (size_t)i * NAMES_MAX, *b = names + (size_t)j * NAMES_MAX;
+            if (a[0] && b[0] && !names_meet(a, b)) {
+                fprintf(stderr,
+                        "dnssweep merge: %s holds shards of the scan(s) [%.*s] and %s of [%.*s]: "
+                        "shards of different scans; nothing merged (run every shard with the "
+                        "same --scan NAME)\n",
+                        srcs[i], (int)strlen(a) - 2, a + 1, srcs[j], (int)strlen(b) - 2, b + 1);
+                rc = 2;
+            }
+        }
+    free(names);
+    return rc;
+}
 
 int command_merge(int argc, char **argv)
 {
@@ -298,6 +357,8 @@ int command_merge(int argc, char **argv)
         fprintf(stderr, "dnssweep merge: give at least one SRC_DIR\n%s", merge_usage);
         return 2;
     }
+    if ((rc = merge_precheck(argv + a.positional_start, argc - a.positional_start)) != 0)
+        return rc;
     results_store_t *store = NULL;
     rc = results_open(a.db, 0, &store);
     if (rc != 0) {
@@ -311,7 +372,7 @@ int command_merge(int argc, char **argv)
         if (rc != 0) {
             fprintf(stderr, "dnssweep merge: %s: %s %s\n", argv[i], results_strerror(rc),
                     results_errdetail(store));
-            exit_code = rc == RESULTS_ENOTFOUND ? 2 : 1;
+            exit_code = rc == RESULTS_ENOTFOUND || rc == RESULTS_EINVAL ? 2 : 1;
         } else {
             fprintf(stderr, "dnssweep merge: %s: %llu records\n", argv[i],
                     (unsigned long long)copied);

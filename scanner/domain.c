@@ -383,6 +383,8 @@ static void domain_lookup(scan_domain_t *d)
         scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "%s", z->why);
         return;
     }
+    if (d->file_referral && scan_file_delegation(d)) /* --zone-file: zonefeed.c */
+        return;
     ldns_rdf *next = next_label_below(d, z);
     if (next) {
         int wait = scan_gate_enter(d->s, next, domain_gate_opened, d, &d->gate);
@@ -402,6 +404,13 @@ static void domain_lookup(scan_domain_t *d)
     }
     d->queries++;
     d->queries_pending++;
+}
+
+/* ---- entry points for zonefeed.c (--zone-file) ---- */
+
+void scan_domain_delegation(scan_domain_t *d)
+{
+    delegation_found(d);
 }
 
 /* ---- what a validating resolver says (--check-resolver) ---- */

@@ -12,6 +12,7 @@
 #include "results/results.h"
 #include "scanner/input.h"
 #include "scanner/scanner.h"
+#include "scanner/zonefile.h"
 #include "verify/verify.h"
 
 /* Authoritative server addresses kept per zone or per domain. */
@@ -149,7 +150,12 @@ struct scan_domain {
     int64_t now;
     struct scan_record *record; /* built by the worker, consumed on the loop */
     scan_gate_t *gate;          /* owned while its referral question is in flight */
-    scan_domain_t *hash_next;   /* in-flight set */
+    /* --zone-file (zonefeed.c): the referral built from the file, used once the walk reaches
+     * the file's apex instead of asking it (owned until then); where the DS came from. */
+    ldns_pkt *file_referral;
+    bool file_settles_ds; /* signed DS or NSEC in the file: no DS question needed */
+    bool ds_from_file;
+    scan_domain_t *hash_next; /* in-flight set */
 };
 
 /* The record of one domain as the worker builds it: a results_record_t plus its storage. */
@@ -172,6 +178,7 @@ typedef struct scan_stats {
     uint64_t queries, zone_cache_hits, zone_setups, addr_cache_hits, addr_lookups;
     uint64_t resolver_disagreements;
     uint64_t reason_counts[VERIFY_REASON_COUNT]; /* domains per reason code (once per domain) */
+    uint64_t zonefile_delegations, ds_from_file, ds_from_wire;
 } scan_stats_t;
 
 /* ---- progress (progress.c) ---- */
@@ -222,6 +229,11 @@ struct scanner {
     results_scan_t *scan;
     FILE *json_out;
     scanner_input_t *input;
+    /* --zone-file: the reader, its apex, the delegation last read (valid until the next) */
+    struct zonefile *zonefile;
+    ldns_rdf *zonefile_apex;
+    struct zonefile_delegation zonefile_dg;
+    bool zonefile_current;
     ldns_rr_list *anchor;
     scan_zone_t *root;
     scan_zone_t **zone_table;
@@ -340,6 +352,18 @@ void scan_resolver_domain_start(scan_domain_t *d);
 /* Builds a referral-shaped packet (DS or its denial in the authority section) from an answer
  * to "name DS", so the parent's side is judged the same way in both modes. New packet. */
 ldns_pkt *scan_ds_answer_as_referral(const ldns_pkt *ds_answer, const ldns_pkt *ns_source);
+/* The domain's delegation (d->referral) is known: read it and ask the child's servers. */
+void scan_domain_delegation(scan_domain_t *d);
+
+/* zonefeed.c: the input of a scan, a domain list or a zone file (--zone-file). */
+int scan_feed_open(scanner_t *s); /* 0 or -errno */
+void scan_feed_close(scanner_t *s);
+int scan_feed_next(scanner_t *s, scanner_input_item_t *item); /* as scanner_input_next() */
+/* Gives the domain just read from a zone file its referral (no-op for a domain list). */
+void scan_feed_attach(scanner_t *s, scan_domain_t *d);
+/* Called when the domain's zone is ready: true when the zone file answered for the parent
+ * (the domain goes on from there), false to ask the parent as usual. */
+bool scan_file_delegation(scan_domain_t *d);
 
 /* judge.c: runs on a worker thread. */
 void scan_judge_run(void *arg);

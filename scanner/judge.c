@@ -172,6 +172,7 @@ static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list
     snprintf(zone, sizeof zone, "%s", d->zone ? d->zone->name : ".");
     rec->parent.zone = keep(r, strip_dot(zone));
     rec->parent.is_signed = d->parent_security == SCAN_ZONE_SECURE;
+    rec->parent.ds_from_zone_file = d->ds_from_file; /* --zone-file */
     rec->parent.ds = r->ds;
     for (size_t i = 0; ds && i < ldns_rr_list_rr_count(ds) && i < 16; i++) {
         ldns_rr *rr = ldns_rr_list_rr(ds, i);

@@ -64,6 +64,7 @@ static void domain_free(scan_domain_t *d)
 {
     ldns_rdf_deep_free(d->dname);
     ldns_pkt_free(d->referral);
+    ldns_pkt_free(d->file_referral);
     ldns_rr_list_deep_free(d->ns_rrs);
     ldns_pkt_free(d->check_answer);
     for (size_t i = 0; i < d->n_servers; i++)
@@ -128,7 +129,7 @@ static void feed(uv_idle_t *idle)
         return;
     for (int n = 0; n < FEED_BATCH && !s->input_done && s->active < s->cfg->concurrency; n++) {
         scanner_input_item_t item;
-        int kind = scanner_input_next(s->input, &item);
+        int kind = scan_feed_next(s, &item);
         if (kind < 0) {
             fprintf(stderr, "dnssweep: reading %s: %s\n", s->cfg->input, strerror(-kind));
             s->failed = true;
@@ -180,6 +181,7 @@ static void feed(uv_idle_t *idle)
         }
         inflight_add(s, d);
         s->active++;
+        scan_feed_attach(s, d);
         scan_domain_start(s, d);
     }
     if (s->input_done || s->active >= s->cfg->concurrency)

@@ -10,9 +10,40 @@
 
 #include "scanner/anchor.h"
 
+/* --strict with --zone-file: every record must be readable before anything is sent. */
+static int strict_precheck_zone(const scanner_config_t *cfg)
+{
+    zonefile_t *zf = NULL;
+    int rc = zonefile_open(cfg->zone_file, NULL, &zf);
+    if (rc != 0) {
+        fprintf(stderr, "dnssweep scan: %s: %s\n", cfg->zone_file, strerror(-rc));
+        return 2;
+    }
+    unsigned bad = 0;
+    zonefile_delegation_t dg;
+    int kind;
+    while ((kind = zonefile_next(zf, &dg)) > 0)
+        if (kind == ZONEFILE_BAD && bad++ < 20)
+            fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", cfg->zone_file,
+                    (unsigned long long)zonefile_error_line(zf), zonefile_error(zf));
+    if (kind < 0)
+        fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", cfg->zone_file,
+                (unsigned long long)zonefile_error_line(zf),
+                zonefile_error(zf)[0] ? zonefile_error(zf) : strerror(-kind));
+    zonefile_free(zf);
+    if (kind < 0 || bad) {
+        fprintf(stderr, "dnssweep scan: %u bad record(s) in %s; nothing was sent (--strict)\n", bad,
+                cfg->zone_file);
+        return 2;
+    }
+    return 0;
+}
+
 /* --strict: every line must be valid before anything is sent. Returns 0 or 2. */
 static int strict_precheck(const scanner_config_t *cfg)
 {
+    if (cfg->zone_file)
+        return strict_precheck_zone(cfg);
     if (!cfg->input || strcmp(cfg->input, "-") == 0) {
         fprintf(stderr, "dnssweep scan: --strict needs an input FILE (stdin cannot be read "
                         "twice)\n");
@@ -38,6 +69,23 @@ static int strict_precheck(const scanner_config_t *cfg)
         return 2;
     }
     return 0;
+}
+
+static void print_zone_summary(const scanner_t *s)
+{
+    const zonefile_stats_t *zs = zonefile_stats(s->zonefile);
+    fprintf(stderr,
+            "dnssweep: zone file %s (apex %s): %llu records, %llu delegations, %llu malformed; "
+            "DS from the file for %llu domains, from the parent's servers for %llu\n",
+            s->cfg->zone_file, zonefile_apex(s->zonefile), (unsigned long long)zs->records,
+            (unsigned long long)zs->delegations, (unsigned long long)zs->bad,
+            (unsigned long long)s->stats.ds_from_file, (unsigned long long)s->stats.ds_from_wire);
+    if (s->stats.duplicates)
+        fprintf(stderr,
+                "dnssweep: %llu delegations appear more than once in %s (their records are not "
+                "contiguous); only the first run of each was scanned: sort the file by owner "
+                "(e.g. ldns-read-zone -z) and scan again\n",
+                (unsigned long long)s->stats.duplicates, s->cfg->zone_file);
 }
 
 static void default_scan_name(char *buf, size_t len)
@@ -70,9 +118,15 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, char *name, size
         snprintf(name, name_len, "%s", cfg->scan_name);
     else
         default_scan_name(name, name_len);
-    char desc[512];
-    snprintf(desc, sizeof desc, "%s", cfg->input ? cfg->input : "-");
-    rc = results_scan_begin(s->store, name, desc, NULL, &s->scan);
+    char desc[512], options[64] = "";
+    if (cfg->zone_file)
+        snprintf(desc, sizeof desc, "zone file %s", cfg->zone_file);
+    else
+        snprintf(desc, sizeof desc, "%s", cfg->input ? cfg->input : "-");
+    /* The shard a store holds: dnssweep merge refuses overlapping shards (results_merge). */
+    if (cfg->shard_n)
+        snprintf(options, sizeof options, "shard=%u/%u", cfg->shard_k, cfg->shard_n);
+    rc = results_scan_begin(s->store, name, desc, options[0] ? options : NULL, &s->scan);
     if (rc == RESULTS_EEXIST) {
         fprintf(stderr,
                 "dnssweep: a scan named %s already exists in %s; use --resume to continue it or "
@@ -145,9 +199,19 @@ static size_t pow2_at_least(size_t n)
 
 int scanner_run(const scanner_config_t *cfg)
 {
+    scanner_config_t zone_cfg;
     if (cfg->zone_file) {
-        fprintf(stderr, "dnssweep scan: --zone-file is not built yet\n");
-        return 2;
+        if (cfg->input && strcmp(cfg->input, "-") != 0) {
+            fprintf(stderr,
+                    "dnssweep scan: --zone-file %s and the input file %s: give one of "
+                    "them\n",
+                    cfg->zone_file, cfg->input);
+            return 2;
+        }
+        /* Every message about "the input" then names the zone file. */
+        zone_cfg = *cfg;
+        zone_cfg.input = cfg->zone_file;
+        cfg = &zone_cfg;
     }
     if (cfg->strict) {
         int rc = strict_precheck(cfg);
@@ -173,7 +237,7 @@ int scanner_run(const scanner_config_t *cfg)
     rc = load_anchors(s, cfg, &hints);
     if (rc)
         goto done;
-    int in_rc = scanner_input_open(cfg->input, &s->input);
+    int in_rc = scan_feed_open(s);
     if (in_rc != 0) {
         fprintf(stderr, "dnssweep scan: cannot read %s: %s\n", cfg->input, strerror(-in_rc));
         rc = 2;
@@ -208,6 +272,8 @@ int scanner_run(const scanner_config_t *cfg)
     double secs = (double)(uv_now(s->loop) - s->started_ms) / 1000.0;
     scan_progress_final(s);
     scan_print_summary(s, &s->final_io, secs);
+    if (cfg->zone_file)
+        print_zone_summary(s);
     if (s->failed) {
         rc = 1;
         scan_metrics_at_end(s, results_scan_name(s->scan), NULL, false, secs);
@@ -217,9 +283,10 @@ int scanner_run(const scanner_config_t *cfg)
         int crc = results_scan_close(s->scan);
         fprintf(stderr,
                 "dnssweep: scan %s interrupted%s; resume it with:\n  dnssweep scan --db %s "
-                "--scan %s --resume %s\n",
+                "--scan %s --resume %s%s\n",
                 name[0] ? name : "(resumed)", crc ? " (last batch NOT committed)" : "", cfg->db_dir,
-                name[0] ? name : "NAME", cfg->input ? cfg->input : "-");
+                name[0] ? name : "NAME", cfg->zone_file ? "--zone-file " : "",
+                cfg->input ? cfg->input : "-");
         rc = 1;
     } else {
         uint64_t counts[VERIFY_STATUS_COUNT];
@@ -254,7 +321,7 @@ done:
     verify_ctx_free(s->vctx);
     ldns_rr_list_deep_free(hints);
     ldns_rr_list_deep_free(s->anchor);
-    scanner_input_free(s->input);
+    scan_feed_close(s);
     uv_loop_close(s->loop);
     free(s);
     return rc;

@@ -21,6 +21,31 @@ static void roundtrip(const results_record_t *rec, const char *what)
     free(buf);
 }
 
+/* Schema 2: where the DS came from survives a round trip and shows in JSON only when set. */
+static void test_ds_source(void)
+{
+    for (int flag = 0; flag < 2; flag++) {
+        results_record_t r = example_record();
+        r.parent.ds_from_zone_file = flag;
+        uint8_t *buf = NULL;
+        size_t len = 0;
+        results_record_t back;
+        is_int(results_record_encode(&r, &buf, &len), 0, "ds_from_zone_file=%d encodes", flag);
+        is_int(results_record_decode(r.domain, buf, len, &back), 0, "... decodes");
+        is_int(back.parent.ds_from_zone_file, flag, "... and keeps the flag");
+        char *json = NULL;
+        size_t json_len = 0;
+        FILE *f = open_memstream(&json, &json_len);
+        results_record_write_json(&back, "s", f);
+        fclose(f);
+        is_int(strstr(json, "\"ds_source\":\"zone-file\"") != NULL, flag,
+               "... JSON says ds_source only when set");
+        free(json);
+        results_record_free(&back);
+        free(buf);
+    }
+}
+
 static void test_roundtrips(void)
 {
     results_record_t r = example_record();
@@ -226,6 +251,7 @@ static void test_malformed(void)
 
 int main(void)
 {
+    test_ds_source();
     test_roundtrips();
     test_size();
     test_malformed();

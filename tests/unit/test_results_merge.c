@@ -44,6 +44,57 @@ static void make_shard(const char *name, int which)
     results_close(st);
 }
 
+static void one_scan(const char *store, const char *name, const char *options, const char *domain)
+{
+    char dir[1024];
+    results_store_t *st = NULL;
+    results_scan_t *scan = NULL;
+    results_open(dir_of(store, dir, sizeof dir), 0, &st);
+    results_scan_begin(st, name, NULL, options, &scan);
+    put(scan, domain, VERIFY_STATUS_SECURE, 100);
+    results_scan_finish(scan, NULL);
+    results_close(st);
+}
+
+/* Shard bookkeeping: shards of one scan join; overlapping or foreign shards are refused. */
+static void test_shards(void)
+{
+    char d[1024], m[1024];
+    one_scan("k1", "w", "shard=1/3", "a.test");
+    one_scan("k2", "w", "shard=2/3", "b.test");
+    one_scan("k4", "w", "shard=1/4", "c.test");
+    one_scan("u", "w", NULL, "d.test");
+    sleep(1); /* another run of shard 1 starts later */
+    one_scan("k1b", "w", "shard=1/3", "a.test");
+    results_store_t *st = NULL;
+    uint64_t copied = 0;
+    results_open(dir_of("shards-merged", m, sizeof m), 0, &st);
+    is_int(results_merge(st, dir_of("k1", d, sizeof d), &copied), 0, "shard 1/3 merged");
+    is_int(results_merge(st, dir_of("k2", d, sizeof d), &copied), 0, "shard 2/3 merged");
+    is_int(results_merge(st, dir_of("k1", d, sizeof d), &copied), 0, "shard 1/3 again: accepted");
+    results_scan_info_t info;
+    is_int(results_scan_lookup(st, "w", &info), 0, "lookup w");
+    is_int((int)info.total, 2, "two domains");
+    ok(info.options && strncmp(info.options, "shard=1@", 8) == 0 && strstr(info.options, ",2@") &&
+           strstr(info.options, "/3"),
+       "options list both shards: %s", info.options ? info.options : "(null)");
+    results_scan_info_clear(&info);
+    is_int(results_merge(st, dir_of("k1b", d, sizeof d), &copied), RESULTS_EINVAL,
+           "another run of shard 1/3 refused");
+    ok(strstr(results_errdetail(st), "overlapping shards") != NULL, "detail: %s",
+       results_errdetail(st));
+    is_int(results_merge(st, dir_of("k4", d, sizeof d), &copied), RESULTS_EINVAL,
+           "a shard of 4 into shards of 3 refused");
+    ok(strstr(results_errdetail(st), "shards of 3 and of 4") != NULL, "detail: %s",
+       results_errdetail(st));
+    is_int(results_merge(st, dir_of("u", d, sizeof d), &copied), RESULTS_EINVAL,
+           "an unsharded scan of the same name refused");
+    is_int(results_scan_lookup(st, "w", &info), 0, "lookup w");
+    is_int((int)info.total, 2, "refused merges copied nothing");
+    results_scan_info_clear(&info);
+    results_close(st);
+}
+
 int main(void)
 {
     char d1[1024], d2[1024], dd[1024];
@@ -99,6 +150,7 @@ int main(void)
     ok(strstr(results_errdetail(st), "missing") != NULL, "detail names it: %s",
        results_errdetail(st));
     results_close(st);
+    test_shards();
     rm_tree(tmp_root);
     free(tmp_root);
     return tap_done();

@@ -275,6 +275,61 @@ static void test_readonly(void)
     chmod(path_in("ro"), 0755);
 }
 
+/* Writes schema version v into the store in dir; returns the version read back after f. */
+static void set_schema(const char *dir, uint32_t version)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    mdb_env_create(&env);
+    mdb_env_set_maxdbs(env, 4);
+    mdb_env_open(env, dir, 0, 0644);
+    mdb_txn_begin(env, NULL, 0, &txn);
+    mdb_dbi_open(txn, "meta", 0, &dbi);
+    MDB_val k = {6, "schema"}, val = {4, &version};
+    mdb_put(txn, dbi, &k, &val, 0);
+    mdb_txn_commit(txn);
+    mdb_env_close(env);
+}
+
+static uint32_t get_schema(const char *dir)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    uint32_t version = 0;
+    mdb_env_create(&env);
+    mdb_env_set_maxdbs(env, 4);
+    mdb_env_open(env, dir, MDB_RDONLY, 0644);
+    mdb_txn_begin(env, NULL, MDB_RDONLY, &txn);
+    mdb_dbi_open(txn, "meta", 0, &dbi);
+    MDB_val k = {6, "schema"}, val;
+    if (mdb_get(txn, dbi, &k, &val) == 0 && val.mv_size == 4)
+        memcpy(&version, val.mv_data, 4);
+    mdb_txn_abort(txn);
+    mdb_env_close(env);
+    return version;
+}
+
+/* A schema-1 store (before the zone-file flag) is read as it is and upgraded when written. */
+static void test_schema_v1(void)
+{
+    const char *dir = path_in("schema1");
+    results_store_t *st = NULL;
+    results_open(dir, 0, &st);
+    results_close(st);
+    set_schema(dir, 1);
+    st = NULL;
+    is_int(results_open(dir, RESULTS_READONLY, &st), 0, "schema-1 store opens read-only");
+    results_close(st);
+    is_int(get_schema(dir), 1, "... and stays schema 1");
+    st = NULL;
+    is_int(results_open(dir, 0, &st), 0, "schema-1 store opens for writing");
+    results_close(st);
+    is_int(get_schema(dir), RESULTS_SCHEMA_VERSION, "... and is marked schema %d",
+           RESULTS_SCHEMA_VERSION);
+}
+
 static void test_schema(void)
 {
     const char *dir = path_in("schema");
@@ -378,6 +433,7 @@ int main(void)
     test_map_growth();
     test_readonly();
     test_schema();
+    test_schema_v1();
     rm_tree(tmp_root);
     free(tmp_root);
     return tap_done();

@@ -279,7 +279,7 @@ static inline results_store_t *make_sample_store(const char *root)
     static const char *const cds[] = {"r.test. 3600 IN CDS 0 0 0 00"};
     static const results_dnskey_t rk[] = {{7, 15, 385, 0}, {8, 15, 0, 0}};
     results_record_t rr = {.domain = "r.test", .status = VERIFY_STATUS_BOGUS, .scanned_at = 10};
-    rr.parent = (results_parent_t){"", false, 0, 0, NULL};
+    rr.parent = (results_parent_t){"", false, 0, 0, NULL, false};
     rr.n_cds = 1;
     rr.cds = cds;
     rr.n_dnskey = 2;
@@ -303,7 +303,7 @@ static inline results_store_t *make_sample_store(const char *root)
     results_record_t q = {.domain = "q.test", .status = VERIFY_STATUS_SECURE, .n_reasons = 2};
     q.reasons = two;
     q.fix = "say \"hi\", then\nnewline";
-    q.parent = (results_parent_t){"test", true, 3600, 2, ds2};
+    q.parent = (results_parent_t){"test", true, 3600, 2, ds2, false};
     q.n_dnskey = 3;
     q.dnskey = keys;
     q.rrsig_earliest_expiration = 1796688000;

@@ -1,0 +1,261 @@
+/* The zone-file reader: every syntax feature, grouping into delegations, glue, malformed records
+ * with their line numbers, gzip, and the referral packet built from a delegation. */
+#include "scanner/zonefile.h"
+#include "tests/tap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static char *write_temp(const char *data, bool gz)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/dnssweep-zonefile-XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    if (gz) {
+        gzFile g = gzdopen(fd, "wb");
+        if (!g || gzputs(g, data) < 0 || gzclose(g) != Z_OK)
+            return NULL;
+    } else {
+        size_t len = strlen(data);
+        if (write(fd, data, len) != (ssize_t)len)
+            return NULL;
+        close(fd);
+    }
+    return path;
+}
+
+/* Everything the reader says about a file, one line per event. */
+static char *transcript(const char *data, bool gz, const char *origin, int *final_rc)
+{
+    char *path = write_temp(data, gz);
+    static char out[16384];
+    out[0] = '\0';
+    zonefile_t *zf = NULL;
+    *final_rc = zonefile_open(path, origin, &zf);
+    unlink(path);
+    if (*final_rc != 0)
+        return out;
+    size_t len = 0;
+    for (;;) {
+        zonefile_delegation_t dg;
+        int rc = zonefile_next(zf, &dg);
+        if (rc == ZONEFILE_DELEGATION) {
+            len += (size_t)snprintf(out + len, sizeof out - len, "D %s@%llu ns=%zu ds=%zu\n",
+                                    dg.child, (unsigned long long)dg.line, dg.n_ns, dg.n_ds);
+            for (size_t i = 0; i < dg.n_rrs; i++) {
+                const zonefile_rr_t *r = &dg.rrs[i];
+                len += (size_t)snprintf(out + len, sizeof out - len, "  %s %u %s %s\n", r->owner,
+                                        r->ttl, ldns_rr_descript(r->type)->_name, r->rdata);
+            }
+        } else if (rc == ZONEFILE_BAD) {
+            len +=
+                (size_t)snprintf(out + len, sizeof out - len, "B %llu %s\n",
+                                 (unsigned long long)zonefile_error_line(zf), zonefile_error(zf));
+        } else {
+            *final_rc = rc;
+            if (rc < 0)
+                len += (size_t)snprintf(out + len, sizeof out - len, "F %llu %s\n",
+                                        (unsigned long long)zonefile_error_line(zf),
+                                        zonefile_error(zf));
+            break;
+        }
+    }
+    zonefile_free(zf);
+    return out;
+}
+
+static void syntax(void)
+{
+    static const char zone[] =
+        "$ORIGIN Test.\n"                                        /* 1 */
+        "$TTL 1h\n"                                              /* 2 */
+        "@ IN SOA ns1 hostmaster ( 1 ; serial\n"                 /* 3 */
+        "   7200 3600 1209600 300 )\n"                           /* 4 */
+        "\tNS ns1.test.\n"                                       /* 5: blank owner */
+        "ns1 A 192.0.2.1\n"                                      /* 6 */
+        "; a comment line\n"                                     /* 7 */
+        "\n"                                                     /* 8 */
+        "Alpha 86400 IN NS ns1.alpha ; in-bailiwick, relative\n" /* 9 */
+        "      IN 300 NS ns.other.example.\n"                    /* 10: class then TTL */
+        "alpha DS 12345 13 2 ( 0123456789ABCDEF\n"               /* 11 */
+        "   0123456789abcdef )\n"                                /* 12 */
+        "alpha RRSIG DS 13 2 3600 20270101000000 20260101000000 4711 @ c2ln\n"      /* 13 */
+        "ns1.alpha A 192.0.2.10\n"                                                  /* 14 */
+        "ns1.alpha AAAA 2001:db8::10\n"                                             /* 15 */
+        "deep.under.alpha TXT \"occluded ; not a comment\"\n"                       /* 16 */
+        "beta NS ns.beta.test.\n"                                                   /* 17 */
+        "beta NSEC gamma NS RRSIG NSEC\n"                                           /* 18 */
+        "beta RRSIG NSEC 13 2 3600 20270101000000 20260101000000 4711 test. c2ln\n" /* 19 */
+        "www A 192.0.2.80\n"                                                        /* 20 */
+        "$ORIGIN sub.test.\n"                                                       /* 21 */
+        "gamma 1d2h NS ns1.gamma\n"                                                 /* 22 */
+        "ns1.gamma A 192.0.2.30\n";                                                 /* 23 */
+    static const char want[] =
+        "D alpha.test.@9 ns=2 ds=1\n"
+        "  alpha.test. 86400 NS ns1.alpha.test.\n"
+        "  alpha.test. 300 NS ns.other.example.\n"
+        "  alpha.test. 3600 DS 12345 13 2 0123456789ABCDEF 0123456789abcdef\n"
+        "  alpha.test. 3600 RRSIG DS 13 2 3600 20270101000000 20260101000000 4711 test. c2ln\n"
+        "  ns1.alpha.test. 3600 A 192.0.2.10\n"
+        "  ns1.alpha.test. 3600 AAAA 2001:db8::10\n"
+        "D beta.test.@17 ns=1 ds=0\n"
+        "  beta.test. 3600 NS ns.beta.test.\n"
+        "  beta.test. 3600 NSEC gamma.test. NS RRSIG NSEC\n"
+        "  beta.test. 3600 RRSIG NSEC 13 2 3600 20270101000000 20260101000000 4711 test. c2ln\n"
+        "D gamma.sub.test.@22 ns=1 ds=0\n"
+        "  gamma.sub.test. 93600 NS ns1.gamma.sub.test.\n"
+        "  ns1.gamma.sub.test. 3600 A 192.0.2.30\n";
+    int rc;
+    for (int gz = 0; gz < 2; gz++) {
+        is_str(transcript(zone, gz, NULL, &rc), want, "every syntax feature (%s)",
+               gz ? "gzip" : "plain");
+        is_int(rc, ZONEFILE_EOF, "ends cleanly (%s)", gz ? "gzip" : "plain");
+    }
+}
+
+static void malformed(void)
+{
+    static const char zone[] = "test. 3600 IN SOA ns1.test. h.test. 1 2 3 4 5\n" /* 1 */
+                               "a.test. NS\n"                                    /* 2: no rdata */
+                               "a.test. 3600 IN NS ns1.a.test.\n"                /* 3 */
+                               "a.test. BOGUSTYPE foo\n"                         /* 4 */
+                               "a.test. DS 1 2 3 XYZ\n"                          /* 5 */
+                               "ns1.a.test. A 300.1.1.1\n"                       /* 6 */
+                               "ns1.a.test. AAAA 192.0.2.1\n"                    /* 7 */
+                               "a.test. CH TXT x\n"                              /* 8 */
+                               "other.example. NS ns.example.\n" /* 9: outside the zone */
+                               "b.test. 3x NS ns.b.test.\n"      /* 10: bad TTL */
+                               "b..test. NS ns.b.test.\n"        /* 11: empty label */
+                               "$INCLUDE other.zone\n"           /* 12 */
+                               "c.test. NS ns.c.test. )\n"       /* 13: unbalanced ) */
+                               "d.test. TXT \"unterminated\n"    /* 14 */
+                               "e.test. NS ns1.e.test.\n"        /* 15: survives */
+                               "f.test. NS ( ns1.f.test.\n"      /* 16: never closed */
+                               "\n";
+    static const char want[] = "B 2 NS needs one name\n"
+                               "B 4 unknown type 'BOGUSTYPE'\n"
+                               "B 5 DS digest is not hex: 'XYZ'\n"
+                               "B 6 bad A address\n"
+                               "B 7 bad AAAA address\n"
+                               "B 8 class CH: only IN is read\n"
+                               "B 9 owner other.example. is outside the zone\n"
+                               "B 10 bad TTL '3x'\n"
+                               "B 11 bad name 'b..test.' (empty label)\n"
+                               "B 12 directive $INCLUDE is not supported; the line is skipped\n"
+                               "B 13 unbalanced ')'\n"
+                               "B 14 unterminated quoted string\n"
+                               /* malformed records do not end a delegation: e.test does */
+                               "D a.test.@3 ns=1 ds=0\n"
+                               "  a.test. 3600 NS ns1.a.test.\n"
+                               "B 16 unbalanced '(': end of file inside the record\n"
+                               "D e.test.@15 ns=1 ds=0\n"
+                               "  e.test. 3600 NS ns1.e.test.\n";
+    int rc;
+    is_str(transcript(zone, false, NULL, &rc), want, "malformed records: reported with lines");
+    is_int(rc, ZONEFILE_EOF, "and the reader goes on to the end");
+
+    is_str(transcript("a.test. NS ns.a.test.\n", false, NULL, &rc),
+           "F 1 cannot tell the zone's apex: the first record is not an SOA and there is no "
+           "$ORIGIN\n",
+           "no SOA and no origin: fatal, with the line");
+    is_int(rc, -EINVAL, "... as -EINVAL");
+    is_str(transcript("a NS ns.a.test.\n", false, "test.", &rc),
+           "D a.test.@1 ns=1 ds=0\n  a.test. 0 NS ns.a.test.\n",
+           "the caller's origin is the apex and resolves relative names");
+    transcript("", false, "test", &rc);
+    is_int(rc, -EINVAL, "a relative origin is refused");
+    transcript("", false, NULL, &rc);
+    is_int(rc, ZONEFILE_EOF, "an empty file has no delegations");
+}
+
+static void unsorted(void)
+{
+    /* a.test's records are split: the reader yields it twice (the scanner reports the second). */
+    static const char zone[] = "test. 60 SOA ns. h. 1 2 3 4 5\n"
+                               "a.test. 60 NS ns.x.\n"
+                               "b.test. 60 NS ns.x.\n"
+                               "a.test. 60 DS 1 13 2 00\n"
+                               "test. 60 NS ns.x.\n";
+    int rc;
+    is_str(transcript(zone, false, NULL, &rc),
+           "D a.test.@2 ns=1 ds=0\n  a.test. 60 NS ns.x.\n"
+           "D b.test.@3 ns=1 ds=0\n  b.test. 60 NS ns.x.\n"
+           "B 4 DS of a.test. without NS records next to it: a delegation's records must be "
+           "contiguous (sort the file by owner, e.g. ldns-read-zone -z)\n",
+           "non-contiguous records: the DS run is reported, the apex NS is no delegation");
+}
+
+static void nsec3_between(void)
+{
+    /* ldns-signzone writes the NSEC3 of a delegation between it and its glue. */
+    static const char zone[] =
+        "test. 60 SOA ns. h. 1 2 3 4 5\n"
+        "a.test. 60 NS ns1.a.test.\n"
+        "817atcccr6es3bgvrgg2jtp6ck0n0lh7.test. 300 NSEC3 1 0 0 - ajrcufuk3tvj3b0bhld0joa6tfene2gn "
+        "NS DS RRSIG\n"
+        "817atcccr6es3bgvrgg2jtp6ck0n0lh7.test. 300 RRSIG NSEC3 13 2 300 20261224162659 "
+        "20261124152659 27943 test. c2ln\n"
+        "ns1.a.test. 60 A 192.0.2.1\n"
+        "b.test. 60 NS ns.x.\n";
+    int rc;
+    is_str(transcript(zone, false, NULL, &rc),
+           "D a.test.@2 ns=1 ds=0\n  a.test. 60 NS ns1.a.test.\n  ns1.a.test. 60 A 192.0.2.1\n"
+           "D b.test.@6 ns=1 ds=0\n  b.test. 60 NS ns.x.\n",
+           "NSEC3 records between a delegation and its glue do not end it");
+}
+
+static void referral(void)
+{
+    static const char zone[] =
+        "test. 60 SOA ns. h. 1 2 3 4 5\n"
+        "a.test. 60 NS ns1.a.test.\n"
+        "a.test. 60 NS ns.elsewhere.\n"
+        "a.test. 60 DS 2371 13 2 "
+        "4A3B7C1D2E3F405162738495A6B7C8D9EAFB0C1D2E3F405162738495A6B7C8D9\n"
+        "a.test. 60 RRSIG DS 13 2 60 20270101000000 20260101000000 4711 test. "
+        "c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl\n"
+        "ns1.a.test. 60 A 192.0.2.1\n"
+        "other.a.test. 60 A 192.0.2.99\n";
+    char *path = write_temp(zone, false);
+    zonefile_t *zf = NULL;
+    is_int(zonefile_open(path, NULL, &zf), 0, "opens");
+    unlink(path);
+    zonefile_delegation_t dg;
+    is_int(zonefile_next(zf, &dg), ZONEFILE_DELEGATION, "a delegation");
+    ldns_pkt *pkt = NULL;
+    bool ds_sig = false, nsec_sig = true;
+    char err[200] = "";
+    is_int(zonefile_referral(&dg, &pkt, &ds_sig, &nsec_sig, err, sizeof err), 0,
+           "referral built (%s)", err);
+    ok(ds_sig && !nsec_sig, "has a signed DS, no NSEC");
+    is_int(ldns_rr_list_rr_count(ldns_pkt_authority(pkt)), 4, "authority: 2 NS + DS + RRSIG");
+    is_int(ldns_rr_list_rr_count(ldns_pkt_additional(pkt)), 1,
+           "additional: only the glue of an NS name");
+    ldns_pkt_free(pkt);
+    is_int(zonefile_next(zf, &dg), ZONEFILE_EOF, "the end");
+    const zonefile_stats_t *st = zonefile_stats(zf);
+    is_int(st->records, 7, "7 records");
+    is_int(st->delegations, 1, "1 delegation");
+    is_int(st->glue, 2, "2 addresses below the cut");
+    is_str(zonefile_apex(zf), "test.", "apex from the SOA");
+    zonefile_free(zf);
+    zonefile_free(NULL);
+    zf = NULL;
+    is_int(zonefile_open("/nonexistent/dnssweep.zone", NULL, &zf), -ENOENT,
+           "a missing file: -ENOENT");
+    ok(zf == NULL, "... and no reader");
+}
+
+int main(void)
+{
+    syntax();
+    malformed();
+    unsorted();
+    nsec3_between();
+    referral();
+    return tap_done();
+}
