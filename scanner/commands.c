@@ -192,7 +192,16 @@ int command_diff(int argc, char **argv)
     results_diff_counts_t counts;
     rc = results_diff(store, argv[a.positional_start], argv[a.positional_start + 1], fmt, a.all,
                       out, &counts);
-    int exit_code = rc ? fail("diff", rc) : 0;
+    int exit_code = 0;
+    if (rc == RESULTS_ENOTFOUND) {
+        fprintf(stderr,
+                "dnssweep diff: scan %s or %s is not in %s (list them with: dnssweep scans --db "
+                "%s)\n",
+                argv[a.positional_start], argv[a.positional_start + 1], a.db, a.db);
+        exit_code = 2;
+    } else if (rc) {
+        exit_code = fail("diff", rc);
+    }
     if (close_output(out, a.output))
         exit_code = 1;
     results_close(store);
