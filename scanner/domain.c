@@ -65,13 +65,10 @@ static void domain_maybe_judge(scan_domain_t *d)
 
 /* ---- the child's servers ---- */
 
-static bool has_type(const ldns_pkt *pkt, ldns_rr_type type)
+/* NOERROR with records in the answer section, read from the header alone. */
+static bool wire_has_answer(const uint8_t *wire, size_t len)
 {
-    const ldns_rr_list *an = ldns_pkt_answer(pkt);
-    for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); i++)
-        if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == type)
-            return true;
-    return false;
+    return len >= 12 && (wire[3] & 0x0f) == 0 && (wire[6] << 8 | wire[7]) > 0;
 }
 
 static void server_answer(void *arg, const io_result_t *r);
@@ -97,8 +94,9 @@ static void server_ask(scan_domain_t *d, size_t i, enum scan_qslot slot)
         qname_str = probe;
         qname = NULL;
     }
-    int rc = scan_send(s, &sv->addr, 1, qname, qname_str, types[slot], s->query_flags,
-                       server_answer, &sv->qctx[slot]);
+    /* The answers are parsed by the verification worker: the loop only keeps their bytes. */
+    int rc = scan_send(s, &sv->addr, 1, qname, qname_str, types[slot],
+                       s->query_flags | IO_FLAG_NO_PARSE, server_answer, &sv->qctx[slot]);
     if (rc == 0) {
         d->queries++;
         d->queries_pending++;
@@ -122,10 +120,21 @@ static void server_answer(void *arg, const io_result_t *r)
     scan_domain_t *d = q->domain;
     scan_server_t *sv = &d->servers[q->server];
     sv->errors[q->slot] = r->status;
-    sv->answers[q->slot] = r->status == 0 ? r->pkt : NULL;
+    if (r->status == 0 && r->wire && r->wire_len <= UINT16_MAX) {
+        sv->wire[q->slot] = malloc(r->wire_len);
+        if (sv->wire[q->slot]) {
+            memcpy(sv->wire[q->slot], r->wire, r->wire_len);
+            sv->wire_len[q->slot] = (uint16_t)r->wire_len;
+        } else {
+            sv->errors[q->slot] = IO_ENOMEM;
+        }
+    }
+    if (r->pkt)
+        ldns_pkt_free(r->pkt);
     if (q->slot == SCAN_Q_SOA && r->status == 0)
         sv->rtt_ms = r->rtt_ms;
-    if (q->slot == SCAN_Q_DNSKEY && r->status == 0 && has_type(r->pkt, LDNS_RR_TYPE_DNSKEY))
+    /* DNSKEYs served: ask the DNSSEC questions (the worker checks what they really are). */
+    if (q->slot == SCAN_Q_DNSKEY && r->status == 0 && wire_has_answer(r->wire, r->wire_len))
         server_ask_dnssec(d, q->server);
     d->queries_pending--;
     domain_maybe_judge(d);

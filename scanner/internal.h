@@ -103,7 +103,9 @@ typedef struct scan_server {
     char ns_name[LDNS_MAX_DOMAINLEN + 2];
     struct sockaddr_storage addr;
     char addr_text[64];
-    ldns_pkt *answers[SCAN_Q_COUNT];
+    uint8_t *wire[SCAN_Q_COUNT]; /* answers as received (kept small while in flight) */
+    uint16_t wire_len[SCAN_Q_COUNT];
+    ldns_pkt *answers[SCAN_Q_COUNT]; /* parsed from wire by the worker */
     int errors[SCAN_Q_COUNT];
     uint32_t rtt_ms;
     scan_qctx_t qctx[SCAN_Q_COUNT];

@@ -423,9 +423,30 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
     ldns_rr_list_deep_free(ds);
 }
 
+/* Parses the answers the loop kept as bytes; an answer that does not parse is a malformed
+ * answer from that server. */
+static void parse_answers(scan_domain_t *d)
+{
+    for (size_t i = 0; i < d->n_servers; i++) {
+        scan_server_t *sv = &d->servers[i];
+        for (int slot = 0; slot < SCAN_Q_COUNT; slot++) {
+            if (!sv->wire[slot] || sv->answers[slot])
+                continue;
+            if (ldns_wire2pkt(&sv->answers[slot], sv->wire[slot], sv->wire_len[slot]) !=
+                LDNS_STATUS_OK) {
+                sv->answers[slot] = NULL;
+                sv->errors[slot] = IO_EMALFORMED;
+            }
+            free(sv->wire[slot]);
+            sv->wire[slot] = NULL;
+        }
+    }
+}
+
 void scan_judge_run(void *arg)
 {
     scan_domain_t *d = arg;
+    parse_answers(d);
     scan_record_t *r = calloc(1, sizeof *r);
     d->record = r;
     if (!r)

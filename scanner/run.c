@@ -68,8 +68,10 @@ static void domain_free(scan_domain_t *d)
     ldns_rr_list_deep_free(d->ns_rrs);
     ldns_pkt_free(d->check_answer);
     for (size_t i = 0; i < d->n_servers; i++)
-        for (int q = 0; q < SCAN_Q_COUNT; q++)
+        for (int q = 0; q < SCAN_Q_COUNT; q++) {
             ldns_pkt_free(d->servers[i].answers[q]);
+            free(d->servers[i].wire[q]);
+        }
     free(d->servers);
     verify_keyset_free(d->parent_keyset);
     scan_record_free(d->record);
