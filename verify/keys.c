@@ -219,6 +219,12 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
     if (!ks)
         return VERIFY_ENOMEM;
     atomic_init(&ks->refs, 1);
+    rc = sig_memo_init(&ks->memo);
+    if (rc < 0) {
+        free(ks);
+        return rc;
+    }
+    rc = VERIFY_ENOMEM;
     ks->zone = ldns_rdf_clone(zone);
     if (!ks->zone)
         goto fail;
@@ -261,6 +267,7 @@ void verify_keyset_free(verify_keyset_t *ks)
     }
     free(ks->keys);
     ldns_rdf_deep_free(ks->zone);
+    sig_memo_destroy(&ks->memo);
     free(ks);
 }
 

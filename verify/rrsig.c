@@ -259,8 +259,20 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
             if (rc < 0)
                 goto done;
         }
-        rc = sig_evp_verify(k, ldns_buffer_begin(data), ldns_buffer_position(data),
-                            ldns_rdf_data(sig), ldns_rdf_size(sig));
+        /* The same bytes verified before with this keyset: no need to verify again. */
+        uint8_t fp[SIG_MEMO_FP_LEN];
+        struct sig_memo *memo = (struct sig_memo *)&keys->memo;
+        bool have_fp =
+            sig_memo_fingerprint(memo, ldns_buffer_begin(data), ldns_buffer_position(data),
+                                 ldns_rdf_data(sig), ldns_rdf_size(sig), k->key_tag, fp) == 0;
+        if (have_fp && sig_memo_seen(memo, fp)) {
+            rc = 1;
+        } else {
+            rc = sig_evp_verify(k, ldns_buffer_begin(data), ldns_buffer_position(data),
+                                ldns_rdf_data(sig), ldns_rdf_size(sig));
+            if (rc == 1 && have_fp)
+                sig_memo_add(memo, fp);
+        }
         if (rc < 0)
             goto done;
         if (rc == 1) {

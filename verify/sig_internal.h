@@ -10,6 +10,7 @@
 #include <ldns/ldns.h>
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 #define DNSKEY_FLAG_ZONE 0x0100u
@@ -29,8 +30,26 @@ struct verify_key {
     EVP_MD_CTX *tmpl; /* DigestVerify context initialised once; only ever copied */
 };
 
+/* memo.c: signatures a keyset already verified (by fingerprint). Internally locked: the only
+ * mutable part of a keyset, invisible in results. */
+#define SIG_MEMO_FP_LEN 16
+struct sig_memo {
+    pthread_mutex_t lock;
+    uint8_t (*slots)[SIG_MEMO_FP_LEN]; /* allocated at the first verified signature */
+    EVP_MD *sha256;
+    uint64_t hits;
+};
+int sig_memo_init(struct sig_memo *m);
+void sig_memo_destroy(struct sig_memo *m);
+int sig_memo_fingerprint(const struct sig_memo *m, const uint8_t *data, size_t data_len,
+                         const uint8_t *sig, size_t sig_len, uint16_t key_tag,
+                         uint8_t out[SIG_MEMO_FP_LEN]);
+bool sig_memo_seen(struct sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN]);
+void sig_memo_add(struct sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN]);
+
 struct verify_keyset {
     atomic_uint refs;
+    struct sig_memo memo;
     ldns_rdf *zone; /* owned, canonical (lower case) */
     size_t n;
     struct verify_key *keys;

@@ -218,6 +218,11 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
 verify_keyset_t *verify_keyset_ref(verify_keyset_t *ks);
 /* Drops a reference; NULL is a no-op. Thread-safe. */
 void verify_keyset_free(verify_keyset_t *ks);
+/* Signatures verified from the keyset's memo instead of again: a keyset remembers (by a SHA-256
+ * fingerprint of the signed data, signature and key) what it verified, so records shared by
+ * many domains (a TLD's NSEC3 records) or repeated in one zone's answers are verified once.
+ * The memo is internally locked; it never changes a result. */
+uint64_t verify_keyset_memo_hits(const verify_keyset_t *ks);
 /* Number of keys; the zone (borrowed, lives as long as ks); key i as an RR (borrowed). */
 size_t verify_keyset_count(const verify_keyset_t *ks);
 const ldns_rdf *verify_keyset_zone(const verify_keyset_t *ks);
