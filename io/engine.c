@@ -41,6 +41,7 @@ void io_config_init(io_config_t *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->max_in_flight = 10000;
+    cfg->max_in_flight_per_server = 1024;
     cfg->timeout_ms = 800;
     cfg->retries = 2;
     cfg->udp_sockets = 16;
@@ -109,6 +110,17 @@ static void set_refs(io_engine_t *e, bool ref)
 
 /* ---- life of a query ---- */
 
+/* A try is off the wire: its server may send again if it was at its in-flight cap. */
+static void try_ended(io_engine_t *e, io_server_t *s)
+{
+    e->st.in_flight--;
+    s->in_flight--;
+    if (s->sched == IO_SCHED_FULL) {
+        s->sched = IO_SCHED_READY;
+        io_list_push_tail(&e->ready, &s->sched_link);
+    }
+}
+
 /* Takes q out of every structure except its slot: wheel, in-flight table, queues, connection. */
 static void detach(io_engine_t *e, io_slot_t *q)
 {
@@ -124,14 +136,14 @@ static void detach(io_engine_t *e, io_slot_t *q)
         break;
     case IO_SLOT_TCP_WAIT:
         io_list_remove(&q->link);
-        e->st.in_flight--;
+        try_ended(e, q->servers[q->cur]);
         break;
     case IO_SLOT_TCP:
         io_tcp_detach(e, q);
-        e->st.in_flight--;
+        try_ended(e, q->servers[q->cur]);
         break;
     case IO_SLOT_UDP:
-        e->st.in_flight--;
+        try_ended(e, q->servers[q->cur]);
         break;
     default:
         break;
@@ -343,6 +355,7 @@ static void send_try(io_engine_t *e, io_slot_t *q)
     }
     e->st.sent++;
     e->st.in_flight++;
+    s->in_flight++;
     s->st.sent++;
     if (q->use_tcp) {
         e->st.tcp_sent++;
@@ -366,6 +379,10 @@ static void pump_cb(uv_idle_t *h)
         io_list_remove(&s->sched_link);
         if (s->queued == 0) {
             s->sched = IO_SCHED_NONE;
+            continue;
+        }
+        if (e->cfg.max_in_flight_per_server && s->in_flight >= e->cfg.max_in_flight_per_server) {
+            s->sched = IO_SCHED_FULL; /* back to ready when one of its tries ends */
             continue;
         }
         if (!io_server_take_token(e, s, now)) {

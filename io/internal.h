@@ -119,6 +119,7 @@ struct io_server {
     uint32_t queued;
     io_link_t sched_link; /* in the engine's ready or throttled list */
     uint8_t sched;        /* IO_SCHED_* */
+    uint32_t in_flight;   /* tries on the wire to it */
     double tokens;
     uint64_t tokens_ms;
     uint32_t consecutive_timeouts;
@@ -131,7 +132,8 @@ struct io_server {
     io_server_stats_t st;
 };
 
-enum { IO_SCHED_NONE = 0, IO_SCHED_READY, IO_SCHED_THROTTLED };
+/* FULL: at max_in_flight_per_server, in no list until one of its tries ends. */
+enum { IO_SCHED_NONE = 0, IO_SCHED_READY, IO_SCHED_THROTTLED, IO_SCHED_FULL };
 
 typedef struct io_udp_sock {
     uv_udp_t handle;

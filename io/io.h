@@ -55,8 +55,10 @@ typedef uint64_t io_query_id_t;
 #define IO_MAX_SERVERS 8
 
 typedef struct io_config {
-    uint32_t max_in_flight;      /* tries on the wire at once (UDP + TCP), <= 4M [10000] */
-    uint32_t qps_global;         /* queries sent per second, all servers; 0 = unlimited [0] */
+    uint32_t max_in_flight;            /* tries on the wire at once (UDP + TCP), <= 4M [10000] */
+    uint32_t max_in_flight_per_server; /* tries on the wire to one address; 0 = no cap [1024]:
+                                          a burst beyond a server's socket buffer is lost */
+    uint32_t qps_global;               /* queries sent per second, all servers; 0 = unlimited [0] */
     uint32_t qps_per_server;     /* queries sent per second to one address; 0 = unlimited [0] */
     uint32_t timeout_ms;         /* time to wait for the first try's answer [800] */
     uint32_t retries;            /* further tries after the first [2] */

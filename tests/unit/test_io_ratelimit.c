@@ -5,7 +5,8 @@
  *     actually reached (>= 475 in the busiest window, total time ~10 s);
  *  2. per-server 200 q/s, no global limit, two addresses for 10 s: no 1-s window above 210 on
  *     either address;
- *  3. max_in_flight 20: never more than 20 tries outstanding.
+ *  3. max_in_flight 20: never more than 20 tries outstanding;
+ *  4. max_in_flight_per_server 10 over two addresses: never more than 10 per address.
  */
 #include "io/io.h"
 #include "tests/io/io_test_util.h"
@@ -142,6 +143,36 @@ int main(void)
     ok(probe.max_seen <= 20 && probe.max_seen >= 15, "in flight peaked at %u (cap 20)",
        probe.max_seen);
     ok(took >= 0.95, "200 queries x 100 ms through 20 slots took %.2f s (>= 1 s)", took);
+    close_engine(e);
+
+    /* 4: per-server in-flight cap: 100 delayed queries to each of two addresses with a cap of
+     * 10 per address: both addresses proceed in parallel, neither above its cap. */
+    io_config_init(&cfg);
+    cfg.max_in_flight_per_server = 10;
+    is_int(io_engine_new(&loop, &cfg, &e), 0, "engine, max 10 in flight per server");
+    cap_probe_t per_server = {.e = e};
+    t0 = tu_now();
+    for (int i = 0; i < 200; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "delay100-ps%d.test.", i);
+        io_query_spec_t spec = {.servers = &srv[i % 2],
+                                .n_servers = 1,
+                                .qname_str = name,
+                                .qtype = LDNS_RR_TYPE_A,
+                                .cb = cap_cb,
+                                .ctx = &per_server};
+        io_query(e, &spec, NULL);
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    took = tu_now() - t0;
+    is_int(per_server.calls, 200, "200 callbacks with the per-server cap");
+    ok(per_server.max_seen <= 20 && per_server.max_seen >= 15,
+       "in flight peaked at %u over two servers capped at 10 each", per_server.max_seen);
+    ok(took >= 0.95 && took < 3.0, "100 queries x 100 ms per server through 10 slots took %.2f s",
+       took);
+    io_server_stats_t one;
+    ok(io_server_stats_get(e, (const struct sockaddr *)&srv[0], &one) == 0 && one.answered == 100,
+       "server A answered its 100");
     close_engine(e);
 out:
     tu_stop(pid);
