@@ -56,6 +56,9 @@ def render(res, speed):
     if ub.get("sample_n"):
         out.append("Unbound check: %d/%d sampled answers as expected (AD for signed, no AD unsigned, SERVFAIL broken); "
                    "rcodes %s, lost %s" % (ub["sample_ok"], ub["sample_n"], ub["rcodes"], _f(ub["lost"])))
+    if dv.get("n"):
+        out.append("DNSViz check: %d/%d delegation statuses as the lab expects; %.3f s per domain (probe %.1f s + print "
+                   "%.1f s)" % (dv["agree"], dv["n"], dv["s_per_domain"], dv["probe_s"], dv["print_s"]))
     out.append("ratios: dnssweep/Unbound %s (target >= 3) | CPU/floor signed %s (target <= 1.3), unsigned %s | "
                "dnssweep/DNSViz %s | dnssweep q/s / dnsperf %s (target >= 1)" % (
                    _f(ra["dnssweep_over_unbound"], "%.2f"), _f(ra["cpu_over_floor_signed"], "%.2f"),
