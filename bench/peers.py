@@ -162,7 +162,7 @@ def unbound_cold(labdir, net, port, workdir, domains, expected, threads, outstan
     write_soa_queries(domains, qf)
     p = start_unbound(conf, addr, port, workdir)
     try:
-        r = dnsperf(addr, port, qf, ["-n", "1", "-c", "16", "-T", "1", "-q", str(outstanding), "-t", "5"],
+        r = dnsperf(addr, port, qf, ["-n", "1", "-c", "16", "-T", "1", "-q", str(outstanding), "-t", "15"],
                     os.path.join(workdir, "dnsperf-unbound.log"))
         step = max(1, len(domains) // 200)
         sample = domains[::step]
