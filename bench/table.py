@@ -44,9 +44,9 @@ def render(res, speed):
                           _f(_div(ub["unbound_cpu_s"] * 1e6 if ub["unbound_cpu_s"] is not None else None, res["n"])),
                           _f(ub["unbound_maxrss_mb"]), "1 (client)", "-", _f(ub["run_s"], "%.1f")))
     if "na" in dv:
-        out.append("%-34s %s" % ("DNSViz probe+grok", dv["na"]))
+        out.append("%-34s %s" % ("DNSViz probe+print", dv["na"]))
     else:
-        out.append(ROW % ("DNSViz probe+grok (%d sample)" % dv["n"], _f(dv["domains_per_s"], "%.2f"),
+        out.append(ROW % ("DNSViz probe+print (%d sample)" % dv["n"], _f(dv["domains_per_s"], "%.2f"),
                           _f(dv.get("cpu_us_per_domain")), _f(dv.get("peak_rss_mb")), "-", "-", _f(dv["wall_s"], "%.1f")))
     out.append("NSD raw answers/s (dnsperf SOA+DO, %s): %s   dnssweep engine queries/s (all N): %s" % (
         nsd.get("server", "?"), _f(nsd.get("qps")), _f(sw["mix"]["queries_per_s"])))
