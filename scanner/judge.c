@@ -233,6 +233,45 @@ static int answer_ede(const ldns_pkt *pkt)
     return -1;
 }
 
+/* Errors that break only answers other than the SOA (CAA, negative answers): a validating
+ * resolver asked for the SOA still answers it securely. */
+static bool breaks_only_other_answers(verify_reason_code_t code)
+{
+    return code == VERIFY_REASON_CAA_BOGUS || code == VERIFY_REASON_DENIAL_MISSING ||
+           code == VERIFY_REASON_DENIAL_INVALID;
+}
+
+/* What a validating resolver should answer for the domain's SOA, given our verdict. The
+ * resolver check asks SOA, so a zone whose only errors are in other answers (a bogus CAA or
+ * denial) is expected to validate; with servers that disagree, either answer is possible. */
+typedef enum { EXPECT_AD, EXPECT_NO_AD, EXPECT_NXDOMAIN, EXPECT_SERVFAIL, EXPECT_EITHER } expect_t;
+
+static expect_t resolver_expectation(const results_record_t *rec)
+{
+    switch (rec->status) {
+    case VERIFY_STATUS_SECURE:
+        return EXPECT_AD;
+    case VERIFY_STATUS_INSECURE:
+        return EXPECT_NO_AD;
+    case VERIFY_STATUS_NXDOMAIN:
+        return EXPECT_NXDOMAIN;
+    case VERIFY_STATUS_BOGUS: {
+        bool soa_path_broken = false;
+        for (size_t i = 0; i < rec->n_reasons; i++) {
+            verify_reason_code_t code = rec->reasons[i].code;
+            if (code == VERIFY_REASON_NS_INCONSISTENT)
+                return EXPECT_EITHER;
+            if (verify_reason_severity(code) == VERIFY_SEVERITY_ERROR &&
+                !breaks_only_other_answers(code))
+                soa_path_broken = true;
+        }
+        return soa_path_broken ? EXPECT_SERVFAIL : EXPECT_AD;
+    }
+    default:
+        return EXPECT_SERVFAIL;
+    }
+}
+
 static void record_resolver_check(scan_record_t *r, const scan_domain_t *d)
 {
     results_resolver_check_t *c = &r->rec.resolver_check;
@@ -247,18 +286,22 @@ static void record_resolver_check(scan_record_t *r, const scan_domain_t *d)
         c->ede = answer_ede(d->check_answer);
     }
     bool servfail = c->rcode == LDNS_RCODE_SERVFAIL || c->rcode < 0;
-    switch (r->rec.status) {
-    case VERIFY_STATUS_SECURE:
-        c->disagrees = !(c->rcode == LDNS_RCODE_NOERROR && c->ad);
+    bool secure = c->rcode == LDNS_RCODE_NOERROR && c->ad;
+    switch (resolver_expectation(&r->rec)) {
+    case EXPECT_AD:
+        c->disagrees = !secure;
         break;
-    case VERIFY_STATUS_INSECURE:
+    case EXPECT_NO_AD:
         c->disagrees = !(c->rcode == LDNS_RCODE_NOERROR && !c->ad);
         break;
-    case VERIFY_STATUS_NXDOMAIN:
+    case EXPECT_NXDOMAIN:
         c->disagrees = c->rcode != LDNS_RCODE_NXDOMAIN;
         break;
-    default:
+    case EXPECT_SERVFAIL:
         c->disagrees = !servfail;
+        break;
+    case EXPECT_EITHER:
+        c->disagrees = !(secure || servfail);
         break;
     }
 }
