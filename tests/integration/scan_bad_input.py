@@ -81,6 +81,36 @@ def main():
             failures += 1
         else:
             print("ok - all %d valid names scanned exactly once" % len(valid))
+
+        # An empty file: nothing to do, exit 0. A 10 MB line and 1,000,000 copies of one name:
+        # bounded memory, one message, one scan of the name.
+        empty = os.path.join(work, "empty.txt")
+        open(empty, "w").close()
+        r = subprocess.run([DNSSWEEP, "scan", "--db", os.path.join(work, "empty.db"), "-o", "-"] +
+                           base + [empty], capture_output=True, text=True, timeout=120)
+        checks += 1
+        if r.returncode != 0 or r.stdout.strip():
+            print("not ok - empty input: exit %d, output %r" % (r.returncode, r.stdout[:200]))
+            failures += 1
+        else:
+            print("ok - an empty file scans nothing and exits 0")
+        dup = os.path.join(work, "dup.txt")
+        with open(dup, "wb") as f:
+            f.write(b"x" * (10 << 20) + b"\n")
+            f.write((valid[0] + "\n").encode() * 1000000)
+            f.write((valid[1] + "\n").encode())
+        r = subprocess.run([DNSSWEEP, "scan", "--db", os.path.join(work, "dup.db"), "-o", "-"] +
+                           base + [dup], capture_output=True, text=True, timeout=600)
+        got = sorted(json.loads(l)["domain"] for l in r.stdout.splitlines())
+        checks += 1
+        if r.returncode != 0 or got != sorted(valid[:2]) or "999999 duplicates" not in r.stderr \
+                or r.stderr.count("longer than") != 1:
+            print("not ok - 10 MB line + 1,000,000 duplicates: exit %d, scanned %s\n%s" % (
+                r.returncode, got, r.stderr[-800:]))
+            failures += 1
+        else:
+            print("ok - a 10 MB line is one message; 1,000,000 copies of a name scan it once "
+                  "(999999 duplicates counted)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("%d passed, %d failed" % (checks - failures, failures))
