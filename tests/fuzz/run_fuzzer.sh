@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs one libFuzzer harness for a bounded time on a temporary copy of its seed corpus, so the
+# committed corpus never changes under ctest. Usage: run_fuzzer.sh HARNESS CORPUS_DIR SECONDS
+# A crash, leak, timeout (> 5 s on one input) or out-of-memory fails the test; the input that
+# caused it is kept as build/fuzz-artifacts/<harness>-crash-* for the regression test.
+set -euo pipefail
+harness=$1 corpus=$2 seconds=$3
+name=$(basename "$harness")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/corpus" "$work/artifacts"
+if [ -d "$corpus" ]; then
+    cp -r "$corpus/." "$work/corpus/"
+fi
+status=0
+"$harness" "$work/corpus" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+    -max_len=8192 -print_final_stats=1 -artifact_prefix="$work/artifacts/" || status=$?
+if [ "$status" -ne 0 ]; then
+    keep="$(dirname "$harness")/../../fuzz-artifacts"
+    mkdir -p "$keep"
+    for f in "$work/artifacts"/*; do
+        [ -e "$f" ] || continue
+        cp "$f" "$keep/$name-$(basename "$f")"
+        echo "run_fuzzer: kept $keep/$name-$(basename "$f")" >&2
+    done
+fi
+exit "$status"
