@@ -32,9 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (scanner_name_normalise(copy, size, out, error, sizeof error) == 0)
         check_fixed_point(out);
 
-    /* glibc's fmemopen refuses a zero-sized buffer; the empty file is covered by the corpus
-     * of the unit tests. */
-    FILE *fp = size ? fmemopen(copy, size, "rb") : NULL;
+    /* glibc's fmemopen refuses a zero-sized buffer: the empty file is /dev/null. */
+    FILE *fp = size ? fmemopen(copy, size, "rb") : fopen("/dev/null", "rb");
     scanner_input_t *in = NULL;
     if (fp && scanner_input_open_fp(fp, &in) == 0) {
         scanner_input_item_t item;
