@@ -2,7 +2,9 @@
 # Runs one libFuzzer harness for a bounded time on a temporary copy of its seed corpus, so the
 # committed corpus never changes under ctest. Usage: run_fuzzer.sh HARNESS CORPUS_DIR SECONDS
 # A crash, leak, timeout (> 5 s on one input) or out-of-memory fails the test; the input that
-# caused it is kept as build/fuzz-artifacts/<harness>-crash-* for the regression test.
+# caused it is kept as build/fuzz/fuzz-artifacts/<harness>-crash-* for the regression test.
+# The mutation seed is fixed (not from the clock) so that a run can be repeated; set
+# DNSSWEEP_FUZZ_SEED to explore elsewhere.
 set -euo pipefail
 harness=$1 corpus=$2 seconds=$3
 name=$(basename "$harness")
@@ -14,9 +16,10 @@ if [ -d "$corpus" ]; then
 fi
 status=0
 "$harness" "$work/corpus" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
-    -max_len=8192 -print_final_stats=1 -artifact_prefix="$work/artifacts/" || status=$?
+    -max_len=8192 -seed="${DNSSWEEP_FUZZ_SEED:-1}" -print_final_stats=1 \
+    -artifact_prefix="$work/artifacts/" || status=$?
 if [ "$status" -ne 0 ]; then
-    keep="$(dirname "$harness")/../../fuzz-artifacts"
+    keep="$(cd "$(dirname "$harness")/../.." && pwd)/fuzz-artifacts" # build/<preset>/
     mkdir -p "$keep"
     for f in "$work/artifacts"/*; do
         [ -e "$f" ] || continue
