@@ -7,6 +7,7 @@
  * Also runs the key tag, key size, DS digest and DS match code on every DNSKEY and DS.
  * Input: the raw message (no framing).
  */
+#include "io/io.h"
 #include "verify/verify.h"
 
 #include <ldns/ldns.h>
@@ -67,7 +68,7 @@ static void keys_and_digests(const ldns_rr_list *answer)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     ldns_pkt *pkt = NULL;
-    if (ldns_wire2pkt(&pkt, data, size) != LDNS_STATUS_OK)
+    if (io_parse_answer(data, size, &pkt) != IO_OK)
         return 0;
     const ldns_rr_list *answer = ldns_pkt_answer(pkt);
     size_t n = ldns_rr_list_rr_count(answer);

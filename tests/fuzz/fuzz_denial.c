@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t labels_or_limit = fuzz_u8(&c);
 
     ldns_pkt *pkt = NULL;
-    if (c.left == 0 || ldns_wire2pkt(&pkt, c.p, c.left) != LDNS_STATUS_OK)
+    if (c.left == 0 || io_parse_answer(c.p, c.left, &pkt) != IO_OK)
         return 0;
     ldns_rr_list *records = ldns_rr_list_new();
     ldns_rdf *zone = NULL;

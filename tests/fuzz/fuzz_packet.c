@@ -1,8 +1,9 @@
 /*
  * Packet parser harness: arbitrary bytes as a DNS answer off the wire. Runs what the engine and
  * the scanner do with an answer before any DNSSEC meaning: io_match_answer() (the header and
- * question check of io/wire.c), ldns_wire2pkt(), and the referral/glue readers of
- * scanner/packet.c. Input: the raw message (no framing), as the UDP socket would hand it over.
+ * question check of io/wire.c), io_parse_answer() (ldns_wire2pkt() and its guard), and the
+ * referral/glue readers of scanner/packet.c. Input: the raw message (no framing), as the UDP socket
+ * would hand it over.
  */
 #include "io/internal.h"
 #include "scanner/internal.h"
@@ -40,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)io_match_answer(&slot, data, size);
 
     ldns_pkt *pkt = NULL;
-    if (ldns_wire2pkt(&pkt, data, size) != LDNS_STATUS_OK)
+    if (io_parse_answer(data, size, &pkt) != IO_OK)
         return 0;
 
     /* What the scanner reads from a referral or an address answer. */
@@ -67,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t wire_len = 0;
     if (ldns_pkt2wire(&wire, pkt, &wire_len) == LDNS_STATUS_OK) {
         ldns_pkt *again = NULL;
-        if (ldns_wire2pkt(&again, wire, wire_len) == LDNS_STATUS_OK)
+        if (io_parse_answer(wire, wire_len, &again) == IO_OK)
             ldns_pkt_free(again);
     }
     free(wire);

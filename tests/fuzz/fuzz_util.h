@@ -8,6 +8,8 @@
 #ifndef DNSSWEEP_FUZZ_UTIL_H
 #define DNSSWEEP_FUZZ_UTIL_H
 
+#include "io/io.h"
+
 #include <ldns/ldns.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,7 +49,8 @@ static inline bool fuzz_frame(fuzz_cursor_t *c, const uint8_t **data, size_t *le
     return true;
 }
 
-/* Parses the next frame as a DNS message; NULL when there is none or it does not parse. */
+/* Parses the next frame as a DNS message, as the engine does (io_parse_answer()); NULL when
+ * there is none or it does not parse. */
 static inline ldns_pkt *fuzz_next_pkt(fuzz_cursor_t *c)
 {
     const uint8_t *d;
@@ -55,7 +58,7 @@ static inline ldns_pkt *fuzz_next_pkt(fuzz_cursor_t *c)
     ldns_pkt *pkt = NULL;
     if (!fuzz_frame(c, &d, &n) || n == 0)
         return NULL;
-    if (ldns_wire2pkt(&pkt, d, n) != LDNS_STATUS_OK)
+    if (io_parse_answer(d, n, &pkt) != IO_OK)
         return NULL;
     return pkt;
 }
