@@ -213,9 +213,9 @@ int io_server_stats_get(const io_engine_t *engine, const struct sockaddr *addr,
 
 /*
  * Parses an answer as the engine does (ldns_wire2pkt() plus the checks it misses: a message with
- * several TSIG RRs is refused). For callers of IO_FLAG_NO_PARSE that parse elsewhere (any
- * thread). Returns IO_OK and *out (the caller's: ldns_pkt_free()), or IO_EMALFORMED and *out
- * NULL. wire is only read during the call.
+ * a TSIG RR in the additional section is refused). For callers of IO_FLAG_NO_PARSE that parse
+ * elsewhere (any thread). Returns IO_OK and *out (the caller's: ldns_pkt_free()), or IO_EMALFORMED
+ * and *out NULL. wire is only read during the call.
  */
 int io_parse_answer(const uint8_t *wire, size_t len, ldns_pkt **out);
 

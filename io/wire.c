@@ -183,11 +183,12 @@ static bool skip_name(const uint8_t *p, size_t len, size_t *pos)
     return false;
 }
 
-/* More than one TSIG RR in the additional section, as far as the message can be walked. */
-static bool several_tsig(const uint8_t *p, size_t len)
+/* A TSIG RR in the additional section, as far as the message can be walked (ldns reads the
+ * records in the same order and stops where this walk stops, or earlier). */
+static bool has_tsig(const uint8_t *p, size_t len)
 {
     size_t pos = 12, qd = get16(p + 4), an_ns = (size_t)get16(p + 6) + get16(p + 8);
-    size_t ar = get16(p + 10), tsig = 0;
+    size_t ar = get16(p + 10);
     for (size_t i = 0; i < qd; i++) {
         if (!skip_name(p, len, &pos) || pos + 4 > len)
             return false;
@@ -200,7 +201,7 @@ static bool several_tsig(const uint8_t *p, size_t len)
         pos += 10 + (size_t)get16(p + pos + 8);
         if (pos > len)
             return false;
-        if (i >= an_ns && type == LDNS_RR_TYPE_TSIG && ++tsig > 1)
+        if (i >= an_ns && type == LDNS_RR_TYPE_TSIG)
             return true;
     }
     return false;
@@ -209,10 +210,11 @@ static bool several_tsig(const uint8_t *p, size_t len)
 int io_parse_answer(const uint8_t *wire, size_t len, ldns_pkt **out)
 {
     *out = NULL;
-    /* ldns_wire2pkt() (libldns 1.8.3) keeps the last TSIG RR of the additional section and
-     * leaks any earlier one: a hostile server could make a long scan grow without bound. Our
-     * queries are never signed, so such an answer is refused before ldns sees it. */
-    if (len < 12 || several_tsig(wire, len))
+    /* ldns_wire2pkt() (libldns 1.8.3) leaks a TSIG RR of the additional section when another
+     * TSIG follows or a later record fails to parse: a hostile server could make a long scan
+     * grow without bound. Our queries are never signed (RFC 8945 §5.3: no signed answer to an
+     * unsigned query), so an answer carrying TSIG is refused before ldns sees it. */
+    if (len < 12 || has_tsig(wire, len))
         return IO_EMALFORMED;
     if (ldns_wire2pkt(out, wire, len) != LDNS_STATUS_OK) {
         *out = NULL;
