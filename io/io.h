@@ -86,8 +86,8 @@ void io_config_init(io_config_t *cfg);
 #define IO_FLAG_NO_EDNS 0x10  /* no OPT record (then the DO flag is ignored) */
 #define IO_FLAG_NO_PARSE                                                                           \
     0x20 /* hand over the wire only (pkt NULL): for callers that parse                             \
-            elsewhere, e.g. on worker threads; IO_EMALFORMED is then                               \
-            never reported */
+            elsewhere (io_parse_answer()), e.g. on worker threads;                                 \
+            IO_EMALFORMED is then never reported */
 
 typedef struct io_result {
     int status;          /* 0: an answer arrived (any rcode: REFUSED and SERVFAIL are answers) */
@@ -212,5 +212,13 @@ size_t io_server_stats_list(const io_engine_t *engine, io_server_stats_t *out, s
 /* Looks up one server address (port included). Returns 0 or IO_ENOTFOUND. */
 int io_server_stats_get(const io_engine_t *engine, const struct sockaddr *addr,
                         io_server_stats_t *out);
+
+/*
+ * Parses an answer as the engine does (ldns_wire2pkt() plus the checks it misses: a message with
+ * a TSIG RR in the additional section is refused). For callers of IO_FLAG_NO_PARSE that parse
+ * elsewhere (any thread). Returns IO_OK and *out (the caller's: ldns_pkt_free()), or IO_EMALFORMED
+ * and *out NULL. wire is only read during the call.
+ */
+int io_parse_answer(const uint8_t *wire, size_t len, ldns_pkt **out);
 
 #endif

@@ -42,9 +42,8 @@ static const char builtin_anchor[] =
     ". 86400 IN DS 38696 8 2 "
     "683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16\n";
 
-/* Reads every RR of a zone-format stream, keeping those whose type is in keep[]. */
-static int read_rrs(FILE *fp, const char *what, const ldns_rr_type *keep, size_t nkeep,
-                    ldns_rr_list **out, char *error, size_t error_len)
+int scanner_anchor_read_fp(FILE *fp, const char *what, const ldns_rr_type *keep, size_t nkeep,
+                           ldns_rr_list **out, char *error, size_t error_len)
 {
     ldns_rr_list *list = ldns_rr_list_new();
     ldns_rdf *origin = ldns_dname_new_frm_str(".");
@@ -99,7 +98,8 @@ static int load(const char *path, const char *system_path, const char *builtin,
         snprintf(error, error_len, "%s: %s", chosen ? chosen : "built-in data", strerror(errno));
         return -1;
     }
-    int rc = read_rrs(fp, chosen ? chosen : "built-in data", keep, nkeep, out, error, error_len);
+    int rc = scanner_anchor_read_fp(fp, chosen ? chosen : "built-in data", keep, nkeep, out, error,
+                                    error_len);
     fclose(fp);
     return rc;
 }

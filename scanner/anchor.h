@@ -4,6 +4,7 @@
 
 #include <ldns/ldns.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define SCANNER_SYSTEM_ROOT_HINTS "/usr/share/dns/root.hints"
@@ -18,5 +19,11 @@ int scanner_load_root_hints(const char *path, ldns_rr_list **out, char *error, s
  * root.key works). Returns 0 and a new RR list (caller frees), or -1 with a message.
  * path NULL = the system file when it exists, else the built-in DS records. */
 int scanner_load_trust_anchor(const char *path, ldns_rr_list **out, char *error, size_t error_len);
+
+/* The reader behind both loaders: every RR of a zone-format stream whose type is in keep[];
+ * what names the source in messages. Returns 0 and a new non-empty RR list (caller frees), or
+ * -1 with a message. fp stays the caller's. Used by the loaders and the fuzz harness. */
+int scanner_anchor_read_fp(FILE *fp, const char *what, const ldns_rr_type *keep, size_t nkeep,
+                           ldns_rr_list **out, char *error, size_t error_len);
 
 #endif

@@ -35,6 +35,16 @@ int scanner_input_open(const char *path, scanner_input_t **out)
     return 0;
 }
 
+int scanner_input_open_fp(FILE *fp, scanner_input_t **out)
+{
+    scanner_input_t *in = calloc(1, sizeof *in);
+    if (!in)
+        return -ENOMEM;
+    in->fp = fp;
+    *out = in;
+    return 0;
+}
+
 void scanner_input_free(scanner_input_t *in)
 {
     if (!in)

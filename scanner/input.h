@@ -27,6 +27,9 @@ typedef struct scanner_input_item {
 
 /* Opens PATH ("-" or NULL = stdin) for reading. Returns 0, or -errno. Caller frees. */
 int scanner_input_open(const char *path, scanner_input_t **out);
+/* Reads from fp, which stays the caller's (not closed by scanner_input_free). Returns 0 or
+ * -ENOMEM. Caller frees. Used by tests and the fuzz harness to read from memory. */
+int scanner_input_open_fp(FILE *fp, scanner_input_t **out);
 void scanner_input_free(scanner_input_t *in);
 
 /* Reads the next meaningful line. Returns a scanner_input_kind_t, or -errno on a read error.

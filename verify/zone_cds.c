@@ -102,12 +102,14 @@ static int check_set(struct zone_run *r, const ldns_rr_list *rrs, const ldns_rr_
             at_parent |= type == LDNS_RR_TYPE_CDS ? rdata_equal(c, a)
                                                   : verify_ds_match(a, c) == VERIFY_DS_MATCH;
         }
+        /* A CDS may arrive with no RDATA at all: its tag is then 0 (like verify_key_tag). */
+        uint16_t tag = type != LDNS_RR_TYPE_CDS ? verify_key_tag(c)
+                       : sig_rr_complete(c, 4)  ? ldns_rdf2native_int16(ldns_rr_rdf(c, 0))
+                                                : 0;
         if (!served)
             rc = verdict_add(r->v, VERIFY_REASON_CDS_INVALID, rrset,
                              "%s %u matches no served DNSKEY",
-                             type == LDNS_RR_TYPE_CDS ? "CDS" : "CDNSKEY",
-                             type == LDNS_RR_TYPE_CDS ? ldns_rdf2native_int16(ldns_rr_rdf(c, 0))
-                                                      : verify_key_tag(c));
+                             type == LDNS_RR_TYPE_CDS ? "CDS" : "CDNSKEY", tag);
         if (!at_parent)
             *pending = true;
     }
