@@ -475,8 +475,7 @@ static void parse_answers(scan_domain_t *d)
         for (int slot = 0; slot < SCAN_Q_COUNT; slot++) {
             if (!sv->wire[slot] || sv->answers[slot])
                 continue;
-            if (ldns_wire2pkt(&sv->answers[slot], sv->wire[slot], sv->wire_len[slot]) !=
-                LDNS_STATUS_OK) {
+            if (io_parse_answer(sv->wire[slot], sv->wire_len[slot], &sv->answers[slot]) != IO_OK) {
                 sv->answers[slot] = NULL;
                 sv->errors[slot] = IO_EMALFORMED;
             }
