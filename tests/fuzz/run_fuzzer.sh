@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs one libFuzzer harness for a bounded time on a temporary copy of its seed corpus, so the
-# committed corpus never changes under ctest. Usage: run_fuzzer.sh HARNESS CORPUS_DIR SECONDS
+# Runs one libFuzzer harness for a fixed number of inputs (at most SECONDS) on a temporary copy of
+# its seed corpus, so the committed corpus never changes under ctest.
+# Usage: run_fuzzer.sh HARNESS CORPUS_DIR SECONDS RUNS
 # A crash, leak, timeout (> 5 s on one input) or out-of-memory fails the test; the input that
 # caused it is kept as build/fuzz/fuzz-artifacts/<harness>-crash-* for the regression test.
 # The mutation seed is fixed (not from the clock) so that a run can be repeated; set
 # DNSSWEEP_FUZZ_SEED to explore elsewhere.
 set -euo pipefail
-harness=$1 corpus=$2 seconds=$3
+harness=$1 corpus=$2 seconds=$3 runs=${4:--1}
 name=$(basename "$harness")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -22,7 +23,7 @@ if [ "$name" = fuzz_anchor ]; then
     # suppression names. Costs speed, so only for the harness that needs it.
     export ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 fi
-"$harness" "$work/corpus" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+"$harness" "$work/corpus" -runs="$runs" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
     -max_len=8192 -seed="${DNSSWEEP_FUZZ_SEED:-1}" -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/" || status=$?
 if [ "$status" -ne 0 ]; then
