@@ -56,3 +56,26 @@ def expected(path):
             domain, status, reasons, unbound, note = line.rstrip("\n").split("\t")
             rows.append(dict(domain=domain, status=status, reasons=reasons, unbound=unbound, note=note))
     return rows
+
+
+def small_lab_domains(env, work):
+    """Writes the small lab's domains (the lab's list without bulk ones) to work/domains.txt and
+    returns its path."""
+    names = [l for l in open(env["LAB_DOMAINS"])
+             if l.strip() and not l.startswith("#") and not l.strip().endswith(".bulk")]
+    path = os.path.join(work, "domains.txt")
+    with open(path, "w") as f:
+        f.writelines(names)
+    return path
+
+
+class Checks:
+    """TAP-style checks: check(cond, what) prints ok / not ok and counts the failures."""
+
+    def __init__(self):
+        self.failures = 0
+
+    def __call__(self, cond, what):
+        print("%s - %s" % ("ok" if cond else "not ok", what))
+        if not cond:
+            self.failures += 1

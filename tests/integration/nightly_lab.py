@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 
-from lab_common import lab_env
+from lab_common import lab_env, Checks, small_lab_domains
 
 DNSSWEEP = sys.argv[1]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -19,20 +19,10 @@ NIGHTLY = os.path.join(ROOT, "contrib", "nightly.sh")
 def main():
     env = lab_env()
     work = tempfile.mkdtemp(prefix="dnssweep-nightly-")
-    failures = 0
-
-    def check(cond, what):
-        nonlocal failures
-        print("%s - %s" % ("ok" if cond else "not ok", what))
-        if not cond:
-            failures += 1
+    check = Checks()
 
     try:
-        names = [l for l in open(env["LAB_DOMAINS"])
-                 if l.strip() and not l.startswith("#") and not l.strip().endswith(".bulk")]
-        domains = os.path.join(work, "domains.txt")
-        with open(domains, "w") as f:
-            f.writelines(names)
+        domains = small_lab_domains(env, work)
         reports = os.path.join(work, "reports")
         lab_opts = "--root-hints %s --trust-anchor %s --port %s --qps 0 --qps-per-server 0" % (
             env["LAB_ROOT_HINTS"], env["LAB_TRUST_ANCHOR"], env["LAB_PORT"])
@@ -92,7 +82,7 @@ def main():
             print("# systemd-analyze: %s" % v.stderr.strip())
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return 1 if failures else 0
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

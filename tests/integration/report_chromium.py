@@ -13,7 +13,7 @@ import sys
 import tempfile
 from html.parser import HTMLParser
 
-from lab_common import SKIP, lab_env
+from lab_common import SKIP, lab_env, Checks, small_lab_domains
 
 DNSSWEEP = sys.argv[1]
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -98,20 +98,10 @@ def main():
         return SKIP
     env = lab_env()
     work = tempfile.mkdtemp(prefix="dnssweep-report-")
-    failures = 0
-
-    def check(cond, what):
-        nonlocal failures
-        print("%s - %s" % ("ok" if cond else "not ok", what))
-        if not cond:
-            failures += 1
+    check = Checks()
 
     try:
-        names = [l for l in open(env["LAB_DOMAINS"])
-                 if l.strip() and not l.startswith("#") and not l.strip().endswith(".bulk")]
-        domains = os.path.join(work, "domains.txt")
-        with open(domains, "w") as f:
-            f.writelines(names)
+        domains = small_lab_domains(env, work)
         db = os.path.join(work, "db")
         later = str(int(env["LAB_NOW"]) + 3 * 86400)  # expsoon.test has expired by then
         for scan, now in (("before", env["LAB_NOW"]), ("after", later)):
@@ -199,7 +189,7 @@ def main():
         check(trans[("secure", "bogus")] > 0, "3 days later a secure domain is bogus")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return 1 if failures else 0
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 
-from lab_common import lab_env
+from lab_common import lab_env, Checks, small_lab_domains
 
 DNSSWEEP = sys.argv[1]
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$')
@@ -40,20 +40,11 @@ def parse(path):
 def main():
     env = lab_env()
     work = tempfile.mkdtemp(prefix="dnssweep-metrics-")
-    failures = 0
-
-    def check(cond, what):
-        nonlocal failures
-        print("%s - %s" % ("ok" if cond else "not ok", what))
-        if not cond:
-            failures += 1
+    check = Checks()
 
     try:
-        names = [l for l in open(env["LAB_DOMAINS"])
-                 if l.strip() and not l.startswith("#") and not l.strip().endswith(".bulk")]
-        domains = os.path.join(work, "domains.txt")
-        with open(domains, "w") as f:
-            f.writelines(names)
+        domains = small_lab_domains(env, work)
+        names = open(domains).read().split()
         db = os.path.join(work, "db")
         prom = os.path.join(work, "dnssweep.prom")
         r = subprocess.run([DNSSWEEP, "scan", "--db", db, "--scan", "m1", "--root-hints",
@@ -96,7 +87,7 @@ def main():
         check(0 < m[("dnssweep_scan_duration_seconds", frozenset())] < 100, "duration plausible")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return 1 if failures else 0
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":
