@@ -69,13 +69,23 @@ def small_lab_domains(env, work):
     return path
 
 
+def lab_scan_args(env):
+    """dnssweep scan options that point it at the lab, unthrottled, pinned to LAB_NOW."""
+    return ["--root-hints", env["LAB_ROOT_HINTS"], "--trust-anchor", env["LAB_TRUST_ANCHOR"],
+            "--now", env["LAB_NOW"], "--port", env["LAB_PORT"], "--qps", "0",
+            "--qps-per-server", "0", "--progress", "never"]
+
+
 class Checks:
-    """TAP-style checks: check(cond, what) prints ok / not ok and counts the failures."""
+    """TAP-style checks: check(cond, what) prints ok / not ok and counts both."""
 
     def __init__(self):
+        self.passed = 0
         self.failures = 0
 
     def __call__(self, cond, what):
         print("%s - %s" % ("ok" if cond else "not ok", what))
-        if not cond:
+        if cond:
+            self.passed += 1
+        else:
             self.failures += 1

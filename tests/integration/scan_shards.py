@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 
-from lab_common import lab_env
+from lab_common import lab_env, Checks, lab_scan_args
 
 DNSSWEEP = sys.argv[1]
 N = 4
@@ -39,18 +39,8 @@ def export(db, scan):
 def main():
     env = lab_env()
     work = tempfile.mkdtemp(prefix="dnssweep-scan-shards-")
-    base = ["--root-hints", env["LAB_ROOT_HINTS"], "--trust-anchor", env["LAB_TRUST_ANCHOR"],
-            "--now", env["LAB_NOW"], "--port", env["LAB_PORT"], "--qps", "0",
-            "--qps-per-server", "0", "--progress", "never"]
-    failures = passed = 0
-
-    def check(cond, what):
-        nonlocal failures, passed
-        print("%s - %s" % ("ok" if cond else "not ok", what))
-        if cond:
-            passed += 1
-        else:
-            failures += 1
+    base = lab_scan_args(env)
+    check = Checks()
 
     procs = []
     try:
@@ -134,8 +124,8 @@ def main():
             p.kill()
             p.wait()
         shutil.rmtree(work, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failures))
-    return 1 if failures else 0
+    print("%d passed, %d failed" % (check.passed, check.failures))
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

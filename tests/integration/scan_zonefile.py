@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 
-from lab_common import expected, lab_env
+from lab_common import expected, lab_env, Checks, lab_scan_args
 
 DNSSWEEP = sys.argv[1]
 
@@ -37,18 +37,8 @@ def main():
     want = {r["domain"]: (r["status"], sorted(set(r["reasons"].split(",")))
                           if r["reasons"] != "-" else []) for r in expected(env["LAB_EXPECTED"])}
     work = tempfile.mkdtemp(prefix="dnssweep-scan-zonefile-")
-    base = ["--root-hints", env["LAB_ROOT_HINTS"], "--trust-anchor", env["LAB_TRUST_ANCHOR"],
-            "--now", env["LAB_NOW"], "--port", env["LAB_PORT"], "--qps", "0",
-            "--qps-per-server", "0", "--progress", "never"]
-    failures = passed = 0
-
-    def check(cond, what):
-        nonlocal failures, passed
-        print("%s - %s" % ("ok" if cond else "not ok", what))
-        if cond:
-            passed += 1
-        else:
-            failures += 1
+    base = lab_scan_args(env)
+    check = Checks()
 
     try:
         tld_dir = os.path.join(env["LAB_DIR"], "nsd-tld")
@@ -135,8 +125,8 @@ def main():
         check(r.returncode == 2, "--zone-file and an input file together: usage error")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failures))
-    return 1 if failures else 0
+    print("%d passed, %d failed" % (check.passed, check.failures))
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":
