@@ -244,6 +244,9 @@ uint16_t io_build_query(io_engine_t *e, io_slot_t *q, uint16_t qid);
 /* Checks that an answer's header and question belong to q. Returns 0 or a drop reason. */
 enum { IO_MATCH_OK = 0, IO_MATCH_QUESTION, IO_MATCH_SHORT };
 int io_match_answer(const io_slot_t *q, const uint8_t *pkt, size_t len);
+/* True when the additional section holds a TSIG RR, as far as the message can be walked (both
+ * answer parsers refuse such a message: see io_parse_answer()). len >= 12. */
+bool io_wire_has_tsig(const uint8_t *p, size_t len);
 bool io_sockaddr_equal(const struct sockaddr *a, const struct sockaddr *b);
 
 static inline io_slot_t *io_slot_at(const io_engine_t *e, uint32_t index)

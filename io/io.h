@@ -221,4 +221,17 @@ int io_server_stats_get(const io_engine_t *engine, const struct sockaddr *addr,
  */
 int io_parse_answer(const uint8_t *wire, size_t len, ldns_pkt **out);
 
+/*
+ * Parses an answer exactly as io_parse_answer() does (same checks, same packet, RRs and rdfs
+ * field for field) into one block of memory: one malloc per answer instead of ~100. The
+ * packet is READ-ONLY for ldns: read it with any ldns accessor, make lists of pointers to its
+ * RRs (ldns_rr_list_free(), never deep), clone what must outlive it; never ldns_pkt_free() it,
+ * free or push to its RRs, rdfs or section lists. Returns IO_OK and *out (the caller's:
+ * io_answer_free()), or IO_EMALFORMED and *out NULL. wire is only read during the call.
+ */
+int io_answer_parse(const uint8_t *wire, size_t len, ldns_pkt **out);
+
+/* Frees a packet of io_answer_parse() and everything in it. NULL is a no-op. */
+void io_answer_free(ldns_pkt *pkt);
+
 #endif

@@ -185,7 +185,7 @@ static bool skip_name(const uint8_t *p, size_t len, size_t *pos)
 
 /* A TSIG RR in the additional section, as far as the message can be walked (ldns reads the
  * records in the same order and stops where this walk stops, or earlier). */
-static bool has_tsig(const uint8_t *p, size_t len)
+bool io_wire_has_tsig(const uint8_t *p, size_t len)
 {
     size_t pos = 12, qd = get16(p + 4), an_ns = (size_t)get16(p + 6) + get16(p + 8);
     size_t ar = get16(p + 10);
@@ -214,7 +214,7 @@ int io_parse_answer(const uint8_t *wire, size_t len, ldns_pkt **out)
      * TSIG follows or a later record fails to parse: a hostile server could make a long scan
      * grow without bound. Our queries are never signed (RFC 8945 §5.3: no signed answer to an
      * unsigned query), so an answer carrying TSIG is refused before ldns sees it. */
-    if (len < 12 || has_tsig(wire, len))
+    if (len < 12 || io_wire_has_tsig(wire, len))
         return IO_EMALFORMED;
     if (ldns_wire2pkt(out, wire, len) != LDNS_STATUS_OK) {
         *out = NULL;

@@ -105,7 +105,8 @@ typedef struct scan_server {
     char addr_text[64];
     uint8_t *wire[SCAN_Q_COUNT]; /* answers as received (kept small while in flight) */
     uint16_t wire_len[SCAN_Q_COUNT];
-    ldns_pkt *answers[SCAN_Q_COUNT]; /* parsed from wire by the worker */
+    ldns_pkt *answers[SCAN_Q_COUNT]; /* parsed from wire by the worker (io_answer_parse():
+                                        read-only, io_answer_free()), freed when judged */
     int errors[SCAN_Q_COUNT];
     uint32_t rtt_ms;
     scan_qctx_t qctx[SCAN_Q_COUNT];

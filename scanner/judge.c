@@ -467,7 +467,8 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
 }
 
 /* Parses the answers the loop kept as bytes; an answer that does not parse is a malformed
- * answer from that server. */
+ * answer from that server. Each answer is one block (io_answer_parse()): the judge only reads
+ * it, and free_answers() releases it. */
 static void parse_answers(scan_domain_t *d)
 {
     for (size_t i = 0; i < d->n_servers; i++) {
@@ -475,7 +476,7 @@ static void parse_answers(scan_domain_t *d)
         for (int slot = 0; slot < SCAN_Q_COUNT; slot++) {
             if (!sv->wire[slot] || sv->answers[slot])
                 continue;
-            if (io_parse_answer(sv->wire[slot], sv->wire_len[slot], &sv->answers[slot]) != IO_OK) {
+            if (io_answer_parse(sv->wire[slot], sv->wire_len[slot], &sv->answers[slot]) != IO_OK) {
                 sv->answers[slot] = NULL;
                 sv->errors[slot] = IO_EMALFORMED;
             }
@@ -483,6 +484,19 @@ static void parse_answers(scan_domain_t *d)
             sv->wire[slot] = NULL;
         }
     }
+}
+
+/* Frees the answers once the record is built: nothing of the record, the verdicts (freed by
+ * judge_delegation()) or the domain points into them any more. Freed here, on the worker that
+ * parsed them, rather than later on the loop thread: the memory goes back to this thread's
+ * malloc arena at once and the loop does not hold every judged domain's answers. */
+static void free_answers(scan_domain_t *d)
+{
+    for (size_t i = 0; i < d->n_servers; i++)
+        for (int slot = 0; slot < SCAN_Q_COUNT; slot++) {
+            io_answer_free(d->servers[i].answers[slot]);
+            d->servers[i].answers[slot] = NULL;
+        }
 }
 
 void scan_judge_run(void *arg)
@@ -537,4 +551,5 @@ void scan_judge_run(void *arg)
     }
     record_resolver_check(r, d);
     rec->queries = d->queries;
+    free_answers(d);
 }

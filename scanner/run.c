@@ -69,7 +69,7 @@ static void domain_free(scan_domain_t *d)
     ldns_pkt_free(d->check_answer);
     for (size_t i = 0; i < d->n_servers; i++)
         for (int q = 0; q < SCAN_Q_COUNT; q++) {
-            ldns_pkt_free(d->servers[i].answers[q]);
+            io_answer_free(d->servers[i].answers[q]); /* a domain never judged */
             free(d->servers[i].wire[q]);
         }
     free(d->servers);

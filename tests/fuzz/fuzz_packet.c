@@ -1,13 +1,16 @@
 /*
  * Packet parser harness: arbitrary bytes as a DNS answer off the wire. Runs what the engine and
  * the scanner do with an answer before any DNSSEC meaning: io_match_answer() (the header and
- * question check of io/wire.c), io_parse_answer() (ldns_wire2pkt() and its guard), and the
+ * question check of io/wire.c), io_parse_answer() (ldns_wire2pkt() and its guard) checked
+ * against io_answer_parse() (io/answer.c: same packet field for field, or abort), and the
  * referral/glue readers of scanner/packet.c. Input: the raw message (no framing), as the UDP socket
  * would hand it over.
  */
 #include "io/internal.h"
 #include "scanner/internal.h"
+#include "tests/answer_same.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The question the slot "asked": taken from the message itself when it has a well-formed
@@ -41,7 +44,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)io_match_answer(&slot, data, size);
 
     ldns_pkt *pkt = NULL;
-    if (io_parse_answer(data, size, &pkt) != IO_OK)
+    int rc = io_parse_answer(data, size, &pkt);
+    /* The one-block parser of the verify workers must build the very same packet. */
+    ldns_pkt *block = NULL;
+    if (io_answer_parse(data, size, &block) != rc || !answer_same(pkt, block))
+        abort();
+    io_answer_free(block);
+    if (rc != IO_OK)
         return 0;
 
     /* What the scanner reads from a referral or an address answer. */
