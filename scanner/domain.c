@@ -149,7 +149,7 @@ void scan_domain_ask_servers(scan_domain_t *d)
     }
     ldns_rr_list *ds = scan_pkt_rrs(d->referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_DS, d->dname);
     d->signed_hint = ldns_rr_list_rr_count(ds) > 0;
-    ldns_rr_list_deep_free(ds);
+    ldns_rr_list_free(ds);
     uint64_t rnd = scan_random(d->s);
     snprintf(d->probe_label, sizeof d->probe_label, "dnssweep-%08x", (unsigned)rnd);
     /* Hold the judgement until every question is out. */
@@ -223,10 +223,12 @@ static void ns_lookup_done(void *arg)
 static void delegation_found(scan_domain_t *d)
 {
     scanner_t *s = d->s;
-    d->ns_rrs = scan_pkt_rrs(d->referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, d->dname);
+    /* Borrowed from d->referral, which stays as it is until the domain is freed. */
+    ldns_rr_list *ns_rrs =
+        scan_pkt_rrs(d->referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, d->dname);
     d->lookups_pending = 1;
-    for (size_t i = 0; i < ldns_rr_list_rr_count(d->ns_rrs); i++) {
-        const ldns_rdf *host = ldns_rr_rdf(ldns_rr_list_rr(d->ns_rrs, i), 0);
+    for (size_t i = 0; i < ldns_rr_list_rr_count(ns_rrs); i++) {
+        const ldns_rdf *host = ldns_rr_rdf(ldns_rr_list_rr(ns_rrs, i), 0);
         char *host_text = ldns_rdf2str(host);
         struct sockaddr_storage glue[SCAN_MAX_ADDRS];
         size_t n = scan_pkt_glue(d->referral, host, s->cfg->port, !s->cfg->ipv6_only,
@@ -250,6 +252,7 @@ static void delegation_found(scan_domain_t *d)
             d->lookups_pending++;
         }
     }
+    ldns_rr_list_free(ns_rrs);
     if (--d->lookups_pending == 0)
         scan_domain_ask_servers(d);
 }
@@ -322,7 +325,7 @@ static void referral_handle(scan_domain_t *d, const io_result_t *r)
     if (rcode == LDNS_RCODE_NOERROR && ldns_pkt_aa(pkt)) {
         ldns_rr_list *ns = scan_pkt_rrs(pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_NS, d->dname);
         bool apex = ldns_rr_list_rr_count(ns) > 0;
-        ldns_rr_list_deep_free(ns);
+        ldns_rr_list_free(ns);
         if (!apex) {
             ldns_pkt_free(pkt);
             scan_domain_conclude(d, SCAN_OUTCOME_NXDOMAIN,

@@ -137,8 +137,7 @@ struct scan_domain {
     size_t cap_servers;
     size_t queries_pending;
     size_t lookups_pending;
-    ldns_rr_list *ns_rrs; /* the delegation's NS RRs (owned) */
-    bool signed_hint;     /* DS at the parent or DNSKEYs seen: ask the DNSSEC questions */
+    bool signed_hint; /* DS at the parent or DNSKEYs seen: ask the DNSSEC questions */
     uint32_t queries;
     char probe_label[24];
     /* resolver check (--check-resolver) */
@@ -310,7 +309,9 @@ int scan_gate_enter(scanner_t *s, const ldns_rdf *name, void (*cb)(void *), void
 void scan_gate_open(scanner_t *s, scan_gate_t *gate);
 
 /* packet.c */
-/* RRs of type (and owner, when owner != NULL) from a section; new list, RRs cloned. */
+/* RRs of type (and owner, when owner != NULL) from a section. The list is the caller's
+ * (ldns_rr_list_free(), never deep); its RRs are borrowed from pkt and valid only as long as
+ * pkt: clone what must outlive it. */
 ldns_rr_list *scan_pkt_rrs(const ldns_pkt *pkt, ldns_pkt_section sec, ldns_rr_type type,
                            const ldns_rdf *owner);
 /* The owner of the NS RRset in the authority section of a referral, or NULL (borrowed). */
@@ -330,7 +331,8 @@ size_t scan_pkt_answer_addrs(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t
 void scan_addr_text(const struct sockaddr_storage *addr, char *buf, size_t len);
 /* Judges the parent's side of a delegation (the DS RRset or its denial) with the parent's
  * keys. Returns the parent state; *reason_out is -1 or PARENT_DS_DENIAL_INVALID and detail
- * explains. *ds_out receives the DS RRs (owned by the caller) when DS. */
+ * explains. *ds_out receives the DS RRs when DS: the list is the caller's (ldns_rr_list_free()),
+ * the RRs are borrowed from referral. */
 verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_security_t security,
                                         const verify_keyset_t *keys, const ldns_pkt *referral,
                                         const ldns_rdf *child, int64_t now, ldns_rr_list **ds_out,

@@ -402,7 +402,7 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
         ldns_rr_list *raw =
             scan_pkt_rrs(d->referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_DS, d->dname);
         record_parent(r, d, raw);
-        ldns_rr_list_deep_free(raw);
+        ldns_rr_list_free(raw);
     }
     verify_verdict_t *first = NULL;
     verify_status_t status = merge_servers(r, d, ps, ds, &first);
@@ -463,7 +463,7 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
         verify_verdict_free(d->servers[i].verdict);
         d->servers[i].verdict = NULL;
     }
-    ldns_rr_list_deep_free(ds);
+    ldns_rr_list_free(ds); /* its RRs are d->referral's */
 }
 
 /* Parses the answers the loop kept as bytes; an answer that does not parse is a malformed

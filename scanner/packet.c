@@ -28,7 +28,7 @@ ldns_rr_list *scan_pkt_rrs(const ldns_pkt *pkt, ldns_pkt_section sec, ldns_rr_ty
             continue;
         if (owner && ldns_dname_compare(ldns_rr_owner(rr), owner) != 0)
             continue;
-        ldns_rr_list_push_rr(out, ldns_rr_clone(rr));
+        ldns_rr_list_push_rr(out, rr);
     }
     return out;
 }
@@ -116,7 +116,8 @@ void scan_addr_text(const struct sockaddr_storage *addr, char *buf, size_t len)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)addr)->sin6_addr, buf, (socklen_t)len);
 }
 
-/* Collects the NSEC/NSEC3 RRsets of the authority section whose RRSIGs verify with keys. */
+/* Collects the NSEC/NSEC3 RRsets of the authority section whose RRSIGs verify with keys. The
+ * list borrows its RRs from pkt (ldns_rr_list_free() it before pkt goes). */
 static ldns_rr_list *verified_denial_records(const verify_keyset_t *keys, const ldns_pkt *pkt,
                                              int64_t now, char *detail, size_t detail_len)
 {
@@ -132,12 +133,12 @@ static ldns_rr_list *verified_denial_records(const verify_keyset_t *keys, const 
         ldns_rr_list_push_rr(one, rr);
         verify_sig_result_t res;
         if (verify_rrset(keys, one, sigs, now, &res) == 0 && res.outcome == VERIFY_SIG_VALID)
-            ldns_rr_list_push_rr(out, ldns_rr_clone(rr));
+            ldns_rr_list_push_rr(out, rr);
         else if (detail[0] == '\0')
             snprintf(detail, detail_len, "%s: %s", verify_reason_name(res.reason), res.detail);
         ldns_rr_list_free(one);
     }
-    ldns_rr_list_deep_free(sigs);
+    ldns_rr_list_free(sigs);
     return out;
 }
 
@@ -160,12 +161,12 @@ verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_secu
             scan_pkt_rrs(referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_RRSIG, child);
         verify_sig_result_t res;
         int rc = verify_rrset(keys, ds, sigs, now, &res);
-        ldns_rr_list_deep_free(sigs);
+        ldns_rr_list_free(sigs);
         if (rc == 0 && res.outcome == VERIFY_SIG_VALID) {
             *ds_out = ds;
             return VERIFY_PARENT_DS;
         }
-        ldns_rr_list_deep_free(ds);
+        ldns_rr_list_free(ds);
         if (rc == 0 && res.outcome == VERIFY_SIG_UNSUPPORTED)
             return VERIFY_PARENT_INSECURE;
         *reason_out = VERIFY_REASON_PARENT_DS_DENIAL_INVALID;
@@ -173,7 +174,7 @@ verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_secu
                  verify_reason_name(res.reason), res.detail);
         return VERIFY_PARENT_BOGUS;
     }
-    ldns_rr_list_deep_free(ds);
+    ldns_rr_list_free(ds);
 
     char why[200] = "";
     ldns_rr_list *records = verified_denial_records(keys, referral, now, why, sizeof why);
@@ -188,7 +189,7 @@ verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_secu
     };
     char proof[200] = "";
     verify_denial_result_t r = verify_denial_check(&q, proof, sizeof proof);
-    ldns_rr_list_deep_free(records);
+    ldns_rr_list_free(records);
     switch (r) {
     case VERIFY_DENIAL_PROVEN:
     case VERIFY_DENIAL_OPTOUT:

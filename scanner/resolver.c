@@ -83,7 +83,8 @@ static void rzone_parent_ready(void *arg)
             scan_judge_parent(s->vctx, p->security, p->keyset, st->referral, z->dname, now, &ds,
                               &reason, detail, sizeof detail);
         if (ps == VERIFY_PARENT_DS) {
-            z->ds = ds;
+            z->ds = ldns_rr_list_clone(ds); /* the zone outlives the referral ds points into */
+            ldns_rr_list_free(ds);
             scan_zone_continue(s, z);
         } else if (ps == VERIFY_PARENT_BOGUS) {
             z->security = SCAN_ZONE_BOGUS;

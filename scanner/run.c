@@ -65,7 +65,6 @@ static void domain_free(scan_domain_t *d)
     ldns_rdf_deep_free(d->dname);
     ldns_pkt_free(d->referral);
     ldns_pkt_free(d->file_referral);
-    ldns_rr_list_deep_free(d->ns_rrs);
     ldns_pkt_free(d->check_answer);
     for (size_t i = 0; i < d->n_servers; i++)
         for (int q = 0; q < SCAN_Q_COUNT; q++) {

@@ -110,7 +110,10 @@ static void file_ds_answer(void *arg, const io_result_t *r)
     ldns_pkt *referral = d->file_referral;
     d->file_referral = NULL;
     /* The file's DS without RRSIG would only hide the wire's: keep NS (and glue). */
-    ldns_rr_list *ns = scan_pkt_rrs(referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, d->dname);
+    ldns_rr_list *ns_ref =
+        scan_pkt_rrs(referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, d->dname);
+    ldns_rr_list *ns = ldns_rr_list_clone(ns_ref); /* combined owns its RRs */
+    ldns_rr_list_free(ns_ref);
     ldns_rr_list *glue = ldns_rr_list_clone(ldns_pkt_additional(referral));
     ldns_rr_list *an = ldns_rr_list_clone(ldns_pkt_answer(r->pkt));
     ldns_rr_list *au = ldns_rr_list_clone(ldns_pkt_authority(r->pkt));

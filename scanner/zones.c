@@ -262,7 +262,8 @@ scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ld
         scan_judge_parent(s->vctx, parent->security, parent->keyset, referral, cut, now, &ds,
                           &reason, detail, sizeof detail);
     if (ps == VERIFY_PARENT_DS) {
-        z->ds = ds;
+        z->ds = ldns_rr_list_clone(ds); /* the zone outlives the referral ds points into */
+        ldns_rr_list_free(ds);
     } else if (ps == VERIFY_PARENT_BOGUS) {
         z->security = SCAN_ZONE_BOGUS;
         snprintf(z->why, sizeof z->why, "%s", reason >= 0 ? detail : parent->why);
@@ -279,7 +280,7 @@ scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ld
         if (z->n_addrs == before)
             ldns_rr_list_push_rr(unglued, ldns_rr_clone(ldns_rr_list_rr(ns, i)));
     }
-    ldns_rr_list_deep_free(ns);
+    ldns_rr_list_free(ns);
     z->ns_names = unglued;
 
     if (z->n_addrs > 0 || ldns_rr_list_rr_count(unglued) == 0 || nesting >= SCAN_MAX_NESTING) {
