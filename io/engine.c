@@ -240,7 +240,9 @@ void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, boo
         return;
     }
     ldns_pkt *p = NULL;
-    if (!(q->flags & IO_FLAG_NO_PARSE) && io_parse_answer(pkt, len, &p) != IO_OK) {
+    if (!(q->flags & IO_FLAG_NO_PARSE) &&
+        ((q->flags & IO_FLAG_BLOCK) ? io_answer_parse(pkt, len, &p)
+                                    : io_parse_answer(pkt, len, &p)) != IO_OK) {
         e->st.malformed++;
         io_try_failed(e, q, IO_EMALFORMED);
         return;

@@ -88,11 +88,14 @@ void io_config_init(io_config_t *cfg);
     0x20 /* hand over the wire only (pkt NULL): for callers that parse                             \
             elsewhere (io_parse_answer()), e.g. on worker threads;                                 \
             IO_EMALFORMED is then never reported */
+#define IO_FLAG_BLOCK                                                                              \
+    0x40 /* parse with io_answer_parse() (same answers accepted): pkt is then one read-only        \
+            block the callback frees with io_answer_free(), never ldns_pkt_free() */
 
 typedef struct io_result {
     int status;          /* 0: an answer arrived (any rcode: REFUSED and SERVFAIL are answers) */
-    ldns_pkt *pkt;       /* the answer; OWNED BY THE CALLBACK, which must ldns_pkt_free() it. NULL
-                            unless status == 0 */
+    ldns_pkt *pkt;       /* the answer; OWNED BY THE CALLBACK, which must ldns_pkt_free() it
+                            (io_answer_free() with IO_FLAG_BLOCK). NULL unless status == 0 */
     const uint8_t *wire; /* the answer as received (no TCP length prefix); borrowed,
                             valid only during the callback. NULL unless status == 0 */
     size_t wire_len;     /* bytes at wire */

@@ -33,6 +33,16 @@ int scan_send(scanner_t *s, const struct sockaddr_storage *addrs, size_t n, cons
     return rc;
 }
 
+void scan_domain_set_referral(scan_domain_t *d, ldns_pkt *pkt, bool block)
+{
+    if (d->referral_block)
+        io_answer_free(d->referral);
+    else
+        ldns_pkt_free(d->referral);
+    d->referral = pkt;
+    d->referral_block = block;
+}
+
 void scan_domain_conclude(scan_domain_t *d, scan_outcome_t outcome, const char *fmt, ...)
 {
     d->outcome = outcome;
@@ -273,8 +283,7 @@ static void ds_answer(void *arg, const io_result_t *r)
     }
     ldns_pkt *combined = scan_ds_answer_as_referral(r->pkt, d->referral);
     ldns_pkt_free(r->pkt);
-    ldns_pkt_free(d->referral);
-    d->referral = combined;
+    scan_domain_set_referral(d, combined, false);
     delegation_found(d);
 }
 
@@ -289,11 +298,13 @@ static void referral_handle(scan_domain_t *d, const io_result_t *r)
                              io_strerror(r->status));
         return;
     }
+    /* A block (IO_FLAG_BLOCK, domain_lookup()): kept as the domain's referral, or freed here
+     * with io_answer_free() once scan_zone_from_referral() has cloned what the zone keeps. */
     ldns_pkt *pkt = r->pkt;
     ldns_pkt_rcode rcode = ldns_pkt_get_rcode(pkt);
     const ldns_rdf *cut = scan_pkt_referral_cut(pkt);
     if (rcode == LDNS_RCODE_NXDOMAIN) {
-        ldns_pkt_free(pkt);
+        io_answer_free(pkt);
         scan_domain_conclude(d, SCAN_OUTCOME_NXDOMAIN, "zone %s answers NXDOMAIN for %s", z->name,
                              d->name);
         return;
@@ -302,18 +313,18 @@ static void referral_handle(scan_domain_t *d, const io_result_t *r)
         ldns_dname_is_subdomain(cut, z->dname) &&
         (ldns_dname_compare(cut, d->dname) == 0 || ldns_dname_is_subdomain(d->dname, cut))) {
         if (ldns_dname_compare(cut, d->dname) == 0) {
-            d->referral = pkt;
+            scan_domain_set_referral(d, pkt, true);
             delegation_found(d);
             return;
         }
         if (++d->referrals > SCAN_MAX_REFERRALS) {
-            ldns_pkt_free(pkt);
+            io_answer_free(pkt);
             scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "more than %d referrals",
                                  SCAN_MAX_REFERRALS);
             return;
         }
         scan_zone_t *next = scan_zone_from_referral(s, z, pkt, cut, 0);
-        ldns_pkt_free(pkt);
+        io_answer_free(pkt);
         if (!next) {
             scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "out of memory");
             return;
@@ -327,12 +338,12 @@ static void referral_handle(scan_domain_t *d, const io_result_t *r)
         bool apex = ldns_rr_list_rr_count(ns) > 0;
         ldns_rr_list_free(ns);
         if (!apex) {
-            ldns_pkt_free(pkt);
+            io_answer_free(pkt);
             scan_domain_conclude(d, SCAN_OUTCOME_NXDOMAIN,
                                  "%s exists in zone %s but is not delegated", d->name, z->name);
             return;
         }
-        d->referral = pkt;
+        scan_domain_set_referral(d, pkt, true);
         size_t n = z->n_addrs < IO_MAX_SERVERS ? z->n_addrs : IO_MAX_SERVERS;
         if (scan_send(s, z->addrs, n, d->dname, NULL, LDNS_RR_TYPE_DS, IO_FLAG_DO, ds_answer, d) !=
             0) {
@@ -346,7 +357,7 @@ static void referral_handle(scan_domain_t *d, const io_result_t *r)
     char rcode_text[32];
     ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)rcode);
     snprintf(rcode_text, sizeof rcode_text, "%s", lt ? lt->name : "unknown rcode");
-    ldns_pkt_free(pkt);
+    io_answer_free(pkt);
     scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
                          "a server of the parent zone %s answered %s for %s", z->name, rcode_text,
                          d->name);
@@ -405,8 +416,8 @@ static void domain_lookup(scan_domain_t *d)
             return;
     }
     size_t n = z->n_addrs < IO_MAX_SERVERS ? z->n_addrs : IO_MAX_SERVERS;
-    if (scan_send(d->s, z->addrs, n, d->dname, NULL, LDNS_RR_TYPE_NS, IO_FLAG_DO, referral_answer,
-                  d) != 0) {
+    if (scan_send(d->s, z->addrs, n, d->dname, NULL, LDNS_RR_TYPE_NS, IO_FLAG_DO | IO_FLAG_BLOCK,
+                  referral_answer, d) != 0) {
         if (d->gate) {
             scan_gate_open(d->s, d->gate);
             d->gate = NULL;

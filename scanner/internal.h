@@ -129,7 +129,10 @@ struct scan_domain {
     ldns_rdf *dname;
     scan_zone_t *zone; /* the zone being asked (finally: the parent) */
     int referrals;
-    ldns_pkt *referral; /* the parent's referral for this domain (owned) */
+    ldns_pkt
+        *referral; /* the parent's referral for this domain (owned; scan_domain_set_referral()) */
+    bool referral_block; /* referral is an io_answer_parse() block (io_answer_free()), not an
+                            ldns-built packet (the DS answer made into a referral) */
     scan_outcome_t outcome;
     char outcome_detail[300];
     scan_server_t *servers; /* n_servers of them, grown while the delegation is read */
@@ -346,6 +349,9 @@ void scan_domain_add_server(scan_domain_t *d, const char *ns_name,
 /* Asks every server of the domain its questions; the judgement follows the last answer. */
 void scan_domain_ask_servers(scan_domain_t *d);
 /* Ends the domain's questions early with an outcome (nxdomain, indeterminate). */
+/* Frees the domain's referral (as its kind requires) and takes pkt in its place; block: pkt
+ * comes from io_answer_parse() (IO_FLAG_BLOCK). pkt may be NULL. */
+void scan_domain_set_referral(scan_domain_t *d, ldns_pkt *pkt, bool block);
 void scan_domain_conclude(scan_domain_t *d, scan_outcome_t outcome, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int scan_send(scanner_t *s, const struct sockaddr_storage *addrs, size_t n, const ldns_rdf *qname,

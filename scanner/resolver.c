@@ -190,7 +190,7 @@ static void domain_ds_answer(void *arg, const io_result_t *r)
                              lt ? lt->name : "?", d->name);
         return;
     }
-    d->referral = scan_ds_answer_as_referral(r->pkt, NULL);
+    scan_domain_set_referral(d, scan_ds_answer_as_referral(r->pkt, NULL), false);
     ldns_rdf *parent = ds_answer_zone(r->pkt, d->dname);
     ldns_pkt_free(r->pkt);
     d->zone = rzone_get(d->s, parent);

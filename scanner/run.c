@@ -63,7 +63,7 @@ static void inflight_remove(scanner_t *s, scan_domain_t *d)
 static void domain_free(scan_domain_t *d)
 {
     ldns_rdf_deep_free(d->dname);
-    ldns_pkt_free(d->referral);
+    scan_domain_set_referral(d, NULL, false);
     ldns_pkt_free(d->file_referral);
     ldns_pkt_free(d->check_answer);
     for (size_t i = 0; i < d->n_servers; i++)

@@ -128,7 +128,7 @@ static void file_ds_answer(void *arg, const io_result_t *r)
     ldns_rr_list_free(glue);
     ldns_pkt_free(r->pkt);
     ldns_pkt_free(referral);
-    d->referral = combined;
+    scan_domain_set_referral(d, combined, false);
     scan_domain_delegation(d);
 }
 
