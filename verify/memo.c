@@ -4,8 +4,10 @@
  * NSEC/NSEC3 records proving "no DS" are verified once however many domains they serve; a
  * child's keyset sees the same apex NSEC RRSIG in several negative answers and verifies it
  * once. The fingerprint is SHA-256 over everything the signature covers plus the signature, so
- * a hit means the very same bytes were verified before: never a weaker check. Direct-mapped and
- * bounded; a collision of slots only costs a verify.
+ * a hit means the very same bytes were verified before: never a weaker check. The first
+ * SIG_MEMO_INLINE fingerprints live in the struct (a child's keyset, used by one domain, needs
+ * no more: no 32 KiB table to allocate and clear per domain); after that a direct-mapped,
+ * bounded table, where a collision of slots only costs a verify.
  */
 #include "verify/sig_internal.h"
 
@@ -60,6 +62,8 @@ bool sig_memo_seen(struct sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN])
 {
     pthread_mutex_lock(&m->lock);
     bool seen = m->slots && memcmp(m->slots[slot_of(fp)], fp, SIG_MEMO_FP_LEN) == 0;
+    for (unsigned i = 0; !seen && i < m->n_inline; i++)
+        seen = memcmp(m->inline_fp[i], fp, SIG_MEMO_FP_LEN) == 0;
     if (seen)
         m->hits++;
     pthread_mutex_unlock(&m->lock);
@@ -69,10 +73,18 @@ bool sig_memo_seen(struct sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN])
 void sig_memo_add(struct sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN])
 {
     pthread_mutex_lock(&m->lock);
-    if (!m->slots)
-        m->slots = calloc(MEMO_SLOTS, SIG_MEMO_FP_LEN);
-    if (m->slots)
-        memcpy(m->slots[slot_of(fp)], fp, SIG_MEMO_FP_LEN);
+    if (!m->slots && m->n_inline < SIG_MEMO_INLINE) {
+        memcpy(m->inline_fp[m->n_inline++], fp, SIG_MEMO_FP_LEN);
+    } else {
+        if (!m->slots && (m->slots = calloc(MEMO_SLOTS, SIG_MEMO_FP_LEN)) != NULL) {
+            /* In the order they were added, as if the table had held them from the start. */
+            for (unsigned i = 0; i < m->n_inline; i++)
+                memcpy(m->slots[slot_of(m->inline_fp[i])], m->inline_fp[i], SIG_MEMO_FP_LEN);
+            m->n_inline = 0;
+        }
+        if (m->slots)
+            memcpy(m->slots[slot_of(fp)], fp, SIG_MEMO_FP_LEN);
+    }
     pthread_mutex_unlock(&m->lock);
 }
 

@@ -33,9 +33,14 @@ struct verify_key {
 /* memo.c: signatures a keyset already verified (by fingerprint). Internally locked: the only
  * mutable part of a keyset, invisible in results. */
 #define SIG_MEMO_FP_LEN 16
+/* A child zone's keyset sees a handful of signatures: they are kept in the struct itself (no
+ * allocation, no collisions); past this many the memo moves to the direct-mapped table. */
+#define SIG_MEMO_INLINE 8
 struct sig_memo {
     pthread_mutex_t lock;
-    uint8_t (*slots)[SIG_MEMO_FP_LEN]; /* allocated at the first verified signature */
+    uint8_t inline_fp[SIG_MEMO_INLINE][SIG_MEMO_FP_LEN];
+    unsigned n_inline;                 /* entries in inline_fp while slots is NULL */
+    uint8_t (*slots)[SIG_MEMO_FP_LEN]; /* allocated when inline_fp is full */
     EVP_MD *sha256;
     uint64_t hits;
 };

@@ -2,6 +2,7 @@
  * different (data, signature, key) is verified again, and times are checked on every call. */
 #include "tests/tap.h"
 #include "tests/unit/test_verify_util.h"
+#include "verify/sig_internal.h"
 #include "verify/verify.h"
 
 static const char *const key_text[] = {
@@ -15,8 +16,43 @@ static const char *const sig_text[] = {
     "qx6wLYqmh+l9oCKTN6qIc+bw6ya+KJ8oMz0YP107epXAyGmt+3SNruPFKG7tZoLBLlUzGGus7ZwmwWep666VCw==",
     NULL};
 
+/* The memo's own storage: the first SIG_MEMO_INLINE fingerprints in the struct, then all of
+ * them (the first ones moved over) in the table. */
+static void test_inline_then_table(void)
+{
+    struct sig_memo m;
+    is_int(sig_memo_init(&m), 0, "memo initialised");
+    uint8_t fp[20][SIG_MEMO_FP_LEN];
+    for (int i = 0; i < 20; i++) {
+        memset(fp[i], 0, sizeof fp[i]);
+        fp[i][0] = (uint8_t)i; /* a distinct slot each */
+        fp[i][15] = 0xa5;
+    }
+    for (int i = 0; i < SIG_MEMO_INLINE; i++)
+        sig_memo_add(&m, fp[i]);
+    ok(m.slots == NULL, "%d fingerprints: no table allocated", SIG_MEMO_INLINE);
+    int seen = 0;
+    for (int i = 0; i < SIG_MEMO_INLINE; i++)
+        seen += sig_memo_seen(&m, fp[i]);
+    is_int(seen, SIG_MEMO_INLINE, "each of them is found");
+    ok(!sig_memo_seen(&m, fp[SIG_MEMO_INLINE]), "one never added is not");
+    for (int i = SIG_MEMO_INLINE; i < 20; i++)
+        sig_memo_add(&m, fp[i]);
+    ok(m.slots != NULL, "one more: the table takes over");
+    seen = 0;
+    for (int i = 0; i < 20; i++)
+        seen += sig_memo_seen(&m, fp[i]);
+    is_int(seen, 20, "all 20 found, the first %d moved into the table", SIG_MEMO_INLINE);
+    uint8_t other[SIG_MEMO_FP_LEN];
+    memcpy(other, fp[3], sizeof other);
+    other[15] = 0x5a;
+    ok(!sig_memo_seen(&m, other), "a different fingerprint in a used slot is not found");
+    sig_memo_destroy(&m);
+}
+
 int main(void)
 {
+    test_inline_then_table();
     ldns_rr_list *keys = tv_list(key_text), *rrset = tv_list(rrset_text);
     ldns_rr_list *other = tv_list(other_text), *sigs = tv_list(sig_text);
     ldns_rdf *zone = tv_name("example.net.");
