@@ -363,7 +363,10 @@ static bool parse_message(answer_block_t *b, const uint8_t *wire, size_t max)
             return false;
     uint8_t have_edns = 0;
     for (int s = 0; s < 4; s++) {
-        for (uint16_t i = 0; i < counts[s]; i++) {
+        /* As in ldns, the additional section's bound is re-read on every round: a TSIG RR
+         * lowers ARCOUNT, so one RR fewer is read after it. */
+        for (uint16_t i = 0; i < (s == LDNS_SECTION_ADDITIONAL ? ldns_pkt_arcount(p) : counts[s]);
+             i++) {
             ldns_rr *rr = parse_rr(b, wire, copy, max, &pos, s == LDNS_SECTION_QUESTION);
             if (!rr)
                 return false;

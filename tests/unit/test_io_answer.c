@@ -1,7 +1,8 @@
 /*
  * io_answer_parse() (io/answer.c, one block per answer) against io_parse_answer() (ldns's own
  * ldns_wire2pkt()): on real-looking answers (signed SOA, NSEC denial, DNSKEY, EDNS options,
- * compressed names, a TXT with hundreds of strings, more names than the first chunk holds), on
+ * compressed names, a TXT with hundreds of strings, more names than the first chunk holds, a
+ * TSIG that ldns finds inside another RR's RDATA), on
  * the packet fuzzer's seed corpus, and on 40,000 mutations of them (fixed seed): both must
  * accept or refuse the same messages and, when they accept, give the same packet field for
  * field (tests/answer_same.h). ASan checks the block's bounds and that io_answer_free() frees
@@ -150,6 +151,19 @@ static void make_bases(void)
     add_base(
         build(bases[n_bases], sizeof bases[0], longname, LDNS_RR_TYPE_NS, ns_an, NULL, NULL, true));
 
+    /* Found by fuzz_packet: an A RR whose RDLENGTH (14) covers more than its one field. ldns
+     * reads on right after the 4 address bytes, so the leftover holds a TSIG RR for it, which
+     * lowers ARCOUNT from 2 to 1: no second additional RR is read, and the message parses. */
+    static const uint8_t tsig_leftover[] = {
+        0x76, 0x42, 0x80, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x02, 0x05,
+        0x70, 0x6c, 0x61, 0x69, 0x6e, 0x05, 0x75, 0x6e, 0x73, 0x69, 0x67, 0x00, 0x00,
+        0x01, 0x00, 0x01, 0xc0, 0x0c, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10,
+        0x00, 0x06, 0x03, 0x6e, 0x73, 0x32, 0xc0, 0x0c, 0xc0, 0x29, 0x00, 0x01, 0x00,
+        0x01, 0x7f, 0x10, 0x3a, 0x00, 0x00, 0x0e, 0x00, 0x04, 0x03, 0x01, 0x00, 0x00,
+        0xfa, 0xff, 0xff, 0xff, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00};
+    memcpy(bases[n_bases], tsig_leftover, sizeof tsig_leftover);
+    add_base(sizeof tsig_leftover);
+
     /* The packet fuzzer's seed corpus (when the source tree is at hand). */
     const char *src = getenv("DNSSWEEP_SOURCE_DIR");
     char dir[1024];
@@ -216,17 +230,17 @@ static size_t mutate(uint8_t *buf, const uint8_t *base, size_t len)
 int main(void)
 {
     make_bases();
-    ok(n_bases >= 5, "%zu base messages (5 built, the rest from the fuzz corpus)", n_bases);
-    for (size_t i = 0; i < 5; i++) {
+    ok(n_bases >= 6, "%zu base messages (6 built, the rest from the fuzz corpus)", n_bases);
+    for (size_t i = 0; i < 6; i++) {
         ldns_pkt *p = NULL;
         is_int(io_answer_parse(bases[i], base_len[i], &p), IO_OK, "built message %zu parses", i);
         io_answer_free(p);
         ok(agree(bases[i], base_len[i]), "built message %zu: same packet as ldns_wire2pkt", i);
     }
     size_t corpus_same = 0;
-    for (size_t i = 5; i < n_bases; i++)
+    for (size_t i = 6; i < n_bases; i++)
         corpus_same += agree(bases[i], base_len[i]);
-    is_int(corpus_same, n_bases - 5, "fuzz corpus: both parsers agree on every seed");
+    is_int(corpus_same, n_bases - 6, "fuzz corpus: both parsers agree on every seed");
 
     ldns_pkt *p = NULL;
     is_int(io_answer_parse(bases[0], 11, &p), IO_EMALFORMED, "an 11-byte message is refused");
