@@ -415,7 +415,9 @@ int io_answer_parse(const uint8_t *wire, size_t len, ldns_pkt **out)
     b->cur = b->mem;
     b->left = first;
     b->grow = 2 * len + 512;
-    if (!parse_message(b, wire, len)) {
+    /* A TSIG RR that the walk of io_wire_has_tsig() missed (ldns found it inside another RR's
+     * RDATA, see io_parse_answer()) is refused just the same. */
+    if (!parse_message(b, wire, len) || ldns_pkt_tsig(&b->pkt) != NULL) {
         io_answer_free(&b->pkt);
         return IO_EMALFORMED;
     }

@@ -217,8 +217,8 @@ int io_server_stats_get(const io_engine_t *engine, const struct sockaddr *addr,
                         io_server_stats_t *out);
 
 /*
- * Parses an answer as the engine does (ldns_wire2pkt() plus the checks it misses: a message with
- * a TSIG RR in the additional section is refused). For callers of IO_FLAG_NO_PARSE that parse
+ * Parses an answer as the engine does (ldns_wire2pkt() plus the checks it misses: a message in
+ * which ldns would read a TSIG RR is refused). For callers of IO_FLAG_NO_PARSE that parse
  * elsewhere (any thread). Returns IO_OK and *out (the caller's: ldns_pkt_free()), or IO_EMALFORMED
  * and *out NULL. wire is only read during the call.
  */

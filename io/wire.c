@@ -216,6 +216,16 @@ int io_parse_answer(const uint8_t *wire, size_t len, ldns_pkt **out)
      * unsigned query), so an answer carrying TSIG is refused before ldns sees it. */
     if (len < 12 || io_wire_has_tsig(wire, len))
         return IO_EMALFORMED;
+    /* io_wire_has_tsig() steps over each RR by its RDLENGTH, but ldns reads only the fields
+     * it knows and goes on right after them: the leftover of an RR's RDATA can hold a TSIG RR
+     * for ldns (then leaked when a second TSIG follows; a fuzz_packet find). io_answer_parse()
+     * walks exactly as ldns does, in one block, and refuses any TSIG it reads: ldns only gets
+     * messages in which it will find none. Off the hot path since the scanner's answers are
+     * parsed as blocks. */
+    ldns_pkt *probe = NULL;
+    if (io_answer_parse(wire, len, &probe) != IO_OK)
+        return IO_EMALFORMED;
+    io_answer_free(probe);
     if (ldns_wire2pkt(out, wire, len) != LDNS_STATUS_OK) {
         *out = NULL;
         return IO_EMALFORMED;
