@@ -485,9 +485,33 @@ static void parse_answers(scan_domain_t *d)
     }
 }
 
+static void judge_domain(scan_domain_t *d);
+
+/* Frees what only the judgement needed, here on the worker that allocated the parsed answers:
+ * freed on the loop thread instead, every ldns piece went back to this worker's malloc arena
+ * under its lock (about a fifth of the loop thread's time in a 20k-domain scan). */
+static void release_answers(scan_domain_t *d)
+{
+    for (size_t i = 0; i < d->n_servers; i++)
+        for (int q = 0; q < SCAN_Q_COUNT; q++) {
+            ldns_pkt_free(d->servers[i].answers[q]);
+            d->servers[i].answers[q] = NULL;
+        }
+    ldns_pkt_free(d->referral);
+    d->referral = NULL;
+    ldns_pkt_free(d->check_answer);
+    d->check_answer = NULL;
+}
+
 void scan_judge_run(void *arg)
 {
     scan_domain_t *d = arg;
+    judge_domain(d);
+    release_answers(d);
+}
+
+static void judge_domain(scan_domain_t *d)
+{
     parse_answers(d);
     scan_record_t *r = calloc(1, sizeof *r);
     d->record = r;
