@@ -104,6 +104,11 @@ int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t dat
     uint8_t der[128];
     if (!key->pkey)
         return 0;
+    if (key->hot) {
+        int rc = sig_p256_hot_verify(key->hot, key->md, data, data_len, sig, sig_len);
+        if (rc != SIG_P256_COLD)
+            return rc;
+    }
     if (key->algorithm == LDNS_ECDSAP256SHA256 || key->algorithm == LDNS_ECDSAP384SHA384) {
         size_t der_len = sizeof der;
         if (ecdsa_raw_to_der(sig, sig_len, der, &der_len) < 0)

@@ -25,10 +25,24 @@ struct verify_key {
     uint8_t algorithm;
     uint16_t key_tag;
     unsigned bits;
-    EVP_PKEY *pkey;   /* NULL: unsupported algorithm or malformed key */
-    EVP_MD *md;       /* fetched digest of the algorithm; NULL for EdDSA (pure) */
-    EVP_MD_CTX *tmpl; /* DigestVerify context initialised once; only ever copied */
+    EVP_PKEY *pkey;           /* NULL: unsupported algorithm or malformed key */
+    EVP_MD *md;               /* fetched digest of the algorithm; NULL for EdDSA (pure) */
+    EVP_MD_CTX *tmpl;         /* DigestVerify context initialised once; only ever copied */
+    struct sig_p256_hot *hot; /* P-256 only: precomputed multiples once the key is busy */
 };
+
+/* P-256 keys that verify many signatures get a table of their point's multiples (p256_hot.c).
+ * sig_p256_hot_verify returns 1 valid, 0 invalid, VERIFY_ENOMEM, or SIG_P256_COLD: no table
+ * (yet), verify on EVP. The table is built by the verify that makes the key's count reach
+ * `after`; sig_p256_hot_build builds it now (tests). */
+#define SIG_P256_COLD 2
+#define SIG_P256_HOT_AFTER 1024u
+struct sig_p256_hot;
+struct sig_p256_hot *sig_p256_hot_new(const EVP_PKEY *pkey, unsigned after);
+void sig_p256_hot_free(struct sig_p256_hot *h);
+int sig_p256_hot_build(struct sig_p256_hot *h);
+int sig_p256_hot_verify(struct sig_p256_hot *h, const EVP_MD *sha256, const uint8_t *data,
+                        size_t data_len, const uint8_t *sig, size_t sig_len);
 
 /* memo.c: signatures a keyset already verified (by fingerprint). Internally locked: the only
  * mutable part of a keyset, invisible in results. */
