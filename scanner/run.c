@@ -323,7 +323,8 @@ void scan_print_summary(scanner_t *s, const io_stats_t *io, double secs)
                 (unsigned long long)s->stats.status_counts[i]);
     fprintf(stderr,
             "  queries %llu (%.1f per domain), retried %llu, timed out %llu, truncated->TCP "
-            "%llu, dropped (spoofed/mismatched) %llu\n"
+            "%llu, dropped (spoofed/mismatched) %llu (unknown ID %llu, wrong source %llu, wrong "
+            "question %llu, short %llu)\n"
             "  zone cache: %llu zones set up, %llu parent questions saved by the cache; NS "
             "address lookups %llu (cache hits %llu)\n"
             "  input: %llu names, %llu bad lines, %llu duplicates, %llu already stored, %llu "
@@ -331,6 +332,9 @@ void scan_print_summary(scanner_t *s, const io_stats_t *io, double secs)
             (unsigned long long)io->sent, (double)io->sent / (double)done,
             (unsigned long long)io->retried, (unsigned long long)io->try_timeouts,
             (unsigned long long)io->truncated, (unsigned long long)io->dropped,
+            (unsigned long long)io->dropped_unknown_id,
+            (unsigned long long)io->dropped_wrong_source,
+            (unsigned long long)io->dropped_wrong_question, (unsigned long long)io->dropped_short,
             (unsigned long long)s->stats.zone_setups, (unsigned long long)s->stats.zone_cache_hits,
             (unsigned long long)s->stats.addr_lookups, (unsigned long long)s->stats.addr_cache_hits,
             (unsigned long long)s->stats.domains_read, (unsigned long long)s->stats.bad_lines,
