@@ -8,12 +8,15 @@ port, from a wrong server, with one letter's case flipped (0x20), the wrong type
 the wrong socket. Asserted: every verdict equals the lab's expected file; the flood sent
 >= MIN_FORGED packets; dnssweep counted as dropped every forged packet the kernel delivered
 (sent = dropped by dnssweep + dropped by the kernel, plus at most one late genuine answer per
-timed-out try); each near-miss kind reached the drop reason it targets.
+timed-out try); the wrong-source and wrong-question counters reach at least the near misses
+sent for them.
 Needs root (raw sockets): else exit 77 (skipped)."""
 import sys
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 
+import ctypes  # noqa: E402
+import json  # noqa: E402
 import multiprocessing  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
@@ -24,8 +27,6 @@ import struct  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-import json  # noqa: E402
-import ctypes  # noqa: E402
 
 from lab_common import LAB, SKIP, Checks, expected, lab_env, lab_scan_args  # noqa: E402
 import zones as Z  # noqa: E402  (tests/lab, put on sys.path by lab_common)
@@ -37,8 +38,8 @@ FLOOD_SECONDS = 10.0
 # the flood covers the first ~250 queries and ends while the scanner's sockets are still open
 # (their kernel drop counters are read then).
 SCAN_QPS = 25
-# Python sends ~200k forged packets/s on the 2-core dev machine (ASan scanner running beside
-# it); 100,000 in 10 s is 10k/s, reached even on a heavily loaded machine.
+# Python sends 34,000-81,000 forged packets/s on the 2-core dev machine beside the ASan scanner
+# and other sessions (load average ~7), 220,000/s on an idle core: 100,000 in 10 s needs 10,000/s.
 MIN_FORGED = 100000
 TYPES = {"A": 1, "NS": 2, "SOA": 6, "AAAA": 28, "DS": 43, "DNSKEY": 48, "CDS": 59, "CDNSKEY": 60,
          "CAA": 257}
@@ -171,8 +172,7 @@ def attach_filter(sock, net_prefix):
     prog = b"".join(struct.pack("HBBI", *i) for i in insns)
     buf = ctypes.create_string_buffer(prog)
     fprog = struct.pack("HL", len(insns), ctypes.addressof(buf))
-    sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, fprog)
-    return buf  # must outlive the setsockopt call only, but keep it simple
+    sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, fprog)  # the kernel copies buf
 
 
 def near_misses(q, blackhole, other_server, other_port, rng):
@@ -212,7 +212,7 @@ def snipe(ports, blackhole, other_server, stop, results):
     raw = raw_socket()
     sniff = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_IP))
     net = socket.inet_aton(NET + ".0.0")
-    keep = attach_filter(sniff, struct.unpack("!I", net)[0])
+    attach_filter(sniff, struct.unpack("!I", net)[0])
     sniff.bind(("lo", ETH_P_IP))
     sniff.settimeout(0.1)
     port_set = set(ports)
@@ -246,7 +246,6 @@ def snipe(ports, blackhole, other_server, stop, results):
                                        other_server, rng.choice(others) if others else None, rng):
             raw.sendto(pkt, ("127.0.0.1", 0))
             counts[reason] += 1
-    del keep
     results.put(counts)
 
 
@@ -313,7 +312,9 @@ def can_spoof():
 
 
 def compare_verdicts(check, rows, out):
-    got = {}
+    """One check per domain (status and reason codes equal the expected file); returns how
+    many differ."""
+    got, changed = {}, 0
     for line in open(out):
         rec = json.loads(line)
         got[rec["domain"]] = rec
@@ -322,13 +323,17 @@ def compare_verdicts(check, rows, out):
         want = sorted(set(row["reasons"].split(",")) - {"-"})
         if rec is None:
             check(False, "%s: missing from the output" % row["domain"])
+            changed += 1
             continue
         codes = sorted(set(x["code"] for x in rec["reasons"]))
-        check(rec["status"] == row["status"] and codes == want,
+        same = rec["status"] == row["status"] and codes == want
+        changed += not same
+        check(same,
               "%-24s expected %-13s %-40s got %-13s %s" % (
                   row["domain"], row["status"], ",".join(want) or "-", rec["status"],
                   ",".join(codes) or "-"))
     check(len(got) == len(rows), "%d domains streamed, %d expected" % (len(got), len(rows)))
+    return changed
 
 
 def attack(check, env, rows, work):
@@ -364,9 +369,12 @@ def attack(check, env, rows, work):
             figures["flood"] = flood_q.get(timeout=FLOOD_SECONDS + 60)
         finally:
             stop.set()
-            figures["snipe"] = snipe_q.get(timeout=30)
-            flooder.join(timeout=10)
-            sniper.join(timeout=10)
+            for p in (flooder, sniper):
+                p.join(timeout=30)
+                if p.is_alive():
+                    p.kill()
+                    p.join(timeout=10)
+        figures["snipe"] = snipe_q.get(timeout=10)
         # Let the scanner drain its socket queues, then read the kernel's per-socket drops
         # while the sockets still exist.
         deadline = time.monotonic() + 5
@@ -414,7 +422,7 @@ def main():
             return 1
         print(f["stderr"])
         check(f["rc"] == 0, "scan under attack exits 0 (rc %s)" % f["rc"])
-        compare_verdicts(check, rows, f["out"])
+        changed = compare_verdicts(check, rows, f["out"])
         fl, sn = f["flood"], f["snipe"]
         m = SUMMARY.search(f["stderr"])
         check(m is not None, "the summary gives the dropped answers by reason")
@@ -436,8 +444,10 @@ def main():
               "short %d); kernel drops (socket buffer full) %d; left in queues %d bytes" % (
                   dropped, unknown, wsrc, wq, short, f["kernel_drops"], f["rx_queue"]))
         print("# forged %d = rejected %d + kernel drops %d %+d (late genuine answers: at most "
-              "the %d timed-out tries); accepted 0 (= every verdict unchanged)" % (
-                  forged, dropped, f["kernel_drops"], delivered - dropped, timed_out))
+              "the %d timed-out tries)" % (forged, dropped, f["kernel_drops"],
+                                           delivered - dropped, timed_out))
+        print("# accepted: %d by the accounting (delivered - rejected), %d verdicts changed" % (
+            max(0, delivered - dropped), changed))
         check(fl["sent"] >= MIN_FORGED, "the flood sent %d forged answers (>= %d)" % (
             fl["sent"], MIN_FORGED))
         check(sn["queries_seen"] >= 100, "the flood overlapped %d scanner queries (>= 100)" %
