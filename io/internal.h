@@ -244,6 +244,9 @@ uint16_t io_build_query(io_engine_t *e, io_slot_t *q, uint16_t qid);
 /* Checks that an answer's header and question belong to q. Returns 0 or a drop reason. */
 enum { IO_MATCH_OK = 0, IO_MATCH_QUESTION, IO_MATCH_SHORT };
 int io_match_answer(const io_slot_t *q, const uint8_t *pkt, size_t len);
+/* Checks that the datagram quoted by an ICMP error is q's try as sent (QR clear, opcode QUERY,
+ * the question byte for byte). Returns 0 or a drop reason. */
+int io_match_quote(const io_slot_t *q, const uint8_t *pkt, size_t len);
 bool io_sockaddr_equal(const struct sockaddr *a, const struct sockaddr *b);
 
 static inline io_slot_t *io_slot_at(const io_engine_t *e, uint32_t index)

@@ -6,9 +6,11 @@
  * pump on the loop sends it (UDP with EDNS0, random source port, CSPRNG query ID, 0x20 random
  * case) when the global and per-server rate limits and the in-flight cap allow. An answer is
  * accepted only when its source address and port, receiving socket, ID, question name (byte for
- * byte, case as sent), type and class all match; anything else is counted as dropped. A
- * truncated answer is asked again over TCP (pipelined, reused connections). A try that times out,
- * is refused or breaks is retried, moving to the next server address when several were given.
+ * byte, case as sent), type and class all match; anything else is counted as dropped. An ICMP
+ * error (port unreachable) ends a try only when the datagram it quotes is that try, question and
+ * case included; others are counted in icmp_ignored. A truncated answer is asked again over TCP
+ * (pipelined, reused connections). A try that times out, is refused or breaks is retried, moving
+ * to the next server address when several were given.
  * Exactly one callback is made for every query that io_query() accepted.
  *
  * The engine keeps the loop alive only while queries are outstanding: uv_run(loop,
@@ -179,6 +181,9 @@ typedef struct io_stats {
     uint64_t dropped_wrong_source;   /* ID known but from another address or port */
     uint64_t dropped_wrong_question; /* name (case-exact), type or class differ, or not QR */
     uint64_t dropped_short;          /* shorter than a DNS header */
+    uint64_t icmp_ignored;           /* ICMP errors (port unreachable...) quoting no try in
+                                        flight exactly (ID, address, question as sent): the
+                                        try goes on. Not in dropped (not answers) */
     uint32_t in_flight;              /* tries on the wire now */
     uint32_t queued;                 /* accepted, waiting to be sent (rate limits, cap) */
     uint32_t servers;                /* distinct server addresses seen */

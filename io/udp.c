@@ -54,15 +54,18 @@ static void drain_sock(io_engine_t *e, io_udp_sock_t *sock)
                 ee.ee_errno == ECONNREFUSED)
                 err = IO_EREFUSED_PORT;
         }
-        /* The error queue returns our own datagram (from the DNS header on) and, as the
-         * message name, the address it was sent to: both must match a query in flight. */
-        if (n < 2)
-            continue;
-        uint16_t qid = (uint16_t)(data[0] << 8 | data[1]);
-        io_slot_t *q = io_inflight_find(e, io_key(sock->index, qid));
+        /* The error queue returns our own datagram as the error quotes it (from the DNS header
+         * on) and, as the message name, the address it was sent to: both must match a try in
+         * flight exactly, question and 0x20 case included, as an answer must. */
+        io_slot_t *q = NULL;
+        if (n >= 2)
+            q = io_inflight_find(e, io_key(sock->index, (uint16_t)(data[0] << 8 | data[1])));
         if (q == NULL || q->state != IO_SLOT_UDP ||
-            !io_sockaddr_equal((const void *)&dest, (const void *)&q->servers[q->cur]->addr))
+            !io_sockaddr_equal((const void *)&dest, (const void *)&q->servers[q->cur]->addr) ||
+            io_match_quote(q, data, (size_t)n) != IO_MATCH_OK) {
+            e->st.icmp_ignored++;
             continue;
+        }
         io_try_failed(e, q, err);
     }
 }

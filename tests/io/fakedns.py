@@ -13,6 +13,10 @@ of the question name ("<mode>-<anything>.<zone>"), or by --force MODE for every 
   tc         UDP: TC=1 empty answer; TCP: full answer
   tcponly    UDP ignored; TCP answers      refused / servfail   that rcode
   malformed  right header and question, then garbage
+  icmpcase   (root, IPv4) a forged ICMP port unreachable quoting the query with one letter in
+             another case, then the answer 100 ms later
+  icmptype   the same, quoting another qtype      icmpexact  the same, quoting the query as sent
+  (without a raw socket the icmp* modes only answer 100 ms later: the test checks the uid)
 
 Over TCP every mode answers normally (except drop), and frames read together are answered in
 reverse order to exercise out-of-order matching.
@@ -97,6 +101,39 @@ def flip_case(qname_raw):
     return bytes(b)
 
 
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def icmp_port_unreachable(server, peer, quoted_dns):
+    """An IPv4 ICMP port unreachable from server to peer quoting peer's datagram to server with
+    quoted_dns as its payload (headers for IP_HDRINCL; the kernel fills the outer IP checksum)."""
+    udp = struct.pack("!HHHH", peer[1], server[1], 8 + len(quoted_dns), 0) + quoted_dns
+    inner = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                        socket.inet_aton(peer[0]), socket.inet_aton(server[0]))
+    inner = inner[:10] + struct.pack("!H", checksum(inner)) + inner[12:]
+    icmp = struct.pack("!BBHI", 3, 3, 0, 0) + inner + udp
+    icmp = icmp[:2] + struct.pack("!H", checksum(icmp)) + icmp[4:]
+    outer = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 0, 0, 0, 64, 1, 0,
+                        socket.inet_aton(server[0]), socket.inet_aton(peer[0]))
+    return outer + icmp
+
+
+def raw_socket():
+    """A raw IPv4 socket for forged ICMP errors, or None without the privilege."""
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
+        return s
+    except OSError:
+        return None
+
+
 class Listener:
     def __init__(self, addr, port):
         self.addr = addr
@@ -142,6 +179,7 @@ class Server:
             self.sel.register(lst.udp, selectors.EVENT_READ, ("udp", lst))
             self.sel.register(lst.tcp, selectors.EVENT_READ, ("accept", lst))
         self.port = port
+        self.raw = raw_socket()
 
     def later(self, delay_s, fn):
         self.seq += 1
@@ -222,6 +260,15 @@ class Server:
                 send(build(pkt, qname_raw, qtype, qclass, rcode=5))
             elif mode == "servfail":
                 send(build(pkt, qname_raw, qtype, qclass, rcode=2))
+            elif mode in ("icmpcase", "icmptype", "icmpexact"):
+                if self.raw is not None and lst.fam == socket.AF_INET:
+                    quoted = {"icmpcase": pkt[:12] + flip_case(qname_raw) + pkt[12 + len(qname_raw):],
+                              "icmptype": pkt[:12] + qname_raw + struct.pack("!H", qtype ^ 1) +
+                              pkt[14 + len(qname_raw):],
+                              "icmpexact": pkt}[mode]
+                    self.raw.sendto(icmp_port_unreachable((lst.addr, lst.port), peer, quoted),
+                                    (peer[0], 0))
+                self.later(0.1, lambda d=good, f=send: f(d))
             elif mode == "malformed":
                 bad = build(pkt, qname_raw, qtype, qclass)
                 bad = bad[:6] + struct.pack("!H", 3) + bad[8:] + b"\xc0\xff\x00"
