@@ -182,11 +182,17 @@ static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list
         x->key_tag = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
         x->algorithm = ldns_rdf2native_int8(ldns_rr_rdf(rr, 1));
         x->digest_type = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
-        char *hex = ldns_rdf2str(ldns_rr_rdf(rr, 3));
-        for (char *p = hex; p && *p; p++)
-            *p = (char)toupper((unsigned char)*p);
+        /* Upper-case hex without ldns_rdf2str (a 64 KB buffer and a printf per octet). */
+        const ldns_rdf *digest = ldns_rr_rdf(rr, 3);
+        char small[2 * 64 + 1], *hex = small;
+        size_t need = 2 * ldns_rdf_size(digest) + 1;
+        if (need > sizeof small)
+            hex = malloc(need);
+        if (hex)
+            verify_hex_text(ldns_rdf_data(digest), ldns_rdf_size(digest), hex, need);
         x->digest = keep(r, hex);
-        free(hex);
+        if (hex != small)
+            free(hex);
         rec->parent.ds_ttl = ldns_rr_ttl(rr);
     }
 }
