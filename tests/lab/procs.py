@@ -123,6 +123,20 @@ def proxy_stats_path(labdir):
     return os.path.join(labdir, "proxy-stats.json")
 
 
+def start_proxy(labdir, net, port, servers, proxy):
+    """The lossy proxy on the front address of every server (and the blackhole)."""
+    pairs = ["%s=%s" % (Z.addr(net, s), Z.addr(proxy["net"], s)) for s in list(servers) + ["blackhole"]]
+    return start("proxy", [sys.executable, os.path.join(HERE, "lossy_proxy.py"), "--port", str(port),
+                           "--spec", proxy["spec"], "--stats", proxy_stats_path(labdir)] + pairs,
+                 os.path.join(labdir, "proxy.log"), labdir)
+
+
+def server_names(procs):
+    """The authoritative servers among started processes (nsd-X -> X, knot)."""
+    return [p["name"][4:] if p["name"].startswith("nsd-") else p["name"]
+            for p in procs if p["name"].startswith("nsd-") or p["name"] == "knot"]
+
+
 def start_all(labdir, net, port, servers, proxy=None):
     """Starts every server, the blackhole and Unbound. With proxy ({"spec", "net"}), the
     authoritative servers and the blackhole listen on proxy["net"] and the lossy proxy stands on
@@ -139,11 +153,7 @@ def start_all(labdir, net, port, servers, proxy=None):
                                      Z.addr(bind_net, "blackhole"), str(port)],
                        os.path.join(labdir, "blackhole.log"), labdir))
     if proxy:
-        pairs = ["%s=%s" % (Z.addr(net, s), Z.addr(bind_net, s)) for s in list(servers) + ["blackhole"]]
-        procs.append(start("proxy", [sys.executable, os.path.join(HERE, "lossy_proxy.py"), "--port",
-                                     str(port), "--spec", proxy["spec"], "--stats",
-                                     proxy_stats_path(labdir)] + pairs,
-                           os.path.join(labdir, "proxy.log"), labdir))
+        procs.append(start_proxy(labdir, net, port, servers, proxy))
     conf = unbound_conf(labdir, net, port)
     procs.append(start("unbound", ["unbound", "-d", "-c", conf],
                        os.path.join(labdir, "unbound", "stdout.log"), os.path.join(labdir, "unbound")))
