@@ -178,8 +178,13 @@ def parse_summary(text):
                   r"dropped \(spoofed/mismatched\) (\d+)", text)
     if not m:
         return None
-    return dict(zip(("sent", "retried", "timed_out", "truncated", "discarded"),
-                    (int(x) for x in m.groups())))
+    out = dict(zip(("sent", "retried", "timed_out", "truncated", "discarded"),
+                   (int(x) for x in m.groups())))
+    # Late answers (their try was given up and asked again with a new ID) and duplicates come
+    # back with an ID no longer in flight.
+    m = re.search(r"\(unknown ID (\d+),", text)
+    out["unknown_id"] = int(m.group(1)) if m else None
+    return out
 
 
 def run_pass(p, labdir, work, check):
@@ -217,8 +222,9 @@ def report(p, rows, check):
     # Duplicated answers must be discarded; without jitter an answer is late only when the
     # machine stalls for a whole timeout, so there any count is fine.
     check(summary["retried"] > 0 and (summary["discarded"] > 0 or "dup" not in p["spec"]),
-          "%s: dnssweep retried %d tries, discarded %d late or duplicate answers" % (
-              p["name"], summary["retried"], summary["discarded"]))
+          "%s: dnssweep retried %d tries, discarded %d late or duplicate answers (%s with an "
+          "unknown ID)" % (p["name"], summary["retried"], summary["discarded"],
+                           summary["unknown_id"]))
     check(p["rss_mb"] < MAX_RSS_MB, "%s: peak RSS of the scanner %.0f MB < %d MB" % (
         p["name"], p["rss_mb"], MAX_RSS_MB))
     dropped = d["to_server"]["dropped"] + d["to_client"]["dropped"]
