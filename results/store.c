@@ -51,6 +51,9 @@ const char *results_strerror(int err)
         return "the results store is open read-only";
     case RESULTS_EBUSY:
         return "another dnssweep process is writing this scan";
+    case RESULTS_ENFILE:
+        return "too many open files: raise the open-file limit (ulimit -n); committed results "
+               "are intact";
     }
     return "unknown results error";
 }
@@ -84,6 +87,9 @@ static int map_rc(int rc)
     case MDB_INVALID:
     case MDB_VERSION_MISMATCH:
         return RESULTS_ESCHEMA;
+    case EMFILE:
+    case ENFILE:
+        return RESULTS_ENFILE;
     }
     return RESULTS_EIO;
 }
