@@ -406,6 +406,8 @@ static void pump_cb(uv_idle_t *h)
         io_list_remove(&q->link);
         s->queued--;
         e->st.queued--;
+        /* Off the queue: a send that fails at once must not unlink it a second time. */
+        q->state = IO_SLOT_SENDING;
         /* Round robin between servers: back to the tail while it has more to send. */
         io_list_push_tail(&e->ready, &s->sched_link);
         budget--;

@@ -78,6 +78,7 @@ typedef struct io_slot io_slot_t;
 typedef enum {
     IO_SLOT_FREE = 0,
     IO_SLOT_QUEUED,   /* in its server's send queue */
+    IO_SLOT_SENDING,  /* taken off the queue by the pump, not yet on the wire */
     IO_SLOT_UDP,      /* datagram sent, waiting for the answer */
     IO_SLOT_TCP_WAIT, /* waiting for a TCP connection with room */
     IO_SLOT_TCP,      /* frame written on a connection, waiting for the answer */
