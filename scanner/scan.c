@@ -113,9 +113,11 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, char *name, size
     if (cfg->resume) {
         rc = results_scan_resume(s->store, cfg->scan_name, &s->scan);
         if (rc != 0) {
+            char hint[200];
+            scan_fd_hint(hint, sizeof hint);
             fprintf(stderr, "dnssweep: cannot resume scan %s in %s: %s\n",
                     cfg->scan_name ? cfg->scan_name : "(latest unfinished)", cfg->db_dir,
-                    results_strerror(rc));
+                    rc == RESULTS_ENFILE ? hint : results_strerror(rc));
             return rc == RESULTS_ENOTFOUND || rc == RESULTS_EFINISHED ? 2 : 1;
         }
         return 0;
@@ -141,8 +143,10 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, char *name, size
         return 2;
     }
     if (rc != 0) {
-        fprintf(stderr, "dnssweep: cannot start scan %s: %s (%s)\n", name, results_strerror(rc),
-                results_errdetail(s->store));
+        char hint[200];
+        scan_fd_hint(hint, sizeof hint);
+        fprintf(stderr, "dnssweep: cannot start scan %s: %s (%s)\n", name,
+                rc == RESULTS_ENFILE ? hint : results_strerror(rc), results_errdetail(s->store));
         return 1;
     }
     return 0;
