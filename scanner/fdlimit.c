@@ -56,7 +56,7 @@ void scan_fd_hint(char *buf, size_t len)
     if (limit)
         snprintf(buf, len,
                  "too many open files (the open-file limit is %llu: raise it with `ulimit -n`, "
-                 "a scan needs about %d plus 2 per busy name server)",
+                 "a scan needs about %d, plus 2 per name server answering over TCP)",
                  limit, SCAN_FILES_TYPICAL);
     else
         snprintf(buf, len, "too many open files (raise the open-file limit, `ulimit -n`)");
