@@ -78,6 +78,7 @@ typedef struct io_slot io_slot_t;
 typedef enum {
     IO_SLOT_FREE = 0,
     IO_SLOT_QUEUED,   /* in its server's send queue */
+    IO_SLOT_SENDING,  /* taken off the queue by the pump, not yet on the wire */
     IO_SLOT_UDP,      /* datagram sent, waiting for the answer */
     IO_SLOT_TCP_WAIT, /* waiting for a TCP connection with room */
     IO_SLOT_TCP,      /* frame written on a connection, waiting for the answer */
@@ -262,6 +263,13 @@ void io_inflight_del(io_engine_t *e, io_slot_t *q);
 
 /* query life (engine.c) */
 void io_try_failed(io_engine_t *e, io_slot_t *q, int err);
+
+/* The io error for a libuv error from opening a socket: running out of file descriptors is
+ * told apart (IO_ENOFILES), because it says nothing about the server. */
+static inline int io_socket_error(int uv_err)
+{
+    return uv_err == UV_EMFILE || uv_err == UV_ENFILE ? IO_ENOFILES : IO_ESYSTEM;
+}
 void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp);
 /* A staged try that the kernel did not take (buffer full): undo it, back to the queue head. */
 void io_try_unsent(io_engine_t *e, io_slot_t *q);

@@ -225,6 +225,28 @@ static void on_signal(uv_signal_t *sig, int signum)
     close_all(s);
 }
 
+void scan_no_files(void *ctx, const struct sockaddr *server)
+{
+    scanner_t *s = ctx;
+    if (s->abandon || s->closing)
+        return;
+    char addr[64] = "a server", hint[200];
+    if (server)
+        scan_addr_text((const struct sockaddr_storage *)server, addr, sizeof addr);
+    scan_fd_hint(hint, sizeof hint);
+    fprintf(stderr,
+            "dnssweep: cannot open a TCP connection to %s: %s\n"
+            "dnssweep: stopping: no new domains, and the %zu in flight are not stored (a "
+            "resumed scan asks them again)\n",
+            addr, hint, s->active);
+    s->abandon = true;
+    s->interrupted = true;
+    s->input_done = true;
+    /* Not from inside the engine's callback: the feeder ends the scan once nothing is in
+     * flight (maybe_finish()), as after a signal. */
+    uv_idle_start(&s->feeder, feeder_cb);
+}
+
 static void ticker_cb(uv_timer_t *t)
 {
     scanner_t *s = t->data;

@@ -17,12 +17,19 @@ of the question name ("<mode>-<anything>.<zone>"), or by --force MODE for every 
              another case, then the answer 100 ms later
   icmptype   the same, quoting another qtype      icmpexact  the same, quoting the query as sent
   (without a raw socket the icmp* modes only answer 100 ms later: the test checks the uid)
+  bigN       an answer of about N bytes (one TXT RR), over UDP too, whatever the EDNS size
+  tcall      TC=1 and no answer over UDP and over TCP alike
+  lenlie     TCP: a length prefix of 65535, then only the (short) answer; the connection stays
+  junk       TCP: the answer, then 70,000 bytes of 0xFF (length prefixes of 65535 included)
+  tcpclose   TCP: the connection is closed as soon as a query arrives, unanswered
 
-Over TCP every mode answers normally (except drop), and frames read together are answered in
-reverse order to exercise out-of-order matching.
+Over TCP every other mode answers normally (except drop: read, never answered, never closed),
+frames read together are answered in reverse order to exercise out-of-order matching, and the
+server never closes a connection itself (except tcpclose).
 
 Control query: TXT "stats.ctl." asked of a listen address returns, for that address,
-"udp=<queries> tcp=<queries> conns=<accepted> max1s=<max queries in any 1-s window>
+"udp=<queries> tcp=<queries> conns=<accepted> open=<TCP connections open now>
+ max1s=<max queries in any 1-s window>
  n=<recorded arrivals> allmax1s=<the same over all addresses> alln=<...>" where arrivals
 (kernel receive timestamps) are recorded for UDP names whose first label starts with "rate".
 
@@ -155,6 +162,7 @@ class Listener:
         self.udp_count = 0
         self.tcp_count = 0
         self.conns = 0
+        self.open = 0
         self.arrivals = []
 
     def close(self):
@@ -198,15 +206,31 @@ class Server:
 
     def stats_answer(self, lst):
         every = [t for one in self.listeners for t in one.arrivals]
-        txt = "udp=%d tcp=%d conns=%d max1s=%d n=%d allmax1s=%d alln=%d" % (
-            lst.udp_count, lst.tcp_count, lst.conns, self.max_window(lst.arrivals),
+        txt = "udp=%d tcp=%d conns=%d open=%d max1s=%d n=%d allmax1s=%d alln=%d" % (
+            lst.udp_count, lst.tcp_count, lst.conns, lst.open, self.max_window(lst.arrivals),
             len(lst.arrivals), self.max_window(every), len(every))
         data = txt.encode()
         return (16, bytes([len(data)]) + data)
 
+    @staticmethod
+    def big(size, qname_raw):
+        """One TXT RR whose RDATA (strings of up to 255 octets) makes the answer about size
+        bytes long."""
+        room = max(1, size - 12 - 2 * (len(qname_raw) + 4) - 12)
+        rdata = b""
+        while len(rdata) < room and len(rdata) < 65535 - 256:
+            n = min(255, room - len(rdata) - 1)
+            if n < 0:
+                break
+            rdata += bytes([n]) + b"x" * n
+        return (16, rdata)
+
     def normal(self, lst, qname_raw, qtype, label):
         if label == "stats" and qtype == 16:
             return self.stats_answer(lst)
+        mode = label.split("-", 1)[0]
+        if mode.startswith("big") and mode[3:].isdigit():
+            return self.big(int(mode[3:]), qname_raw)
         if qtype == 28:
             return (28, socket.inet_pton(socket.AF_INET6, "::1"))
         return (1, bytes([127, 0, 0, 1]))
@@ -254,7 +278,7 @@ class Server:
             elif mode == "wrongtype":
                 send(build(pkt, qname_raw, qtype ^ 1, qclass, answer=ans))
                 send(good)
-            elif mode == "tc":
+            elif mode in ("tc", "tcall"):
                 send(build(pkt, qname_raw, qtype, qclass, tc=True))
             elif mode == "refused":
                 send(build(pkt, qname_raw, qtype, qclass, rcode=5))
@@ -283,6 +307,7 @@ class Server:
             return
         conn.setblocking(False)
         lst.conns += 1
+        lst.open += 1
         self.sel.register(conn, selectors.EVENT_READ, ("tcp", (lst, conn, bytearray())))
 
     def on_tcp(self, lst, conn, buf):
@@ -295,6 +320,7 @@ class Server:
         if not data:
             self.sel.unregister(conn)
             conn.close()
+            lst.open -= 1
             return
         buf += data
         frames = []
@@ -315,14 +341,25 @@ class Server:
             lst.tcp_count += 1
             if mode == "drop":
                 continue
+            if mode == "tcpclose":
+                self.sel.unregister(conn)
+                conn.close()
+                lst.open -= 1
+                return
             rcode = {"refused": 5, "servfail": 2}.get(mode, 0)
             ans = self.normal(lst, qname_raw, qtype, label)
-            out.append(build(pkt, qname_raw, qtype, qclass, rcode=rcode, answer=ans))
+            r = build(pkt, qname_raw, qtype, qclass, rcode=rcode, answer=ans, tc=mode == "tcall")
+            if mode == "lenlie":
+                out.append(struct.pack("!H", 65535) + r)
+            elif mode == "junk":
+                out.append(struct.pack("!H", len(r)) + r + b"\xff" * 70000)
+            else:
+                out.append(struct.pack("!H", len(r)) + r)
         out.reverse()
         try:
             conn.setblocking(True)
             for r in out:
-                conn.sendall(struct.pack("!H", len(r)) + r)
+                conn.sendall(r)
             conn.setblocking(False)
         except OSError:
             pass
