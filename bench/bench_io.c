@@ -7,7 +7,8 @@
  * -n queries in all; -w queries handed to the engine at once (a scanner keeps a window too);
  * -i engine max in flight; -u UDP sockets; -f "name type" lines (dnsperf format), cycled;
  * without -f the names are h<i % 10000>.test. A; -t timeout ms per try; -b max sends per loop
- * iteration; -T: TCP only; -R: raw answers (IO_FLAG_NO_PARSE: no ldns_wire2pkt).
+ * iteration; -T: TCP only; -R: raw answers (IO_FLAG_NO_PARSE: no ldns_wire2pkt); -D: DNSSEC OK
+ * bit (EDNS0 DO, as the scanner and `dnsperf -D` ask).
  */
 #include "io/io.h"
 
@@ -122,7 +123,7 @@ int main(int argc, char **argv)
     io_config_t cfg;
     io_config_init(&cfg);
     bench_t b = {0};
-    while ((opt = getopt(argc, argv, "s:p:n:w:i:u:f:t:b:TR")) != -1) {
+    while ((opt = getopt(argc, argv, "s:p:n:w:i:u:f:t:b:TRD")) != -1) {
         switch (opt) {
         case 's':
             addr = optarg;
@@ -157,10 +158,13 @@ int main(int argc, char **argv)
         case 'R':
             b.flags |= IO_FLAG_NO_PARSE;
             break;
+        case 'D':
+            b.flags |= IO_FLAG_DO;
+            break;
         default:
             fprintf(stderr,
                     "usage: %s -s ADDR -p PORT [-n N] [-w WINDOW] [-i INFLIGHT] "
-                    "[-u SOCKETS] [-f QUERYFILE] [-t TIMEOUT_MS] [-b BATCH] [-T] [-R]\n",
+                    "[-u SOCKETS] [-f QUERYFILE] [-t TIMEOUT_MS] [-b BATCH] [-T] [-R] [-D]\n",
                     argv[0]);
             return 2;
         }

@@ -72,6 +72,29 @@ def nsd_raw(net, port, domains_file, workdir, seconds):
     return r
 
 
+def engine_raw(bench_io, net, port, workdir, queries):
+    """The io/ engine alone (bench/bench_io, raw answers as the scanner takes them, DO bit) against
+    the same bulk NSD with the same SOA queries as nsd_raw: the engine's own query rate, which the
+    scanner's per-domain pipeline (parent first, then the child's queries, then verification) does
+    not reach on its own."""
+    qf = os.path.join(workdir, "soa-queries.txt")
+    addr = "%s.4.1" % net
+    log = os.path.join(workdir, "bench-io-nsd.log")
+    # Same number of queries in flight as dnsperf -q 2000 in nsd_raw.
+    cmd = [bench_io, "-R", "-D", "-s", addr, "-p", str(port), "-f", qf, "-n", str(queries), "-w", "20000",
+           "-i", "2000"]
+    with open(log, "w") as f:
+        rc, wall, ru = run_rusage(cmd, stdout=f, stderr=subprocess.STDOUT, timeout=900)
+    with open(log) as f:
+        text = f.read()
+    m = re.search(r"(\d+) queries, (\d+) answered, (\d+) failed, ([\d.]+) s wall, (\d+) answered q/s", text)
+    if rc != 0 or not m:
+        raise RuntimeError("bench_io failed (rc %d), see %s" % (rc, log))
+    return {"cmd": " ".join(cmd), "server": addr, "queries": int(m.group(1)), "answered": int(m.group(2)),
+            "failed": int(m.group(3)), "run_s": float(m.group(4)), "qps": float(m.group(5)),
+            "cpu_s": ru.ru_utime + ru.ru_stime}
+
+
 def write_soa_queries(domains, path):
     with open(path, "w") as f:
         for d in domains:

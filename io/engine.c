@@ -32,6 +32,8 @@ const char *io_strerror(int err)
         return "not found";
     case IO_ESYSTEM:
         return "system error";
+    case IO_ENOFILES:
+        return "too many open files (a socket could not be opened)";
     default:
         return "unknown io error";
     }
@@ -193,6 +195,15 @@ void io_try_failed(io_engine_t *e, io_slot_t *q, int err)
         e->st.refused_port++;
     }
     q->last_error = err;
+    if (err == IO_ENOFILES) {
+        /* Our own limit, not the server's doing: another address would fare no better, and
+         * the caller must not take this for an unreachable server. */
+        e->st.no_files++;
+        if (e->cfg.no_files_cb)
+            e->cfg.no_files_cb(e->cfg.no_files_ctx, (const struct sockaddr *)&s->addr);
+        complete(e, q, IO_ENOFILES, NULL, NULL, 0, false, 0);
+        return;
+    }
     uint8_t all = (uint8_t)((1u << q->n_servers) - 1);
     if ((q->refused_mask & all) == all) {
         complete(e, q, IO_EREFUSED_PORT, NULL, NULL, 0, false, 0);
@@ -397,6 +408,8 @@ static void pump_cb(uv_idle_t *h)
         io_list_remove(&q->link);
         s->queued--;
         e->st.queued--;
+        /* Off the queue: a send that fails at once must not unlink it a second time. */
+        q->state = IO_SLOT_SENDING;
         /* Round robin between servers: back to the tail while it has more to send. */
         io_list_push_tail(&e->ready, &s->sched_link);
         budget--;

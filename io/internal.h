@@ -78,6 +78,7 @@ typedef struct io_slot io_slot_t;
 typedef enum {
     IO_SLOT_FREE = 0,
     IO_SLOT_QUEUED,   /* in its server's send queue */
+    IO_SLOT_SENDING,  /* taken off the queue by the pump, not yet on the wire */
     IO_SLOT_UDP,      /* datagram sent, waiting for the answer */
     IO_SLOT_TCP_WAIT, /* waiting for a TCP connection with room */
     IO_SLOT_TCP,      /* frame written on a connection, waiting for the answer */
@@ -247,6 +248,9 @@ int io_match_answer(const io_slot_t *q, const uint8_t *pkt, size_t len);
 /* True when the additional section holds a TSIG RR, as far as the message can be walked (both
  * answer parsers refuse such a message: see io_parse_answer()). len >= 12. */
 bool io_wire_has_tsig(const uint8_t *p, size_t len);
+/* Checks that the datagram quoted by an ICMP error is q's try as sent (QR clear, opcode QUERY,
+ * the question byte for byte). Returns 0 or a drop reason. */
+int io_match_quote(const io_slot_t *q, const uint8_t *pkt, size_t len);
 bool io_sockaddr_equal(const struct sockaddr *a, const struct sockaddr *b);
 
 static inline io_slot_t *io_slot_at(const io_engine_t *e, uint32_t index)
@@ -262,6 +266,13 @@ void io_inflight_del(io_engine_t *e, io_slot_t *q);
 
 /* query life (engine.c) */
 void io_try_failed(io_engine_t *e, io_slot_t *q, int err);
+
+/* The io error for a libuv error from opening a socket: running out of file descriptors is
+ * told apart (IO_ENOFILES), because it says nothing about the server. */
+static inline int io_socket_error(int uv_err)
+{
+    return uv_err == UV_EMFILE || uv_err == UV_ENFILE ? IO_ENOFILES : IO_ESYSTEM;
+}
 void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp);
 /* A staged try that the kernel did not take (buffer full): undo it, back to the queue head. */
 void io_try_unsent(io_engine_t *e, io_slot_t *q);

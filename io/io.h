@@ -6,9 +6,11 @@
  * pump on the loop sends it (UDP with EDNS0, random source port, CSPRNG query ID, 0x20 random
  * case) when the global and per-server rate limits and the in-flight cap allow. An answer is
  * accepted only when its source address and port, receiving socket, ID, question name (byte for
- * byte, case as sent), type and class all match; anything else is counted as dropped. A
- * truncated answer is asked again over TCP (pipelined, reused connections). A try that times out,
- * is refused or breaks is retried, moving to the next server address when several were given.
+ * byte, case as sent), type and class all match; anything else is counted as dropped. An ICMP
+ * error (port unreachable) ends a try only when the datagram it quotes is that try, question and
+ * case included; others are counted in icmp_ignored. A truncated answer is asked again over TCP
+ * (pipelined, reused connections). A try that times out, is refused or breaks is retried, moving
+ * to the next server address when several were given.
  * Exactly one callback is made for every query that io_query() accepted.
  *
  * The engine keeps the loop alive only while queries are outstanding: uv_run(loop,
@@ -41,6 +43,9 @@ enum {
     IO_ECLOSING = -8,      /* io_query() after io_engine_close() */
     IO_ENOTFOUND = -9,     /* io_cancel() of a query that already completed */
     IO_ESYSTEM = -10,      /* libuv / socket setup failed */
+    IO_ENOFILES = -11,     /* a socket could not be opened: this process is out of file
+                              descriptors (EMFILE/ENFILE). Local, never the server's fault: the
+                              query completes at once, without trying other addresses */
 };
 
 /* Returns a static, human-readable description of an io error code. */
@@ -73,6 +78,13 @@ typedef struct io_config {
                                     server is backed off; 0 = never [8] */
     uint32_t backoff_qps;        /* send rate to a backed-off server [5] */
     bool randomize_case;         /* 0x20: random case in the question name [true] */
+    /* Called (may be NULL) each time a try cannot be sent because a socket cannot be opened
+     * for lack of file descriptors, just before its query completes with IO_ENOFILES; server is
+     * the address the try was for (borrowed, valid during the call). Lets the caller stop
+     * before such local failures turn into conclusions about servers. It must not call into
+     * the engine. [NULL] */
+    void (*no_files_cb)(void *ctx, const struct sockaddr *server);
+    void *no_files_ctx;
 } io_config_t;
 
 /* Fills *cfg with the defaults shown in brackets above. */
@@ -130,8 +142,10 @@ typedef struct io_query_spec {
  * Creates an engine on the caller's loop and opens its UDP sockets (udp_sockets IPv4 and, when
  * the host has IPv6, as many IPv6 ones, each on a kernel-chosen random port). cfg may be NULL
  * for the defaults; it is copied. The caller owns *out and must call io_engine_close().
- * Returns 0, IO_EINVAL, IO_ENOMEM or IO_ESYSTEM; after IO_ESYSTEM some handles may already
- * have been opened and are being closed: run the loop once more to release them.
+ * Returns 0, IO_EINVAL, IO_ENOMEM, IO_ENOFILES (a socket could not be opened for lack of file
+ * descriptors: IPv6 sockets too, since an engine without them would wrongly fail every IPv6
+ * server) or IO_ESYSTEM; after IO_ENOFILES or IO_ESYSTEM some handles may already have been
+ * opened and are being closed: run the loop once more (UV_RUN_NOWAIT) to release them.
  */
 int io_engine_new(uv_loop_t *loop, const io_config_t *cfg, io_engine_t **out);
 
@@ -177,11 +191,15 @@ typedef struct io_stats {
     uint64_t refused_port;           /* tries refused (ICMP port unreachable, TCP ECONNREFUSED) */
     uint64_t malformed;              /* matching answers that did not parse */
     uint64_t send_errors;            /* sends that failed locally */
+    uint64_t no_files;               /* tries not sent for lack of file descriptors */
     uint64_t dropped;                /* received and discarded: sum of the dropped_* below */
     uint64_t dropped_unknown_id;     /* no query in flight with this socket + ID */
     uint64_t dropped_wrong_source;   /* ID known but from another address or port */
     uint64_t dropped_wrong_question; /* name (case-exact), type or class differ, or not QR */
     uint64_t dropped_short;          /* shorter than a DNS header */
+    uint64_t icmp_ignored;           /* ICMP errors (port unreachable...) quoting no try in
+                                        flight exactly (ID, address, question as sent): the
+                                        try goes on. Not in dropped (not answers) */
     uint32_t in_flight;              /* tries on the wire now */
     uint32_t queued;                 /* accepted, waiting to be sent (rate limits, cap) */
     uint32_t servers;                /* distinct server addresses seen */

@@ -166,8 +166,11 @@ static void connect_cb(uv_connect_t *req, int status)
     flush(e, c);
 }
 
-static io_tcp_conn_t *conn_new(io_engine_t *e, io_server_t *s)
+/* Opens a connection to s; NULL with *err set (IO_ENOMEM, IO_ENOFILES, IO_ESYSTEM) when it
+ * cannot be started. */
+static io_tcp_conn_t *conn_new(io_engine_t *e, io_server_t *s, int *err)
 {
+    *err = IO_ENOMEM;
     io_tcp_conn_t *c = calloc(1, sizeof *c);
     if (c == NULL)
         return NULL;
@@ -176,7 +179,9 @@ static io_tcp_conn_t *conn_new(io_engine_t *e, io_server_t *s)
     c->serial = ++e->tcp_serial;
     c->created_ms = uv_now(e->loop);
     io_list_init(&c->queries);
-    if (uv_tcp_init(e->loop, &c->handle) != 0) {
+    int rc = uv_tcp_init(e->loop, &c->handle);
+    if (rc != 0) {
+        *err = io_socket_error(rc);
         free(c);
         return NULL;
     }
@@ -188,8 +193,10 @@ static io_tcp_conn_t *conn_new(io_engine_t *e, io_server_t *s)
     if (!e->refd)
         uv_unref((uv_handle_t *)&c->handle);
     (void)uv_tcp_nodelay(&c->handle, 1);
-    if (uv_tcp_connect(&c->connect_req, &c->handle, (const struct sockaddr *)&s->addr,
-                       connect_cb) != 0) {
+    /* The socket is created here (libuv opens it lazily): this is where EMFILE shows. */
+    rc = uv_tcp_connect(&c->connect_req, &c->handle, (const struct sockaddr *)&s->addr, connect_cb);
+    if (rc != 0) {
+        *err = io_socket_error(rc);
         conn_close(e, c);
         return NULL;
     }
@@ -219,24 +226,28 @@ static int attach(io_engine_t *e, io_tcp_conn_t *c, io_slot_t *q)
     return 0;
 }
 
-static io_tcp_conn_t *conn_with_room(io_engine_t *e, io_server_t *s, bool may_open)
+/* A connection to s with room for one more query, opened if need be; NULL with *err set when
+ * none has room (0) or a new one cannot be opened. */
+static io_tcp_conn_t *conn_with_room(io_engine_t *e, io_server_t *s, int *err)
 {
+    *err = 0;
     for (io_link_t *l = s->conns.next; l != &s->conns; l = l->next) {
         io_tcp_conn_t *c = io_container_of(l, io_tcp_conn_t, server_link);
         if (!c->closing && c->pending < e->cfg.tcp_max_pipeline)
             return c;
     }
-    if (may_open && s->n_conns < e->cfg.tcp_max_per_server)
-        return conn_new(e, s);
+    if (s->n_conns < e->cfg.tcp_max_per_server)
+        return conn_new(e, s, err);
     return NULL;
 }
 
 int io_tcp_send(io_engine_t *e, io_slot_t *q)
 {
     io_server_t *s = q->servers[q->cur];
-    io_tcp_conn_t *c = conn_with_room(e, s, true);
+    int err;
+    io_tcp_conn_t *c = conn_with_room(e, s, &err);
     if (c == NULL && s->n_conns == 0)
-        return IO_ENETWORK;
+        return err == IO_ENOFILES ? IO_ENOFILES : IO_ENETWORK;
     if (c == NULL) {
         q->state = IO_SLOT_TCP_WAIT;
         io_list_push_tail(&s->tcp_wait, &q->link);
@@ -249,7 +260,15 @@ int io_tcp_send(io_engine_t *e, io_slot_t *q)
 static void serve_waiting(io_engine_t *e, io_server_t *s)
 {
     while (!io_list_empty(&s->tcp_wait)) {
-        io_tcp_conn_t *c = conn_with_room(e, s, true);
+        int err;
+        io_tcp_conn_t *c = conn_with_room(e, s, &err);
+        if (c == NULL && err == IO_ENOFILES && s->n_conns == 0) {
+            /* No connection left to wait for and none can be opened: the waiting queries
+             * would only time out, and a timeout would blame the server. */
+            io_slot_t *q = io_container_of(s->tcp_wait.next, io_slot_t, link);
+            io_try_failed(e, q, IO_ENOFILES);
+            continue;
+        }
         if (c == NULL)
             return;
         io_slot_t *q = io_container_of(s->tcp_wait.next, io_slot_t, link);

@@ -54,15 +54,18 @@ static void drain_sock(io_engine_t *e, io_udp_sock_t *sock)
                 ee.ee_errno == ECONNREFUSED)
                 err = IO_EREFUSED_PORT;
         }
-        /* The error queue returns our own datagram (from the DNS header on) and, as the
-         * message name, the address it was sent to: both must match a query in flight. */
-        if (n < 2)
-            continue;
-        uint16_t qid = (uint16_t)(data[0] << 8 | data[1]);
-        io_slot_t *q = io_inflight_find(e, io_key(sock->index, qid));
+        /* The error queue returns our own datagram as the error quotes it (from the DNS header
+         * on) and, as the message name, the address it was sent to: both must match a try in
+         * flight exactly, question and 0x20 case included, as an answer must. */
+        io_slot_t *q = NULL;
+        if (n >= 2)
+            q = io_inflight_find(e, io_key(sock->index, (uint16_t)(data[0] << 8 | data[1])));
         if (q == NULL || q->state != IO_SLOT_UDP ||
-            !io_sockaddr_equal((const void *)&dest, (const void *)&q->servers[q->cur]->addr))
+            !io_sockaddr_equal((const void *)&dest, (const void *)&q->servers[q->cur]->addr) ||
+            io_match_quote(q, data, (size_t)n) != IO_MATCH_OK) {
+            e->st.icmp_ignored++;
             continue;
+        }
         io_try_failed(e, q, err);
     }
 }
@@ -126,8 +129,9 @@ static int open_sock(io_engine_t *e, io_udp_sock_t *sock, int family)
 {
     sock->engine = e;
     sock->family = family;
-    if (uv_udp_init_ex(e->loop, &sock->handle, (unsigned)family | UV_UDP_RECVMMSG) != 0)
-        return IO_ESYSTEM;
+    int rc = uv_udp_init_ex(e->loop, &sock->handle, (unsigned)family | UV_UDP_RECVMMSG);
+    if (rc != 0)
+        return io_socket_error(rc);
     sock->handle.data = e;
     sock->inited = true;
     e->pending_closes++;
@@ -162,15 +166,20 @@ int io_udp_open(io_engine_t *e)
         return IO_ENOMEM;
     for (uint32_t i = 0; i < n; i++) {
         e->socks[i].index = i;
-        if (open_sock(e, &e->socks[i], AF_INET) != 0)
-            return IO_ESYSTEM;
+        int rc = open_sock(e, &e->socks[i], AF_INET);
+        if (rc != 0)
+            return rc;
     }
     e->n_v4 = n;
-    /* IPv6 is optional: without it, IPv6 queries fail with IO_ENETWORK. */
+    /* IPv6 is optional: without it, IPv6 queries fail with IO_ENETWORK. But a host that has
+     * IPv6 and only ran out of descriptors must not pass for one without. */
     uint32_t v6 = 0;
     for (uint32_t i = 0; i < n; i++) {
         e->socks[n + i].index = n + i;
-        if (open_sock(e, &e->socks[n + i], AF_INET6) != 0)
+        int rc = open_sock(e, &e->socks[n + i], AF_INET6);
+        if (rc == IO_ENOFILES)
+            return rc;
+        if (rc != 0)
             break;
         v6++;
     }

@@ -233,19 +233,33 @@ int io_parse_answer(const uint8_t *wire, size_t len, ldns_pkt **out)
     return IO_OK;
 }
 
-int io_match_answer(const io_slot_t *q, const uint8_t *pkt, size_t len)
+/* Exactly one question equal to ours byte for byte (0x20 case as sent), same type and class;
+ * opcode QUERY; QR as given. */
+static int match_question(const io_slot_t *q, const uint8_t *pkt, size_t len, bool qr)
 {
     if (len < 12)
         return IO_MATCH_SHORT;
-    /* QR set, opcode QUERY, exactly one question equal to ours byte for byte (0x20 case as
-     * sent), same type and class. */
-    if (!(pkt[2] & 0x80) || (pkt[2] & 0x78) != 0 || get16(pkt + 4) != 1)
+    if ((bool)(pkt[2] & 0x80) != qr || (pkt[2] & 0x78) != 0 || get16(pkt + 4) != 1)
         return IO_MATCH_QUESTION;
     size_t n = q->qname_len;
     if (len < 12 + n + 4 || memcmp(pkt + 12, q->qname, n) != 0 || get16(pkt + 12 + n) != q->qtype ||
         get16(pkt + 12 + n + 2) != q->qclass)
         return IO_MATCH_QUESTION;
     return IO_MATCH_OK;
+}
+
+int io_match_answer(const io_slot_t *q, const uint8_t *pkt, size_t len)
+{
+    return match_question(q, pkt, len, true);
+}
+
+int io_match_quote(const io_slot_t *q, const uint8_t *pkt, size_t len)
+{
+    /* Our own query: a forged ICMP error must guess the 0x20 case as a forged answer must, or
+     * it could end a try (as "port unreachable") knowing only the port and the 16-bit ID. An
+     * error quoting less than the question (RFC 792 asks for 8 bytes after the IP header only)
+     * is ignored: the try then times out as if the error had been lost. */
+    return match_question(q, pkt, len, false);
 }
 
 bool io_sockaddr_equal(const struct sockaddr *a, const struct sockaddr *b)

@@ -43,6 +43,7 @@ enum {
     RESULTS_EFINISHED = -10, /* the scan is finished: it cannot be resumed or written */
     RESULTS_EREADONLY = -11, /* the store was opened with RESULTS_READONLY */
     RESULTS_EBUSY = -12,     /* another process is writing that scan */
+    RESULTS_ENFILE = -13,    /* too many open files (EMFILE/ENFILE): the process's limit */
 };
 /* Message for a RESULTS_E* code. Static storage. */
 const char *results_strerror(int err);

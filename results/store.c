@@ -51,6 +51,9 @@ const char *results_strerror(int err)
         return "the results store is open read-only";
     case RESULTS_EBUSY:
         return "another dnssweep process is writing this scan";
+    case RESULTS_ENFILE:
+        return "too many open files: raise the open-file limit (ulimit -n); committed results "
+               "are intact";
     }
     return "unknown results error";
 }
@@ -84,6 +87,9 @@ static int map_rc(int rc)
     case MDB_INVALID:
     case MDB_VERSION_MISMATCH:
         return RESULTS_ESCHEMA;
+    case EMFILE:
+    case ENFILE:
+        return RESULTS_ENFILE;
     }
     return RESULTS_EIO;
 }
@@ -225,6 +231,16 @@ static int open_dbis(results_store_t *s, MDB_txn *txn, void *ctx)
         rc = mdb_dbi_open(txn, "meta", create, &s->dbi_meta);
     }
     if (rc == MDB_NOTFOUND) {
+        /* An empty environment is a store whose first writer stopped before writing anything
+         * (e.g. out of file descriptors): no results yet, not someone else's data. */
+        MDB_stat st;
+        MDB_dbi main_dbi;
+        if (mdb_dbi_open(txn, NULL, 0, &main_dbi) == 0 && mdb_stat(txn, main_dbi, &st) == 0 &&
+            st.ms_entries == 0) {
+            snprintf(s->errdetail, sizeof s->errdetail, "no results in %s yet (empty store)",
+                     s->dir);
+            return RESULTS_ENOTFOUND;
+        }
         snprintf(s->errdetail, sizeof s->errdetail, "%s holds no dnssweep results", s->dir);
         return RESULTS_ESCHEMA;
     }
@@ -318,6 +334,12 @@ int results_open_ex(const char *dir, int flags, const results_options_t *opts,
     struct stat st;
     if (flags & RESULTS_READONLY) {
         snprintf(path, sizeof path, "%s/data.mdb", dir);
+        if (stat(path, &st) == 0 && st.st_size == 0) {
+            /* Its writer stopped inside mdb_env_open(): nothing was ever stored. */
+            snprintf(s->errdetail, sizeof s->errdetail, "no results in %s yet (empty store)", dir);
+            rc = RESULTS_ENOTFOUND;
+            goto fail;
+        }
         if (stat(path, &st) != 0) {
             saved_errno = errno;
             snprintf(s->errdetail, sizeof s->errdetail, "no results store at %s: %s", dir,

@@ -78,7 +78,11 @@ static void walk_step(addr_walk_t *w)
         return;
     }
     size_t n = w->zone->n_addrs < IO_MAX_SERVERS ? w->zone->n_addrs : IO_MAX_SERVERS;
-    if (scan_send(w->s, w->zone->addrs, n, w->name, NULL, w->qtype, 0, walk_answer, w) != 0)
+    /* DO like every referral question: a referral met on this walk sets up the zone cache
+     * entry that every later domain below that cut shares, and without DO it has no DS and
+     * no proof of no DS, which would make a signed zone look bogus to all of them. */
+    if (scan_send(w->s, w->zone->addrs, n, w->name, NULL, w->qtype, IO_FLAG_DO, walk_answer, w) !=
+        0)
         walk_finish(w);
 }
 

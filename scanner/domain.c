@@ -239,13 +239,15 @@ static void delegation_found(scan_domain_t *d)
     d->lookups_pending = 1;
     for (size_t i = 0; i < ldns_rr_list_rr_count(ns_rrs); i++) {
         const ldns_rdf *host = ldns_rr_rdf(ldns_rr_list_rr(ns_rrs, i), 0);
-        char *host_text = ldns_rdf2str(host);
+        char host_text[VERIFY_NAME_TEXT_LEN];
+        if (!host || verify_name_text(ldns_rdf_data(host), ldns_rdf_size(host), host_text,
+                                      sizeof host_text) < 0)
+            snprintf(host_text, sizeof host_text, "?");
         struct sockaddr_storage glue[SCAN_MAX_ADDRS];
         size_t n = scan_pkt_glue(d->referral, host, s->cfg->port, !s->cfg->ipv6_only,
                                  !s->cfg->ipv4_only, glue, SCAN_MAX_ADDRS);
         for (size_t k = 0; k < n; k++)
-            scan_domain_add_server(d, host_text ? host_text : "?", &glue[k]);
-        free(host_text);
+            scan_domain_add_server(d, host_text, &glue[k]);
         if (n > 0)
             continue;
         ns_wait_t *w = malloc(sizeof *w);

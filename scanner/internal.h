@@ -389,6 +389,25 @@ void scan_root_ready(void *arg);
 void scan_pool_notify(void *arg);
 void scan_print_summary(scanner_t *s, const io_stats_t *io, double secs);
 
+/* Stops the scan when the engine could not open a socket for lack of file descriptors
+ * (io_config_t.no_files_cb): says so once, stores no result from then on (any domain still in
+ * flight may have been judged on a query that was never sent) and ends like an interrupted
+ * scan, with the resume command. */
+void scan_no_files(void *ctx, const struct sockaddr *server);
+
+/* fdlimit.c */
+/* About what a scan needs besides TCP: stdio, loop, store, input/output, 2 x 16 UDP sockets. */
+#define SCAN_FILES_TYPICAL 64
+/* Raises the soft RLIMIT_NOFILE to the hard one (best effort). */
+void scan_fd_limit_raise(void);
+/* The soft limit, 0 when unlimited or unknown. */
+unsigned long long scan_fd_limit(void);
+/* "too many open files (the open-file limit is N: raise it ...)" into buf. */
+void scan_fd_hint(char *buf, size_t len);
+/* Before the event loop exists: 1 (and a message) when too few descriptors are left for it
+ * (libuv would abort), else 0. */
+int scan_fd_preflight(void);
+
 /* progress.c */
 /* Decides whether and how to show progress (cfg->progress, isatty) and counts the input. */
 void scan_progress_init(scanner_t *s);

@@ -17,9 +17,9 @@ uint64_t scan_hash(const char *text)
 
 void scan_name_text(const ldns_rdf *dname, char *buf, size_t len)
 {
-    char *text = ldns_rdf2str(dname);
-    snprintf(buf, len, "%s", text ? text : "?");
-    free(text);
+    /* Every domain looks names up here: no ldns_rdf2str (a malloc and a printf per octet). */
+    if (!dname || verify_name_text(ldns_rdf_data(dname), ldns_rdf_size(dname), buf, len) < 0)
+        snprintf(buf, len, "?");
     for (char *p = buf; *p; p++)
         *p = (char)tolower((unsigned char)*p);
 }

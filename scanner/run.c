@@ -224,6 +224,28 @@ static void on_signal(uv_signal_t *sig, int signum)
     close_all(s);
 }
 
+void scan_no_files(void *ctx, const struct sockaddr *server)
+{
+    scanner_t *s = ctx;
+    if (s->abandon || s->closing)
+        return;
+    char addr[64] = "a server", hint[200];
+    if (server)
+        scan_addr_text((const struct sockaddr_storage *)server, addr, sizeof addr);
+    scan_fd_hint(hint, sizeof hint);
+    fprintf(stderr,
+            "dnssweep: cannot open a TCP connection to %s: %s\n"
+            "dnssweep: stopping: no new domains, and the %zu in flight are not stored (a "
+            "resumed scan asks them again)\n",
+            addr, hint, s->active);
+    s->abandon = true;
+    s->interrupted = true;
+    s->input_done = true;
+    /* Not from inside the engine's callback: the feeder ends the scan once nothing is in
+     * flight (maybe_finish()), as after a signal. */
+    uv_idle_start(&s->feeder, feeder_cb);
+}
+
 static void ticker_cb(uv_timer_t *t)
 {
     scanner_t *s = t->data;
@@ -320,21 +342,25 @@ void scan_print_summary(scanner_t *s, const io_stats_t *io, double secs)
     for (int i = 0; i < VERIFY_STATUS_COUNT; i++)
         fprintf(stderr, "  %-14s %10llu\n", verify_status_name((verify_status_t)i),
                 (unsigned long long)s->stats.status_counts[i]);
-    fprintf(stderr,
-            "  queries %llu (%.1f per domain), retried %llu, timed out %llu, truncated->TCP "
-            "%llu, dropped (spoofed/mismatched) %llu\n"
-            "  zone cache: %llu zones set up, %llu parent questions saved by the cache; NS "
-            "address lookups %llu (cache hits %llu)\n"
-            "  input: %llu names, %llu bad lines, %llu duplicates, %llu already stored, %llu "
-            "in other shards\n",
-            (unsigned long long)io->sent, (double)io->sent / (double)done,
-            (unsigned long long)io->retried, (unsigned long long)io->try_timeouts,
-            (unsigned long long)io->truncated, (unsigned long long)io->dropped,
-            (unsigned long long)s->stats.zone_setups, (unsigned long long)s->stats.zone_cache_hits,
-            (unsigned long long)s->stats.addr_lookups, (unsigned long long)s->stats.addr_cache_hits,
-            (unsigned long long)s->stats.domains_read, (unsigned long long)s->stats.bad_lines,
-            (unsigned long long)s->stats.duplicates, (unsigned long long)s->stats.skipped_resume,
-            (unsigned long long)s->stats.skipped_shard);
+    fprintf(
+        stderr,
+        "  queries %llu (%.1f per domain), retried %llu, timed out %llu, truncated->TCP "
+        "%llu, dropped (spoofed/mismatched) %llu (unknown ID %llu, wrong source %llu, wrong "
+        "question %llu, short %llu), ICMP errors ignored %llu\n"
+        "  zone cache: %llu zones set up, %llu parent questions saved by the cache; NS "
+        "address lookups %llu (cache hits %llu)\n"
+        "  input: %llu names, %llu bad lines, %llu duplicates, %llu already stored, %llu "
+        "in other shards\n",
+        (unsigned long long)io->sent, (double)io->sent / (double)done,
+        (unsigned long long)io->retried, (unsigned long long)io->try_timeouts,
+        (unsigned long long)io->truncated, (unsigned long long)io->dropped,
+        (unsigned long long)io->dropped_unknown_id, (unsigned long long)io->dropped_wrong_source,
+        (unsigned long long)io->dropped_wrong_question, (unsigned long long)io->dropped_short,
+        (unsigned long long)io->icmp_ignored, (unsigned long long)s->stats.zone_setups,
+        (unsigned long long)s->stats.zone_cache_hits, (unsigned long long)s->stats.addr_lookups,
+        (unsigned long long)s->stats.addr_cache_hits, (unsigned long long)s->stats.domains_read,
+        (unsigned long long)s->stats.bad_lines, (unsigned long long)s->stats.duplicates,
+        (unsigned long long)s->stats.skipped_resume, (unsigned long long)s->stats.skipped_shard);
     if (s->cfg->check_resolver_set)
         fprintf(stderr, "  resolver check: %llu domains where the resolver disagrees\n",
                 (unsigned long long)s->stats.resolver_disagreements);

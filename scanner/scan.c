@@ -99,6 +99,12 @@ static void default_scan_name(char *buf, size_t len)
 static int open_scan(scanner_t *s, const scanner_config_t *cfg, char *name, size_t name_len)
 {
     int rc = results_open(cfg->db_dir, 0, &s->store);
+    if (rc == RESULTS_ENFILE) {
+        char hint[200];
+        scan_fd_hint(hint, sizeof hint);
+        fprintf(stderr, "dnssweep: cannot open the results store %s: %s\n", cfg->db_dir, hint);
+        return 1;
+    }
     if (rc != 0) {
         fprintf(stderr, "dnssweep: cannot open the results store %s: %s (%s)\n", cfg->db_dir,
                 results_strerror(rc), strerror(errno));
@@ -107,9 +113,11 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, char *name, size
     if (cfg->resume) {
         rc = results_scan_resume(s->store, cfg->scan_name, &s->scan);
         if (rc != 0) {
+            char hint[200];
+            scan_fd_hint(hint, sizeof hint);
             fprintf(stderr, "dnssweep: cannot resume scan %s in %s: %s\n",
                     cfg->scan_name ? cfg->scan_name : "(latest unfinished)", cfg->db_dir,
-                    results_strerror(rc));
+                    rc == RESULTS_ENFILE ? hint : results_strerror(rc));
             return rc == RESULTS_ENOTFOUND || rc == RESULTS_EFINISHED ? 2 : 1;
         }
         return 0;
@@ -135,8 +143,10 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, char *name, size
         return 2;
     }
     if (rc != 0) {
-        fprintf(stderr, "dnssweep: cannot start scan %s: %s (%s)\n", name, results_strerror(rc),
-                results_errdetail(s->store));
+        char hint[200];
+        scan_fd_hint(hint, sizeof hint);
+        fprintf(stderr, "dnssweep: cannot start scan %s: %s (%s)\n", name,
+                rc == RESULTS_ENFILE ? hint : results_strerror(rc), results_errdetail(s->store));
         return 1;
     }
     return 0;
@@ -164,9 +174,17 @@ static int start_engines(scanner_t *s, const scanner_config_t *cfg)
     io.qps_per_server = cfg->qps_per_server;
     io.timeout_ms = cfg->timeout_ms;
     io.retries = cfg->retries;
+    io.no_files_cb = scan_no_files;
+    io.no_files_ctx = s;
     int rc = io_engine_new(s->loop, &io, &s->io);
     if (rc != 0) {
-        fprintf(stderr, "dnssweep: cannot start the query engine: %s\n", io_strerror(rc));
+        char hint[200];
+        if (rc == IO_ENOFILES)
+            scan_fd_hint(hint, sizeof hint);
+        fprintf(stderr, "dnssweep: cannot open the query engine's UDP sockets: %s\n",
+                rc == IO_ENOFILES ? hint : io_strerror(rc));
+        /* The sockets it did open are closing: let them go before the loop is closed. */
+        uv_run(s->loop, UV_RUN_NOWAIT);
         return 1;
     }
     verify_thresholds_t t;
@@ -218,14 +236,22 @@ int scanner_run(const scanner_config_t *cfg)
         if (rc)
             return rc;
     }
+    scan_fd_limit_raise();
+    if (scan_fd_preflight() != 0)
+        return 1;
     scanner_t *s = calloc(1, sizeof *s);
     uv_loop_t loop;
     ldns_rr_list *hints = NULL;
     char name[RESULTS_SCAN_NAME_MAX + 1] = "";
     int rc = 1;
-    if (!s || uv_loop_init(&loop) != 0) {
+    int lrc = s ? uv_loop_init(&loop) : UV_ENOMEM;
+    if (lrc != 0) {
+        char hint[200];
+        if (lrc == UV_EMFILE || lrc == UV_ENFILE)
+            scan_fd_hint(hint, sizeof hint);
         free(s);
-        fprintf(stderr, "dnssweep: out of memory\n");
+        fprintf(stderr, "dnssweep: cannot start the event loop: %s\n",
+                lrc == UV_EMFILE || lrc == UV_ENFILE ? hint : uv_strerror(lrc));
         return 1;
     }
     s->cfg = cfg;
@@ -238,6 +264,13 @@ int scanner_run(const scanner_config_t *cfg)
     if (rc)
         goto done;
     int in_rc = scan_feed_open(s);
+    if (in_rc == -EMFILE || in_rc == -ENFILE) {
+        char hint[200];
+        scan_fd_hint(hint, sizeof hint);
+        fprintf(stderr, "dnssweep scan: cannot open %s: %s\n", cfg->input, hint);
+        rc = 1; /* the limit's fault, not the input's */
+        goto done;
+    }
     if (in_rc != 0) {
         fprintf(stderr, "dnssweep scan: cannot read %s: %s\n", cfg->input, strerror(-in_rc));
         rc = 2;
@@ -249,8 +282,9 @@ int scanner_run(const scanner_config_t *cfg)
     if (cfg->output) {
         s->json_out = strcmp(cfg->output, "-") == 0 ? stdout : fopen(cfg->output, "w");
         if (!s->json_out) {
-            fprintf(stderr, "dnssweep: cannot write %s: %s\n", cfg->output, strerror(errno));
-            rc = 2;
+            int e = errno;
+            fprintf(stderr, "dnssweep: cannot write %s: %s\n", cfg->output, strerror(e));
+            rc = e == EMFILE || e == ENFILE ? 1 : 2;
             goto done;
         }
     }

@@ -139,7 +139,7 @@ bool scan_file_delegation(scan_domain_t *d)
     if (!d->file_referral || !s->zonefile_apex || ldns_dname_compare(z->dname, s->zonefile_apex))
         return false;
     if (z->security != SCAN_ZONE_SECURE || d->file_settles_ds) {
-        d->referral = d->file_referral;
+        scan_domain_set_referral(d, d->file_referral, false); /* built by ldns */
         d->file_referral = NULL;
         d->ds_from_file = true;
         s->stats.ds_from_file++;

@@ -84,20 +84,19 @@ int verify_ds_text(const ldns_rr *dnskey, uint8_t digest_type, uint32_t ttl, cha
     int rc = verify_ds_digest(dnskey, digest_type, digest, &dlen);
     if (rc < 0)
         return rc;
-    char *owner = ldns_rdf2str(ldns_rr_owner(dnskey));
-    if (!owner)
-        return VERIFY_ENOMEM;
-    for (char *p = owner; *p; p++)
+    const ldns_rdf *owner = ldns_rr_owner(dnskey);
+    char name[VERIFY_NAME_TEXT_LEN];
+    if (verify_name_text(ldns_rdf_data(owner), ldns_rdf_size(owner), name, sizeof name) < 0)
+        return VERIFY_EINVAL;
+    for (char *p = name; *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p + 32);
-    int w = snprintf(buf, len, "%s %u IN DS %u %u %u ", owner, (unsigned)ttl,
+    int w = snprintf(buf, len, "%s %u IN DS %u %u %u ", name, (unsigned)ttl,
                      (unsigned)verify_key_tag(dnskey),
                      (unsigned)ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)), (unsigned)digest_type);
-    LDNS_FREE(owner);
     if (w < 0 || (size_t)w + 2 * dlen + 1 > len)
         return VERIFY_EINVAL;
-    for (size_t i = 0; i < dlen; i++)
-        snprintf(buf + w + 2 * i, 3, "%02X", digest[i]);
+    verify_hex_text(digest, dlen, buf + w, len - (size_t)w);
     return 0;
 }
 

@@ -197,6 +197,9 @@ static int key_init(struct verify_key *key, const ldns_rr *rr)
             key->pkey = NULL;
         }
     }
+    /* Without a table (out of memory), the key simply stays on EVP. */
+    if (key->pkey && key->algorithm == LDNS_ECDSAP256SHA256)
+        key->hot = sig_p256_hot_new(key->pkey, SIG_P256_HOT_AFTER);
     /* Initialising a DigestVerify context fetches the algorithm through OpenSSL's global
      * property store; copying a prepared one avoids that on every verify (~25% for RSA). */
     if (key->pkey) {
@@ -264,6 +267,7 @@ void verify_keyset_free(verify_keyset_t *ks)
         EVP_PKEY_free(ks->keys[i].pkey);
         EVP_MD_free(ks->keys[i].md);
         EVP_MD_CTX_free(ks->keys[i].tmpl);
+        sig_p256_hot_free(ks->keys[i].hot);
     }
     free(ks->keys);
     ldns_rdf_deep_free(ks->zone);

@@ -18,18 +18,6 @@ void sig_time_text(int64_t t, char *buf, size_t len)
         snprintf(buf, len, "@%lld", (long long)t);
 }
 
-void sig_rrset_name(const ldns_rdf *owner, uint16_t type, char *buf, size_t len)
-{
-    char *name = owner ? ldns_rdf2str(owner) : NULL;
-    char *tname = ldns_rr_type2str((ldns_rr_type)type);
-    size_t nl = name ? strlen(name) : 0;
-    if (nl > 1 && name[nl - 1] == '.')
-        name[nl - 1] = '\0'; /* "example.com/DNSKEY", the root stays "." */
-    snprintf(buf, len, "%s/%s", name ? name : "?", tname ? tname : "?");
-    LDNS_FREE(name);
-    LDNS_FREE(tname);
-}
-
 static uint8_t lower(uint8_t c)
 {
     return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
@@ -104,6 +92,11 @@ int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t dat
     uint8_t der[128];
     if (!key->pkey)
         return 0;
+    if (key->hot) {
+        int rc = sig_p256_hot_verify(key->hot, key->md, data, data_len, sig, sig_len);
+        if (rc != SIG_P256_COLD)
+            return rc;
+    }
     if (key->algorithm == LDNS_ECDSAP256SHA256 || key->algorithm == LDNS_ECDSAP384SHA384) {
         size_t der_len = sizeof der;
         if (ecdsa_raw_to_der(sig, sig_len, der, &der_len) < 0)
@@ -192,11 +185,13 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
         return 0;
     }
     if (!sig_name_equal(signer, keys->zone) || !sig_name_within(owner, signer)) {
-        char *s = ldns_rdf2str(signer), *z = ldns_rdf2str(keys->zone);
+        char s[VERIFY_NAME_TEXT_LEN], z[VERIFY_NAME_TEXT_LEN];
+        bool have_s =
+            verify_name_text(ldns_rdf_data(signer), ldns_rdf_size(signer), s, sizeof s) >= 0;
+        bool have_z = verify_name_text(ldns_rdf_data(keys->zone), ldns_rdf_size(keys->zone), z,
+                                       sizeof z) >= 0;
         snprintf(res->detail, sizeof res->detail, "RRSIG (key %u) signer %s is not the zone %s",
-                 tag, s ? s : "?", z ? z : "?");
-        LDNS_FREE(s);
-        LDNS_FREE(z);
+                 tag, have_s ? s : "?", have_z ? z : "?");
         return 0;
     }
     if (labels > sig_rrsig_label_count(owner)) {

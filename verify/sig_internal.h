@@ -25,10 +25,24 @@ struct verify_key {
     uint8_t algorithm;
     uint16_t key_tag;
     unsigned bits;
-    EVP_PKEY *pkey;   /* NULL: unsupported algorithm or malformed key */
-    EVP_MD *md;       /* fetched digest of the algorithm; NULL for EdDSA (pure) */
-    EVP_MD_CTX *tmpl; /* DigestVerify context initialised once; only ever copied */
+    EVP_PKEY *pkey;           /* NULL: unsupported algorithm or malformed key */
+    EVP_MD *md;               /* fetched digest of the algorithm; NULL for EdDSA (pure) */
+    EVP_MD_CTX *tmpl;         /* DigestVerify context initialised once; only ever copied */
+    struct sig_p256_hot *hot; /* P-256 only: precomputed multiples once the key is busy */
 };
+
+/* P-256 keys that verify many signatures get a table of their point's multiples (p256_hot.c).
+ * sig_p256_hot_verify returns 1 valid, 0 invalid, VERIFY_ENOMEM, or SIG_P256_COLD: no table
+ * (yet), verify on EVP. The table is built by the verify that makes the key's count reach
+ * `after`; sig_p256_hot_build builds it now (tests). */
+#define SIG_P256_COLD 2
+#define SIG_P256_HOT_AFTER 1024u
+struct sig_p256_hot;
+struct sig_p256_hot *sig_p256_hot_new(const EVP_PKEY *pkey, unsigned after);
+void sig_p256_hot_free(struct sig_p256_hot *h);
+int sig_p256_hot_build(struct sig_p256_hot *h);
+int sig_p256_hot_verify(struct sig_p256_hot *h, const EVP_MD *sha256, const uint8_t *data,
+                        size_t data_len, const uint8_t *sig, size_t sig_len);
 
 /* memo.c: signatures a keyset already verified (by fingerprint). Internally locked: the only
  * mutable part of a keyset, invisible in results. */
@@ -97,8 +111,27 @@ int sig_verify_rrset_with(const verify_keyset_t *keys, const bool *allowed,
 
 /* RFC 3339 form of a unix time into buf ("2026-11-24T15:00:00Z"). */
 void sig_time_text(int64_t t, char *buf, size_t len);
-/* "example.com/DNSKEY" */
+/* "example.com/DNSKEY" (owner NULL or malformed: "?/DNSKEY"), cut to fit buf. */
 void sig_rrset_name(const ldns_rdf *owner, uint16_t type, char *buf, size_t len);
+/* The same from the owner's wire form (owner NULL: "?"). */
+void sig_rrset_name_wire(const uint8_t *owner, size_t owner_len, uint16_t type, char *buf,
+                         size_t len);
+/* Mnemonic of an RR type as ldns_rr_type2str gives it ("DNSKEY", "TYPE65534"), snprintf-like
+ * into buf; returns the length of the whole text. */
+size_t sig_type_text(uint16_t type, char *buf, size_t len);
+
+/*
+ * The "owner/TYPE" label of an RRset in reasons, made on the first sig_label_text() only:
+ * almost every RRset verifies and is never named, so the hot path formats nothing. owner is
+ * borrowed and must outlive the label.
+ */
+typedef struct sig_rrset_label {
+    const ldns_rdf *owner;
+    uint16_t type;
+    char text[300]; /* "" until formatted; a formatted label is never empty */
+} sig_rrset_label_t;
+void sig_label_init(sig_rrset_label_t *l, const ldns_rdf *owner, uint16_t type);
+const char *sig_label_text(sig_rrset_label_t *l);
 /* Label count of a name, not counting the root nor a leading "*" label (RFC 4034 §3.1.3). */
 unsigned sig_rrsig_label_count(const ldns_rdf *name);
 /* Case-insensitive name equality. */
@@ -121,7 +154,10 @@ struct zone_run {
     bool incomplete_reported[256];
     int64_t earliest_expiration;
     uint16_t earliest_tag;
-    char earliest_rrset[300];
+    /* The RRset of the earliest expiration, named only if RRSIG_EXPIRES_SOON is said. */
+    uint8_t earliest_owner[LDNS_MAX_DOMAINLEN + 1];
+    size_t earliest_owner_len; /* 0: no owner */
+    uint16_t earliest_type;
 };
 
 /* Appends a reason (rrset and printf detail). 0 or VERIFY_ENOMEM. */
@@ -140,9 +176,11 @@ int pkt_rrset(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *owner, ld
 bool pkt_has_rrsig(const ldns_pkt *p);
 
 /* Notes a validated signature (earliest expiration) and the algorithms signing rrset. */
-void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res, const char *rrset);
-void zone_note_expiration(struct zone_run *r, int64_t expiration, uint16_t tag, const char *rrset);
-void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, const char *rrset);
+void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res,
+                     const sig_rrset_label_t *rrset);
+void zone_note_expiration(struct zone_run *r, int64_t expiration, uint16_t tag,
+                          const sig_rrset_label_t *rrset);
+void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, sig_rrset_label_t *rrset);
 
 /* The checks after the DNSKEY RRset is trusted: SOA, A, CAA, NXDOMAIN probe, CDS/CDNSKEY. */
 int zone_check_apex(struct zone_run *r);

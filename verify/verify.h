@@ -164,6 +164,23 @@ const verify_thresholds_t *verify_ctx_thresholds(const verify_ctx_t *ctx);
  */
 int verify_signed_data(const ldns_rr_list *rrset, const ldns_rr *rrsig, ldns_buffer *out);
 
+/* -- presentation text, written into the caller's buffer without allocation (text.c) -- */
+
+/* Room for the text of any name: a 255-octet name of \DDD escapes, its dots and the NUL. */
+#define VERIFY_NAME_TEXT_LEN 1024
+/*
+ * The presentation form of an uncompressed wire name of len octets, exactly as ldns_rdf2str
+ * prints it: "a.example." (the root is "."), with "\." "\;" "\(" "\)" "\\" and "\DDD" for
+ * octets outside printable ASCII (RFC 1035 §5.1); letters keep their case. Like snprintf, buf
+ * (buf_len bytes) gets as much as fits, always NUL-terminated, and the return value is the
+ * length of the whole text. Returns -1 (buf empty) when the wire is not one name ending at its
+ * root label, or is longer than 255 octets.
+ */
+long verify_name_text(const uint8_t *wire, size_t len, char *buf, size_t buf_len);
+/* Upper-case hex of len bytes into buf, snprintf-like (cut to fit, NUL-terminated); returns
+ * 2 * len. */
+long verify_hex_text(const uint8_t *data, size_t len, char *buf, size_t buf_len);
+
 /* -- key tags, DS digests (RFC 4034 §5, App. B; RFC 4509; RFC 6605) -- */
 
 /* Key tag of a DNSKEY/CDNSKEY RR, alg 1 special case included. 0 for a malformed RR. */

@@ -11,29 +11,31 @@
 
 #define DS_HINT_TTL 3600
 
-static void zone_text(const ldns_rdf *zone, uint16_t type, char *buf, size_t len)
-{
-    sig_rrset_name(zone, type, buf, len);
-}
-
-void zone_note_expiration(struct zone_run *r, int64_t expiration, uint16_t tag, const char *rrset)
+void zone_note_expiration(struct zone_run *r, int64_t expiration, uint16_t tag,
+                          const sig_rrset_label_t *rrset)
 {
     if (expiration == 0)
         return;
     if (r->earliest_expiration == 0 || expiration < r->earliest_expiration) {
         r->earliest_expiration = expiration;
         r->earliest_tag = tag;
-        snprintf(r->earliest_rrset, sizeof r->earliest_rrset, "%s", rrset);
+        /* A copy of the owner: the packet it points into need not outlive this call. */
+        size_t n = rrset->owner ? ldns_rdf_size(rrset->owner) : 0;
+        r->earliest_owner_len = n <= sizeof r->earliest_owner ? n : 0;
+        if (r->earliest_owner_len)
+            memcpy(r->earliest_owner, ldns_rdf_data(rrset->owner), n);
+        r->earliest_type = rrset->type;
     }
 }
 
-void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res, const char *rrset)
+void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res,
+                     const sig_rrset_label_t *rrset)
 {
     if (res->outcome == VERIFY_SIG_VALID)
         zone_note_expiration(r, res->expiration, res->key_tag, rrset);
 }
 
-void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, const char *rrset)
+void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, sig_rrset_label_t *rrset)
 {
     bool present[256] = {false};
     for (size_t i = 0; sigs && i < ldns_rr_list_rr_count(sigs); i++) {
@@ -45,13 +47,14 @@ void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, const c
         if (!r->required_alg[alg] || present[alg] || r->incomplete_reported[alg])
             continue;
         r->incomplete_reported[alg] = true;
-        verdict_add(r->v, VERIFY_REASON_ALGORITHM_INCOMPLETE, rrset,
-                    "algorithm %d is in the DS/DNSKEY set but has no RRSIG over %s", alg, rrset);
+        verdict_add(r->v, VERIFY_REASON_ALGORITHM_INCOMPLETE, sig_label_text(rrset),
+                    "algorithm %d is in the DS/DNSKEY set but has no RRSIG over %s", alg,
+                    sig_label_text(rrset));
     }
 }
 
 /* The served DNSKEYs: summaries, algorithm and size warnings, the DS records to publish. */
-static int summarise_keys(struct zone_run *r, const char *rrset)
+static int summarise_keys(struct zone_run *r, sig_rrset_label_t *rrset)
 {
     const verify_keyset_t *ks = r->ks;
     const verify_thresholds_t *t = &r->ctx->t;
@@ -74,7 +77,7 @@ static int summarise_keys(struct zone_run *r, const char *rrset)
         }
         if (verify_algorithm_deprecated(k->algorithm) && !deprecated_said[k->algorithm]) {
             deprecated_said[k->algorithm] = true;
-            if (verdict_add(r->v, VERIFY_REASON_ALGORITHM_DEPRECATED, rrset,
+            if (verdict_add(r->v, VERIFY_REASON_ALGORITHM_DEPRECATED, sig_label_text(rrset),
                             "DNSKEY %u uses deprecated algorithm %u", k->key_tag, k->algorithm) < 0)
                 return VERIFY_ENOMEM;
         }
@@ -82,7 +85,7 @@ static int summarise_keys(struct zone_run *r, const char *rrset)
                    k->algorithm == LDNS_RSASHA256 || k->algorithm == LDNS_RSASHA512 ||
                    k->algorithm == LDNS_RSAMD5;
         if (rsa && k->bits && k->bits < t->rsa_warn_bits &&
-            verdict_add(r->v, VERIFY_REASON_KEY_TOO_SMALL, rrset,
+            verdict_add(r->v, VERIFY_REASON_KEY_TOO_SMALL, sig_label_text(rrset),
                         "DNSKEY %u is RSA %u bits (%s %u)", k->key_tag, k->bits,
                         k->bits < t->rsa_min_bits ? "error: below" : "below",
                         k->bits < t->rsa_min_bits ? t->rsa_min_bits : t->rsa_warn_bits) < 0)
@@ -142,9 +145,10 @@ static void anchor_text(const ldns_rr *a, char *buf, size_t len)
                  ldns_rdf2native_int8(ldns_rr_rdf(a, 1)), ldns_rdf2native_int8(ldns_rr_rdf(a, 2)));
 }
 
-static void ds_hint(const verify_verdict_t *v, char *buf, size_t len)
+/* The DS record to publish, for fix hints (borrowed from v). */
+static const char *ds_hint(const verify_verdict_t *v)
 {
-    snprintf(buf, len, "%s", v->n_ds_records ? v->ds_records[0] : "(no zone key to publish)");
+    return v->n_ds_records ? v->ds_records[0] : "(no zone key to publish)";
 }
 
 /*
@@ -152,14 +156,15 @@ static void ds_hint(const verify_verdict_t *v, char *buf, size_t len)
  * verdict is settled here, <0 for program failures.
  */
 static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_rr_list *sigs,
-                    const char *rrset)
+                    sig_rrset_label_t *rrset)
 {
     const ldns_rr_list *ds = r->in->parent_ds;
     size_t n_ds = ds ? ldns_rr_list_rr_count(ds) : 0;
-    char ds_rrset[300], text[600], hint[512];
+    sig_rrset_label_t ds_rrset;
+    char text[600];
+    const char *hint = ds_hint(r->v);
     size_t supported = 0, with_sha2 = 0;
-    zone_text(r->in->zone, LDNS_RR_TYPE_DS, ds_rrset, sizeof ds_rrset);
-    ds_hint(r->v, hint, sizeof hint);
+    sig_label_init(&ds_rrset, r->in->zone, LDNS_RR_TYPE_DS);
 
     size_t with_old = 0; /* SHA-1 or GOST digests of supported algorithms */
     for (size_t d = 0; d < n_ds; d++) {
@@ -178,12 +183,12 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
         r->required_alg[ldns_rdf2native_int8(ldns_rr_rdf(a, t == LDNS_RR_TYPE_DS ? 1 : 2))] = true;
     }
     if (with_old && !with_sha2 &&
-        verdict_add(r->v, VERIFY_REASON_DS_DIGEST_DEPRECATED, ds_rrset,
+        verdict_add(r->v, VERIFY_REASON_DS_DIGEST_DEPRECATED, sig_label_text(&ds_rrset),
                     "only SHA-1/GOST DS digests; publish: %s", hint) < 0)
         return VERIFY_ENOMEM;
     if (supported == 0) {
         r->v->status = VERIFY_STATUS_INSECURE;
-        return verdict_add(r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED, ds_rrset,
+        return verdict_add(r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED, sig_label_text(&ds_rrset),
                            "none of the %zu DS records uses a supported algorithm and digest",
                            n_ds) < 0
                    ? VERIFY_ENOMEM
@@ -191,7 +196,7 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
     }
     if (r->ks->n == 0) {
         r->v->status = VERIFY_STATUS_BOGUS;
-        return verdict_add(r->v, VERIFY_REASON_DS_ZONE_UNSIGNED, rrset,
+        return verdict_add(r->v, VERIFY_REASON_DS_ZONE_UNSIGNED, sig_label_text(rrset),
                            "the parent has %zu DS records but the server returns no DNSKEY",
                            n_ds) < 0
                    ? VERIFY_ENOMEM
@@ -227,7 +232,7 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
         if (ds_used[d] || !anchor_supported(a))
             continue;
         anchor_text(a, text, sizeof text);
-        rc = verdict_add(r->v, VERIFY_REASON_DS_STALE, ds_rrset,
+        rc = verdict_add(r->v, VERIFY_REASON_DS_STALE, sig_label_text(&ds_rrset),
                          "%s matches no served DNSKEY while another DS does", text);
     }
     free(ds_used);
@@ -241,12 +246,12 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
             off += (size_t)snprintf(text + off, sizeof text - off, "%s%u/%u", k ? " " : "",
                                     r->ks->keys[k].key_tag, r->ks->keys[k].algorithm);
         if (any_mismatch)
-            rc = verdict_add(r->v, VERIFY_REASON_DS_DIGEST_MISMATCH, ds_rrset,
+            rc = verdict_add(r->v, VERIFY_REASON_DS_DIGEST_MISMATCH, sig_label_text(&ds_rrset),
                              "%s has the tag and algorithm of a served DNSKEY but another "
                              "digest; publish: %s",
                              mismatch, hint);
         else
-            rc = verdict_add(r->v, VERIFY_REASON_DS_NO_MATCHING_DNSKEY, ds_rrset,
+            rc = verdict_add(r->v, VERIFY_REASON_DS_NO_MATCHING_DNSKEY, sig_label_text(&ds_rrset),
                              "no DS matches the served DNSKEYs (%s); publish: %s", text, hint);
         return rc < 0 ? rc : 0;
     }
@@ -256,8 +261,9 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
         verify_reason_code_t code =
             r->saw_any_rrsig ? VERIFY_REASON_DNSKEY_UNSIGNED : VERIFY_REASON_DNSSEC_STRIPPED;
         r->stripped_reported = code == VERIFY_REASON_DNSSEC_STRIPPED;
-        rc = verdict_add(r->v, code, rrset, "the DNSKEY RRset (%zu keys) carries no RRSIG%s",
-                         r->ks->n, r->saw_any_rrsig ? "" : "; no RRSIG in any answer");
+        rc = verdict_add(r->v, code, sig_label_text(rrset),
+                         "the DNSKEY RRset (%zu keys) carries no RRSIG%s", r->ks->n,
+                         r->saw_any_rrsig ? "" : "; no RRSIG in any answer");
         return rc < 0 ? rc : 0;
     }
     verify_sig_result_t res;
@@ -281,11 +287,11 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
             if (r->ds_matched[k])
                 off += (size_t)snprintf(text + off, sizeof text - off, "%s%u", off ? " " : "",
                                         r->ks->keys[k].key_tag);
-        rc = verdict_add(r->v, VERIFY_REASON_DS_KEY_NOT_SIGNING, rrset,
+        rc = verdict_add(r->v, VERIFY_REASON_DS_KEY_NOT_SIGNING, sig_label_text(rrset),
                          "DS-matched DNSKEY %s does not sign the DNSKEY RRset (%s)", text,
                          res.detail);
     } else {
-        rc = verdict_add(r->v, res.reason, rrset, "%s", res.detail);
+        rc = verdict_add(r->v, res.reason, sig_label_text(rrset), "%s", res.detail);
     }
     return rc < 0 ? rc : 0;
 }
@@ -299,7 +305,10 @@ static void finish_expiry(struct zone_run *r)
     if (left < (int64_t)r->ctx->t.expiry_warning_seconds) {
         char t1[32];
         sig_time_text(r->earliest_expiration, t1, sizeof t1);
-        verdict_add(r->v, VERIFY_REASON_RRSIG_EXPIRES_SOON, r->earliest_rrset,
+        char rrset[300];
+        sig_rrset_name_wire(r->earliest_owner_len ? r->earliest_owner : NULL, r->earliest_owner_len,
+                            r->earliest_type, rrset, sizeof rrset);
+        verdict_add(r->v, VERIFY_REASON_RRSIG_EXPIRES_SOON, rrset,
                     "RRSIG by key %u expires %s (in %lld s)", r->earliest_tag, t1, (long long)left);
     }
 }
@@ -307,10 +316,10 @@ static void finish_expiry(struct zone_run *r)
 static int judge(struct zone_run *r)
 {
     const verify_zone_input_t *in = r->in;
-    char rrset[300];
+    sig_rrset_label_t rrset;
     ldns_rr_list *dnskeys = NULL, *sigs = NULL;
     int rc;
-    zone_text(in->zone, LDNS_RR_TYPE_DNSKEY, rrset, sizeof rrset);
+    sig_label_init(&rrset, in->zone, LDNS_RR_TYPE_DNSKEY);
 
     rc = pkt_rrset(in->dnskey, LDNS_SECTION_ANSWER, in->zone, LDNS_RR_TYPE_DNSKEY, &dnskeys, &sigs);
     if (rc < 0)
@@ -322,7 +331,7 @@ static int judge(struct zone_run *r)
         rc = VERIFY_ENOMEM;
         goto fail;
     }
-    rc = summarise_keys(r, rrset);
+    rc = summarise_keys(r, &rrset);
     if (rc < 0)
         goto fail;
     const ldns_pkt *pkts[] = {in->dnskey, in->soa, in->a, in->caa, in->nxdomain_probe};
@@ -335,23 +344,21 @@ static int judge(struct zone_run *r)
         goto fail;
     case VERIFY_PARENT_INSECURE:
         r->v->status = VERIFY_STATUS_INSECURE;
-        rc = verdict_add(r->v, VERIFY_REASON_PARENT_UNSIGNED, rrset,
+        rc = verdict_add(r->v, VERIFY_REASON_PARENT_UNSIGNED, sig_label_text(&rrset),
                          "the parent zone is unsigned or insecure: no chain of trust");
         goto fail;
     case VERIFY_PARENT_NO_DS:
         r->v->status = VERIFY_STATUS_INSECURE;
         if (r->ks->n) {
-            char hint[512];
-            ds_hint(r->v, hint, sizeof hint);
-            rc = verdict_add(r->v, VERIFY_REASON_DNSKEY_WITHOUT_DS, rrset,
+            rc = verdict_add(r->v, VERIFY_REASON_DNSKEY_WITHOUT_DS, sig_label_text(&rrset),
                              "%zu DNSKEYs served, the parent proves no DS; publish: %s", r->ks->n,
-                             hint);
+                             ds_hint(r->v));
         }
         goto fail;
     case VERIFY_PARENT_DS:
         break;
     }
-    rc = ds_stage(r, dnskeys, sigs, rrset);
+    rc = ds_stage(r, dnskeys, sigs, &rrset);
     if (rc <= 0)
         goto fail;
     rc = zone_check_apex(r);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* Reports a signature failure, wrapped into `wrap` (CAA_BOGUS) when given. */
-static int report(struct zone_run *r, verify_reason_code_t code, const char *rrset,
+static int report(struct zone_run *r, verify_reason_code_t code, sig_rrset_label_t *rrset,
                   verify_reason_code_t wrap, bool wrapped, const char *detail)
 {
     if (code == VERIFY_REASON_RRSIG_MISSING && !r->saw_any_rrsig) {
@@ -19,8 +19,9 @@ static int report(struct zone_run *r, verify_reason_code_t code, const char *rrs
         code = VERIFY_REASON_DNSSEC_STRIPPED;
     }
     if (wrapped)
-        return verdict_add(r->v, wrap, rrset, "%s: %s", verify_reason_name(code), detail);
-    return verdict_add(r->v, code, rrset, "%s", detail);
+        return verdict_add(r->v, wrap, sig_label_text(rrset), "%s: %s", verify_reason_name(code),
+                           detail);
+    return verdict_add(r->v, code, sig_label_text(rrset), "%s", detail);
 }
 
 /* A positive answer's RRset (owner/type) must verify. Returns 1 when the RRset was present. */
@@ -28,25 +29,25 @@ static int check_positive(struct zone_run *r, const ldns_pkt *p, const ldns_rdf 
                           ldns_rr_type type, bool wrap_caa)
 {
     ldns_rr_list *rrs = NULL, *sigs = NULL;
-    char rrset[300];
+    sig_rrset_label_t rrset;
     int rc = pkt_rrset(p, LDNS_SECTION_ANSWER, owner, type, &rrs, &sigs);
     if (rc < 0)
         return rc;
     if (ldns_rr_list_rr_count(rrs) == 0)
         goto done;
-    sig_rrset_name(owner, (uint16_t)type, rrset, sizeof rrset);
+    sig_label_init(&rrset, owner, (uint16_t)type);
     verify_sig_result_t res;
     rc = verify_rrset(r->ks, rrs, sigs, r->in->now, &res);
     if (rc < 0)
         goto done;
     if (res.outcome == VERIFY_SIG_VALID) {
-        zone_note_valid(r, &res, rrset);
-        zone_check_algorithms(r, sigs, rrset);
+        zone_note_valid(r, &res, &rrset);
+        zone_check_algorithms(r, sigs, &rrset);
     } else if (res.outcome == VERIFY_SIG_UNSUPPORTED) {
-        rc = report(r, VERIFY_REASON_RRSIG_MISSING, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa,
+        rc = report(r, VERIFY_REASON_RRSIG_MISSING, &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa,
                     "only RRSIGs of unsupported algorithms");
     } else {
-        rc = report(r, res.reason, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, res.detail);
+        rc = report(r, res.reason, &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, res.detail);
     }
     if (rc >= 0)
         rc = 1;
@@ -56,7 +57,7 @@ done:
     return rc;
 }
 
-static void note_nsec3(struct zone_run *r, const ldns_rr *rr, const char *rrset)
+static void note_nsec3(struct zone_run *r, const ldns_rr *rr, sig_rrset_label_t *rrset)
 {
     verify_nsec3_summary_t *s = &r->v->nsec3;
     if (s->seen || ldns_rr_rd_count(rr) < 4 || !ldns_rr_rdf(rr, 0) || !ldns_rr_rdf(rr, 1) ||
@@ -73,14 +74,14 @@ static void note_nsec3(struct zone_run *r, const ldns_rr *rr, const char *rrset)
         memcpy(s->salt, sd + 1, s->salt_len);
     }
     if (s->iterations > 0)
-        verdict_add(r->v, VERIFY_REASON_NSEC3_ITERATIONS, rrset,
+        verdict_add(r->v, VERIFY_REASON_NSEC3_ITERATIONS, sig_label_text(rrset),
                     "NSEC3 uses %u additional iterations%s", s->iterations,
                     s->iterations > r->ctx->t.nsec3_max_iterations
                         ? "; above the limit resolvers treat answers as insecure"
                         : "");
     if (s->salt_len > 0)
-        verdict_add(r->v, VERIFY_REASON_NSEC3_SALT, rrset, "NSEC3 uses a %u-byte salt",
-                    s->salt_len);
+        verdict_add(r->v, VERIFY_REASON_NSEC3_SALT, sig_label_text(rrset),
+                    "NSEC3 uses a %u-byte salt", s->salt_len);
 }
 
 /* NSEC3 parameters and algorithm completeness of the denial records of p. */
@@ -92,14 +93,14 @@ static void note_denial_records(struct zone_run *r, const ldns_pkt *p)
         ldns_rr_type t = ldns_rr_get_type(rr);
         if (t != LDNS_RR_TYPE_NSEC && t != LDNS_RR_TYPE_NSEC3)
             continue;
-        char rrset[300];
-        sig_rrset_name(ldns_rr_owner(rr), (uint16_t)t, rrset, sizeof rrset);
+        sig_rrset_label_t rrset;
+        sig_label_init(&rrset, ldns_rr_owner(rr), (uint16_t)t);
         if (t == LDNS_RR_TYPE_NSEC3)
-            note_nsec3(r, rr, rrset);
+            note_nsec3(r, rr, &rrset);
         ldns_rr_list *rrs = NULL, *sigs = NULL;
         if (pkt_rrset(p, LDNS_SECTION_AUTHORITY, ldns_rr_owner(rr), t, &rrs, &sigs) == 0 &&
             ldns_rr_list_rr_count(sigs) > 0)
-            zone_check_algorithms(r, sigs, rrset);
+            zone_check_algorithms(r, sigs, &rrset);
         ldns_rr_list_free(rrs);
         ldns_rr_list_free(sigs);
     }
@@ -109,17 +110,17 @@ static void note_denial_records(struct zone_run *r, const ldns_pkt *p)
 static int check_denial(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *qname,
                         uint16_t qtype, bool wrap_caa)
 {
-    char rrset[300];
+    sig_rrset_label_t rrset;
     verify_negative_result_t res;
-    sig_rrset_name(qname, qtype, rrset, sizeof rrset);
+    sig_label_init(&rrset, qname, qtype);
     int rc = verify_negative(r->ctx, r->ks, p, qname, qtype, false, r->in->now, &res);
     if (rc < 0)
         return rc;
     note_denial_records(r, p);
-    zone_note_expiration(r, res.earliest_expiration, 0, rrset);
+    zone_note_expiration(r, res.earliest_expiration, 0, &rrset);
     if (res.proven)
         return 0;
-    rc = report(r, res.reason, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, res.detail);
+    rc = report(r, res.reason, &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, res.detail);
     return rc < 0 ? rc : 0;
 }
 

@@ -54,7 +54,7 @@ static int add_summaries(verify_verdict_t *v, const ldns_rr_list *l)
 
 /* RFC 7344 §4.1: signed by a key that is in both the DNSKEY and the DS RRset. */
 static int check_signature(struct zone_run *r, const ldns_rr_list *rrs, const ldns_rr_list *sigs,
-                           const char *rrset, bool *invalid)
+                           sig_rrset_label_t *rrset, bool *invalid)
 {
     verify_sig_result_t res;
     int rc = sig_verify_rrset_with(r->ks, r->ds_matched, rrs, sigs, r->in->now, &res);
@@ -68,22 +68,22 @@ static int check_signature(struct zone_run *r, const ldns_rr_list *rrs, const ld
     if (rc < 0)
         return rc;
     if (res.outcome == VERIFY_SIG_VALID)
-        return verdict_add(r->v, VERIFY_REASON_CDS_INVALID, rrset,
+        return verdict_add(r->v, VERIFY_REASON_CDS_INVALID, sig_label_text(rrset),
                            "signed only by DNSKEY %u, which no parent DS matches", res.key_tag);
-    return verdict_add(r->v, VERIFY_REASON_CDS_INVALID, rrset, "%s: %s",
+    return verdict_add(r->v, VERIFY_REASON_CDS_INVALID, sig_label_text(rrset), "%s: %s",
                        verify_reason_name(res.reason), res.detail);
 }
 
 static int check_set(struct zone_run *r, const ldns_rr_list *rrs, const ldns_rr_list *sigs,
                      ldns_rr_type type, bool *pending, bool *deleting)
 {
-    char rrset[300];
+    sig_rrset_label_t rrset;
     bool invalid = false;
     size_t n = ldns_rr_list_rr_count(rrs), n_delete = 0;
     const ldns_rr_list *ds = r->in->parent_ds;
     size_t n_ds = ds ? ldns_rr_list_rr_count(ds) : 0;
-    sig_rrset_name(r->in->zone, (uint16_t)type, rrset, sizeof rrset);
-    int rc = check_signature(r, rrs, sigs, rrset, &invalid);
+    sig_label_init(&rrset, r->in->zone, (uint16_t)type);
+    int rc = check_signature(r, rrs, sigs, &rrset, &invalid);
     for (size_t i = 0; rc >= 0 && i < n; i++) {
         const ldns_rr *c = ldns_rr_list_rr(rrs, i);
         if (is_delete(c)) {
@@ -107,7 +107,7 @@ static int check_set(struct zone_run *r, const ldns_rr_list *rrs, const ldns_rr_
                        : sig_rr_complete(c, 4)  ? ldns_rdf2native_int16(ldns_rr_rdf(c, 0))
                                                 : 0;
         if (!served)
-            rc = verdict_add(r->v, VERIFY_REASON_CDS_INVALID, rrset,
+            rc = verdict_add(r->v, VERIFY_REASON_CDS_INVALID, sig_label_text(&rrset),
                              "%s %u matches no served DNSKEY",
                              type == LDNS_RR_TYPE_CDS ? "CDS" : "CDNSKEY", tag);
         if (!at_parent)
@@ -116,7 +116,7 @@ static int check_set(struct zone_run *r, const ldns_rr_list *rrs, const ldns_rr_
     if (rc < 0)
         return rc;
     if (n_delete && n_delete < n)
-        return verdict_add(r->v, VERIFY_REASON_CDS_INVALID, rrset,
+        return verdict_add(r->v, VERIFY_REASON_CDS_INVALID, sig_label_text(&rrset),
                            "a delete record mixed with %zu other records", n - n_delete);
     if (n_delete) {
         *deleting = true;
@@ -171,7 +171,7 @@ int zone_check_cds(struct zone_run *r)
 {
     ldns_rr_list *cds = NULL, *cds_sigs = NULL, *cdk = NULL, *cdk_sigs = NULL;
     bool pending = false, deleting = false;
-    char rrset[300];
+    sig_rrset_label_t rrset;
     int rc =
         pkt_rrset(r->in->cds, LDNS_SECTION_ANSWER, r->in->zone, LDNS_RR_TYPE_CDS, &cds, &cds_sigs);
     if (rc >= 0)
@@ -190,14 +190,13 @@ int zone_check_cds(struct zone_run *r)
     if (ldns_rr_list_rr_count(cds) && ldns_rr_list_rr_count(cdk) &&
         (rc = check_agreement(r, cds, cdk)) < 0)
         goto done;
-    sig_rrset_name(r->in->zone,
-                   ldns_rr_list_rr_count(cds) ? LDNS_RR_TYPE_CDS : LDNS_RR_TYPE_CDNSKEY, rrset,
-                   sizeof rrset);
+    sig_label_init(&rrset, r->in->zone,
+                   ldns_rr_list_rr_count(cds) ? LDNS_RR_TYPE_CDS : LDNS_RR_TYPE_CDNSKEY);
     if (deleting)
-        rc = verdict_add(r->v, VERIFY_REASON_CDS_DELETE, rrset,
+        rc = verdict_add(r->v, VERIFY_REASON_CDS_DELETE, sig_label_text(&rrset),
                          "the zone asks the parent to remove its DS (RFC 8078)");
     else if (pending)
-        rc = verdict_add(r->v, VERIFY_REASON_CDS_PENDING, rrset,
+        rc = verdict_add(r->v, VERIFY_REASON_CDS_PENDING, sig_label_text(&rrset),
                          "CDS/CDNSKEY differ from the parent's DS RRset");
 done:
     ldns_rr_list_free(cds);

@@ -11,6 +11,8 @@ NSD/Knot servers; every file is kept under 4 KB. The record corpus comes from a 
 lab, re-encoded by fuzz_seed_records. Seeds are named by content hash, so reruns only add.
 """
 import argparse
+import glob
+import gzip
 import hashlib
 import os
 import random
@@ -159,6 +161,47 @@ def anchor_seeds(lab_dir, corpus):
     save(out, b"; empty\n\n")
 
 
+def zonefile_seeds(lab_dir, corpus):
+    """The lab's own parent zone files (what its NSD serves, the input of scan --zone-file) cut
+    into seeds under 4 KB at line boundaries (each piece after the first starts with the zone's
+    SOA line, so the reader knows the apex), a few of them gzip-compressed (the reader inflates
+    any gzip file), and hand-written files for the syntax the lab's signer never writes."""
+    out = f"{corpus}/fuzz_zonefile"
+    paths = sorted(glob.glob(f"{lab_dir}/nsd-*/*.zone"))
+    for path in paths:
+        with open(path, "rb") as f:
+            lines = f.read().splitlines(keepends=True)
+        if not lines:
+            continue
+        head, piece, pieces = lines[0], b"", []
+        for line in lines:
+            if piece and len(piece) + len(line) > MAX_SEED - 200:
+                pieces.append(piece)
+                piece = head
+            piece += line
+        pieces.append(piece)
+        for i, p in enumerate(pieces):
+            save(out, p)
+            if i < 2:
+                save(out, gzip.compress(p, mtime=0))
+    for text in (
+        b"$ORIGIN example.\n$TTL 1h30m\n@ SOA ns1 host 1 2 3 4 5\n"
+        b"child ( NS ns1.child\n  NS ns2.other. )\n DS 12345 13 2 ( 0123456789abcdef\n"
+        b" 0123456789ABCDEF )\n RRSIG DS 13 2 3600 20270101000000 20260101000000 1 @ AAAA\n"
+        b"ns1.child 60 IN A 192.0.2.1\nns1.child IN 60 AAAA 2001:db8::1\n"
+        b"$INCLUDE other.zone\n$GENERATE 1-2 a$ A 192.0.2.$\n",
+        b"example. 300 IN SOA a. b. 1 2 3 4 5\nb.example. 300 IN DS 1 13 2 00\n"
+        b"a.example. 300 IN NS ns.a.example.\n"
+        b"a.example. 300 IN NSEC c.example. NS DS RRSIG NSEC\n"
+        b"a.example. 300 IN RRSIG NSEC 13 2 300 20270101000000 20260101000000 1 example. AA==\n"
+        b"x.a.example. 300 IN TXT \"quoted ; not a comment\" \"\\\"\"\n"
+        b"c.example. 300 CH NS ns.c.example.\nd.example. 300 IN NS ns.\\.d.example.\n",
+        b"$ORIGIN .\n. 86400 SOA a. b. 1 2 3 4 5\ncom. NS a.gtld-servers.net.\n"
+        b"a.gtld-servers.net. A 192.5.6.30\nnet. NS a.gtld-servers.net.\n"):
+        save(out, text)
+        save(out, gzip.compress(text, mtime=0))
+
+
 def record_seeds(args, corpus, lab_env):
     if not args.dnssweep or not args.seed_records:
         return
@@ -180,6 +223,8 @@ def main():
     ap.add_argument("--corpus", default=os.path.join(HERE, "corpus"))
     ap.add_argument("--dnssweep")
     ap.add_argument("--seed-records")
+    ap.add_argument("--only", help="one kind of seeds only: packets (packet, canon, verify, denial), input, "
+                    "anchor, zonefile or record")
     args = ap.parse_args()
     env = {}
     out = subprocess.run([os.path.join(HERE, "..", "lab", "lab"), "env", "--dir", args.lab_dir],
@@ -189,10 +234,18 @@ def main():
         env[k] = v
     with open(env["LAB_DOMAINS"]) as f:
         domains = [d.strip() for d in f if d.strip()]
-    capture(env["LAB_NET"], domains, args.corpus)
-    input_seeds(domains, args.corpus)
-    anchor_seeds(args.lab_dir, args.corpus)
-    record_seeds(args, args.corpus, env)
+    makers = {
+        "packets": lambda: capture(env["LAB_NET"], domains, args.corpus),
+        "input": lambda: input_seeds(domains, args.corpus),
+        "anchor": lambda: anchor_seeds(args.lab_dir, args.corpus),
+        "zonefile": lambda: zonefile_seeds(args.lab_dir, args.corpus),
+        "record": lambda: record_seeds(args, args.corpus, env),
+    }
+    if args.only and args.only not in makers:
+        ap.error("--only: one of " + ", ".join(makers))
+    for name, make in makers.items():
+        if not args.only or args.only == name:
+            make()
     for d in sorted(os.listdir(args.corpus)):
         print(d, len(os.listdir(os.path.join(args.corpus, d))))
 

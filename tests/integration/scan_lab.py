@@ -9,29 +9,13 @@ import subprocess
 import sys
 import tempfile
 
-from lab_common import SKIP, expected, lab_env
+from lab_common import SKIP, expected, lab_env, resolver_expectation
 
 DNSSWEEP = sys.argv[1]
 
 
 def run(args, timeout=300):
     return subprocess.run([DNSSWEEP] + args, capture_output=True, text=True, timeout=timeout)
-
-
-def resolver_expectation(row):
-    """What resolver mode can see of a lab case: the resolver stands in for every server, so
-    problems of one server among several are hidden (it asks another), and a zone with no
-    usable server is a SERVFAIL from the resolver (NS_UNREACHABLE)."""
-    codes = set(row["reasons"].split(",")) - {"-"}
-    status = row["status"]
-    if "NS_INCONSISTENT" in codes:
-        # Whichever server the resolver asks decides: the good one (secure, no reason) or the
-        # bad one (bogus with that server's reason). Both are right; the test accepts either.
-        bad = codes - {"NS_INCONSISTENT"}
-        return [("secure", set()), ("bogus", bad)]
-    if status == "lame":
-        return [("lame", {"NS_UNREACHABLE"})]
-    return [(status, codes - {"NS_UNREACHABLE", "NS_LAME"})]
 
 
 def resolver_mode(env, rows, db, base):

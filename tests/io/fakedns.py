@@ -13,12 +13,23 @@ of the question name ("<mode>-<anything>.<zone>"), or by --force MODE for every 
   tc         UDP: TC=1 empty answer; TCP: full answer
   tcponly    UDP ignored; TCP answers      refused / servfail   that rcode
   malformed  right header and question, then garbage
+  icmpcase   (root, IPv4) a forged ICMP port unreachable quoting the query with one letter in
+             another case, then the answer 100 ms later
+  icmptype   the same, quoting another qtype      icmpexact  the same, quoting the query as sent
+  (without a raw socket the icmp* modes only answer 100 ms later: the test checks the uid)
+  bigN       an answer of about N bytes (one TXT RR), over UDP too, whatever the EDNS size
+  tcall      TC=1 and no answer over UDP and over TCP alike
+  lenlie     TCP: a length prefix of 65535, then only the (short) answer; the connection stays
+  junk       TCP: the answer, then 70,000 bytes of 0xFF (length prefixes of 65535 included)
+  tcpclose   TCP: the connection is closed as soon as a query arrives, unanswered
 
-Over TCP every mode answers normally (except drop), and frames read together are answered in
-reverse order to exercise out-of-order matching.
+Over TCP every other mode answers normally (except drop: read, never answered, never closed),
+frames read together are answered in reverse order to exercise out-of-order matching, and the
+server never closes a connection itself (except tcpclose).
 
 Control query: TXT "stats.ctl." asked of a listen address returns, for that address,
-"udp=<queries> tcp=<queries> conns=<accepted> max1s=<max queries in any 1-s window>
+"udp=<queries> tcp=<queries> conns=<accepted> open=<TCP connections open now>
+ max1s=<max queries in any 1-s window>
  n=<recorded arrivals> allmax1s=<the same over all addresses> alln=<...>" where arrivals
 (kernel receive timestamps) are recorded for UDP names whose first label starts with "rate".
 
@@ -97,6 +108,39 @@ def flip_case(qname_raw):
     return bytes(b)
 
 
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def icmp_port_unreachable(server, peer, quoted_dns):
+    """An IPv4 ICMP port unreachable from server to peer quoting peer's datagram to server with
+    quoted_dns as its payload (headers for IP_HDRINCL; the kernel fills the outer IP checksum)."""
+    udp = struct.pack("!HHHH", peer[1], server[1], 8 + len(quoted_dns), 0) + quoted_dns
+    inner = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                        socket.inet_aton(peer[0]), socket.inet_aton(server[0]))
+    inner = inner[:10] + struct.pack("!H", checksum(inner)) + inner[12:]
+    icmp = struct.pack("!BBHI", 3, 3, 0, 0) + inner + udp
+    icmp = icmp[:2] + struct.pack("!H", checksum(icmp)) + icmp[4:]
+    outer = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 0, 0, 0, 64, 1, 0,
+                        socket.inet_aton(server[0]), socket.inet_aton(peer[0]))
+    return outer + icmp
+
+
+def raw_socket():
+    """A raw IPv4 socket for forged ICMP errors, or None without the privilege."""
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
+        return s
+    except OSError:
+        return None
+
+
 class Listener:
     def __init__(self, addr, port):
         self.addr = addr
@@ -118,6 +162,7 @@ class Listener:
         self.udp_count = 0
         self.tcp_count = 0
         self.conns = 0
+        self.open = 0
         self.arrivals = []
 
     def close(self):
@@ -142,6 +187,7 @@ class Server:
             self.sel.register(lst.udp, selectors.EVENT_READ, ("udp", lst))
             self.sel.register(lst.tcp, selectors.EVENT_READ, ("accept", lst))
         self.port = port
+        self.raw = raw_socket()
 
     def later(self, delay_s, fn):
         self.seq += 1
@@ -160,15 +206,31 @@ class Server:
 
     def stats_answer(self, lst):
         every = [t for one in self.listeners for t in one.arrivals]
-        txt = "udp=%d tcp=%d conns=%d max1s=%d n=%d allmax1s=%d alln=%d" % (
-            lst.udp_count, lst.tcp_count, lst.conns, self.max_window(lst.arrivals),
+        txt = "udp=%d tcp=%d conns=%d open=%d max1s=%d n=%d allmax1s=%d alln=%d" % (
+            lst.udp_count, lst.tcp_count, lst.conns, lst.open, self.max_window(lst.arrivals),
             len(lst.arrivals), self.max_window(every), len(every))
         data = txt.encode()
         return (16, bytes([len(data)]) + data)
 
+    @staticmethod
+    def big(size, qname_raw):
+        """One TXT RR whose RDATA (strings of up to 255 octets) makes the answer about size
+        bytes long."""
+        room = max(1, size - 12 - 2 * (len(qname_raw) + 4) - 12)
+        rdata = b""
+        while len(rdata) < room and len(rdata) < 65535 - 256:
+            n = min(255, room - len(rdata) - 1)
+            if n < 0:
+                break
+            rdata += bytes([n]) + b"x" * n
+        return (16, rdata)
+
     def normal(self, lst, qname_raw, qtype, label):
         if label == "stats" and qtype == 16:
             return self.stats_answer(lst)
+        mode = label.split("-", 1)[0]
+        if mode.startswith("big") and mode[3:].isdigit():
+            return self.big(int(mode[3:]), qname_raw)
         if qtype == 28:
             return (28, socket.inet_pton(socket.AF_INET6, "::1"))
         return (1, bytes([127, 0, 0, 1]))
@@ -216,12 +278,21 @@ class Server:
             elif mode == "wrongtype":
                 send(build(pkt, qname_raw, qtype ^ 1, qclass, answer=ans))
                 send(good)
-            elif mode == "tc":
+            elif mode in ("tc", "tcall"):
                 send(build(pkt, qname_raw, qtype, qclass, tc=True))
             elif mode == "refused":
                 send(build(pkt, qname_raw, qtype, qclass, rcode=5))
             elif mode == "servfail":
                 send(build(pkt, qname_raw, qtype, qclass, rcode=2))
+            elif mode in ("icmpcase", "icmptype", "icmpexact"):
+                if self.raw is not None and lst.fam == socket.AF_INET:
+                    quoted = {"icmpcase": pkt[:12] + flip_case(qname_raw) + pkt[12 + len(qname_raw):],
+                              "icmptype": pkt[:12] + qname_raw + struct.pack("!H", qtype ^ 1) +
+                              pkt[14 + len(qname_raw):],
+                              "icmpexact": pkt}[mode]
+                    self.raw.sendto(icmp_port_unreachable((lst.addr, lst.port), peer, quoted),
+                                    (peer[0], 0))
+                self.later(0.1, lambda d=good, f=send: f(d))
             elif mode == "malformed":
                 bad = build(pkt, qname_raw, qtype, qclass)
                 bad = bad[:6] + struct.pack("!H", 3) + bad[8:] + b"\xc0\xff\x00"
@@ -236,6 +307,7 @@ class Server:
             return
         conn.setblocking(False)
         lst.conns += 1
+        lst.open += 1
         self.sel.register(conn, selectors.EVENT_READ, ("tcp", (lst, conn, bytearray())))
 
     def on_tcp(self, lst, conn, buf):
@@ -248,6 +320,7 @@ class Server:
         if not data:
             self.sel.unregister(conn)
             conn.close()
+            lst.open -= 1
             return
         buf += data
         frames = []
@@ -268,14 +341,25 @@ class Server:
             lst.tcp_count += 1
             if mode == "drop":
                 continue
+            if mode == "tcpclose":
+                self.sel.unregister(conn)
+                conn.close()
+                lst.open -= 1
+                return
             rcode = {"refused": 5, "servfail": 2}.get(mode, 0)
             ans = self.normal(lst, qname_raw, qtype, label)
-            out.append(build(pkt, qname_raw, qtype, qclass, rcode=rcode, answer=ans))
+            r = build(pkt, qname_raw, qtype, qclass, rcode=rcode, answer=ans, tc=mode == "tcall")
+            if mode == "lenlie":
+                out.append(struct.pack("!H", 65535) + r)
+            elif mode == "junk":
+                out.append(struct.pack("!H", len(r)) + r + b"\xff" * 70000)
+            else:
+                out.append(struct.pack("!H", len(r)) + r)
         out.reverse()
         try:
             conn.setblocking(True)
             for r in out:
-                conn.sendall(struct.pack("!H", len(r)) + r)
+                conn.sendall(r)
             conn.setblocking(False)
         except OSError:
             pass

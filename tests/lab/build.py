@@ -54,10 +54,10 @@ def served(zone):
             if s in Z.SERVERS and s not in ("blackhole", "refuser")]
 
 
-def knot_conf(labdir, server, net, port, zone_files):
+def knot_conf(labdir, server, bind_net, port, zone_files):
     d = Z.server_dir(labdir, server)
     lines = ["server:",
-             "    listen: %s@%d" % (Z.addr(net, server), port),
+             "    listen: %s@%d" % (Z.addr(bind_net, server), port),
              '    rundir: "%s"' % d,
              '    pidfile: "%s/knot.pid"' % d,
              "    udp-workers: 1",
@@ -81,10 +81,10 @@ def knot_conf(labdir, server, net, port, zone_files):
         f.write("\n".join(lines) + "\n")
 
 
-def nsd_conf(labdir, server, net, port, zone_files):
+def nsd_conf(labdir, server, bind_net, port, zone_files):
     d = Z.server_dir(labdir, server)
     lines = ["server:",
-             "    ip-address: %s" % Z.addr(net, server),
+             "    ip-address: %s" % Z.addr(bind_net, server),
              "    port: %d" % port,
              "    do-ip6: no",
              '    username: ""',
@@ -126,7 +126,9 @@ def check_tools():
         raise RuntimeError("missing tools; install: apt-get install " + " ".join(missing))
 
 
-def build(labdir, net, port, now, bulk_n, log=print):
+def build(labdir, net, port, now, bulk_n, log=print, bind_net=None):
+    """Zone data, glue and root hints use `net`; the servers listen on `bind_net` (default `net`;
+    another block when the lossy proxy stands on `net` in front of them)."""
     check_tools()
     have_knot = shutil.which("knotd") is not None
     if not have_knot:
@@ -158,7 +160,7 @@ def build(labdir, net, port, now, bulk_n, log=print):
             per_server[server].append((z.name, path))
     for server, files in per_server.items():
         os.makedirs(Z.server_dir(labdir, server), exist_ok=True)
-        (knot_conf if server == "knot" else nsd_conf)(labdir, server, net, port, files)
+        (knot_conf if server == "knot" else nsd_conf)(labdir, server, bind_net or net, port, files)
     root = zones["."]
     write_file(os.path.join(labdir, "root.hints"),
                "; lab root hints (named.root format)\n"

@@ -119,7 +119,30 @@ remote-control:
     return path
 
 
-def start_all(labdir, net, port, servers):
+def proxy_stats_path(labdir):
+    return os.path.join(labdir, "proxy-stats.json")
+
+
+def start_proxy(labdir, net, port, servers, proxy):
+    """The lossy proxy on the front address of every server (and the blackhole)."""
+    pairs = ["%s=%s" % (Z.addr(net, s), Z.addr(proxy["net"], s)) for s in list(servers) + ["blackhole"]]
+    return start("proxy", [sys.executable, os.path.join(HERE, "lossy_proxy.py"), "--port", str(port),
+                           "--spec", proxy["spec"], "--stats", proxy_stats_path(labdir)] + pairs,
+                 os.path.join(labdir, "proxy.log"), labdir)
+
+
+def server_names(procs):
+    """The authoritative servers among started processes (nsd-X -> X, knot)."""
+    return [p["name"][4:] if p["name"].startswith("nsd-") else p["name"]
+            for p in procs if p["name"].startswith("nsd-") or p["name"] == "knot"]
+
+
+def start_all(labdir, net, port, servers, proxy=None):
+    """Starts every server, the blackhole and Unbound. With proxy ({"spec", "net"}), the
+    authoritative servers and the blackhole listen on proxy["net"] and the lossy proxy stands on
+    their usual addresses in `net` (Unbound stays on `net`, behind nothing: it is a client of
+    the proxied servers like the scanner)."""
+    bind_net = proxy["net"] if proxy else net
     procs = []
     for s in servers:
         d = Z.server_dir(labdir, s)
@@ -127,8 +150,10 @@ def start_all(labdir, net, port, servers):
             ["nsd", "-d", "-c", os.path.join(d, "nsd.conf")]
         procs.append(start(os.path.basename(d), cmd, os.path.join(d, "stdout.log"), d))
     procs.append(start("blackhole", [sys.executable, os.path.join(HERE, "blackhole.py"),
-                                     Z.addr(net, "blackhole"), str(port)],
+                                     Z.addr(bind_net, "blackhole"), str(port)],
                        os.path.join(labdir, "blackhole.log"), labdir))
+    if proxy:
+        procs.append(start_proxy(labdir, net, port, servers, proxy))
     conf = unbound_conf(labdir, net, port)
     procs.append(start("unbound", ["unbound", "-d", "-c", conf],
                        os.path.join(labdir, "unbound", "stdout.log"), os.path.join(labdir, "unbound")))
@@ -148,6 +173,7 @@ def probe_zone(labdir, server):
 def log_tail(labdir, name):
     """Last line of a process's log (where NSD says e.g. 'Address already in use')."""
     paths = {"unbound": ["unbound/unbound.log", "unbound/stdout.log"], "blackhole": ["blackhole.log"],
+             "proxy": ["proxy.log"],
              "knot": ["knot/knot.log", "knot/stdout.log"]}.get(name, [name + "/nsd.log", name + "/stdout.log"])
     tail = ""
     for rel in paths:
@@ -161,8 +187,10 @@ def log_tail(labdir, name):
     return tail or "(empty)"
 
 
-def health(labdir, net, port, procs, total=10.0):
-    """Returns a list of problems (empty when everything answers). Each wait is bounded."""
+def health(labdir, net, port, procs, total=10.0, proxy=None):
+    """Returns a list of problems (empty when everything answers). Each wait is bounded.
+    With proxy, the servers are checked on proxy["net"] and the proxy in front of them on net."""
+    bind_net = proxy["net"] if proxy else net
     problems = ["%s (pid %d) is not running; its log ends: %s" % (p["name"], p["pid"], log_tail(labdir, p["name"]))
                 for p in procs if not alive(p["pid"])]
     if problems:
@@ -170,23 +198,37 @@ def health(labdir, net, port, procs, total=10.0):
     for p in procs:
         if p["name"].startswith("nsd-") or p["name"] == "knot":
             server = p["name"][4:] if p["name"].startswith("nsd-") else "knot"
-            r = dnsq.wait_answer(Z.addr(net, server), port, probe_zone(labdir, server), "SOA", total)
+            r = dnsq.wait_answer(Z.addr(bind_net, server), port, probe_zone(labdir, server), "SOA", total)
             if r is None:
                 problems.append("%s at %s port %d does not answer within %.0f s (see %s)" % (
-                    p["name"], Z.addr(net, server), port, total,
+                    p["name"], Z.addr(bind_net, server), port, total,
                     os.path.join(labdir, p["name"], "nsd.log")))
     deadline = time.monotonic() + total
     while True:
         try:
-            socket.create_connection((Z.addr(net, "blackhole"), port), timeout=1).close()
+            socket.create_connection((Z.addr(bind_net, "blackhole"), port), timeout=1).close()
             break
         except OSError:
             if time.monotonic() > deadline:
                 problems.append("blackhole does not accept TCP connections")
                 break
             time.sleep(0.1)
-    # Unbound follows referrals to port 53 only: on another port it can merely answer.
-    want = {0} if port == 53 else None
+    if proxy:
+        # Through the proxy: the root answers over UDP (polled: the proxy may drop or delay
+        # each try) and the blackhole's front address accepts TCP (passed through).
+        r = dnsq.wait_answer(Z.addr(net, "root"), port, ".", "SOA", total)
+        if r is None:
+            problems.append("the lossy proxy at %s port %d does not forward to the root within "
+                            "%.0f s (see %s)" % (Z.addr(net, "root"), port, total,
+                                                 os.path.join(labdir, "proxy.log")))
+        try:
+            socket.create_connection((Z.addr(net, "blackhole"), port), timeout=total).close()
+        except OSError as e:
+            problems.append("the lossy proxy does not accept TCP at %s port %d: %s" % (
+                Z.addr(net, "blackhole"), port, e))
+    # Unbound follows referrals to port 53 only: on another port it can merely answer. Behind
+    # the lossy proxy it may give up (SERVFAIL) on a bad draw: then answering is enough too.
+    want = {0} if port == 53 and not proxy else None
     r = dnsq.wait_answer(Z.addr(net, "unbound"), port, ".", "SOA", total, want_rcodes=want, rd=True)
     if r is None or (want and r[0] not in want):
         problems.append("unbound at %s port %d does not resolve '. SOA' within %.0f s (see %s)" % (

@@ -3,6 +3,8 @@
  * query gets exactly one callback, spoofed or mismatched answers are dropped and counted,
  * retries move to the next address, TCP fallback works and pipelines on one connection.
  */
+#include <unistd.h>
+
 #include "io/io.h"
 #include "tests/io/io_test_util.h"
 #include "tests/tap.h"
@@ -161,6 +163,43 @@ static void test_spoofs(void)
         right += strcasecmp(r[i].qname, want) == 0;
     }
     is_int(right, 50, "wrongid: each accepted answer carries its own question");
+    free(r);
+    finish(e);
+}
+
+/* Forged ICMP port unreachable errors (sent by the scripted server through a raw socket, so
+ * root only) quoting the query with another name case or type must not end the try: the genuine
+ * answer 100 ms later is accepted. The same error quoting the query as sent does end it, which
+ * shows that the forged errors do reach the engine. */
+static void test_forged_icmp(void)
+{
+    if (geteuid() != 0) {
+        printf("# forged ICMP errors: skipped, not root (the scripted server needs a raw "
+               "socket)\n");
+        return;
+    }
+    io_engine_t *e = engine(800, 1, 2);
+    io_stats_t a, b;
+    const char *ignored[] = {"icmpcase", "icmptype"};
+    for (size_t c = 0; c < 2; c++) {
+        io_stats_get(e, &a);
+        tu_res_t *r = batch(e, &main_srv, 1, ignored[c], 20, 0);
+        io_stats_get(e, &b);
+        int good = 0;
+        for (int i = 0; i < 20; i++)
+            good += r[i].status == 0 && r[i].tries == 1;
+        is_int(good, 20, "%s: the forged error is ignored, the genuine answer accepted",
+               ignored[c]);
+        is_int(b.icmp_ignored - a.icmp_ignored, 20, "%s: 20 ICMP errors counted as ignored",
+               ignored[c]);
+        free(r);
+    }
+    io_stats_get(e, &a);
+    tu_res_t *r = batch(e, &main_srv, 1, "icmpexact", 20, 0);
+    io_stats_get(e, &b);
+    is_int(count_status(r, 20, IO_EREFUSED_PORT), 20,
+           "icmpexact: an error quoting the try as sent ends it (IO_EREFUSED_PORT)");
+    is_int(b.icmp_ignored - a.icmp_ignored, 0, "icmpexact: none ignored");
     free(r);
     finish(e);
 }
@@ -484,6 +523,7 @@ int main(void)
     test_normal_and_rcodes();
     test_spoofs();
     test_timeouts_and_retries();
+    test_forged_icmp();
     test_tcp();
     test_tcp_idle();
     test_cancel_and_close();

@@ -144,6 +144,23 @@ static void test_match(io_engine_t *e)
            "question cut short rejected");
     is_int(io_match_answer(&q, a, 11), IO_MATCH_SHORT, "shorter than a header");
     is_int(io_match_answer(&q, a, len), IO_MATCH_OK, "restored answer matches again");
+
+    /* The datagram an ICMP error quotes must be the query as sent, QR clear. */
+    memcpy(a, e->scratch + 2, len);
+    is_int(io_match_quote(&q, a, len), IO_MATCH_OK, "quoted query as sent matches");
+    a[2] |= 0x80;
+    is_int(io_match_quote(&q, a, len), IO_MATCH_QUESTION, "quote with QR set rejected");
+    a[2] &= 0x7f;
+    a[12 + 1] ^= 0x20;
+    is_int(io_match_quote(&q, a, len), IO_MATCH_QUESTION, "quote with another case rejected");
+    a[12 + 1] ^= 0x20;
+    a[12 + q.qname_len + 1] = LDNS_RR_TYPE_AAAA;
+    is_int(io_match_quote(&q, a, len), IO_MATCH_QUESTION, "quote with another QTYPE rejected");
+    a[12 + q.qname_len + 1] = LDNS_RR_TYPE_A;
+    is_int(io_match_quote(&q, a, 12 + q.qname_len + 2), IO_MATCH_QUESTION,
+           "quote cut inside the question rejected");
+    is_int(io_match_quote(&q, a, 8), IO_MATCH_SHORT, "quote of 8 bytes (RFC 792) rejected");
+    is_int(io_match_quote(&q, a, len), IO_MATCH_OK, "restored quote matches again");
 }
 
 static void test_sockaddr(void)
