@@ -9,6 +9,7 @@
 
 #include <ldns/ldns.h>
 
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -38,6 +39,8 @@ struct verify_key {
 #define SIG_P256_COLD 2
 #define SIG_P256_HOT_AFTER 1024u
 struct sig_p256_hot;
+/* out = a^-1 mod n (inverse.c): 1, or 0 when there is none or on failure. */
+int sig_inverse_mod(BIGNUM *out, const BIGNUM *a, const BIGNUM *n, BN_CTX *ctx);
 struct sig_p256_hot *sig_p256_hot_new(const EVP_PKEY *pkey, unsigned after);
 void sig_p256_hot_free(struct sig_p256_hot *h);
 int sig_p256_hot_build(struct sig_p256_hot *h);

@@ -285,8 +285,52 @@ static void threshold_and_race(void)
     EVP_PKEY_free(pkey);
 }
 
+/* sig_inverse_mod against BN_mod_inverse: the P-256 order (fast path), edge values, and
+ * moduli the fast path does not take (even, wider than 256 bits). */
+static void inverses(void)
+{
+    EC_GROUP *curve = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+    BN_CTX *ctx = BN_CTX_new();
+    BIGNUM *a = BN_new(), *w = BN_new(), *want = BN_new(), *m = BN_new();
+    const BIGNUM *n = EC_GROUP_get0_order(curve);
+    int wrong = 0;
+    for (int i = 0; i < 20000; i++) {
+        if (i < 3)
+            BN_set_word(a, (BN_ULONG)i + 1);
+        else if (i == 3)
+            BN_sub(a, n, BN_value_one());
+        else
+            BN_rand_range(a, n);
+        if (BN_is_zero(a))
+            continue;
+        wrong += !sig_inverse_mod(w, a, n, ctx) || !BN_mod_inverse(want, a, n, ctx) ||
+                 BN_cmp(w, want) != 0;
+    }
+    is_int(wrong, 0, "20,000 inverses modulo the P-256 order (1, 2, 3, n-1, random) equal BN's");
+    BN_zero(a);
+    is_int(sig_inverse_mod(w, a, n, ctx), 0, "0 has no inverse");
+    BN_rand(m, 512, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD);
+    BN_rand_range(a, m);
+    int ok512 = sig_inverse_mod(w, a, m, ctx) == (BN_mod_inverse(want, a, m, ctx) != NULL);
+    is_int(ok512 && (BN_is_zero(want) || BN_cmp(w, want) == 0), 1,
+           "a 512-bit modulus: BN's answer");
+    BN_set_word(m, 1000);
+    BN_set_word(a, 7);
+    is_int(sig_inverse_mod(w, a, m, ctx) && BN_is_word(w, 143), 1,
+           "an even modulus: BN's answer (7 * 143 = 1001)");
+    BN_set_word(a, 10);
+    is_int(sig_inverse_mod(w, a, m, ctx), 0, "no inverse when gcd > 1");
+    BN_free(a);
+    BN_free(w);
+    BN_free(want);
+    BN_free(m);
+    BN_CTX_free(ctx);
+    EC_GROUP_free(curve);
+}
+
 int main(void)
 {
+    inverses();
     rfc6605_vector();
     random_keys();
     threshold_and_race();
