@@ -26,38 +26,34 @@
 
 #include <stdlib.h>
 
+/* Only the key's point is kept until the key is busy: a curve object costs ~20 us to make, more
+ * than most keys ever save (a zone's own key verifies a handful of signatures). */
 struct sig_p256_hot {
     atomic_uint uses;
     _Atomic(EC_GROUP *) table; /* generator = the key's point Q, with its multiples */
-    EC_GROUP *curve;           /* P-256 itself: u1*G from OpenSSL's built-in table */
+    unsigned after;            /* verifies on EVP before the table is built */
+    uint8_t point[65];         /* Q, uncompressed */
+    size_t point_len;
+    /* Set by the thread that builds the table, before publishing it: readers that see the
+     * table see these. */
+    EC_GROUP *curve; /* P-256 itself: u1*G from OpenSSL's built-in table */
     EC_POINT *q;
     BIGNUM *field, *order; /* p and n */
-    unsigned after;        /* verifies on EVP before the table is built */
 };
 
 struct sig_p256_hot *sig_p256_hot_new(const EVP_PKEY *pkey, unsigned after)
 {
-    uint8_t point[65];
-    size_t len = 0;
-    if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &len) !=
-        1)
-        return NULL;
     struct sig_p256_hot *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
+    if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, h->point, sizeof h->point,
+                                        &h->point_len) != 1) {
+        free(h);
+        return NULL;
+    }
     atomic_init(&h->uses, 0);
     atomic_init(&h->table, NULL);
     h->after = after;
-    h->curve = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
-    h->q = h->curve ? EC_POINT_new(h->curve) : NULL;
-    h->field = BN_new();
-    h->order = h->curve ? BN_dup(EC_GROUP_get0_order(h->curve)) : NULL;
-    if (!h->q || !h->field || !h->order ||
-        EC_GROUP_get_curve(h->curve, h->field, NULL, NULL, NULL) != 1 ||
-        EC_POINT_oct2point(h->curve, h->q, point, len, NULL) != 1) {
-        sig_p256_hot_free(h);
-        return NULL;
-    }
     return h;
 }
 
@@ -73,17 +69,42 @@ void sig_p256_hot_free(struct sig_p256_hot *h)
     free(h);
 }
 
+/* The curve, Q and the constants the verify needs. */
+static int prepare(struct sig_p256_hot *h)
+{
+    if (!h->curve)
+        h->curve = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+    if (!h->curve)
+        return VERIFY_ENOMEM;
+    if (!h->q && (h->q = EC_POINT_new(h->curve)) &&
+        EC_POINT_oct2point(h->curve, h->q, h->point, h->point_len, NULL) != 1) {
+        EC_POINT_free(h->q);
+        h->q = NULL;
+        return VERIFY_EINVAL;
+    }
+    if (!h->field && (h->field = BN_new()) &&
+        EC_GROUP_get_curve(h->curve, h->field, NULL, NULL, NULL) != 1) {
+        BN_free(h->field);
+        h->field = NULL;
+    }
+    if (!h->order)
+        h->order = BN_dup(EC_GROUP_get0_order(h->curve));
+    return h->q && h->field && h->order ? 0 : VERIFY_ENOMEM;
+}
+
 int sig_p256_hot_build(struct sig_p256_hot *h)
 {
     if (atomic_load_explicit(&h->table, memory_order_acquire))
         return 0;
-    int rc = VERIFY_ENOMEM;
+    int rc = prepare(h);
+    if (rc < 0)
+        return rc;
+    rc = VERIFY_ENOMEM;
     BN_CTX *ctx = BN_CTX_new();
     EC_GROUP *g = EC_GROUP_dup(h->curve);
     if (!ctx || !g)
         goto done;
-    if (EC_GROUP_set_generator(g, h->q, EC_GROUP_get0_order(h->curve),
-                               EC_GROUP_get0_cofactor(h->curve)) != 1 ||
+    if (EC_GROUP_set_generator(g, h->q, h->order, EC_GROUP_get0_cofactor(h->curve)) != 1 ||
         EC_GROUP_precompute_mult(g, ctx) != 1)
         goto done;
     EC_GROUP *expected = NULL;
