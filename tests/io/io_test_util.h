@@ -231,4 +231,29 @@ static inline long tu_fakedns_stat(uv_loop_t *loop, io_engine_t *e,
     return p ? strtol(p + strlen(pat), NULL, 10) : -1;
 }
 
+/* io_engine_new() on loop with cfg; says why on the TAP stream when it fails (NULL). */
+static inline io_engine_t *tu_engine_new(uv_loop_t *loop, const io_config_t *cfg)
+{
+    io_engine_t *e = NULL;
+    int rc = io_engine_new(loop, cfg, &e);
+    if (rc != 0)
+        printf("# io_engine_new: %s\n", io_strerror(rc));
+    return e;
+}
+
+static inline void tu_count_call(void *ctx)
+{
+    (*(int *)ctx)++;
+}
+
+/* Closes the engine and runs the loop until it is gone; returns how often the close callback
+ * ran (1 is right). */
+static inline int tu_engine_close(uv_loop_t *loop, io_engine_t *e)
+{
+    int done = 0;
+    io_engine_close(e, tu_count_call, &done);
+    uv_run(loop, UV_RUN_DEFAULT);
+    return done;
+}
+
 #endif

@@ -47,24 +47,12 @@ static io_engine_t *engine(no_files_log_t *log, uint32_t pipeline)
     cfg.backoff_after = 0;
     cfg.no_files_cb = on_no_files;
     cfg.no_files_ctx = log;
-    io_engine_t *e = NULL;
-    int rc = io_engine_new(&loop, &cfg, &e);
-    if (rc != 0)
-        printf("# io_engine_new: %s\n", io_strerror(rc));
-    return e;
-}
-
-static void closed(void *ctx)
-{
-    (*(int *)ctx)++;
+    return tu_engine_new(&loop, &cfg);
 }
 
 static void finish(io_engine_t *e)
 {
-    int done = 0;
-    io_engine_close(e, closed, &done);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    is_int(done, 1, "engine closed");
+    is_int(tu_engine_close(&loop, e), 1, "engine closed");
 }
 
 /* The lowest descriptor number free now: with the soft limit set to it (plus room), exactly

@@ -32,16 +32,7 @@ static io_engine_t *engine(void)
     cfg.retries = 1;
     cfg.tcp_idle_ms = IDLE_MS;
     cfg.backoff_after = 0;
-    io_engine_t *e = NULL;
-    int rc = io_engine_new(&loop, &cfg, &e);
-    if (rc != 0)
-        printf("# io_engine_new: %s\n", io_strerror(rc));
-    return e;
-}
-
-static void closed(void *ctx)
-{
-    (*(int *)ctx)++;
+    return tu_engine_new(&loop, &cfg);
 }
 
 static void timer_done(uv_timer_t *t)
@@ -182,10 +173,7 @@ int main(void)
             test_tcp_holders(e);
             test_oversized(e);
             test_truncating(e);
-            int done = 0;
-            io_engine_close(e, closed, &done);
-            uv_run(&loop, UV_RUN_DEFAULT);
-            is_int(done, 1, "engine closed");
+            is_int(tu_engine_close(&loop, e), 1, "engine closed");
         }
     }
     tu_stop(pid);

@@ -28,24 +28,12 @@ static io_engine_t *engine(uint32_t timeout_ms, uint32_t retries, uint32_t tcp_p
     cfg.retries = retries;
     cfg.tcp_max_per_server = tcp_per_server;
     cfg.udp_sockets = 4;
-    io_engine_t *e = NULL;
-    int rc = io_engine_new(&loop, &cfg, &e);
-    if (rc != 0)
-        printf("# io_engine_new: %s\n", io_strerror(rc));
-    return e;
-}
-
-static void closed(void *ctx)
-{
-    (*(int *)ctx)++;
+    return tu_engine_new(&loop, &cfg);
 }
 
 static void finish(io_engine_t *e)
 {
-    int done = 0;
-    io_engine_close(e, closed, &done);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    is_int(done, 1, "engine close callback ran once");
+    is_int(tu_engine_close(&loop, e), 1, "engine close callback ran once");
 }
 
 /* Runs n queries "<mode>-<i>.test." against servers and checks the single-callback rule. */
@@ -397,7 +385,7 @@ static void test_cancel_and_close(void)
     }
     uv_run(&loop, UV_RUN_NOWAIT);
     int done = 0;
-    io_engine_close(e, closed, &done);
+    io_engine_close(e, tu_count_call, &done);
     int cancelled = 0;
     for (int i = 0; i < 50; i++)
         cancelled += many[i].calls == 1 && many[i].status == IO_ECANCELLED;
@@ -427,7 +415,7 @@ static void closer_cb(void *ctx, const io_result_t *res)
                                 .ctx = c};
         c->requery += io_query(c->e, &spec, NULL) == IO_ECLOSING;
     } else if (c->calls == 1) {
-        io_engine_close(c->e, closed, &c->closed);
+        io_engine_close(c->e, tu_count_call, &c->closed);
     }
 }
 

@@ -28,11 +28,6 @@ static bool wait_ready(io_engine_t *e, const struct sockaddr_storage *srv, pid_t
     return false;
 }
 
-static void closed(void *ctx)
-{
-    (*(int *)ctx)++;
-}
-
 int main(void)
 {
     alarm(110);
@@ -59,9 +54,7 @@ int main(void)
             nsd_lab_stop(&lab);
         }
     }
-    int done = 0;
-    io_engine_close(probe, closed, &done);
-    uv_run(&loop, UV_RUN_DEFAULT);
+    tu_engine_close(&loop, probe);
     ok(ready, "NSD started on %s#%d and answers", NSD_IP, lab.port);
     if (!ready)
         goto out;
@@ -127,10 +120,7 @@ int main(void)
        cfg.tcp_max_per_server);
     free(r);
     free(names);
-    done = 0;
-    io_engine_close(e, closed, &done);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    is_int(done, 1, "engine closed");
+    is_int(tu_engine_close(&loop, e), 1, "engine closed");
 out:
     nsd_lab_stop(&lab);
     uv_loop_close(&loop);

@@ -15,16 +15,9 @@
 static uv_loop_t loop;
 static struct sockaddr_storage srv[2];
 
-static void closed(void *ctx)
-{
-    (*(int *)ctx)++;
-}
-
 static void close_engine(io_engine_t *e)
 {
-    int done = 0;
-    io_engine_close(e, closed, &done);
-    uv_run(&loop, UV_RUN_DEFAULT);
+    tu_engine_close(&loop, e);
 }
 
 /* Sends n "rate-<tag>-i" queries spread over both servers; returns the wall time taken. */
