@@ -31,6 +31,7 @@ import time  # noqa: E402
 
 from lab_common import LAB, SKIP, Checks, expected, lab_env, lab_scan_args  # noqa: E402
 import zones as Z  # noqa: E402  (tests/lab, put on sys.path by lab_common)
+from forge import icmp_port_unreachable, ip_udp  # noqa: E402  (tests/lab/forge.py)
 
 DNSSWEEP = sys.argv[1]
 NET = "127.64"
@@ -122,35 +123,11 @@ def payload_pool(names, rng):
     return pool
 
 
-def ip_udp(src, sport, dst, dport, payload):
-    """IPv4 + UDP headers for IP_HDRINCL: the kernel fills in the IP checksum, total length and
-    ID; a UDP checksum of 0 means none (RFC 768), so the payload can change freely."""
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 0, 0, 0, 64, 17, 0, socket.inet_aton(src),
-                     socket.inet_aton(dst))
-    return ip + struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 def icmp_unreachable(server, scanner_port, quoted_dns):
     """A forged ICMP port unreachable from server to the scanner, quoting a datagram from the
     scanner's port to server:53 with quoted_dns as its payload (the kernel hands the error to
     the scanner's socket, IP_RECVERR, which io/ reads as 'port unreachable' for that try)."""
-    udp = struct.pack("!HHHH", scanner_port, 53, 8 + len(quoted_dns), 0) + quoted_dns
-    inner = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
-                        socket.inet_aton("127.0.0.1"), socket.inet_aton(server))
-    inner = inner[:10] + struct.pack("!H", checksum(inner)) + inner[12:]
-    icmp = struct.pack("!BBHI", 3, 3, 0, 0) + inner + udp
-    icmp = icmp[:2] + struct.pack("!H", checksum(icmp)) + icmp[4:]
-    return struct.pack("!BBHHHBBH4s4s", 0x45, 0, 0, 0, 0, 64, 1, 0, socket.inet_aton(server),
-                       socket.inet_aton("127.0.0.1")) + icmp
+    return icmp_port_unreachable((server, 53), ("127.0.0.1", scanner_port), quoted_dns)
 
 
 def as_query(payload):

@@ -46,6 +46,9 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab"))
+from forge import icmp_port_unreachable  # noqa: E402  (tests/lab/forge.py)
+
 SO_TIMESTAMPNS = 35
 
 
@@ -106,29 +109,6 @@ def flip_case(qname_raw):
             b[i] ^= 0x20
             break
     return bytes(b)
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def icmp_port_unreachable(server, peer, quoted_dns):
-    """An IPv4 ICMP port unreachable from server to peer quoting peer's datagram to server with
-    quoted_dns as its payload (headers for IP_HDRINCL; the kernel fills the outer IP checksum)."""
-    udp = struct.pack("!HHHH", peer[1], server[1], 8 + len(quoted_dns), 0) + quoted_dns
-    inner = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
-                        socket.inet_aton(peer[0]), socket.inet_aton(server[0]))
-    inner = inner[:10] + struct.pack("!H", checksum(inner)) + inner[12:]
-    icmp = struct.pack("!BBHI", 3, 3, 0, 0) + inner + udp
-    icmp = icmp[:2] + struct.pack("!H", checksum(icmp)) + icmp[4:]
-    outer = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 0, 0, 0, 64, 1, 0,
-                        socket.inet_aton(server[0]), socket.inet_aton(peer[0]))
-    return outer + icmp
 
 
 def raw_socket():
