@@ -62,6 +62,14 @@ void scan_fd_hint(char *buf, size_t len)
         snprintf(buf, len, "too many open files (raise the open-file limit, `ulimit -n`)");
 }
 
+const char *scan_fd_reason(char *buf, size_t len, bool no_files, const char *otherwise)
+{
+    if (!no_files)
+        return otherwise;
+    scan_fd_hint(buf, len);
+    return buf;
+}
+
 int scan_fd_preflight(void)
 {
     unsigned long long limit = scan_fd_limit(), open = open_files();

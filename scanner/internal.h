@@ -404,6 +404,8 @@ void scan_fd_limit_raise(void);
 unsigned long long scan_fd_limit(void);
 /* "too many open files (the open-file limit is N: raise it ...)" into buf. */
 void scan_fd_hint(char *buf, size_t len);
+/* The hint above (written into buf) when no_files, else otherwise: the reason to print. */
+const char *scan_fd_reason(char *buf, size_t len, bool no_files, const char *otherwise);
 /* Before the event loop exists: 1 (and a message) when too few descriptors are left for it
  * (libuv would abort), else 0. */
 int scan_fd_preflight(void);

@@ -114,10 +114,9 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, char *name, size
         rc = results_scan_resume(s->store, cfg->scan_name, &s->scan);
         if (rc != 0) {
             char hint[200];
-            scan_fd_hint(hint, sizeof hint);
             fprintf(stderr, "dnssweep: cannot resume scan %s in %s: %s\n",
                     cfg->scan_name ? cfg->scan_name : "(latest unfinished)", cfg->db_dir,
-                    rc == RESULTS_ENFILE ? hint : results_strerror(rc));
+                    scan_fd_reason(hint, sizeof hint, rc == RESULTS_ENFILE, results_strerror(rc)));
             return rc == RESULTS_ENOTFOUND || rc == RESULTS_EFINISHED ? 2 : 1;
         }
         return 0;
@@ -144,9 +143,9 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, char *name, size
     }
     if (rc != 0) {
         char hint[200];
-        scan_fd_hint(hint, sizeof hint);
         fprintf(stderr, "dnssweep: cannot start scan %s: %s (%s)\n", name,
-                rc == RESULTS_ENFILE ? hint : results_strerror(rc), results_errdetail(s->store));
+                scan_fd_reason(hint, sizeof hint, rc == RESULTS_ENFILE, results_strerror(rc)),
+                results_errdetail(s->store));
         return 1;
     }
     return 0;
@@ -179,10 +178,8 @@ static int start_engines(scanner_t *s, const scanner_config_t *cfg)
     int rc = io_engine_new(s->loop, &io, &s->io);
     if (rc != 0) {
         char hint[200];
-        if (rc == IO_ENOFILES)
-            scan_fd_hint(hint, sizeof hint);
         fprintf(stderr, "dnssweep: cannot open the query engine's UDP sockets: %s\n",
-                rc == IO_ENOFILES ? hint : io_strerror(rc));
+                scan_fd_reason(hint, sizeof hint, rc == IO_ENOFILES, io_strerror(rc)));
         /* The sockets it did open are closing: let them go before the loop is closed. */
         uv_run(s->loop, UV_RUN_NOWAIT);
         return 1;
@@ -247,11 +244,10 @@ int scanner_run(const scanner_config_t *cfg)
     int lrc = s ? uv_loop_init(&loop) : UV_ENOMEM;
     if (lrc != 0) {
         char hint[200];
-        if (lrc == UV_EMFILE || lrc == UV_ENFILE)
-            scan_fd_hint(hint, sizeof hint);
         free(s);
         fprintf(stderr, "dnssweep: cannot start the event loop: %s\n",
-                lrc == UV_EMFILE || lrc == UV_ENFILE ? hint : uv_strerror(lrc));
+                scan_fd_reason(hint, sizeof hint, lrc == UV_EMFILE || lrc == UV_ENFILE,
+                               uv_strerror(lrc)));
         return 1;
     }
     s->cfg = cfg;
