@@ -57,6 +57,12 @@ static const char *const fixes[VERIFY_REASON_COUNT] = {
     [VERIFY_REASON_CDS_DELETE] = "remove the DS",
     [VERIFY_REASON_CDS_INVALID] = "fix the CDS publication",
     [VERIFY_REASON_NSEC3_SALT] = "NSEC3PARAM 1 0 0 -",
+    [VERIFY_REASON_VALIDATION_LIMIT] =
+        "publish fewer keys and signatures; no two keys with one key tag",
+    [VERIFY_REASON_PARENT_BOGUS] = "nothing to change at the domain: the operator of the named "
+                                   "zone above it must fix that zone",
+    [VERIFY_REASON_PARENT_UNREACHABLE] = "retry later; if it persists, the parent zone's operator "
+                                         "must fix its servers",
 };
 
 const char *verify_status_name(verify_status_t status)

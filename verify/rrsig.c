@@ -200,6 +200,13 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
                  sig_rrsig_label_count(owner));
         return 0;
     }
+    /* A wildcard can only be expanded inside the zone: "*.<zone>" at the highest. */
+    if (labels < sig_rrsig_label_count(signer)) {
+        snprintf(res->detail, sizeof res->detail,
+                 "RRSIG (key %u) labels field %u is below the signer's %u labels", tag, labels,
+                 sig_rrsig_label_count(signer));
+        return 0;
+    }
     if (!verify_algorithm_supported(alg)) {
         set_result(res, VERIFY_SIG_UNSUPPORTED, VERIFY_REASON_ALGORITHM_UNSUPPORTED, tag, alg);
         snprintf(res->detail, sizeof res->detail, "RRSIG (key %u) uses unsupported algorithm %u",
@@ -274,6 +281,7 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
             rc = 0;
             set_result(res, VERIFY_SIG_VALID, VERIFY_REASON_RRSIG_INVALID, tag, alg);
             res->expiration = serial_to_unix(expiration, now);
+            res->labels = (uint8_t)labels;
             /* The hot path: no time formatting here (strftime costs about a microsecond). */
             snprintf(res->detail, sizeof res->detail, "verified with key %u alg %u", tag, alg);
             goto done;

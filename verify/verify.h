@@ -69,7 +69,10 @@ typedef enum verify_severity {
     X(CDS_PENDING, INFO, -1)                                                                       \
     X(CDS_DELETE, INFO, -1)                                                                        \
     X(CDS_INVALID, WARNING, -1)                                                                    \
-    X(NSEC3_SALT, INFO, -1)
+    X(NSEC3_SALT, INFO, -1)                                                                        \
+    X(VALIDATION_LIMIT, ERROR, 0)                                                                  \
+    X(PARENT_BOGUS, ERROR, 6)                                                                      \
+    X(PARENT_UNREACHABLE, ERROR, 22)
 
 typedef enum verify_reason_code {
 #define VERIFY_REASON_ENUM(name, sev, ede) VERIFY_REASON_##name,
@@ -259,6 +262,8 @@ typedef struct verify_sig_result {
     uint16_t key_tag;            /* VALID: the key that verified; BOGUS: the RRSIG's key tag */
     uint8_t algorithm;
     int64_t expiration; /* VALID: expiration of the verifying RRSIG (unix seconds) */
+    uint8_t labels;     /* VALID: Labels field of the verifying RRSIG (below the owner's label
+                           count: a wildcard expansion, which needs its proof, RFC 4035 5.3.4) */
     char detail[256];   /* key tags, times in RFC 3339 */
 } verify_sig_result_t;
 

@@ -12,7 +12,7 @@ int main(void)
         ok(verify_reason_fix((verify_reason_code_t)i)[0] != '\0', "reason %s has a fix hint",
            name ? name : "?");
     }
-    is_int(VERIFY_REASON_COUNT, 36, "verdicts.md lists 36 reason codes");
+    is_int(VERIFY_REASON_COUNT, 39, "verdicts.md lists 39 reason codes");
     is_str(verify_status_name(VERIFY_STATUS_NXDOMAIN), "nxdomain", "status name nxdomain");
     is_int(verify_reason_ede(VERIFY_REASON_RRSIG_EXPIRED), 7, "RRSIG_EXPIRED maps to EDE 7");
     is_int(verify_reason_ede(VERIFY_REASON_NS_INCONSISTENT), -1, "NS_INCONSISTENT has no EDE");
