@@ -332,14 +332,13 @@ size_t scan_list_addrs(const ldns_rr_list *list, const ldns_rdf *name, uint16_t 
 size_t scan_pkt_answer_addrs(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t port, bool v4,
                              bool v6, struct sockaddr_storage *out, size_t n, size_t max);
 void scan_addr_text(const struct sockaddr_storage *addr, char *buf, size_t len);
-/* Judges the parent's side of a delegation (the DS RRset or its denial) with the parent's
- * keys. Returns the parent state; *reason_out is -1 or PARENT_DS_DENIAL_INVALID and detail
- * explains. *ds_out receives the DS RRs when DS: the list is the caller's (ldns_rr_list_free()),
- * the RRs are borrowed from referral. */
+/* The parent's side of a delegation (verify_delegation()) for a parent of the given security:
+ * an insecure or bogus parent gives that state without looking at the referral. *out as
+ * verify_delegation() fills it (out->ds is the caller's to ldns_rr_list_free()). */
 verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_security_t security,
                                         const verify_keyset_t *keys, const ldns_pkt *referral,
-                                        const ldns_rdf *child, int64_t now, ldns_rr_list **ds_out,
-                                        int *reason_out, char *detail, size_t detail_len);
+                                        const ldns_rdf *child, int64_t now,
+                                        verify_delegation_result_t *out);
 
 /* domain.c */
 void scan_domain_start(scanner_t *s, scan_domain_t *d);

@@ -396,12 +396,10 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
 static void judge_delegation(scan_record_t *r, scan_domain_t *d)
 {
     results_record_t *rec = &r->rec;
-    int preason = -1;
-    char pdetail[300];
-    ldns_rr_list *ds = NULL;
-    verify_parent_state_t ps =
-        scan_judge_parent(d->s->vctx, d->parent_security, d->parent_keyset, d->referral, d->dname,
-                          d->now, &ds, &preason, pdetail, sizeof pdetail);
+    verify_delegation_result_t del;
+    verify_parent_state_t ps = scan_judge_parent(d->s->vctx, d->parent_security, d->parent_keyset,
+                                                 d->referral, d->dname, d->now, &del);
+    ldns_rr_list *ds = del.ds;
     if (ds) {
         record_parent(r, d, ds);
     } else {
@@ -412,11 +410,12 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
     }
     verify_verdict_t *first = NULL;
     verify_status_t status = merge_servers(r, d, ps, ds, &first);
-    if (preason >= 0) {
+    if (del.has_reason) {
         char rrset[300];
         snprintf(rrset, sizeof rrset, "%s/DS", d->name);
-        add_reason(r, (verify_reason_code_t)preason, NULL, rrset, pdetail);
-        status = VERIFY_STATUS_BOGUS;
+        add_reason(r, del.reason, NULL, rrset, del.detail);
+        if (ps == VERIFY_PARENT_BOGUS)
+            status = VERIFY_STATUS_BOGUS;
     }
     for (size_t i = 0; i < d->n_servers; i++) {
         scan_server_t *sv = &d->servers[i];

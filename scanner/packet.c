@@ -116,92 +116,21 @@ void scan_addr_text(const struct sockaddr_storage *addr, char *buf, size_t len)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)addr)->sin6_addr, buf, (socklen_t)len);
 }
 
-/* Collects the NSEC/NSEC3 RRsets of the authority section whose RRSIGs verify with keys. The
- * list borrows its RRs from pkt (ldns_rr_list_free() it before pkt goes). */
-static ldns_rr_list *verified_denial_records(const verify_keyset_t *keys, const ldns_pkt *pkt,
-                                             int64_t now, char *detail, size_t detail_len)
-{
-    ldns_rr_list *out = ldns_rr_list_new();
-    ldns_rr_list *sigs = scan_pkt_rrs(pkt, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_RRSIG, NULL);
-    const ldns_rr_list *auth = ldns_pkt_authority(pkt);
-    for (size_t i = 0; auth && i < ldns_rr_list_rr_count(auth); i++) {
-        ldns_rr *rr = ldns_rr_list_rr(auth, i);
-        ldns_rr_type t = ldns_rr_get_type(rr);
-        if (t != LDNS_RR_TYPE_NSEC && t != LDNS_RR_TYPE_NSEC3)
-            continue;
-        ldns_rr_list *one = ldns_rr_list_new();
-        ldns_rr_list_push_rr(one, rr);
-        verify_sig_result_t res;
-        if (verify_rrset(keys, one, sigs, now, &res) == 0 && res.outcome == VERIFY_SIG_VALID)
-            ldns_rr_list_push_rr(out, rr);
-        else if (detail[0] == '\0')
-            snprintf(detail, detail_len, "%s: %s", verify_reason_name(res.reason), res.detail);
-        ldns_rr_list_free(one);
-    }
-    ldns_rr_list_free(sigs);
-    return out;
-}
-
 verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_security_t security,
                                         const verify_keyset_t *keys, const ldns_pkt *referral,
-                                        const ldns_rdf *child, int64_t now, ldns_rr_list **ds_out,
-                                        int *reason_out, char *detail, size_t detail_len)
+                                        const ldns_rdf *child, int64_t now,
+                                        verify_delegation_result_t *out)
 {
-    *reason_out = -1;
-    *ds_out = NULL;
-    detail[0] = '\0';
+    memset(out, 0, sizeof *out);
     if (security == SCAN_ZONE_BOGUS)
-        return VERIFY_PARENT_BOGUS;
+        return out->state = VERIFY_PARENT_BOGUS;
     if (security == SCAN_ZONE_INSECURE || !keys)
-        return VERIFY_PARENT_INSECURE;
-
-    ldns_rr_list *ds = scan_pkt_rrs(referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_DS, child);
-    if (ldns_rr_list_rr_count(ds) > 0) {
-        ldns_rr_list *sigs =
-            scan_pkt_rrs(referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_RRSIG, child);
-        verify_sig_result_t res;
-        int rc = verify_rrset(keys, ds, sigs, now, &res);
-        ldns_rr_list_free(sigs);
-        if (rc == 0 && res.outcome == VERIFY_SIG_VALID) {
-            *ds_out = ds;
-            return VERIFY_PARENT_DS;
-        }
-        ldns_rr_list_free(ds);
-        if (rc == 0 && res.outcome == VERIFY_SIG_UNSUPPORTED)
-            return VERIFY_PARENT_INSECURE;
-        *reason_out = VERIFY_REASON_PARENT_DS_DENIAL_INVALID;
-        snprintf(detail, detail_len, "the parent's DS RRset does not validate: %s (%s)",
-                 verify_reason_name(res.reason), res.detail);
-        return VERIFY_PARENT_BOGUS;
+        return out->state = VERIFY_PARENT_INSECURE;
+    if (verify_delegation(vctx, keys, referral, child, now, out) < 0) {
+        out->state = VERIFY_PARENT_BOGUS;
+        out->has_reason = true;
+        out->reason = VERIFY_REASON_PARENT_DS_DENIAL_INVALID;
+        snprintf(out->detail, sizeof out->detail, "the referral could not be judged (no memory)");
     }
-    ldns_rr_list_free(ds);
-
-    char why[200] = "";
-    ldns_rr_list *records = verified_denial_records(keys, referral, now, why, sizeof why);
-    const ldns_rdf *zone = verify_keyset_zone(keys);
-    verify_denial_query_t q = {
-        .zone = zone,
-        .qname = child,
-        .qtype = LDNS_RR_TYPE_DS,
-        .kind = VERIFY_DENIAL_NO_DS,
-        .records = records,
-        .max_iterations = verify_ctx_thresholds(vctx)->nsec3_max_iterations,
-    };
-    char proof[200] = "";
-    verify_denial_result_t r = verify_denial_check(&q, proof, sizeof proof);
-    ldns_rr_list_free(records);
-    switch (r) {
-    case VERIFY_DENIAL_PROVEN:
-    case VERIFY_DENIAL_OPTOUT:
-    case VERIFY_DENIAL_INSECURE_ITERATIONS:
-        return VERIFY_PARENT_NO_DS;
-    case VERIFY_DENIAL_MISSING:
-    case VERIFY_DENIAL_INVALID:
-        break;
-    }
-    *reason_out = VERIFY_REASON_PARENT_DS_DENIAL_INVALID;
-    snprintf(detail, detail_len,
-             "the referral has neither a DS RRset nor a valid proof of no DS%s%s%s%s",
-             proof[0] ? ": " : "", proof, why[0] ? "; " : "", why);
-    return VERIFY_PARENT_BOGUS;
+    return out->state;
 }

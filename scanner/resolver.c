@@ -76,19 +76,17 @@ static void rzone_parent_ready(void *arg)
         scan_zone_ready(z, p->state == SCAN_ZONE_FAILED ? SCAN_ZONE_FAILED : SCAN_ZONE_READY);
     } else {
         int64_t now = s->cfg->now ? s->cfg->now : (int64_t)time(NULL);
-        int reason = -1;
-        char detail[256];
-        ldns_rr_list *ds = NULL;
+        verify_delegation_result_t del;
         verify_parent_state_t ps =
-            scan_judge_parent(s->vctx, p->security, p->keyset, st->referral, z->dname, now, &ds,
-                              &reason, detail, sizeof detail);
+            scan_judge_parent(s->vctx, p->security, p->keyset, st->referral, z->dname, now, &del);
         if (ps == VERIFY_PARENT_DS) {
-            z->ds = ldns_rr_list_clone(ds); /* the zone outlives the referral ds points into */
-            ldns_rr_list_free(ds);
+            z->ds = ldns_rr_list_clone(del.ds); /* the zone outlives the referral */
+            ldns_rr_list_free(del.ds);
             scan_zone_continue(s, z);
         } else if (ps == VERIFY_PARENT_BOGUS) {
             z->security = SCAN_ZONE_BOGUS;
-            snprintf(z->why, sizeof z->why, "%s", detail);
+            snprintf(z->why, sizeof z->why, "zone %s: %s: %s", z->name,
+                     del.has_reason ? verify_reason_name(del.reason) : "?", del.detail);
             scan_zone_ready(z, SCAN_ZONE_READY);
         } else {
             z->security = SCAN_ZONE_INSECURE;

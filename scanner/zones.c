@@ -255,18 +255,19 @@ scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ld
         return NULL;
 
     int64_t now = s->cfg->now ? s->cfg->now : (int64_t)time(NULL);
-    int reason = -1;
-    char detail[256];
-    ldns_rr_list *ds = NULL;
+    verify_delegation_result_t del;
     verify_parent_state_t ps =
-        scan_judge_parent(s->vctx, parent->security, parent->keyset, referral, cut, now, &ds,
-                          &reason, detail, sizeof detail);
+        scan_judge_parent(s->vctx, parent->security, parent->keyset, referral, cut, now, &del);
     if (ps == VERIFY_PARENT_DS) {
-        z->ds = ldns_rr_list_clone(ds); /* the zone outlives the referral ds points into */
-        ldns_rr_list_free(ds);
+        z->ds = ldns_rr_list_clone(del.ds); /* the zone outlives the referral ds points into */
+        ldns_rr_list_free(del.ds);
     } else if (ps == VERIFY_PARENT_BOGUS) {
         z->security = SCAN_ZONE_BOGUS;
-        snprintf(z->why, sizeof z->why, "%s", reason >= 0 ? detail : parent->why);
+        if (del.has_reason)
+            snprintf(z->why, sizeof z->why, "zone %s: %s: %s", z->name,
+                     verify_reason_name(del.reason), del.detail);
+        else
+            snprintf(z->why, sizeof z->why, "%s", parent->why);
     }
 
     ldns_rr_list *ns = scan_pkt_rrs(referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NS, cut);

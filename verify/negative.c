@@ -49,18 +49,17 @@ static int verify_records(const verify_keyset_t *keys, const ldns_pkt *p, int64_
     return 0;
 }
 
-int verify_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
-                    const ldns_rdf *qname, uint16_t qtype, bool no_ds, int64_t now,
-                    verify_negative_result_t *res)
+/* wildcard_labels < 0: the negative answer p proves kind; otherwise p is a positive answer
+ * expanded from the wildcard "*." + the last wildcard_labels labels of qname, and its
+ * authority section must prove that qname itself does not exist (RFC 4035 5.3.4). */
+static int judge_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
+                          const ldns_rdf *qname, uint16_t qtype, verify_denial_kind_t kind,
+                          int wildcard_labels, int64_t now, verify_negative_result_t *res)
 {
     bool bad = false;
     memset(res, 0, sizeof *res);
     if (!ctx || !keys || !p || !qname)
         return VERIFY_EINVAL;
-    verify_denial_kind_t kind = ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN
-                                    ? VERIFY_DENIAL_NXDOMAIN
-                                : no_ds ? VERIFY_DENIAL_NO_DS
-                                        : VERIFY_DENIAL_NODATA;
     ldns_rr_list *recs = ldns_rr_list_new();
     if (!recs)
         return VERIFY_ENOMEM;
@@ -70,9 +69,10 @@ int verify_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const 
     if (ldns_rr_list_rr_count(recs) == 0) {
         res->reason = VERIFY_REASON_DENIAL_MISSING;
         snprintf(res->detail, sizeof res->detail, "%s without NSEC/NSEC3 records",
-                 kind == VERIFY_DENIAL_NXDOMAIN ? "NXDOMAIN"
-                 : kind == VERIFY_DENIAL_NO_DS  ? "a delegation without DS"
-                                                : "NODATA");
+                 wildcard_labels >= 0             ? "a wildcard answer (the name does not exist)"
+                 : kind == VERIFY_DENIAL_NXDOMAIN ? "NXDOMAIN"
+                 : kind == VERIFY_DENIAL_NO_DS    ? "a delegation without DS"
+                                                  : "NODATA");
         goto done;
     }
     if (bad) {
@@ -87,7 +87,11 @@ int verify_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const 
         .records = recs,
         .max_iterations = verify_ctx_thresholds(ctx)->nsec3_max_iterations,
     };
-    switch (verify_denial_check(&q, res->detail, sizeof res->detail)) {
+    verify_denial_result_t proof =
+        wildcard_labels >= 0 ? verify_denial_check_wildcard(&q, (uint8_t)wildcard_labels,
+                                                            res->detail, sizeof res->detail)
+                             : verify_denial_check(&q, res->detail, sizeof res->detail);
+    switch (proof) {
     case VERIFY_DENIAL_PROVEN:
         res->proven = true;
         break;
@@ -108,4 +112,22 @@ int verify_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const 
 done:
     ldns_rr_list_free(recs);
     return rc;
+}
+
+int verify_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
+                    const ldns_rdf *qname, uint16_t qtype, bool no_ds, int64_t now,
+                    verify_negative_result_t *res)
+{
+    verify_denial_kind_t kind = p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN
+                                    ? VERIFY_DENIAL_NXDOMAIN
+                                : no_ds ? VERIFY_DENIAL_NO_DS
+                                        : VERIFY_DENIAL_NODATA;
+    return judge_negative(ctx, keys, p, qname, qtype, kind, -1, now, res);
+}
+
+int sig_negative_wildcard(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
+                          const ldns_rdf *qname, uint8_t rrsig_labels, int64_t now,
+                          verify_negative_result_t *res)
+{
+    return judge_negative(ctx, keys, p, qname, 0, VERIFY_DENIAL_NXDOMAIN, rrsig_labels, now, res);
 }

@@ -116,6 +116,19 @@ int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t dat
     return ok ? 1 : 0;
 }
 
+/* Unbound 1.17's allowance for clock skew around a signature's validity window (validator/
+ * val_sigcrypt.c: 10% of the lifetime, at least val-sig-skew-min 1 h, at most val-sig-skew-max
+ * 1 day). verdicts.md stays strict (BIND is), but says when Unbound would still accept. */
+static int64_t skew_allowance(uint32_t expiration, uint32_t inception)
+{
+    int64_t skew = (int64_t)(uint32_t)(expiration - inception) / 10;
+    if (skew < 3600)
+        skew = 3600;
+    if (skew > 86400)
+        skew = 86400;
+    return skew;
+}
+
 /* Higher is more telling when several RRSIGs fail (the reported one). */
 static int failure_rank(verify_reason_code_t code)
 {
@@ -223,19 +236,29 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
 
     uint32_t now32 = (uint32_t)now;
     if (serial_lt(expiration, now32)) {
-        sig_time_text(serial_to_unix(expiration, now), t1, sizeof t1);
+        int64_t at = serial_to_unix(expiration, now);
+        sig_time_text(at, t1, sizeof t1);
         sig_time_text(now, t2, sizeof t2);
         set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_RRSIG_EXPIRED, tag, alg);
-        snprintf(res->detail, sizeof res->detail, "RRSIG (key %u, alg %u) expired %s (now %s)", tag,
-                 alg, t1, t2);
+        snprintf(res->detail, sizeof res->detail, "RRSIG (key %u, alg %u) expired %s (now %s)%s",
+                 tag, alg, t1, t2,
+                 now - at < skew_allowance(expiration, inception)
+                     ? "; Unbound's clock-skew allowance still accepts it, so some resolvers "
+                       "resolve it and others fail"
+                     : "");
         return 0;
     }
     if (serial_lt(now32, inception)) {
-        sig_time_text(serial_to_unix(inception, now), t1, sizeof t1);
+        int64_t at = serial_to_unix(inception, now);
+        sig_time_text(at, t1, sizeof t1);
         sig_time_text(now, t2, sizeof t2);
         set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_RRSIG_NOT_YET_VALID, tag, alg);
         snprintf(res->detail, sizeof res->detail,
-                 "RRSIG (key %u, alg %u) valid only from %s (now %s)", tag, alg, t1, t2);
+                 "RRSIG (key %u, alg %u) valid only from %s (now %s)%s", tag, alg, t1, t2,
+                 at - now < skew_allowance(expiration, inception)
+                     ? "; Unbound's clock-skew allowance still accepts it, so some resolvers "
+                       "resolve it and others fail"
+                     : "");
         return 0;
     }
 

@@ -148,6 +148,8 @@ bool sig_name_within(const ldns_rdf *name, const ldns_rdf *zone);
 struct zone_run {
     const verify_ctx_t *ctx;
     const verify_zone_input_t *in;
+    bool keys_only;    /* a trust anchor or parent zone: only the DNSKEY RRset is judged */
+    bool ds_unmatched; /* no DS matched a served key: the keys are looked at untrusted */
     verify_verdict_t *v;
     verify_keyset_t *ks;    /* every served DNSKEY */
     bool *ds_matched;       /* per key of ks: a parent DS / anchor matches it */
@@ -184,6 +186,13 @@ void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res,
 void zone_note_expiration(struct zone_run *r, int64_t expiration, uint16_t tag,
                           const sig_rrset_label_t *rrset);
 void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, sig_rrset_label_t *rrset);
+
+/* The proof that goes with a positive answer expanded from a wildcard (negative.c): qname does
+ * not exist and no closer name could have matched (RFC 4035 5.3.4, RFC 5155 8.8); rrsig_labels
+ * is the Labels field of the RRSIG that verified the answer. Same result as verify_negative(). */
+int sig_negative_wildcard(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
+                          const ldns_rdf *qname, uint8_t rrsig_labels, int64_t now,
+                          verify_negative_result_t *res);
 
 /* The checks after the DNSKEY RRset is trusted: SOA, A, CAA, NXDOMAIN probe, CDS/CDNSKEY. */
 int zone_check_apex(struct zone_run *r);

@@ -308,7 +308,7 @@ int verify_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const 
                     const ldns_rdf *qname, uint16_t qtype, bool no_ds, int64_t now,
                     verify_negative_result_t *res);
 
-/* -- zone judgement for one authoritative server's answers -- */
+/* -- the parent's side of a delegation: its DS RRset, or the proof that there is none -- */
 
 typedef enum verify_parent_state {
     VERIFY_PARENT_DS = 0,       /* the parent's DS RRset validated and present (parent_ds) */
@@ -316,6 +316,43 @@ typedef enum verify_parent_state {
     VERIFY_PARENT_INSECURE = 2, /* the parent is unsigned / insecure */
     VERIFY_PARENT_BOGUS = 3,    /* the parent is bogus or could not be established */
 } verify_parent_state_t;
+
+typedef struct verify_delegation_result {
+    verify_parent_state_t state;
+    /* VERIFY_PARENT_DS: the validated DS RRs of the child. The list is the caller's (free it
+     * with ldns_rr_list_free()); its RRs are borrowed from the referral. NULL otherwise. */
+    ldns_rr_list *ds;
+    /* A reason for the child's verdict: an error when state is VERIFY_PARENT_BOGUS (e.g.
+     * RRSIG_EXPIRED on "child/DS", PARENT_DS_DENIAL_INVALID), or a warning that goes with an
+     * insecure delegation (NSEC3_ITERATIONS). has_reason false: nothing to say. */
+    bool has_reason;
+    verify_reason_code_t reason;
+    char rrset[300];
+    char detail[400];
+    /* The DS RRset or the denial was signed by a zone strictly between the parent and the
+     * child (signer, wire form, lower case): the parent's server is authoritative for that
+     * zone too and a zone cut was missed. state is then VERIFY_PARENT_BOGUS without a reason:
+     * the caller must set up that zone and judge the delegation again with its keys. */
+    bool cut_missed;
+    uint8_t signer[256];
+    size_t signer_len;
+} verify_delegation_result_t;
+
+/*
+ * Judges a referral (or an answer built like one) for child with the parent zone's validated
+ * keys: a DS RRset in the authority section must verify (RFC 4035 5.2); without one, the
+ * NSEC/NSEC3 records must prove that child has no DS (RFC 4035 5.4, RFC 5155 8.6; opt-out
+ * and NSEC3 above the iteration limit give an insecure delegation). Rules of verdicts.md: a
+ * DS RRset signed only with algorithms this engine does not support is bogus (the parent's
+ * keys are supported, so this would be a downgrade); a signature failure on an existing DS
+ * RRset is reported as itself (RRSIG_EXPIRED...), not as a denial problem. Returns 0, or <0
+ * for program failures (VERIFY_EINVAL for NULL arguments, VERIFY_ENOMEM).
+ */
+int verify_delegation(const verify_ctx_t *ctx, const verify_keyset_t *parent_keys,
+                      const ldns_pkt *referral, const ldns_rdf *child, int64_t now,
+                      verify_delegation_result_t *out);
+
+/* -- zone judgement for one authoritative server's answers -- */
 
 /*
  * All inputs borrowed for the duration of the call. Any packet may be NULL (no answer); a NULL

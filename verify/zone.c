@@ -145,6 +145,15 @@ static void anchor_text(const ldns_rr *a, char *buf, size_t len)
                  ldns_rdf2native_int8(ldns_rr_rdf(a, 1)), ldns_rdf2native_int8(ldns_rr_rdf(a, 2)));
 }
 
+/* A DS with a SHA-1 or GOST digest (RFC 4509 3: ignored when a stronger one exists). */
+static bool weak_digest(const ldns_rr *a)
+{
+    if (ldns_rr_get_type(a) != LDNS_RR_TYPE_DS || !sig_rr_complete(a, 4))
+        return false;
+    uint8_t dt = ldns_rdf2native_int8(ldns_rr_rdf(a, 2));
+    return dt == LDNS_SHA1 || dt == 3 /* GOST R 34.11-94 */;
+}
+
 /* The DS record to publish, for fix hints (borrowed from v). */
 static const char *ds_hint(const verify_verdict_t *v)
 {
@@ -186,6 +195,10 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
         verdict_add(r->v, VERIFY_REASON_DS_DIGEST_DEPRECATED, sig_label_text(&ds_rrset),
                     "only SHA-1/GOST DS digests; publish: %s", hint) < 0)
         return VERIFY_ENOMEM;
+    /* RFC 4509 3 (as BIND and Unbound apply it): with a SHA-256 or stronger DS present, SHA-1
+     * (and GOST) DS records are ignored, so a matching SHA-1 DS cannot rescue a mismatching
+     * SHA-256 one. */
+    bool ignore_old = with_sha2 > 0;
     if (supported == 0) {
         r->v->status = VERIFY_STATUS_INSECURE;
         return verdict_add(r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED, sig_label_text(&ds_rrset),
@@ -210,8 +223,10 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
         return VERIFY_ENOMEM;
     for (size_t d = 0; d < n_ds; d++) {
         const ldns_rr *a = ldns_rr_list_rr(ds, d);
-        if (!anchor_supported(a))
+        if (!anchor_supported(a) || (ignore_old && weak_digest(a))) {
+            ds_used[d] = true; /* not a candidate, so not stale either */
             continue;
+        }
         for (size_t k = 0; k < r->ks->n; k++) {
             verify_ds_match_t m = anchor_match(a, r->ks->keys[k].rr);
             if (m == VERIFY_DS_MATCH) {
@@ -240,6 +255,7 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
         return rc;
     if (!any_match) {
         r->v->status = VERIFY_STATUS_BOGUS;
+        r->ds_unmatched = true;
         size_t off = 0;
         text[0] = '\0';
         for (size_t k = 0; k < r->ks->n && off < sizeof text - 8; k++)
@@ -296,6 +312,21 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
     return rc < 0 ? rc : 0;
 }
 
+/* The DNSKEY RRset's own signatures with every served key, when no DS matched. */
+static int check_untrusted_dnskey(struct zone_run *r, const ldns_rr_list *dnskeys,
+                                  const ldns_rr_list *sigs, sig_rrset_label_t *rrset)
+{
+    verify_sig_result_t res;
+    int rc = sig_verify_rrset_with(r->ks, NULL, dnskeys, sigs, r->in->now, &res);
+    if (rc < 0 || res.outcome != VERIFY_SIG_BOGUS)
+        return rc;
+    if (res.reason == VERIFY_REASON_RRSIG_UNKNOWN_KEY)
+        return 0; /* nothing more than "no DS matches" to say */
+    return verdict_add(r->v, res.reason, sig_label_text(rrset), "%s", res.detail) < 0
+               ? VERIFY_ENOMEM
+               : 0;
+}
+
 static void finish_expiry(struct zone_run *r)
 {
     r->v->earliest_expiration = r->earliest_expiration;
@@ -340,7 +371,9 @@ static int judge(struct zone_run *r)
 
     switch (in->parent) {
     case VERIFY_PARENT_BOGUS:
-        r->v->status = VERIFY_STATUS_INDETERMINATE;
+        r->v->status = VERIFY_STATUS_BOGUS;
+        rc = verdict_add(r->v, VERIFY_REASON_PARENT_BOGUS, sig_label_text(&rrset),
+                         "a zone above fails validation: resolvers answer SERVFAIL below it");
         goto fail;
     case VERIFY_PARENT_INSECURE:
         r->v->status = VERIFY_STATUS_INSECURE;
@@ -358,14 +391,35 @@ static int judge(struct zone_run *r)
     case VERIFY_PARENT_DS:
         break;
     }
-    rc = ds_stage(r, dnskeys, sigs, &rrset);
-    if (rc <= 0)
+    if (in->dnskey && ldns_pkt_get_rcode(in->dnskey) != LDNS_RCODE_NOERROR) {
+        ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)ldns_pkt_get_rcode(in->dnskey));
+        r->v->status = VERIFY_STATUS_BOGUS;
+        rc = verdict_add(r->v, VERIFY_REASON_NS_LAME, sig_label_text(&rrset),
+                         "the server answers %s to the DNSKEY question", lt ? lt->name : "?");
         goto fail;
-    rc = zone_check_apex(r);
+    }
+    rc = ds_stage(r, dnskeys, sigs, &rrset);
     if (rc < 0)
         goto fail;
+    bool trusted = rc == 1;
+    /* Settled without keys to look at (insecure by algorithm, no DNSKEY at all). */
+    if (!trusted && (r->v->status == VERIFY_STATUS_INSECURE || r->ks->n == 0))
+        goto fail;
+    /* Every broken link is reported, not only the first (verdicts.md): with no DS matching,
+     * the served keys are still checked, untrusted, so that expired signatures are said too
+     * and the fix names everything that must change. */
+    if (r->ds_unmatched && ldns_rr_list_rr_count(sigs) > 0) {
+        rc = check_untrusted_dnskey(r, dnskeys, sigs, &rrset);
+        if (rc < 0)
+            goto fail;
+    }
+    if (!r->keys_only) {
+        rc = zone_check_apex(r);
+        if (rc < 0)
+            goto fail;
+    }
     finish_expiry(r);
-    if (verdict_has_error(r->v)) {
+    if (!trusted || verdict_has_error(r->v)) {
         r->v->status = VERIFY_STATUS_BOGUS;
     } else {
         r->v->status = VERIFY_STATUS_SECURE;
@@ -393,9 +447,11 @@ static void sort_reasons(verify_verdict_t *v)
     }
 }
 
-int verify_zone(const verify_ctx_t *ctx, const verify_zone_input_t *in, verify_verdict_t **out)
+/* Both entry points: the checks of the arguments, then the judgement (keys_only: the DNSKEY
+ * RRset alone, for a trust anchor or a parent zone, which has no apex answers to judge). */
+static int zone_run_judge(const verify_ctx_t *ctx, const verify_zone_input_t *in, bool keys_only,
+                          verify_verdict_t **out)
 {
-    struct zone_run r;
     *out = NULL;
     if (!ctx || !in || !in->zone || ldns_rdf_get_type(in->zone) != LDNS_RDF_TYPE_DNAME)
         return VERIFY_EINVAL;
@@ -408,9 +464,11 @@ int verify_zone(const verify_ctx_t *ctx, const verify_zone_input_t *in, verify_v
         if (anchors == 0)
             return VERIFY_EINVAL;
     }
+    struct zone_run r;
     memset(&r, 0, sizeof r);
     r.ctx = ctx;
     r.in = in;
+    r.keys_only = keys_only;
     r.v = calloc(1, sizeof *r.v);
     if (!r.v)
         return VERIFY_ENOMEM;
@@ -427,6 +485,11 @@ int verify_zone(const verify_ctx_t *ctx, const verify_zone_input_t *in, verify_v
     return 0;
 }
 
+int verify_zone(const verify_ctx_t *ctx, const verify_zone_input_t *in, verify_verdict_t **out)
+{
+    return zone_run_judge(ctx, in, false, out);
+}
+
 int verify_trust_anchor(const verify_ctx_t *ctx, const ldns_rdf *zone, const ldns_rr_list *anchor,
                         const ldns_pkt *dnskey, int64_t now, verify_verdict_t **out)
 {
@@ -437,5 +500,5 @@ int verify_trust_anchor(const verify_ctx_t *ctx, const ldns_rdf *zone, const ldn
     in.parent_ds = anchor;
     in.dnskey = dnskey;
     in.now = now;
-    return verify_zone(ctx, &in, out);
+    return zone_run_judge(ctx, &in, true, out);
 }

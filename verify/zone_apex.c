@@ -24,6 +24,26 @@ static int report(struct zone_run *r, verify_reason_code_t code, sig_rrset_label
     return verdict_add(r->v, code, sig_label_text(rrset), "%s", detail);
 }
 
+/* A positive answer expanded from a wildcard counts only with the proof that the exact name
+ * does not exist (RFC 4035 5.3.4): verify its NSEC/NSEC3 records and the proof. */
+static int check_wildcard_proof(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *owner,
+                                uint8_t labels, sig_rrset_label_t *rrset, bool wrap_caa)
+{
+    verify_negative_result_t neg;
+    int rc = sig_negative_wildcard(r->ctx, r->ks, p, owner, labels, r->in->now, &neg);
+    if (rc < 0)
+        return rc;
+    zone_note_expiration(r, neg.earliest_expiration, 0, rrset);
+    if (neg.proven || neg.insecure_iterations)
+        return 0;
+    char detail[400];
+    snprintf(detail, sizeof detail,
+             "answer expanded from a wildcard (RRSIG labels %u) without a valid proof that the "
+             "name does not exist: %s",
+             labels, neg.detail);
+    return report(r, neg.reason, rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, detail);
+}
+
 /* A positive answer's RRset (owner/type) must verify. Returns 1 when the RRset was present. */
 static int check_positive(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *owner,
                           ldns_rr_type type, bool wrap_caa)
@@ -43,6 +63,8 @@ static int check_positive(struct zone_run *r, const ldns_pkt *p, const ldns_rdf 
     if (res.outcome == VERIFY_SIG_VALID) {
         zone_note_valid(r, &res, &rrset);
         zone_check_algorithms(r, sigs, &rrset);
+        if (res.labels < sig_rrsig_label_count(owner))
+            rc = check_wildcard_proof(r, p, owner, res.labels, &rrset, wrap_caa);
     } else if (res.outcome == VERIFY_SIG_UNSUPPORTED) {
         rc = report(r, VERIFY_REASON_RRSIG_MISSING, &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa,
                     "only RRSIGs of unsupported algorithms");
@@ -55,6 +77,43 @@ done:
     ldns_rr_list_free(rrs);
     ldns_rr_list_free(sigs);
     return rc;
+}
+
+/*
+ * An answer the judgement needs but cannot use: none after the scanner's retries, an error
+ * rcode, or NXDOMAIN for a name that exists. Never a skipped check (verdicts.md: what secure
+ * requires). Returns 1 when p is such an answer (and the reason was added), 0 when p is usable.
+ */
+static int unusable_answer(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *qname,
+                           uint16_t qtype, bool nxdomain_ok, bool wrap_caa)
+{
+    sig_rrset_label_t rrset;
+    char detail[300];
+    sig_label_init(&rrset, qname, qtype);
+    if (!p) {
+        snprintf(detail, sizeof detail, "no answer to %s after every retry over UDP and TCP",
+                 sig_label_text(&rrset));
+        int rc = report(r, VERIFY_REASON_NS_UNREACHABLE, &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa,
+                        detail);
+        return rc < 0 ? rc : 1;
+    }
+    ldns_pkt_rcode rcode = ldns_pkt_get_rcode(p);
+    if (rcode == LDNS_RCODE_NOERROR || (rcode == LDNS_RCODE_NXDOMAIN && nxdomain_ok))
+        return 0;
+    int rc;
+    if (rcode == LDNS_RCODE_NXDOMAIN) {
+        snprintf(detail, sizeof detail,
+                 "NXDOMAIN for %s, a name that exists (the zone's apex): no proof can be valid",
+                 sig_label_text(&rrset));
+        rc = report(r, VERIFY_REASON_DENIAL_INVALID, &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa,
+                    detail);
+    } else {
+        ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)rcode);
+        snprintf(detail, sizeof detail, "the server answers %s to %s",
+                 lt ? lt->name : "an unknown rcode", sig_label_text(&rrset));
+        rc = report(r, VERIFY_REASON_NS_LAME, &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, detail);
+    }
+    return rc < 0 ? rc : 1;
 }
 
 static void note_nsec3(struct zone_run *r, const ldns_rr *rr, sig_rrset_label_t *rrset)
@@ -118,38 +177,47 @@ static int check_denial(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *q
         return rc;
     note_denial_records(r, p);
     zone_note_expiration(r, res.earliest_expiration, 0, &rrset);
-    if (res.proven)
+    /* Above the NSEC3 iteration limit the answer is insecure, not bogus: a warning (said by
+     * note_denial_records()), as resolvers answer it without AD. */
+    if (res.proven || res.insecure_iterations)
         return 0;
     rc = report(r, res.reason, &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, res.detail);
     return rc < 0 ? rc : 0;
 }
 
-/* Positive answer, or NODATA with its proof. */
+/* Positive answer, or NODATA with its proof, for the apex. */
 static int check_answer(struct zone_run *r, const ldns_pkt *p, ldns_rr_type type, bool wrap)
 {
-    if (!p)
-        return 0;
-    int rc = check_positive(r, p, r->in->zone, type, wrap);
+    int rc = unusable_answer(r, p, r->in->zone, (uint16_t)type, false, wrap);
     if (rc != 0)
         return rc < 0 ? rc : 0;
-    if (ldns_pkt_get_rcode(p) != LDNS_RCODE_NOERROR)
-        return 0; /* not a usable answer: the scanner reports the server */
+    rc = check_positive(r, p, r->in->zone, type, wrap);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     return check_denial(r, p, r->in->zone, (uint16_t)type, wrap);
 }
 
+/* The random-label probe: a proof that the name does not exist, or a wildcard answer with its
+ * proof (check_positive() asks for it), or a wildcard NODATA proof. */
 static int check_probe(struct zone_run *r)
 {
     const ldns_pkt *p = r->in->nxdomain_probe;
-    if (!p || !ldns_pkt_question(p) || ldns_rr_list_rr_count(ldns_pkt_question(p)) == 0)
-        return 0;
-    const ldns_rr *q = ldns_rr_list_rr(ldns_pkt_question(p), 0);
+    const ldns_rr *q = p && ldns_pkt_question(p) && ldns_rr_list_rr_count(ldns_pkt_question(p))
+                           ? ldns_rr_list_rr(ldns_pkt_question(p), 0)
+                           : NULL;
+    if (!q) {
+        /* Without its question the probe name is unknown: name the zone instead. */
+        int rc = unusable_answer(r, NULL, r->in->zone, LDNS_RR_TYPE_A, true, false);
+        return rc < 0 ? rc : 0;
+    }
     const ldns_rdf *qname = ldns_rr_owner(q);
     uint16_t qtype = (uint16_t)ldns_rr_get_type(q);
+    int rc = unusable_answer(r, p, qname, qtype, true, false);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     if (ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN)
         return check_denial(r, p, qname, qtype, false);
-    if (ldns_pkt_get_rcode(p) != LDNS_RCODE_NOERROR)
-        return 0;
-    int rc = check_positive(r, p, qname, (ldns_rr_type)qtype, false); /* a wildcard answer */
+    rc = check_positive(r, p, qname, (ldns_rr_type)qtype, false); /* a wildcard answer */
     if (rc == 0) /* or a wildcard CNAME: its target is another name's business */
         rc = check_positive(r, p, qname, LDNS_RR_TYPE_CNAME, false);
     if (rc != 0)
@@ -159,7 +227,7 @@ static int check_probe(struct zone_run *r)
 
 int zone_check_apex(struct zone_run *r)
 {
-    int rc = check_positive(r, r->in->soa, r->in->zone, LDNS_RR_TYPE_SOA, false);
+    int rc = check_answer(r, r->in->soa, LDNS_RR_TYPE_SOA, false);
     if (rc >= 0)
         rc = check_answer(r, r->in->a, LDNS_RR_TYPE_A, false);
     if (rc >= 0)

@@ -207,8 +207,20 @@ static void test_wildcard_probe(void)
         ldns_rr_set_owner(c, ldns_rdf_clone(q));
         ldns_pkt_push_rr(s.probe, LDNS_SECTION_ANSWER, c);
     }
+    /* RFC 4035 5.3.4: the expanded answer counts only with the proof that the name itself
+     * does not exist; without it a forged "*.zone" answer would pass for any name. */
+    expect(judge(&s, VERIFY_PARENT_DS, z.ksk_ds, now_in), VERIFY_STATUS_BOGUS,
+           VERIFY_REASON_DENIAL_MISSING, "wildcard CNAME without the NSEC proof");
+    for (size_t i = 0; i < ldns_rr_list_rr_count(all); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(all, i);
+        bool nsec = ldns_rr_get_type(rr) == LDNS_RR_TYPE_NSEC ||
+                    (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG &&
+                     ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) == LDNS_RR_TYPE_NSEC);
+        if (nsec)
+            ldns_pkt_push_rr(s.probe, LDNS_SECTION_AUTHORITY, ldns_rr_clone(rr));
+    }
     expect(judge(&s, VERIFY_PARENT_DS, z.ksk_ds, now_in), VERIFY_STATUS_SECURE, -1,
-           "probe answered by a signed wildcard CNAME");
+           "probe answered by a signed wildcard CNAME with its NSEC proof");
     tz_corrupt(s.probe, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_CNAME);
     expect(judge(&s, VERIFY_PARENT_DS, z.ksk_ds, now_in), VERIFY_STATUS_BOGUS,
            VERIFY_REASON_RRSIG_INVALID, "wildcard CNAME with a broken RRSIG");
