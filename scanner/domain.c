@@ -54,6 +54,15 @@ void scan_domain_conclude(scan_domain_t *d, scan_outcome_t outcome, const char *
     domain_maybe_judge(d);
 }
 
+void scan_domain_conclude_below(scan_domain_t *d, const scan_zone_t *z)
+{
+    /* A zone whose servers could not be used is the scanner's trouble, a zone that fails
+     * validation is what every resolver sees (SERVFAIL below it). */
+    scan_domain_conclude(
+        d, z->state == SCAN_ZONE_FAILED ? SCAN_OUTCOME_INDETERMINATE : SCAN_OUTCOME_PARENT_BOGUS,
+        "%s", z->why[0] ? z->why : "the zone above could not be validated");
+}
+
 static void domain_maybe_judge(scan_domain_t *d)
 {
     if (!d->ready_to_judge || d->queries_pending > 0 || d->check_pending)
@@ -405,7 +414,7 @@ static void domain_lookup(scan_domain_t *d)
     if (scan_zone_wait(z, domain_zone_ready, d))
         return;
     if (z->state == SCAN_ZONE_FAILED || z->security == SCAN_ZONE_BOGUS) {
-        scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "%s", z->why);
+        scan_domain_conclude_below(d, z);
         return;
     }
     if (d->file_referral && scan_file_delegation(d)) /* --zone-file: zonefeed.c */

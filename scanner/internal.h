@@ -120,7 +120,8 @@ typedef struct scan_server {
 typedef enum scan_outcome {
     SCAN_OUTCOME_NONE,          /* servers were asked: judge them */
     SCAN_OUTCOME_NXDOMAIN,      /* the parent says not delegated */
-    SCAN_OUTCOME_INDETERMINATE, /* the chain above could not be established */
+    SCAN_OUTCOME_INDETERMINATE, /* the chain above could not be fetched (PARENT_UNREACHABLE) */
+    SCAN_OUTCOME_PARENT_BOGUS,  /* a zone above fails validation (PARENT_BOGUS) */
 } scan_outcome_t;
 
 struct scan_domain {
@@ -164,14 +165,17 @@ struct scan_domain {
 };
 
 /* The record of one domain as the worker builds it: a results_record_t plus its storage. */
+/* Every list grows to what the answers hold (nothing about a zone is dropped to fit an array):
+ * a 64 KB answer holds fewer RRs than RESULTS_LIST_MAX, the store's bound. */
 typedef struct scan_record {
     results_record_t rec;
-    results_reason_t reasons[64];
-    char *strings[256]; /* every heap string the record points to */
-    size_t n_strings;
-    results_ds_t ds[16];
-    results_dnskey_t dnskey[32];
-    const char *cds[16];
+    results_reason_t *reasons; /* rec.reasons, rec.n_reasons used */
+    size_t cap_reasons;
+    char **strings; /* every heap string the record points to */
+    size_t n_strings, cap_strings;
+    results_ds_t *ds;         /* rec.parent.ds */
+    results_dnskey_t *dnskey; /* rec.dnskey */
+    const char **cds;         /* rec.cds */
     results_nameserver_t nameservers[SCAN_MAX_ADDRS];
 } scan_record_t;
 
@@ -342,6 +346,8 @@ verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_secu
 
 /* domain.c */
 void scan_domain_start(scanner_t *s, scan_domain_t *d);
+/* Concludes a domain below zone z, which failed (unreachable: indeterminate) or is bogus. */
+void scan_domain_conclude_below(scan_domain_t *d, const scan_zone_t *z);
 /* Adds an authoritative server address to the domain (duplicates ignored). */
 void scan_domain_add_server(scan_domain_t *d, const char *ns_name,
                             const struct sockaddr_storage *addr);

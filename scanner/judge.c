@@ -10,9 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Makes room for one more element in *arr (elements of size elem, *cap of them, n used):
+ * 0, or -1 when out of memory. */
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    size_t want = *cap ? *cap * 2 : 8;
+    void *bigger = realloc(*arr, want * elem);
+    if (!bigger)
+        return -1;
+    *arr = bigger;
+    *cap = want;
+    return 0;
+}
+
 static const char *keep(scan_record_t *r, const char *text)
 {
-    if (!text || r->n_strings == sizeof r->strings / sizeof r->strings[0])
+    if (!text || grow((void **)&r->strings, &r->cap_strings, r->n_strings, sizeof *r->strings) < 0)
         return NULL;
     char *copy = strdup(text);
     if (copy)
@@ -38,6 +53,11 @@ void scan_record_free(scan_record_t *r)
         return;
     for (size_t i = 0; i < r->n_strings; i++)
         free(r->strings[i]);
+    free(r->strings);
+    free(r->reasons);
+    free(r->ds);
+    free(r->dnskey);
+    free(r->cds);
     free(r);
 }
 
@@ -45,14 +65,15 @@ static void add_reason(scan_record_t *r, verify_reason_code_t code, const char *
                        const char *rrset, const char *detail)
 {
     results_record_t *rec = &r->rec;
-    if (rec->n_reasons == sizeof r->reasons / sizeof r->reasons[0])
-        return;
     for (size_t i = 0; i < rec->n_reasons; i++) {
         const results_reason_t *o = &r->reasons[i];
         if (o->code == code &&
             ((!o->server && !server) || (o->server && server && strcmp(o->server, server) == 0)))
             return;
     }
+    if (grow((void **)&r->reasons, &r->cap_reasons, rec->n_reasons, sizeof *r->reasons) < 0)
+        return;
+    rec->reasons = r->reasons;
     results_reason_t *x = &r->reasons[rec->n_reasons++];
     x->code = code;
     x->server = keep(r, server);
@@ -173,8 +194,11 @@ static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list
     rec->parent.zone = keep(r, strip_dot(zone));
     rec->parent.is_signed = d->parent_security == SCAN_ZONE_SECURE;
     rec->parent.ds_from_zone_file = d->ds_from_file; /* --zone-file */
+    size_t n_ds = ds ? ldns_rr_list_rr_count(ds) : 0;
+    if (n_ds && !r->ds && !(r->ds = calloc(n_ds, sizeof *r->ds)))
+        n_ds = 0;
     rec->parent.ds = r->ds;
-    for (size_t i = 0; ds && i < ldns_rr_list_rr_count(ds) && i < 16; i++) {
+    for (size_t i = 0; i < n_ds; i++) {
         ldns_rr *rr = ldns_rr_list_rr(ds, i);
         if (ldns_rr_rd_count(rr) < 4)
             continue;
@@ -200,11 +224,16 @@ static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list
 static void record_cds(scan_record_t *r, const scan_server_t *sv)
 {
     results_record_t *rec = &r->rec;
+    size_t room = 0;
+    for (int slot = SCAN_Q_CDS; slot <= SCAN_Q_CDNSKEY; slot++)
+        room += sv->answers[slot] ? ldns_rr_list_rr_count(ldns_pkt_answer(sv->answers[slot])) : 0;
+    if (room == 0 || !(r->cds = calloc(room, sizeof *r->cds)))
+        return;
     rec->cds = r->cds;
     for (int slot = SCAN_Q_CDS; slot <= SCAN_Q_CDNSKEY; slot++) {
         const ldns_pkt *pkt = sv->answers[slot];
         const ldns_rr_list *an = pkt ? ldns_pkt_answer(pkt) : NULL;
-        for (size_t i = 0; an && i < ldns_rr_list_rr_count(an) && rec->n_cds < 16; i++) {
+        for (size_t i = 0; an && i < ldns_rr_list_rr_count(an) && rec->n_cds < room; i++) {
             ldns_rr *rr = ldns_rr_list_rr(an, i);
             ldns_rr_type t = ldns_rr_get_type(rr);
             if (t != LDNS_RR_TYPE_CDS && t != LDNS_RR_TYPE_CDNSKEY)
@@ -433,9 +462,9 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
                    "no address could be found for any name server of the delegation");
     }
     rec->status = status;
-    if (first) {
+    if (first && first->n_keys && (r->dnskey = calloc(first->n_keys, sizeof *r->dnskey))) {
         rec->dnskey = r->dnskey;
-        for (size_t i = 0; i < first->n_keys && i < 32; i++) {
+        for (size_t i = 0; i < first->n_keys; i++) {
             results_dnskey_t *k = &r->dnskey[rec->n_dnskey++];
             k->key_tag = first->keys[i].key_tag;
             k->algorithm = first->keys[i].algorithm;
@@ -525,7 +554,6 @@ static void judge_domain(scan_domain_t *d)
     results_record_t *rec = &r->rec;
     rec->domain = d->name;
     rec->scanned_at = (int64_t)time(NULL);
-    rec->reasons = r->reasons;
     rec->queries = d->queries;
     char rrset[300];
     switch (d->outcome) {
@@ -539,10 +567,24 @@ static void judge_domain(scan_domain_t *d)
     case SCAN_OUTCOME_INDETERMINATE:
         record_parent(r, d, NULL);
         rec->status = VERIFY_STATUS_INDETERMINATE;
+        snprintf(rrset, sizeof rrset, "%s/DS", d->name);
+        add_reason(r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset, d->outcome_detail);
         rec->fix = keepf(r,
-                         "The chain of trust above the domain could not be established (%s): "
-                         "fix the parent zone first",
-                         d->outcome_detail);
+                         "Nothing to change at %s yet: the servers of the zone above it (%s) "
+                         "gave no usable answer. Retry later; if it persists, that zone's "
+                         "operator must fix its servers.",
+                         d->name, d->zone ? d->zone->name : ".");
+        break;
+    case SCAN_OUTCOME_PARENT_BOGUS:
+        record_parent(r, d, NULL);
+        rec->status = VERIFY_STATUS_BOGUS;
+        snprintf(rrset, sizeof rrset, "%s/DS", d->name);
+        add_reason(r, VERIFY_REASON_PARENT_BOGUS, NULL, rrset, d->outcome_detail);
+        rec->fix = keepf(r,
+                         "Nothing to change at %s: a zone above it fails validation (%s), so "
+                         "validating resolvers answer SERVFAIL for every name below it; that "
+                         "zone's operator must fix it.",
+                         d->name, d->outcome_detail);
         break;
     case SCAN_OUTCOME_NONE:
         if (d->s->cfg->resolver_count > 0 && d->n_servers > 0 &&

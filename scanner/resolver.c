@@ -156,7 +156,7 @@ static void domain_parent_ready(void *arg)
     scan_domain_t *d = arg;
     scan_zone_t *p = d->zone;
     if (p->state == SCAN_ZONE_FAILED || p->security == SCAN_ZONE_BOGUS) {
-        scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "%s", p->why);
+        scan_domain_conclude_below(d, p);
         return;
     }
     scan_domain_ask_servers(d);

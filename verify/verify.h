@@ -434,10 +434,17 @@ bool verify_verdict_has(const verify_verdict_t *v, verify_reason_code_t code);
  * situation. Never fails for bad data (that is a verdict); returns <0 only for program
  * failures (VERIFY_ENOMEM; VERIFY_EINVAL for a NULL zone, or VERIFY_PARENT_DS without any DS
  * or DNSKEY RR in parent_ds). Caller owns *out.
- * Status: parent bogus -> indeterminate; parent insecure -> insecure + PARENT_UNSIGNED; no DS
+ * Status: parent bogus -> bogus without a reason (the caller reports why once for the domain:
+ * its delegation's reason, or PARENT_BOGUS); parent insecure -> insecure + PARENT_UNSIGNED; no DS
  * proven -> insecure (+ DNSKEY_WITHOUT_DS when signed); DS present: only unsupported
  * algorithms/digests -> insecure + ALGORITHM_UNSUPPORTED; any error reason -> bogus; else
- * secure (warnings and info do not change it).
+ * secure (warnings and info do not change it). Secure needs every answer of the input: the
+ * DNSKEY RRset validated by a DS-matched key, a validated SOA, the A and CAA answers each a
+ * validated RRset or a validated NODATA proof, the probe a validated NXDOMAIN proof (or a
+ * wildcard answer with its proof); a NULL answer (none after the scanner's retries) is
+ * NS_UNREACHABLE, an error rcode NS_LAME, NXDOMAIN at the apex or an empty answer without a
+ * proof DENIAL_INVALID / DENIAL_MISSING (CAA_BOGUS for the CAA answer). CDS/CDNSKEY answers
+ * may be NULL (they are information, not part of what resolvers validate).
  */
 int verify_zone(const verify_ctx_t *ctx, const verify_zone_input_t *in, verify_verdict_t **out);
 

@@ -371,9 +371,9 @@ static int judge(struct zone_run *r)
 
     switch (in->parent) {
     case VERIFY_PARENT_BOGUS:
+        /* The caller knows why (its own delegation's reason, or PARENT_BOGUS) and says it
+         * once for the domain, not once per server. */
         r->v->status = VERIFY_STATUS_BOGUS;
-        rc = verdict_add(r->v, VERIFY_REASON_PARENT_BOGUS, sig_label_text(&rrset),
-                         "a zone above fails validation: resolvers answer SERVFAIL below it");
         goto fail;
     case VERIFY_PARENT_INSECURE:
         r->v->status = VERIFY_STATUS_INSECURE;
@@ -406,14 +406,16 @@ static int judge(struct zone_run *r)
     if (!trusted && (r->v->status == VERIFY_STATUS_INSECURE || r->ks->n == 0))
         goto fail;
     /* Every broken link is reported, not only the first (verdicts.md): with no DS matching,
-     * the served keys are still checked, untrusted, so that expired signatures are said too
-     * and the fix names everything that must change. */
+     * the DNSKEY RRset's signatures are still checked with the served keys, so that expired
+     * signatures are said too and the fix names everything that must change. */
     if (r->ds_unmatched && ldns_rr_list_rr_count(sigs) > 0) {
         rc = check_untrusted_dnskey(r, dnskeys, sigs, &rrset);
         if (rc < 0)
             goto fail;
     }
-    if (!r->keys_only) {
+    /* The apex answers are judged with trusted keys only: an untrusted DNSKEY RRset would
+     * repeat its own failure once per answer. */
+    if (trusted && !r->keys_only) {
         rc = zone_check_apex(r);
         if (rc < 0)
             goto fail;
