@@ -338,10 +338,11 @@ size_t scan_pkt_answer_addrs(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t
 void scan_addr_text(const struct sockaddr_storage *addr, char *buf, size_t len);
 /* The parent's side of a delegation (verify_delegation()) for a parent of the given security:
  * an insecure or bogus parent gives that state without looking at the referral. *out as
- * verify_delegation() fills it (out->ds is the caller's to ldns_rr_list_free()). */
+ * verify_delegation() fills it (out->ds is the caller's to ldns_rr_list_free()); budget: the
+ * domain's work budget, or NULL for a zone set up for many domains. */
 verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_security_t security,
                                         const verify_keyset_t *keys, const ldns_pkt *referral,
-                                        const ldns_rdf *child, int64_t now,
+                                        const ldns_rdf *child, int64_t now, verify_budget_t *budget,
                                         verify_delegation_result_t *out);
 
 /* domain.c */

@@ -342,7 +342,8 @@ static void record_resolver_check(scan_record_t *r, const scan_domain_t *d)
 }
 
 static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_parent_state_t ps,
-                                     const ldns_rr_list *ds, verify_verdict_t **first_out)
+                                     const ldns_rr_list *ds, verify_budget_t *budget,
+                                     verify_verdict_t **first_out)
 {
     const scanner_t *s = d->s;
     size_t usable = 0;
@@ -365,6 +366,7 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
             .cdnskey = sv->answers[SCAN_Q_CDNSKEY],
             .nxdomain_probe = sv->answers[SCAN_Q_PROBE],
             .now = d->now,
+            .domain_budget = budget,
         };
         if (verify_zone(s->vctx, &in, &sv->verdict) != 0 || !sv->verdict) {
             sv->unusable_reason = VERIFY_REASON_NS_UNREACHABLE;
@@ -425,9 +427,12 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
 static void judge_delegation(scan_record_t *r, scan_domain_t *d)
 {
     results_record_t *rec = &r->rec;
+    /* One work budget for everything this domain makes us verify (KeyTrap: verdicts.md). */
+    verify_budget_t budget;
+    verify_budget_init(&budget, d->s->vctx);
     verify_delegation_result_t del;
     verify_parent_state_t ps = scan_judge_parent(d->s->vctx, d->parent_security, d->parent_keyset,
-                                                 d->referral, d->dname, d->now, &del);
+                                                 d->referral, d->dname, d->now, &budget, &del);
     ldns_rr_list *ds = del.ds;
     if (ds) {
         record_parent(r, d, ds);
@@ -438,7 +443,7 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
         ldns_rr_list_free(raw);
     }
     verify_verdict_t *first = NULL;
-    verify_status_t status = merge_servers(r, d, ps, ds, &first);
+    verify_status_t status = merge_servers(r, d, ps, ds, &budget, &first);
     if (del.has_reason) {
         char rrset[300];
         snprintf(rrset, sizeof rrset, "%s/DS", d->name);

@@ -118,7 +118,7 @@ void scan_addr_text(const struct sockaddr_storage *addr, char *buf, size_t len)
 
 verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_security_t security,
                                         const verify_keyset_t *keys, const ldns_pkt *referral,
-                                        const ldns_rdf *child, int64_t now,
+                                        const ldns_rdf *child, int64_t now, verify_budget_t *budget,
                                         verify_delegation_result_t *out)
 {
     memset(out, 0, sizeof *out);
@@ -126,7 +126,7 @@ verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_secu
         return out->state = VERIFY_PARENT_BOGUS;
     if (security == SCAN_ZONE_INSECURE || !keys)
         return out->state = VERIFY_PARENT_INSECURE;
-    if (verify_delegation(vctx, keys, referral, child, now, out) < 0) {
+    if (verify_delegation(vctx, keys, referral, child, now, budget, out) < 0) {
         out->state = VERIFY_PARENT_BOGUS;
         out->has_reason = true;
         out->reason = VERIFY_REASON_PARENT_DS_DENIAL_INVALID;

@@ -77,8 +77,8 @@ static void rzone_parent_ready(void *arg)
     } else {
         int64_t now = s->cfg->now ? s->cfg->now : (int64_t)time(NULL);
         verify_delegation_result_t del;
-        verify_parent_state_t ps =
-            scan_judge_parent(s->vctx, p->security, p->keyset, st->referral, z->dname, now, &del);
+        verify_parent_state_t ps = scan_judge_parent(s->vctx, p->security, p->keyset, st->referral,
+                                                     z->dname, now, NULL, &del);
         if (ps == VERIFY_PARENT_DS) {
             z->ds = ldns_rr_list_clone(del.ds); /* the zone outlives the referral */
             ldns_rr_list_free(del.ds);

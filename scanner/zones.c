@@ -256,8 +256,8 @@ scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ld
 
     int64_t now = s->cfg->now ? s->cfg->now : (int64_t)time(NULL);
     verify_delegation_result_t del;
-    verify_parent_state_t ps =
-        scan_judge_parent(s->vctx, parent->security, parent->keyset, referral, cut, now, &del);
+    verify_parent_state_t ps = scan_judge_parent(s->vctx, parent->security, parent->keyset,
+                                                 referral, cut, now, NULL, &del);
     if (ps == VERIFY_PARENT_DS) {
         z->ds = ldns_rr_list_clone(del.ds); /* the zone outlives the referral ds points into */
         ldns_rr_list_free(del.ds);

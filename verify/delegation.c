@@ -79,7 +79,7 @@ static void parent_algorithms(const verify_keyset_t *keys, char *buf, size_t len
 }
 
 static int judge_ds(const verify_keyset_t *keys, const ldns_pkt *referral, const ldns_rdf *child,
-                    ldns_rr_list *ds, int64_t now, verify_delegation_result_t *out)
+                    ldns_rr_list *ds, int64_t now, sig_work_t *w, verify_delegation_result_t *out)
 {
     ldns_rr_list *rrs = NULL, *sigs = NULL;
     int rc = pkt_rrset(referral, LDNS_SECTION_AUTHORITY, child, LDNS_RR_TYPE_DS, &rrs, &sigs);
@@ -87,7 +87,7 @@ static int judge_ds(const verify_keyset_t *keys, const ldns_pkt *referral, const
     if (rc < 0)
         return rc;
     verify_sig_result_t res;
-    rc = verify_rrset(keys, ds, sigs, now, &res);
+    rc = sig_verify_rrset_work(keys, NULL, ds, sigs, now, w, &res);
     ldns_rr_list_free(sigs);
     if (rc < 0)
         return rc;
@@ -104,7 +104,7 @@ static int judge_ds(const verify_keyset_t *keys, const ldns_pkt *referral, const
     if (res.outcome == VERIFY_SIG_UNSUPPORTED) {
         char algs[64];
         parent_algorithms(keys, algs, sizeof algs);
-        say(out, VERIFY_REASON_RRSIG_MISSING,
+        say(out, VERIFY_REASON_RRSIG_UNKNOWN_KEY,
             "the DS RRset in %s carries only RRSIGs of algorithms this validator does not "
             "support (%s) while %s signs with algorithm %s: resolvers treat that as bogus, not "
             "as insecure (no downgrade)",
@@ -118,11 +118,11 @@ static int judge_ds(const verify_keyset_t *keys, const ldns_pkt *referral, const
 }
 
 static int judge_no_ds(const verify_ctx_t *ctx, const verify_keyset_t *keys,
-                       const ldns_pkt *referral, const ldns_rdf *child, int64_t now,
+                       const ldns_pkt *referral, const ldns_rdf *child, int64_t now, sig_work_t *w,
                        verify_delegation_result_t *out)
 {
     verify_negative_result_t neg;
-    int rc = verify_negative(ctx, keys, referral, child, LDNS_RR_TYPE_DS, true, now, &neg);
+    int rc = sig_negative_work(ctx, keys, referral, child, LDNS_RR_TYPE_DS, true, now, w, &neg);
     if (rc < 0)
         return rc;
     if (neg.insecure_iterations) {
@@ -140,7 +140,9 @@ static int judge_no_ds(const verify_ctx_t *ctx, const verify_keyset_t *keys,
         return 0;
     }
     out->state = VERIFY_PARENT_BOGUS;
-    if (ldns_pkt_get_rcode(referral) == LDNS_RCODE_NXDOMAIN)
+    if (neg.reason == VERIFY_REASON_VALIDATION_LIMIT)
+        say(out, VERIFY_REASON_VALIDATION_LIMIT, "the parent's proof of no DS: %s", neg.detail);
+    else if (ldns_pkt_get_rcode(referral) == LDNS_RCODE_NXDOMAIN)
         say(out, VERIFY_REASON_PARENT_DS_DENIAL_INVALID,
             "the parent answers NXDOMAIN without a valid proof: %s: %s",
             verify_reason_name(neg.reason), neg.detail);
@@ -153,7 +155,7 @@ static int judge_no_ds(const verify_ctx_t *ctx, const verify_keyset_t *keys,
 
 int verify_delegation(const verify_ctx_t *ctx, const verify_keyset_t *parent_keys,
                       const ldns_pkt *referral, const ldns_rdf *child, int64_t now,
-                      verify_delegation_result_t *out)
+                      verify_budget_t *domain_budget, verify_delegation_result_t *out)
 {
     if (!out)
         return VERIFY_EINVAL;
@@ -173,8 +175,10 @@ int verify_delegation(const verify_ctx_t *ctx, const verify_keyset_t *parent_key
         ldns_rr_list_free(ds);
         return 0;
     }
+    sig_work_t w;
+    sig_work_init(&w, &ctx->t, domain_budget);
     if (have_ds)
-        return judge_ds(parent_keys, referral, child, ds, now, out);
+        return judge_ds(parent_keys, referral, child, ds, now, &w, out);
     ldns_rr_list_free(ds);
-    return judge_no_ds(ctx, parent_keys, referral, child, now, out);
+    return judge_no_ds(ctx, parent_keys, referral, child, now, &w, out);
 }

@@ -261,17 +261,30 @@ static verify_denial_result_t check(const verify_denial_query_t *q, int wildcard
     return verify_dn_nsec_check(&c, wildcard_labels, detail, detail_len);
 }
 
+/* check() with a per-call hashing budget when the caller gave none: hashing is never free. */
+static verify_denial_result_t check_budgeted(const verify_denial_query_t *q, int wildcard_labels,
+                                             char *detail, size_t detail_len)
+{
+    if (!q || q->budget)
+        return check(q, wildcard_labels, detail, detail_len);
+    verify_budget_t call;
+    verify_denial_query_t with = *q;
+    verify_dn_budget_default(&call);
+    with.budget = &call;
+    return check(&with, wildcard_labels, detail, detail_len);
+}
+
 verify_denial_result_t verify_denial_check(const verify_denial_query_t *q, char *detail,
                                            size_t detail_len)
 {
-    return check(q, -1, detail, detail_len);
+    return check_budgeted(q, -1, detail, detail_len);
 }
 
 verify_denial_result_t verify_denial_check_wildcard(const verify_denial_query_t *q,
                                                     uint8_t rrsig_labels, char *detail,
                                                     size_t detail_len)
 {
-    return check(q, rrsig_labels, detail, detail_len);
+    return check_budgeted(q, rrsig_labels, detail, detail_len);
 }
 
 const char *verify_denial_result_name(verify_denial_result_t result)

@@ -45,6 +45,12 @@ const char *verify_dn_type_str(uint16_t type, char *buf, size_t len);
 void verify_dn_detail(char *detail, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Charges n NSEC3 SHA-1 rounds to both budgets (budget.c); false, charging nothing, when one
+ * of them would be passed (its exceeded and what are then set). */
+bool verify_dn_charge_hashes(verify_budget_t *budget, verify_budget_t *domain, unsigned n);
+/* A per-call budget of the default per-server size, for a query without one. */
+void verify_dn_budget_default(verify_budget_t *b);
+
 /* Inputs of one proof, parsed once by verify_denial_check(). */
 typedef struct verify_dn_ctx {
     const verify_denial_query_t *q;

@@ -178,8 +178,28 @@ unsigned verify_dnskey_bits(const ldns_rr *dnskey)
     return bits;
 }
 
-static int key_init(struct verify_key *key, const ldns_rr *rr)
+/* The RDATA of rr in wire form into *out (malloc'd) and *len. 0 or VERIFY_ENOMEM. */
+static int rdata_dup(const ldns_rr *rr, uint8_t **out, size_t *len)
 {
+    ldns_buffer *buf = ldns_buffer_new(300);
+    int rc = buf ? sig_rdata_wire(rr, buf) : VERIFY_ENOMEM;
+    *out = NULL;
+    if (rc == 0) {
+        *len = ldns_buffer_position(buf);
+        *out = malloc(*len ? *len : 1);
+        if (*out)
+            memcpy(*out, ldns_buffer_begin(buf), *len);
+        else
+            rc = VERIFY_ENOMEM;
+    }
+    ldns_buffer_free(buf);
+    return rc;
+}
+
+static int key_init(struct verify_key *key, const ldns_rr *rr, uint8_t *rdata, size_t rdata_len)
+{
+    key->rdata = rdata; /* owned from here on */
+    key->rdata_len = rdata_len;
     key->rr = ldns_rr_clone(rr);
     if (!key->rr)
         return VERIFY_ENOMEM;
@@ -212,8 +232,18 @@ static int key_init(struct verify_key *key, const ldns_rr *rr)
     return 0;
 }
 
+/* FNV-1a: only to spread RDATA over the de-duplication table (equality is memcmp). */
+static size_t rdata_hash(const uint8_t *p, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return (size_t)h;
+}
+
 int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_keyset_t **out)
 {
+    size_t *seen = NULL; /* de-duplication table: index + 1 of a kept key, 0 = empty */
     int rc = VERIFY_ENOMEM;
     *out = NULL;
     if (!zone || ldns_rdf_get_type(zone) != LDNS_RDF_TYPE_DNAME)
@@ -235,18 +265,40 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
     size_t total = dnskeys ? ldns_rr_list_rr_count(dnskeys) : 0;
     if (total > 0 && !(ks->keys = calloc(total, sizeof *ks->keys)))
         goto fail;
+    if (total > 0 && !(seen = calloc(2 * total, sizeof *seen)))
+        goto fail;
     for (size_t i = 0; i < total; i++) {
         const ldns_rr *rr = ldns_rr_list_rr(dnskeys, i);
+        uint8_t *rdata = NULL;
+        size_t len = 0;
         if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY || !sig_rr_complete(rr, 4))
             continue;
-        rc = key_init(&ks->keys[ks->n], rr);
+        if ((rc = rdata_dup(rr, &rdata, &len)) < 0)
+            goto fail;
+        /* A DNSKEY RRset is a set (RFC 2181 §5): an answer repeating one key 800 times has one
+         * key, not 800 to try. Open addressing over a hash of the RDATA keeps this linear. */
+        size_t slot = rdata_hash(rdata, len) % (2 * total);
+        bool dup = false;
+        while (seen[slot] && !dup) {
+            const struct verify_key *o = &ks->keys[seen[slot] - 1];
+            dup = o->rdata_len == len && memcmp(o->rdata, rdata, len) == 0;
+            slot = (slot + 1) % (2 * total);
+        }
+        if (dup) {
+            free(rdata);
+            continue;
+        }
+        seen[slot] = ks->n + 1;
+        rc = key_init(&ks->keys[ks->n], rr, rdata, len);
+        ks->n++; /* freed by verify_keyset_free() even when key_init failed half-way */
         if (rc < 0)
             goto fail;
-        ks->n++;
     }
+    free(seen);
     *out = ks;
     return 0;
 fail:
+    free(seen);
     verify_keyset_free(ks);
     return rc;
 }
@@ -268,6 +320,7 @@ void verify_keyset_free(verify_keyset_t *ks)
         EVP_MD_free(ks->keys[i].md);
         EVP_MD_CTX_free(ks->keys[i].tmpl);
         sig_p256_hot_free(ks->keys[i].hot);
+        free(ks->keys[i].rdata);
     }
     free(ks->keys);
     ldns_rdf_deep_free(ks->zone);

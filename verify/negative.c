@@ -9,7 +9,8 @@
 
 /* Verifies each NSEC/NSEC3 RRset once; collects the records into recs. */
 static int verify_records(const verify_keyset_t *keys, const ldns_pkt *p, int64_t now,
-                          ldns_rr_list *recs, verify_negative_result_t *res, bool *bad)
+                          sig_work_t *w, ldns_rr_list *recs, verify_negative_result_t *res,
+                          bool *bad)
 {
     const ldns_rr_list *auth = ldns_pkt_authority(p);
     for (size_t i = 0; auth && i < ldns_rr_list_rr_count(auth); i++) {
@@ -31,13 +32,15 @@ static int verify_records(const verify_keyset_t *keys, const ldns_pkt *p, int64_
         if (rc < 0)
             return rc;
         verify_sig_result_t one;
-        rc = verify_rrset(keys, rrs, sigs, now, &one);
+        rc = sig_verify_rrset_work(keys, NULL, rrs, sigs, now, w, &one);
         if (rc == 0 && one.outcome == VERIFY_SIG_VALID) {
             if (res->earliest_expiration == 0 || one.expiration < res->earliest_expiration)
                 res->earliest_expiration = one.expiration;
         } else if (rc == 0) {
             char rrset[200];
             *bad = true;
+            if (one.reason == VERIFY_REASON_VALIDATION_LIMIT)
+                res->reason = VERIFY_REASON_VALIDATION_LIMIT;
             sig_rrset_name(ldns_rr_owner(rr), (uint16_t)t, rrset, sizeof rrset);
             snprintf(res->detail, sizeof res->detail, "%.100s: %.190s", rrset, one.detail);
         }
@@ -54,16 +57,17 @@ static int verify_records(const verify_keyset_t *keys, const ldns_pkt *p, int64_
  * authority section must prove that qname itself does not exist (RFC 4035 5.3.4). */
 static int judge_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
                           const ldns_rdf *qname, uint16_t qtype, verify_denial_kind_t kind,
-                          int wildcard_labels, int64_t now, verify_negative_result_t *res)
+                          int wildcard_labels, int64_t now, sig_work_t *w,
+                          verify_negative_result_t *res)
 {
     bool bad = false;
     memset(res, 0, sizeof *res);
-    if (!ctx || !keys || !p || !qname)
+    if (!ctx || !keys || !p || !qname || !w)
         return VERIFY_EINVAL;
     ldns_rr_list *recs = ldns_rr_list_new();
     if (!recs)
         return VERIFY_ENOMEM;
-    int rc = verify_records(keys, p, now, recs, res, &bad);
+    int rc = verify_records(keys, p, now, w, recs, res, &bad);
     if (rc < 0)
         goto done;
     if (ldns_rr_list_rr_count(recs) == 0) {
@@ -76,7 +80,8 @@ static int judge_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, 
         goto done;
     }
     if (bad) {
-        res->reason = VERIFY_REASON_DENIAL_INVALID;
+        if (res->reason != VERIFY_REASON_VALIDATION_LIMIT)
+            res->reason = VERIFY_REASON_DENIAL_INVALID;
         goto done;
     }
     verify_denial_query_t q = {
@@ -86,7 +91,10 @@ static int judge_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, 
         .kind = kind,
         .records = recs,
         .max_iterations = verify_ctx_thresholds(ctx)->nsec3_max_iterations,
+        .budget = &w->server,
+        .domain_budget = w->domain,
     };
+    unsigned refused = sig_work_refused(w);
     verify_denial_result_t proof =
         wildcard_labels >= 0 ? verify_denial_check_wildcard(&q, (uint8_t)wildcard_labels,
                                                             res->detail, sizeof res->detail)
@@ -98,15 +106,17 @@ static int judge_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, 
     case VERIFY_DENIAL_OPTOUT: /* an unsigned delegation may exist: insecure, not bogus */
         res->proven = res->optout = true;
         break;
-    case VERIFY_DENIAL_INSECURE_ITERATIONS:
-        res->proven = res->insecure_iterations = true;
+    case VERIFY_DENIAL_INSECURE_ITERATIONS: /* covering, yet unprovable: never a proof */
+        res->insecure_iterations = true;
         break;
     case VERIFY_DENIAL_MISSING:
         res->reason = VERIFY_REASON_DENIAL_MISSING;
         break;
     case VERIFY_DENIAL_INVALID:
     default:
-        res->reason = VERIFY_REASON_DENIAL_INVALID;
+        /* The hashing budget ran out: the proof is unknown, and that is the work limit. */
+        res->reason = sig_work_refused(w) != refused ? VERIFY_REASON_VALIDATION_LIMIT
+                                                     : VERIFY_REASON_DENIAL_INVALID;
         break;
     }
 done:
@@ -114,20 +124,37 @@ done:
     return rc;
 }
 
+static verify_denial_kind_t kind_of(const ldns_pkt *p, bool no_ds)
+{
+    return p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN ? VERIFY_DENIAL_NXDOMAIN
+           : no_ds                                           ? VERIFY_DENIAL_NO_DS
+                                                             : VERIFY_DENIAL_NODATA;
+}
+
+int sig_negative_work(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
+                      const ldns_rdf *qname, uint16_t qtype, bool no_ds, int64_t now, sig_work_t *w,
+                      verify_negative_result_t *res)
+{
+    return judge_negative(ctx, keys, p, qname, qtype, kind_of(p, no_ds), -1, now, w, res);
+}
+
+int sig_negative_wildcard(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
+                          const ldns_rdf *qname, uint8_t rrsig_labels, int64_t now, sig_work_t *w,
+                          verify_negative_result_t *res)
+{
+    return judge_negative(ctx, keys, p, qname, 0, VERIFY_DENIAL_NXDOMAIN, rrsig_labels, now, w,
+                          res);
+}
+
 int verify_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
                     const ldns_rdf *qname, uint16_t qtype, bool no_ds, int64_t now,
                     verify_negative_result_t *res)
 {
-    verify_denial_kind_t kind = p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN
-                                    ? VERIFY_DENIAL_NXDOMAIN
-                                : no_ds ? VERIFY_DENIAL_NO_DS
-                                        : VERIFY_DENIAL_NODATA;
-    return judge_negative(ctx, keys, p, qname, qtype, kind, -1, now, res);
-}
-
-int sig_negative_wildcard(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
-                          const ldns_rdf *qname, uint8_t rrsig_labels, int64_t now,
-                          verify_negative_result_t *res)
-{
-    return judge_negative(ctx, keys, p, qname, 0, VERIFY_DENIAL_NXDOMAIN, rrsig_labels, now, res);
+    sig_work_t w;
+    if (!ctx) {
+        memset(res, 0, sizeof *res);
+        return VERIFY_EINVAL;
+    }
+    sig_work_init(&w, verify_ctx_thresholds(ctx), NULL);
+    return sig_negative_work(ctx, keys, p, qname, qtype, no_ds, now, &w, res);
 }

@@ -52,6 +52,7 @@ typedef struct nsec3_set {
     nsec3_entry_t *e;
     size_t n;
     unsigned max_iterations_seen;
+    bool limit; /* a budget refused a hash: nothing this proof says can be trusted */
     hashed_name_t memo[HASH_MEMO];
     unsigned memo_used;
     nsec3_entry_t local[LOCAL_ENTRIES];
@@ -260,6 +261,12 @@ static const uint8_t *hash_for(nsec3_set_t *s, hashed_name_t *h, unsigned p)
 {
     if (!h->done[p]) {
         const nsec3_param_set_t *ps = &s->params[p];
+        /* CVE-2023-50868: every SHA-1 round is charged before it is spent. */
+        if (!verify_dn_charge_hashes(s->c->q->budget, s->c->q->domain_budget,
+                                     (unsigned)ps->iterations + 1u)) {
+            s->limit = h->failed = true;
+            return NULL;
+        }
         if (verify_dn_nsec3_hash_wire(s->md, s->sha1, h->name.wire, h->name.len, ps->iterations,
                                       ps->salt, ps->salt_len, h->h[p]) != 0) {
             h->failed = true;
@@ -572,13 +579,6 @@ verify_denial_result_t verify_dn_nsec3_check(const verify_dn_ctx_t *c, int wildc
                          "no usable NSEC3 (unknown hash algorithm or flags, or not in the zone)");
         goto done;
     }
-    /* RFC 9276 §3.2: too costly to check; the zone counts as insecure. */
-    if (s.max_iterations_seen > c->q->max_iterations) {
-        verify_dn_detail(detail, detail_len, "NSEC3 iterations %u above the limit %u",
-                         s.max_iterations_seen, c->q->max_iterations);
-        r = VERIFY_DENIAL_INSECURE_ITERATIONS;
-        goto done;
-    }
     if (wildcard_labels >= 0)
         r = wildcard_answer(&s, (unsigned)wildcard_labels, detail, detail_len);
     else if (c->q->kind == VERIFY_DENIAL_NXDOMAIN)
@@ -589,6 +589,23 @@ verify_denial_result_t verify_dn_nsec3_check(const verify_dn_ctx_t *c, int wildc
         r = no_ds(&s, detail, detail_len);
     else
         verify_dn_detail(detail, detail_len, "unknown denial kind %d", (int)c->q->kind);
+    if (s.limit) {
+        /* A hash not computed may have hidden a match: the proof is not known either way. */
+        const verify_budget_t *b =
+            c->q->budget && c->q->budget->exceeded ? c->q->budget : c->q->domain_budget;
+        verify_dn_detail(detail, detail_len, "NSEC3 hashing stopped (%u iterations): %s",
+                         s.max_iterations_seen, b ? b->what : "budget exhausted");
+        r = VERIFY_DENIAL_INVALID;
+    } else if (s.max_iterations_seen > c->q->max_iterations &&
+               (r == VERIFY_DENIAL_PROVEN || r == VERIFY_DENIAL_OPTOUT)) {
+        /* RFC 9276 §3.2: covering, yet above what resolvers accept: unprovable, insecure. A set
+         * that does not cover stays INVALID (its detail already says why). */
+        verify_dn_detail(detail, detail_len,
+                         "NSEC3 records cover the name but use %u iterations, above the limit %u: "
+                         "unprovable (insecure)",
+                         s.max_iterations_seen, c->q->max_iterations);
+        r = VERIFY_DENIAL_INSECURE_ITERATIONS;
+    }
 done:
     set_cleanup(&s);
     return r;

@@ -8,7 +8,7 @@
  * cost. Giving a copy of the curve the key's point Q as its generator and precomputing that
  * group's table (about 150 KB, tens of milliseconds) makes u2*Q as cheap as u1*G: a verify takes
  * about half the time. The table is only worth it after many verifies, so it is built by the
- * thread whose verify crosses SIG_P256_HOT_AFTER uses; until it is published, and for every
+ * thread whose successful verify crosses SIG_P256_HOT_AFTER; until it is published, and for every
  * other key, verification stays on EVP (sig_evp_verify).
  *
  * Only public data is involved (key, signature, signed data): no constant-time concern. The
@@ -118,6 +118,17 @@ done:
     return rc;
 }
 
+void sig_p256_hot_note_valid(struct sig_p256_hot *h)
+{
+    /* Only signatures that verified count: a key that merely fails (a KeyTrap decoy sharing a
+     * busy key's tag) never earns a ~150 KB table. Exactly one verify sees the count reach the
+     * threshold: that thread builds, for the verifies after it. */
+    if (atomic_load_explicit(&h->table, memory_order_acquire) ||
+        atomic_fetch_add_explicit(&h->uses, 1, memory_order_relaxed) + 1 != h->after)
+        return;
+    (void)sig_p256_hot_build(h); /* without a table (no memory) the key stays on EVP */
+}
+
 /* Whether the affine x of the Jacobian point (X : Y : Z), X / Z^2, is r modulo n. Comparing
  * r * Z^2 with X in the field avoids the field inversion of a conversion to affine (~4 us).
  * x mod n == r means x == r or x == r + n (x < p < 2n); r + n is possible only below p. */
@@ -175,14 +186,8 @@ int sig_p256_hot_verify(struct sig_p256_hot *h, const EVP_MD *sha256, const uint
                         size_t data_len, const uint8_t *sig, size_t sig_len)
 {
     EC_GROUP *table = atomic_load_explicit(&h->table, memory_order_acquire);
-    if (!table) {
-        /* Exactly one verify sees the count reach the threshold: that thread builds. */
-        if (atomic_fetch_add_explicit(&h->uses, 1, memory_order_relaxed) + 1 != h->after)
-            return SIG_P256_COLD;
-        if (sig_p256_hot_build(h) < 0)
-            return SIG_P256_COLD;
-        table = atomic_load_explicit(&h->table, memory_order_acquire);
-    }
+    if (!table)
+        return SIG_P256_COLD;
     uint8_t digest[EVP_MAX_MD_SIZE];
     unsigned digest_len = 0;
     if (EVP_Digest(data, data_len, digest, &digest_len, sha256, NULL) != 1 || digest_len != 32)

@@ -113,6 +113,8 @@ int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t dat
         ready = EVP_DigestVerifyInit(mctx, NULL, key->md, NULL, key->pkey) == 1;
     int ok = ready && EVP_DigestVerify(mctx, sig, sig_len, data, data_len) == 1;
     EVP_MD_CTX_free(mctx);
+    if (ok && key->hot)
+        sig_p256_hot_note_valid(key->hot);
     return ok ? 1 : 0;
 }
 
@@ -133,6 +135,8 @@ static int64_t skew_allowance(uint32_t expiration, uint32_t inception)
 static int failure_rank(verify_reason_code_t code)
 {
     switch (code) {
+    case VERIFY_REASON_VALIDATION_LIMIT: /* the work stopped: nothing else is known for sure */
+        return 8;
     case VERIFY_REASON_RRSIG_INVALID:
         return 7;
     case VERIFY_REASON_RRSIG_EXPIRED:
@@ -160,9 +164,33 @@ static void set_result(verify_sig_result_t *res, verify_sig_outcome_t outcome,
     res->algorithm = alg;
 }
 
+/* The signature over data by key k, from the keyset's memo or charged to w and verified.
+ * 1 valid, 0 invalid, SIG_WORK_REFUSED when the budget refused it, <0 program failure. */
+#define SIG_WORK_REFUSED 2
+static int verify_with_key(const verify_keyset_t *keys, const struct verify_key *k,
+                           const ldns_buffer *data, const ldns_rdf *sig, sig_work_t *w)
+{
+    /* The same bytes verified before with this very key: no need to verify again. */
+    uint8_t fp[SIG_MEMO_FP_LEN];
+    struct sig_memo *memo = (struct sig_memo *)&keys->memo;
+    const uint8_t *d = ldns_buffer_begin(data);
+    size_t dlen = ldns_buffer_position(data);
+    bool have_fp = sig_memo_fingerprint(memo, d, dlen, ldns_rdf_data(sig), ldns_rdf_size(sig),
+                                        k->rdata, k->rdata_len, fp) == 0;
+    if (have_fp && sig_memo_seen(memo, fp))
+        return 1;
+    if (!sig_work_charge(w, SIG_WORK_SIGNATURE, 1))
+        return SIG_WORK_REFUSED;
+    int rc = sig_evp_verify(k, d, dlen, ldns_rdf_data(sig), ldns_rdf_size(sig));
+    if (rc == 1 && have_fp)
+        sig_memo_add(memo, fp);
+    return rc;
+}
+
+/* *attempted: a key was tried (memo or crypto), so the RRSIG counts toward the RRset limit. */
 static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
                             const ldns_rr_list *rrset, const ldns_rr *rrsig, int64_t now,
-                            verify_sig_result_t *res)
+                            sig_work_t *w, bool *attempted, verify_sig_result_t *res)
 {
     int rc = 0;
     ldns_buffer *data = NULL;
@@ -262,11 +290,14 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
         return 0;
     }
 
-    bool any_match = false, no_zone_bit = false, revoked = false;
+    bool any_match = false, no_zone_bit = false, revoked = false, refused = false;
+    unsigned tried = 0;
+    size_t sharing = 0; /* keys of this tag and algorithm: what a KeyTrap zone inflates */
     for (size_t i = 0; i < keys->n; i++) {
         const struct verify_key *k = &keys->keys[i];
         if (k->key_tag != tag || k->algorithm != alg || (allowed && !allowed[i]))
             continue;
+        sharing++;
         any_match = true;
         if (k->protocol != 3 || !(k->flags & DNSKEY_FLAG_ZONE)) {
             no_zone_bit = true;
@@ -276,6 +307,8 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
             revoked = true;
             continue;
         }
+        if (tried == w->max_keys_per_rrsig)
+            continue; /* counted in sharing only: the limit is reported below */
         if (!data) {
             data = ldns_buffer_new(512);
             if (!data)
@@ -284,22 +317,15 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
             if (rc < 0)
                 goto done;
         }
-        /* The same bytes verified before with this keyset: no need to verify again. */
-        uint8_t fp[SIG_MEMO_FP_LEN];
-        struct sig_memo *memo = (struct sig_memo *)&keys->memo;
-        bool have_fp =
-            sig_memo_fingerprint(memo, ldns_buffer_begin(data), ldns_buffer_position(data),
-                                 ldns_rdf_data(sig), ldns_rdf_size(sig), k->key_tag, fp) == 0;
-        if (have_fp && sig_memo_seen(memo, fp)) {
-            rc = 1;
-        } else {
-            rc = sig_evp_verify(k, ldns_buffer_begin(data), ldns_buffer_position(data),
-                                ldns_rdf_data(sig), ldns_rdf_size(sig));
-            if (rc == 1 && have_fp)
-                sig_memo_add(memo, fp);
-        }
+        *attempted = true;
+        tried++;
+        rc = verify_with_key(keys, k, data, sig, w);
         if (rc < 0)
             goto done;
+        if (rc == SIG_WORK_REFUSED) {
+            refused = true;
+            break;
+        }
         if (rc == 1) {
             rc = 0;
             set_result(res, VERIFY_SIG_VALID, VERIFY_REASON_RRSIG_INVALID, tag, alg);
@@ -310,7 +336,16 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
             goto done;
         }
     }
-    if (!any_match) {
+    if (refused) {
+        set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_VALIDATION_LIMIT, tag, alg);
+        snprintf(res->detail, sizeof res->detail, "RRSIG by key %u alg %u not verified: %s", tag,
+                 alg, sig_work_exceeded(w));
+    } else if (tried == w->max_keys_per_rrsig && sharing > tried) {
+        set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_VALIDATION_LIMIT, tag, alg);
+        snprintf(res->detail, sizeof res->detail,
+                 "RRSIG by key %u alg %u: %zu DNSKEYs share key tag %u; tried %u, none verified",
+                 tag, alg, sharing, tag, tried);
+    } else if (!any_match) {
         set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_RRSIG_UNKNOWN_KEY, tag, alg);
         snprintf(res->detail, sizeof res->detail,
                  "no DNSKEY with key tag %u and algorithm %u signs here", tag, alg);
@@ -335,32 +370,66 @@ done:
 int verify_rrsig(const verify_keyset_t *keys, const ldns_rr_list *rrset, const ldns_rr *rrsig,
                  int64_t now, verify_sig_result_t *res)
 {
-    return check_and_verify(keys, NULL, rrset, rrsig, now, res);
+    sig_work_t w;
+    bool attempted = false;
+    sig_work_init_call(&w);
+    return check_and_verify(keys, NULL, rrset, rrsig, now, &w, &attempted, res);
 }
 
-int sig_verify_rrset_with(const verify_keyset_t *keys, const bool *allowed,
+static bool covers(const ldns_rr *s, const ldns_rr *first)
+{
+    return ldns_rr_get_type(s) == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(s) >= 1 &&
+           ldns_rr_rdf(s, 0) &&
+           ldns_rdf2native_int16(ldns_rr_rdf(s, 0)) == (uint16_t)ldns_rr_get_type(first) &&
+           sig_name_equal(ldns_rr_owner(s), ldns_rr_owner(first));
+}
+
+int sig_verify_rrset_work(const verify_keyset_t *keys, const bool *allowed,
                           const ldns_rr_list *rrset, const ldns_rr_list *rrsigs, int64_t now,
-                          verify_sig_result_t *res)
+                          sig_work_t *w, verify_sig_result_t *res)
 {
     verify_sig_result_t one;
+    sig_work_t call;
     bool have_failure = false, have_unsupported = false;
+    unsigned tried = 0;
     memset(res, 0, sizeof *res);
     if (!keys || !rrset || ldns_rr_list_rr_count(rrset) == 0)
         return VERIFY_EINVAL;
+    if (!w) {
+        sig_work_init_call(&call);
+        w = &call;
+    }
+    unsigned refused = sig_work_refused(w);
     const ldns_rr *first = ldns_rr_list_rr(rrset, 0);
     size_t n = rrsigs ? ldns_rr_list_rr_count(rrsigs) : 0;
     for (size_t i = 0; i < n; i++) {
         const ldns_rr *s = ldns_rr_list_rr(rrsigs, i);
-        if (ldns_rr_get_type(s) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(s) < 1 ||
-            !ldns_rr_rdf(s, 0) ||
-            ldns_rdf2native_int16(ldns_rr_rdf(s, 0)) != (uint16_t)ldns_rr_get_type(first) ||
-            !sig_name_equal(ldns_rr_owner(s), ldns_rr_owner(first)))
+        if (!covers(s, first))
             continue;
-        int rc = check_and_verify(keys, allowed, rrset, s, now, &one);
+        if (tried == w->max_rrsigs_per_rrset) {
+            /* KeyTrap's other half: masses of RRSIGs over one RRset. */
+            size_t total = 0;
+            for (size_t j = 0; j < n; j++)
+                total += covers(ldns_rr_list_rr(rrsigs, j), first);
+            char name[200];
+            sig_rrset_name(ldns_rr_owner(first), (uint16_t)ldns_rr_get_type(first), name,
+                           sizeof name);
+            set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_VALIDATION_LIMIT, 0, 0);
+            snprintf(res->detail, sizeof res->detail,
+                     "%zu RRSIGs over %.150s; tried %u, none verified", total, name, tried);
+            return 0;
+        }
+        bool attempted = false;
+        int rc = check_and_verify(keys, allowed, rrset, s, now, w, &attempted, &one);
         if (rc < 0)
             return rc;
+        tried += attempted;
         if (one.outcome == VERIFY_SIG_VALID) {
             *res = one;
+            return 0;
+        }
+        if (one.reason == VERIFY_REASON_VALIDATION_LIMIT && sig_work_refused(w) != refused) {
+            *res = one; /* the budget is spent: nothing more may be tried */
             return 0;
         }
         if (one.outcome == VERIFY_SIG_UNSUPPORTED) {
@@ -386,5 +455,5 @@ int sig_verify_rrset_with(const verify_keyset_t *keys, const bool *allowed,
 int verify_rrset(const verify_keyset_t *keys, const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
                  int64_t now, verify_sig_result_t *res)
 {
-    return sig_verify_rrset_with(keys, NULL, rrset, rrsigs, now, res);
+    return sig_verify_rrset_work(keys, NULL, rrset, rrsigs, now, NULL, res);
 }

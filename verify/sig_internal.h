@@ -30,12 +30,15 @@ struct verify_key {
     EVP_MD *md;               /* fetched digest of the algorithm; NULL for EdDSA (pure) */
     EVP_MD_CTX *tmpl;         /* DigestVerify context initialised once; only ever copied */
     struct sig_p256_hot *hot; /* P-256 only: precomputed multiples once the key is busy */
+    uint8_t *rdata;           /* the DNSKEY RDATA (wire): memo binding, de-duplication */
+    size_t rdata_len;
 };
 
 /* P-256 keys that verify many signatures get a table of their point's multiples (p256_hot.c).
  * sig_p256_hot_verify returns 1 valid, 0 invalid, VERIFY_ENOMEM, or SIG_P256_COLD: no table
- * (yet), verify on EVP. The table is built by the verify that makes the key's count reach
- * `after`; sig_p256_hot_build builds it now (tests). */
+ * (yet), verify on EVP. sig_p256_hot_note_valid counts a signature that verified (failures never
+ * count); the one that makes the count reach `after` builds the table; sig_p256_hot_build
+ * builds it now (tests). */
 #define SIG_P256_COLD 2
 #define SIG_P256_HOT_AFTER 1024u
 struct sig_p256_hot;
@@ -44,28 +47,34 @@ int sig_inverse_mod(BIGNUM *out, const BIGNUM *a, const BIGNUM *n, BN_CTX *ctx);
 struct sig_p256_hot *sig_p256_hot_new(const EVP_PKEY *pkey, unsigned after);
 void sig_p256_hot_free(struct sig_p256_hot *h);
 int sig_p256_hot_build(struct sig_p256_hot *h);
+void sig_p256_hot_note_valid(struct sig_p256_hot *h);
 int sig_p256_hot_verify(struct sig_p256_hot *h, const EVP_MD *sha256, const uint8_t *data,
                         size_t data_len, const uint8_t *sig, size_t sig_len);
 
 /* memo.c: signatures a keyset already verified (by fingerprint). Internally locked: the only
  * mutable part of a keyset, invisible in results. */
-#define SIG_MEMO_FP_LEN 16
+#define SIG_MEMO_FP_LEN 32 /* the whole SHA-256 */
 /* A child zone's keyset sees a handful of signatures: they are kept in the struct itself (no
  * allocation, no collisions); past this many the memo moves to the direct-mapped table. */
 #define SIG_MEMO_INLINE 8
+struct sig_memo_slot {
+    bool used; /* explicit occupancy: an empty slot matches nothing, not even zeros */
+    uint8_t fp[SIG_MEMO_FP_LEN];
+};
 struct sig_memo {
     pthread_mutex_t lock;
     uint8_t inline_fp[SIG_MEMO_INLINE][SIG_MEMO_FP_LEN];
-    unsigned n_inline;                 /* entries in inline_fp while slots is NULL */
-    uint8_t (*slots)[SIG_MEMO_FP_LEN]; /* allocated when inline_fp is full */
+    unsigned n_inline;           /* entries in inline_fp while slots is NULL */
+    struct sig_memo_slot *slots; /* allocated when inline_fp is full */
     EVP_MD *sha256;
     uint64_t hits;
 };
 int sig_memo_init(struct sig_memo *m);
 void sig_memo_destroy(struct sig_memo *m);
+/* SHA-256 over the length-framed signed data, signature and the key's DNSKEY RDATA. */
 int sig_memo_fingerprint(const struct sig_memo *m, const uint8_t *data, size_t data_len,
-                         const uint8_t *sig, size_t sig_len, uint16_t key_tag,
-                         uint8_t out[SIG_MEMO_FP_LEN]);
+                         const uint8_t *sig, size_t sig_len, const uint8_t *key_rdata,
+                         size_t key_rdata_len, uint8_t out[SIG_MEMO_FP_LEN]);
 bool sig_memo_seen(struct sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN]);
 void sig_memo_add(struct sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN]);
 
@@ -80,6 +89,68 @@ struct verify_keyset {
 struct verify_ctx {
     verify_thresholds_t t;
 };
+
+/* ---- a set of byte strings (byteset.c): linear CDS/DNSKEY/DS cross-checks ---- */
+typedef struct sig_byteset {
+    struct {
+        uint8_t *data; /* owned copy; NULL = empty slot */
+        size_t len;
+    } * slots;
+    size_t cap; /* a power of two, at least twice n */
+    size_t n;
+} sig_byteset_t;
+int sig_byteset_init(sig_byteset_t *s, size_t expected);
+void sig_byteset_free(sig_byteset_t *s);
+/* Adds a copy of p (a no-op when present). 0 or VERIFY_ENOMEM. */
+int sig_byteset_add(sig_byteset_t *s, const uint8_t *p, size_t len);
+bool sig_byteset_has(const sig_byteset_t *s, const uint8_t *p, size_t len);
+
+/* ---- work limits (budget.c) ---- */
+
+/* The work of one judgement: its own per-server budget, the caller's domain budget (NULL:
+ * none) and the per-RRset limits. Passed by pointer down the signature and proof paths. */
+typedef struct sig_work {
+    verify_budget_t server;
+    verify_budget_t *domain;
+    unsigned max_keys_per_rrsig;
+    unsigned max_rrsigs_per_rrset;
+} sig_work_t;
+
+typedef enum sig_work_kind {
+    SIG_WORK_SIGNATURE, /* one signature verification */
+    SIG_WORK_DIGEST,    /* one DS/CDS digest of a key */
+    SIG_WORK_HASH,      /* NSEC3 SHA-1 rounds */
+} sig_work_kind_t;
+
+/* Per-server limits of t, and domain (may be NULL) charged alongside. */
+void sig_work_init(sig_work_t *w, const verify_thresholds_t *t, verify_budget_t *domain);
+/* For one public call without a context (verify_rrset, verify_rrsig): the default per-RRset
+ * limits and a per-call budget of the default per-server size. */
+void sig_work_init_call(sig_work_t *w);
+/* Charges n units of kind to every budget of w. Returns false, charging nothing, when one of
+ * them would be passed (that budget's exceeded and what are set): do not do the work. */
+bool sig_work_charge(sig_work_t *w, sig_work_kind_t kind, unsigned n);
+/* Charges refused so far (compare before and after a step to know whether it was cut). */
+unsigned sig_work_refused(const sig_work_t *w);
+/* What was exceeded ("" when nothing). Borrowed from w or its domain budget. */
+const char *sig_work_exceeded(const sig_work_t *w);
+
+/* True when matching ds (a DS RR; false for a DNSKEY anchor) with key computes a digest:
+ * same key tag and algorithm, a digest type computed here. */
+bool sig_ds_digest_needed(const ldns_rr *ds, const struct verify_key *key);
+
+/*
+ * Verifies an RRset with only the keys for which allowed[i] is true (allowed NULL = all; the
+ * DNSKEY RRset is verified by DS-matched keys only, the CDS RRset likewise), charging w (NULL:
+ * a per-call work context, as verify_rrset). Past a limit: BOGUS with VALIDATION_LIMIT.
+ */
+int sig_verify_rrset_work(const verify_keyset_t *keys, const bool *allowed,
+                          const ldns_rr_list *rrset, const ldns_rr_list *rrsigs, int64_t now,
+                          sig_work_t *w, verify_sig_result_t *res);
+/* verify_negative() with a work context for signatures and NSEC3 hashing. */
+int sig_negative_work(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
+                      const ldns_rdf *qname, uint16_t qtype, bool no_ds, int64_t now, sig_work_t *w,
+                      verify_negative_result_t *res);
 
 /*
  * True when rr has exactly n RDATA fields, all present. RRs built by ldns_rr_new_frm_type()
@@ -103,14 +174,6 @@ size_t sig_signature_length(uint8_t algorithm);
 /* Verifies sig over data with key; 1 valid, 0 invalid, <0 program error. */
 int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t data_len,
                    const uint8_t *sig, size_t sig_len);
-
-/*
- * Verifies an RRset with only the keys for which allowed[i] is true (allowed NULL = all).
- * Used for the DNSKEY RRset (DS-matched keys only) and the CDS RRset.
- */
-int sig_verify_rrset_with(const verify_keyset_t *keys, const bool *allowed,
-                          const ldns_rr_list *rrset, const ldns_rr_list *rrsigs, int64_t now,
-                          verify_sig_result_t *res);
 
 /* RFC 3339 form of a unix time into buf ("2026-11-24T15:00:00Z"). */
 void sig_time_text(int64_t t, char *buf, size_t len);
@@ -153,6 +216,7 @@ struct zone_run {
     verify_verdict_t *v;
     verify_keyset_t *ks;    /* every served DNSKEY */
     bool *ds_matched;       /* per key of ks: a parent DS / anchor matches it */
+    sig_work_t work;        /* this server's budget (+ the domain's) and per-RRset limits */
     bool saw_any_rrsig;     /* any RRSIG in any answer of this server */
     bool stripped_reported; /* DNSSEC_STRIPPED is said once */
     bool required_alg[256]; /* algorithms that must sign every RRset (RFC 4035 §2.2) */
@@ -191,7 +255,7 @@ void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, sig_rrs
  * not exist and no closer name could have matched (RFC 4035 5.3.4, RFC 5155 8.8); rrsig_labels
  * is the Labels field of the RRSIG that verified the answer. Same result as verify_negative(). */
 int sig_negative_wildcard(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
-                          const ldns_rdf *qname, uint8_t rrsig_labels, int64_t now,
+                          const ldns_rdf *qname, uint8_t rrsig_labels, int64_t now, sig_work_t *w,
                           verify_negative_result_t *res);
 
 /* The checks after the DNSKEY RRset is trusted: SOA, A, CAA, NXDOMAIN probe, CDS/CDNSKEY. */

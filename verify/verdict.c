@@ -12,6 +12,32 @@ void verify_thresholds_default(verify_thresholds_t *t)
     t->nsec3_max_iterations = 150;
     t->rsa_warn_bits = 2048;
     t->rsa_min_bits = 1024;
+    /*
+     * Work limits. Per RRset, verdicts.md's figures, which are what resolvers shipped after
+     * KeyTrap: Unbound 1.19.1 tries at most 8 RRSIGs per RRset (MAX_VALIDATE_RRSIGS,
+     * MAX_VALIDATE_AT_ONCE) and gives up after 4 failed DS matches (MAX_DS_MATCH_FAILURES);
+     * BIND 9.18.24 allows 16 validations and 1 failure per fetch
+     * (max-validations-per-fetch / max-validation-failures-per-fetch).
+     * Per server: a normal signed zone costs about 10 operations on one server (the DNSKEY
+     * RRset by its KSK plus one or two DS digests, SOA, A, a CAA or its NODATA proof, two or
+     * three NSEC/NSEC3 RRsets of the NXDOMAIN probe, CDS/CDNSKEY), 20 for a zone signed with
+     * two algorithms during a rollover; 64 leaves three times that while bounding a hostile
+     * server below what BIND would spend on four of its fetches.
+     * Per domain: up to 16 server addresses x ~10 = 160 for a normal domain (memo hits are
+     * free); 512 is three times that and, at ~70 us per P-256 verify on EVP (architecture.md:
+     * 14,500/s per core), caps a KeyTrap domain at ~36 ms of CPU, under the 50 ms target.
+     * NSEC3: a proof hashes at most ~8 names (Unbound's MAX_NSEC3_CALCULATIONS is 8 per
+     * message) of iterations + 1 SHA-1 rounds each. 25,000 rounds per server let a zone at
+     * RFC 5155's old ceiling of 2,500 iterations still have its coverage checked on one server
+     * (8 x 2,501); 100,000 per domain (~30 ms of SHA-1) bounds CVE-2023-50868-style zones
+     * (65,535 iterations) while a zone at <= 150 iterations needs under 20,000 for 16 servers.
+     */
+    t->max_keys_per_rrsig = 4;
+    t->max_rrsigs_per_rrset = 8;
+    t->max_ops_per_server = 64;
+    t->max_ops_per_domain = 512;
+    t->max_hashes_per_server = 25000;
+    t->max_hashes_per_domain = 100000;
 }
 
 int verify_ctx_new(const verify_thresholds_t *t, verify_ctx_t **out)

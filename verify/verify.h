@@ -142,6 +142,15 @@ typedef struct verify_thresholds {
     unsigned nsec3_max_iterations;   /* above: resolvers treat as insecure; default 150 */
     unsigned rsa_warn_bits;          /* KEY_TOO_SMALL below this; default 2048 */
     unsigned rsa_min_bits;           /* KEY_TOO_SMALL says "error" below this; default 1024 */
+    /* Work limits (KeyTrap, CVE-2023-50387; NSEC3 hashing, CVE-2023-50868). Exceeding one is
+     * VALIDATION_LIMIT (bogus), as resolvers answer SERVFAIL; see verify_thresholds_default()
+     * for how the defaults were chosen. */
+    unsigned max_keys_per_rrsig;    /* DNSKEYs tried for one RRSIG (colliding tags); default 4 */
+    unsigned max_rrsigs_per_rrset;  /* RRSIGs tried for one RRset; default 8 */
+    unsigned max_ops_per_server;    /* signature verifies + DS digests per verify_zone(); 64 */
+    unsigned max_ops_per_domain;    /* the same for a verify_budget_t of a domain; 512 */
+    unsigned max_hashes_per_server; /* NSEC3 SHA-1 rounds (iterations + 1 per name); 25000 */
+    unsigned max_hashes_per_domain; /* the same for a domain budget; 100000 */
 } verify_thresholds_t;
 
 /* Fills *t with the defaults of verdicts.md. */
@@ -154,6 +163,31 @@ int verify_ctx_new(const verify_thresholds_t *t, verify_ctx_t **out);
 void verify_ctx_free(verify_ctx_t *ctx);
 /* Borrowed pointer to the thresholds, valid while ctx lives. */
 const verify_thresholds_t *verify_ctx_thresholds(const verify_ctx_t *ctx);
+
+/*
+ * A validation work budget: what one verify_zone() call (a server) or all calls for one domain
+ * may spend. verify_zone() always keeps its own per-server budget; a caller that judges several
+ * servers of one domain passes one domain budget to all of them (verify_zone_input_t
+ * domain_budget) plus whatever else it verifies for that domain. Work is charged before it is
+ * done; once a limit would be passed no further signature, digest or hash is attempted, and
+ * what was being validated gets reason VALIDATION_LIMIT (never a silent skip, never an error).
+ *
+ * Ownership: the caller's (a plain struct, embed it: no allocation, nothing to free).
+ * Thread-safety: none; one budget is used by one thread at a time (a domain's servers are
+ * judged one after the other, or the caller serialises them).
+ */
+typedef struct verify_budget {
+    unsigned max_ops;    /* signature verifications + DS digests */
+    unsigned max_hashes; /* NSEC3 SHA-1 rounds */
+    unsigned ops;        /* charged so far (signature verifies + digests) */
+    unsigned sig_ops;    /* of which signature verifications (tests, bench) */
+    unsigned hashes;     /* NSEC3 SHA-1 rounds charged so far */
+    unsigned refused;    /* charges refused: work that was not done */
+    bool exceeded;       /* a limit was reached: what says which */
+    char what[200];      /* e.g. "per-domain budget of 512 signature/digest operations" */
+} verify_budget_t;
+/* A domain budget with ctx's per-domain limits, counters at zero. */
+void verify_budget_init(verify_budget_t *b, const verify_ctx_t *ctx);
 
 /* -- canonical form (RFC 4034 §6) -- */
 
@@ -288,10 +322,14 @@ int verify_rrsig(const verify_keyset_t *keys, const ldns_rr_list *rrset, const l
 /* -- negative answers: NSEC/NSEC3 signatures here, the proof itself by verify_denial_check() -- */
 
 typedef struct verify_negative_result {
-    bool proven;                 /* signed and proven (opt-out and iteration cases included) */
+    bool proven;                 /* signed and proven (opt-out included; iterations above the
+                                    limit never are: see insecure_iterations) */
     bool optout;                 /* proven only by an NSEC3 opt-out span */
-    bool insecure_iterations;    /* NSEC3 iterations above the limit: resolvers say insecure */
-    verify_reason_code_t reason; /* when !proven: DENIAL_MISSING or DENIAL_INVALID */
+    bool insecure_iterations;    /* signed and covering, but NSEC3 iterations above the limit:
+                                    unprovable (resolvers answer it insecure, without AD); then
+                                    proven is false and reason is not set */
+    verify_reason_code_t reason; /* when !proven and !insecure_iterations: DENIAL_MISSING,
+                                    DENIAL_INVALID or VALIDATION_LIMIT */
     int64_t earliest_expiration; /* of the NSEC/NSEC3 RRSIGs that verified; 0 = none */
     char detail[300];
 } verify_negative_result_t;
@@ -345,12 +383,13 @@ typedef struct verify_delegation_result {
  * and NSEC3 above the iteration limit give an insecure delegation). Rules of verdicts.md: a
  * DS RRset signed only with algorithms this engine does not support is bogus (the parent's
  * keys are supported, so this would be a downgrade); a signature failure on an existing DS
- * RRset is reported as itself (RRSIG_EXPIRED...), not as a denial problem. Returns 0, or <0
- * for program failures (VERIFY_EINVAL for NULL arguments, VERIFY_ENOMEM).
+ * RRset is reported as itself (RRSIG_EXPIRED...), not as a denial problem. The work is charged
+ * to a per-call budget and to domain_budget when not NULL (VALIDATION_LIMIT when exceeded).
+ * Returns 0, or <0 for program failures (VERIFY_EINVAL for NULL arguments, VERIFY_ENOMEM).
  */
 int verify_delegation(const verify_ctx_t *ctx, const verify_keyset_t *parent_keys,
                       const ldns_pkt *referral, const ldns_rdf *child, int64_t now,
-                      verify_delegation_result_t *out);
+                      verify_budget_t *domain_budget, verify_delegation_result_t *out);
 
 /* -- zone judgement for one authoritative server's answers -- */
 
@@ -373,6 +412,7 @@ typedef struct verify_zone_input {
     const ldns_pkt *cdnskey;        /* answer to <zone> CDNSKEY */
     const ldns_pkt *nxdomain_probe; /* answer to <random-label>.<zone> A; qname from question */
     int64_t now;                    /* unix seconds */
+    verify_budget_t *domain_budget; /* shared by the domain's servers (charged too); NULL = none */
 } verify_zone_input_t;
 
 typedef struct verify_reason {
@@ -483,9 +523,10 @@ typedef enum verify_denial_result {
                               "insecure delegation"; any kind may return it, NSEC3 only */
     VERIFY_DENIAL_MISSING, /* records holds no NSEC nor NSEC3 at all */
     VERIFY_DENIAL_INVALID, /* NSEC/NSEC3 present, but they do not prove the claim */
-    VERIFY_DENIAL_INSECURE_ITERATIONS /* a usable NSEC3 in records has more than
-                                         max_iterations iterations: the zone counts as insecure
-                                         (RFC 9276 §3.2); no proof was attempted */
+    VERIFY_DENIAL_INSECURE_ITERATIONS /* the records cover the claim, but a usable NSEC3 has
+                                         more than max_iterations iterations: the answer is
+                                         unprovable, insecure, never a proof (RFC 9276 §3.2).
+                                         A non-covering set is INVALID whatever its iterations */
 } verify_denial_result_t;
 
 /* RFC 9276 §3.2: validators may treat a zone using more iterations as insecure. */
@@ -503,6 +544,11 @@ typedef struct verify_denial_query {
     const ldns_rr_list *records; /* NSEC or NSEC3 RRs whose RRSIGs the caller already verified */
     unsigned max_iterations;     /* NSEC3 iterations above this: INSECURE_ITERATIONS. Literal:
                                     0 accepts only 0 iterations; use ..._DEFAULT (150) */
+    /* NSEC3 hashing (SHA-1 rounds) is charged to both budgets (CVE-2023-50868). NULL budget: a
+     * per-call one of the default per-server size; NULL domain_budget: none. When a budget runs
+     * out the result is INVALID and that budget's exceeded says why (VALIDATION_LIMIT). */
+    verify_budget_t *budget;
+    verify_budget_t *domain_budget;
 } verify_denial_query_t;
 
 /*

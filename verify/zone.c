@@ -221,13 +221,22 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
     bool *ds_used = calloc(n_ds, sizeof *ds_used);
     if (!ds_used)
         return VERIFY_ENOMEM;
-    for (size_t d = 0; d < n_ds; d++) {
+    bool limit = false;
+    for (size_t d = 0; d < n_ds && !limit; d++) {
         const ldns_rr *a = ldns_rr_list_rr(ds, d);
         if (!anchor_supported(a) || (ignore_old && weak_digest(a))) {
             ds_used[d] = true; /* not a candidate, so not stale either */
             continue;
         }
         for (size_t k = 0; k < r->ks->n; k++) {
+            /* Only a key of the DS's tag and algorithm costs a digest: charge it first. */
+            bool digest = sig_ds_digest_needed(a, &r->ks->keys[k]);
+            if (ldns_rr_get_type(a) == LDNS_RR_TYPE_DS && !digest)
+                continue; /* another tag or algorithm: no match, nothing to compute */
+            if (digest && !sig_work_charge(&r->work, SIG_WORK_DIGEST, 1)) {
+                limit = true;
+                break;
+            }
             verify_ds_match_t m = anchor_match(a, r->ks->keys[k].rr);
             if (m == VERIFY_DS_MATCH) {
                 r->ds_matched[k] = true;
@@ -253,6 +262,13 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
     free(ds_used);
     if (rc < 0)
         return rc;
+    if (limit) {
+        r->v->status = VERIFY_STATUS_BOGUS;
+        rc = verdict_add(r->v, VERIFY_REASON_VALIDATION_LIMIT, sig_label_text(&ds_rrset),
+                         "DS digests of %zu DS x %zu DNSKEYs stopped: %s", n_ds, r->ks->n,
+                         sig_work_exceeded(&r->work));
+        return rc < 0 ? rc : 0;
+    }
     if (!any_match) {
         r->v->status = VERIFY_STATUS_BOGUS;
         r->ds_unmatched = true;
@@ -283,7 +299,7 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
         return rc < 0 ? rc : 0;
     }
     verify_sig_result_t res;
-    rc = sig_verify_rrset_with(r->ks, r->ds_matched, dnskeys, sigs, r->in->now, &res);
+    rc = sig_verify_rrset_work(r->ks, r->ds_matched, dnskeys, sigs, r->in->now, &r->work, &res);
     if (rc < 0)
         return rc;
     zone_check_algorithms(r, sigs, rrset);
@@ -317,7 +333,7 @@ static int check_untrusted_dnskey(struct zone_run *r, const ldns_rr_list *dnskey
                                   const ldns_rr_list *sigs, sig_rrset_label_t *rrset)
 {
     verify_sig_result_t res;
-    int rc = sig_verify_rrset_with(r->ks, NULL, dnskeys, sigs, r->in->now, &res);
+    int rc = sig_verify_rrset_work(r->ks, NULL, dnskeys, sigs, r->in->now, &r->work, &res);
     if (rc < 0 || res.outcome != VERIFY_SIG_BOGUS)
         return rc;
     if (res.reason == VERIFY_REASON_RRSIG_UNKNOWN_KEY)
@@ -471,6 +487,7 @@ static int zone_run_judge(const verify_ctx_t *ctx, const verify_zone_input_t *in
     r.ctx = ctx;
     r.in = in;
     r.keys_only = keys_only;
+    sig_work_init(&r.work, &ctx->t, in->domain_budget);
     r.v = calloc(1, sizeof *r.v);
     if (!r.v)
         return VERIFY_ENOMEM;

@@ -30,7 +30,7 @@ static int check_wildcard_proof(struct zone_run *r, const ldns_pkt *p, const ldn
                                 uint8_t labels, sig_rrset_label_t *rrset, bool wrap_caa)
 {
     verify_negative_result_t neg;
-    int rc = sig_negative_wildcard(r->ctx, r->ks, p, owner, labels, r->in->now, &neg);
+    int rc = sig_negative_wildcard(r->ctx, r->ks, p, owner, labels, r->in->now, &r->work, &neg);
     if (rc < 0)
         return rc;
     zone_note_expiration(r, neg.earliest_expiration, 0, rrset);
@@ -57,7 +57,7 @@ static int check_positive(struct zone_run *r, const ldns_pkt *p, const ldns_rdf 
         goto done;
     sig_label_init(&rrset, owner, (uint16_t)type);
     verify_sig_result_t res;
-    rc = verify_rrset(r->ks, rrs, sigs, r->in->now, &res);
+    rc = sig_verify_rrset_work(r->ks, NULL, rrs, sigs, r->in->now, &r->work, &res);
     if (rc < 0)
         goto done;
     if (res.outcome == VERIFY_SIG_VALID) {
@@ -91,10 +91,10 @@ static int unusable_answer(struct zone_run *r, const ldns_pkt *p, const ldns_rdf
     char detail[300];
     sig_label_init(&rrset, qname, qtype);
     if (!p) {
-        snprintf(detail, sizeof detail, "no answer to %s after every retry over UDP and TCP",
-                 sig_label_text(&rrset));
-        int rc = report(r, VERIFY_REASON_NS_UNREACHABLE, &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa,
-                        detail);
+        /* The server's trouble, not a validation failure: never wrapped into CAA_BOGUS. */
+        int rc = verdict_add(r->v, VERIFY_REASON_NS_UNREACHABLE, sig_label_text(&rrset),
+                             "no answer to %s after every retry over UDP and TCP",
+                             sig_label_text(&rrset));
         return rc < 0 ? rc : 1;
     }
     ldns_pkt_rcode rcode = ldns_pkt_get_rcode(p);
@@ -102,11 +102,20 @@ static int unusable_answer(struct zone_run *r, const ldns_pkt *p, const ldns_rdf
         return 0;
     int rc;
     if (rcode == LDNS_RCODE_NXDOMAIN) {
-        snprintf(detail, sizeof detail,
-                 "NXDOMAIN for %s, a name that exists (the zone's apex): no proof can be valid",
-                 sig_label_text(&rrset));
-        rc = report(r, VERIFY_REASON_DENIAL_INVALID, &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa,
-                    detail);
+        /* The apex exists: no proof of the contrary can be valid. Without any NSEC/NSEC3 it is
+         * a negative answer without proof, with them an invalid one. */
+        bool records = false;
+        const ldns_rr_list *auth = ldns_pkt_authority(p);
+        for (size_t i = 0; auth && i < ldns_rr_list_rr_count(auth); i++) {
+            ldns_rr_type t = ldns_rr_get_type(ldns_rr_list_rr(auth, i));
+            records |= t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3;
+        }
+        snprintf(detail, sizeof detail, "NXDOMAIN for %s, the zone's own apex, %s",
+                 sig_label_text(&rrset),
+                 records ? "with NSEC/NSEC3 records that cannot prove it"
+                         : "without NSEC/NSEC3 records");
+        rc = report(r, records ? VERIFY_REASON_DENIAL_INVALID : VERIFY_REASON_DENIAL_MISSING,
+                    &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, detail);
     } else {
         ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)rcode);
         snprintf(detail, sizeof detail, "the server answers %s to %s",
@@ -172,7 +181,7 @@ static int check_denial(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *q
     sig_rrset_label_t rrset;
     verify_negative_result_t res;
     sig_label_init(&rrset, qname, qtype);
-    int rc = verify_negative(r->ctx, r->ks, p, qname, qtype, false, r->in->now, &res);
+    int rc = sig_negative_work(r->ctx, r->ks, p, qname, qtype, false, r->in->now, &r->work, &res);
     if (rc < 0)
         return rc;
     note_denial_records(r, p);

@@ -16,11 +16,68 @@ static bool is_delete(const ldns_rr *rr)
     return ldns_rdf2native_int8(ldns_rr_rdf(rr, (size_t)alg_field)) == 0;
 }
 
-static bool rdata_equal(const ldns_rr *a, const ldns_rr *b)
+/* The limit of the room for one record's RDATA here (a DNSKEY of RSA-4096 is ~520 bytes). */
+#define CDS_RDATA_MAX 4096
+/* DS digest types computed here (verify_ds_digest_supported). */
+static const uint8_t digest_types[] = {LDNS_SHA1, LDNS_SHA256, LDNS_SHA384};
+
+/* RFC 7344/8078 records are matched through their DS form: the DS RDATA a key would have
+ * (tag | algorithm | digest type | digest), which is also a CDS's own RDATA. Sets of those make
+ * every cross-check (CDS x DNSKEY, CDS x DS, CDNSKEY x DS, CDS x CDNSKEY) linear. */
+
+/* Adds the RDATA of every DS/CDS in l (deletes skipped) to rdata and its first 4 bytes (tag,
+ * algorithm, digest type) to prefix. */
+static int ds_like_sets(const ldns_rr_list *l, sig_byteset_t *rdata, sig_byteset_t *prefix)
 {
-    uint8_t x[4096], y[4096];
-    long lx = sig_rdata_copy(a, x, sizeof x), ly = sig_rdata_copy(b, y, sizeof y);
-    return lx >= 0 && lx == ly && memcmp(x, y, (size_t)lx) == 0;
+    uint8_t b[CDS_RDATA_MAX];
+    for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
+        const ldns_rr *rr = ldns_rr_list_rr(l, i);
+        ldns_rr_type t = ldns_rr_get_type(rr);
+        long len = sig_rdata_copy(rr, b, sizeof b);
+        if ((t != LDNS_RR_TYPE_DS && t != LDNS_RR_TYPE_CDS) || is_delete(rr) || len < 4)
+            continue;
+        if (sig_byteset_add(rdata, b, (size_t)len) < 0 || sig_byteset_add(prefix, b, 4) < 0)
+            return VERIFY_ENOMEM;
+    }
+    return 0;
+}
+
+#define CDS_LIMIT 1 /* returned by key_forms when the work budget refused a digest */
+
+/*
+ * The DS forms of key (a DNSKEY or CDNSKEY) for every digest type that prefix asks about; each
+ * is added to forms (when not NULL) and *hit set when it is in lookup (when not NULL). A digest
+ * is charged before it is computed. 0, CDS_LIMIT, or VERIFY_ENOMEM.
+ */
+static int key_forms(struct zone_run *r, const ldns_rr *key, const sig_byteset_t *prefix,
+                     sig_byteset_t *forms, const sig_byteset_t *lookup, bool *hit)
+{
+    if (!sig_rr_complete(key, 4))
+        return 0;
+    uint16_t tag = verify_key_tag(key);
+    uint8_t form[4 + EVP_MAX_MD_SIZE] = {(uint8_t)(tag >> 8), (uint8_t)tag,
+                                         ldns_rdf2native_int8(ldns_rr_rdf(key, 2)), 0};
+    for (size_t i = 0; i < sizeof digest_types; i++) {
+        form[3] = digest_types[i];
+        if (!sig_byteset_has(prefix, form, 4))
+            continue;
+        if (!sig_work_charge(&r->work, SIG_WORK_DIGEST, 1))
+            return CDS_LIMIT;
+        size_t len = 0;
+        if (verify_ds_digest(key, digest_types[i], form + 4, &len) < 0)
+            continue; /* malformed: matches nothing */
+        if (forms && sig_byteset_add(forms, form, 4 + len) < 0)
+            return VERIFY_ENOMEM;
+        if (lookup && sig_byteset_has(lookup, form, 4 + len))
+            *hit = true;
+    }
+    return 0;
+}
+
+static int limit_reason(struct zone_run *r, sig_rrset_label_t *rrset)
+{
+    return verdict_add(r->v, VERIFY_REASON_VALIDATION_LIMIT, sig_label_text(rrset),
+                       "CDS/CDNSKEY digests stopped: %s", sig_work_exceeded(&r->work));
 }
 
 static int add_summaries(verify_verdict_t *v, const ldns_rr_list *l)
@@ -57,21 +114,65 @@ static int check_signature(struct zone_run *r, const ldns_rr_list *rrs, const ld
                            sig_rrset_label_t *rrset, bool *invalid)
 {
     verify_sig_result_t res;
-    int rc = sig_verify_rrset_with(r->ks, r->ds_matched, rrs, sigs, r->in->now, &res);
+    int rc = sig_verify_rrset_work(r->ks, r->ds_matched, rrs, sigs, r->in->now, &r->work, &res);
     if (rc < 0 || res.outcome == VERIFY_SIG_VALID) {
         if (rc == 0)
             zone_note_valid(r, &res, rrset);
         return rc;
     }
     *invalid = true;
-    rc = verify_rrset(r->ks, rrs, sigs, r->in->now, &res);
+    if (res.reason == VERIFY_REASON_VALIDATION_LIMIT)
+        return verdict_add(r->v, res.reason, sig_label_text(rrset), "%s", res.detail);
+    rc = sig_verify_rrset_work(r->ks, NULL, rrs, sigs, r->in->now, &r->work, &res);
     if (rc < 0)
         return rc;
     if (res.outcome == VERIFY_SIG_VALID)
         return verdict_add(r->v, VERIFY_REASON_CDS_INVALID, sig_label_text(rrset),
                            "signed only by DNSKEY %u, which no parent DS matches", res.key_tag);
+    if (res.reason == VERIFY_REASON_VALIDATION_LIMIT)
+        return verdict_add(r->v, res.reason, sig_label_text(rrset), "%s", res.detail);
     return verdict_add(r->v, VERIFY_REASON_CDS_INVALID, sig_label_text(rrset), "%s: %s",
                        verify_reason_name(res.reason), res.detail);
+}
+
+/* The sets one CDS or CDNSKEY RRset is judged with (all owned; freed by sets_free). */
+typedef struct cds_sets {
+    sig_byteset_t ds_rdata, ds_prefix;   /* the parent's DS */
+    sig_byteset_t own_rdata, own_prefix; /* the CDS RRset itself (CDS only) */
+    sig_byteset_t served; /* CDS: DS forms of the served keys; CDNSKEY: their RDATA */
+    sig_byteset_t asked;  /* CDNSKEY: the DS forms of its records */
+} cds_sets_t;
+
+static void sets_free(cds_sets_t *c)
+{
+    sig_byteset_free(&c->ds_rdata);
+    sig_byteset_free(&c->ds_prefix);
+    sig_byteset_free(&c->own_rdata);
+    sig_byteset_free(&c->own_prefix);
+    sig_byteset_free(&c->served);
+    sig_byteset_free(&c->asked);
+}
+
+static int sets_build(struct zone_run *r, const ldns_rr_list *rrs, ldns_rr_type type, cds_sets_t *c)
+{
+    size_t n = ldns_rr_list_rr_count(rrs), n_ds = 0;
+    if (r->in->parent_ds)
+        n_ds = ldns_rr_list_rr_count(r->in->parent_ds);
+    if (sig_byteset_init(&c->ds_rdata, n_ds) < 0 || sig_byteset_init(&c->ds_prefix, n_ds) < 0 ||
+        sig_byteset_init(&c->own_rdata, n) < 0 || sig_byteset_init(&c->own_prefix, n) < 0 ||
+        sig_byteset_init(&c->served, r->ks->n) < 0 || sig_byteset_init(&c->asked, n) < 0)
+        return VERIFY_ENOMEM;
+    int rc = ds_like_sets(r->in->parent_ds, &c->ds_rdata, &c->ds_prefix);
+    if (rc == 0 && type == LDNS_RR_TYPE_CDS)
+        rc = ds_like_sets(rrs, &c->own_rdata, &c->own_prefix);
+    for (size_t k = 0; rc == 0 && k < r->ks->n; k++) {
+        const struct verify_key *key = &r->ks->keys[k];
+        if (type == LDNS_RR_TYPE_CDS)
+            rc = key_forms(r, key->rr, &c->own_prefix, &c->served, NULL, NULL);
+        else
+            rc = sig_byteset_add(&c->served, key->rdata, key->rdata_len);
+    }
+    return rc;
 }
 
 static int check_set(struct zone_run *r, const ldns_rr_list *rrs, const ldns_rr_list *sigs,
@@ -82,30 +183,34 @@ static int check_set(struct zone_run *r, const ldns_rr_list *rrs, const ldns_rr_
     size_t n = ldns_rr_list_rr_count(rrs), n_delete = 0;
     const ldns_rr_list *ds = r->in->parent_ds;
     size_t n_ds = ds ? ldns_rr_list_rr_count(ds) : 0;
+    cds_sets_t c;
+    uint8_t b[CDS_RDATA_MAX];
+    memset(&c, 0, sizeof c);
     sig_label_init(&rrset, r->in->zone, (uint16_t)type);
     int rc = check_signature(r, rrs, sigs, &rrset, &invalid);
-    for (size_t i = 0; rc >= 0 && i < n; i++) {
-        const ldns_rr *c = ldns_rr_list_rr(rrs, i);
-        if (is_delete(c)) {
+    if (rc >= 0)
+        rc = sets_build(r, rrs, type, &c);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const ldns_rr *rec = ldns_rr_list_rr(rrs, i);
+        if (is_delete(rec)) {
             n_delete++;
             continue;
         }
+        long len = sig_rdata_copy(rec, b, sizeof b);
         bool served = false, at_parent = false;
-        for (size_t k = 0; k < r->ks->n; k++)
-            served |= type == LDNS_RR_TYPE_CDS
-                          ? verify_ds_match(c, r->ks->keys[k].rr) == VERIFY_DS_MATCH
-                          : rdata_equal(c, r->ks->keys[k].rr);
-        for (size_t d = 0; d < n_ds; d++) {
-            const ldns_rr *a = ldns_rr_list_rr(ds, d);
-            if (ldns_rr_get_type(a) != LDNS_RR_TYPE_DS)
-                continue;
-            at_parent |= type == LDNS_RR_TYPE_CDS ? rdata_equal(c, a)
-                                                  : verify_ds_match(a, c) == VERIFY_DS_MATCH;
+        if (type == LDNS_RR_TYPE_CDS) {
+            served = len >= 0 && sig_byteset_has(&c.served, b, (size_t)len);
+            at_parent = len >= 0 && sig_byteset_has(&c.ds_rdata, b, (size_t)len);
+        } else {
+            served = len >= 0 && sig_byteset_has(&c.served, b, (size_t)len);
+            rc = key_forms(r, rec, &c.ds_prefix, &c.asked, &c.ds_rdata, &at_parent);
+            if (rc != 0)
+                break;
         }
         /* A CDS may arrive with no RDATA at all: its tag is then 0 (like verify_key_tag). */
-        uint16_t tag = type != LDNS_RR_TYPE_CDS ? verify_key_tag(c)
-                       : sig_rr_complete(c, 4)  ? ldns_rdf2native_int16(ldns_rr_rdf(c, 0))
-                                                : 0;
+        uint16_t tag = type != LDNS_RR_TYPE_CDS  ? verify_key_tag(rec)
+                       : sig_rr_complete(rec, 4) ? ldns_rdf2native_int16(ldns_rr_rdf(rec, 0))
+                                                 : 0;
         if (!served)
             rc = verdict_add(r->v, VERIFY_REASON_CDS_INVALID, sig_label_text(&rrset),
                              "%s %u matches no served DNSKEY",
@@ -113,26 +218,27 @@ static int check_set(struct zone_run *r, const ldns_rr_list *rrs, const ldns_rr_
         if (!at_parent)
             *pending = true;
     }
-    if (rc < 0)
-        return rc;
-    if (n_delete && n_delete < n)
-        return verdict_add(r->v, VERIFY_REASON_CDS_INVALID, sig_label_text(&rrset),
-                           "a delete record mixed with %zu other records", n - n_delete);
-    if (n_delete) {
-        *deleting = true;
-        return 0;
+    if (rc == CDS_LIMIT)
+        rc = limit_reason(r, &rrset);
+    if (rc < 0 || n_delete == 0 || n_delete < n) {
+        if (rc >= 0 && n_delete && n_delete < n)
+            rc = verdict_add(r->v, VERIFY_REASON_CDS_INVALID, sig_label_text(&rrset),
+                             "a delete record mixed with %zu other records", n - n_delete);
+        else if (rc >= 0 && n_delete == 0) {
+            /* Every parent DS must still be asked for, or the parent would change. */
+            const sig_byteset_t *asked = type == LDNS_RR_TYPE_CDS ? &c.own_rdata : &c.asked;
+            for (size_t d = 0; d < n_ds; d++) {
+                long len = sig_rdata_copy(ldns_rr_list_rr(ds, d), b, sizeof b);
+                if (ldns_rr_get_type(ldns_rr_list_rr(ds, d)) == LDNS_RR_TYPE_DS &&
+                    (len < 0 || !sig_byteset_has(asked, b, (size_t)len)))
+                    *pending = true;
+            }
+        }
+        sets_free(&c);
+        return rc < 0 ? rc : 0;
     }
-    /* Every parent DS must still be asked for, or the parent would change. */
-    for (size_t d = 0; d < n_ds; d++) {
-        const ldns_rr *a = ldns_rr_list_rr(ds, d);
-        bool asked = false;
-        for (size_t i = 0; i < n; i++)
-            asked |= type == LDNS_RR_TYPE_CDS
-                         ? rdata_equal(ldns_rr_list_rr(rrs, i), a)
-                         : verify_ds_match(a, ldns_rr_list_rr(rrs, i)) == VERIFY_DS_MATCH;
-        if (!asked)
-            *pending = true;
-    }
+    *deleting = true;
+    sets_free(&c);
     return 0;
 }
 
@@ -140,31 +246,50 @@ static int check_set(struct zone_run *r, const ldns_rr_list *rrs, const ldns_rr_
 static int check_agreement(struct zone_run *r, const ldns_rr_list *cds, const ldns_rr_list *cdk)
 {
     size_t nc = ldns_rr_list_rr_count(cds), nk = ldns_rr_list_rr_count(cdk);
-    bool ok = true;
-    for (size_t i = 0; i < nc && ok; i++) {
-        const ldns_rr *c = ldns_rr_list_rr(cds, i);
-        bool found = false;
-        for (size_t j = 0; j < nk; j++) {
-            const ldns_rr *k = ldns_rr_list_rr(cdk, j);
-            found |= is_delete(c) ? is_delete(k) : verify_ds_match(c, k) == VERIFY_DS_MATCH;
-        }
-        ok = found;
-    }
-    for (size_t j = 0; j < nk && ok; j++) {
-        const ldns_rr *k = ldns_rr_list_rr(cdk, j);
-        bool found = false;
-        for (size_t i = 0; i < nc; i++) {
-            const ldns_rr *c = ldns_rr_list_rr(cds, i);
-            found |= is_delete(k) ? is_delete(c) : verify_ds_match(c, k) == VERIFY_DS_MATCH;
-        }
-        ok = found;
-    }
-    if (ok)
-        return 0;
+    bool ok = true, cds_delete = false, cdk_delete = false;
+    sig_byteset_t cds_rdata, cds_prefix, cdk_forms;
+    uint8_t b[CDS_RDATA_MAX];
     char rrset[300];
     sig_rrset_name(r->in->zone, LDNS_RR_TYPE_CDS, rrset, sizeof rrset);
-    return verdict_add(r->v, VERIFY_REASON_CDS_INVALID, rrset,
-                       "CDS (%zu) and CDNSKEY (%zu) describe different keys", nc, nk);
+    int rc = VERIFY_ENOMEM;
+    memset(&cds_rdata, 0, sizeof cds_rdata);
+    memset(&cds_prefix, 0, sizeof cds_prefix);
+    memset(&cdk_forms, 0, sizeof cdk_forms);
+    if (sig_byteset_init(&cds_rdata, nc) < 0 || sig_byteset_init(&cds_prefix, nc) < 0 ||
+        sig_byteset_init(&cdk_forms, nk) < 0)
+        goto done;
+    rc = ds_like_sets(cds, &cds_rdata, &cds_prefix);
+    for (size_t i = 0; i < nc; i++)
+        cds_delete |= is_delete(ldns_rr_list_rr(cds, i));
+    for (size_t j = 0; j < nk; j++)
+        cdk_delete |= is_delete(ldns_rr_list_rr(cdk, j));
+    /* Each CDNSKEY must have a CDS; its DS forms are kept for the other direction. */
+    for (size_t j = 0; rc == 0 && j < nk; j++) {
+        const ldns_rr *k = ldns_rr_list_rr(cdk, j);
+        bool found = false;
+        if (is_delete(k)) {
+            ok &= cds_delete;
+            continue;
+        }
+        rc = key_forms(r, k, &cds_prefix, &cdk_forms, &cds_rdata, &found);
+        ok &= found;
+    }
+    for (size_t i = 0; rc == 0 && i < nc; i++) {
+        const ldns_rr *c = ldns_rr_list_rr(cds, i);
+        long len = sig_rdata_copy(c, b, sizeof b);
+        ok &= is_delete(c) ? cdk_delete : len >= 0 && sig_byteset_has(&cdk_forms, b, (size_t)len);
+    }
+    if (rc == CDS_LIMIT)
+        rc = verdict_add(r->v, VERIFY_REASON_VALIDATION_LIMIT, rrset,
+                         "CDS/CDNSKEY agreement stopped: %s", sig_work_exceeded(&r->work));
+    else if (rc == 0 && !ok)
+        rc = verdict_add(r->v, VERIFY_REASON_CDS_INVALID, rrset,
+                         "CDS (%zu) and CDNSKEY (%zu) describe different keys", nc, nk);
+done:
+    sig_byteset_free(&cds_rdata);
+    sig_byteset_free(&cds_prefix);
+    sig_byteset_free(&cdk_forms);
+    return rc < 0 ? rc : 0;
 }
 
 int zone_check_cds(struct zone_run *r)

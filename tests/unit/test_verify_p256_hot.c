@@ -255,12 +255,24 @@ static void threshold_and_race(void)
     uint8_t data[100], sig[64];
     RAND_bytes(data, sizeof data);
     is_int(sign_raw(pkey, data, sizeof data, sig), 0, "signed");
+    uint8_t bad[64];
+    memcpy(bad, sig, sizeof bad);
+    bad[10] ^= 0x40;
+    int failed = 0;
+    for (int i = 0; i < 50; i++)
+        failed += sig_evp_verify(key, data, sizeof data, bad, 64) == 0;
+    is_int(failed, 50, "50 failing verifies (a decoy's lot)");
     is_int(sig_p256_hot_verify(key->hot, key->md, data, sizeof data, sig, 64), SIG_P256_COLD,
-           "first verify: no table yet");
+           "failed verifies never build the table (threshold 3)");
+    is_int(sig_evp_verify(key, data, sizeof data, sig, 64), 1, "first valid verify");
+    is_int(sig_evp_verify(key, data, sizeof data, sig, 64), 1, "second valid verify");
     is_int(sig_p256_hot_verify(key->hot, key->md, data, sizeof data, sig, 64), SIG_P256_COLD,
-           "second verify: no table yet");
+           "after two successes: no table yet");
+    is_int(sig_evp_verify(key, data, sizeof data, sig, 64), 1, "third valid verify builds it");
     is_int(sig_p256_hot_verify(key->hot, key->md, data, sizeof data, sig, 64), 1,
-           "third verify builds the table and verifies with it");
+           "the table is in place and verifies");
+    is_int(sig_p256_hot_verify(key->hot, key->md, data, sizeof data, bad, 64), 0,
+           "and rejects the bad signature");
 
     sig_p256_hot_free(key->hot);
     key->hot = sig_p256_hot_new(key->pkey, RACE_VERIFIES);

@@ -60,7 +60,16 @@ static void test_apex_answers(const struct test_zone *z)
     answers_build(&s, z);
     replace(&s.a, empty_answer("example.com.", LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN));
     expect(judge(&s, VERIFY_PARENT_DS, z->ksk_ds, now_in), VERIFY_STATUS_BOGUS,
-           VERIFY_REASON_DENIAL_INVALID, "A at the apex answered NXDOMAIN");
+           VERIFY_REASON_DENIAL_MISSING, "A at the apex answered NXDOMAIN without records");
+    answers_free(&s);
+
+    answers_build(&s, z);
+    ldns_pkt *nx = tz_answer(z, "zz-no-such-label.example.com.", LDNS_RR_TYPE_A);
+    ldns_rr_list_deep_free(ldns_pkt_question(nx)); /* asked for the apex A, not the probe */
+    ldns_pkt_set_question(nx, ldns_rr_list_clone(ldns_pkt_question(s.a)));
+    replace(&s.a, nx);
+    expect(judge(&s, VERIFY_PARENT_DS, z->ksk_ds, now_in), VERIFY_STATUS_BOGUS,
+           VERIFY_REASON_DENIAL_INVALID, "A at the apex answered NXDOMAIN with signed NSEC");
     answers_free(&s);
 
     answers_build(&s, z);
@@ -80,8 +89,9 @@ static void test_apex_answers(const struct test_zone *z)
     size_t unreachable = 0;
     for (size_t i = 0; i < v->n_reasons; i++)
         unreachable += v->reasons[i].code == VERIFY_REASON_NS_UNREACHABLE;
-    ok(unreachable == 2 && verify_verdict_has(v, VERIFY_REASON_CAA_BOGUS),
-       "A and probe missing: NS_UNREACHABLE each (%zu), CAA missing: CAA_BOGUS", unreachable);
+    ok(unreachable == 3 && !verify_verdict_has(v, VERIFY_REASON_CAA_BOGUS),
+       "A, CAA and probe missing: NS_UNREACHABLE each (%zu), not a CAA validation failure",
+       unreachable);
     expect(v, VERIFY_STATUS_BOGUS, VERIFY_REASON_DENIAL_MISSING,
            "SOA empty, A/CAA/probe/CDS not answered (only the DNSKEY self-signature verifies)");
     answers_free(&s);
@@ -278,22 +288,22 @@ static void test_delegation(const struct test_zone *z)
     verify_delegation_result_t d;
 
     ldns_pkt *ref = referral(z, "sec.example.com.");
-    is_int(verify_delegation(ctx, ks, ref, sec, now_in, &d), 0, "verify_delegation runs");
+    is_int(verify_delegation(ctx, ks, ref, sec, now_in, NULL, &d), 0, "verify_delegation runs");
     ok(d.state == VERIFY_PARENT_DS && d.ds && ldns_rr_list_rr_count(d.ds) == 1 && !d.has_reason,
        "signed DS RRset: DS state with the one DS");
     ldns_rr_list_free(d.ds);
 
-    verify_delegation(ctx, ks, ref, sec, tv_time("20260401000000"), &d);
+    verify_delegation(ctx, ks, ref, sec, tv_time("20260401000000"), NULL, &d);
     ok(d.state == VERIFY_PARENT_BOGUS && d.has_reason && d.reason == VERIFY_REASON_RRSIG_EXPIRED,
        "expired RRSIG over an existing DS RRset: RRSIG_EXPIRED, not a denial problem (%s: %s)",
        verify_reason_name(d.reason), d.detail);
-    verify_delegation(ctx, ks, ref, sec, tv_time("20251231235700"), &d);
+    verify_delegation(ctx, ks, ref, sec, tv_time("20251231235700"), NULL, &d);
     ok(d.state == VERIFY_PARENT_BOGUS && d.reason == VERIFY_REASON_RRSIG_NOT_YET_VALID &&
            strstr(d.detail, "Unbound") != NULL,
        "DS RRSIG 3 minutes in the future: NOT_YET_VALID, Unbound's allowance named (%s)", d.detail);
 
     set_rrsig_alg(ref, LDNS_RR_TYPE_DS, 253);
-    verify_delegation(ctx, ks, ref, sec, now_in, &d);
+    verify_delegation(ctx, ks, ref, sec, now_in, NULL, &d);
     ok(d.state == VERIFY_PARENT_BOGUS && d.has_reason,
        "DS RRset signed only with an unsupported algorithm under an alg-13 parent: bogus, not "
        "insecure (%s: %s)",
@@ -301,10 +311,10 @@ static void test_delegation(const struct test_zone *z)
     ldns_pkt_free(ref);
 
     ref = referral(z, "sub.example.com.");
-    verify_delegation(ctx, ks, ref, sub, now_in, &d);
+    verify_delegation(ctx, ks, ref, sub, now_in, NULL, &d);
     ok(d.state == VERIFY_PARENT_NO_DS && !d.has_reason, "unsigned delegation: proven no DS");
     tz_drop(ref, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NSEC, 0);
-    verify_delegation(ctx, ks, ref, sub, now_in, &d);
+    verify_delegation(ctx, ks, ref, sub, now_in, NULL, &d);
     ok(d.state == VERIFY_PARENT_BOGUS && d.reason == VERIFY_REASON_PARENT_DS_DENIAL_INVALID,
        "referral without DS nor proof: PARENT_DS_DENIAL_INVALID");
     ldns_pkt_free(ref);
@@ -323,7 +333,7 @@ static void test_delegation(const struct test_zone *z)
                            "20260101000000 4711 MID.example.com. "
                            "IZbO0s7a+wpAIXAVF4oLxATiRwOM0yitR7+tBihVCf8FmlDVQf92fK1wUSuggYfJ+d+25B9"
                            "Zz5bYqL/DQt3bmw=="));
-    verify_delegation(ctx, ks, ref, x, now_in, &d);
+    verify_delegation(ctx, ks, ref, x, now_in, NULL, &d);
     char signer[VERIFY_NAME_TEXT_LEN] = "";
     if (d.cut_missed)
         verify_name_text(d.signer, d.signer_len, signer, sizeof signer);

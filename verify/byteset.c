@@ -1,0 +1,92 @@
+/*
+ * A set of byte strings (open addressing, FNV-1a): lets CDS/CDNSKEY be matched against the
+ * served keys and the parent's DS in linear time however many records a hostile zone serves.
+ */
+#include "verify/sig_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t fnv1a(const uint8_t *p, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
+int sig_byteset_init(sig_byteset_t *s, size_t expected)
+{
+    memset(s, 0, sizeof *s); /* a set whose init failed can still be freed */
+    s->cap = 16;
+    while (s->cap < 2 * expected)
+        s->cap *= 2;
+    s->slots = calloc(s->cap, sizeof *s->slots);
+    return s->slots ? 0 : VERIFY_ENOMEM;
+}
+
+void sig_byteset_free(sig_byteset_t *s)
+{
+    for (size_t i = 0; s->slots && i < s->cap; i++)
+        free(s->slots[i].data);
+    free(s->slots);
+    memset(s, 0, sizeof *s);
+}
+
+static size_t find(const sig_byteset_t *s, const uint8_t *p, size_t len, bool *found)
+{
+    size_t i = (size_t)fnv1a(p, len) & (s->cap - 1);
+    while (s->slots[i].data) {
+        if (s->slots[i].len == len && memcmp(s->slots[i].data, p, len) == 0) {
+            *found = true;
+            return i;
+        }
+        i = (i + 1) & (s->cap - 1);
+    }
+    *found = false;
+    return i;
+}
+
+static int grow(sig_byteset_t *s)
+{
+    sig_byteset_t bigger = {.cap = s->cap * 2};
+    bigger.slots = calloc(bigger.cap, sizeof *bigger.slots);
+    if (!bigger.slots)
+        return VERIFY_ENOMEM;
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->slots[i].data)
+            continue;
+        bool found;
+        size_t j = find(&bigger, s->slots[i].data, s->slots[i].len, &found);
+        bigger.slots[j] = s->slots[i];
+    }
+    bigger.n = s->n;
+    free(s->slots);
+    *s = bigger;
+    return 0;
+}
+
+int sig_byteset_add(sig_byteset_t *s, const uint8_t *p, size_t len)
+{
+    if (2 * (s->n + 1) > s->cap && grow(s) < 0)
+        return VERIFY_ENOMEM;
+    bool found;
+    size_t i = find(s, p, len, &found);
+    if (found)
+        return 0;
+    s->slots[i].data = malloc(len ? len : 1);
+    if (!s->slots[i].data)
+        return VERIFY_ENOMEM;
+    memcpy(s->slots[i].data, p, len);
+    s->slots[i].len = len;
+    s->n++;
+    return 0;
+}
+
+bool sig_byteset_has(const sig_byteset_t *s, const uint8_t *p, size_t len)
+{
+    bool found = false;
+    if (s->slots)
+        find(s, p, len, &found);
+    return found;
+}
