@@ -9,7 +9,14 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+
 from lab_common import SKIP, expected, lab_env, resolver_expectation
+import catalog  # tests/lab (on the path through lab_common)
+
+# Zones whose server withholds the apex SOA itself (empty, or another owner's): their
+# DENIAL_MISSING is on the SOA answer, so a resolver answers SERVFAIL to `SOA` too.
+SOA_ANSWER_BROKEN = {c.domain for c in catalog.cases() if c.build.get("mangle") in ("soa_empty", "soa_foreign", "silent")}
 
 DNSSWEEP = sys.argv[1]
 
@@ -97,14 +104,15 @@ def schema_problems(rec):
 
 def time_travel_diff(env, db, base):
     """A second scan validated three days later: the signatures of expsoon.test have expired
-    (became_bogus) and those of notyet.test have become valid (fixed); diff lists exactly those
-    two and --fail-on-regression exits 3. Returns the number of failures."""
+    (became_bogus) and those of notyet.test and the parent's RRSIG over the DS of
+    dssignotyet.test have become valid (fixed); diff lists exactly those three and
+    --fail-on-regression exits 3. Returns the number of failures."""
     later = str(int(env["LAB_NOW"]) + 3 * 86400 + 3600)
     args = [a if a != env["LAB_NOW"] else later for a in base]
     r = run(["scan", "--scan", "later"] + args + [env["LAB_DOMAINS"]])
     d = run(["diff", "--db", db, "first", "later", "--format", "jsonl", "--fail-on-regression"])
     changes = sorted((json.loads(l)["domain"], json.loads(l)["change"]) for l in d.stdout.splitlines())
-    want = [("expsoon.test", "became_bogus"), ("notyet.test", "fixed")]
+    want = [("dssignotyet.test", "fixed"), ("expsoon.test", "became_bogus"), ("notyet.test", "fixed")]
     if r.returncode != 0 or d.returncode != 3 or changes != want:
         print("not ok - diff three days later: scan rc %d, diff rc %d (want 3), changes %s, want %s"
               % (r.returncode, d.returncode, changes, want))
@@ -169,7 +177,7 @@ def main():
                                 "nxdomain": "nxdomain"}[row["status"]]
                 errors = {c for c in codes if c not in WARNINGS_AND_INFO}
                 if row["status"] == "bogus" and errors and errors <= {
-                        "CAA_BOGUS", "DENIAL_MISSING", "DENIAL_INVALID"}:
+                        "CAA_BOGUS", "DENIAL_MISSING", "DENIAL_INVALID"} and row["domain"] not in SOA_ANSWER_BROKEN:
                     unbound_sees = "secure"
                 if row["unbound"] != "-":
                     want_disagree = row["unbound"] != unbound_sees

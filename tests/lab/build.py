@@ -1,4 +1,5 @@
 """Builds the lab directory: keys, zones (signed by ldns-signzone), NSD configs, expected files."""
+import json
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,9 @@ INFRA = [
     ("example", ".", "tld", dict(alg=8, ns=["ns1.nic.example."])),
     ("unsig", ".", "tld", dict(alg=None, ns=["ns1.nic.unsig."])),
     ("co.test", "test", "sld", dict(alg=13, ns=["ns1.nic.co.test."])),
+    # A TLD whose own DNSKEY RRset carries only an RRSIG that expired 2 days before LAB_NOW (the
+    # rest of the zone, the DS of sec.lapsed included, is signed as usual): PARENT_BOGUS below.
+    ("lapsed", ".", "tld", dict(alg=13, ns=["ns1.nic.lapsed."], resign=[("lapsed", "DNSKEY", (-30 * 86400, -2 * 86400))])),
 ]
 ROOT_NS = "a.root-servers.lab."
 
@@ -26,7 +30,7 @@ def make_zones(net, bulk_n, have_knot=True):
     z = zones["."]
     z.ns_names = [ROOT_NS]
     z.extra.append("%s A %s" % (ROOT_NS, Z.addr(net, "root")))
-    for ns_owner in ("test", "example", "unsig", "co.test"):
+    for ns_owner in ("test", "example", "unsig", "co.test", "lapsed"):
         zones[ns_owner].b.setdefault("apex_a", False)
     # Out-of-bailiwick name server used by oob.test: plain data in the example zone.
     zones["example"].extra.append("ns-oob.example. A %s" % Z.addr(net, "child1"))
@@ -48,10 +52,24 @@ def make_zones(net, bulk_n, have_knot=True):
 
 
 def served(zone):
-    """(server, variant) pairs: where each zone's text is loaded."""
+    """(server, variant) pairs: where each zone's text is loaded. A zone behind the mangler is
+    loaded by the NSD the mangler relays to."""
     alt = zone.b.get("alt", {})
-    return [(s, alt.get(s, "main")) for s in zone.servers
+    return [(Z.MANGLER_UPSTREAM if s in Z.MANGLERS else s, alt.get(s, "main")) for s in zone.servers
             if s in Z.SERVERS and s not in ("blackhole", "refuser")]
+
+
+def mangler_conf(labdir, zones, bind_net, port):
+    """mangler.json for mangler.py: each misbehaving zone's address and rule, and the NSD the
+    mangler relays to. Returns None when no zone is behind the mangler."""
+    entries = [{"addr": Z.addr(bind_net, s), "zone": z.origin, "rule": z.b["mangle"]}
+               for z in zones.values() if z.b.get("mangle") for s in z.servers if s in Z.MANGLERS]
+    if not entries:
+        return None
+    path = os.path.join(labdir, "mangler.json")
+    write_file(path, json.dumps({"port": port, "upstream": [Z.addr(bind_net, Z.MANGLER_UPSTREAM), port],
+                                 "zones": entries}, indent=1) + "\n")
+    return path
 
 
 def knot_conf(labdir, server, bind_net, port, zone_files):
@@ -161,6 +179,7 @@ def build(labdir, net, port, now, bulk_n, log=print, bind_net=None):
     for server, files in per_server.items():
         os.makedirs(Z.server_dir(labdir, server), exist_ok=True)
         (knot_conf if server == "knot" else nsd_conf)(labdir, server, bind_net or net, port, files)
+    mangler_conf(labdir, zones, bind_net or net, port)
     root = zones["."]
     write_file(os.path.join(labdir, "root.hints"),
                "; lab root hints (named.root format)\n"

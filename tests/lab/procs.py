@@ -1,4 +1,5 @@
 """Starting, checking and stopping the lab's processes, always by the pids we recorded."""
+import json
 import os
 import signal
 import socket
@@ -125,10 +126,24 @@ def proxy_stats_path(labdir):
 
 def start_proxy(labdir, net, port, servers, proxy):
     """The lossy proxy on the front address of every server (and the blackhole)."""
-    pairs = ["%s=%s" % (Z.addr(net, s), Z.addr(proxy["net"], s)) for s in list(servers) + ["blackhole"]]
+    manglers = Z.MANGLERS if os.path.exists(mangler_conf_path(labdir)) else []
+    pairs = ["%s=%s" % (Z.addr(net, s), Z.addr(proxy["net"], s)) for s in list(servers) + ["blackhole"] + manglers]
     return start("proxy", [sys.executable, os.path.join(HERE, "lossy_proxy.py"), "--port", str(port),
                            "--spec", proxy["spec"], "--stats", proxy_stats_path(labdir)] + pairs,
                  os.path.join(labdir, "proxy.log"), labdir)
+
+
+def mangler_conf_path(labdir):
+    return os.path.join(labdir, "mangler.json")
+
+
+def mangler_zones(labdir):
+    """(address, zone) of every zone behind the mangler (empty when there is none)."""
+    try:
+        with open(mangler_conf_path(labdir)) as f:
+            return [(z["addr"], z["zone"]) for z in json.load(f)["zones"]]
+    except FileNotFoundError:
+        return []
 
 
 def server_names(procs):
@@ -152,6 +167,9 @@ def start_all(labdir, net, port, servers, proxy=None):
     procs.append(start("blackhole", [sys.executable, os.path.join(HERE, "blackhole.py"),
                                      Z.addr(bind_net, "blackhole"), str(port)],
                        os.path.join(labdir, "blackhole.log"), labdir))
+    if os.path.exists(mangler_conf_path(labdir)):
+        procs.append(start("mangler", [sys.executable, os.path.join(HERE, "mangler.py"), mangler_conf_path(labdir)],
+                           os.path.join(labdir, "mangler.log"), labdir))
     if proxy:
         procs.append(start_proxy(labdir, net, port, servers, proxy))
     conf = unbound_conf(labdir, net, port)
@@ -173,6 +191,7 @@ def probe_zone(labdir, server):
 def log_tail(labdir, name):
     """Last line of a process's log (where NSD says e.g. 'Address already in use')."""
     paths = {"unbound": ["unbound/unbound.log", "unbound/stdout.log"], "blackhole": ["blackhole.log"],
+             "mangler": ["mangler.log"],
              "proxy": ["proxy.log"],
              "knot": ["knot/knot.log", "knot/stdout.log"]}.get(name, [name + "/nsd.log", name + "/stdout.log"])
     tail = ""
@@ -203,6 +222,10 @@ def health(labdir, net, port, procs, total=10.0, proxy=None):
                 problems.append("%s at %s port %d does not answer within %.0f s (see %s)" % (
                     p["name"], Z.addr(bind_net, server), port, total,
                     os.path.join(labdir, p["name"], "nsd.log")))
+    for a, zone in mangler_zones(labdir):  # DNSKEY is relayed unchanged by every rule
+        if dnsq.wait_answer(a, port, zone, "DNSKEY", total) is None:
+            problems.append("mangler at %s port %d does not relay %s DNSKEY within %.0f s (see %s)" % (
+                a, port, zone, total, os.path.join(labdir, "mangler.log")))
     deadline = time.monotonic() + total
     while True:
         try:

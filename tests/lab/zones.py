@@ -12,11 +12,17 @@ NEG_TTL = 300
 # Server name -> last two octets of its address in the lab block.
 SERVERS = {
     "root": (0, 1), "tld": (1, 1), "sld": (2, 1), "child1": (3, 1), "child2": (3, 2),
-    "refuser": (3, 3), "knot": (3, 4), "blackhole": (9, 9), "bulk": (4, 1),
+    "refuser": (3, 3), "knot": (3, 4), "blackhole": (9, 9), "bulk": (4, 1), "sld2": (2, 2),
+    # mangler.py: one address per misbehaving zone (relays to MANGLER_UPSTREAM, rewrites one answer)
+    "mangle1": (5, 1), "mangle2": (5, 2), "mangle3": (5, 3), "mangle4": (5, 4), "mangle5": (5, 5),
+    "mangle6": (5, 6),
 }
+MANGLERS = ["mangle%d" % i for i in range(1, 7)]
+# The real NSD that serves the mangled zones' signed data (behind the mangler, never delegated to).
+MANGLER_UPSTREAM = "child2"
 UNBOUND = (0, 250)
 # Authoritative servers always started: NSD instances, plus one Knot for implementation diversity.
-AUTH_SERVERS = ["root", "tld", "sld", "child1", "child2", "refuser", "knot"]
+AUTH_SERVERS = ["root", "tld", "sld", "sld2", "child1", "child2", "refuser", "knot"]
 
 
 def server_dir(labdir, server):
@@ -100,6 +106,10 @@ class Zone:
             return [ksk.ds()]
         if mode == "sha1":
             return [ksk.ds(1)]
+        if mode == "sha1rescue":  # RFC 4509 section 3: the SHA-256 DS wins and it mismatches
+            f = ksk.ds(2).split()
+            f[-1] = f[-1][:-1] + ("0" if f[-1][-1] != "0" else "1")
+            return [ksk.ds(1), " ".join(f)]
         if mode == "zsk":
             return [self.keys["zsk"].ds()]
         if mode == "other":
@@ -166,9 +176,9 @@ class Zone:
         return plan
 
 
-def sign(zone, workdir, net, now, variant, published, signers):
+def sign(zone, workdir, net, now, variant, published, signers, life=None):
     """Writes the unsigned text, runs ldns-signzone, returns the signed text."""
-    inc, exp = zone.b.get("life", (-3600, 30 * 86400))
+    inc, exp = life or zone.b.get("life", (-3600, 30 * 86400))
     src = os.path.join(workdir, "%s.%s.zone" % (zone.name.strip(".") or "root", variant))
     out = src + ".signed"
     with open(src, "w") as f:
@@ -233,6 +243,7 @@ def render(zone, workdir, net, now):
     for variant, (published, signers) in zone.signing_plan().items():
         zone.text[variant] = sign(zone, workdir, net, now, variant, published, signers)
     zone.text["main"] = mutate(zone.text["main"], zone.b.get("mutate", []))
+    zone.text["main"] = resigned(zone, zone.text["main"], workdir, net, now)
     if zone.b.get("nozonebit"):
         zone.text["main"] = crafted_dnskey_sig(zone, zone.text["main"], now)
     if zone.b.get("cds_signer") == "zsk":
@@ -245,6 +256,43 @@ def render(zone, workdir, net, now):
         zone.text["main"] = mutate(zone.text["main"], ["strip_sig:CDS", "strip_sig:CDNSKEY"]) + "\n".join(sigs) + "\n"
     if "stripped" in zone.b.get("alt", {}).values():
         zone.text["stripped"] = mutate(zone.text["main"], ["strip_all_sigs"])
+
+
+def resign_requests(zone):
+    """(owner, covered type, life): RRsets whose RRSIGs must have other validity times than the
+    zone's: the zone's own `resign` list, and the DS RRsets of children that ask for `ds_life`."""
+    reqs = [(fqdn(o), t, tuple(life)) for o, t, life in zone.b.get("resign", [])]
+    reqs += [(c.origin, "DS", tuple(c.b["ds_life"])) for c in zone.delegations if c.b.get("ds_life")]
+    return reqs
+
+
+def _sig_of(rr, owner, covered):
+    return rr and rr[3] == "RRSIG" and rr[0].lower() == owner.lower() and rr[4].split()[0] == covered
+
+
+def resigned(zone, text, workdir, net, now):
+    """Swaps the RRSIGs named by resign_requests() for those of a second ldns-signzone run with
+    the other validity times (same keys), and replaces the RRSIG over the DS RRset of a child with
+    `ds_sig_alg` by one of that (unsupported) algorithm: real signatures, one RRset at a time."""
+    reqs = resign_requests(zone)
+    published, signers = zone.signing_plan()["main"]
+    for i, life in enumerate(sorted({r[2] for r in reqs})):
+        other = sign(zone, workdir, net, now, "life%d" % i, published, signers, life)
+        want = [(o, t) for o, t, l in reqs if l == life]
+        text = "\n".join(l for l in text.splitlines() if not any(_sig_of(_rr(l), o, t) for o, t in want)) + "\n"
+        text += "\n".join(l for l in other.splitlines() if any(_sig_of(_rr(l), o, t) for o, t in want)) + "\n"
+    for child in zone.delegations:
+        alg = child.b.get("ds_sig_alg")
+        if not alg:
+            continue
+        old = [_rr(l) for l in text.splitlines() if _sig_of(_rr(l), child.origin, "DS")]
+        text = "\n".join(l for l in text.splitlines() if not _sig_of(_rr(l), child.origin, "DS")) + "\n"
+        for rr in old:  # same fields and times, another algorithm, signature bytes that no key made
+            rd = rr[4].split()
+            rd[1] = str(alg)
+            rd = rd[:8] + [base64.b64encode(os.urandom(64)).decode()]
+            text += "\t".join(rr[:4]) + "\t" + " ".join(rd) + "\n"
+    return text
 
 
 def crafted_dnskey_sig(zone, text, now):
