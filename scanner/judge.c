@@ -109,7 +109,9 @@ static bool server_usable(scan_server_t *sv, const scan_domain_t *d)
     }
     const ldns_pkt *soa = sv->answers[SCAN_Q_SOA];
     ldns_pkt_rcode rcode = ldns_pkt_get_rcode(soa);
-    if (via_resolver && rcode == LDNS_RCODE_NOERROR && has_apex_soa(soa, d->dname))
+    /* Through a resolver there is no AA bit to read: a NOERROR answer is judged on its
+     * content (an empty one is DENIAL_MISSING there, not a lame resolver). */
+    if (via_resolver && rcode == LDNS_RCODE_NOERROR)
         return true;
     if (via_resolver && rcode == LDNS_RCODE_SERVFAIL) {
         sv->unusable_reason = VERIFY_REASON_NS_UNREACHABLE;
@@ -268,12 +270,17 @@ static int answer_ede(const ldns_pkt *pkt)
     return -1;
 }
 
-/* Errors that break only answers other than the SOA (CAA, negative answers): a validating
- * resolver asked for the SOA still answers it securely. */
-static bool breaks_only_other_answers(verify_reason_code_t code)
+/* Errors that break only answers other than the SOA (CAA, negative answers, an unanswered or
+ * refused A or probe): a validating resolver asked for the SOA still answers it securely.
+ * The same codes on the SOA RRset itself break the SOA answer. */
+static bool breaks_only_other_answers(verify_reason_code_t code, const char *rrset)
 {
+    const char *type = rrset ? strrchr(rrset, '/') : NULL;
+    if (type && (strcmp(type, "/SOA") == 0 || strcmp(type, "/DNSKEY") == 0))
+        return false;
     return code == VERIFY_REASON_CAA_BOGUS || code == VERIFY_REASON_DENIAL_MISSING ||
-           code == VERIFY_REASON_DENIAL_INVALID;
+           code == VERIFY_REASON_DENIAL_INVALID ||
+           (type && (code == VERIFY_REASON_NS_UNREACHABLE || code == VERIFY_REASON_NS_LAME));
 }
 
 /* What a validating resolver should answer for the domain's SOA, given our verdict. The
@@ -297,7 +304,7 @@ static expect_t resolver_expectation(const results_record_t *rec)
             if (code == VERIFY_REASON_NS_INCONSISTENT)
                 return EXPECT_EITHER;
             if (verify_reason_severity(code) == VERIFY_SEVERITY_ERROR &&
-                !breaks_only_other_answers(code))
+                !breaks_only_other_answers(code, rec->reasons[i].rrset))
                 soa_path_broken = true;
         }
         return soa_path_broken ? EXPECT_SERVFAIL : EXPECT_AD;
@@ -367,6 +374,7 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
             .nxdomain_probe = sv->answers[SCAN_Q_PROBE],
             .now = d->now,
             .domain_budget = budget,
+            .via_resolver = s->cfg->resolver_count > 0,
         };
         if (verify_zone(s->vctx, &in, &sv->verdict) != 0 || !sv->verdict) {
             sv->unusable_reason = VERIFY_REASON_NS_UNREACHABLE;
@@ -549,6 +557,25 @@ void scan_judge_run(void *arg)
     release_answers(d);
 }
 
+/* Through a resolver: the parent holds a DS for the name, or the name serves its own DNSKEY
+ * RRset. Such a name is a zone even when its SOA answer is empty (a broken server), so that is
+ * judged, not taken for "not delegated". */
+static bool resolver_sees_zone(const scan_domain_t *d)
+{
+    ldns_rr_list *ds =
+        d->referral ? scan_pkt_rrs(d->referral, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_DS, d->dname)
+                    : NULL;
+    bool zone = ds && ldns_rr_list_rr_count(ds) > 0;
+    ldns_rr_list_free(ds);
+    const ldns_pkt *keys = d->servers[0].answers[SCAN_Q_DNSKEY];
+    if (!zone && keys) {
+        ldns_rr_list *k = scan_pkt_rrs(keys, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY, d->dname);
+        zone = ldns_rr_list_rr_count(k) > 0;
+        ldns_rr_list_free(k);
+    }
+    return zone;
+}
+
 static void judge_domain(scan_domain_t *d)
 {
     parse_answers(d);
@@ -595,7 +622,7 @@ static void judge_domain(scan_domain_t *d)
         if (d->s->cfg->resolver_count > 0 && d->n_servers > 0 &&
             !d->servers[0].errors[SCAN_Q_SOA] && d->servers[0].answers[SCAN_Q_SOA] &&
             ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) != LDNS_RCODE_SERVFAIL &&
-            !has_apex_soa(d->servers[0].answers[SCAN_Q_SOA], d->dname)) {
+            !has_apex_soa(d->servers[0].answers[SCAN_Q_SOA], d->dname) && !resolver_sees_zone(d)) {
             /* Through a resolver the parent is not asked for a referral: a name without its
              * own SOA is not a delegated zone. */
             record_parent(r, d, NULL);

@@ -413,6 +413,9 @@ typedef struct verify_zone_input {
     const ldns_pkt *nxdomain_probe; /* answer to <random-label>.<zone> A; qname from question */
     int64_t now;                    /* unix seconds */
     verify_budget_t *domain_budget; /* shared by the domain's servers (charged too); NULL = none */
+    /* The answers came through a recursive resolver (CD set): an error rcode means the resolver
+     * got nothing usable from any server (NS_UNREACHABLE), not one lame server (NS_LAME). */
+    bool via_resolver;
 } verify_zone_input_t;
 
 typedef struct verify_reason {

@@ -118,9 +118,11 @@ static int unusable_answer(struct zone_run *r, const ldns_pkt *p, const ldns_rdf
                     &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, detail);
     } else {
         ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)rcode);
-        snprintf(detail, sizeof detail, "the server answers %s to %s",
+        snprintf(detail, sizeof detail, "the %s answers %s to %s",
+                 r->in->via_resolver ? "resolver (with CD set)" : "server",
                  lt ? lt->name : "an unknown rcode", sig_label_text(&rrset));
-        rc = report(r, VERIFY_REASON_NS_LAME, &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, detail);
+        rc = report(r, r->in->via_resolver ? VERIFY_REASON_NS_UNREACHABLE : VERIFY_REASON_NS_LAME,
+                    &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, detail);
     }
     return rc < 0 ? rc : 1;
 }

@@ -88,8 +88,9 @@ def resolver_expectation(row):
         return [("lame", {"NS_UNREACHABLE"})]
     if row["domain"] in RESOLVER_SERVFAILS_MISSING:
         # The only server leaves A, CAA, the probe and CDS unanswered: the resolver answers
-        # those with SERVFAIL, and a CAA SERVFAIL reads as CAA_BOGUS (as for caaservfail.test).
-        return [(status, (codes - {"NS_UNREACHABLE", "NS_LAME"}) | {"CAA_BOGUS"})]
+        # those with SERVFAIL (NS_UNREACHABLE: it got nothing from any server), and a CAA
+        # SERVFAIL reads as CAA_BOGUS (as for caaservfail.test).
+        return [(status, (codes - {"NS_LAME"}) | {"NS_UNREACHABLE", "CAA_BOGUS"})]
     return [(status, codes - {"NS_UNREACHABLE", "NS_LAME"})]
 
 
