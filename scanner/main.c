@@ -1,4 +1,5 @@
 /* dnssweep: command dispatch (../shared/spec/cli.md). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,10 @@ static int command_scan(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* A TCP server (or a proxy) that closes a connection while a query is being written, or a
+     * reader of -o - that goes away, must cost an error return (EPIPE), never the process and
+     * the results still to be stored. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -50,6 +50,10 @@ void scanner_config_usage(FILE *out)
           "      --threads N         verification workers [online CPUs]\n"
           "      --now TIME          validate as of TIME (RFC 3339 or unix seconds) [the clock]\n"
           "      --expiry-warning D  days for RRSIG_EXPIRES_SOON [3]\n"
+          "      --limit NAME=N      validation work limit, repeatable: keys-per-rrsig [4],\n"
+          "                          rrsigs-per-rrset [8], ops-per-server [64],\n"
+          "                          ops-per-domain [512], nsec3-hashes-per-server [25000],\n"
+          "                          nsec3-hashes-per-domain [100000], nsec3-iterations [150]\n"
           "      --shard K/N         scan only the K-th of N disjoint shards (1-based)\n"
           "      --check-resolver ADDR[#PORT]  also ask this validating resolver\n"
           "  -o, --output FILE       also stream each finished domain as a JSON line (- = stdout)\n"
@@ -138,6 +142,7 @@ enum {
     OPT_THREADS,
     OPT_NOW,
     OPT_EXPIRY_WARNING,
+    OPT_LIMIT,
     OPT_SHARD,
     OPT_CHECK_RESOLVER,
     OPT_PROGRESS,
@@ -162,6 +167,7 @@ static const struct option long_options[] = {
     {"threads", required_argument, NULL, OPT_THREADS},
     {"now", required_argument, NULL, OPT_NOW},
     {"expiry-warning", required_argument, NULL, OPT_EXPIRY_WARNING},
+    {"limit", required_argument, NULL, OPT_LIMIT},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"check-resolver", required_argument, NULL, OPT_CHECK_RESOLVER},
     {"output", required_argument, NULL, 'o'},
@@ -191,6 +197,44 @@ static int set_number(FILE *err, const char *option, const char *value, unsigned
     }
     *field = (unsigned)v;
     return 0;
+}
+
+/* --limit NAME=N: the names, their bounds (a limit of 0 would make every zone bogus). */
+static const struct {
+    const char *name;
+    unsigned long max;
+} limit_names[SCANNER_LIMIT_COUNT] = {
+    [SCANNER_LIMIT_KEYS_PER_RRSIG] = {"keys-per-rrsig", 1024},
+    [SCANNER_LIMIT_RRSIGS_PER_RRSET] = {"rrsigs-per-rrset", 4096},
+    [SCANNER_LIMIT_OPS_PER_SERVER] = {"ops-per-server", 10000000},
+    [SCANNER_LIMIT_OPS_PER_DOMAIN] = {"ops-per-domain", 10000000},
+    [SCANNER_LIMIT_HASHES_PER_SERVER] = {"nsec3-hashes-per-server", 100000000},
+    [SCANNER_LIMIT_HASHES_PER_DOMAIN] = {"nsec3-hashes-per-domain", 100000000},
+    [SCANNER_LIMIT_NSEC3_ITERATIONS] = {"nsec3-iterations", 65535},
+};
+
+static int parse_limit(FILE *err, const char *text, scanner_config_t *cfg)
+{
+    const char *eq = strchr(text, '=');
+    for (int i = 0; eq && i < SCANNER_LIMIT_COUNT; i++) {
+        size_t len = strlen(limit_names[i].name);
+        if ((size_t)(eq - text) != len || strncmp(text, limit_names[i].name, len) != 0)
+            continue;
+        unsigned long min = i == SCANNER_LIMIT_NSEC3_ITERATIONS ? 0 : 1, v;
+        if (parse_unsigned(eq + 1, min, limit_names[i].max, &v) != 0) {
+            char want[80];
+            snprintf(want, sizeof want, "%s=N with N from %lu to %lu", limit_names[i].name, min,
+                     limit_names[i].max);
+            return bad_value(err, "--limit", text, want);
+        }
+        cfg->limits[i] = (unsigned)v;
+        cfg->limit_set[i] = true;
+        return 0;
+    }
+    return bad_value(err, "--limit", text,
+                     "NAME=N, NAME one of keys-per-rrsig, rrsigs-per-rrset, ops-per-server, "
+                     "ops-per-domain, nsec3-hashes-per-server, nsec3-hashes-per-domain, "
+                     "nsec3-iterations");
 }
 
 static int parse_shard(const char *text, scanner_config_t *cfg)
@@ -265,6 +309,9 @@ int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err
             break;
         case OPT_EXPIRY_WARNING:
             rc = set_number(err, "--expiry-warning", optarg, 0, 3650, &cfg->expiry_warning_days);
+            break;
+        case OPT_LIMIT:
+            rc = parse_limit(err, optarg, cfg);
             break;
         case OPT_SHARD:
             if (parse_shard(optarg, cfg) != 0)

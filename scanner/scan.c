@@ -187,6 +187,18 @@ static int start_engines(scanner_t *s, const scanner_config_t *cfg)
     verify_thresholds_t t;
     verify_thresholds_default(&t);
     t.expiry_warning_seconds = cfg->expiry_warning_days * 86400u;
+    unsigned *limit_fields[SCANNER_LIMIT_COUNT] = {
+        [SCANNER_LIMIT_KEYS_PER_RRSIG] = &t.max_keys_per_rrsig,
+        [SCANNER_LIMIT_RRSIGS_PER_RRSET] = &t.max_rrsigs_per_rrset,
+        [SCANNER_LIMIT_OPS_PER_SERVER] = &t.max_ops_per_server,
+        [SCANNER_LIMIT_OPS_PER_DOMAIN] = &t.max_ops_per_domain,
+        [SCANNER_LIMIT_HASHES_PER_SERVER] = &t.max_hashes_per_server,
+        [SCANNER_LIMIT_HASHES_PER_DOMAIN] = &t.max_hashes_per_domain,
+        [SCANNER_LIMIT_NSEC3_ITERATIONS] = &t.nsec3_max_iterations,
+    };
+    for (int i = 0; i < SCANNER_LIMIT_COUNT; i++)
+        if (cfg->limit_set[i])
+            *limit_fields[i] = cfg->limits[i];
     if (verify_ctx_new(&t, &s->vctx) != 0)
         return 1;
     verify_pool_config_t pc = {

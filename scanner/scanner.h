@@ -19,6 +19,18 @@ typedef enum scanner_progress_mode {
 } scanner_progress_mode_t;
 
 /* Everything `dnssweep scan` takes from its command line; strings borrow argv. */
+/* The validation limits --limit sets (verify_thresholds_t fields of the same meaning). */
+typedef enum scanner_limit {
+    SCANNER_LIMIT_KEYS_PER_RRSIG,
+    SCANNER_LIMIT_RRSIGS_PER_RRSET,
+    SCANNER_LIMIT_OPS_PER_SERVER,
+    SCANNER_LIMIT_OPS_PER_DOMAIN,
+    SCANNER_LIMIT_HASHES_PER_SERVER,
+    SCANNER_LIMIT_HASHES_PER_DOMAIN,
+    SCANNER_LIMIT_NSEC3_ITERATIONS,
+    SCANNER_LIMIT_COUNT
+} scanner_limit_t;
+
 typedef struct scanner_config {
     const char *input;        /* FILE or "-" */
     const char *db_dir;       /* --db */
@@ -37,6 +49,9 @@ typedef struct scanner_config {
     unsigned threads; /* 0 = online CPUs */
     int64_t now;      /* validation time; 0 = the clock */
     unsigned expiry_warning_days;
+    /* --limit NAME=N: validation work limits (verdicts.md defaults when not set). */
+    unsigned limits[SCANNER_LIMIT_COUNT];
+    bool limit_set[SCANNER_LIMIT_COUNT];
     unsigned shard_k, shard_n; /* 0/0 = no sharding */
     bool check_resolver_set;
     struct sockaddr_storage check_resolver;

@@ -102,6 +102,32 @@ def schema_problems(rec):
     return out
 
 
+def work_limits(env, work, base):
+    """--limit: the work limits are options. With 2 signature operations per server, a secure
+    alg-13 domain needs more than allowed: bogus, VALIDATION_LIMIT; a bad NAME=N is a usage
+    error. Returns the number of failures."""
+    failures = 0
+    names = os.path.join(work, "limit.txt")
+    with open(names, "w") as f:
+        f.write("sec13.test\n")
+    r = run(["scan", "--db", os.path.join(work, "limit.db"), "--scan", "limit", "-o", "-",
+             "--limit", "ops-per-server=2"] + base + [names])
+    recs = [json.loads(l) for l in r.stdout.splitlines()]
+    codes = set(x["code"] for x in recs[0]["reasons"]) if recs else set()
+    good = r.returncode == 0 and recs and recs[0]["status"] == "bogus" and \
+        "VALIDATION_LIMIT" in codes
+    print("%s - --limit ops-per-server=2: sec13.test %s %s" % (
+        "ok" if good else "not ok", recs[0]["status"] if recs else "(none)", sorted(codes)))
+    failures += not good
+    r = run(["scan", "--db", os.path.join(work, "limit.db"), "--limit", "keys-per-rrsig=0"] +
+            base + [names])
+    good = r.returncode == 2 and "keys-per-rrsig" in r.stderr
+    print("%s - --limit keys-per-rrsig=0 is a usage error (exit %d): %s" % (
+        "ok" if good else "not ok", r.returncode, r.stderr.strip()))
+    failures += not good
+    return failures
+
+
 def time_travel_diff(env, db, base):
     """A second scan validated three days later: the signatures of expsoon.test have expired
     (became_bogus) and those of notyet.test and the parent's RRSIG over the DS of
@@ -219,6 +245,7 @@ def main():
         else:
             print("ok - a second scan has no changes against the first")
         failures += time_travel_diff(env, db, base)
+        failures += work_limits(env, work, base)
         bad = [d for d, rec in stored.items() if schema_problems(rec)]
         if bad:
             print("not ok - export lines off the cli.md schema: %s" % [
@@ -230,7 +257,7 @@ def main():
             failures += resolver_mode(env, rows, db, base)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    total = len(rows) * (2 if can_check else 1) + 5
+    total = len(rows) * (2 if can_check else 1) + 7
     print("%d passed, %d failed" % (total - failures, failures))
     return 1 if failures else 0
 
