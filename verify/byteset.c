@@ -1,6 +1,7 @@
 /*
  * A set of byte strings (open addressing, FNV-1a): lets CDS/CDNSKEY be matched against the
  * served keys and the parent's DS in linear time however many records a hostile zone serves.
+ * An entry may carry a value after its key (sig_byteset_put/get): a map, e.g. of DS digests.
  */
 #include "verify/sig_internal.h"
 
@@ -33,11 +34,12 @@ void sig_byteset_free(sig_byteset_t *s)
     memset(s, 0, sizeof *s);
 }
 
+/* The slot of key p (len bytes), or the empty slot where it would go. */
 static size_t find(const sig_byteset_t *s, const uint8_t *p, size_t len, bool *found)
 {
     size_t i = (size_t)fnv1a(p, len) & (s->cap - 1);
     while (s->slots[i].data) {
-        if (s->slots[i].len == len && memcmp(s->slots[i].data, p, len) == 0) {
+        if (s->slots[i].key_len == len && memcmp(s->slots[i].data, p, len) == 0) {
             *found = true;
             return i;
         }
@@ -57,7 +59,7 @@ static int grow(sig_byteset_t *s)
         if (!s->slots[i].data)
             continue;
         bool found;
-        size_t j = find(&bigger, s->slots[i].data, s->slots[i].len, &found);
+        size_t j = find(&bigger, s->slots[i].data, s->slots[i].key_len, &found);
         bigger.slots[j] = s->slots[i];
     }
     bigger.n = s->n;
@@ -66,21 +68,41 @@ static int grow(sig_byteset_t *s)
     return 0;
 }
 
-int sig_byteset_add(sig_byteset_t *s, const uint8_t *p, size_t len)
+int sig_byteset_put(sig_byteset_t *s, const uint8_t *key, size_t key_len, const uint8_t *value,
+                    size_t value_len)
 {
     if (2 * (s->n + 1) > s->cap && grow(s) < 0)
         return VERIFY_ENOMEM;
     bool found;
-    size_t i = find(s, p, len, &found);
+    size_t i = find(s, key, key_len, &found);
     if (found)
         return 0;
-    s->slots[i].data = malloc(len ? len : 1);
+    s->slots[i].data = malloc(key_len + value_len ? key_len + value_len : 1);
     if (!s->slots[i].data)
         return VERIFY_ENOMEM;
-    memcpy(s->slots[i].data, p, len);
-    s->slots[i].len = len;
+    memcpy(s->slots[i].data, key, key_len);
+    if (value_len)
+        memcpy(s->slots[i].data + key_len, value, value_len);
+    s->slots[i].key_len = key_len;
+    s->slots[i].len = key_len + value_len;
     s->n++;
     return 0;
+}
+
+int sig_byteset_add(sig_byteset_t *s, const uint8_t *p, size_t len)
+{
+    return sig_byteset_put(s, p, len, NULL, 0);
+}
+
+const uint8_t *sig_byteset_get(const sig_byteset_t *s, const uint8_t *key, size_t key_len,
+                               size_t *value_len)
+{
+    bool found = false;
+    size_t i = s->slots ? find(s, key, key_len, &found) : 0;
+    if (!found)
+        return NULL;
+    *value_len = s->slots[i].len - key_len;
+    return s->slots[i].data + key_len;
 }
 
 bool sig_byteset_has(const sig_byteset_t *s, const uint8_t *p, size_t len)

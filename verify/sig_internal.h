@@ -93,8 +93,9 @@ struct verify_ctx {
 /* ---- a set of byte strings (byteset.c): linear CDS/DNSKEY/DS cross-checks ---- */
 typedef struct sig_byteset {
     struct {
-        uint8_t *data; /* owned copy; NULL = empty slot */
-        size_t len;
+        uint8_t *data;  /* owned copy of key | value; NULL = empty slot */
+        size_t len;     /* key and value */
+        size_t key_len; /* what is hashed and compared */
     } * slots;
     size_t cap; /* a power of two, at least twice n */
     size_t n;
@@ -104,6 +105,12 @@ void sig_byteset_free(sig_byteset_t *s);
 /* Adds a copy of p (a no-op when present). 0 or VERIFY_ENOMEM. */
 int sig_byteset_add(sig_byteset_t *s, const uint8_t *p, size_t len);
 bool sig_byteset_has(const sig_byteset_t *s, const uint8_t *p, size_t len);
+/* Adds key with a value stored after it (a no-op when key is present). 0 or VERIFY_ENOMEM. */
+int sig_byteset_put(sig_byteset_t *s, const uint8_t *key, size_t key_len, const uint8_t *value,
+                    size_t value_len);
+/* The value stored with key (value_len set), or NULL when key is absent. */
+const uint8_t *sig_byteset_get(const sig_byteset_t *s, const uint8_t *key, size_t key_len,
+                               size_t *value_len);
 
 /* ---- work limits (budget.c) ---- */
 
@@ -217,6 +224,7 @@ struct zone_run {
     verify_keyset_t *ks;    /* every served DNSKEY */
     bool *ds_matched;       /* per key of ks: a parent DS / anchor matches it */
     sig_work_t work;        /* this server's budget (+ the domain's) and per-RRset limits */
+    sig_byteset_t digests;  /* DS digests of this zone's keys, computed and charged once */
     bool saw_any_rrsig;     /* any RRSIG in any answer of this server */
     bool stripped_reported; /* DNSSEC_STRIPPED is said once */
     bool required_alg[256]; /* algorithms that must sign every RRset (RFC 4035 §2.2) */
@@ -260,6 +268,14 @@ int sig_negative_wildcard(const verify_ctx_t *ctx, const verify_keyset_t *keys, 
 
 /* The checks after the DNSKEY RRset is trusted: SOA, A, CAA, NXDOMAIN probe, CDS/CDNSKEY. */
 int zone_check_apex(struct zone_run *r);
+/* The DS digest (RFC 4034 5.1.4) of key, a DNSKEY or CDNSKEY of the zone judged, with digest
+ * type dtype: computed and charged to r->work once per key RDATA and type, however many DS, CDS
+ * and CDNSKEY records ask for it (zone_digest.c). 0 with out/out_len set, ZONE_DIGEST_LIMIT
+ * when the budget refused it, VERIFY_EINVAL for a malformed key, VERIFY_ENOMEM. */
+#define ZONE_DIGEST_LIMIT 1
+int zone_key_digest(struct zone_run *r, const ldns_rr *key, uint8_t dtype, uint8_t *out,
+                    size_t *out_len);
+
 /* CDS/CDNSKEY (zone_cds.c): signatures, deletion, consistency with the parent DS. */
 int zone_check_cds(struct zone_run *r);
 

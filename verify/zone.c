@@ -125,6 +125,24 @@ static verify_ds_match_t anchor_match(const ldns_rr *anchor, const ldns_rr *key)
     return VERIFY_DS_NO_MATCH;
 }
 
+/* Whether DS ds (of key's tag and algorithm, a supported digest) matches key, through the
+ * judgement's digest memo. 0 with *m set, ZONE_DIGEST_LIMIT, or VERIFY_ENOMEM. */
+static int ds_digest_match(struct zone_run *r, const ldns_rr *ds, const ldns_rr *key,
+                           verify_ds_match_t *m)
+{
+    uint8_t digest[EVP_MAX_MD_SIZE];
+    size_t len = 0;
+    int rc = zone_key_digest(r, key, ldns_rdf2native_int8(ldns_rr_rdf(ds, 2)), digest, &len);
+    if (rc == ZONE_DIGEST_LIMIT || rc == VERIFY_ENOMEM)
+        return rc;
+    const ldns_rdf *want = ldns_rr_rdf(ds, 3);
+    /* A key that cannot be digested (malformed) has the tag and algorithm but not the digest. */
+    *m = rc == 0 && ldns_rdf_size(want) == len && memcmp(ldns_rdf_data(want), digest, len) == 0
+             ? VERIFY_DS_MATCH
+             : VERIFY_DS_DIGEST_MISMATCH;
+    return 0;
+}
+
 static bool anchor_supported(const ldns_rr *anchor)
 {
     if (!sig_rr_complete(anchor, 4))
@@ -229,15 +247,25 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
             continue;
         }
         for (size_t k = 0; k < r->ks->n; k++) {
-            /* Only a key of the DS's tag and algorithm costs a digest: charge it first. */
+            /* Only a key of the DS's tag and algorithm costs a digest (once per key and type,
+             * shared with the CDS checks: zone_key_digest charges it when computed). */
             bool digest = sig_ds_digest_needed(a, &r->ks->keys[k]);
             if (ldns_rr_get_type(a) == LDNS_RR_TYPE_DS && !digest)
                 continue; /* another tag or algorithm: no match, nothing to compute */
-            if (digest && !sig_work_charge(&r->work, SIG_WORK_DIGEST, 1)) {
-                limit = true;
-                break;
+            verify_ds_match_t m = VERIFY_DS_NO_MATCH;
+            if (digest) {
+                int drc = ds_digest_match(r, a, r->ks->keys[k].rr, &m);
+                if (drc == ZONE_DIGEST_LIMIT) {
+                    limit = true;
+                    break;
+                }
+                if (drc < 0) {
+                    free(ds_used);
+                    return drc;
+                }
+            } else {
+                m = anchor_match(a, r->ks->keys[k].rr);
             }
-            verify_ds_match_t m = anchor_match(a, r->ks->keys[k].rr);
             if (m == VERIFY_DS_MATCH) {
                 r->ds_matched[k] = true;
                 ds_used[d] = true;
@@ -495,6 +523,7 @@ static int zone_run_judge(const verify_ctx_t *ctx, const verify_zone_input_t *in
     int rc = judge(&r);
     verify_keyset_free(r.ks);
     free(r.ds_matched);
+    sig_byteset_free(&r.digests);
     if (rc < 0) {
         verify_verdict_free(r.v);
         return rc;

@@ -47,7 +47,7 @@ static int ds_like_sets(const ldns_rr_list *l, sig_byteset_t *rdata, sig_byteset
 /*
  * The DS forms of key (a DNSKEY or CDNSKEY) for every digest type that prefix asks about; each
  * is added to forms (when not NULL) and *hit set when it is in lookup (when not NULL). A digest
- * is charged before it is computed. 0, CDS_LIMIT, or VERIFY_ENOMEM.
+ * is charged when first computed (zone_key_digest). 0, CDS_LIMIT, or VERIFY_ENOMEM.
  */
 static int key_forms(struct zone_run *r, const ldns_rr *key, const sig_byteset_t *prefix,
                      sig_byteset_t *forms, const sig_byteset_t *lookup, bool *hit)
@@ -61,10 +61,13 @@ static int key_forms(struct zone_run *r, const ldns_rr *key, const sig_byteset_t
         form[3] = digest_types[i];
         if (!sig_byteset_has(prefix, form, 4))
             continue;
-        if (!sig_work_charge(&r->work, SIG_WORK_DIGEST, 1))
-            return CDS_LIMIT;
         size_t len = 0;
-        if (verify_ds_digest(key, digest_types[i], form + 4, &len) < 0)
+        int rc = zone_key_digest(r, key, digest_types[i], form + 4, &len);
+        if (rc == ZONE_DIGEST_LIMIT)
+            return CDS_LIMIT;
+        if (rc == VERIFY_ENOMEM)
+            return rc;
+        if (rc < 0)
             continue; /* malformed: matches nothing */
         if (forms && sig_byteset_add(forms, form, 4 + len) < 0)
             return VERIFY_ENOMEM;

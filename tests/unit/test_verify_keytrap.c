@@ -1,7 +1,8 @@
 /*
  * Validation work limits (KeyTrap, CVE-2023-50387; NSEC3 hashing, CVE-2023-50868): keys per
  * RRSIG, RRSIGs per RRset, per-server and per-domain budgets, the memo's key binding, DNSKEY
- * de-duplication, linear CDS checks, and NSEC3 above 150 iterations (coverage still checked).
+ * de-duplication, linear CDS checks, each DS digest of a key computed (and charged) once, and
+ * NSEC3 above 150 iterations (coverage still checked).
  * Zones are signed at test time by ldns-signzone; decoy keys are real P-256 points.
  */
 #include "tests/unit/keytrap_gen.h"
@@ -239,6 +240,65 @@ static void cds_linear(struct test_zone *z)
     answers_free(&s);
 }
 
+/* "ldns-key2ds -4": the SHA-384 DS of the KSK, made by the real tool. */
+static ldns_rr *ksk_sha384_ds(const struct test_zone *z)
+{
+    char cmd[512], out[512];
+    snprintf(cmd, sizeof cmd, "cd %s && ldns-key2ds -n -4 %s.key", z->dir, z->ksk);
+    if (tz_run(cmd, out, sizeof out) < 0)
+        BAIL_OUT("ldns-key2ds -4 failed");
+    return tv_rr(out);
+}
+
+/* Text of rr with its type renamed (DS -> CDS, DNSKEY -> CDNSKEY): the RDATA is the same. */
+static void retyped(FILE *f, const ldns_rr *rr, const char *from, const char *to)
+{
+    char *text = ldns_rr2str(rr), *at = strstr(text, from);
+    if (!at)
+        BAIL_OUT("no type field to rename");
+    *at = '\0';
+    fprintf(f, "%s%s%s", text, to, at + strlen(from));
+    free(text);
+}
+
+/* A zone whose parent has a SHA-256 and a SHA-384 DS of its KSK and which publishes the same
+ * two as CDS and the KSK as CDNSKEY: the DS matching, the CDS x DNSKEY, CDNSKEY x DS and
+ * CDS x CDNSKEY checks all ask for those two digests, which are computed and charged once
+ * each. Charging every request made a large ordinary zone (40 keys, 20 DS, 20 CDS + 20
+ * CDNSKEY, the lab's manykeys.test) exhaust the per-server budget: a false VALIDATION_LIMIT. */
+static void digests_once(struct test_zone *z)
+{
+    ldns_rr *sha384 = ksk_sha384_ds(z);
+    ldns_rr_list *ds = ldns_rr_list_new();
+    ldns_rr_list_push_rr(ds, ldns_rr_clone(ldns_rr_list_rr(z->ksk_ds, 0)));
+    ldns_rr_list_push_rr(ds, sha384);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    fputs(ZONE_TEXT, f);
+    for (size_t i = 0; i < ldns_rr_list_rr_count(ds); i++)
+        retyped(f, ldns_rr_list_rr(ds, i), "\tDS\t", "\tCDS\t");
+    retyped(f, z->ksk_key, "\tDNSKEY\t", "\tCDNSKEY\t");
+    fclose(f);
+    if (kt_resign_with_decoys(z, text, 0) != 0)
+        BAIL_OUT("re-signing with CDS/CDNSKEY failed");
+    free(text);
+    struct answers s;
+    answers_build(&s, z);
+    verify_budget_t b;
+    verify_budget_init(&b, ctx);
+    verify_verdict_t *v = judge_budget(&s, ds, &b);
+    unsigned digests = b.ops - b.sig_ops;
+    printf("# %u operations: %u signatures, %u digests; %zu CDS/CDNSKEY\n", b.ops, b.sig_ops,
+           digests, v->n_cds);
+    is_int((int)v->n_cds, 3, "2 CDS and 1 CDNSKEY served");
+    is_int((int)digests, 2,
+           "DS, CDS and CDNSKEY checks of one key and two digest types: 2 digests");
+    expect(v, VERIFY_STATUS_SECURE, -1, "CDS and CDNSKEY equal to the DS: secure, no reason");
+    answers_free(&s);
+    ldns_rr_list_deep_free(ds);
+}
+
 /* NSEC3 with 200 iterations (ldns-signzone -n -t 200): coverage checked, then unprovable. */
 static void nsec3_iterations(void)
 {
@@ -286,6 +346,7 @@ int main(void)
     rrsigs_per_rrset(&z);
     cds_linear(&z);
     dedupe(&z);
+    digests_once(&z);
     if (kt_resign_with_decoys(&z, ZONE_TEXT, 20) != 0)
         BAIL_OUT("re-signing with decoys failed");
     memo_binding(&z);
