@@ -240,7 +240,13 @@ static void record_cds(scan_record_t *r, const scan_server_t *sv)
             ldns_rr_type t = ldns_rr_get_type(rr);
             if (t != LDNS_RR_TYPE_CDS && t != LDNS_RR_TYPE_CDNSKEY)
                 continue;
-            char *text = ldns_rr2str(rr);
+            /* The owner as the domain's own name, not the randomised case sent on the wire. */
+            ldns_rr *lower = ldns_rr_clone(rr);
+            if (!lower)
+                continue;
+            ldns_rr2canonical(lower);
+            char *text = ldns_rr2str(lower);
+            ldns_rr_free(lower);
             if (!text)
                 continue;
             text[strcspn(text, "\n")] = '\0';

@@ -66,7 +66,7 @@ def rsa_bits(rdata):
 def ds_digest(owner, key, digest_type):
     """RFC 4034 5.1.4 digest of a DNSKEY (presentation fields), computed here, not by the lab."""
     data = craft.name_wire(owner) + craft.dnskey_rdata(key)
-    return (hashlib.sha1 if digest_type == 1 else hashlib.sha256)(data).hexdigest()
+    return {1: hashlib.sha1, 2: hashlib.sha256, 4: hashlib.sha384}[digest_type](data).hexdigest()
 
 
 def sections(lab, server, name, qtype, *opts, timeout=3):
@@ -171,6 +171,37 @@ def issue14_cases(lab):
               all(good(s) for s in sigs), "%s: DS matches the KSK; its RRSIG at test %s" % (zone, what))
 
 
+def many_keys(lab):
+    """issue 14, no silent caps: manykeys.test serves 40 DNSKEYs (tags distinct, only 2 sign),
+    its parent 20 DS (SHA-256 and SHA-384 of 10 of them, the KSK among them), the zone 20 CDS
+    (SHA-256) and 20 CDNSKEY of the same 20 keys; every answer is complete over TCP (< 64 KB),
+    too large for a 1232-byte UDP answer where it must be (DNSKEY)."""
+    z, srv = "manykeys.test", "manykeys"
+    keys = lab.rrs(srv, z, "DNSKEY")
+    tags = [key_tag(k) for k in keys]
+    signers = {int(s[6]) for t in ("DNSKEY", "SOA", "CDS", "CDNSKEY") for s in lab.sigs(srv, z, t)}
+    ksk = [key_tag(k) for k in keys if k[0] == "257" and key_tag(k) in signers]
+    check(len(keys) == 40 and len(set(tags)) == 40 and len(signers) == 2 and len(ksk) == 1,
+          "%s: 40 DNSKEYs, 40 distinct tags, 2 of them sign (%s), one a KSK" % (z, sorted(signers)))
+    by_tag = {key_tag(k): k for k in keys}
+    ds = lab.ds(z)
+    good = [d for d in ds if int(d[0]) in by_tag and ds_digest(z + ".", by_tag[int(d[0])], int(d[2])) ==
+            "".join(d[3:]).lower()]
+    check(len(ds) == 20 and len(good) == 20 and sorted(d[2] for d in ds) == ["2"] * 10 + ["4"] * 10 and
+          ksk and str(ksk[0]) in {d[0] for d in ds}, "%s: 20 DS at test (SHA-256 and SHA-384 of 10 keys, "
+          "the KSK's among them), each the digest of a served key" % z)
+    cds, cdk = lab.rrs(srv, z, "CDS"), lab.rrs(srv, z, "CDNSKEY")
+    cds_ok = [c for c in cds if c[2] == "2" and int(c[0]) in by_tag and
+              ds_digest(z + ".", by_tag[int(c[0])], 2) == "".join(c[3:]).lower()]
+    check(len(cds) == 20 and len(cds_ok) == 20 and sorted(key_tag(k) for k in cdk) == sorted(int(c[0]) for c in cds)
+          and {d[0] for d in ds} <= {c[0] for c in cds}, "%s: 20 CDS (SHA-256) and 20 CDNSKEY of the same 20 "
+          "served keys, the 10 DS keys among them" % z)
+    _, flags, ans, _ = sections(lab, srv, z, "DNSKEY", "+ignore", "+bufsize=1232")
+    size = len(L.dig(Z.addr(lab.net, srv), lab.port, z, "DNSKEY", "+dnssec", "+norec", "+tcp", timeout=3)[2])
+    check("tc" in flags and size == 41, "%s: the DNSKEY answer is truncated over UDP (flags %s) and complete over "
+          "TCP (%d records with the RRSIG)" % (z, flags, size))
+
+
 def craft_matches_ldns(lab):
     """Ed25519 is deterministic: the hand-made signer must give ldns-signzone's exact bytes."""
     env = L.lab_env()
@@ -269,6 +300,7 @@ def main():
     check(nozone and ds and int(ds[0][0]) == nozone[0] and [int(s[6]) for s in sigs] == nozone,
           "nozonebit.test: DS and the only RRSIG over DNSKEY are of a key without the Zone Key bit")
     issue14_cases(lab)
+    many_keys(lab)
     check(craft_matches_ldns(lab), "craft.py reproduces ldns-signzone's Ed25519 RRSIG over sec15.test DNSKEY")
     print("# %d failures" % len(failures))
     return 1 if failures else 0

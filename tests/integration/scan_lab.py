@@ -11,8 +11,10 @@ import tempfile
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 
-from lab_common import SKIP, expected, lab_env, resolver_expectation
+from lab_common import SKIP, dig, expected, lab_env, resolver_expectation
+from lab_cases import key_tag
 import catalog  # tests/lab (on the path through lab_common)
+import zones as Z  # tests/lab
 
 # Zones whose server withholds the apex SOA itself (empty, or another owner's): their
 # DENIAL_MISSING is on the SOA answer, so a resolver answers SERVFAIL to `SOA` too.
@@ -125,6 +127,76 @@ def work_limits(env, work, base):
     print("%s - --limit keys-per-rrsig=0 is a usage error (exit %d): %s" % (
         "ok" if good else "not ok", r.returncode, r.stderr.strip()))
     failures += not good
+    return failures
+
+
+MANY = [c for c in catalog.cases() if c.build.get("many")]
+
+
+def rr_text(fields):
+    """owner, type, RDATA of a record's presentation fields (owner TTL class type RDATA...),
+    as compared here: owner and type in lowercase, hex digests (DS, CDS) in lowercase, base64
+    keys exactly as they are."""
+    owner, rtype, rdata = fields[0].lower(), fields[3].upper(), fields[4:]
+    if rtype in ("DS", "CDS"):
+        rdata = [f.lower() for f in rdata[:3]] + ["".join(rdata[3:]).lower()]
+    return " ".join([owner, rtype] + rdata)
+
+
+def served(env, server, name, qtype):
+    """Records of qtype in the answer of a lab server (dig, over TCP when truncated)."""
+    _, _, ans, _, _ = dig(Z.addr(env["LAB_NET"], server), env["LAB_PORT"], name, qtype, "+norec",
+                          "+nosplit", "+dnssec", timeout=3)
+    return [l.split() for l in ans if len(l.split()) > 4 and l.split()[3] == qtype]
+
+
+def no_silent_caps(env, got, db):
+    """issue 14, no silent caps: for each catalogue zone with `many` keys, the JSON line lists
+    every DNSKEY, every parent DS and every CDS/CDNSKEY the servers serve (asked here with dig),
+    and `show` prints them all. Returns the number of failures (one per zone)."""
+    failures = 0
+    for case in MANY:
+        name, rec = case.domain, got.get(case.domain)
+        server = case.build.get("servers", ["child1"])[0]
+        keys = served(env, server, name, "DNSKEY")
+        ds = served(env, "tld", name, "DS")
+        cds = served(env, server, name, "CDS") + served(env, server, name, "CDNSKEY")
+        problems = []
+        n_keys, n_ds = 2 + case.build["many"][0], 2 * case.build["many"][1]
+        if (len(keys), len(ds), len(cds)) != (n_keys, n_ds, 2 * case.build["many"][2]):
+            problems.append("the servers serve %d DNSKEY, %d DS, %d CDS+CDNSKEY (catalogue: %d, %d, %d)" % (
+                len(keys), len(ds), len(cds), n_keys, n_ds, 2 * case.build["many"][2]))
+        want_keys = sorted((key_tag(k[4:]), int(k[4]), int(k[6])) for k in keys)
+        want_ds = sorted((int(d[4]), int(d[5]), int(d[6]), "".join(d[7:]).lower()) for d in ds)
+        want_cds = sorted(rr_text(r) for r in cds)
+        if rec is None:
+            problems.append("no JSON line")
+        else:
+            got_keys = sorted((k["key_tag"], k["flags"], k["algorithm"]) for k in rec["dnskey"])
+            got_ds = sorted((d["key_tag"], d["algorithm"], d["digest_type"], d["digest"].lower())
+                            for d in (rec["parent"] or {}).get("ds", []))
+            got_cds = sorted(rr_text(c.split()) for c in rec["cds"])
+            for what, w, g in (("dnskey", want_keys, got_keys), ("parent.ds", want_ds, got_ds),
+                               ("cds", want_cds, got_cds)):
+                if w != g:
+                    problems.append("%s: %d listed, %d served; missing %s, extra %s" % (
+                        what, len(g), len(w), sorted(set(w) - set(g))[:3], sorted(set(g) - set(w))[:3]))
+            owners = {c.split()[0] for c in rec["cds"]}
+            if owners - {name + "."}:
+                problems.append("cds owners not the domain's lowercase name: %s" % sorted(owners))
+        show = run(["show", "--db", db, "--scan", "first", name])
+        lines = show.stdout.splitlines()
+        text = show.stdout.lower()
+        missing = ["DNSKEY %d" % k[0] for k in want_keys if "key tag %d," % k[0] not in text]
+        missing += ["DS %d/%d" % d[:2] for d in want_ds if "%d %d %d %s" % d not in text]
+        shown = {rr_text(l.split()) for l in lines if len(l.split()) > 4 and l.split()[3] in ("CDS", "CDNSKEY")}
+        missing += [c for c in want_cds if c not in shown]
+        if show.returncode != 0 or missing:
+            problems.append("show (rc %d) lacks %d of them: %s" % (show.returncode, len(missing), missing[:3]))
+        print("%s - %s: the JSON line and show list all %d DNSKEY, %d DS, %d CDS+CDNSKEY%s" % (
+            "not ok" if problems else "ok", name, len(want_keys), len(want_ds), len(want_cds),
+            "".join("\n#   " + p for p in problems)))
+        failures += bool(problems)
     return failures
 
 
@@ -246,6 +318,7 @@ def main():
             print("ok - a second scan has no changes against the first")
         failures += time_travel_diff(env, db, base)
         failures += work_limits(env, work, base)
+        failures += no_silent_caps(env, got, db)
         bad = [d for d, rec in stored.items() if schema_problems(rec)]
         if bad:
             print("not ok - export lines off the cli.md schema: %s" % [
@@ -257,7 +330,7 @@ def main():
             failures += resolver_mode(env, rows, db, base)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    total = len(rows) * (2 if can_check else 1) + 7
+    total = len(rows) * (2 if can_check else 1) + 7 + len(MANY)
     print("%d passed, %d failed" % (total - failures, failures))
     return 1 if failures else 0
 

@@ -11,7 +11,7 @@ verdicts spec. Build keys (all optional) understood by build.py:
   ds         what the parent publishes: "good" (default when signed), "none", "other" (DS of
              an unpublished key), "digest" (right tag/alg, wrong digest), "zsk" (DS of the
              ZSK), "stale" (good + other), "sha1" (only a SHA-1 DS), "alg253" (unknown alg),
-             "sha1rescue" (a matching SHA-1 DS + a SHA-256 DS with a wrong digest)
+             "sha1rescue" (a matching SHA-1 DS + a SHA-256 DS with a wrong digest), "many"
   ds_life    (inception, expiration) of the parent's RRSIG over this DS RRset (that RRset re-signed)
   ds_sig_alg the parent's RRSIG over this DS RRset is replaced by one of this algorithm
   resign     [(owner, type, (inception, expiration))]: those RRSIGs of the zone get other times
@@ -26,7 +26,10 @@ verdicts spec. Build keys (all optional) understood by build.py:
   nozonebit  publish the KSK with flags 1 (no Zone Key bit); RRSIG over DNSKEY made by craft.py
   unpublished_zsk  sign with a ZSK whose DNSKEY is not published
   extra_key  publish (not sign with) another key: ("alg", 8) or ("standby", None)
-  cds        "match", "pending" (DS of the standby key) or "delete"
+  cds        "match", "pending" (DS of the standby key), "delete", or "many" (see many)
+  many       (n, n_ds, n_cds): publish n more keys that sign nothing (all key tags distinct);
+             with ds="many" the parent has a SHA-256 and a SHA-384 DS of the KSK and n_ds - 1
+             of them, with cds="many" a SHA-256 CDS and a CDNSKEY of the KSK and n_cds - 1
   cds_signer "zsk": CDS/CDNSKEY signed by the ZSK only (ldns-signzone uses the KSK)
   apex_a     add an apex A record (default True); caa: add a CAA record
   ns         name server names to use instead of in-bailiwick ns1/ns2 (out of bailiwick)
@@ -251,6 +254,18 @@ CASES = [
      "good DS, but the TLD's RRSIG over it has its inception 3 min after LAB_NOW: strict (RFC 4035 "
      "5.3.1, as BIND); Unbound's clock-skew allowance (10% of the lifetime, 1 h..1 day) accepts it",
      dict(alg=13, ds_life=(180, 30 * DAY))),
+    # ==== issue 14: no silent caps ====
+    # The scanner once kept 16 DS, 16 CDS/CDNSKEY and 32 DNSKEYs of a domain and dropped the rest.
+    # A correctly signed zone with more of each: the scan must list every record (scan_lab checks
+    # the JSON line and `show`), and nothing about them is a reason but what verdicts.md names.
+    ("manykeys.test", "secure", ["CDS_PENDING"], "secure",
+     "alg 13 KSK+ZSK and 38 published standby keys (40 DNSKEYs, all key tags distinct, only the "
+     "KSK and ZSK sign); the parent has 20 DS (SHA-256 and SHA-384 of the KSK and 9 standby keys); "
+     "the zone publishes 20 CDS (SHA-256) and 20 CDNSKEY of the KSK and 19 standby keys, signed by "
+     "the KSK: CDS and CDNSKEY agree (RFC 7344 4), but the parent would change its DS RRset from "
+     "them (10 more keys, no SHA-384): CDS_PENDING. Answers go over TCP (DNSKEY ~3.6 KB); own NSD",
+     dict(alg=13, many=(38, 10, 20), ds="many", cds="many", servers=["manykeys"]),
+     [("DNSKEY", "secure"), ("CDS", "secure"), ("CDNSKEY", "secure")]),
 ]
 
 # Reason codes the small lab does not produce, and why (also in README.md).

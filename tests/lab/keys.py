@@ -29,6 +29,10 @@ class Key:
             fields[0] = owner
         return "\t".join(fields[:3]) + "\t" + " ".join(fields[3:])
 
+    def key_tag(self):
+        """The key tag, from ldns-keygen's file name K<owner>+<alg>+<tag>."""
+        return int(os.path.basename(self.base).rsplit("+", 1)[1])
+
     def set_flags(self, flags):
         """Rewrites the .key file's flags (e.g. 385 = REVOKE): signer and key2ds then use them."""
         fields = self.dnskey().split()
@@ -37,7 +41,7 @@ class Key:
             f.write("\t".join(fields[:3]) + "\t" + " ".join(fields[3:]) + "\n")
 
     def ds(self, digest=2, owner=None):
-        """DS line from ldns-key2ds (SHA-1 when digest=1, SHA-256 when 2)."""
+        """DS line from ldns-key2ds (SHA-1 when digest=1, SHA-256 when 2, SHA-384 when 4)."""
         src = self.base + ".key"
         if owner:
             src = self.base + ".%s.key" % owner.strip(".")

@@ -16,13 +16,16 @@ SERVERS = {
     # mangler.py: one address per misbehaving zone (relays to MANGLER_UPSTREAM, rewrites one answer)
     "mangle1": (5, 1), "mangle2": (5, 2), "mangle3": (5, 3), "mangle4": (5, 4), "mangle5": (5, 5),
     "mangle6": (5, 6),
+    # issue 14, no silent caps: one NSD for the zone with 40 DNSKEYs, 20 DS, 20 CDS + 20 CDNSKEY
+    # (block 7, clear of the KeyTrap zone's servers)
+    "manykeys": (7, 1),
 }
 MANGLERS = ["mangle%d" % i for i in range(1, 7)]
 # The real NSD that serves the mangled zones' signed data (behind the mangler, never delegated to).
 MANGLER_UPSTREAM = "child2"
 UNBOUND = (0, 250)
 # Authoritative servers always started: NSD instances, plus one Knot for implementation diversity.
-AUTH_SERVERS = ["root", "tld", "sld", "sld2", "child1", "child2", "refuser", "knot"]
+AUTH_SERVERS = ["root", "tld", "sld", "sld2", "child1", "child2", "refuser", "knot", "manykeys"]
 
 
 def server_dir(labdir, server):
@@ -47,6 +50,7 @@ class Zone:
         self.b = build
         self.alg = build.get("alg")
         self.keys = {}              # role -> keys.Key
+        self.many = []              # `many`: published standby keys (make_many_keys)
         self.delegations = []       # child Zone objects (filled by the builder)
         self.extra = list(build.get("extra_rrs", []))
         self.ns_names = build.get("ns") or ["ns%d.%s" % (i + 1, fqdn(name)) for i in range(len(servers))]
@@ -90,9 +94,33 @@ class Zone:
             self.keys["standby"] = K.generate(d("standby"), self.name, self.alg, True, bits)
         elif extra and extra[0] == "alg":
             self.keys["extraalg"] = K.generate(d("extraalg"), self.name, extra[1], True)
+        if self.b.get("many"):
+            self.make_many_keys(d)
         if "otherkeys" in self.b.get("alt", {}).values():
             self.keys["alt_ksk"] = K.generate(d("alt_ksk"), self.name, self.alg, True, bits)
             self.keys["alt_zsk"] = K.generate(d("alt_zsk"), self.name, self.alg, False, bits)
+
+    def make_many_keys(self, d):
+        """`many` (n, n_ds, n_cds): n more published keys that sign nothing, flags 257 and 256 in
+        turn, every key tag of the zone distinct (a key whose tag is taken is made again), so each
+        DS/CDS names one key and no RRSIG has more than one candidate key."""
+        n = self.b["many"][0]
+        tags = {k.key_tag() for k in self.keys.values()}
+        while len(self.many) < n:
+            i = len(self.many)
+            k = K.generate(d("many%02d" % i), self.name, self.alg, i % 2 == 0)
+            if k.key_tag() in tags:
+                continue
+            tags.add(k.key_tag())
+            self.many.append(k)
+
+    def many_ds_keys(self):
+        """The keys the parent's DS names: the KSK and the first standby keys (n_ds in all)."""
+        return [self.keys["ksk"]] + self.many[:self.b["many"][1] - 1]
+
+    def many_cds_keys(self):
+        """The keys CDS/CDNSKEY name: the DS keys and more standby keys (n_cds in all)."""
+        return [self.keys["ksk"]] + self.many[:self.b["many"][2] - 1]
 
     def ds_records(self):
         """The DS RRset the parent publishes for this zone (list of zone-file lines)."""
@@ -120,6 +148,8 @@ class Zone:
             f = ksk.ds().split()
             f[-1] = f[-1][:-1] + ("0" if f[-1][-1] != "0" else "1")
             return [" ".join(f)]
+        if mode == "many":  # SHA-256 and SHA-384 DS of each DS key
+            return [k.ds(t) for k in self.many_ds_keys() for t in (2, 4)]
         if mode == "alg253":
             return ["%s\t%d\tIN\tDS\t4242 253 2 %s" % (self.origin, TTL, "5a" * 32)]
         raise ValueError("unknown ds mode " + mode)
@@ -154,12 +184,20 @@ class Zone:
             return []
         if mode == "delete":
             return ["%s CDS 0 0 0 00" % o, "%s CDNSKEY 0 3 0 AA==" % o]
-        key = self.keys["ksk"] if mode == "match" else self.keys["standby"]
-        cds = key.ds().split()
-        cds[3] = "CDS"
-        cdnskey = key.dnskey().split()
-        cdnskey[2] = "CDNSKEY"
-        return [" ".join(cds), " ".join(cdnskey)]
+        if mode == "many":  # a SHA-256 CDS and a CDNSKEY of each CDS key
+            chosen = self.many_cds_keys()
+        else:
+            chosen = [self.keys["ksk"] if mode == "match" else self.keys["standby"]]
+        out = []
+        for key in chosen:
+            cds = key.ds().split()
+            cds[3] = "CDS"
+            out.append(" ".join(cds))
+        for key in chosen:
+            cdnskey = key.dnskey().split()
+            cdnskey[2] = "CDNSKEY"
+            out.append(" ".join(cdnskey))
+        return out
 
     def signing_plan(self):
         """variant -> (published keys, signing keys)."""
@@ -168,6 +206,7 @@ class Zone:
         signers = ([] if self.b.get("nozonebit") else [ksk]) + ([zsk] if zsk else [])
         published = [ksk] + ([zsk] if zsk and not self.b.get("unpublished_zsk") else [])
         published += [self.keys[r] for r in ("standby", "extraalg") if r in self.keys]
+        published += self.many
         plan = {"main": (published, signers)}
         for variant in set(self.b.get("alt", {}).values()):
             if variant == "otherkeys":
