@@ -165,8 +165,10 @@ struct scan_domain {
 };
 
 /* The record of one domain as the worker builds it: a results_record_t plus its storage. */
-/* Every list grows to what the answers hold (nothing about a zone is dropped to fit an array):
- * a 64 KB answer holds fewer RRs than RESULTS_LIST_MAX, the store's bound. */
+/* Every list grows to what the answers hold (nothing about a zone is dropped to fit an array).
+ * The store keeps at most RESULTS_LIST_MAX entries per list: one 64 KB answer holds fewer DS
+ * or DNSKEY RRs than that, reasons are one per code and server, and the CDS list, which joins
+ * two answers, is the one that can exceed it: record_cds() then says so (CDS_INVALID). */
 typedef struct scan_record {
     results_record_t rec;
     results_reason_t *reasons; /* rec.reasons, rec.n_reasons used */

@@ -229,7 +229,22 @@ static void record_cds(scan_record_t *r, const scan_server_t *sv)
     size_t room = 0;
     for (int slot = SCAN_Q_CDS; slot <= SCAN_Q_CDNSKEY; slot++)
         room += sv->answers[slot] ? ldns_rr_list_rr_count(ldns_pkt_answer(sv->answers[slot])) : 0;
-    if (room == 0 || !(r->cds = calloc(room, sizeof *r->cds)))
+    if (room == 0)
+        return;
+    if (room > RESULTS_LIST_MAX) {
+        /* Two 64 KB answers can hold more records than the store keeps in one list: say so
+         * (a set this big is no basis for DS automation either) instead of cutting silently or
+         * failing the store, and keep the first RESULTS_LIST_MAX. */
+        char rrset[300], detail[300];
+        snprintf(rrset, sizeof rrset, "%s/CDS", r->rec.domain);
+        snprintf(detail, sizeof detail,
+                 "%zu CDS/CDNSKEY records served (%s); the record keeps the first %d: a set "
+                 "this large cannot be acted on",
+                 room, sv->addr_text, RESULTS_LIST_MAX);
+        add_reason(r, VERIFY_REASON_CDS_INVALID, sv->addr_text, rrset, detail);
+        room = RESULTS_LIST_MAX;
+    }
+    if (!(r->cds = calloc(room, sizeof *r->cds)))
         return;
     rec->cds = r->cds;
     for (int slot = SCAN_Q_CDS; slot <= SCAN_Q_CDNSKEY; slot++) {
