@@ -13,10 +13,13 @@ NEG_TTL = 300
 SERVERS = {
     "root": (0, 1), "tld": (1, 1), "sld": (2, 1), "child1": (3, 1), "child2": (3, 2),
     "refuser": (3, 3), "knot": (3, 4), "blackhole": (9, 9), "bulk": (4, 1),
+    "multi": (5, 1),
 }
 UNBOUND = (0, 250)
 # Authoritative servers always started: NSD instances, plus one Knot for implementation diversity.
-AUTH_SERVERS = ["root", "tld", "sld", "child1", "child2", "refuser", "knot"]
+# "multi" is the one deliberate exception to "a child is never on the parent's instance": it
+# serves a registry, its sub-registry and domains below them together (catalog.py, README.md).
+AUTH_SERVERS = ["root", "tld", "sld", "child1", "child2", "refuser", "knot", "multi"]
 
 
 def server_dir(labdir, server):
