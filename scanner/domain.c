@@ -280,6 +280,48 @@ static void delegation_found(scan_domain_t *d)
 
 /* ---- the parent side ---- */
 
+/* d->referral is a referral from d->zone's servers to a cut at or above the domain: follow it. */
+static void referral_follow(scan_domain_t *d)
+{
+    scanner_t *s = d->s;
+    const ldns_rdf *cut = scan_pkt_referral_cut(d->referral);
+    if (cut && ldns_dname_compare(cut, d->dname) == 0) {
+        delegation_found(d);
+        return;
+    }
+    if (!cut) {
+        scan_domain_set_referral(d, NULL, false);
+        scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "no delegation in the answer");
+        return;
+    }
+    if (++d->referrals > SCAN_MAX_REFERRALS) {
+        scan_domain_set_referral(d, NULL, false);
+        scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "more than %d referrals",
+                             SCAN_MAX_REFERRALS);
+        return;
+    }
+    scan_zone_t *next = scan_zone_from_referral(s, d->zone, d->referral, cut, 0);
+    scan_domain_set_referral(d, NULL, false); /* the zone cloned what it keeps */
+    if (!next) {
+        scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "out of memory");
+        return;
+    }
+    d->zone = next;
+    domain_lookup(d);
+}
+
+/* The answer came from a zone below d->zone (cuts.c): go on from the zone found, or, when none
+ * was, take the answer as it is (its judgement then says what is wrong with it). */
+static void cut_search_done(scan_domain_t *d, bool found)
+{
+    if (!found) {
+        referral_follow(d);
+        return;
+    }
+    scan_domain_set_referral(d, NULL, false);
+    domain_lookup(d);
+}
+
 /* The parent's server also serves the child (no referral): build the referral's content from
  * the NS answer and the parent's answer to DS. */
 static void ds_answer(void *arg, const io_result_t *r)
@@ -293,9 +335,12 @@ static void ds_answer(void *arg, const io_result_t *r)
         return;
     }
     ldns_pkt *combined = scan_ds_answer_as_referral(r->pkt, d->referral);
-    ldns_pkt_free(r->pkt);
     scan_domain_set_referral(d, combined, false);
-    delegation_found(d);
+    /* The server may hold the zone of the DS too, below the one the walk presumed. */
+    bool searching = scan_cut_check(d, r->pkt, d->dname, r->server, cut_search_done);
+    ldns_pkt_free(r->pkt);
+    if (!searching)
+        delegation_found(d);
 }
 
 static void referral_handle(scan_domain_t *d, const io_result_t *r)
@@ -323,25 +368,10 @@ static void referral_handle(scan_domain_t *d, const io_result_t *r)
     if (rcode == LDNS_RCODE_NOERROR && !ldns_pkt_aa(pkt) && cut &&
         ldns_dname_is_subdomain(cut, z->dname) &&
         (ldns_dname_compare(cut, d->dname) == 0 || ldns_dname_is_subdomain(d->dname, cut))) {
-        if (ldns_dname_compare(cut, d->dname) == 0) {
-            scan_domain_set_referral(d, pkt, true);
-            delegation_found(d);
-            return;
-        }
-        if (++d->referrals > SCAN_MAX_REFERRALS) {
-            io_answer_free(pkt);
-            scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "more than %d referrals",
-                                 SCAN_MAX_REFERRALS);
-            return;
-        }
-        scan_zone_t *next = scan_zone_from_referral(s, z, pkt, cut, 0);
-        io_answer_free(pkt);
-        if (!next) {
-            scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "out of memory");
-            return;
-        }
-        d->zone = next;
-        domain_lookup(d);
+        scan_domain_set_referral(d, pkt, true);
+        /* The referral may come from a zone below z that the same server holds. */
+        if (!scan_cut_check(d, pkt, cut, r->server, cut_search_done))
+            referral_follow(d);
         return;
     }
     if (rcode == LDNS_RCODE_NOERROR && ldns_pkt_aa(pkt)) {

@@ -347,6 +347,20 @@ verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_secu
                                         const ldns_rdf *child, int64_t now, verify_budget_t *budget,
                                         verify_delegation_result_t *out);
 
+/* cuts.c: zone cuts found from the answers (verdicts.md) */
+/* The zone that answered with pkt's records about child: the signer of an RRSIG or the owner of
+ * a SOA (answer, then authority section) strictly above child; NULL when none. Borrowed from pkt.
+ */
+const ldns_rdf *scan_pkt_answering_zone(const ldns_pkt *pkt, const ldns_rdf *child);
+/* pkt is what the servers of d->zone (secure) answered about child (d's name or a cut above it):
+ * a referral, or the answer to "child DS"; responder is the server that sent it. When it shows
+ * that a zone strictly between d->zone and child answered (or, for a referral that carries
+ * nothing signed, may have), looks for that cut, sets it up (scan_zone_t, cached) and returns
+ * true: done(d, found) runs once, with d->zone set to the zone found when found. Returns false
+ * (nothing started) when the answer came from d->zone itself. pkt is only read during the call. */
+bool scan_cut_check(scan_domain_t *d, const ldns_pkt *pkt, const ldns_rdf *child,
+                    const struct sockaddr *responder, void (*done)(scan_domain_t *d, bool found));
+
 /* domain.c */
 void scan_domain_start(scanner_t *s, scan_domain_t *d);
 /* Concludes a domain below zone z, which failed (unreachable: indeterminate) or is bogus. */

@@ -473,6 +473,18 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
     }
     verify_verdict_t *first = NULL;
     verify_status_t status = merge_servers(r, d, ps, ds, &budget, &first);
+    if (del.cut_missed && !del.has_reason) {
+        /* The walk (cuts.c) follows such cuts; one it could not follow still needs a reason. */
+        char signer[VERIFY_NAME_TEXT_LEN];
+        if (verify_name_text(del.signer, del.signer_len, signer, sizeof signer) < 0)
+            snprintf(signer, sizeof signer, "?");
+        del.has_reason = true;
+        del.reason = VERIFY_REASON_PARENT_DS_DENIAL_INVALID;
+        snprintf(del.detail, sizeof del.detail,
+                 "the parent's answer about %s was signed by %s, a zone between %s and the "
+                 "domain whose own delegation could not be established",
+                 d->name, signer, d->zone ? d->zone->name : ".");
+    }
     if (del.has_reason) {
         char rrset[300];
         snprintf(rrset, sizeof rrset, "%s/DS", d->name);

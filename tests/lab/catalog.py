@@ -268,6 +268,44 @@ CASES = [
      [("DNSKEY", "secure"), ("CDS", "secure"), ("CDNSKEY", "secure")]),
 ]
 
+# ---- issue 14: zone cuts found from the answers ----
+# One NSD instance ("multi") serves a registry, its sub-registry and domains below them, as real
+# DNS hosts do. It answers every question from the deepest zone it holds, so a domain's DS (or
+# proof of no DS, or referral) comes from a zone the walk was never referred to: verdicts.md says
+# a cut was missed, not that the signature is bogus. These are the only cases where a child
+# shares its parent's instance (README.md); reg.test and mid.test are delegated from `test` as usual.
+ZONE_CUT_CASES = [
+    ("reg.test", "secure", [], "secure",
+     "registry (alg 13) on the multi server, which also serves the zones below it",
+     dict(alg=13, servers=["multi"])),
+    ("dom.reg.test", "secure", [], "secure", "directly below reg.test, on the same server",
+     dict(alg=13, servers=["multi"])),
+    ("sub.reg.test", "secure", [], "secure", "sub-registry below reg.test, on the same server",
+     dict(alg=13, servers=["multi"])),
+    ("dom.sub.reg.test", "secure", [], "secure",
+     "three cuts below the TLD, all on one server: its DS answer is signed by sub.reg.test, a "
+     "zone no referral named", dict(alg=13, servers=["multi"])),
+    ("plain.sub.reg.test", "insecure", [], "insecure",
+     "unsigned in the signed sub-registry, same server: the proof of no DS comes from sub.reg.test",
+     dict(alg=None, servers=["multi"])),
+    ("deleg.sub.reg.test", "secure", [], "secure",
+     "on child1: the multi server's referral for it comes from sub.reg.test (DS signed by it)",
+     dict(alg=13)),
+    ("mid.reg.test", "insecure", [], "insecure", "unsigned middle below reg.test (no DS), same server",
+     dict(alg=None, servers=["multi"])),
+    ("dom.mid.reg.test", "insecure", ["PARENT_UNSIGNED"], "insecure",
+     "signed, below the unsigned mid.reg.test on the same server: its DS answer is mid.reg.test's "
+     "unsigned NODATA", dict(alg=13, servers=["multi"], ds="none")),
+    ("far.mid.reg.test", "insecure", ["PARENT_UNSIGNED"], "insecure",
+     "signed, on child1 below the unsigned mid.reg.test: the multi server's referral carries no "
+     "DS, RRSIG or proof (reg.test's DS answers find the cut)", dict(alg=13, ds="none")),
+    ("mid.test", "insecure", [], "insecure", "unsigned middle below the TLD (no DS in test), on multi",
+     dict(alg=None, servers=["multi"])),
+    ("dom.mid.test", "insecure", ["PARENT_UNSIGNED"], "insecure",
+     "signed, below the unsigned mid.test on the same server", dict(alg=13, servers=["multi"], ds="none")),
+]
+CASES += ZONE_CUT_CASES
+
 # Reason codes the small lab does not produce, and why (also in README.md).
 SKIPPED = {}
 

@@ -19,13 +19,18 @@ SERVERS = {
     # issue 14, no silent caps: one NSD for the zone with 40 DNSKEYs, 20 DS, 20 CDS + 20 CDNSKEY
     # (block 7, clear of the KeyTrap zone's servers)
     "manykeys": (7, 1),
+    # issue 14, zone cuts: one NSD serving a registry, its sub-registry and domains below them
+    "multi": (8, 1),
 }
 MANGLERS = ["mangle%d" % i for i in range(1, 7)]
 # The real NSD that serves the mangled zones' signed data (behind the mangler, never delegated to).
 MANGLER_UPSTREAM = "child2"
 UNBOUND = (0, 250)
 # Authoritative servers always started: NSD instances, plus one Knot for implementation diversity.
-AUTH_SERVERS = ["root", "tld", "sld", "sld2", "child1", "child2", "refuser", "knot", "manykeys"]
+# "multi" is the one deliberate exception to "a child is never on the parent's instance": it
+# serves a registry, its sub-registry and domains below them together (catalog.py, README.md).
+AUTH_SERVERS = ["root", "tld", "sld", "sld2", "child1", "child2", "refuser", "knot", "manykeys",
+                "multi"]
 
 
 def server_dir(labdir, server):
