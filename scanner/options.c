@@ -50,6 +50,8 @@ void scanner_config_usage(FILE *out)
           "      --threads N         verification workers [online CPUs]\n"
           "      --now TIME          validate as of TIME (RFC 3339 or unix seconds) [the clock]\n"
           "      --expiry-warning D  days for RRSIG_EXPIRES_SOON [3]\n"
+          "      --max-validations N signature/digest operations per domain before\n"
+          "                          VALIDATION_LIMIT [512] (= --limit ops-per-domain=N)\n"
           "      --limit NAME=N      validation work limit, repeatable: keys-per-rrsig [4],\n"
           "                          rrsigs-per-rrset [8], ops-per-server [64],\n"
           "                          ops-per-domain [512], nsec3-hashes-per-server [25000],\n"
@@ -143,6 +145,7 @@ enum {
     OPT_NOW,
     OPT_EXPIRY_WARNING,
     OPT_LIMIT,
+    OPT_MAX_VALIDATIONS,
     OPT_SHARD,
     OPT_CHECK_RESOLVER,
     OPT_PROGRESS,
@@ -168,6 +171,7 @@ static const struct option long_options[] = {
     {"now", required_argument, NULL, OPT_NOW},
     {"expiry-warning", required_argument, NULL, OPT_EXPIRY_WARNING},
     {"limit", required_argument, NULL, OPT_LIMIT},
+    {"max-validations", required_argument, NULL, OPT_MAX_VALIDATIONS},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"check-resolver", required_argument, NULL, OPT_CHECK_RESOLVER},
     {"output", required_argument, NULL, 'o'},
@@ -312,6 +316,12 @@ int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err
             break;
         case OPT_LIMIT:
             rc = parse_limit(err, optarg, cfg);
+            break;
+        case OPT_MAX_VALIDATIONS:
+            rc = set_number(err, "--max-validations", optarg, 1,
+                            limit_names[SCANNER_LIMIT_OPS_PER_DOMAIN].max,
+                            &cfg->limits[SCANNER_LIMIT_OPS_PER_DOMAIN]);
+            cfg->limit_set[SCANNER_LIMIT_OPS_PER_DOMAIN] = rc == 0;
             break;
         case OPT_SHARD:
             if (parse_shard(optarg, cfg) != 0)

@@ -18,7 +18,8 @@ static int report(struct zone_run *r, verify_reason_code_t code, sig_rrset_label
         r->stripped_reported = true;
         code = VERIFY_REASON_DNSSEC_STRIPPED;
     }
-    if (wrapped)
+    /* The work limit is the zone's, not the CAA answer's: it is said as itself. */
+    if (wrapped && code != VERIFY_REASON_VALIDATION_LIMIT)
         return verdict_add(r->v, wrap, sig_label_text(rrset), "%s: %s", verify_reason_name(code),
                            detail);
     return verdict_add(r->v, code, sig_label_text(rrset), "%s", detail);
