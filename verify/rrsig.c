@@ -90,7 +90,7 @@ int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t dat
                    const uint8_t *sig, size_t sig_len)
 {
     uint8_t der[128];
-    if (!key->pkey)
+    if (!sig_key_import(key))
         return 0;
     if (key->hot) {
         int rc = sig_p256_hot_verify(key->hot, key->md, data, data_len, sig, sig_len);
