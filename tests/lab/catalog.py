@@ -25,6 +25,9 @@ verdicts spec. Build keys (all optional) understood by build.py:
   apex_a     add an apex A record (default True); caa: add a CAA record
   ns         name server names to use instead of in-bailiwick ns1/ns2 (out of bailiwick)
   nozone     no zone is built at all (the name is not delegated / parent is dead)
+  keytrap    (decoys, bogus, types): publish `decoys` P-256 DNSKEYs sharing the ZSK's key tag
+             (keytrap.py) and put `bogus` bad RRSIGs by that tag before the genuine one over
+             each RRset of `types`
 
 unbound: what a validating resolver answers for `domain SOA`: secure (NOERROR+AD),
 insecure (NOERROR, no AD), servfail, nxdomain, or "-" (cannot tell; see note).
@@ -153,6 +156,14 @@ CASES = [
      dict(alg=None, parent="denialmissing.test", ds="none", servers=["child2"])),
     ("expired.co.test", "bogus", ["RRSIG_EXPIRED"], "servfail", "expired below co.test",
      dict(alg=13, parent="co.test", life=(-30 * DAY, -2 * DAY))),
+    # ---- issue 14: KeyTrap ----
+    ("keytrap.test", "bogus", ["CAA_BOGUS", "VALIDATION_LIMIT"], "servfail",
+     "KeyTrap (CVE-2023-50387): 400 P-256 DNSKEYs share the ZSK's key tag and are listed before "
+     "it, 400 bogus RRSIGs by that tag before the genuine one over SOA and A (answers 32-44 KB, "
+     "TCP); every ZSK signature needs more than 4 keys tried, the CAA NODATA proof too (CAA_BOGUS). "
+     "Unbound 1.17.1-2+deb12u4: SERVFAIL, EDE 6 'too many RRSIG validations'; own NSD (127.N.6.1)",
+     dict(alg=13, servers=["keytrap"], keytrap=(400, 400, ("SOA", "A"))),
+     [("A", "servfail"), ("CAA", "servfail")]),
     # ---- indeterminate ----
     ("sub.dsdigest.test", "indeterminate", [], "servfail",
      "signed child (good DS) of the bogus dsdigest.test", dict(alg=13, parent="dsdigest.test", servers=["child2"])),

@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import craft
 import keys as K
+import keytrap
 
 TTL = 3600
 NEG_TTL = 300
@@ -13,10 +14,11 @@ NEG_TTL = 300
 SERVERS = {
     "root": (0, 1), "tld": (1, 1), "sld": (2, 1), "child1": (3, 1), "child2": (3, 2),
     "refuser": (3, 3), "knot": (3, 4), "blackhole": (9, 9), "bulk": (4, 1),
+    "keytrap": (6, 1),  # issue 14: hostile zones (KeyTrap), a block of their own
 }
 UNBOUND = (0, 250)
 # Authoritative servers always started: NSD instances, plus one Knot for implementation diversity.
-AUTH_SERVERS = ["root", "tld", "sld", "child1", "child2", "refuser", "knot"]
+AUTH_SERVERS = ["root", "tld", "sld", "child1", "child2", "refuser", "knot", "keytrap"]
 
 
 def server_dir(labdir, server):
@@ -128,6 +130,8 @@ class Zone:
         if self.b.get("caa"):
             lines.append('%s CAA 0 issue "letsencrypt.org"' % o)
         lines += [k.dnskey() for k in published]
+        if self.b.get("keytrap") and published:
+            lines += keytrap.decoys(o, self.zsk_tag(), self.b["keytrap"][0], self.name)
         lines += self.cds_records()
         lines += self.extra
         for child in self.delegations:
@@ -136,6 +140,9 @@ class Zone:
             lines += ["%s A %s" % (ns, a) for ns, a in child.in_bailiwick_glue(net)]
             lines += child.ds_records()
         return "\n".join(lines) + "\n"
+
+    def zsk_tag(self):
+        return keytrap.key_tag(keytrap.dnskey_rdata(self.keys["zsk"].dnskey()))
 
     def cds_records(self):
         mode = self.b.get("cds")
@@ -233,6 +240,10 @@ def render(zone, workdir, net, now):
     for variant, (published, signers) in zone.signing_plan().items():
         zone.text[variant] = sign(zone, workdir, net, now, variant, published, signers)
     zone.text["main"] = mutate(zone.text["main"], zone.b.get("mutate", []))
+    if zone.b.get("keytrap"):
+        _, bogus, types = zone.b["keytrap"]
+        zsk = keytrap.dnskey_rdata(zone.keys["zsk"].dnskey())
+        zone.text["main"] = keytrap.attack(zone.text["main"], zone.origin, zsk, types, bogus)
     if zone.b.get("nozonebit"):
         zone.text["main"] = crafted_dnskey_sig(zone, zone.text["main"], now)
     if zone.b.get("cds_signer") == "zsk":
