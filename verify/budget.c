@@ -96,6 +96,14 @@ void verify_dn_budget_default(verify_budget_t *b)
     budget_reset(b, t.max_ops_per_server, t.max_hashes_per_server);
 }
 
+void sig_work_stop(sig_work_t *w, const char *why)
+{
+    if (w->server.exceeded)
+        return;
+    w->server.exceeded = true;
+    snprintf(w->server.what, sizeof w->server.what, "work on this server stopped after %s", why);
+}
+
 unsigned sig_work_refused(const sig_work_t *w)
 {
     return w->server.refused + (w->domain ? w->domain->refused : 0);

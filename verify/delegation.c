@@ -70,7 +70,9 @@ static void parent_algorithms(const verify_keyset_t *keys, char *buf, size_t len
     buf[0] = '\0';
     for (size_t i = 0; i < keys->n && off < len; i++) {
         const struct verify_key *k = &keys->keys[i];
-        if (!k->pkey || seen[k->algorithm])
+        /* Judged from the RDATA: importing every key of a hostile parent here would undo the
+         * lazy import (a key of the right shape counts as usable). */
+        if (!verify_algorithm_supported(k->algorithm) || !k->bits || seen[k->algorithm])
             continue;
         seen[k->algorithm] = true;
         int n = snprintf(buf + off, len - off, "%s%u", off ? " " : "", k->algorithm);

@@ -1,6 +1,7 @@
 /*
  * DNSKEY -> EVP_PKEY import (RFC 3110, RFC 5702, RFC 6605, RFC 8080) and the shared keyset.
- * Keys are imported once per keyset: re-importing per verify costs 3-8x (architecture.md).
+ * Keys are imported once per keyset: re-importing per verify costs 3-8x (architecture.md), and
+ * lazily, when a signature first needs the key: a key no signature tries costs no import.
  */
 #include "verify/sig_internal.h"
 
@@ -85,34 +86,37 @@ static EVP_PKEY *pkey_fromdata(const char *type, OSSL_PARAM_BLD *bld)
     return pkey;
 }
 
-/* RFC 3110 §2: exponent length in one octet, or zero and then two octets. */
-static EVP_PKEY *import_rsa(const uint8_t *key, size_t len, unsigned *bits)
+/* RFC 3110 §2: exponent length in one octet, or zero and then two octets. Finds the exponent
+ * (key + *off, *elen bytes) and the modulus (the rest); false for a shape not imported.
+ * RFC 3110 / 5702: moduli up to 4096 bits. A long exponent would make every verify slow (a
+ * hostile zone could stall a worker), so anything beyond 64 bits is refused. */
+static bool rsa_layout(const uint8_t *key, size_t len, size_t *off, size_t *elen)
+{
+    if (len < 3)
+        return false;
+    *off = 1;
+    *elen = key[0];
+    if (*elen == 0) {
+        *elen = ((size_t)key[1] << 8) | key[2];
+        *off = 3;
+    }
+    return *elen != 0 && *elen <= 8 && *off + *elen < len && len - *off - *elen <= 512;
+}
+
+static EVP_PKEY *import_rsa(const uint8_t *key, size_t len)
 {
     EVP_PKEY *pkey = NULL;
     BIGNUM *n = NULL, *e = NULL;
     OSSL_PARAM_BLD *bld = NULL;
-    size_t off = 1, elen;
-    if (len < 3)
-        goto fail;
-    elen = key[0];
-    if (elen == 0) {
-        elen = ((size_t)key[1] << 8) | key[2];
-        off = 3;
-    }
-    /* RFC 3110 / 5702: moduli up to 4096 bits. A long exponent would make every verify slow
-     * (a hostile zone could stall a worker), so anything beyond 64 bits is refused. */
-    if (elen == 0 || elen > 8 || off + elen >= len || len - off - elen > 512)
-        goto fail;
+    size_t off, elen;
+    if (!rsa_layout(key, len, &off, &elen))
+        return NULL;
     e = BN_bin2bn(key + off, (int)elen, NULL);
     n = BN_bin2bn(key + off + elen, (int)(len - off - elen), NULL);
     bld = OSSL_PARAM_BLD_new();
-    if (!e || !n || !bld || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
-        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e))
-        goto fail;
-    pkey = pkey_fromdata("RSA", bld);
-    if (pkey)
-        *bits = (unsigned)BN_num_bits(n);
-fail:
+    if (e && n && bld && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) &&
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e))
+        pkey = pkey_fromdata("RSA", bld);
     OSSL_PARAM_BLD_free(bld);
     BN_free(n);
     BN_free(e);
@@ -120,8 +124,7 @@ fail:
 }
 
 /* RFC 6605 §4: the key is x | y; OpenSSL wants the uncompressed point 04 | x | y. */
-static EVP_PKEY *import_ec(const char *group, size_t coord, const uint8_t *key, size_t len,
-                           unsigned *bits)
+static EVP_PKEY *import_ec(const char *group, size_t coord, const uint8_t *key, size_t len)
 {
     uint8_t point[1 + 2 * 48];
     EVP_PKEY *pkey = NULL;
@@ -134,48 +137,69 @@ static EVP_PKEY *import_ec(const char *group, size_t coord, const uint8_t *key, 
         OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, len + 1))
         pkey = pkey_fromdata("EC", bld);
     OSSL_PARAM_BLD_free(bld);
-    if (pkey)
-        *bits = (unsigned)(coord * 8);
     return pkey;
 }
 
-EVP_PKEY *sig_import_key(uint8_t algorithm, const uint8_t *key, size_t len, unsigned *bits)
+EVP_PKEY *sig_import_key(uint8_t algorithm, const uint8_t *key, size_t len)
 {
-    EVP_PKEY *pkey = NULL;
-    *bits = 0;
     switch (algorithm) {
     case LDNS_RSASHA1:
     case LDNS_RSASHA1_NSEC3:
     case LDNS_RSASHA256:
     case LDNS_RSASHA512:
-        return import_rsa(key, len, bits);
+        return import_rsa(key, len);
     case LDNS_ECDSAP256SHA256:
-        return import_ec("prime256v1", 32, key, len, bits);
+        return import_ec("prime256v1", 32, key, len);
     case LDNS_ECDSAP384SHA384:
-        return import_ec("secp384r1", 48, key, len, bits);
+        return import_ec("secp384r1", 48, key, len);
     case LDNS_ED25519:
-        if (len == 32 && (pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, key, len)))
-            *bits = 256;
-        return pkey;
+        return len == 32 ? EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, key, len) : NULL;
     case LDNS_ED448:
-        if (len == 57 && (pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED448, NULL, key, len)))
-            *bits = 456;
-        return pkey;
+        return len == 57 ? EVP_PKEY_new_raw_public_key(EVP_PKEY_ED448, NULL, key, len) : NULL;
     default:
         return NULL;
     }
 }
 
+unsigned sig_key_bits(uint8_t algorithm, const uint8_t *key, size_t len)
+{
+    size_t off, elen;
+    switch (algorithm) {
+    case LDNS_RSASHA1:
+    case LDNS_RSASHA1_NSEC3:
+    case LDNS_RSASHA256:
+    case LDNS_RSASHA512:
+        if (!rsa_layout(key, len, &off, &elen))
+            return 0;
+        /* As BN_num_bits of the modulus: leading zero octets and bits do not count. */
+        for (off += elen; off < len && key[off] == 0; off++)
+            ;
+        if (off == len)
+            return 0;
+        unsigned top = 0;
+        for (unsigned b = key[off]; b; b >>= 1)
+            top++;
+        return (unsigned)(len - off - 1) * 8 + top;
+    case LDNS_ECDSAP256SHA256:
+        return len == 64 ? 256 : 0;
+    case LDNS_ECDSAP384SHA384:
+        return len == 96 ? 384 : 0;
+    case LDNS_ED25519:
+        return len == 32 ? 256 : 0;
+    case LDNS_ED448:
+        return len == 57 ? 456 : 0;
+    default:
+        return 0;
+    }
+}
+
 unsigned verify_dnskey_bits(const ldns_rr *dnskey)
 {
-    unsigned bits = 0;
     if (!sig_rr_complete(dnskey, 4))
         return 0;
     const ldns_rdf *k = ldns_rr_rdf(dnskey, 3);
-    EVP_PKEY *pkey = sig_import_key(ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)), ldns_rdf_data(k),
-                                    ldns_rdf_size(k), &bits);
-    EVP_PKEY_free(pkey);
-    return bits;
+    return sig_key_bits(ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)), ldns_rdf_data(k),
+                        ldns_rdf_size(k));
 }
 
 /* The RDATA of rr in wire form into *out (malloc'd) and *len. 0 or VERIFY_ENOMEM. */
@@ -196,10 +220,13 @@ static int rdata_dup(const ldns_rr *rr, uint8_t **out, size_t *len)
     return rc;
 }
 
-static int key_init(struct verify_key *key, const ldns_rr *rr, uint8_t *rdata, size_t rdata_len)
+static int key_init(struct verify_key *key, const ldns_rr *rr, uint8_t *rdata, size_t rdata_len,
+                    pthread_mutex_t *import_lock)
 {
     key->rdata = rdata; /* owned from here on */
     key->rdata_len = rdata_len;
+    key->import_lock = import_lock;
+    atomic_init(&key->imported, false);
     key->rr = ldns_rr_clone(rr);
     if (!key->rr)
         return VERIFY_ENOMEM;
@@ -208,7 +235,15 @@ static int key_init(struct verify_key *key, const ldns_rr *rr, uint8_t *rdata, s
     key->algorithm = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
     key->key_tag = verify_key_tag(rr);
     const ldns_rdf *k = ldns_rr_rdf(rr, 3);
-    key->pkey = sig_import_key(key->algorithm, ldns_rdf_data(k), ldns_rdf_size(k), &key->bits);
+    key->bits = sig_key_bits(key->algorithm, ldns_rdf_data(k), ldns_rdf_size(k));
+    return 0;
+}
+
+/* The import proper; runs once per key under the keyset's lock. */
+static void key_import(struct verify_key *key)
+{
+    const ldns_rdf *k = ldns_rr_rdf(key->rr, 3);
+    key->pkey = sig_import_key(key->algorithm, ldns_rdf_data(k), ldns_rdf_size(k));
     if (key->pkey && verify_algorithm_supported(key->algorithm) && key->algorithm != LDNS_ED25519 &&
         key->algorithm != LDNS_ED448) {
         key->md = sig_algorithm_md(key->algorithm);
@@ -229,7 +264,22 @@ static int key_init(struct verify_key *key, const ldns_rr *rr, uint8_t *rdata, s
             key->tmpl = NULL;
         }
     }
-    return 0;
+}
+
+bool sig_key_import(const struct verify_key *key)
+{
+    /* The keyset is shared read-only; the lazily imported key is, like the memo, an internally
+     * locked part of it that never changes a result. */
+    struct verify_key *k = (struct verify_key *)key;
+    if (!atomic_load_explicit(&k->imported, memory_order_acquire)) {
+        pthread_mutex_lock(k->import_lock);
+        if (!atomic_load_explicit(&k->imported, memory_order_relaxed)) {
+            key_import(k);
+            atomic_store_explicit(&k->imported, true, memory_order_release);
+        }
+        pthread_mutex_unlock(k->import_lock);
+    }
+    return k->pkey != NULL;
 }
 
 /* FNV-1a: only to spread RDATA over the de-duplication table (equality is memcmp). */
@@ -252,8 +302,13 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
     if (!ks)
         return VERIFY_ENOMEM;
     atomic_init(&ks->refs, 1);
+    if (pthread_mutex_init(&ks->import_lock, NULL) != 0) {
+        free(ks);
+        return VERIFY_ENOMEM;
+    }
     rc = sig_memo_init(&ks->memo);
     if (rc < 0) {
+        pthread_mutex_destroy(&ks->import_lock);
         free(ks);
         return rc;
     }
@@ -289,7 +344,7 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
             continue;
         }
         seen[slot] = ks->n + 1;
-        rc = key_init(&ks->keys[ks->n], rr, rdata, len);
+        rc = key_init(&ks->keys[ks->n], rr, rdata, len, &ks->import_lock);
         ks->n++; /* freed by verify_keyset_free() even when key_init failed half-way */
         if (rc < 0)
             goto fail;
@@ -325,6 +380,7 @@ void verify_keyset_free(verify_keyset_t *ks)
     free(ks->keys);
     ldns_rdf_deep_free(ks->zone);
     sig_memo_destroy(&ks->memo);
+    pthread_mutex_destroy(&ks->import_lock);
     free(ks);
 }
 

@@ -90,7 +90,7 @@ int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t dat
                    const uint8_t *sig, size_t sig_len)
 {
     uint8_t der[128];
-    if (!key->pkey)
+    if (!sig_key_import(key))
         return 0;
     if (key->hot) {
         int rc = sig_p256_hot_verify(key->hot, key->md, data, data_len, sig, sig_len);
@@ -417,6 +417,7 @@ int sig_verify_rrset_work(const verify_keyset_t *keys, const bool *allowed,
             set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_VALIDATION_LIMIT, 0, 0);
             snprintf(res->detail, sizeof res->detail,
                      "%zu RRSIGs over %.150s; tried %u, none verified", total, name, tried);
+            sig_work_stop(w, "too many RRSIGs over one RRset");
             return 0;
         }
         bool attempted = false;
@@ -442,6 +443,8 @@ int sig_verify_rrset_work(const verify_keyset_t *keys, const bool *allowed,
             *res = one;
         have_failure = true;
     }
+    if (have_failure && res->reason == VERIFY_REASON_VALIDATION_LIMIT)
+        sig_work_stop(w, "too many keys sharing one key tag");
     if (have_failure || have_unsupported)
         return 0;
     res->outcome = VERIFY_SIG_BOGUS;

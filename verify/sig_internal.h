@@ -18,14 +18,22 @@
 #define DNSKEY_FLAG_REVOKE 0x0080u
 #define DNSKEY_FLAG_SEP 0x0001u
 
-/* One DNSKEY with its key imported once. Immutable after the keyset is built. */
+/*
+ * One DNSKEY. Everything but the public key is set when the keyset is built and never changes.
+ * The key itself is imported lazily (sig_key_import), the first time a signature needs it: a
+ * KeyTrap zone lists hundreds of keys that no signature may ever try (at most 4 per RRSIG),
+ * and importing them all cost 5x the bounded signature work. `imported` publishes pkey, md,
+ * tmpl and hot (release), written once under *import_lock (the keyset's).
+ */
 struct verify_key {
     ldns_rr *rr; /* owned copy */
     uint16_t flags;
     uint8_t protocol;
     uint8_t algorithm;
     uint16_t key_tag;
-    unsigned bits;
+    unsigned bits;        /* from the RDATA (sig_key_bits), never from an import */
+    atomic_bool imported; /* the fields below are set (to NULL on failure) */
+    pthread_mutex_t *import_lock;
     EVP_PKEY *pkey;           /* NULL: unsupported algorithm or malformed key */
     EVP_MD *md;               /* fetched digest of the algorithm; NULL for EdDSA (pure) */
     EVP_MD_CTX *tmpl;         /* DigestVerify context initialised once; only ever copied */
@@ -33,6 +41,16 @@ struct verify_key {
     uint8_t *rdata;           /* the DNSKEY RDATA (wire): memo binding, de-duplication */
     size_t rdata_len;
 };
+
+/* Imports key's public key unless done: once per key, whichever thread asks first, others
+ * wait on the keyset's lock. True when the key can verify (pkey set). Not charged to the work
+ * budget on its own: it is asked only by a verify that was just charged, at most once per key,
+ * and costs less than that verify (P-256: ~25 us with the DigestVerify template, against a
+ * 63 us verify; bench_keytrap before/after), so the signature budget bounds imports too. */
+bool sig_key_import(const struct verify_key *key);
+/* Key size in bits from the DNSKEY key field alone (RSA modulus without leading zeros, the
+ * curve's size); 0 when the algorithm is unknown or the field has the wrong shape. */
+unsigned sig_key_bits(uint8_t algorithm, const uint8_t *key, size_t len);
 
 /* P-256 keys that verify many signatures get a table of their point's multiples (p256_hot.c).
  * sig_p256_hot_verify returns 1 valid, 0 invalid, VERIFY_ENOMEM, or SIG_P256_COLD: no table
@@ -81,7 +99,8 @@ void sig_memo_add(struct sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN]);
 struct verify_keyset {
     atomic_uint refs;
     struct sig_memo memo;
-    ldns_rdf *zone; /* owned, canonical (lower case) */
+    pthread_mutex_t import_lock; /* serialises the lazy key imports (sig_key_import) */
+    ldns_rdf *zone;              /* owned, canonical (lower case) */
     size_t n;
     struct verify_key *keys;
 };
@@ -137,6 +156,11 @@ void sig_work_init_call(sig_work_t *w);
 /* Charges n units of kind to every budget of w. Returns false, charging nothing, when one of
  * them would be passed (that budget's exceeded and what are set): do not do the work. */
 bool sig_work_charge(sig_work_t *w, sig_work_kind_t kind, unsigned n);
+/* Ends the server's signature work after a per-RRset limit was hit: a server whose answers
+ * need more work than resolvers allow is bogus (VALIDATION_LIMIT) whatever else it serves,
+ * so its later RRsets are refused at once instead of each costing a full round of the limits
+ * (KeyTrap answers repeat the attack on every RRset). The domain budget is untouched. */
+void sig_work_stop(sig_work_t *w, const char *why);
 /* Charges refused so far (compare before and after a step to know whether it was cut). */
 unsigned sig_work_refused(const sig_work_t *w);
 /* What was exceeded ("" when nothing). Borrowed from w or its domain budget. */
@@ -170,15 +194,16 @@ int sig_rdata_wire(const ldns_rr *rr, ldns_buffer *buf);
 /* Raw RDATA of a small RR into out (capacity cap); returns the length or -1. */
 long sig_rdata_copy(const ldns_rr *rr, uint8_t *out, size_t cap);
 
-/* Imports the public key of a DNSKEY RDATA; NULL for unsupported/malformed. bits set. */
-EVP_PKEY *sig_import_key(uint8_t algorithm, const uint8_t *key, size_t len, unsigned *bits);
+/* Imports the public key of a DNSKEY RDATA; NULL for unsupported/malformed. */
+EVP_PKEY *sig_import_key(uint8_t algorithm, const uint8_t *key, size_t len);
 /* Fetches the digest of an RRSIG algorithm (caller frees); NULL for EdDSA/unknown. */
 EVP_MD *sig_algorithm_md(uint8_t algorithm);
 
 /* Signature length an algorithm requires, 0 when variable (RSA). */
 size_t sig_signature_length(uint8_t algorithm);
 
-/* Verifies sig over data with key; 1 valid, 0 invalid, <0 program error. */
+/* Verifies sig over data with key (imported first if needed); 1 valid, 0 invalid, <0 program
+ * error. */
 int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t data_len,
                    const uint8_t *sig, size_t sig_len);
 

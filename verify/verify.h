@@ -256,8 +256,10 @@ bool verify_algorithm_deprecated(uint8_t algorithm);
 unsigned verify_dnskey_bits(const ldns_rr *dnskey);
 
 /*
- * A zone's DNSKEYs with their public keys imported into EVP_PKEYs once. Immutable after
- * verify_keyset_new() and reference counted: share it between threads, take a reference with
+ * A zone's DNSKEYs; each public key is imported into an EVP_PKEY once, the first time a
+ * signature tries it (a key no signature tries costs no import: KeyTrap zones list hundreds).
+ * Immutable after verify_keyset_new() as far as callers can tell (the lazy import and the memo
+ * are internally locked) and reference counted: share it between threads, take a reference with
  * verify_keyset_ref(), drop it with verify_keyset_free() (the last one frees).
  */
 typedef struct verify_keyset verify_keyset_t;

@@ -6,6 +6,7 @@ import base64
 import calendar
 import hashlib
 import os
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -214,6 +215,33 @@ def craft_matches_ldns(lab):
     return line.split()[-1] == "".join(sig[8:])
 
 
+def msg_size(lab, server, name, qtype):
+    """Bytes of the whole answer over TCP (dig's MSG SIZE), 0 when none."""
+    out = subprocess.run(["dig", "@" + Z.addr(lab.net, server), "-p", str(lab.port), name, qtype, "+dnssec",
+                          "+norec", "+tcp", "+time=3", "+tries=1"], capture_output=True, text=True, timeout=15).stdout
+    sizes = [int(l.split()[-1]) for l in out.splitlines() if l.startswith(";; MSG SIZE")]
+    return sizes[0] if sizes else 0
+
+
+def keytrap_case(lab):
+    """keytrap.test: many keys of the ZSK's tag listed before it, many RRSIGs, TCP-sized answers."""
+    keys = lab.rrs("keytrap", "keytrap.test", "DNSKEY")
+    sigs = lab.sigs("keytrap", "keytrap.test", "SOA")
+    tag = int(sigs[-1][6]) if sigs else -1
+    sharing = [k for k in keys if key_tag(k) == tag]
+    check(len(sharing) >= 400 and all(k[2] == "13" and int(k[0]) & 0x100 for k in sharing),
+          "keytrap.test: %d zone DNSKEYs (alg 13) share the SOA signer's key tag %d" % (len(sharing), tag))
+    check(sharing and sharing[-1][0] == "256" and keys[-1] == sharing[-1],
+          "keytrap.test: the ZSK (flags 256) is listed after its decoys")
+    for t in ("SOA", "A"):
+        n = [s for s in lab.sigs("keytrap", "keytrap.test", t) if int(s[6]) == tag]
+        check(len(n) >= 401 and len({s[8] for s in n}) == len(n),
+              "keytrap.test: %d distinct RRSIGs by key %d over %s" % (len(n), tag, t))
+    for t in ("DNSKEY", "SOA", "A"):
+        size = msg_size(lab, "keytrap", "keytrap.test", t)
+        check(1232 < size < 65536, "keytrap.test: %s answer of %d bytes (TCP, under 64 KB)" % (t, size))
+
+
 def main():
     lab = Lab(L.lab_env())
     c1 = "child1"
@@ -301,6 +329,7 @@ def main():
           "nozonebit.test: DS and the only RRSIG over DNSKEY are of a key without the Zone Key bit")
     issue14_cases(lab)
     many_keys(lab)
+    keytrap_case(lab)
     check(craft_matches_ldns(lab), "craft.py reproduces ldns-signzone's Ed25519 RRSIG over sec15.test DNSKEY")
     print("# %d failures" % len(failures))
     return 1 if failures else 0

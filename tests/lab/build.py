@@ -23,7 +23,7 @@ INFRA = [
 ROOT_NS = "a.root-servers.lab."
 
 
-def make_zones(net, bulk_n, have_knot=True):
+def make_zones(net, bulk_n, have_knot=True, bulk_keytrap=0):
     zones = {}
     for name, parent, server, b in INFRA:
         zones[name] = Z.Zone(name, parent, [server], b)
@@ -43,7 +43,7 @@ def make_zones(net, bulk_n, have_knot=True):
             servers = ["child2" if s == "knot" else s for s in servers]
         zones[case.domain] = Z.Zone(case.domain, case.parent(), servers, b)
     if bulk_n:
-        for name, parent, servers, b in bulk.zone_specs(bulk_n, net):
+        for name, parent, servers, b in bulk.zone_specs(bulk_n, net, bulk_keytrap):
             zones[name] = Z.Zone(name, parent, servers, b)
     for z in zones.values():
         if z.parent is not None:
@@ -144,14 +144,14 @@ def check_tools():
         raise RuntimeError("missing tools; install: apt-get install " + " ".join(missing))
 
 
-def build(labdir, net, port, now, bulk_n, log=print, bind_net=None):
+def build(labdir, net, port, now, bulk_n, log=print, bind_net=None, bulk_keytrap=0):
     """Zone data, glue and root hints use `net`; the servers listen on `bind_net` (default `net`;
     another block when the lossy proxy stands on `net` in front of them)."""
     check_tools()
     have_knot = shutil.which("knotd") is not None
     if not have_knot:
         log("knotd not found (Debian package knot): the Knot zones are served by NSD instead")
-    zones = make_zones(net, bulk_n, have_knot)
+    zones = make_zones(net, bulk_n, have_knot, bulk_keytrap)
     keydir = os.path.join(labdir, "keys")
     bulk_zones = [z for z in zones.values() if z.b.get("bulk")]
     small = [z for z in zones.values() if not z.b.get("bulk")]
@@ -186,7 +186,7 @@ def build(labdir, net, port, now, bulk_n, log=print, bind_net=None):
                ".\t3600000\tNS\t%s\n%s\t3600000\tA\t%s\n" % (ROOT_NS, ROOT_NS, Z.addr(net, "root")))
     write_file(os.path.join(labdir, "root.key"),
                "; lab trust anchor: DS of the lab root KSK\n" + "\n".join(root.ds_records()) + "\n")
-    lines = [c.line() for c in catalog.cases()] + bulk.expected_lines(bulk_n)
+    lines = [c.line() for c in catalog.cases()] + bulk.expected_lines(bulk_n, bulk_keytrap)
     # No header line: exactly one line per lab domain (columns in README.md).
     write_file(os.path.join(labdir, "expected.tsv"), "\n".join(lines) + "\n")
     write_file(os.path.join(labdir, "domains.txt"), "\n".join(l.split("\t")[0] for l in lines) + "\n")

@@ -34,6 +34,9 @@ verdicts spec. Build keys (all optional) understood by build.py:
   apex_a     add an apex A record (default True); caa: add a CAA record
   ns         name server names to use instead of in-bailiwick ns1/ns2 (out of bailiwick)
   nozone     no zone is built at all (the name is not delegated / parent is dead)
+  keytrap    (decoys, bogus, types): publish `decoys` P-256 DNSKEYs sharing the ZSK's key tag
+             (keytrap.py) and put `bogus` bad RRSIGs by that tag before the genuine one over
+             each RRset of `types`
 
 unbound: what a validating resolver answers for `domain SOA`: secure (NOERROR+AD),
 insecure (NOERROR, no AD), servfail, nxdomain, or "-" (cannot tell; see note).
@@ -166,6 +169,15 @@ CASES = [
     ("sub.dsdigest.test", "bogus", ["PARENT_BOGUS"], "servfail",
      "signed child (good DS) of the bogus dsdigest.test: resolvers SERVFAIL every name below it",
      dict(alg=13, parent="dsdigest.test", servers=["child2"])),
+    # ---- issue 14: KeyTrap ----
+    ("keytrap.test", "bogus", ["VALIDATION_LIMIT"], "servfail",
+     "KeyTrap (CVE-2023-50387): 400 P-256 DNSKEYs share the ZSK's key tag and are listed before "
+     "it, 400 bogus RRSIGs by that tag before the genuine one over SOA and A (answers 32-44 KB, "
+     "TCP); every ZSK signature needs more than 4 keys tried, the CAA NODATA proof too (the work "
+     "limit is the zone's: said as VALIDATION_LIMIT, not wrapped into CAA_BOGUS). "
+     "Unbound 1.17.1-2+deb12u4: SERVFAIL, EDE 6 'too many RRSIG validations'; own NSD (127.N.6.1)",
+     dict(alg=13, servers=["keytrap"], keytrap=(400, 400, ("SOA", "A"))),
+     [("A", "servfail"), ("CAA", "servfail")]),
     # ---- indeterminate ----
     ("sub.lame.test", "indeterminate", ["PARENT_UNREACHABLE"], "servfail",
      "the parent lame.test never answers (its only server is the blackhole): the chain cannot be fetched",

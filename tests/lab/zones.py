@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import craft
 import keys as K
+import keytrap
 
 TTL = 3600
 NEG_TTL = 300
@@ -21,6 +22,7 @@ SERVERS = {
     "manykeys": (7, 1),
     # issue 14, zone cuts: one NSD serving a registry, its sub-registry and domains below them
     "multi": (8, 1),
+    "keytrap": (6, 1),  # issue 14: hostile zones (KeyTrap), a block of their own
 }
 MANGLERS = ["mangle%d" % i for i in range(1, 7)]
 # The real NSD that serves the mangled zones' signed data (behind the mangler, never delegated to).
@@ -30,7 +32,7 @@ UNBOUND = (0, 250)
 # "multi" is the one deliberate exception to "a child is never on the parent's instance": it
 # serves a registry, its sub-registry and domains below them together (catalog.py, README.md).
 AUTH_SERVERS = ["root", "tld", "sld", "sld2", "child1", "child2", "refuser", "knot", "manykeys",
-                "multi"]
+                "multi", "keytrap"]
 
 
 def server_dir(labdir, server):
@@ -173,6 +175,8 @@ class Zone:
         if self.b.get("caa"):
             lines.append('%s CAA 0 issue "letsencrypt.org"' % o)
         lines += [k.dnskey() for k in published]
+        if self.b.get("keytrap") and published:
+            lines += keytrap.decoys(o, self.zsk_tag(), self.b["keytrap"][0], self.name)
         lines += self.cds_records()
         lines += self.extra
         for child in self.delegations:
@@ -181,6 +185,9 @@ class Zone:
             lines += ["%s A %s" % (ns, a) for ns, a in child.in_bailiwick_glue(net)]
             lines += child.ds_records()
         return "\n".join(lines) + "\n"
+
+    def zsk_tag(self):
+        return keytrap.key_tag(keytrap.dnskey_rdata(self.keys["zsk"].dnskey()))
 
     def cds_records(self):
         mode = self.b.get("cds")
@@ -288,6 +295,10 @@ def render(zone, workdir, net, now):
         zone.text[variant] = sign(zone, workdir, net, now, variant, published, signers)
     zone.text["main"] = mutate(zone.text["main"], zone.b.get("mutate", []))
     zone.text["main"] = resigned(zone, zone.text["main"], workdir, net, now)
+    if zone.b.get("keytrap"):
+        _, bogus, types = zone.b["keytrap"]
+        zsk = keytrap.dnskey_rdata(zone.keys["zsk"].dnskey())
+        zone.text["main"] = keytrap.attack(zone.text["main"], zone.origin, zsk, types, bogus)
     if zone.b.get("nozonebit"):
         zone.text["main"] = crafted_dnskey_sig(zone, zone.text["main"], now)
     if zone.b.get("cds_signer") == "zsk":

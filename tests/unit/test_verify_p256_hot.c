@@ -42,7 +42,9 @@ static int pair_new(const ldns_rr_list *keys, pair_t *p)
     ldns_rdf *zone = ldns_rdf_clone(ldns_rr_owner(ldns_rr_list_rr(keys, 0)));
     int rc = verify_keyset_new(zone, keys, &p->cold) | verify_keyset_new(zone, keys, &p->hot);
     ldns_rdf_deep_free(zone);
-    if (rc != 0 || p->cold->n != 1 || !p->hot->keys[0].hot)
+    /* Keys are imported when a signature first needs them: import now to reach the tables. */
+    if (rc != 0 || p->cold->n != 1 || !sig_key_import(&p->cold->keys[0]) ||
+        !sig_key_import(&p->hot->keys[0]) || !p->hot->keys[0].hot)
         return -1;
     sig_p256_hot_free(p->cold->keys[0].hot);
     p->cold->keys[0].hot = NULL;
@@ -250,6 +252,8 @@ static void threshold_and_race(void)
     verify_keyset_t *ks = NULL;
     is_int(verify_keyset_new(zone, keys, &ks), 0, "keyset of a random key");
     struct verify_key *key = &ks->keys[0];
+    is_int(key->pkey == NULL && key->hot == NULL, 1, "a new keyset has imported nothing");
+    is_int(sig_key_import(key), 1, "the key imports on first use");
     sig_p256_hot_free(key->hot);
     key->hot = sig_p256_hot_new(key->pkey, 3);
     uint8_t data[100], sig[64];
