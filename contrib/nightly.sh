@@ -3,18 +3,23 @@
 # the previous finished scan, write the HTML report, and exit 3 when domains got worse (cron
 # mails the output of a failing job; systemd marks the unit failed).
 #
-# Settings come from the environment, or from the file given with -c (shell syntax, e.g.
-# /etc/dnssweep/nightly.conf):
-#   DNSSWEEP            dnssweep binary                         [dnssweep]
+# Settings come from the environment (systemd: EnvironmentFile=/etc/dnssweep/nightly.env; cron:
+# variable lines in /etc/cron.d/dnssweep), or from the file given with -c (shell syntax):
+#   DNSSWEEP            dnssweep binary (found on PATH: cron's PATH is /usr/bin:/bin, so
+#                       give the absolute path or set PATH)   [dnssweep]
 #   DNSSWEEP_DB         results store                           [/var/lib/dnssweep/db]
 #   DNSSWEEP_DOMAINS    domain list, one per line               [/etc/dnssweep/domains.txt]
 #   DNSSWEEP_REPORTS    where reports and diffs are written     [/var/lib/dnssweep/reports]
 #   DNSSWEEP_SCAN       name of this scan                       [nightly-YYYY-MM-DD (UTC)]
 #   DNSSWEEP_SCAN_OPTS  more scan options, e.g. "--qps 2000"    []
 #   DNSSWEEP_METRICS    --metrics file (node_exporter textfile) [none]
+#   DNSSWEEP_LOG        append the run's messages to this file instead of stderr; a failure
+#                       is still printed on stderr (cron mails it) [none: everything on stderr]
 #
-# Exit status: 0 nothing got worse; 3 domains got worse (listed on stdout); 1 a step failed;
-# 2 usage error. A scan of the same name that was interrupted is resumed.
+# Exit status: 0 nothing got worse; 3 domains got worse (listed on stdout); 1 a step failed
+# (the cause on stderr: "nightly: FAILED: ..." and what dnssweep said); 2 usage error. A scan of
+# the same name that was interrupted is resumed. A run that exits 0 prints nothing on stdout, and
+# with DNSSWEEP_LOG nothing on stderr either, so cron mails only failures and regressions.
 set -uo pipefail
 
 usage() {
@@ -39,12 +44,55 @@ DB=${DNSSWEEP_DB:-/var/lib/dnssweep/db}
 DOMAINS=${DNSSWEEP_DOMAINS:-/etc/dnssweep/domains.txt}
 REPORTS=${DNSSWEEP_REPORTS:-/var/lib/dnssweep/reports}
 SCAN=${DNSSWEEP_SCAN:-nightly-$(date -u +%Y-%m-%d)}
+LOG=${DNSSWEEP_LOG:-}
 read -r -a SCAN_OPTS <<<"${DNSSWEEP_SCAN_OPTS:-}"
 [ -n "${DNSSWEEP_METRICS:-}" ] && SCAN_OPTS+=(--metrics "$DNSSWEEP_METRICS")
 
+# fd 3 is where the runner looks (cron mails it, systemd puts it in the journal); stderr becomes
+# the log file when there is one.
+exec 3>&2
+if [ -n "$LOG" ]; then
+    if ! mkdir -p "$(dirname "$LOG")" 2>/dev/null || ! (: >>"$LOG") 2>/dev/null; then
+        echo "nightly: FAILED: cannot write the log file $LOG (DNSSWEEP_LOG)" >&3
+        exit 1
+    fi
+    exec 2>>"$LOG"
+    echo "nightly: $(date -u +%Y-%m-%dT%H:%M:%SZ) run for scan $SCAN" >&2
+fi
+
 log() { echo "nightly: $*" >&2; }
 
-mkdir -p "$REPORTS" || exit 1
+# What a failed step printed: kept to be repeated where the runner looks.
+said=$(mktemp "${TMPDIR:-/tmp}/dnssweep-nightly.XXXXXX") || {
+    echo "nightly: FAILED: cannot create a temporary file" >&3
+    exit 1
+}
+trap 'rm -f "$said"' EXIT
+
+# Runs a command with its stderr kept in $said and copied to the log (or stderr).
+run() {
+    "$@" 2>"$said"
+    local rc=$?
+    cat "$said" >&2
+    return $rc
+}
+
+# Prints the cause (and what dnssweep said) on the runner's stderr, then exits 1.
+fail() {
+    log "FAILED: $*"
+    if [ -n "$LOG" ]; then
+        {
+            echo "nightly: FAILED: $*"
+            [ -s "$said" ] && sed 's/^/  /' "$said"
+            echo "nightly: (the whole run is in $LOG)"
+        } >&3
+    fi
+    exit 1
+}
+
+command -v "$DNSSWEEP" >/dev/null ||
+    fail "$DNSSWEEP not found (PATH=$PATH); set DNSSWEEP to its absolute path or PATH"
+run mkdir -p "$REPORTS" || fail "cannot create the reports directory $REPORTS"
 
 # `dnssweep scans` lists oldest first: name, start, end, finished (yes/no), counts.
 scans() { "$DNSSWEEP" scans --db "$DB" 2>/dev/null | tail -n +2; }
@@ -54,7 +102,7 @@ resume=()
 if [ -d "$DB" ]; then
     while read -r name _ _ finished _; do
         if [ "$name" = "$SCAN" ]; then
-            [ "$finished" = yes ] && { log "scan $SCAN is already finished"; resume=(done); }
+            [ "$finished" = yes ] && { log "scan $SCAN is already finished"; resume=("done"); }
             [ "$finished" = no ] && resume=(--resume)
         elif [ "$finished" = yes ]; then
             previous=$name
@@ -62,21 +110,19 @@ if [ -d "$DB" ]; then
     done < <(scans)
 fi
 
-if [ "${resume[*]:-}" != done ]; then
+if [ "${resume[*]:-}" != "done" ]; then
     log "scanning $DOMAINS into $DB as $SCAN"
-    "$DNSSWEEP" scan --db "$DB" --scan "$SCAN" "${resume[@]}" --progress never \
+    run "$DNSSWEEP" scan --db "$DB" --scan "$SCAN" "${resume[@]}" --progress never \
         "${SCAN_OPTS[@]}" "$DOMAINS"
     rc=$?
-    if [ $rc -ne 0 ]; then
-        log "the scan failed (exit $rc); run this again to resume it"
-        exit 1
-    fi
+    [ $rc -eq 0 ] || fail "the scan $SCAN of $DOMAINS into $DB failed (exit $rc); fix the" \
+        "cause and run this again: an interrupted scan is resumed"
 fi
 
 status=0
 report_args=()
 if [ -n "$previous" ]; then
-    "$DNSSWEEP" diff --db "$DB" "$previous" "$SCAN" -o "$REPORTS/$SCAN.diff.txt" \
+    run "$DNSSWEEP" diff --db "$DB" "$previous" "$SCAN" -o "$REPORTS/$SCAN.diff.txt" \
         --fail-on-regression
     status=$?
     case $status in
@@ -85,20 +131,15 @@ if [ -n "$previous" ]; then
         echo "dnssweep: domains got worse between $previous and $SCAN:"
         cat "$REPORTS/$SCAN.diff.txt"
         ;;
-    *)
-        log "diff failed (exit $status)"
-        exit 1
-        ;;
+    *) fail "the diff of $previous and $SCAN failed (exit $status)" ;;
     esac
     report_args=(--diff-against "$previous")
 else
     log "no earlier finished scan to compare with"
 fi
 
-if ! "$DNSSWEEP" report --db "$DB" --scan "$SCAN" "${report_args[@]}" -o "$REPORTS/$SCAN.html"; then
-    log "the report failed"
-    exit 1
-fi
-ln -sfn "$SCAN.html" "$REPORTS/latest.html"
+run "$DNSSWEEP" report --db "$DB" --scan "$SCAN" "${report_args[@]}" -o "$REPORTS/$SCAN.html" ||
+    fail "the report $REPORTS/$SCAN.html failed"
+run ln -sfn "$SCAN.html" "$REPORTS/latest.html" || fail "cannot link $REPORTS/latest.html"
 log "report: $REPORTS/$SCAN.html"
 exit "$status"

@@ -1,6 +1,9 @@
 #!/bin/bash
 # GNU parallel over ssh: one shard per host (hosts from a --sshloginfile), each scanning into a
-# store on its own disk; the stores come back as tarballs and are merged here.
+# store on its own local disk (DNSSWEEP_REMOTE_DIR [/var/tmp/dnssweep], parallel's --workdir:
+# not an NFS home); once a shard's scan finished its store comes back as a tarball and the stores are merged here, in
+# DNSSWEEP_DATA [./dnssweep-data], which must be a local disk too (LMDB's locking does not hold
+# on NFS or CephFS).
 #   scan-over-ssh.sh HOSTS_FILE N SCAN_NAME DOMAINS_FILE [dnssweep scan options...]
 # Each host needs dnssweep in its PATH; contrib/shard-scan.sh and the domain list are copied.
 set -euo pipefail
@@ -14,6 +17,7 @@ cd "$out"
 base=$(basename "$input")
 # --jobs 1: one shard at a time per host; --return/--cleanup bring the store back.
 parallel --sshloginfile "$hosts" --jobs 1 --retries 2 \
+    --workdir "${DNSSWEEP_REMOTE_DIR:-/var/tmp/dnssweep}" \
     --basefile shard-scan.sh --basefile "$base" \
     --return "shard-{}.tar" --cleanup \
     "./shard-scan.sh {} $n $name shard-{} $base $* && tar cf shard-{}.tar shard-{}" \

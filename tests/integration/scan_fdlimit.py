@@ -8,8 +8,11 @@
    lab's expected status and reason codes.
 2. Mid-scan: resolver mode through a small proxy that truncates every UDP answer (so every
    query goes over TCP) and closes idle TCP connections (so dnssweep keeps opening new ones).
-   Once some results are stored, the running scan's limit is lowered (prlimit on its pid) to
-   the descriptors it holds besides its TCP connections: the next connection fails with EMFILE.
+   The proxy holds the answers for the second half of the domains until the test releases them,
+   so the scan cannot finish on its own: once some results of the first half are stored, the
+   running scan's limit is lowered (prlimit on its pid) to the descriptors it holds besides its
+   TCP connections, then the held answers go out and the next connection fails with EMFILE.
+   (Gated on the proxy, not on speed: the scan cannot end before the limit is lowered.)
    The scan stops with a message naming the TCP connection and the limit and a resume hint;
    every stored verdict equals an unhindered scan's; --resume with a normal limit completes it,
    every domain as the lab's expected file says for resolver mode.
@@ -30,7 +33,8 @@ import time
 from lab_common import LAB, Checks, expected, lab_scan_args, resolver_expectation
 
 DNSSWEEP = sys.argv[1]
-NET = "127.65"
+# DNSSWEEP_FDLIMIT_NET: run it on another free net (e.g. a developer's own) [127.65].
+NET = os.environ.get("DNSSWEEP_FDLIMIT_NET", "127.65")
 PROXY_IP = NET + ".9.1"
 LIMIT_MAX = 120  # a scan of the small lab needs about 50
 CRASH_MARKERS = ("AddressSanitizer", "runtime error", "LeakSanitizer", "Aborted", "core dumped")
@@ -132,13 +136,18 @@ class Proxy:
     """UDP: every answer truncated (TC=1, question only). TCP: each query relayed to the lab's
     Unbound over TCP, answers written back as they come; a connection is closed once nothing is
     pending on it and it has answered ANSWERS queries or been idle IDLE seconds, so the client
-    keeps opening new ones."""
+    keeps opening new ones. hold(domains): TCP queries for names in those zones (the longest
+    matching domain of the list decides) are not relayed until release()."""
     IDLE = 0.3
     ANSWERS = 4
 
     def __init__(self, ip, port, upstream):
         self.upstream = upstream
         self.stop = threading.Event()
+        self.released = threading.Event()
+        self.released.set()
+        self.domains, self.held = set(), set()
+        self.held_queries = 0
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.udp.bind((ip, port))
         self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -151,7 +160,27 @@ class Proxy:
         for t in self.threads:
             t.start()
 
+    def hold(self, all_domains, held):
+        self.domains = {d.lower().rstrip(".") for d in all_domains}
+        self.held = {d.lower().rstrip(".") for d in held}
+        self.released.clear()
+
+    def release(self):
+        self.released.set()
+
+    def is_held(self, frame):
+        labels, pos = [], 12
+        while pos < len(frame) and frame[pos] != 0:
+            labels.append(frame[pos + 1:pos + 1 + frame[pos]].decode("ascii", "replace").lower())
+            pos += 1 + frame[pos]
+        for i in range(len(labels)):  # longest matching domain of the list first
+            name = ".".join(labels[i:])
+            if name in self.domains:
+                return name in self.held
+        return False
+
     def close(self):
+        self.released.set()
         self.stop.set()
         for t in self.threads:
             t.join(timeout=5)
@@ -200,6 +229,10 @@ class Proxy:
         state = {"pending": 0, "answered": 0, "last": time.monotonic()}
 
         def answer(frame):
+            if not self.released.is_set() and self.is_held(frame):
+                with lock:
+                    self.held_queries += 1
+                self.released.wait()
             try:
                 reply = self.ask_upstream(frame)
             except OSError:
@@ -284,20 +317,26 @@ def mid_scan(check, lab, rows, work):
         check(proxy.accepted > 1, "the proxy saw %d TCP connections" % proxy.accepted)
 
         db = os.path.join(work, "resolver-cut")
-        slow = [a if a != "0" or i == 0 or base[i - 1] != "--qps" else "25"
-                for i, a in enumerate(base)]
-        p = subprocess.Popen([DNSSWEEP, "scan", "--db", db, "--scan", "r"] + slow +
+        names = [r["domain"] for r in rows]
+        proxy.hold(names, names[len(names) // 2:])
+        # Held answers must not time out: the scan waits for them as for a slow resolver.
+        patient = base + ["--timeout", "60000"]
+        p = subprocess.Popen([DNSSWEEP, "scan", "--db", db, "--scan", "r"] + patient +
                              [lab["LAB_DOMAINS"]], stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True)
         limit, stored_before = None, 0
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and p.poll() is None:
-            stored_before = len(export(db, "r") or {})
-            if stored_before >= 5:
-                limit = held_without_tcp(p.pid)
-                resource.prlimit(p.pid, resource.RLIMIT_NOFILE, (limit, limit))
-                break
-            time.sleep(0.3)
+        deadline = time.monotonic() + 120
+        try:
+            while time.monotonic() < deadline and p.poll() is None:
+                stored_before = len(export(db, "r") or {})
+                if stored_before >= 5:
+                    limit = held_without_tcp(p.pid)
+                    resource.prlimit(p.pid, resource.RLIMIT_NOFILE, (limit, limit))
+                    break
+                time.sleep(0.3)
+        finally:
+            print("# %d queries held until the limit was lowered" % proxy.held_queries)
+            proxy.release()
         try:
             _, err = p.communicate(timeout=90)
         except subprocess.TimeoutExpired:
@@ -318,7 +357,7 @@ def mid_scan(check, lab, rows, work):
         check(cut is not None and stored_before <= len(cut) < len(rows) and not wrong,
               "store readable: %s stored, each as in the unhindered scan%s" % (
                   None if cut is None else len(cut), "" if not wrong else " -- wrong: %s" % wrong))
-        r = run(["scan", "--db", db, "--scan", "r", "--resume"] + base + [lab["LAB_DOMAINS"]],
+        r = run(["scan", "--db", db, "--scan", "r", "--resume"] + patient + [lab["LAB_DOMAINS"]],
                 timeout=300)
         check(r.returncode == 0, "--resume with a normal limit: exit %d" % r.returncode)
         done = export(db, "r") or {}

@@ -80,16 +80,23 @@ def main():
 
         p = subprocess.Popen([DNSSWEEP, "scan", "--scan", "interrupted", "--qps", "60"] + base +
                              [domains], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(2.0)
+        # SIGINT once a result is committed (the scan is running, its handler installed), not
+        # after a fixed delay a loaded machine may not reach; --qps 60 keeps the rest of the
+        # scan (about 700 queries) running for seconds after that.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and p.poll() is None and \
+                not verdicts(db, "interrupted"):
+            time.sleep(0.2)
+        running = p.poll() is None
         p.send_signal(signal.SIGINT)
         _, err = p.communicate(timeout=60)
         r = subprocess.run([DNSSWEEP, "scan", "--scan", "interrupted", "--resume", "--qps", "0"] +
                            base + [domains], capture_output=True, text=True, timeout=300)
         checks += 1
-        if p.returncode != 1 or "--resume" not in err or r.returncode != 0 or \
+        if not running or p.returncode != 1 or "--resume" not in err or r.returncode != 0 or \
                 verdicts(db, "interrupted") != baseline:
-            print("not ok - SIGINT: exit %s, hint %s, resume exit %d\n%s" % (
-                p.returncode, "--resume" in err, r.returncode, err))
+            print("not ok - SIGINT (scan %s when sent): exit %s, hint %s, resume exit %d\n%s" % (
+                "running" if running else "already ended", p.returncode, "--resume" in err, r.returncode, err))
             failures += 1
         else:
             print("ok - SIGINT stops with exit 1 and a resume hint; the resumed scan completes")
