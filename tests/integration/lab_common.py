@@ -98,6 +98,12 @@ def resolver_expectation(row):
         return [(status, (codes - {"NS_LAME"}) | {"NS_UNREACHABLE", "CAA_BOGUS"}),
                 (status, (codes - {"NS_LAME"}) | {"NS_UNREACHABLE"}),
                 ("lame", {"NS_UNREACHABLE"})]
+    if "NS_UNREACHABLE" in codes:
+        # One server never answers (unreach.test): the resolver hides it when it reaches the
+        # live one in time, but a question it gives up on reads as the resolver's SERVFAIL
+        # (NS_UNREACHABLE), and a SOA it gives up on as a lame zone.
+        rest = codes - {"NS_UNREACHABLE", "NS_LAME"}
+        return [(status, rest), ("bogus", rest | {"NS_UNREACHABLE"}), ("lame", {"NS_UNREACHABLE"})]
     return [(status, codes - {"NS_UNREACHABLE", "NS_LAME"})]
 
 

@@ -353,15 +353,24 @@ def mid_scan(check, lab, rows, work):
         check("interrupted; resume it with" in err and "--resume" in err,
               "the message says how to resume")
         cut = export(db, "r")
-        wrong = {d: v for d, v in (cut or {}).items() if clean.get(d) != v}
+        allowed = {r["domain"]: resolver_expectation(r) for r in rows}
+        wrong = {d: v for d, v in (cut or {}).items()
+                 if not any(v[0] == st and set(v[1]) == c for st, c in allowed.get(d, []))}
         check(cut is not None and stored_before <= len(cut) < len(rows) and not wrong,
-              "store readable: %s stored, each as in the unhindered scan%s" % (
+              "store readable: %s stored, each as the lab expects%s" % (
                   None if cut is None else len(cut), "" if not wrong else " -- wrong: %s" % wrong))
         r = run(["scan", "--db", db, "--scan", "r", "--resume"] + patient + [lab["LAB_DOMAINS"]],
                 timeout=300)
         check(r.returncode == 0, "--resume with a normal limit: exit %d" % r.returncode)
         done = export(db, "r") or {}
-        check(done == clean, "resumed store equals the unhindered scan (%d domains)" % len(done))
+        # Domains whose resolver-mode verdict depends on the resolver's timing (a dead or silent
+        # server: more than one allowed outcome) are checked against the expectation below.
+        steady = [r["domain"] for r in rows if len(resolver_expectation(r)) == 1]
+        differ = {d: (clean.get(d), done.get(d)) for d in steady if clean.get(d) != done.get(d)}
+        check(len(done) == len(rows) and not differ,
+              "resumed store equals the unhindered scan (%d domains; %d with one possible "
+              "outcome compared)%s" % (len(done), len(steady), " -- differ: %s" % differ if differ
+                                       else ""))
         matches_expected(check, done, rows, "resumed resolver-mode scan", resolver_expectation)
     finally:
         proxy.close()
