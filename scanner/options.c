@@ -287,6 +287,7 @@ int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err
         case OPT_PORT:
             rc = set_number(err, "--port", optarg, 1, 65535, &port);
             cfg->port = (uint16_t)port;
+            cfg->port_set = true;
             break;
         case OPT_QPS:
             rc = set_number(err, "--qps", optarg, 0, 10000000, &cfg->qps);
@@ -313,6 +314,7 @@ int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err
             break;
         case OPT_EXPIRY_WARNING:
             rc = set_number(err, "--expiry-warning", optarg, 0, 3650, &cfg->expiry_warning_days);
+            cfg->expiry_warning_set = true;
             break;
         case OPT_LIMIT:
             rc = parse_limit(err, optarg, cfg);
