@@ -407,18 +407,16 @@ static int check_files(const char *scan, const scanner_config_t *cfg, const char
     ldns_rr_list *rrs = NULL;
     if (results_settings_get(stored, "root-hints-sha256", hash, sizeof hash) != 1)
         hash[0] = '\0';
-    int rc = check_records(scan, "root hints", cfg->root_hints,
-                           scanner_load_root_hints(cfg->root_hints, &rrs, err, sizeof err), rrs,
-                           hash, err);
+    int loaded = scanner_load_root_hints(cfg->root_hints, &rrs, err, sizeof err);
+    int rc = check_records(scan, "root hints", cfg->root_hints, loaded, rrs, hash, err);
     ldns_rr_list_deep_free(rrs);
     rrs = NULL;
     if (rc)
         return rc;
     if (results_settings_get(stored, "trust-anchor-sha256", hash, sizeof hash) != 1)
         hash[0] = '\0';
-    rc = check_records(scan, "trust anchor", cfg->trust_anchor,
-                       scanner_load_trust_anchor(cfg->trust_anchor, &rrs, err, sizeof err), rrs,
-                       hash, err);
+    loaded = scanner_load_trust_anchor(cfg->trust_anchor, &rrs, err, sizeof err);
+    rc = check_records(scan, "trust anchor", cfg->trust_anchor, loaded, rrs, hash, err);
     ldns_rr_list_deep_free(rrs);
     return rc;
 }
