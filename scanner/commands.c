@@ -315,7 +315,7 @@ int command_show(int argc, char **argv)
 }
 
 static const char scans_usage[] = "usage: dnssweep scans [--db DIR]\n"
-                                  "List scans: name, start, end, counts, finished or not.\n";
+                                  "List scans: name, start, end, finished or not, mode, counts.\n";
 
 int command_scans(int argc, char **argv)
 {
