@@ -235,7 +235,8 @@ int results_record_encode(const results_record_t *rec, uint8_t **out, size_t *le
 
 /* ---------------------------------------------------------------------------------------------
  * Scan metadata: v id | zz started | zz finished_at | u8 finished | 6 x v count | str input |
- * str options. Same cursor rules.
+ * str options | str settings (schema 3; absent in a schema 1/2 store's scans). Same cursor
+ * rules.
  * ------------------------------------------------------------------------------------------- */
 
 int scan_meta_encode(const scan_meta_t *m, rbuf_t *b)
@@ -250,6 +251,7 @@ int scan_meta_encode(const scan_meta_t *m, rbuf_t *b)
         rbuf_varint(b, m->counts[i]);
     okay &= put_str(b, m->input_desc);
     okay &= put_str(b, m->options);
+    okay &= put_str(b, m->settings);
     if (!okay)
         return RESULTS_EINVAL;
     return b->failed ? RESULTS_ENOMEM : RESULTS_OK;

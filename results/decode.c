@@ -407,11 +407,14 @@ int scan_meta_decode(const uint8_t *buf, size_t len, scan_meta_t *m)
     }
     const char *input = get_str(&c);
     const char *options = get_str(&c);
+    /* A scan written before schema 3 ends here: no settings were stored with it. */
+    const char *settings = c.p < c.end ? get_str(&c) : NULL;
     if (c.p != c.end)
         c.err = true;
     if (!c.err) {
         m->input_desc = dup_or_null(input, &nomem);
         m->options = dup_or_null(options, &nomem);
+        m->settings = dup_or_null(settings, &nomem);
     }
     rarena_free(arena);
     if (c.err || nomem) {
@@ -425,5 +428,6 @@ void scan_meta_clear(scan_meta_t *m)
 {
     free(m->input_desc);
     free(m->options);
+    free(m->settings);
     memset(m, 0, sizeof *m);
 }

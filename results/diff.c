@@ -118,8 +118,14 @@ static void json_side(rbuf_t *b, const results_record_t *r)
     put_str(b, "]}");
 }
 
+/* The modes of the two scans when they differ (diff --force): every output says so. */
+typedef struct diff_modes {
+    bool differ;
+    char old_mode[32], new_mode[32];
+} diff_modes_t;
+
 static void json_line(rbuf_t *b, const char *domain, const results_record_t *o,
-                      const results_record_t *n, results_change_t change)
+                      const results_record_t *n, results_change_t change, const diff_modes_t *m)
 {
     put_str(b, "{\"domain\":");
     results_json_str(b, domain);
@@ -129,7 +135,44 @@ static void json_line(rbuf_t *b, const char *domain, const results_record_t *o,
     json_side(b, n);
     put_str(b, ",\"change\":\"");
     put_str(b, change_names[change]);
-    put_str(b, "\"}\n");
+    put_str(b, "\"");
+    if (m->differ) {
+        /* On every line: a consumer filtering by domain still sees it. */
+        put_str(b, ",\"modes_differ\":{\"old\":");
+        results_json_str(b, m->old_mode);
+        put_str(b, ",\"new\":");
+        results_json_str(b, m->new_mode);
+        put_str(b, "}");
+    }
+    put_str(b, "}\n");
+}
+
+/* Both modes when both scans recorded one and they differ; a scan from before modes were
+ * recorded compares with anything. */
+static void diff_modes_of(results_store_t *store, const char *old_name, const char *new_name,
+                          diff_modes_t *m)
+{
+    results_scan_info_t a, b;
+    memset(m, 0, sizeof *m);
+    if (results_scan_lookup(store, old_name, &a) != 0)
+        return;
+    if (results_scan_lookup(store, new_name, &b) == 0) {
+        const char *x = results_settings_mode(a.settings, m->old_mode, sizeof m->old_mode);
+        const char *y = results_settings_mode(b.settings, m->new_mode, sizeof m->new_mode);
+        m->differ = x && y && strcmp(x, y) != 0;
+        results_scan_info_clear(&b);
+    }
+    results_scan_info_clear(&a);
+}
+
+int results_diff_modes(results_store_t *store, const char *old_name, const char *new_name,
+                       char old_mode[32], char new_mode[32])
+{
+    diff_modes_t m;
+    diff_modes_of(store, old_name, new_name, &m);
+    snprintf(old_mode, 32, "%s", m.old_mode);
+    snprintf(new_mode, 32, "%s", m.new_mode);
+    return m.differ;
 }
 
 static int write_buf(rbuf_t *b, FILE *out)
@@ -143,10 +186,16 @@ static int write_buf(rbuf_t *b, FILE *out)
 }
 
 static void text_summary(FILE *out, const char *old_name, const char *new_name,
-                         const results_diff_counts_t *c)
+                         const results_diff_counts_t *c, const diff_modes_t *m)
 {
     uint64_t total = 0;
-    fprintf(out, "diff %s -> %s\n%-16s %10s\n", old_name, new_name, "change", "domains");
+    fprintf(out, "diff %s -> %s\n", old_name, new_name);
+    if (m->differ)
+        fprintf(out,
+                "WARNING: the modes differ: %s was scanned in %s mode, %s in %s mode; changes "
+                "may come from the mode, not the domains\n",
+                old_name, m->old_mode, new_name, m->new_mode);
+    fprintf(out, "%-16s %10s\n", "change", "domains");
     for (int i = 0; i < RESULTS_CHANGE_COUNT; i++) {
         fprintf(out, "%-16s %10llu\n", change_names[i], (unsigned long long)c->by_change[i]);
         total += c->by_change[i];
@@ -198,6 +247,7 @@ struct diff_out {
     FILE *out;
     rbuf_t sections[RESULTS_CHANGE_COUNT]; /* text and html: lines grouped by change */
     rbuf_t stream;                         /* jsonl: written as it comes */
+    diff_modes_t modes;
 };
 
 static int diff_line(void *ctx, const char *domain, const results_record_t *o,
@@ -214,7 +264,7 @@ static int diff_line(void *ctx, const char *domain, const results_record_t *o,
         results_html_diff_row(&d->sections[change], domain, o, n);
         break;
     default:
-        json_line(&d->stream, domain, o, n, change);
+        json_line(&d->stream, domain, o, n, change, &d->modes);
         if (d->stream.len >= 65536)
             return write_buf(&d->stream, d->out);
         break;
@@ -231,15 +281,30 @@ int results_diff(results_store_t *store, const char *old_name, const char *new_n
         (format != RESULTS_FORMAT_TEXT && format != RESULTS_FORMAT_JSONL &&
          format != RESULTS_FORMAT_HTML))
         return RESULTS_EINVAL;
+    diff_modes_of(store, old_name, new_name, &d.modes);
+    if (format == RESULTS_FORMAT_JSONL && d.modes.differ) {
+        /* First, so that the output says it even when no domain changed. */
+        put_str(&d.stream, "{\"modes_differ\":{\"old\":");
+        results_json_str(&d.stream, d.modes.old_mode);
+        put_str(&d.stream, ",\"new\":");
+        results_json_str(&d.stream, d.modes.new_mode);
+        put_str(&d.stream, "}}\n");
+    }
     int rc = results_diff_walk(store, old_name, new_name, true, diff_line, &d, &c);
     if (rc < 0)
         goto done;
     if (format == RESULTS_FORMAT_JSONL) {
         rc = write_buf(&d.stream, out);
     } else if (format == RESULTS_FORMAT_HTML) {
-        rc = results_html_diff(out, old_name, new_name, &c, d.sections);
+        char notice[200] = "";
+        if (d.modes.differ)
+            snprintf(notice, sizeof notice,
+                     "The modes differ: the old scan was scanned in %s mode, the new one in %s "
+                     "mode; changes may come from the mode, not the domains.",
+                     d.modes.old_mode, d.modes.new_mode);
+        rc = results_html_diff(out, old_name, new_name, &c, d.sections, notice[0] ? notice : NULL);
     } else {
-        text_summary(out, old_name, new_name, &c);
+        text_summary(out, old_name, new_name, &c, &d.modes);
         for (int i = 0; i < RESULTS_CHANGE_COUNT && rc == 0; i++) {
             if (!d.sections[i].len && !d.sections[i].failed)
                 continue;

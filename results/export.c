@@ -19,12 +19,16 @@ int results_export(results_store_t *store, const char *scan_name, results_format
     rc = results_iter_new(store, info.name, &it);
     if (rc < 0)
         goto done;
+    char mode_buf[32];
+    const char *mode = results_settings_mode(info.settings, mode_buf, sizeof mode_buf);
     if (format == RESULTS_FORMAT_CSV)
         results_csv_header(&line);
     while ((rc = results_iter_next(it, &rec)) == 1) {
-        if (format == RESULTS_FORMAT_JSONL)
-            results_json_line(&line, rec, info.name);
-        else
+        if (format == RESULTS_FORMAT_JSONL) {
+            results_record_t with_mode = *rec; /* shallow: the mode is the scan's */
+            with_mode.mode = mode;
+            results_json_line(&line, &with_mode, info.name);
+        } else
             results_csv_row(&line, &field, rec);
         if (line.failed || field.failed) {
             rc = RESULTS_ENOMEM;

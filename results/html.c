@@ -149,12 +149,18 @@ void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count
 }
 
 int results_html_diff(FILE *out, const char *old_name, const char *new_name,
-                      const results_diff_counts_t *c, rbuf_t sections[RESULTS_CHANGE_COUNT])
+                      const results_diff_counts_t *c, rbuf_t sections[RESULTS_CHANGE_COUNT],
+                      const char *notice)
 {
     rbuf_t b = {0};
     char title[2 * RESULTS_SCAN_NAME_MAX + 32];
     snprintf(title, sizeof title, "dnssweep diff: %s \u2192 %s", old_name, new_name);
     results_html_page_start(&b, title);
+    if (notice) {
+        put_cstr(&b, "<p class=\"modes-differ\"><strong>Warning:</strong> ");
+        results_html_text(&b, notice);
+        put_cstr(&b, "</p>\n");
+    }
     results_html_diff_summary(&b, c);
     int rc = RESULTS_OK;
     for (int i = 0; i < RESULTS_CHANGE_COUNT; i++) {

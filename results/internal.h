@@ -54,6 +54,7 @@ typedef struct scan_meta {
     uint64_t counts[VERIFY_STATUS_COUNT];
     char *input_desc;
     char *options;
+    char *settings; /* schema 3: the scan's stored settings (results_settings_get); NULL before */
 } scan_meta_t;
 
 int scan_meta_encode(const scan_meta_t *m, rbuf_t *b);
@@ -139,15 +140,19 @@ void results_html_codes(rbuf_t *b, const results_record_t *r); /* one <td> of co
 void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c);
 /* <h2> and the opening of a diff table; the caller adds rows and "</table>". */
 void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count);
-/* The whole diff page: summary table, then the sections (table rows) by change. */
+/* The whole diff page: notice (NULL = none), summary table, then the sections (table rows) by
+ * change. */
 int results_html_diff(FILE *out, const char *old_name, const char *new_name,
-                      const results_diff_counts_t *c, rbuf_t sections[RESULTS_CHANGE_COUNT]);
+                      const results_diff_counts_t *c, rbuf_t sections[RESULTS_CHANGE_COUNT],
+                      const char *notice);
 
 /* ---- text output helpers (json.c) ---- */
 void results_json_string(FILE *out, const char *s);
 void results_json_str(rbuf_t *b, const char *s); /* quoted and escaped, or null */
 void results_put_int(rbuf_t *b, int64_t v);
 void results_json_line(rbuf_t *b, const results_record_t *rec, const char *scan_name);
+/* The scan's mode from its settings ("authoritative", ...), or NULL when not recorded. */
+const char *results_settings_mode(const char *settings, char *buf, size_t len);
 void results_csv_header(rbuf_t *b);
 /* field is scratch space for the row's composite fields. */
 void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec);

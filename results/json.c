@@ -281,6 +281,8 @@ void results_json_line(rbuf_t *b, const results_record_t *rec, const char *scan_
     results_json_str(b, scan_name);
     put_cstr(b, ",\"scanned_at\":");
     json_time(b, rec->scanned_at);
+    put_cstr(b, ",\"mode\":");
+    results_json_str(b, rec->mode);
     rbuf_byte(b, ',');
     json_reasons(b, rec);
     put_cstr(b, ",\"fix\":");

@@ -193,6 +193,7 @@ static int merge_scan_meta(results_store_t *s, MDB_txn *txn, void *ctx)
         mm->meta.finished = src->finished;
         mm->meta.input_desc = dup_or_null(src->input_desc, &failed);
         mm->meta.options = dup_or_null(src->options, &failed);
+        mm->meta.settings = dup_or_null(src->settings, &failed);
         if (failed)
             return RESULTS_ENOMEM;
         /* A single shard's "shard=K/N" becomes "shard=K@T/N": its run is told apart. */
@@ -214,6 +215,10 @@ static int merge_scan_meta(results_store_t *s, MDB_txn *txn, void *ctx)
             free(mm->meta.options);
             mm->meta.options = options;
         }
+        /* The first part merged brings the settings; a part from before schema 3 has none. */
+        if (!mm->meta.settings && src->settings &&
+            !(mm->meta.settings = dup_or_null(src->settings, &failed)))
+            return RESULTS_ENOMEM;
         /* One scan from several shards: it started with the first and ended with the last,
          * and is finished only when every shard is. */
         if (src->started_at < mm->meta.started_at)

@@ -22,7 +22,8 @@ static void info_from_meta(results_scan_info_t *info, char *name, scan_meta_t *m
     info->name = name;
     info->input_desc = m->input_desc;
     info->options = m->options;
-    m->input_desc = m->options = NULL;
+    info->settings = m->settings;
+    m->input_desc = m->options = m->settings = NULL;
     info->started_at = m->started_at;
     info->finished_at = m->finished_at;
     info->finished = m->finished;
@@ -40,7 +41,32 @@ void results_scan_info_clear(results_scan_info_t *info)
     free(info->name);
     free(info->input_desc);
     free(info->options);
+    free(info->settings);
     memset(info, 0, sizeof *info);
+}
+
+int results_settings_get(const char *settings, const char *key, char *buf, size_t len)
+{
+    size_t klen = key ? strlen(key) : 0;
+    for (const char *line = settings; line && *line && klen;) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) : strlen(line);
+        if (n > klen && line[klen] == '=' && strncmp(line, key, klen) == 0) {
+            size_t vn = n - klen - 1;
+            if (vn + 1 > len)
+                return -1;
+            memcpy(buf, line + klen + 1, vn);
+            buf[vn] = '\0';
+            return 1;
+        }
+        line = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+const char *results_settings_mode(const char *settings, char *buf, size_t len)
+{
+    return results_settings_get(settings, "mode", buf, len) == 1 ? buf : NULL;
 }
 
 int results_scan_lookup(results_store_t *store, const char *name, results_scan_info_t *out)
@@ -151,17 +177,21 @@ int results_scans_print(results_store_t *store, FILE *out)
     int rc = results_scans_list(store, &list, &n);
     if (rc < 0)
         return rc;
-    fprintf(out, "%-24s %-20s %-20s %-8s %9s", "name", "start", "end", "finished", "total");
+    fprintf(out, "%-24s %-20s %-20s %-8s %-13s %9s", "name", "start", "end", "finished", "mode",
+            "total");
     for (int s = 0; s < VERIFY_STATUS_COUNT; s++)
         fprintf(out, " %*s", s == VERIFY_STATUS_INDETERMINATE ? 13 : 9,
                 verify_status_name((verify_status_t)s));
     fputc('\n', out);
     for (size_t i = 0; i < n; i++) {
         const results_scan_info_t *sc = &list[i];
-        fprintf(out, "%-24s %-20s %-20s %-8s %9llu", sc->name,
+        char mode[32];
+        /* "-": a scan stored before modes were recorded. */
+        const char *m = results_settings_mode(sc->settings, mode, sizeof mode);
+        fprintf(out, "%-24s %-20s %-20s %-8s %-13s %9llu", sc->name,
                 results_format_time(sc->started_at, t1),
                 sc->finished ? results_format_time(sc->finished_at, t2) : "-",
-                sc->finished ? "yes" : "no", (unsigned long long)sc->total);
+                sc->finished ? "yes" : "no", m ? m : "-", (unsigned long long)sc->total);
         for (int s = 0; s < VERIFY_STATUS_COUNT; s++)
             fprintf(out, " %*llu", s == VERIFY_STATUS_INDETERMINATE ? 13 : 9,
                     (unsigned long long)sc->counts[s]);

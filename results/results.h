@@ -123,6 +123,10 @@ typedef struct results_record {
     const results_nameserver_t *nameservers;
     uint32_t queries;
     results_resolver_check_t resolver_check;
+    /* The scan's mode ("authoritative", "resolver", "zone-file"): a property of the scan, not
+     * stored per record; set by the scanner when streaming and by export from the scan's
+     * settings; NULL (JSON null) when unknown (a scan stored before modes were recorded). */
+    const char *mode;
     void *arena_; /* private: memory of a decoded record; NULL for caller-filled records */
 } results_record_t;
 
@@ -180,7 +184,9 @@ void results_close(results_store_t *store);
  * device"); "" when none. Borrowed: valid until the next call on the store. */
 const char *results_errdetail(const results_store_t *store);
 /* Schema version of the binary encoding this build reads and writes. */
-#define RESULTS_SCHEMA_VERSION 2
+/* 3: scans carry their settings (results_scan_begin_ex). Stores of schema 1 and 2 are read as
+ * they are and marked 3 when written. */
+#define RESULTS_SCHEMA_VERSION 3
 
 /* ---------------------------------------------------------------------------------------------
  * Scans
@@ -196,6 +202,11 @@ typedef struct results_scan results_scan_t;
  * results_scan_finish() or abandon it with results_scan_close(). */
 int results_scan_begin(results_store_t *store, const char *name, const char *input_desc,
                        const char *options_text, results_scan_t **out);
+/* The same, storing settings with the scan: what a resumed scan must reuse to judge the rest
+ * of its domains the same way. The text is "key=value" lines (results_settings_get); the
+ * scanner decides the keys ("mode" is the one results/ reads: export, diff, scans). */
+int results_scan_begin_ex(results_store_t *store, const char *name, const char *input_desc,
+                          const char *options_text, const char *settings, results_scan_t **out);
 /* Reopens an unfinished scan for writing: name, or NULL for the most recently started
  * unfinished scan. RESULTS_ENOTFOUND when there is none, RESULTS_EFINISHED when it is finished,
  * RESULTS_EBUSY while another process writes it (a writer holds a lock on its scan, which the
@@ -244,6 +255,7 @@ typedef struct results_scan_info {
     char *name;
     char *input_desc; /* may be NULL */
     char *options;    /* may be NULL */
+    char *settings;   /* may be NULL: a scan stored before schema 3 (results_scan_begin_ex) */
     int64_t started_at;
     int64_t finished_at; /* 0 while unfinished */
     bool finished;
@@ -251,6 +263,10 @@ typedef struct results_scan_info {
     uint64_t total;                       /* committed records */
     uint32_t seq;                         /* creation order in this store (1, 2, ...) */
 } results_scan_info_t;
+
+/* The value of key in settings text ("key=value" lines) copied into buf: 1 when present,
+ * 0 when absent (or settings NULL), -1 when the value does not fit in len. */
+int results_settings_get(const char *settings, const char *key, char *buf, size_t len);
 
 /* Looks up a scan by name, or the most recently started scan when name is NULL ("latest").
  * RESULTS_ENOTFOUND when there is none. */
@@ -295,8 +311,8 @@ void results_iter_free(results_iter_t *it);
  * ------------------------------------------------------------------------------------------- */
 
 /* One JSON line (with the trailing '\n') in the schema of cli.md:
- * domain, status, scan, scanned_at, reasons[{code, severity, ede, server, rrset, detail}], fix,
- * parent{zone, signed, ds_ttl, ds[{key_tag, algorithm, digest_type, digest}]} (or null),
+ * domain, status, scan, scanned_at, mode, reasons[{code, severity, ede, server, rrset, detail}],
+ * fix, parent{zone, signed, ds_ttl, ds[{key_tag, algorithm, digest_type, digest}]} (or null),
  * dnskey[{key_tag, algorithm, flags, bits}], rrsig_earliest_expiration (RFC 3339 or null), cds[],
  * nameservers[{name, address, status, rtt_ms}], queries; and resolver_check{ad, rcode, ede,
  * disagrees} only when present. Times are RFC 3339 UTC ("2026-11-24T14:03:12Z"). Strings are
@@ -378,6 +394,14 @@ bool results_is_regression(verify_status_t old_status, verify_status_t new_statu
  * --fail-on-regression was given. */
 int results_diff(results_store_t *store, const char *old_name, const char *new_name,
                  results_format_t format, bool all, FILE *out, results_diff_counts_t *counts);
+/* Scans of different modes (cli.md: compared only with --force, and the output says so):
+ * returns 1 when both scans recorded a mode and they differ, else 0; old_mode and new_mode get
+ * the modes ("" when not recorded). When the modes differ, results_diff's output says so: a
+ * WARNING line under the text title, a first JSON line {"modes_differ":{"old":..,"new":..}}
+ * and the same "modes_differ" member on every domain's line,
+ * a <p class="modes-differ"> on the HTML page. */
+int results_diff_modes(results_store_t *store, const char *old_name, const char *new_name,
+                       char old_mode[32], char new_mode[32]);
 
 /* `dnssweep report`: one self-contained HTML page (inline CSS, inline SVG and one small inline
  * script; nothing fetched) about scan_name (NULL = latest): summary; charts (<svg id="chart-...">

@@ -416,6 +416,12 @@ static char *dup_opt(const char *s, bool *failed)
 int results_scan_begin(results_store_t *store, const char *name, const char *input_desc,
                        const char *options_text, results_scan_t **out)
 {
+    return results_scan_begin_ex(store, name, input_desc, options_text, NULL, out);
+}
+
+int results_scan_begin_ex(results_store_t *store, const char *name, const char *input_desc,
+                          const char *options_text, const char *settings, results_scan_t **out)
+{
     int rc = RESULTS_ENOMEM;
     bool failed = false;
     results_scan_t *sc = NULL;
@@ -431,6 +437,7 @@ int results_scan_begin(results_store_t *store, const char *name, const char *inp
     sc->meta.started_at = (int64_t)time(NULL);
     sc->meta.input_desc = dup_opt(input_desc, &failed);
     sc->meta.options = dup_opt(options_text, &failed);
+    sc->meta.settings = dup_opt(settings, &failed);
     if (failed)
         goto fail;
     rc = results_write(store, create_scan, sc);

@@ -7,6 +7,20 @@
 
 #include "results/results.h"
 
+/* The options of the store commands. Each command takes its own set (cli.md: "every command
+ * rejects options that are not its own"); the table knows them all so that an option of another
+ * command is named as such. */
+enum {
+    ARG_DB = 1 << 0,
+    ARG_SCAN = 1 << 1,
+    ARG_FORMAT = 1 << 2,
+    ARG_OUTPUT = 1 << 3,
+    ARG_FAIL_ON_REGRESSION = 1 << 4,
+    ARG_ALL = 1 << 5,
+    ARG_DIFF_AGAINST = 1 << 6,
+    ARG_FORCE = 1 << 7,
+};
+
 static const struct option store_options[] = {
     {"db", required_argument, NULL, 'd'},
     {"scan", required_argument, NULL, 's'},
@@ -15,8 +29,26 @@ static const struct option store_options[] = {
     {"fail-on-regression", no_argument, NULL, 'r'},
     {"all", no_argument, NULL, 'a'},
     {"diff-against", required_argument, NULL, 'D'},
+    {"force", no_argument, NULL, 'F'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
+};
+
+/* Each option: its getopt value, its bit, how it is written, and whose it is. */
+static const struct {
+    int val;
+    unsigned bit;
+    const char *name;
+    const char *owners;
+} store_option_info[] = {
+    {'d', ARG_DB, "-d/--db", "every command"},
+    {'s', ARG_SCAN, "--scan", "scan, export, report and show"},
+    {'f', ARG_FORMAT, "--format", "export and diff"},
+    {'o', ARG_OUTPUT, "-o/--output", "scan, export, diff and report"},
+    {'r', ARG_FAIL_ON_REGRESSION, "--fail-on-regression", "diff"},
+    {'a', ARG_ALL, "--all", "diff"},
+    {'D', ARG_DIFF_AGAINST, "--diff-against", "report"},
+    {'F', ARG_FORCE, "--force", "diff"},
 };
 
 typedef struct store_args {
@@ -26,12 +58,27 @@ typedef struct store_args {
     const char *output;
     bool fail_on_regression;
     bool all;
+    bool force;
     const char *diff_against;
     int positional_start;
 } store_args_t;
 
-/* Returns 0, 1 (help printed) or 2 (usage error). */
-static int parse_store_args(int argc, char **argv, const char *usage, store_args_t *a)
+/* A known option that is not one of this command's: a usage error naming both. */
+static bool foreign_option(const char *cmd, int c, unsigned allowed, const char *usage)
+{
+    for (size_t i = 0; i < sizeof store_option_info / sizeof store_option_info[0]; i++) {
+        if (store_option_info[i].val != c || (allowed & store_option_info[i].bit))
+            continue;
+        fprintf(stderr, "dnssweep %s: %s is not an option of %s (it is one of %s)\n%s", cmd,
+                store_option_info[i].name, cmd, store_option_info[i].owners, usage);
+        return true;
+    }
+    return false;
+}
+
+/* Returns 0, 1 (help printed) or 2 (usage error). allowed: the ARG_* of the command. */
+static int parse_store_args(int argc, char **argv, const char *usage, unsigned allowed,
+                            store_args_t *a)
 {
     memset(a, 0, sizeof *a);
     a->db = "./dnssweep.db";
@@ -39,6 +86,8 @@ static int parse_store_args(int argc, char **argv, const char *usage, store_args
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":d:o:h", store_options, NULL)) != -1) {
+        if (foreign_option(argv[0], c, allowed, usage))
+            return 2;
         switch (c) {
         case 'd':
             a->db = optarg;
@@ -61,6 +110,9 @@ static int parse_store_args(int argc, char **argv, const char *usage, store_args
         case 'D':
             a->diff_against = optarg;
             break;
+        case 'F':
+            a->force = true;
+            break;
         case 'h':
             fputs(usage, stdout);
             return 1;
@@ -68,8 +120,8 @@ static int parse_store_args(int argc, char **argv, const char *usage, store_args
             fprintf(stderr, "dnssweep %s: option %s needs a value\n", argv[0], argv[optind - 1]);
             return 2;
         default:
-            fprintf(stderr, "dnssweep %s: unknown option '%s'\n%s", argv[0], argv[optind - 1],
-                    usage);
+            fprintf(stderr, "dnssweep %s: unknown option '%s' (not an option of %s)\n%s", argv[0],
+                    argv[optind - 1], argv[0], usage);
             return 2;
         }
     }
@@ -122,7 +174,8 @@ static const char export_usage[] =
 int command_export(int argc, char **argv)
 {
     store_args_t a;
-    int rc = parse_store_args(argc, argv, export_usage, &a);
+    int rc =
+        parse_store_args(argc, argv, export_usage, ARG_DB | ARG_SCAN | ARG_FORMAT | ARG_OUTPUT, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
     if (a.positional_start < argc) {
@@ -157,14 +210,18 @@ int command_export(int argc, char **argv)
 
 static const char diff_usage[] =
     "usage: dnssweep diff [--db DIR] OLD NEW [--format text|jsonl|html] [-o FILE] [--all]\n"
-    "                     [--fail-on-regression]\n"
+    "                     [--fail-on-regression] [--force]\n"
     "Compare two scans domain by domain. Exit 3 with --fail-on-regression when domains got "
-    "worse.\n";
+    "worse.\n"
+    "Scans of different modes (authoritative, resolver, zone-file) are compared only with\n"
+    "--force, and the output then says that the modes differ.\n";
 
 int command_diff(int argc, char **argv)
 {
     store_args_t a;
-    int rc = parse_store_args(argc, argv, diff_usage, &a);
+    int rc = parse_store_args(
+        argc, argv, diff_usage,
+        ARG_DB | ARG_FORMAT | ARG_OUTPUT | ARG_FAIL_ON_REGRESSION | ARG_ALL | ARG_FORCE, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
     if (argc - a.positional_start != 2) {
@@ -184,6 +241,18 @@ int command_diff(int argc, char **argv)
     results_store_t *store = NULL;
     if (open_store(a.db, &store))
         return 1;
+    char old_mode[32], new_mode[32];
+    if (results_diff_modes(store, argv[a.positional_start], argv[a.positional_start + 1], old_mode,
+                           new_mode) &&
+        !a.force) {
+        fprintf(stderr,
+                "dnssweep diff: %s was scanned in %s mode and %s in %s mode: their verdicts "
+                "differ by mode, not only by domain; compare them with --force (the output "
+                "then says that the modes differ)\n",
+                argv[a.positional_start], old_mode, argv[a.positional_start + 1], new_mode);
+        results_close(store);
+        return 2;
+    }
     FILE *out = open_output(a.output);
     if (!out) {
         results_close(store);
@@ -217,7 +286,7 @@ static const char show_usage[] =
 int command_show(int argc, char **argv)
 {
     store_args_t a;
-    int rc = parse_store_args(argc, argv, show_usage, &a);
+    int rc = parse_store_args(argc, argv, show_usage, ARG_DB | ARG_SCAN, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
     if (argc - a.positional_start != 1) {
@@ -246,12 +315,12 @@ int command_show(int argc, char **argv)
 }
 
 static const char scans_usage[] = "usage: dnssweep scans [--db DIR]\n"
-                                  "List scans: name, start, end, counts, finished or not.\n";
+                                  "List scans: name, start, end, finished or not, mode, counts.\n";
 
 int command_scans(int argc, char **argv)
 {
     store_args_t a;
-    int rc = parse_store_args(argc, argv, scans_usage, &a);
+    int rc = parse_store_args(argc, argv, scans_usage, ARG_DB, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
     results_store_t *store = NULL;
@@ -269,7 +338,8 @@ static const char report_usage[] =
 int command_report(int argc, char **argv)
 {
     store_args_t a;
-    int rc = parse_store_args(argc, argv, report_usage, &a);
+    int rc = parse_store_args(argc, argv, report_usage,
+                              ARG_DB | ARG_SCAN | ARG_DIFF_AGAINST | ARG_OUTPUT, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
     if (!a.output || a.positional_start < argc) {
@@ -359,7 +429,7 @@ static int merge_precheck(char **srcs, int n)
 int command_merge(int argc, char **argv)
 {
     store_args_t a;
-    int rc = parse_store_args(argc, argv, merge_usage, &a);
+    int rc = parse_store_args(argc, argv, merge_usage, ARG_DB, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
     if (a.positional_start >= argc) {

@@ -4,6 +4,7 @@
  * exactly as verdicts.md says; then build the record the store and the JSON output take.
  */
 #include "scanner/internal.h"
+#include "scanner/settings.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -619,6 +620,7 @@ static void judge_domain(scan_domain_t *d)
     results_record_t *rec = &r->rec;
     rec->domain = d->name;
     rec->scanned_at = (int64_t)time(NULL);
+    rec->mode = scan_settings_mode(d->s->cfg);
     rec->queries = d->queries;
     char rrset[300];
     switch (d->outcome) {

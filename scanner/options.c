@@ -33,7 +33,9 @@ void scanner_config_usage(FILE *out)
           "  -d, --db DIR            results store, an LMDB environment [./dnssweep.db]\n"
           "      --scan NAME         name of this scan [UTC timestamp]\n"
           "      --resume            continue the interrupted scan named by --scan\n"
-          "                          [the latest unfinished one]\n"
+          "                          [the latest unfinished one] with the options stored with\n"
+          "                          it (mode, resolver, hints, anchor, --now, --port, ...);\n"
+          "                          an option given that contradicts them is a usage error\n"
           "      --root-hints FILE   root servers in named.root format\n"
           "                          [/usr/share/dns/root.hints, else built in]\n"
           "      --trust-anchor FILE root anchor: DS or DNSKEY records in zone-file format\n"
@@ -287,6 +289,7 @@ int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err
         case OPT_PORT:
             rc = set_number(err, "--port", optarg, 1, 65535, &port);
             cfg->port = (uint16_t)port;
+            cfg->port_set = true;
             break;
         case OPT_QPS:
             rc = set_number(err, "--qps", optarg, 0, 10000000, &cfg->qps);
@@ -313,6 +316,7 @@ int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err
             break;
         case OPT_EXPIRY_WARNING:
             rc = set_number(err, "--expiry-warning", optarg, 0, 3650, &cfg->expiry_warning_days);
+            cfg->expiry_warning_set = true;
             break;
         case OPT_LIMIT:
             rc = parse_limit(err, optarg, cfg);

@@ -2,6 +2,7 @@
 #include "scanner/internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "scanner/anchor.h"
+#include "scanner/settings.h"
 
 /* --strict with --zone-file: every record must be readable before anything is sent. */
 static int strict_precheck_zone(const scanner_config_t *cfg)
@@ -96,7 +98,8 @@ static void default_scan_name(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int open_scan(scanner_t *s, const scanner_config_t *cfg, char *name, size_t name_len)
+static int open_scan(scanner_t *s, const scanner_config_t *cfg, const ldns_rr_list *hints,
+                     char *name, size_t name_len)
 {
     int rc = results_open(cfg->db_dir, 0, &s->store);
     if (rc == RESULTS_ENFILE) {
@@ -133,7 +136,15 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, char *name, size
     /* The shard a store holds: dnssweep merge refuses overlapping shards (results_merge). */
     if (cfg->shard_n)
         snprintf(options, sizeof options, "shard=%u/%u", cfg->shard_k, cfg->shard_n);
-    rc = results_scan_begin(s->store, name, desc, options[0] ? options : NULL, &s->scan);
+    /* What a --resume restores: the mode, resolver, hints, anchor, --now, ... (settings.h). */
+    char *settings = scan_settings_format(cfg, hints, s->anchor);
+    if (!settings) {
+        fprintf(stderr, "dnssweep: out of memory\n");
+        return 1;
+    }
+    rc = results_scan_begin_ex(s->store, name, desc, options[0] ? options : NULL, settings,
+                               &s->scan);
+    free(settings);
     if (rc == RESULTS_EEXIST) {
         fprintf(stderr,
                 "dnssweep: a scan named %s already exists in %s; use --resume to continue it or "
@@ -224,9 +235,45 @@ static size_t pow2_at_least(size_t n)
     return p;
 }
 
+/* A word for the shell: quoted unless it is plainly safe. */
+static void shell_word(char *buf, size_t len, const char *word)
+{
+    if (word[0] && strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                "@%+=:,./_-") == strlen(word)) {
+        snprintf(buf, len, "%s", word);
+        return;
+    }
+    size_t used = (size_t)snprintf(buf, len, "'");
+    for (const char *p = word; *p && used + 5 < len; p++)
+        used += (size_t)snprintf(buf + used, len - used, *p == '\'' ? "'\\''" : "%c", *p);
+    snprintf(buf + used, len - used, "'");
+}
+
+/* The command that continues this scan, run from any directory: the scan's own settings come
+ * from the store (settings.h), so only the store, the name and the input are needed. */
+static void print_resume_hint(const scanner_config_t *cfg, const char *scan_name)
+{
+    char db_abs[PATH_MAX], in_abs[PATH_MAX], db[2 * PATH_MAX], scan[2 * RESULTS_SCAN_NAME_MAX + 8],
+        in[2 * PATH_MAX];
+    shell_word(db, sizeof db, realpath(cfg->db_dir, db_abs) ? db_abs : cfg->db_dir);
+    shell_word(scan, sizeof scan, scan_name);
+    const char *input = cfg->input ? cfg->input : "-";
+    shell_word(in, sizeof in, strcmp(input, "-") != 0 && realpath(input, in_abs) ? in_abs : input);
+    fprintf(stderr, "  dnssweep scan --db %s --scan %s --resume %s%s\n", db, scan,
+            cfg->zone_file ? "--zone-file " : "", in);
+}
+
 int scanner_run(const scanner_config_t *cfg)
 {
-    scanner_config_t zone_cfg;
+    scanner_config_t zone_cfg, resumed_cfg;
+    scan_settings_paths_t resumed_paths;
+    if (cfg->resume) {
+        /* The resumed scan's own mode, resolver, hints, anchor, --now, ... (cli.md). */
+        int src = scan_settings_resume(cfg, &resumed_cfg, &resumed_paths);
+        if (src)
+            return src;
+        cfg = &resumed_cfg;
+    }
     if (cfg->zone_file) {
         if (cfg->input && strcmp(cfg->input, "-") != 0) {
             fprintf(stderr,
@@ -284,7 +331,7 @@ int scanner_run(const scanner_config_t *cfg)
         rc = 2;
         goto done;
     }
-    rc = open_scan(s, cfg, name, sizeof name);
+    rc = open_scan(s, cfg, hints, name, sizeof name);
     if (rc)
         goto done;
     if (cfg->output) {
@@ -321,14 +368,13 @@ int scanner_run(const scanner_config_t *cfg)
         scan_metrics_at_end(s, results_scan_name(s->scan), NULL, false, secs);
         results_scan_close(s->scan);
     } else if (s->interrupted) {
-        scan_metrics_at_end(s, results_scan_name(s->scan), NULL, false, secs);
+        char scan_name[RESULTS_SCAN_NAME_MAX + 1];
+        snprintf(scan_name, sizeof scan_name, "%s", results_scan_name(s->scan));
+        scan_metrics_at_end(s, scan_name, NULL, false, secs);
         int crc = results_scan_close(s->scan);
-        fprintf(stderr,
-                "dnssweep: scan %s interrupted%s; resume it with:\n  dnssweep scan --db %s "
-                "--scan %s --resume %s%s\n",
-                name[0] ? name : "(resumed)", crc ? " (last batch NOT committed)" : "", cfg->db_dir,
-                name[0] ? name : "NAME", cfg->zone_file ? "--zone-file " : "",
-                cfg->input ? cfg->input : "-");
+        fprintf(stderr, "dnssweep: scan %s interrupted%s; resume it with:\n", scan_name,
+                crc ? " (last batch NOT committed)" : "");
+        print_resume_hint(cfg, scan_name);
         rc = 1;
     } else {
         uint64_t counts[VERIFY_STATUS_COUNT];

@@ -35,12 +35,13 @@ typedef struct scanner_config {
     const char *input;        /* FILE or "-" */
     const char *db_dir;       /* --db */
     const char *scan_name;    /* --scan, NULL = a UTC timestamp */
-    bool resume;              /* --resume */
+    bool resume;              /* --resume: the scan's stored settings fill what is not given */
     const char *root_hints;   /* --root-hints, NULL = system, else built in */
     const char *trust_anchor; /* --trust-anchor, NULL = system, else built in */
     struct sockaddr_storage resolvers[SCANNER_MAX_RESOLVERS];
     unsigned resolver_count;
     uint16_t port;           /* --port: destination port of every authoritative server */
+    bool port_set;           /* --port was given (a resume compares it with the stored one) */
     unsigned qps;            /* 0 = no limit */
     unsigned qps_per_server; /* 0 = no limit */
     unsigned concurrency;    /* domains in flight */
@@ -49,6 +50,7 @@ typedef struct scanner_config {
     unsigned threads; /* 0 = online CPUs */
     int64_t now;      /* validation time; 0 = the clock */
     unsigned expiry_warning_days;
+    bool expiry_warning_set; /* --expiry-warning was given */
     /* --limit NAME=N: validation work limits (verdicts.md defaults when not set). */
     unsigned limits[SCANNER_LIMIT_COUNT];
     bool limit_set[SCANNER_LIMIT_COUNT];

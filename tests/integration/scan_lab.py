@@ -63,7 +63,7 @@ WARNINGS_AND_INFO = {"DNSKEY_WITHOUT_DS", "DS_STALE", "ALGORITHM_DEPRECATED", "D
 STR, INT, BOOL, NONE = str, int, bool, type(None)
 REASON_KEYS = {"code": (STR,), "severity": (STR,), "ede": (INT, NONE), "server": (STR, NONE),
                "rrset": (STR,), "detail": (STR,)}
-TOP_KEYS = {"domain": (STR,), "status": (STR,), "scan": (STR,), "scanned_at": (STR,),
+TOP_KEYS = {"domain": (STR,), "status": (STR,), "scan": (STR,), "scanned_at": (STR,), "mode": (STR,),
             "reasons": (list,), "fix": (STR, NONE), "parent": (dict, NONE), "dnskey": (list,),
             "rrsig_earliest_expiration": (STR, NONE), "cds": (list,), "nameservers": (list,),
             "queries": (INT,)}

@@ -14,7 +14,8 @@ static int starts_with(const char *s, const char *prefix)
 
 static const char example_json[] =
     "{\"domain\":\"example.com\",\"status\":\"bogus\",\"scan\":\"2026-11-24T14:00:00Z\","
-    "\"scanned_at\":\"2026-11-24T14:03:12Z\",\"reasons\":[{\"code\":\"DS_NO_MATCHING_DNSKEY\","
+    "\"scanned_at\":\"2026-11-24T14:03:12Z\",\"mode\":\"authoritative\","
+    "\"reasons\":[{\"code\":\"DS_NO_MATCHING_DNSKEY\","
     "\"severity\":\"error\",\"ede\":9,\"server\":null,\"rrset\":\"example.com/DNSKEY\","
     "\"detail\":\"DS 2371/13/2 matches no DNSKEY (keys: 41023/13/257, 5512/13/256)\"}],"
     "\"fix\":\"Replace the DS at the registrar with: example.com. 3600 IN DS 41023 13 2 9F3C\","
@@ -40,8 +41,9 @@ static char *json_of(const results_record_t *r, const char *scan)
 static void test_json(void)
 {
     results_record_t r = example_record();
+    r.mode = "authoritative";
     char *s = json_of(&r, "2026-11-24T14:00:00Z");
-    is_str(s, example_json, "the cli.md example, field for field");
+    is_str(s, example_json, "the cli.md example, field for field (with the scan's mode)");
     free(s);
 
     results_reason_t esc = {VERIFY_REASON_CAA_BOGUS, "::1", "esc.test/CAA",
@@ -56,8 +58,9 @@ static void test_json(void)
        "escapes: quote, backslash, controls; valid UTF-8 kept; invalid bytes become U+FFFD");
     ok(s && strstr(s, "\"scan\":\"s\\\"1\""), "scan name escaped");
     ok(s && strstr(s, "\"scanned_at\":null") && strstr(s, "\"fix\":null") &&
-           strstr(s, "\"parent\":null") && strstr(s, "\"rrsig_earliest_expiration\":null"),
-       "absent values are null");
+           strstr(s, "\"parent\":null") && strstr(s, "\"rrsig_earliest_expiration\":null") &&
+           strstr(s, "\"mode\":null"),
+       "absent values are null (a mode not recorded too)");
     ok(s && strstr(s, "\"code\":\"CAA_BOGUS\",\"severity\":\"error\",\"ede\":6,"),
        "severity and EDE come from the code");
     ok(s && strstr(s, ",\"resolver_check\":{\"ad\":false,\"rcode\":2,\"ede\":null,"
@@ -122,13 +125,14 @@ static void test_export(results_store_t *st)
             cmd, sizeof cmd,
             "timeout 60 python3 -c '\n"
             "import json, re, sys\n"
-            "top = [\"domain\",\"status\",\"scan\",\"scanned_at\",\"reasons\",\"fix\",\"parent\","
+            "top = [\"domain\",\"status\",\"scan\",\"scanned_at\",\"mode\",\"reasons\",\"fix\","
+            "\"parent\","
             "\"dnskey\",\"rrsig_earliest_expiration\",\"cds\",\"nameservers\",\"queries\"]\n"
             "t = re.compile(r\"^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$\")\n"
             "n = 0\n"
             "for line in open(sys.argv[1]):\n"
             "    d = json.loads(line); n += 1\n"
-            "    assert list(d)[:12] == top and set(d) <= set(top) | {\"resolver_check\"}, "
+            "    assert list(d)[:13] == top and set(d) <= set(top) | {\"resolver_check\"}, "
             "list(d)\n"
             "    assert d[\"status\"] in (\"secure\",\"insecure\",\"bogus\",\"indeterminate\","
             "\"lame\",\"nxdomain\")\n"

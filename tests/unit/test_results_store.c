@@ -330,6 +330,140 @@ static void test_schema_v1(void)
            RESULTS_SCHEMA_VERSION);
 }
 
+/* A diff's output as a string (caller frees). */
+static char *diff_text(results_store_t *st, const char *a, const char *b, results_format_t fmt)
+{
+    FILE *f = tmpfile();
+    if (!f)
+        return NULL;
+    results_diff(st, a, b, fmt, false, f, NULL);
+    char *s = slurp(f);
+    fclose(f);
+    return s;
+}
+
+/* Schema 3: a scan's settings are stored with it and read back; a schema-2 scan (no settings
+ * field) still reads, with no mode; scans of different modes are told apart by diff. */
+static void test_settings(void)
+{
+    const char *dir = path_in("settings");
+    results_store_t *st = NULL;
+    results_scan_t *sc = NULL;
+    is_int(results_open(dir, 0, &st), 0, "settings store opens");
+    is_int(results_scan_begin(st, "old", "old.txt", NULL, &sc), 0, "a scan without settings");
+    put_synthetic(sc, 1);
+    results_scan_finish(sc, NULL);
+    is_int(results_scan_begin_ex(st, "auth", "in.txt", "shard=1/2",
+                                 "mode=authoritative\nport=5353\nresolver=\n", &sc),
+           0, "an authoritative scan with settings");
+    put_synthetic(sc, 1);
+    results_scan_finish(sc, NULL);
+    is_int(results_scan_begin_ex(st, "res", "in.txt", NULL,
+                                 "mode=resolver\nresolver=192.0.2.1#53\n", &sc),
+           0, "a resolver-mode scan with settings");
+    put_synthetic(sc, 1);
+    results_scan_close(sc); /* unfinished: its settings are there for --resume */
+    results_close(st);
+
+    /* Make "old" what a schema-2 dnssweep wrote: its meta without the settings field. */
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    mdb_env_create(&env);
+    mdb_env_set_maxdbs(env, 4);
+    mdb_env_open(env, dir, 0, 0644);
+    mdb_txn_begin(env, NULL, 0, &txn);
+    mdb_dbi_open(txn, "scans", 0, &dbi);
+    MDB_val k = {3, "old"}, v;
+    int got = mdb_get(txn, dbi, &k, &v);
+    uint8_t buf[512];
+    size_t n = got == 0 && v.mv_size <= sizeof buf ? v.mv_size : 0;
+    if (n)
+        memcpy(buf, v.mv_data, n);
+    ok(n > 1 && buf[n - 1] == 0, "the settings field of a scan without settings is one 0 byte");
+    v.mv_size = n ? n - 1 : 0;
+    v.mv_data = buf;
+    mdb_put(txn, dbi, &k, &v, 0);
+    mdb_txn_commit(txn);
+    mdb_env_close(env);
+    set_schema(dir, 2);
+
+    st = NULL;
+    is_int(results_open(dir, RESULTS_READONLY, &st), 0, "a schema-2 store opens read-only");
+    results_scan_info_t info;
+    is_int(results_scan_lookup(st, "old", &info), 0, "its scan without a settings field reads");
+    ok(info.settings == NULL && info.total == 1 && str_eq(info.input_desc, "old.txt"),
+       "... with no settings, its counts and input kept");
+    results_scan_info_clear(&info);
+    is_int(results_scan_lookup(st, "res", &info), 0, "the resolver-mode scan reads");
+    char value[64] = "";
+    is_int(results_settings_get(info.settings, "resolver", value, sizeof value), 1,
+           "results_settings_get finds resolver");
+    is_str(value, "192.0.2.1#53", "... its value");
+    is_int(results_settings_get(info.settings, "port", value, sizeof value), 0,
+           "an absent key is 0");
+    is_int(results_settings_get(info.settings, "resolver", value, 5), -1,
+           "a value too long for the buffer is -1");
+    is_int(results_settings_get(NULL, "mode", value, sizeof value), 0, "NULL settings: absent");
+    results_scan_info_clear(&info);
+    is_int(results_scan_lookup(st, "auth", &info), 0, "the authoritative scan reads");
+    ok(str_eq(info.options, "shard=1/2") &&
+           results_settings_get(info.settings, "port", value, sizeof value) == 1 &&
+           strcmp(value, "5353") == 0 &&
+           results_settings_get(info.settings, "resolver", value, sizeof value) == 1 &&
+           value[0] == '\0',
+       "options and settings kept apart; an empty value is present and empty");
+    results_scan_info_clear(&info);
+
+    char om[32], nm[32];
+    is_int(results_diff_modes(st, "auth", "res", om, nm), 1, "authoritative vs resolver differ");
+    ok(strcmp(om, "authoritative") == 0 && strcmp(nm, "resolver") == 0, "... modes %s, %s", om, nm);
+    is_int(results_diff_modes(st, "old", "res", om, nm), 0,
+           "a scan without a recorded mode compares with any");
+    is_int(results_diff_modes(st, "auth", "auth", om, nm), 0, "same mode: no difference");
+    char *t = diff_text(st, "auth", "res", RESULTS_FORMAT_TEXT);
+    ok(t && strstr(t, "WARNING: the modes differ: auth was scanned in authoritative mode, res in "
+                      "resolver mode"),
+       "text diff across modes says so");
+    free(t);
+    t = diff_text(st, "auth", "res", RESULTS_FORMAT_JSONL);
+    ok(t && strstr(t, "\"modes_differ\":{\"old\":\"authoritative\",\"new\":\"resolver\"}"),
+       "jsonl diff across modes says so (first line, even with no domain changed)");
+    free(t);
+    t = diff_text(st, "auth", "res", RESULTS_FORMAT_HTML);
+    ok(t && strstr(t, "class=\"modes-differ\"") && strstr(t, "authoritative mode"),
+       "html diff across modes says so");
+    free(t);
+    t = diff_text(st, "old", "auth", RESULTS_FORMAT_TEXT);
+    ok(t && !strstr(t, "modes differ"), "no notice when a mode is not recorded");
+    free(t);
+    FILE *f = tmpfile();
+    results_scans_print(st, f);
+    t = slurp(f);
+    fclose(f);
+    ok(t && strstr(t, " mode ") && strstr(t, " resolver ") && strstr(t, " authoritative "),
+       "dnssweep scans shows each scan's mode");
+    free(t);
+    f = tmpfile();
+    results_export(st, "res", RESULTS_FORMAT_JSONL, f);
+    t = slurp(f);
+    fclose(f);
+    ok(t && strstr(t, "\"mode\":\"resolver\""), "export lines carry the scan's mode");
+    free(t);
+    f = tmpfile();
+    results_export(st, "old", RESULTS_FORMAT_JSONL, f);
+    t = slurp(f);
+    fclose(f);
+    ok(t && strstr(t, "\"mode\":null"), "... null for a scan without a recorded mode");
+    free(t);
+    results_close(st);
+    st = NULL;
+    is_int(results_open(dir, 0, &st), 0, "the schema-2 store opens for writing");
+    results_close(st);
+    is_int(get_schema(dir), RESULTS_SCHEMA_VERSION, "... and is marked schema %d",
+           RESULTS_SCHEMA_VERSION);
+}
+
 static void test_schema(void)
 {
     const char *dir = path_in("schema");
@@ -445,6 +579,7 @@ int main(void)
     test_readonly();
     test_schema();
     test_schema_v1();
+    test_settings();
     rm_tree(tmp_root);
     free(tmp_root);
     return tap_done();
