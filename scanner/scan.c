@@ -315,7 +315,12 @@ int scanner_run(const scanner_config_t *cfg)
         }
     }
     if (cfg->output) {
-        s->json_out = strcmp(cfg->output, "-") == 0 ? stdout : fopen(cfg->output, "w");
+        bool to_stdout = strcmp(cfg->output, "-") == 0;
+        s->json_out = to_stdout ? stdout : fopen(cfg->output, "w");
+        /* A reader of the stream (a pipe, jq, a test waiting for a domain) gets each line as its
+         * domain is done, not when a 4 KB buffer fills. */
+        if (to_stdout)
+            setvbuf(stdout, NULL, _IOLBF, 0);
         if (!s->json_out) {
             int e = errno;
             fprintf(stderr, "dnssweep: cannot write %s: %s\n", cfg->output, strerror(e));
