@@ -63,8 +63,8 @@ static void walk_answer(void *arg, const io_result_t *r)
         return;
     }
     scan_addr_entry_t *e = w->entry;
-    e->n_addrs = scan_pkt_answer_addrs(pkt, w->name, s->cfg->port, !s->cfg->ipv6_only,
-                                       !s->cfg->ipv4_only, e->addrs, e->n_addrs, SCAN_MAX_ADDRS);
+    e->n_addrs = scan_pkt_answer_addrs(pkt, w->name, s->cfg->port, s->use_v4, s->use_v6, e->addrs,
+                                       e->n_addrs, SCAN_MAX_ADDRS);
     ldns_pkt_free(pkt);
     walk_finish(w);
 }
@@ -112,9 +112,9 @@ scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nest
 
     uint16_t types[2];
     size_t n_types = 0;
-    if (!s->cfg->ipv6_only)
+    if (s->use_v4)
         types[n_types++] = LDNS_RR_TYPE_A;
-    if (!s->cfg->ipv4_only)
+    if (s->use_v6)
         types[n_types++] = LDNS_RR_TYPE_AAAA;
     /* One extra count so that walks finishing at once cannot complete the entry early. */
     e->answers_pending = n_types + 1;

@@ -58,6 +58,11 @@ void scan_domain_conclude_below(scan_domain_t *d, const scan_zone_t *z)
 {
     /* A zone whose servers could not be used is the scanner's trouble, a zone that fails
      * validation is what every resolver sees (SERVFAIL below it). */
+    if (z->state == SCAN_ZONE_FAILED && z->silent) {
+        d->parent_silent = true;
+        /* Through a resolver, every zone's trouble of that kind is the resolver's. */
+        d->silent_zone = d->s->cfg->resolver_count > 0 ? d->s->root : z;
+    }
     scan_domain_conclude(
         d, z->state == SCAN_ZONE_FAILED ? SCAN_OUTCOME_INDETERMINATE : SCAN_OUTCOME_PARENT_BOGUS,
         "%s", z->why[0] ? z->why : "the zone above could not be validated");
@@ -253,8 +258,8 @@ static void delegation_found(scan_domain_t *d)
                                       sizeof host_text) < 0)
             snprintf(host_text, sizeof host_text, "?");
         struct sockaddr_storage glue[SCAN_MAX_ADDRS];
-        size_t n = scan_pkt_glue(d->referral, host, s->cfg->port, !s->cfg->ipv6_only,
-                                 !s->cfg->ipv4_only, glue, SCAN_MAX_ADDRS);
+        size_t n = scan_pkt_glue(d->referral, host, s->cfg->port, s->use_v4, s->use_v6, glue,
+                                 SCAN_MAX_ADDRS);
         for (size_t k = 0; k < n; k++)
             scan_domain_add_server(d, host_text, &glue[k]);
         if (n > 0)
@@ -329,6 +334,8 @@ static void ds_answer(void *arg, const io_result_t *r)
     scan_domain_t *d = arg;
     d->queries_pending--;
     if (r->status != 0) {
+        d->parent_silent = true;
+        d->silent_zone = d->zone;
         scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
                              "the servers of %s gave no answer to %s DS (%s)", d->zone->name,
                              d->name, io_strerror(r->status));
@@ -349,11 +356,15 @@ static void referral_handle(scan_domain_t *d, const io_result_t *r)
     scan_zone_t *z = d->zone;
     d->queries_pending--;
     if (r->status != 0) {
+        d->parent_silent = true;
+        d->silent_zone = z;
         scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
                              "the servers of the parent zone %s gave no answer (%s)", z->name,
                              io_strerror(r->status));
         return;
     }
+    if (z == s->root)
+        scan_breaker_root_answered(s);
     /* A block (IO_FLAG_BLOCK, domain_lookup()): kept as the domain's referral, or freed here
      * with io_answer_free() once scan_zone_from_referral() has cloned what the zone keeps. */
     ldns_pkt *pkt = r->pkt;
@@ -463,6 +474,8 @@ static void domain_lookup(scan_domain_t *d)
             scan_gate_open(d->s, d->gate);
             d->gate = NULL;
         }
+        d->parent_silent = true;
+        d->silent_zone = z;
         scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "could not send the referral query");
         return;
     }

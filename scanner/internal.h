@@ -56,6 +56,12 @@ typedef struct scan_zone {
     scan_zone_security_t security;
     verify_keyset_t *keyset; /* SECURE only */
     char why[256];           /* FAILED / BOGUS: what went wrong, for the children's detail */
+    /* How the DNSKEY question went, for saying why a failed root is the run's failure: no
+     * server answered at all (the network's trouble), the rcode of the answer (-1 = none), the
+     * first reason code of a BOGUS verdict (-1 = none). */
+    bool silent;
+    int dnskey_rcode;
+    int bogus_reason;
     scan_waiter_t *waiters;
     int nesting;
     /* setup in progress */
@@ -162,6 +168,13 @@ struct scan_domain {
     bool file_settles_ds; /* signed DS or NSEC in the file: no DS question needed */
     bool ds_from_file;
     scan_domain_t *hash_next; /* in-flight set */
+    /* The scanner's own trouble (breaker.c): every server of the zone above gave no answer
+     * (parent_silent, silent_zone: that zone; the root stands for the resolver), or the resolver
+     * refused the domain's questions (set by the worker). */
+    bool parent_silent;
+    bool resolver_refused;
+    const scan_zone_t *silent_zone;
+    scan_domain_t *held_next; /* results held back by the breaker */
 };
 
 /* The record of one domain as the worker builds it: a results_record_t plus its storage. */
@@ -224,6 +237,25 @@ typedef struct scan_metrics {
     io_stats_t io;
 } scan_metrics_t;
 
+/* ---- the circuit breaker (breaker.c) ---- */
+
+/* Concluded domains the breaker looks back over. */
+#define SCAN_BREAKER_WINDOW 64
+
+typedef struct scan_breaker {
+    /* Consecutive domains whose question to the root (resolver mode: to the resolver) got no
+     * answer from any of its servers, since the last answer from it. */
+    unsigned root_streak;
+    /* The last SCAN_BREAKER_WINDOW concluded domains: the zone whose servers were all silent
+     * for it, or NULL when its parent answered. */
+    const scan_zone_t *window[SCAN_BREAKER_WINDOW];
+    size_t window_pos, window_filled;
+    /* Results of domains concluded on a silent parent: not stored until it is clear that the
+     * scanner's network was not the cause (a later trip drops them). FIFO. */
+    scan_domain_t *held_head, *held_tail;
+    size_t n_held;
+} scan_breaker_t;
+
 /* ---- the run ---- */
 
 struct scanner {
@@ -256,6 +288,12 @@ struct scanner {
     size_t inflight_buckets;
     size_t active;
     bool input_done, interrupted, abandon, failed, closing;
+    /* A run that could not judge domains (cli.md): the cause in plain words; non-empty = the
+     * scan ends with exit 1, unfinished, with the resume command. */
+    char failure[600];
+    scan_breaker_t breaker;
+    /* Address families whose servers are asked: -4/-6, minus a family the host cannot route. */
+    bool use_v4, use_v6;
     int exit_code;
     uint64_t rng;
     uint64_t started_ms;
@@ -410,12 +448,40 @@ void scan_setup_handles(scanner_t *s);
 void scan_root_ready(void *arg);
 void scan_pool_notify(void *arg);
 void scan_print_summary(scanner_t *s, const io_stats_t *io, double secs);
+/* Stores the domain's result (counts, -o line); on a store error the run fails. */
+void scan_store_domain(scanner_t *s, scan_domain_t *d);
+/* After s->input_done was set from inside a callback: the feeder ends the run once nothing is
+ * in flight. */
+void scan_end_soon(scanner_t *s);
+void scan_domain_free(scan_domain_t *d);
 
 /* Stops the scan when the engine could not open a socket for lack of file descriptors
  * (io_config_t.no_files_cb): says so once, stores no result from then on (any domain still in
  * flight may have been judged on a query that was never sent) and ends like an interrupted
  * scan, with the resume command. */
 void scan_no_files(void *ctx, const struct sockaddr *server);
+
+/* breaker.c */
+/* Ends the run as a failure (cli.md): cause is printed now and again at the end with the resume
+ * command; no result is stored from here on (the domains in flight are asked again on resume),
+ * held results are dropped. The first cause wins. */
+void scan_fail_run(scanner_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The root (resolver mode: the resolver) answered a domain's question. */
+void scan_breaker_root_answered(scanner_t *s);
+/* A domain is judged: feeds the breaker (which may trip: scan_fail_run()). Returns true when the
+ * breaker keeps the domain (its result held back; the breaker frees it), false when the caller
+ * stores (unless s->abandon) and frees it. */
+bool scan_breaker_domain_done(scanner_t *s, scan_domain_t *d);
+/* Held results: stores them (the run ended without trouble), or frees them unstored. */
+void scan_breaker_release(scanner_t *s);
+void scan_breaker_drop(scanner_t *s);
+
+/* route.c */
+/* Decides s->use_v4 / use_v6 from -4/-6 and whether the host can route each family (a UDP
+ * connect() towards a root hint of that family, else a documentation address: no packet is
+ * sent). Prints one notice per family skipped. Returns 0, or 1 after a message when no family
+ * that the options allow can be routed (a failed run: nothing was sent). */
+int scan_route_families(scanner_t *s, const ldns_rr_list *hints, char *skipped, size_t len);
 
 /* fdlimit.c */
 /* About what a scan needs besides TCP: stdio, loop, store, input/output, 2 x 16 UDP sockets. */
@@ -453,6 +519,9 @@ int scan_metrics_print(FILE *f, const scan_metrics_t *m);
 int scan_metrics_write(const char *path, const scan_metrics_t *m);
 /* --metrics: writes the file from the run's figures (final_counts = the stored scan's counts
  * when known, else NULL for this run's). Reports failure on stderr; never fails the scan. */
+/* Before the first query: can path be written as scan_metrics_write() will (a new file in its
+ * directory, then renamed)? 0 or -errno; nothing is left behind. */
+int scan_metrics_check(const char *path);
 void scan_metrics_at_end(scanner_t *s, const char *scan_name, const uint64_t *final_counts,
                          bool finished, double secs);
 

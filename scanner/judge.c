@@ -610,6 +610,22 @@ static bool resolver_sees_zone(const scan_domain_t *d)
     return zone;
 }
 
+/* Through a resolver: the SOA question answered with an rcode that is the resolver's own
+ * decision (REFUSED, NOTIMP, FORMERR...), not what the zone's servers said: NOERROR, NXDOMAIN
+ * and SERVFAIL (its servers gave nothing usable) are about the zone. NULL = not refused, else the
+ * rcode's name. */
+static const char *resolver_refusal(const scan_domain_t *d)
+{
+    if (d->s->cfg->resolver_count == 0 || d->n_servers == 0 || d->servers[0].errors[SCAN_Q_SOA] ||
+        !d->servers[0].answers[SCAN_Q_SOA])
+        return NULL;
+    ldns_pkt_rcode rcode = ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]);
+    if (rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN || rcode == LDNS_RCODE_SERVFAIL)
+        return NULL;
+    ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)rcode);
+    return lt ? lt->name : "an error rcode";
+}
+
 static void judge_domain(scan_domain_t *d)
 {
     parse_answers(d);
@@ -654,6 +670,26 @@ static void judge_domain(scan_domain_t *d)
                          d->name, d->outcome_detail);
         break;
     case SCAN_OUTCOME_NONE:
+        if (resolver_refusal(d)) {
+            /* The resolver would not ask: nothing is known about the domain (not "not a
+             * zone"); the breaker counts it as the resolver's trouble. */
+            d->resolver_refused = true;
+            d->silent_zone = d->s->root;
+            record_parent(r, d, NULL);
+            rec->status = VERIFY_STATUS_INDETERMINATE;
+            snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
+            add_reason(r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset,
+                       keepf(r,
+                             "the resolver answered %s to the SOA question: it asked none of "
+                             "the zone's servers (the resolver's refusal, not the domain's)",
+                             resolver_refusal(d)));
+            rec->fix = keepf(r,
+                             "Nothing to change at %s: the resolver refused to answer for it. "
+                             "Allow this host in the resolver's access control, or scan through "
+                             "another resolver.",
+                             d->name);
+            break;
+        }
         if (d->s->cfg->resolver_count > 0 && d->n_servers > 0 &&
             !d->servers[0].errors[SCAN_Q_SOA] && d->servers[0].answers[SCAN_Q_SOA] &&
             ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) != LDNS_RCODE_SERVFAIL &&

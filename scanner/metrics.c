@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -106,6 +107,27 @@ fail:
     if (rc != 0)
         unlink(tmp);
     free(tmp);
+    return rc;
+}
+
+int scan_metrics_check(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return -EISDIR;
+    /* The same kind of file scan_metrics_write() creates: a new one next to path. */
+    size_t len = strlen(path) + 32;
+    char *probe = malloc(len);
+    if (!probe)
+        return -ENOMEM;
+    snprintf(probe, len, "%s.check.XXXXXX", path);
+    int fd = mkstemp(probe);
+    int rc = fd >= 0 ? 0 : -errno;
+    if (fd >= 0) {
+        close(fd);
+        unlink(probe);
+    }
+    free(probe);
     return rc;
 }
 

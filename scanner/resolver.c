@@ -72,6 +72,7 @@ static void rzone_parent_ready(void *arg)
     scan_zone_t *p = st->parent;
     if (p->state == SCAN_ZONE_FAILED || p->security == SCAN_ZONE_BOGUS) {
         z->security = SCAN_ZONE_BOGUS;
+        z->silent = p->silent;
         snprintf(z->why, sizeof z->why, "%s", p->why);
         scan_zone_ready(z, p->state == SCAN_ZONE_FAILED ? SCAN_ZONE_FAILED : SCAN_ZONE_READY);
     } else {
@@ -104,6 +105,8 @@ static void rzone_ds_answer(void *arg, const io_result_t *r)
     if (r->status != 0 || ldns_pkt_get_rcode(r->pkt) != LDNS_RCODE_NOERROR) {
         snprintf(z->why, sizeof z->why, "the resolver gave no usable answer to %s DS (%s)", z->name,
                  r->status ? io_strerror(r->status) : "error rcode");
+        /* No answer, or a refusal: the resolver's trouble (ours), not the zone's. */
+        z->silent = r->status != 0 || ldns_pkt_get_rcode(r->pkt) == LDNS_RCODE_REFUSED;
         if (r->pkt)
             ldns_pkt_free(r->pkt);
         free(st);
@@ -167,12 +170,20 @@ static void domain_ds_answer(void *arg, const io_result_t *r)
     scan_domain_t *d = arg;
     d->queries_pending--;
     if (r->status != 0) {
+        d->parent_silent = true;
+        d->silent_zone = d->s->root; /* the resolver stands for the root */
         scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
                              "the resolver gave no answer to %s DS (%s)", d->name,
                              io_strerror(r->status));
         return;
     }
     ldns_pkt_rcode rcode = ldns_pkt_get_rcode(r->pkt);
+    if (rcode == LDNS_RCODE_REFUSED) {
+        d->resolver_refused = true;
+        d->silent_zone = d->s->root;
+    } else {
+        scan_breaker_root_answered(d->s);
+    }
     if (rcode == LDNS_RCODE_NXDOMAIN) {
         ldns_pkt_free(r->pkt);
         scan_domain_conclude(d, SCAN_OUTCOME_NXDOMAIN, "the resolver answers NXDOMAIN for %s",

@@ -60,7 +60,7 @@ static void inflight_remove(scanner_t *s, scan_domain_t *d)
         *p = d->hash_next;
 }
 
-static void domain_free(scan_domain_t *d)
+void scan_domain_free(scan_domain_t *d)
 {
     ldns_rdf_deep_free(d->dname);
     scan_domain_set_referral(d, NULL, false);
@@ -80,6 +80,27 @@ static void domain_free(scan_domain_t *d)
 static void maybe_finish(scanner_t *s);
 static void feeder_cb(uv_idle_t *idle);
 
+void scan_store_domain(scanner_t *s, scan_domain_t *d)
+{
+    results_record_t *rec = &d->record->rec;
+    int rc = results_put(s->scan, rec);
+    if (rc != 0) {
+        fprintf(stderr, "dnssweep: cannot store the result of %s: %s (%s)\n", d->name,
+                results_strerror(rc), results_errdetail(s->store));
+        s->failed = true;
+        s->interrupted = true;
+        s->input_done = true;
+        return;
+    }
+    s->stats.domains_done++;
+    s->stats.status_counts[rec->status]++;
+    scan_metrics_count_reasons(&s->stats, rec);
+    if (rec->resolver_check.present && rec->resolver_check.disagrees)
+        s->stats.resolver_disagreements++;
+    if (s->json_out)
+        results_record_write_json(rec, results_scan_name(s->scan), s->json_out);
+}
+
 void scan_domain_finished(void *arg)
 {
     scan_domain_t *d = arg;
@@ -87,31 +108,26 @@ void scan_domain_finished(void *arg)
     inflight_remove(s, d);
     s->active--;
     if (d->record && !s->abandon) {
-        results_record_t *rec = &d->record->rec;
-        int rc = results_put(s->scan, rec);
-        if (rc != 0) {
-            fprintf(stderr, "dnssweep: cannot store the result of %s: %s (%s)\n", d->name,
-                    results_strerror(rc), results_errdetail(s->store));
-            s->failed = true;
-            s->interrupted = true;
-            s->input_done = true;
-        } else {
-            s->stats.domains_done++;
-            s->stats.status_counts[rec->status]++;
-            scan_metrics_count_reasons(&s->stats, rec);
-            if (rec->resolver_check.present && rec->resolver_check.disagrees)
-                s->stats.resolver_disagreements++;
-            if (s->json_out)
-                results_record_write_json(rec, results_scan_name(s->scan), s->json_out);
-        }
+        /* A result on a silent parent waits until the breaker knows it is not our network. */
+        if (scan_breaker_domain_done(s, d))
+            d = NULL;
+        else if (!s->abandon)
+            scan_store_domain(s, d);
     } else if (!d->record) {
         fprintf(stderr, "dnssweep: out of memory while judging %s\n", d->name);
         s->failed = true;
     }
-    domain_free(d);
+    if (d)
+        scan_domain_free(d);
     if (!s->input_done && !uv_is_active((uv_handle_t *)&s->feeder))
         uv_idle_start(&s->feeder, feeder_cb);
     maybe_finish(s);
+}
+
+void scan_end_soon(scanner_t *s)
+{
+    if (!s->closing)
+        uv_idle_start(&s->feeder, feeder_cb);
 }
 
 static void feed(uv_idle_t *idle);
@@ -221,6 +237,7 @@ static void on_signal(uv_signal_t *sig, int signum)
     }
     fprintf(stderr, "dnssweep: abandoning %zu domains in flight\n", s->active);
     s->abandon = true;
+    scan_breaker_drop(s);
     close_all(s);
 }
 
@@ -241,9 +258,10 @@ void scan_no_files(void *ctx, const struct sockaddr *server)
     s->abandon = true;
     s->interrupted = true;
     s->input_done = true;
+    scan_breaker_drop(s);
     /* Not from inside the engine's callback: the feeder ends the scan once nothing is in
      * flight (maybe_finish()), as after a signal. */
-    uv_idle_start(&s->feeder, feeder_cb);
+    scan_end_soon(s);
 }
 
 static void ticker_cb(uv_timer_t *t)
@@ -300,14 +318,70 @@ void scan_setup_handles(scanner_t *s)
     uv_idle_start(&s->feeder, feeder_cb);
 }
 
+/* Why the root could not be set up, in plain words: the network (or where it points) or the
+ * keys. Resolver mode asks the root's DNSKEY through the resolver, so the resolver is named. */
+static void root_failure(scanner_t *s)
+{
+    const scan_zone_t *z = s->root;
+    char where[80] = "";
+    if (s->cfg->resolver_count > 0) {
+        char addr[64];
+        scan_addr_text(&s->cfg->resolvers[0], addr, sizeof addr);
+        snprintf(where, sizeof where, "the resolver %s%s", addr,
+                 s->cfg->resolver_count > 1 ? " (and the others given)" : "");
+    }
+    ldns_lookup_table *rc = ldns_lookup_by_id(ldns_rcodes, z->dnskey_rcode);
+    if (z->n_addrs == 0 && !where[0])
+        scan_fail_run(s, "the root hints hold no server address%s: check --root-hints",
+                      s->cfg->ipv4_only || s->cfg->ipv6_only ? " of the family -4/-6 allows" : "");
+    else if (z->silent && where[0])
+        scan_fail_run(s, "%s gave no answer (%s): check the network and --resolver", where, z->why);
+    else if (z->silent)
+        scan_fail_run(s,
+                      "no root server answered (%s): check the network and --root-hints "
+                      "(and --port)",
+                      z->why);
+    else if (z->state == SCAN_ZONE_FAILED)
+        scan_fail_run(s, "the root could not be asked (%s): check the network and %s", z->why,
+                      where[0] ? "--resolver" : "--root-hints");
+    else if (z->dnskey_rcode > 0 && where[0])
+        scan_fail_run(s,
+                      "%s answered %s to the root's DNSKEY question: it cannot be used for "
+                      "scanning (it must resolve the public DNS for this host); check --resolver",
+                      where, rc ? rc->name : "an error");
+    else if (z->dnskey_rcode > 0)
+        scan_fail_run(s,
+                      "the root server answered %s to the root's DNSKEY question: the root hints "
+                      "do not point at a root server; check --root-hints",
+                      rc ? rc->name : "an error");
+    else if (z->bogus_reason == VERIFY_REASON_DS_NO_MATCHING_DNSKEY ||
+             z->bogus_reason == VERIFY_REASON_DS_DIGEST_MISMATCH)
+        scan_fail_run(s,
+                      "the trust anchor matches no root key (%s): check --trust-anchor "
+                      "(or, if the anchor is right, the root hints%s)",
+                      z->why, where[0] ? " or the resolver" : "");
+    else if (z->bogus_reason == VERIFY_REASON_RRSIG_EXPIRED ||
+             z->bogus_reason == VERIFY_REASON_RRSIG_NOT_YET_VALID)
+        scan_fail_run(s,
+                      "the root's keys are signed for another time (%s): check the clock and "
+                      "--now",
+                      z->why);
+    else
+        scan_fail_run(s,
+                      "the root's DNSKEY RRset does not validate against the trust anchor "
+                      "(%s): check --trust-anchor and %s",
+                      z->why[0] ? z->why : "no validated keys",
+                      where[0] ? "--resolver" : "--root-hints");
+}
+
 void scan_root_ready(void *arg)
 {
     scanner_t *s = arg;
+    /* Every domain would be judged on a root we could not trust or reach: that is the run's
+     * failure, not a verdict about the domains (cli.md). */
     if (s->root->state == SCAN_ZONE_FAILED || s->root->security != SCAN_ZONE_SECURE) {
-        fprintf(stderr,
-                "dnssweep: the root zone could not be validated against the trust anchor: %s\n"
-                "  check --root-hints, --trust-anchor, --port and the network\n",
-                s->root->why[0] ? s->root->why : "its DNSKEY RRset does not validate");
+        root_failure(s);
+        return;
     }
     if (!s->closing && !s->input_done)
         uv_idle_start(&s->feeder, feeder_cb);
@@ -322,6 +396,8 @@ static void maybe_finish(scanner_t *s)
 {
     if (s->closing || !s->input_done || s->active > 0)
         return;
+    /* Nothing tripped the breaker: what it held back is what the domains' parents did. */
+    scan_breaker_release(s);
     close_all(s);
 }
 

@@ -99,7 +99,7 @@ static void default_scan_name(char *buf, size_t len)
 }
 
 static int open_scan(scanner_t *s, const scanner_config_t *cfg, const ldns_rr_list *hints,
-                     char *name, size_t name_len)
+                     const char *skipped, char *name, size_t name_len)
 {
     int rc = results_open(cfg->db_dir, 0, &s->store);
     if (rc == RESULTS_ENFILE) {
@@ -128,7 +128,7 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, const ldns_rr_li
         snprintf(name, name_len, "%s", cfg->scan_name);
     else
         default_scan_name(name, name_len);
-    char desc[512], options[64] = "";
+    char desc[512], options[128] = "";
     if (cfg->zone_file)
         snprintf(desc, sizeof desc, "zone file %s", cfg->zone_file);
     else
@@ -136,6 +136,12 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, const ldns_rr_li
     /* The shard a store holds: dnssweep merge refuses overlapping shards (results_merge). */
     if (cfg->shard_n)
         snprintf(options, sizeof options, "shard=%u/%u", cfg->shard_k, cfg->shard_n);
+    /* Address families the host could not route (route.c): the scan's results lack them. */
+    if (skipped[0]) {
+        size_t used = strlen(options);
+        snprintf(options + used, sizeof options - used, "%sunroutable=%s", used ? " " : "",
+                 skipped);
+    }
     /* What a --resume restores: the mode, resolver, hints, anchor, --now, ... (settings.h). */
     char *settings = scan_settings_format(cfg, hints, s->anchor);
     if (!settings) {
@@ -144,6 +150,14 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, const ldns_rr_li
     }
     rc = results_scan_begin_ex(s->store, name, desc, options[0] ? options : NULL, settings,
                                &s->scan);
+    /* A default name never collides: a second scan started in the same second gets a suffix. */
+    for (unsigned n = 2; rc == RESULTS_EEXIST && !cfg->scan_name && n < 1000; n++) {
+        char base[RESULTS_SCAN_NAME_MAX + 1];
+        default_scan_name(base, sizeof base);
+        snprintf(name, name_len, "%s-%u", base, n);
+        rc = results_scan_begin_ex(s->store, name, desc, options[0] ? options : NULL, settings,
+                                   &s->scan);
+    }
     free(settings);
     if (rc == RESULTS_EEXIST) {
         fprintf(stderr,
@@ -331,11 +345,29 @@ int scanner_run(const scanner_config_t *cfg)
         rc = 2;
         goto done;
     }
-    rc = open_scan(s, cfg, hints, name, sizeof name);
-    if (rc)
+    /* Everything that can be checked before the first query is, and before the scan is
+     * begun in the store: a failure here leaves no scan that --resume would pick up. */
+    char skipped[32];
+    if (scan_route_families(s, hints, skipped, sizeof skipped) != 0) {
+        rc = 1;
         goto done;
+    }
+    if (cfg->metrics) {
+        int mrc = scan_metrics_check(cfg->metrics);
+        if (mrc != 0) {
+            fprintf(stderr, "dnssweep: cannot write the metrics file %s: %s\n", cfg->metrics,
+                    strerror(-mrc));
+            rc = mrc == -EMFILE || mrc == -ENFILE ? 1 : 2;
+            goto done;
+        }
+    }
     if (cfg->output) {
-        s->json_out = strcmp(cfg->output, "-") == 0 ? stdout : fopen(cfg->output, "w");
+        bool to_stdout = strcmp(cfg->output, "-") == 0;
+        s->json_out = to_stdout ? stdout : fopen(cfg->output, "w");
+        /* A reader of the stream (a pipe, jq, a test waiting for a domain) gets each line as its
+         * domain is done, not when a 4 KB buffer fills. */
+        if (to_stdout)
+            setvbuf(stdout, NULL, _IOLBF, 0);
         if (!s->json_out) {
             int e = errno;
             fprintf(stderr, "dnssweep: cannot write %s: %s\n", cfg->output, strerror(e));
@@ -343,6 +375,9 @@ int scanner_run(const scanner_config_t *cfg)
             goto done;
         }
     }
+    rc = open_scan(s, cfg, hints, skipped, name, sizeof name);
+    if (rc)
+        goto done;
     rc = 1;
     s->inflight_buckets = pow2_at_least((size_t)cfg->concurrency * 2);
     s->inflight_table = calloc(s->inflight_buckets, sizeof *s->inflight_table);
@@ -367,6 +402,19 @@ int scanner_run(const scanner_config_t *cfg)
         rc = 1;
         scan_metrics_at_end(s, results_scan_name(s->scan), NULL, false, secs);
         results_scan_close(s->scan);
+    } else if (s->failure[0]) {
+        /* cli.md: a run that could not judge domains is a failure, never a finished scan. */
+        scan_metrics_at_end(s, results_scan_name(s->scan), NULL, false, secs);
+        char scan_name[RESULTS_SCAN_NAME_MAX + 1];
+        snprintf(scan_name, sizeof scan_name, "%s", results_scan_name(s->scan));
+        int crc = results_scan_close(s->scan);
+        fprintf(stderr,
+                "dnssweep: scan %s failed: %s\n"
+                "dnssweep: the scan is not finished and holds no verdict from this failure%s; "
+                "once the cause is fixed, resume it with:\n",
+                scan_name, s->failure, crc ? " (its last batch was NOT committed)" : "");
+        print_resume_hint(cfg, scan_name);
+        rc = 1;
     } else if (s->interrupted) {
         char scan_name[RESULTS_SCAN_NAME_MAX + 1];
         snprintf(scan_name, sizeof scan_name, "%s", results_scan_name(s->scan));
@@ -395,6 +443,7 @@ done:
         fclose(s->json_out);
     else if (s->json_out)
         fflush(stdout);
+    scan_breaker_drop(s);
     if (s->scan)
         results_scan_close(s->scan);
     if (s->io) {

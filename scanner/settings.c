@@ -380,8 +380,12 @@ static int contradiction(const char *scan, const char *mode, const char *option,
     return 2;
 }
 
+/* strict: a change refuses the resume (the trust anchor decides what is secure); otherwise it
+ * is said once (the root hints only say where to ask: fixing dead hints is how a failed run is
+ * resumed, cli.md). */
 static int check_records(const char *scan, const char *what, const char *path, int loaded,
-                         const ldns_rr_list *rrs, const char *stored_hash, const char *error)
+                         const ldns_rr_list *rrs, const char *stored_hash, const char *error,
+                         bool strict)
 {
     char hex[65];
     if (loaded != 0) {
@@ -389,6 +393,13 @@ static int check_records(const char *scan, const char *what, const char *path, i
         return 2;
     }
     records_hash(rrs, hex);
+    if (stored_hash[0] && strcmp(hex, stored_hash) != 0 && !strict) {
+        fprintf(stderr,
+                "dnssweep scan: note: the %s (%s) changed since scan %s started; the scan "
+                "resumes with the new servers (where to ask changes no verdict)\n",
+                what, path ? path : "system file or built in", scan);
+        return 0;
+    }
     if (stored_hash[0] && strcmp(hex, stored_hash) != 0) {
         fprintf(stderr,
                 "dnssweep scan: the %s (%s) changed since scan %s started (records sha256 %.16s… "
@@ -408,7 +419,7 @@ static int check_files(const char *scan, const scanner_config_t *cfg, const char
     if (results_settings_get(stored, "root-hints-sha256", hash, sizeof hash) != 1)
         hash[0] = '\0';
     int loaded = scanner_load_root_hints(cfg->root_hints, &rrs, err, sizeof err);
-    int rc = check_records(scan, "root hints", cfg->root_hints, loaded, rrs, hash, err);
+    int rc = check_records(scan, "root hints", cfg->root_hints, loaded, rrs, hash, err, false);
     ldns_rr_list_deep_free(rrs);
     rrs = NULL;
     if (rc)
@@ -416,7 +427,7 @@ static int check_files(const char *scan, const scanner_config_t *cfg, const char
     if (results_settings_get(stored, "trust-anchor-sha256", hash, sizeof hash) != 1)
         hash[0] = '\0';
     loaded = scanner_load_trust_anchor(cfg->trust_anchor, &rrs, err, sizeof err);
-    rc = check_records(scan, "trust anchor", cfg->trust_anchor, loaded, rrs, hash, err);
+    rc = check_records(scan, "trust anchor", cfg->trust_anchor, loaded, rrs, hash, err, true);
     ldns_rr_list_deep_free(rrs);
     return rc;
 }

@@ -97,6 +97,8 @@ scan_zone_t *scan_zone_new(scanner_t *s, const ldns_rdf *dname, int nesting)
     z->state = SCAN_ZONE_PENDING;
     z->security = SCAN_ZONE_INSECURE;
     z->nesting = nesting;
+    z->dnskey_rcode = -1;
+    z->bogus_reason = -1;
     size_t b = scan_hash(z->name) % s->zone_buckets;
     z->hash_next = s->zone_table[b];
     s->zone_table[b] = z;
@@ -134,9 +136,11 @@ static void zone_dnskey_answer(void *arg, const io_result_t *r)
     if (r->status != 0) {
         snprintf(z->why, sizeof z->why, "zone %s: no answer to DNSKEY (%s)", z->name,
                  io_strerror(r->status));
+        z->silent = true;
         scan_zone_ready(z, SCAN_ZONE_FAILED);
         return;
     }
+    z->dnskey_rcode = (int)ldns_pkt_get_rcode(r->pkt);
     verify_verdict_t *v = NULL;
     int64_t now = s->cfg->now ? s->cfg->now : (int64_t)time(NULL);
     if (verify_trust_anchor(s->vctx, z->dname, z->ds, r->pkt, now, &v) != 0 || !v) {
@@ -153,6 +157,8 @@ static void zone_dnskey_answer(void *arg, const io_result_t *r)
         z->security = SCAN_ZONE_INSECURE;
     } else {
         z->security = SCAN_ZONE_BOGUS;
+        if (v->n_reasons > 0)
+            z->bogus_reason = (int)v->reasons[0].code;
         int n = snprintf(z->why, sizeof z->why, "parent zone %s is %s:", z->name,
                          verify_status_name(v->status));
         for (size_t i = 0; i < v->n_reasons && n > 0 && (size_t)n < sizeof z->why; i++)
@@ -203,8 +209,8 @@ int scan_zone_start_root(scanner_t *s, const ldns_rr_list *hints)
     if (!z)
         return -1;
     s->root = z;
-    z->n_addrs = scan_list_addrs(hints, NULL, s->cfg->port, !s->cfg->ipv6_only, !s->cfg->ipv4_only,
-                                 z->addrs, 0, SCAN_MAX_ADDRS);
+    z->n_addrs = scan_list_addrs(hints, NULL, s->cfg->port, s->use_v4, s->use_v6, z->addrs, 0,
+                                 SCAN_MAX_ADDRS);
     z->ds = ldns_rr_list_clone(s->anchor);
     scan_zone_continue(s, z);
     return 0;
@@ -275,9 +281,8 @@ scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ld
     for (size_t i = 0; i < ldns_rr_list_rr_count(ns); i++) {
         const ldns_rdf *host = ldns_rr_rdf(ldns_rr_list_rr(ns, i), 0);
         size_t before = z->n_addrs;
-        z->n_addrs +=
-            scan_pkt_glue(referral, host, s->cfg->port, !s->cfg->ipv6_only, !s->cfg->ipv4_only,
-                          z->addrs + z->n_addrs, SCAN_MAX_ADDRS - z->n_addrs);
+        z->n_addrs += scan_pkt_glue(referral, host, s->cfg->port, s->use_v4, s->use_v6,
+                                    z->addrs + z->n_addrs, SCAN_MAX_ADDRS - z->n_addrs);
         if (z->n_addrs == before)
             ldns_rr_list_push_rr(unglued, ldns_rr_clone(ldns_rr_list_rr(ns, i)));
     }
