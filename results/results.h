@@ -44,6 +44,7 @@ enum {
     RESULTS_EREADONLY = -11, /* the store was opened with RESULTS_READONLY */
     RESULTS_EBUSY = -12,     /* another process is writing that scan */
     RESULTS_ENFILE = -13,    /* too many open files (EMFILE/ENFILE): the process's limit */
+    RESULTS_EREMOTE = -14,   /* the store directory is on a network filesystem (fstype.c) */
 };
 /* Message for a RESULTS_E* code. Static storage. */
 const char *results_strerror(int err);
@@ -183,6 +184,13 @@ void results_close(results_store_t *store);
 /* Detail of the last RESULTS_EIO/EACCES/ENOSPC of this store ("mdb_txn_commit: No space left on
  * device"); "" when none. Borrowed: valid until the next call on the store. */
 const char *results_errdetail(const results_store_t *store);
+
+/* The name of a network filesystem for a statfs(2) f_type ("NFS", "CephFS", ...), or NULL for
+ * a local one. Static storage. */
+const char *results_fs_remote_name(unsigned long f_type);
+/* RESULTS_EREMOTE when dir (or, while it does not exist yet, its closest existing ancestor)
+ * is on a network filesystem, with the reason in detail; else 0. results_open() calls it. */
+int results_fs_check(const char *dir, char *detail, size_t detail_len);
 /* Schema version of the binary encoding this build reads and writes. */
 /* 3: scans carry their settings (results_scan_begin_ex). Stores of schema 1 and 2 are read as
  * they are and marked 3 when written. */

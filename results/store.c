@@ -54,6 +54,9 @@ const char *results_strerror(int err)
     case RESULTS_ENFILE:
         return "too many open files: raise the open-file limit (ulimit -n); committed results "
                "are intact";
+    case RESULTS_EREMOTE:
+        return "the results store is on a network filesystem, where LMDB does not work: use a "
+               "local disk";
     }
     return "unknown results error";
 }
@@ -333,6 +336,9 @@ int results_open_ex(const char *dir, int flags, const results_options_t *opts,
 
     char path[4096];
     struct stat st;
+    rc = results_fs_check(dir, s->errdetail, sizeof s->errdetail);
+    if (rc < 0)
+        goto fail;
     if (flags & RESULTS_READONLY) {
         snprintf(path, sizeof path, "%s/data.mdb", dir);
         if (stat(path, &st) == 0 && st.st_size == 0) {

@@ -108,6 +108,12 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, const ldns_rr_li
         fprintf(stderr, "dnssweep: cannot open the results store %s: %s\n", cfg->db_dir, hint);
         return 1;
     }
+    if (rc == RESULTS_EREMOTE) {
+        char detail[512];
+        results_fs_check(cfg->db_dir, detail, sizeof detail);
+        fprintf(stderr, "dnssweep: %s\n", detail);
+        return 2;
+    }
     if (rc != 0) {
         fprintf(stderr, "dnssweep: cannot open the results store %s: %s (%s)\n", cfg->db_dir,
                 results_strerror(rc), strerror(errno));

@@ -566,6 +566,40 @@ static void test_batch_commit(void)
     results_close(st);
 }
 
+/* cli.md: a store never lives on a network filesystem. No such mount exists here, so the
+ * classifier is checked on the statfs(2) magic numbers, and a local directory (existing or
+ * not yet created) is accepted. */
+static void test_remote_filesystems(void)
+{
+    static const struct {
+        unsigned long magic;
+        const char *name;
+    } remote[] = {{0x6969UL, "NFS"},
+                  {0xFF534D42UL, "CIFS"},
+                  {0xFE534D42UL, "SMB2"},
+                  {0x00C36400UL, "CephFS"},
+                  {0x01021997UL, "9p"},
+                  {0x0BD00BD0UL, "Lustre"},
+                  {0x65735546UL, "FUSE (sshfs, GlusterFS, s3fs...)"}};
+    for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++) {
+        const char *got = results_fs_remote_name(remote[i].magic);
+        ok(got && strcmp(got, remote[i].name) == 0, "f_type 0x%lx is a network filesystem (%s)",
+           remote[i].magic, got ? got : "none");
+    }
+    static const unsigned long local[] = {0xEF53UL /* ext4 */, 0x58465342UL /* xfs */,
+                                          0x9123683EUL /* btrfs */, 0x01021994UL /* tmpfs */,
+                                          0x794C7630UL /* overlayfs */};
+    for (size_t i = 0; i < sizeof local / sizeof local[0]; i++)
+        ok(results_fs_remote_name(local[i]) == NULL, "f_type 0x%lx is local", local[i]);
+    char detail[512] = "", path[4096];
+    is_int(results_fs_check(tmp_root, detail, sizeof detail), 0, "a local directory: accepted");
+    snprintf(path, sizeof path, "%s/not/yet/made", tmp_root);
+    is_int(results_fs_check(path, detail, sizeof detail), 0,
+           "a directory still to be made below a local one: accepted");
+    ok(strstr(results_strerror(RESULTS_EREMOTE), "network filesystem") != NULL,
+       "RESULTS_EREMOTE says why: %s", results_strerror(RESULTS_EREMOTE));
+}
+
 int main(void)
 {
     alarm(300); /* bounded: a hung child or loop fails the test */
@@ -580,6 +614,7 @@ int main(void)
     test_schema();
     test_schema_v1();
     test_settings();
+    test_remote_filesystems();
     rm_tree(tmp_root);
     free(tmp_root);
     return tap_done();
