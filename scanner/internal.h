@@ -61,6 +61,7 @@ typedef struct scan_zone {
      * first reason code of a BOGUS verdict (-1 = none). */
     bool silent;
     int dnskey_rcode;
+    bool no_recursion; /* resolver mode: the DNSKEY answer came without RA (not a resolver) */
     int bogus_reason;
     scan_waiter_t *waiters;
     int nesting;

@@ -379,6 +379,15 @@ void scan_root_ready(void *arg)
     scanner_t *s = arg;
     /* Every domain would be judged on a root we could not trust or reach: that is the run's
      * failure, not a verdict about the domains (cli.md). */
+    if (s->root->no_recursion) {
+        char addr[64];
+        scan_addr_text(&s->cfg->resolvers[0], addr, sizeof addr);
+        scan_fail_run(s,
+                      "the resolver %s does not offer recursion (its answers carry no RA bit: an "
+                      "authoritative server?): point --resolver at a recursive resolver",
+                      addr);
+        return;
+    }
     if (s->root->state == SCAN_ZONE_FAILED || s->root->security != SCAN_ZONE_SECURE) {
         root_failure(s);
         return;

@@ -141,6 +141,9 @@ static void zone_dnskey_answer(void *arg, const io_result_t *r)
         return;
     }
     z->dnskey_rcode = (int)ldns_pkt_get_rcode(r->pkt);
+    /* A --resolver that does not recurse (an authoritative server) answers its own zones and
+     * refers everything else: every domain would read as not delegated. */
+    z->no_recursion = s->cfg->resolver_count > 0 && !ldns_pkt_ra(r->pkt);
     verify_verdict_t *v = NULL;
     int64_t now = s->cfg->now ? s->cfg->now : (int64_t)time(NULL);
     if (verify_trust_anchor(s->vctx, z->dname, z->ds, r->pkt, now, &v) != 0 || !v) {

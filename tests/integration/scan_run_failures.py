@@ -151,6 +151,16 @@ def main():
                                             "root's DNSKEY", "--resolver"],
                        "a resolver answering %s to everything" % rcode)
 
+        # An authoritative server given as --resolver (the lab's root: it answers its own
+        # DNSKEY, without RA, and refers everything else): a failed run, not all nxdomain.
+        root_addr = [l.split()[-1] for l in open(env["LAB_ROOT_HINTS"])
+                     if l.split()[2:3] == ["A"]][0]
+        r = run(["scan", "--scan", "authoritative-resolver", "--resolver",
+                 "%s#%s" % (root_addr, env["LAB_PORT"])] + anchor + common + [domains])
+        failed_run(check, r, db, "authoritative-resolver",
+                   ["the resolver %s" % root_addr, "does not offer recursion", "--resolver"],
+                   "--resolver at an authoritative server")
+
         # A resolver that refuses SOA only: its refusal, not "not a zone".
         relay = Relay("127.102.0.30", (env["LAB_UNBOUND"], 53), {TYPE_SOA})
         fakes.append(relay)
