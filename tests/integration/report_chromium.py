@@ -127,8 +127,10 @@ def main():
         recs = list(exports["after"].values())
 
         profile = tempfile.mkdtemp(prefix="chromium-", dir=work)
-        shot = os.path.join(os.getcwd(), "report_chromium.png")
-        shutil.copy(report, os.path.join(os.getcwd(), "report_chromium.html"))
+        # Kept for a look, in the build tree (never the source tree): build/<preset>/.
+        keep = os.path.dirname(os.path.dirname(os.path.abspath(DNSSWEEP)))
+        shot = os.path.join(keep, "report_chromium.png")
+        shutil.copy(report, os.path.join(keep, "report_chromium.html"))
         rc, _, err = chromium(["--window-size=1280,2400", "--screenshot=" + shot,
                                "file://" + report], profile)
         check(rc == 0 and os.path.getsize(shot) > 10000, "screenshot %s (%d bytes)" % (

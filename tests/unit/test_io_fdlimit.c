@@ -215,8 +215,7 @@ static void test_engine_start(void)
                "silent IPv4-only engine");
         uv_run(&loop, UV_RUN_NOWAIT);
     } else {
-        ok(1, "host without IPv6: the IPv6 case does not apply");
-        ok(1, "host without IPv6: the IPv6 case does not apply");
+        skip("host without IPv6: the IPv6 descriptor case does not apply");
     }
     rc = io_engine_new(&loop, &cfg, &e);
     is_int(rc, 0, "with the limit back, the engine starts");
