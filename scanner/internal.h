@@ -122,6 +122,7 @@ typedef struct scan_server {
     int unusable_reason;       /* -1, VERIFY_REASON_NS_UNREACHABLE or VERIFY_REASON_NS_LAME */
     char unusable_detail[200];
     bool dnssec_asked;
+    bool partial; /* answered DNSKEY and SOA, never some other question (NS_UNREACHABLE) */
 } scan_server_t;
 
 typedef enum scan_outcome {

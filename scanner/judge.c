@@ -370,6 +370,21 @@ static void record_resolver_check(scan_record_t *r, const scan_domain_t *d)
     }
 }
 
+/* A bogus verdict whose only errors are answers that never came (NS_UNREACHABLE). */
+static bool only_missing_answers(const verify_verdict_t *v)
+{
+    bool any = false;
+    for (size_t i = 0; i < v->n_reasons; i++) {
+        verify_reason_code_t code = v->reasons[i].code;
+        if (verify_reason_severity(code) != VERIFY_SEVERITY_ERROR)
+            continue;
+        if (code != VERIFY_REASON_NS_UNREACHABLE)
+            return false;
+        any = true;
+    }
+    return any && v->status == VERIFY_STATUS_BOGUS;
+}
+
 static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_parent_state_t ps,
                                      const ldns_rr_list *ds, verify_budget_t *budget,
                                      verify_verdict_t **first_out)
@@ -407,6 +422,14 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
             continue;
         }
         sv->status = sv->verdict->status;
+        if (only_missing_answers(sv->verdict)) {
+            /* The server answered some questions and never others: like a dead server, its
+             * trouble is a reason (NS_UNREACHABLE for it), not the domain's validation (a
+             * resolver asks another server); the domain is lame only when all are like it. */
+            sv->status = VERIFY_STATUS_LAME;
+            sv->partial = true;
+            continue;
+        }
         usable++;
         if (!first)
             first = sv->verdict;
@@ -438,7 +461,7 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
     char detail[300] = "";
     for (size_t i = 0; i < d->n_servers; i++) {
         const scan_server_t *sv = &d->servers[i];
-        if (!sv->verdict)
+        if (!sv->verdict || sv->partial)
             continue;
         size_t len = strlen(detail);
         snprintf(detail + len, sizeof detail - len, "%s%s: %s, %zu keys", len ? "; " : "",

@@ -11,6 +11,8 @@ Rules (a question is "at the apex" when its name is the zone's):
   soa_foreign    apex SOA: only an unsigned SOA owned by foreign.<zone> in the answer section
   apex_a_nxdomain  apex A: NXDOMAIN/AA, the zone's signed SOA in authority, no NSEC proof
   caa_servfail   apex CAA: SERVFAIL
+  silent_data    as silent, but the apex SOA is relayed: the server answers DNSKEY, SOA and NS
+                 only (one such server beside a good one: halfsilent.test)
   silent         apex SOA as soa_empty; A, AAAA, CAA, CDS, CDNSKEY and every name below the
                  apex are never answered (DNSKEY and NS are)
   wild_noproof   names below the apex: the answer section only (a wildcard-expanded answer
@@ -130,7 +132,7 @@ def respond(zones, upstream, raw, tcp):
     zone = next((z for z in zones if q.qname == z or q.qname.endswith("." + z)), None)
     rule = zones.get(zone)
     apex = q.qname == zone
-    if rule == "silent" and (q.qtype in NOT_ANSWERED_BY_SILENT or not apex):
+    if rule in ("silent", "silent_data") and (q.qtype in NOT_ANSWERED_BY_SILENT or not apex):
         return None
     if rule in ("soa_empty", "silent") and apex and q.qtype == T_SOA:
         return q.answer()
