@@ -1,4 +1,4 @@
-/* dnssweep: command dispatch (../shared/spec/cli.md). */
+/* dnssweep: command dispatch (doc/cli.md). */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>

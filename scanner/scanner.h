@@ -1,6 +1,6 @@
 /*
  * scanner/: the per-domain state machine that ties io/, verify/ and results/ together, and the
- * dnssweep command line (../shared/spec/cli.md).
+ * dnssweep command line (doc/cli.md).
  */
 #ifndef DNSSWEEP_SCANNER_H
 #define DNSSWEEP_SCANNER_H

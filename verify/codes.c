@@ -1,4 +1,4 @@
-/* The reason code table of ../shared/spec/verdicts.md; one place for names, severities, EDEs. */
+/* The reason code table of doc/verdicts.md; one place for names, severities, EDEs, fixes. */
 #include "verify/verify.h"
 
 #include <string.h>

@@ -13,7 +13,8 @@
 #include <stdint.h>
 
 /* ---------------------------------------------------------------------------------------------
- * Statuses and reason codes: the stable names of ../shared/spec/verdicts.md.
+ * Statuses and reason codes: the stable names of doc/verdicts.md (tests/integration/doc_contract.py
+ * keeps that page in step with this table).
  * The numeric values are stored on disk by results/: append only, never renumber.
  * ------------------------------------------------------------------------------------------- */
 
