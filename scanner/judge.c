@@ -573,6 +573,21 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
 /* Parses the answers the loop kept as bytes; an answer that does not parse is a malformed
  * answer from that server. Each answer is one block (io_answer_parse()): the judge only reads
  * it, and release_answers() releases it. */
+/* Every owner name of an answer in the domain's own lower case: the 0x20 case of our questions
+ * comes back in every owner compressed onto the question name, and verdicts.md wants no wire
+ * case in any text. Owners are lower-cased in canonical form anyway (RFC 4034 6.2), so no
+ * verdict changes. RDATA names are left alone: those of DNSSEC records are never compressed
+ * (RFC 4034 3.1.7, 4.1.1) and the NSEC next name keeps its case in what is signed (RFC 6840
+ * 5.1). Done in place, so a parsed block stays one block. */
+static void lower_names(ldns_pkt *p)
+{
+    ldns_rr_list *sections[] = {ldns_pkt_question(p), ldns_pkt_answer(p), ldns_pkt_authority(p),
+                                ldns_pkt_additional(p)};
+    for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
+        for (size_t i = 0; sections[s] && i < ldns_rr_list_rr_count(sections[s]); i++)
+            ldns_dname2canonical(ldns_rr_owner(ldns_rr_list_rr(sections[s], i)));
+}
+
 static void parse_answers(scan_domain_t *d)
 {
     for (size_t i = 0; i < d->n_servers; i++) {
@@ -583,11 +598,15 @@ static void parse_answers(scan_domain_t *d)
             if (io_answer_parse(sv->wire[slot], sv->wire_len[slot], &sv->answers[slot]) != IO_OK) {
                 sv->answers[slot] = NULL;
                 sv->errors[slot] = IO_EMALFORMED;
+            } else {
+                lower_names(sv->answers[slot]);
             }
             free(sv->wire[slot]);
             sv->wire[slot] = NULL;
         }
     }
+    if (d->referral)
+        lower_names(d->referral);
 }
 
 static void judge_domain(scan_domain_t *d);
