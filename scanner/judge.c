@@ -164,6 +164,41 @@ static const char *strip_dot(char *name)
     return name;
 }
 
+/* Every broken link (verdicts.md): a fix for the first error that leaves another one in place
+ * would leave the domain bogus, so the other signing errors are named too, once each. */
+static const char *also_broken(scan_record_t *r, const char *fix, verify_reason_code_t done)
+{
+    static const verify_reason_code_t links[] = {
+        VERIFY_REASON_DS_NO_MATCHING_DNSKEY, VERIFY_REASON_DS_DIGEST_MISMATCH,
+        VERIFY_REASON_DS_KEY_NOT_SIGNING,    VERIFY_REASON_DNSKEY_UNSIGNED,
+        VERIFY_REASON_RRSIG_MISSING,         VERIFY_REASON_RRSIG_EXPIRED,
+        VERIFY_REASON_RRSIG_NOT_YET_VALID,   VERIFY_REASON_RRSIG_INVALID,
+        VERIFY_REASON_RRSIG_UNKNOWN_KEY,     VERIFY_REASON_DNSKEY_NO_ZONE_BIT,
+        VERIFY_REASON_DNSKEY_REVOKED,
+    };
+    bool is_link = false;
+    for (size_t k = 0; k < sizeof links / sizeof links[0]; k++)
+        is_link |= links[k] == done;
+    if (!is_link)
+        return fix;
+    char text[1024];
+    int n = snprintf(text, sizeof text, "%s", fix);
+    bool said[VERIFY_REASON_COUNT] = {false};
+    said[done] = true;
+    for (size_t i = 0; i < r->rec.n_reasons && n > 0 && (size_t)n < sizeof text; i++) {
+        verify_reason_code_t code = r->reasons[i].code;
+        bool link = false;
+        for (size_t k = 0; k < sizeof links / sizeof links[0]; k++)
+            link |= links[k] == code;
+        if (!link || said[code])
+            continue;
+        said[code] = true;
+        n += snprintf(text + n, sizeof text - (size_t)n, ". Also %s: %s", verify_reason_name(code),
+                      verify_reason_fix(code));
+    }
+    return strcmp(text, fix) == 0 ? fix : keep(r, text);
+}
+
 static void record_fix(scan_record_t *r, const verify_verdict_t *first)
 {
     results_record_t *rec = &r->rec;
@@ -185,6 +220,8 @@ static void record_fix(scan_record_t *r, const verify_verdict_t *first)
                 rec->fix = keepf(r, "Publish the DS at the registrar: %s", ds);
             else
                 rec->fix = keepf(r, "%s: %s", verify_reason_name(code), verify_reason_fix(code));
+            if (rec->fix && pass == VERIFY_SEVERITY_ERROR)
+                rec->fix = also_broken(r, rec->fix, code);
         }
     }
 }
