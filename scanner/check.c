@@ -122,6 +122,7 @@ static int explain(const char *db, const char *scan, const check_name_t *names, 
     uint64_t counts[VERIFY_STATUS_COUNT] = {0};
     char attention[1024] = "";
     size_t used = 0;
+    unsigned left_out = 0; /* names that did not fit the summary line */
     int exit_code = 0;
     for (int i = 0; i < n; i++) {
         if (i > 0)
@@ -137,9 +138,15 @@ static int explain(const char *db, const char *scan, const check_name_t *names, 
             verify_status_t st = rec.status;
             results_record_free(&rec);
             counts[st]++;
-            if (!is_fine(st) && used < sizeof attention)
-                used += (size_t)snprintf(attention + used, sizeof attention - used, "%s%s %s",
+            if (!is_fine(st)) {
+                size_t want = strlen(names[i].name) + strlen(verify_status_name(st)) + 3;
+                if (used + want < sizeof attention)
+                    used +=
+                        (size_t)snprintf(attention + used, sizeof attention - used, "%s%s %s",
                                          used ? ", " : "", names[i].name, verify_status_name(st));
+                else
+                    left_out++;
+            }
             if (!is_fine(st) && exit_code == 0)
                 exit_code = 4;
             rc = results_show(store, scan, names[i].name, stdout);
@@ -160,7 +167,9 @@ static int explain(const char *db, const char *scan, const check_name_t *names, 
                    verify_status_name((verify_status_t)s));
             sep = ", ";
         }
-    if (attention[0])
+    if (attention[0] && left_out)
+        printf("; not secure or insecure: %s and %u more (above)\n", attention, left_out);
+    else if (attention[0])
         printf("; not secure or insecure: %s\n", attention);
     else if (exit_code == 0)
         printf("; every one secure or insecure\n");
