@@ -20,10 +20,12 @@ static void usage(FILE *out)
                  "  scans                        list scans\n"
                  "  report  -o report.html       write an HTML report\n"
                  "  merge   --db DIR SRC_DIR...  merge shard stores\n"
+                 "  check   [SCAN OPTIONS] DOMAIN...  scan these names and explain each\n"
                  "  --version, --help\n"
                  "Run 'dnssweep COMMAND --help' for a command's options.\n"
                  "Exit status: 0 done, 1 runtime failure, 2 usage error or bad input, 3 diff\n"
-                 "--fail-on-regression found domains that got worse.\n");
+                 "--fail-on-regression found domains that got worse, 4 check found a domain\n"
+                 "that is not secure or insecure.\n");
 }
 
 static int command_scan(int argc, char **argv)
@@ -71,6 +73,8 @@ int main(int argc, char **argv)
         return command_report(argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return command_merge(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return command_check(argc - 1, argv + 1);
     fprintf(stderr, "dnssweep: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

@@ -185,21 +185,22 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int bad_value(FILE *err, const char *option, const char *value, const char *want)
+static int bad_value(FILE *err, const char *cmd, const char *option, const char *value,
+                     const char *want)
 {
-    fprintf(err, "dnssweep scan: invalid value '%s' for %s: expected %s\n", value, option, want);
+    fprintf(err, "dnssweep %s: invalid value '%s' for %s: expected %s\n", cmd, value, option, want);
     return 2;
 }
 
 /* Applies one numeric option; returns 0 or the usage status. */
-static int set_number(FILE *err, const char *option, const char *value, unsigned long min,
-                      unsigned long max, unsigned *field)
+static int set_number(FILE *err, const char *cmd, const char *option, const char *value,
+                      unsigned long min, unsigned long max, unsigned *field)
 {
     unsigned long v;
     if (parse_unsigned(value, min, max, &v) != 0) {
         char want[64];
         snprintf(want, sizeof want, "an integer from %lu to %lu", min, max);
-        return bad_value(err, option, value, want);
+        return bad_value(err, cmd, option, value, want);
     }
     *field = (unsigned)v;
     return 0;
@@ -219,7 +220,7 @@ static const struct {
     [SCANNER_LIMIT_NSEC3_ITERATIONS] = {"nsec3-iterations", 65535},
 };
 
-static int parse_limit(FILE *err, const char *text, scanner_config_t *cfg)
+static int parse_limit(FILE *err, const char *cmd, const char *text, scanner_config_t *cfg)
 {
     const char *eq = strchr(text, '=');
     for (int i = 0; eq && i < SCANNER_LIMIT_COUNT; i++) {
@@ -231,13 +232,13 @@ static int parse_limit(FILE *err, const char *text, scanner_config_t *cfg)
             char want[80];
             snprintf(want, sizeof want, "%s=N with N from %lu to %lu", limit_names[i].name, min,
                      limit_names[i].max);
-            return bad_value(err, "--limit", text, want);
+            return bad_value(err, cmd, "--limit", text, want);
         }
         cfg->limits[i] = (unsigned)v;
         cfg->limit_set[i] = true;
         return 0;
     }
-    return bad_value(err, "--limit", text,
+    return bad_value(err, cmd, "--limit", text,
                      "NAME=N, NAME one of keys-per-rrsig, rrsigs-per-rrset, ops-per-server, "
                      "ops-per-domain, nsec3-hashes-per-server, nsec3-hashes-per-domain, "
                      "nsec3-iterations");
@@ -254,8 +255,10 @@ static int parse_shard(const char *text, scanner_config_t *cfg)
     return 0;
 }
 
-int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err)
+int scanner_config_parse_options(int argc, char **argv, scanner_config_t *cfg, FILE *err,
+                                 int *first_operand)
 {
+    const char *cmd = argv[0];
     int rc = 0;
     int c;
     unsigned port = cfg->port;
@@ -280,60 +283,63 @@ int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err
             break;
         case OPT_RESOLVER:
             if (cfg->resolver_count == SCANNER_MAX_RESOLVERS)
-                rc = bad_value(err, "--resolver", optarg, "at most 8 resolvers");
+                rc = bad_value(err, cmd, "--resolver", optarg, "at most 8 resolvers");
             else if (scanner_parse_address(optarg, 53, &cfg->resolvers[cfg->resolver_count]))
-                rc = bad_value(err, "--resolver", optarg, "an IP address, optionally #PORT");
+                rc = bad_value(err, cmd, "--resolver", optarg, "an IP address, optionally #PORT");
             else
                 cfg->resolver_count++;
             break;
         case OPT_PORT:
-            rc = set_number(err, "--port", optarg, 1, 65535, &port);
+            rc = set_number(err, cmd, "--port", optarg, 1, 65535, &port);
             cfg->port = (uint16_t)port;
             cfg->port_set = true;
             break;
         case OPT_QPS:
-            rc = set_number(err, "--qps", optarg, 0, 10000000, &cfg->qps);
+            rc = set_number(err, cmd, "--qps", optarg, 0, 10000000, &cfg->qps);
             break;
         case OPT_QPS_PER_SERVER:
-            rc = set_number(err, "--qps-per-server", optarg, 0, 10000000, &cfg->qps_per_server);
+            rc =
+                set_number(err, cmd, "--qps-per-server", optarg, 0, 10000000, &cfg->qps_per_server);
             break;
         case OPT_CONCURRENCY:
-            rc = set_number(err, "--concurrency", optarg, 1, 100000, &cfg->concurrency);
+            rc = set_number(err, cmd, "--concurrency", optarg, 1, 100000, &cfg->concurrency);
             break;
         case OPT_TIMEOUT:
-            rc = set_number(err, "--timeout", optarg, 10, 60000, &cfg->timeout_ms);
+            rc = set_number(err, cmd, "--timeout", optarg, 10, 60000, &cfg->timeout_ms);
             break;
         case OPT_RETRIES:
-            rc = set_number(err, "--retries", optarg, 0, 20, &cfg->retries);
+            rc = set_number(err, cmd, "--retries", optarg, 0, 20, &cfg->retries);
             break;
         case OPT_THREADS:
-            rc = set_number(err, "--threads", optarg, 1, 256, &cfg->threads);
+            rc = set_number(err, cmd, "--threads", optarg, 1, 256, &cfg->threads);
             break;
         case OPT_NOW:
             if (scanner_parse_time(optarg, &cfg->now) != 0)
-                rc = bad_value(err, "--now", optarg,
+                rc = bad_value(err, cmd, "--now", optarg,
                                "RFC 3339 UTC (2026-11-24T14:00:00Z) or unix seconds");
             break;
         case OPT_EXPIRY_WARNING:
-            rc = set_number(err, "--expiry-warning", optarg, 0, 3650, &cfg->expiry_warning_days);
+            rc = set_number(err, cmd, "--expiry-warning", optarg, 0, 3650,
+                            &cfg->expiry_warning_days);
             cfg->expiry_warning_set = true;
             break;
         case OPT_LIMIT:
-            rc = parse_limit(err, optarg, cfg);
+            rc = parse_limit(err, cmd, optarg, cfg);
             break;
         case OPT_MAX_VALIDATIONS:
-            rc = set_number(err, "--max-validations", optarg, 1,
+            rc = set_number(err, cmd, "--max-validations", optarg, 1,
                             limit_names[SCANNER_LIMIT_OPS_PER_DOMAIN].max,
                             &cfg->limits[SCANNER_LIMIT_OPS_PER_DOMAIN]);
             cfg->limit_set[SCANNER_LIMIT_OPS_PER_DOMAIN] = rc == 0;
             break;
         case OPT_SHARD:
             if (parse_shard(optarg, cfg) != 0)
-                rc = bad_value(err, "--shard", optarg, "K/N with 1 <= K <= N");
+                rc = bad_value(err, cmd, "--shard", optarg, "K/N with 1 <= K <= N");
             break;
         case OPT_CHECK_RESOLVER:
             if (scanner_parse_address(optarg, 53, &cfg->check_resolver) != 0)
-                rc = bad_value(err, "--check-resolver", optarg, "an IP address, optionally #PORT");
+                rc = bad_value(err, cmd, "--check-resolver", optarg,
+                               "an IP address, optionally #PORT");
             cfg->check_resolver_set = true;
             break;
         case 'o':
@@ -347,7 +353,7 @@ int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err
             else if (strcmp(optarg, "never") == 0)
                 cfg->progress = SCANNER_PROGRESS_NEVER;
             else
-                rc = bad_value(err, "--progress", optarg, "auto, always or never");
+                rc = bad_value(err, cmd, "--progress", optarg, "auto, always or never");
             break;
         case OPT_METRICS:
             cfg->metrics = optarg;
@@ -365,15 +371,14 @@ int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err
             cfg->ipv6_only = true;
             break;
         case 'h':
-            scanner_config_usage(stdout);
             return 1;
         case ':':
-            fprintf(err, "dnssweep scan: option %s needs a value\n", argv[optind - 1]);
+            fprintf(err, "dnssweep %s: option %s needs a value\n", cmd, argv[optind - 1]);
             rc = 2;
             break;
         default:
-            fprintf(err, "dnssweep scan: unknown option '%s' (see dnssweep scan --help)\n",
-                    argv[optind - 1]);
+            fprintf(err, "dnssweep %s: unknown option '%s' (see dnssweep %s --help)\n", cmd,
+                    argv[optind - 1], cmd);
             rc = 2;
             break;
         }
@@ -381,21 +386,33 @@ int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err
     if (rc)
         return rc;
     if (cfg->ipv4_only && cfg->ipv6_only) {
-        fprintf(err, "dnssweep scan: -4 and -6 exclude each other\n");
+        fprintf(err, "dnssweep %s: -4 and -6 exclude each other\n", cmd);
         return 2;
     }
-    if (argc - optind > 1) {
-        fprintf(err, "dnssweep scan: one input file at most (got '%s' and '%s')\n", argv[optind],
-                argv[optind + 1]);
-        return 2;
-    }
-    if (optind < argc)
-        cfg->input = argv[optind];
     if (cfg->concurrency == 0) {
         /* Enough domains in flight to keep the query rate busy while each waits ~0.5-2 s for
          * its answers, and no more: every domain in flight holds its answers in memory. */
         unsigned want = cfg->qps ? cfg->qps / 2 : 2000;
         cfg->concurrency = want < 500 ? 500 : want > 10000 ? 10000 : want;
     }
+    *first_operand = optind;
+    return 0;
+}
+
+int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err)
+{
+    int first = argc;
+    int rc = scanner_config_parse_options(argc, argv, cfg, err, &first);
+    if (rc == 1)
+        scanner_config_usage(stdout);
+    if (rc)
+        return rc;
+    if (argc - first > 1) {
+        fprintf(err, "dnssweep scan: one input file at most (got '%s' and '%s')\n", argv[first],
+                argv[first + 1]);
+        return 2;
+    }
+    if (first < argc)
+        cfg->input = argv[first];
     return 0;
 }

@@ -135,7 +135,9 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, const ldns_rr_li
     else
         default_scan_name(name, name_len);
     char desc[512], options[128] = "";
-    if (cfg->zone_file)
+    if (cfg->input_desc)
+        snprintf(desc, sizeof desc, "%s", cfg->input_desc);
+    else if (cfg->zone_file)
         snprintf(desc, sizeof desc, "zone file %s", cfg->zone_file);
     else
         snprintf(desc, sizeof desc, "%s", cfg->input ? cfg->input : "-");
@@ -285,6 +287,13 @@ static void print_resume_hint(const scanner_config_t *cfg, const char *scan_name
 
 int scanner_run(const scanner_config_t *cfg)
 {
+    return scanner_run_named(cfg, NULL, 0);
+}
+
+int scanner_run_named(const scanner_config_t *cfg, char *scan_name_out, size_t scan_name_len)
+{
+    if (scan_name_out && scan_name_len)
+        scan_name_out[0] = '\0';
     scanner_config_t zone_cfg, resumed_cfg;
     scan_settings_paths_t resumed_paths;
     if (cfg->resume) {
@@ -384,6 +393,8 @@ int scanner_run(const scanner_config_t *cfg)
     rc = open_scan(s, cfg, hints, skipped, name, sizeof name);
     if (rc)
         goto done;
+    if (!name[0]) /* a resumed scan: named by the store */
+        snprintf(name, sizeof name, "%s", results_scan_name(s->scan));
     rc = 1;
     s->inflight_buckets = pow2_at_least((size_t)cfg->concurrency * 2);
     s->inflight_table = calloc(s->inflight_buckets, sizeof *s->inflight_table);
@@ -414,21 +425,29 @@ int scanner_run(const scanner_config_t *cfg)
         char scan_name[RESULTS_SCAN_NAME_MAX + 1];
         snprintf(scan_name, sizeof scan_name, "%s", results_scan_name(s->scan));
         int crc = results_scan_close(s->scan);
-        fprintf(stderr,
-                "dnssweep: scan %s failed: %s\n"
-                "dnssweep: the scan is not finished and holds no verdict from this failure%s; "
-                "once the cause is fixed, resume it with:\n",
-                scan_name, s->failure, crc ? " (its last batch was NOT committed)" : "");
-        print_resume_hint(cfg, scan_name);
+        if (cfg->temporary_store) {
+            fprintf(stderr, "dnssweep: scan %s failed: %s\n", scan_name, s->failure);
+        } else {
+            fprintf(stderr,
+                    "dnssweep: scan %s failed: %s\n"
+                    "dnssweep: the scan is not finished and holds no verdict from this failure%s; "
+                    "once the cause is fixed, resume it with:\n",
+                    scan_name, s->failure, crc ? " (its last batch was NOT committed)" : "");
+            print_resume_hint(cfg, scan_name);
+        }
         rc = 1;
     } else if (s->interrupted) {
         char scan_name[RESULTS_SCAN_NAME_MAX + 1];
         snprintf(scan_name, sizeof scan_name, "%s", results_scan_name(s->scan));
         scan_metrics_at_end(s, scan_name, NULL, false, secs);
         int crc = results_scan_close(s->scan);
-        fprintf(stderr, "dnssweep: scan %s interrupted%s; resume it with:\n", scan_name,
-                crc ? " (last batch NOT committed)" : "");
-        print_resume_hint(cfg, scan_name);
+        if (cfg->temporary_store) {
+            fprintf(stderr, "dnssweep: scan %s interrupted\n", scan_name);
+        } else {
+            fprintf(stderr, "dnssweep: scan %s interrupted%s; resume it with:\n", scan_name,
+                    crc ? " (last batch NOT committed)" : "");
+            print_resume_hint(cfg, scan_name);
+        }
         rc = 1;
     } else {
         uint64_t counts[VERIFY_STATUS_COUNT];
@@ -445,6 +464,8 @@ int scanner_run(const scanner_config_t *cfg)
     }
     s->scan = NULL;
 done:
+    if (scan_name_out && scan_name_len)
+        snprintf(scan_name_out, scan_name_len, "%s", name);
     if (s->json_out && s->json_out != stdout)
         fclose(s->json_out);
     else if (s->json_out)

@@ -6,6 +6,7 @@
 #define DNSSWEEP_SCANNER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -63,6 +64,10 @@ typedef struct scanner_config {
     bool ipv4_only, ipv6_only;
     bool strict;
     const char *zone_file;
+    /* Set by `check`, not from the command line: what the scan records as its input (NULL =
+     * the input path), and a store that is removed after the run (no --resume is offered). */
+    const char *input_desc;
+    bool temporary_store;
 } scanner_config_t;
 
 /* Fills cfg with the defaults of cli.md. */
@@ -71,6 +76,12 @@ void scanner_config_defaults(scanner_config_t *cfg);
 /* Parses `scan` arguments (argv[0] is "scan"). Returns 0 to go on, 1 when --help was printed
  * (exit 0), 2 on a usage error (message already on err). */
 int scanner_config_parse(int argc, char **argv, scanner_config_t *cfg, FILE *err);
+
+/* Parses the scan options only (argv[0] names the command in messages); *first_operand is the
+ * index of the first non-option argument (getopt moves them to the end). Returns 0, 1 when
+ * --help was asked (nothing printed: the caller prints its own usage) or 2 on a usage error. */
+int scanner_config_parse_options(int argc, char **argv, scanner_config_t *cfg, FILE *err,
+                                 int *first_operand);
 
 /* Prints the scan command's help. */
 void scanner_config_usage(FILE *out);
@@ -83,5 +94,8 @@ int scanner_parse_time(const char *text, int64_t *out);
 
 /* Runs a scan to the end (or until SIGINT/SIGTERM). Returns the process exit status (cli.md). */
 int scanner_run(const scanner_config_t *cfg);
+/* scanner_run that also writes the name of the scan it ran (or tried) into scan_name ("" when
+ * none was begun). */
+int scanner_run_named(const scanner_config_t *cfg, char *scan_name, size_t scan_name_len);
 
 #endif

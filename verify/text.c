@@ -3,7 +3,8 @@
  * "owner/TYPE" labels of reasons. ldns_rdf2str costs a 64 KB buffer and one vsnprintf per
  * character; the scan formats names for every domain (cache keys, DS hints), so these write
  * into the caller's buffer instead. The text is byte for byte what ldns 1.8 prints
- * (tests/unit/test_verify_text.c compares them), so no output changes.
+ * (tests/unit/test_verify_text.c compares them), except that owner/TYPE labels are folded to
+ * lower case (the wire's 0x20 case is not the domain's).
  */
 #include "verify/sig_internal.h"
 
@@ -138,6 +139,11 @@ void sig_rrset_name_wire(const uint8_t *owner, size_t owner_len, uint16_t type, 
     } else {
         if (nl > 1)
             nl--; /* "example.com/DNSKEY", the root stays "." */
+        /* The owner as the zone's own name: a server echoes the random 0x20 case of the query
+         * (RFC 4343: names compare case-insensitively), which must not leak into reasons. */
+        for (long i = 0; i < nl && (size_t)i < sizeof name; i++)
+            if (name[i] >= 'A' && name[i] <= 'Z')
+                name[i] = (char)(name[i] - 'A' + 'a');
         put(buf, len, &used, name, (size_t)nl);
     }
     put(buf, len, &used, "/", 1);

@@ -28,6 +28,10 @@ FOREIGN = [
     ("scan", ["--format", "csv"], "--format"),
     ("scan", ["--fail-on-regression"], "--fail-on-regression"),
     ("scan", ["--diff-against", "x"], "--diff-against"),
+    ("check", ["--format", "csv"], "--format"),
+    ("check", ["--fail-on-regression"], "--fail-on-regression"),
+    ("check", ["--zone-file", "x"], "--zone-file"),
+    ("check", ["--resume"], "--resume"),
 ]
 
 
@@ -48,7 +52,7 @@ def main():
             if cmd == "report":
                 args += ["-o", os.path.join(work, "r.html")]
             r = subprocess.run(args + {"show": ["example.com"], "diff": ["a", "b"],
-                                       "merge": [work]}.get(cmd, []),
+                                       "merge": [work], "check": ["example.com"]}.get(cmd, []),
                                capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
             first = r.stderr.splitlines()[0] if r.stderr else ""
             check(r.returncode == 2 and named in first and ("dnssweep %s" % cmd) in first and
