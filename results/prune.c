@@ -171,6 +171,31 @@ static int fill_report(results_prune_report_t *r, const results_scan_info_t *lis
     return 0;
 }
 
+/* Pages in the file beyond what the databases use (LMDB's freelist, records of dropped scans):
+ * what a compacting copy gives back. */
+static int store_slack_pages(results_store_t *st, uint64_t *slack)
+{
+    MDB_txn *txn = NULL;
+    MDB_envinfo info;
+    MDB_stat ms;
+    uint64_t used = 2; /* the two meta pages */
+    int rc = results_txn_begin(st, MDB_RDONLY, &txn);
+    if (rc < 0)
+        return rc;
+    MDB_dbi dbis[] = {0 /* main: the names of the others */, st->dbi_meta, st->dbi_scans,
+                      st->dbi_records};
+    int lrc = mdb_env_info(st->env, &info);
+    for (size_t i = 0; !lrc && i < sizeof dbis / sizeof dbis[0]; i++)
+        if (!(lrc = mdb_stat(txn, dbis[i], &ms)))
+            used += ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages;
+    mdb_txn_abort(txn);
+    if (lrc)
+        return results_fail(st, "mdb_stat", lrc);
+    uint64_t in_file = (uint64_t)info.me_last_pgno + 1;
+    *slack = in_file > used ? in_file - used : 0;
+    return 0;
+}
+
 /* Copies the store compacted into tmp and makes the copy durable before it can be swapped in. */
 static int write_compact_copy(results_store_t *st, const char *tmp, const results_prune_opts_t *o)
 {
@@ -267,7 +292,13 @@ int results_prune(const char *dir, const results_prune_opts_t *opts, results_pru
     /* Also the records of scans whose entries an interrupted prune or delete already removed. */
     if ((rc = results_delete_orphans(st, &r.records_dropped)) < 0)
         goto fail;
-    if (r.n_dropped || r.records_dropped) {
+    /* Also when an earlier prune was killed after its deletions but before its exchange: the
+     * space is still to be given back although nothing is left to drop. A few free pages are
+     * normal (LMDB keeps some for the next transactions): not worth a copy. */
+    uint64_t slack = 0;
+    if ((rc = store_slack_pages(st, &slack)) < 0)
+        goto fail;
+    if (r.n_dropped || r.records_dropped || slack > 256) {
         if ((rc = write_compact_copy(st, tmp, opts)) < 0 || (rc = exchange(real, tmp, opts)) < 0)
             goto fail;
         r.compacted = true;

@@ -280,7 +280,9 @@ typedef struct results_prune_report {
     uint64_t records_dropped; /* also records orphaned by an earlier interrupted deletion */
     uint64_t bytes_before;    /* size of DIR/data.mdb before and after */
     uint64_t bytes_after;
-    bool compacted; /* false when there was nothing to drop: the store was left as it was */
+    /* false when there was nothing to drop and little free space (<= 256 pages): the store
+     * was left as it was */
+    bool compacted;
 } results_prune_report_t;
 
 /* Drops the scans the rule selects from the store in dir and gives the space back: their
