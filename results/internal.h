@@ -81,6 +81,24 @@ struct results_store {
 int results_scan_lock(results_store_t *s, uint32_t id);
 void results_scan_unlock(results_store_t *s, uint32_t id);
 
+/* Private flag of results_open_ex: the writable handle excludes every other writer of the store
+ * (prune) instead of sharing it with them. */
+#define RESULTS_OPEN_EXCLUSIVE_ (1 << 30)
+
+/* generation.c: opening a store across prune's directory exchange. results_gen_enter takes a
+ * shared (or, for the exchange, exclusive) flock on the directory dir names, polling up to
+ * wait_ms while it is held the other way, and makes sure dir still names the directory it
+ * locked; *fd_out holds the lock until results_gen_leave. Returns 0 or an errno value
+ * (EWOULDBLOCK after wait_ms). */
+int results_gen_enter(const char *dir, bool exclusive, unsigned wait_ms, int *fd_out);
+void results_gen_leave(int fd);
+/* The writable handle's claim on the store, held until results_close: shared among writers,
+ * exclusive for prune. RESULTS_EINUSE when the other kind holds it. */
+int results_store_claim(results_store_t *s, bool exclusive);
+/* delete.c: removes the records of every scan id absent from the scans table (the records of
+ * scans whose entries were deleted), in chunked write transactions; *removed counts them. */
+int results_delete_orphans(results_store_t *s, uint64_t *removed);
+
 /* Runs fn in a write transaction and commits; when the map is full, doubles it and runs fn
  * again from the start (fn must be replayable). fn returns 0, an LMDB code, or a RESULTS_E*. */
 typedef int (*results_write_fn)(results_store_t *s, MDB_txn *txn, void *ctx);

@@ -45,6 +45,8 @@ enum {
     RESULTS_EBUSY = -12,     /* another process is writing that scan */
     RESULTS_ENFILE = -13,    /* too many open files (EMFILE/ENFILE): the process's limit */
     RESULTS_EREMOTE = -14,   /* the store directory is on a network filesystem (fstype.c) */
+    RESULTS_EINUSE = -15,    /* prune: another process has the store open for writing; a
+                                writer: the store is being pruned (try again when it ends) */
 };
 /* Message for a RESULTS_E* code. Static storage. */
 const char *results_strerror(int err);
@@ -253,10 +255,54 @@ int results_scan_finish(results_scan_t *scan, uint64_t counts[VERIFY_STATUS_COUN
  * resume later). NULL is a no-op. Returns the commit's result. */
 int results_scan_close(results_scan_t *scan);
 
-/* Deletes a scan and its records (pruning old nightly scans). RESULTS_ENOTFOUND when there is
- * no such scan, RESULTS_EBUSY while a process writes it. The file does not shrink: LMDB reuses
- * the freed pages for later scans. records_deleted (optional) counts the records removed. */
+/* Deletes a scan and its records. RESULTS_ENOTFOUND when there is no such scan, RESULTS_EBUSY
+ * while a process writes it. The file does not shrink: LMDB reuses the freed pages for later
+ * scans (results_prune gives them back). records_deleted (optional) counts the records removed. */
 int results_scan_delete(results_store_t *store, const char *name, uint64_t *records_deleted);
+
+/* `dnssweep prune`: which scans to drop. Exactly one rule: keep > 0 (keep the keep most recently
+ * started scans, drop the older ones) or before != 0 (drop the scans started before that unix
+ * time). Whatever the rule, the most recently started finished scan is never dropped. */
+typedef struct results_prune_opts {
+    unsigned keep;
+    int64_t before;
+    char *errbuf; /* optional: receives a one-line detail when results_prune fails */
+    size_t errbuf_size;
+} results_prune_opts_t;
+
+/* What results_prune did. Everything is owned by the report (results_prune_report_clear). */
+typedef struct results_prune_report {
+    char **dropped; /* names of the dropped scans, oldest first */
+    size_t n_dropped;
+    size_t n_kept;
+    /* The latest finished scan when the rule would have dropped it (it was kept), else NULL. */
+    char *kept_latest_finished;
+    uint64_t records_dropped; /* also records orphaned by an earlier interrupted deletion */
+    uint64_t bytes_before;    /* size of DIR/data.mdb before and after */
+    uint64_t bytes_after;
+    /* false when there was nothing to drop and little free space (<= 256 pages): the store
+     * was left as it was */
+    bool compacted;
+} results_prune_report_t;
+
+/* Drops the scans the rule selects from the store in dir and gives the space back: their
+ * entries go in one transaction (the store then lists exactly the kept scans), their records
+ * are deleted, the environment is copied with mdb_env_copy2(MDB_CP_COMPACT) into DIR.prune
+ * (next to DIR, same filesystem) and synced, and the two directories are exchanged atomically
+ * (renameat2 RENAME_EXCHANGE); the old generation is then removed. After kill -9 at any moment
+ * DIR opens and holds either every old scan or exactly the kept ones; a leftover DIR.prune is
+ * removed by the next prune. A reader open meanwhile (export, report, show) keeps the snapshot
+ * of its open transaction (an iterator reads on to its end) and sees the kept scans in its later
+ * ones; a reader opening meanwhile sees either all the old scans or the kept ones, never a mix.
+ * Refused with RESULTS_EINUSE while another process has the store open for writing (and a
+ * writer opening during the prune gets RESULTS_EINUSE); RESULTS_EINVAL for a bad rule or a
+ * DIR.prune holding files that are not a store's; RESULTS_ENOTFOUND when there is no store.
+ * Needs free space for the kept scans (the compacted copy). report (optional) is filled on
+ * success and zeroed on failure. */
+int results_prune(const char *dir, const results_prune_opts_t *opts,
+                  results_prune_report_t *report);
+/* Frees what the report owns and zeroes it. NULL is a no-op. */
+void results_prune_report_clear(results_prune_report_t *report);
 
 /* What `dnssweep scans` lists. Strings are owned by the info (results_scan_info_clear). */
 typedef struct results_scan_info {

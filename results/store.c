@@ -54,6 +54,9 @@ const char *results_strerror(int err)
     case RESULTS_ENFILE:
         return "too many open files: raise the open-file limit (ulimit -n); committed results "
                "are intact";
+    case RESULTS_EINUSE:
+        return "the results store is in use: a prune waits for no process to be writing it, "
+               "and a writer for the prune to end; try again when the other process is done";
     case RESULTS_EREMOTE:
         return "the results store is on a network filesystem, where LMDB does not work: use a "
                "local disk";
@@ -362,9 +365,25 @@ int results_open_ex(const char *dir, int flags, const results_options_t *opts,
         goto fail;
     }
 
+    /* Hold the directory generation while LMDB opens its two files (generation.c). A reader
+     * that cannot lock (e.g. an odd filesystem) still opens: there is no prune there either. */
+    int gen_fd = -1;
+    int grc = results_gen_enter(dir, false, 30000, &gen_fd);
+    if (grc && !(flags & RESULTS_READONLY)) {
+        snprintf(s->errdetail, sizeof s->errdetail, "cannot lock directory %s: %s", dir,
+                 strerror(grc));
+        rc = grc == EWOULDBLOCK ? RESULTS_EINUSE : map_rc(grc);
+        goto fail;
+    }
+    if (!(flags & RESULTS_READONLY) &&
+        (rc = results_store_claim(s, (flags & RESULTS_OPEN_EXCLUSIVE_) != 0)) < 0) {
+        results_gen_leave(gen_fd);
+        goto fail;
+    }
     int lrc = env_open(s, 0);
     if ((lrc == EACCES || lrc == EROFS) && (flags & RESULTS_READONLY))
         lrc = env_open(s, MDB_NOLOCK); /* read-only media: no lock file can be made */
+    results_gen_leave(gen_fd);
     if (lrc) {
         saved_errno = lrc > 0 ? lrc : 0;
         snprintf(s->errdetail, sizeof s->errdetail, "cannot open results store %s: %s", dir,
@@ -409,6 +428,8 @@ fail:
         open_error(opts, s);
         if (s->env)
             mdb_env_close(s->env);
+        if (s->lock_fd >= 0)
+            close(s->lock_fd);
         free(s->dir);
         free(s);
     }

@@ -15,7 +15,7 @@ import sys
 
 DNSSWEEP = sys.argv[1]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-COMMANDS = ["scan", "export", "diff", "report", "show", "scans", "merge"]
+COMMANDS = ["scan", "export", "diff", "report", "show", "scans", "merge", "check", "prune"]
 SEVERITY = {"ERROR": "error", "WARNING": "warning", "INFO": "info"}
 
 

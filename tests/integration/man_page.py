@@ -11,7 +11,7 @@ import tempfile
 DNSSWEEP, BUILD_DIR = sys.argv[1], sys.argv[2]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MAN = os.path.join(ROOT, "doc", "dnssweep.1")
-COMMANDS = ["scan", "export", "diff", "report", "show", "scans", "merge", "check"]
+COMMANDS = ["scan", "export", "diff", "report", "show", "scans", "merge", "check", "prune"]
 
 
 def long_options(text):
