@@ -6,6 +6,7 @@
 #include "scanner/internal.h"
 #include "scanner/settings.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -478,10 +479,10 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
             status = VERIFY_STATUS_INSECURE;
     }
     *first_out = first;
-    if (usable == 0)
-        return VERIFY_STATUS_LAME;
 
-    /* A reason every usable server shares is the zone's; the others name their server. */
+    /* A reason every judged server shares is the zone's; the others name their server. The
+     * partly silent servers' reasons are said even when no server was usable (lame), so the
+     * verdict always carries its reason. */
     for (size_t i = 0; i < d->n_servers; i++) {
         const verify_verdict_t *v = d->servers[i].verdict;
         for (size_t k = 0; v && k < v->n_reasons; k++) {
@@ -494,6 +495,8 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
                        v->reasons[k].rrset, v->reasons[k].detail);
         }
     }
+    if (usable == 0)
+        return VERIFY_STATUS_LAME;
     bool inconsistent = false;
     char detail[300] = "";
     for (size_t i = 0; i < d->n_servers; i++) {
@@ -790,4 +793,8 @@ static void judge_domain(scan_domain_t *d)
     }
     record_resolver_check(r, d);
     rec->queries = d->queries;
+    /* verdicts.md: every bogus, indeterminate, lame and nxdomain verdict carries a reason; one
+     * without is a bug of this file, not something a zone can cause. */
+    assert(rec->status == VERIFY_STATUS_SECURE || rec->status == VERIFY_STATUS_INSECURE ||
+           rec->n_reasons > 0);
 }
