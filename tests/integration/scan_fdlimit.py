@@ -233,6 +233,17 @@ class Proxy:
                 with lock:
                     self.held_queries += 1
                 self.released.wait()
+                # A held query is never answered on its connection: the connection closes, so
+                # the scanner must ask again over a new one, which the lowered limit refuses.
+                # (Answering it would let a scan that had sent every question before the
+                # limit came finish without opening anything: a race with the machine's load.)
+                with lock:
+                    state["pending"] -= 1
+                    try:
+                        conn.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                return
             try:
                 reply = self.ask_upstream(frame)
             except OSError:
