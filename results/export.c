@@ -6,6 +6,12 @@
 int results_export(results_store_t *store, const char *scan_name, results_format_t format,
                    FILE *out)
 {
+    return results_export_filtered(store, scan_name, format, 0, out);
+}
+
+int results_export_filtered(results_store_t *store, const char *scan_name, results_format_t format,
+                            unsigned status_mask, FILE *out)
+{
     results_scan_info_t info;
     results_iter_t *it = NULL;
     rbuf_t line = {0}, field = {0};
@@ -24,12 +30,14 @@ int results_export(results_store_t *store, const char *scan_name, results_format
     if (format == RESULTS_FORMAT_CSV)
         results_csv_header(&line);
     while ((rc = results_iter_next(it, &rec)) == 1) {
-        if (format == RESULTS_FORMAT_JSONL) {
-            results_record_t with_mode = *rec; /* shallow: the mode is the scan's */
-            with_mode.mode = mode;
+        if (status_mask && !(status_mask & RESULTS_STATUS_BIT(rec->status)))
+            continue;
+        results_record_t with_mode = *rec; /* shallow: the mode is the scan's */
+        with_mode.mode = mode;
+        if (format == RESULTS_FORMAT_JSONL)
             results_json_line(&line, &with_mode, info.name);
-        } else
-            results_csv_row(&line, &field, rec);
+        else
+            results_csv_row(&line, &field, &with_mode, info.name);
         if (line.failed || field.failed) {
             rc = RESULTS_ENOMEM;
             goto done;

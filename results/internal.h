@@ -172,8 +172,9 @@ void results_json_line(rbuf_t *b, const results_record_t *rec, const char *scan_
 /* The scan's mode from its settings ("authoritative", ...), or NULL when not recorded. */
 const char *results_settings_mode(const char *settings, char *buf, size_t len);
 void results_csv_header(rbuf_t *b);
-/* field is scratch space for the row's composite fields. */
-void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec);
+/* field is scratch space for the row's composite fields; rec->mode is written as the mode. */
+void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec,
+                     const char *scan_name);
 
 /* ---- report (report.c collects, report_html.c draws, report_table.c lists) ---- */
 enum {

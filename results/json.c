@@ -336,12 +336,62 @@ static void csv_text(rbuf_t *line, const char *s)
 
 void results_csv_header(rbuf_t *b)
 {
-    put_cstr(b, "domain,status,reasons,fix,ds,dnskey_algorithms,rrsig_earliest_expiration\n");
+    put_cstr(b, "scan,scanned_at,mode,domain,status,reasons,fix,parent_zone,ds,dnskey_algorithms,"
+                "rrsig_earliest_expiration\n");
 }
 
-void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec)
+static bool is_code_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Length of "CODE: " at s when CODE is a reason code name, else 0. */
+static size_t code_prefix_len(const char *s)
+{
+    size_t n = 0;
+    while (is_code_char(s[n]))
+        n++;
+    if (n == 0 || n >= 64 || s[n] != ':' || s[n + 1] != ' ')
+        return 0;
+    char name[64];
+    memcpy(name, s, n);
+    name[n] = '\0';
+    verify_reason_code_t code;
+    return verify_reason_from_name(name, &code) == 0 ? n + 2 : 0;
+}
+
+/* The record's fix as a plain sentence: the judge writes "CODE: what to do" (and ". Also CODE:
+ * ...") when no specific fix applies, but the reasons column already names the codes, and a
+ * spreadsheet user wants only the instruction. A word after a dropped code inside the text is
+ * lower-cased ("Also re-sign ...") unless it is an acronym ("Also DS ..."). */
+static void csv_fix_sentence(rbuf_t *field, const char *fix)
+{
+    for (size_t i = 0; fix[i];) {
+        bool word_start = i == 0 || fix[i - 1] == ' ';
+        size_t skip = word_start ? code_prefix_len(fix + i) : 0;
+        if (!skip) {
+            rbuf_byte(field, (uint8_t)fix[i++]);
+            continue;
+        }
+        i += skip;
+        if (i > skip && fix[i] >= 'A' && fix[i] <= 'Z' && fix[i + 1] >= 'a' && fix[i + 1] <= 'z') {
+            rbuf_byte(field, (uint8_t)(fix[i] - 'A' + 'a'));
+            i++;
+        }
+    }
+}
+
+void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec,
+                     const char *scan_name)
 {
     char tbuf[RESULTS_TIME_BUFSZ];
+    csv_text(line, scan_name);
+    rbuf_byte(line, ',');
+    if (rec->scanned_at)
+        put_cstr(line, results_format_time(rec->scanned_at, tbuf));
+    rbuf_byte(line, ',');
+    csv_text(line, rec->mode);
+    rbuf_byte(line, ',');
     csv_text(line, rec->domain);
     rbuf_byte(line, ',');
     csv_text(line, verify_status_name(rec->status));
@@ -355,7 +405,12 @@ void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec)
     }
     csv_field(line, field->data, field->len);
     rbuf_byte(line, ',');
-    csv_text(line, rec->fix);
+    field->len = 0;
+    if (rec->fix)
+        csv_fix_sentence(field, rec->fix);
+    csv_field(line, field->data, field->len);
+    rbuf_byte(line, ',');
+    csv_text(line, rec->parent.zone);
     rbuf_byte(line, ',');
 
     field->len = 0;

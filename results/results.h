@@ -383,13 +383,24 @@ typedef enum results_format {
 
 /* Writes every record of a scan (NULL = latest) in domain order.
  * JSONL: results_record_write_json lines. CSV: header
- * `domain,status,reasons,fix,ds,dnskey_algorithms,rrsig_earliest_expiration`, one row per
- * domain, LF line ends, RFC 4180 quoting (a field with , " CR or LF is quoted, " doubled);
- * reasons: codes joined by ';'; ds: "key_tag algorithm digest_type digest" joined by ';';
- * dnskey_algorithms: distinct algorithm numbers in first-seen order joined by ';';
- * rrsig_earliest_expiration: RFC 3339 or empty. TEXT and HTML are refused (RESULTS_EINVAL). */
+ * `scan,scanned_at,mode,domain,status,reasons,fix,parent_zone,ds,dnskey_algorithms,
+ * rrsig_earliest_expiration`, one row per domain, LF line ends, RFC 4180 quoting (a field with
+ * , " CR or LF is quoted, " doubled); scanned_at and rrsig_earliest_expiration: RFC 3339 UTC or
+ * empty; mode: the scan's (empty when not recorded); reasons: codes joined by ';'; fix: the
+ * record's fix as a plain sentence ("CODE: " prefixes dropped, the codes are in reasons);
+ * parent_zone: empty when unknown; ds: "key_tag algorithm digest_type digest" joined by ';';
+ * dnskey_algorithms: distinct algorithm numbers in first-seen order joined by ';'.
+ * TEXT and HTML are refused (RESULTS_EINVAL). */
 int results_export(results_store_t *store, const char *scan_name, results_format_t format,
                    FILE *out);
+
+/* Bit of a status in a results_export_filtered mask. */
+#define RESULTS_STATUS_BIT(status) (1u << (unsigned)(status))
+
+/* results_export, keeping only the records whose status bit is set in status_mask
+ * (0 = every record). The CSV header is written even when no record matches. */
+int results_export_filtered(results_store_t *store, const char *scan_name, results_format_t format,
+                            unsigned status_mask, FILE *out);
 
 /* Plain-text explanation of one domain for a support ticket: status, each reason with its
  * severity, server, RRset, detail and fix, the record's fix, the parent zone and its DS,

@@ -19,6 +19,7 @@ enum {
     ARG_ALL = 1 << 5,
     ARG_DIFF_AGAINST = 1 << 6,
     ARG_FORCE = 1 << 7,
+    ARG_STATUS = 1 << 8,
 };
 
 static const struct option store_options[] = {
@@ -30,6 +31,7 @@ static const struct option store_options[] = {
     {"all", no_argument, NULL, 'a'},
     {"diff-against", required_argument, NULL, 'D'},
     {"force", no_argument, NULL, 'F'},
+    {"status", required_argument, NULL, 'S'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -49,6 +51,7 @@ static const struct {
     {'a', ARG_ALL, "--all", "diff"},
     {'D', ARG_DIFF_AGAINST, "--diff-against", "report"},
     {'F', ARG_FORCE, "--force", "diff"},
+    {'S', ARG_STATUS, "--status", "export"},
 };
 
 typedef struct store_args {
@@ -60,6 +63,7 @@ typedef struct store_args {
     bool all;
     bool force;
     const char *diff_against;
+    const char *status;
     int positional_start;
 } store_args_t;
 
@@ -112,6 +116,9 @@ static int parse_store_args(int argc, char **argv, const char *usage, unsigned a
             break;
         case 'F':
             a->force = true;
+            break;
+        case 'S':
+            a->status = optarg;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -169,13 +176,46 @@ static int fail(const char *what, int rc)
 
 static const char export_usage[] =
     "usage: dnssweep export [--db DIR] [--scan NAME] [--format jsonl|csv|table] [-o FILE]\n"
-    "Write every domain of a scan (default: the latest) as JSON lines, CSV, or a text table.\n";
+    "                       [--status S[,S...]]\n"
+    "Write every domain of a scan (default: the latest) as JSON lines, CSV, or a text table;\n"
+    "--status keeps only the domains with one of the statuses given (secure, insecure, bogus,\n"
+    "indeterminate, lame, nxdomain).\n";
+
+/* "bogus,lame" -> a RESULTS_STATUS_BIT mask. An unknown or empty name is a usage error. */
+static int parse_status_list(const char *list, unsigned *mask)
+{
+    *mask = 0;
+    const char *p = list;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        char name[32];
+        verify_status_t status;
+        if (n == 0 || n >= sizeof name) {
+            fprintf(stderr, "dnssweep export: --status '%s': empty or overlong status name\n%s",
+                    list, export_usage);
+            return -1;
+        }
+        memcpy(name, p, n);
+        name[n] = '\0';
+        if (verify_status_from_name(name, &status) != 0) {
+            fprintf(stderr,
+                    "dnssweep export: --status: unknown status '%s' (secure, insecure, bogus, "
+                    "indeterminate, lame or nxdomain)\n",
+                    name);
+            return -1;
+        }
+        *mask |= RESULTS_STATUS_BIT(status);
+        if (p[n] == '\0')
+            return 0;
+        p += n + 1;
+    }
+}
 
 int command_export(int argc, char **argv)
 {
     store_args_t a;
-    int rc =
-        parse_store_args(argc, argv, export_usage, ARG_DB | ARG_SCAN | ARG_FORMAT | ARG_OUTPUT, &a);
+    int rc = parse_store_args(argc, argv, export_usage,
+                              ARG_DB | ARG_SCAN | ARG_FORMAT | ARG_OUTPUT | ARG_STATUS, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
     if (a.positional_start < argc) {
@@ -187,6 +227,9 @@ int command_export(int argc, char **argv)
         fprintf(stderr, "dnssweep export: unknown format '%s' (jsonl, csv or table)\n", format);
         return 2;
     }
+    unsigned status_mask = 0;
+    if (a.status && parse_status_list(a.status, &status_mask) != 0)
+        return 2;
     results_store_t *store = NULL;
     if (open_store(a.db, &store))
         return 1;
@@ -196,11 +239,11 @@ int command_export(int argc, char **argv)
         return 1;
     }
     if (strcmp(format, "table") == 0)
-        rc = command_table(store, a.scan, out);
+        rc = command_table(store, a.scan, status_mask, out);
     else
-        rc = results_export(store, a.scan,
-                            strcmp(format, "csv") == 0 ? RESULTS_FORMAT_CSV : RESULTS_FORMAT_JSONL,
-                            out);
+        rc = results_export_filtered(
+            store, a.scan, strcmp(format, "csv") == 0 ? RESULTS_FORMAT_CSV : RESULTS_FORMAT_JSONL,
+            status_mask, out);
     int exit_code = rc ? fail("export", rc) : 0;
     if (close_output(out, a.output))
         exit_code = 1;

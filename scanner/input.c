@@ -11,9 +11,24 @@
 struct scanner_input {
     FILE *fp;
     bool owns_fp;
+    scanner_gz_t *gz;      /* NULL: plain text */
+    unsigned char peek[2]; /* the bytes read to detect gzip, handed out first when plain */
+    size_t n_peek, peek_pos;
     uint64_t line;
     char buf[SCANNER_LINE_MAX + 1];
 };
+
+/* Detects gzip by its magic bytes (RFC 1952: 1f 8b), whatever the file is called. */
+static int detect_gzip(scanner_input_t *in)
+{
+    in->n_peek = fread(in->peek, 1, sizeof in->peek, in->fp);
+    if (in->n_peek == 2 && in->peek[0] == 0x1f && in->peek[1] == 0x8b) {
+        in->n_peek = 0;
+        static const unsigned char magic[2] = {0x1f, 0x8b};
+        return scanner_gz_new(in->fp, magic, sizeof magic, &in->gz);
+    }
+    return ferror(in->fp) ? -EIO : 0;
+}
 
 int scanner_input_open(const char *path, scanner_input_t **out)
 {
@@ -31,6 +46,11 @@ int scanner_input_open(const char *path, scanner_input_t **out)
         }
         in->owns_fp = true;
     }
+    int rc = detect_gzip(in);
+    if (rc != 0) {
+        scanner_input_free(in);
+        return rc;
+    }
     *out = in;
     return 0;
 }
@@ -41,6 +61,11 @@ int scanner_input_open_fp(FILE *fp, scanner_input_t **out)
     if (!in)
         return -ENOMEM;
     in->fp = fp;
+    int rc = detect_gzip(in);
+    if (rc != 0) {
+        scanner_input_free(in);
+        return rc;
+    }
     *out = in;
     return 0;
 }
@@ -49,6 +74,7 @@ void scanner_input_free(scanner_input_t *in)
 {
     if (!in)
         return;
+    scanner_gz_free(in->gz);
     if (in->owns_fp)
         fclose(in->fp);
     free(in);
@@ -56,12 +82,25 @@ void scanner_input_free(scanner_input_t *in)
 
 /* Reads one line into buf; returns its length, -1 at EOF, -2 when the line was too long (the
  * rest of it is consumed), -3 on a read error. NUL bytes are kept so they can be reported. */
+/* The next byte of the list (0..255), EOF, or -2 on a read or gzip error. */
+static int next_byte(scanner_input_t *in)
+{
+    if (in->peek_pos < in->n_peek)
+        return in->peek[in->peek_pos++];
+    if (in->gz) {
+        int c = scanner_gz_getc(in->gz);
+        return c == SCANNER_GZ_EOF ? EOF : c;
+    }
+    int c = getc(in->fp);
+    return c == EOF && ferror(in->fp) ? -2 : c;
+}
+
 static long read_line(scanner_input_t *in)
 {
     size_t len = 0;
     bool too_long = false;
     int c;
-    while ((c = getc(in->fp)) != EOF) {
+    while ((c = next_byte(in)) >= 0) {
         if (c == '\n')
             break;
         if (len < SCANNER_LINE_MAX)
@@ -69,7 +108,7 @@ static long read_line(scanner_input_t *in)
         else
             too_long = true;
     }
-    if (c == EOF && ferror(in->fp))
+    if (c == -2)
         return -3;
     if (c == EOF && len == 0 && !too_long)
         return -1;
@@ -172,8 +211,13 @@ int scanner_input_next(scanner_input_t *in, scanner_input_item_t *item)
         long len = read_line(in);
         if (len == -1)
             return SCANNER_INPUT_EOF;
-        if (len == -3)
-            return -EIO;
+        if (len == -3) {
+            item->line = in->line + 1;
+            item->name[0] = '\0';
+            snprintf(item->error, sizeof item->error, "%s",
+                     in->gz ? scanner_gz_error(in->gz) : "read error");
+            return in->gz ? -EBADMSG : -EIO;
+        }
         in->line++;
         item->line = in->line;
         item->name[0] = '\0';

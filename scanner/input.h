@@ -32,7 +32,9 @@ int scanner_input_open(const char *path, scanner_input_t **out);
 int scanner_input_open_fp(FILE *fp, scanner_input_t **out);
 void scanner_input_free(scanner_input_t *in);
 
-/* Reads the next meaningful line. Returns a scanner_input_kind_t, or -errno on a read error.
+/* Reads the next meaningful line. Returns a scanner_input_kind_t, or -errno on a read error
+ * (-EBADMSG for truncated or corrupt gzip data); then item->line is the line being read and
+ * item->error says what failed. A gzip-compressed list (magic 1f 8b) is inflated on the fly.
  * Memory use is bounded by SCANNER_LINE_MAX whatever the input holds. */
 int scanner_input_next(scanner_input_t *in, scanner_input_item_t *item);
 
@@ -40,6 +42,17 @@ int scanner_input_next(scanner_input_t *in, scanner_input_item_t *item);
  * out (lower-case A-labels, no trailing dot), or -1 with a message in error. */
 int scanner_name_normalise(const char *text, size_t len, char out[SCANNER_NAME_MAX + 1],
                            char *error, size_t error_len);
+
+/* The gzip layer of a domain list (input_gz.c), used by scanner_input_open when the content
+ * starts with the gzip magic (1f 8b). first: bytes already read from fp (the magic). */
+typedef struct scanner_gz scanner_gz_t;
+enum { SCANNER_GZ_EOF = -1, SCANNER_GZ_ERROR = -2 };
+int scanner_gz_new(FILE *fp, const unsigned char *first, size_t n_first, scanner_gz_t **out);
+void scanner_gz_free(scanner_gz_t *g);
+/* The next inflated byte (0..255), SCANNER_GZ_EOF, or SCANNER_GZ_ERROR (then scanner_gz_error
+ * says what, with the compressed offset: truncated or corrupt data, or a read error). */
+int scanner_gz_getc(scanner_gz_t *g);
+const char *scanner_gz_error(const scanner_gz_t *g);
 
 /* Stable shard of a normalised name: 1..n (FNV-1a 64, independent of platform and run). */
 unsigned scanner_shard_of(const char *name, unsigned n);

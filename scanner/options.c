@@ -115,22 +115,6 @@ int scanner_parse_address(const char *text, uint16_t default_port, struct sockad
     return -1;
 }
 
-int scanner_parse_time(const char *text, int64_t *out)
-{
-    unsigned long secs;
-    if (parse_unsigned(text, 0, 0xFFFFFFFFFFUL, &secs) == 0) {
-        *out = (int64_t)secs;
-        return 0;
-    }
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *end = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end || (strcmp(end, "Z") != 0 && strcmp(end, "+00:00") != 0))
-        return -1;
-    *out = (int64_t)timegm(&tm);
-    return 0;
-}
-
 enum {
     OPT_SCAN = 256,
     OPT_RESUME,
@@ -315,8 +299,9 @@ int scanner_config_parse_options(int argc, char **argv, scanner_config_t *cfg, F
             break;
         case OPT_NOW:
             if (scanner_parse_time(optarg, &cfg->now) != 0)
-                rc = bad_value(err, cmd, "--now", optarg,
-                               "RFC 3339 UTC (2026-11-24T14:00:00Z) or unix seconds");
+                rc = bad_value(
+                    err, cmd, "--now", optarg,
+                    "RFC 3339 (2026-11-24T14:00:00Z, 2026-11-24T15:00:00.5+01:00) or unix seconds");
             break;
         case OPT_EXPIRY_WARNING:
             rc = set_number(err, cmd, "--expiry-warning", optarg, 0, 3650,

@@ -148,7 +148,12 @@ static void feed(uv_idle_t *idle)
         scanner_input_item_t item;
         int kind = scan_feed_next(s, &item);
         if (kind < 0) {
-            fprintf(stderr, "dnssweep: reading %s: %s\n", s->cfg->input, strerror(-kind));
+            if (!s->zonefile && item.error[0])
+                fprintf(stderr, "dnssweep: %s:%llu: %s; the list could not be read to its end\n",
+                        s->cfg->input ? s->cfg->input : "-", (unsigned long long)item.line,
+                        item.error);
+            else
+                fprintf(stderr, "dnssweep: reading %s: %s\n", s->cfg->input, strerror(-kind));
             s->failed = true;
             s->input_done = true;
             break;

@@ -65,6 +65,9 @@ static int strict_precheck(const scanner_config_t *cfg)
             fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", cfg->input,
                     (unsigned long long)item.line, item.error);
     scanner_input_free(in);
+    if (kind < 0)
+        fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", cfg->input, (unsigned long long)item.line,
+                item.error[0] ? item.error : strerror(-kind));
     if (kind < 0 || bad) {
         fprintf(stderr, "dnssweep scan: %u bad line(s) in %s; nothing was sent (--strict)\n", bad,
                 cfg->input);

@@ -89,7 +89,9 @@ void scanner_config_usage(FILE *out);
 /* Parses "ADDR", "ADDR#PORT" or "[v6]:PORT"-free "v6#PORT" into out. Returns 0 or -1. */
 int scanner_parse_address(const char *text, uint16_t default_port, struct sockaddr_storage *out);
 
-/* Parses RFC 3339 UTC ("2026-11-24T14:00:00Z") or unix seconds. Returns 0 or -1. */
+/* Parses an RFC 3339 date-time ("2026-11-24T14:00:00Z", "2026-11-24t15:00:00.25+01:00"; the
+ * fraction is dropped) or unix seconds (at most 12 digits) into unix seconds. An RFC 3339 time
+ * at or before the epoch is refused. Returns 0 or -1. */
 int scanner_parse_time(const char *text, int64_t *out);
 
 /* Runs a scan to the end (or until SIGINT/SIGTERM). Returns the process exit status (cli.md). */

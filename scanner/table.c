@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-int command_table(results_store_t *store, const char *scan, FILE *out)
+int command_table(results_store_t *store, const char *scan, unsigned status_mask, FILE *out)
 {
     results_iter_t *it = NULL;
     int rc = results_iter_new(store, scan, &it);
@@ -14,6 +14,8 @@ int command_table(results_store_t *store, const char *scan, FILE *out)
     fprintf(out, "%-28s %-14s %s\n", "DOMAIN", "STATUS", "REASONS");
     const results_record_t *rec;
     while ((rc = results_iter_next(it, &rec)) == 1) {
+        if (status_mask && !(status_mask & RESULTS_STATUS_BIT(rec->status)))
+            continue;
         char reasons[512] = "";
         for (size_t i = 0; i < rec->n_reasons; i++) {
             size_t len = strlen(reasons);

@@ -137,7 +137,11 @@ def main():
         check(opts and not missing, "%s: all %d long options of its --help are in doc/cli.md %s" % (
             cmd, len(opts), missing or ""))
 
-    header = re.search(r"put_cstr\(b, \"(domain,[a-z_,]+)\\n\"\)", read("results", "json.c"))
+    # The header literal may be split over adjacent C string literals.
+    header_call = re.search(r"results_csv_header\(rbuf_t \*b\)\s*\{\s*put_cstr\(b,((?:\s*\"[^\"]*\")+)\);",
+                            read("results", "json.c"))
+    header = header_call and re.fullmatch(r"([a-z_,]+)\\n", "".join(
+        re.findall(r"\"([^\"]*)\"", header_call.group(1))))
     check(header is not None and ("\n%s\n" % header.group(1)) in cli,
           "doc/cli.md shows the CSV header results/json.c writes (%s)" % (
               header.group(1) if header else "not found"))

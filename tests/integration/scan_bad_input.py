@@ -1,7 +1,9 @@
 """Bad input (cli.md "Input"): invalid names, overlong labels, binary garbage, NUL bytes,
 invalid UTF-8 and CRLF line ends among valid lab names. Each bad line is reported with its line
 number and skipped, every valid name is scanned once (duplicates too), and --strict turns a bad
-line into a usage error (exit 2) before anything is sent or stored."""
+line into a usage error (exit 2) before anything is sent or stored. The same list gzip-compressed
+scans the same; a truncated one is an error naming the file, line and offset."""
+import gzip
 import json
 import os
 import shutil
@@ -81,6 +83,54 @@ def main():
             failures += 1
         else:
             print("ok - all %d valid names scanned exactly once" % len(valid))
+
+        # The same list gzip-compressed (named .dat: detection is by content): same verdicts,
+        # the same bad lines reported at the same line numbers.
+        def verdicts(out):
+            return sorted((d["domain"], d["status"], tuple(x["code"] for x in d["reasons"]))
+                          for d in map(json.loads, out.splitlines()))
+        plain_verdicts = verdicts(r.stdout)
+        with open(path, "rb") as f:
+            packed = gzip.compress(f.read())
+        gz_path = os.path.join(work, "domains.dat")
+        with open(gz_path, "wb") as f:
+            f.write(packed)
+        g = subprocess.run([DNSSWEEP, "scan", "--db", os.path.join(work, "gz.db"), "-o", "-"] +
+                           base + [gz_path], capture_output=True, text=True, timeout=300)
+        prefix = "dnssweep: %s:" % gz_path
+        gz_bad = sorted(l[len(prefix):].split(":")[0] for l in g.stderr.splitlines()
+                        if l.startswith(prefix))
+        want_bad = sorted(str(n) for n in bad_lines)
+        checks += 1
+        if g.returncode != 0 or verdicts(g.stdout) != plain_verdicts or gz_bad != want_bad:
+            print("not ok - gzip list: exit %d, %d verdicts (plain %d), bad lines %s (want %s)\n%s"
+                  % (g.returncode, len(verdicts(g.stdout)), len(plain_verdicts), gz_bad,
+                     want_bad, g.stderr[-800:]))
+            failures += 1
+        else:
+            print("ok - the gzip list scans the same as the plain one: %d verdicts, bad lines %s"
+                  % (len(plain_verdicts), ",".join(gz_bad)))
+        cut = os.path.join(work, "cut.txt.gz")
+        with open(cut, "wb") as f:
+            f.write(packed[:len(packed) * 2 // 3])
+        c = subprocess.run([DNSSWEEP, "scan", "--db", os.path.join(work, "cut.db"), "-o", "-"] +
+                           base + [cut], capture_output=True, text=True, timeout=300)
+        checks += 1
+        msg = [l for l in c.stderr.splitlines() if "truncated gzip" in l]
+        if c.returncode == 0 or len(msg) != 1 or ("%s:" % cut) not in msg[0] \
+                or "compressed byte" not in msg[0]:
+            print("not ok - truncated gzip: exit %d\n%s" % (c.returncode, c.stderr[-800:]))
+            failures += 1
+        else:
+            print("ok - a truncated gzip list fails (exit %d): %s" % (c.returncode, msg[0]))
+        c = subprocess.run([DNSSWEEP, "scan", "--strict", "--db", os.path.join(work, "cuts.db")] +
+                           base + [cut], capture_output=True, text=True, timeout=120)
+        checks += 1
+        if c.returncode != 2 or "truncated gzip" not in c.stderr:
+            print("not ok - truncated gzip with --strict: exit %d\n%s" % (c.returncode, c.stderr))
+            failures += 1
+        else:
+            print("ok - --strict refuses a truncated gzip list before sending (exit 2)")
 
         # An empty file: nothing to do, exit 0. A 10 MB line and 1,000,000 copies of one name:
         # bounded memory, one message, one scan of the name.

@@ -1,6 +1,7 @@
 /* Text outputs: the JSON line of cli.md, escaping, CSV quoting, export, diff, show, scans.
  * (HTML: test_results_report.c.) */
 #include "tests/tap.h"
+#include "results/internal.h" /* results_csv_row */
 #include "tests/unit/test_results_util.h"
 
 #include <sys/stat.h>
@@ -92,17 +93,70 @@ static void test_export(results_store_t *st)
     int rc;
     char *s = export_of(st, "csv", RESULTS_FORMAT_CSV, &rc);
     is_int(rc, 0, "export csv");
-    is_str(s,
-           "domain,status,reasons,fix,ds,dnskey_algorithms,rrsig_earliest_expiration\n"
-           "example.com,bogus,DS_NO_MATCHING_DNSKEY,Replace the DS at the registrar with: "
-           "example.com. 3600 IN DS 41023 13 2 9F3C,2371 13 2 "
-           "4A3B9F3C00112233445566778899AABBCCDDEEFF00112233445566778899AABB,13,"
-           "2026-12-08T00:00:00Z\n"
-           "min.test,nxdomain,,,,,\n"
-           "q.test,secure,DS_STALE;ALGORITHM_DEPRECATED,\"say \"\"hi\"\", then\nnewline\","
-           "1 8 2 AB;2 5 1 cd,8;5,2026-12-08T00:00:00Z\n",
-           "CSV: header, domain order, RFC 4180 quoting, ';' joins, distinct algorithms");
+    static const char csv_header[] =
+        "scan,scanned_at,mode,domain,status,reasons,fix,parent_zone,ds,"
+        "dnskey_algorithms,rrsig_earliest_expiration\n";
+    static const char csv_example[] =
+        "csv,2026-11-24T14:03:12Z,,example.com,bogus,DS_NO_MATCHING_DNSKEY,Replace the DS at the "
+        "registrar with: example.com. 3600 IN DS 41023 13 2 9F3C,com,2371 13 2 "
+        "4A3B9F3C00112233445566778899AABBCCDDEEFF00112233445566778899AABB,13,"
+        "2026-12-08T00:00:00Z\n";
+    static const char csv_min[] = "csv,,,min.test,nxdomain,,,,,,\n";
+    static const char csv_q[] =
+        "csv,,,q.test,secure,DS_STALE;ALGORITHM_DEPRECATED,\"say \"\"hi\"\", then\nnewline\","
+        "test,1 8 2 AB;2 5 1 cd,8;5,2026-12-08T00:00:00Z\n";
+    char want[2048];
+    snprintf(want, sizeof want, "%s%s%s%s", csv_header, csv_example, csv_min, csv_q);
+    is_str(s, want,
+           "CSV: header, scan, times, empty mode when not recorded, parent zone, domain order, "
+           "RFC 4180 quoting, ';' joins, distinct algorithms");
     free(s);
+
+    /* --status: a mask of statuses; the header stays when nothing matches. */
+    FILE *f = tmpfile();
+    rc = results_export_filtered(
+        st, "csv", RESULTS_FORMAT_CSV,
+        RESULTS_STATUS_BIT(VERIFY_STATUS_BOGUS) | RESULTS_STATUS_BIT(VERIFY_STATUS_NXDOMAIN), f);
+    s = slurp(f);
+    fclose(f);
+    snprintf(want, sizeof want, "%s%s%s", csv_header, csv_example, csv_min);
+    is_int(rc, 0, "export filtered by bogus,nxdomain");
+    is_str(s, want, "bogus,nxdomain keeps example.com and min.test, drops the secure q.test");
+    free(s);
+    f = tmpfile();
+    rc = results_export_filtered(st, "csv", RESULTS_FORMAT_JSONL,
+                                 RESULTS_STATUS_BIT(VERIFY_STATUS_SECURE), f);
+    s = slurp(f);
+    fclose(f);
+    ok(rc == 0 && starts_with(s, "{\"domain\":\"q.test\",\"status\":\"secure\"") &&
+           strchr(s, '\n') && strchr(s, '\n')[1] == '\0',
+       "jsonl filtered by secure: q.test alone");
+    free(s);
+    f = tmpfile();
+    rc = results_export_filtered(st, "csv", RESULTS_FORMAT_CSV,
+                                 RESULTS_STATUS_BIT(VERIFY_STATUS_LAME), f);
+    s = slurp(f);
+    fclose(f);
+    is_str(s, csv_header, "filtered by lame (none): the header alone");
+    free(s);
+
+    /* The row of a record in a scan with a mode, and fixes written "CODE: text": the CSV keeps
+     * the sentence only (the codes are in the reasons column). */
+    results_record_t m = {.domain = "m.test", .status = VERIFY_STATUS_BOGUS};
+    m.mode = "resolver";
+    m.scanned_at = 1795528992;
+    m.fix = "RRSIG_EXPIRED: Re-sign the zone. Also DNSKEY_UNSIGNED: Sign the DNSKEY RRset. Also "
+            "DS_DIGEST_MISMATCH: DS at the parent. Not a CODE: here, nor DS_STALEX: this";
+    rbuf_t line = {0}, field = {0};
+    results_csv_row(&line, &field, &m, "night 2");
+    rbuf_byte(&line, '\0');
+    is_str((const char *)line.data,
+           "night 2,2026-11-24T14:03:12Z,resolver,m.test,bogus,,\"Re-sign the zone. Also sign the "
+           "DNSKEY RRset. Also DS at the parent. Not a CODE: here, nor DS_STALEX: this\",,,,\n",
+           "CSV row: scan and mode written; reason-code prefixes dropped from the fix, other "
+           "text kept, acronyms kept upper-case");
+    rbuf_free(&line);
+    rbuf_free(&field);
 
     s = export_of(st, NULL, RESULTS_FORMAT_JSONL, &rc);
     is_int(rc, 0, "export jsonl of the latest scan");
@@ -111,7 +165,7 @@ static void test_export(results_store_t *st)
     /* Parse every line back with Python's json module and check the field lists of cli.md. */
     char path[1100];
     snprintf(path, sizeof path, "%s/export.jsonl", tmp_root);
-    FILE *f = fopen(path, "w");
+    f = fopen(path, "w");
     if (f && s)
         fputs(s, f);
     if (f)
