@@ -246,7 +246,8 @@ static void decode_reasons(cursor_t *c, results_record_t *out)
     out->reasons = c->err ? NULL : r;
 }
 
-static void decode_rest(cursor_t *c, results_record_t *out)
+/* fix, parent (with its DS) and DNSKEYs: what a summary decode reads after the reasons. */
+static void decode_keys(cursor_t *c, results_record_t *out)
 {
     out->fix = get_str(c);
 
@@ -279,10 +280,13 @@ static void decode_rest(cursor_t *c, results_record_t *out)
     }
     out->n_dnskey = n;
     out->dnskey = keys;
+}
 
+static void decode_rest(cursor_t *c, results_record_t *out)
+{
     out->rrsig_earliest_expiration = get_zz(c);
 
-    n = get_count(c, 1);
+    size_t n = get_count(c, 1);
     const char **cds = get_array(c, n, sizeof *cds);
     for (size_t i = 0; i < n && !c->err; i++) {
         cds[i] = get_str(c);
@@ -327,6 +331,7 @@ int results_decode_with(rarena_t *arena, const char *domain, size_t domain_len, 
     out->status = get_status(&c);
     out->scanned_at = get_zz(&c);
     decode_reasons(&c, out);
+    decode_keys(&c, out);
     if (!summary_only)
         decode_rest(&c, out);
     if (c.err) {

@@ -1,15 +1,16 @@
 /*
  * diff: a merge-join over two scans' records, both read in domain order from one snapshot
- * each. Only status and reasons are decoded (summary iterators), so two 1M-domain scans compare
- * in seconds. Text output groups domains by change, so its sections are gathered in memory and
- * written after the summary table; JSON lines stream in domain order.
+ * each. Only status, reasons, DS and DNSKEYs are decoded (summary iterators), so two 1M-domain
+ * scans compare in seconds. Text output groups domains by change, so its sections are gathered in
+ * memory and written after the summary table; JSON lines stream in domain order.
  */
 #include "results/internal.h"
 
 #include <string.h>
+#include <strings.h>
 
 static const char *const change_names[RESULTS_CHANGE_COUNT] = {
-    "became_bogus",    "fixed",      "got_worse", "status_changed",
+    "became_bogus",    "fixed",      "got_worse", "status_changed", "keys_changed",
     "reasons_changed", "new_domain", "gone",      "unchanged",
 };
 
@@ -49,6 +50,53 @@ static uint64_t reason_set(const results_record_t *r)
     return set;
 }
 
+static bool ds_equal(const results_ds_t *a, const results_ds_t *b)
+{
+    return a->key_tag == b->key_tag && a->algorithm == b->algorithm &&
+           a->digest_type == b->digest_type &&
+           (a->digest && b->digest ? strcasecmp(a->digest, b->digest) == 0
+                                   : a->digest == b->digest);
+}
+
+static bool dnskey_equal(const results_dnskey_t *a, const results_dnskey_t *b)
+{
+    return a->key_tag == b->key_tag && a->algorithm == b->algorithm && a->flags == b->flags &&
+           a->bits == b->bits;
+}
+
+/* Every DS of a is in b. Quadratic, but a record holds a handful of keys (RESULTS_LIST_MAX at
+ * worst), and sorting would need memory per domain. */
+static bool ds_subset(const results_parent_t *a, const results_parent_t *b)
+{
+    for (size_t i = 0; i < a->n_ds; i++) {
+        size_t j = 0;
+        while (j < b->n_ds && !ds_equal(&a->ds[i], &b->ds[j]))
+            j++;
+        if (j == b->n_ds)
+            return false;
+    }
+    return true;
+}
+
+static bool dnskey_subset(const results_record_t *a, const results_record_t *b)
+{
+    for (size_t i = 0; i < a->n_dnskey; i++) {
+        size_t j = 0;
+        while (j < b->n_dnskey && !dnskey_equal(&a->dnskey[i], &b->dnskey[j]))
+            j++;
+        if (j == b->n_dnskey)
+            return false;
+    }
+    return true;
+}
+
+/* The DS set or the DNSKEY set differs (as sets: the order of arrival does not count). */
+static bool keys_differ(const results_record_t *o, const results_record_t *n)
+{
+    return !ds_subset(&o->parent, &n->parent) || !ds_subset(&n->parent, &o->parent) ||
+           !dnskey_subset(o, n) || !dnskey_subset(n, o);
+}
+
 static results_change_t classify(const results_record_t *o, const results_record_t *n)
 {
     if (!o)
@@ -64,6 +112,8 @@ static results_change_t classify(const results_record_t *o, const results_record
         return RESULTS_CHANGE_GOT_WORSE;
     if (o->status != n->status)
         return RESULTS_CHANGE_STATUS_CHANGED;
+    if (keys_differ(o, n))
+        return RESULTS_CHANGE_KEYS_CHANGED;
     if (reason_set(o) != reason_set(n))
         return RESULTS_CHANGE_REASONS_CHANGED;
     return RESULTS_CHANGE_UNCHANGED;
@@ -101,7 +151,89 @@ static void text_line(rbuf_t *b, const char *domain, const results_record_t *o,
     rbuf_byte(b, '\n');
 }
 
-static void json_side(rbuf_t *b, const results_record_t *r)
+static void put_uint(rbuf_t *b, unsigned v)
+{
+    results_put_int(b, (int64_t)v);
+}
+
+/* "DS [2371/13/2 ...] -> [...]  DNSKEY [41023/13/257 ...] -> [...]": what rolled. */
+static void text_ds(rbuf_t *b, const results_record_t *r)
+{
+    rbuf_byte(b, '[');
+    for (size_t i = 0; i < r->parent.n_ds; i++) {
+        const results_ds_t *d = &r->parent.ds[i];
+        if (i)
+            rbuf_byte(b, ' ');
+        put_uint(b, d->key_tag);
+        rbuf_byte(b, '/');
+        put_uint(b, d->algorithm);
+        rbuf_byte(b, '/');
+        put_uint(b, d->digest_type);
+    }
+    rbuf_byte(b, ']');
+}
+
+static void text_dnskey(rbuf_t *b, const results_record_t *r)
+{
+    rbuf_byte(b, '[');
+    for (size_t i = 0; i < r->n_dnskey; i++) {
+        if (i)
+            rbuf_byte(b, ' ');
+        put_uint(b, r->dnskey[i].key_tag);
+        rbuf_byte(b, '/');
+        put_uint(b, r->dnskey[i].algorithm);
+        rbuf_byte(b, '/');
+        put_uint(b, r->dnskey[i].flags);
+    }
+    rbuf_byte(b, ']');
+}
+
+static void text_keys_line(rbuf_t *b, const results_record_t *o, const results_record_t *n)
+{
+    put_str(b, "    DS ");
+    text_ds(b, o);
+    put_str(b, " -> ");
+    text_ds(b, n);
+    put_str(b, "  DNSKEY ");
+    text_dnskey(b, o);
+    put_str(b, " -> ");
+    text_dnskey(b, n);
+    rbuf_byte(b, '\n');
+}
+
+/* The DS and DNSKEY sets in the names of the export schema (cli.md). */
+static void json_keys(rbuf_t *b, const results_record_t *r)
+{
+    put_str(b, ",\"ds\":[");
+    for (size_t i = 0; i < r->parent.n_ds; i++) {
+        const results_ds_t *d = &r->parent.ds[i];
+        put_str(b, i ? ",{\"key_tag\":" : "{\"key_tag\":");
+        put_uint(b, d->key_tag);
+        put_str(b, ",\"algorithm\":");
+        put_uint(b, d->algorithm);
+        put_str(b, ",\"digest_type\":");
+        put_uint(b, d->digest_type);
+        put_str(b, ",\"digest\":");
+        results_json_str(b, d->digest);
+        rbuf_byte(b, '}');
+    }
+    put_str(b, "],\"dnskey\":[");
+    for (size_t i = 0; i < r->n_dnskey; i++) {
+        const results_dnskey_t *k = &r->dnskey[i];
+        put_str(b, i ? ",{\"key_tag\":" : "{\"key_tag\":");
+        put_uint(b, k->key_tag);
+        put_str(b, ",\"algorithm\":");
+        put_uint(b, k->algorithm);
+        put_str(b, ",\"flags\":");
+        put_uint(b, k->flags);
+        put_str(b, ",\"bits\":");
+        put_uint(b, k->bits);
+        rbuf_byte(b, '}');
+    }
+    rbuf_byte(b, ']');
+}
+
+static void json_side(rbuf_t *b, const results_record_t *r, bool keys)
 {
     if (!r) {
         put_str(b, "null");
@@ -115,7 +247,10 @@ static void json_side(rbuf_t *b, const results_record_t *r)
             rbuf_byte(b, ',');
         results_json_str(b, verify_reason_name(r->reasons[i].code));
     }
-    put_str(b, "]}");
+    rbuf_byte(b, ']');
+    if (keys)
+        json_keys(b, r);
+    rbuf_byte(b, '}');
 }
 
 /* The modes of the two scans when they differ (diff --force): every output says so. */
@@ -129,10 +264,11 @@ static void json_line(rbuf_t *b, const char *domain, const results_record_t *o,
 {
     put_str(b, "{\"domain\":");
     results_json_str(b, domain);
+    bool keys = change == RESULTS_CHANGE_KEYS_CHANGED;
     put_str(b, ",\"old\":");
-    json_side(b, o);
+    json_side(b, o, keys);
     put_str(b, ",\"new\":");
-    json_side(b, n);
+    json_side(b, n, keys);
     put_str(b, ",\"change\":\"");
     put_str(b, change_names[change]);
     put_str(b, "\"");
@@ -259,9 +395,14 @@ static int diff_line(void *ctx, const char *domain, const results_record_t *o,
     switch (d->format) {
     case RESULTS_FORMAT_TEXT:
         text_line(&d->sections[change], domain, o, n);
+        if (change == RESULTS_CHANGE_KEYS_CHANGED)
+            text_keys_line(&d->sections[change], o, n);
         break;
     case RESULTS_FORMAT_HTML:
-        results_html_diff_row(&d->sections[change], domain, o, n);
+        if (change == RESULTS_CHANGE_KEYS_CHANGED)
+            results_html_keys_row(&d->sections[change], domain, o, n);
+        else
+            results_html_diff_row(&d->sections[change], domain, o, n);
         break;
     default:
         json_line(&d->stream, domain, o, n, change, &d->modes);

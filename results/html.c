@@ -108,6 +108,46 @@ void results_html_diff_row(rbuf_t *b, const char *domain, const results_record_t
     put_cstr(b, "</tr>\n");
 }
 
+/* "2371/13/2 SHA-256 digest" per DS and "41023/13/257" per DNSKEY, one per line. */
+static void html_keys(rbuf_t *b, const results_record_t *r)
+{
+    put_cstr(b, "<td class=\"keys\">");
+    for (size_t i = 0; r && i < r->parent.n_ds; i++) {
+        const results_ds_t *d = &r->parent.ds[i];
+        put_cstr(b, i ? "<br>DS " : "DS ");
+        results_put_int(b, d->key_tag);
+        rbuf_byte(b, '/');
+        results_put_int(b, d->algorithm);
+        rbuf_byte(b, '/');
+        results_put_int(b, d->digest_type);
+    }
+    for (size_t i = 0; r && i < r->n_dnskey; i++) {
+        const results_dnskey_t *k = &r->dnskey[i];
+        put_cstr(b, i || r->parent.n_ds ? "<br>DNSKEY " : "DNSKEY ");
+        results_put_int(b, k->key_tag);
+        rbuf_byte(b, '/');
+        results_put_int(b, k->algorithm);
+        rbuf_byte(b, '/');
+        results_put_int(b, k->flags);
+    }
+    put_cstr(b, "</td>");
+}
+
+void results_html_keys_row(rbuf_t *b, const char *domain, const results_record_t *o,
+                           const results_record_t *n)
+{
+    put_cstr(b, "<tr class=\"keys-changed\"><td>");
+    results_html_text(b, domain);
+    put_cstr(b, "</td>");
+    results_html_status(b, "td", o);
+    results_html_status(b, "td", n);
+    results_html_codes(b, o);
+    results_html_codes(b, n);
+    html_keys(b, o);
+    html_keys(b, n);
+    put_cstr(b, "</tr>\n");
+}
+
 void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c)
 {
     uint64_t total = 0;
@@ -136,7 +176,7 @@ void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c)
     put_cstr(b, "</td></tr>\n</table>\n");
 }
 
-void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count)
+void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count, bool keys)
 {
     put_cstr(b, "<h2 id=\"");
     put_cstr(b, change);
@@ -145,7 +185,8 @@ void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count
     put_cstr(b, " (");
     results_put_int(b, (int64_t)count);
     put_cstr(b, ")</h2>\n<table>\n<tr><th>domain</th><th>old status</th><th>new status</th>"
-                "<th>old reasons</th><th>new reasons</th></tr>\n");
+                "<th>old reasons</th><th>new reasons</th>");
+    put_cstr(b, keys ? "<th>old keys</th><th>new keys</th></tr>\n" : "</tr>\n");
 }
 
 int results_html_diff(FILE *out, const char *old_name, const char *new_name,
@@ -166,8 +207,8 @@ int results_html_diff(FILE *out, const char *old_name, const char *new_name,
     for (int i = 0; i < RESULTS_CHANGE_COUNT; i++) {
         if (!sections[i].len)
             continue;
-        results_html_diff_table_start(&b, results_change_name((results_change_t)i),
-                                      c->by_change[i]);
+        results_html_diff_table_start(&b, results_change_name((results_change_t)i), c->by_change[i],
+                                      i == RESULTS_CHANGE_KEYS_CHANGED);
         rbuf_put(&b, sections[i].data, sections[i].len);
         put_cstr(&b, "</table>\n");
         if (sections[i].failed)

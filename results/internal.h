@@ -37,8 +37,9 @@ enum { ADDR_NULL = 0, ADDR_TEXT = 1, ADDR_V4 = 4, ADDR_V6 = 6 };
 /* Encodes rec (without its domain) appending to b. RESULTS_EINVAL for a record over the
  * limits. */
 int results_encode_into(const results_record_t *rec, rbuf_t *b);
-/* Decodes into out using arena (not reset here). summary_only stops after status, scanned_at and
- * reasons (what diff needs); the other fields are zero. domain is copied. */
+/* Decodes into out using arena (not reset here). summary_only stops after status, scanned_at,
+ * reasons, fix, parent (with its DS) and DNSKEYs (what diff needs: keys_changed); the other
+ * fields are zero. domain is copied. */
 int results_decode_with(rarena_t *arena, const char *domain, size_t domain_len, const uint8_t *buf,
                         size_t len, bool summary_only, results_record_t *out);
 
@@ -132,7 +133,7 @@ int results_put_scan_meta(results_store_t *s, MDB_txn *txn, const char *name, co
 /* Takes the next scan id from the meta table. */
 int results_alloc_scan_id(results_store_t *s, MDB_txn *txn, uint32_t *id);
 
-/* Iterator that can skip everything after the reasons (diff). */
+/* Iterator that can skip everything after the DNSKEYs (diff). */
 int results_iter_open(results_store_t *store, const char *scan_name, bool summary_only,
                       results_iter_t **out);
 
@@ -140,8 +141,9 @@ int results_iter_open(results_store_t *store, const char *scan_name, bool summar
 typedef int (*results_diff_cb)(void *ctx, const char *domain, const results_record_t *old_rec,
                                const results_record_t *new_rec, results_change_t change);
 /* The merge-join: cb (may be NULL) sees every domain of old ∪ new in domain order with its
- * change; a negative return stops the walk. summary_only iterators decode status and reasons
- * only. counts (optional) gets the tallies when the walk completes. */
+ * change; a negative return stops the walk. summary_only iterators decode status, reasons, DS
+ * and DNSKEYs only (enough for every change). counts (optional) gets the tallies when the walk
+ * completes. */
 int results_diff_walk(results_store_t *store, const char *old_name, const char *new_name,
                       bool summary_only, results_diff_cb cb, void *ctx,
                       results_diff_counts_t *counts);
@@ -150,14 +152,18 @@ int results_diff_walk(results_store_t *store, const char *old_name, const char *
 void results_html_text(rbuf_t *b, const char *s); /* escaped; NULL -> "" */
 void results_html_diff_row(rbuf_t *b, const char *domain, const results_record_t *o,
                            const results_record_t *n);
+/* A keys_changed row: the diff row plus the old and new DS and DNSKEY sets. */
+void results_html_keys_row(rbuf_t *b, const char *domain, const results_record_t *o,
+                           const results_record_t *n);
 void results_html_page_start(rbuf_t *b, const char *title);
 void results_html_page_end(rbuf_t *b);
 /* <tag class="s-STATUS">STATUS</tag>, or an em dash for NULL. */
 void results_html_status(rbuf_t *b, const char *tag, const results_record_t *r);
 void results_html_codes(rbuf_t *b, const results_record_t *r); /* one <td> of codes */
 void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c);
-/* <h2> and the opening of a diff table; the caller adds rows and "</table>". */
-void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count);
+/* <h2> and the opening of a diff table; the caller adds rows and "</table>". keys: the table
+ * has the old and new keys columns of results_html_keys_row. */
+void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count, bool keys);
 /* The whole diff page: notice (NULL = none), summary table, then the sections (table rows) by
  * change. */
 int results_html_diff(FILE *out, const char *old_name, const char *new_name,
@@ -216,8 +222,8 @@ typedef struct report {
     rbuf_t rows[REPORT_TIERS]; /* JSON rows of the domain table, one per line */
     uint64_t n_tier[REPORT_TIERS], kept_tier[REPORT_TIERS];
     uint64_t n_nonsecure;
-    rbuf_t worse, fixed; /* diff rows (HTML) */
-    uint64_t n_worse, n_fixed;
+    rbuf_t worse, fixed, rolled; /* diff rows (HTML); rolled: keys_changed */
+    uint64_t n_worse, n_fixed, n_rolled;
     /* old status -> new status; index VERIFY_STATUS_COUNT = absent from that scan */
     uint64_t trans[VERIFY_STATUS_COUNT + 1][VERIFY_STATUS_COUNT + 1];
 } report_t;

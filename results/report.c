@@ -161,6 +161,10 @@ static int note_change(void *ctx, const char *domain, const results_record_t *o,
         b = r->n_worse++ < RESULTS_REPORT_ROWS ? &r->worse : NULL;
     else if (change == RESULTS_CHANGE_FIXED)
         b = r->n_fixed++ < RESULTS_REPORT_ROWS ? &r->fixed : NULL;
+    else if (change == RESULTS_CHANGE_KEYS_CHANGED) {
+        if (r->n_rolled++ < RESULTS_REPORT_ROWS)
+            results_html_keys_row(&r->rolled, domain, o, n);
+    }
     if (b)
         results_html_diff_row(b, domain, o, n);
     return RESULTS_OK;
@@ -168,7 +172,7 @@ static int note_change(void *ctx, const char *domain, const results_record_t *o,
 
 static bool report_failed(const report_t *r, const rbuf_t *page)
 {
-    bool failed = page->failed || r->worse.failed || r->fixed.failed;
+    bool failed = page->failed || r->worse.failed || r->fixed.failed || r->rolled.failed;
     for (int t = 0; t < REPORT_TIERS; t++)
         failed |= r->rows[t].failed;
     return failed;
@@ -183,6 +187,7 @@ static void report_free(report_t *r)
     free(r->zones);
     rbuf_free(&r->worse);
     rbuf_free(&r->fixed);
+    rbuf_free(&r->rolled);
     free(r);
 }
 

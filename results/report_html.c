@@ -416,11 +416,14 @@ static void diff_section(rbuf_t *b, const char *diff_against, const results_diff
         const char *title;
         const rbuf_t *rows;
         uint64_t n;
-    } parts[] = {{"regressions", &r->worse, r->n_worse}, {"fixed", &r->fixed, r->n_fixed}};
-    for (size_t i = 0; i < 2; i++) {
+        bool keys;
+    } parts[] = {{"regressions", &r->worse, r->n_worse, false},
+                 {"fixed", &r->fixed, r->n_fixed, false},
+                 {"rollovers", &r->rolled, r->n_rolled, true}};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!parts[i].n)
             continue;
-        results_html_diff_table_start(b, parts[i].title, parts[i].n);
+        results_html_diff_table_start(b, parts[i].title, parts[i].n, parts[i].keys);
         rbuf_put(b, parts[i].rows->data, parts[i].rows->len);
         report_put(b, "</table>\n");
         left_out(b, parts[i].n);

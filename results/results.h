@@ -418,9 +418,14 @@ int results_show(results_store_t *store, const char *scan_name, const char *doma
  *                    insecure
  *   got_worse        any other change to a worse rank (e.g. secure -> insecure, secure -> lame)
  *   status_changed   any other status change (insecure -> secure, bogus -> lame, ...)
- *   reasons_changed  same status, different set of reason codes
+ *   keys_changed     same status, different DS set (at the parent) or DNSKEY set: a rollover,
+ *                    to be seen; it wins over reasons_changed (the line carries both reason
+ *                    sets), a status change wins over it; never a regression
+ *   reasons_changed  same status and keys, different set of reason codes
  *   new_domain       only in NEW           gone       only in OLD
- *   unchanged        same status and same set of reason codes
+ *   unchanged        same status, same keys and same set of reason codes
+ * Keys compare as sets: a DS by (key tag, algorithm, digest type, digest, case-insensitive), a
+ * DNSKEY by (key tag, algorithm, flags, bits); the order they were received in does not count.
  * Rank (results_status_rank): secure 0 < insecure 1 < broken 2 (bogus, indeterminate, lame,
  * nxdomain). A regression ("got worse", what --fail-on-regression exits 3 for) is became_bogus
  * or got_worse: a rank increase, or any transition into bogus.
@@ -430,6 +435,7 @@ typedef enum results_change {
     RESULTS_CHANGE_FIXED,
     RESULTS_CHANGE_GOT_WORSE,
     RESULTS_CHANGE_STATUS_CHANGED,
+    RESULTS_CHANGE_KEYS_CHANGED,
     RESULTS_CHANGE_REASONS_CHANGED,
     RESULTS_CHANGE_NEW_DOMAIN,
     RESULTS_CHANGE_GONE,
@@ -450,11 +456,15 @@ bool results_is_regression(verify_status_t old_status, verify_status_t new_statu
 /* Compares scan old_name with new_name (both required) by a merge-join over the two scans'
  * domain-ordered records. format TEXT: a summary table (change, count) then, for each change
  * except unchanged (unless all), a section "== <change> (<count>) ==" with one line per domain
- * "<domain>  <old status> -> <new status>  [<old codes>] -> [<new codes>]".
+ * "<domain>  <old status> -> <new status>  [<old codes>] -> [<new codes>]"; a keys_changed line
+ * is followed by "    DS [<tag>/<alg>/<digest type> ...] -> [...]  DNSKEY [<tag>/<alg>/<flags>
+ * ...] -> [...]".
  * JSONL: one line per changed domain (every domain when all), in domain order:
- * {"domain":..,"old":{"status":..,"reasons":[codes]} or null,"new":{..} or null,"change":..}.
+ * {"domain":..,"old":{"status":..,"reasons":[codes]} or null,"new":{..} or null,"change":..};
+ * on a keys_changed line each side also has "ds":[{key_tag,algorithm,digest_type,digest}] and
+ * "dnskey":[{key_tag,algorithm,flags,bits}] (the names of the export schema).
  * HTML: one self-contained page (no scripts, no external resources) with the same summary
- * and sections as tables.
+ * and sections as tables; the keys_changed table has old and new keys columns.
  * counts (optional) receives the tallies; the CLI exits 3 when counts->regressions > 0 and
  * --fail-on-regression was given. */
 int results_diff(results_store_t *store, const char *old_name, const char *new_name,
@@ -476,7 +486,8 @@ int results_diff_modes(results_store_t *store, const char *old_name, const char 
  * searchable, sortable, paged table (<table id="domains" data-total data-listed>) of every
  * non-secure domain with reasons and fix, worst first, carrying at most ~12 MB of rows (the page
  * says how many were left out: use export). With diff_against (an older scan), also the matrix
- * of status transitions, the diff counts, and the domains that got worse or were fixed (at most
+ * of status transitions, the diff counts, and the domains that got worse, were fixed, or rolled
+ * their keys (keys_changed, "rollovers", with the old and new DS and DNSKEY sets) (at most
  * RESULTS_REPORT_ROWS each). Memory is bounded for any number of domains. */
 #define RESULTS_REPORT_ROWS 1000
 int results_report(results_store_t *store, const char *scan_name, const char *diff_against,

@@ -271,6 +271,7 @@ static void test_diff(results_store_t *st)
            "fixed                     1\n"
            "got_worse                 2\n"
            "status_changed            2\n"
+           "keys_changed              0\n"
            "reasons_changed           1\n"
            "new_domain                1\n"
            "gone                      1\n"
