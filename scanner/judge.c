@@ -6,6 +6,7 @@
 #include "scanner/internal.h"
 #include "scanner/settings.h"
 
+#include <arpa/inet.h>
 #include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
@@ -708,8 +709,33 @@ static const char *resolver_refusal(const scan_domain_t *d)
     return lt ? lt->name : "an error rcode";
 }
 
+/* Server addresses in a fixed order (family, address, port). */
+static int server_order(const void *a, const void *b)
+{
+    const struct sockaddr_storage *x = &((const scan_server_t *)a)->addr;
+    const struct sockaddr_storage *y = &((const scan_server_t *)b)->addr;
+    if (x->ss_family != y->ss_family)
+        return x->ss_family < y->ss_family ? -1 : 1;
+    if (x->ss_family == AF_INET) {
+        const struct sockaddr_in *p = (const struct sockaddr_in *)x;
+        const struct sockaddr_in *q = (const struct sockaddr_in *)y;
+        int c = memcmp(&p->sin_addr, &q->sin_addr, sizeof p->sin_addr);
+        return c ? c : (int)ntohs(p->sin_port) - (int)ntohs(q->sin_port);
+    }
+    const struct sockaddr_in6 *p = (const struct sockaddr_in6 *)x;
+    const struct sockaddr_in6 *q = (const struct sockaddr_in6 *)y;
+    int c = memcmp(&p->sin6_addr, &q->sin6_addr, sizeof p->sin6_addr);
+    return c ? c : (int)ntohs(p->sin6_port) - (int)ntohs(q->sin6_port);
+}
+
 static void judge_domain(scan_domain_t *d)
 {
+    /* Every question has been answered (or given up on), so no callback holds a server's
+     * index any more: put the servers in a fixed order, so that the record (its first server's
+     * keys, its nameserver list) does not depend on the order in which NS names resolved,
+     * which changes from night to night and would read as a rollover in a diff. */
+    if (d->n_servers > 1)
+        qsort(d->servers, d->n_servers, sizeof *d->servers, server_order);
     parse_answers(d);
     scan_record_t *r = calloc(1, sizeof *r);
     d->record = r;

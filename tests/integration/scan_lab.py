@@ -73,6 +73,12 @@ STATUSES = {"secure", "insecure", "bogus", "indeterminate", "lame", "nxdomain"}
 def schema_problems(rec):
     """Differences between one JSON line and the schema of cli.md ("JSON line per domain")."""
     out = []
+    # Nameservers in a fixed order (by address), whatever order the NS names resolved in, so
+    # that the stored keys and server list do not change from night to night by chance.
+    import ipaddress
+    addrs = [ipaddress.ip_address(ns["address"]) for ns in rec.get("nameservers") or []]
+    if addrs != sorted(addrs, key=lambda a: (a.version, a.packed)):
+        out.append("nameservers not in address order: %s" % [str(a) for a in addrs])
     extra = set(rec) - set(TOP_KEYS) - {"resolver_check"}
     if extra:
         out.append("unknown keys %s" % sorted(extra))

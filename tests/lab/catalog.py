@@ -229,8 +229,9 @@ CASES = [
     ("halfsilent.test", "secure", ["NS_UNREACHABLE"], "secure",
      "signed, good DS, two servers: child1 answers everything, the other (mangle7) answers DNSKEY, "
      "SOA and NS but never A, CAA, CDS or the probe. Like a dead server beside a good one "
-     "(unreach.test): NS_UNREACHABLE for that server, and resolvers ask the good one",
-     dict(alg=13, servers=["child1", "mangle7"], mangle="silent_data"), [("A", "secure")]),
+     "(unreach.test): NS_UNREACHABLE for that server, and resolvers ask the good one. Its NS "
+     "list names the higher address first, so scan_lab sees that records list servers by address",
+     dict(alg=13, servers=["mangle7", "child1"], mangle="silent_data"), [("A", "secure")]),
     ("wildcard.test", "secure", [], "secure",
      "*.wildcard.test A; NSD answers the random probe with the expanded A (RRSIG labels 2 < 3) and the "
      "NSEC proof that the exact name does not exist (RFC 4035 5.3.4)",
