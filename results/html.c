@@ -95,19 +95,6 @@ void results_html_codes(rbuf_t *b, const results_record_t *r)
     put_cstr(b, "</td>");
 }
 
-void results_html_diff_row(rbuf_t *b, const char *domain, const results_record_t *o,
-                           const results_record_t *n)
-{
-    put_cstr(b, "<tr><td>");
-    results_html_text(b, domain);
-    put_cstr(b, "</td>");
-    results_html_status(b, "td", o);
-    results_html_status(b, "td", n);
-    results_html_codes(b, o);
-    results_html_codes(b, n);
-    put_cstr(b, "</tr>\n");
-}
-
 /* "2371/13/2 SHA-256 digest" per DS and "41023/13/257" per DNSKEY, one per line. */
 static void html_keys(rbuf_t *b, const results_record_t *r)
 {
@@ -133,19 +120,36 @@ static void html_keys(rbuf_t *b, const results_record_t *r)
     put_cstr(b, "</td>");
 }
 
-void results_html_keys_row(rbuf_t *b, const char *domain, const results_record_t *o,
-                           const results_record_t *n)
+/* One row of a diff table: domain, old and new status and codes, and with keys the old and
+ * new DS/DNSKEY sets (a keys_changed row). */
+static void diff_row(rbuf_t *b, const char *tr, const char *domain, const results_record_t *o,
+                     const results_record_t *n, bool keys)
 {
-    put_cstr(b, "<tr class=\"keys-changed\"><td>");
+    put_cstr(b, tr);
+    put_cstr(b, "<td>");
     results_html_text(b, domain);
     put_cstr(b, "</td>");
     results_html_status(b, "td", o);
     results_html_status(b, "td", n);
     results_html_codes(b, o);
     results_html_codes(b, n);
-    html_keys(b, o);
-    html_keys(b, n);
+    if (keys) {
+        html_keys(b, o);
+        html_keys(b, n);
+    }
     put_cstr(b, "</tr>\n");
+}
+
+void results_html_diff_row(rbuf_t *b, const char *domain, const results_record_t *o,
+                           const results_record_t *n)
+{
+    diff_row(b, "<tr>", domain, o, n, false);
+}
+
+void results_html_keys_row(rbuf_t *b, const char *domain, const results_record_t *o,
+                           const results_record_t *n)
+{
+    diff_row(b, "<tr class=\"keys-changed\">", domain, o, n, true);
 }
 
 void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c)

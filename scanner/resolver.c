@@ -36,21 +36,8 @@ ldns_pkt *scan_ds_answer_as_referral(const ldns_pkt *ds_answer, const ldns_pkt *
  * a negative answer, else the name minus its first label. New rdf. */
 static ldns_rdf *ds_answer_zone(const ldns_pkt *pkt, const ldns_rdf *name)
 {
-    const ldns_rr_list *lists[] = {ldns_pkt_answer(pkt), ldns_pkt_authority(pkt)};
-    for (size_t k = 0; k < 2; k++) {
-        for (size_t i = 0; lists[k] && i < ldns_rr_list_rr_count(lists[k]); i++) {
-            const ldns_rr *rr = ldns_rr_list_rr(lists[k], i);
-            const ldns_rdf *zone = NULL;
-            if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) > 7)
-                zone = ldns_rr_rdf(rr, 7);
-            else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA)
-                zone = ldns_rr_owner(rr);
-            /* The parent side must be strictly above the name. */
-            if (zone && ldns_dname_compare(zone, name) != 0 && ldns_dname_is_subdomain(name, zone))
-                return ldns_rdf_clone(zone);
-        }
-    }
-    return ldns_dname_left_chop(name);
+    const ldns_rdf *zone = scan_pkt_answering_zone(pkt, name); /* cuts.c: the same rule */
+    return zone ? ldns_rdf_clone(zone) : ldns_dname_left_chop(name);
 }
 
 /* ---- zones ---- */
