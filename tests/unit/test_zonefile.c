@@ -250,8 +250,48 @@ static void referral(void)
     ok(zf == NULL, "... and no reader");
 }
 
+/* A gzip zone file cut off in transit is an error after the delegations read so far, never a
+ * clean end that would make the missing delegations look absent from the zone. */
+static void truncated_gzip(void)
+{
+    char zone[65536];
+    size_t len =
+        (size_t)snprintf(zone, sizeof zone, "test. 3600 IN SOA ns1.test. h.test. 1 2 3 4 5\n");
+    for (int i = 0; i < 400 && len < sizeof zone - 200; i++)
+        len +=
+            (size_t)snprintf(zone + len, sizeof zone - len,
+                             "d%d.test. 3600 NS ns%d.example.\nd%d.test. 3600 DS %d 13 2 %064x\n",
+                             i, i, i, i, (unsigned)i * 2654435761u);
+    char *path = write_temp(zone, true);
+    ok(path != NULL, "gzip zone written");
+    if (!path)
+        return;
+    off_t full = 0;
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        fseek(f, 0, SEEK_END);
+        full = ftell(f);
+        fclose(f);
+    }
+    ok(full > 64 && truncate(path, full / 2) == 0, "cut to half its %lld bytes", (long long)full);
+    zonefile_t *zf = NULL;
+    is_int(zonefile_open(path, NULL, &zf), 0, "the cut file opens");
+    unlink(path);
+    int rc = 0;
+    unsigned delegations = 0;
+    zonefile_delegation_t dg;
+    while (zf && (rc = zonefile_next(zf, &dg)) > 0)
+        delegations += rc == ZONEFILE_DELEGATION;
+    ok(rc < 0, "the reader ends in an error, not ZONEFILE_EOF (rc %d)", rc);
+    ok(delegations > 0 && delegations < 400, "after %u of 400 delegations", delegations);
+    ok(zf && strstr(zonefile_error(zf), "truncated gzip data") != NULL, "error says: %s",
+       zf ? zonefile_error(zf) : "(no reader)");
+    zonefile_free(zf);
+}
+
 int main(void)
 {
+    truncated_gzip();
     syntax();
     malformed();
     unsorted();
