@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "results/results.h"
 
@@ -157,10 +159,34 @@ static FILE *open_output(const char *path)
     return f;
 }
 
+/* Exit status of a process that SIGPIPE ended, which is what `dnssweep export | head` would
+ * have given without main() ignoring SIGPIPE. */
+enum { EXIT_READER_GONE = 128 + 13 };
+
+/* True when stdout is a pipe or socket whose reader has gone (`| head` read enough): a write
+ * error then is the reader's choice, not a failure worth a message. Asked of the descriptor
+ * rather than errno, which the clean-up after the failed write may have changed. */
+static bool stdout_reader_gone(void)
+{
+    struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
 static int close_output(FILE *f, const char *path)
 {
-    if (f == stdout)
-        return fflush(stdout) == 0 ? 0 : 1;
+    if (ferror(f)) { /* fail_writing() has said why */
+        if (f != stdout)
+            fclose(f);
+        return f == stdout && stdout_reader_gone() ? EXIT_READER_GONE : 1;
+    }
+    if (f == stdout) {
+        if (fflush(stdout) == 0)
+            return 0;
+        if (stdout_reader_gone())
+            return EXIT_READER_GONE;
+        fprintf(stderr, "dnssweep: writing to standard output failed: %s\n", strerror(errno));
+        return 1;
+    }
     if (fclose(f) != 0) {
         fprintf(stderr, "dnssweep: writing %s failed: %s\n", path, strerror(errno));
         return 1;
@@ -170,8 +196,25 @@ static int close_output(FILE *f, const char *path)
 
 static int fail(const char *what, int rc)
 {
+    if (rc == RESULTS_EIO && stdout_reader_gone())
+        return EXIT_READER_GONE;
     fprintf(stderr, "dnssweep %s: %s\n", what, results_strerror(rc));
     return rc == RESULTS_ENOTFOUND ? 2 : 1;
+}
+
+/* fail() for a command that writes OUT: when the write failed rather than the store, says so
+ * (and names the file) instead of blaming the disk under the store. */
+static int fail_writing(const char *what, int rc, FILE *out, const char *path)
+{
+    if (rc == RESULTS_EIO && ferror(out)) {
+        if (out == stdout && stdout_reader_gone())
+            return EXIT_READER_GONE;
+        int err = errno ? errno : EIO;
+        fprintf(stderr, "dnssweep %s: writing %s failed: %s\n", what,
+                out == stdout ? "to standard output" : path, strerror(err));
+        return 1;
+    }
+    return fail(what, rc);
 }
 
 static const char export_usage[] =
@@ -244,9 +287,10 @@ int command_export(int argc, char **argv)
         rc = results_export_filtered(
             store, a.scan, strcmp(format, "csv") == 0 ? RESULTS_FORMAT_CSV : RESULTS_FORMAT_JSONL,
             status_mask, out);
-    int exit_code = rc ? fail("export", rc) : 0;
-    if (close_output(out, a.output))
-        exit_code = 1;
+    int exit_code = rc ? fail_writing("export", rc, out, a.output) : 0;
+    int close_rc = close_output(out, a.output);
+    if (close_rc)
+        exit_code = close_rc;
     results_close(store);
     return exit_code;
 }
@@ -312,10 +356,11 @@ int command_diff(int argc, char **argv)
                 argv[a.positional_start], argv[a.positional_start + 1], a.db, a.db);
         exit_code = 2;
     } else if (rc) {
-        exit_code = fail("diff", rc);
+        exit_code = fail_writing("diff", rc, out, a.output);
     }
-    if (close_output(out, a.output))
-        exit_code = 1;
+    int close_rc = close_output(out, a.output);
+    if (close_rc)
+        exit_code = close_rc;
     results_close(store);
     if (exit_code == 0 && a.fail_on_regression && counts.regressions > 0)
         exit_code = 3;
@@ -398,9 +443,10 @@ int command_report(int argc, char **argv)
         return 1;
     }
     rc = results_report(store, a.scan, a.diff_against, out);
-    int exit_code = rc ? fail("report", rc) : 0;
-    if (close_output(out, a.output))
-        exit_code = 1;
+    int exit_code = rc ? fail_writing("report", rc, out, a.output) : 0;
+    int close_rc = close_output(out, a.output);
+    if (close_rc)
+        exit_code = close_rc;
     results_close(store);
     return exit_code;
 }
