@@ -1,7 +1,7 @@
 /*
  * One domain's questions: find its delegation by following referrals from the closest cached
- * zone, then ask every authoritative server address the DNSSEC questions of
- * architecture.md ("what a domain costs"), then hand everything to a verification worker.
+ * zone, then ask every authoritative server address its DNSSEC questions (DNSKEY, SOA, A, CAA,
+ * CDS, CDNSKEY and a random-label probe, with DO), then hand everything to a verification worker.
  */
 #include "scanner/internal.h"
 

@@ -1,6 +1,6 @@
 /*
  * DNSKEY -> EVP_PKEY import (RFC 3110, RFC 5702, RFC 6605, RFC 8080) and the shared keyset.
- * Keys are imported once per keyset: re-importing per verify costs 3-8x (architecture.md), and
+ * Keys are imported once per keyset: re-importing per verify costs 3-8x (bench_verify), and
  * lazily, when a signature first needs the key: a key no signature tries costs no import.
  */
 #include "verify/sig_internal.h"

@@ -24,7 +24,7 @@ void verify_thresholds_default(verify_thresholds_t *t)
      * two algorithms during a rollover; 64 leaves three times that while bounding a hostile
      * server below what BIND would spend on four of its fetches.
      * Per domain: up to 16 server addresses x ~10 = 160 for a normal domain (memo hits are
-     * free); 512 is three times that and, at ~70 us per P-256 verify on EVP (architecture.md:
+     * free); 512 is three times that and, at ~70 us per P-256 verify on EVP (bench_evp:
      * 14,500/s per core), caps a KeyTrap domain at ~36 ms of CPU, under the 50 ms target.
      * NSEC3: a proof hashes at most ~8 names (Unbound's MAX_NSEC3_CALCULATIONS is 8 per
      * message) of iterations + 1 SHA-1 rounds each. 25,000 rounds per server let a zone at
