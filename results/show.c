@@ -29,63 +29,87 @@ static void show_reasons(const results_record_t *r, FILE *out)
                 rs->server ? rs->server : "(not specific to one server)");
         fprintf(out, "     rrset:  %s\n", or_dash(rs->rrset));
         fprintf(out, "     detail: %s\n", or_dash(rs->detail));
-        fprintf(out, "     fix:    %s\n", verify_reason_fix(rs->code));
     }
 }
 
-static void show_parent(const results_parent_t *p, FILE *out)
+static bool has_reason(const results_record_t *r, verify_reason_code_t code)
 {
+    for (size_t i = 0; i < r->n_reasons; i++)
+        if (r->reasons[i].code == code)
+            return true;
+    return false;
+}
+
+/* The link above the domain: the parent zone, whether it is signed (and validates), its DS
+ * set with the TTL resolvers may keep it for. */
+static void show_parent(const results_record_t *r, FILE *out)
+{
+    const results_parent_t *p = &r->parent;
     if (!p->zone) {
-        fputs("Parent zone: unknown\n", out);
+        fputs("  Parent zone: unknown\n", out);
         return;
     }
-    fprintf(out, "Parent zone: %s (%s%s)\n", *p->zone ? p->zone : ".",
-            p->is_signed ? "signed" : "unsigned",
+    const char *state = !p->is_signed                               ? "unsigned"
+                        : has_reason(r, VERIFY_REASON_PARENT_BOGUS) ? "signed, fails validation"
+                        : has_reason(r, VERIFY_REASON_PARENT_UNREACHABLE) ? "signed, unreachable"
+                                                                          : "signed";
+    fprintf(out, "  Parent zone: %s (%s%s)\n", *p->zone ? p->zone : ".", state,
             p->ds_from_zone_file ? "; DS side taken from the zone file" : "");
     if (!p->n_ds) {
-        fputs("  DS: none\n", out);
+        fprintf(out, "  DS of %s at %s: none\n", r->domain, *p->zone ? p->zone : ".");
         return;
     }
-    fprintf(out, "  DS (TTL %u):\n", p->ds_ttl);
+    fprintf(out, "  DS of %s at %s (TTL %u s, %.1f h):\n", r->domain, *p->zone ? p->zone : ".",
+            p->ds_ttl, p->ds_ttl / 3600.0);
     for (size_t i = 0; i < p->n_ds; i++)
         fprintf(out, "    %u %u %u %s\n", p->ds[i].key_tag, p->ds[i].algorithm,
                 p->ds[i].digest_type, or_dash(p->ds[i].digest));
 }
 
+static bool ds_points_at(const results_parent_t *p, const results_dnskey_t *k)
+{
+    for (size_t i = 0; i < p->n_ds; i++)
+        if (p->ds[i].key_tag == k->key_tag && p->ds[i].algorithm == k->algorithm)
+            return true;
+    return false;
+}
+
 static void show_keys(const results_record_t *r, FILE *out)
 {
     if (!r->n_dnskey) {
-        fputs("DNSKEY: none\n", out);
+        fprintf(out, "  DNSKEY of %s: none\n", r->domain);
     } else {
-        fputs("DNSKEY:\n", out);
+        fprintf(out, "  DNSKEY of %s (as its first server serves them):\n", r->domain);
         for (size_t i = 0; i < r->n_dnskey; i++) {
             const results_dnskey_t *k = &r->dnskey[i];
             const char *role = (k->flags & 0x0101) == 0x0101 ? "KSK"
                                : (k->flags & 0x0100)         ? "ZSK"
                                                              : "not a zone key";
-            fprintf(out, "  key tag %u, algorithm %u, flags %u (%s)", k->key_tag, k->algorithm,
+            fprintf(out, "    key tag %u, algorithm %u, flags %u (%s)", k->key_tag, k->algorithm,
                     k->flags, role);
             if (k->flags & 0x0080)
                 fputs(", REVOKED", out);
             if (k->bits)
                 fprintf(out, ", %u bits", k->bits);
+            if (ds_points_at(&r->parent, k))
+                fputs(", a DS at the parent has its key tag", out);
             fputc('\n', out);
         }
     }
     if (r->n_cds) {
-        fputs("CDS/CDNSKEY:\n", out);
+        fputs("  CDS/CDNSKEY:\n", out);
         for (size_t i = 0; i < r->n_cds; i++)
-            fprintf(out, "  %s\n", r->cds[i]);
+            fprintf(out, "    %s\n", r->cds[i]);
     }
 }
 
 static void show_servers(const results_record_t *r, FILE *out)
 {
     if (!r->n_nameservers) {
-        fputs("Nameservers: none\n", out);
+        fputs("Servers: none asked\n", out);
         return;
     }
-    fputs("Nameservers:\n", out);
+    fputs("Servers (each one's own verdict):\n", out);
     for (size_t i = 0; i < r->n_nameservers; i++) {
         const results_nameserver_t *ns = &r->nameservers[i];
         fprintf(out, "  %s %s: %s", or_dash(ns->name), or_dash(ns->address),
@@ -98,22 +122,36 @@ static void show_servers(const results_record_t *r, FILE *out)
     }
 }
 
+static void show_expiration(const results_record_t *r, FILE *out)
+{
+    char t[RESULTS_TIME_BUFSZ];
+    int64_t at = r->rrsig_earliest_expiration;
+    if (at && r->scanned_at && at < r->scanned_at)
+        fprintf(out, "  Earliest RRSIG expiration: %s (already expired)\n",
+                results_format_time(at, t));
+    else if (at)
+        fprintf(out, "  Earliest RRSIG expiration: %s\n", results_format_time(at, t));
+    else if (!r->n_nameservers)
+        fputs("  Earliest RRSIG expiration: not known (the domain's servers were not asked)\n",
+              out);
+    else if (r->n_dnskey)
+        fputs("  Earliest RRSIG expiration: none seen (the servers sent no RRSIG)\n", out);
+    else
+        fputs("  Earliest RRSIG expiration: none (no signatures)\n", out);
+}
+
+/* One story: status, the chain of trust as far as the record knows it, each server's verdict,
+ * the reasons, and the one fix. */
 static void show_record(const results_record_t *r, const char *scan, FILE *out)
 {
     char t[RESULTS_TIME_BUFSZ];
     fprintf(out, "%s: %s\n", r->domain, verify_status_name(r->status));
     fprintf(out, "Scan: %s, checked %s, %u queries\n", scan,
             r->scanned_at ? results_format_time(r->scanned_at, t) : "(time unknown)", r->queries);
-    show_reasons(r, out);
-    if (r->fix)
-        fprintf(out, "Fix: %s\n", r->fix);
-    show_parent(&r->parent, out);
+    fputs("Chain of trust (from the root down):\n", out);
+    show_parent(r, out);
     show_keys(r, out);
-    if (r->rrsig_earliest_expiration)
-        fprintf(out, "Earliest RRSIG expiration: %s\n",
-                results_format_time(r->rrsig_earliest_expiration, t));
-    else
-        fputs("Earliest RRSIG expiration: none (no signatures)\n", out);
+    show_expiration(r, out);
     show_servers(r, out);
     const results_resolver_check_t *rc = &r->resolver_check;
     if (rc->present) {
@@ -122,6 +160,9 @@ static void show_record(const results_record_t *r, const char *scan, FILE *out)
             fprintf(out, ", EDE %d", rc->ede);
         fputs(rc->disagrees ? " (disagrees with this verdict)\n" : "\n", out);
     }
+    show_reasons(r, out);
+    if (r->fix)
+        fprintf(out, "Fix: %s\n", r->fix);
 }
 
 int results_show(results_store_t *store, const char *scan_name, const char *domain, FILE *out)
