@@ -59,8 +59,15 @@ static void show_parent(const results_record_t *r, FILE *out)
         fprintf(out, "  DS of %s at %s: none\n", r->domain, *p->zone ? p->zone : ".");
         return;
     }
-    fprintf(out, "  DS of %s at %s (TTL %u s, %.1f h):\n", r->domain, *p->zone ? p->zone : ".",
-            p->ds_ttl, p->ds_ttl / 3600.0);
+    /* The TTL in hours too: how long resolvers may keep this DS after a change at the
+     * registrar. */
+    if (p->ds_ttl % 3600 == 0)
+        fprintf(out, "  DS of %s at %s (TTL %u s = %u hour%s):\n", r->domain,
+                *p->zone ? p->zone : ".", p->ds_ttl, p->ds_ttl / 3600,
+                p->ds_ttl == 3600 ? "" : "s");
+    else
+        fprintf(out, "  DS of %s at %s (TTL %u s = %.1f hours):\n", r->domain,
+                *p->zone ? p->zone : ".", p->ds_ttl, p->ds_ttl / 3600.0);
     for (size_t i = 0; i < p->n_ds; i++)
         fprintf(out, "    %u %u %u %s\n", p->ds[i].key_tag, p->ds[i].algorithm,
                 p->ds[i].digest_type, or_dash(p->ds[i].digest));
