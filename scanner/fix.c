@@ -206,7 +206,8 @@ static void lasting(fix_text_t *t, const fix_facts_t *f, const results_reason_t 
             say(t, "; publish the DS of the zone's current KSK instead.");
         return;
     case VERIFY_REASON_DS_DIGEST_MISMATCH:
-        say(t, "Replace the DS of %s at the registrar: ", dom);
+        say(t, "Replace the DS of %s at the registrar (now %s at %s): ", dom,
+            f->ds_now[0] ? f->ds_now : "none", f->parent);
         if (x->detail)
             say(t, "%s", x->detail);
         else
@@ -246,8 +247,8 @@ static void lasting(fix_text_t *t, const fix_facts_t *f, const results_reason_t 
         return;
     case VERIFY_REASON_DNSKEY_REVOKED:
         say(t,
-            "Generate a new KSK for %s, sign the DNSKEY RRset with it and replace the DS at the "
-            "registrar with the new key's DS: the key the DS points at is revoked",
+            "Generate another KSK for %s, sign the DNSKEY RRset with it and replace the DS at the "
+            "registrar with the DS of that key: the key the DS points at is revoked",
             dom);
         evidence(t, x);
         say(t, ".");
@@ -576,7 +577,8 @@ static void inconsistent(fix_text_t *t, const fix_facts_t *f, const results_reas
         server_at(d, first_server_addr(d), at, at_len);
         return;
     }
-    say(t, " The DS at the registrar is right: leave it.");
+    if (f->ds_now[0])
+        say(t, " The DS at the registrar (%s at %s) is right: leave it.", f->ds_now, f->parent);
     if (f->r->rec.status == VERIFY_STATUS_BOGUS) {
         char ttl[40];
         ttl_text(f->r->rec.parent.ds_ttl, ttl, sizeof ttl);
