@@ -325,7 +325,8 @@ int command_diff(int argc, char **argv)
 
 static const char show_usage[] =
     "usage: dnssweep show [--db DIR] [--scan NAME] DOMAIN\n"
-    "Explain one domain: status, every reason with its fix, parent and DS, keys, servers.\n";
+    "Explain one domain: status, the chain of trust (parent, DS, keys), each server's verdict,\n"
+    "the reasons and the one fix. DOMAIN may be a U-label (bücher.test).\n";
 
 int command_show(int argc, char **argv)
 {
