@@ -754,11 +754,13 @@ static void judge_domain(scan_domain_t *d)
         rec->status = VERIFY_STATUS_INDETERMINATE;
         snprintf(rrset, sizeof rrset, "%s/DS", d->name);
         add_reason(r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset, d->outcome_detail);
+        char above[LDNS_MAX_DOMAINLEN + 2];
+        snprintf(above, sizeof above, "%s", d->zone ? d->zone->name : ".");
         rec->fix = keepf(r,
                          "Nothing to change at %s yet: the servers of the zone above it (%s) "
                          "gave no usable answer. Retry later; if it persists, that zone's "
                          "operator must fix its servers. Check: dig %s NS",
-                         d->name, d->zone ? d->zone->name : ".", d->name);
+                         d->name, strip_dot(above), d->name);
         break;
     case SCAN_OUTCOME_PARENT_BOGUS:
         record_parent(r, d, NULL);
