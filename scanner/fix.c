@@ -335,8 +335,8 @@ static void lasting(fix_text_t *t, const fix_facts_t *f, const results_reason_t 
         server_text(f->d, x->server, sv, sizeof sv);
         if (x->server)
             say(t,
-                "Make %s answer for %s again, or remove it from the NS records of %s (at the "
-                "registrar and in the zone)",
+                "Make %s answer for %s again, or remove it from the NS records of %s at the "
+                "registrar and in the zone",
                 sv, dom, dom);
         else
             say(t, "Give %s reachable name servers: publish their addresses and NS records", dom);

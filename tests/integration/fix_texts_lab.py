@@ -4,7 +4,10 @@ right record, server and key tag, taken here from the lab's own data (the catalo
 DNSKEY and DS records its servers serve, read with dig and hashed here); no name in the random
 case of the wire; one command to check; for an outage the fastest way out and the wait in hours
 (the DS TTL the parent serves); and where servers disagree, the wrong server first."""
+import csv
 import datetime
+import html
+import io
 import json
 import math
 import os
@@ -137,13 +140,40 @@ def main():
         with open(names, "w") as f:
             f.write("".join(c.domain + "\n" for c in cases))
         db = os.path.join(work, "db")
-        r = subprocess.run([DNSSWEEP, "scan", "--db", db, "-o", "-"] + lab_scan_args(env) + [names],
+        r = subprocess.run([DNSSWEEP, "scan", "--db", db, "--scan", "fixtexts", "-o", "-"] +
+                           lab_scan_args(env) + [names],
                            capture_output=True, text=True, timeout=240)
         check(r.returncode == 0, "scan of the %d cases exits 0 (%s)" % (len(cases), r.stderr[-200:]))
         json_fix = {}
         for line in r.stdout.splitlines():
             rec = json.loads(line)
             json_fix[rec["domain"]] = rec["fix"]
+        r = subprocess.run([DNSSWEEP, "export", "--db", db, "--format", "csv"],
+                           capture_output=True, text=True, timeout=60)
+        csv_fix = {row["domain"]: row["fix"] for row in csv.DictReader(io.StringIO(r.stdout))}
+        check(r.returncode == 0 and csv_fix and
+              all(csv_fix.get(d) == (f or "") for d, f in json_fix.items()),
+              "the CSV export's fix is the JSON line's, for all %d domains" % len(json_fix))
+        report = os.path.join(work, "report.html")
+        r = subprocess.run([DNSSWEEP, "report", "--db", db, "-o", report], capture_output=True,
+                           text=True, timeout=120)
+        page = open(report, encoding="utf-8").read() if r.returncode == 0 else ""
+        missing = [d for d, f in json_fix.items() if f and html.escape(f, quote=False) not in page
+                   and html.escape(f) not in page]
+        check(r.returncode == 0 and not missing,
+              "the HTML report carries each domain's fix as it is %s" % (missing or ""))
+        # U-labels in, both forms out; a name not in the scan names the scan looked in.
+        r = subprocess.run([DNSSWEEP, "show", "--db", db, "bücher.test"], capture_output=True,
+                           text=True, timeout=30)
+        check(r.returncode == 2 and "bücher.test is xn--bcher-kva.test" in r.stdout and
+              "xn--bcher-kva.test is not in scan fixtexts, the latest" in r.stderr,
+              "show bücher.test: the A-label is looked up in scan fixtexts, named (%r %r)" %
+              (r.stdout.strip(), r.stderr.strip()))
+        r = subprocess.run([DNSSWEEP, "show", "--db", db, "--scan", "fixtexts",
+                            "XN--BCHER-KVA.test."], capture_output=True, text=True, timeout=30)
+        check(r.returncode == 2 and "xn--bcher-kva.test is bücher.test (IDNA 2008 U-label)" in
+              r.stdout and "not in scan fixtexts (in" in r.stderr,
+              "show of an A-label prints its U-label beside it (%r)" % r.stdout.strip())
         r = subprocess.run([DNSSWEEP, "check"] + lab_scan_args(env) + [c.domain for c in cases],
                            capture_output=True, text=True, timeout=240)
         check(r.returncode == 4, "check of the same names exits 4 (got %d)" % r.returncode)

@@ -155,6 +155,17 @@ static void test_export(results_store_t *st)
            "DNSKEY RRset. Also DS at the parent. Not a CODE: here, nor DS_STALEX: this\",,,,\n",
            "CSV row: scan and mode written; reason-code prefixes dropped from the fix, other "
            "text kept, acronyms kept upper-case");
+    /* A fix of today's form is written as it is, even where it quotes a detail naming a code. */
+    m.fix = "Lasting fix: Re-sign c.test, reload it (c.test/CAA: NS_LAME: the server answers "
+            "SERVFAIL). Check: delv c.test SOA";
+    line.len = 0;
+    results_csv_row(&line, &field, &m, "night 2");
+    rbuf_byte(&line, '\0');
+    is_str((const char *)line.data,
+           "night 2,2026-11-24T14:03:12Z,resolver,m.test,bogus,,\"Lasting fix: Re-sign c.test, "
+           "reload it (c.test/CAA: NS_LAME: the server answers SERVFAIL). Check: delv c.test "
+           "SOA\",,,,\n",
+           "CSV row: a fix of today's form is the same text as in JSON and show");
     rbuf_free(&line);
     rbuf_free(&field);
 
