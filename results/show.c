@@ -129,6 +129,56 @@ static void show_servers(const results_record_t *r, FILE *out)
     }
 }
 
+/* Whether the key a DS points at signs the DNSKEY RRset, as the verdict's reasons tell it (the
+ * record keeps no per-key signing flag): the middle link of the chain. */
+static void show_dnskey_link(const results_record_t *r, FILE *out)
+{
+    if (!r->n_dnskey || !r->parent.n_ds)
+        return;
+    const char *link = NULL;
+    int failed = -1;
+    for (size_t i = 0; i < r->n_reasons && !link; i++) {
+        const results_reason_t *x = &r->reasons[i];
+        const char *type = x->rrset ? strrchr(x->rrset, '/') : NULL;
+        /* The keys shown are the first server's: another server's reasons are its own. */
+        if (x->server && r->n_nameservers && r->nameservers[0].address &&
+            strcmp(x->server, r->nameservers[0].address) != 0)
+            continue;
+        switch (x->code) {
+        case VERIFY_REASON_DS_NO_MATCHING_DNSKEY:
+        case VERIFY_REASON_DS_DIGEST_MISMATCH:
+            link = "no DS matches a served key, so nothing signing it is trusted";
+            break;
+        case VERIFY_REASON_DS_KEY_NOT_SIGNING:
+            link = "not signed by the key the DS points at";
+            break;
+        case VERIFY_REASON_DNSKEY_UNSIGNED:
+        case VERIFY_REASON_DNSSEC_STRIPPED:
+            link = "served without any RRSIG";
+            break;
+        default:
+            if (type && strcmp(type, "/DNSKEY") == 0 &&
+                verify_reason_severity(x->code) == VERIFY_SEVERITY_ERROR &&
+                x->code != VERIFY_REASON_NS_INCONSISTENT)
+                failed = x->code;
+        }
+        if (failed >= 0)
+            break;
+    }
+    if (failed >= 0) {
+        fprintf(out, "  DNSKEY RRset: its signature fails (%s, below)\n",
+                verify_reason_name((verify_reason_code_t)failed));
+        return;
+    }
+    /* No reason on this link: where the server was judged (not insecure: nothing validated
+     * then), the DS-matched key's signature over the DNSKEY RRset verified. */
+    verify_status_t first = r->n_nameservers ? r->nameservers[0].status : VERIFY_STATUS_LAME;
+    if (!link && (first == VERIFY_STATUS_SECURE || first == VERIFY_STATUS_BOGUS))
+        link = "signed by the key a DS points at, valid";
+    if (link)
+        fprintf(out, "  DNSKEY RRset: %s\n", link);
+}
+
 static void show_expiration(const results_record_t *r, FILE *out)
 {
     char t[RESULTS_TIME_BUFSZ];
@@ -158,6 +208,7 @@ static void show_record(const results_record_t *r, const char *scan, FILE *out)
     fputs("Chain of trust (from the root down):\n", out);
     show_parent(r, out);
     show_keys(r, out);
+    show_dnskey_link(r, out);
     show_expiration(r, out);
     show_servers(r, out);
     const results_resolver_check_t *rc = &r->resolver_check;

@@ -178,10 +178,12 @@ def main():
                            capture_output=True, text=True, timeout=240)
         check(r.returncode == 4, "check of the same names exits 4 (got %d)" % r.returncode)
         check_fix = fixes_in(r.stdout)
+        shows = {}
         for case in cases:
             d = case.domain
             show = subprocess.run([DNSSWEEP, "show", "--db", db, d], capture_output=True,
                                   text=True, timeout=30)
+            shows[d] = show.stdout
             fix = fixes_in(show.stdout).get(d)
             print("# %s (%s %s): %s" % (d, case.status, ",".join(case.reasons), fix))
             # check scans again: only the random label of its probe may differ.
@@ -218,6 +220,21 @@ def main():
                     check(want in fix, "%s: the wait is the DS TTL %d s in hours: '%s'" %
                           (d, ds_ttl, want))
             expect_case(env, case, fix, ds_rrs, ds_ttl)
+        # show's story agrees with itself: a signed zone whose signatures expired shows that
+        # expiration, a child of a bogus signed parent shows the parent as signed.
+        for case in cases:
+            life = case.build.get("life")
+            if life and case.status == "bogus" and life[1] < 0:
+                when = iso(int(env["LAB_NOW"]) + life[1])
+                link = ("no DS matches a served key" if "DS_NO_MATCHING_DNSKEY" in case.reasons
+                        else "its signature fails (RRSIG_EXPIRED")
+                check("Earliest RRSIG expiration: %s (already expired)" % when in shows[case.domain]
+                      and "DNSKEY RRset: " + link in shows[case.domain],
+                      "%s: show gives the expired signatures' time %s and the failing link" %
+                      (case.domain, when))
+            if "PARENT_BOGUS" in case.reasons:
+                want = "Parent zone: %s (signed, fails validation)" % case.parent()
+                check(want in shows[case.domain], "%s: show says '%s'" % (case.domain, want))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("1..%d" % (check.passed + check.failures))

@@ -412,6 +412,7 @@ static void test_show(results_store_t *st)
         "  DNSKEY of example.com (as its first server serves them):\n"
         "    key tag 41023, algorithm 13, flags 257 (KSK), 256 bits\n"
         "    key tag 5512, algorithm 13, flags 256 (ZSK), 256 bits\n"
+        "  DNSKEY RRset: no DS matches a served key, so nothing signing it is trusted\n"
         "  Earliest RRSIG expiration: 2026-12-08T00:00:00Z\n"
         "Servers (each one's own verdict):\n"
         "  ns1.example.net 192.0.2.1: bogus, 21 ms\n"
