@@ -360,12 +360,18 @@ static size_t code_prefix_len(const char *s)
     return verify_reason_from_name(name, &code) == 0 ? n + 2 : 0;
 }
 
-/* The record's fix as a plain sentence: the judge writes "CODE: what to do" (and ". Also CODE:
- * ...") when no specific fix applies, but the reasons column already names the codes, and a
- * spreadsheet user wants only the instruction. A word after a dropped code inside the text is
- * lower-cased ("Also re-sign ...") unless it is an acronym ("Also DS ..."). */
+/* The record's fix as a plain sentence. Today's fixes are sentences already, written alike for
+ * JSON, CSV and show, and may quote a detail that itself names a code ("NS_LAME: the server
+ * answers SERVFAIL"): those are kept as they are. Records stored by earlier versions hold
+ * "CODE: what to do" (and ". Also CODE: ..."); the reasons column already names the codes, so
+ * those lose the prefixes. A word after a dropped code inside the text is lower-cased ("Also
+ * re-sign ...") unless it is an acronym ("Also DS ..."). */
 static void csv_fix_sentence(rbuf_t *field, const char *fix)
 {
+    if (code_prefix_len(fix) == 0) {
+        put_cstr(field, fix);
+        return;
+    }
     for (size_t i = 0; fix[i];) {
         bool word_start = i == 0 || fix[i - 1] == ' ';
         size_t skip = word_start ? code_prefix_len(fix + i) : 0;

@@ -29,63 +29,94 @@ static void show_reasons(const results_record_t *r, FILE *out)
                 rs->server ? rs->server : "(not specific to one server)");
         fprintf(out, "     rrset:  %s\n", or_dash(rs->rrset));
         fprintf(out, "     detail: %s\n", or_dash(rs->detail));
-        fprintf(out, "     fix:    %s\n", verify_reason_fix(rs->code));
     }
 }
 
-static void show_parent(const results_parent_t *p, FILE *out)
+static bool has_reason(const results_record_t *r, verify_reason_code_t code)
 {
+    for (size_t i = 0; i < r->n_reasons; i++)
+        if (r->reasons[i].code == code)
+            return true;
+    return false;
+}
+
+/* The link above the domain: the parent zone, whether it is signed (and validates), its DS
+ * set with the TTL resolvers may keep it for. */
+static void show_parent(const results_record_t *r, FILE *out)
+{
+    const results_parent_t *p = &r->parent;
     if (!p->zone) {
-        fputs("Parent zone: unknown\n", out);
+        fputs("  Parent zone: unknown\n", out);
         return;
     }
-    fprintf(out, "Parent zone: %s (%s%s)\n", *p->zone ? p->zone : ".",
-            p->is_signed ? "signed" : "unsigned",
+    const char *state = !p->is_signed                               ? "unsigned"
+                        : has_reason(r, VERIFY_REASON_PARENT_BOGUS) ? "signed, fails validation"
+                        : has_reason(r, VERIFY_REASON_PARENT_UNREACHABLE) ? "signed, unreachable"
+                                                                          : "signed";
+    fprintf(out, "  Parent zone: %s (%s%s)\n", *p->zone ? p->zone : ".", state,
             p->ds_from_zone_file ? "; DS side taken from the zone file" : "");
     if (!p->n_ds) {
-        fputs("  DS: none\n", out);
+        fprintf(out, "  DS of %s at %s: none\n", r->domain, *p->zone ? p->zone : ".");
         return;
     }
-    fprintf(out, "  DS (TTL %u):\n", p->ds_ttl);
+    /* The TTL in hours too: how long resolvers may keep this DS after a change at the
+     * registrar. */
+    if (p->ds_ttl % 3600 == 0)
+        fprintf(out, "  DS of %s at %s (TTL %u s = %u hour%s):\n", r->domain,
+                *p->zone ? p->zone : ".", p->ds_ttl, p->ds_ttl / 3600,
+                p->ds_ttl == 3600 ? "" : "s");
+    else
+        fprintf(out, "  DS of %s at %s (TTL %u s = %.1f hours):\n", r->domain,
+                *p->zone ? p->zone : ".", p->ds_ttl, p->ds_ttl / 3600.0);
     for (size_t i = 0; i < p->n_ds; i++)
         fprintf(out, "    %u %u %u %s\n", p->ds[i].key_tag, p->ds[i].algorithm,
                 p->ds[i].digest_type, or_dash(p->ds[i].digest));
 }
 
+static bool ds_points_at(const results_parent_t *p, const results_dnskey_t *k)
+{
+    for (size_t i = 0; i < p->n_ds; i++)
+        if (p->ds[i].key_tag == k->key_tag && p->ds[i].algorithm == k->algorithm)
+            return true;
+    return false;
+}
+
 static void show_keys(const results_record_t *r, FILE *out)
 {
     if (!r->n_dnskey) {
-        fputs("DNSKEY: none\n", out);
+        fprintf(out, "  DNSKEY of %s: none\n", r->domain);
     } else {
-        fputs("DNSKEY:\n", out);
+        fprintf(out, "  DNSKEY of %s (as its first server serves them):\n", r->domain);
         for (size_t i = 0; i < r->n_dnskey; i++) {
             const results_dnskey_t *k = &r->dnskey[i];
             const char *role = (k->flags & 0x0101) == 0x0101 ? "KSK"
                                : (k->flags & 0x0100)         ? "ZSK"
                                                              : "not a zone key";
-            fprintf(out, "  key tag %u, algorithm %u, flags %u (%s)", k->key_tag, k->algorithm,
+            fprintf(out, "    key tag %u, algorithm %u, flags %u (%s)", k->key_tag, k->algorithm,
                     k->flags, role);
             if (k->flags & 0x0080)
                 fputs(", REVOKED", out);
             if (k->bits)
                 fprintf(out, ", %u bits", k->bits);
+            if (ds_points_at(&r->parent, k))
+                fputs(", a DS at the parent has its key tag", out);
             fputc('\n', out);
         }
     }
     if (r->n_cds) {
-        fputs("CDS/CDNSKEY:\n", out);
+        fputs("  CDS/CDNSKEY:\n", out);
         for (size_t i = 0; i < r->n_cds; i++)
-            fprintf(out, "  %s\n", r->cds[i]);
+            fprintf(out, "    %s\n", r->cds[i]);
     }
 }
 
 static void show_servers(const results_record_t *r, FILE *out)
 {
     if (!r->n_nameservers) {
-        fputs("Nameservers: none\n", out);
+        fputs("Servers: none asked\n", out);
         return;
     }
-    fputs("Nameservers:\n", out);
+    fputs("Servers (each one's own verdict):\n", out);
     for (size_t i = 0; i < r->n_nameservers; i++) {
         const results_nameserver_t *ns = &r->nameservers[i];
         fprintf(out, "  %s %s: %s", or_dash(ns->name), or_dash(ns->address),
@@ -98,22 +129,87 @@ static void show_servers(const results_record_t *r, FILE *out)
     }
 }
 
+/* Whether the key a DS points at signs the DNSKEY RRset, as the verdict's reasons tell it (the
+ * record keeps no per-key signing flag): the middle link of the chain. */
+static void show_dnskey_link(const results_record_t *r, FILE *out)
+{
+    if (!r->n_dnskey || !r->parent.n_ds)
+        return;
+    const char *link = NULL;
+    int failed = -1;
+    for (size_t i = 0; i < r->n_reasons && !link; i++) {
+        const results_reason_t *x = &r->reasons[i];
+        const char *type = x->rrset ? strrchr(x->rrset, '/') : NULL;
+        /* The keys shown are the first server's: another server's reasons are its own. */
+        if (x->server && r->n_nameservers && r->nameservers[0].address &&
+            strcmp(x->server, r->nameservers[0].address) != 0)
+            continue;
+        switch (x->code) {
+        case VERIFY_REASON_DS_NO_MATCHING_DNSKEY:
+        case VERIFY_REASON_DS_DIGEST_MISMATCH:
+            link = "no DS matches a served key, so nothing signing it is trusted";
+            break;
+        case VERIFY_REASON_DS_KEY_NOT_SIGNING:
+            link = "not signed by the key the DS points at";
+            break;
+        case VERIFY_REASON_DNSKEY_UNSIGNED:
+        case VERIFY_REASON_DNSSEC_STRIPPED:
+            link = "served without any RRSIG";
+            break;
+        default:
+            if (type && strcmp(type, "/DNSKEY") == 0 &&
+                verify_reason_severity(x->code) == VERIFY_SEVERITY_ERROR &&
+                x->code != VERIFY_REASON_NS_INCONSISTENT)
+                failed = x->code;
+        }
+        if (failed >= 0)
+            break;
+    }
+    if (failed >= 0) {
+        fprintf(out, "  DNSKEY RRset: its signature fails (%s, below)\n",
+                verify_reason_name((verify_reason_code_t)failed));
+        return;
+    }
+    /* No reason on this link: where the server was judged (not insecure: nothing validated
+     * then), the DS-matched key's signature over the DNSKEY RRset verified. */
+    verify_status_t first = r->n_nameservers ? r->nameservers[0].status : VERIFY_STATUS_LAME;
+    if (!link && (first == VERIFY_STATUS_SECURE || first == VERIFY_STATUS_BOGUS))
+        link = "signed by the key a DS points at, valid";
+    if (link)
+        fprintf(out, "  DNSKEY RRset: %s\n", link);
+}
+
+static void show_expiration(const results_record_t *r, FILE *out)
+{
+    char t[RESULTS_TIME_BUFSZ];
+    int64_t at = r->rrsig_earliest_expiration;
+    if (at && r->scanned_at && at < r->scanned_at)
+        fprintf(out, "  Earliest RRSIG expiration: %s (already expired)\n",
+                results_format_time(at, t));
+    else if (at)
+        fprintf(out, "  Earliest RRSIG expiration: %s\n", results_format_time(at, t));
+    else if (!r->n_nameservers)
+        fputs("  Earliest RRSIG expiration: not known (the domain's servers were not asked)\n",
+              out);
+    else if (r->n_dnskey)
+        fputs("  Earliest RRSIG expiration: none seen (the servers sent no RRSIG)\n", out);
+    else
+        fputs("  Earliest RRSIG expiration: none (no signatures)\n", out);
+}
+
+/* One story: status, the chain of trust as far as the record knows it, each server's verdict,
+ * the reasons, and the one fix. */
 static void show_record(const results_record_t *r, const char *scan, FILE *out)
 {
     char t[RESULTS_TIME_BUFSZ];
     fprintf(out, "%s: %s\n", r->domain, verify_status_name(r->status));
     fprintf(out, "Scan: %s, checked %s, %u queries\n", scan,
             r->scanned_at ? results_format_time(r->scanned_at, t) : "(time unknown)", r->queries);
-    show_reasons(r, out);
-    if (r->fix)
-        fprintf(out, "Fix: %s\n", r->fix);
-    show_parent(&r->parent, out);
+    fputs("Chain of trust (from the root down):\n", out);
+    show_parent(r, out);
     show_keys(r, out);
-    if (r->rrsig_earliest_expiration)
-        fprintf(out, "Earliest RRSIG expiration: %s\n",
-                results_format_time(r->rrsig_earliest_expiration, t));
-    else
-        fputs("Earliest RRSIG expiration: none (no signatures)\n", out);
+    show_dnskey_link(r, out);
+    show_expiration(r, out);
     show_servers(r, out);
     const results_resolver_check_t *rc = &r->resolver_check;
     if (rc->present) {
@@ -122,6 +218,9 @@ static void show_record(const results_record_t *r, const char *scan, FILE *out)
             fprintf(out, ", EDE %d", rc->ede);
         fputs(rc->disagrees ? " (disagrees with this verdict)\n" : "\n", out);
     }
+    show_reasons(r, out);
+    if (r->fix)
+        fprintf(out, "Fix: %s\n", r->fix);
 }
 
 int results_show(results_store_t *store, const char *scan_name, const char *domain, FILE *out)

@@ -127,11 +127,7 @@ static int explain(const char *db, const char *scan, const check_name_t *names, 
     for (int i = 0; i < n; i++) {
         if (i > 0)
             fputc('\n', stdout);
-        bool unicode = false;
-        for (const unsigned char *p = (const unsigned char *)names[i].given; *p; p++)
-            unicode |= *p >= 0x80;
-        if (unicode)
-            printf("%s is %s (IDNA 2008 A-label)\n", names[i].given, names[i].name);
+        scanner_name_print_idn(stdout, names[i].given, names[i].name);
         results_record_t rec;
         rc = results_get(store, scan, names[i].name, &rec);
         if (rc == 0) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "results/results.h"
+#include "scanner/input.h"
 
 /* The options of the store commands. Each command takes its own set (cli.md: "every command
  * rejects options that are not its own"); the table knows them all so that an option of another
@@ -369,7 +370,8 @@ int command_diff(int argc, char **argv)
 
 static const char show_usage[] =
     "usage: dnssweep show [--db DIR] [--scan NAME] DOMAIN\n"
-    "Explain one domain: status, every reason with its fix, parent and DS, keys, servers.\n";
+    "Explain one domain: status, the chain of trust (parent, DS, keys), each server's verdict,\n"
+    "the reasons and the one fix. DOMAIN may be a U-label (bücher.test).\n";
 
 int command_show(int argc, char **argv)
 {
@@ -381,24 +383,42 @@ int command_show(int argc, char **argv)
         fprintf(stderr, "dnssweep show: give exactly one DOMAIN\n%s", show_usage);
         return 2;
     }
-    char domain[256];
-    snprintf(domain, sizeof domain, "%s", argv[a.positional_start]);
-    size_t len = strlen(domain);
-    if (len > 1 && domain[len - 1] == '.')
-        domain[len - 1] = '\0';
-    for (char *p = domain; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
+    const char *given = argv[a.positional_start];
+    char domain[SCANNER_NAME_MAX + 1], error[160];
+    size_t len = strlen(given);
+    if (len > 1 && given[len - 1] == '.')
+        len--; /* "example.com." as pasted from a zone file */
+    if (scanner_name_normalise(given, len, domain, error, sizeof error) != 0) {
+        fprintf(stderr, "dnssweep show: '%s' is not a domain name: %s\n", given, error);
+        return 2;
+    }
     results_store_t *store = NULL;
     if (open_store(a.db, &store))
         return 1;
-    rc = results_show(store, a.scan, domain, stdout);
-    results_close(store);
+    /* The scan looked in, named even when it is the latest. */
+    results_scan_info_t info;
+    rc = results_scan_lookup(store, a.scan, &info);
     if (rc == RESULTS_ENOTFOUND) {
-        fprintf(stderr, "dnssweep show: %s is not in scan %s\n", domain,
-                a.scan ? a.scan : "(latest)");
+        results_close(store);
+        fprintf(stderr,
+                "dnssweep show: no scan %s in %s (list them with: dnssweep scans --db %s)\n",
+                a.scan ? a.scan : "at all", a.db, a.db);
         return 2;
     }
+    if (rc) {
+        results_close(store);
+        return fail("show", rc);
+    }
+    scanner_name_print_idn(stdout, given, domain);
+    rc = results_show(store, info.name, domain, stdout);
+    results_close(store);
+    if (rc == RESULTS_ENOTFOUND) {
+        fprintf(stderr, "dnssweep show: %s is not in scan %s%s (in %s)\n", domain, info.name,
+                a.scan ? "" : ", the latest", a.db);
+        results_scan_info_clear(&info);
+        return 2;
+    }
+    results_scan_info_clear(&info);
     return rc ? fail("show", rc) : 0;
 }
 

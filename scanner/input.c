@@ -205,6 +205,33 @@ int scanner_name_normalise(const char *text, size_t len, char out[SCANNER_NAME_M
     return rc;
 }
 
+int scanner_name_ulabel(const char *name, char *out, size_t len)
+{
+    if (len)
+        out[0] = '\0';
+    bool has_alabel = strncmp(name, "xn--", 4) == 0 || strstr(name, ".xn--");
+    char *ulabel = NULL;
+    if (!has_alabel || idn2_to_unicode_8z8z(name, &ulabel, 0) != IDN2_OK)
+        return 0;
+    int found = strcmp(ulabel, name) != 0 && strlen(ulabel) < len;
+    if (found)
+        snprintf(out, len, "%s", ulabel);
+    idn2_free(ulabel);
+    return found;
+}
+
+void scanner_name_print_idn(FILE *out, const char *given, const char *name)
+{
+    char ulabel[4 * SCANNER_NAME_MAX + 1];
+    bool unicode = false;
+    for (const unsigned char *p = (const unsigned char *)given; *p; p++)
+        unicode |= *p >= 0x80;
+    if (unicode)
+        fprintf(out, "%s is %s (IDNA 2008 A-label)\n", given, name);
+    else if (scanner_name_ulabel(name, ulabel, sizeof ulabel))
+        fprintf(out, "%s is %s (IDNA 2008 U-label)\n", name, ulabel);
+}
+
 int scanner_input_next(scanner_input_t *in, scanner_input_item_t *item)
 {
     for (;;) {

@@ -43,6 +43,15 @@ int scanner_input_next(scanner_input_t *in, scanner_input_item_t *item);
 int scanner_name_normalise(const char *text, size_t len, char out[SCANNER_NAME_MAX + 1],
                            char *error, size_t error_len);
 
+/* The U-label form of a normalised name holding A-labels ("xn--bcher-kva.test" ->
+ * "bücher.test", UTF-8) into out: 1 when there is one, 0 when the name has no A-label or is not
+ * a valid IDNA 2008 name (out then empty). */
+int scanner_name_ulabel(const char *name, char *out, size_t len);
+
+/* For a name given as a U-label or holding A-labels: one line saying both forms, e.g.
+ * "bücher.test is xn--bcher-kva.test (IDNA 2008 A-label)", on out. Nothing for plain names. */
+void scanner_name_print_idn(FILE *out, const char *given, const char *name);
+
 /* The gzip layer of a domain list (input_gz.c), used by scanner_input_open when the content
  * starts with the gzip magic (1f 8b). first: bytes already read from fp (the magic). */
 typedef struct scanner_gz scanner_gz_t;

@@ -441,6 +441,10 @@ bool scan_file_delegation(scan_domain_t *d);
 /* judge.c: runs on a worker thread. */
 void scan_judge_run(void *arg);
 void scan_record_free(scan_record_t *r);
+/* fix.c: the record's one fix (doc/verdicts.md) from its reasons, parent and DS, and the
+ * servers' verdicts (first: the first server's, NULL when none was judged), into out. */
+void scan_fix_write(const scan_record_t *r, const scan_domain_t *d, const verify_verdict_t *first,
+                    char *out, size_t len);
 
 /* run.c */
 void scan_domain_finished(void *arg); /* verify job done(): store, output, free */

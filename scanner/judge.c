@@ -166,66 +166,27 @@ static const char *strip_dot(char *name)
     return name;
 }
 
-/* Every broken link (verdicts.md): a fix for the first error that leaves another one in place
- * would leave the domain bogus, so the other signing errors are named too, once each. */
-static const char *also_broken(scan_record_t *r, const char *fix, verify_reason_code_t done)
+static void record_fix(scan_record_t *r, const scan_domain_t *d, const verify_verdict_t *first)
 {
-    static const verify_reason_code_t links[] = {
-        VERIFY_REASON_DS_NO_MATCHING_DNSKEY, VERIFY_REASON_DS_DIGEST_MISMATCH,
-        VERIFY_REASON_DS_KEY_NOT_SIGNING,    VERIFY_REASON_DNSKEY_UNSIGNED,
-        VERIFY_REASON_RRSIG_MISSING,         VERIFY_REASON_RRSIG_EXPIRED,
-        VERIFY_REASON_RRSIG_NOT_YET_VALID,   VERIFY_REASON_RRSIG_INVALID,
-        VERIFY_REASON_RRSIG_UNKNOWN_KEY,     VERIFY_REASON_DNSKEY_NO_ZONE_BIT,
-        VERIFY_REASON_DNSKEY_REVOKED,
-    };
-    bool is_link = false;
-    for (size_t k = 0; k < sizeof links / sizeof links[0]; k++)
-        is_link |= links[k] == done;
-    if (!is_link)
-        return fix;
-    char text[1024];
-    int n = snprintf(text, sizeof text, "%s", fix);
-    bool said[VERIFY_REASON_COUNT] = {false};
-    said[done] = true;
-    for (size_t i = 0; i < r->rec.n_reasons && n > 0 && (size_t)n < sizeof text; i++) {
-        verify_reason_code_t code = r->reasons[i].code;
-        bool link = false;
-        for (size_t k = 0; k < sizeof links / sizeof links[0]; k++)
-            link |= links[k] == code;
-        if (!link || said[code])
-            continue;
-        said[code] = true;
-        n += snprintf(text + n, sizeof text - (size_t)n, ". Also %s: %s", verify_reason_name(code),
-                      verify_reason_fix(code));
-    }
-    return strcmp(text, fix) == 0 ? fix : keep(r, text);
+    char text[4096];
+    scan_fix_write(r, d, first, text, sizeof text);
+    r->rec.fix = text[0] ? keep(r, text) : NULL;
 }
 
-static void record_fix(scan_record_t *r, const verify_verdict_t *first)
+/* A zone above fails validation: nothing for the domain's owner to change; the fix says who
+ * must act and what their fastest way out is. */
+static const char *parent_bogus_fix(scan_record_t *r, const scan_domain_t *d)
 {
-    results_record_t *rec = &r->rec;
-    char ds[600] = "";
-    for (size_t i = 0; first && i < first->n_ds_records; i++) {
-        size_t len = strlen(ds);
-        snprintf(ds + len, sizeof ds - len, "%s%s", i ? " and " : "", first->ds_records[i]);
-    }
-    for (int pass = 0; pass < 3 && !rec->fix; pass++) {
-        for (size_t i = 0; i < rec->n_reasons && !rec->fix; i++) {
-            verify_reason_code_t code = r->reasons[i].code;
-            if ((int)verify_reason_severity(code) != pass)
-                continue;
-            if ((code == VERIFY_REASON_DS_NO_MATCHING_DNSKEY ||
-                 code == VERIFY_REASON_DS_DIGEST_MISMATCH) &&
-                ds[0])
-                rec->fix = keepf(r, "Replace the DS at the registrar with: %s", ds);
-            else if (code == VERIFY_REASON_DNSKEY_WITHOUT_DS && ds[0])
-                rec->fix = keepf(r, "Publish the DS at the registrar: %s", ds);
-            else
-                rec->fix = keepf(r, "%s: %s", verify_reason_name(code), verify_reason_fix(code));
-            if (rec->fix && pass == VERIFY_SEVERITY_ERROR)
-                rec->fix = also_broken(r, rec->fix, code);
-        }
-    }
+    char zone[LDNS_MAX_DOMAINLEN + 2];
+    snprintf(zone, sizeof zone, "%s", d->zone ? d->zone->name : ".");
+    strip_dot(zone);
+    return keepf(r,
+                 "Nothing to change in %s: the zone above it, %s, fails validation (%s), so "
+                 "validating resolvers answer SERVFAIL for every name below %s. Ask the operator "
+                 "of %s to fix it; their fastest way out is to remove the DS of %s at its "
+                 "registrar (resolvers may then keep the old DS for up to its TTL, often 1 to 24 "
+                 "hours). Check: delv %s SOA",
+                 d->name, zone, d->outcome_detail, zone, zone, zone, d->name);
 }
 
 static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list *ds)
@@ -234,7 +195,9 @@ static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list
     char zone[LDNS_MAX_DOMAINLEN + 2];
     snprintf(zone, sizeof zone, "%s", d->zone ? d->zone->name : ".");
     rec->parent.zone = keep(r, strip_dot(zone));
-    rec->parent.is_signed = d->parent_security == SCAN_ZONE_SECURE;
+    /* A parent that fails validation is still a signed zone (it has keys and a DS). */
+    rec->parent.is_signed =
+        d->parent_security == SCAN_ZONE_SECURE || d->parent_security == SCAN_ZONE_BOGUS;
     rec->parent.ds_from_zone_file = d->ds_from_file; /* --zone-file */
     size_t n_ds = ds ? ldns_rr_list_rr_count(ds) : 0;
     if (n_ds && !r->ds && !(r->ds = calloc(n_ds, sizeof *r->ds)))
@@ -518,6 +481,34 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
     return status;
 }
 
+/* The earliest expiration of every RRSIG the domain's servers sent for names in the zone,
+ * valid or not: an expired or mismatching signature is what a reader of the record must see
+ * (the verdicts only note the ones that verified). Times are RFC 4034 3.1.5 serial numbers,
+ * read in the 68-year window around now. */
+static int64_t earliest_rrsig_seen(const scan_domain_t *d)
+{
+    int64_t earliest = 0;
+    for (size_t i = 0; i < d->n_servers; i++)
+        for (int slot = 0; slot < SCAN_Q_COUNT; slot++) {
+            const ldns_pkt *pkt = d->servers[i].answers[slot];
+            const ldns_rr_list *lists[] = {pkt ? ldns_pkt_answer(pkt) : NULL,
+                                           pkt ? ldns_pkt_authority(pkt) : NULL};
+            for (size_t l = 0; l < 2; l++)
+                for (size_t k = 0; lists[l] && k < ldns_rr_list_rr_count(lists[l]); k++) {
+                    const ldns_rr *rr = ldns_rr_list_rr(lists[l], k);
+                    if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rr) < 9 ||
+                        (ldns_dname_compare(ldns_rr_owner(rr), d->dname) != 0 &&
+                         !ldns_dname_is_subdomain(ldns_rr_owner(rr), d->dname)))
+                        continue;
+                    uint32_t wire = ldns_rdf2native_int32(ldns_rr_rdf(rr, 4));
+                    int64_t at = d->now + (int32_t)(wire - (uint32_t)d->now);
+                    if (!earliest || at < earliest)
+                        earliest = at;
+                }
+        }
+    return earliest;
+}
+
 static void judge_delegation(scan_record_t *r, scan_domain_t *d)
 {
     results_record_t *rec = &r->rec;
@@ -598,12 +589,15 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
              sv->verdict->earliest_expiration < rec->rrsig_earliest_expiration))
             rec->rrsig_earliest_expiration = sv->verdict->earliest_expiration;
     }
+    int64_t seen = earliest_rrsig_seen(d);
+    if (seen && (!rec->rrsig_earliest_expiration || seen < rec->rrsig_earliest_expiration))
+        rec->rrsig_earliest_expiration = seen;
     for (size_t i = 0; i < d->n_servers; i++)
         if (d->servers[i].verdict) {
             record_cds(r, &d->servers[i]);
             break;
         }
-    record_fix(r, first);
+    record_fix(r, d, first);
     for (size_t i = 0; i < d->n_servers; i++) {
         verify_verdict_free(d->servers[i].verdict);
         d->servers[i].verdict = NULL;
@@ -753,29 +747,27 @@ static void judge_domain(scan_domain_t *d)
         rec->status = VERIFY_STATUS_NXDOMAIN;
         snprintf(rrset, sizeof rrset, "%s/NS", d->name);
         add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset, d->outcome_detail);
-        record_fix(r, NULL);
+        record_fix(r, d, NULL);
         break;
     case SCAN_OUTCOME_INDETERMINATE:
         record_parent(r, d, NULL);
         rec->status = VERIFY_STATUS_INDETERMINATE;
         snprintf(rrset, sizeof rrset, "%s/DS", d->name);
         add_reason(r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset, d->outcome_detail);
+        char above[LDNS_MAX_DOMAINLEN + 2];
+        snprintf(above, sizeof above, "%s", d->zone ? d->zone->name : ".");
         rec->fix = keepf(r,
                          "Nothing to change at %s yet: the servers of the zone above it (%s) "
                          "gave no usable answer. Retry later; if it persists, that zone's "
-                         "operator must fix its servers.",
-                         d->name, d->zone ? d->zone->name : ".");
+                         "operator must fix its servers. Check: dig %s NS",
+                         d->name, strip_dot(above), d->name);
         break;
     case SCAN_OUTCOME_PARENT_BOGUS:
         record_parent(r, d, NULL);
         rec->status = VERIFY_STATUS_BOGUS;
         snprintf(rrset, sizeof rrset, "%s/DS", d->name);
         add_reason(r, VERIFY_REASON_PARENT_BOGUS, NULL, rrset, d->outcome_detail);
-        rec->fix = keepf(r,
-                         "Nothing to change at %s: a zone above it fails validation (%s), so "
-                         "validating resolvers answer SERVFAIL for every name below it; that "
-                         "zone's operator must fix it.",
-                         d->name, d->outcome_detail);
+        rec->fix = parent_bogus_fix(r, d);
         break;
     case SCAN_OUTCOME_NONE:
         if (resolver_refusal(d)) {
@@ -811,7 +803,7 @@ static void judge_domain(scan_domain_t *d)
                        ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) == LDNS_RCODE_NXDOMAIN
                            ? "the resolver answers NXDOMAIN for the name"
                            : "the name exists but has no SOA of its own: it is not a zone");
-            record_fix(r, NULL);
+            record_fix(r, d, NULL);
             break;
         }
         judge_delegation(r, d);

@@ -219,17 +219,20 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
     bool ignore_old = with_sha2 > 0;
     if (supported == 0) {
         r->v->status = VERIFY_STATUS_INSECURE;
-        return verdict_add(r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED, sig_label_text(&ds_rrset),
-                           "none of the %zu DS records uses a supported algorithm and digest",
-                           n_ds) < 0
-                   ? VERIFY_ENOMEM
-                   : 0;
+        int added =
+            n_ds == 1
+                ? verdict_add(r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED, sig_label_text(&ds_rrset),
+                              "the only DS record uses no supported algorithm and digest")
+                : verdict_add(r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED, sig_label_text(&ds_rrset),
+                              "none of the %zu DS records uses a supported algorithm and digest",
+                              n_ds);
+        return added < 0 ? VERIFY_ENOMEM : 0;
     }
     if (r->ks->n == 0) {
         r->v->status = VERIFY_STATUS_BOGUS;
         return verdict_add(r->v, VERIFY_REASON_DS_ZONE_UNSIGNED, sig_label_text(rrset),
-                           "the parent has %zu DS records but the server returns no DNSKEY",
-                           n_ds) < 0
+                           "the parent has %zu DS record%s but the server returns no DNSKEY", n_ds,
+                           n_ds == 1 ? "" : "s") < 0
                    ? VERIFY_ENOMEM
                    : 0;
     }
@@ -383,8 +386,11 @@ static void finish_expiry(struct zone_run *r)
         char rrset[300];
         sig_rrset_name_wire(r->earliest_owner_len ? r->earliest_owner : NULL, r->earliest_owner_len,
                             r->earliest_type, rrset, sizeof rrset);
+        /* In hours, as a person plans a re-signing; never "0 hours" for what is minutes. */
+        long long hours = left > 0 ? (left + 3599) / 3600 : 0;
         verdict_add(r->v, VERIFY_REASON_RRSIG_EXPIRES_SOON, rrset,
-                    "RRSIG by key %u expires %s (in %lld s)", r->earliest_tag, t1, (long long)left);
+                    "RRSIG by key %u expires %s (in %lld hour%s)", r->earliest_tag, t1, hours,
+                    hours == 1 ? "" : "s");
     }
 }
 

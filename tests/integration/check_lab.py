@@ -52,8 +52,10 @@ def main():
             r.returncode, "" if r.returncode == 0 else ": " + r.stderr[-300:]))
         check(r.stdout.startswith("sec13.test: secure\n"), "the explanation starts with "
               "'sec13.test: secure'")
-        check("DNSKEY:" in r.stdout and "Nameservers:" in r.stdout and "Parent zone: test" in
-              r.stdout, "it is show's explanation (parent, DNSKEY, nameservers)")
+        check("DNSKEY of sec13.test" in r.stdout and "Servers (each one's own verdict):" in
+              r.stdout and "Parent zone: test (signed)" in r.stdout and
+              "DS of sec13.test at test (TTL" in r.stdout,
+              "it is show's explanation (parent, its DS, DNSKEY, servers)")
         check("Summary: 1 domain checked: 1 secure; every one secure or insecure" in r.stdout,
               "one summary line says it is secure")
 

@@ -100,6 +100,10 @@ def main():
                   name, sev, ede_text, m.groups() if m else "no Severity line"))
         check(all(re.search(r"^- %s:" % k, sec, re.M) for k in ("Meaning", "Fix hint", "Example")),
               "%s: section has a meaning, a fix hint and an example" % name)
+        check(re.search(r"^- Fix of a record led by this code", sec, re.M) is not None and
+              not re.search(r"restart/fix|fix the signer|\bnew key\b|\bin \d+ s\b|\b1 DS records\b",
+                            sec),
+              "%s: section shows the record's fix, without vague words" % name)
         check("`%s`" % flat(hints.get(name, "\0")) in flat(sec),
               "%s: fix hint as verify/codes.c stores it (%r)" % (name, hints.get(name)))
         check(rows.get(name) == (sev, ede_text),

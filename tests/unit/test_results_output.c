@@ -155,6 +155,17 @@ static void test_export(results_store_t *st)
            "DNSKEY RRset. Also DS at the parent. Not a CODE: here, nor DS_STALEX: this\",,,,\n",
            "CSV row: scan and mode written; reason-code prefixes dropped from the fix, other "
            "text kept, acronyms kept upper-case");
+    /* A fix of today's form is written as it is, even where it quotes a detail naming a code. */
+    m.fix = "Lasting fix: Re-sign c.test, reload it (c.test/CAA: NS_LAME: the server answers "
+            "SERVFAIL). Check: delv c.test SOA";
+    line.len = 0;
+    results_csv_row(&line, &field, &m, "night 2");
+    rbuf_byte(&line, '\0');
+    is_str((const char *)line.data,
+           "night 2,2026-11-24T14:03:12Z,resolver,m.test,bogus,,\"Lasting fix: Re-sign c.test, "
+           "reload it (c.test/CAA: NS_LAME: the server answers SERVFAIL). Check: delv c.test "
+           "SOA\",,,,\n",
+           "CSV row: a fix of today's form is the same text as in JSON and show");
     rbuf_free(&line);
     rbuf_free(&field);
 
@@ -359,28 +370,30 @@ static void test_show(results_store_t *st)
     is_str(m,
            "min.test: nxdomain\n"
            "Scan: csv, checked (time unknown), 0 queries\n"
-           "Reasons: none\n"
-           "Parent zone: unknown\n"
-           "DNSKEY: none\n"
-           "Earliest RRSIG expiration: none (no signatures)\n"
-           "Nameservers: none\n",
+           "Chain of trust (from the root down):\n"
+           "  Parent zone: unknown\n"
+           "  DNSKEY of min.test: none\n"
+           "  Earliest RRSIG expiration: not known (the domain's servers were not asked)\n"
+           "Servers: none asked\n"
+           "Reasons: none\n",
            "show of a record with nothing in it");
     free(m);
     m = show_of(st, "esc", "r.test");
     is_str(m,
            "r.test: bogus\n"
            "Scan: esc, checked 1970-01-01T00:00:10Z, 0 queries\n"
-           "Reasons: none\n"
-           "Parent zone: . (unsigned)\n"
-           "  DS: none\n"
-           "DNSKEY:\n"
-           "  key tag 7, algorithm 15, flags 385 (KSK), REVOKED\n"
-           "  key tag 8, algorithm 15, flags 0 (not a zone key)\n"
-           "CDS/CDNSKEY:\n"
-           "  r.test. 3600 IN CDS 0 0 0 00\n"
-           "Earliest RRSIG expiration: none (no signatures)\n"
-           "Nameservers: none\n"
-           "Validating resolver: rcode 2, AD clear, EDE 9 (disagrees with this verdict)\n",
+           "Chain of trust (from the root down):\n"
+           "  Parent zone: . (unsigned)\n"
+           "  DS of r.test at .: none\n"
+           "  DNSKEY of r.test (as its first server serves them):\n"
+           "    key tag 7, algorithm 15, flags 385 (KSK), REVOKED\n"
+           "    key tag 8, algorithm 15, flags 0 (not a zone key)\n"
+           "  CDS/CDNSKEY:\n"
+           "    r.test. 3600 IN CDS 0 0 0 00\n"
+           "  Earliest RRSIG expiration: not known (the domain's servers were not asked)\n"
+           "Servers: none asked\n"
+           "Validating resolver: rcode 2, AD clear, EDE 9 (disagrees with this verdict)\n"
+           "Reasons: none\n",
            "show: root parent, revoked key, non-zone key, CDS, resolver check");
     free(m);
 
@@ -388,27 +401,29 @@ static void test_show(results_store_t *st)
     is_int(results_show(st, "csv", "example.com", f), 0, "show example.com");
     char *s = slurp(f);
     fclose(f);
-    is_str(s,
-           "example.com: bogus\n"
-           "Scan: csv, checked 2026-11-24T14:03:12Z, 7 queries\n"
-           "Reasons (1):\n"
-           "  1. DS_NO_MATCHING_DNSKEY [error] (EDE 9)\n"
-           "     server: (not specific to one server)\n"
-           "     rrset:  example.com/DNSKEY\n"
-           "     detail: DS 2371/13/2 matches no DNSKEY (keys: 41023/13/257, 5512/13/256)\n"
-           "     fix:    replace the DS at the registrar with the DS of the current KSK\n"
-           "Fix: Replace the DS at the registrar with: example.com. 3600 IN DS 41023 13 2 9F3C\n"
-           "Parent zone: com (signed)\n"
-           "  DS (TTL 86400):\n"
-           "    2371 13 2 4A3B9F3C00112233445566778899AABBCCDDEEFF00112233445566778899AABB\n"
-           "DNSKEY:\n"
-           "  key tag 41023, algorithm 13, flags 257 (KSK), 256 bits\n"
-           "  key tag 5512, algorithm 13, flags 256 (ZSK), 256 bits\n"
-           "Earliest RRSIG expiration: 2026-12-08T00:00:00Z\n"
-           "Nameservers:\n"
-           "  ns1.example.net 192.0.2.1: bogus, 21 ms\n"
-           "  ns2.example.net 2001:db8::53: bogus, no answer\n",
-           "show: status, reasons with severity/server/rrset/detail/fix, parent, keys, servers");
+    is_str(
+        s,
+        "example.com: bogus\n"
+        "Scan: csv, checked 2026-11-24T14:03:12Z, 7 queries\n"
+        "Chain of trust (from the root down):\n"
+        "  Parent zone: com (signed)\n"
+        "  DS of example.com at com (TTL 86400 s = 24 hours):\n"
+        "    2371 13 2 4A3B9F3C00112233445566778899AABBCCDDEEFF00112233445566778899AABB\n"
+        "  DNSKEY of example.com (as its first server serves them):\n"
+        "    key tag 41023, algorithm 13, flags 257 (KSK), 256 bits\n"
+        "    key tag 5512, algorithm 13, flags 256 (ZSK), 256 bits\n"
+        "  DNSKEY RRset: no DS matches a served key, so nothing signing it is trusted\n"
+        "  Earliest RRSIG expiration: 2026-12-08T00:00:00Z\n"
+        "Servers (each one's own verdict):\n"
+        "  ns1.example.net 192.0.2.1: bogus, 21 ms\n"
+        "  ns2.example.net 2001:db8::53: bogus, no answer\n"
+        "Reasons (1):\n"
+        "  1. DS_NO_MATCHING_DNSKEY [error] (EDE 9)\n"
+        "     server: (not specific to one server)\n"
+        "     rrset:  example.com/DNSKEY\n"
+        "     detail: DS 2371/13/2 matches no DNSKEY (keys: 41023/13/257, 5512/13/256)\n"
+        "Fix: Replace the DS at the registrar with: example.com. 3600 IN DS 41023 13 2 9F3C\n",
+        "show: status, chain (parent, DS with TTL in hours, keys), servers, reasons, the one fix");
     free(s);
     f = tmpfile();
     is_int(results_show(st, "csv", "Example.COM.", f), 0, "show folds case, drops the final dot");
