@@ -54,7 +54,8 @@ def main():
         check(os.path.exists(os.path.join(reports, "night-2.diff.txt")), "diff written")
         check(os.readlink(os.path.join(reports, "latest.html")) == "night-2.html",
               "latest.html points at the newest report")
-        check(os.path.exists(prom) and "dnssweep_scan_info{scan=\"night-2\"} 1" in open(prom).read(),
+        check(os.path.exists(prom) and "dnssweep_scan_info{scan=\"night-2\",mode=\"authoritative\"} 1" in
+              open(prom).read(),
               "DNSSWEEP_METRICS passes --metrics")
 
         later = str(int(env["LAB_NOW"]) + 60 * 86400)
