@@ -535,14 +535,15 @@ static void attention_section(rbuf_t *b, const char *diff_against, const results
 
 static void summary(rbuf_t *b, const results_scan_info_t *info, const report_t *r, bool diff)
 {
-    /* Tables scroll sideways rather than break a word: names, codes and numbers never wrap,
-     * prose (fix, detail) wraps between words only. */
+    /* Tables scroll sideways rather than break a word: names, codes, times and numbers never
+     * wrap (a time would break at its hyphens); prose (fixes, details) wraps between words. */
     report_put(b, "<style>\n.chart{display:block;margin:.5em 0}\n.controls{margin:.5em 0}\n"
                   "td.worse{background:#ffcdd2;font-weight:bold}\n#domains th{cursor:pointer}\n"
                   "table{display:block;max-width:100%;overflow-x:auto}\n"
-                  "th,td{word-break:keep-all;overflow-wrap:normal;hyphens:none}\n"
-                  "th,td.n,td:first-child,.name,#domains td:nth-child(-n+3){white-space:nowrap}\n"
-                  "td.fix,#domains td{min-width:12em;max-width:48em}\n"
+                  "th,td{word-break:keep-all;overflow-wrap:normal;hyphens:none;"
+                  "white-space:nowrap}\n"
+                  "td.fix,#reason-table td:last-child,#domains td:nth-child(3),"
+                  "#domains td:nth-child(4){white-space:normal;min-width:16em;max-width:48em}\n"
                   "#attention{border-left:4px solid #c62828;padding:0 1em;margin:1em 0}\n"
                   "nav a{margin-right:1em}\n</style>\n");
     report_put(b, "<table id=\"summary\">\n<tr><th>scan</th><td>");

@@ -15,6 +15,7 @@ enum {
     TREND_HEIGHT = 220, /* plot height */
     TREND_TOP = 24,     /* room for the legend */
     TREND_BOTTOM = 40,  /* room for the scan names */
+    LINE_HEIGHT = TREND_HEIGHT * 6 / 10,
 };
 
 static void put_u64(rbuf_t *b, uint64_t v)
@@ -91,7 +92,7 @@ static void night_bar(rbuf_t *b, const report_night_t *nt, size_t i, uint64_t ma
 }
 
 /* The domains that became bogus, one point per scan compared with the one before, on their own
- * scale (the right axis). */
+ * scale: the largest reaches 60% of the plot's height, below the legend and the bars' tops. */
 static void new_bogus_line(rbuf_t *b, const report_history_t *h)
 {
     uint64_t max = 1;
@@ -106,7 +107,7 @@ static void new_bogus_line(rbuf_t *b, const report_history_t *h)
             continue;
         results_put_int(b, bar_x(i) + TREND_BAR / 2);
         report_put(b, ",");
-        results_put_int(b, base - (int64_t)(h->nights[i].became_bogus * TREND_HEIGHT / max));
+        results_put_int(b, base - (int64_t)(h->nights[i].became_bogus * LINE_HEIGHT / max));
         report_put(b, " ");
     }
     report_put(b, "\"/>\n");
@@ -114,11 +115,12 @@ static void new_bogus_line(rbuf_t *b, const report_history_t *h)
         const report_night_t *nt = &h->nights[i];
         if (!nt->prev[0])
             continue;
-        int64_t y = base - (int64_t)(nt->became_bogus * TREND_HEIGHT / max);
+        int64_t y = base - (int64_t)(nt->became_bogus * LINE_HEIGHT / max);
         report_put(b, "<circle class=\"new-bogus-point\" r=\"4\" fill=\"#000\"");
         put_num_attr(b, "cx", bar_x(i) + TREND_BAR / 2);
         put_num_attr(b, "cy", y);
-        report_put(b, "/><text font-size=\"12\" font-weight=\"bold\"");
+        report_put(b, "/><text font-size=\"12\" font-weight=\"bold\" fill=\"#000\" "
+                      "stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"");
         put_num_attr(b, "x", bar_x(i) + TREND_BAR / 2 + 6);
         put_num_attr(b, "y", y - 6);
         report_put(b, ">+");
