@@ -221,7 +221,15 @@ typedef struct report_history {
     /* The latest finished scan started before the reported one ("" = none): what the first
      * screen compares with when --diff-against is not given. */
     char yesterday[RESULTS_SCAN_NAME_MAX + 1];
+    bool compared; /* the walk of the reported scan against yesterday also fed `also` */
 } report_history_t;
+
+/* The page's own comparison, fed by the history's walk when they compare the same scans. */
+typedef struct report_history_walk {
+    results_diff_cb cb;
+    void *ctx;
+    results_diff_counts_t *counts;
+} report_history_walk_t;
 
 typedef struct report_zone {
     char *name; /* NULL = free slot */
@@ -268,9 +276,10 @@ void report_table_add(report_t *r, const results_record_t *rec, int tier);
 /* The searchable, sortable, paged table (JSON data + script). */
 void report_table_render(rbuf_t *b, const report_t *r);
 /* The last n finished scans up to the reported one (info), each compared with the finished scan
- * before it. */
+ * before it. also (may be NULL): the comparison of the reported scan with h->yesterday, done in
+ * the same walk when that pair is in the history (then h->compared is set). */
 int report_history_collect(results_store_t *store, const results_scan_info_t *info, unsigned n,
-                           report_history_t *h);
+                           report_history_t *h, const report_history_walk_t *also);
 void report_history_free(report_history_t *h);
 /* The trend chart, the table of nights and the rollovers of every night. */
 void report_history_render(rbuf_t *b, const report_history_t *h);

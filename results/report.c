@@ -261,7 +261,11 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
     r->ref_time = judged_at(&info);
     r->table_budget = REPORT_TABLE_BYTES;
     if (history) {
-        if ((rc = report_history_collect(store, &info, history, &hist)) < 0)
+        /* Without --diff-against the page compares with the scan before this one, and the
+         * history's walk of that pair feeds the comparison too. */
+        report_history_walk_t also = {note_change, r, &dc};
+        if ((rc = report_history_collect(store, &info, history, &hist,
+                                         diff_against ? NULL : &also)) < 0)
             goto done;
         r->history = &hist;
         if (!diff_against && hist.yesterday[0])
@@ -274,7 +278,7 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
             goto done;
     if (rc < 0)
         goto done;
-    if (diff_against &&
+    if (diff_against && !hist.compared &&
         (rc = results_diff_walk(store, diff_against, info.name, true, note_change, r, &dc)) < 0)
         goto done;
     report_render(&page, &info, diff_against, &dc, r);

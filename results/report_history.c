@@ -13,6 +13,7 @@ typedef struct night_walk {
     report_night_t *night;
     report_history_t *h;
     bool heading_done;
+    const report_history_walk_t *also; /* NULL, or the page's own comparison */
 } night_walk_t;
 
 static void put_cstr(rbuf_t *b, const char *s)
@@ -25,6 +26,11 @@ static int note_night_change(void *ctx, const char *domain, const results_record
 {
     night_walk_t *w = ctx;
     report_night_t *night = w->night;
+    if (w->also) {
+        int rc = w->also->cb(w->also->ctx, domain, o, n, change);
+        if (rc < 0)
+            return rc;
+    }
     if (change == RESULTS_CHANGE_BECAME_BOGUS)
         night->became_bogus++;
     else if (change == RESULTS_CHANGE_GOT_WORSE)
@@ -54,7 +60,7 @@ static int note_night_change(void *ctx, const char *domain, const results_record
 }
 
 int report_history_collect(results_store_t *store, const results_scan_info_t *info, unsigned n,
-                           report_history_t *h)
+                           report_history_t *h, const report_history_walk_t *also)
 {
     results_scan_info_t *list = NULL;
     size_t count = 0;
@@ -93,8 +99,15 @@ int report_history_collect(results_store_t *store, const results_scan_info_t *in
         if (k == 0)
             continue;
         snprintf(night->prev, sizeof night->prev, "%s", list[pick[k - 1]].name);
-        night_walk_t w = {night, h, false};
-        rc = results_diff_walk(store, night->prev, night->name, true, note_night_change, &w, NULL);
+        /* The reported scan against the one before it is also the page's comparison: one
+         * walk serves both. */
+        bool shared =
+            also && strcmp(night->name, info->name) == 0 && strcmp(night->prev, h->yesterday) == 0;
+        night_walk_t w = {night, h, false, shared ? also : NULL};
+        rc = results_diff_walk(store, night->prev, night->name, true, note_night_change, &w,
+                               shared ? also->counts : NULL);
+        if (shared && rc >= 0)
+            h->compared = true;
         if (rc < 0)
             goto done;
     }
