@@ -157,6 +157,14 @@ static void test_html(results_store_t *st)
     ok(scripts == 2 && closers == 2, "only the data and the page script (%d, %d)", scripts,
        closers);
     free(s);
+    s = capture(report_plain, st, "old", NULL, &rc);
+    /* old: b.test and e.test carry RRSIG_EXPIRED and no expiration time (only valid signatures
+     * give one): both count as expired, in no other period. */
+    ok(s && strstr(s, "<g class=\"bar\" data-label=\"expired\" data-count=\"2\">") &&
+           strstr(s, "data-label=\"within 1 day\" data-count=\"0\"") &&
+           strstr(s, "data-label=\"later\" data-count=\"0\""),
+       "RRSIG_EXPIRED domains count as expired, once");
+    free(s);
     s = capture(report_history5, st, "new", NULL, &rc);
     is_int(rc, 0, "report of new with --history 5");
     ok(s && strstr(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"trend\"") &&
@@ -185,6 +193,28 @@ static void test_html(results_store_t *st)
            strstr(s, "data-became-bogus=\"2\">2</td>"),
        "table of scans");
     ok(html_balanced(s), "history report tags balance");
+    free(s);
+    /* 25 expirations 12 h apart from 2026-12-08T00:00Z, stored latest first: the table keeps
+     * the 10 earliest days (two domains each) and drops the days pushed out. */
+    results_scan_t *scan = NULL;
+    is_int(results_scan_begin(st, "days", NULL, NULL, &scan), 0, "scan days");
+    for (int k = 24; k >= 0; k--) {
+        char d[32];
+        snprintf(d, sizeof d, "d%02d.test", k);
+        results_record_t r = {.domain = d, .status = VERIFY_STATUS_SECURE};
+        r.rrsig_earliest_expiration = 1796688000 + (int64_t)k * 43200;
+        results_put(scan, &r);
+    }
+    results_scan_finish(scan, NULL);
+    s = capture(report_plain, st, "days", NULL, &rc);
+    int day_rows = 0, twos = 0;
+    for (const char *p = s; p && (p = strstr(p, "<tr data-day=\"")); p++) {
+        day_rows++;
+        twos += strncmp(p + strlen("<tr data-day=\"2026-12-08\""), " data-count=\"2\"", 15) == 0;
+    }
+    ok(day_rows == 10 && twos == 10 && strstr(s, "<tr data-day=\"2026-12-08\"") &&
+           strstr(s, "<tr data-day=\"2026-12-17\"") && !strstr(s, "data-day=\"2026-12-18\""),
+       "soonest days: the 10 earliest, 2 domains each (%d rows, %d of 2)", day_rows, twos);
     free(s);
     s = capture(report_plain, st, "nope", NULL, &rc);
     is_int(rc, RESULTS_ENOTFOUND, "report of an unknown scan");
