@@ -8,7 +8,8 @@ re-signed with the lab's `test.` keys, with `--now` one day later each night:
                          SHA-256 one (still secure: keys_changed), and sec15.test's DS replaced
                          by one of a key it does not have (became bogus)
   night-3  LAB_NOW + 2d  the same zone; expsoon.test's signatures (36 h) have expired. This scan
-                         is interrupted (SIGINT once its first result is stored) and resumed.
+                         is interrupted (SIGINT once its first result is stored, 4 domains in
+                         flight at most) and resumed; the metrics of both runs are checked.
   night-4  LAB_NOW + 3d  sec15.test's DS restored (fixed)
 Then: the trend chart and the table of scans (statuses, became bogus, got worse, fixed, keys
 changed per night), the rollovers, the first screen (since night-3) and the expiration chart
@@ -30,6 +31,7 @@ from html.parser import HTMLParser
 
 from lab_common import lab_env, Checks, lab_scan_args
 from report_chromium import chromium, chromium_binary
+from scan_metrics import parse as parse_metrics
 
 DNSSWEEP = sys.argv[1]
 DAY = 86400
@@ -169,12 +171,19 @@ class Page(HTMLParser):
             self.first_td = False
 
 
-def interrupted_scan(check, db, name, signed, args):
+def status_sum(m, name):
+    return sum(v for (n, labels), v in m.items() if n == name)
+
+
+def interrupted_scan(check, db, name, signed, args, domains):
     """Starts the scan rate-limited, sends SIGINT once its first result is stored (a state the
-    scan reaches, not a delay), then resumes it. Returns True when both went as cli.md says."""
+    scan reaches, not a delay), then resumes it. The metrics of both runs say what is per scan
+    and what per run. Returns True when both went as cli.md says."""
+    prom = os.path.join(os.path.dirname(db), name + ".prom")
     p = subprocess.Popen([DNSSWEEP, "scan", "--db", db, "--scan", name, "--zone-file", signed] +
-                         args + ["--qps", "15"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                         text=True)
+                         args + ["--qps", "15", "--concurrency", "4", "--metrics", prom],
+                         stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and p.poll() is None and not export(db, name):
@@ -194,8 +203,26 @@ def interrupted_scan(check, db, name, signed, args):
           (name, stored, p.returncode))
     check(unfinished and " no " in " %s " % unfinished[0], "%s is listed unfinished: %s" % (
         name, unfinished))
-    r = run(["scan", "--db", db, "--scan", name, "--resume", "--zone-file", signed] + args)
+    first_run = len(export(db, name))
+    # --concurrency 4: SIGINT lets the few domains in flight finish and leaves the rest to the
+    # resume.
+    check(0 < first_run < domains, "%d of the zone's %d domains stored when interrupted" % (
+        first_run, domains))
+    m, _ = parse_metrics(prom)
+    check(m.get(("dnssweep_scan_finished", frozenset())) == 0 and
+          status_sum(m, "dnssweep_scan_status_domains") == 0 and
+          status_sum(m, "dnssweep_run_status_domains") == first_run,
+          "interrupted run's metrics: finished 0, no stored-scan counts, %d judged in the run" %
+          first_run)
+    r = run(["scan", "--db", db, "--scan", name, "--resume", "--zone-file", signed] + args +
+            ["--metrics", prom])
     check(r.returncode == 0, "%s resumed to the end (exit %d)" % (name, r.returncode))
+    total = len(export(db, name))
+    m, _ = parse_metrics(prom)
+    check(m.get(("dnssweep_scan_finished", frozenset())) == 1 and
+          status_sum(m, "dnssweep_scan_status_domains") == total and
+          status_sum(m, "dnssweep_run_status_domains") == total - first_run,
+          "resumed run's metrics: the scan's %d domains, the run's %d" % (total, total - first_run))
     return r.returncode == 0
 
 
@@ -226,7 +253,7 @@ def main():
             nargs = list(args)
             nargs[nargs.index("--now") + 1] = str(now)
             if name == "night-3":
-                interrupted_scan(check, db, name, signed, nargs)
+                interrupted_scan(check, db, name, signed, nargs, len(exports["night-2"]))
             else:
                 r = run(["scan", "--db", db, "--scan", name, "--zone-file", signed] + nargs)
                 check(r.returncode == 0, "%s: scan --zone-file --now %d exits 0 (got %d)" % (
