@@ -142,7 +142,7 @@ int main(int argc, char **argv)
         return die("diff", rc, st);
     printf("diff       %7.2f s  jsonl --all\n", now_s() - t0);
     t0 = now_s();
-    if ((rc = results_report(st, "day2", "day1", devnull)) < 0)
+    if ((rc = results_report(st, "day2", "day1", 0, devnull)) < 0)
         return die("report", rc, st);
     printf("report     %7.2f s  html, day2 against day1\n", now_s() - t0);
     printf("store      %lld bytes after two scans = %.1f bytes/domain/scan\n", file_size(dir),

@@ -13,6 +13,7 @@
 #   DNSSWEEP_SCAN       name of this scan                       [nightly-YYYY-MM-DD (UTC)]
 #   DNSSWEEP_SCAN_OPTS  more scan options, e.g. "--qps 2000"    []
 #   DNSSWEEP_METRICS    --metrics file (node_exporter textfile) [none]
+#   DNSSWEEP_HISTORY    finished scans in the report's trend (report --history) [14]
 #   DNSSWEEP_LOG        append the run's messages to this file instead of stderr; a failure
 #                       is still printed on stderr (cron mails it) [none: everything on stderr]
 #
@@ -138,7 +139,8 @@ else
     log "no earlier finished scan to compare with"
 fi
 
-run "$DNSSWEEP" report --db "$DB" --scan "$SCAN" "${report_args[@]}" -o "$REPORTS/$SCAN.html" ||
+run "$DNSSWEEP" report --db "$DB" --scan "$SCAN" --history "${DNSSWEEP_HISTORY:-14}" \
+    "${report_args[@]}" -o "$REPORTS/$SCAN.html" ||
     fail "the report $REPORTS/$SCAN.html failed"
 run ln -sfn "$SCAN.html" "$REPORTS/latest.html" || fail "cannot link $REPORTS/latest.html"
 log "report: $REPORTS/$SCAN.html"

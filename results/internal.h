@@ -184,18 +184,52 @@ void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec,
 
 /* ---- report (report.c collects, report_html.c draws, report_table.c lists) ---- */
 enum {
-    REPORT_SOONEST = 20,       /* soonest expirations listed */
     REPORT_TIERS = 6,          /* worst-first groups of the domain table */
     REPORT_ZONES_SHOWN = 50,   /* parent zones listed, most domains first */
-    REPORT_EXPIRY_BUCKETS = 5, /* expired, then within 1, 3, 7, 30 days */
+    REPORT_EXPIRY_BUCKETS = 6, /* expired, < 1, 1-3, 3-7, 7-30 days, later: disjoint */
+    REPORT_EXPIRY_DAYS = 10,   /* days listed in the soonest-expirations table */
+    REPORT_EXPIRY_EXAMPLES = 3 /* domains named per listed day */
 };
 /* Bytes of row data the domain table may carry: keeps the page under ~20 MB. */
 #define REPORT_TABLE_BYTES ((size_t)12 << 20)
 
-typedef struct report_expiring {
-    int64_t at;
-    char domain[256];
-} report_expiring_t;
+/* The domains whose earliest signature expiration falls on one UTC day. */
+typedef struct report_expiry_day {
+    int64_t day;      /* unix seconds of the day's 00:00 UTC */
+    int64_t first_at; /* the earliest expiration that day */
+    uint64_t count;
+    size_t n_examples;
+    char examples[REPORT_EXPIRY_EXAMPLES][256];
+} report_expiry_day_t;
+
+/* One finished scan of `report --history N`, and how it changed from the finished scan before
+ * it (when there is one). */
+typedef struct report_night {
+    char name[RESULTS_SCAN_NAME_MAX + 1];
+    char prev[RESULTS_SCAN_NAME_MAX + 1]; /* "" = nothing to compare with */
+    int64_t started_at;
+    uint64_t total;
+    uint64_t counts[VERIFY_STATUS_COUNT];
+    uint64_t became_bogus, got_worse, fixed, keys_changed;
+} report_night_t;
+
+typedef struct report_history {
+    report_night_t *nights; /* oldest first */
+    size_t n;
+    rbuf_t rolled; /* keys_changed rows of every night, HTML, a heading row per night */
+    uint64_t n_rolled, rolled_listed;
+    /* The latest finished scan started before the reported one ("" = none): what the first
+     * screen compares with when --diff-against is not given. */
+    char yesterday[RESULTS_SCAN_NAME_MAX + 1];
+    bool compared; /* the walk of the reported scan against yesterday also fed `also` */
+} report_history_t;
+
+/* The page's own comparison, fed by the history's walk when they compare the same scans. */
+typedef struct report_history_walk {
+    results_diff_cb cb;
+    void *ctx;
+    results_diff_counts_t *counts;
+} report_history_walk_t;
 
 typedef struct report_zone {
     char *name; /* NULL = free slot */
@@ -212,9 +246,10 @@ typedef struct report {
     uint64_t alg_domains[256];    /* domains publishing a DNSKEY of that algorithm */
     uint64_t digest_domains[256]; /* domains whose parent has a DS of that digest type */
     uint64_t with_dnskey, with_ds;
-    uint64_t expiry[REPORT_EXPIRY_BUCKETS]; /* not cumulative */
-    uint64_t with_expiry;
-    report_expiring_t soonest[REPORT_SOONEST];
+    uint64_t expiry[REPORT_EXPIRY_BUCKETS]; /* disjoint */
+    uint64_t with_expiry;                   /* domains in some bucket */
+    uint64_t signed_no_date;                /* DNSKEYs but no valid signature and none expired */
+    report_expiry_day_t soonest[REPORT_EXPIRY_DAYS]; /* the earliest days, sorted */
     size_t n_soonest;
     report_zone_t *zones; /* open addressing, cap a power of two */
     size_t n_zones, cap_zones;
@@ -223,12 +258,16 @@ typedef struct report {
     uint64_t n_tier[REPORT_TIERS], kept_tier[REPORT_TIERS];
     uint64_t n_nonsecure;
     rbuf_t worse, fixed, rolled; /* diff rows (HTML); rolled: keys_changed */
-    uint64_t n_worse, n_fixed, n_rolled;
+    uint64_t n_worse, n_fixed, n_rolled, n_became_bogus;
+    uint64_t worse_reasons[VERIFY_REASON_COUNT]; /* codes of the domains that got worse */
+    const report_history_t *history;             /* NULL without --history */
     /* old status -> new status; index VERIFY_STATUS_COUNT = absent from that scan */
     uint64_t trans[VERIFY_STATUS_COUNT + 1][VERIFY_STATUS_COUNT + 1];
 } report_t;
 
 void report_put(rbuf_t *b, const char *s);
+/* The colour of a status in every chart. */
+const char *report_status_color(int status);
 /* The worst-first group of a non-secure record (0 = bogus ... 5 = insecure, nothing found),
  * -1 for secure. */
 int report_tier(const results_record_t *rec);
@@ -236,6 +275,14 @@ int report_tier(const results_record_t *rec);
 void report_table_add(report_t *r, const results_record_t *rec, int tier);
 /* The searchable, sortable, paged table (JSON data + script). */
 void report_table_render(rbuf_t *b, const report_t *r);
+/* The last n finished scans up to the reported one (info), each compared with the finished scan
+ * before it. also (may be NULL): the comparison of the reported scan with h->yesterday, done in
+ * the same walk when that pair is in the history (then h->compared is set). */
+int report_history_collect(results_store_t *store, const results_scan_info_t *info, unsigned n,
+                           report_history_t *h, const report_history_walk_t *also);
+void report_history_free(report_history_t *h);
+/* The trend chart, the table of nights and the rollovers of every night. */
+void report_history_render(rbuf_t *b, const report_history_t *h);
 /* Every section of the page. */
 void report_render(rbuf_t *b, const results_scan_info_t *info, const char *diff_against,
                    const results_diff_counts_t *dc, const report_t *r);

@@ -33,38 +33,64 @@ int report_tier(const results_record_t *rec)
     }
 }
 
-/* Keeps the REPORT_SOONEST earliest expirations, sorted, by insertion. */
+/* Counts rec under its UTC day when that day is among the REPORT_EXPIRY_DAYS earliest seen.
+ * A day pushed out never returns: every day that pushed it out is earlier. */
 static void note_soonest(report_t *r, const results_record_t *rec)
 {
     int64_t at = rec->rrsig_earliest_expiration;
-    size_t i = r->n_soonest;
-    if (i == REPORT_SOONEST && at >= r->soonest[REPORT_SOONEST - 1].at)
+    int64_t day = at - ((at % 86400) + 86400) % 86400;
+    size_t i = 0;
+    while (i < r->n_soonest && r->soonest[i].day < day)
+        i++;
+    if (i == REPORT_EXPIRY_DAYS)
         return;
-    if (i == REPORT_SOONEST)
-        i--;
-    else
-        r->n_soonest++;
-    while (i > 0 && r->soonest[i - 1].at > at) {
-        r->soonest[i] = r->soonest[i - 1];
-        i--;
+    report_expiry_day_t *d = &r->soonest[i];
+    if (i == r->n_soonest || d->day != day) {
+        size_t last = r->n_soonest < REPORT_EXPIRY_DAYS ? r->n_soonest++ : REPORT_EXPIRY_DAYS - 1;
+        memmove(d + 1, d, (last - i) * sizeof *d);
+        memset(d, 0, sizeof *d);
+        d->day = day;
+        d->first_at = at;
     }
-    r->soonest[i].at = at;
-    snprintf(r->soonest[i].domain, sizeof r->soonest[i].domain, "%s", rec->domain);
+    d->count++;
+    if (at < d->first_at)
+        d->first_at = at;
+    if (d->n_examples < REPORT_EXPIRY_EXAMPLES)
+        snprintf(d->examples[d->n_examples++], sizeof d->examples[0], "%s", rec->domain);
 }
 
+static bool has_reason(const results_record_t *rec, verify_reason_code_t code)
+{
+    for (size_t i = 0; i < rec->n_reasons; i++)
+        if (rec->reasons[i].code == code)
+            return true;
+    return false;
+}
+
+/* Disjoint buckets from the time the scan judged signatures at: a domain with an expired
+ * signature (RRSIG_EXPIRED: the earliest expiration stored is that of the valid ones) or whose
+ * earliest one is not after that time is expired; the others fall in the first period that
+ * holds their earliest expiration. */
 static void note_expiration(report_t *r, const results_record_t *rec)
 {
-    static const int64_t days[REPORT_EXPIRY_BUCKETS] = {0, 1, 3, 7, 30};
+    static const int64_t days[REPORT_EXPIRY_BUCKETS - 1] = {0, 1, 3, 7, 30};
     int64_t at = rec->rrsig_earliest_expiration;
-    if (at == 0)
+    if (at)
+        note_soonest(r, rec);
+    if (has_reason(rec, VERIFY_REASON_RRSIG_EXPIRED) || (at && at <= r->ref_time)) {
+        r->expiry[0]++;
+        r->with_expiry++;
         return;
+    }
+    if (!at) {
+        r->signed_no_date += rec->n_dnskey > 0;
+        return;
+    }
     r->with_expiry++;
-    note_soonest(r, rec);
-    for (int i = 0; i < REPORT_EXPIRY_BUCKETS; i++)
-        if (at <= r->ref_time + days[i] * 86400) {
-            r->expiry[i]++;
-            break;
-        }
+    int i = 1;
+    while (i < REPORT_EXPIRY_BUCKETS - 1 && at > r->ref_time + days[i] * 86400)
+        i++;
+    r->expiry[i]++;
 }
 
 static uint64_t hash_name(const char *s)
@@ -157,9 +183,18 @@ static int note_change(void *ctx, const char *domain, const results_record_t *o,
     report_t *r = ctx;
     r->trans[o ? o->status : VERIFY_STATUS_COUNT][n ? n->status : VERIFY_STATUS_COUNT]++;
     rbuf_t *b = NULL;
-    if (change == RESULTS_CHANGE_BECAME_BOGUS || change == RESULTS_CHANGE_GOT_WORSE)
+    if (change == RESULTS_CHANGE_BECAME_BOGUS || change == RESULTS_CHANGE_GOT_WORSE) {
         b = r->n_worse++ < RESULTS_REPORT_ROWS ? &r->worse : NULL;
-    else if (change == RESULTS_CHANGE_FIXED)
+        r->n_became_bogus += change == RESULTS_CHANGE_BECAME_BOGUS;
+        uint64_t seen[(VERIFY_REASON_COUNT + 63) / 64] = {0};
+        for (size_t i = 0; n && i < n->n_reasons; i++) {
+            unsigned c = n->reasons[i].code;
+            if (c < VERIFY_REASON_COUNT && !(seen[c / 64] >> (c % 64) & 1)) {
+                seen[c / 64] |= (uint64_t)1 << (c % 64);
+                r->worse_reasons[c]++;
+            }
+        }
+    } else if (change == RESULTS_CHANGE_FIXED)
         b = r->n_fixed++ < RESULTS_REPORT_ROWS ? &r->fixed : NULL;
     else if (change == RESULTS_CHANGE_KEYS_CHANGED) {
         if (r->n_rolled++ < RESULTS_REPORT_ROWS)
@@ -191,9 +226,23 @@ static void report_free(report_t *r)
     free(r);
 }
 
-int results_report(results_store_t *store, const char *scan_name, const char *diff_against,
-                   FILE *out)
+/* When the scan judged signatures: its --now when it had one, else its start. */
+static int64_t judged_at(const results_scan_info_t *info)
 {
+    char now[32];
+    if (results_settings_get(info->settings, "now", now, sizeof now) == 1 && now[0]) {
+        char *end;
+        long long t = strtoll(now, &end, 10);
+        if (!*end && t > 0)
+            return (int64_t)t;
+    }
+    return info->started_at;
+}
+
+int results_report(results_store_t *store, const char *scan_name, const char *diff_against,
+                   unsigned history, FILE *out)
+{
+    report_history_t hist = {0};
     results_scan_info_t info;
     results_iter_t *it = NULL;
     const results_record_t *rec;
@@ -209,8 +258,19 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
         free(r);
         return rc;
     }
-    r->ref_time = info.started_at;
+    r->ref_time = judged_at(&info);
     r->table_budget = REPORT_TABLE_BYTES;
+    if (history) {
+        /* Without --diff-against the page compares with the scan before this one, and the
+         * history's walk of that pair feeds the comparison too. */
+        report_history_walk_t also = {note_change, r, &dc};
+        if ((rc = report_history_collect(store, &info, history, &hist,
+                                         diff_against ? NULL : &also)) < 0)
+            goto done;
+        r->history = &hist;
+        if (!diff_against && hist.yesterday[0])
+            diff_against = hist.yesterday;
+    }
     if ((rc = results_iter_new(store, info.name, &it)) < 0)
         goto done;
     while ((rc = results_iter_next(it, &rec)) == 1)
@@ -218,11 +278,11 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
             goto done;
     if (rc < 0)
         goto done;
-    if (diff_against &&
+    if (diff_against && !hist.compared &&
         (rc = results_diff_walk(store, diff_against, info.name, true, note_change, r, &dc)) < 0)
         goto done;
     report_render(&page, &info, diff_against, &dc, r);
-    if (report_failed(r, &page))
+    if (report_failed(r, &page) || hist.rolled.failed)
         rc = RESULTS_ENOMEM;
     else if (fwrite(page.data, 1, page.len, out) != page.len || fflush(out) != 0)
         rc = RESULTS_EIO;
@@ -231,6 +291,7 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
 done:
     rbuf_free(&page);
     report_free(r);
+    report_history_free(&hist);
     results_iter_free(it);
     results_scan_info_clear(&info);
     return rc;

@@ -19,6 +19,11 @@ static const char *const status_colors[VERIFY_STATUS_COUNT] = {
     "#2e7d32", "#9e9e9e", "#c62828", "#f9a825", "#6a1b9a", "#455a64",
 };
 
+const char *report_status_color(int status)
+{
+    return status >= 0 && status < VERIFY_STATUS_COUNT ? status_colors[status] : "#000";
+}
+
 static void put_time(rbuf_t *b, int64_t t)
 {
     char buf[RESULTS_TIME_BUFSZ];
@@ -240,33 +245,56 @@ static void crypto_section(rbuf_t *b, const report_t *r)
 static void expiry_section(rbuf_t *b, const report_t *r)
 {
     static const char *const labels[REPORT_EXPIRY_BUCKETS] = {
-        "already expired", "within 1 day", "within 3 days", "within 7 days", "within 30 days"};
+        "expired", "within 1 day", "1 to 3 days", "3 to 7 days", "7 to 30 days", "later"};
     static const char *const colors[REPORT_EXPIRY_BUCKETS] = {"#b71c1c", "#c62828", "#ef6c00",
-                                                              "#f9a825", "#9e9d24"};
+                                                              "#f9a825", "#9e9d24", "#2e7d32"};
     bar_t bars[REPORT_EXPIRY_BUCKETS];
-    uint64_t sum = 0;
-    for (int i = 0; i < REPORT_EXPIRY_BUCKETS; i++) {
-        sum += r->expiry[i]; /* "within N days" includes the sooner ones and the expired */
-        bars[i] = (bar_t){labels[i], i ? sum : r->expiry[0], colors[i]};
-    }
-    report_put(b, "<h2 id=\"expirations\">Signature expirations</h2>\n<p class=\"note\">"
-                  "Domains whose earliest RRSIG expiration falls within each period from the "
-                  "scan's start (");
+    for (int i = 0; i < REPORT_EXPIRY_BUCKETS; i++)
+        bars[i] = (bar_t){labels[i], r->expiry[i], colors[i]};
+    report_put(b, "<h2 id=\"expirations\">Signature expirations</h2>\n<p class=\"note\">Each "
+                  "domain counts once, in the period that holds its earliest valid RRSIG "
+                  "expiration, counted from when the scan judged the signatures (");
     put_time(b, r->ref_time);
-    report_put(b, "); ");
+    report_put(b, "); a domain with an expired signature (RRSIG_EXPIRED) counts as expired. ");
     put_u64(b, r->with_expiry);
-    report_put(b, " domains have signatures.</p>\n");
+    report_put(b, " domains have signatures");
+    if (r->signed_no_date) {
+        report_put(b, "; ");
+        put_u64(b, r->signed_no_date);
+        report_put(b, " more publish DNSKEYs without any valid signature (see their reasons)");
+    }
+    report_put(b, ".</p>\n");
     bar_chart(b, "chart-expiry", "earliest signature expirations", bars, REPORT_EXPIRY_BUCKETS, 160,
               r->with_expiry);
     if (!r->n_soonest)
         return;
-    report_put(b, "<table id=\"soonest\">\n<tr><th>domain</th><th>earliest RRSIG expiration"
-                  "</th></tr>\n");
+    report_put(b, "<p class=\"note\">The earliest days on which signatures expire (UTC), with "
+                  "the number of domains whose earliest expiration falls that day.</p>\n"
+                  "<table id=\"soonest\">\n<tr><th>day</th><th>first expiration</th><th>domains"
+                  "</th><th>for example</th></tr>\n");
     for (size_t i = 0; i < r->n_soonest; i++) {
-        report_put(b, "<tr><td>");
-        results_html_text(b, r->soonest[i].domain);
+        const report_expiry_day_t *d = &r->soonest[i];
+        char day[RESULTS_TIME_BUFSZ];
+        results_format_time(d->day, day);
+        day[10] = '\0';
+        report_put(b, "<tr data-day=\"");
+        report_put(b, day);
+        report_put(b, "\" data-count=\"");
+        put_u64(b, d->count);
+        report_put(b, "\"><td>");
+        report_put(b, day);
         report_put(b, "</td><td>");
-        put_time(b, r->soonest[i].at);
+        put_time(b, d->first_at);
+        report_put(b, "</td><td class=\"n\">");
+        put_u64(b, d->count);
+        report_put(b, "</td><td>");
+        for (size_t k = 0; k < d->n_examples; k++) {
+            report_put(b, k ? ", <span class=\"name\">" : "<span class=\"name\">");
+            results_html_text(b, d->examples[k]);
+            report_put(b, "</span>");
+        }
+        if (d->count > d->n_examples)
+            report_put(b, ", &hellip;");
         report_put(b, "</td></tr>\n");
     }
     report_put(b, "</table>\n");
@@ -430,12 +458,93 @@ static void diff_section(rbuf_t *b, const char *diff_against, const results_diff
     }
 }
 
+/* Reason codes of the domains in counts, most frequent first, with their fix. */
+static void todo_table(rbuf_t *b, const char *id, const uint64_t *counts)
+{
+    int order[VERIFY_REASON_COUNT], n;
+    sort_codes(counts, VERIFY_REASON_COUNT, order, &n);
+    if (!n)
+        return;
+    report_put(b, "<table id=\"");
+    report_put(b, id);
+    report_put(b, "\">\n<tr><th>code</th><th>domains</th><th>what to do</th></tr>\n");
+    for (int i = 0; i < n; i++) {
+        verify_reason_code_t c = (verify_reason_code_t)order[i];
+        report_put(b, "<tr data-code=\"");
+        report_put(b, verify_reason_name(c));
+        report_put(b, "\" data-count=\"");
+        put_u64(b, counts[c]);
+        report_put(b, "\"><td>");
+        report_put(b, verify_reason_name(c));
+        report_put(b, "</td><td class=\"n\">");
+        put_u64(b, counts[c]);
+        report_put(b, "</td><td class=\"fix\">");
+        results_html_text(b, verify_reason_fix(c));
+        report_put(b, "</td></tr>\n");
+    }
+    report_put(b, "</table>\n");
+}
+
+/* The first screen: what got worse since the compared scan and what to do about it; without a
+ * comparison, what is broken now. */
+static void attention_section(rbuf_t *b, const char *diff_against, const results_diff_counts_t *dc,
+                              const report_t *r)
+{
+    report_put(b, "<section id=\"attention\">\n");
+    if (!diff_against) {
+        report_put(b, "<h2>Needs attention</h2>\n<p>No earlier scan compared (give "
+                      "<code>--history N</code> or <code>--diff-against OLD</code>). ");
+        put_u64(b, r->status[VERIFY_STATUS_BOGUS]);
+        report_put(b, " domains are bogus, ");
+        put_u64(b, r->status[VERIFY_STATUS_LAME]);
+        report_put(b, " lame. Their most frequent reasons and what to do: see <a href=\""
+                      "#reasons\">reasons</a>.</p>\n</section>\n");
+        return;
+    }
+    report_put(b, "<h2>Since ");
+    results_html_text(b, diff_against);
+    report_put(b, "</h2>\n<ul id=\"since\" data-became-bogus=\"");
+    put_u64(b, dc->by_change[RESULTS_CHANGE_BECAME_BOGUS]);
+    report_put(b, "\" data-got-worse=\"");
+    put_u64(b, dc->by_change[RESULTS_CHANGE_GOT_WORSE]);
+    report_put(b, "\" data-fixed=\"");
+    put_u64(b, dc->by_change[RESULTS_CHANGE_FIXED]);
+    report_put(b, "\" data-keys-changed=\"");
+    put_u64(b, dc->by_change[RESULTS_CHANGE_KEYS_CHANGED]);
+    report_put(b, "\">\n<li class=\"worse\"><strong>");
+    put_u64(b, dc->by_change[RESULTS_CHANGE_BECAME_BOGUS]);
+    report_put(b, " became bogus</strong>, ");
+    put_u64(b, dc->by_change[RESULTS_CHANGE_GOT_WORSE]);
+    report_put(b, " got worse otherwise (<a href=\"#regressions\">list</a>)</li>\n<li>");
+    put_u64(b, dc->by_change[RESULTS_CHANGE_FIXED]);
+    report_put(b, " fixed, ");
+    put_u64(b, dc->by_change[RESULTS_CHANGE_KEYS_CHANGED]);
+    report_put(b, " rolled their keys (<a href=\"#rollovers\">rollovers</a>), ");
+    put_u64(b, dc->by_change[RESULTS_CHANGE_NEW_DOMAIN]);
+    report_put(b, " new, ");
+    put_u64(b, dc->by_change[RESULTS_CHANGE_GONE]);
+    report_put(b, " gone</li>\n</ul>\n");
+    if (dc->regressions) {
+        report_put(b, "<p>What to do, by the reasons of the domains that got worse:</p>\n");
+        todo_table(b, "todo", r->worse_reasons);
+    } else {
+        report_put(b, "<p>Nothing got worse.</p>\n");
+    }
+    report_put(b, "</section>\n");
+}
+
 static void summary(rbuf_t *b, const results_scan_info_t *info, const report_t *r, bool diff)
 {
+    /* Tables scroll sideways rather than break a word: names, codes, times and numbers never
+     * wrap (a time would break at its hyphens); prose (fixes, details) wraps between words. */
     report_put(b, "<style>\n.chart{display:block;margin:.5em 0}\n.controls{margin:.5em 0}\n"
                   "td.worse{background:#ffcdd2;font-weight:bold}\n#domains th{cursor:pointer}\n"
-                  "#domains td{max-width:32em;overflow-wrap:anywhere}\n#domains "
-                  "td:first-child{white-space:nowrap}\n"
+                  "table{display:block;max-width:100%;overflow-x:auto}\n"
+                  "th,td{word-break:keep-all;overflow-wrap:normal;hyphens:none;"
+                  "white-space:nowrap}\n"
+                  "td.fix,#reason-table td:last-child,#domains td:nth-child(3),"
+                  "#domains td:nth-child(4){white-space:normal;min-width:16em;max-width:48em}\n"
+                  "#attention{border-left:4px solid #c62828;padding:0 1em;margin:1em 0}\n"
                   "nav a{margin-right:1em}\n</style>\n");
     report_put(b, "<table id=\"summary\">\n<tr><th>scan</th><td>");
     results_html_text(b, info->name);
@@ -455,6 +564,9 @@ static void summary(rbuf_t *b, const results_scan_info_t *info, const report_t *
                   "#expirations\">expirations</a><a href=\"#zones\">parent zones</a>");
     if (diff)
         report_put(b, "<a href=\"#diff\">changes</a>");
+    if (r->history)
+        report_put(b, "<a href=\"#history\">history</a><a href=\"#history-rollovers\">"
+                      "rollovers</a>");
     report_put(b, "<a href=\"#nonsecure\">domains</a></nav>\n");
 }
 
@@ -465,7 +577,10 @@ void report_render(rbuf_t *b, const results_scan_info_t *info, const char *diff_
     snprintf(title, sizeof title, "dnssweep report: %s", info->name);
     results_html_page_start(b, title);
     summary(b, info, r, diff_against != NULL);
+    attention_section(b, diff_against, dc, r);
     status_section(b, r);
+    if (r->history)
+        report_history_render(b, r->history);
     if (diff_against)
         diff_section(b, diff_against, dc, r);
     reasons_section(b, r);

@@ -481,17 +481,23 @@ int results_diff_modes(results_store_t *store, const char *old_name, const char 
 /* `dnssweep report`: one self-contained HTML page (inline CSS, inline SVG and one small inline
  * script; nothing fetched) about scan_name (NULL = latest): summary; charts (<svg id="chart-...">
  * whose bars are <g class="bar" data-label data-count>) of the statuses, the top reason codes,
- * the DNSKEY algorithms, the DS digest types, and the earliest RRSIG expirations (expired, within
- * 1/3/7/30 days of the scan's start); the reason table; the parent zones (the 50 largest); and a
- * searchable, sortable, paged table (<table id="domains" data-total data-listed>) of every
- * non-secure domain with reasons and fix, worst first, carrying at most ~12 MB of rows (the page
- * says how many were left out: use export). With diff_against (an older scan), also the matrix
- * of status transitions, the diff counts, and the domains that got worse, were fixed, or rolled
- * their keys (keys_changed, "rollovers", with the old and new DS and DNSKEY sets) (at most
- * RESULTS_REPORT_ROWS each). Memory is bounded for any number of domains. */
+ * the DNSKEY algorithms, the DS digest types, and the earliest RRSIG expirations (disjoint:
+ * expired, < 1 day, 1-3, 3-7, 7-30 days, later, from the time the scan judged at: its --now or
+ * its start), the earliest days of expiration grouped by day; the reason table; the parent zones
+ * (the 50 largest); and a searchable, sortable, paged table (<table id="domains" data-total
+ * data-listed>) of every non-secure domain with reasons and fix, worst first, carrying at most ~12
+ * MB of rows (the page says how many were left out: use export). With diff_against (an older scan),
+ * also the matrix of status transitions, the diff counts, and the domains that got worse, were
+ * fixed, or rolled their keys (keys_changed, "rollovers", with the old and new DS and DNSKEY sets)
+ * (at most RESULTS_REPORT_ROWS each). history > 0: the last `history` finished scans up to this one
+ * as a trend (statuses, became bogus, got worse, fixed and rollovers per scan, each against the
+ * finished scan before it) and every rollover of those scans; without diff_against the page
+ * then compares with the latest finished scan before this one. The first screen says what got
+ * worse since the compared scan and the fix of each reason code those domains carry. Memory is
+ * bounded for any number of domains. */
 #define RESULTS_REPORT_ROWS 1000
 int results_report(results_store_t *store, const char *scan_name, const char *diff_against,
-                   FILE *out);
+                   unsigned history, FILE *out);
 
 /* Shared helper: "2026-11-24T14:03:12Z" for unix seconds t into buf (>= 21 bytes). */
 #define RESULTS_TIME_BUFSZ 32

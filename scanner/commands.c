@@ -23,6 +23,7 @@ enum {
     ARG_DIFF_AGAINST = 1 << 6,
     ARG_FORCE = 1 << 7,
     ARG_STATUS = 1 << 8,
+    ARG_HISTORY = 1 << 9,
 };
 
 static const struct option store_options[] = {
@@ -35,6 +36,7 @@ static const struct option store_options[] = {
     {"diff-against", required_argument, NULL, 'D'},
     {"force", no_argument, NULL, 'F'},
     {"status", required_argument, NULL, 'S'},
+    {"history", required_argument, NULL, 'H'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -55,6 +57,7 @@ static const struct {
     {'D', ARG_DIFF_AGAINST, "--diff-against", "report"},
     {'F', ARG_FORCE, "--force", "diff"},
     {'S', ARG_STATUS, "--status", "export"},
+    {'H', ARG_HISTORY, "--history", "report"},
 };
 
 typedef struct store_args {
@@ -67,6 +70,7 @@ typedef struct store_args {
     bool force;
     const char *diff_against;
     const char *status;
+    const char *history;
     int positional_start;
 } store_args_t;
 
@@ -122,6 +126,9 @@ static int parse_store_args(int argc, char **argv, const char *usage, unsigned a
             break;
         case 'S':
             a->status = optarg;
+            break;
+        case 'H':
+            a->history = optarg;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -440,19 +447,35 @@ int command_scans(int argc, char **argv)
 }
 
 static const char report_usage[] =
-    "usage: dnssweep report [--db DIR] [--scan NAME] [--diff-against OLD] -o report.html\n"
-    "Write one self-contained HTML page about a scan (default: the latest).\n";
+    "usage: dnssweep report [--db DIR] [--scan NAME] [--diff-against OLD] [--history N]\n"
+    "                       -o report.html\n"
+    "Write one self-contained HTML page about a scan (default: the latest). --history N adds\n"
+    "the trend of the last N finished scans (1 to 1000) and their rollovers, and compares with\n"
+    "the finished scan before this one unless --diff-against names another.\n";
 
 int command_report(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(argc, argv, report_usage,
-                              ARG_DB | ARG_SCAN | ARG_DIFF_AGAINST | ARG_OUTPUT, &a);
+                              ARG_DB | ARG_SCAN | ARG_DIFF_AGAINST | ARG_OUTPUT | ARG_HISTORY, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
     if (!a.output || a.positional_start < argc) {
         fprintf(stderr, "dnssweep report: give -o FILE and no other argument\n%s", report_usage);
         return 2;
+    }
+    unsigned history = 0;
+    if (a.history) {
+        char *end;
+        unsigned long v = strtoul(a.history, &end, 10);
+        if (!*a.history || *end || a.history[0] == '-' || v < 1 || v > 1000) {
+            fprintf(stderr,
+                    "dnssweep report: --history wants a number of scans from 1 to 1000, "
+                    "not '%s'\n%s",
+                    a.history, report_usage);
+            return 2;
+        }
+        history = (unsigned)v;
     }
     results_store_t *store = NULL;
     if (open_store(a.db, &store))
@@ -462,7 +485,7 @@ int command_report(int argc, char **argv)
         results_close(store);
         return 1;
     }
-    rc = results_report(store, a.scan, a.diff_against, out);
+    rc = results_report(store, a.scan, a.diff_against, history, out);
     int exit_code = rc ? fail_writing("report", rc, out, a.output) : 0;
     int close_rc = close_output(out, a.output);
     if (close_rc)

@@ -213,6 +213,7 @@ typedef struct scan_progress {
     uint64_t total;       /* names in the input file, 0 = unknown (stdin, pipe) */
     unsigned interval_ms; /* non-terminal lines: DNSSWEEP_PROGRESS_INTERVAL_MS [10000] */
     uint64_t sample_ms, sample_done, sample_sent; /* last sample for the live rates */
+    uint64_t seen_done, last_done_ms; /* when a domain last finished (pending timeouts) */
     bool printed;
 } scan_progress_t;
 
@@ -229,11 +230,16 @@ typedef struct scan_progress_view {
 
 typedef struct scan_metrics {
     const char *scan_name;
+    const char *mode;    /* authoritative | resolver | zone-file */
+    const char *version; /* of this dnssweep */
     bool finished;
-    int64_t end_time;
-    double duration_s;
-    uint64_t domains;
-    uint64_t status_counts[VERIFY_STATUS_COUNT];
+    double start_time, end_time; /* this run's, unix seconds */
+    /* The stored scan's counts (all runs of it): known when it finished. */
+    bool scan_counts_known;
+    uint64_t scan_domains;
+    uint64_t scan_status_counts[VERIFY_STATUS_COUNT];
+    /* This run's: domains judged, reason codes, input, queries. */
+    uint64_t run_status_counts[VERIFY_STATUS_COUNT];
     uint64_t reason_counts[VERIFY_REASON_COUNT];
     uint64_t names_read, bad_lines;
     io_stats_t io;
@@ -515,6 +521,9 @@ void scan_progress_final(scanner_t *s);
 unsigned scan_progress_interval_ms(const char *env_value);
 /* The text of one progress line, without line ending; truncated to len. */
 void scan_progress_format(const scan_progress_view_t *v, char *line, size_t len);
+/* The richest form of the line shorter than width columns (0 = no limit): rates and in flight
+ * go first, then long status names; done/total and the ETA always stay. */
+void scan_progress_format_fit(const scan_progress_view_t *v, size_t width, char *line, size_t len);
 
 /* metrics.c */
 /* Counts each reason code of rec once into stats->reason_counts. */

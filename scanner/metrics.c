@@ -4,6 +4,7 @@
  * directory and renamed into place, so a collector never reads half a file.
  */
 #include "scanner/internal.h"
+#include "scanner/settings.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,45 +39,77 @@ static void metric_u64(FILE *f, const char *name, const char *type, const char *
     fprintf(f, "%s %llu\n", name, (unsigned long long)v);
 }
 
+static void metric_seconds(FILE *f, const char *name, const char *help, double v)
+{
+    metric_head(f, name, "gauge", help);
+    fprintf(f, "%s %.3f\n", name, v);
+}
+
+/* One series per status, every status present. */
+static void status_series(FILE *f, const char *name, const char *help, const uint64_t *counts)
+{
+    metric_head(f, name, "gauge", help);
+    for (int i = 0; i < VERIFY_STATUS_COUNT; i++)
+        fprintf(f, "%s{status=\"%s\"} %llu\n", name, verify_status_name((verify_status_t)i),
+                (unsigned long long)counts[i]);
+}
+
+/* Names follow the Prometheus conventions: dnssweep_scan_* describe the stored scan (every run
+ * of it, resumes included), dnssweep_run_* this process only; counters end in _total. */
 int scan_metrics_print(FILE *f, const scan_metrics_t *m)
 {
+    metric_head(f, "dnssweep_build_info", "gauge", "The dnssweep that wrote this file.");
+    fputs("dnssweep_build_info{version=\"", f);
+    put_label(f, m->version);
+    fputs("\"} 1\n", f);
     metric_head(f, "dnssweep_scan_info", "gauge", "The scan these figures are about.");
     fputs("dnssweep_scan_info{scan=\"", f);
     put_label(f, m->scan_name);
+    fputs("\",mode=\"", f);
+    put_label(f, m->mode);
     fputs("\"} 1\n", f);
     metric_u64(f, "dnssweep_scan_finished", "gauge",
-               "1 when the scan ran to the end, 0 when it was interrupted or failed.",
+               "1 when the scan is finished, 0 when this run was interrupted or failed.",
                m->finished ? 1 : 0);
-    metric_u64(f, "dnssweep_scan_end_timestamp_seconds", "gauge",
-               "When the scan ended (unix seconds).", (uint64_t)m->end_time);
-    metric_head(f, "dnssweep_scan_duration_seconds", "gauge", "Wall-clock time of this run.");
-    fprintf(f, "dnssweep_scan_duration_seconds %.3f\n", m->duration_s);
-    metric_u64(f, "dnssweep_scan_domains", "gauge", "Domains with a stored result.", m->domains);
-    metric_head(f, "dnssweep_scan_status_domains", "gauge", "Domains per DNSSEC status.");
-    for (int i = 0; i < VERIFY_STATUS_COUNT; i++)
-        fprintf(f, "dnssweep_scan_status_domains{status=\"%s\"} %llu\n",
-                verify_status_name((verify_status_t)i), (unsigned long long)m->status_counts[i]);
-    metric_head(f, "dnssweep_scan_reason_domains", "gauge",
-                "Domains judged in this run that carry a reason code (counted once per domain).");
+    if (m->scan_counts_known) {
+        metric_u64(f, "dnssweep_scan_domains", "gauge",
+                   "Domains stored in the scan (every run of it).", m->scan_domains);
+        status_series(f, "dnssweep_scan_status_domains",
+                      "Domains stored in the scan per DNSSEC status (every run of it).",
+                      m->scan_status_counts);
+    }
+    metric_seconds(f, "dnssweep_run_start_time_seconds", "When this run started (unix seconds).",
+                   m->start_time);
+    metric_seconds(f, "dnssweep_run_end_time_seconds", "When this run ended (unix seconds).",
+                   m->end_time);
+    metric_seconds(f, "dnssweep_run_duration_seconds", "Wall-clock time of this run.",
+                   m->end_time - m->start_time);
+    status_series(f, "dnssweep_run_status_domains", "Domains judged in this run per DNSSEC status.",
+                  m->run_status_counts);
+    metric_head(f, "dnssweep_run_reason_domains", "gauge",
+                "Domains judged in this run that carry the reason code (once per domain).");
     for (int c = 0; c < VERIFY_REASON_COUNT; c++)
-        if (m->reason_counts[c])
-            fprintf(f, "dnssweep_scan_reason_domains{code=\"%s\"} %llu\n",
-                    verify_reason_name((verify_reason_code_t)c),
-                    (unsigned long long)m->reason_counts[c]);
-    metric_u64(f, "dnssweep_scan_input_names", "gauge", "Valid names read from the input.",
-               m->names_read);
-    metric_u64(f, "dnssweep_scan_input_bad_lines", "gauge", "Input lines skipped as invalid.",
-               m->bad_lines);
-    metric_u64(f, "dnssweep_scan_queries_sent", "gauge",
-               "DNS tries sent (UDP datagrams and TCP frames).", m->io.sent);
-    metric_u64(f, "dnssweep_scan_queries_answered", "gauge", "Queries that got an answer.",
-               m->io.answered);
-    metric_u64(f, "dnssweep_scan_queries_timed_out", "gauge",
-               "Queries that got no answer after every try.", m->io.timed_out);
-    metric_u64(f, "dnssweep_scan_queries_retried", "gauge", "Tries after the first.",
-               m->io.retried);
-    metric_u64(f, "dnssweep_scan_queries_truncated", "gauge",
-               "UDP answers with TC=1, asked again over TCP.", m->io.truncated);
+        fprintf(f, "dnssweep_run_reason_domains{code=\"%s\"} %llu\n",
+                verify_reason_name((verify_reason_code_t)c),
+                (unsigned long long)m->reason_counts[c]);
+    metric_u64(f, "dnssweep_run_input_names_total", "counter",
+               "Valid names read from the input in this run.", m->names_read);
+    metric_u64(f, "dnssweep_run_input_bad_lines_total", "counter",
+               "Input lines skipped as invalid in this run.", m->bad_lines);
+    metric_u64(f, "dnssweep_run_tries_sent_total", "counter",
+               "DNS tries sent in this run (UDP datagrams and TCP frames; the summary's queries).",
+               m->io.sent);
+    metric_u64(f, "dnssweep_run_tries_retried_total", "counter",
+               "Tries after a query's first in this run (the summary's retried).", m->io.retried);
+    metric_u64(f, "dnssweep_run_tries_timed_out_total", "counter",
+               "Single tries that got no answer in time in this run (the summary's timed out).",
+               m->io.try_timeouts);
+    metric_u64(f, "dnssweep_run_tries_truncated_total", "counter",
+               "UDP answers with TC=1 in this run, asked again over TCP.", m->io.truncated);
+    metric_u64(f, "dnssweep_run_queries_answered_total", "counter",
+               "Queries that got an answer in this run.", m->io.answered);
+    metric_u64(f, "dnssweep_run_queries_unanswered_total", "counter",
+               "Queries that got no answer after every try in this run.", m->io.timed_out);
     return ferror(f) ? -EIO : 0;
 }
 
@@ -151,14 +184,21 @@ void scan_metrics_at_end(scanner_t *s, const char *scan_name, const uint64_t *fi
     scan_metrics_t m;
     memset(&m, 0, sizeof m);
     m.scan_name = scan_name ? scan_name : "";
+    m.mode = scan_settings_mode(s->cfg);
+    m.version = DNSSWEEP_VERSION;
     m.finished = finished;
-    m.end_time = (int64_t)time(NULL);
-    m.duration_s = secs;
-    const uint64_t *counts = final_counts ? final_counts : s->stats.status_counts;
-    for (int i = 0; i < VERIFY_STATUS_COUNT; i++) {
-        m.status_counts[i] = counts[i];
-        m.domains += counts[i];
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    m.end_time = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+    m.start_time = m.end_time - secs;
+    if (final_counts) {
+        m.scan_counts_known = true;
+        for (int i = 0; i < VERIFY_STATUS_COUNT; i++) {
+            m.scan_status_counts[i] = final_counts[i];
+            m.scan_domains += final_counts[i];
+        }
     }
+    memcpy(m.run_status_counts, s->stats.status_counts, sizeof m.run_status_counts);
     memcpy(m.reason_counts, s->stats.reason_counts, sizeof m.reason_counts);
     m.names_read = s->stats.domains_read;
     m.bad_lines = s->stats.bad_lines;

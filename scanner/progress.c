@@ -107,8 +107,14 @@ static void format_duration(char *buf, size_t len, double secs)
         snprintf(buf, len, "%ds", (int)secs);
 }
 
-/* Fills line (NUL-terminated, truncated to len) with the progress text, no line ending. */
-void scan_progress_format(const scan_progress_view_t *v, char *line, size_t len)
+/* Short status names for narrow terminals. */
+static const char *const short_status[VERIFY_STATUS_COUNT] = {"sec", "ins",  "bog",
+                                                              "ind", "lame", "nx"};
+
+/* One form of the line; detail 0 is the full one, each level after it drops what matters least
+ * (rates and in flight first, then long status names), and the last puts ETA and done/total
+ * first so that cutting it at the terminal's edge loses only status counts. */
+static void format_level(const scan_progress_view_t *v, int detail, char *line, size_t len)
 {
     size_t at = 0;
 #define APPEND(...)                                                                                \
@@ -120,24 +126,61 @@ void scan_progress_format(const scan_progress_view_t *v, char *line, size_t len)
     } while (0)
     if (len)
         line[0] = '\0';
+    char eta[32] = "";
+    if (v->total)
+        format_duration(eta, sizeof eta, v->finished ? 0 : v->eta_s);
+    if (detail >= 3 && v->total)
+        APPEND("ETA %s | ", eta);
     if (v->total) {
         uint64_t shown = v->processed > v->total ? v->total : v->processed;
-        APPEND("%llu/%llu (%.1f%%)", (unsigned long long)shown, (unsigned long long)v->total,
-               100.0 * (double)shown / (double)v->total);
+        if (detail >= 3)
+            APPEND("%llu/%llu", (unsigned long long)shown, (unsigned long long)v->total);
+        else
+            APPEND("%llu/%llu (%.1f%%)", (unsigned long long)shown, (unsigned long long)v->total,
+                   100.0 * (double)shown / (double)v->total);
     } else {
         APPEND("%llu", (unsigned long long)v->processed);
     }
-    APPEND(" done, %.0f domains/s, %.0f queries/s, %llu in flight |", v->domains_per_s,
-           v->queries_per_s, (unsigned long long)v->in_flight);
+    if (detail == 0)
+        APPEND(" done, %.0f domains/s, %.0f queries/s, %llu in flight |", v->domains_per_s,
+               v->queries_per_s, (unsigned long long)v->in_flight);
+    else if (detail == 1)
+        APPEND(" done, %.0f domains/s |", v->domains_per_s);
+    else
+        APPEND(" |");
     for (int i = 0; i < VERIFY_STATUS_COUNT; i++)
-        APPEND(" %s %llu", verify_status_name((verify_status_t)i),
+        APPEND(" %s %llu", detail >= 2 ? short_status[i] : verify_status_name((verify_status_t)i),
                (unsigned long long)v->status_counts[i]);
-    if (v->total) {
-        char eta[32];
-        format_duration(eta, sizeof eta, v->eta_s);
-        APPEND(" | ETA %s", v->finished ? "0s" : eta);
-    }
+    if (detail < 3 && v->total)
+        APPEND(" | ETA %s", eta);
 #undef APPEND
+}
+
+/* Fills line (NUL-terminated, truncated to len) with the progress text, no line ending. */
+void scan_progress_format(const scan_progress_view_t *v, char *line, size_t len)
+{
+    format_level(v, 0, line, len);
+}
+
+void scan_progress_format_fit(const scan_progress_view_t *v, size_t width, char *line, size_t len)
+{
+    for (int detail = 0; detail <= 3; detail++) {
+        format_level(v, detail, line, len);
+        if (!width || strlen(line) < width)
+            return;
+    }
+    if (width - 1 < len)
+        line[width - 1] = '\0';
+}
+
+/* The longest a query may wait for its answer: every try timing out, the per-try timeout
+ * doubling (up to 8x) when it returns to the same single server (io's back-off). */
+static double query_budget_s(const scanner_config_t *cfg)
+{
+    double ms = 0;
+    for (unsigned i = 0; i <= cfg->retries; i++)
+        ms += (double)cfg->timeout_ms * (double)(1u << (i < 3 ? i : 3));
+    return ms / 1000.0;
 }
 
 static void view_of(scanner_t *s, uint64_t now, scan_progress_view_t *v)
@@ -175,6 +218,20 @@ static void view_of(scanner_t *s, uint64_t now, scan_progress_view_t *v)
     v->eta_s = avg > 0 && p->total > v->processed ? (double)(p->total - v->processed) / avg : -1;
     if (p->total && v->processed >= p->total)
         v->eta_s = 0;
+    /* Domains in flight may be waiting on timeouts: the rate says nothing about those, so the
+     * ETA is at least what is left of a query's budget since a domain last finished. */
+    if (s->stats.domains_done != p->seen_done || !p->last_done_ms) {
+        p->seen_done = s->stats.domains_done;
+        p->last_done_ms = now;
+    }
+    if (s->active && p->total) {
+        double waited = (double)(now - p->last_done_ms) / 1000.0;
+        double pending = query_budget_s(s->cfg) - waited;
+        if (pending < 1)
+            pending = 1;
+        if (v->eta_s < pending)
+            v->eta_s = pending;
+    }
     v->finished = s->closing;
 }
 
@@ -191,14 +248,13 @@ static void print_line(scanner_t *s, uint64_t now)
     scan_progress_view_t v;
     view_of(s, now, &v);
     char line[512];
-    scan_progress_format(&v, line, sizeof line);
     if (s->progress_tty) {
-        /* A line longer than the terminal wraps, and \r would then rewrite only its tail. */
-        size_t w = terminal_width();
-        if (w > 1 && strlen(line) >= w)
-            line[w - 1] = '\0';
+        /* A line longer than the terminal wraps, and \r would then rewrite only its tail: the
+         * richest form that fits, the numbers kept before anything else. */
+        scan_progress_format_fit(&v, terminal_width(), line, sizeof line);
         fprintf(stderr, "\r\033[K%s", line);
     } else {
+        scan_progress_format(&v, line, sizeof line);
         fprintf(stderr, "progress: %s\n", line);
     }
     fflush(stderr);

@@ -15,6 +15,8 @@ FOREIGN = [
     ("export", ["--all"], "--all"),
     ("export", ["--diff-against", "x"], "--diff-against"),
     ("export", ["--force"], "--force"),
+    ("export", ["--history", "3"], "--history"),
+    ("diff", ["--history", "3"], "--history"),
     ("show", ["-o", "FILE"], "-o/--output"),
     ("show", ["--format", "csv"], "--format"),
     ("diff", ["--scan", "x"], "--scan"),
@@ -62,14 +64,21 @@ def main():
         for cmd, own in (("export", ["--scan", "x", "--format", "csv", "-o", "-"]),
                          ("diff", ["--format", "jsonl", "--all", "--fail-on-regression",
                                    "--force", "a", "b"]),
-                         ("report", ["--scan", "x", "--diff-against", "y", "-o",
-                                     os.path.join(work, "r.html")]),
+                         ("report", ["--scan", "x", "--diff-against", "y", "--history", "4",
+                                     "-o", os.path.join(work, "r.html")]),
                          ("show", ["--scan", "x", "example.com"]),
                          ("scans", [])):
             r = subprocess.run([DNSSWEEP, cmd, "--db", db] + own, capture_output=True, text=True,
                                timeout=30)
             check(r.returncode == 1 and "not an option" not in r.stderr,
                   "%s takes its own options %s (exit %d: no store)" % (cmd, own, r.returncode))
+        for bad in ("0", "1001", "-2", "x", "3x", ""):
+            r = subprocess.run([DNSSWEEP, "report", "--db", db, "--history", bad, "-o",
+                                os.path.join(work, "r.html")], capture_output=True, text=True,
+                               timeout=30)
+            check(r.returncode == 2 and "--history wants a number of scans from 1 to 1000, not '%s'"
+                  % bad in r.stderr, "report --history %r: exit %d, says what it wants" % (
+                      bad, r.returncode))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failures))

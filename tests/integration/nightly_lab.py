@@ -51,10 +51,13 @@ def main():
         check(r.returncode == 0, "second night, nothing broken: exit 0")
         html = open(os.path.join(reports, "night-2.html")).read()
         check("Compared with night-1" in html, "second report compares with the first")
+        check('id="trend"' in html and 'data-scans="2"' in html,
+              "second report has the trend of both nights (--history)")
         check(os.path.exists(os.path.join(reports, "night-2.diff.txt")), "diff written")
         check(os.readlink(os.path.join(reports, "latest.html")) == "night-2.html",
               "latest.html points at the newest report")
-        check(os.path.exists(prom) and "dnssweep_scan_info{scan=\"night-2\"} 1" in open(prom).read(),
+        check(os.path.exists(prom) and "dnssweep_scan_info{scan=\"night-2\",mode=\"authoritative\"} 1" in
+              open(prom).read(),
               "DNSSWEEP_METRICS passes --metrics")
 
         later = str(int(env["LAB_NOW"]) + 60 * 86400)

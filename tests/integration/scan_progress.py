@@ -26,10 +26,11 @@ def base_args(env, db, name, qps):
             "--port", env["LAB_PORT"], "--qps", qps, "--qps-per-server", "0"]
 
 
-def run_pty(argv, timeout=120):
-    """Runs argv with stderr on a pseudo-terminal (stdout to /dev/null); returns (rc, bytes)."""
+def run_pty(argv, timeout=120, cols=250):
+    """Runs argv with stderr on a pseudo-terminal of cols columns (stdout to /dev/null);
+    returns (rc, bytes)."""
     master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 250, 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, cols, 0, 0))
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
     os.close(slave)
     out = b""
@@ -96,6 +97,29 @@ def main():
         check(bool(done) and done[-1] == total, "the last update shows %d/%d" % (
             done[-1] if done else -1, total))
         check("\nScan tty:" in text.replace("\r\n", "\n"), "the summary follows on its own line")
+        waiting = [l for l in lines if pat.match(l) and
+                   int(re.search(r"(\d+) in flight", l).group(1)) > 0]
+        check(waiting and not [l for l in waiting if l.endswith("ETA 0s")],
+              "no 'ETA 0s' while domains are in flight (%d such updates; last %r)" % (
+                  len(waiting), waiting[-1] if waiting else None))
+
+        # 80 columns: the line shrinks to fit, dropping rates first; done/total, the counts
+        # per status and the ETA stay.
+        rc, raw = run_pty([DNSSWEEP] + base_args(env, db, "tty80", "50") + [env["LAB_DOMAINS"]],
+                          cols=80)
+        text = raw.decode("utf-8", "replace")
+        check(rc == 0, "scan on an 80-column terminal exits 0 (got %d)" % rc)
+        lines80 = [u.split("\n")[0].rstrip("\r") for u in text.split("\r\x1b[K")[1:]]
+        print("# 80 columns: %d updates; last %r" % (len(lines80), lines80[-1] if lines80 else None))
+        check(lines80 and max(len(l) for l in lines80) < 80, "every update is under 80 columns "
+              "(longest %d)" % max([len(l) for l in lines80] or [0]))
+        pat80 = re.compile(r"^(\d+)/%d \([\d.]+%%\) \| sec \d+ ins \d+ bog \d+ ind \d+ lame \d+ "
+                           r"nx \d+ \| ETA \S+$" % total)
+        check(lines80 and all(pat80.match(l) for l in lines80),
+              "every 80-column update keeps done/total, every status count and the ETA")
+        check(lines80 and pat80.match(lines80[-1]) and
+              int(pat80.match(lines80[-1]).group(1)) == total, "the last shows %d/%d" % (
+                  total, total))
 
         envv = dict(os.environ, DNSSWEEP_PROGRESS_INTERVAL_MS="1000")
         t0 = time.monotonic()

@@ -253,7 +253,7 @@ static void test_html(results_store_t *st)
     free(s);
 
     FILE *f = tmpfile();
-    is_int(results_report(st, "night-2", "night-1", f), 0, "report --diff-against");
+    is_int(results_report(st, "night-2", "night-1", 0, f), 0, "report --diff-against");
     s = slurp(f);
     fclose(f);
     ok(s && strstr(s, "<h2 id=\"rollovers\">rollovers (5)</h2>"), "report: a rollovers section");

@@ -247,7 +247,7 @@ static void test_export(results_store_t *st)
     }
     full = fopen("/dev/full", "w");
     if (full) {
-        is_int(results_report(st, "many", NULL, full), RESULTS_EIO,
+        is_int(results_report(st, "many", NULL, 0, full), RESULTS_EIO,
                "report to a full device: RESULTS_EIO");
         fclose(full);
     }

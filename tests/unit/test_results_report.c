@@ -49,6 +49,18 @@ static char *capture(int (*fn)(results_store_t *, const char *, const char *, FI
     return s;
 }
 
+static int report_plain(results_store_t *st, const char *scan, const char *against, FILE *f)
+{
+    return results_report(st, scan, against, 0, f);
+}
+
+/* --history 5, no --diff-against: compares with the finished scan before. */
+static int report_history5(results_store_t *st, const char *scan, const char *against, FILE *f)
+{
+    (void)against;
+    return results_report(st, scan, NULL, 5, f);
+}
+
 static int html_diff(results_store_t *st, const char *a, const char *b, FILE *f)
 {
     return results_diff(st, a, b, RESULTS_FORMAT_HTML, false, f, NULL);
@@ -73,7 +85,7 @@ static void test_html(results_store_t *st)
     ok(html_balanced(s), "tags balance");
     free(s);
 
-    s = capture(results_report, st, "new", "old", &rc);
+    s = capture(report_plain, st, "new", "old", &rc);
     is_int(rc, 0, "report of new against old");
     ok(s && strstr(s, "<svg ") && strstr(s, "id=\"chart-status\"") &&
            strstr(s, "aria-label=\"domains per status\""),
@@ -110,10 +122,14 @@ static void test_html(results_store_t *st)
     ok(html_balanced(s), "report tags balance");
     free(s);
 
-    s = capture(results_report, st, "csv", NULL, &rc);
+    s = capture(report_plain, st, "csv", NULL, &rc);
     is_int(rc, 0, "report of csv");
-    ok(s && strstr(s, "<tr><td>example.com</td><td>2026-12-08T00:00:00Z</td></tr>"),
-       "soonest expirations");
+    ok(s && strstr(s, "<tr data-day=\"2026-12-08\" data-count=\"2\"><td>2026-12-08</td>"
+                      "<td>2026-12-08T00:00:00Z</td><td class=\"n\">2</td><td><span "
+                      "class=\"name\">example.com</span>, <span class=\"name\">q.test</span>"),
+       "soonest expirations grouped by day: one row for the two domains of 2026-12-08");
+    ok(s && strstr(s, "<h2>Needs attention</h2>") && !strstr(s, "id=\"history\""),
+       "first screen without a comparison; no history part without --history");
     ok(s && strstr(s, "Replace the DS at the registrar with: example.com. 3600 IN DS"),
        "fix of the broken domain");
     ok(s && !strstr(s, "Compared with"), "no diff part without diff_against");
@@ -121,7 +137,7 @@ static void test_html(results_store_t *st)
        "algorithm and digest charts");
     free(s);
 
-    s = capture(results_report, st, "many", NULL, &rc);
+    s = capture(report_plain, st, "many", NULL, &rc);
     is_int(rc, 0, "report of many");
     ok(s && strstr(s, "Domains that are not secure (1005)</h2>") &&
            strstr(s, "data-total=\"1005\" data-listed=\"1005\"") && strstr(s, "m01004.test") &&
@@ -129,7 +145,7 @@ static void test_html(results_store_t *st)
        "every non-secure domain is in the table data");
     ok(html_balanced(s), "many: tags balance");
     free(s);
-    s = capture(results_report, st, "esc", NULL, &rc);
+    s = capture(report_plain, st, "esc", NULL, &rc);
     ok(s && strstr(s, "\\u003cscript\\u003e\\u0026\\\"'\"") && strstr(s, "\"a \\u003c b\""),
        "details and fixes escaped inside the script data");
     int scripts = 0;
@@ -141,7 +157,66 @@ static void test_html(results_store_t *st)
     ok(scripts == 2 && closers == 2, "only the data and the page script (%d, %d)", scripts,
        closers);
     free(s);
-    s = capture(results_report, st, "nope", NULL, &rc);
+    s = capture(report_plain, st, "old", NULL, &rc);
+    /* old: b.test and e.test carry RRSIG_EXPIRED and no expiration time (only valid signatures
+     * give one): both count as expired, in no other period. */
+    ok(s && strstr(s, "<g class=\"bar\" data-label=\"expired\" data-count=\"2\">") &&
+           strstr(s, "data-label=\"within 1 day\" data-count=\"0\"") &&
+           strstr(s, "data-label=\"later\" data-count=\"0\""),
+       "RRSIG_EXPIRED domains count as expired, once");
+    free(s);
+    s = capture(report_history5, st, "new", NULL, &rc);
+    is_int(rc, 0, "report of new with --history 5");
+    ok(s && strstr(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"trend\"") &&
+           strstr(s, "data-scans=\"2\""),
+       "trend chart of the two finished scans up to new (old, new)");
+    ok(s &&
+           strstr(s, "<g class=\"night\" data-night=\"new\" data-total=\"10\" data-secure=\"4\"") &&
+           strstr(s, "data-bogus=\"3\"") && strstr(s, "data-became-bogus=\"2\">"),
+       "new: 10 domains, 4 secure, 3 bogus, 2 became bogus");
+    ok(s && strstr(s, "<g class=\"night\" data-night=\"old\"") && strstr(s, "data-first=\"1\""),
+       "old: nothing before it to compare with");
+    ok(s && strstr(s, "<h2>Since old</h2>") && strstr(s, "<h2 id=\"diff\">Compared with old</h2>"),
+       "the first screen and the diff part compare with the scan before");
+    ok(s && strstr(s, "<ul id=\"since\" data-became-bogus=\"2\" data-got-worse=\"2\" "
+                      "data-fixed=\"1\""),
+       "since old: 2 became bogus, 2 got worse, 1 fixed");
+    /* got worse: a (DS_NO_MATCHING_DNSKEY), c (no code), i (DS_ZONE_UNSIGNED), k (NS_UNREACHABLE)
+     */
+    ok(s && strstr(s, "<tr data-code=\"DS_NO_MATCHING_DNSKEY\" data-count=\"1\">") &&
+           strstr(s, "<tr data-code=\"DS_ZONE_UNSIGNED\" data-count=\"1\">") &&
+           strstr(s, "<tr data-code=\"NS_UNREACHABLE\" data-count=\"1\"><td>NS_UNREACHABLE</td>"
+                     "<td class=\"n\">1</td><td class=\"fix\">") &&
+           !strstr(s, "<tr data-code=\"RRSIG_INVALID\""),
+       "what to do: the codes of the domains that got worse, with their fix, and no other");
+    ok(s && strstr(s, "<tr data-night=\"new\"><td>new</td>") &&
+           strstr(s, "data-became-bogus=\"2\">2</td>"),
+       "table of scans");
+    ok(html_balanced(s), "history report tags balance");
+    free(s);
+    /* 25 expirations 12 h apart from 2026-12-08T00:00Z, stored latest first: the table keeps
+     * the 10 earliest days (two domains each) and drops the days pushed out. */
+    results_scan_t *scan = NULL;
+    is_int(results_scan_begin(st, "days", NULL, NULL, &scan), 0, "scan days");
+    for (int k = 24; k >= 0; k--) {
+        char d[32];
+        snprintf(d, sizeof d, "d%02d.test", k);
+        results_record_t r = {.domain = d, .status = VERIFY_STATUS_SECURE};
+        r.rrsig_earliest_expiration = 1796688000 + (int64_t)k * 43200;
+        results_put(scan, &r);
+    }
+    results_scan_finish(scan, NULL);
+    s = capture(report_plain, st, "days", NULL, &rc);
+    int day_rows = 0, twos = 0;
+    for (const char *p = s; p && (p = strstr(p, "<tr data-day=\"")); p++) {
+        day_rows++;
+        twos += strncmp(p + strlen("<tr data-day=\"2026-12-08\""), " data-count=\"2\"", 15) == 0;
+    }
+    ok(day_rows == 10 && twos == 10 && strstr(s, "<tr data-day=\"2026-12-08\"") &&
+           strstr(s, "<tr data-day=\"2026-12-17\"") && !strstr(s, "data-day=\"2026-12-18\""),
+       "soonest days: the 10 earliest, 2 domains each (%d rows, %d of 2)", day_rows, twos);
+    free(s);
+    s = capture(report_plain, st, "nope", NULL, &rc);
     is_int(rc, RESULTS_ENOTFOUND, "report of an unknown scan");
     free(s);
 }

@@ -43,6 +43,23 @@ int main(void)
     ok(strstr(line, "secure 200") && strstr(line, "bogus 5") && strstr(line, "nxdomain 21"),
        "counts per status");
     ok(strstr(line, "ETA 1m15s") != NULL, "ETA");
+    scan_progress_format_fit(&v, 250, line, sizeof line);
+    ok(strstr(line, "17 in flight") != NULL, "a wide terminal gets the full line");
+    scan_progress_format_fit(&v, 80, line, sizeof line);
+    ok(strlen(line) < 80 && strstr(line, "250/1000 (25.0%)") && strstr(line, "bog 5") &&
+           strstr(line, "nx 21") && strstr(line, "ETA 1m15s") && !strstr(line, "in flight"),
+       "80 columns: rates and in flight dropped, counts and ETA kept: %s", line);
+    scan_progress_view_t big = v;
+    big.processed = 999999;
+    big.total = 1000000;
+    for (int i = 0; i < VERIFY_STATUS_COUNT; i++)
+        big.status_counts[i] = 123456;
+    big.eta_s = 3700;
+    scan_progress_format_fit(&big, 80, line, sizeof line);
+    ok(strlen(line) < 80 && strncmp(line, "ETA 1h01m | 999999/1000000 | sec 123456", 39) == 0,
+       "80 columns at a million: ETA and done/total first, then the counts: %s", line);
+    scan_progress_format_fit(&big, 20, line, sizeof line);
+    ok(strcmp(line, "ETA 1h01m | 999999/") == 0, "cut at the edge of a tiny terminal: %s", line);
     v.total = 0;
     scan_progress_format(&v, line, sizeof line);
     ok(strncmp(line, "250 done", 8) == 0 && !strstr(line, "ETA"), "unknown total: %s", line);
@@ -57,39 +74,63 @@ int main(void)
     scan_metrics_t m;
     memset(&m, 0, sizeof m);
     m.scan_name = "nightly \"2026\"";
+    m.mode = "resolver";
+    m.version = "9.8.7";
     m.finished = true;
-    m.duration_s = 12.5;
-    m.domains = 10;
-    m.status_counts[VERIFY_STATUS_SECURE] = 7;
-    m.status_counts[VERIFY_STATUS_BOGUS] = 3;
+    m.start_time = 1000.0;
+    m.end_time = 1012.5;
+    m.scan_counts_known = true;
+    m.scan_domains = 10;
+    m.scan_status_counts[VERIFY_STATUS_SECURE] = 7;
+    m.scan_status_counts[VERIFY_STATUS_BOGUS] = 3;
+    m.run_status_counts[VERIFY_STATUS_SECURE] = 4;
     m.reason_counts[VERIFY_REASON_RRSIG_EXPIRED] = 2;
     m.io.sent = 99;
     m.io.answered = 90;
     m.io.timed_out = 4;
+    m.io.try_timeouts = 11;
     m.io.retried = 5;
     is_int(scan_metrics_write(path, &m), 0, "metrics written");
     char *text = slurp(path);
     ok(text != NULL, "metrics file readable");
     if (text) {
-        ok(strstr(text, "dnssweep_scan_info{scan=\"nightly \\\"2026\\\"\"} 1\n") != NULL,
-           "scan label escaped");
-        ok(strstr(text, "dnssweep_scan_status_domains{status=\"secure\"} 7\n") != NULL,
-           "status count");
+        ok(strstr(text,
+                  "dnssweep_scan_info{scan=\"nightly \\\"2026\\\"\",mode=\"resolver\"} 1\n") !=
+               NULL,
+           "scan and mode labels, escaped");
+        ok(strstr(text, "dnssweep_build_info{version=\"9.8.7\"} 1\n") != NULL, "build info");
+        ok(strstr(text, "dnssweep_scan_status_domains{status=\"secure\"} 7\n") &&
+               strstr(text, "dnssweep_run_status_domains{status=\"secure\"} 4\n"),
+           "status counts of the stored scan and of the run, under different names");
         ok(strstr(text, "dnssweep_scan_status_domains{status=\"lame\"} 0\n") != NULL,
            "zero status counts are present");
-        ok(strstr(text, "dnssweep_scan_reason_domains{code=\"RRSIG_EXPIRED\"} 2\n") != NULL,
+        ok(strstr(text, "dnssweep_run_reason_domains{code=\"RRSIG_EXPIRED\"} 2\n") != NULL,
            "reason count");
-        ok(!strstr(text, "code=\"DS_STALE\""), "absent reasons are left out");
-        ok(strstr(text, "dnssweep_scan_queries_sent 99\n") &&
-               strstr(text, "dnssweep_scan_queries_answered 90\n") &&
-               strstr(text, "dnssweep_scan_queries_timed_out 4\n") &&
-               strstr(text, "dnssweep_scan_queries_retried 5\n"),
-           "query counters");
-        ok(strstr(text, "dnssweep_scan_duration_seconds 12.500\n") != NULL, "duration");
+        ok(strstr(text, "dnssweep_run_reason_domains{code=\"DS_STALE\"} 0\n") != NULL,
+           "absent reasons are present as 0");
+        ok(strstr(text, "dnssweep_run_tries_sent_total 99\n") &&
+               strstr(text, "dnssweep_run_queries_answered_total 90\n") &&
+               strstr(text, "dnssweep_run_queries_unanswered_total 4\n") &&
+               strstr(text, "dnssweep_run_tries_timed_out_total 11\n") &&
+               strstr(text, "dnssweep_run_tries_retried_total 5\n"),
+           "counters: unanswered queries and timed-out tries under different names");
+        ok(strstr(text, "# TYPE dnssweep_run_tries_sent_total counter\n") != NULL,
+           "counters typed counter");
+        ok(strstr(text, "dnssweep_run_start_time_seconds 1000.000\n") &&
+               strstr(text, "dnssweep_run_end_time_seconds 1012.500\n") &&
+               strstr(text, "dnssweep_run_duration_seconds 12.500\n"),
+           "start, end and duration");
         ok(strstr(text, "# TYPE dnssweep_scan_domains gauge\ndnssweep_scan_domains 10\n") != NULL,
            "TYPE line before its sample");
         free(text);
     }
+    m.scan_counts_known = false;
+    is_int(scan_metrics_write(path, &m), 0, "metrics of an interrupted run written");
+    text = slurp(path);
+    ok(text && !strstr(text, "dnssweep_scan_status_domains") &&
+           strstr(text, "dnssweep_run_status_domains{status=\"secure\"} 4\n"),
+       "an interrupted run writes no stored-scan counts it does not know");
+    free(text);
     char tmp[160];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     ok(access(tmp, F_OK) != 0, "no temporary file left behind");
