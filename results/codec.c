@@ -14,6 +14,11 @@
  *   n nameservers: { str name | addr address | u8 status | zz rtt_ms }
  *   v queries
  *   u8 resolver flags (1 present, 2 ad, 4 disagrees) [| zz rcode | zz ede when present]
+ *   schema 4: any number of extension blocks { u8 tag | v length | length bytes } until the
+ *   end; a record of schema 3 or earlier simply ends before them. Tags:
+ *     1 CDS servers: n { addr address | zz cds_signer | zz cdnskey_signer |
+ *                        u8 tcp (bits 0-1) + answered (4) |
+ *                        n { str text | u8 flags (1 served, 2 signs_dnskey) } }
  *
  * v = LEB128 varint, zz = zigzag varint, n = v count then the items, str = v (length + 1) then
  * the bytes (0 = NULL), hex = u8 form (0 NULL, 1 text str, 2 upper-case hex as bytes, 3
@@ -145,6 +150,32 @@ static bool put_addr(rbuf_t *b, const char *s)
     return put_str(b, s);
 }
 
+static bool put_cds_servers(rbuf_t *b, const results_record_t *rec)
+{
+    bool okay = rec->n_cds_servers <= RESULTS_LIST_MAX && rec->cds_servers;
+    rbuf_varint(b, rec->n_cds_servers);
+    for (size_t i = 0; okay && i < rec->n_cds_servers; i++) {
+        const results_cds_server_t *sv = &rec->cds_servers[i];
+        if (!sv->address || (unsigned)sv->tcp > RESULTS_CDS_TCP_NO_ANSWER ||
+            sv->n_records > RESULTS_LIST_MAX || (sv->n_records && !sv->records))
+            return false;
+        okay &= put_addr(b, sv->address);
+        rbuf_varint(b, zigzag(sv->cds_signer));
+        rbuf_varint(b, zigzag(sv->cdnskey_signer));
+        rbuf_byte(b, (uint8_t)((unsigned)sv->tcp | (sv->answered ? CDS_SRV_ANSWERED : 0)));
+        rbuf_varint(b, sv->n_records);
+        for (size_t k = 0; k < sv->n_records; k++) {
+            const results_cds_record_t *c = &sv->records[k];
+            if (!c->text)
+                return false;
+            okay &= put_str(b, c->text);
+            rbuf_byte(b, (uint8_t)((c->served ? CDS_REC_SERVED : 0) |
+                                   (c->signs_dnskey ? CDS_REC_SIGNS_DNSKEY : 0)));
+        }
+    }
+    return okay;
+}
+
 int results_encode_into(const results_record_t *rec, rbuf_t *b)
 {
     bool okay = true;
@@ -212,6 +243,15 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b)
     if (rc->present) {
         rbuf_varint(b, zigzag(rc->rcode));
         rbuf_varint(b, zigzag(rc->ede));
+    }
+    if (rec->n_cds_servers) {
+        rbuf_t blk = {0};
+        okay &= put_cds_servers(&blk, rec);
+        rbuf_byte(b, EXT_CDS_SERVERS);
+        rbuf_varint(b, blk.len);
+        rbuf_put(b, blk.data, blk.len);
+        b->failed |= blk.failed;
+        rbuf_free(&blk);
     }
     if (!okay)
         return RESULTS_EINVAL;

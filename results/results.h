@@ -109,6 +109,35 @@ typedef struct results_resolver_check {
     bool disagrees; /* the resolver's view differs from our verdict */
 } results_resolver_check_t;
 
+/* One CDS or CDNSKEY record as one server served it (DS automation). */
+typedef struct results_cds_record {
+    const char *text;  /* presentation form, owner in lower case; never NULL */
+    bool served;       /* it describes a DNSKEY this server serves */
+    bool signs_dnskey; /* ... and that key has a valid RRSIG over the DNSKEY RRset */
+} results_cds_record_t;
+
+/* How the CDS/CDNSKEY answers over TCP compared with those over UDP. */
+typedef enum results_cds_tcp {
+    RESULTS_CDS_TCP_NOT_ASKED = 0, /* no CDS/CDNSKEY over UDP, or a resolver-mode scan */
+    RESULTS_CDS_TCP_SAME = 1,      /* the same records over TCP */
+    RESULTS_CDS_TCP_DIFFERENT = 2, /* other records over TCP */
+    RESULTS_CDS_TCP_NO_ANSWER = 3, /* no usable answer over TCP */
+} results_cds_tcp_t;
+
+/* What one server address served for CDS and CDNSKEY, with what the verification found. When
+ * any server of a domain served CDS/CDNSKEY records, every server of the domain is listed. */
+typedef struct results_cds_server {
+    const char *address; /* never NULL */
+    /* Key tag of the DS-authenticated DNSKEY whose RRSIG over the CDS (CDNSKEY) RRset
+     * verified; -1 when none did (unsigned, bogus, or signed by a key no DS matches). */
+    int32_t cds_signer;
+    int32_t cdnskey_signer;
+    results_cds_tcp_t tcp;
+    bool answered; /* its answers were judged; false: it did not answer (lame, unreachable) */
+    size_t n_records;
+    const results_cds_record_t *records; /* CDS first, then CDNSKEY, in answer order */
+} results_cds_server_t;
+
 typedef struct results_record {
     const char *domain; /* A-label, lower case, no trailing dot; never NULL */
     verify_status_t status;
@@ -130,6 +159,10 @@ typedef struct results_record {
      * stored per record; set by the scanner when streaming and by export from the scan's
      * settings; NULL (JSON null) when unknown (a scan stored before modes were recorded). */
     const char *mode;
+    /* Schema 4: per server address that served CDS or CDNSKEY records, what it served (for
+     * `ds-actions`); none in records of older scans. Not in the JSON/CSV export. */
+    size_t n_cds_servers;
+    const results_cds_server_t *cds_servers;
     void *arena_; /* private: memory of a decoded record; NULL for caller-filled records */
 } results_record_t;
 
@@ -194,9 +227,10 @@ const char *results_fs_remote_name(unsigned long f_type);
  * is on a network filesystem, with the reason in detail; else 0. results_open() calls it. */
 int results_fs_check(const char *dir, char *detail, size_t detail_len);
 /* Schema version of the binary encoding this build reads and writes. */
-/* 3: scans carry their settings (results_scan_begin_ex). Stores of schema 1 and 2 are read as
- * they are and marked 3 when written. */
-#define RESULTS_SCHEMA_VERSION 3
+/* 3: scans carry their settings (results_scan_begin_ex). 4: records may end with extension
+ * blocks (the CDS servers). Stores of schema 1 to 3 are read as they are and marked 4 when
+ * written. */
+#define RESULTS_SCHEMA_VERSION 4
 
 /* ---------------------------------------------------------------------------------------------
  * Scans

@@ -94,6 +94,10 @@ enum scan_qslot {
     SCAN_Q_CDS,
     SCAN_Q_CDNSKEY,
     SCAN_Q_PROBE,
+    /* CDS and CDNSKEY again over TCP, asked only when the UDP answer held records: DS
+     * automation acts only on what every transport serves. Not part of the verdict. */
+    SCAN_Q_CDS_TCP,
+    SCAN_Q_CDNSKEY_TCP,
     SCAN_Q_COUNT
 };
 
@@ -190,9 +194,11 @@ typedef struct scan_record {
     size_t cap_reasons;
     char **strings; /* every heap string the record points to */
     size_t n_strings, cap_strings;
-    results_ds_t *ds;         /* rec.parent.ds */
-    results_dnskey_t *dnskey; /* rec.dnskey */
-    const char **cds;         /* rec.cds */
+    results_ds_t *ds;                  /* rec.parent.ds */
+    results_dnskey_t *dnskey;          /* rec.dnskey */
+    const char **cds;                  /* rec.cds */
+    results_cds_server_t *cds_servers; /* rec.cds_servers */
+    results_cds_record_t *cds_records; /* the records of every cds_servers entry */
     results_nameserver_t nameservers[SCAN_MAX_ADDRS];
 } scan_record_t;
 

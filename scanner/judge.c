@@ -61,6 +61,8 @@ void scan_record_free(scan_record_t *r)
     free(r->ds);
     free(r->dnskey);
     free(r->cds);
+    free(r->cds_servers);
+    free(r->cds_records);
     free(r);
 }
 
@@ -309,6 +311,136 @@ static void record_cds(scan_record_t *r, const scan_server_t *sv)
             free(text);
         }
     }
+}
+
+/* The records of type at the domain's apex in an answer (borrowed RRs; caller frees the list). */
+static ldns_rr_list *apex_rrs(const ldns_pkt *pkt, const scan_domain_t *d, ldns_rr_type type)
+{
+    return pkt ? scan_pkt_rrs(pkt, LDNS_SECTION_ANSWER, type, d->dname) : ldns_rr_list_new();
+}
+
+/* Same records (RDATA, whatever the order) in both lists. */
+static bool same_rdata(ldns_rr_list *a, ldns_rr_list *b)
+{
+    size_t n = ldns_rr_list_rr_count(a);
+    if (n != ldns_rr_list_rr_count(b))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        bool found = false;
+        for (size_t j = 0; j < n && !found; j++)
+            found = ldns_rr_compare(ldns_rr_list_rr(a, i), ldns_rr_list_rr(b, j)) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static results_cds_tcp_t cds_over_tcp(const scan_server_t *sv, const scan_domain_t *d)
+{
+    static const struct {
+        int udp, tcp;
+        ldns_rr_type type;
+    } pairs[] = {{SCAN_Q_CDS, SCAN_Q_CDS_TCP, LDNS_RR_TYPE_CDS},
+                 {SCAN_Q_CDNSKEY, SCAN_Q_CDNSKEY_TCP, LDNS_RR_TYPE_CDNSKEY}};
+    results_cds_tcp_t out = RESULTS_CDS_TCP_NOT_ASKED;
+    for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
+        ldns_rr_list *udp = apex_rrs(sv->answers[pairs[p].udp], d, pairs[p].type);
+        bool asked = udp && ldns_rr_list_rr_count(udp) > 0 && d->s->cfg->resolver_count == 0;
+        const ldns_pkt *tcp_pkt = sv->answers[pairs[p].tcp];
+        if (asked && (sv->errors[pairs[p].tcp] || !tcp_pkt ||
+                      ldns_pkt_get_rcode(tcp_pkt) != LDNS_RCODE_NOERROR)) {
+            out = RESULTS_CDS_TCP_NO_ANSWER;
+        } else if (asked) {
+            ldns_rr_list *tcp = apex_rrs(tcp_pkt, d, pairs[p].type);
+            if (!tcp || !same_rdata(udp, tcp))
+                out = RESULTS_CDS_TCP_DIFFERENT;
+            else if (out == RESULTS_CDS_TCP_NOT_ASKED)
+                out = RESULTS_CDS_TCP_SAME;
+            ldns_rr_list_free(tcp);
+        }
+        ldns_rr_list_free(udp);
+        if (out == RESULTS_CDS_TCP_NO_ANSWER)
+            break;
+    }
+    return out;
+}
+
+/* Appends the CDS and CDNSKEY records of one server to r->cds_records (grown by *cap) with
+ * what its verdict found about each; returns how many, or -1 when out of memory. */
+static long cds_server_records(scan_record_t *r, const scan_server_t *sv, const scan_domain_t *d,
+                               size_t *used, size_t *cap)
+{
+    static const int slots[] = {SCAN_Q_CDS, SCAN_Q_CDNSKEY};
+    static const ldns_rr_type types[] = {LDNS_RR_TYPE_CDS, LDNS_RR_TYPE_CDNSKEY};
+    const verify_verdict_t *v = sv->verdict;
+    size_t k = 0, start = *used;
+    for (size_t s = 0; s < 2; s++) {
+        ldns_rr_list *l = apex_rrs(sv->answers[slots[s]], d, types[s]);
+        if (!l)
+            return -1;
+        for (size_t i = 0; i < ldns_rr_list_rr_count(l) && *used < RESULTS_LIST_MAX; i++, k++) {
+            if (grow((void **)&r->cds_records, cap, *used, sizeof *r->cds_records) < 0) {
+                ldns_rr_list_free(l);
+                return -1;
+            }
+            char *text = ldns_rr2str(ldns_rr_list_rr(l, i));
+            results_cds_record_t *c = &r->cds_records[(*used)++];
+            memset(c, 0, sizeof *c);
+            if (text)
+                text[strcspn(text, "\n")] = '\0';
+            c->text = keep(r, text ? text : "?");
+            free(text);
+            /* The verdict's summaries are the same records in the same order (CDS, then
+             * CDNSKEY, owner at the apex); anything else reads as "not served". */
+            if (k < v->n_cds && v->cds[k].rrtype == types[s]) {
+                c->served = v->cds[k].served;
+                c->signs_dnskey = v->cds[k].signs_dnskey;
+            }
+        }
+        ldns_rr_list_free(l);
+    }
+    return (long)(*used - start);
+}
+
+/* Per server with a verdict, the CDS/CDNSKEY it served and what the verification found: what
+ * `ds-actions` decides from. The records array is filled first and pointed into at the end, as
+ * growing it moves it. */
+static void record_cds_servers(scan_record_t *r, const scan_domain_t *d)
+{
+    results_record_t *rec = &r->rec;
+    size_t used = 0, cap = 0, n = 0;
+    size_t *counts = calloc(d->n_servers ? d->n_servers : 1, sizeof *counts);
+    if (!counts ||
+        !(r->cds_servers = calloc(d->n_servers ? d->n_servers : 1, sizeof *r->cds_servers))) {
+        free(counts);
+        return;
+    }
+    bool any = false;
+    for (size_t i = 0; i < d->n_servers; i++)
+        any |= d->servers[i].verdict && d->servers[i].verdict->n_cds > 0;
+    /* Once one server serves CDS/CDNSKEY, every server is listed: one serving none (or not
+     * answering) is a disagreement, not a server to leave out. */
+    for (size_t i = 0; any && i < d->n_servers; i++) {
+        const scan_server_t *sv = &d->servers[i];
+        bool judged = sv->verdict && !sv->partial;
+        long got = judged ? cds_server_records(r, sv, d, &used, &cap) : 0;
+        if (got < 0)
+            break;
+        results_cds_server_t *out = &r->cds_servers[n];
+        out->address = keep(r, sv->addr_text);
+        out->cds_signer = judged ? sv->verdict->cds_signer : -1;
+        out->cdnskey_signer = judged ? sv->verdict->cdnskey_signer : -1;
+        out->tcp = judged ? cds_over_tcp(sv, d) : RESULTS_CDS_TCP_NO_ANSWER;
+        out->answered = judged;
+        counts[n++] = (size_t)got;
+    }
+    for (size_t i = 0, at = 0; i < n; at += counts[i], i++) {
+        r->cds_servers[i].n_records = counts[i];
+        r->cds_servers[i].records = counts[i] ? &r->cds_records[at] : NULL;
+    }
+    rec->cds_servers = r->cds_servers;
+    rec->n_cds_servers = n;
+    free(counts);
 }
 
 /* Reads the first EDNS Extended DNS Error INFO-CODE of an answer, or -1. */
@@ -603,6 +735,7 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
             record_cds(r, &d->servers[i]);
             break;
         }
+    record_cds_servers(r, d);
     record_fix(r, first);
     for (size_t i = 0; i < d->n_servers; i++) {
         verify_verdict_free(d->servers[i].verdict);

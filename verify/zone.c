@@ -520,6 +520,7 @@ static int zone_run_judge(const verify_ctx_t *ctx, const verify_zone_input_t *in
     if (!r.v)
         return VERIFY_ENOMEM;
     r.v->status = VERIFY_STATUS_BOGUS;
+    r.v->cds_signer = r.v->cdnskey_signer = -1;
     int rc = judge(&r);
     verify_keyset_free(r.ks);
     free(r.ds_matched);
