@@ -181,6 +181,8 @@ void results_json_line(rbuf_t *b, const results_record_t *rec, const char *scan_
 /* The scan's mode from its settings ("authoritative", ...), or NULL when not recorded. */
 const char *results_settings_mode(const char *settings, char *buf, size_t len);
 void results_csv_header(rbuf_t *b);
+/* Appends s as one RFC 4180 field (quoted when needed); NULL appends nothing (empty field). */
+void results_csv_text(rbuf_t *line, const char *s);
 /* field is scratch space for the row's composite fields; rec->mode is written as the mode. */
 void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec,
                      const char *scan_name);

@@ -527,6 +527,68 @@ int results_diff_modes(results_store_t *store, const char *old_name, const char 
 int results_report(results_store_t *store, const char *scan_name, const char *diff_against,
                    FILE *out);
 
+/* ---------------------------------------------------------------------------------------------
+ * DS automation (`dnssweep ds-actions`)
+ *
+ * For a domain whose servers publish CDS/CDNSKEY, the action a registrar may take on the DS
+ * set at the parent, decided from the stored records alone. An action is authorised only when,
+ * in each of the last `stable` finished scans: every server address answered and served the
+ * same CDS/CDNSKEY records over UDP and TCP; the CDS and CDNSKEY RRsets verified with a key the
+ * parent's DS set authenticates (RFC 7344 §4.1); the verification found nothing wrong with them
+ * (CDS_INVALID: a record naming no served key, CDS and CDNSKEY describing different keys, a
+ * delete record mixed with others); the domain is secure; and, unless they are the RFC 8078
+ * delete record (action remove), some key they name has a valid RRSIG over the DNSKEY RRset (so
+ * the new DS set keeps the domain validating) and they differ from the parent's DS (replace).
+ * A domain without DS would need RFC 9615 bootstrapping: refused (its signals are not
+ * collected). Anything else is refused with a CDS_* reason: CDS_INVALID for what is wrong,
+ * CDS_PENDING for a candidate not yet stable over `stable` scans.
+ * ------------------------------------------------------------------------------------------- */
+typedef enum results_ds_action {
+    RESULTS_DS_NONE = 0, /* nothing published, or the parent already has that DS set */
+    RESULTS_DS_ADD,      /* a first DS set (RFC 9615 bootstrapping; never authorised yet) */
+    RESULTS_DS_REPLACE,  /* the DS set becomes what the CDS/CDNSKEY describe */
+    RESULTS_DS_REMOVE,   /* RFC 8078 delete: remove every DS */
+    RESULTS_DS_REFUSED,
+} results_ds_action_t;
+
+typedef struct results_ds_decision {
+    results_ds_action_t action;
+    verify_reason_code_t reason; /* REFUSED only: VERIFY_REASON_CDS_INVALID or CDS_PENDING */
+    char server[64];             /* REFUSED: the server address it is about, "" = none/all */
+    int32_t key_tag;             /* REFUSED: the key it is about, -1 = none */
+    char detail[400];            /* REFUSED: why, in words */
+    size_t stable_in;            /* consecutive scans, newest first, that asked for it */
+} results_ds_decision_t;
+
+/* "none", "add", "replace", "remove", "refused". Static storage; NULL when out of range. */
+const char *results_ds_action_name(results_ds_action_t action);
+/* The key tag a stored CDS/CDNSKEY presentation text names (a CDNSKEY's is computed, RFC 4034
+ * Appendix B), or -1 when unreadable. */
+int32_t results_ds_record_key_tag(const char *text);
+/* Decides for one domain: recs[0] is its record in the newest scan, recs[1..n-1] in the
+ * finished scans before it, newest first (NULL where the domain was absent). stable >= 1.
+ * Returns 0 (the decision in *out) or RESULTS_EINVAL. */
+int results_ds_decide(const results_record_t *const *recs, size_t n, size_t stable,
+                      results_ds_decision_t *out);
+
+typedef struct results_ds_actions_counts {
+    uint64_t authorised; /* lines with add, replace or remove */
+    uint64_t refused;
+} results_ds_actions_counts_t;
+
+/* Writes one line per domain of scan_name (NULL = the latest finished scan; a named scan must be
+ * finished) that has an action or a refused candidate, in domain order; domains with nothing
+ * published and nothing to do get no line. stable: scans [3]; fewer finished scans than that
+ * refuse every candidate (CDS_PENDING). JSONL lines: {"domain","action","scan","ds":[DS RRs in
+ * presentation format],"dnskey":[DNSKEY RRs, from CDNSKEY],"stable_in":[scan names, oldest
+ * first],"evidence":{"servers":[...],"key_tags":[...],"signer_key_tags":[...]}}; a refused line
+ * has "reason","server","key_tag","detail" instead of ds/dnskey. CSV: header
+ * `domain,action,scan,ds,dnskey,stable_in,servers,key_tags,signer_key_tags,reason,server,key_tag,
+ * detail`, lists joined by ';'. RESULTS_ENOTFOUND: no finished scan / no such scan;
+ * RESULTS_EFINISHED is never returned: an unfinished named scan is RESULTS_EINVAL. */
+int results_ds_actions(results_store_t *store, const char *scan_name, unsigned stable,
+                       results_format_t format, FILE *out, results_ds_actions_counts_t *counts);
+
 /* Shared helper: "2026-11-24T14:03:12Z" for unix seconds t into buf (>= 21 bytes). */
 #define RESULTS_TIME_BUFSZ 32
 const char *results_format_time(int64_t t, char buf[RESULTS_TIME_BUFSZ]);
