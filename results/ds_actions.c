@@ -111,9 +111,27 @@ static void line_free(ds_line_t *l)
     rbuf_free(&l->signers);
 }
 
+/* Adds tag to a list once (seen: the tags added so far, at most RESULTS_LIST_MAX). */
+static void tag_once(ds_line_t *l, rbuf_t *b, size_t *n, int32_t *seen, size_t *n_seen, int32_t tag)
+{
+    for (size_t i = 0; i < *n_seen; i++)
+        if (seen[i] == tag)
+            return;
+    if (*n_seen < RESULTS_LIST_MAX)
+        seen[(*n_seen)++] = tag;
+    list_add_int(l, b, n, tag);
+}
+
 static void line_fill(ds_line_t *l, const results_record_t *rec, const results_ds_decision_t *d,
                       const ds_scans_t *s)
 {
+    int32_t *seen = malloc(2 * RESULTS_LIST_MAX * sizeof *seen);
+    size_t n_seen = 0, n_seen_signers = 0;
+    if (!seen) {
+        l->ds.failed = true;
+        return;
+    }
+    int32_t *seen_signers = seen + RESULTS_LIST_MAX;
     for (size_t i = d->stable_in; i-- > 0;)
         list_add(l, &l->stable, &l->n_stable, s->all[s->picked[i]].name, true);
     const results_cds_server_t *with = NULL;
@@ -121,17 +139,20 @@ static void line_fill(ds_line_t *l, const results_record_t *rec, const results_d
         const results_cds_server_t *sv = &rec->cds_servers[i];
         list_add(l, &l->servers, &l->n_servers, sv->address, true);
         if (sv->cds_signer >= 0)
-            list_add_int(l, &l->signers, &l->n_signers, sv->cds_signer);
-        if (sv->cdnskey_signer >= 0 && sv->cdnskey_signer != sv->cds_signer)
-            list_add_int(l, &l->signers, &l->n_signers, sv->cdnskey_signer);
+            tag_once(l, &l->signers, &l->n_signers, seen_signers, &n_seen_signers, sv->cds_signer);
+        if (sv->cdnskey_signer >= 0)
+            tag_once(l, &l->signers, &l->n_signers, seen_signers, &n_seen_signers,
+                     sv->cdnskey_signer);
         if (!with && sv->n_records)
             with = sv;
     }
     for (size_t k = 0; with && k < with->n_records; k++) {
         const char *text = with->records[k].text;
         int32_t tag = results_ds_record_key_tag(text);
+        if (results_ds_record_is_delete(text))
+            continue; /* names no key */
         if (tag >= 0)
-            list_add_int(l, &l->tags, &l->n_tags, tag);
+            tag_once(l, &l->tags, &l->n_tags, seen, &n_seen, tag);
         if (d->action != RESULTS_DS_REPLACE && d->action != RESULTS_DS_ADD)
             continue;
         /* The parent's TTL for the DS set when it has one; else the record's own. */
@@ -145,6 +166,7 @@ static void line_fill(ds_line_t *l, const results_record_t *rec, const results_d
                      (const char *)rr.data, true);
         rbuf_free(&rr);
     }
+    free(seen);
 }
 
 static void put_buf(rbuf_t *out, const rbuf_t *b)

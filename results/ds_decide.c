@@ -124,6 +124,12 @@ int32_t results_ds_record_key_tag(const char *text)
     return text && rr_parse(text, &t) ? rr_key_tag(&t) : -1;
 }
 
+bool results_ds_record_is_delete(const char *text)
+{
+    rr_text_t t;
+    return text && rr_parse(text, &t) && rr_is_delete(&t);
+}
+
 /* True when both servers serve the same records (type and RDATA; owner, TTL and order aside). */
 static bool contains_all(const results_cds_server_t *a, const results_cds_server_t *b)
 {
@@ -237,6 +243,16 @@ static bool check_servers(const results_record_t *rec, results_ds_decision_t *d)
     return true;
 }
 
+/* True when word is one of the space-separated words of list. */
+static bool word_in(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
 /* One scan's record on its own: the action it asks for, or why it is refused. */
 static int evaluate(const results_record_t *rec, results_ds_decision_t *d)
 {
@@ -285,8 +301,11 @@ static int evaluate(const results_record_t *rec, results_ds_decision_t *d)
             return refuse(d, VERIFY_REASON_CDS_INVALID, sv->address, rr_key_tag(&t),
                           "%.*s %d matches no DNSKEY the zone serves", (int)t.type_len, t.type,
                           (int)rr_key_tag(&t));
+        char one[16];
         size_t len = strlen(tags);
-        snprintf(tags + len, sizeof tags - len, "%s%d", len ? " " : "", (int)rr_key_tag(&t));
+        snprintf(one, sizeof one, "%d", (int)rr_key_tag(&t));
+        if (!word_in(tags, one)) /* a CDS and a CDNSKEY name the same key */
+            snprintf(tags + len, sizeof tags - len, "%s%s", len ? " " : "", one);
     }
     if (all_delete) {
         if (!find_reason(rec, VERIFY_REASON_CDS_DELETE))

@@ -565,6 +565,8 @@ const char *results_ds_action_name(results_ds_action_t action);
 /* The key tag a stored CDS/CDNSKEY presentation text names (a CDNSKEY's is computed, RFC 4034
  * Appendix B), or -1 when unreadable. */
 int32_t results_ds_record_key_tag(const char *text);
+/* True when a stored CDS/CDNSKEY text is the RFC 8078 delete record (algorithm 0). */
+bool results_ds_record_is_delete(const char *text);
 /* Decides for one domain: recs[0] is its record in the newest scan, recs[1..n-1] in the
  * finished scans before it, newest first (NULL where the domain was absent). stable >= 1.
  * Returns 0 (the decision in *out) or RESULTS_EINVAL. */

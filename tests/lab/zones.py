@@ -162,7 +162,7 @@ class Zone:
         raise ValueError("unknown ds mode " + mode)
 
     # ---- text ----
-    def base_text(self, net, now, published):
+    def base_text(self, net, now, published, variant="main"):
         o = self.origin
         lines = ["$ORIGIN %s" % o, "$TTL %d" % TTL,
                  "%s SOA %s hostmaster.%s %d 3600 600 86400 %d" % (
@@ -177,7 +177,7 @@ class Zone:
         lines += [k.dnskey() for k in published]
         if self.b.get("keytrap") and published:
             lines += keytrap.decoys(o, self.zsk_tag(), self.b["keytrap"][0], self.name)
-        lines += self.cds_records()
+        lines += self.cds_records(variant)
         lines += self.extra
         for child in self.delegations:
             co = child.origin
@@ -189,8 +189,10 @@ class Zone:
     def zsk_tag(self):
         return keytrap.key_tag(keytrap.dnskey_rdata(self.keys["zsk"].dnskey()))
 
-    def cds_records(self):
+    def cds_records(self, variant="main"):
         mode = self.b.get("cds")
+        if variant == "oldcds":  # ds-actions: a secondary still serving the CDS of the DS key
+            mode = "match"
         o = self.origin
         if not mode:
             return []
@@ -219,8 +221,12 @@ class Zone:
         published = [ksk] + ([zsk] if zsk and not self.b.get("unpublished_zsk") else [])
         published += [self.keys[r] for r in ("standby", "extraalg") if r in self.keys]
         published += self.many
+        if self.b.get("standby_signs"):  # a KSK rollover: the new KSK signs the DNSKEY RRset too
+            signers = signers + [self.keys["standby"]]
         plan = {"main": (published, signers)}
         for variant in set(self.b.get("alt", {}).values()):
+            if variant == "oldcds":  # same keys and signers, other CDS/CDNSKEY (cds_records)
+                plan[variant] = (published, signers)
             if variant == "otherkeys":
                 alt = [self.keys["alt_ksk"], self.keys["alt_zsk"]]
                 plan[variant] = (alt, alt)
@@ -233,7 +239,7 @@ def sign(zone, workdir, net, now, variant, published, signers, life=None):
     src = os.path.join(workdir, "%s.%s.zone" % (zone.name.strip(".") or "root", variant))
     out = src + ".signed"
     with open(src, "w") as f:
-        f.write(zone.base_text(net, now, published))
+        f.write(zone.base_text(net, now, published, variant))
     cmd = ["ldns-signzone", "-d", "-o", zone.origin, "-f", out, "-i", str(now + inc), "-e", str(now + exp)]
     nsec3 = zone.b.get("nsec3")
     if nsec3:
