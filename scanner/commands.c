@@ -20,6 +20,7 @@ enum {
     ARG_DIFF_AGAINST = 1 << 6,
     ARG_FORCE = 1 << 7,
     ARG_STATUS = 1 << 8,
+    ARG_STABLE = 1 << 9, /* ds-actions only (ds_actions.c): named here to be refused by name */
 };
 
 static const struct option store_options[] = {
@@ -32,6 +33,7 @@ static const struct option store_options[] = {
     {"diff-against", required_argument, NULL, 'D'},
     {"force", no_argument, NULL, 'F'},
     {"status", required_argument, NULL, 'S'},
+    {"stable", required_argument, NULL, 'N'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -44,14 +46,15 @@ static const struct {
     const char *owners;
 } store_option_info[] = {
     {'d', ARG_DB, "-d/--db", "every command"},
-    {'s', ARG_SCAN, "--scan", "scan, export, report and show"},
-    {'f', ARG_FORMAT, "--format", "export and diff"},
-    {'o', ARG_OUTPUT, "-o/--output", "scan, export, diff and report"},
+    {'s', ARG_SCAN, "--scan", "scan, export, report, show and ds-actions"},
+    {'f', ARG_FORMAT, "--format", "export, diff and ds-actions"},
+    {'o', ARG_OUTPUT, "-o/--output", "scan, export, diff, report and ds-actions"},
     {'r', ARG_FAIL_ON_REGRESSION, "--fail-on-regression", "diff"},
     {'a', ARG_ALL, "--all", "diff"},
     {'D', ARG_DIFF_AGAINST, "--diff-against", "report"},
     {'F', ARG_FORCE, "--force", "diff"},
     {'S', ARG_STATUS, "--status", "export"},
+    {'N', ARG_STABLE, "--stable", "ds-actions"},
 };
 
 typedef struct store_args {

@@ -27,7 +27,28 @@ static const struct option ds_actions_options[] = {
     {"format", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
+    /* Other commands' options, refused by name (each command takes only its own). */
+    {"all", no_argument, NULL, 'A'},
+    {"fail-on-regression", no_argument, NULL, 'R'},
+    {"diff-against", required_argument, NULL, 'D'},
+    {"force", no_argument, NULL, 'F'},
+    {"status", required_argument, NULL, 'S'},
+    {"keep", required_argument, NULL, 'K'},
+    {"before", required_argument, NULL, 'B'},
     {NULL, 0, NULL, 0},
+};
+
+static const struct {
+    int val;
+    const char *name, *owners;
+} foreign[] = {
+    {'A', "--all", "diff"},
+    {'R', "--fail-on-regression", "diff"},
+    {'D', "--diff-against", "report"},
+    {'F', "--force", "diff"},
+    {'S', "--status", "export"},
+    {'K', "--keep", "prune"},
+    {'B', "--before", "prune"},
 };
 
 static int parse_stable(const char *s, unsigned *out)
@@ -79,6 +100,14 @@ int command_ds_actions(int argc, char **argv)
             fprintf(stderr, "dnssweep ds-actions: option %s needs a value\n", argv[optind - 1]);
             return 2;
         default:
+            for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+                if (foreign[i].val == c) {
+                    fprintf(stderr,
+                            "dnssweep ds-actions: %s is not an option of ds-actions (it is one "
+                            "of %s)\n%s",
+                            foreign[i].name, foreign[i].owners, ds_actions_usage);
+                    return 2;
+                }
             fprintf(stderr,
                     "dnssweep ds-actions: unknown option '%s' (not an option of ds-actions)\n%s",
                     argv[optind - 1], ds_actions_usage);
