@@ -79,8 +79,8 @@ static bool is_type(const char *text, const char *type)
 
 /* The fields of one output line, each list already joined (JSON array items or ';' text). */
 typedef struct ds_line {
-    rbuf_t ds, dnskey, stable, servers, tags, signers;
-    size_t n_ds, n_dnskey, n_stable, n_servers, n_tags, n_signers;
+    rbuf_t ds, dnskey, stable, servers, tags, signers, signals;
+    size_t n_ds, n_dnskey, n_stable, n_servers, n_tags, n_signers, n_signals;
     bool json;
 } ds_line_t;
 
@@ -109,6 +109,7 @@ static void line_free(ds_line_t *l)
     rbuf_free(&l->servers);
     rbuf_free(&l->tags);
     rbuf_free(&l->signers);
+    rbuf_free(&l->signals);
 }
 
 /* Adds tag to a list once (seen: the tags added so far, at most RESULTS_LIST_MAX). */
@@ -146,6 +147,9 @@ static void line_fill(ds_line_t *l, const results_record_t *rec, const results_d
         if (!with && sv->n_records)
             with = sv;
     }
+    for (size_t i = 0; i < rec->n_dsboot; i++)
+        if (rec->dsboot[i].state == RESULTS_DSBOOT_VALID)
+            list_add(l, &l->signals, &l->n_signals, rec->dsboot[i].ns_name, true);
     for (size_t k = 0; with && k < with->n_records; k++) {
         const char *text = with->records[k].text;
         int32_t tag = results_ds_record_key_tag(text);
@@ -211,6 +215,8 @@ static void write_json(rbuf_t *o, const results_record_t *rec, const results_ds_
     put_buf(o, &l->tags);
     report_put(o, "],\"signer_key_tags\":[");
     put_buf(o, &l->signers);
+    report_put(o, "],\"signals\":[");
+    put_buf(o, &l->signals);
     report_put(o, "]}}\n");
 }
 
@@ -243,6 +249,8 @@ static void write_csv(rbuf_t *o, const results_record_t *rec, const results_ds_d
     csv_buf(o, &l->tags);
     rbuf_byte(o, ',');
     csv_buf(o, &l->signers);
+    rbuf_byte(o, ',');
+    csv_buf(o, &l->signals);
     rbuf_byte(o, ',');
     results_csv_text(o, refused ? verify_reason_name(d->reason) : NULL);
     rbuf_byte(o, ',');
@@ -314,7 +322,7 @@ int results_ds_actions(results_store_t *store, const char *scan_name, unsigned s
         goto done;
     if (format == RESULTS_FORMAT_CSV)
         report_put(&o, "domain,action,scan,ds,dnskey,stable_in,servers,key_tags,signer_key_tags,"
-                       "reason,server,key_tag,detail\n");
+                       "signals,reason,server,key_tag,detail\n");
     rc = results_iter_new(store, s.all[s.picked[0]].name, &it);
     const results_record_t *rec = NULL;
     while (rc >= 0 && (rc = results_iter_next(it, &rec)) == 1) {

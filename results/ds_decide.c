@@ -189,7 +189,7 @@ static int32_t first_tag(const results_cds_server_t *sv)
 
 /* Every server answered, all serve the same records, over TCP too, signed by a key the DS
  * set authenticates. */
-static bool check_servers(const results_record_t *rec, results_ds_decision_t *d)
+static bool check_servers(const results_record_t *rec, results_ds_decision_t *d, bool bootstrap)
 {
     const results_cds_server_t *ref = NULL;
     for (size_t i = 0; i < rec->n_cds_servers && !ref; i++)
@@ -233,10 +233,16 @@ static bool check_servers(const results_record_t *rec, results_ds_decision_t *d)
         const results_reason_t *why = find_reason(rec, VERIFY_REASON_CDS_INVALID);
         if ((n_cds && sv->cds_signer < 0) || (n_cdnskey && sv->cdnskey_signer < 0)) {
             refuse(d, VERIFY_REASON_CDS_INVALID, sv->address, first_tag(sv),
-                   "the %s RRset %s serves is not signed by a key the parent's DS set "
-                   "authenticates%s%s",
-                   n_cds && sv->cds_signer < 0 ? "CDS" : "CDNSKEY", sv->address, why ? ": " : "",
-                   why && why->detail ? why->detail : "");
+                   "the %s RRset %s serves is not signed by %s%s%s",
+                   n_cds && sv->cds_signer < 0 ? "CDS" : "CDNSKEY", sv->address,
+                   bootstrap ? "any key the zone serves"
+                             : "a key the parent's DS set authenticates",
+                   why ? ": " : "", why && why->detail ? why->detail : "");
+            return false;
+        }
+        if (sv->disagree) {
+            refuse(d, VERIFY_REASON_CDS_INVALID, sv->address, first_tag(sv),
+                   "CDS and CDNSKEY served by %s describe different keys", sv->address);
             return false;
         }
     }
@@ -253,41 +259,18 @@ static bool word_in(const char *list, const char *word)
     return false;
 }
 
-/* One scan's record on its own: the action it asks for, or why it is refused. */
-static int evaluate(const results_record_t *rec, results_ds_decision_t *d)
+static const results_cds_server_t *first_serving(const results_record_t *rec)
 {
-    memset(d, 0, sizeof *d);
-    d->key_tag = -1;
-    if (rec->n_cds == 0 && rec->n_cds_servers == 0)
-        return 0; /* nothing published: nothing to do */
-    if (rec->parent.n_ds == 0)
-        return refuse(d, VERIFY_REASON_CDS_INVALID, NULL, -1,
-                      "no DS at the parent: a first DS is added only through RFC 9615 "
-                      "authenticated bootstrapping, whose _dsboot signals this scan did not "
-                      "collect");
-    if (rec->status != VERIFY_STATUS_SECURE)
-        return refuse(d, VERIFY_REASON_CDS_INVALID, NULL, -1,
-                      "the domain is %s: CDS/CDNSKEY are acted on only for a secure domain",
-                      verify_status_name(rec->status));
-    if (rec->n_cds_servers == 0)
-        return refuse(d, VERIFY_REASON_CDS_INVALID, NULL, -1,
-                      "no per-server CDS/CDNSKEY evidence in this record (a scan stored before "
-                      "results schema 4)");
-    if (!check_servers(rec, d))
-        return 0;
-    /* What the verification said about the records themselves: unserved keys, CDS and
-     * CDNSKEY describing different keys, a delete record mixed with others. */
-    const results_reason_t *bad = find_reason(rec, VERIFY_REASON_CDS_INVALID);
-    if (bad)
-        return refuse(d, VERIFY_REASON_CDS_INVALID, bad->server, -1, "%s",
-                      bad->detail ? bad->detail : "CDS/CDNSKEY invalid");
-
-    const results_cds_server_t *sv = NULL;
-    for (size_t i = 0; i < rec->n_cds_servers && !sv; i++)
+    for (size_t i = 0; i < rec->n_cds_servers; i++)
         if (rec->cds_servers[i].n_records)
-            sv = &rec->cds_servers[i];
-    if (!sv)
-        return 0;
+            return &rec->cds_servers[i];
+    return NULL;
+}
+
+/* The records themselves (the servers agree on them): a delete record (*is_delete), or keys
+ * that are served and of which one signs the DNSKEY RRset. False (refused) otherwise. */
+static bool check_records(const results_cds_server_t *sv, bool *is_delete, results_ds_decision_t *d)
+{
     bool all_delete = true, any_signs = false;
     char tags[128] = "";
     for (size_t k = 0; k < sv->n_records; k++) {
@@ -297,39 +280,145 @@ static int evaluate(const results_record_t *rec, results_ds_decision_t *d)
             continue;
         all_delete = false;
         any_signs |= sv->records[k].signs_dnskey;
-        if (!sv->records[k].served)
-            return refuse(d, VERIFY_REASON_CDS_INVALID, sv->address, rr_key_tag(&t),
-                          "%.*s %d matches no DNSKEY the zone serves", (int)t.type_len, t.type,
-                          (int)rr_key_tag(&t));
+        if (!sv->records[k].served) {
+            refuse(d, VERIFY_REASON_CDS_INVALID, sv->address, rr_key_tag(&t),
+                   "%.*s %d matches no DNSKEY the zone serves", (int)t.type_len, t.type,
+                   (int)rr_key_tag(&t));
+            return false;
+        }
         char one[16];
         size_t len = strlen(tags);
         snprintf(one, sizeof one, "%d", (int)rr_key_tag(&t));
         if (!word_in(tags, one)) /* a CDS and a CDNSKEY name the same key */
             snprintf(tags + len, sizeof tags - len, "%s%s", len ? " " : "", one);
     }
-    if (all_delete) {
+    *is_delete = all_delete;
+    if (!all_delete && !any_signs) {
+        refuse(d, VERIFY_REASON_CDS_INVALID, sv->address, first_tag(sv),
+               "applying it would break the domain: no key the CDS/CDNSKEY names (%s) signs "
+               "the DNSKEY RRset",
+               tags);
+        return false;
+    }
+    return true;
+}
+
+/* Every record of a signal is one the apex serves, and the other way round (type and RDATA). */
+static bool signal_matches(const results_dsboot_t *x, const results_cds_server_t *apex)
+{
+    for (int dir = 0; dir < 2; dir++) {
+        size_t n = dir ? apex->n_records : x->n_records;
+        for (size_t i = 0; i < n; i++) {
+            rr_text_t a, b;
+            bool found = false;
+            if (!rr_parse(dir ? apex->records[i].text : x->records[i], &a))
+                return false;
+            size_t m = dir ? x->n_records : apex->n_records;
+            for (size_t j = 0; j < m && !found; j++)
+                found = rr_parse(dir ? x->records[j] : apex->records[j].text, &b) &&
+                        a.type_len == b.type_len && strncmp(a.type, b.type, a.type_len) == 0 &&
+                        strcmp(a.rdata, b.rdata) == 0;
+            if (!found)
+                return false;
+        }
+    }
+    return true;
+}
+
+static const char *const dsboot_state_names[RESULTS_DSBOOT_STATE_COUNT] = {
+    "validated", "absent", "not signed (insecure zone)", "bogus", "not answered"};
+
+/* RFC 9615: a domain without DS gets its first DS when its servers agree on CDS/CDNSKEY that
+ * keep it validating, and every NS name's zone carries the same records, validated, at
+ * _dsboot.<domain>._signal.<ns name>. */
+static int evaluate_bootstrap(const results_record_t *rec, results_ds_decision_t *d)
+{
+    if (!rec->parent.is_signed || !rec->parent.zone)
+        return refuse(d, VERIFY_REASON_CDS_INVALID, NULL, -1,
+                      "no DS and the parent zone is not signed: a DS cannot be added securely");
+    if (rec->status != VERIFY_STATUS_INSECURE)
+        return refuse(d, VERIFY_REASON_CDS_INVALID, NULL, -1,
+                      "no DS at the parent and the domain is %s: bootstrapping needs a signed "
+                      "zone whose parent proves there is no DS",
+                      verify_status_name(rec->status));
+    if (rec->n_cds_servers == 0 || rec->n_dsboot == 0)
+        return refuse(d, VERIFY_REASON_CDS_INVALID, NULL, -1,
+                      "no DS at the parent and no RFC 9615 signals in this record (a "
+                      "resolver-mode scan, or one stored before results schema 4)");
+    if (!check_servers(rec, d, true))
+        return 0;
+    const results_cds_server_t *apex = first_serving(rec);
+    bool is_delete = false;
+    if (!apex || !check_records(apex, &is_delete, d))
+        return 0;
+    if (is_delete)
+        return 0; /* no DS to remove */
+    for (size_t i = 0; i < rec->n_nameservers; i++) {
+        bool have = false;
+        for (size_t k = 0; k < rec->n_dsboot && !have; k++)
+            have = rec->nameservers[i].name &&
+                   strcmp(rec->nameservers[i].name, rec->dsboot[k].ns_name) == 0;
+        if (!have)
+            return refuse(d, VERIFY_REASON_CDS_INVALID, rec->nameservers[i].name, -1,
+                          "no RFC 9615 signal was looked up for name server %s",
+                          rec->nameservers[i].name);
+    }
+    for (size_t k = 0; k < rec->n_dsboot; k++) {
+        const results_dsboot_t *x = &rec->dsboot[k];
+        if (x->state != RESULTS_DSBOOT_VALID)
+            return refuse(d, VERIFY_REASON_CDS_INVALID, x->ns_name, first_tag(apex),
+                          "RFC 9615 signal of %s %s%s%s", x->ns_name, dsboot_state_names[x->state],
+                          x->detail ? ": " : "", x->detail ? x->detail : "");
+        if (!signal_matches(x, apex))
+            return refuse(d, VERIFY_REASON_CDS_INVALID, x->ns_name, first_tag(apex),
+                          "the RFC 9615 signal of %s (%zu records) differs from the CDS/CDNSKEY "
+                          "the domain serves (%zu records)",
+                          x->ns_name, x->n_records, apex->n_records);
+    }
+    d->action = RESULTS_DS_ADD;
+    return 0;
+}
+
+/* One scan's record on its own: the action it asks for, or why it is refused. */
+static int evaluate(const results_record_t *rec, results_ds_decision_t *d)
+{
+    memset(d, 0, sizeof *d);
+    d->key_tag = -1;
+    if (rec->n_cds == 0 && rec->n_cds_servers == 0)
+        return 0; /* nothing published: nothing to do */
+    if (rec->parent.n_ds == 0)
+        return evaluate_bootstrap(rec, d);
+    if (rec->status != VERIFY_STATUS_SECURE)
+        return refuse(d, VERIFY_REASON_CDS_INVALID, NULL, -1,
+                      "the domain is %s: CDS/CDNSKEY are acted on only for a secure domain",
+                      verify_status_name(rec->status));
+    if (rec->n_cds_servers == 0)
+        return refuse(d, VERIFY_REASON_CDS_INVALID, NULL, -1,
+                      "no per-server CDS/CDNSKEY evidence in this record (a scan stored before "
+                      "results schema 4)");
+    if (!check_servers(rec, d, false))
+        return 0;
+    /* What the verification said about the records themselves: unserved keys, CDS and
+     * CDNSKEY describing different keys, a delete record mixed with others. */
+    const results_reason_t *bad = find_reason(rec, VERIFY_REASON_CDS_INVALID);
+    if (bad)
+        return refuse(d, VERIFY_REASON_CDS_INVALID, bad->server, -1, "%s",
+                      bad->detail ? bad->detail : "CDS/CDNSKEY invalid");
+
+    const results_cds_server_t *sv = first_serving(rec);
+    bool is_delete = false;
+    if (!sv || !check_records(sv, &is_delete, d))
+        return 0;
+    if (is_delete) {
         if (!find_reason(rec, VERIFY_REASON_CDS_DELETE))
             return 0;
         d->action = RESULTS_DS_REMOVE;
         return 0;
     }
-    if (!any_signs)
-        return refuse(d, VERIFY_REASON_CDS_INVALID, sv->address, first_tag(sv),
-                      "applying it would break the domain: no key the CDS/CDNSKEY names (%s) "
-                      "signs the DNSKEY RRset",
-                      tags);
     if (!find_reason(rec, VERIFY_REASON_CDS_PENDING))
         return 0; /* the parent already has that DS set */
     d->action = RESULTS_DS_REPLACE;
     return 0;
-}
-
-static const results_cds_server_t *first_serving(const results_record_t *rec)
-{
-    for (size_t i = 0; i < rec->n_cds_servers; i++)
-        if (rec->cds_servers[i].n_records)
-            return &rec->cds_servers[i];
-    return NULL;
 }
 
 int results_ds_decide(const results_record_t *const *recs, size_t n, size_t stable,

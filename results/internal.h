@@ -33,9 +33,9 @@ enum { PARENT_SIGNED = 1, PARENT_DS_FROM_ZONE_FILE = 2 };
 enum { RC_PRESENT = 1, RC_AD = 2, RC_DISAGREES = 4 };
 enum { HEX_NULL = 0, HEX_TEXT = 1, HEX_UPPER = 2, HEX_LOWER = 3 };
 enum { ADDR_NULL = 0, ADDR_TEXT = 1, ADDR_V4 = 4, ADDR_V6 = 6 };
-enum { EXT_CDS_SERVERS = 1 };
+enum { EXT_CDS_SERVERS = 1, EXT_DSBOOT = 2 };
 enum { CDS_REC_SERVED = 1, CDS_REC_SIGNS_DNSKEY = 2 };
-enum { CDS_SRV_TCP_MASK = 3, CDS_SRV_ANSWERED = 4 };
+enum { CDS_SRV_TCP_MASK = 3, CDS_SRV_ANSWERED = 4, CDS_SRV_DISAGREE = 8 };
 
 /* Encodes rec (without its domain) appending to b. RESULTS_EINVAL for a record over the
  * limits. */

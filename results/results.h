@@ -134,9 +134,30 @@ typedef struct results_cds_server {
     int32_t cdnskey_signer;
     results_cds_tcp_t tcp;
     bool answered; /* its answers were judged; false: it did not answer (lame, unreachable) */
+    bool disagree; /* CDS and CDNSKEY both served and describing different keys */
     size_t n_records;
     const results_cds_record_t *records; /* CDS first, then CDNSKEY, in answer order */
 } results_cds_server_t;
+
+/* What an RFC 9615 bootstrapping signal showed (one per NS name of a domain without DS). */
+typedef enum results_dsboot_state {
+    RESULTS_DSBOOT_VALID = 0,     /* records present, their signatures verified in a secure zone */
+    RESULTS_DSBOOT_ABSENT = 1,    /* the zone answered: no CDS/CDNSKEY at the signal name */
+    RESULTS_DSBOOT_INSECURE = 2,  /* records in an unsigned or insecure zone: no proof */
+    RESULTS_DSBOOT_BOGUS = 3,     /* records whose signatures do not verify */
+    RESULTS_DSBOOT_NO_ANSWER = 4, /* no answer could be had or judged (detail says why) */
+} results_dsboot_state_t;
+#define RESULTS_DSBOOT_STATE_COUNT 5
+
+typedef struct results_dsboot {
+    const char *ns_name; /* "ns1.example.net", no trailing dot; never NULL */
+    const char *zone;    /* the zone that answered ("example.net."), NULL when none */
+    results_dsboot_state_t state;
+    int32_t signer;     /* VALID: the key tag whose RRSIG verified (CDS, else CDNSKEY); else -1 */
+    const char *detail; /* why, for the states other than VALID; may be NULL */
+    size_t n_records;
+    const char *const *records; /* CDS then CDNSKEY at _dsboot.<domain>._signal.<ns_name> */
+} results_dsboot_t;
 
 typedef struct results_record {
     const char *domain; /* A-label, lower case, no trailing dot; never NULL */
@@ -163,6 +184,10 @@ typedef struct results_record {
      * `ds-actions`); none in records of older scans. Not in the JSON/CSV export. */
     size_t n_cds_servers;
     const results_cds_server_t *cds_servers;
+    /* Schema 4: RFC 9615 signals, one per NS name, for a domain without DS that served
+     * CDS/CDNSKEY in an authoritative scan; none otherwise. Not in the JSON/CSV export. */
+    size_t n_dsboot;
+    const results_dsboot_t *dsboot;
     void *arena_; /* private: memory of a decoded record; NULL for caller-filled records */
 } results_record_t;
 

@@ -169,6 +169,10 @@ static void server_answer(void *arg, const io_result_t *r)
     if ((q->slot == SCAN_Q_CDS || q->slot == SCAN_Q_CDNSKEY) && d->s->cfg->resolver_count == 0 &&
         r->status == 0 && wire_has_answer(r->wire, r->wire_len))
         server_ask(d, q->server, q->slot == SCAN_Q_CDS ? SCAN_Q_CDS_TCP : SCAN_Q_CDNSKEY_TCP);
+    /* No DS at the parent and CDS/CDNSKEY served: RFC 9615 bootstrapping signals. */
+    if ((q->slot == SCAN_Q_CDS || q->slot == SCAN_Q_CDNSKEY) && d->s->cfg->resolver_count == 0 &&
+        !d->signed_hint && r->status == 0 && wire_has_answer(r->wire, r->wire_len))
+        scan_dsboot_start(d);
     d->queries_pending--;
     domain_maybe_judge(d);
 }
@@ -497,6 +501,12 @@ static void domain_lookup(scan_domain_t *d)
 void scan_domain_delegation(scan_domain_t *d)
 {
     delegation_found(d);
+}
+
+void scan_domain_question_done(scan_domain_t *d)
+{
+    d->queries_pending--;
+    domain_maybe_judge(d);
 }
 
 /* ---- what a validating resolver says (--check-resolver) ---- */

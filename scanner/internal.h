@@ -136,6 +136,25 @@ typedef enum scan_outcome {
     SCAN_OUTCOME_PARENT_BOGUS,  /* a zone above fails validation (PARENT_BOGUS) */
 } scan_outcome_t;
 
+/* RFC 9615 bootstrapping (dsboot.c): the signal of one NS name of a domain without DS, the
+ * CDS and CDNSKEY at _dsboot.<domain>._signal.<ns name>, looked up from the root through the
+ * zone cache like a parent zone, in the zone that holds it. */
+#define SCAN_MAX_DSBOOT 13
+typedef struct scan_dsboot {
+    scan_domain_t *d;
+    char ns_name[LDNS_MAX_DOMAINLEN + 2]; /* lower case, no trailing dot */
+    ldns_rdf *qname;                      /* NULL when no signal can be asked (failed) */
+    scan_zone_t *zone;                    /* the zone asked; in the end the one that answered */
+    int referrals;
+    int asking;           /* 0 CDS, 1 CDNSKEY */
+    ldns_pkt *answers[2]; /* CDS, CDNSKEY answers (owned; freed with the domain's answers) */
+    int errors[2];
+    verify_keyset_t *keyset; /* the answering zone's validated keys (a reference), SECURE only */
+    scan_zone_security_t security;
+    bool failed; /* detail says why no answer can be judged */
+    char detail[200];
+} scan_dsboot_t;
+
 struct scan_domain {
     scanner_t *s;
     char name[SCANNER_NAME_MAX + 2]; /* presentation without trailing dot */
@@ -153,7 +172,10 @@ struct scan_domain {
     size_t cap_servers;
     size_t queries_pending;
     size_t lookups_pending;
-    bool signed_hint; /* DS at the parent or DNSKEYs seen: ask the DNSSEC questions */
+    bool signed_hint;      /* DS at the parent or DNSKEYs seen: ask the DNSSEC questions */
+    scan_dsboot_t *dsboot; /* n_dsboot signals (RFC 9615), asked once CDS/CDNSKEY are seen */
+    size_t n_dsboot;
+    bool dsboot_started;
     uint32_t queries;
     char probe_label[24];
     /* resolver check (--check-resolver) */
@@ -199,6 +221,8 @@ typedef struct scan_record {
     const char **cds;                  /* rec.cds */
     results_cds_server_t *cds_servers; /* rec.cds_servers */
     results_cds_record_t *cds_records; /* the records of every cds_servers entry */
+    results_dsboot_t *dsboot;          /* rec.dsboot */
+    const char **dsboot_records;       /* the records of every dsboot entry */
     results_nameserver_t nameservers[SCAN_MAX_ADDRS];
 } scan_record_t;
 
@@ -433,6 +457,15 @@ void scan_resolver_domain_start(scan_domain_t *d);
 ldns_pkt *scan_ds_answer_as_referral(const ldns_pkt *ds_answer, const ldns_pkt *ns_source);
 /* The domain's delegation (d->referral) is known: read it and ask the child's servers. */
 void scan_domain_delegation(scan_domain_t *d);
+/* An extra question of the domain (dsboot.c) came back: judges the domain when it was the last. */
+void scan_domain_question_done(scan_domain_t *d);
+
+/* dsboot.c: for a domain without DS at the parent whose server served CDS/CDNSKEY, looks up the
+ * RFC 9615 signal of every NS name of the delegation (once per domain; adds to queries_pending
+ * until each is answered). */
+void scan_dsboot_start(scan_domain_t *d);
+/* Frees the signals' answers and keysets (on the worker after judging, or with the domain). */
+void scan_dsboot_free(scan_domain_t *d);
 
 /* zonefeed.c: the input of a scan, a domain list or a zone file (--zone-file). */
 int scan_feed_open(scanner_t *s); /* 0 or -errno */

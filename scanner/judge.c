@@ -63,6 +63,8 @@ void scan_record_free(scan_record_t *r)
     free(r->cds);
     free(r->cds_servers);
     free(r->cds_records);
+    free(r->dsboot);
+    free(r->dsboot_records);
     free(r);
 }
 
@@ -432,6 +434,7 @@ static void record_cds_servers(scan_record_t *r, const scan_domain_t *d)
         out->cdnskey_signer = judged ? sv->verdict->cdnskey_signer : -1;
         out->tcp = judged ? cds_over_tcp(sv, d) : RESULTS_CDS_TCP_NO_ANSWER;
         out->answered = judged;
+        out->disagree = judged && sv->verdict->cds_cdnskey_disagree;
         counts[n++] = (size_t)got;
     }
     for (size_t i = 0, at = 0; i < n; at += counts[i], i++) {
@@ -440,6 +443,122 @@ static void record_cds_servers(scan_record_t *r, const scan_domain_t *d)
     }
     rec->cds_servers = r->cds_servers;
     rec->n_cds_servers = n;
+    free(counts);
+}
+
+/* The CDS and CDNSKEY records of one signal's answers, lower case (borrowed RRs, one list). */
+static ldns_rr_list *signal_rrs(const scan_dsboot_t *b, ldns_rr_list **sigs)
+{
+    ldns_rr_list *all = ldns_rr_list_new();
+    *sigs = ldns_rr_list_new();
+    static const ldns_rr_type types[] = {LDNS_RR_TYPE_CDS, LDNS_RR_TYPE_CDNSKEY};
+    for (int k = 0; all && *sigs && k < 2; k++) {
+        if (!b->answers[k])
+            continue;
+        ldns_rr_list *l = scan_pkt_rrs(b->answers[k], LDNS_SECTION_ANSWER, types[k], b->qname);
+        ldns_rr_list *s =
+            scan_pkt_rrs(b->answers[k], LDNS_SECTION_ANSWER, LDNS_RR_TYPE_RRSIG, b->qname);
+        for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++)
+            ldns_rr_list_push_rr(all, ldns_rr_list_rr(l, i));
+        for (size_t i = 0; s && i < ldns_rr_list_rr_count(s); i++)
+            ldns_rr_list_push_rr(*sigs, ldns_rr_list_rr(s, i));
+        ldns_rr_list_free(l);
+        ldns_rr_list_free(s);
+    }
+    return all;
+}
+
+/* The signal's records verified with the answering zone's keys: VALID, or BOGUS with why. */
+static results_dsboot_state_t signal_verify(const scan_dsboot_t *b, int64_t now, int32_t *signer,
+                                            char *why, size_t why_len)
+{
+    static const ldns_rr_type types[] = {LDNS_RR_TYPE_CDS, LDNS_RR_TYPE_CDNSKEY};
+    *signer = -1;
+    for (int k = 0; k < 2; k++) {
+        if (!b->answers[k])
+            continue;
+        ldns_rr_list *l = scan_pkt_rrs(b->answers[k], LDNS_SECTION_ANSWER, types[k], b->qname);
+        ldns_rr_list *s =
+            scan_pkt_rrs(b->answers[k], LDNS_SECTION_ANSWER, LDNS_RR_TYPE_RRSIG, b->qname);
+        verify_sig_result_t res;
+        int rc = ldns_rr_list_rr_count(l) ? verify_rrset(b->keyset, l, s, now, &res) : 1;
+        ldns_rr_list_free(l);
+        ldns_rr_list_free(s);
+        if (rc == 1)
+            continue; /* nothing of that type */
+        if (rc < 0 || res.outcome != VERIFY_SIG_VALID) {
+            snprintf(why, why_len, "%s: %s", verify_reason_name(res.reason), res.detail);
+            *signer = -1;
+            return RESULTS_DSBOOT_BOGUS;
+        }
+        if (*signer < 0)
+            *signer = res.key_tag;
+    }
+    return RESULTS_DSBOOT_VALID;
+}
+
+/* RFC 9615 signals (dsboot.c) as the record keeps them: state, zone, records. The records
+ * array is filled first and pointed into at the end, as growing it moves it. */
+static void record_dsboot(scan_record_t *r, const scan_domain_t *d)
+{
+    results_record_t *rec = &r->rec;
+    size_t used = 0, cap = 0;
+    size_t *counts = calloc(d->n_dsboot ? d->n_dsboot : 1, sizeof *counts);
+    if (!counts || !d->n_dsboot || !(r->dsboot = calloc(d->n_dsboot, sizeof *r->dsboot))) {
+        free(counts);
+        return;
+    }
+    for (size_t i = 0; i < d->n_dsboot; i++) {
+        const scan_dsboot_t *b = &d->dsboot[i];
+        results_dsboot_t *x = &r->dsboot[i];
+        char why[300] = "";
+        x->ns_name = keep(r, b->ns_name);
+        x->signer = -1;
+        x->zone = b->zone && !b->failed ? keep(r, b->zone->name) : NULL;
+        ldns_rr_list *sigs = NULL, *rrs = b->failed ? NULL : signal_rrs(b, &sigs);
+        size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0;
+        for (size_t k = 0; k < n && used < RESULTS_LIST_MAX; k++) {
+            if (grow((void **)&r->dsboot_records, &cap, used, sizeof *r->dsboot_records) < 0)
+                break;
+            ldns_rr *copy = ldns_rr_clone(ldns_rr_list_rr(rrs, k));
+            char *text = NULL;
+            if (copy) {
+                ldns_rr2canonical(copy);
+                text = ldns_rr2str(copy);
+                ldns_rr_free(copy);
+            }
+            if (text)
+                text[strcspn(text, "\n")] = '\0';
+            r->dsboot_records[used++] = keep(r, text ? text : "?");
+            free(text);
+            counts[i]++;
+        }
+        if (b->failed) {
+            x->state = RESULTS_DSBOOT_NO_ANSWER;
+            snprintf(why, sizeof why, "%s", b->detail);
+        } else if (!b->answers[0] || !b->answers[1]) {
+            x->state = RESULTS_DSBOOT_NO_ANSWER;
+            snprintf(why, sizeof why, "%s", b->detail[0] ? b->detail : "no answer");
+        } else if (n == 0) {
+            x->state = RESULTS_DSBOOT_ABSENT;
+            snprintf(why, sizeof why, "no CDS/CDNSKEY at the signal name in %s", b->zone->name);
+        } else if (b->security != SCAN_ZONE_SECURE || !b->keyset) {
+            x->state = RESULTS_DSBOOT_INSECURE;
+            snprintf(why, sizeof why, "%s is not signed (or below an insecure delegation)",
+                     b->zone->name);
+        } else {
+            x->state = signal_verify(b, d->now, &x->signer, why, sizeof why);
+        }
+        x->detail = why[0] ? keep(r, why) : NULL;
+        ldns_rr_list_free(rrs);
+        ldns_rr_list_free(sigs);
+    }
+    for (size_t i = 0, at = 0; i < d->n_dsboot; at += counts[i], i++) {
+        r->dsboot[i].n_records = counts[i];
+        r->dsboot[i].records = counts[i] ? &r->dsboot_records[at] : NULL;
+    }
+    rec->dsboot = r->dsboot;
+    rec->n_dsboot = d->n_dsboot;
     free(counts);
 }
 
@@ -736,6 +855,7 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
             break;
         }
     record_cds_servers(r, d);
+    record_dsboot(r, d);
     record_fix(r, first);
     for (size_t i = 0; i < d->n_servers; i++) {
         verify_verdict_free(d->servers[i].verdict);
@@ -796,6 +916,7 @@ static void release_answers(scan_domain_t *d)
             d->servers[i].answers[q] = NULL;
         }
     scan_domain_set_referral(d, NULL, false); /* a block or an ldns-built packet */
+    scan_dsboot_free(d);
     ldns_pkt_free(d->check_answer);
     d->check_answer = NULL;
 }

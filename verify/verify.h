@@ -470,9 +470,12 @@ typedef struct verify_verdict {
     verify_cds_summary_t *cds; /* CDS and CDNSKEY records served, CDS first, in answer order */
     size_t n_cds;
     /* Key tag of the DS-authenticated DNSKEY whose RRSIG over the CDS (CDNSKEY) RRset verified
-     * (RFC 7344 §4.1); -1 when none did or the RRset is absent. */
+     * (RFC 7344 §4.1); for a zone without DS, of any served key whose RRSIG verified (RFC 9615
+     * bootstrapping); -1 when none did or the RRset is absent. */
     int32_t cds_signer;
     int32_t cdnskey_signer;
+    /* CDS and CDNSKEY both published and describing different keys (RFC 7344 §4). */
+    bool cds_cdnskey_disagree;
     verify_keyset_t *keyset; /* status secure: the validated DNSKEYs (owned by the verdict;
                                 take your own with verify_keyset_ref()); else NULL */
 } verify_verdict_t;

@@ -430,6 +430,8 @@ static int judge(struct zone_run *r)
             rc = verdict_add(r->v, VERIFY_REASON_DNSKEY_WITHOUT_DS, sig_label_text(&rrset),
                              "%zu DNSKEYs served, the parent proves no DS; publish: %s", r->ks->n,
                              ds_hint(r->v));
+            if (rc >= 0 && !r->keys_only)
+                rc = zone_cds_bootstrap_facts(r);
         }
         goto fail;
     case VERIFY_PARENT_DS:

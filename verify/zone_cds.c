@@ -333,7 +333,8 @@ static int mark_all(struct zone_run *r, const ldns_rr_list *cds, const ldns_rr_l
 }
 
 /* RFC 7344 §4: when both are published they must describe the same keys. */
-static int check_agreement(struct zone_run *r, const ldns_rr_list *cds, const ldns_rr_list *cdk)
+static int check_agreement(struct zone_run *r, const ldns_rr_list *cds, const ldns_rr_list *cdk,
+                           bool facts_only)
 {
     size_t nc = ldns_rr_list_rr_count(cds), nk = ldns_rr_list_rr_count(cdk);
     bool ok = true, cds_delete = false, cdk_delete = false;
@@ -369,7 +370,10 @@ static int check_agreement(struct zone_run *r, const ldns_rr_list *cds, const ld
         long len = sig_rdata_copy(c, b, sizeof b);
         ok &= is_delete(c) ? cdk_delete : len >= 0 && sig_byteset_has(&cdk_forms, b, (size_t)len);
     }
-    if (rc == CDS_LIMIT)
+    r->v->cds_cdnskey_disagree = rc != 0 || !ok; /* unknown (past a limit) reads as disagree */
+    if (facts_only)
+        rc = rc == CDS_LIMIT ? 0 : rc;
+    else if (rc == CDS_LIMIT)
         rc = verdict_add(r->v, VERIFY_REASON_VALIDATION_LIMIT, rrset,
                          "CDS/CDNSKEY agreement stopped: %s", sig_work_exceeded(&r->work));
     else if (rc == 0 && !ok)
@@ -405,7 +409,7 @@ int zone_check_cds(struct zone_run *r)
         (rc = check_set(r, cdk, cdk_sigs, LDNS_RR_TYPE_CDNSKEY, &pending, &deleting)) < 0)
         goto done;
     if (ldns_rr_list_rr_count(cds) && ldns_rr_list_rr_count(cdk) &&
-        (rc = check_agreement(r, cds, cdk)) < 0)
+        (rc = check_agreement(r, cds, cdk, false)) < 0)
         goto done;
     sig_label_init(&rrset, r->in->zone,
                    ldns_rr_list_rr_count(cds) ? LDNS_RR_TYPE_CDS : LDNS_RR_TYPE_CDNSKEY);
@@ -415,6 +419,44 @@ int zone_check_cds(struct zone_run *r)
     else if (pending)
         rc = verdict_add(r->v, VERIFY_REASON_CDS_PENDING, sig_label_text(&rrset),
                          "CDS/CDNSKEY differ from the parent's DS RRset");
+done:
+    ldns_rr_list_free(cds);
+    ldns_rr_list_free(cds_sigs);
+    ldns_rr_list_free(cdk);
+    ldns_rr_list_free(cdk_sigs);
+    return rc < 0 ? rc : 0;
+}
+
+/* The served key whose RRSIG over rrs verifies, or -1 (any key: there is no DS to prefer). */
+static int32_t self_signer(struct zone_run *r, const ldns_rr_list *rrs, const ldns_rr_list *sigs)
+{
+    verify_sig_result_t res;
+    if (ldns_rr_list_rr_count(rrs) == 0 || ldns_rr_list_rr_count(sigs) == 0)
+        return -1;
+    int rc = sig_verify_rrset_work(r->ks, NULL, rrs, sigs, r->in->now, &r->work, &res);
+    return rc == 0 && res.outcome == VERIFY_SIG_VALID ? res.key_tag : -1;
+}
+
+int zone_cds_bootstrap_facts(struct zone_run *r)
+{
+    ldns_rr_list *cds = NULL, *cds_sigs = NULL, *cdk = NULL, *cdk_sigs = NULL;
+    int rc =
+        pkt_rrset(r->in->cds, LDNS_SECTION_ANSWER, r->in->zone, LDNS_RR_TYPE_CDS, &cds, &cds_sigs);
+    if (rc >= 0)
+        rc = pkt_rrset(r->in->cdnskey, LDNS_SECTION_ANSWER, r->in->zone, LDNS_RR_TYPE_CDNSKEY, &cdk,
+                       &cdk_sigs);
+    if (rc < 0)
+        goto done;
+    if ((rc = add_summaries(r->v, cds)) < 0 || (rc = add_summaries(r->v, cdk)) < 0)
+        goto done;
+    if (r->v->n_cds == 0)
+        goto done;
+    if ((rc = mark_all(r, cds, cdk)) < 0)
+        goto done;
+    r->v->cds_signer = self_signer(r, cds, cds_sigs);
+    r->v->cdnskey_signer = self_signer(r, cdk, cdk_sigs);
+    if (ldns_rr_list_rr_count(cds) && ldns_rr_list_rr_count(cdk))
+        rc = check_agreement(r, cds, cdk, true);
 done:
     ldns_rr_list_free(cds);
     ldns_rr_list_free(cds_sigs);

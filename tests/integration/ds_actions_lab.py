@@ -3,7 +3,9 @@
 refused CDS_PENDING, stable in 1 and 2 scans); after three exactly the authorised actions are
 listed: replace for the KSK rollover on two servers (cds-roll.test, whose DS is checked against
 ldns-key2ds on the new key's file) and for manykeys.test, remove for the RFC 8078 delete records
-(cds-delete.test on two servers, cdsdelete.test), and every other CDS domain is refused with
+(cds-delete.test on two servers, cdsdelete.test), add for the RFC 9615 bootstrap whose signals
+are signed in the NS names' zone (cds-boot.test; refused when that zone is unsigned,
+cds-bootu.test), and every other CDS domain is refused with
 its reason, server and key tag: the lagging secondary (cds-lagging.test: inconsistent, its
 second server named), CDS signed by a key no DS authenticates (cds-badsig.test, cdszsk.test),
 CDS that would orphan the zone (cds-orphan.test, cdspending.test). cds.test (CDS equal to the
@@ -22,7 +24,7 @@ from lab_common import lab_env, lab_scan_args
 DNSSWEEP = sys.argv[1]
 
 AUTHORISED = {"cds-roll.test": "replace", "manykeys.test": "replace",
-              "cds-delete.test": "remove", "cdsdelete.test": "remove"}
+              "cds-delete.test": "remove", "cdsdelete.test": "remove", "cds-boot.test": "add"}
 # domain -> (reason, server role ("ns1"/"ns2"), words the detail must hold, key whose tag is named)
 REFUSED = {
     "cds-lagging.test": ("CDS_INVALID", "ns2", "inconsistent between servers", "ksk"),
@@ -30,8 +32,10 @@ REFUSED = {
     "cdszsk.test": ("CDS_INVALID", "ns1", "not signed by a key the parent's DS set", "ksk"),
     "cds-orphan.test": ("CDS_INVALID", "ns1", "would break the domain", "standby"),
     "cdspending.test": ("CDS_INVALID", "ns1", "would break the domain", "standby"),
+    "cds-bootu.test": ("CDS_INVALID", "ns1.cds-usignal.test", "not signed (insecure zone)", "ksk"),
 }
-NO_LINE = {"cds.test"}
+NO_LINE = {"cds.test", "cds-signal.test", "cds-usignal.test"}
+# where a refusal names an address; an RFC 9615 refusal names the NS whose signal fails
 SERVER = {"ns1": "3.1", "ns2": "3.2"}
 
 
@@ -107,7 +111,7 @@ def main():
                     "%s stable in s1, s2, s3" % d, json.dumps(got.get(d))[:200])
         for d, (reason, role, words, key) in sorted(REFUSED.items()):
             l = got.get(d, {})
-            server = "%s.%s" % (net, SERVER[role])
+            server = "%s.%s" % (net, SERVER[role]) if role in SERVER else role
             tag = key_tag(env, d, key)
             c.check(l.get("action") == "refused" and l.get("reason") == reason
                     and l.get("server") == server and words in (l.get("detail") or "")
@@ -137,6 +141,17 @@ def main():
         c.check(roll.get("evidence", {}).get("signer_key_tags") == [key_tag(env, "cds-roll.test", "ksk")],
                 "cds-roll.test: CDS signed by the old KSK, the one the DS authenticates",
                 roll.get("evidence"))
+        # RFC 9615: the first DS of cds-boot.test is its KSK's, vouched for in both NS names' zone.
+        out = subprocess.run(["ldns-key2ds", "-n", "-2", key_file(env, "cds-boot.test", "ksk")],
+                             capture_output=True, text=True, check=True).stdout.split()
+        i = out.index("DS")
+        want = "cds-boot.test. 3600 IN DS %s %s %s %s" % (out[i + 1], out[i + 2], out[i + 3],
+                                                          out[i + 4].lower())
+        boot = got.get("cds-boot.test", {})
+        c.check([x.lower() for x in boot.get("ds", [])] == [want.lower()],
+                "cds-boot.test: add the DS of its KSK (%s)" % want, boot.get("ds"))
+        c.check(boot.get("evidence", {}).get("signals") == ["ns1.cds-signal.test", "ns2.cds-signal.test"],
+                "cds-boot.test: validated signals in the zone of both NS names", boot.get("evidence"))
         rm = got.get("cds-delete.test", {})
         c.check(rm.get("ds") == [] and rm.get("dnskey") == [],
                 "cds-delete.test: remove publishes no DS", json.dumps(rm)[:200])
@@ -151,8 +166,8 @@ def main():
         r = run(["ds-actions", "--db", db, "--format", "csv"])
         rows = list(csv.DictReader(io.StringIO(r.stdout)))
         c.check(r.returncode == 0 and r.stdout.startswith(
-            "domain,action,scan,ds,dnskey,stable_in,servers,key_tags,signer_key_tags,reason,"
-            "server,key_tag,detail\n"), "csv: exit 0 and the header", r.stderr[-300:])
+            "domain,action,scan,ds,dnskey,stable_in,servers,key_tags,signer_key_tags,signals,"
+            "reason,server,key_tag,detail\n"), "csv: exit 0 and the header", r.stderr[-300:])
         c.check({x["domain"]: x["action"] for x in rows} == {d: l["action"] for d, l in got.items()},
                 "csv: the same action for every domain as jsonl")
         c.check(all(x["reason"] == got[x["domain"]].get("reason", "") for x in rows),

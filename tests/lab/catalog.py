@@ -33,6 +33,8 @@ verdicts spec. Build keys (all optional) understood by build.py:
              of them, with cds="many" a SHA-256 CDS and a CDNSKEY of the KSK and n_cds - 1
   cds_signer "zsk": CDS/CDNSKEY signed by the ZSK only (ldns-signzone uses the KSK)
   standby_signs  the standby key (extra_key) signs the DNSKEY RRset too (a KSK rollover)
+  dsboot_for [zones]: publish their CDS/CDNSKEY as RFC 9615 signals under this zone's names
+             (_dsboot.<zone>._signal.<ns name> for each of their NS names in this zone)
   apex_a     add an apex A record (default True); caa: add a CAA record
   ns         name server names to use instead of in-bailiwick ns1/ns2 (out of bailiwick)
   nozone     no zone is built at all (the name is not delegated / parent is dead)
@@ -354,6 +356,24 @@ DS_ACTION_CASES = [
      "RFC 8078 delete (CDS 0 0 0 00 / CDNSKEY 0 3 0 AA==) on a secure domain, two servers: "
      "ds-actions remove",
      dict(alg=13, servers=["child1", "child2"], cds="delete")),
+    # RFC 9615 bootstrapping: signed zones without DS whose NS names live in a signalling zone
+    ("cds-signal.test", "secure", [], "secure",
+     "signed signalling zone: the NS names of cds-boot.test, and its CDS/CDNSKEY as RFC 9615 "
+     "signals at _dsboot.cds-boot.test._signal.ns1/ns2.cds-signal.test",
+     dict(alg=13, servers=["child1", "child2"], dsboot_for=["cds-boot.test"])),
+    ("cds-boot.test", "insecure", ["DNSKEY_WITHOUT_DS"], "insecure",
+     "signed, no DS, CDS/CDNSKEY of its KSK; NS names in the signed cds-signal.test, which "
+     "carries the matching signals: ds-actions add",
+     dict(alg=13, ds="none", cds="match", servers=["child1", "child2"],
+          ns=["ns1.cds-signal.test.", "ns2.cds-signal.test."])),
+    ("cds-usignal.test", "insecure", [], "insecure",
+     "unsigned signalling zone (no DS): the NS names of cds-bootu.test and its signals",
+     dict(alg=None, servers=["child1", "child2"], dsboot_for=["cds-bootu.test"])),
+    ("cds-bootu.test", "insecure", ["DNSKEY_WITHOUT_DS"], "insecure",
+     "as cds-boot, but the signals are in the unsigned cds-usignal.test: nothing proves them, "
+     "ds-actions refuses (CDS_INVALID)",
+     dict(alg=13, ds="none", cds="match", servers=["child1", "child2"],
+          ns=["ns1.cds-usignal.test.", "ns2.cds-usignal.test."])),
 ]
 CASES += DS_ACTION_CASES
 

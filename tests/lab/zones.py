@@ -63,6 +63,7 @@ class Zone:
         self.ns_names = build.get("ns") or ["ns%d.%s" % (i + 1, fqdn(name)) for i in range(len(servers))]
         self.text = {}              # variant -> final zone text
         self.ds_cache = None        # precomputed DS lines (bulk zones sharing key pairs)
+        self.dsboot_targets = []    # `dsboot_for`: Zone objects whose signals this zone holds
 
     @property
     def origin(self):
@@ -178,6 +179,7 @@ class Zone:
         if self.b.get("keytrap") and published:
             lines += keytrap.decoys(o, self.zsk_tag(), self.b["keytrap"][0], self.name)
         lines += self.cds_records(variant)
+        lines += self.dsboot_records()
         lines += self.extra
         for child in self.delegations:
             co = child.origin
@@ -188,6 +190,18 @@ class Zone:
 
     def zsk_tag(self):
         return keytrap.key_tag(keytrap.dnskey_rdata(self.keys["zsk"].dnskey()))
+
+    def dsboot_records(self):
+        """RFC 9615 signals: for each zone vouched for, its CDS/CDNSKEY at
+        _dsboot.<zone>._signal.<ns name> for each of its NS names within this zone."""
+        out = []
+        for t in self.dsboot_targets:
+            for ns in t.ns_names:
+                if not ns.endswith("." + self.origin):
+                    continue
+                owner = "_dsboot.%s_signal.%s" % (t.origin, ns)
+                out += [owner + " " + rr.split(None, 1)[1] for rr in t.cds_records()]
+        return out
 
     def cds_records(self, variant="main"):
         mode = self.b.get("cds")

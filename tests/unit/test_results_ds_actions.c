@@ -130,13 +130,6 @@ static void test_rules(void)
        "... the same on a bogus domain: refused (%s)", d.detail);
 
     craft(&c, CDS_NEW);
-    c.rec.parent.n_ds = 0;
-    c.rec.n_cds_servers = 0;
-    d = decide1(&c.rec);
-    ok(d.action == RESULTS_DS_REFUSED && strstr(d.detail, "RFC 9615"),
-       "no DS at the parent: refused, bootstrapping not collected (%s)", d.detail);
-
-    craft(&c, CDS_NEW);
     c.rec.reasons = NULL;
     c.rec.n_reasons = 0;
     d = decide1(&c.rec);
@@ -149,6 +142,133 @@ static void test_rules(void)
     none.rec.n_cds_servers = 0;
     d = decide1(&none.rec);
     is_str(results_ds_action_name(d.action), "none", "nothing published: no line");
+}
+
+#define SIG_OWNER "_dsboot." DOMAIN "._signal."
+#define SIG_NS1                                                                                    \
+    SIG_OWNER "ns1.signal.test.\t3600\tIN\tCDS\t4242 13 2 "                                        \
+              "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+#define SIG_NS2                                                                                    \
+    SIG_OWNER "ns2.signal.test.\t3600\tIN\tCDS\t4242 13 2 "                                        \
+              "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+#define SIG_OTHER                                                                                  \
+    SIG_OWNER "ns2.signal.test.\t3600\tIN\tCDS\t5151 13 2 "                                        \
+              "FEDCBA9876543210FEDCBA9876543210FEDCBA9876543210FEDCBA9876543210"
+
+/* A domain without DS (the parent signed, proving none), self-signed CDS on two servers, and a
+ * validated signal on each of its two NS names. */
+typedef struct boot {
+    crafted_t c;
+    const char *sig_recs[2][1];
+    results_dsboot_t signals[2];
+    results_nameserver_t ns[2];
+} boot_t;
+
+static void craft_boot(boot_t *b)
+{
+    craft(&b->c, CDS_NEW);
+    results_record_t *rec = &b->c.rec;
+    rec->status = VERIFY_STATUS_INSECURE;
+    rec->parent.n_ds = 0;
+    rec->parent.ds = NULL;
+    rec->parent.ds_ttl = 0;
+    b->c.reasons[0] =
+        (results_reason_t){VERIFY_REASON_DNSKEY_WITHOUT_DS, NULL, DOMAIN "/DNSKEY", "no DS"};
+    for (int s = 0; s < 2; s++)
+        b->c.servers[s].cds_signer = 4242; /* self-signed: no DS to authenticate a key */
+    static const char *names[] = {"ns1.signal.test", "ns2.signal.test"};
+    b->sig_recs[0][0] = SIG_NS1;
+    b->sig_recs[1][0] = SIG_NS2;
+    for (int i = 0; i < 2; i++) {
+        b->signals[i] = (results_dsboot_t){.ns_name = names[i],
+                                           .zone = "signal.test.",
+                                           .state = RESULTS_DSBOOT_VALID,
+                                           .signer = 777,
+                                           .n_records = 1,
+                                           .records = b->sig_recs[i]};
+        b->ns[i] =
+            (results_nameserver_t){names[i], b->c.servers[i].address, VERIFY_STATUS_INSECURE, 5};
+    }
+    rec->dsboot = b->signals;
+    rec->n_dsboot = 2;
+    rec->nameservers = b->ns;
+    rec->n_nameservers = 2;
+}
+
+static void test_bootstrap(void)
+{
+    boot_t b;
+    craft_boot(&b);
+    results_ds_decision_t d = decide1(&b.c.rec);
+    is_str(results_ds_action_name(d.action), "add",
+           "no DS, validated matching signals on every NS name: add");
+
+    craft_boot(&b);
+    b.signals[1].state = RESULTS_DSBOOT_INSECURE;
+    d = decide1(&b.c.rec);
+    ok(d.action == RESULTS_DS_REFUSED && strcmp(d.server, "ns2.signal.test") == 0 &&
+           strstr(d.detail, "insecure"),
+       "a signal in an unsigned zone: refused, naming that NS (%s)", d.detail);
+
+    craft_boot(&b);
+    b.signals[0].state = RESULTS_DSBOOT_ABSENT;
+    d = decide1(&b.c.rec);
+    ok(d.action == RESULTS_DS_REFUSED && strcmp(d.server, "ns1.signal.test") == 0,
+       "one NS name without a signal: refused (%s)", d.detail);
+
+    craft_boot(&b);
+    b.sig_recs[1][0] = SIG_OTHER;
+    d = decide1(&b.c.rec);
+    ok(d.action == RESULTS_DS_REFUSED && strstr(d.detail, "differs"),
+       "a signal with other records than the apex: refused (%s)", d.detail);
+
+    craft_boot(&b);
+    b.c.rec.n_dsboot = 1;
+    d = decide1(&b.c.rec);
+    ok(d.action == RESULTS_DS_REFUSED && strcmp(d.server, "ns2.signal.test") == 0,
+       "an NS name whose signal was not looked up: refused (%s)", d.detail);
+
+    craft_boot(&b);
+    b.c.recs[0][0].signs_dnskey = b.c.recs[1][0].signs_dnskey = false;
+    d = decide1(&b.c.rec);
+    ok(d.action == RESULTS_DS_REFUSED && strstr(d.detail, "break"),
+       "bootstrap CDS of a key that signs nothing: refused (%s)", d.detail);
+
+    craft_boot(&b);
+    b.c.servers[0].disagree = true;
+    d = decide1(&b.c.rec);
+    ok(d.action == RESULTS_DS_REFUSED && strstr(d.detail, "different keys"),
+       "CDS and CDNSKEY describing different keys: refused (%s)", d.detail);
+
+    craft_boot(&b);
+    b.c.rec.parent.is_signed = false;
+    d = decide1(&b.c.rec);
+    ok(d.action == RESULTS_DS_REFUSED && strstr(d.detail, "not signed"),
+       "no DS under an unsigned parent: refused (%s)", d.detail);
+
+    craft_boot(&b);
+    b.c.rec.n_dsboot = 0;
+    d = decide1(&b.c.rec);
+    ok(d.action == RESULTS_DS_REFUSED && strstr(d.detail, "RFC 9615"),
+       "no DS and no signals in the record (resolver mode, older record): refused (%s)", d.detail);
+
+    craft_boot(&b);
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    results_record_t back;
+    is_int(results_record_encode(&b.c.rec, &buf, &len), 0, "a record with signals encodes");
+    is_int(results_record_decode(DOMAIN, buf, len, &back), 0, "... and decodes");
+    ok(back.n_dsboot == 2 && strcmp(back.dsboot[1].ns_name, "ns2.signal.test") == 0 &&
+           strcmp(back.dsboot[1].zone, "signal.test.") == 0 &&
+           back.dsboot[1].state == RESULTS_DSBOOT_VALID && back.dsboot[1].signer == 777 &&
+           back.dsboot[1].n_records == 1 && strcmp(back.dsboot[1].records[0], SIG_NS2) == 0 &&
+           back.n_cds_servers == 2,
+       "every signal field round-trips");
+    const results_record_t *one[1] = {&back};
+    results_ds_decide(one, 1, 1, &d);
+    is_str(results_ds_action_name(d.action), "add", "... and decides the same after decoding");
+    results_record_free(&back);
+    free(buf);
 }
 
 static void test_stability(void)
@@ -258,6 +378,7 @@ static void test_codec(void)
 int main(void)
 {
     test_rules();
+    test_bootstrap();
     test_stability();
     test_key_tags();
     test_codec();
