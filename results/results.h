@@ -564,13 +564,16 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
  * delete record mixed with others); the domain is secure; and, unless they are the RFC 8078
  * delete record (action remove), some key they name has a valid RRSIG over the DNSKEY RRset (so
  * the new DS set keeps the domain validating) and they differ from the parent's DS (replace).
- * A domain without DS would need RFC 9615 bootstrapping: refused (its signals are not
- * collected). Anything else is refused with a CDS_* reason: CDS_INVALID for what is wrong,
- * CDS_PENDING for a candidate not yet stable over `stable` scans.
+ * A domain without DS gets add only through RFC 9615 bootstrapping: the parent signed and
+ * proving no DS (status insecure), the servers agreeing as above on self-signed records that
+ * name a key signing the DNSKEY RRset, CDS and CDNSKEY agreeing, and for every NS name of the
+ * record a signal (results_dsboot_t) that validated and holds the same records. Anything else
+ * is refused with a CDS_* reason: CDS_INVALID for what is wrong (server: an address, or the NS
+ * name of a failing signal), CDS_PENDING for a candidate not yet stable over `stable` scans.
  * ------------------------------------------------------------------------------------------- */
 typedef enum results_ds_action {
     RESULTS_DS_NONE = 0, /* nothing published, or the parent already has that DS set */
-    RESULTS_DS_ADD,      /* a first DS set (RFC 9615 bootstrapping; never authorised yet) */
+    RESULTS_DS_ADD,      /* a first DS set (RFC 9615 bootstrapping) */
     RESULTS_DS_REPLACE,  /* the DS set becomes what the CDS/CDNSKEY describe */
     RESULTS_DS_REMOVE,   /* RFC 8078 delete: remove every DS */
     RESULTS_DS_REFUSED,
@@ -608,10 +611,10 @@ typedef struct results_ds_actions_counts {
  * published and nothing to do get no line. stable: scans [3]; fewer finished scans than that
  * refuse every candidate (CDS_PENDING). JSONL lines: {"domain","action","scan","ds":[DS RRs in
  * presentation format],"dnskey":[DNSKEY RRs, from CDNSKEY],"stable_in":[scan names, oldest
- * first],"evidence":{"servers":[...],"key_tags":[...],"signer_key_tags":[...]}}; a refused line
- * has "reason","server","key_tag","detail" instead of ds/dnskey. CSV: header
- * `domain,action,scan,ds,dnskey,stable_in,servers,key_tags,signer_key_tags,reason,server,key_tag,
- * detail`, lists joined by ';'. RESULTS_ENOTFOUND: no finished scan / no such scan;
+ * first],"evidence":{"servers":[...],"key_tags":[...],"signer_key_tags":[...],"signals":[NS
+ * names whose RFC 9615 signal validated]}}; a refused line has "reason","server","key_tag",
+ * "detail" instead of ds/dnskey. CSV: header `domain,action,scan,ds,dnskey,stable_in,servers,
+ * key_tags,signer_key_tags,signals,reason,server,key_tag,detail`, lists joined by ';'. RESULTS_ENOTFOUND: no finished scan / no such scan;
  * RESULTS_EFINISHED is never returned: an unfinished named scan is RESULTS_EINVAL. */
 int results_ds_actions(results_store_t *store, const char *scan_name, unsigned stable,
                        results_format_t format, FILE *out, results_ds_actions_counts_t *counts);
