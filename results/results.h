@@ -614,8 +614,9 @@ typedef struct results_ds_actions_counts {
  * first],"evidence":{"servers":[...],"key_tags":[...],"signer_key_tags":[...],"signals":[NS
  * names whose RFC 9615 signal validated]}}; a refused line has "reason","server","key_tag",
  * "detail" instead of ds/dnskey. CSV: header `domain,action,scan,ds,dnskey,stable_in,servers,
- * key_tags,signer_key_tags,signals,reason,server,key_tag,detail`, lists joined by ';'. RESULTS_ENOTFOUND: no finished scan / no such scan;
- * RESULTS_EFINISHED is never returned: an unfinished named scan is RESULTS_EINVAL. */
+ * key_tags,signer_key_tags,signals,reason,server,key_tag,detail`, lists joined by ';'.
+ * RESULTS_ENOTFOUND: no finished scan / no such scan; RESULTS_EFINISHED is never returned: an
+ * unfinished named scan is RESULTS_EINVAL. */
 int results_ds_actions(results_store_t *store, const char *scan_name, unsigned stable,
                        results_format_t format, FILE *out, results_ds_actions_counts_t *counts);
 
