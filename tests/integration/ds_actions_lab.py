@@ -8,7 +8,8 @@ are signed in the NS names' zone (cds-boot.test; refused when that zone is unsig
 cds-bootu.test), and every other CDS domain is refused with
 its reason, server and key tag: the lagging secondary (cds-lagging.test: inconsistent, its
 second server named), CDS signed by a key no DS authenticates (cds-badsig.test, cdszsk.test),
-CDS that would orphan the zone (cds-orphan.test, cdspending.test). cds.test (CDS equal to the
+CDS that would orphan the zone (cds-orphan.test, cdspending.test), a server whose TCP answers
+hold no CDS/CDNSKEY (cds-tcp.test). cds.test (CDS equal to the
 DS) gets no line. The CSV form carries the same decisions."""
 import csv
 import glob
@@ -33,10 +34,11 @@ REFUSED = {
     "cds-orphan.test": ("CDS_INVALID", "ns1", "would break the domain", "standby"),
     "cdspending.test": ("CDS_INVALID", "ns1", "would break the domain", "standby"),
     "cds-bootu.test": ("CDS_INVALID", "ns1.cds-usignal.test", "not signed (insecure zone)", "ksk"),
+    "cds-tcp.test": ("CDS_INVALID", "mangle8", "over TCP", "standby"),
 }
 NO_LINE = {"cds.test", "cds-signal.test", "cds-usignal.test"}
 # where a refusal names an address; an RFC 9615 refusal names the NS whose signal fails
-SERVER = {"ns1": "3.1", "ns2": "3.2"}
+SERVER = {"ns1": "3.1", "ns2": "3.2", "mangle8": "5.8"}
 
 
 class Checks:

@@ -356,6 +356,11 @@ DS_ACTION_CASES = [
      "RFC 8078 delete (CDS 0 0 0 00 / CDNSKEY 0 3 0 AA==) on a secure domain, two servers: "
      "ds-actions remove",
      dict(alg=13, servers=["child1", "child2"], cds="delete")),
+    ("cds-tcp.test", "secure", ["CDS_PENDING"], "secure",
+     "as cds-roll, but its second server (mangle8, relaying to child2) answers CDS and CDNSKEY "
+     "over TCP with an empty answer: ds-actions refuses (CDS_INVALID, other records over TCP)",
+     dict(alg=13, servers=["child1", "mangle8"], extra_key=("standby", None), standby_signs=True,
+          cds="pending", mangle="cds_tcp_empty")),
     # RFC 9615 bootstrapping: signed zones without DS whose NS names live in a signalling zone
     ("cds-signal.test", "secure", [], "secure",
      "signed signalling zone: the NS names of cds-boot.test, and its CDS/CDNSKEY as RFC 9615 "

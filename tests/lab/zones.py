@@ -16,7 +16,7 @@ SERVERS = {
     "refuser": (3, 3), "knot": (3, 4), "blackhole": (9, 9), "bulk": (4, 1), "sld2": (2, 2),
     # mangler.py: one address per misbehaving zone (relays to MANGLER_UPSTREAM, rewrites one answer)
     "mangle1": (5, 1), "mangle2": (5, 2), "mangle3": (5, 3), "mangle4": (5, 4), "mangle5": (5, 5),
-    "mangle6": (5, 6), "mangle7": (5, 7),
+    "mangle6": (5, 6), "mangle7": (5, 7), "mangle8": (5, 8),
     # issue 14, no silent caps: one NSD for the zone with 40 DNSKEYs, 20 DS, 20 CDS + 20 CDNSKEY
     # (block 7, clear of the KeyTrap zone's servers)
     "manykeys": (7, 1),
@@ -24,7 +24,7 @@ SERVERS = {
     "multi": (8, 1),
     "keytrap": (6, 1),  # issue 14: hostile zones (KeyTrap), a block of their own
 }
-MANGLERS = ["mangle%d" % i for i in range(1, 8)]
+MANGLERS = ["mangle%d" % i for i in range(1, 9)]
 # The real NSD that serves the mangled zones' signed data (behind the mangler, never delegated to).
 MANGLER_UPSTREAM = "child2"
 UNBOUND = (0, 250)
