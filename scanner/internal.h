@@ -479,6 +479,19 @@ bool scan_file_delegation(scan_domain_t *d);
 
 /* judge.c: runs on a worker thread. */
 void scan_judge_run(void *arg);
+/* judge.c: the storage of a record being built (shared with judge_cds.c). scan_record_grow
+ * makes room for one more element of size elem in *arr (n used of *cap): 0 or -1 (no memory);
+ * scan_record_keep copies text into the record (NULL when text is NULL or out of memory);
+ * scan_record_add_reason adds a reason once per code and server. */
+int scan_record_grow(void **arr, size_t *cap, size_t n, size_t elem);
+const char *scan_record_keep(scan_record_t *r, const char *text);
+void scan_record_add_reason(scan_record_t *r, verify_reason_code_t code, const char *server,
+                            const char *rrset, const char *detail);
+/* judge_cds.c: rec.cds from one server's answers (CDS_INVALID when more than the store keeps);
+ * rec.cds_servers once any server served CDS/CDNSKEY (every server then); rec.dsboot. */
+void scan_record_cds(scan_record_t *r, const scan_server_t *sv);
+void scan_record_cds_servers(scan_record_t *r, const scan_domain_t *d);
+void scan_record_dsboot(scan_record_t *r, const scan_domain_t *d);
 void scan_record_free(scan_record_t *r);
 
 /* run.c */

@@ -15,7 +15,7 @@
 
 /* Makes room for one more element in *arr (elements of size elem, *cap of them, n used):
  * 0, or -1 when out of memory. */
-static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+int scan_record_grow(void **arr, size_t *cap, size_t n, size_t elem)
 {
     if (n < *cap)
         return 0;
@@ -28,9 +28,10 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
     return 0;
 }
 
-static const char *keep(scan_record_t *r, const char *text)
+const char *scan_record_keep(scan_record_t *r, const char *text)
 {
-    if (!text || grow((void **)&r->strings, &r->cap_strings, r->n_strings, sizeof *r->strings) < 0)
+    if (!text || scan_record_grow((void **)&r->strings, &r->cap_strings, r->n_strings,
+                                  sizeof *r->strings) < 0)
         return NULL;
     char *copy = strdup(text);
     if (copy)
@@ -47,7 +48,7 @@ static const char *keepf(scan_record_t *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    return keep(r, buf);
+    return scan_record_keep(r, buf);
 }
 
 void scan_record_free(scan_record_t *r)
@@ -68,8 +69,8 @@ void scan_record_free(scan_record_t *r)
     free(r);
 }
 
-static void add_reason(scan_record_t *r, verify_reason_code_t code, const char *server,
-                       const char *rrset, const char *detail)
+void scan_record_add_reason(scan_record_t *r, verify_reason_code_t code, const char *server,
+                            const char *rrset, const char *detail)
 {
     results_record_t *rec = &r->rec;
     for (size_t i = 0; i < rec->n_reasons; i++) {
@@ -78,14 +79,15 @@ static void add_reason(scan_record_t *r, verify_reason_code_t code, const char *
             ((!o->server && !server) || (o->server && server && strcmp(o->server, server) == 0)))
             return;
     }
-    if (grow((void **)&r->reasons, &r->cap_reasons, rec->n_reasons, sizeof *r->reasons) < 0)
+    if (scan_record_grow((void **)&r->reasons, &r->cap_reasons, rec->n_reasons,
+                         sizeof *r->reasons) < 0)
         return;
     rec->reasons = r->reasons;
     results_reason_t *x = &r->reasons[rec->n_reasons++];
     x->code = code;
-    x->server = keep(r, server);
-    x->rrset = keep(r, rrset);
-    x->detail = keep(r, detail);
+    x->server = scan_record_keep(r, server);
+    x->rrset = scan_record_keep(r, rrset);
+    x->detail = scan_record_keep(r, detail);
 }
 
 static bool has_apex_soa(const ldns_pkt *pkt, const ldns_rdf *zone)
@@ -202,7 +204,7 @@ static const char *also_broken(scan_record_t *r, const char *fix, verify_reason_
         n += snprintf(text + n, sizeof text - (size_t)n, ". Also %s: %s", verify_reason_name(code),
                       verify_reason_fix(code));
     }
-    return strcmp(text, fix) == 0 ? fix : keep(r, text);
+    return strcmp(text, fix) == 0 ? fix : scan_record_keep(r, text);
 }
 
 static void record_fix(scan_record_t *r, const verify_verdict_t *first)
@@ -237,7 +239,7 @@ static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list
     results_record_t *rec = &r->rec;
     char zone[LDNS_MAX_DOMAINLEN + 2];
     snprintf(zone, sizeof zone, "%s", d->zone ? d->zone->name : ".");
-    rec->parent.zone = keep(r, strip_dot(zone));
+    rec->parent.zone = scan_record_keep(r, strip_dot(zone));
     rec->parent.is_signed = d->parent_security == SCAN_ZONE_SECURE;
     rec->parent.ds_from_zone_file = d->ds_from_file; /* --zone-file */
     size_t n_ds = ds ? ldns_rr_list_rr_count(ds) : 0;
@@ -260,306 +262,11 @@ static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list
             hex = malloc(need);
         if (hex)
             verify_hex_text(ldns_rdf_data(digest), ldns_rdf_size(digest), hex, need);
-        x->digest = keep(r, hex);
+        x->digest = scan_record_keep(r, hex);
         if (hex != small)
             free(hex);
         rec->parent.ds_ttl = ldns_rr_ttl(rr);
     }
-}
-
-static void record_cds(scan_record_t *r, const scan_server_t *sv)
-{
-    results_record_t *rec = &r->rec;
-    size_t room = 0;
-    for (int slot = SCAN_Q_CDS; slot <= SCAN_Q_CDNSKEY; slot++)
-        room += sv->answers[slot] ? ldns_rr_list_rr_count(ldns_pkt_answer(sv->answers[slot])) : 0;
-    if (room == 0)
-        return;
-    if (room > RESULTS_LIST_MAX) {
-        /* Two 64 KB answers can hold more records than the store keeps in one list: say so
-         * (a set this big is no basis for DS automation either) instead of cutting silently or
-         * failing the store, and keep the first RESULTS_LIST_MAX. */
-        char rrset[300], detail[300];
-        snprintf(rrset, sizeof rrset, "%s/CDS", r->rec.domain);
-        snprintf(detail, sizeof detail,
-                 "%zu CDS/CDNSKEY records served (%s); the record keeps the first %d: a set "
-                 "this large cannot be acted on",
-                 room, sv->addr_text, RESULTS_LIST_MAX);
-        add_reason(r, VERIFY_REASON_CDS_INVALID, sv->addr_text, rrset, detail);
-        room = RESULTS_LIST_MAX;
-    }
-    if (!(r->cds = calloc(room, sizeof *r->cds)))
-        return;
-    rec->cds = r->cds;
-    for (int slot = SCAN_Q_CDS; slot <= SCAN_Q_CDNSKEY; slot++) {
-        const ldns_pkt *pkt = sv->answers[slot];
-        const ldns_rr_list *an = pkt ? ldns_pkt_answer(pkt) : NULL;
-        for (size_t i = 0; an && i < ldns_rr_list_rr_count(an) && rec->n_cds < room; i++) {
-            ldns_rr *rr = ldns_rr_list_rr(an, i);
-            ldns_rr_type t = ldns_rr_get_type(rr);
-            if (t != LDNS_RR_TYPE_CDS && t != LDNS_RR_TYPE_CDNSKEY)
-                continue;
-            /* The owner as the domain's own name, not the randomised case sent on the wire. */
-            ldns_rr *lower = ldns_rr_clone(rr);
-            if (!lower)
-                continue;
-            ldns_rr2canonical(lower);
-            char *text = ldns_rr2str(lower);
-            ldns_rr_free(lower);
-            if (!text)
-                continue;
-            text[strcspn(text, "\n")] = '\0';
-            r->cds[rec->n_cds++] = keep(r, text);
-            free(text);
-        }
-    }
-}
-
-/* The records of type at the domain's apex in an answer (borrowed RRs; caller frees the list). */
-static ldns_rr_list *apex_rrs(const ldns_pkt *pkt, const scan_domain_t *d, ldns_rr_type type)
-{
-    return pkt ? scan_pkt_rrs(pkt, LDNS_SECTION_ANSWER, type, d->dname) : ldns_rr_list_new();
-}
-
-/* Same records (RDATA, whatever the order) in both lists. */
-static bool same_rdata(ldns_rr_list *a, ldns_rr_list *b)
-{
-    size_t n = ldns_rr_list_rr_count(a);
-    if (n != ldns_rr_list_rr_count(b))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        bool found = false;
-        for (size_t j = 0; j < n && !found; j++)
-            found = ldns_rr_compare(ldns_rr_list_rr(a, i), ldns_rr_list_rr(b, j)) == 0;
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
-static results_cds_tcp_t cds_over_tcp(const scan_server_t *sv, const scan_domain_t *d)
-{
-    static const struct {
-        int udp, tcp;
-        ldns_rr_type type;
-    } pairs[] = {{SCAN_Q_CDS, SCAN_Q_CDS_TCP, LDNS_RR_TYPE_CDS},
-                 {SCAN_Q_CDNSKEY, SCAN_Q_CDNSKEY_TCP, LDNS_RR_TYPE_CDNSKEY}};
-    results_cds_tcp_t out = RESULTS_CDS_TCP_NOT_ASKED;
-    for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
-        ldns_rr_list *udp = apex_rrs(sv->answers[pairs[p].udp], d, pairs[p].type);
-        bool asked = udp && ldns_rr_list_rr_count(udp) > 0 && d->s->cfg->resolver_count == 0;
-        const ldns_pkt *tcp_pkt = sv->answers[pairs[p].tcp];
-        if (asked && (sv->errors[pairs[p].tcp] || !tcp_pkt ||
-                      ldns_pkt_get_rcode(tcp_pkt) != LDNS_RCODE_NOERROR)) {
-            out = RESULTS_CDS_TCP_NO_ANSWER;
-        } else if (asked) {
-            ldns_rr_list *tcp = apex_rrs(tcp_pkt, d, pairs[p].type);
-            if (!tcp || !same_rdata(udp, tcp))
-                out = RESULTS_CDS_TCP_DIFFERENT;
-            else if (out == RESULTS_CDS_TCP_NOT_ASKED)
-                out = RESULTS_CDS_TCP_SAME;
-            ldns_rr_list_free(tcp);
-        }
-        ldns_rr_list_free(udp);
-        if (out == RESULTS_CDS_TCP_NO_ANSWER)
-            break;
-    }
-    return out;
-}
-
-/* Appends the CDS and CDNSKEY records of one server to r->cds_records (grown by *cap) with
- * what its verdict found about each; returns how many, or -1 when out of memory. */
-static long cds_server_records(scan_record_t *r, const scan_server_t *sv, const scan_domain_t *d,
-                               size_t *used, size_t *cap)
-{
-    static const int slots[] = {SCAN_Q_CDS, SCAN_Q_CDNSKEY};
-    static const ldns_rr_type types[] = {LDNS_RR_TYPE_CDS, LDNS_RR_TYPE_CDNSKEY};
-    const verify_verdict_t *v = sv->verdict;
-    size_t k = 0, start = *used;
-    for (size_t s = 0; s < 2; s++) {
-        ldns_rr_list *l = apex_rrs(sv->answers[slots[s]], d, types[s]);
-        if (!l)
-            return -1;
-        for (size_t i = 0; i < ldns_rr_list_rr_count(l) && *used < RESULTS_LIST_MAX; i++, k++) {
-            if (grow((void **)&r->cds_records, cap, *used, sizeof *r->cds_records) < 0) {
-                ldns_rr_list_free(l);
-                return -1;
-            }
-            char *text = ldns_rr2str(ldns_rr_list_rr(l, i));
-            results_cds_record_t *c = &r->cds_records[(*used)++];
-            memset(c, 0, sizeof *c);
-            if (text)
-                text[strcspn(text, "\n")] = '\0';
-            c->text = keep(r, text ? text : "?");
-            free(text);
-            /* The verdict's summaries are the same records in the same order (CDS, then
-             * CDNSKEY, owner at the apex); anything else reads as "not served". */
-            if (k < v->n_cds && v->cds[k].rrtype == types[s]) {
-                c->served = v->cds[k].served;
-                c->signs_dnskey = v->cds[k].signs_dnskey;
-            }
-        }
-        ldns_rr_list_free(l);
-    }
-    return (long)(*used - start);
-}
-
-/* Per server with a verdict, the CDS/CDNSKEY it served and what the verification found: what
- * `ds-actions` decides from. The records array is filled first and pointed into at the end, as
- * growing it moves it. */
-static void record_cds_servers(scan_record_t *r, const scan_domain_t *d)
-{
-    results_record_t *rec = &r->rec;
-    size_t used = 0, cap = 0, n = 0;
-    size_t *counts = calloc(d->n_servers ? d->n_servers : 1, sizeof *counts);
-    if (!counts ||
-        !(r->cds_servers = calloc(d->n_servers ? d->n_servers : 1, sizeof *r->cds_servers))) {
-        free(counts);
-        return;
-    }
-    bool any = false;
-    for (size_t i = 0; i < d->n_servers; i++)
-        any |= d->servers[i].verdict && d->servers[i].verdict->n_cds > 0;
-    /* Once one server serves CDS/CDNSKEY, every server is listed: one serving none (or not
-     * answering) is a disagreement, not a server to leave out. */
-    for (size_t i = 0; any && i < d->n_servers; i++) {
-        const scan_server_t *sv = &d->servers[i];
-        bool judged = sv->verdict && !sv->partial;
-        long got = judged ? cds_server_records(r, sv, d, &used, &cap) : 0;
-        if (got < 0)
-            break;
-        results_cds_server_t *out = &r->cds_servers[n];
-        out->address = keep(r, sv->addr_text);
-        out->cds_signer = judged ? sv->verdict->cds_signer : -1;
-        out->cdnskey_signer = judged ? sv->verdict->cdnskey_signer : -1;
-        out->tcp = judged ? cds_over_tcp(sv, d) : RESULTS_CDS_TCP_NO_ANSWER;
-        out->answered = judged;
-        out->disagree = judged && sv->verdict->cds_cdnskey_disagree;
-        counts[n++] = (size_t)got;
-    }
-    for (size_t i = 0, at = 0; i < n; at += counts[i], i++) {
-        r->cds_servers[i].n_records = counts[i];
-        r->cds_servers[i].records = counts[i] ? &r->cds_records[at] : NULL;
-    }
-    rec->cds_servers = r->cds_servers;
-    rec->n_cds_servers = n;
-    free(counts);
-}
-
-/* The CDS and CDNSKEY records of one signal's answers, lower case (borrowed RRs, one list). */
-static ldns_rr_list *signal_rrs(const scan_dsboot_t *b, ldns_rr_list **sigs)
-{
-    ldns_rr_list *all = ldns_rr_list_new();
-    *sigs = ldns_rr_list_new();
-    static const ldns_rr_type types[] = {LDNS_RR_TYPE_CDS, LDNS_RR_TYPE_CDNSKEY};
-    for (int k = 0; all && *sigs && k < 2; k++) {
-        if (!b->answers[k])
-            continue;
-        ldns_rr_list *l = scan_pkt_rrs(b->answers[k], LDNS_SECTION_ANSWER, types[k], b->qname);
-        ldns_rr_list *s =
-            scan_pkt_rrs(b->answers[k], LDNS_SECTION_ANSWER, LDNS_RR_TYPE_RRSIG, b->qname);
-        for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++)
-            ldns_rr_list_push_rr(all, ldns_rr_list_rr(l, i));
-        for (size_t i = 0; s && i < ldns_rr_list_rr_count(s); i++)
-            ldns_rr_list_push_rr(*sigs, ldns_rr_list_rr(s, i));
-        ldns_rr_list_free(l);
-        ldns_rr_list_free(s);
-    }
-    return all;
-}
-
-/* The signal's records verified with the answering zone's keys: VALID, or BOGUS with why. */
-static results_dsboot_state_t signal_verify(const scan_dsboot_t *b, int64_t now, int32_t *signer,
-                                            char *why, size_t why_len)
-{
-    static const ldns_rr_type types[] = {LDNS_RR_TYPE_CDS, LDNS_RR_TYPE_CDNSKEY};
-    *signer = -1;
-    for (int k = 0; k < 2; k++) {
-        if (!b->answers[k])
-            continue;
-        ldns_rr_list *l = scan_pkt_rrs(b->answers[k], LDNS_SECTION_ANSWER, types[k], b->qname);
-        ldns_rr_list *s =
-            scan_pkt_rrs(b->answers[k], LDNS_SECTION_ANSWER, LDNS_RR_TYPE_RRSIG, b->qname);
-        verify_sig_result_t res;
-        int rc = ldns_rr_list_rr_count(l) ? verify_rrset(b->keyset, l, s, now, &res) : 1;
-        ldns_rr_list_free(l);
-        ldns_rr_list_free(s);
-        if (rc == 1)
-            continue; /* nothing of that type */
-        if (rc < 0 || res.outcome != VERIFY_SIG_VALID) {
-            snprintf(why, why_len, "%s: %s", verify_reason_name(res.reason), res.detail);
-            *signer = -1;
-            return RESULTS_DSBOOT_BOGUS;
-        }
-        if (*signer < 0)
-            *signer = res.key_tag;
-    }
-    return RESULTS_DSBOOT_VALID;
-}
-
-/* RFC 9615 signals (dsboot.c) as the record keeps them: state, zone, records. The records
- * array is filled first and pointed into at the end, as growing it moves it. */
-static void record_dsboot(scan_record_t *r, const scan_domain_t *d)
-{
-    results_record_t *rec = &r->rec;
-    size_t used = 0, cap = 0;
-    size_t *counts = calloc(d->n_dsboot ? d->n_dsboot : 1, sizeof *counts);
-    if (!counts || !d->n_dsboot || !(r->dsboot = calloc(d->n_dsboot, sizeof *r->dsboot))) {
-        free(counts);
-        return;
-    }
-    for (size_t i = 0; i < d->n_dsboot; i++) {
-        const scan_dsboot_t *b = &d->dsboot[i];
-        results_dsboot_t *x = &r->dsboot[i];
-        char why[300] = "";
-        x->ns_name = keep(r, b->ns_name);
-        x->signer = -1;
-        x->zone = b->zone && !b->failed ? keep(r, b->zone->name) : NULL;
-        ldns_rr_list *sigs = NULL, *rrs = b->failed ? NULL : signal_rrs(b, &sigs);
-        size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0;
-        for (size_t k = 0; k < n && used < RESULTS_LIST_MAX; k++) {
-            if (grow((void **)&r->dsboot_records, &cap, used, sizeof *r->dsboot_records) < 0)
-                break;
-            ldns_rr *copy = ldns_rr_clone(ldns_rr_list_rr(rrs, k));
-            char *text = NULL;
-            if (copy) {
-                ldns_rr2canonical(copy);
-                text = ldns_rr2str(copy);
-                ldns_rr_free(copy);
-            }
-            if (text)
-                text[strcspn(text, "\n")] = '\0';
-            r->dsboot_records[used++] = keep(r, text ? text : "?");
-            free(text);
-            counts[i]++;
-        }
-        if (b->failed) {
-            x->state = RESULTS_DSBOOT_NO_ANSWER;
-            snprintf(why, sizeof why, "%s", b->detail);
-        } else if (!b->answers[0] || !b->answers[1]) {
-            x->state = RESULTS_DSBOOT_NO_ANSWER;
-            snprintf(why, sizeof why, "%s", b->detail[0] ? b->detail : "no answer");
-        } else if (n == 0) {
-            x->state = RESULTS_DSBOOT_ABSENT;
-            snprintf(why, sizeof why, "no CDS/CDNSKEY at the signal name in %s", b->zone->name);
-        } else if (b->security != SCAN_ZONE_SECURE || !b->keyset) {
-            x->state = RESULTS_DSBOOT_INSECURE;
-            snprintf(why, sizeof why, "%s is not signed (or below an insecure delegation)",
-                     b->zone->name);
-        } else {
-            x->state = signal_verify(b, d->now, &x->signer, why, sizeof why);
-        }
-        x->detail = why[0] ? keep(r, why) : NULL;
-        ldns_rr_list_free(rrs);
-        ldns_rr_list_free(sigs);
-    }
-    for (size_t i = 0, at = 0; i < d->n_dsboot; at += counts[i], i++) {
-        r->dsboot[i].n_records = counts[i];
-        r->dsboot[i].records = counts[i] ? &r->dsboot_records[at] : NULL;
-    }
-    rec->dsboot = r->dsboot;
-    rec->n_dsboot = d->n_dsboot;
-    free(counts);
 }
 
 /* Reads the first EDNS Extended DNS Error INFO-CODE of an answer, or -1. */
@@ -743,8 +450,8 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
                 if (d->servers[j].verdict)
                     common = verdict_has_rrset_reason(d->servers[j].verdict, v->reasons[k].code,
                                                       v->reasons[k].rrset);
-            add_reason(r, v->reasons[k].code, common ? NULL : d->servers[i].addr_text,
-                       v->reasons[k].rrset, v->reasons[k].detail);
+            scan_record_add_reason(r, v->reasons[k].code, common ? NULL : d->servers[i].addr_text,
+                                   v->reasons[k].rrset, v->reasons[k].detail);
         }
     }
     if (usable == 0)
@@ -764,7 +471,7 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
     if (inconsistent) {
         char rrset[300];
         snprintf(rrset, sizeof rrset, "%s/DNSKEY", d->name);
-        add_reason(r, VERIFY_REASON_NS_INCONSISTENT, NULL, rrset, detail);
+        scan_record_add_reason(r, VERIFY_REASON_NS_INCONSISTENT, NULL, rrset, detail);
     }
     return status;
 }
@@ -804,7 +511,7 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
     if (del.has_reason) {
         char rrset[300];
         snprintf(rrset, sizeof rrset, "%s/DS", d->name);
-        add_reason(r, del.reason, NULL, rrset, del.detail);
+        scan_record_add_reason(r, del.reason, NULL, rrset, del.detail);
         if (ps == VERIFY_PARENT_BOGUS)
             status = VERIFY_STATUS_BOGUS;
     }
@@ -813,15 +520,15 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
         if (sv->unusable_reason >= 0) {
             char rrset[300];
             snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
-            add_reason(r, (verify_reason_code_t)sv->unusable_reason, sv->addr_text, rrset,
-                       sv->unusable_detail);
+            scan_record_add_reason(r, (verify_reason_code_t)sv->unusable_reason, sv->addr_text,
+                                   rrset, sv->unusable_detail);
         }
     }
     if (d->n_servers == 0) {
         char rrset[300];
         snprintf(rrset, sizeof rrset, "%s/NS", d->name);
-        add_reason(r, VERIFY_REASON_NS_UNREACHABLE, NULL, rrset,
-                   "no address could be found for any name server of the delegation");
+        scan_record_add_reason(r, VERIFY_REASON_NS_UNREACHABLE, NULL, rrset,
+                               "no address could be found for any name server of the delegation");
     }
     rec->status = status;
     if (first && first->n_keys && (r->dnskey = calloc(first->n_keys, sizeof *r->dnskey))) {
@@ -840,8 +547,8 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
         results_nameserver_t *ns = &r->nameservers[rec->n_nameservers++];
         char name[LDNS_MAX_DOMAINLEN + 2];
         snprintf(name, sizeof name, "%s", sv->ns_name);
-        ns->name = keep(r, strip_dot(name));
-        ns->address = keep(r, sv->addr_text);
+        ns->name = scan_record_keep(r, strip_dot(name));
+        ns->address = scan_record_keep(r, sv->addr_text);
         ns->status = sv->status;
         ns->rtt_ms = sv->verdict ? (int32_t)sv->rtt_ms : -1;
         if (sv->verdict && sv->verdict->earliest_expiration &&
@@ -851,11 +558,11 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
     }
     for (size_t i = 0; i < d->n_servers; i++)
         if (d->servers[i].verdict) {
-            record_cds(r, &d->servers[i]);
+            scan_record_cds(r, &d->servers[i]);
             break;
         }
-    record_cds_servers(r, d);
-    record_dsboot(r, d);
+    scan_record_cds_servers(r, d);
+    scan_record_dsboot(r, d);
     record_fix(r, first);
     for (size_t i = 0; i < d->n_servers; i++) {
         verify_verdict_free(d->servers[i].verdict);
@@ -1006,14 +713,14 @@ static void judge_domain(scan_domain_t *d)
         record_parent(r, d, NULL);
         rec->status = VERIFY_STATUS_NXDOMAIN;
         snprintf(rrset, sizeof rrset, "%s/NS", d->name);
-        add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset, d->outcome_detail);
+        scan_record_add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset, d->outcome_detail);
         record_fix(r, NULL);
         break;
     case SCAN_OUTCOME_INDETERMINATE:
         record_parent(r, d, NULL);
         rec->status = VERIFY_STATUS_INDETERMINATE;
         snprintf(rrset, sizeof rrset, "%s/DS", d->name);
-        add_reason(r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset, d->outcome_detail);
+        scan_record_add_reason(r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset, d->outcome_detail);
         rec->fix = keepf(r,
                          "Nothing to change at %s yet: the servers of the zone above it (%s) "
                          "gave no usable answer. Retry later; if it persists, that zone's "
@@ -1024,7 +731,7 @@ static void judge_domain(scan_domain_t *d)
         record_parent(r, d, NULL);
         rec->status = VERIFY_STATUS_BOGUS;
         snprintf(rrset, sizeof rrset, "%s/DS", d->name);
-        add_reason(r, VERIFY_REASON_PARENT_BOGUS, NULL, rrset, d->outcome_detail);
+        scan_record_add_reason(r, VERIFY_REASON_PARENT_BOGUS, NULL, rrset, d->outcome_detail);
         rec->fix = keepf(r,
                          "Nothing to change at %s: a zone above it fails validation (%s), so "
                          "validating resolvers answer SERVFAIL for every name below it; that "
@@ -1040,11 +747,12 @@ static void judge_domain(scan_domain_t *d)
             record_parent(r, d, NULL);
             rec->status = VERIFY_STATUS_INDETERMINATE;
             snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
-            add_reason(r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset,
-                       keepf(r,
-                             "the resolver answered %s to the SOA question: it asked none of "
-                             "the zone's servers (the resolver's refusal, not the domain's)",
-                             resolver_refusal(d)));
+            scan_record_add_reason(
+                r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset,
+                keepf(r,
+                      "the resolver answered %s to the SOA question: it asked none of "
+                      "the zone's servers (the resolver's refusal, not the domain's)",
+                      resolver_refusal(d)));
             rec->fix = keepf(r,
                              "Nothing to change at %s: the resolver refused to answer for it. "
                              "Allow this host in the resolver's access control, or scan through "
@@ -1061,10 +769,11 @@ static void judge_domain(scan_domain_t *d)
             record_parent(r, d, NULL);
             rec->status = VERIFY_STATUS_NXDOMAIN;
             snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
-            add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset,
-                       ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) == LDNS_RCODE_NXDOMAIN
-                           ? "the resolver answers NXDOMAIN for the name"
-                           : "the name exists but has no SOA of its own: it is not a zone");
+            scan_record_add_reason(
+                r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset,
+                ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) == LDNS_RCODE_NXDOMAIN
+                    ? "the resolver answers NXDOMAIN for the name"
+                    : "the name exists but has no SOA of its own: it is not a zone");
             record_fix(r, NULL);
             break;
         }
