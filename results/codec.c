@@ -14,6 +14,13 @@
  *   n nameservers: { str name | addr address | u8 status | zz rtt_ms }
  *   v queries
  *   u8 resolver flags (1 present, 2 ad, 4 disagrees) [| zz rcode | zz ede when present]
+ *   schema 4: any number of extension blocks { u8 tag | v length | length bytes } until the
+ *   end; a record of schema 3 or earlier simply ends before them. Tags:
+ *     1 CDS servers: n { addr address | zz cds_signer | zz cdnskey_signer |
+ *                        u8 tcp (bits 0-1) + answered (4) + CDS/CDNSKEY disagree (8) |
+ *                        n { str text | u8 flags (1 served, 2 signs_dnskey) } }
+ *     2 RFC 9615 signals: n { str ns_name | str zone | u8 state | zz signer | str detail |
+ *                             n { str record } }
  *
  * v = LEB128 varint, zz = zigzag varint, n = v count then the items, str = v (length + 1) then
  * the bytes (0 = NULL), hex = u8 form (0 NULL, 1 text str, 2 upper-case hex as bytes, 3
@@ -145,6 +152,70 @@ static bool put_addr(rbuf_t *b, const char *s)
     return put_str(b, s);
 }
 
+static bool put_cds_servers(rbuf_t *b, const results_record_t *rec)
+{
+    bool okay = rec->n_cds_servers <= RESULTS_LIST_MAX && rec->cds_servers;
+    rbuf_varint(b, rec->n_cds_servers);
+    for (size_t i = 0; okay && i < rec->n_cds_servers; i++) {
+        const results_cds_server_t *sv = &rec->cds_servers[i];
+        if (!sv->address || (unsigned)sv->tcp > RESULTS_CDS_TCP_NO_ANSWER ||
+            sv->n_records > RESULTS_LIST_MAX || (sv->n_records && !sv->records))
+            return false;
+        okay &= put_addr(b, sv->address);
+        rbuf_varint(b, zigzag(sv->cds_signer));
+        rbuf_varint(b, zigzag(sv->cdnskey_signer));
+        rbuf_byte(b, (uint8_t)((unsigned)sv->tcp | (sv->answered ? CDS_SRV_ANSWERED : 0) |
+                               (sv->disagree ? CDS_SRV_DISAGREE : 0)));
+        rbuf_varint(b, sv->n_records);
+        for (size_t k = 0; k < sv->n_records; k++) {
+            const results_cds_record_t *c = &sv->records[k];
+            if (!c->text)
+                return false;
+            okay &= put_str(b, c->text);
+            rbuf_byte(b, (uint8_t)((c->served ? CDS_REC_SERVED : 0) |
+                                   (c->signs_dnskey ? CDS_REC_SIGNS_DNSKEY : 0)));
+        }
+    }
+    return okay;
+}
+
+static bool put_dsboot(rbuf_t *b, const results_record_t *rec)
+{
+    if (rec->n_dsboot > RESULTS_LIST_MAX || !rec->dsboot)
+        return false;
+    rbuf_varint(b, rec->n_dsboot);
+    for (size_t i = 0; i < rec->n_dsboot; i++) {
+        const results_dsboot_t *x = &rec->dsboot[i];
+        if (!x->ns_name || (unsigned)x->state >= RESULTS_DSBOOT_STATE_COUNT ||
+            x->n_records > RESULTS_LIST_MAX || (x->n_records && !x->records))
+            return false;
+        bool okay = put_str(b, x->ns_name) && put_str(b, x->zone);
+        rbuf_byte(b, (uint8_t)x->state);
+        rbuf_varint(b, zigzag(x->signer));
+        okay = okay && put_str(b, x->detail);
+        rbuf_varint(b, x->n_records);
+        for (size_t k = 0; okay && k < x->n_records; k++)
+            okay = x->records[k] && put_str(b, x->records[k]);
+        if (!okay)
+            return false;
+    }
+    return true;
+}
+
+/* One extension block: tag, length, then what put wrote. */
+static bool put_block(rbuf_t *b, uint8_t tag, bool (*put)(rbuf_t *, const results_record_t *),
+                      const results_record_t *rec)
+{
+    rbuf_t blk = {0};
+    bool okay = put(&blk, rec);
+    rbuf_byte(b, tag);
+    rbuf_varint(b, blk.len);
+    rbuf_put(b, blk.data, blk.len);
+    b->failed |= blk.failed;
+    rbuf_free(&blk);
+    return okay;
+}
+
 int results_encode_into(const results_record_t *rec, rbuf_t *b)
 {
     bool okay = true;
@@ -213,6 +284,10 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b)
         rbuf_varint(b, zigzag(rc->rcode));
         rbuf_varint(b, zigzag(rc->ede));
     }
+    if (rec->n_cds_servers)
+        okay &= put_block(b, EXT_CDS_SERVERS, put_cds_servers, rec);
+    if (rec->n_dsboot)
+        okay &= put_block(b, EXT_DSBOOT, put_dsboot, rec);
     if (!okay)
         return RESULTS_EINVAL;
     return b->failed ? RESULTS_ENOMEM : RESULTS_OK;

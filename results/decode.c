@@ -282,6 +282,65 @@ static void decode_keys(cursor_t *c, results_record_t *out)
     out->dnskey = keys;
 }
 
+static void decode_cds_servers(cursor_t *c, results_record_t *out)
+{
+    size_t n = get_count(c, 6);
+    results_cds_server_t *sv = get_array(c, n, sizeof *sv);
+    for (size_t i = 0; i < n && !c->err; i++) {
+        sv[i].address = get_addr(c);
+        sv[i].cds_signer = get_zz32(c);
+        sv[i].cdnskey_signer = get_zz32(c);
+        uint8_t f = get_byte(c);
+        if (!sv[i].address || f & ~(CDS_SRV_TCP_MASK | CDS_SRV_ANSWERED | CDS_SRV_DISAGREE) ||
+            sv[i].cds_signer < -1 || sv[i].cds_signer > UINT16_MAX || sv[i].cdnskey_signer < -1 ||
+            sv[i].cdnskey_signer > UINT16_MAX)
+            c->err = true;
+        sv[i].tcp = (results_cds_tcp_t)(f & CDS_SRV_TCP_MASK);
+        sv[i].answered = f & CDS_SRV_ANSWERED;
+        sv[i].disagree = f & CDS_SRV_DISAGREE;
+        size_t nr = get_count(c, 2);
+        results_cds_record_t *recs = get_array(c, nr, sizeof *recs);
+        for (size_t k = 0; k < nr && !c->err; k++) {
+            recs[k].text = get_str(c);
+            uint8_t rf = get_byte(c);
+            if (!recs[k].text || rf & ~(CDS_REC_SERVED | CDS_REC_SIGNS_DNSKEY))
+                c->err = true;
+            recs[k].served = rf & CDS_REC_SERVED;
+            recs[k].signs_dnskey = rf & CDS_REC_SIGNS_DNSKEY;
+        }
+        sv[i].n_records = nr;
+        sv[i].records = recs;
+    }
+    out->n_cds_servers = c->err ? 0 : n;
+    out->cds_servers = c->err ? NULL : sv;
+}
+
+static void decode_dsboot(cursor_t *c, results_record_t *out)
+{
+    size_t n = get_count(c, 6);
+    results_dsboot_t *x = get_array(c, n, sizeof *x);
+    for (size_t i = 0; i < n && !c->err; i++) {
+        x[i].ns_name = get_str(c);
+        x[i].zone = get_str(c);
+        uint8_t state = get_byte(c);
+        x[i].signer = get_zz32(c);
+        x[i].detail = get_str(c);
+        if (!x[i].ns_name || state >= RESULTS_DSBOOT_STATE_COUNT || x[i].signer < -1 ||
+            x[i].signer > UINT16_MAX)
+            c->err = true;
+        x[i].state = (results_dsboot_state_t)state;
+        size_t nr = get_count(c, 1);
+        const char **recs = get_array(c, nr, sizeof *recs);
+        for (size_t k = 0; k < nr && !c->err; k++)
+            if (!(recs[k] = get_str(c)))
+                c->err = true;
+        x[i].n_records = nr;
+        x[i].records = recs;
+    }
+    out->n_dsboot = c->err ? 0 : n;
+    out->dsboot = c->err ? NULL : x;
+}
+
 static void decode_rest(cursor_t *c, results_record_t *out)
 {
     out->rrsig_earliest_expiration = get_zz(c);
@@ -317,6 +376,26 @@ static void decode_rest(cursor_t *c, results_record_t *out)
         out->resolver_check.disagrees = rcf & RC_DISAGREES;
         out->resolver_check.rcode = get_zz32(c);
         out->resolver_check.ede = get_zz32(c);
+    }
+    /* Schema 4 extension blocks; a record written before them ends here. */
+    while (!c->err && c->p < c->end) {
+        uint8_t tag = get_byte(c);
+        size_t len = (size_t)get_bounded(c, cur_left(c));
+        if (c->err)
+            break;
+        cursor_t blk = *c;
+        blk.end = c->p + len;
+        if (tag == EXT_CDS_SERVERS && !out->cds_servers)
+            decode_cds_servers(&blk, out);
+        else if (tag == EXT_DSBOOT && !out->dsboot)
+            decode_dsboot(&blk, out);
+        else
+            blk.err = true; /* unknown or repeated: not something this schema wrote */
+        if (blk.p != blk.end)
+            blk.err = true;
+        c->err |= blk.err;
+        c->nomem |= blk.nomem;
+        c->p = blk.end;
     }
     if (c->p != c->end)
         c->err = true; /* trailing garbage */

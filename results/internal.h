@@ -33,6 +33,9 @@ enum { PARENT_SIGNED = 1, PARENT_DS_FROM_ZONE_FILE = 2 };
 enum { RC_PRESENT = 1, RC_AD = 2, RC_DISAGREES = 4 };
 enum { HEX_NULL = 0, HEX_TEXT = 1, HEX_UPPER = 2, HEX_LOWER = 3 };
 enum { ADDR_NULL = 0, ADDR_TEXT = 1, ADDR_V4 = 4, ADDR_V6 = 6 };
+enum { EXT_CDS_SERVERS = 1, EXT_DSBOOT = 2 };
+enum { CDS_REC_SERVED = 1, CDS_REC_SIGNS_DNSKEY = 2 };
+enum { CDS_SRV_TCP_MASK = 3, CDS_SRV_ANSWERED = 4, CDS_SRV_DISAGREE = 8 };
 
 /* Encodes rec (without its domain) appending to b. RESULTS_EINVAL for a record over the
  * limits. */
@@ -178,6 +181,8 @@ void results_json_line(rbuf_t *b, const results_record_t *rec, const char *scan_
 /* The scan's mode from its settings ("authoritative", ...), or NULL when not recorded. */
 const char *results_settings_mode(const char *settings, char *buf, size_t len);
 void results_csv_header(rbuf_t *b);
+/* Appends s as one RFC 4180 field (quoted when needed); NULL appends nothing (empty field). */
+void results_csv_text(rbuf_t *line, const char *s);
 /* field is scratch space for the row's composite fields; rec->mode is written as the mode. */
 void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec,
                      const char *scan_name);

@@ -328,7 +328,7 @@ static void csv_field(rbuf_t *line, const uint8_t *s, size_t n)
     rbuf_byte(line, '"');
 }
 
-static void csv_text(rbuf_t *line, const char *s)
+void results_csv_text(rbuf_t *line, const char *s)
 {
     if (s)
         csv_field(line, (const uint8_t *)s, strlen(s));
@@ -391,16 +391,16 @@ void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec,
                      const char *scan_name)
 {
     char tbuf[RESULTS_TIME_BUFSZ];
-    csv_text(line, scan_name);
+    results_csv_text(line, scan_name);
     rbuf_byte(line, ',');
     if (rec->scanned_at)
         put_cstr(line, results_format_time(rec->scanned_at, tbuf));
     rbuf_byte(line, ',');
-    csv_text(line, rec->mode);
+    results_csv_text(line, rec->mode);
     rbuf_byte(line, ',');
-    csv_text(line, rec->domain);
+    results_csv_text(line, rec->domain);
     rbuf_byte(line, ',');
-    csv_text(line, verify_status_name(rec->status));
+    results_csv_text(line, verify_status_name(rec->status));
     rbuf_byte(line, ',');
 
     field->len = 0;
@@ -416,7 +416,7 @@ void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec,
         csv_fix_sentence(field, rec->fix);
     csv_field(line, field->data, field->len);
     rbuf_byte(line, ',');
-    csv_text(line, rec->parent.zone);
+    results_csv_text(line, rec->parent.zone);
     rbuf_byte(line, ',');
 
     field->len = 0;

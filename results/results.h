@@ -109,6 +109,56 @@ typedef struct results_resolver_check {
     bool disagrees; /* the resolver's view differs from our verdict */
 } results_resolver_check_t;
 
+/* One CDS or CDNSKEY record as one server served it (DS automation). */
+typedef struct results_cds_record {
+    const char *text;  /* presentation form, owner in lower case; never NULL */
+    bool served;       /* it describes a DNSKEY this server serves */
+    bool signs_dnskey; /* ... and that key has a valid RRSIG over the DNSKEY RRset */
+} results_cds_record_t;
+
+/* How the CDS/CDNSKEY answers over TCP compared with those over UDP. */
+typedef enum results_cds_tcp {
+    RESULTS_CDS_TCP_NOT_ASKED = 0, /* no CDS/CDNSKEY over UDP, or a resolver-mode scan */
+    RESULTS_CDS_TCP_SAME = 1,      /* the same records over TCP */
+    RESULTS_CDS_TCP_DIFFERENT = 2, /* other records over TCP */
+    RESULTS_CDS_TCP_NO_ANSWER = 3, /* no usable answer over TCP */
+} results_cds_tcp_t;
+
+/* What one server address served for CDS and CDNSKEY, with what the verification found. When
+ * any server of a domain served CDS/CDNSKEY records, every server of the domain is listed. */
+typedef struct results_cds_server {
+    const char *address; /* never NULL */
+    /* Key tag of the DS-authenticated DNSKEY whose RRSIG over the CDS (CDNSKEY) RRset
+     * verified; -1 when none did (unsigned, bogus, or signed by a key no DS matches). */
+    int32_t cds_signer;
+    int32_t cdnskey_signer;
+    results_cds_tcp_t tcp;
+    bool answered; /* its answers were judged; false: it did not answer (lame, unreachable) */
+    bool disagree; /* CDS and CDNSKEY both served and describing different keys */
+    size_t n_records;
+    const results_cds_record_t *records; /* CDS first, then CDNSKEY, in answer order */
+} results_cds_server_t;
+
+/* What an RFC 9615 bootstrapping signal showed (one per NS name of a domain without DS). */
+typedef enum results_dsboot_state {
+    RESULTS_DSBOOT_VALID = 0,     /* records present, their signatures verified in a secure zone */
+    RESULTS_DSBOOT_ABSENT = 1,    /* the zone answered: no CDS/CDNSKEY at the signal name */
+    RESULTS_DSBOOT_INSECURE = 2,  /* records in an unsigned or insecure zone: no proof */
+    RESULTS_DSBOOT_BOGUS = 3,     /* records whose signatures do not verify */
+    RESULTS_DSBOOT_NO_ANSWER = 4, /* no answer could be had or judged (detail says why) */
+} results_dsboot_state_t;
+#define RESULTS_DSBOOT_STATE_COUNT 5
+
+typedef struct results_dsboot {
+    const char *ns_name; /* "ns1.example.net", no trailing dot; never NULL */
+    const char *zone;    /* the zone that answered ("example.net."), NULL when none */
+    results_dsboot_state_t state;
+    int32_t signer;     /* VALID: the key tag whose RRSIG verified (CDS, else CDNSKEY); else -1 */
+    const char *detail; /* why, for the states other than VALID; may be NULL */
+    size_t n_records;
+    const char *const *records; /* CDS then CDNSKEY at _dsboot.<domain>._signal.<ns_name> */
+} results_dsboot_t;
+
 typedef struct results_record {
     const char *domain; /* A-label, lower case, no trailing dot; never NULL */
     verify_status_t status;
@@ -130,6 +180,14 @@ typedef struct results_record {
      * stored per record; set by the scanner when streaming and by export from the scan's
      * settings; NULL (JSON null) when unknown (a scan stored before modes were recorded). */
     const char *mode;
+    /* Schema 4: per server address that served CDS or CDNSKEY records, what it served (for
+     * `ds-actions`); none in records of older scans. Not in the JSON/CSV export. */
+    size_t n_cds_servers;
+    const results_cds_server_t *cds_servers;
+    /* Schema 4: RFC 9615 signals, one per NS name, for a domain without DS that served
+     * CDS/CDNSKEY in an authoritative scan; none otherwise. Not in the JSON/CSV export. */
+    size_t n_dsboot;
+    const results_dsboot_t *dsboot;
     void *arena_; /* private: memory of a decoded record; NULL for caller-filled records */
 } results_record_t;
 
@@ -194,9 +252,10 @@ const char *results_fs_remote_name(unsigned long f_type);
  * is on a network filesystem, with the reason in detail; else 0. results_open() calls it. */
 int results_fs_check(const char *dir, char *detail, size_t detail_len);
 /* Schema version of the binary encoding this build reads and writes. */
-/* 3: scans carry their settings (results_scan_begin_ex). Stores of schema 1 and 2 are read as
- * they are and marked 3 when written. */
-#define RESULTS_SCHEMA_VERSION 3
+/* 3: scans carry their settings (results_scan_begin_ex). 4: records may end with extension
+ * blocks (the CDS servers). Stores of schema 1 to 3 are read as they are and marked 4 when
+ * written. */
+#define RESULTS_SCHEMA_VERSION 4
 
 /* ---------------------------------------------------------------------------------------------
  * Scans
@@ -498,6 +557,74 @@ int results_diff_modes(results_store_t *store, const char *old_name, const char 
 #define RESULTS_REPORT_ROWS 1000
 int results_report(results_store_t *store, const char *scan_name, const char *diff_against,
                    unsigned history, FILE *out);
+
+/* ---------------------------------------------------------------------------------------------
+ * DS automation (`dnssweep ds-actions`)
+ *
+ * For a domain whose servers publish CDS/CDNSKEY, the action a registrar may take on the DS
+ * set at the parent, decided from the stored records alone. An action is authorised only when,
+ * in each of the last `stable` finished scans: every server address answered and served the
+ * same CDS/CDNSKEY records over UDP and TCP; the CDS and CDNSKEY RRsets verified with a key the
+ * parent's DS set authenticates (RFC 7344 §4.1); the verification found nothing wrong with them
+ * (CDS_INVALID: a record naming no served key, CDS and CDNSKEY describing different keys, a
+ * delete record mixed with others); the domain is secure; and, unless they are the RFC 8078
+ * delete record (action remove), some key they name has a valid RRSIG over the DNSKEY RRset (so
+ * the new DS set keeps the domain validating) and they differ from the parent's DS (replace).
+ * A domain without DS gets add only through RFC 9615 bootstrapping: the parent signed and
+ * proving no DS (status insecure), the servers agreeing as above on self-signed records that
+ * name a key signing the DNSKEY RRset, CDS and CDNSKEY agreeing, and for every NS name of the
+ * record a signal (results_dsboot_t) that validated and holds the same records. Anything else
+ * is refused with a CDS_* reason: CDS_INVALID for what is wrong (server: an address, or the NS
+ * name of a failing signal), CDS_PENDING for a candidate not yet stable over `stable` scans.
+ * ------------------------------------------------------------------------------------------- */
+typedef enum results_ds_action {
+    RESULTS_DS_NONE = 0, /* nothing published, or the parent already has that DS set */
+    RESULTS_DS_ADD,      /* a first DS set (RFC 9615 bootstrapping) */
+    RESULTS_DS_REPLACE,  /* the DS set becomes what the CDS/CDNSKEY describe */
+    RESULTS_DS_REMOVE,   /* RFC 8078 delete: remove every DS */
+    RESULTS_DS_REFUSED,
+} results_ds_action_t;
+
+typedef struct results_ds_decision {
+    results_ds_action_t action;
+    verify_reason_code_t reason; /* REFUSED only: VERIFY_REASON_CDS_INVALID or CDS_PENDING */
+    char server[64];             /* REFUSED: the server address it is about, "" = none/all */
+    int32_t key_tag;             /* REFUSED: the key it is about, -1 = none */
+    char detail[400];            /* REFUSED: why, in words */
+    size_t stable_in;            /* consecutive scans, newest first, that asked for it */
+} results_ds_decision_t;
+
+/* "none", "add", "replace", "remove", "refused". Static storage; NULL when out of range. */
+const char *results_ds_action_name(results_ds_action_t action);
+/* The key tag a stored CDS/CDNSKEY presentation text names (a CDNSKEY's is computed, RFC 4034
+ * Appendix B), or -1 when unreadable. */
+int32_t results_ds_record_key_tag(const char *text);
+/* True when a stored CDS/CDNSKEY text is the RFC 8078 delete record (algorithm 0). */
+bool results_ds_record_is_delete(const char *text);
+/* Decides for one domain: recs[0] is its record in the newest scan, recs[1..n-1] in the
+ * finished scans before it, newest first (NULL where the domain was absent). stable >= 1.
+ * Returns 0 (the decision in *out) or RESULTS_EINVAL. */
+int results_ds_decide(const results_record_t *const *recs, size_t n, size_t stable,
+                      results_ds_decision_t *out);
+
+typedef struct results_ds_actions_counts {
+    uint64_t authorised; /* lines with add, replace or remove */
+    uint64_t refused;
+} results_ds_actions_counts_t;
+
+/* Writes one line per domain of scan_name (NULL = the latest finished scan; a named scan must be
+ * finished) that has an action or a refused candidate, in domain order; domains with nothing
+ * published and nothing to do get no line. stable: scans [3]; fewer finished scans than that
+ * refuse every candidate (CDS_PENDING). JSONL lines: {"domain","action","scan","ds":[DS RRs in
+ * presentation format],"dnskey":[DNSKEY RRs, from CDNSKEY],"stable_in":[scan names, oldest
+ * first],"evidence":{"servers":[...],"key_tags":[...],"signer_key_tags":[...],"signals":[NS
+ * names whose RFC 9615 signal validated]}}; a refused line has "reason","server","key_tag",
+ * "detail" instead of ds/dnskey. CSV: header `domain,action,scan,ds,dnskey,stable_in,servers,
+ * key_tags,signer_key_tags,signals,reason,server,key_tag,detail`, lists joined by ';'.
+ * RESULTS_ENOTFOUND: no finished scan / no such scan; RESULTS_EFINISHED is never returned: an
+ * unfinished named scan is RESULTS_EINVAL. */
+int results_ds_actions(results_store_t *store, const char *scan_name, unsigned stable,
+                       results_format_t format, FILE *out, results_ds_actions_counts_t *counts);
 
 /* Shared helper: "2026-11-24T14:03:12Z" for unix seconds t into buf (>= 21 bytes). */
 #define RESULTS_TIME_BUFSZ 32

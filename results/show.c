@@ -197,6 +197,76 @@ static void show_expiration(const results_record_t *r, FILE *out)
         fputs("  Earliest RRSIG expiration: none (no signatures)\n", out);
 }
 
+static const char *tcp_text(results_cds_tcp_t tcp)
+{
+    switch (tcp) {
+    case RESULTS_CDS_TCP_SAME:
+        return "the same over TCP";
+    case RESULTS_CDS_TCP_DIFFERENT:
+        return "OTHER records over TCP";
+    case RESULTS_CDS_TCP_NO_ANSWER:
+        return "no usable answer over TCP";
+    case RESULTS_CDS_TCP_NOT_ASKED:
+        break;
+    }
+    return "not asked over TCP";
+}
+
+static void show_signer(const char *what, int32_t tag, FILE *out)
+{
+    if (tag >= 0)
+        fprintf(out, ", %s signed by key %d", what, (int)tag);
+    else
+        fprintf(out, ", %s not validly signed", what);
+}
+
+/* What `ds-actions` decides from: each server's CDS/CDNSKEY, and the RFC 9615 signals. */
+static void show_ds_automation(const results_record_t *r, FILE *out)
+{
+    static const char *const states[RESULTS_DSBOOT_STATE_COUNT] = {
+        "validated", "absent", "not signed (insecure zone)", "bogus", "not answered"};
+    if (r->n_cds_servers)
+        fputs("CDS/CDNSKEY per server (see dnssweep ds-actions):\n", out);
+    for (size_t i = 0; i < r->n_cds_servers; i++) {
+        const results_cds_server_t *sv = &r->cds_servers[i];
+        if (!sv->answered) {
+            fprintf(out, "  %s: no usable answer\n", sv->address);
+            continue;
+        }
+        fprintf(out, "  %s: %zu records", sv->address, sv->n_records);
+        int32_t last = -1;
+        for (size_t k = 0; k < sv->n_records; k++) {
+            int32_t tag = results_ds_record_key_tag(sv->records[k].text);
+            if (results_ds_record_is_delete(sv->records[k].text))
+                fputs(k ? " delete" : " (delete", out);
+            else if (tag >= 0 && tag != last)
+                fprintf(out, "%s%d", k ? " " : " (keys ", (int)tag);
+            last = tag;
+            if (k + 1 == sv->n_records)
+                fputc(')', out);
+        }
+        if (sv->n_records) {
+            show_signer("CDS", sv->cds_signer, out);
+            show_signer("CDNSKEY", sv->cdnskey_signer, out);
+            fprintf(out, ", %s%s", tcp_text(sv->tcp),
+                    sv->disagree ? ", CDS and CDNSKEY describe different keys" : "");
+        }
+        fputc('\n', out);
+    }
+    if (r->n_dsboot)
+        fputs("RFC 9615 bootstrapping signals:\n", out);
+    for (size_t i = 0; i < r->n_dsboot; i++) {
+        const results_dsboot_t *x = &r->dsboot[i];
+        fprintf(out, "  %s: %s", x->ns_name, states[x->state]);
+        if (x->zone)
+            fprintf(out, " in %s", x->zone);
+        if (x->signer >= 0)
+            fprintf(out, " (key %d)", (int)x->signer);
+        fprintf(out, ", %zu records%s%s\n", x->n_records, x->detail ? ": " : "",
+                x->detail ? x->detail : "");
+    }
+}
+
 /* One story: status, the chain of trust as far as the record knows it, each server's verdict,
  * the reasons, and the one fix. */
 static void show_record(const results_record_t *r, const char *scan, FILE *out)
@@ -211,6 +281,7 @@ static void show_record(const results_record_t *r, const char *scan, FILE *out)
     show_dnskey_link(r, out);
     show_expiration(r, out);
     show_servers(r, out);
+    show_ds_automation(r, out);
     const results_resolver_check_t *rc = &r->resolver_check;
     if (rc->present) {
         fprintf(out, "Validating resolver: rcode %d, AD %s", rc->rcode, rc->ad ? "set" : "clear");

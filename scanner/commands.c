@@ -24,6 +24,7 @@ enum {
     ARG_FORCE = 1 << 7,
     ARG_STATUS = 1 << 8,
     ARG_HISTORY = 1 << 9,
+    ARG_STABLE = 1 << 10, /* ds-actions only (ds_actions.c): named here to be refused by name */
 };
 
 static const struct option store_options[] = {
@@ -37,6 +38,7 @@ static const struct option store_options[] = {
     {"force", no_argument, NULL, 'F'},
     {"status", required_argument, NULL, 'S'},
     {"history", required_argument, NULL, 'H'},
+    {"stable", required_argument, NULL, 'N'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -49,15 +51,16 @@ static const struct {
     const char *owners;
 } store_option_info[] = {
     {'d', ARG_DB, "-d/--db", "every command"},
-    {'s', ARG_SCAN, "--scan", "scan, export, report and show"},
-    {'f', ARG_FORMAT, "--format", "export and diff"},
-    {'o', ARG_OUTPUT, "-o/--output", "scan, export, diff and report"},
+    {'s', ARG_SCAN, "--scan", "scan, export, report, show and ds-actions"},
+    {'f', ARG_FORMAT, "--format", "export, diff and ds-actions"},
+    {'o', ARG_OUTPUT, "-o/--output", "scan, export, diff, report and ds-actions"},
     {'r', ARG_FAIL_ON_REGRESSION, "--fail-on-regression", "diff"},
     {'a', ARG_ALL, "--all", "diff"},
     {'D', ARG_DIFF_AGAINST, "--diff-against", "report"},
     {'F', ARG_FORCE, "--force", "diff"},
     {'S', ARG_STATUS, "--status", "export"},
     {'H', ARG_HISTORY, "--history", "report"},
+    {'N', ARG_STABLE, "--stable", "ds-actions"},
 };
 
 typedef struct store_args {

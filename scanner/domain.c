@@ -105,11 +105,17 @@ static void server_ask(scan_domain_t *d, size_t i, enum scan_qslot slot)
     sv->qctx[slot].server = (uint8_t)i;
     sv->qctx[slot].slot = (uint8_t)slot;
     static const uint16_t types[SCAN_Q_COUNT] = {
-        [SCAN_Q_DNSKEY] = LDNS_RR_TYPE_DNSKEY, [SCAN_Q_SOA] = LDNS_RR_TYPE_SOA,
-        [SCAN_Q_A] = LDNS_RR_TYPE_A,           [SCAN_Q_CAA] = LDNS_RR_TYPE_CAA,
-        [SCAN_Q_CDS] = LDNS_RR_TYPE_CDS,       [SCAN_Q_CDNSKEY] = LDNS_RR_TYPE_CDNSKEY,
+        [SCAN_Q_DNSKEY] = LDNS_RR_TYPE_DNSKEY,
+        [SCAN_Q_SOA] = LDNS_RR_TYPE_SOA,
+        [SCAN_Q_A] = LDNS_RR_TYPE_A,
+        [SCAN_Q_CAA] = LDNS_RR_TYPE_CAA,
+        [SCAN_Q_CDS] = LDNS_RR_TYPE_CDS,
+        [SCAN_Q_CDNSKEY] = LDNS_RR_TYPE_CDNSKEY,
         [SCAN_Q_PROBE] = LDNS_RR_TYPE_A,
+        [SCAN_Q_CDS_TCP] = LDNS_RR_TYPE_CDS,
+        [SCAN_Q_CDNSKEY_TCP] = LDNS_RR_TYPE_CDNSKEY,
     };
+    unsigned tcp = slot >= SCAN_Q_CDS_TCP ? IO_FLAG_TCP_ONLY : 0;
     char probe[SCANNER_NAME_MAX + 32];
     const char *qname_str = NULL;
     const ldns_rdf *qname = d->dname;
@@ -120,7 +126,7 @@ static void server_ask(scan_domain_t *d, size_t i, enum scan_qslot slot)
     }
     /* The answers are parsed by the verification worker: the loop only keeps their bytes. */
     int rc = scan_send(s, &sv->addr, 1, qname, qname_str, types[slot],
-                       s->query_flags | IO_FLAG_NO_PARSE, server_answer, &sv->qctx[slot]);
+                       s->query_flags | IO_FLAG_NO_PARSE | tcp, server_answer, &sv->qctx[slot]);
     if (rc == 0) {
         d->queries++;
         d->queries_pending++;
@@ -134,7 +140,7 @@ static void server_ask_dnssec(scan_domain_t *d, size_t i)
     if (d->servers[i].dnssec_asked)
         return;
     d->servers[i].dnssec_asked = true;
-    for (int slot = SCAN_Q_A; slot < SCAN_Q_COUNT; slot++)
+    for (int slot = SCAN_Q_A; slot <= SCAN_Q_PROBE; slot++)
         server_ask(d, i, (enum scan_qslot)slot);
 }
 
@@ -160,6 +166,13 @@ static void server_answer(void *arg, const io_result_t *r)
     /* DNSKEYs served: ask the DNSSEC questions (the worker checks what they really are). */
     if (q->slot == SCAN_Q_DNSKEY && r->status == 0 && wire_has_answer(r->wire, r->wire_len))
         server_ask_dnssec(d, q->server);
+    if ((q->slot == SCAN_Q_CDS || q->slot == SCAN_Q_CDNSKEY) && d->s->cfg->resolver_count == 0 &&
+        r->status == 0 && wire_has_answer(r->wire, r->wire_len))
+        server_ask(d, q->server, q->slot == SCAN_Q_CDS ? SCAN_Q_CDS_TCP : SCAN_Q_CDNSKEY_TCP);
+    /* No DS at the parent and CDS/CDNSKEY served: RFC 9615 bootstrapping signals. */
+    if ((q->slot == SCAN_Q_CDS || q->slot == SCAN_Q_CDNSKEY) && d->s->cfg->resolver_count == 0 &&
+        !d->signed_hint && r->status == 0 && wire_has_answer(r->wire, r->wire_len))
+        scan_dsboot_start(d);
     d->queries_pending--;
     domain_maybe_judge(d);
 }
@@ -488,6 +501,12 @@ static void domain_lookup(scan_domain_t *d)
 void scan_domain_delegation(scan_domain_t *d)
 {
     delegation_found(d);
+}
+
+void scan_domain_question_done(scan_domain_t *d)
+{
+    d->queries_pending--;
+    domain_maybe_judge(d);
 }
 
 /* ---- what a validating resolver says (--check-resolver) ---- */

@@ -94,6 +94,10 @@ enum scan_qslot {
     SCAN_Q_CDS,
     SCAN_Q_CDNSKEY,
     SCAN_Q_PROBE,
+    /* CDS and CDNSKEY again over TCP, asked only when the UDP answer held records: DS
+     * automation acts only on what every transport serves. Not part of the verdict. */
+    SCAN_Q_CDS_TCP,
+    SCAN_Q_CDNSKEY_TCP,
     SCAN_Q_COUNT
 };
 
@@ -132,6 +136,25 @@ typedef enum scan_outcome {
     SCAN_OUTCOME_PARENT_BOGUS,  /* a zone above fails validation (PARENT_BOGUS) */
 } scan_outcome_t;
 
+/* RFC 9615 bootstrapping (dsboot.c): the signal of one NS name of a domain without DS, the
+ * CDS and CDNSKEY at _dsboot.<domain>._signal.<ns name>, looked up from the root through the
+ * zone cache like a parent zone, in the zone that holds it. */
+#define SCAN_MAX_DSBOOT 13
+typedef struct scan_dsboot {
+    scan_domain_t *d;
+    char ns_name[LDNS_MAX_DOMAINLEN + 2]; /* lower case, no trailing dot */
+    ldns_rdf *qname;                      /* NULL when no signal can be asked (failed) */
+    scan_zone_t *zone;                    /* the zone asked; in the end the one that answered */
+    int referrals;
+    int asking;           /* 0 CDS, 1 CDNSKEY */
+    ldns_pkt *answers[2]; /* CDS, CDNSKEY answers (owned; freed with the domain's answers) */
+    int errors[2];
+    verify_keyset_t *keyset; /* the answering zone's validated keys (a reference), SECURE only */
+    scan_zone_security_t security;
+    bool failed; /* detail says why no answer can be judged */
+    char detail[200];
+} scan_dsboot_t;
+
 struct scan_domain {
     scanner_t *s;
     char name[SCANNER_NAME_MAX + 2]; /* presentation without trailing dot */
@@ -149,7 +172,10 @@ struct scan_domain {
     size_t cap_servers;
     size_t queries_pending;
     size_t lookups_pending;
-    bool signed_hint; /* DS at the parent or DNSKEYs seen: ask the DNSSEC questions */
+    bool signed_hint;      /* DS at the parent or DNSKEYs seen: ask the DNSSEC questions */
+    scan_dsboot_t *dsboot; /* n_dsboot signals (RFC 9615), asked once CDS/CDNSKEY are seen */
+    size_t n_dsboot;
+    bool dsboot_started;
     uint32_t queries;
     char probe_label[24];
     /* resolver check (--check-resolver) */
@@ -190,9 +216,13 @@ typedef struct scan_record {
     size_t cap_reasons;
     char **strings; /* every heap string the record points to */
     size_t n_strings, cap_strings;
-    results_ds_t *ds;         /* rec.parent.ds */
-    results_dnskey_t *dnskey; /* rec.dnskey */
-    const char **cds;         /* rec.cds */
+    results_ds_t *ds;                  /* rec.parent.ds */
+    results_dnskey_t *dnskey;          /* rec.dnskey */
+    const char **cds;                  /* rec.cds */
+    results_cds_server_t *cds_servers; /* rec.cds_servers */
+    results_cds_record_t *cds_records; /* the records of every cds_servers entry */
+    results_dsboot_t *dsboot;          /* rec.dsboot */
+    const char **dsboot_records;       /* the records of every dsboot entry */
     results_nameserver_t nameservers[SCAN_MAX_ADDRS];
 } scan_record_t;
 
@@ -433,6 +463,15 @@ void scan_resolver_domain_start(scan_domain_t *d);
 ldns_pkt *scan_ds_answer_as_referral(const ldns_pkt *ds_answer, const ldns_pkt *ns_source);
 /* The domain's delegation (d->referral) is known: read it and ask the child's servers. */
 void scan_domain_delegation(scan_domain_t *d);
+/* An extra question of the domain (dsboot.c) came back: judges the domain when it was the last. */
+void scan_domain_question_done(scan_domain_t *d);
+
+/* dsboot.c: for a domain without DS at the parent whose server served CDS/CDNSKEY, looks up the
+ * RFC 9615 signal of every NS name of the delegation (once per domain; adds to queries_pending
+ * until each is answered). */
+void scan_dsboot_start(scan_domain_t *d);
+/* Frees the signals' answers and keysets (on the worker after judging, or with the domain). */
+void scan_dsboot_free(scan_domain_t *d);
 
 /* zonefeed.c: the input of a scan, a domain list or a zone file (--zone-file). */
 int scan_feed_open(scanner_t *s); /* 0 or -errno */
@@ -446,6 +485,19 @@ bool scan_file_delegation(scan_domain_t *d);
 
 /* judge.c: runs on a worker thread. */
 void scan_judge_run(void *arg);
+/* judge.c: the storage of a record being built (shared with judge_cds.c). scan_record_grow
+ * makes room for one more element of size elem in *arr (n used of *cap): 0 or -1 (no memory);
+ * scan_record_keep copies text into the record (NULL when text is NULL or out of memory);
+ * scan_record_add_reason adds a reason once per code and server. */
+int scan_record_grow(void **arr, size_t *cap, size_t n, size_t elem);
+const char *scan_record_keep(scan_record_t *r, const char *text);
+void scan_record_add_reason(scan_record_t *r, verify_reason_code_t code, const char *server,
+                            const char *rrset, const char *detail);
+/* judge_cds.c: rec.cds from one server's answers (CDS_INVALID when more than the store keeps);
+ * rec.cds_servers once any server served CDS/CDNSKEY (every server then); rec.dsboot. */
+void scan_record_cds(scan_record_t *r, const scan_server_t *sv);
+void scan_record_cds_servers(scan_record_t *r, const scan_domain_t *d);
+void scan_record_dsboot(scan_record_t *r, const scan_domain_t *d);
 void scan_record_free(scan_record_t *r);
 /* fix.c: the record's one fix (doc/verdicts.md) from its reasons, parent and DS, and the
  * servers' verdicts (first: the first server's, NULL when none was judged), into out. */

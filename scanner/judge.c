@@ -15,7 +15,7 @@
 
 /* Makes room for one more element in *arr (elements of size elem, *cap of them, n used):
  * 0, or -1 when out of memory. */
-static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+int scan_record_grow(void **arr, size_t *cap, size_t n, size_t elem)
 {
     if (n < *cap)
         return 0;
@@ -28,9 +28,10 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
     return 0;
 }
 
-static const char *keep(scan_record_t *r, const char *text)
+const char *scan_record_keep(scan_record_t *r, const char *text)
 {
-    if (!text || grow((void **)&r->strings, &r->cap_strings, r->n_strings, sizeof *r->strings) < 0)
+    if (!text || scan_record_grow((void **)&r->strings, &r->cap_strings, r->n_strings,
+                                  sizeof *r->strings) < 0)
         return NULL;
     char *copy = strdup(text);
     if (copy)
@@ -47,7 +48,7 @@ static const char *keepf(scan_record_t *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    return keep(r, buf);
+    return scan_record_keep(r, buf);
 }
 
 void scan_record_free(scan_record_t *r)
@@ -61,11 +62,15 @@ void scan_record_free(scan_record_t *r)
     free(r->ds);
     free(r->dnskey);
     free(r->cds);
+    free(r->cds_servers);
+    free(r->cds_records);
+    free(r->dsboot);
+    free(r->dsboot_records);
     free(r);
 }
 
-static void add_reason(scan_record_t *r, verify_reason_code_t code, const char *server,
-                       const char *rrset, const char *detail)
+void scan_record_add_reason(scan_record_t *r, verify_reason_code_t code, const char *server,
+                            const char *rrset, const char *detail)
 {
     results_record_t *rec = &r->rec;
     for (size_t i = 0; i < rec->n_reasons; i++) {
@@ -74,14 +79,15 @@ static void add_reason(scan_record_t *r, verify_reason_code_t code, const char *
             ((!o->server && !server) || (o->server && server && strcmp(o->server, server) == 0)))
             return;
     }
-    if (grow((void **)&r->reasons, &r->cap_reasons, rec->n_reasons, sizeof *r->reasons) < 0)
+    if (scan_record_grow((void **)&r->reasons, &r->cap_reasons, rec->n_reasons,
+                         sizeof *r->reasons) < 0)
         return;
     rec->reasons = r->reasons;
     results_reason_t *x = &r->reasons[rec->n_reasons++];
     x->code = code;
-    x->server = keep(r, server);
-    x->rrset = keep(r, rrset);
-    x->detail = keep(r, detail);
+    x->server = scan_record_keep(r, server);
+    x->rrset = scan_record_keep(r, rrset);
+    x->detail = scan_record_keep(r, detail);
 }
 
 static bool has_apex_soa(const ldns_pkt *pkt, const ldns_rdf *zone)
@@ -170,7 +176,7 @@ static void record_fix(scan_record_t *r, const scan_domain_t *d, const verify_ve
 {
     char text[4096];
     scan_fix_write(r, d, first, text, sizeof text);
-    r->rec.fix = text[0] ? keep(r, text) : NULL;
+    r->rec.fix = text[0] ? scan_record_keep(r, text) : NULL;
 }
 
 /* A zone above fails validation: nothing for the domain's owner to change; the fix says who
@@ -194,7 +200,7 @@ static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list
     results_record_t *rec = &r->rec;
     char zone[LDNS_MAX_DOMAINLEN + 2];
     snprintf(zone, sizeof zone, "%s", d->zone ? d->zone->name : ".");
-    rec->parent.zone = keep(r, strip_dot(zone));
+    rec->parent.zone = scan_record_keep(r, strip_dot(zone));
     /* A parent that fails validation is still a signed zone (it has keys and a DS). */
     rec->parent.is_signed =
         d->parent_security == SCAN_ZONE_SECURE || d->parent_security == SCAN_ZONE_BOGUS;
@@ -219,58 +225,10 @@ static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list
             hex = malloc(need);
         if (hex)
             verify_hex_text(ldns_rdf_data(digest), ldns_rdf_size(digest), hex, need);
-        x->digest = keep(r, hex);
+        x->digest = scan_record_keep(r, hex);
         if (hex != small)
             free(hex);
         rec->parent.ds_ttl = ldns_rr_ttl(rr);
-    }
-}
-
-static void record_cds(scan_record_t *r, const scan_server_t *sv)
-{
-    results_record_t *rec = &r->rec;
-    size_t room = 0;
-    for (int slot = SCAN_Q_CDS; slot <= SCAN_Q_CDNSKEY; slot++)
-        room += sv->answers[slot] ? ldns_rr_list_rr_count(ldns_pkt_answer(sv->answers[slot])) : 0;
-    if (room == 0)
-        return;
-    if (room > RESULTS_LIST_MAX) {
-        /* Two 64 KB answers can hold more records than the store keeps in one list: say so
-         * (a set this big is no basis for DS automation either) instead of cutting silently or
-         * failing the store, and keep the first RESULTS_LIST_MAX. */
-        char rrset[300], detail[300];
-        snprintf(rrset, sizeof rrset, "%s/CDS", r->rec.domain);
-        snprintf(detail, sizeof detail,
-                 "%zu CDS/CDNSKEY records served (%s); the record keeps the first %d: a set "
-                 "this large cannot be acted on",
-                 room, sv->addr_text, RESULTS_LIST_MAX);
-        add_reason(r, VERIFY_REASON_CDS_INVALID, sv->addr_text, rrset, detail);
-        room = RESULTS_LIST_MAX;
-    }
-    if (!(r->cds = calloc(room, sizeof *r->cds)))
-        return;
-    rec->cds = r->cds;
-    for (int slot = SCAN_Q_CDS; slot <= SCAN_Q_CDNSKEY; slot++) {
-        const ldns_pkt *pkt = sv->answers[slot];
-        const ldns_rr_list *an = pkt ? ldns_pkt_answer(pkt) : NULL;
-        for (size_t i = 0; an && i < ldns_rr_list_rr_count(an) && rec->n_cds < room; i++) {
-            ldns_rr *rr = ldns_rr_list_rr(an, i);
-            ldns_rr_type t = ldns_rr_get_type(rr);
-            if (t != LDNS_RR_TYPE_CDS && t != LDNS_RR_TYPE_CDNSKEY)
-                continue;
-            /* The owner as the domain's own name, not the randomised case sent on the wire. */
-            ldns_rr *lower = ldns_rr_clone(rr);
-            if (!lower)
-                continue;
-            ldns_rr2canonical(lower);
-            char *text = ldns_rr2str(lower);
-            ldns_rr_free(lower);
-            if (!text)
-                continue;
-            text[strcspn(text, "\n")] = '\0';
-            r->cds[rec->n_cds++] = keep(r, text);
-            free(text);
-        }
     }
 }
 
@@ -455,8 +413,8 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
                 if (d->servers[j].verdict)
                     common = verdict_has_rrset_reason(d->servers[j].verdict, v->reasons[k].code,
                                                       v->reasons[k].rrset);
-            add_reason(r, v->reasons[k].code, common ? NULL : d->servers[i].addr_text,
-                       v->reasons[k].rrset, v->reasons[k].detail);
+            scan_record_add_reason(r, v->reasons[k].code, common ? NULL : d->servers[i].addr_text,
+                                   v->reasons[k].rrset, v->reasons[k].detail);
         }
     }
     if (usable == 0)
@@ -476,7 +434,7 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
     if (inconsistent) {
         char rrset[300];
         snprintf(rrset, sizeof rrset, "%s/DNSKEY", d->name);
-        add_reason(r, VERIFY_REASON_NS_INCONSISTENT, NULL, rrset, detail);
+        scan_record_add_reason(r, VERIFY_REASON_NS_INCONSISTENT, NULL, rrset, detail);
     }
     return status;
 }
@@ -544,7 +502,7 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
     if (del.has_reason) {
         char rrset[300];
         snprintf(rrset, sizeof rrset, "%s/DS", d->name);
-        add_reason(r, del.reason, NULL, rrset, del.detail);
+        scan_record_add_reason(r, del.reason, NULL, rrset, del.detail);
         if (ps == VERIFY_PARENT_BOGUS)
             status = VERIFY_STATUS_BOGUS;
     }
@@ -553,15 +511,15 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
         if (sv->unusable_reason >= 0) {
             char rrset[300];
             snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
-            add_reason(r, (verify_reason_code_t)sv->unusable_reason, sv->addr_text, rrset,
-                       sv->unusable_detail);
+            scan_record_add_reason(r, (verify_reason_code_t)sv->unusable_reason, sv->addr_text,
+                                   rrset, sv->unusable_detail);
         }
     }
     if (d->n_servers == 0) {
         char rrset[300];
         snprintf(rrset, sizeof rrset, "%s/NS", d->name);
-        add_reason(r, VERIFY_REASON_NS_UNREACHABLE, NULL, rrset,
-                   "no address could be found for any name server of the delegation");
+        scan_record_add_reason(r, VERIFY_REASON_NS_UNREACHABLE, NULL, rrset,
+                               "no address could be found for any name server of the delegation");
     }
     rec->status = status;
     if (first && first->n_keys && (r->dnskey = calloc(first->n_keys, sizeof *r->dnskey))) {
@@ -580,8 +538,8 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
         results_nameserver_t *ns = &r->nameservers[rec->n_nameservers++];
         char name[LDNS_MAX_DOMAINLEN + 2];
         snprintf(name, sizeof name, "%s", sv->ns_name);
-        ns->name = keep(r, strip_dot(name));
-        ns->address = keep(r, sv->addr_text);
+        ns->name = scan_record_keep(r, strip_dot(name));
+        ns->address = scan_record_keep(r, sv->addr_text);
         ns->status = sv->status;
         ns->rtt_ms = sv->verdict ? (int32_t)sv->rtt_ms : -1;
         if (sv->verdict && sv->verdict->earliest_expiration &&
@@ -594,9 +552,11 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
         rec->rrsig_earliest_expiration = seen;
     for (size_t i = 0; i < d->n_servers; i++)
         if (d->servers[i].verdict) {
-            record_cds(r, &d->servers[i]);
+            scan_record_cds(r, &d->servers[i]);
             break;
         }
+    scan_record_cds_servers(r, d);
+    scan_record_dsboot(r, d);
     record_fix(r, d, first);
     for (size_t i = 0; i < d->n_servers; i++) {
         verify_verdict_free(d->servers[i].verdict);
@@ -657,6 +617,7 @@ static void release_answers(scan_domain_t *d)
             d->servers[i].answers[q] = NULL;
         }
     scan_domain_set_referral(d, NULL, false); /* a block or an ldns-built packet */
+    scan_dsboot_free(d);
     ldns_pkt_free(d->check_answer);
     d->check_answer = NULL;
 }
@@ -746,14 +707,14 @@ static void judge_domain(scan_domain_t *d)
         record_parent(r, d, NULL);
         rec->status = VERIFY_STATUS_NXDOMAIN;
         snprintf(rrset, sizeof rrset, "%s/NS", d->name);
-        add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset, d->outcome_detail);
+        scan_record_add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset, d->outcome_detail);
         record_fix(r, d, NULL);
         break;
     case SCAN_OUTCOME_INDETERMINATE:
         record_parent(r, d, NULL);
         rec->status = VERIFY_STATUS_INDETERMINATE;
         snprintf(rrset, sizeof rrset, "%s/DS", d->name);
-        add_reason(r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset, d->outcome_detail);
+        scan_record_add_reason(r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset, d->outcome_detail);
         char above[LDNS_MAX_DOMAINLEN + 2];
         snprintf(above, sizeof above, "%s", d->zone ? d->zone->name : ".");
         rec->fix = keepf(r,
@@ -766,7 +727,7 @@ static void judge_domain(scan_domain_t *d)
         record_parent(r, d, NULL);
         rec->status = VERIFY_STATUS_BOGUS;
         snprintf(rrset, sizeof rrset, "%s/DS", d->name);
-        add_reason(r, VERIFY_REASON_PARENT_BOGUS, NULL, rrset, d->outcome_detail);
+        scan_record_add_reason(r, VERIFY_REASON_PARENT_BOGUS, NULL, rrset, d->outcome_detail);
         rec->fix = parent_bogus_fix(r, d);
         break;
     case SCAN_OUTCOME_NONE:
@@ -778,11 +739,12 @@ static void judge_domain(scan_domain_t *d)
             record_parent(r, d, NULL);
             rec->status = VERIFY_STATUS_INDETERMINATE;
             snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
-            add_reason(r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset,
-                       keepf(r,
-                             "the resolver answered %s to the SOA question: it asked none of "
-                             "the zone's servers (the resolver's refusal, not the domain's)",
-                             resolver_refusal(d)));
+            scan_record_add_reason(
+                r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset,
+                keepf(r,
+                      "the resolver answered %s to the SOA question: it asked none of "
+                      "the zone's servers (the resolver's refusal, not the domain's)",
+                      resolver_refusal(d)));
             rec->fix = keepf(r,
                              "Nothing to change at %s: the resolver refused to answer for it. "
                              "Allow this host in the resolver's access control, or scan through "
@@ -799,7 +761,7 @@ static void judge_domain(scan_domain_t *d)
             record_parent(r, d, NULL);
             rec->status = VERIFY_STATUS_NXDOMAIN;
             snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
-            add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset,
+            scan_record_add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset,
                        ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) == LDNS_RCODE_NXDOMAIN
                            ? "the resolver answers NXDOMAIN for the name"
                            : "the name exists but has no SOA of its own: it is not a zone");

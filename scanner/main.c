@@ -22,6 +22,7 @@ static void usage(FILE *out)
                  "  merge   --db DIR SRC_DIR...  merge shard stores\n"
                  "  check   [SCAN OPTIONS] DOMAIN...  scan these names and explain each\n"
                  "  prune   --keep N | --before DATE  drop old scans, shrink the store\n"
+                 "  ds-actions [--stable N]      DS changes CDS/CDNSKEY ask for, checked\n"
                  "  --version, --help\n"
                  "Run 'dnssweep COMMAND --help' for a command's options.\n"
                  "Exit status: 0 done, 1 runtime failure, 2 usage error or bad input, 3 diff\n"
@@ -78,6 +79,8 @@ int main(int argc, char **argv)
         return command_check(argc - 1, argv + 1);
     if (strcmp(cmd, "prune") == 0)
         return command_prune(argc - 1, argv + 1);
+    if (strcmp(cmd, "ds-actions") == 0)
+        return command_ds_actions(argc - 1, argv + 1);
     fprintf(stderr, "dnssweep: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

@@ -72,6 +72,7 @@ void scan_domain_free(scan_domain_t *d)
             free(d->servers[i].wire[q]);
         }
     free(d->servers);
+    scan_dsboot_free(d);
     verify_keyset_free(d->parent_keyset);
     scan_record_free(d->record);
     free(d);

@@ -303,5 +303,10 @@ int zone_key_digest(struct zone_run *r, const ldns_rr *key, uint8_t dtype, uint8
 
 /* CDS/CDNSKEY (zone_cds.c): signatures, deletion, consistency with the parent DS. */
 int zone_check_cds(struct zone_run *r);
+/* A zone without DS that publishes CDS/CDNSKEY (RFC 9615 bootstrapping): the summaries, which
+ * served key each names and whether it signs the DNSKEY RRset, the served key whose RRSIG over
+ * each RRset verified, and whether CDS and CDNSKEY agree; facts only, no reason is added (the
+ * verdict stays that of a zone without DS). */
+int zone_cds_bootstrap_facts(struct zone_run *r);
 
 #endif

@@ -442,6 +442,9 @@ typedef struct verify_cds_summary {
     uint8_t algorithm;
     uint8_t digest_type; /* CDS only */
     bool is_delete;      /* RFC 8078 "0 0 0 00" / "0 3 0 AA==" */
+    bool served;         /* it describes a DNSKEY the server serves */
+    bool signs_dnskey;   /* ... and that key has a valid RRSIG over the DNSKEY RRset: publishing
+                            this record as DS would keep the zone validating (DS automation) */
 } verify_cds_summary_t;
 
 typedef struct verify_nsec3_summary {
@@ -464,8 +467,15 @@ typedef struct verify_verdict {
     size_t n_ds_records;
     int64_t earliest_expiration; /* min expiration of the RRSIGs that verified; 0 = none */
     verify_nsec3_summary_t nsec3;
-    verify_cds_summary_t *cds; /* CDS and CDNSKEY records served */
+    verify_cds_summary_t *cds; /* CDS and CDNSKEY records served, CDS first, in answer order */
     size_t n_cds;
+    /* Key tag of the DS-authenticated DNSKEY whose RRSIG over the CDS (CDNSKEY) RRset verified
+     * (RFC 7344 §4.1); for a zone without DS, of any served key whose RRSIG verified (RFC 9615
+     * bootstrapping); -1 when none did or the RRset is absent. */
+    int32_t cds_signer;
+    int32_t cdnskey_signer;
+    /* CDS and CDNSKEY both published and describing different keys (RFC 7344 §4). */
+    bool cds_cdnskey_disagree;
     verify_keyset_t *keyset; /* status secure: the validated DNSKEYs (owned by the verdict;
                                 take your own with verify_keyset_ref()); else NULL */
 } verify_verdict_t;

@@ -436,6 +436,8 @@ static int judge(struct zone_run *r)
             rc = verdict_add(r->v, VERIFY_REASON_DNSKEY_WITHOUT_DS, sig_label_text(&rrset),
                              "%zu DNSKEYs served, the parent proves no DS; publish: %s", r->ks->n,
                              ds_hint(r->v));
+            if (rc >= 0 && !r->keys_only)
+                rc = zone_cds_bootstrap_facts(r);
         }
         goto fail;
     case VERIFY_PARENT_DS:
@@ -526,6 +528,7 @@ static int zone_run_judge(const verify_ctx_t *ctx, const verify_zone_input_t *in
     if (!r.v)
         return VERIFY_ENOMEM;
     r.v->status = VERIFY_STATUS_BOGUS;
+    r.v->cds_signer = r.v->cdnskey_signer = -1;
     int rc = judge(&r);
     verify_keyset_free(r.ks);
     free(r.ds_matched);

@@ -119,8 +119,14 @@ static int check_signature(struct zone_run *r, const ldns_rr_list *rrs, const ld
     verify_sig_result_t res;
     int rc = sig_verify_rrset_work(r->ks, r->ds_matched, rrs, sigs, r->in->now, &r->work, &res);
     if (rc < 0 || res.outcome == VERIFY_SIG_VALID) {
-        if (rc == 0)
+        if (rc == 0) {
             zone_note_valid(r, &res, rrset);
+            if (ldns_rr_list_rr_count(rrs) &&
+                ldns_rr_get_type(ldns_rr_list_rr(rrs, 0)) == LDNS_RR_TYPE_CDS)
+                r->v->cds_signer = res.key_tag;
+            else
+                r->v->cdnskey_signer = res.key_tag;
+        }
         return rc;
     }
     *invalid = true;
@@ -245,8 +251,90 @@ static int check_set(struct zone_run *r, const ldns_rr_list *rrs, const ldns_rr_
     return 0;
 }
 
+/* Per served key: does it have a valid RRSIG over the DNSKEY RRset (whatever the DS says)?
+ * Only keys some CDS/CDNSKEY names by tag are tried. Unknown (not tried, or past the work
+ * limit) reads as false, which refuses an action rather than risk one. */
+static int keys_signing_dnskey(struct zone_run *r, bool *signs)
+{
+    ldns_rr_list *keys = NULL, *sigs = NULL;
+    bool *only = calloc(r->ks->n ? r->ks->n : 1, sizeof *only);
+    int rc = only ? pkt_rrset(r->in->dnskey, LDNS_SECTION_ANSWER, r->in->zone, LDNS_RR_TYPE_DNSKEY,
+                              &keys, &sigs)
+                  : VERIFY_ENOMEM;
+    for (size_t k = 0; rc >= 0 && k < r->ks->n; k++) {
+        bool named = false;
+        for (size_t i = 0; i < r->v->n_cds && !named; i++)
+            named = !r->v->cds[i].is_delete && r->v->cds[i].key_tag == r->ks->keys[k].key_tag;
+        if (!named || ldns_rr_list_rr_count(sigs) == 0)
+            continue;
+        verify_sig_result_t res;
+        only[k] = true;
+        rc = sig_verify_rrset_work(r->ks, only, keys, sigs, r->in->now, &r->work, &res);
+        only[k] = false;
+        signs[k] = rc == 0 && res.outcome == VERIFY_SIG_VALID;
+    }
+    ldns_rr_list_free(keys);
+    ldns_rr_list_free(sigs);
+    free(only);
+    return rc < 0 ? rc : 0;
+}
+
+/* Marks each summary (v->cds[first..], the records of l) with the served key it describes and
+ * whether that key signs the DNSKEY RRset. */
+static int mark_summaries(struct zone_run *r, const ldns_rr_list *l, size_t first,
+                          const bool *signs)
+{
+    uint8_t b[CDS_RDATA_MAX];
+    for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
+        const ldns_rr *rec = ldns_rr_list_rr(l, i);
+        verify_cds_summary_t *s = &r->v->cds[first + i];
+        long len = sig_rdata_copy(rec, b, sizeof b);
+        if (s->is_delete || len < 4)
+            continue;
+        sig_byteset_t one, prefix;
+        memset(&one, 0, sizeof one);
+        memset(&prefix, 0, sizeof prefix);
+        int rc = 0;
+        if (s->rrtype == LDNS_RR_TYPE_CDS &&
+            (sig_byteset_init(&one, 1) < 0 || sig_byteset_init(&prefix, 1) < 0 ||
+             sig_byteset_add(&one, b, (size_t)len) < 0 || sig_byteset_add(&prefix, b, 4) < 0))
+            rc = VERIFY_ENOMEM;
+        for (size_t k = 0; rc == 0 && k < r->ks->n && !s->served; k++) {
+            const struct verify_key *key = &r->ks->keys[k];
+            bool hit = false;
+            if (s->rrtype == LDNS_RR_TYPE_CDS)
+                rc = key_forms(r, key->rr, &prefix, NULL, &one, &hit);
+            else
+                hit = key->rdata_len == (size_t)len && memcmp(key->rdata, b, (size_t)len) == 0;
+            if (hit) {
+                s->served = true;
+                s->signs_dnskey = signs[k];
+            }
+        }
+        sig_byteset_free(&one);
+        sig_byteset_free(&prefix);
+        if (rc == VERIFY_ENOMEM)
+            return rc;
+    }
+    return 0;
+}
+
+static int mark_all(struct zone_run *r, const ldns_rr_list *cds, const ldns_rr_list *cdk)
+{
+    bool *signs = calloc(r->ks->n ? r->ks->n : 1, sizeof *signs);
+    int rc = signs ? keys_signing_dnskey(r, signs) : VERIFY_ENOMEM;
+    size_t nc = ldns_rr_list_rr_count(cds);
+    if (rc == 0)
+        rc = mark_summaries(r, cds, r->v->n_cds - nc - ldns_rr_list_rr_count(cdk), signs);
+    if (rc == 0)
+        rc = mark_summaries(r, cdk, r->v->n_cds - ldns_rr_list_rr_count(cdk), signs);
+    free(signs);
+    return rc;
+}
+
 /* RFC 7344 §4: when both are published they must describe the same keys. */
-static int check_agreement(struct zone_run *r, const ldns_rr_list *cds, const ldns_rr_list *cdk)
+static int check_agreement(struct zone_run *r, const ldns_rr_list *cds, const ldns_rr_list *cdk,
+                           bool facts_only)
 {
     size_t nc = ldns_rr_list_rr_count(cds), nk = ldns_rr_list_rr_count(cdk);
     bool ok = true, cds_delete = false, cdk_delete = false;
@@ -282,7 +370,10 @@ static int check_agreement(struct zone_run *r, const ldns_rr_list *cds, const ld
         long len = sig_rdata_copy(c, b, sizeof b);
         ok &= is_delete(c) ? cdk_delete : len >= 0 && sig_byteset_has(&cdk_forms, b, (size_t)len);
     }
-    if (rc == CDS_LIMIT)
+    r->v->cds_cdnskey_disagree = rc != 0 || !ok; /* unknown (past a limit) reads as disagree */
+    if (facts_only)
+        rc = rc == CDS_LIMIT ? 0 : rc;
+    else if (rc == CDS_LIMIT)
         rc = verdict_add(r->v, VERIFY_REASON_VALIDATION_LIMIT, rrset,
                          "CDS/CDNSKEY agreement stopped: %s", sig_work_exceeded(&r->work));
     else if (rc == 0 && !ok)
@@ -309,6 +400,8 @@ int zone_check_cds(struct zone_run *r)
         goto done;
     if ((rc = add_summaries(r->v, cds)) < 0 || (rc = add_summaries(r->v, cdk)) < 0)
         goto done;
+    if (r->v->n_cds && (rc = mark_all(r, cds, cdk)) < 0)
+        goto done;
     if (ldns_rr_list_rr_count(cds) &&
         (rc = check_set(r, cds, cds_sigs, LDNS_RR_TYPE_CDS, &pending, &deleting)) < 0)
         goto done;
@@ -316,7 +409,7 @@ int zone_check_cds(struct zone_run *r)
         (rc = check_set(r, cdk, cdk_sigs, LDNS_RR_TYPE_CDNSKEY, &pending, &deleting)) < 0)
         goto done;
     if (ldns_rr_list_rr_count(cds) && ldns_rr_list_rr_count(cdk) &&
-        (rc = check_agreement(r, cds, cdk)) < 0)
+        (rc = check_agreement(r, cds, cdk, false)) < 0)
         goto done;
     sig_label_init(&rrset, r->in->zone,
                    ldns_rr_list_rr_count(cds) ? LDNS_RR_TYPE_CDS : LDNS_RR_TYPE_CDNSKEY);
@@ -326,6 +419,44 @@ int zone_check_cds(struct zone_run *r)
     else if (pending)
         rc = verdict_add(r->v, VERIFY_REASON_CDS_PENDING, sig_label_text(&rrset),
                          "CDS/CDNSKEY differ from the parent's DS RRset");
+done:
+    ldns_rr_list_free(cds);
+    ldns_rr_list_free(cds_sigs);
+    ldns_rr_list_free(cdk);
+    ldns_rr_list_free(cdk_sigs);
+    return rc < 0 ? rc : 0;
+}
+
+/* The served key whose RRSIG over rrs verifies, or -1 (any key: there is no DS to prefer). */
+static int32_t self_signer(struct zone_run *r, const ldns_rr_list *rrs, const ldns_rr_list *sigs)
+{
+    verify_sig_result_t res;
+    if (ldns_rr_list_rr_count(rrs) == 0 || ldns_rr_list_rr_count(sigs) == 0)
+        return -1;
+    int rc = sig_verify_rrset_work(r->ks, NULL, rrs, sigs, r->in->now, &r->work, &res);
+    return rc == 0 && res.outcome == VERIFY_SIG_VALID ? res.key_tag : -1;
+}
+
+int zone_cds_bootstrap_facts(struct zone_run *r)
+{
+    ldns_rr_list *cds = NULL, *cds_sigs = NULL, *cdk = NULL, *cdk_sigs = NULL;
+    int rc =
+        pkt_rrset(r->in->cds, LDNS_SECTION_ANSWER, r->in->zone, LDNS_RR_TYPE_CDS, &cds, &cds_sigs);
+    if (rc >= 0)
+        rc = pkt_rrset(r->in->cdnskey, LDNS_SECTION_ANSWER, r->in->zone, LDNS_RR_TYPE_CDNSKEY, &cdk,
+                       &cdk_sigs);
+    if (rc < 0)
+        goto done;
+    if ((rc = add_summaries(r->v, cds)) < 0 || (rc = add_summaries(r->v, cdk)) < 0)
+        goto done;
+    if (r->v->n_cds == 0)
+        goto done;
+    if ((rc = mark_all(r, cds, cdk)) < 0)
+        goto done;
+    r->v->cds_signer = self_signer(r, cds, cds_sigs);
+    r->v->cdnskey_signer = self_signer(r, cdk, cdk_sigs);
+    if (ldns_rr_list_rr_count(cds) && ldns_rr_list_rr_count(cdk))
+        rc = check_agreement(r, cds, cdk, true);
 done:
     ldns_rr_list_free(cds);
     ldns_rr_list_free(cds_sigs);

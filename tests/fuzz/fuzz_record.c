@@ -26,8 +26,31 @@ static bool records_equal(const results_record_t *a, const results_record_t *b)
         a->n_dnskey != b->n_dnskey ||
         a->rrsig_earliest_expiration != b->rrsig_earliest_expiration || a->n_cds != b->n_cds ||
         a->n_nameservers != b->n_nameservers || a->queries != b->queries ||
-        a->resolver_check.present != b->resolver_check.present)
+        a->resolver_check.present != b->resolver_check.present ||
+        a->n_cds_servers != b->n_cds_servers || a->n_dsboot != b->n_dsboot)
         return false;
+    for (size_t i = 0; i < a->n_cds_servers; i++) {
+        const results_cds_server_t *x = &a->cds_servers[i], *y = &b->cds_servers[i];
+        if (!str_eq(x->address, y->address) || x->cds_signer != y->cds_signer ||
+            x->cdnskey_signer != y->cdnskey_signer || x->tcp != y->tcp ||
+            x->answered != y->answered || x->disagree != y->disagree ||
+            x->n_records != y->n_records)
+            return false;
+        for (size_t k = 0; k < x->n_records; k++)
+            if (!str_eq(x->records[k].text, y->records[k].text) ||
+                x->records[k].served != y->records[k].served ||
+                x->records[k].signs_dnskey != y->records[k].signs_dnskey)
+                return false;
+    }
+    for (size_t i = 0; i < a->n_dsboot; i++) {
+        const results_dsboot_t *x = &a->dsboot[i], *y = &b->dsboot[i];
+        if (!str_eq(x->ns_name, y->ns_name) || !str_eq(x->zone, y->zone) || x->state != y->state ||
+            x->signer != y->signer || !str_eq(x->detail, y->detail) || x->n_records != y->n_records)
+            return false;
+        for (size_t k = 0; k < x->n_records; k++)
+            if (!str_eq(x->records[k], y->records[k]))
+                return false;
+    }
     for (size_t i = 0; i < a->n_reasons; i++) {
         const results_reason_t *x = &a->reasons[i], *y = &b->reasons[i];
         if (x->code != y->code || !str_eq(x->server, y->server) || !str_eq(x->rrset, y->rrset) ||

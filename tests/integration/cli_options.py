@@ -34,6 +34,11 @@ FOREIGN = [
     ("check", ["--fail-on-regression"], "--fail-on-regression"),
     ("check", ["--zone-file", "x"], "--zone-file"),
     ("check", ["--resume"], "--resume"),
+    ("ds-actions", ["--all"], "--all"),
+    ("ds-actions", ["--diff-against", "x"], "--diff-against"),
+    ("ds-actions", ["--keep", "3"], "--keep"),
+    ("export", ["--stable", "3"], "--stable"),
+    ("diff", ["--stable", "3"], "--stable"),
 ]
 
 
@@ -67,7 +72,9 @@ def main():
                          ("report", ["--scan", "x", "--diff-against", "y", "--history", "4",
                                      "-o", os.path.join(work, "r.html")]),
                          ("show", ["--scan", "x", "example.com"]),
-                         ("scans", [])):
+                         ("scans", []),
+                         ("ds-actions", ["--scan", "x", "--stable", "2", "--format", "csv",
+                                         "-o", "-"])):
             r = subprocess.run([DNSSWEEP, cmd, "--db", db] + own, capture_output=True, text=True,
                                timeout=30)
             check(r.returncode == 1 and "not an option" not in r.stderr,

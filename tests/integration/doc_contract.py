@@ -15,7 +15,8 @@ import sys
 
 DNSSWEEP = sys.argv[1]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-COMMANDS = ["scan", "export", "diff", "report", "show", "scans", "merge", "check", "prune"]
+COMMANDS = ["scan", "export", "diff", "report", "show", "scans", "merge", "check", "prune",
+            "ds-actions"]
 SEVERITY = {"ERROR": "error", "WARNING": "warning", "INFO": "info"}
 
 

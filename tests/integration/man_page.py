@@ -11,7 +11,8 @@ import tempfile
 DNSSWEEP, BUILD_DIR = sys.argv[1], sys.argv[2]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MAN = os.path.join(ROOT, "doc", "dnssweep.1")
-COMMANDS = ["scan", "export", "diff", "report", "show", "scans", "merge", "check", "prune"]
+COMMANDS = ["scan", "export", "diff", "report", "show", "scans", "merge", "check", "prune",
+            "ds-actions"]
 
 
 def long_options(text):
@@ -42,7 +43,7 @@ def main():
         usage = text.splitlines()[0] if text else ""
         check(r.returncode == 0 and usage.startswith("usage: dnssweep " + cmd),
               "%s --help prints its usage" % cmd)
-        check(".SS \"dnssweep %s " % cmd in roff, "the page has a section for %s" % cmd)
+        check(".SS \"dnssweep %s " % cmd in page, "the page has a section for %s" % cmd)
         missing = [o for o in long_options(text) if o not in page]
         check(not missing, "%s: every long option of its --help is in the page %s" % (
             cmd, missing or ""))

@@ -51,6 +51,8 @@ def make_zones(net, bulk_n, have_knot=True, bulk_keytrap=0):
     for z in zones.values():
         if z.parent is not None:
             zones[z.parent].delegations.append(z)
+        # RFC 9615 signalling zones publish the CDS/CDNSKEY of the zones they vouch for
+        z.dsboot_targets = [zones[t] for t in z.b.get("dsboot_for", [])]
     return zones
 
 

@@ -19,7 +19,8 @@ verdicts spec. Build keys (all optional) understood by build.py:
   extra_rrs  more zone-file lines (e.g. a wildcard)
   servers    server names (see SERVERS in zones.py); default ["child1"]
   alt        {server: variant} serve another version of the zone on that server:
-             "otherkeys" (signed with other keys), "stripped" (all RRSIGs removed)
+             "otherkeys" (signed with other keys), "stripped" (all RRSIGs removed),
+             "oldcds" (same keys, CDS/CDNSKEY of the KSK instead of what `cds` says)
   life       (inception, expiration) in seconds relative to LAB_NOW
   mutate     edits applied to the signed zone text (see build.py mutate())
   revoke     publish the KSK with the REVOKE bit (and the DS of the revoked key)
@@ -31,6 +32,9 @@ verdicts spec. Build keys (all optional) understood by build.py:
              with ds="many" the parent has a SHA-256 and a SHA-384 DS of the KSK and n_ds - 1
              of them, with cds="many" a SHA-256 CDS and a CDNSKEY of the KSK and n_cds - 1
   cds_signer "zsk": CDS/CDNSKEY signed by the ZSK only (ldns-signzone uses the KSK)
+  standby_signs  the standby key (extra_key) signs the DNSKEY RRset too (a KSK rollover)
+  dsboot_for [zones]: publish their CDS/CDNSKEY as RFC 9615 signals under this zone's names
+             (_dsboot.<zone>._signal.<ns name> for each of their NS names in this zone)
   apex_a     add an apex A record (default True); caa: add a CAA record
   ns         name server names to use instead of in-bailiwick ns1/ns2 (out of bailiwick)
   nozone     no zone is built at all (the name is not delegated / parent is dead)
@@ -323,6 +327,60 @@ ZONE_CUT_CASES = [
      "signed, below the unsigned mid.test on the same server", dict(alg=13, servers=["multi"], ds="none")),
 ]
 CASES += ZONE_CUT_CASES
+
+# ---- issue 20: DS automation (`dnssweep ds-actions`), prefix cds- ----
+# Real signed zones whose CDS/CDNSKEY a registrar's CDS scan would act on or refuse. The
+# verdicts are the ordinary CDS_* ones; what ds-actions decides from them is checked by
+# tests/integration/ds_actions_lab.py (replace, remove, and each refusal's reason).
+DS_ACTION_CASES = [
+    ("cds-roll.test", "secure", ["CDS_PENDING"], "secure",
+     "KSK rollover on two servers: the new KSK (standby) signs the DNSKEY RRset beside the old one; "
+     "CDS/CDNSKEY of the new KSK on both, signed by the old (DS) KSK: ds-actions replace",
+     dict(alg=13, servers=["child1", "child2"], extra_key=("standby", None), standby_signs=True,
+          cds="pending"), [("CDS", "secure"), ("CDNSKEY", "secure")]),
+    ("cds-lagging.test", "secure", ["CDS_PENDING"], "secure",
+     "as cds-roll, but ns2 still serves the CDS/CDNSKEY of the old KSK (equal to the DS): "
+     "ds-actions refuses (CDS_INVALID, inconsistent between servers); a resolver sees either",
+     dict(alg=13, servers=["child1", "child2"], extra_key=("standby", None), standby_signs=True,
+          cds="pending", alt={"child2": "oldcds"})),
+    ("cds-badsig.test", "secure", ["CDS_INVALID", "CDS_PENDING"], "secure",
+     "KSK rollover whose CDS/CDNSKEY (of the new KSK) are signed only by the ZSK, a key no DS "
+     "authenticates (RFC 7344 4.1): ds-actions refuses (CDS_INVALID)",
+     dict(alg=13, extra_key=("standby", None), standby_signs=True, cds="pending",
+          cds_signer="zsk")),
+    ("cds-orphan.test", "secure", ["CDS_PENDING"], "secure",
+     "CDS/CDNSKEY of a published key that signs nothing: a parent following them would orphan "
+     "the zone; ds-actions refuses (CDS_INVALID)",
+     dict(alg=13, servers=["child1", "child2"], extra_key=("standby", None), cds="pending")),
+    ("cds-delete.test", "secure", ["CDS_DELETE"], "secure",
+     "RFC 8078 delete (CDS 0 0 0 00 / CDNSKEY 0 3 0 AA==) on a secure domain, two servers: "
+     "ds-actions remove",
+     dict(alg=13, servers=["child1", "child2"], cds="delete")),
+    ("cds-tcp.test", "secure", ["CDS_PENDING"], "secure",
+     "as cds-roll, but its second server (mangle8, relaying to child2) answers CDS and CDNSKEY "
+     "over TCP with an empty answer: ds-actions refuses (CDS_INVALID, other records over TCP)",
+     dict(alg=13, servers=["child1", "mangle8"], extra_key=("standby", None), standby_signs=True,
+          cds="pending", mangle="cds_tcp_empty")),
+    # RFC 9615 bootstrapping: signed zones without DS whose NS names live in a signalling zone
+    ("cds-signal.test", "secure", [], "secure",
+     "signed signalling zone: the NS names of cds-boot.test, and its CDS/CDNSKEY as RFC 9615 "
+     "signals at _dsboot.cds-boot.test._signal.ns1/ns2.cds-signal.test",
+     dict(alg=13, servers=["child1", "child2"], dsboot_for=["cds-boot.test"])),
+    ("cds-boot.test", "insecure", ["DNSKEY_WITHOUT_DS"], "insecure",
+     "signed, no DS, CDS/CDNSKEY of its KSK; NS names in the signed cds-signal.test, which "
+     "carries the matching signals: ds-actions add",
+     dict(alg=13, ds="none", cds="match", servers=["child1", "child2"],
+          ns=["ns1.cds-signal.test.", "ns2.cds-signal.test."])),
+    ("cds-usignal.test", "insecure", [], "insecure",
+     "unsigned signalling zone (no DS): the NS names of cds-bootu.test and its signals",
+     dict(alg=None, servers=["child1", "child2"], dsboot_for=["cds-bootu.test"])),
+    ("cds-bootu.test", "insecure", ["DNSKEY_WITHOUT_DS"], "insecure",
+     "as cds-boot, but the signals are in the unsigned cds-usignal.test: nothing proves them, "
+     "ds-actions refuses (CDS_INVALID)",
+     dict(alg=13, ds="none", cds="match", servers=["child1", "child2"],
+          ns=["ns1.cds-usignal.test.", "ns2.cds-usignal.test."])),
+]
+CASES += DS_ACTION_CASES
 
 # Reason codes the small lab does not produce, and why (also in README.md).
 SKIPPED = {}

@@ -17,6 +17,8 @@ Rules (a question is "at the apex" when its name is the zone's):
                  apex are never answered (DNSKEY and NS are)
   wild_noproof   names below the apex: the answer section only (a wildcard-expanded answer
                  loses the NSEC proof that came with it in authority)
+  cds_tcp_empty  apex CDS and CDNSKEY over TCP: NOERROR/AA with empty sections (over UDP the
+                 zone's records, as relayed): a server whose TCP side serves other data
 
 Usage: mangler.py CONFIG.json   ({"port", "upstream": [addr, port], "zones": [{"addr", "zone",
 "rule"}]}). Stops on SIGTERM.
@@ -141,6 +143,8 @@ def respond(zones, upstream, raw, tcp):
                                                                                         86400, 300)
         rr = name_wire("foreign." + zone) + struct.pack("!HHIH", T_SOA, 1, 3600, len(rdata)) + rdata
         return q.answer(an=rr, an_count=1)
+    if rule == "cds_tcp_empty" and apex and tcp and q.qtype in (T_CDS, T_CDNSKEY):
+        return q.answer()
     if rule == "caa_servfail" and apex and q.qtype == T_CAA:
         return q.answer(rcode=2)
     if rule == "apex_a_nxdomain" and apex and q.qtype == T_A:

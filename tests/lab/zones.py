@@ -16,7 +16,7 @@ SERVERS = {
     "refuser": (3, 3), "knot": (3, 4), "blackhole": (9, 9), "bulk": (4, 1), "sld2": (2, 2),
     # mangler.py: one address per misbehaving zone (relays to MANGLER_UPSTREAM, rewrites one answer)
     "mangle1": (5, 1), "mangle2": (5, 2), "mangle3": (5, 3), "mangle4": (5, 4), "mangle5": (5, 5),
-    "mangle6": (5, 6), "mangle7": (5, 7),
+    "mangle6": (5, 6), "mangle7": (5, 7), "mangle8": (5, 8),
     # issue 14, no silent caps: one NSD for the zone with 40 DNSKEYs, 20 DS, 20 CDS + 20 CDNSKEY
     # (block 7, clear of the KeyTrap zone's servers)
     "manykeys": (7, 1),
@@ -24,7 +24,7 @@ SERVERS = {
     "multi": (8, 1),
     "keytrap": (6, 1),  # issue 14: hostile zones (KeyTrap), a block of their own
 }
-MANGLERS = ["mangle%d" % i for i in range(1, 8)]
+MANGLERS = ["mangle%d" % i for i in range(1, 9)]
 # The real NSD that serves the mangled zones' signed data (behind the mangler, never delegated to).
 MANGLER_UPSTREAM = "child2"
 UNBOUND = (0, 250)
@@ -63,6 +63,7 @@ class Zone:
         self.ns_names = build.get("ns") or ["ns%d.%s" % (i + 1, fqdn(name)) for i in range(len(servers))]
         self.text = {}              # variant -> final zone text
         self.ds_cache = None        # precomputed DS lines (bulk zones sharing key pairs)
+        self.dsboot_targets = []    # `dsboot_for`: Zone objects whose signals this zone holds
 
     @property
     def origin(self):
@@ -162,7 +163,7 @@ class Zone:
         raise ValueError("unknown ds mode " + mode)
 
     # ---- text ----
-    def base_text(self, net, now, published):
+    def base_text(self, net, now, published, variant="main"):
         o = self.origin
         lines = ["$ORIGIN %s" % o, "$TTL %d" % TTL,
                  "%s SOA %s hostmaster.%s %d 3600 600 86400 %d" % (
@@ -177,7 +178,8 @@ class Zone:
         lines += [k.dnskey() for k in published]
         if self.b.get("keytrap") and published:
             lines += keytrap.decoys(o, self.zsk_tag(), self.b["keytrap"][0], self.name)
-        lines += self.cds_records()
+        lines += self.cds_records(variant)
+        lines += self.dsboot_records()
         lines += self.extra
         for child in self.delegations:
             co = child.origin
@@ -189,8 +191,22 @@ class Zone:
     def zsk_tag(self):
         return keytrap.key_tag(keytrap.dnskey_rdata(self.keys["zsk"].dnskey()))
 
-    def cds_records(self):
+    def dsboot_records(self):
+        """RFC 9615 signals: for each zone vouched for, its CDS/CDNSKEY at
+        _dsboot.<zone>._signal.<ns name> for each of its NS names within this zone."""
+        out = []
+        for t in self.dsboot_targets:
+            for ns in t.ns_names:
+                if not ns.endswith("." + self.origin):
+                    continue
+                owner = "_dsboot.%s_signal.%s" % (t.origin, ns)
+                out += [owner + " " + rr.split(None, 1)[1] for rr in t.cds_records()]
+        return out
+
+    def cds_records(self, variant="main"):
         mode = self.b.get("cds")
+        if variant == "oldcds":  # ds-actions: a secondary still serving the CDS of the DS key
+            mode = "match"
         o = self.origin
         if not mode:
             return []
@@ -219,8 +235,12 @@ class Zone:
         published = [ksk] + ([zsk] if zsk and not self.b.get("unpublished_zsk") else [])
         published += [self.keys[r] for r in ("standby", "extraalg") if r in self.keys]
         published += self.many
+        if self.b.get("standby_signs"):  # a KSK rollover: the new KSK signs the DNSKEY RRset too
+            signers = signers + [self.keys["standby"]]
         plan = {"main": (published, signers)}
         for variant in set(self.b.get("alt", {}).values()):
+            if variant == "oldcds":  # same keys and signers, other CDS/CDNSKEY (cds_records)
+                plan[variant] = (published, signers)
             if variant == "otherkeys":
                 alt = [self.keys["alt_ksk"], self.keys["alt_zsk"]]
                 plan[variant] = (alt, alt)
@@ -233,7 +253,7 @@ def sign(zone, workdir, net, now, variant, published, signers, life=None):
     src = os.path.join(workdir, "%s.%s.zone" % (zone.name.strip(".") or "root", variant))
     out = src + ".signed"
     with open(src, "w") as f:
-        f.write(zone.base_text(net, now, published))
+        f.write(zone.base_text(net, now, published, variant))
     cmd = ["ldns-signzone", "-d", "-o", zone.origin, "-f", out, "-i", str(now + inc), "-e", str(now + exp)]
     nsec3 = zone.b.get("nsec3")
     if nsec3:

@@ -1,0 +1,349 @@
+/*
+ * `dnssweep ds-actions`: walks the chosen finished scan, decides each domain that publishes
+ * CDS/CDNSKEY with results_ds_decide() over the scans before it, and writes the actions a
+ * registrar can feed to its EPP client (JSONL or CSV). Nothing is applied here.
+ */
+#include "results/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The finished scans the decision looks at: the chosen one first, then older ones. */
+typedef struct ds_scans {
+    results_scan_info_t *all;
+    size_t n_all;
+    size_t picked[64]; /* indexes into all, newest first */
+    size_t n_picked;
+} ds_scans_t;
+
+static int pick_scans(results_store_t *store, const char *scan_name, unsigned stable, ds_scans_t *s)
+{
+    int rc = results_scans_list(store, &s->all, &s->n_all);
+    if (rc < 0)
+        return rc;
+    size_t target = s->n_all;
+    for (size_t i = s->n_all; i-- > 0 && target == s->n_all;) {
+        if (scan_name ? strcmp(s->all[i].name, scan_name) == 0 : s->all[i].finished)
+            target = i;
+    }
+    if (target == s->n_all)
+        return RESULTS_ENOTFOUND;
+    if (!s->all[target].finished)
+        return RESULTS_EINVAL;
+    for (size_t i = target + 1; i-- > 0 && s->n_picked < stable;)
+        if (s->all[i].finished)
+            s->picked[s->n_picked++] = i;
+    return 0;
+}
+
+/* "example.com. 3600 IN DS <rdata>" for a stored CDS/CDNSKEY text. */
+static void put_rr_as(rbuf_t *b, const char *domain, uint32_t ttl, const char *type,
+                      const char *text)
+{
+    const char *p = text;
+    for (int field = 0; field < 4 && *p; field++) { /* owner, ttl, class, type */
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+        while (*p == ' ' || *p == '\t')
+            p++;
+    }
+    report_put(b, domain);
+    report_put(b, ". ");
+    results_put_int(b, ttl);
+    report_put(b, " IN ");
+    report_put(b, type);
+    rbuf_byte(b, ' ');
+    report_put(b, p);
+}
+
+static uint32_t stored_ttl(const char *text)
+{
+    const char *p = text;
+    while (*p && *p != ' ' && *p != '\t')
+        p++;
+    return (uint32_t)strtoul(p, NULL, 10);
+}
+
+static bool is_type(const char *text, const char *type)
+{
+    const char *p = text;
+    for (int field = 0; field < 3 && *p; field++) {
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+        while (*p == ' ' || *p == '\t')
+            p++;
+    }
+    size_t n = strlen(type);
+    return strncmp(p, type, n) == 0 && (p[n] == ' ' || p[n] == '\t');
+}
+
+/* The fields of one output line, each list already joined (JSON array items or ';' text). */
+typedef struct ds_line {
+    rbuf_t ds, dnskey, stable, servers, tags, signers, signals;
+    size_t n_ds, n_dnskey, n_stable, n_servers, n_tags, n_signers, n_signals;
+    bool json;
+} ds_line_t;
+
+static void list_add(ds_line_t *l, rbuf_t *b, size_t *n, const char *text, bool quoted)
+{
+    if ((*n)++)
+        rbuf_byte(b, l->json ? ',' : ';');
+    if (l->json && quoted)
+        results_json_str(b, text);
+    else
+        report_put(b, text);
+}
+
+static void list_add_int(ds_line_t *l, rbuf_t *b, size_t *n, int64_t v)
+{
+    char num[24];
+    snprintf(num, sizeof num, "%lld", (long long)v);
+    list_add(l, b, n, num, false);
+}
+
+static void line_free(ds_line_t *l)
+{
+    rbuf_free(&l->ds);
+    rbuf_free(&l->dnskey);
+    rbuf_free(&l->stable);
+    rbuf_free(&l->servers);
+    rbuf_free(&l->tags);
+    rbuf_free(&l->signers);
+    rbuf_free(&l->signals);
+}
+
+/* Adds tag to a list once (seen: the tags added so far, at most RESULTS_LIST_MAX). */
+static void tag_once(ds_line_t *l, rbuf_t *b, size_t *n, int32_t *seen, size_t *n_seen, int32_t tag)
+{
+    for (size_t i = 0; i < *n_seen; i++)
+        if (seen[i] == tag)
+            return;
+    if (*n_seen < RESULTS_LIST_MAX)
+        seen[(*n_seen)++] = tag;
+    list_add_int(l, b, n, tag);
+}
+
+static void line_fill(ds_line_t *l, const results_record_t *rec, const results_ds_decision_t *d,
+                      const ds_scans_t *s)
+{
+    int32_t *seen = malloc(2 * RESULTS_LIST_MAX * sizeof *seen);
+    size_t n_seen = 0, n_seen_signers = 0;
+    if (!seen) {
+        l->ds.failed = true;
+        return;
+    }
+    int32_t *seen_signers = seen + RESULTS_LIST_MAX;
+    for (size_t i = d->stable_in; i-- > 0;)
+        list_add(l, &l->stable, &l->n_stable, s->all[s->picked[i]].name, true);
+    const results_cds_server_t *with = NULL;
+    for (size_t i = 0; i < rec->n_cds_servers; i++) {
+        const results_cds_server_t *sv = &rec->cds_servers[i];
+        list_add(l, &l->servers, &l->n_servers, sv->address, true);
+        if (sv->cds_signer >= 0)
+            tag_once(l, &l->signers, &l->n_signers, seen_signers, &n_seen_signers, sv->cds_signer);
+        if (sv->cdnskey_signer >= 0)
+            tag_once(l, &l->signers, &l->n_signers, seen_signers, &n_seen_signers,
+                     sv->cdnskey_signer);
+        if (!with && sv->n_records)
+            with = sv;
+    }
+    for (size_t i = 0; i < rec->n_dsboot; i++)
+        if (rec->dsboot[i].state == RESULTS_DSBOOT_VALID)
+            list_add(l, &l->signals, &l->n_signals, rec->dsboot[i].ns_name, true);
+    for (size_t k = 0; with && k < with->n_records; k++) {
+        const char *text = with->records[k].text;
+        int32_t tag = results_ds_record_key_tag(text);
+        if (results_ds_record_is_delete(text))
+            continue; /* names no key */
+        if (tag >= 0)
+            tag_once(l, &l->tags, &l->n_tags, seen, &n_seen, tag);
+        if (d->action != RESULTS_DS_REPLACE && d->action != RESULTS_DS_ADD)
+            continue;
+        /* The parent's TTL for the DS set when it has one; else the record's own. */
+        uint32_t ttl = rec->parent.ds_ttl ? rec->parent.ds_ttl : stored_ttl(text);
+        rbuf_t rr = {0};
+        bool cds = is_type(text, "CDS");
+        put_rr_as(&rr, rec->domain, ttl, cds ? "DS" : "DNSKEY", text);
+        rbuf_byte(&rr, '\0');
+        if (!rr.failed)
+            list_add(l, cds ? &l->ds : &l->dnskey, cds ? &l->n_ds : &l->n_dnskey,
+                     (const char *)rr.data, true);
+        rbuf_free(&rr);
+    }
+    free(seen);
+}
+
+static void put_buf(rbuf_t *out, const rbuf_t *b)
+{
+    if (b->len)
+        rbuf_put(out, b->data, b->len);
+}
+
+static void write_json(rbuf_t *o, const results_record_t *rec, const results_ds_decision_t *d,
+                       const char *scan, const ds_line_t *l)
+{
+    report_put(o, "{\"domain\":");
+    results_json_str(o, rec->domain);
+    report_put(o, ",\"action\":");
+    results_json_str(o, results_ds_action_name(d->action));
+    report_put(o, ",\"scan\":");
+    results_json_str(o, scan);
+    if (d->action == RESULTS_DS_REFUSED) {
+        report_put(o, ",\"reason\":");
+        results_json_str(o, verify_reason_name(d->reason));
+        report_put(o, ",\"server\":");
+        results_json_str(o, d->server[0] ? d->server : NULL);
+        report_put(o, ",\"key_tag\":");
+        if (d->key_tag >= 0)
+            results_put_int(o, d->key_tag);
+        else
+            report_put(o, "null");
+        report_put(o, ",\"detail\":");
+        results_json_str(o, d->detail);
+    } else {
+        report_put(o, ",\"ds\":[");
+        put_buf(o, &l->ds);
+        report_put(o, "],\"dnskey\":[");
+        put_buf(o, &l->dnskey);
+        rbuf_byte(o, ']');
+    }
+    report_put(o, ",\"stable_in\":[");
+    put_buf(o, &l->stable);
+    report_put(o, "],\"evidence\":{\"servers\":[");
+    put_buf(o, &l->servers);
+    report_put(o, "],\"key_tags\":[");
+    put_buf(o, &l->tags);
+    report_put(o, "],\"signer_key_tags\":[");
+    put_buf(o, &l->signers);
+    report_put(o, "],\"signals\":[");
+    put_buf(o, &l->signals);
+    report_put(o, "]}}\n");
+}
+
+static void csv_buf(rbuf_t *o, rbuf_t *b)
+{
+    rbuf_byte(b, '\0');
+    if (!b->failed)
+        results_csv_text(o, (const char *)b->data);
+    b->len--;
+}
+
+static void write_csv(rbuf_t *o, const results_record_t *rec, const results_ds_decision_t *d,
+                      const char *scan, ds_line_t *l)
+{
+    bool refused = d->action == RESULTS_DS_REFUSED;
+    results_csv_text(o, rec->domain);
+    rbuf_byte(o, ',');
+    results_csv_text(o, results_ds_action_name(d->action));
+    rbuf_byte(o, ',');
+    results_csv_text(o, scan);
+    rbuf_byte(o, ',');
+    csv_buf(o, &l->ds);
+    rbuf_byte(o, ',');
+    csv_buf(o, &l->dnskey);
+    rbuf_byte(o, ',');
+    csv_buf(o, &l->stable);
+    rbuf_byte(o, ',');
+    csv_buf(o, &l->servers);
+    rbuf_byte(o, ',');
+    csv_buf(o, &l->tags);
+    rbuf_byte(o, ',');
+    csv_buf(o, &l->signers);
+    rbuf_byte(o, ',');
+    csv_buf(o, &l->signals);
+    rbuf_byte(o, ',');
+    results_csv_text(o, refused ? verify_reason_name(d->reason) : NULL);
+    rbuf_byte(o, ',');
+    results_csv_text(o, refused && d->server[0] ? d->server : NULL);
+    rbuf_byte(o, ',');
+    if (refused && d->key_tag >= 0)
+        results_put_int(o, d->key_tag);
+    rbuf_byte(o, ',');
+    results_csv_text(o, refused ? d->detail : NULL);
+    rbuf_byte(o, '\n');
+}
+
+/* Decides one domain of the newest scan and writes its line, if any. */
+static int one_domain(results_store_t *store, const results_record_t *rec, const ds_scans_t *s,
+                      unsigned stable, results_format_t format, rbuf_t *o,
+                      results_ds_actions_counts_t *counts)
+{
+    results_record_t older[64];
+    const results_record_t *recs[64] = {rec};
+    size_t n = 1;
+    int rc = 0;
+    memset(older, 0, sizeof older);
+    for (size_t i = 1; i < s->n_picked; i++, n++) {
+        rc = results_get(store, s->all[s->picked[i]].name, rec->domain, &older[i]);
+        recs[i] = rc == 0 ? &older[i] : NULL;
+        if (rc == RESULTS_ENOTFOUND)
+            rc = 0;
+        if (rc < 0)
+            goto done;
+    }
+    results_ds_decision_t d;
+    rc = results_ds_decide(recs, n, stable, &d);
+    if (rc < 0 || d.action == RESULTS_DS_NONE)
+        goto done;
+    ds_line_t l = {.json = format == RESULTS_FORMAT_JSONL};
+    line_fill(&l, rec, &d, s);
+    const char *scan = s->all[s->picked[0]].name;
+    if (l.json)
+        write_json(o, rec, &d, scan, &l);
+    else
+        write_csv(o, rec, &d, scan, &l);
+    line_free(&l);
+    if (d.action == RESULTS_DS_REFUSED)
+        counts->refused++;
+    else
+        counts->authorised++;
+done:
+    for (size_t i = 1; i < n; i++)
+        results_record_free(&older[i]);
+    return rc;
+}
+
+int results_ds_actions(results_store_t *store, const char *scan_name, unsigned stable,
+                       results_format_t format, FILE *out, results_ds_actions_counts_t *counts)
+{
+    results_ds_actions_counts_t local = {0};
+    ds_scans_t s;
+    results_iter_t *it = NULL;
+    rbuf_t o = {0};
+    memset(&s, 0, sizeof s);
+    if (!counts)
+        counts = &local;
+    memset(counts, 0, sizeof *counts);
+    if (!store || !out || stable == 0 || stable > 64 ||
+        (format != RESULTS_FORMAT_JSONL && format != RESULTS_FORMAT_CSV))
+        return RESULTS_EINVAL;
+    int rc = pick_scans(store, scan_name, stable, &s);
+    if (rc < 0)
+        goto done;
+    if (format == RESULTS_FORMAT_CSV)
+        report_put(&o, "domain,action,scan,ds,dnskey,stable_in,servers,key_tags,signer_key_tags,"
+                       "signals,reason,server,key_tag,detail\n");
+    rc = results_iter_new(store, s.all[s.picked[0]].name, &it);
+    const results_record_t *rec = NULL;
+    while (rc >= 0 && (rc = results_iter_next(it, &rec)) == 1) {
+        if (rec->n_cds == 0 && rec->n_cds_servers == 0)
+            continue;
+        rc = one_domain(store, rec, &s, stable, format, &o, counts);
+        if (rc >= 0 && o.len > 65536) {
+            if (fwrite(o.data, 1, o.len, out) != o.len)
+                rc = RESULTS_EIO;
+            o.len = 0;
+        }
+    }
+    if (rc >= 0 && o.failed)
+        rc = RESULTS_ENOMEM;
+    if (rc >= 0 && o.len && fwrite(o.data, 1, o.len, out) != o.len)
+        rc = RESULTS_EIO;
+    if (rc >= 0 && fflush(out) != 0)
+        rc = RESULTS_EIO;
+done:
+    results_iter_free(it);
+    results_scans_free(s.all, s.n_all);
+    rbuf_free(&o);
+    return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,173 @@
+/* `dnssweep ds-actions` (doc/cli.md): the DS changes a registrar may apply from CDS/CDNSKEY
+ * (results_ds_actions). Nothing is applied: the file goes to the registrar's EPP client. */
+#include "scanner/commands.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results/results.h"
+
+static const char ds_actions_usage[] =
+    "usage: dnssweep ds-actions [--db DIR] [--scan NAME] [--stable N] [--format jsonl|csv]\n"
+    "                           [-o FILE]\n"
+    "List the DS changes (add, replace, remove) that the domains' CDS/CDNSKEY records ask for\n"
+    "and that pass every check of RFC 7344/8078 (add: RFC 9615 bootstrapping signals) in each\n"
+    "of the last N finished scans, and every refused candidate with its CDS_* reason, server\n"
+    "and key tag.\n"
+    "  --scan NAME   decide from this finished scan and those before it (default: latest)\n"
+    "  --stable N    finished scans in which the same CDS/CDNSKEY must be seen [3], 1..64\n"
+    "  --format F    jsonl (default) or csv\n"
+    "  -o FILE       write there instead of stdout\n";
+
+static const struct option ds_actions_options[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"scan", required_argument, NULL, 's'},
+    {"stable", required_argument, NULL, 'n'},
+    {"format", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    /* Other commands' options, refused by name (each command takes only its own). */
+    {"all", no_argument, NULL, 'A'},
+    {"fail-on-regression", no_argument, NULL, 'R'},
+    {"diff-against", required_argument, NULL, 'D'},
+    {"force", no_argument, NULL, 'F'},
+    {"status", required_argument, NULL, 'S'},
+    {"keep", required_argument, NULL, 'K'},
+    {"before", required_argument, NULL, 'B'},
+    {NULL, 0, NULL, 0},
+};
+
+static const struct {
+    int val;
+    const char *name, *owners;
+} foreign[] = {
+    {'A', "--all", "diff"},
+    {'R', "--fail-on-regression", "diff"},
+    {'D', "--diff-against", "report"},
+    {'F', "--force", "diff"},
+    {'S', "--status", "export"},
+    {'K', "--keep", "prune"},
+    {'B', "--before", "prune"},
+};
+
+static int parse_stable(const char *s, unsigned *out)
+{
+    char *end = NULL;
+    if (*s < '0' || *s > '9')
+        return -1;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*end || v < 1 || v > 64)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+int command_ds_actions(int argc, char **argv)
+{
+    const char *db = "./dnssweep.db", *scan = NULL, *format = "jsonl", *output = NULL;
+    unsigned stable = 3;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":d:o:h", ds_actions_options, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            db = optarg;
+            break;
+        case 's':
+            scan = optarg;
+            break;
+        case 'n':
+            if (parse_stable(optarg, &stable) != 0) {
+                fprintf(stderr,
+                        "dnssweep ds-actions: --stable wants a number of scans from 1 "
+                        "to 64, not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'h':
+            fputs(ds_actions_usage, stdout);
+            return 0;
+        case ':':
+            fprintf(stderr, "dnssweep ds-actions: option %s needs a value\n", argv[optind - 1]);
+            return 2;
+        default:
+            for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+                if (foreign[i].val == c) {
+                    fprintf(stderr,
+                            "dnssweep ds-actions: %s is not an option of ds-actions (it is one "
+                            "of %s)\n%s",
+                            foreign[i].name, foreign[i].owners, ds_actions_usage);
+                    return 2;
+                }
+            fprintf(stderr,
+                    "dnssweep ds-actions: unknown option '%s' (not an option of ds-actions)\n%s",
+                    argv[optind - 1], ds_actions_usage);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "dnssweep ds-actions: unexpected argument '%s'\n%s", argv[optind],
+                ds_actions_usage);
+        return 2;
+    }
+    results_format_t fmt = RESULTS_FORMAT_JSONL;
+    if (strcmp(format, "csv") == 0) {
+        fmt = RESULTS_FORMAT_CSV;
+    } else if (strcmp(format, "jsonl") != 0) {
+        fprintf(stderr, "dnssweep ds-actions: unknown format '%s' (jsonl or csv)\n", format);
+        return 2;
+    }
+    results_store_t *store = NULL;
+    int rc = results_open(db, RESULTS_READONLY, &store);
+    if (rc != 0) {
+        fprintf(stderr, "dnssweep: cannot open the results store %s: %s%s%s\n", db,
+                results_strerror(rc), errno ? ": " : "", errno ? strerror(errno) : "");
+        return 1;
+    }
+    FILE *out = stdout;
+    if (output && strcmp(output, "-") != 0 && !(out = fopen(output, "w"))) {
+        fprintf(stderr, "dnssweep: cannot write %s: %s\n", output, strerror(errno));
+        results_close(store);
+        return 1;
+    }
+    results_ds_actions_counts_t counts;
+    rc = results_ds_actions(store, scan, stable, fmt, out, &counts);
+    int exit_code = 0;
+    if (rc == RESULTS_ENOTFOUND) {
+        fprintf(stderr, "dnssweep ds-actions: %s\n",
+                scan ? "no such scan" : "no finished scan in the store");
+        exit_code = 2;
+    } else if (rc == RESULTS_EINVAL && scan) {
+        fprintf(stderr,
+                "dnssweep ds-actions: scan %s is not finished: actions are decided "
+                "only from finished scans\n",
+                scan);
+        exit_code = 2;
+    } else if (rc != 0) {
+        fprintf(stderr, "dnssweep ds-actions: %s\n", results_strerror(rc));
+        exit_code = 1;
+    } else {
+        fprintf(stderr,
+                "dnssweep ds-actions: %llu authorised, %llu refused (stable over %u "
+                "finished scans)\n",
+                (unsigned long long)counts.authorised, (unsigned long long)counts.refused, stable);
+    }
+    if (out != stdout && fclose(out) != 0) {
+        fprintf(stderr, "dnssweep: writing %s failed: %s\n", output, strerror(errno));
+        exit_code = exit_code ? exit_code : 1;
+    } else if (out == stdout && fflush(stdout) != 0) {
+        exit_code = exit_code ? exit_code : 1;
+    }
+    results_close(store);
+    return exit_code;
+}
