@@ -761,10 +761,11 @@ static void judge_domain(scan_domain_t *d)
             record_parent(r, d, NULL);
             rec->status = VERIFY_STATUS_NXDOMAIN;
             snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
-            scan_record_add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset,
-                       ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) == LDNS_RCODE_NXDOMAIN
-                           ? "the resolver answers NXDOMAIN for the name"
-                           : "the name exists but has no SOA of its own: it is not a zone");
+            scan_record_add_reason(
+                r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset,
+                ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) == LDNS_RCODE_NXDOMAIN
+                    ? "the resolver answers NXDOMAIN for the name"
+                    : "the name exists but has no SOA of its own: it is not a zone");
             record_fix(r, d, NULL);
             break;
         }
