@@ -14,6 +14,7 @@
  *   n nameservers: { str name | addr address | u8 status | zz rtt_ms }
  *   v queries
  *   u8 resolver flags (1 present, 2 ad, 4 disagrees) [| zz rcode | zz ede when present]
+ *   [u8 1 | one u8 of RESULTS_KEY_* roles per dnskey]    (schema 4; absent = roles unknown)
  *
  * v = LEB128 varint, zz = zigzag varint, n = v count then the items, str = v (length + 1) then
  * the bytes (0 = NULL), hex = u8 form (0 NULL, 1 text str, 2 upper-case hex as bytes, 3
@@ -212,6 +213,13 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b)
     if (rc->present) {
         rbuf_varint(b, zigzag(rc->rcode));
         rbuf_varint(b, zigzag(rc->ede));
+    }
+    /* Appended last so that a record of an older schema, which ends before it, still decodes. */
+    if (rec->dnskey_roles) {
+        rbuf_byte(b, KEY_ROLES_SECTION);
+        for (size_t i = 0; i < rec->n_dnskey; i++)
+            rbuf_byte(b,
+                      rec->dnskey_roles[i] & (RESULTS_KEY_DS_MATCHED | RESULTS_KEY_SIGNS_DNSKEY));
     }
     if (!okay)
         return RESULTS_EINVAL;

@@ -318,6 +318,18 @@ static void decode_rest(cursor_t *c, results_record_t *out)
         out->resolver_check.rcode = get_zz32(c);
         out->resolver_check.ede = get_zz32(c);
     }
+    /* Schema 4 appends the keys' roles; a record stored before ends here. */
+    if (c->p < c->end) {
+        if (get_byte(c) != KEY_ROLES_SECTION)
+            c->err = true;
+        uint8_t *roles = get_array(c, out->n_dnskey, 1);
+        for (size_t i = 0; i < out->n_dnskey && !c->err; i++) {
+            roles[i] = get_byte(c);
+            if (roles[i] & ~(RESULTS_KEY_DS_MATCHED | RESULTS_KEY_SIGNS_DNSKEY))
+                c->err = true;
+        }
+        out->dnskey_roles = roles;
+    }
     if (c->p != c->end)
         c->err = true; /* trailing garbage */
 }

@@ -266,11 +266,13 @@ static int open_dbis(results_store_t *s, MDB_txn *txn, void *ctx)
     }
     if (rc)
         return rc;
-    /* Schema 1 is schema 2 without the zone-file flag, and schema 2 is schema 3 without the
-     * scans' stored settings: both are readable as they are; marked 3 when written. */
-    if ((version == 1 || version == 2) && !(s->flags & RESULTS_READONLY))
+    /* Schema 1 is schema 2 without the zone-file flag, schema 2 is schema 3 without the scans'
+     * stored settings, schema 3 is schema 4 without the keys' roles: all are readable as they
+     * are; marked 4 when written. */
+    bool older = version >= 1 && version < RESULTS_SCHEMA_VERSION;
+    if (older && !(s->flags & RESULTS_READONLY))
         return results_meta_put_u32(txn, s->dbi_meta, "schema", RESULTS_SCHEMA_VERSION);
-    if (version == 1 || version == 2)
+    if (older)
         return 0;
     if (version != RESULTS_SCHEMA_VERSION) {
         snprintf(s->errdetail, sizeof s->errdetail,

@@ -20,6 +20,7 @@ enum {
     ARG_DIFF_AGAINST = 1 << 6,
     ARG_FORCE = 1 << 7,
     ARG_STATUS = 1 << 8,
+    ARG_GRAPH = 1 << 9,
 };
 
 static const struct option store_options[] = {
@@ -32,6 +33,7 @@ static const struct option store_options[] = {
     {"diff-against", required_argument, NULL, 'D'},
     {"force", no_argument, NULL, 'F'},
     {"status", required_argument, NULL, 'S'},
+    {"graph", required_argument, NULL, 'G'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -52,6 +54,7 @@ static const struct {
     {'D', ARG_DIFF_AGAINST, "--diff-against", "report"},
     {'F', ARG_FORCE, "--force", "diff"},
     {'S', ARG_STATUS, "--status", "export"},
+    {'G', ARG_GRAPH, "--graph", "show"},
 };
 
 typedef struct store_args {
@@ -64,6 +67,7 @@ typedef struct store_args {
     bool force;
     const char *diff_against;
     const char *status;
+    const char *graph;
     int positional_start;
 } store_args_t;
 
@@ -119,6 +123,9 @@ static int parse_store_args(int argc, char **argv, const char *usage, unsigned a
             break;
         case 'S':
             a->status = optarg;
+            break;
+        case 'G':
+            a->graph = optarg;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -323,15 +330,42 @@ int command_diff(int argc, char **argv)
 }
 
 static const char show_usage[] =
-    "usage: dnssweep show [--db DIR] [--scan NAME] DOMAIN\n"
-    "Explain one domain: status, every reason with its fix, parent and DS, keys, servers.\n";
+    "usage: dnssweep show [--db DIR] [--scan NAME] [--graph FILE.svg|FILE.dot] DOMAIN\n"
+    "Explain one domain: status, every reason with its fix, parent and DS, keys, servers.\n"
+    "--graph also draws its chain of trust into FILE (DNSViz-like: zones, DS and DNSKEYs,\n"
+    "signatures, colours by validity, the failing link in red): SVG or Graphviz DOT, chosen by\n"
+    "the file's extension.\n";
+
+/* Writes the picture for --graph; 0 or the exit code of a failure (said on stderr). */
+static int show_graph(results_store_t *store, const store_args_t *a, const char *domain,
+                      results_graph_format_t format)
+{
+    FILE *f = open_output(a->graph);
+    if (!f)
+        return 1;
+    int rc = results_graph(store, a->scan, domain, format, f);
+    if (rc)
+        fprintf(stderr, "dnssweep show: drawing %s into %s failed: %s\n", domain, a->graph,
+                results_strerror(rc));
+    if (close_output(f, a->graph) || rc)
+        return 1;
+    return 0;
+}
 
 int command_show(int argc, char **argv)
 {
     store_args_t a;
-    int rc = parse_store_args(argc, argv, show_usage, ARG_DB | ARG_SCAN, &a);
+    int rc = parse_store_args(argc, argv, show_usage, ARG_DB | ARG_SCAN | ARG_GRAPH, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
+    results_graph_format_t graph_format = RESULTS_GRAPH_SVG;
+    if (a.graph && results_graph_format_for(a.graph, &graph_format) != 0) {
+        fprintf(stderr,
+                "dnssweep show: --graph %s: the file name must end in .svg or .dot (the "
+                "extension picks the format)\n%s",
+                a.graph, show_usage);
+        return 2;
+    }
     if (argc - a.positional_start != 1) {
         fprintf(stderr, "dnssweep show: give exactly one DOMAIN\n%s", show_usage);
         return 2;
@@ -348,13 +382,14 @@ int command_show(int argc, char **argv)
     if (open_store(a.db, &store))
         return 1;
     rc = results_show(store, a.scan, domain, stdout);
+    int graph_rc = rc == 0 && a.graph ? show_graph(store, &a, domain, graph_format) : 0;
     results_close(store);
     if (rc == RESULTS_ENOTFOUND) {
         fprintf(stderr, "dnssweep show: %s is not in scan %s\n", domain,
                 a.scan ? a.scan : "(latest)");
         return 2;
     }
-    return rc ? fail("show", rc) : 0;
+    return rc ? fail("show", rc) : graph_rc;
 }
 
 static const char scans_usage[] = "usage: dnssweep scans [--db DIR]\n"

@@ -192,6 +192,7 @@ typedef struct scan_record {
     size_t n_strings, cap_strings;
     results_ds_t *ds;         /* rec.parent.ds */
     results_dnskey_t *dnskey; /* rec.dnskey */
+    uint8_t *dnskey_roles;    /* rec.dnskey_roles */
     const char **cds;         /* rec.cds */
     results_nameserver_t nameservers[SCAN_MAX_ADDRS];
 } scan_record_t;
