@@ -225,9 +225,13 @@ static size_t build_zones(graph_t *g, const results_record_t *rec)
         add_zone(g, suffixes[i], above);
     if (*par->zone)
         add_zone(g, par->zone, ps);
-    for (size_t i = 0; i < g->n_zones; i++)
-        if (*bogus && strcmp(g->zones[i].name, bogus) == 0)
+    /* The zone named bogus was reached through validated zones: those above it are secure. */
+    for (size_t i = 0; *bogus && i < g->n_zones; i++)
+        if (strcmp(g->zones[i].name, bogus) == 0) {
             g->zones[i].state = GRAPH_BOGUS;
+            for (size_t j = 0; j < i; j++)
+                g->zones[j].state = GRAPH_SECURE;
+        }
     size_t parent = g->n_zones - 1;
     add_zone(g, rec->domain, g->state);
     return parent;
@@ -278,6 +282,7 @@ static size_t missing_key(graph_t *g, size_t zone, size_t first_key, long tag, i
         return at;
     graph_node_t *n = &g->nodes[at];
     n->key_tag = (uint16_t)(tag < 0 ? 0 : tag);
+    n->order = n->key_tag;
     n->algorithm = (uint8_t)(alg < 0 ? 0 : alg);
     if (tag < 0)
         snprintf(n->title, sizeof n->title, "DNSKEY ?");
@@ -310,6 +315,7 @@ static void build_keys(graph_t *g, const results_record_t *rec, size_t zone, siz
             return;
         graph_node_t *n = &g->nodes[at];
         n->key_tag = k->key_tag;
+        n->order = k->key_tag;
         n->algorithm = k->algorithm;
         snprintf(n->title, sizeof n->title, "%s %u", role, k->key_tag);
         if (k->bits)
@@ -322,14 +328,22 @@ static void build_keys(graph_t *g, const results_record_t *rec, size_t zone, siz
     if (rec->n_dnskey > drawn) {
         size_t at = add_node(g, GRAPH_NODE_RRSET, zone, 1, ks, "more");
         if (at != SIZE_MAX)
+            g->nodes[at].order = UINT32_MAX;
+        if (at != SIZE_MAX)
             snprintf(g->nodes[at].title, sizeof g->nodes[at].title, "%zu more DNSKEYs",
                      rec->n_dnskey - drawn);
     }
     if (rec->n_dnskey == 0) {
-        size_t at = add_node(g, GRAPH_NODE_RRSET, zone, 0,
-                             g->state == GRAPH_BOGUS ? GRAPH_BOGUS : g->state, "no-dnskey");
-        if (at != SIZE_MAX)
-            snprintf(g->nodes[at].title, sizeof g->nodes[at].title, "no DNSKEY");
+        /* Below a bogus zone the domain's servers are not asked: nothing is known of its keys. */
+        bool unasked = has_reason(rec, VERIFY_REASON_PARENT_BOGUS);
+        size_t at =
+            add_node(g, GRAPH_NODE_RRSET, zone, 0, unasked ? GRAPH_UNKNOWN : g->state, "no-dnskey");
+        if (at != SIZE_MAX) {
+            snprintf(g->nodes[at].title, sizeof g->nodes[at].title, "%s",
+                     unasked ? "DNSKEY" : "no DNSKEY");
+            snprintf(g->nodes[at].sub, sizeof g->nodes[at].sub, "%s",
+                     unasked ? "not checked: a zone above fails" : "");
+        }
     }
     /* The zone's own data, signed (when the keys are known) by the zone-signing keys. */
     *data = add_node(g, GRAPH_NODE_RRSET, zone, 2, g->state, "data");
@@ -409,6 +423,7 @@ static void build_ds(graph_t *g, const results_record_t *rec, size_t parent, siz
             return;
         graph_node_t *n = &g->nodes[at];
         n->key_tag = d->key_tag;
+        n->order = d->key_tag;
         n->algorithm = d->algorithm;
         snprintf(n->title, sizeof n->title, "DS %u", d->key_tag);
         snprintf(n->sub, sizeof n->sub, "alg %u, %s", d->algorithm, digest_name(d->digest_type));
@@ -439,9 +454,35 @@ static void build_ds(graph_t *g, const results_record_t *rec, size_t parent, siz
     if (par->n_ds > drawn) {
         size_t at = add_node(g, GRAPH_NODE_RRSET, parent, 1, ps, "more");
         if (at != SIZE_MAX)
+            g->nodes[at].order = UINT32_MAX;
+        if (at != SIZE_MAX)
             snprintf(g->nodes[at].title, sizeof g->nodes[at].title, "%zu more DS",
                      par->n_ds - drawn);
     }
+}
+
+/* One server serves other keys than the record's (those of its first server), none of them
+ * matched by a DS: a node for that server's keys, each DS's failing edge into it. The keys are
+ * those the detail lists ("... served DNSKEYs (59179/13 29038/13) ..."). */
+static void server_keys(graph_t *g, const results_reason_t *r, size_t domain)
+{
+    size_t at = add_node(g, GRAPH_NODE_MISSING, domain, 0, GRAPH_BOGUS, "server-keys");
+    if (at == SIZE_MAX)
+        return;
+    graph_node_t *n = &g->nodes[at];
+    n->order = UINT32_MAX;
+    snprintf(n->title, sizeof n->title, "DNSKEY on %.60s", r->server);
+    const char *open = r->detail ? strstr(r->detail, "DNSKEYs (") : NULL;
+    if (open) {
+        open += strlen("DNSKEYs (");
+        snprintf(n->sub, sizeof n->sub, "%.*s", (int)strcspn(open, ")"), open);
+    } else {
+        snprintf(n->sub, sizeof n->sub, "other keys");
+    }
+    for (size_t i = 0; i < g->n_nodes; i++)
+        if (g->nodes[i].kind == GRAPH_NODE_DS)
+            fail_edge(add_edge(g, i, at, GRAPH_EDGE_DIGEST, GRAPH_BOGUS), true, "no DNSKEY matches",
+                      r->server);
 }
 
 /* Marks, for each reason about a signature or a key, the edge or node it fails on. */
@@ -482,6 +523,10 @@ static void build_failures(graph_t *g, const results_record_t *rec, size_t domai
             fail_edge(add_edge(g, key, to, GRAPH_EDGE_SIGNS, GRAPH_BOGUS), false, label, r->server);
             break;
         }
+        case VERIFY_REASON_DS_NO_MATCHING_DNSKEY:
+            if (r->server)
+                server_keys(g, r, domain);
+            break;
         case VERIFY_REASON_DS_KEY_NOT_SIGNING:
             if (key != SIZE_MAX) {
                 g->nodes[key].state = GRAPH_BOGUS;

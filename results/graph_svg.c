@@ -90,8 +90,49 @@ static size_t wrap_at(const char *s, size_t max)
     return max;
 }
 
+/* A node in its row, in drawing order: by its order key (key tags, so that DS and keys line
+ * up), then as built. */
+typedef struct slot {
+    uint32_t order;
+    size_t id;
+} slot_t;
+
+static int slot_cmp(const void *a, const void *b)
+{
+    const slot_t *x = a, *y = b;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Places the nodes of one row of zone z from y on, GRAPH_SVG_PER_LINE a line; returns the y
+ * after it (unchanged for an empty row). */
+static int place_row(const graph_t *g, size_t z, unsigned r, slot_t *slots, int inner, int y,
+                     bool *first_line, pos_t *pos)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < g->n_nodes; i++)
+        if (g->nodes[i].zone == z && g->nodes[i].row == r)
+            slots[n++] = (slot_t){g->nodes[i].order, i};
+    qsort(slots, n, sizeof *slots, slot_cmp);
+    for (size_t at = 0; at < n; at += GRAPH_SVG_PER_LINE) {
+        int k = (int)(n - at < GRAPH_SVG_PER_LINE ? n - at : GRAPH_SVG_PER_LINE);
+        if (!*first_line)
+            y += ROW_GAP;
+        *first_line = false;
+        int line_w = k * NODE_W + (k - 1) * COL_GAP;
+        int x = MARGIN + ZONE_PAD + (inner - line_w) / 2;
+        for (int j = 0; j < k; j++) {
+            pos[slots[at + (size_t)j].id].x = x + j * (NODE_W + COL_GAP);
+            pos[slots[at + (size_t)j].id].y = y;
+        }
+        y += NODE_H;
+    }
+    return y;
+}
+
 /* Places every node; returns the canvas width and fills boxes and the height. */
-static int layout(const graph_t *g, pos_t *pos, zone_box_t *boxes, int *height)
+static int layout(const graph_t *g, pos_t *pos, slot_t *slots, zone_box_t *boxes, int *height)
 {
     int inner = NODE_W;
     /* Widest line of any row decides the width of every box. */
@@ -111,28 +152,8 @@ static int layout(const graph_t *g, pos_t *pos, zone_box_t *boxes, int *height)
         boxes[z].y = y;
         y += ZONE_TOP;
         bool first_line = true;
-        for (unsigned r = 0; r < g->zones[z].rows; r++) {
-            size_t ids[GRAPH_SVG_PER_LINE];
-            int n = 0;
-            for (size_t i = 0; i <= g->n_nodes; i++) {
-                bool flush = i == g->n_nodes || n == GRAPH_SVG_PER_LINE;
-                if (flush && n) {
-                    if (!first_line)
-                        y += ROW_GAP;
-                    first_line = false;
-                    int line_w = n * NODE_W + (n - 1) * COL_GAP;
-                    int x = MARGIN + ZONE_PAD + (inner - line_w) / 2;
-                    for (int k = 0; k < n; k++) {
-                        pos[ids[k]].x = x + k * (NODE_W + COL_GAP);
-                        pos[ids[k]].y = y;
-                    }
-                    y += NODE_H;
-                    n = 0;
-                }
-                if (i < g->n_nodes && g->nodes[i].zone == z && g->nodes[i].row == r)
-                    ids[n++] = i;
-            }
-        }
+        for (unsigned r = 0; r < g->zones[z].rows; r++)
+            y = place_row(g, z, r, slots, inner, y, &first_line, pos);
         y += ZONE_BOTTOM;
         boxes[z].h = y - boxes[z].y;
         y += ZONE_GAP;
@@ -179,6 +200,14 @@ static void put_zone(rbuf_t *b, const graph_zone_t *z, const zone_box_t *box, in
                 graph_state_name(z->state));
 }
 
+/* The font size (at most px) at which s fits inside a node. */
+static int fit_px(const char *s, int px)
+{
+    while (px > 8 && text_w(s, px) > NODE_W - 16)
+        px--;
+    return px;
+}
+
 static void put_node(rbuf_t *b, const graph_t *g, size_t i, const pos_t *p)
 {
     const graph_node_t *n = &g->nodes[i];
@@ -199,16 +228,16 @@ static void put_node(rbuf_t *b, const graph_t *g, size_t i, const pos_t *p)
                 n->kind == GRAPH_NODE_MISSING ? " stroke-dasharray=\"6 4\"" : "");
     int cx = p->x + NODE_W / 2;
     rbuf_printf(b,
-                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"13\" "
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
                 "font-weight=\"bold\" fill=\"#222\">",
-                cx, p->y + (n->sub[0] ? 19 : 27));
+                cx, p->y + (n->sub[0] ? 19 : 27), fit_px(n->title, 13));
     xml_text(b, n->title);
     rbuf_printf(b, "</text>");
     if (n->sub[0]) {
         rbuf_printf(b,
-                    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
+                    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
                     "fill=\"#444\">",
-                    cx, p->y + 35);
+                    cx, p->y + 35, fit_px(n->sub, 11));
         xml_text(b, n->sub);
         rbuf_printf(b, "</text>");
     }
@@ -301,13 +330,16 @@ static void put_legend(rbuf_t *b, int x, int y)
 void graph_write_svg(const graph_t *g, rbuf_t *b)
 {
     pos_t *pos = calloc(g->n_nodes ? g->n_nodes : 1, sizeof *pos);
-    if (!pos) {
+    slot_t *slots = calloc(g->n_nodes ? g->n_nodes : 1, sizeof *slots);
+    if (!pos || !slots) {
+        free(pos);
+        free(slots);
         b->failed = true;
         return;
     }
     zone_box_t boxes[GRAPH_ABOVE_MAX + 2];
     int height = 0;
-    int width = layout(g, pos, boxes, &height);
+    int width = layout(g, pos, slots, boxes, &height);
     for (size_t i = 0; i < g->n_edges; i++) {
         const graph_edge_t *e = &g->edges[i];
         if (e->from != e->to && pos[e->to].y > pos[e->from].y) {
@@ -356,13 +388,15 @@ void graph_write_svg(const graph_t *g, rbuf_t *b)
     rbuf_printf(b, "</text>\n");
     for (size_t z = 0; z < g->n_zones; z++)
         put_zone(b, &g->zones[z], &boxes[z], canvas_w);
+    /* Edges that hold run behind the nodes; failing edges are drawn over everything. */
+    for (size_t i = 0; i < g->n_edges; i++)
+        if (!g->edges[i].failing)
+            put_edge(b, g, i, pos);
     for (size_t i = 0; i < g->n_nodes; i++)
         put_node(b, g, i, &pos[i]);
-    /* Failing edges last, so they are drawn over the others. */
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < g->n_edges; i++)
-            if (g->edges[i].failing == (pass == 1))
-                put_edge(b, g, i, pos);
+    for (size_t i = 0; i < g->n_edges; i++)
+        if (g->edges[i].failing)
+            put_edge(b, g, i, pos);
     rbuf_printf(b, "<g class=\"caption\" font-size=\"12\" fill=\"#222\">");
     int line = 0;
     for (size_t i = 0; i < g->n_caption; i++) {
@@ -382,4 +416,5 @@ void graph_write_svg(const graph_t *g, rbuf_t *b)
     put_legend(b, MARGIN, total_h - 14);
     rbuf_printf(b, "</svg>\n");
     free(pos);
+    free(slots);
 }

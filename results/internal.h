@@ -227,7 +227,18 @@ typedef struct report {
     uint64_t n_worse, n_fixed, n_rolled;
     /* old status -> new status; index VERIFY_STATUS_COUNT = absent from that scan */
     uint64_t trans[VERIFY_STATUS_COUNT + 1][VERIFY_STATUS_COUNT + 1];
+    /* The chain-of-trust pictures of the first REPORT_GRAPHS bogus domains (report_graphs.c) */
+    const char *scan_name;
+    rbuf_t graphs;
+    uint64_t n_bogus, n_graphs;
 } report_t;
+
+/* Bogus domains whose picture the report embeds; the others get a note and the command. */
+#define REPORT_GRAPHS 200
+/* Adds rec's picture when it is bogus and the report holds fewer than REPORT_GRAPHS. */
+void report_graphs_add(report_t *r, const results_record_t *rec);
+/* The section of the pictures (nothing when no domain is bogus). */
+void report_graphs_render(rbuf_t *b, const report_t *r);
 
 void report_put(rbuf_t *b, const char *s);
 /* The worst-first group of a non-secure record (0 = bogus ... 5 = insecure, nothing found),
@@ -292,6 +303,7 @@ typedef struct graph_node {
     const char *role;           /* "KSK", "ZSK", "DS", ... (static) */
     uint16_t key_tag;
     uint8_t algorithm;
+    uint32_t order; /* place in its row (key tags, so DS and their keys line up) */
 } graph_node_t;
 
 typedef struct graph_edge {
