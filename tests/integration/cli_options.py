@@ -18,6 +18,8 @@ FOREIGN = [
     ("show", ["-o", "FILE"], "-o/--output"),
     ("show", ["--format", "csv"], "--format"),
     ("diff", ["--scan", "x"], "--scan"),
+    ("export", ["--graph", "x.svg"], "--graph"),
+    ("report", ["--graph", "x.svg"], "--graph"),
     ("diff", ["--diff-against", "x"], "--diff-against"),
     ("report", ["--format", "csv"], "--format"),
     ("report", ["--all"], "--all"),
@@ -65,6 +67,8 @@ def main():
                          ("report", ["--scan", "x", "--diff-against", "y", "-o",
                                      os.path.join(work, "r.html")]),
                          ("show", ["--scan", "x", "example.com"]),
+                         ("show", ["--scan", "x", "--graph", os.path.join(work, "g.svg"),
+                                   "example.com"]),
                          ("scans", [])):
             r = subprocess.run([DNSSWEEP, cmd, "--db", db] + own, capture_output=True, text=True,
                                timeout=30)
