@@ -168,6 +168,15 @@ static bool has_reason(const results_record_t *rec, verify_reason_code_t code)
     return false;
 }
 
+/* The code is among the reasons that concern every server (no server named). */
+static bool zone_reason(const results_record_t *rec, verify_reason_code_t code)
+{
+    for (size_t i = 0; i < rec->n_reasons; i++)
+        if (rec->reasons[i].code == code && !rec->reasons[i].server)
+            return true;
+    return false;
+}
+
 /* The zone a PARENT_BOGUS reason names ("parent zone dsdigest.test. is bogus: ..."), without
  * its trailing dot, into out; "" when none. */
 static void bogus_zone_named(const results_record_t *rec, char *out, size_t len)
@@ -416,6 +425,15 @@ static void build_ds(graph_t *g, const results_record_t *rec, size_t parent, siz
             fail_edge(e, false, "DS denial invalid", NULL);
         return;
     }
+    /* A DS naming no served key is the failure only when no other DS leads to a key. */
+    bool stale_ok =
+        g->state != GRAPH_BOGUS || !zone_reason(rec, VERIFY_REASON_DS_NO_MATCHING_DNSKEY);
+    if (rec->dnskey_roles) {
+        bool any = false;
+        for (size_t i = 0; i < rec->n_dnskey; i++)
+            any |= (rec->dnskey_roles[i] & RESULTS_KEY_DS_MATCHED) != 0;
+        stale_ok = stale_ok && any;
+    }
     for (size_t i = 0; i < drawn; i++) {
         const results_ds_t *d = &par->ds[i];
         size_t at = add_node(g, GRAPH_NODE_DS, parent, 1, ps, "DS");
@@ -443,7 +461,19 @@ static void build_ds(graph_t *g, const results_record_t *rec, size_t parent, siz
                 n->state = GRAPH_BOGUS;
             }
         }
-        if (!matched) {
+        if (!matched && stale_ok) {
+            /* Another DS carries the chain: this one is left over (a warning, drawn orange). */
+            size_t miss =
+                missing_key(g, domain, first_key, d->key_tag, d->algorithm, "not served: stale DS");
+            if (miss != SIZE_MAX)
+                g->nodes[miss].state = GRAPH_UNKNOWN;
+            n->state = GRAPH_UNKNOWN;
+            graph_edge_t *e = add_edge(g, at, miss, GRAPH_EDGE_DIGEST, GRAPH_UNKNOWN);
+            if (e) {
+                e->dashed = true;
+                snprintf(e->label, sizeof e->label, "stale: no such key");
+            }
+        } else if (!matched) {
             size_t miss = missing_key(g, domain, first_key, d->key_tag, d->algorithm,
                                       "not served by the zone");
             n->state = GRAPH_BOGUS;
@@ -547,7 +577,10 @@ static void build_failures(graph_t *g, const results_record_t *rec, size_t domai
             }
             break;
         default:
-            if (verify_reason_severity(r->code) == VERIFY_SEVERITY_ERROR && !on_keys &&
+            /* An error of one server among others that hold is in the caption, not on the
+             * zone's data: only a bogus zone's data is drawn failing. */
+            if (g->state == GRAPH_BOGUS &&
+                verify_reason_severity(r->code) == VERIFY_SEVERITY_ERROR && !on_keys &&
                 strcmp(type, "DS") != 0 && data != SIZE_MAX &&
                 r->code != VERIFY_REASON_NS_INCONSISTENT) {
                 g->nodes[data].state = GRAPH_BOGUS;

@@ -279,7 +279,7 @@ static void put_edge(rbuf_t *b, const graph_t *g, size_t i, pos_t *pos)
         color[e->state], e->failing ? "2.5" : "1.4",
         e->dashed || e->kind == GRAPH_EDGE_DELEGATES ? " stroke-dasharray=\"7 4\"" : "",
         graph_state_name(e->state));
-    bool label = e->label[0] && (e->failing || e->kind == GRAPH_EDGE_DELEGATES);
+    bool label = e->label[0] && (e->failing || e->dashed || e->kind == GRAPH_EDGE_DELEGATES);
     if (e->from == e->to) {
         /* A loop on the right side of the node, its label under it. */
         int x = from->x + NODE_W, y = from->y + NODE_H / 2;
@@ -313,13 +313,15 @@ static void put_legend(rbuf_t *b, int x, int y)
 {
     rbuf_printf(b, "<g class=\"legend\" font-size=\"11\">");
     for (int s = 0; s < GRAPH_STATE_COUNT; s++) {
-        int lx = x + s * 110;
+        int lx = x + s * 100;
         rbuf_printf(b,
                     "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" rx=\"3\" fill=\"%s\" "
                     "stroke=\"%s\"/><text x=\"%d\" y=\"%d\" fill=\"#333\">%s</text>",
-                    lx, y - 11, fill[s], color[s], lx + 20, y, graph_state_name((graph_state_t)s));
+                    lx, y - 11, fill[s], color[s], lx + 20, y,
+                    s == GRAPH_UNKNOWN ? "indeterminate, warning"
+                                       : graph_state_name((graph_state_t)s));
     }
-    int lx = x + GRAPH_STATE_COUNT * 110;
+    int lx = x + GRAPH_STATE_COUNT * 100 + 60;
     rbuf_printf(b,
                 "<path d=\"M%d,%d h34\" stroke=\"%s\" stroke-width=\"2.5\" "
                 "stroke-dasharray=\"7 4\"/><text x=\"%d\" y=\"%d\" fill=\"#333\">failing "

@@ -223,6 +223,48 @@ static void test_inconsistent(void)
     graph_clear(&g);
 }
 
+/* A secure zone with a DS left over from an old key (DS_STALE): drawn as a warning, not a
+ * failure. */
+static void test_stale_ds(void)
+{
+    static const results_ds_t ds[] = {{60324, 13, 2, "AA"}, {47234, 13, 2, "BB"}};
+    static const results_reason_t reasons[] = {
+        {VERIFY_REASON_DS_STALE, NULL, "dsstale.test/DS",
+         "DS 60324/13/2 matches no served DNSKEY while another DS does"}};
+    static const uint8_t roles[] = {0, RESULTS_KEY_DS_MATCHED | RESULTS_KEY_SIGNS_DNSKEY};
+    results_record_t rec = expired_record();
+    rec.domain = "dsstale.test";
+    rec.status = VERIFY_STATUS_SECURE;
+    rec.reasons = reasons;
+    rec.parent.ds = ds;
+    rec.parent.n_ds = 2;
+    rec.dnskey_roles = roles;
+    graph_t g;
+    is_int(graph_build(&rec, "s1", &g), 0, "stale DS: the graph builds");
+    const graph_edge_t *f = NULL;
+    is_int(count_failing(&g, &f), 0, "no failing edge in a secure zone");
+    bool stale = false;
+    for (size_t i = 0; i < g.n_edges; i++)
+        stale |= g.edges[i].kind == GRAPH_EDGE_DIGEST && g.edges[i].dashed &&
+                 g.edges[i].state == GRAPH_UNKNOWN && g.nodes[g.edges[i].to].key_tag == 60324;
+    ok(stale, "DS 60324 -> its missing key: dashed, orange (a warning)");
+    ok(self_loop_on(&g, 47234, false), "KSK 47234 signs");
+    graph_clear(&g);
+
+    /* The same DS alone in a bogus zone is the failure. */
+    static const results_reason_t nomatch[] = {
+        {VERIFY_REASON_DS_NO_MATCHING_DNSKEY, NULL, "dsstale.test/DS", "no DS matches"}};
+    static const uint8_t no_roles[] = {0, 0};
+    rec.status = VERIFY_STATUS_BOGUS;
+    rec.reasons = nomatch;
+    rec.parent.n_ds = 1;
+    rec.dnskey_roles = no_roles;
+    is_int(graph_build(&rec, "s1", &g), 0, "DS alone: the graph builds");
+    is_int(count_failing(&g, &f), 1, "one failing edge");
+    ok(f && f->dashed && g.nodes[f->to].key_tag == 60324, "DS 60324 -> missing key fails");
+    graph_clear(&g);
+}
+
 static void test_parent_bogus(void)
 {
     static const results_reason_t reasons[] = {
@@ -432,6 +474,7 @@ int main(void)
     test_ds_no_match();
     test_expired();
     test_inconsistent();
+    test_stale_ds();
     test_parent_bogus();
     test_hostile_names();
     test_bounds();
