@@ -403,6 +403,24 @@ static void build_signatures(graph_t *g, const results_record_t *rec, size_t fir
     }
 }
 
+/* A SHA-1 DS whose key tag a DS_DIGEST_MISMATCH names with a stronger digest ("DS 62410/13/2
+ * has the tag ..."): the validator never used it, so it is not what failed. */
+static bool weak_beside_named(const results_record_t *rec, const results_ds_t *d)
+{
+    if (d->digest_type != 1)
+        return false;
+    for (size_t i = 0; i < rec->n_reasons; i++) {
+        const char *p = rec->reasons[i].detail;
+        unsigned tag, alg, type;
+        if (rec->reasons[i].code != VERIFY_REASON_DS_DIGEST_MISMATCH || !p ||
+            !(p = strstr(p, "DS ")) || sscanf(p, "DS %u/%u/%u", &tag, &alg, &type) != 3)
+            continue;
+        if (tag == d->key_tag && alg == d->algorithm && type != 1)
+            return true;
+    }
+    return false;
+}
+
 static void build_ds(graph_t *g, const results_record_t *rec, size_t parent, size_t parent_keys,
                      size_t domain, size_t first_key)
 {
@@ -456,7 +474,13 @@ static void build_ds(graph_t *g, const results_record_t *rec, size_t parent, siz
             bool ok = rec->dnskey_roles ? (rec->dnskey_roles[k] & RESULTS_KEY_DS_MATCHED) != 0
                                         : !digest_reason;
             graph_edge_t *e = add_edge(g, at, first_key + k, GRAPH_EDGE_DIGEST, ps);
-            if (e && !ok) {
+            if (e && !ok && weak_beside_named(rec, d)) {
+                /* RFC 4509 3: a SHA-1 DS is not used when a stronger one exists. */
+                e->state = GRAPH_INSECURE;
+                e->dashed = true;
+                snprintf(e->label, sizeof e->label, "SHA-1 not used");
+                n->state = GRAPH_INSECURE;
+            } else if (e && !ok) {
                 fail_edge(e, false, "digest mismatch", NULL);
                 n->state = GRAPH_BOGUS;
             }
@@ -519,7 +543,8 @@ static void server_keys(graph_t *g, const results_reason_t *r, size_t domain)
 static void build_failures(graph_t *g, const results_record_t *rec, size_t domain, size_t first_key,
                            size_t data)
 {
-    for (size_t i = 0; i < rec->n_reasons; i++) {
+    /* A hostile record may carry thousands of reasons: the first ones are what is drawn. */
+    for (size_t i = 0; i < rec->n_reasons && i < GRAPH_REASONS_DRAWN; i++) {
         const results_reason_t *r = &rec->reasons[i];
         const char *type = rrset_type(r->rrset);
         bool on_keys = strcmp(type, "DNSKEY") == 0;
@@ -536,12 +561,18 @@ static void build_failures(graph_t *g, const results_record_t *rec, size_t domai
         case VERIFY_REASON_DNSKEY_NO_ZONE_BIT:
         case VERIFY_REASON_VALIDATION_LIMIT:
         case VERIFY_REASON_RRSIG_UNKNOWN_KEY: {
+            /* The RRset's type first, unless the arrow already points at the keys. */
+            const char *what = on_keys || !type[0] ? "" : type;
             if (r->code == VERIFY_REASON_RRSIG_EXPIRED)
-                snprintf(label, sizeof label, "RRSIG expired %s", when);
+                snprintf(label, sizeof label, "%s%sRRSIG expired %s", what, *what ? " " : "", when);
             else if (r->code == VERIFY_REASON_RRSIG_NOT_YET_VALID)
-                snprintf(label, sizeof label, "RRSIG valid from %s", when);
+                snprintf(label, sizeof label, "%s%sRRSIG valid from %s", what, *what ? " " : "",
+                         when);
+            else if (r->code == VERIFY_REASON_RRSIG_INVALID)
+                snprintf(label, sizeof label, "%s%sRRSIG does not verify", what, *what ? " " : "");
             else
-                snprintf(label, sizeof label, "%s", verify_reason_name(r->code));
+                snprintf(label, sizeof label, "%s%s%s", what, *what ? ": " : "",
+                         verify_reason_name(r->code));
             if (key == SIZE_MAX)
                 key = missing_key(g, domain, first_key, tag, -1, "signs but is not served");
             if (key == SIZE_MAX)
@@ -590,6 +621,23 @@ static void build_failures(graph_t *g, const results_record_t *rec, size_t domai
             break;
         }
     }
+}
+
+/* A signature drawn as holding (assumed or found) between two nodes that a failing one also
+ * joins is dropped: the failing one says what happened there. */
+static void drop_shadowed(graph_t *g)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < g->n_edges; i++) {
+        const graph_edge_t *e = &g->edges[i];
+        bool shadowed = false;
+        for (size_t j = 0; !e->failing && j < g->n_edges && !shadowed; j++)
+            shadowed = g->edges[j].failing && g->edges[j].from == e->from &&
+                       g->edges[j].to == e->to && g->edges[j].kind == e->kind;
+        if (!shadowed)
+            g->edges[kept++] = *e;
+    }
+    g->n_edges = kept;
 }
 
 static void build_caption(graph_t *g, const results_record_t *rec)
@@ -645,6 +693,7 @@ int graph_build(const results_record_t *rec, const char *scan_name, graph_t *g)
         build_ds(g, rec, parent, parent_keys, domain, first_key);
     build_signatures(g, rec, first_key, data);
     build_failures(g, rec, domain, first_key, data);
+    drop_shadowed(g);
     build_caption(g, rec);
     return g->nomem ? RESULTS_ENOMEM : RESULTS_OK;
 }

@@ -286,6 +286,7 @@ typedef enum graph_edge_kind {
 #define GRAPH_DS_MAX 48
 #define GRAPH_ABOVE_MAX 5 /* zones drawn above the parent (the root and the nearest ones) */
 #define GRAPH_CAPTION_MAX 12
+#define GRAPH_REASONS_DRAWN 64 /* reasons whose failing edge or node is drawn */
 
 typedef struct graph_zone {
     char name[GRAPH_NAME_MAX]; /* "." for the root */

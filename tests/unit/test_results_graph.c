@@ -193,6 +193,27 @@ static void test_expired(void)
        "DS 47234 -> KSK 47234 fails: digest mismatch");
     ok(self_loop_on(&g, 47234, false), "without roles the KSK is drawn signing the DNSKEYs");
     graph_clear(&g);
+
+    /* SHA-1 and SHA-256 DS for the key, the SHA-256 one wrong: only it fails (RFC 4509 3:
+     * the SHA-1 one is not used). */
+    static const results_ds_t two[] = {{47234, 13, 1, "AA"}, {47234, 13, 2, "BB"}};
+    static const results_reason_t named[] = {
+        {VERIFY_REASON_DS_DIGEST_MISMATCH, NULL, "x.test/DS",
+         "DS 47234/13/2 has the tag and algorithm of a served DNSKEY but another digest"}};
+    static const uint8_t none[] = {0, 0};
+    rec.parent.ds = two;
+    rec.parent.n_ds = 2;
+    rec.reasons = named;
+    rec.dnskey_roles = none;
+    is_int(graph_build(&rec, NULL, &g), 0, "SHA-1 beside a wrong SHA-256 builds");
+    is_int(count_failing(&g, &f), 1, "one failing edge");
+    ok(f && g.nodes[f->from].kind == GRAPH_NODE_DS && strstr(g.nodes[f->from].sub, "SHA-256"),
+       "it is the SHA-256 DS's (%s)", f ? g.nodes[f->from].sub : "");
+    bool sha1_unused = false;
+    for (size_t i = 0; i < g.n_edges; i++)
+        sha1_unused |= strcmp(g.edges[i].label, "SHA-1 not used") == 0 && !g.edges[i].failing;
+    ok(sha1_unused, "the SHA-1 DS's edge says it is not used");
+    graph_clear(&g);
 }
 
 static void test_inconsistent(void)
@@ -378,6 +399,21 @@ static void test_bounds(void)
     for (size_t i = 0; i < g.n_nodes; i++)
         more_keys |= strcmp(g.nodes[i].title, "252 more DNSKEYs") == 0;
     ok(more_keys, "a node says how many keys are not drawn");
+    graph_clear(&g);
+
+    /* 4096 reasons, each naming another unserved signing key. */
+    static results_reason_t many[RESULTS_LIST_MAX];
+    static char details[RESULTS_LIST_MAX][48];
+    for (int i = 0; i < RESULTS_LIST_MAX; i++) {
+        snprintf(details[i], sizeof details[i], "RRSIG by key %d alg 13", 20000 + i);
+        many[i] = (results_reason_t){VERIFY_REASON_RRSIG_UNKNOWN_KEY, NULL, "x/SOA", details[i]};
+    }
+    rec.reasons = many;
+    rec.n_reasons = RESULTS_LIST_MAX;
+    is_int(graph_build(&rec, "s1", &g), 0, "%d reasons: builds", RESULTS_LIST_MAX);
+    is_int(count_nodes(&g, GRAPH_NODE_MISSING), GRAPH_REASONS_DRAWN,
+           "missing keys drawn for the first %d reasons only", GRAPH_REASONS_DRAWN);
+    is_int(g.n_caption, GRAPH_CAPTION_MAX, "the caption is capped at %d lines", GRAPH_CAPTION_MAX);
     graph_clear(&g);
 }
 
