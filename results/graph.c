@@ -228,7 +228,9 @@ static size_t build_zones(graph_t *g, const results_record_t *rec)
         suffixes[n++] = dot + 1; /* nearest first */
         p = dot + 1;
     }
-    add_zone(g, ".", *par->zone ? above : ps);
+    /* A scan stores verdicts only once the root validated against its trust anchor (a run
+     * that cannot validate it fails), so the root is secure whenever the record has a chain. */
+    add_zone(g, ".", *par->zone ? GRAPH_SECURE : ps);
     size_t keep = n < GRAPH_ABOVE_MAX - 1 ? n : GRAPH_ABOVE_MAX - 1;
     for (size_t i = keep; i-- > 0;)
         add_zone(g, suffixes[i], above);
@@ -437,7 +439,10 @@ static void build_ds(graph_t *g, const results_record_t *rec, size_t parent, siz
             return;
         snprintf(g->nodes[at].title, sizeof g->nodes[at].title, "no DS");
         snprintf(g->nodes[at].sub, sizeof g->nodes[at].sub, "%s",
-                 ps == GRAPH_SECURE ? "proven absent: insecure" : "parent not validated");
+                 ps == GRAPH_SECURE     ? "proven absent: insecure"
+                 : ps == GRAPH_INSECURE ? "parent unsigned"
+                 : ps == GRAPH_BOGUS    ? "parent bogus"
+                                        : "parent not validated");
         graph_edge_t *e = add_edge(g, parent_keys, at, GRAPH_EDGE_SIGNS, s);
         if (e && s == GRAPH_BOGUS)
             fail_edge(e, false, "DS denial invalid", NULL);
@@ -681,7 +686,8 @@ int graph_build(const results_record_t *rec, const char *scan_name, graph_t *g)
                                                        : "not in this record");
         graph_edge_t *e = add_edge(g, above_prev, at, GRAPH_EDGE_DELEGATES, g->zones[z].state);
         if (e)
-            snprintf(e->label, sizeof e->label, "DS");
+            snprintf(e->label, sizeof e->label, "%s",
+                     g->zones[z].state == GRAPH_INSECURE ? "no DS: insecure below" : "DS");
         if (e && g->zones[z].state == GRAPH_BOGUS)
             fail_edge(e, false, "fails validation", NULL);
         above_prev = at;
