@@ -14,7 +14,7 @@ int results_graph_format_for(const char *path, results_graph_format_t *fmt)
         return RESULTS_EINVAL;
     if (strcasecmp(dot, ".svg") == 0)
         *fmt = RESULTS_GRAPH_SVG;
-    else if (strcasecmp(dot, ".dot") == 0 || strcasecmp(dot, ".gv") == 0)
+    else if (strcasecmp(dot, ".dot") == 0)
         *fmt = RESULTS_GRAPH_DOT;
     else
         return RESULTS_EINVAL;

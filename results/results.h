@@ -434,7 +434,7 @@ typedef enum results_graph_format {
     RESULTS_GRAPH_DOT = 1,
 } results_graph_format_t;
 
-/* The format a file name asks for by its extension (.svg; .dot or .gv; any case): 0 and *fmt,
+/* The format a file name asks for by its extension (.svg or .dot, any case): 0 and *fmt,
  * or RESULTS_EINVAL for any other (or no) extension. */
 int results_graph_format_for(const char *path, results_graph_format_t *fmt);
 /* rec's picture to out (SVG: a standalone document with its XML declaration). scan_name (may
