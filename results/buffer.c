@@ -1,6 +1,8 @@
 /* Growable byte buffer (encoding) and bump arena (decoding): the two allocators of results/. */
 #include "results/internal.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,4 +143,28 @@ void rarena_free(rarena_t *a)
         b = next;
     }
     free(a);
+}
+
+void rbuf_printf(rbuf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = true;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        rbuf_put(b, small, (size_t)n);
+        return;
+    }
+    rbuf_reserve(b, (size_t)n + 1);
+    if (b->failed)
+        return;
+    va_start(ap, fmt);
+    vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
 }

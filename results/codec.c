@@ -21,6 +21,7 @@
  *                        n { str text | u8 flags (1 served, 2 signs_dnskey) } }
  *     2 RFC 9615 signals: n { str ns_name | str zone | u8 state | zz signer | str detail |
  *                             n { str record } }
+ *     3 the DNSKEYs' roles: one u8 of RESULTS_KEY_* bits per dnskey (absent = not known)
  *
  * v = LEB128 varint, zz = zigzag varint, n = v count then the items, str = v (length + 1) then
  * the bytes (0 = NULL), hex = u8 form (0 NULL, 1 text str, 2 upper-case hex as bytes, 3
@@ -203,6 +204,14 @@ static bool put_dsboot(rbuf_t *b, const results_record_t *rec)
 }
 
 /* One extension block: tag, length, then what put wrote. */
+/* Extension 3: the DNSKEYs' roles, one byte each (graph.c draws the chain from them). */
+static bool put_key_roles(rbuf_t *b, const results_record_t *rec)
+{
+    for (size_t i = 0; i < rec->n_dnskey; i++)
+        rbuf_byte(b, rec->dnskey_roles[i] & (RESULTS_KEY_DS_MATCHED | RESULTS_KEY_SIGNS_DNSKEY));
+    return true;
+}
+
 static bool put_block(rbuf_t *b, uint8_t tag, bool (*put)(rbuf_t *, const results_record_t *),
                       const results_record_t *rec)
 {
@@ -288,6 +297,8 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b)
         okay &= put_block(b, EXT_CDS_SERVERS, put_cds_servers, rec);
     if (rec->n_dsboot)
         okay &= put_block(b, EXT_DSBOOT, put_dsboot, rec);
+    if (rec->dnskey_roles && rec->n_dnskey)
+        okay &= put_block(b, EXT_KEY_ROLES, put_key_roles, rec);
     if (!okay)
         return RESULTS_EINVAL;
     return b->failed ? RESULTS_ENOMEM : RESULTS_OK;

@@ -315,6 +315,22 @@ static void decode_cds_servers(cursor_t *c, results_record_t *out)
     out->cds_servers = c->err ? NULL : sv;
 }
 
+/* Extension 3: one byte of RESULTS_KEY_* bits per DNSKEY, no other bit. */
+static void decode_key_roles(cursor_t *c, results_record_t *out)
+{
+    if (cur_left(c) != out->n_dnskey) {
+        c->err = true;
+        return;
+    }
+    uint8_t *roles = get_array(c, out->n_dnskey, 1);
+    for (size_t i = 0; i < out->n_dnskey && !c->err; i++) {
+        roles[i] = get_byte(c);
+        if (roles[i] & ~(RESULTS_KEY_DS_MATCHED | RESULTS_KEY_SIGNS_DNSKEY))
+            c->err = true;
+    }
+    out->dnskey_roles = roles;
+}
+
 static void decode_dsboot(cursor_t *c, results_record_t *out)
 {
     size_t n = get_count(c, 6);
@@ -389,6 +405,8 @@ static void decode_rest(cursor_t *c, results_record_t *out)
             decode_cds_servers(&blk, out);
         else if (tag == EXT_DSBOOT && !out->dsboot)
             decode_dsboot(&blk, out);
+        else if (tag == EXT_KEY_ROLES && !out->dnskey_roles)
+            decode_key_roles(&blk, out);
         else
             blk.err = true; /* unknown or repeated: not something this schema wrote */
         if (blk.p != blk.end)

@@ -33,7 +33,7 @@ enum { PARENT_SIGNED = 1, PARENT_DS_FROM_ZONE_FILE = 2 };
 enum { RC_PRESENT = 1, RC_AD = 2, RC_DISAGREES = 4 };
 enum { HEX_NULL = 0, HEX_TEXT = 1, HEX_UPPER = 2, HEX_LOWER = 3 };
 enum { ADDR_NULL = 0, ADDR_TEXT = 1, ADDR_V4 = 4, ADDR_V6 = 6 };
-enum { EXT_CDS_SERVERS = 1, EXT_DSBOOT = 2 };
+enum { EXT_CDS_SERVERS = 1, EXT_DSBOOT = 2, EXT_KEY_ROLES = 3 };
 enum { CDS_REC_SERVED = 1, CDS_REC_SIGNS_DNSKEY = 2 };
 enum { CDS_SRV_TCP_MASK = 3, CDS_SRV_ANSWERED = 4, CDS_SRV_DISAGREE = 8 };
 
@@ -268,7 +268,18 @@ typedef struct report {
     const report_history_t *history;             /* NULL without --history */
     /* old status -> new status; index VERIFY_STATUS_COUNT = absent from that scan */
     uint64_t trans[VERIFY_STATUS_COUNT + 1][VERIFY_STATUS_COUNT + 1];
+    /* The chain-of-trust pictures of the first REPORT_GRAPHS bogus domains (report_graphs.c) */
+    const char *scan_name;
+    rbuf_t graphs;
+    uint64_t n_bogus, n_graphs;
 } report_t;
+
+/* Bogus domains whose picture the report embeds; the others get a note and the command. */
+#define REPORT_GRAPHS 200
+/* Adds rec's picture when it is bogus and the report holds fewer than REPORT_GRAPHS. */
+void report_graphs_add(report_t *r, const results_record_t *rec);
+/* The section of the pictures (nothing when no domain is bogus). */
+void report_graphs_render(rbuf_t *b, const report_t *r);
 
 void report_put(rbuf_t *b, const char *s);
 /* The colour of a status in every chart. */
@@ -291,5 +302,97 @@ void report_history_render(rbuf_t *b, const report_history_t *h);
 /* Every section of the page. */
 void report_render(rbuf_t *b, const results_scan_info_t *info, const char *diff_against,
                    const results_diff_counts_t *dc, const report_t *r);
+
+/* ---- chain-of-trust picture (graph.c builds it, graph_dot.c and graph_svg.c draw it) ---- */
+
+/* printf into a buffer (sticky failure like the other rbuf_ calls). */
+void rbuf_printf(rbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+typedef enum graph_state {
+    GRAPH_SECURE = 0,
+    GRAPH_INSECURE,
+    GRAPH_BOGUS,
+    GRAPH_UNKNOWN, /* indeterminate, or not known from the stored record */
+    GRAPH_STATE_COUNT
+} graph_state_t;
+
+typedef enum graph_node_kind {
+    GRAPH_NODE_KEYS,    /* a zone above the parent, or the parent: its DNSKEYs as one node */
+    GRAPH_NODE_DNSKEY,  /* one DNSKEY of the domain */
+    GRAPH_NODE_DS,      /* one DS record at the parent */
+    GRAPH_NODE_RRSET,   /* an RRset or its absence ("no DS", the domain's SOA/A/CAA) */
+    GRAPH_NODE_MISSING, /* something the chain needs that was not there (a DS's key) */
+} graph_node_kind_t;
+
+typedef enum graph_edge_kind {
+    GRAPH_EDGE_SIGNS,     /* an RRSIG by the source key over the target (self = DNSKEY RRset) */
+    GRAPH_EDGE_DIGEST,    /* a DS naming the target key */
+    GRAPH_EDGE_DELEGATES, /* a zone above the parent vouching for the next one down */
+} graph_edge_kind_t;
+
+#define GRAPH_TEXT_MAX 96
+#define GRAPH_NAME_MAX 256
+/* Bounds that keep a hostile record's picture readable: the rest is counted in the caption. */
+#define GRAPH_KEYS_MAX 48
+#define GRAPH_DS_MAX 48
+#define GRAPH_ABOVE_MAX 5 /* zones drawn above the parent (the root and the nearest ones) */
+#define GRAPH_CAPTION_MAX 12
+#define GRAPH_REASONS_DRAWN 64 /* reasons whose failing edge or node is drawn */
+
+typedef struct graph_zone {
+    char name[GRAPH_NAME_MAX]; /* "." for the root */
+    graph_state_t state;
+    unsigned rows; /* rows of nodes in its box */
+} graph_zone_t;
+
+typedef struct graph_node {
+    graph_node_kind_t kind;
+    size_t zone;
+    unsigned row; /* rows top to bottom inside the zone's box */
+    graph_state_t state;
+    char title[GRAPH_TEXT_MAX]; /* "KSK 47891" */
+    char sub[GRAPH_TEXT_MAX];   /* "alg 13, 256 bits" */
+    const char *role;           /* "KSK", "ZSK", "DS", ... (static) */
+    uint16_t key_tag;
+    uint8_t algorithm;
+    uint32_t order; /* place in its row (key tags, so DS and their keys line up) */
+} graph_node_t;
+
+typedef struct graph_edge {
+    size_t from, to; /* node indexes; from == to: a self-signature */
+    graph_edge_kind_t kind;
+    graph_state_t state;
+    bool failing; /* the edge the verdict fails on */
+    bool dashed;  /* the target is missing, or the signature is not there */
+    char label[GRAPH_TEXT_MAX];
+} graph_edge_t;
+
+typedef struct graph {
+    char title[GRAPH_TEXT_MAX * 3]; /* "dsnomatch.test: bogus (scan s1, 2026-12-06T19:39:47Z)" */
+    graph_state_t state;            /* the domain's */
+    graph_zone_t zones[GRAPH_ABOVE_MAX + 2];
+    size_t n_zones;
+    graph_node_t *nodes;
+    size_t n_nodes, cap_nodes;
+    graph_edge_t *edges;
+    size_t n_edges, cap_edges;
+    char caption[GRAPH_CAPTION_MAX][GRAPH_TEXT_MAX * 4]; /* the reasons, one each */
+    size_t n_caption;
+    bool nomem;
+} graph_t;
+
+/* Builds the picture of one stored record (scan_name may be NULL). 0 or RESULTS_ENOMEM; free
+ * with graph_clear() either way. */
+int graph_build(const results_record_t *rec, const char *scan_name, graph_t *g);
+void graph_clear(graph_t *g);
+/* "secure", "insecure", "bogus", "indeterminate". Static storage. */
+const char *graph_state_name(graph_state_t s);
+/* Graphviz text / a standalone SVG document (our own layered layout) appended to b. Every
+ * name and text is escaped for the output's syntax. */
+void graph_write_dot(const graph_t *g, rbuf_t *b);
+void graph_write_svg(const graph_t *g, rbuf_t *b);
+/* rec's picture appended to b (SVG without an XML declaration: embeddable in HTML). */
+int results_graph_render(const results_record_t *rec, const char *scan_name,
+                         results_graph_format_t fmt, rbuf_t *b);
 
 #endif

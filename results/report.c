@@ -169,6 +169,7 @@ static int note_record(report_t *r, const results_record_t *rec)
     r->with_dnskey += rec->n_dnskey > 0;
     r->with_ds += rec->parent.n_ds > 0;
     note_expiration(r, rec);
+    report_graphs_add(r, rec);
     int tier = report_tier(rec);
     if (tier >= 0) {
         r->n_nonsecure++;
@@ -207,7 +208,8 @@ static int note_change(void *ctx, const char *domain, const results_record_t *o,
 
 static bool report_failed(const report_t *r, const rbuf_t *page)
 {
-    bool failed = page->failed || r->worse.failed || r->fixed.failed || r->rolled.failed;
+    bool failed =
+        page->failed || r->worse.failed || r->fixed.failed || r->rolled.failed || r->graphs.failed;
     for (int t = 0; t < REPORT_TIERS; t++)
         failed |= r->rows[t].failed;
     return failed;
@@ -223,6 +225,7 @@ static void report_free(report_t *r)
     rbuf_free(&r->worse);
     rbuf_free(&r->fixed);
     rbuf_free(&r->rolled);
+    rbuf_free(&r->graphs);
     free(r);
 }
 
@@ -271,6 +274,7 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
         if (!diff_against && hist.yesterday[0])
             diff_against = hist.yesterday;
     }
+    r->scan_name = info.name;
     if ((rc = results_iter_new(store, info.name, &it)) < 0)
         goto done;
     while ((rc = results_iter_next(it, &rec)) == 1)

@@ -567,7 +567,10 @@ static void summary(rbuf_t *b, const results_scan_info_t *info, const report_t *
     if (r->history)
         report_put(b, "<a href=\"#history\">history</a><a href=\"#history-rollovers\">"
                       "rollovers</a>");
-    report_put(b, "<a href=\"#nonsecure\">domains</a></nav>\n");
+    report_put(b, "<a href=\"#nonsecure\">domains</a>");
+    if (r->n_bogus)
+        report_put(b, "<a href=\"#chains\">chains of trust</a>");
+    report_put(b, "</nav>\n");
 }
 
 void report_render(rbuf_t *b, const results_scan_info_t *info, const char *diff_against,
@@ -588,5 +591,6 @@ void report_render(rbuf_t *b, const results_scan_info_t *info, const char *diff_
     expiry_section(b, r);
     zones_section(b, r);
     report_table_render(b, r);
+    report_graphs_render(b, r);
     results_html_page_end(b);
 }

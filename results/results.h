@@ -86,6 +86,12 @@ typedef struct results_parent {
     bool ds_from_zone_file;
 } results_parent_t;
 
+/* What a DNSKEY did in the first judged server's answers (results_record_t.dnskey_roles). */
+enum {
+    RESULTS_KEY_DS_MATCHED = 1,   /* a DS at the parent (or the trust anchor) matches it */
+    RESULTS_KEY_SIGNS_DNSKEY = 2, /* one of its RRSIGs over the DNSKEY RRset verified */
+};
+
 typedef struct results_dnskey {
     uint16_t key_tag;
     uint8_t algorithm;
@@ -188,6 +194,9 @@ typedef struct results_record {
      * CDS/CDNSKEY in an authoritative scan; none otherwise. Not in the JSON/CSV export. */
     size_t n_dsboot;
     const results_dsboot_t *dsboot;
+    /* RESULTS_KEY_* bits of each DNSKEY (n_dnskey entries), or NULL when not known: a record
+     * stored before schema 4 (unknown is not "none"). Not part of the JSON or CSV export. */
+    const uint8_t *dnskey_roles;
     void *arena_; /* private: memory of a decoded record; NULL for caller-filled records */
 } results_record_t;
 
@@ -253,8 +262,8 @@ const char *results_fs_remote_name(unsigned long f_type);
 int results_fs_check(const char *dir, char *detail, size_t detail_len);
 /* Schema version of the binary encoding this build reads and writes. */
 /* 3: scans carry their settings (results_scan_begin_ex). 4: records may end with extension
- * blocks (the CDS servers). Stores of schema 1 to 3 are read as they are and marked 4 when
- * written. */
+ * blocks (the CDS servers, RFC 9615 signals, the roles of the DNSKEYs). Stores of schema 1 to 3
+ * are read as they are and marked 4 when written. */
 #define RESULTS_SCHEMA_VERSION 4
 
 /* ---------------------------------------------------------------------------------------------
@@ -467,6 +476,33 @@ int results_export_filtered(results_store_t *store, const char *scan_name, resul
  * expiration. scan_name NULL = latest; domain is case-folded and a trailing dot dropped.
  * RESULTS_ENOTFOUND when the domain is not in the scan. */
 int results_show(results_store_t *store, const char *scan_name, const char *domain, FILE *out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Chain-of-trust picture (`show --graph`), DNSViz-like, drawn from the stored record: the zones
+ * from the root down as boxes; the parent's DS records and the domain's DNSKEYs (KSK/ZSK, tag,
+ * algorithm) as nodes; signature edges (a key to the DNSKEY RRset: a loop on the key and an
+ * arrow to each other key; the zone-signing keys to the data) and digest edges (DS to key);
+ * colours by validity (secure green, insecure grey, bogus red, indeterminate orange); the
+ * failing edge drawn thick red with what failed (a DS matching no key: dashed to a missing key;
+ * an expired signature: its date); the reasons under the picture. SVG is laid out by our own
+ * code (no Graphviz needed); DOT is Graphviz text of the same graph.
+ * ------------------------------------------------------------------------------------------- */
+typedef enum results_graph_format {
+    RESULTS_GRAPH_SVG = 0,
+    RESULTS_GRAPH_DOT = 1,
+} results_graph_format_t;
+
+/* The format a file name asks for by its extension (.svg or .dot, any case): 0 and *fmt,
+ * or RESULTS_EINVAL for any other (or no) extension. */
+int results_graph_format_for(const char *path, results_graph_format_t *fmt);
+/* rec's picture to out (SVG: a standalone document with its XML declaration). scan_name (may
+ * be NULL) goes into the title. 0, RESULTS_ENOMEM, or RESULTS_EIO when writing failed. */
+int results_graph_write(const results_record_t *rec, const char *scan_name,
+                        results_graph_format_t fmt, FILE *out);
+/* The picture of one domain of a scan (NULL = latest), looked up as results_show() does.
+ * RESULTS_ENOTFOUND when the domain is not in the scan. */
+int results_graph(results_store_t *store, const char *scan_name, const char *domain,
+                  results_graph_format_t fmt, FILE *out);
 
 /* ---------------------------------------------------------------------------------------------
  * Diff

@@ -25,6 +25,7 @@ enum {
     ARG_STATUS = 1 << 8,
     ARG_HISTORY = 1 << 9,
     ARG_STABLE = 1 << 10, /* ds-actions only (ds_actions.c): named here to be refused by name */
+    ARG_GRAPH = 1 << 11,
 };
 
 static const struct option store_options[] = {
@@ -39,6 +40,7 @@ static const struct option store_options[] = {
     {"status", required_argument, NULL, 'S'},
     {"history", required_argument, NULL, 'H'},
     {"stable", required_argument, NULL, 'N'},
+    {"graph", required_argument, NULL, 'G'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -61,6 +63,7 @@ static const struct {
     {'S', ARG_STATUS, "--status", "export"},
     {'H', ARG_HISTORY, "--history", "report"},
     {'N', ARG_STABLE, "--stable", "ds-actions"},
+    {'G', ARG_GRAPH, "--graph", "show"},
 };
 
 typedef struct store_args {
@@ -74,6 +77,7 @@ typedef struct store_args {
     const char *diff_against;
     const char *status;
     const char *history;
+    const char *graph;
     int positional_start;
 } store_args_t;
 
@@ -132,6 +136,9 @@ static int parse_store_args(int argc, char **argv, const char *usage, unsigned a
             break;
         case 'H':
             a->history = optarg;
+            break;
+        case 'G':
+            a->graph = optarg;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -379,16 +386,43 @@ int command_diff(int argc, char **argv)
 }
 
 static const char show_usage[] =
-    "usage: dnssweep show [--db DIR] [--scan NAME] DOMAIN\n"
+    "usage: dnssweep show [--db DIR] [--scan NAME] [--graph FILE.svg|FILE.dot] DOMAIN\n"
     "Explain one domain: status, the chain of trust (parent, DS, keys), each server's verdict,\n"
-    "the reasons and the one fix. DOMAIN may be a U-label (bücher.test).\n";
+    "the reasons and the one fix. DOMAIN may be a U-label (bücher.test).\n"
+    "--graph also draws its chain of trust into FILE (DNSViz-like: zones, DS and DNSKEYs,\n"
+    "signatures, colours by validity, the failing link in red): SVG or Graphviz DOT, chosen by\n"
+    "the file's extension.\n";
+
+/* Writes the picture for --graph; 0 or the exit code of a failure (said on stderr). */
+static int show_graph(results_store_t *store, const store_args_t *a, const char *domain,
+                      results_graph_format_t format)
+{
+    FILE *f = open_output(a->graph);
+    if (!f)
+        return 1;
+    int rc = results_graph(store, a->scan, domain, format, f);
+    if (rc)
+        fprintf(stderr, "dnssweep show: drawing %s into %s failed: %s\n", domain, a->graph,
+                results_strerror(rc));
+    if (close_output(f, a->graph) || rc)
+        return 1;
+    return 0;
+}
 
 int command_show(int argc, char **argv)
 {
     store_args_t a;
-    int rc = parse_store_args(argc, argv, show_usage, ARG_DB | ARG_SCAN, &a);
+    int rc = parse_store_args(argc, argv, show_usage, ARG_DB | ARG_SCAN | ARG_GRAPH, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
+    results_graph_format_t graph_format = RESULTS_GRAPH_SVG;
+    if (a.graph && results_graph_format_for(a.graph, &graph_format) != 0) {
+        fprintf(stderr,
+                "dnssweep show: --graph %s: the file name must end in .svg or .dot (the "
+                "extension picks the format)\n%s",
+                a.graph, show_usage);
+        return 2;
+    }
     if (argc - a.positional_start != 1) {
         fprintf(stderr, "dnssweep show: give exactly one DOMAIN\n%s", show_usage);
         return 2;
@@ -421,6 +455,7 @@ int command_show(int argc, char **argv)
     }
     scanner_name_print_idn(stdout, given, domain);
     rc = results_show(store, info.name, domain, stdout);
+    int graph_rc = rc == 0 && a.graph ? show_graph(store, &a, domain, graph_format) : 0;
     results_close(store);
     if (rc == RESULTS_ENOTFOUND) {
         fprintf(stderr, "dnssweep show: %s is not in scan %s%s (in %s)\n", domain, info.name,
@@ -429,7 +464,7 @@ int command_show(int argc, char **argv)
         return 2;
     }
     results_scan_info_clear(&info);
-    return rc ? fail("show", rc) : 0;
+    return rc ? fail("show", rc) : graph_rc;
 }
 
 static const char scans_usage[] = "usage: dnssweep scans [--db DIR]\n"

@@ -218,6 +218,7 @@ typedef struct scan_record {
     size_t n_strings, cap_strings;
     results_ds_t *ds;                  /* rec.parent.ds */
     results_dnskey_t *dnskey;          /* rec.dnskey */
+    uint8_t *dnskey_roles;             /* rec.dnskey_roles */
     const char **cds;                  /* rec.cds */
     results_cds_server_t *cds_servers; /* rec.cds_servers */
     results_cds_record_t *cds_records; /* the records of every cds_servers entry */

@@ -61,6 +61,7 @@ void scan_record_free(scan_record_t *r)
     free(r->reasons);
     free(r->ds);
     free(r->dnskey);
+    free(r->dnskey_roles);
     free(r->cds);
     free(r->cds_servers);
     free(r->cds_records);
@@ -523,6 +524,8 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
     }
     rec->status = status;
     if (first && first->n_keys && (r->dnskey = calloc(first->n_keys, sizeof *r->dnskey))) {
+        /* Without memory for the roles the record says they are unknown (NULL). */
+        r->dnskey_roles = calloc(first->n_keys, 1);
         rec->dnskey = r->dnskey;
         for (size_t i = 0; i < first->n_keys; i++) {
             results_dnskey_t *k = &r->dnskey[rec->n_dnskey++];
@@ -530,7 +533,12 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
             k->algorithm = first->keys[i].algorithm;
             k->flags = first->keys[i].flags;
             k->bits = (uint16_t)first->keys[i].bits;
+            if (r->dnskey_roles)
+                r->dnskey_roles[i] =
+                    (uint8_t)((first->keys[i].ds_matched ? RESULTS_KEY_DS_MATCHED : 0) |
+                              (first->keys[i].signs_dnskey ? RESULTS_KEY_SIGNS_DNSKEY : 0));
         }
+        rec->dnskey_roles = r->dnskey_roles;
     }
     rec->nameservers = r->nameservers;
     for (size_t i = 0; i < d->n_servers; i++) {

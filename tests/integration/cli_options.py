@@ -20,6 +20,8 @@ FOREIGN = [
     ("show", ["-o", "FILE"], "-o/--output"),
     ("show", ["--format", "csv"], "--format"),
     ("diff", ["--scan", "x"], "--scan"),
+    ("export", ["--graph", "x.svg"], "--graph"),
+    ("report", ["--graph", "x.svg"], "--graph"),
     ("diff", ["--diff-against", "x"], "--diff-against"),
     ("report", ["--format", "csv"], "--format"),
     ("report", ["--all"], "--all"),
@@ -72,6 +74,8 @@ def main():
                          ("report", ["--scan", "x", "--diff-against", "y", "--history", "4",
                                      "-o", os.path.join(work, "r.html")]),
                          ("show", ["--scan", "x", "example.com"]),
+                         ("show", ["--scan", "x", "--graph", os.path.join(work, "g.svg"),
+                                   "example.com"]),
                          ("scans", []),
                          ("ds-actions", ["--scan", "x", "--stable", "2", "--format", "csv",
                                          "-o", "-"])):

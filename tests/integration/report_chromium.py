@@ -56,9 +56,18 @@ class Dom(HTMLParser):
         self.domain_rows = 0
         self.in_domains_body = False
         self.cell = None
+        self.chains = {}  # the div of the pictures' attributes
+        self.chain_svgs = []  # (domain of the details, data-domain and data-status of its svg)
+        self.chain_of = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "div" and a.get("id") == "chain-graphs":
+            self.chains = a
+        elif tag == "details" and "chain" in a.get("class", ""):
+            self.chain_of = a.get("data-domain")
+        elif tag == "svg" and "dnssweep-graph" in a.get("class", ""):
+            self.chain_svgs.append((self.chain_of, a.get("data-domain"), a.get("data-status")))
         if tag == "svg" and a.get("id", "").startswith("chart-"):
             self.chart = a["id"]
         elif tag == "g" and self.chart and "data-label" in a:
@@ -194,6 +203,14 @@ def main():
         check({k: v for k, v in got.items() if v} == dict(trans),
               "transitions = exports %s" % dict(trans))
         check(trans[("secure", "bogus")] > 0, "3 days later a secure domain is bogus")
+        bogus = sorted(x["domain"] for x in recs if x["status"] == "bogus")
+        check(dom.chains.get("data-bogus") == str(len(bogus)) and
+              dom.chains.get("data-drawn") == str(min(200, len(bogus))),
+              "chain-of-trust section: %s bogus, %s drawn" % (dom.chains.get("data-bogus"),
+                                                                dom.chains.get("data-drawn")))
+        check([c[0] for c in dom.chain_svgs] == bogus[:200] and
+              all(c[0] == c[1] and c[2] == "bogus" for c in dom.chain_svgs),
+              "one inline picture per bogus domain, in domain order (%d)" % len(dom.chain_svgs))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if check.failures else 0
