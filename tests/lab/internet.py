@@ -365,7 +365,8 @@ def write_nsd(labdir, s, port=53):
         '    xfrdir: "%s"' % d, '    pidfile: "%s/nsd.pid"' % d, '    logfile: "%s/nsd.log"' % d,
         "    server-count: 1", "    verbosity: 1", "    hide-version: yes", "    refuse-any: no",
         "    minimal-responses: no", "    tcp-count: 200", "    zonefiles-check: no"] + (RRL if s.rrl else []) + [
-        "remote-control:", "    control-enable: no"]
+        # Local control socket: bench/internet_lab reads each server's query counter.
+        "remote-control:", "    control-enable: yes", '    control-interface: "%s/nsd.ctl"' % d]
     with open(os.path.join(d, "zones.txt"), "w") as zf:
         for i, (origin, text) in enumerate(s.zones):
             path = os.path.join(d, "z%06d.zone" % i)
@@ -401,14 +402,7 @@ def unbound_conf(labdir, net):
     qname-minimisation: no
     prefetch: no
     harden-algo-downgrade: no
-    msg-cache-size: 256m
-    rrset-cache-size: 256m
-    key-cache-size: 64m
-    infra-cache-numhosts: 100000
-    outgoing-range: 4096
-    num-queries-per-thread: 4096
-    so-rcvbuf: 8m
-    so-sndbuf: 8m
+    val-log-level: 2
 remote-control:
     control-enable: no
 """.format(addr="%s.0.250" % net, d=d, labdir=labdir)
