@@ -1,6 +1,6 @@
 """The internet-shaped lab (issue 16, `lab up --internet N`, N = DNSSWEEP_INTERNET_N, default
 2,000): domains at shared DNS hosts (out-of-bailiwick NS names with IPv4 and IPv6 addresses, RRL,
-a host 300 ms away, a host with 2 % loss, a stale secondary, a secondary that strips RRSIGs) and
+a host 300 ms (round trip) away, a host with 2 % loss, a stale secondary, a secondary that strips RRSIGs) and
 self-hosted ones, all inside a network namespace the lab creates. The scanner runs inside it.
 
 - Every domain's status and reason codes equal the lab's expected file, in each `--servers`

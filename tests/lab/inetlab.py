@@ -37,7 +37,11 @@ def create(ns, v6_addrs):
         ip("netns", "del", ns)
     ip("netns", "add", ns)
     ip("-n", ns, "link", "set", "lo", "up")
-    batch = "".join("address add %s/128 dev lo nodad\n" % a for a in v6_addrs)
+    # 198.18.X.1 (RFC 2544 benchmarking range, reachable from nowhere): glibc's getaddrinfo with
+    # AI_ADDRCONFIG (dnsperf) offers IPv4 only when a non-loopback IPv4 address exists, and
+    # would otherwise map every IPv4 server to ::ffff:a.b.c.d, which sends nothing here.
+    batch = "address add 198.18.%s.1/32 dev lo\n" % ns_net(ns).split(".")[1]
+    batch += "".join("address add %s/128 dev lo nodad\n" % a for a in v6_addrs)
     ip("-n", ns, "-batch", "-", inp=batch)
     ip("-n", ns, "-6", "rule", "add", "pref", str(LOCAL_RULE_PREF), "lookup", "local")
     ip("-n", ns, "-6", "rule", "del", "pref", "0", "lookup", "local")
@@ -91,6 +95,7 @@ def start_all(labdir, ns, servers):
 
 
 def ns_net(ns):
+    """127.X of a namespace named by internet.netns_name."""
     return ".".join(ns.rsplit("-", 2)[-2:])
 
 

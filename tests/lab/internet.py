@@ -12,7 +12,7 @@ outside it; consumers run inside it with `lab exec -- CMD`.
   NSD per host serves every customer zone on all its addresses.
 - The other ~15 % are self-hosted: ns1/ns2.<domain> with glue, on a pool of 8 shared addresses.
 - NSD's response rate limiting on every host and on the TLD server.
-- Hostile hosts behind lossy_proxy.py: `farnsd` (300 ms each way), `lossdns` (2 % loss each way,
+- Hostile hosts behind lossy_proxy.py: `farnsd` (150 ms each way: 300 ms round trip), `lossdns` (2 % loss each way,
   seeded). Misconfigured hosts: `staledns` (its last address serves yesterday's zones: old
   serial, signed customers with the previous key), `stripdns` (its last address serves the zones
   without any RRSIG).
@@ -43,7 +43,7 @@ HOSTS = [
     ("staledns", "delta", 13, 3, 2, 2, 0, 40, 13, "stale"),
     ("stripdns", "gamma", None, 3, 2, 2, 0, 40, 13, "strip"),
 ]
-HOSTILE_SPEC = {"delay": "delay=0.3,seed=1", "loss": "loss=0.02,seed=7"}
+HOSTILE_SPEC = {"delay": "delay=0.15,seed=1", "loss": "loss=0.02,seed=7"}
 SELF_POOL = 8
 SELF_SIGNED_PCT = 15
 BOGUS_KINDS = ["expired", "dsother", "notyet", "digest"]
