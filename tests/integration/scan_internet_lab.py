@@ -7,7 +7,8 @@ self-hosted ones, all inside a network namespace the lab creates. The scanner ru
   mode the scanner offers (detected from `dnssweep scan --help`; without the option: the
   default, which asks every address). No domain is NS_UNREACHABLE or lame.
 - Two more scans of the unchanged lab, loss and RRL on: `dnssweep diff` reports 0 changed
-  domains for each pair (the lossy proxy must have dropped datagrams, else the check says nothing).
+  domains for each pair. RRL must have slipped or dropped answers and the lossy proxy must have
+  dropped datagrams (NSD's and the proxy's counters), else these checks say nothing.
 - A scan inside the namespace with no IPv6 route at all (`lab exec --no-v6`): exit 0, one
   notice about IPv6, the same verdicts (IPv6 skipped, never NS_UNREACHABLE).
 - `lab down` leaves no recorded process and no namespace.
@@ -57,6 +58,19 @@ def compare(rows, got, label):
           % (label, len(rows), len(wrong), len(got)))
     bad = sorted(d for d, (st, codes) in got.items() if st == "lame" or "NS_UNREACHABLE" in codes)
     check(not bad, "%s: no domain lame or NS_UNREACHABLE (%d: %s)" % (label, len(bad), bad[:5]))
+
+
+def rrl_counts(lab_dir):
+    """{server: answers NSD truncated (RRL slips) + dropped} from each NSD's control socket."""
+    out = {}
+    for name in sorted(os.listdir(lab_dir)):
+        conf = os.path.join(lab_dir, name, "nsd.conf")
+        if name.startswith("nsd-") and os.path.exists(conf):
+            r = subprocess.run(["nsd-control", "-c", conf, "stats_noreset"], capture_output=True, text=True,
+                               timeout=30)
+            stats = dict(l.split("=", 1) for l in r.stdout.splitlines() if "=" in l)
+            out[name[4:]] = int(stats.get("num.truncated", 0)) + int(stats.get("num.dropped", 0))
+    return out
 
 
 def main():
@@ -120,6 +134,9 @@ def main():
                 print("# " + l)
             check(d.returncode == 0 and not changed, "diff %s %s: 0 changed domains (%d lines, exit %d)" % (
                 prev, again, len(changed), d.returncode))
+        rrl = rrl_counts(lab_dir)
+        check(sum(rrl.values()) > 0, "RRL answered with TC=1 or dropped during the scans: %s" % (
+            ", ".join("%s %d" % kv for kv in sorted(rrl.items()) if kv[1]) or "nothing"))
         with open(os.path.join(lab_dir, "proxy-h-lossdns.json")) as f:
             stats = json.load(f)
         dropped = stats["to_server"]["dropped"] + stats["to_client"]["dropped"]
