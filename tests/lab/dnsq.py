@@ -23,7 +23,7 @@ def query(addr, port, name, qtype="SOA", timeout=1.0, dnssec=False, rd=False):
     msg += _encode_name(name) + struct.pack("!HH", QTYPES[qtype], 1)
     if dnssec:
         msg += b"\0" + struct.pack("!HHIH", 41, 1232, 0x8000, 0)
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+    with socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(timeout)
         try:
             s.sendto(msg, (addr, port))
@@ -38,12 +38,13 @@ def query(addr, port, name, qtype="SOA", timeout=1.0, dnssec=False, rd=False):
     return None
 
 
-def wait_answer(addr, port, name, qtype="SOA", total=10.0, want_rcodes=None, rd=False):
-    """Polls until the server answers (any rcode unless want_rcodes) or total seconds pass."""
+def wait_answer(addr, port, name, qtype="SOA", total=10.0, want_rcodes=None, rd=False, per_try=0.5):
+    """Polls until the server answers (any rcode unless want_rcodes) or total seconds pass;
+    each try waits per_try seconds (more for a server behind a delaying proxy)."""
     deadline = time.monotonic() + total
     last = None
     while time.monotonic() < deadline:
-        last = query(addr, port, name, qtype, timeout=0.5, rd=rd)
+        last = query(addr, port, name, qtype, timeout=per_try, rd=rd)
         if last is not None and (want_rcodes is None or last[0] in want_rcodes):
             return last
         time.sleep(0.1)

@@ -12,7 +12,7 @@ order they arrive in.
 
 Usage: lossy_proxy.py --port N --spec SPEC --stats FILE FRONT=BACK...
 SPEC: comma-separated key=value among loss (0..1), jitter (seconds, >= 0), dup (0..1), seed
-(integer), e.g. 'loss=0.3,jitter=0.5,dup=0.1,seed=1'. Missing keys are 0 (seed 1).
+(integer), delay (seconds added to every datagram each way: a far-away host), e.g. 'loss=0.3,jitter=0.5,dup=0.1,seed=1'. Missing keys are 0 (seed 1).
 Counters (per direction: in, out, dropped, duplicated, overtaking, delay_s) are written as JSON
 to FILE twice a second while they change, and on SIGTERM/SIGINT before exiting.
 """
@@ -24,13 +24,13 @@ import random
 import signal
 import sys
 
-KEYS = {"loss": float, "jitter": float, "dup": float, "seed": int}
+KEYS = {"loss": float, "jitter": float, "dup": float, "seed": int, "delay": float}
 IDLE_UPSTREAM_S = 30.0  # an upstream socket unused this long is closed (bounded memory)
 
 
 def parse_spec(text):
     """'loss=0.3,jitter=0.5' -> dict with every key; raises ValueError naming the bad part."""
-    spec = {"loss": 0.0, "jitter": 0.0, "dup": 0.0, "seed": 1}
+    spec = {"loss": 0.0, "jitter": 0.0, "dup": 0.0, "seed": 1, "delay": 0.0}
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, eq, value = part.partition("=")
         if not eq or key not in KEYS:
@@ -45,6 +45,8 @@ def parse_spec(text):
             raise ValueError("%s=%s: must be between 0 and 1" % (key, spec[key]))
     if not 0.0 <= spec["jitter"] <= 10.0:
         raise ValueError("jitter=%s: must be between 0 and 10 seconds" % spec["jitter"])
+    if not 0.0 <= spec["delay"] <= 10.0:
+        raise ValueError("delay=%s: must be between 0 and 10 seconds" % spec["delay"])
     return spec
 
 
@@ -77,7 +79,8 @@ class Hostile:
             c["duplicated"] += 1
             copies = 2
         for _ in range(copies):
-            delay = self.rng.uniform(0.0, self.spec["jitter"]) if self.spec["jitter"] else 0.0
+            # A fixed one-way delay (a far-away host) plus the random jitter.
+            delay = self.spec["delay"] + (self.rng.uniform(0.0, self.spec["jitter"]) if self.spec["jitter"] else 0.0)
             due = loop.time() + delay
             if due < self.last_due[direction]:
                 c["overtaking"] += 1
