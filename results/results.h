@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "verify/verify.h"
+#include "verify/codes.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Errors

@@ -1,0 +1,19 @@
+/* Messages for the negative error codes of verify/ (the enum in verify.h). */
+#include "verify/verify.h"
+
+const char *verify_strerror(int err)
+{
+    switch (err) {
+    case VERIFY_OK:
+        return "success";
+    case VERIFY_ENOMEM:
+        return "out of memory";
+    case VERIFY_EINVAL:
+        return "invalid argument";
+    case VERIFY_ECRYPTO:
+        return "cryptographic library failure";
+    case VERIFY_EUNSUPPORTED:
+        return "unsupported algorithm or digest";
+    }
+    return "unknown verify error";
+}
