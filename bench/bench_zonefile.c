@@ -4,7 +4,7 @@
  * and, separately, of building the referral packets from the delegations (what a scan adds).
  * Target (issue 10): >= 1,000,000 records/s for the reader, release build.
  */
-#include "bench/zonefile_gen.h"
+#include "tests/unit/zonefile_gen.h"
 #include "scanner/zonefile.h"
 
 #include <stdlib.h>

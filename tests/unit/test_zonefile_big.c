@@ -1,7 +1,7 @@
 /* The zone-file reader on a parent zone of 1,000,000 delegations (generated into a temporary
  * file): every delegation, record and glue address is counted, nothing is reported as
  * malformed, and the process's peak memory stays under 100 MB (getrusage maxrss). */
-#include "bench/zonefile_gen.h"
+#include "tests/unit/zonefile_gen.h"
 #include "scanner/zonefile.h"
 #include "tests/tap.h"
 
