@@ -264,7 +264,7 @@ void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, boo
 
 /* ---- timing wheel ---- */
 
-void io_wheel_arm(io_engine_t *e, io_slot_t *q, uint32_t timeout_ms)
+static void io_wheel_arm(io_engine_t *e, io_slot_t *q, uint32_t timeout_ms)
 {
     uint64_t now_tick = uv_now(e->loop) / IO_TICK_MS;
     if (now_tick < e->tick)

@@ -37,27 +37,27 @@ static uint64_t zigzag(int64_t v)
     return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
 }
 
-static bool put_str(rbuf_t *b, const char *s)
+static bool put_str(results_buf_t *b, const char *s)
 {
     if (!s) {
-        rbuf_byte(b, 0);
+        results_buf_byte(b, 0);
         return true;
     }
     size_t n = strlen(s);
     if (n > RESULTS_STRING_MAX)
         return false;
-    rbuf_varint(b, n + 1);
-    rbuf_put(b, s, n);
+    results_buf_varint(b, n + 1);
+    results_buf_put(b, s, n);
     return true;
 }
 
 /* An RRset name is nearly always "<domain>/<TYPE>": then only the type is stored.
  * v = 0 NULL, odd v: domain + "/" + the next (v - 1) / 2 bytes, even v: the next v / 2 - 1
  * bytes as they are. */
-static bool put_rrset(rbuf_t *b, const char *domain, const char *s)
+static bool put_rrset(results_buf_t *b, const char *domain, const char *s)
 {
     if (!s) {
-        rbuf_byte(b, 0);
+        results_buf_byte(b, 0);
         return true;
     }
     size_t n = strlen(s), dn = domain ? strlen(domain) : 0;
@@ -65,11 +65,11 @@ static bool put_rrset(rbuf_t *b, const char *domain, const char *s)
         return false;
     if (dn && n > dn && memcmp(s, domain, dn) == 0 && s[dn] == '/') {
         size_t rest = n - dn - 1;
-        rbuf_varint(b, rest * 2 + 1);
-        rbuf_put(b, s + dn + 1, rest);
+        results_buf_varint(b, rest * 2 + 1);
+        results_buf_put(b, s + dn + 1, rest);
     } else {
-        rbuf_varint(b, (n + 1) * 2);
-        rbuf_put(b, s, n);
+        results_buf_varint(b, (n + 1) * 2);
+        results_buf_put(b, s, n);
     }
     return true;
 }
@@ -103,49 +103,49 @@ static int hex_form(const char *s, size_t n)
     return lower ? HEX_LOWER : HEX_UPPER;
 }
 
-static bool put_hex(rbuf_t *b, const char *s)
+static bool put_hex(results_buf_t *b, const char *s)
 {
     if (!s) {
-        rbuf_byte(b, HEX_NULL);
+        results_buf_byte(b, HEX_NULL);
         return true;
     }
     size_t n = strlen(s);
     int form = hex_form(s, n);
-    rbuf_byte(b, (uint8_t)form);
+    results_buf_byte(b, (uint8_t)form);
     if (form == HEX_TEXT)
         return put_str(b, s);
-    rbuf_varint(b, n / 2);
+    results_buf_varint(b, n / 2);
     for (size_t i = 0; i < n; i += 2)
-        rbuf_byte(b, (uint8_t)(hexval(s[i]) << 4 | hexval(s[i + 1])));
+        results_buf_byte(b, (uint8_t)(hexval(s[i]) << 4 | hexval(s[i + 1])));
     return true;
 }
 
-static bool put_addr(rbuf_t *b, const char *s)
+static bool put_addr(results_buf_t *b, const char *s)
 {
     uint8_t bin[16];
     char back[INET6_ADDRSTRLEN];
     if (!s) {
-        rbuf_byte(b, ADDR_NULL);
+        results_buf_byte(b, ADDR_NULL);
         return true;
     }
     /* Binary only when inet_ntop gives the same text back (no leading zeros, canonical v6). */
     if (inet_pton(AF_INET, s, bin) == 1 && inet_ntop(AF_INET, bin, back, sizeof back) &&
         strcmp(back, s) == 0) {
-        rbuf_byte(b, ADDR_V4);
-        rbuf_put(b, bin, 4);
+        results_buf_byte(b, ADDR_V4);
+        results_buf_put(b, bin, 4);
         return true;
     }
     if (inet_pton(AF_INET6, s, bin) == 1 && inet_ntop(AF_INET6, bin, back, sizeof back) &&
         strcmp(back, s) == 0) {
-        rbuf_byte(b, ADDR_V6);
-        rbuf_put(b, bin, 16);
+        results_buf_byte(b, ADDR_V6);
+        results_buf_put(b, bin, 16);
         return true;
     }
-    rbuf_byte(b, ADDR_TEXT);
+    results_buf_byte(b, ADDR_TEXT);
     return put_str(b, s);
 }
 
-int results_encode_into(const results_record_t *rec, rbuf_t *b)
+int results_encode_into(const results_record_t *rec, results_buf_t *b)
 {
     bool okay = true;
     const results_parent_t *par = &rec->parent;
@@ -158,14 +158,14 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b)
         (rec->n_nameservers && !rec->nameservers))
         return RESULTS_EINVAL;
 
-    rbuf_byte(b, (uint8_t)rec->status);
-    rbuf_varint(b, zigzag(rec->scanned_at));
-    rbuf_varint(b, rec->n_reasons);
+    results_buf_byte(b, (uint8_t)rec->status);
+    results_buf_varint(b, zigzag(rec->scanned_at));
+    results_buf_varint(b, rec->n_reasons);
     for (size_t i = 0; i < rec->n_reasons; i++) {
         const results_reason_t *r = &rec->reasons[i];
         if ((unsigned)r->code >= VERIFY_REASON_COUNT)
             return RESULTS_EINVAL;
-        rbuf_byte(b, (uint8_t)r->code);
+        results_buf_byte(b, (uint8_t)r->code);
         okay &= put_str(b, r->server);
         okay &= put_rrset(b, rec->domain, r->rrset);
         okay &= put_str(b, r->detail);
@@ -173,45 +173,45 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b)
     okay &= put_str(b, rec->fix);
 
     okay &= put_str(b, par->zone);
-    rbuf_byte(b, (uint8_t)((par->is_signed ? PARENT_SIGNED : 0) |
-                           (par->ds_from_zone_file ? PARENT_DS_FROM_ZONE_FILE : 0)));
-    rbuf_varint(b, par->ds_ttl);
-    rbuf_varint(b, par->n_ds);
+    results_buf_byte(b, (uint8_t)((par->is_signed ? PARENT_SIGNED : 0) |
+                                  (par->ds_from_zone_file ? PARENT_DS_FROM_ZONE_FILE : 0)));
+    results_buf_varint(b, par->ds_ttl);
+    results_buf_varint(b, par->n_ds);
     for (size_t i = 0; i < par->n_ds; i++) {
-        rbuf_varint(b, par->ds[i].key_tag);
-        rbuf_byte(b, par->ds[i].algorithm);
-        rbuf_byte(b, par->ds[i].digest_type);
+        results_buf_varint(b, par->ds[i].key_tag);
+        results_buf_byte(b, par->ds[i].algorithm);
+        results_buf_byte(b, par->ds[i].digest_type);
         okay &= put_hex(b, par->ds[i].digest);
     }
-    rbuf_varint(b, rec->n_dnskey);
+    results_buf_varint(b, rec->n_dnskey);
     for (size_t i = 0; i < rec->n_dnskey; i++) {
-        rbuf_varint(b, rec->dnskey[i].key_tag);
-        rbuf_byte(b, rec->dnskey[i].algorithm);
-        rbuf_varint(b, rec->dnskey[i].flags);
-        rbuf_varint(b, rec->dnskey[i].bits);
+        results_buf_varint(b, rec->dnskey[i].key_tag);
+        results_buf_byte(b, rec->dnskey[i].algorithm);
+        results_buf_varint(b, rec->dnskey[i].flags);
+        results_buf_varint(b, rec->dnskey[i].bits);
     }
-    rbuf_varint(b, zigzag(rec->rrsig_earliest_expiration));
-    rbuf_varint(b, rec->n_cds);
+    results_buf_varint(b, zigzag(rec->rrsig_earliest_expiration));
+    results_buf_varint(b, rec->n_cds);
     for (size_t i = 0; i < rec->n_cds; i++)
         okay &= put_str(b, rec->cds[i]);
-    rbuf_varint(b, rec->n_nameservers);
+    results_buf_varint(b, rec->n_nameservers);
     for (size_t i = 0; i < rec->n_nameservers; i++) {
         const results_nameserver_t *ns = &rec->nameservers[i];
         if ((unsigned)ns->status >= VERIFY_STATUS_COUNT)
             return RESULTS_EINVAL;
         okay &= put_str(b, ns->name);
         okay &= put_addr(b, ns->address);
-        rbuf_byte(b, (uint8_t)ns->status);
-        rbuf_varint(b, zigzag(ns->rtt_ms));
+        results_buf_byte(b, (uint8_t)ns->status);
+        results_buf_varint(b, zigzag(ns->rtt_ms));
     }
-    rbuf_varint(b, rec->queries);
+    results_buf_varint(b, rec->queries);
     const results_resolver_check_t *rc = &rec->resolver_check;
     uint8_t rcf =
         (rc->present ? RC_PRESENT : 0) | (rc->ad ? RC_AD : 0) | (rc->disagrees ? RC_DISAGREES : 0);
-    rbuf_byte(b, rc->present ? rcf : 0);
+    results_buf_byte(b, rc->present ? rcf : 0);
     if (rc->present) {
-        rbuf_varint(b, zigzag(rc->rcode));
-        rbuf_varint(b, zigzag(rc->ede));
+        results_buf_varint(b, zigzag(rc->rcode));
+        results_buf_varint(b, zigzag(rc->ede));
     }
     if (!okay)
         return RESULTS_EINVAL;
@@ -220,12 +220,12 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b)
 
 int results_record_encode(const results_record_t *rec, uint8_t **out, size_t *len)
 {
-    rbuf_t b = {0};
+    results_buf_t b = {0};
     *out = NULL;
     *len = 0;
     int rc = rec ? results_encode_into(rec, &b) : RESULTS_EINVAL;
     if (rc < 0) {
-        rbuf_free(&b);
+        results_buf_free(&b);
         return rc;
     }
     *out = b.data;
@@ -239,16 +239,16 @@ int results_record_encode(const results_record_t *rec, uint8_t **out, size_t *le
  * rules.
  * ------------------------------------------------------------------------------------------- */
 
-int scan_meta_encode(const scan_meta_t *m, rbuf_t *b)
+int results_scan_meta_encode(const results_scan_meta_t *m, results_buf_t *b)
 {
     bool okay = true;
-    rbuf_varint(b, m->id);
-    rbuf_varint(b, zigzag(m->started_at));
-    rbuf_varint(b, zigzag(m->finished_at));
-    rbuf_byte(b, m->finished ? 1 : 0);
-    rbuf_varint(b, VERIFY_STATUS_COUNT);
+    results_buf_varint(b, m->id);
+    results_buf_varint(b, zigzag(m->started_at));
+    results_buf_varint(b, zigzag(m->finished_at));
+    results_buf_byte(b, m->finished ? 1 : 0);
+    results_buf_varint(b, VERIFY_STATUS_COUNT);
     for (int i = 0; i < VERIFY_STATUS_COUNT; i++)
-        rbuf_varint(b, m->counts[i]);
+        results_buf_varint(b, m->counts[i]);
     okay &= put_str(b, m->input_desc);
     okay &= put_str(b, m->options);
     okay &= put_str(b, m->settings);

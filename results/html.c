@@ -7,12 +7,12 @@
 
 #include <string.h>
 
-static void put_cstr(rbuf_t *b, const char *s)
+static void put_cstr(results_buf_t *b, const char *s)
 {
-    rbuf_put(b, s, strlen(s));
+    results_buf_put(b, s, strlen(s));
 }
 
-void results_html_text(rbuf_t *b, const char *s)
+void results_html_text(results_buf_t *b, const char *s)
 {
     if (!s)
         return;
@@ -36,13 +36,13 @@ void results_html_text(rbuf_t *b, const char *s)
         default:
             /* Control characters have no business in a page; tabs and newlines stay. */
             if (*p >= 0x20 || *p == '\t' || *p == '\n')
-                rbuf_byte(b, *p);
+                results_buf_byte(b, *p);
             break;
         }
     }
 }
 
-void results_html_page_start(rbuf_t *b, const char *title)
+void results_html_page_start(results_buf_t *b, const char *title)
 {
     put_cstr(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
     results_html_text(b, title);
@@ -61,15 +61,16 @@ void results_html_page_start(rbuf_t *b, const char *title)
     put_cstr(b, "</h1>\n");
 }
 
-void results_html_page_end(rbuf_t *b)
+void results_html_page_end(results_buf_t *b)
 {
     put_cstr(b, "</body>\n</html>\n");
 }
 
-void results_html_status(rbuf_t *b, const char *tag, const results_record_t *r)
+/* <tag class="s-STATUS">STATUS</tag>, or an em dash for NULL. */
+static void results_html_status(results_buf_t *b, const char *tag, const results_record_t *r)
 {
     const char *name = r ? verify_status_name(r->status) : NULL;
-    rbuf_byte(b, '<');
+    results_buf_byte(b, '<');
     put_cstr(b, tag);
     if (name) {
         put_cstr(b, " class=\"s-");
@@ -81,10 +82,11 @@ void results_html_status(rbuf_t *b, const char *tag, const results_record_t *r)
     }
     put_cstr(b, "</");
     put_cstr(b, tag);
-    rbuf_byte(b, '>');
+    results_buf_byte(b, '>');
 }
 
-void results_html_codes(rbuf_t *b, const results_record_t *r)
+/* One <td> of codes. */
+static void results_html_codes(results_buf_t *b, const results_record_t *r)
 {
     put_cstr(b, "<td>");
     for (size_t i = 0; r && i < r->n_reasons; i++) {
@@ -96,25 +98,25 @@ void results_html_codes(rbuf_t *b, const results_record_t *r)
 }
 
 /* "2371/13/2 SHA-256 digest" per DS and "41023/13/257" per DNSKEY, one per line. */
-static void html_keys(rbuf_t *b, const results_record_t *r)
+static void html_keys(results_buf_t *b, const results_record_t *r)
 {
     put_cstr(b, "<td class=\"keys\">");
     for (size_t i = 0; r && i < r->parent.n_ds; i++) {
         const results_ds_t *d = &r->parent.ds[i];
         put_cstr(b, i ? "<br>DS " : "DS ");
         results_put_int(b, d->key_tag);
-        rbuf_byte(b, '/');
+        results_buf_byte(b, '/');
         results_put_int(b, d->algorithm);
-        rbuf_byte(b, '/');
+        results_buf_byte(b, '/');
         results_put_int(b, d->digest_type);
     }
     for (size_t i = 0; r && i < r->n_dnskey; i++) {
         const results_dnskey_t *k = &r->dnskey[i];
         put_cstr(b, i || r->parent.n_ds ? "<br>DNSKEY " : "DNSKEY ");
         results_put_int(b, k->key_tag);
-        rbuf_byte(b, '/');
+        results_buf_byte(b, '/');
         results_put_int(b, k->algorithm);
-        rbuf_byte(b, '/');
+        results_buf_byte(b, '/');
         results_put_int(b, k->flags);
     }
     put_cstr(b, "</td>");
@@ -122,8 +124,8 @@ static void html_keys(rbuf_t *b, const results_record_t *r)
 
 /* One row of a diff table: domain, old and new status and codes, and with keys the old and
  * new DS/DNSKEY sets (a keys_changed row). */
-static void diff_row(rbuf_t *b, const char *tr, const char *domain, const results_record_t *o,
-                     const results_record_t *n, bool keys)
+static void diff_row(results_buf_t *b, const char *tr, const char *domain,
+                     const results_record_t *o, const results_record_t *n, bool keys)
 {
     put_cstr(b, tr);
     put_cstr(b, "<td>");
@@ -140,19 +142,19 @@ static void diff_row(rbuf_t *b, const char *tr, const char *domain, const result
     put_cstr(b, "</tr>\n");
 }
 
-void results_html_diff_row(rbuf_t *b, const char *domain, const results_record_t *o,
+void results_html_diff_row(results_buf_t *b, const char *domain, const results_record_t *o,
                            const results_record_t *n)
 {
     diff_row(b, "<tr>", domain, o, n, false);
 }
 
-void results_html_keys_row(rbuf_t *b, const char *domain, const results_record_t *o,
+void results_html_keys_row(results_buf_t *b, const char *domain, const results_record_t *o,
                            const results_record_t *n)
 {
     diff_row(b, "<tr class=\"keys-changed\">", domain, o, n, true);
 }
 
-void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c)
+void results_html_diff_summary(results_buf_t *b, const results_diff_counts_t *c)
 {
     uint64_t total = 0;
     put_cstr(b, "<table>\n<tr><th>change</th><th>domains</th></tr>\n");
@@ -180,7 +182,7 @@ void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c)
     put_cstr(b, "</td></tr>\n</table>\n");
 }
 
-void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count, bool keys)
+void results_html_diff_table_start(results_buf_t *b, const char *change, uint64_t count, bool keys)
 {
     put_cstr(b, "<h2 id=\"");
     put_cstr(b, change);
@@ -194,10 +196,10 @@ void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count
 }
 
 int results_html_diff(FILE *out, const char *old_name, const char *new_name,
-                      const results_diff_counts_t *c, rbuf_t sections[RESULTS_CHANGE_COUNT],
+                      const results_diff_counts_t *c, results_buf_t sections[RESULTS_CHANGE_COUNT],
                       const char *notice)
 {
-    rbuf_t b = {0};
+    results_buf_t b = {0};
     char title[2 * RESULTS_SCAN_NAME_MAX + 32];
     snprintf(title, sizeof title, "dnssweep diff: %s \u2192 %s", old_name, new_name);
     results_html_page_start(&b, title);
@@ -213,7 +215,7 @@ int results_html_diff(FILE *out, const char *old_name, const char *new_name,
             continue;
         results_html_diff_table_start(&b, results_change_name((results_change_t)i), c->by_change[i],
                                       i == RESULTS_CHANGE_KEYS_CHANGED);
-        rbuf_put(&b, sections[i].data, sections[i].len);
+        results_buf_put(&b, sections[i].data, sections[i].len);
         put_cstr(&b, "</table>\n");
         if (sections[i].failed)
             b.failed = true;
@@ -223,6 +225,6 @@ int results_html_diff(FILE *out, const char *old_name, const char *new_name,
         rc = RESULTS_ENOMEM;
     else if (fwrite(b.data, 1, b.len, out) != b.len)
         rc = RESULTS_EIO;
-    rbuf_free(&b);
+    results_buf_free(&b);
     return rc;
 }

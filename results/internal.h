@@ -7,26 +7,26 @@
 #include "results/results.h"
 
 /* ---- growable byte buffer ---- */
-typedef struct rbuf {
+typedef struct results_buf {
     uint8_t *data;
     size_t len;
     size_t cap;
     bool failed; /* sticky: an allocation failed */
-} rbuf_t;
+} results_buf_t;
 
-void rbuf_reserve(rbuf_t *b, size_t extra);
-void rbuf_put(rbuf_t *b, const void *p, size_t n);
-void rbuf_byte(rbuf_t *b, uint8_t v);
-void rbuf_varint(rbuf_t *b, uint64_t v);
-void rbuf_free(rbuf_t *b);
+void results_buf_reserve(results_buf_t *b, size_t extra);
+void results_buf_put(results_buf_t *b, const void *p, size_t n);
+void results_buf_byte(results_buf_t *b, uint8_t v);
+void results_buf_varint(results_buf_t *b, uint64_t v);
+void results_buf_free(results_buf_t *b);
 
 /* ---- bump arena for decoded records ---- */
-typedef struct rarena rarena_t;
-rarena_t *rarena_new(void);
-void *rarena_alloc(rarena_t *a, size_t n);
+typedef struct results_arena results_arena_t;
+results_arena_t *results_arena_new(void);
+void *results_arena_alloc(results_arena_t *a, size_t n);
 /* Forgets every allocation but keeps the first block (iteration reuses one arena). */
-void rarena_reset(rarena_t *a);
-void rarena_free(rarena_t *a);
+void results_arena_reset(results_arena_t *a);
+void results_arena_free(results_arena_t *a);
 
 /* Tags of the record encoding (codec.c describes the layout). */
 enum { PARENT_SIGNED = 1, PARENT_DS_FROM_ZONE_FILE = 2 };
@@ -36,18 +36,18 @@ enum { ADDR_NULL = 0, ADDR_TEXT = 1, ADDR_V4 = 4, ADDR_V6 = 6 };
 
 /* Encodes rec (without its domain) appending to b. RESULTS_EINVAL for a record over the
  * limits. */
-int results_encode_into(const results_record_t *rec, rbuf_t *b);
+int results_encode_into(const results_record_t *rec, results_buf_t *b);
 /* Decodes into out using arena (not reset here). summary_only stops after status, scanned_at,
  * reasons, fix, parent (with its DS) and DNSKEYs (what diff needs: keys_changed); the other
  * fields are zero. domain is copied. */
-int results_decode_with(rarena_t *arena, const char *domain, size_t domain_len, const uint8_t *buf,
-                        size_t len, bool summary_only, results_record_t *out);
+int results_decode_with(results_arena_t *arena, const char *domain, size_t domain_len,
+                        const uint8_t *buf, size_t len, bool summary_only, results_record_t *out);
 
 /* scanned_at of an encoded record without decoding the rest; INT64_MIN when unreadable. */
 int64_t results_peek_scanned_at(const uint8_t *buf, size_t len);
 
 /* ---- scan info encoding (value of the scans table) ---- */
-typedef struct scan_meta {
+typedef struct results_scan_meta {
     uint32_t id;
     int64_t started_at;
     int64_t finished_at;
@@ -56,18 +56,18 @@ typedef struct scan_meta {
     char *input_desc;
     char *options;
     char *settings; /* schema 3: the scan's stored settings (results_settings_get); NULL before */
-} scan_meta_t;
+} results_scan_meta_t;
 
-int scan_meta_encode(const scan_meta_t *m, rbuf_t *b);
-/* Strings are malloc'ed (scan_meta_clear). */
-int scan_meta_decode(const uint8_t *buf, size_t len, scan_meta_t *m);
-void scan_meta_clear(scan_meta_t *m);
+int results_scan_meta_encode(const results_scan_meta_t *m, results_buf_t *b);
+/* Strings are malloc'ed (results_scan_meta_clear). */
+int results_scan_meta_decode(const uint8_t *buf, size_t len, results_scan_meta_t *m);
+void results_scan_meta_clear(results_scan_meta_t *m);
 
 /* ---- the store ---- */
 struct results_store {
     MDB_env *env;
     MDB_dbi dbi_meta;    /* "schema" -> u32 LE; "next_scan_id" -> u32 LE */
-    MDB_dbi dbi_scans;   /* scan name -> scan_meta */
+    MDB_dbi dbi_scans;   /* scan name -> results_scan_meta */
     MDB_dbi dbi_records; /* be32 scan id || domain -> encoded record */
     int flags;
     results_options_t opts;
@@ -107,14 +107,14 @@ int results_write(results_store_t *s, results_write_fn fn, void *ctx);
 int results_meta_get_u32(MDB_txn *txn, MDB_dbi dbi, const char *key, uint32_t *out);
 int results_meta_put_u32(MDB_txn *txn, MDB_dbi dbi, const char *key, uint32_t value);
 int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, bool unfinished_only,
-                         scan_meta_t *meta, char **name_out);
+                         results_scan_meta_t *meta, char **name_out);
 /* Records the detail of an LMDB/system failure and maps the code to RESULTS_E*. */
 int results_fail(results_store_t *s, const char *what, int rc);
 /* Begins a transaction, adopting a map grown by another process (MDB_MAP_RESIZED). */
 int results_txn_begin(results_store_t *s, unsigned flags, MDB_txn **txn);
 /* Finds a scan by name (NULL = latest started) inside txn; name_out (optional) gets a
  * malloc'ed copy of the name. */
-int results_scan_find(results_store_t *s, MDB_txn *txn, const char *name, scan_meta_t *meta,
+int results_scan_find(results_store_t *s, MDB_txn *txn, const char *name, results_scan_meta_t *meta,
                       char **name_out);
 /* Record key: big-endian scan id, then the domain bytes. buf must hold 4 + 254 bytes. */
 #define RESULTS_KEY_MAX (4 + 254)
@@ -126,10 +126,11 @@ int results_scan_put_encoded(results_scan_t *scan, const char *domain, size_t dn
                              const uint8_t *val, size_t vl, bool keep_newer);
 /* A writer on scan `name` whose stored meta is replaced by *meta (ownership of its strings
  * moves to the scan); used by merge, which also writes finished scans. */
-int results_scan_attach(results_store_t *store, const char *name, scan_meta_t *meta,
+int results_scan_attach(results_store_t *store, const char *name, results_scan_meta_t *meta,
                         results_scan_t **out);
 
-int results_put_scan_meta(results_store_t *s, MDB_txn *txn, const char *name, const scan_meta_t *m);
+int results_put_scan_meta(results_store_t *s, MDB_txn *txn, const char *name,
+                          const results_scan_meta_t *m);
 /* Takes the next scan id from the meta table. */
 int results_alloc_scan_id(results_store_t *s, MDB_txn *txn, uint32_t *id);
 
@@ -149,37 +150,33 @@ int results_diff_walk(results_store_t *store, const char *old_name, const char *
                       results_diff_counts_t *counts);
 
 /* ---- HTML (html.c) ---- */
-void results_html_text(rbuf_t *b, const char *s); /* escaped; NULL -> "" */
-void results_html_diff_row(rbuf_t *b, const char *domain, const results_record_t *o,
+void results_html_text(results_buf_t *b, const char *s); /* escaped; NULL -> "" */
+void results_html_diff_row(results_buf_t *b, const char *domain, const results_record_t *o,
                            const results_record_t *n);
 /* A keys_changed row: the diff row plus the old and new DS and DNSKEY sets. */
-void results_html_keys_row(rbuf_t *b, const char *domain, const results_record_t *o,
+void results_html_keys_row(results_buf_t *b, const char *domain, const results_record_t *o,
                            const results_record_t *n);
-void results_html_page_start(rbuf_t *b, const char *title);
-void results_html_page_end(rbuf_t *b);
-/* <tag class="s-STATUS">STATUS</tag>, or an em dash for NULL. */
-void results_html_status(rbuf_t *b, const char *tag, const results_record_t *r);
-void results_html_codes(rbuf_t *b, const results_record_t *r); /* one <td> of codes */
-void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c);
+void results_html_page_start(results_buf_t *b, const char *title);
+void results_html_page_end(results_buf_t *b);
+void results_html_diff_summary(results_buf_t *b, const results_diff_counts_t *c);
 /* <h2> and the opening of a diff table; the caller adds rows and "</table>". keys: the table
  * has the old and new keys columns of results_html_keys_row. */
-void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count, bool keys);
+void results_html_diff_table_start(results_buf_t *b, const char *change, uint64_t count, bool keys);
 /* The whole diff page: notice (NULL = none), summary table, then the sections (table rows) by
  * change. */
 int results_html_diff(FILE *out, const char *old_name, const char *new_name,
-                      const results_diff_counts_t *c, rbuf_t sections[RESULTS_CHANGE_COUNT],
+                      const results_diff_counts_t *c, results_buf_t sections[RESULTS_CHANGE_COUNT],
                       const char *notice);
 
 /* ---- text output helpers (json.c) ---- */
-void results_json_string(FILE *out, const char *s);
-void results_json_str(rbuf_t *b, const char *s); /* quoted and escaped, or null */
-void results_put_int(rbuf_t *b, int64_t v);
-void results_json_line(rbuf_t *b, const results_record_t *rec, const char *scan_name);
+void results_json_str(results_buf_t *b, const char *s); /* quoted and escaped, or null */
+void results_put_int(results_buf_t *b, int64_t v);
+void results_json_line(results_buf_t *b, const results_record_t *rec, const char *scan_name);
 /* The scan's mode from its settings ("authoritative", ...), or NULL when not recorded. */
 const char *results_settings_mode(const char *settings, char *buf, size_t len);
-void results_csv_header(rbuf_t *b);
+void results_csv_header(results_buf_t *b);
 /* field is scratch space for the row's composite fields; rec->mode is written as the mode. */
-void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec,
+void results_csv_row(results_buf_t *line, results_buf_t *field, const results_record_t *rec,
                      const char *scan_name);
 
 /* ---- report (report.c collects, report_html.c draws, report_table.c lists) ---- */
@@ -192,18 +189,18 @@ enum {
 /* Bytes of row data the domain table may carry: keeps the page under ~20 MB. */
 #define REPORT_TABLE_BYTES ((size_t)12 << 20)
 
-typedef struct report_expiring {
+typedef struct results_report_expiring {
     int64_t at;
     char domain[256];
-} report_expiring_t;
+} results_report_expiring_t;
 
-typedef struct report_zone {
+typedef struct results_report_zone {
     char *name; /* NULL = free slot */
     uint64_t total;
     uint64_t counts[VERIFY_STATUS_COUNT];
-} report_zone_t;
+} results_report_zone_t;
 
-typedef struct report {
+typedef struct results_report_data {
     size_t table_budget; /* REPORT_TABLE_BYTES; smaller in tests */
     int64_t ref_time;    /* expirations are counted from here (the scan's start) */
     uint64_t total;
@@ -214,30 +211,31 @@ typedef struct report {
     uint64_t with_dnskey, with_ds;
     uint64_t expiry[REPORT_EXPIRY_BUCKETS]; /* not cumulative */
     uint64_t with_expiry;
-    report_expiring_t soonest[REPORT_SOONEST];
+    results_report_expiring_t soonest[REPORT_SOONEST];
     size_t n_soonest;
-    report_zone_t *zones; /* open addressing, cap a power of two */
+    results_report_zone_t *zones; /* open addressing, cap a power of two */
     size_t n_zones, cap_zones;
-    uint64_t zones_unknown;    /* parent not known */
-    rbuf_t rows[REPORT_TIERS]; /* JSON rows of the domain table, one per line */
+    uint64_t zones_unknown;           /* parent not known */
+    results_buf_t rows[REPORT_TIERS]; /* JSON rows of the domain table, one per line */
     uint64_t n_tier[REPORT_TIERS], kept_tier[REPORT_TIERS];
     uint64_t n_nonsecure;
-    rbuf_t worse, fixed, rolled; /* diff rows (HTML); rolled: keys_changed */
+    results_buf_t worse, fixed, rolled; /* diff rows (HTML); rolled: keys_changed */
     uint64_t n_worse, n_fixed, n_rolled;
     /* old status -> new status; index VERIFY_STATUS_COUNT = absent from that scan */
     uint64_t trans[VERIFY_STATUS_COUNT + 1][VERIFY_STATUS_COUNT + 1];
-} report_t;
+} results_report_data_t;
 
-void report_put(rbuf_t *b, const char *s);
+void results_report_put(results_buf_t *b, const char *s);
 /* The worst-first group of a non-secure record (0 = bogus ... 5 = insecure, nothing found),
  * -1 for secure. */
-int report_tier(const results_record_t *rec);
+int results_report_tier(const results_record_t *rec);
 /* Appends rec's row to its group unless the group is past its byte budget. */
-void report_table_add(report_t *r, const results_record_t *rec, int tier);
+void results_report_table_add(results_report_data_t *r, const results_record_t *rec, int tier);
 /* The searchable, sortable, paged table (JSON data + script). */
-void report_table_render(rbuf_t *b, const report_t *r);
+void results_report_table_render(results_buf_t *b, const results_report_data_t *r);
 /* Every section of the page. */
-void report_render(rbuf_t *b, const results_scan_info_t *info, const char *diff_against,
-                   const results_diff_counts_t *dc, const report_t *r);
+void results_report_render(results_buf_t *b, const results_scan_info_t *info,
+                           const char *diff_against, const results_diff_counts_t *dc,
+                           const results_report_data_t *r);
 
 #endif

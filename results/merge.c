@@ -19,8 +19,8 @@
 
 struct merge_meta {
     const results_scan_info_t *src;
-    scan_meta_t meta; /* what the destination scan becomes */
-    char *errdetail;  /* the destination store's, for a refusal */
+    results_scan_meta_t meta; /* what the destination scan becomes */
+    char *errdetail;          /* the destination store's, for a refusal */
     size_t errdetail_len;
 };
 
@@ -181,7 +181,7 @@ static int merge_scan_meta(results_store_t *s, MDB_txn *txn, void *ctx)
     struct merge_meta *mm = ctx;
     const results_scan_info_t *src = mm->src;
     bool failed = false;
-    scan_meta_clear(&mm->meta);
+    results_scan_meta_clear(&mm->meta);
     int rc = results_scan_find(s, txn, src->name, &mm->meta, NULL);
     if (rc == RESULTS_ENOTFOUND) {
         memset(&mm->meta, 0, sizeof mm->meta);
@@ -239,8 +239,8 @@ static int merge_records(results_store_t *dst, results_store_t *src, const char 
     MDB_txn *txn = NULL;
     MDB_cursor *cur = NULL;
     results_scan_t *scan = NULL;
-    rarena_t *arena = NULL;
-    scan_meta_t src_meta = {0};
+    results_arena_t *arena = NULL;
+    results_scan_meta_t src_meta = {0};
     struct merge_meta mm = {0};
     results_scan_info_t info;
     uint8_t prefix[4];
@@ -257,7 +257,7 @@ static int merge_records(results_store_t *dst, results_store_t *src, const char 
     if ((rc = results_scan_attach(dst, name, &mm.meta, &scan)) < 0)
         goto done;
     rc = RESULTS_ENOMEM;
-    if (!(arena = rarena_new()))
+    if (!(arena = results_arena_new()))
         goto done;
     if ((rc = results_txn_begin(src, MDB_RDONLY, &txn)) < 0)
         goto done;
@@ -275,7 +275,7 @@ static int merge_records(results_store_t *dst, results_store_t *src, const char 
             break;
         const char *domain = (const char *)k.mv_data + 4;
         results_record_t rec;
-        rarena_reset(arena);
+        results_arena_reset(arena);
         rc = results_decode_with(arena, domain, k.mv_size - 4, v.mv_data, v.mv_size, false, &rec);
         if (rc == 0)
             rc = results_scan_put_encoded(scan, domain, k.mv_size - 4, v.mv_data, v.mv_size, true);
@@ -298,9 +298,9 @@ done:
         if (rc == 0)
             rc = crc;
     }
-    rarena_free(arena);
-    scan_meta_clear(&src_meta);
-    scan_meta_clear(&mm.meta);
+    results_arena_free(arena);
+    results_scan_meta_clear(&src_meta);
+    results_scan_meta_clear(&mm.meta);
     results_scan_info_clear(&info);
     return rc;
 }

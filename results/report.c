@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void report_put(rbuf_t *b, const char *s)
+void results_report_put(results_buf_t *b, const char *s)
 {
-    rbuf_put(b, s, strlen(s));
+    results_buf_put(b, s, strlen(s));
 }
 
-int report_tier(const results_record_t *rec)
+int results_report_tier(const results_record_t *rec)
 {
     switch (rec->status) {
     case VERIFY_STATUS_SECURE:
@@ -34,7 +34,7 @@ int report_tier(const results_record_t *rec)
 }
 
 /* Keeps the REPORT_SOONEST earliest expirations, sorted, by insertion. */
-static void note_soonest(report_t *r, const results_record_t *rec)
+static void note_soonest(results_report_data_t *r, const results_record_t *rec)
 {
     int64_t at = rec->rrsig_earliest_expiration;
     size_t i = r->n_soonest;
@@ -52,7 +52,7 @@ static void note_soonest(report_t *r, const results_record_t *rec)
     snprintf(r->soonest[i].domain, sizeof r->soonest[i].domain, "%s", rec->domain);
 }
 
-static void note_expiration(report_t *r, const results_record_t *rec)
+static void note_expiration(results_report_data_t *r, const results_record_t *rec)
 {
     static const int64_t days[REPORT_EXPIRY_BUCKETS] = {0, 1, 3, 7, 30};
     int64_t at = rec->rrsig_earliest_expiration;
@@ -75,7 +75,7 @@ static uint64_t hash_name(const char *s)
     return h;
 }
 
-static report_zone_t *zone_slot(report_zone_t *t, size_t cap, const char *name)
+static results_report_zone_t *zone_slot(results_report_zone_t *t, size_t cap, const char *name)
 {
     size_t i = hash_name(name) & (cap - 1);
     while (t[i].name && strcmp(t[i].name, name) != 0)
@@ -83,10 +83,10 @@ static report_zone_t *zone_slot(report_zone_t *t, size_t cap, const char *name)
     return &t[i];
 }
 
-static int zones_grow(report_t *r)
+static int zones_grow(results_report_data_t *r)
 {
     size_t cap = r->cap_zones ? r->cap_zones * 2 : 256;
-    report_zone_t *t = calloc(cap, sizeof *t);
+    results_report_zone_t *t = calloc(cap, sizeof *t);
     if (!t)
         return RESULTS_ENOMEM;
     for (size_t i = 0; i < r->cap_zones; i++)
@@ -98,7 +98,7 @@ static int zones_grow(report_t *r)
     return RESULTS_OK;
 }
 
-static int note_zone(report_t *r, const results_record_t *rec)
+static int note_zone(results_report_data_t *r, const results_record_t *rec)
 {
     if (!rec->parent.zone) {
         r->zones_unknown++;
@@ -106,7 +106,7 @@ static int note_zone(report_t *r, const results_record_t *rec)
     }
     if ((r->n_zones + 1) * 2 > r->cap_zones && zones_grow(r) != RESULTS_OK)
         return RESULTS_ENOMEM;
-    report_zone_t *z = zone_slot(r->zones, r->cap_zones, rec->parent.zone);
+    results_report_zone_t *z = zone_slot(r->zones, r->cap_zones, rec->parent.zone);
     if (!z->name) {
         if (!(z->name = strdup(rec->parent.zone)))
             return RESULTS_ENOMEM;
@@ -117,7 +117,7 @@ static int note_zone(report_t *r, const results_record_t *rec)
     return RESULTS_OK;
 }
 
-static int note_record(report_t *r, const results_record_t *rec)
+static int note_record(results_report_data_t *r, const results_record_t *rec)
 {
     r->total++;
     r->status[rec->status]++;
@@ -143,10 +143,10 @@ static int note_record(report_t *r, const results_record_t *rec)
     r->with_dnskey += rec->n_dnskey > 0;
     r->with_ds += rec->parent.n_ds > 0;
     note_expiration(r, rec);
-    int tier = report_tier(rec);
+    int tier = results_report_tier(rec);
     if (tier >= 0) {
         r->n_nonsecure++;
-        report_table_add(r, rec, tier);
+        results_report_table_add(r, rec, tier);
     }
     return note_zone(r, rec);
 }
@@ -154,9 +154,9 @@ static int note_record(report_t *r, const results_record_t *rec)
 static int note_change(void *ctx, const char *domain, const results_record_t *o,
                        const results_record_t *n, results_change_t change)
 {
-    report_t *r = ctx;
+    results_report_data_t *r = ctx;
     r->trans[o ? o->status : VERIFY_STATUS_COUNT][n ? n->status : VERIFY_STATUS_COUNT]++;
-    rbuf_t *b = NULL;
+    results_buf_t *b = NULL;
     if (change == RESULTS_CHANGE_BECAME_BOGUS || change == RESULTS_CHANGE_GOT_WORSE)
         b = r->n_worse++ < RESULTS_REPORT_ROWS ? &r->worse : NULL;
     else if (change == RESULTS_CHANGE_FIXED)
@@ -170,7 +170,7 @@ static int note_change(void *ctx, const char *domain, const results_record_t *o,
     return RESULTS_OK;
 }
 
-static bool report_failed(const report_t *r, const rbuf_t *page)
+static bool report_failed(const results_report_data_t *r, const results_buf_t *page)
 {
     bool failed = page->failed || r->worse.failed || r->fixed.failed || r->rolled.failed;
     for (int t = 0; t < REPORT_TIERS; t++)
@@ -178,16 +178,16 @@ static bool report_failed(const report_t *r, const rbuf_t *page)
     return failed;
 }
 
-static void report_free(report_t *r)
+static void report_free(results_report_data_t *r)
 {
     for (int t = 0; t < REPORT_TIERS; t++)
-        rbuf_free(&r->rows[t]);
+        results_buf_free(&r->rows[t]);
     for (size_t i = 0; i < r->cap_zones; i++)
         free(r->zones[i].name);
     free(r->zones);
-    rbuf_free(&r->worse);
-    rbuf_free(&r->fixed);
-    rbuf_free(&r->rolled);
+    results_buf_free(&r->worse);
+    results_buf_free(&r->fixed);
+    results_buf_free(&r->rolled);
     free(r);
 }
 
@@ -198,10 +198,10 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
     results_iter_t *it = NULL;
     const results_record_t *rec;
     results_diff_counts_t dc = {{0}, 0};
-    rbuf_t page = {0};
+    results_buf_t page = {0};
     if (!store || !out)
         return RESULTS_EINVAL;
-    report_t *r = calloc(1, sizeof *r);
+    results_report_data_t *r = calloc(1, sizeof *r);
     if (!r)
         return RESULTS_ENOMEM;
     int rc = results_scan_lookup(store, scan_name, &info);
@@ -221,7 +221,7 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
     if (diff_against &&
         (rc = results_diff_walk(store, diff_against, info.name, true, note_change, r, &dc)) < 0)
         goto done;
-    report_render(&page, &info, diff_against, &dc, r);
+    results_report_render(&page, &info, diff_against, &dc, r);
     if (report_failed(r, &page))
         rc = RESULTS_ENOMEM;
     else if (fwrite(page.data, 1, page.len, out) != page.len || fflush(out) != 0)
@@ -229,7 +229,7 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
     else
         rc = RESULTS_OK;
 done:
-    rbuf_free(&page);
+    results_buf_free(&page);
     report_free(r);
     results_iter_free(it);
     results_scan_info_clear(&info);

@@ -3,7 +3,7 @@
  *
  * Layout: three named databases in one environment.
  *   meta     "schema" -> u32 LE schema version; "next_scan_id" -> u32 LE
- *   scans    scan name -> scan_meta (codec.c)
+ *   scans    scan name -> results_scan_meta (codec.c)
  *   records  be32 scan id || domain -> encoded record (codec.c)
  * The big-endian scan id prefix keeps each scan's records together and in domain byte order,
  * which is what iteration, export and the diff merge-join walk.
@@ -481,7 +481,7 @@ void results_scan_unlock(results_store_t *s, uint32_t id)
 
 /* Reads the scans table: the named scan, or the latest started (optionally unfinished) one. */
 int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, bool unfinished_only,
-                         scan_meta_t *meta, char **name_out)
+                         results_scan_meta_t *meta, char **name_out)
 {
     int rc;
     MDB_val k, v;
@@ -495,9 +495,9 @@ int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, boo
         rc = mdb_get(txn, s->dbi_scans, &k, &v);
         if (rc)
             return rc == MDB_NOTFOUND ? RESULTS_ENOTFOUND : results_fail(s, "mdb_get", rc);
-        rc = scan_meta_decode(v.mv_data, v.mv_size, meta);
+        rc = results_scan_meta_decode(v.mv_data, v.mv_size, meta);
         if (rc == 0 && name_out && !(*name_out = strdup(name))) {
-            scan_meta_clear(meta);
+            results_scan_meta_clear(meta);
             rc = RESULTS_ENOMEM;
         }
         return rc;
@@ -513,8 +513,8 @@ int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, boo
     int ret = RESULTS_OK;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        scan_meta_t m;
-        ret = scan_meta_decode(v.mv_data, v.mv_size, &m);
+        results_scan_meta_t m;
+        ret = results_scan_meta_decode(v.mv_data, v.mv_size, &m);
         if (ret < 0)
             break;
         if ((!unfinished_only || !m.finished) && (!found || m.id > best_id)) {
@@ -522,7 +522,7 @@ int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, boo
             best_id = m.id;
             best_k = k;
         }
-        scan_meta_clear(&m);
+        results_scan_meta_clear(&m);
     }
     mdb_cursor_close(cur);
     if (ret < 0)
@@ -544,7 +544,7 @@ int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, boo
     return ret;
 }
 
-int results_scan_find(results_store_t *s, MDB_txn *txn, const char *name, scan_meta_t *meta,
+int results_scan_find(results_store_t *s, MDB_txn *txn, const char *name, results_scan_meta_t *meta,
                       char **name_out)
 {
     return results_scan_find_ex(s, txn, name, false, meta, name_out);

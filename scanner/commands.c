@@ -212,7 +212,7 @@ static int parse_status_list(const char *list, unsigned *mask)
     }
 }
 
-int command_export(int argc, char **argv)
+int scanner_command_export(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(argc, argv, export_usage,
@@ -240,7 +240,7 @@ int command_export(int argc, char **argv)
         return 1;
     }
     if (strcmp(format, "table") == 0)
-        rc = command_table(store, a.scan, status_mask, out);
+        rc = scanner_command_table(store, a.scan, status_mask, out);
     else
         rc = results_export_filtered(
             store, a.scan, strcmp(format, "csv") == 0 ? RESULTS_FORMAT_CSV : RESULTS_FORMAT_JSONL,
@@ -260,7 +260,7 @@ static const char diff_usage[] =
     "Scans of different modes (authoritative, resolver, zone-file) are compared only with\n"
     "--force, and the output then says that the modes differ.\n";
 
-int command_diff(int argc, char **argv)
+int scanner_command_diff(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(
@@ -327,7 +327,7 @@ static const char show_usage[] =
     "usage: dnssweep show [--db DIR] [--scan NAME] DOMAIN\n"
     "Explain one domain: status, every reason with its fix, parent and DS, keys, servers.\n";
 
-int command_show(int argc, char **argv)
+int scanner_command_show(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(argc, argv, show_usage, ARG_DB | ARG_SCAN, &a);
@@ -361,7 +361,7 @@ int command_show(int argc, char **argv)
 static const char scans_usage[] = "usage: dnssweep scans [--db DIR]\n"
                                   "List scans: name, start, end, finished or not, mode, counts.\n";
 
-int command_scans(int argc, char **argv)
+int scanner_command_scans(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(argc, argv, scans_usage, ARG_DB, &a);
@@ -379,7 +379,7 @@ static const char report_usage[] =
     "usage: dnssweep report [--db DIR] [--scan NAME] [--diff-against OLD] -o report.html\n"
     "Write one self-contained HTML page about a scan (default: the latest).\n";
 
-int command_report(int argc, char **argv)
+int scanner_command_report(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(argc, argv, report_usage,
@@ -470,7 +470,7 @@ static int merge_precheck(char **srcs, int n)
     return rc;
 }
 
-int command_merge(int argc, char **argv)
+int scanner_command_merge(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(argc, argv, merge_usage, ARG_DB, &a);

@@ -147,16 +147,16 @@ static void test_export(results_store_t *st)
     m.scanned_at = 1795528992;
     m.fix = "RRSIG_EXPIRED: Re-sign the zone. Also DNSKEY_UNSIGNED: Sign the DNSKEY RRset. Also "
             "DS_DIGEST_MISMATCH: DS at the parent. Not a CODE: here, nor DS_STALEX: this";
-    rbuf_t line = {0}, field = {0};
+    results_buf_t line = {0}, field = {0};
     results_csv_row(&line, &field, &m, "night 2");
-    rbuf_byte(&line, '\0');
+    results_buf_byte(&line, '\0');
     is_str((const char *)line.data,
            "night 2,2026-11-24T14:03:12Z,resolver,m.test,bogus,,\"Re-sign the zone. Also sign the "
            "DNSKEY RRset. Also DS at the parent. Not a CODE: here, nor DS_STALEX: this\",,,,\n",
            "CSV row: scan and mode written; reason-code prefixes dropped from the fix, other "
            "text kept, acronyms kept upper-case");
-    rbuf_free(&line);
-    rbuf_free(&field);
+    results_buf_free(&line);
+    results_buf_free(&field);
 
     s = export_of(st, NULL, RESULTS_FORMAT_JSONL, &rc);
     is_int(rc, 0, "export jsonl of the latest scan");
