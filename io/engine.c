@@ -35,7 +35,8 @@ const char *io_strerror(int err)
     case IO_ENOFILES:
         return "too many open files (a socket could not be opened)";
     default:
-        return "unknown io error";
+        return err < 0 && err > -4096 && strerrordesc_np(-err) ? strerrordesc_np(-err)
+                                                               : "unknown io error";
     }
 }
 

@@ -61,6 +61,8 @@ const char *results_strerror(int err)
         return "the results store is on a network filesystem, where LMDB does not work: use a "
                "local disk";
     }
+    if (err < 0 && err > -4096 && strerrordesc_np(-err))
+        return strerrordesc_np(-err);
     return "unknown results error";
 }
 
@@ -98,6 +100,12 @@ static int map_rc(int rc)
         return RESULTS_ENFILE;
     }
     return RESULTS_EIO;
+}
+
+/* A RESULTS_E* code (already explained), not one of LMDB's own negative codes. */
+static bool results_own_error(int rc)
+{
+    return rc < 0 && (rc < MDB_KEYEXIST || rc > MDB_LAST_ERRCODE);
 }
 
 /* LMDB turns a short write into EIO, which is what a full disk usually gives: look at the free
@@ -173,7 +181,7 @@ int results_write(results_store_t *s, results_write_fn fn, void *ctx)
             mdb_txn_abort(txn);
         if (lrc == 0)
             return RESULTS_OK;
-        if (lrc < 0 && lrc > -1000)
+        if (results_own_error(lrc))
             return lrc; /* a RESULTS_E* from fn, already explained */
         if (lrc != MDB_MAP_FULL)
             return results_fail(s, "mdb_put", lrc);
@@ -407,7 +415,7 @@ int results_open_ex(const char *dir, int flags, const results_options_t *opts,
         else
             mdb_txn_abort(txn);
         if (lrc) {
-            rc = lrc < 0 && lrc > -1000 ? lrc : results_fail(s, "opening databases", lrc);
+            rc = results_own_error(lrc) ? lrc : results_fail(s, "opening databases", lrc);
             saved_errno = lrc > 0 ? lrc : 0;
             goto fail;
         }

@@ -1,6 +1,8 @@
 /* Messages for the negative error codes of verify/ (the enum in verify.h). */
 #include "verify/verify.h"
 
+#include <string.h>
+
 const char *verify_strerror(int err)
 {
     switch (err) {
@@ -15,5 +17,7 @@ const char *verify_strerror(int err)
     case VERIFY_EUNSUPPORTED:
         return "unsupported algorithm or digest";
     }
+    if (err < 0 && err > -4096 && strerrordesc_np(-err))
+        return strerrordesc_np(-err);
     return "unknown verify error";
 }

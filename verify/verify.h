@@ -8,6 +8,7 @@
 #ifndef DNSSWEEP_VERIFY_H
 #define DNSSWEEP_VERIFY_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,14 +16,17 @@
 #include "verify/codes.h"
 
 /* ---------------------------------------------------------------------------------------------
- * Errors of the module itself.
+ * Errors of the module itself: one error space with the other modules (LMDB's habit): -errno
+ * where errno has the name, else VERIFY_ERRBASE and below, far from -errno and from the other
+ * modules' ranges. verify_strerror() names both.
  * ------------------------------------------------------------------------------------------- */
+#define VERIFY_ERRBASE (-31100)
 enum {
     VERIFY_OK = 0,
-    VERIFY_ENOMEM = -1,
-    VERIFY_EINVAL = -2,
-    VERIFY_ECRYPTO = -3,
-    VERIFY_EUNSUPPORTED = -4,
+    VERIFY_ENOMEM = -ENOMEM,
+    VERIFY_EINVAL = -EINVAL,
+    VERIFY_ECRYPTO = VERIFY_ERRBASE - 1, /* OpenSSL failed */
+    VERIFY_EUNSUPPORTED = -ENOTSUP,      /* algorithm or digest not implemented */
 };
 /* Message for a negative error code of this module. Static storage. */
 const char *verify_strerror(int err);
