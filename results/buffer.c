@@ -35,6 +35,11 @@ void results_buf_put(results_buf_t *b, const void *p, size_t n)
     b->len += n;
 }
 
+void results_buf_str(results_buf_t *b, const char *s)
+{
+    results_buf_put(b, s, strlen(s));
+}
+
 void results_buf_byte(results_buf_t *b, uint8_t v)
 {
     results_buf_put(b, &v, 1);

@@ -7,11 +7,6 @@
 
 #include <string.h>
 
-static void put_cstr(results_buf_t *b, const char *s)
-{
-    results_buf_put(b, s, strlen(s));
-}
-
 void results_html_text(results_buf_t *b, const char *s)
 {
     if (!s)
@@ -19,19 +14,19 @@ void results_html_text(results_buf_t *b, const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
         case '&':
-            put_cstr(b, "&amp;");
+            results_buf_str(b, "&amp;");
             break;
         case '<':
-            put_cstr(b, "&lt;");
+            results_buf_str(b, "&lt;");
             break;
         case '>':
-            put_cstr(b, "&gt;");
+            results_buf_str(b, "&gt;");
             break;
         case '"':
-            put_cstr(b, "&quot;");
+            results_buf_str(b, "&quot;");
             break;
         case '\'':
-            put_cstr(b, "&#39;");
+            results_buf_str(b, "&#39;");
             break;
         default:
             /* Control characters have no business in a page; tabs and newlines stay. */
@@ -44,26 +39,28 @@ void results_html_text(results_buf_t *b, const char *s)
 
 void results_html_page_start(results_buf_t *b, const char *title)
 {
-    put_cstr(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+    results_buf_str(
+        b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
     results_html_text(b, title);
-    put_cstr(b, "</title>\n<style>\n"
-                "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n"
-                "table{border-collapse:collapse;margin:1em 0}\n"
-                "th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;"
-                "vertical-align:top}\n"
-                "th{background:#f0f0f0}td.n{text-align:right}\n"
-                ".s-secure{color:#2e7d32}.s-insecure{color:#616161}.s-bogus{color:#c62828;"
-                "font-weight:bold}\n"
-                ".s-indeterminate{color:#f9a825}.s-lame{color:#6a1b9a}.s-nxdomain{color:#455a64}\n"
-                ".note{color:#666}\n"
-                "</style>\n</head>\n<body>\n<h1>");
+    results_buf_str(
+        b, "</title>\n<style>\n"
+           "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n"
+           "table{border-collapse:collapse;margin:1em 0}\n"
+           "th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;"
+           "vertical-align:top}\n"
+           "th{background:#f0f0f0}td.n{text-align:right}\n"
+           ".s-secure{color:#2e7d32}.s-insecure{color:#616161}.s-bogus{color:#c62828;"
+           "font-weight:bold}\n"
+           ".s-indeterminate{color:#f9a825}.s-lame{color:#6a1b9a}.s-nxdomain{color:#455a64}\n"
+           ".note{color:#666}\n"
+           "</style>\n</head>\n<body>\n<h1>");
     results_html_text(b, title);
-    put_cstr(b, "</h1>\n");
+    results_buf_str(b, "</h1>\n");
 }
 
 void results_html_page_end(results_buf_t *b)
 {
-    put_cstr(b, "</body>\n</html>\n");
+    results_buf_str(b, "</body>\n</html>\n");
 }
 
 /* <tag class="s-STATUS">STATUS</tag>, or an em dash for NULL. */
@@ -71,39 +68,39 @@ static void results_html_status(results_buf_t *b, const char *tag, const results
 {
     const char *name = r ? verify_status_name(r->status) : NULL;
     results_buf_byte(b, '<');
-    put_cstr(b, tag);
+    results_buf_str(b, tag);
     if (name) {
-        put_cstr(b, " class=\"s-");
-        put_cstr(b, name);
-        put_cstr(b, "\">");
-        put_cstr(b, name);
+        results_buf_str(b, " class=\"s-");
+        results_buf_str(b, name);
+        results_buf_str(b, "\">");
+        results_buf_str(b, name);
     } else {
-        put_cstr(b, ">&mdash;");
+        results_buf_str(b, ">&mdash;");
     }
-    put_cstr(b, "</");
-    put_cstr(b, tag);
+    results_buf_str(b, "</");
+    results_buf_str(b, tag);
     results_buf_byte(b, '>');
 }
 
 /* One <td> of codes. */
 static void results_html_codes(results_buf_t *b, const results_record_t *r)
 {
-    put_cstr(b, "<td>");
+    results_buf_str(b, "<td>");
     for (size_t i = 0; r && i < r->n_reasons; i++) {
         if (i)
-            put_cstr(b, "<br>");
-        put_cstr(b, verify_reason_name(r->reasons[i].code));
+            results_buf_str(b, "<br>");
+        results_buf_str(b, verify_reason_name(r->reasons[i].code));
     }
-    put_cstr(b, "</td>");
+    results_buf_str(b, "</td>");
 }
 
 /* "2371/13/2 SHA-256 digest" per DS and "41023/13/257" per DNSKEY, one per line. */
 static void html_keys(results_buf_t *b, const results_record_t *r)
 {
-    put_cstr(b, "<td class=\"keys\">");
+    results_buf_str(b, "<td class=\"keys\">");
     for (size_t i = 0; r && i < r->parent.n_ds; i++) {
         const results_ds_t *d = &r->parent.ds[i];
-        put_cstr(b, i ? "<br>DS " : "DS ");
+        results_buf_str(b, i ? "<br>DS " : "DS ");
         results_put_int(b, d->key_tag);
         results_buf_byte(b, '/');
         results_put_int(b, d->algorithm);
@@ -112,14 +109,14 @@ static void html_keys(results_buf_t *b, const results_record_t *r)
     }
     for (size_t i = 0; r && i < r->n_dnskey; i++) {
         const results_dnskey_t *k = &r->dnskey[i];
-        put_cstr(b, i || r->parent.n_ds ? "<br>DNSKEY " : "DNSKEY ");
+        results_buf_str(b, i || r->parent.n_ds ? "<br>DNSKEY " : "DNSKEY ");
         results_put_int(b, k->key_tag);
         results_buf_byte(b, '/');
         results_put_int(b, k->algorithm);
         results_buf_byte(b, '/');
         results_put_int(b, k->flags);
     }
-    put_cstr(b, "</td>");
+    results_buf_str(b, "</td>");
 }
 
 /* One row of a diff table: domain, old and new status and codes, and with keys the old and
@@ -127,10 +124,10 @@ static void html_keys(results_buf_t *b, const results_record_t *r)
 static void diff_row(results_buf_t *b, const char *tr, const char *domain,
                      const results_record_t *o, const results_record_t *n, bool keys)
 {
-    put_cstr(b, tr);
-    put_cstr(b, "<td>");
+    results_buf_str(b, tr);
+    results_buf_str(b, "<td>");
     results_html_text(b, domain);
-    put_cstr(b, "</td>");
+    results_buf_str(b, "</td>");
     results_html_status(b, "td", o);
     results_html_status(b, "td", n);
     results_html_codes(b, o);
@@ -139,7 +136,7 @@ static void diff_row(results_buf_t *b, const char *tr, const char *domain,
         html_keys(b, o);
         html_keys(b, n);
     }
-    put_cstr(b, "</tr>\n");
+    results_buf_str(b, "</tr>\n");
 }
 
 void results_html_diff_row(results_buf_t *b, const char *domain, const results_record_t *o,
@@ -157,42 +154,42 @@ void results_html_keys_row(results_buf_t *b, const char *domain, const results_r
 void results_html_diff_summary(results_buf_t *b, const results_diff_counts_t *c)
 {
     uint64_t total = 0;
-    put_cstr(b, "<table>\n<tr><th>change</th><th>domains</th></tr>\n");
+    results_buf_str(b, "<table>\n<tr><th>change</th><th>domains</th></tr>\n");
     for (int i = 0; i < RESULTS_CHANGE_COUNT; i++) {
         const char *name = results_change_name((results_change_t)i);
-        put_cstr(b, "<tr><td>");
+        results_buf_str(b, "<tr><td>");
         if (c->by_change[i] && i != RESULTS_CHANGE_UNCHANGED) {
-            put_cstr(b, "<a href=\"#");
-            put_cstr(b, name);
-            put_cstr(b, "\">");
-            put_cstr(b, name);
-            put_cstr(b, "</a>");
+            results_buf_str(b, "<a href=\"#");
+            results_buf_str(b, name);
+            results_buf_str(b, "\">");
+            results_buf_str(b, name);
+            results_buf_str(b, "</a>");
         } else {
-            put_cstr(b, name);
+            results_buf_str(b, name);
         }
-        put_cstr(b, "</td><td class=\"n\">");
+        results_buf_str(b, "</td><td class=\"n\">");
         results_put_int(b, (int64_t)c->by_change[i]);
-        put_cstr(b, "</td></tr>\n");
+        results_buf_str(b, "</td></tr>\n");
         total += c->by_change[i];
     }
-    put_cstr(b, "<tr><th>total</th><td class=\"n\">");
+    results_buf_str(b, "<tr><th>total</th><td class=\"n\">");
     results_put_int(b, (int64_t)total);
-    put_cstr(b, "</td></tr>\n<tr><th>regressions</th><td class=\"n\">");
+    results_buf_str(b, "</td></tr>\n<tr><th>regressions</th><td class=\"n\">");
     results_put_int(b, (int64_t)c->regressions);
-    put_cstr(b, "</td></tr>\n</table>\n");
+    results_buf_str(b, "</td></tr>\n</table>\n");
 }
 
 void results_html_diff_table_start(results_buf_t *b, const char *change, uint64_t count, bool keys)
 {
-    put_cstr(b, "<h2 id=\"");
-    put_cstr(b, change);
-    put_cstr(b, "\">");
-    put_cstr(b, change);
-    put_cstr(b, " (");
+    results_buf_str(b, "<h2 id=\"");
+    results_buf_str(b, change);
+    results_buf_str(b, "\">");
+    results_buf_str(b, change);
+    results_buf_str(b, " (");
     results_put_int(b, (int64_t)count);
-    put_cstr(b, ")</h2>\n<table>\n<tr><th>domain</th><th>old status</th><th>new status</th>"
-                "<th>old reasons</th><th>new reasons</th>");
-    put_cstr(b, keys ? "<th>old keys</th><th>new keys</th></tr>\n" : "</tr>\n");
+    results_buf_str(b, ")</h2>\n<table>\n<tr><th>domain</th><th>old status</th><th>new status</th>"
+                       "<th>old reasons</th><th>new reasons</th>");
+    results_buf_str(b, keys ? "<th>old keys</th><th>new keys</th></tr>\n" : "</tr>\n");
 }
 
 int results_html_diff(FILE *out, const char *old_name, const char *new_name,
@@ -204,9 +201,9 @@ int results_html_diff(FILE *out, const char *old_name, const char *new_name,
     snprintf(title, sizeof title, "dnssweep diff: %s \u2192 %s", old_name, new_name);
     results_html_page_start(&b, title);
     if (notice) {
-        put_cstr(&b, "<p class=\"modes-differ\"><strong>Warning:</strong> ");
+        results_buf_str(&b, "<p class=\"modes-differ\"><strong>Warning:</strong> ");
         results_html_text(&b, notice);
-        put_cstr(&b, "</p>\n");
+        results_buf_str(&b, "</p>\n");
     }
     results_html_diff_summary(&b, c);
     int rc = RESULTS_OK;
@@ -216,7 +213,7 @@ int results_html_diff(FILE *out, const char *old_name, const char *new_name,
         results_html_diff_table_start(&b, results_change_name((results_change_t)i), c->by_change[i],
                                       i == RESULTS_CHANGE_KEYS_CHANGED);
         results_buf_put(&b, sections[i].data, sections[i].len);
-        put_cstr(&b, "</table>\n");
+        results_buf_str(&b, "</table>\n");
         if (sections[i].failed)
             b.failed = true;
     }

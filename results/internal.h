@@ -16,6 +16,8 @@ typedef struct results_buf {
 
 void results_buf_reserve(results_buf_t *b, size_t extra);
 void results_buf_put(results_buf_t *b, const void *p, size_t n);
+/* The string s without its NUL. */
+void results_buf_str(results_buf_t *b, const char *s);
 void results_buf_byte(results_buf_t *b, uint8_t v);
 void results_buf_varint(results_buf_t *b, uint64_t v);
 void results_buf_free(results_buf_t *b);
@@ -225,7 +227,6 @@ typedef struct results_report_data {
     uint64_t trans[VERIFY_STATUS_COUNT + 1][VERIFY_STATUS_COUNT + 1];
 } results_report_data_t;
 
-void results_report_put(results_buf_t *b, const char *s);
 /* The worst-first group of a non-secure record (0 = bogus ... 5 = insecure, nothing found),
  * -1 for secure. */
 int results_report_tier(const results_record_t *rec);

@@ -20,11 +20,6 @@ const char *results_format_time(int64_t t, char buf[RESULTS_TIME_BUFSZ])
     return buf;
 }
 
-static void put_cstr(results_buf_t *b, const char *s)
-{
-    results_buf_put(b, s, strlen(s));
-}
-
 void results_put_int(results_buf_t *b, int64_t v)
 {
     char tmp[24];
@@ -71,7 +66,7 @@ void results_json_str(results_buf_t *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     if (!s) {
-        put_cstr(b, "null");
+        results_buf_str(b, "null");
         return;
     }
     results_buf_byte(b, '"');
@@ -96,7 +91,7 @@ void results_json_str(results_buf_t *b, const char *s)
                                     : c == '\f' ? "\\f"
                                                 : NULL;
             if (short_esc) {
-                put_cstr(b, short_esc);
+                results_buf_str(b, short_esc);
             } else {
                 char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
                 results_buf_put(b, esc, 6);
@@ -108,7 +103,7 @@ void results_json_str(results_buf_t *b, const char *s)
                 results_buf_put(b, p, n);
                 p += n;
             } else {
-                put_cstr(b, "\\ufffd");
+                results_buf_str(b, "\\ufffd");
                 p++;
             }
         }
@@ -120,7 +115,7 @@ static void json_time(results_buf_t *b, int64_t t)
 {
     char buf[RESULTS_TIME_BUFSZ];
     if (t == 0) {
-        put_cstr(b, "null");
+        results_buf_str(b, "null");
         return;
     }
     results_json_str(b, results_format_time(t, buf));
@@ -129,8 +124,8 @@ static void json_time(results_buf_t *b, int64_t t)
 static void json_key(results_buf_t *b, const char *key)
 {
     results_buf_byte(b, '"');
-    put_cstr(b, key);
-    put_cstr(b, "\":");
+    results_buf_str(b, key);
+    results_buf_str(b, "\":");
 }
 
 static void json_kint(results_buf_t *b, const char *key, int64_t v)
@@ -141,26 +136,26 @@ static void json_kint(results_buf_t *b, const char *key, int64_t v)
 
 static void json_reasons(results_buf_t *b, const results_record_t *rec)
 {
-    put_cstr(b, "\"reasons\":[");
+    results_buf_str(b, "\"reasons\":[");
     for (size_t i = 0; i < rec->n_reasons; i++) {
         const results_reason_t *r = &rec->reasons[i];
         int ede = verify_reason_ede(r->code);
         if (i)
             results_buf_byte(b, ',');
-        put_cstr(b, "{\"code\":");
+        results_buf_str(b, "{\"code\":");
         results_json_str(b, verify_reason_name(r->code));
-        put_cstr(b, ",\"severity\":");
+        results_buf_str(b, ",\"severity\":");
         results_json_str(b, verify_severity_name(verify_reason_severity(r->code)));
-        put_cstr(b, ",\"ede\":");
+        results_buf_str(b, ",\"ede\":");
         if (ede < 0)
-            put_cstr(b, "null");
+            results_buf_str(b, "null");
         else
             results_put_int(b, ede);
-        put_cstr(b, ",\"server\":");
+        results_buf_str(b, ",\"server\":");
         results_json_str(b, r->server);
-        put_cstr(b, ",\"rrset\":");
+        results_buf_str(b, ",\"rrset\":");
         results_json_str(b, r->rrset);
-        put_cstr(b, ",\"detail\":");
+        results_buf_str(b, ",\"detail\":");
         results_json_str(b, r->detail);
         results_buf_byte(b, '}');
     }
@@ -169,19 +164,19 @@ static void json_reasons(results_buf_t *b, const results_record_t *rec)
 
 static void json_parent(results_buf_t *b, const results_parent_t *par)
 {
-    put_cstr(b, "\"parent\":");
+    results_buf_str(b, "\"parent\":");
     if (!par->zone) {
-        put_cstr(b, "null");
+        results_buf_str(b, "null");
         return;
     }
-    put_cstr(b, "{\"zone\":");
+    results_buf_str(b, "{\"zone\":");
     results_json_str(b, par->zone);
-    put_cstr(b, par->is_signed ? ",\"signed\":true," : ",\"signed\":false,");
+    results_buf_str(b, par->is_signed ? ",\"signed\":true," : ",\"signed\":false,");
     /* Only zone-file scans say where the DS came from; wire-based lines stay as they were. */
     if (par->ds_from_zone_file)
-        put_cstr(b, "\"ds_source\":\"zone-file\",");
+        results_buf_str(b, "\"ds_source\":\"zone-file\",");
     json_kint(b, "ds_ttl", par->ds_ttl);
-    put_cstr(b, ",\"ds\":[");
+    results_buf_str(b, ",\"ds\":[");
     for (size_t i = 0; i < par->n_ds; i++) {
         const results_ds_t *ds = &par->ds[i];
         if (i)
@@ -192,16 +187,16 @@ static void json_parent(results_buf_t *b, const results_parent_t *par)
         json_kint(b, "algorithm", ds->algorithm);
         results_buf_byte(b, ',');
         json_kint(b, "digest_type", ds->digest_type);
-        put_cstr(b, ",\"digest\":");
+        results_buf_str(b, ",\"digest\":");
         results_json_str(b, ds->digest);
         results_buf_byte(b, '}');
     }
-    put_cstr(b, "]}");
+    results_buf_str(b, "]}");
 }
 
 static void json_tail(results_buf_t *b, const results_record_t *rec)
 {
-    put_cstr(b, ",\"dnskey\":[");
+    results_buf_str(b, ",\"dnskey\":[");
     for (size_t i = 0; i < rec->n_dnskey; i++) {
         const results_dnskey_t *k = &rec->dnskey[i];
         if (i)
@@ -216,72 +211,72 @@ static void json_tail(results_buf_t *b, const results_record_t *rec)
         json_kint(b, "bits", k->bits);
         results_buf_byte(b, '}');
     }
-    put_cstr(b, "],\"rrsig_earliest_expiration\":");
+    results_buf_str(b, "],\"rrsig_earliest_expiration\":");
     json_time(b, rec->rrsig_earliest_expiration);
-    put_cstr(b, ",\"cds\":[");
+    results_buf_str(b, ",\"cds\":[");
     for (size_t i = 0; i < rec->n_cds; i++) {
         if (i)
             results_buf_byte(b, ',');
         results_json_str(b, rec->cds[i]);
     }
-    put_cstr(b, "],\"nameservers\":[");
+    results_buf_str(b, "],\"nameservers\":[");
     for (size_t i = 0; i < rec->n_nameservers; i++) {
         const results_nameserver_t *ns = &rec->nameservers[i];
         if (i)
             results_buf_byte(b, ',');
-        put_cstr(b, "{\"name\":");
+        results_buf_str(b, "{\"name\":");
         results_json_str(b, ns->name);
-        put_cstr(b, ",\"address\":");
+        results_buf_str(b, ",\"address\":");
         results_json_str(b, ns->address);
-        put_cstr(b, ",\"status\":");
+        results_buf_str(b, ",\"status\":");
         results_json_str(b, verify_status_name(ns->status));
-        put_cstr(b, ",\"rtt_ms\":");
+        results_buf_str(b, ",\"rtt_ms\":");
         if (ns->rtt_ms < 0)
-            put_cstr(b, "null");
+            results_buf_str(b, "null");
         else
             results_put_int(b, ns->rtt_ms);
         results_buf_byte(b, '}');
     }
-    put_cstr(b, "],");
+    results_buf_str(b, "],");
     json_kint(b, "queries", rec->queries);
     const results_resolver_check_t *rc = &rec->resolver_check;
     if (rc->present) {
-        put_cstr(b, ",\"resolver_check\":{\"ad\":");
-        put_cstr(b, rc->ad ? "true" : "false");
-        put_cstr(b, ",\"rcode\":");
+        results_buf_str(b, ",\"resolver_check\":{\"ad\":");
+        results_buf_str(b, rc->ad ? "true" : "false");
+        results_buf_str(b, ",\"rcode\":");
         if (rc->rcode < 0)
-            put_cstr(b, "null");
+            results_buf_str(b, "null");
         else
             results_put_int(b, rc->rcode);
-        put_cstr(b, ",\"ede\":");
+        results_buf_str(b, ",\"ede\":");
         if (rc->ede < 0)
-            put_cstr(b, "null");
+            results_buf_str(b, "null");
         else
             results_put_int(b, rc->ede);
-        put_cstr(b, rc->disagrees ? ",\"disagrees\":true}" : ",\"disagrees\":false}");
+        results_buf_str(b, rc->disagrees ? ",\"disagrees\":true}" : ",\"disagrees\":false}");
     }
 }
 
 void results_json_line(results_buf_t *b, const results_record_t *rec, const char *scan_name)
 {
-    put_cstr(b, "{\"domain\":");
+    results_buf_str(b, "{\"domain\":");
     results_json_str(b, rec->domain);
-    put_cstr(b, ",\"status\":");
+    results_buf_str(b, ",\"status\":");
     results_json_str(b, verify_status_name(rec->status));
-    put_cstr(b, ",\"scan\":");
+    results_buf_str(b, ",\"scan\":");
     results_json_str(b, scan_name);
-    put_cstr(b, ",\"scanned_at\":");
+    results_buf_str(b, ",\"scanned_at\":");
     json_time(b, rec->scanned_at);
-    put_cstr(b, ",\"mode\":");
+    results_buf_str(b, ",\"mode\":");
     results_json_str(b, rec->mode);
     results_buf_byte(b, ',');
     json_reasons(b, rec);
-    put_cstr(b, ",\"fix\":");
+    results_buf_str(b, ",\"fix\":");
     results_json_str(b, rec->fix);
     results_buf_byte(b, ',');
     json_parent(b, &rec->parent);
     json_tail(b, rec);
-    put_cstr(b, "}\n");
+    results_buf_str(b, "}\n");
 }
 
 int results_record_write_json(const results_record_t *rec, const char *scan_name, FILE *out)
@@ -327,8 +322,9 @@ static void csv_text(results_buf_t *line, const char *s)
 
 void results_csv_header(results_buf_t *b)
 {
-    put_cstr(b, "scan,scanned_at,mode,domain,status,reasons,fix,parent_zone,ds,dnskey_algorithms,"
-                "rrsig_earliest_expiration\n");
+    results_buf_str(
+        b, "scan,scanned_at,mode,domain,status,reasons,fix,parent_zone,ds,dnskey_algorithms,"
+           "rrsig_earliest_expiration\n");
 }
 
 static bool is_code_char(char c)
@@ -379,7 +375,7 @@ void results_csv_row(results_buf_t *line, results_buf_t *field, const results_re
     csv_text(line, scan_name);
     results_buf_byte(line, ',');
     if (rec->scanned_at)
-        put_cstr(line, results_format_time(rec->scanned_at, tbuf));
+        results_buf_str(line, results_format_time(rec->scanned_at, tbuf));
     results_buf_byte(line, ',');
     csv_text(line, rec->mode);
     results_buf_byte(line, ',');
@@ -392,7 +388,7 @@ void results_csv_row(results_buf_t *line, results_buf_t *field, const results_re
     for (size_t i = 0; i < rec->n_reasons; i++) {
         if (i)
             results_buf_byte(field, ';');
-        put_cstr(field, verify_reason_name(rec->reasons[i].code));
+        results_buf_str(field, verify_reason_name(rec->reasons[i].code));
     }
     csv_field(line, field->data, field->len);
     results_buf_byte(line, ',');
@@ -415,7 +411,7 @@ void results_csv_row(results_buf_t *line, results_buf_t *field, const results_re
         results_buf_byte(field, ' ');
         results_put_int(field, ds->digest_type);
         results_buf_byte(field, ' ');
-        put_cstr(field, ds->digest ? ds->digest : "");
+        results_buf_str(field, ds->digest ? ds->digest : "");
     }
     csv_field(line, field->data, field->len);
     results_buf_byte(line, ',');
@@ -435,6 +431,6 @@ void results_csv_row(results_buf_t *line, results_buf_t *field, const results_re
     }
     results_buf_byte(line, ',');
     if (rec->rrsig_earliest_expiration)
-        put_cstr(line, results_format_time(rec->rrsig_earliest_expiration, tbuf));
+        results_buf_str(line, results_format_time(rec->rrsig_earliest_expiration, tbuf));
     results_buf_byte(line, '\n');
 }

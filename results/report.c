@@ -9,11 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void results_report_put(results_buf_t *b, const char *s)
-{
-    results_buf_put(b, s, strlen(s));
-}
-
 int results_report_tier(const results_record_t *rec)
 {
     switch (rec->status) {

@@ -22,7 +22,7 @@ static const char *const status_colors[VERIFY_STATUS_COUNT] = {
 static void put_time(results_buf_t *b, int64_t t)
 {
     char buf[RESULTS_TIME_BUFSZ];
-    results_report_put(b, t ? results_format_time(t, buf) : "&mdash;");
+    results_buf_str(b, t ? results_format_time(t, buf) : "&mdash;");
 }
 
 static void put_u64(results_buf_t *b, uint64_t v)
@@ -39,47 +39,47 @@ static void bar_chart(results_buf_t *b, const char *id, const char *aria, const 
     for (size_t i = 0; i < n; i++)
         if (bars[i].count > max)
             max = bars[i].count;
-    results_report_put(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"");
-    results_report_put(b, id);
-    results_report_put(b, "\" width=\"");
+    results_buf_str(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"");
+    results_buf_str(b, id);
+    results_buf_str(b, "\" width=\"");
     results_put_int(b, label_w + 600);
-    results_report_put(b, "\" height=\"");
+    results_buf_str(b, "\" height=\"");
     results_put_int(b, (int64_t)n * 28 + 8);
-    results_report_put(b, "\" role=\"img\" aria-label=\"");
-    results_report_put(b, aria);
-    results_report_put(b, "\">\n");
+    results_buf_str(b, "\" role=\"img\" aria-label=\"");
+    results_buf_str(b, aria);
+    results_buf_str(b, "\">\n");
     for (size_t i = 0; i < n; i++) {
         int64_t y = 4 + (int64_t)i * 28, w = (int64_t)(bars[i].count * 440 / max);
-        results_report_put(b, "<g class=\"bar\" data-label=\"");
+        results_buf_str(b, "<g class=\"bar\" data-label=\"");
         results_html_text(b, bars[i].label);
-        results_report_put(b, "\" data-count=\"");
+        results_buf_str(b, "\" data-count=\"");
         put_u64(b, bars[i].count);
-        results_report_put(b, "\"><text x=\"0\" y=\"");
+        results_buf_str(b, "\"><text x=\"0\" y=\"");
         results_put_int(b, y + 17);
-        results_report_put(b, "\" font-size=\"14\">");
+        results_buf_str(b, "\" font-size=\"14\">");
         results_html_text(b, bars[i].label);
-        results_report_put(b, "</text><rect x=\"");
+        results_buf_str(b, "</text><rect x=\"");
         results_put_int(b, label_w);
-        results_report_put(b, "\" y=\"");
+        results_buf_str(b, "\" y=\"");
         results_put_int(b, y);
-        results_report_put(b, "\" width=\"");
+        results_buf_str(b, "\" width=\"");
         results_put_int(b, w);
-        results_report_put(b, "\" height=\"22\" fill=\"");
-        results_report_put(b, bars[i].color ? bars[i].color : "#1565c0");
-        results_report_put(b, "\"/><text x=\"");
+        results_buf_str(b, "\" height=\"22\" fill=\"");
+        results_buf_str(b, bars[i].color ? bars[i].color : "#1565c0");
+        results_buf_str(b, "\"/><text x=\"");
         results_put_int(b, label_w + 6 + w);
-        results_report_put(b, "\" y=\"");
+        results_buf_str(b, "\" y=\"");
         results_put_int(b, y + 17);
-        results_report_put(b, "\" font-size=\"14\">");
+        results_buf_str(b, "\" font-size=\"14\">");
         put_u64(b, bars[i].count);
         if (whole) {
             char pct[32];
             snprintf(pct, sizeof pct, " (%.1f%%)", 100.0 * (double)bars[i].count / (double)whole);
-            results_report_put(b, pct);
+            results_buf_str(b, pct);
         }
-        results_report_put(b, "</text></g>\n");
+        results_buf_str(b, "</text></g>\n");
     }
-    results_report_put(b, "</svg>\n");
+    results_buf_str(b, "</svg>\n");
 }
 
 static void status_section(results_buf_t *b, const results_report_data_t *r)
@@ -87,7 +87,7 @@ static void status_section(results_buf_t *b, const results_report_data_t *r)
     bar_t bars[VERIFY_STATUS_COUNT];
     for (int s = 0; s < VERIFY_STATUS_COUNT; s++)
         bars[s] = (bar_t){verify_status_name((verify_status_t)s), r->status[s], status_colors[s]};
-    results_report_put(b, "<h2 id=\"statuses\">Statuses</h2>\n");
+    results_buf_str(b, "<h2 id=\"statuses\">Statuses</h2>\n");
     bar_chart(b, "chart-status", "domains per status", bars, VERIFY_STATUS_COUNT, 120, r->total);
 }
 
@@ -118,9 +118,9 @@ static void reasons_section(results_buf_t *b, const results_report_data_t *r)
 {
     int order[VERIFY_REASON_COUNT], n;
     sort_codes(r->reason_domains, VERIFY_REASON_COUNT, order, &n);
-    results_report_put(b, "<h2 id=\"reasons\">Reasons</h2>\n");
+    results_buf_str(b, "<h2 id=\"reasons\">Reasons</h2>\n");
     if (!n) {
-        results_report_put(b, "<p>No domain has a reason code.</p>\n");
+        results_buf_str(b, "<p>No domain has a reason code.</p>\n");
         return;
     }
     enum { TOP = 15 };
@@ -130,29 +130,28 @@ static void reasons_section(results_buf_t *b, const results_report_data_t *r)
         verify_reason_code_t c = (verify_reason_code_t)order[i];
         bars[i] = (bar_t){verify_reason_name(c), r->reason_domains[c], severity_color(c)};
     }
-    results_report_put(
-        b, "<p class=\"note\">Top reason codes by domains (red: error, yellow: warning, "
-           "grey: notice).</p>\n");
+    results_buf_str(b,
+                    "<p class=\"note\">Top reason codes by domains (red: error, yellow: warning, "
+                    "grey: notice).</p>\n");
     bar_chart(b, "chart-reasons", "top reason codes", bars, (size_t)shown, 240, r->total);
-    results_report_put(b,
-                       "<table id=\"reason-table\">\n<tr><th>code</th><th>severity</th><th>EDE</th>"
+    results_buf_str(b, "<table id=\"reason-table\">\n<tr><th>code</th><th>severity</th><th>EDE</th>"
                        "<th>domains</th><th>fix</th></tr>\n");
     for (int i = 0; i < n; i++) {
         verify_reason_code_t c = (verify_reason_code_t)order[i];
-        results_report_put(b, "<tr><td>");
-        results_report_put(b, verify_reason_name(c));
-        results_report_put(b, "</td><td>");
-        results_report_put(b, verify_severity_name(verify_reason_severity(c)));
-        results_report_put(b, "</td><td class=\"n\">");
+        results_buf_str(b, "<tr><td>");
+        results_buf_str(b, verify_reason_name(c));
+        results_buf_str(b, "</td><td>");
+        results_buf_str(b, verify_severity_name(verify_reason_severity(c)));
+        results_buf_str(b, "</td><td class=\"n\">");
         if (verify_reason_ede(c) >= 0)
             results_put_int(b, verify_reason_ede(c));
-        results_report_put(b, "</td><td class=\"n\">");
+        results_buf_str(b, "</td><td class=\"n\">");
         put_u64(b, r->reason_domains[c]);
-        results_report_put(b, "</td><td>");
+        results_buf_str(b, "</td><td>");
         results_html_text(b, verify_reason_fix(c));
-        results_report_put(b, "</td></tr>\n");
+        results_buf_str(b, "</td></tr>\n");
     }
-    results_report_put(b, "</table>\n");
+    results_buf_str(b, "</table>\n");
 }
 
 static const char *algorithm_name(int a)
@@ -217,7 +216,7 @@ static void code_chart(results_buf_t *b, const char *id, const char *aria,
         bars[i] = (bar_t){labels[i], counts[order[i]], NULL};
     }
     if (!n) {
-        results_report_put(b, "<p>None.</p>\n");
+        results_buf_str(b, "<p>None.</p>\n");
         return;
     }
     bar_chart(b, id, aria, bars, (size_t)n, 200, whole);
@@ -225,18 +224,17 @@ static void code_chart(results_buf_t *b, const char *id, const char *aria,
 
 static void crypto_section(results_buf_t *b, const results_report_data_t *r)
 {
-    results_report_put(b, "<h2 id=\"algorithms\">DNSKEY algorithms</h2>\n<p class=\"note\">Domains "
-                          "publishing a key of each algorithm (a domain may count under several); "
-                          "percent of the ");
+    results_buf_str(b, "<h2 id=\"algorithms\">DNSKEY algorithms</h2>\n<p class=\"note\">Domains "
+                       "publishing a key of each algorithm (a domain may count under several); "
+                       "percent of the ");
     put_u64(b, r->with_dnskey);
-    results_report_put(b, " domains with DNSKEYs.</p>\n");
+    results_buf_str(b, " domains with DNSKEYs.</p>\n");
     code_chart(b, "chart-algorithms", "DNSKEY algorithms", r->alg_domains, algorithm_name,
                r->with_dnskey);
-    results_report_put(b,
-                       "<h2 id=\"digests\">DS digest types</h2>\n<p class=\"note\">Domains whose "
+    results_buf_str(b, "<h2 id=\"digests\">DS digest types</h2>\n<p class=\"note\">Domains whose "
                        "parent holds a DS of each digest type; percent of the ");
     put_u64(b, r->with_ds);
-    results_report_put(b, " domains with a DS.</p>\n");
+    results_buf_str(b, " domains with a DS.</p>\n");
     code_chart(b, "chart-digests", "DS digest types", r->digest_domains, digest_name, r->with_ds);
 }
 
@@ -252,28 +250,27 @@ static void expiry_section(results_buf_t *b, const results_report_data_t *r)
         sum += r->expiry[i]; /* "within N days" includes the sooner ones and the expired */
         bars[i] = (bar_t){labels[i], i ? sum : r->expiry[0], colors[i]};
     }
-    results_report_put(b,
-                       "<h2 id=\"expirations\">Signature expirations</h2>\n<p class=\"note\">"
+    results_buf_str(b, "<h2 id=\"expirations\">Signature expirations</h2>\n<p class=\"note\">"
                        "Domains whose earliest RRSIG expiration falls within each period from the "
                        "scan's start (");
     put_time(b, r->ref_time);
-    results_report_put(b, "); ");
+    results_buf_str(b, "); ");
     put_u64(b, r->with_expiry);
-    results_report_put(b, " domains have signatures.</p>\n");
+    results_buf_str(b, " domains have signatures.</p>\n");
     bar_chart(b, "chart-expiry", "earliest signature expirations", bars, REPORT_EXPIRY_BUCKETS, 160,
               r->with_expiry);
     if (!r->n_soonest)
         return;
-    results_report_put(b, "<table id=\"soonest\">\n<tr><th>domain</th><th>earliest RRSIG expiration"
-                          "</th></tr>\n");
+    results_buf_str(b, "<table id=\"soonest\">\n<tr><th>domain</th><th>earliest RRSIG expiration"
+                       "</th></tr>\n");
     for (size_t i = 0; i < r->n_soonest; i++) {
-        results_report_put(b, "<tr><td>");
+        results_buf_str(b, "<tr><td>");
         results_html_text(b, r->soonest[i].domain);
-        results_report_put(b, "</td><td>");
+        results_buf_str(b, "</td><td>");
         put_time(b, r->soonest[i].at);
-        results_report_put(b, "</td></tr>\n");
+        results_buf_str(b, "</td></tr>\n");
     }
-    results_report_put(b, "</table>\n");
+    results_buf_str(b, "</table>\n");
 }
 
 static int zone_cmp(const void *a, const void *b)
@@ -288,27 +285,27 @@ static int zone_cmp(const void *a, const void *b)
 /* A stacked bar of the statuses of one zone. */
 static void zone_bar(results_buf_t *b, const results_report_zone_t *z)
 {
-    results_report_put(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"14\">");
+    results_buf_str(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"14\">");
     int64_t x = 0;
     for (int s = 0; s < VERIFY_STATUS_COUNT; s++) {
         int64_t w = (int64_t)(z->counts[s] * 200 / (z->total ? z->total : 1));
         if (!w)
             continue;
-        results_report_put(b, "<rect x=\"");
+        results_buf_str(b, "<rect x=\"");
         results_put_int(b, x);
-        results_report_put(b, "\" y=\"0\" width=\"");
+        results_buf_str(b, "\" y=\"0\" width=\"");
         results_put_int(b, w);
-        results_report_put(b, "\" height=\"14\" fill=\"");
-        results_report_put(b, status_colors[s]);
-        results_report_put(b, "\"/>");
+        results_buf_str(b, "\" height=\"14\" fill=\"");
+        results_buf_str(b, status_colors[s]);
+        results_buf_str(b, "\"/>");
         x += w;
     }
-    results_report_put(b, "</svg>");
+    results_buf_str(b, "</svg>");
 }
 
 static void zones_section(results_buf_t *b, const results_report_data_t *r)
 {
-    results_report_put(b, "<h2 id=\"zones\">Parent zones</h2>\n");
+    results_buf_str(b, "<h2 id=\"zones\">Parent zones</h2>\n");
     const results_report_zone_t **list = malloc((r->n_zones ? r->n_zones : 1) * sizeof *list);
     if (!list) {
         b->failed = true;
@@ -319,49 +316,49 @@ static void zones_section(results_buf_t *b, const results_report_data_t *r)
         if (r->zones[i].name)
             list[n++] = &r->zones[i];
     qsort(list, n, sizeof *list, zone_cmp);
-    results_report_put(b, "<p class=\"note\">");
+    results_buf_str(b, "<p class=\"note\">");
     put_u64(b, n);
-    results_report_put(b, " parent zones");
+    results_buf_str(b, " parent zones");
     if (n > REPORT_ZONES_SHOWN)
-        results_report_put(b, "; the 50 with the most domains are listed");
+        results_buf_str(b, "; the 50 with the most domains are listed");
     if (r->zones_unknown) {
-        results_report_put(b, "; ");
+        results_buf_str(b, "; ");
         put_u64(b, r->zones_unknown);
-        results_report_put(b, " domains without a known parent");
+        results_buf_str(b, " domains without a known parent");
     }
-    results_report_put(b, ".</p>\n<table id=\"zone-table\">\n<tr><th>zone</th><th>domains</th>");
+    results_buf_str(b, ".</p>\n<table id=\"zone-table\">\n<tr><th>zone</th><th>domains</th>");
     for (int s = 0; s < VERIFY_STATUS_COUNT; s++) {
-        results_report_put(b, "<th>");
-        results_report_put(b, verify_status_name((verify_status_t)s));
-        results_report_put(b, "</th>");
+        results_buf_str(b, "<th>");
+        results_buf_str(b, verify_status_name((verify_status_t)s));
+        results_buf_str(b, "</th>");
     }
-    results_report_put(b, "<th>% secure</th><th></th></tr>\n");
+    results_buf_str(b, "<th>% secure</th><th></th></tr>\n");
     for (size_t i = 0; i < n && i < REPORT_ZONES_SHOWN; i++) {
         const results_report_zone_t *z = list[i];
-        results_report_put(b, "<tr data-zone=\"");
+        results_buf_str(b, "<tr data-zone=\"");
         results_html_text(b, z->name);
-        results_report_put(b, "\" data-total=\"");
+        results_buf_str(b, "\" data-total=\"");
         put_u64(b, z->total);
-        results_report_put(b, "\"><td>");
+        results_buf_str(b, "\"><td>");
         results_html_text(b, z->name);
-        results_report_put(b, "</td><td class=\"n\">");
+        results_buf_str(b, "</td><td class=\"n\">");
         put_u64(b, z->total);
-        results_report_put(b, "</td>");
+        results_buf_str(b, "</td>");
         for (int s = 0; s < VERIFY_STATUS_COUNT; s++) {
-            results_report_put(b, "<td class=\"n\">");
+            results_buf_str(b, "<td class=\"n\">");
             put_u64(b, z->counts[s]);
-            results_report_put(b, "</td>");
+            results_buf_str(b, "</td>");
         }
         char pct[32];
         snprintf(pct, sizeof pct, "%.1f%%",
                  100.0 * (double)z->counts[VERIFY_STATUS_SECURE] / (double)z->total);
-        results_report_put(b, "<td class=\"n\">");
-        results_report_put(b, pct);
-        results_report_put(b, "</td><td>");
+        results_buf_str(b, "<td class=\"n\">");
+        results_buf_str(b, pct);
+        results_buf_str(b, "</td><td>");
         zone_bar(b, z);
-        results_report_put(b, "</td></tr>\n");
+        results_buf_str(b, "</td></tr>\n");
     }
-    results_report_put(b, "</table>\n");
+    results_buf_str(b, "</table>\n");
     free(list);
 }
 
@@ -369,55 +366,53 @@ static void left_out(results_buf_t *b, uint64_t total)
 {
     if (total <= RESULTS_REPORT_ROWS)
         return;
-    results_report_put(b, "<p class=\"note\">");
+    results_buf_str(b, "<p class=\"note\">");
     put_u64(b, total - RESULTS_REPORT_ROWS);
-    results_report_put(b,
-                       " more not shown; use <code>dnssweep diff</code> for the full list.</p>\n");
+    results_buf_str(b, " more not shown; use <code>dnssweep diff</code> for the full list.</p>\n");
 }
 
 static void transitions_table(results_buf_t *b, const results_report_data_t *r)
 {
-    results_report_put(b, "<table id=\"transitions\">\n<tr><th>old \\ new</th>");
+    results_buf_str(b, "<table id=\"transitions\">\n<tr><th>old \\ new</th>");
     for (int n = 0; n <= VERIFY_STATUS_COUNT; n++) {
-        results_report_put(b, "<th>");
-        results_report_put(b, n < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)n)
-                                                      : "gone");
-        results_report_put(b, "</th>");
+        results_buf_str(b, "<th>");
+        results_buf_str(b,
+                        n < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)n) : "gone");
+        results_buf_str(b, "</th>");
     }
-    results_report_put(b, "</tr>\n");
+    results_buf_str(b, "</tr>\n");
     for (int o = 0; o <= VERIFY_STATUS_COUNT; o++) {
-        results_report_put(b, "<tr><th>");
-        results_report_put(b, o < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)o)
-                                                      : "new");
-        results_report_put(b, "</th>");
+        results_buf_str(b, "<tr><th>");
+        results_buf_str(b,
+                        o < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)o) : "new");
+        results_buf_str(b, "</th>");
         for (int n = 0; n <= VERIFY_STATUS_COUNT; n++) {
             uint64_t v = r->trans[o][n];
             bool worse = o < VERIFY_STATUS_COUNT && n < VERIFY_STATUS_COUNT &&
                          results_is_regression((verify_status_t)o, (verify_status_t)n);
-            results_report_put(b, worse && v ? "<td class=\"n worse\"" : "<td class=\"n\"");
-            results_report_put(b, " data-old=\"");
-            results_report_put(b, o < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)o)
-                                                          : "new");
-            results_report_put(b, "\" data-new=\"");
-            results_report_put(b, n < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)n)
-                                                          : "gone");
-            results_report_put(b, "\">");
+            results_buf_str(b, worse && v ? "<td class=\"n worse\"" : "<td class=\"n\"");
+            results_buf_str(b, " data-old=\"");
+            results_buf_str(b, o < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)o)
+                                                       : "new");
+            results_buf_str(b, "\" data-new=\"");
+            results_buf_str(b, n < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)n)
+                                                       : "gone");
+            results_buf_str(b, "\">");
             if (o < VERIFY_STATUS_COUNT || n < VERIFY_STATUS_COUNT)
                 put_u64(b, v);
-            results_report_put(b, "</td>");
+            results_buf_str(b, "</td>");
         }
-        results_report_put(b, "</tr>\n");
+        results_buf_str(b, "</tr>\n");
     }
-    results_report_put(b, "</table>\n");
+    results_buf_str(b, "</table>\n");
 }
 
 static void diff_section(results_buf_t *b, const char *diff_against,
                          const results_diff_counts_t *dc, const results_report_data_t *r)
 {
-    results_report_put(b, "<h2 id=\"diff\">Compared with ");
+    results_buf_str(b, "<h2 id=\"diff\">Compared with ");
     results_html_text(b, diff_against);
-    results_report_put(b,
-                       "</h2>\n<p class=\"note\">Domains by status in the older scan (rows) and in "
+    results_buf_str(b, "</h2>\n<p class=\"note\">Domains by status in the older scan (rows) and in "
                        "this one (columns); red cells got worse.</p>\n");
     transitions_table(b, r);
     results_html_diff_summary(b, dc);
@@ -434,7 +429,7 @@ static void diff_section(results_buf_t *b, const char *diff_against,
             continue;
         results_html_diff_table_start(b, parts[i].title, parts[i].n, parts[i].keys);
         results_buf_put(b, parts[i].rows->data, parts[i].rows->len);
-        results_report_put(b, "</table>\n");
+        results_buf_str(b, "</table>\n");
         left_out(b, parts[i].n);
     }
 }
@@ -442,31 +437,31 @@ static void diff_section(results_buf_t *b, const char *diff_against,
 static void summary(results_buf_t *b, const results_scan_info_t *info,
                     const results_report_data_t *r, bool diff)
 {
-    results_report_put(
-        b, "<style>\n.chart{display:block;margin:.5em 0}\n.controls{margin:.5em 0}\n"
-           "td.worse{background:#ffcdd2;font-weight:bold}\n#domains th{cursor:pointer}\n"
-           "#domains td{max-width:32em;overflow-wrap:anywhere}\n#domains "
-           "td:first-child{white-space:nowrap}\n"
-           "nav a{margin-right:1em}\n</style>\n");
-    results_report_put(b, "<table id=\"summary\">\n<tr><th>scan</th><td>");
+    results_buf_str(b,
+                    "<style>\n.chart{display:block;margin:.5em 0}\n.controls{margin:.5em 0}\n"
+                    "td.worse{background:#ffcdd2;font-weight:bold}\n#domains th{cursor:pointer}\n"
+                    "#domains td{max-width:32em;overflow-wrap:anywhere}\n#domains "
+                    "td:first-child{white-space:nowrap}\n"
+                    "nav a{margin-right:1em}\n</style>\n");
+    results_buf_str(b, "<table id=\"summary\">\n<tr><th>scan</th><td>");
     results_html_text(b, info->name);
-    results_report_put(b, "</td></tr>\n<tr><th>input</th><td>");
+    results_buf_str(b, "</td></tr>\n<tr><th>input</th><td>");
     results_html_text(b, info->input_desc);
-    results_report_put(b, "</td></tr>\n<tr><th>started</th><td>");
+    results_buf_str(b, "</td></tr>\n<tr><th>started</th><td>");
     put_time(b, info->started_at);
-    results_report_put(b, "</td></tr>\n<tr><th>finished</th><td>");
+    results_buf_str(b, "</td></tr>\n<tr><th>finished</th><td>");
     if (info->finished)
         put_time(b, info->finished_at);
     else
-        results_report_put(b, "no (interrupted or still running)");
-    results_report_put(b, "</td></tr>\n<tr><th>domains</th><td class=\"n\" id=\"total\">");
+        results_buf_str(b, "no (interrupted or still running)");
+    results_buf_str(b, "</td></tr>\n<tr><th>domains</th><td class=\"n\" id=\"total\">");
     put_u64(b, r->total);
-    results_report_put(b, "</td></tr>\n</table>\n<nav><a href=\"#statuses\">statuses</a><a href=\""
-                          "#reasons\">reasons</a><a href=\"#algorithms\">algorithms</a><a href=\""
-                          "#expirations\">expirations</a><a href=\"#zones\">parent zones</a>");
+    results_buf_str(b, "</td></tr>\n</table>\n<nav><a href=\"#statuses\">statuses</a><a href=\""
+                       "#reasons\">reasons</a><a href=\"#algorithms\">algorithms</a><a href=\""
+                       "#expirations\">expirations</a><a href=\"#zones\">parent zones</a>");
     if (diff)
-        results_report_put(b, "<a href=\"#diff\">changes</a>");
-    results_report_put(b, "<a href=\"#nonsecure\">domains</a></nav>\n");
+        results_buf_str(b, "<a href=\"#diff\">changes</a>");
+    results_buf_str(b, "<a href=\"#nonsecure\">domains</a></nav>\n");
 }
 
 void results_report_render(results_buf_t *b, const results_scan_info_t *info,

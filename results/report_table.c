@@ -37,7 +37,7 @@ static void js_str(results_buf_t *b, const char *s, size_t max)
             b->len--;
         if (b->len && b->data[b->len - 1] >= 0xc0)
             b->len--;
-        results_report_put(b, "\\u2026");
+        results_buf_str(b, "\\u2026");
     }
     results_buf_byte(b, '"');
 }
@@ -57,23 +57,23 @@ void results_report_table_add(results_report_data_t *r, const results_record_t *
     /* [domain, status, tier, codes, details, fix, parent] */
     results_buf_byte(b, '[');
     js_str(b, rec->domain, 255);
-    results_report_put(b, ",\"");
-    results_report_put(b, verify_status_name(rec->status));
-    results_report_put(b, "\",");
+    results_buf_str(b, ",\"");
+    results_buf_str(b, verify_status_name(rec->status));
+    results_buf_str(b, "\",");
     results_put_int(b, tier);
-    results_report_put(b, ",\"");
+    results_buf_str(b, ",\"");
     for (size_t i = 0; i < rec->n_reasons; i++) {
         if (i)
             results_buf_byte(b, ' ');
-        results_report_put(b, verify_reason_name(rec->reasons[i].code));
+        results_buf_str(b, verify_reason_name(rec->reasons[i].code));
     }
-    results_report_put(b, "\",[");
+    results_buf_str(b, "\",[");
     for (size_t i = 0; i < rec->n_reasons; i++) {
         if (i)
             results_buf_byte(b, ',');
         js_str(b, rec->reasons[i].detail, DETAIL_MAX);
     }
-    results_report_put(b, "],");
+    results_buf_str(b, "],");
     js_str(b,
            rec->fix         ? rec->fix
            : rec->n_reasons ? verify_reason_fix(rec->reasons[0].code)
@@ -81,7 +81,7 @@ void results_report_table_add(results_report_data_t *r, const results_record_t *
            1000);
     results_buf_byte(b, ',');
     js_str(b, rec->parent.zone, 255);
-    results_report_put(b, "],\n");
+    results_buf_str(b, "],\n");
 }
 
 static const char *const tier_names[REPORT_TIERS] = {
@@ -149,52 +149,50 @@ void results_report_table_render(results_buf_t *b, const results_report_data_t *
 {
     size_t bytes[REPORT_TIERS];
     uint64_t listed = fit_budget(r, bytes);
-    results_report_put(b, "<h2 id=\"nonsecure\">Domains that are not secure (");
+    results_buf_str(b, "<h2 id=\"nonsecure\">Domains that are not secure (");
     results_put_int(b, (int64_t)r->n_nonsecure);
-    results_report_put(b, ")</h2>\n<p class=\"note\">Worst first:");
+    results_buf_str(b, ")</h2>\n<p class=\"note\">Worst first:");
     for (int t = 0; t < REPORT_TIERS; t++) {
-        results_report_put(b, t ? ", " : " ");
-        results_report_put(b, tier_names[t]);
-        results_report_put(b, " (");
+        results_buf_str(b, t ? ", " : " ");
+        results_buf_str(b, tier_names[t]);
+        results_buf_str(b, " (");
         results_put_int(b, (int64_t)r->n_tier[t]);
-        results_report_put(b, ")");
+        results_buf_str(b, ")");
     }
-    results_report_put(b,
-                       ". Type to filter by domain, status, code or text; click a column to sort.");
+    results_buf_str(b, ". Type to filter by domain, status, code or text; click a column to sort.");
     if (listed < r->n_nonsecure) {
-        results_report_put(b, " The page carries the worst ");
+        results_buf_str(b, " The page carries the worst ");
         results_put_int(b, (int64_t)listed);
-        results_report_put(b, "; ");
+        results_buf_str(b, "; ");
         results_put_int(b, (int64_t)(r->n_nonsecure - listed));
-        results_report_put(b,
-                           " more not shown: use <code>dnssweep export</code> for the full list.");
+        results_buf_str(b, " more not shown: use <code>dnssweep export</code> for the full list.");
     }
-    results_report_put(b, "</p>\n");
+    results_buf_str(b, "</p>\n");
     if (!r->n_nonsecure) {
-        results_report_put(b, "<p>Every domain is secure.</p>\n");
+        results_buf_str(b, "<p>Every domain is secure.</p>\n");
         return;
     }
-    results_report_put(
-        b, "<div class=\"controls\"><input id=\"q\" type=\"search\" size=\"40\" "
-           "placeholder=\"filter\" aria-label=\"filter the table\"> <button id=\"prev\">"
-           "&larr;</button> <span id=\"pageinfo\"></span> <button id=\"next\">&rarr;"
-           "</button></div>\n<table id=\"domains\" data-total=\"");
+    results_buf_str(b,
+                    "<div class=\"controls\"><input id=\"q\" type=\"search\" size=\"40\" "
+                    "placeholder=\"filter\" aria-label=\"filter the table\"> <button id=\"prev\">"
+                    "&larr;</button> <span id=\"pageinfo\"></span> <button id=\"next\">&rarr;"
+                    "</button></div>\n<table id=\"domains\" data-total=\"");
     results_put_int(b, (int64_t)r->n_nonsecure);
-    results_report_put(b, "\" data-listed=\"");
+    results_buf_str(b, "\" data-listed=\"");
     results_put_int(b, (int64_t)listed);
-    results_report_put(
-        b, "\">\n<thead><tr><th data-k=\"0\">domain</th><th data-k=\"1\">status</th>"
-           "<th data-k=\"3\">reasons</th><th data-k=\"5\">fix</th><th data-k=\"6\">"
-           "parent</th></tr></thead>\n<tbody></tbody>\n</table>\n<noscript><p>The table "
-           "needs JavaScript; <code>dnssweep export --format csv</code> has the same "
-           "rows.</p></noscript>\n<script type=\"application/json\" id=\"rows-data\">[\n");
+    results_buf_str(b,
+                    "\">\n<thead><tr><th data-k=\"0\">domain</th><th data-k=\"1\">status</th>"
+                    "<th data-k=\"3\">reasons</th><th data-k=\"5\">fix</th><th data-k=\"6\">"
+                    "parent</th></tr></thead>\n<tbody></tbody>\n</table>\n<noscript><p>The table "
+                    "needs JavaScript; <code>dnssweep export --format csv</code> has the same "
+                    "rows.</p></noscript>\n<script type=\"application/json\" id=\"rows-data\">[\n");
     size_t start = b->len;
     for (int t = 0; t < REPORT_TIERS; t++)
         results_buf_put(b, r->rows[t].data, bytes[t]);
     /* The last row's ",\n" would make the array invalid JSON. */
     if (b->len > start && !b->failed)
         b->len -= 2;
-    results_report_put(b, "\n]</script>\n<script>\n");
-    results_report_put(b, script);
-    results_report_put(b, "</script>\n");
+    results_buf_str(b, "\n]</script>\n<script>\n");
+    results_buf_str(b, script);
+    results_buf_str(b, "</script>\n");
 }

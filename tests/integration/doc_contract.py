@@ -138,7 +138,7 @@ def main():
             cmd, len(opts), missing or ""))
 
     # The header literal may be split over adjacent C string literals.
-    header_call = re.search(r"results_csv_header\(results_buf_t \*b\)\s*\{\s*put_cstr\(b,((?:\s*\"[^\"]*\")+)\);",
+    header_call = re.search(r"results_csv_header\(results_buf_t \*b\)\s*\{\s*results_buf_str\(\s*b,((?:\s*\"[^\"]*\")+)\);",
                             read("results", "json.c"))
     header = header_call and re.fullmatch(r"([a-z_,]+)\\n", "".join(
         re.findall(r"\"([^\"]*)\"", header_call.group(1))))
