@@ -12,6 +12,7 @@
  * overlapping shards). The same shard merged again is accepted and changes nothing.
  */
 #include "results/internal.h"
+#include "text/text.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -98,10 +99,12 @@ bad:
 static char *shard_set_format(const shard_set_t *a, const shard_set_t *b)
 {
     size_t len = 32 + (a->count + b->count) * 32;
-    char *s = malloc(len), *p = s;
+    char *s = malloc(len);
     if (!s)
         return NULL;
-    p += snprintf(p, len, "shard=");
+    text_buf_t t;
+    text_init(&t, s, len);
+    text_put(&t, "shard=");
     bool first = true;
     for (int pass = 0; pass < 2; pass++) {
         const shard_set_t *x = pass ? b : a;
@@ -111,12 +114,11 @@ static char *shard_set_format(const shard_set_t *a, const shard_set_t *b)
                 dup |= a->k[j] == x->k[i];
             if (dup)
                 continue;
-            p += snprintf(p, len - (size_t)(p - s), "%s%u@%lld", first ? "" : ",", x->k[i],
-                          (long long)x->t[i]);
+            text_printf(&t, "%s%u@%lld", first ? "" : ",", x->k[i], (long long)x->t[i]);
             first = false;
         }
     }
-    snprintf(p, len - (size_t)(p - s), "/%u", a->n ? a->n : b->n);
+    text_printf(&t, "/%u", a->n ? a->n : b->n);
     return s;
 }
 

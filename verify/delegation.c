@@ -3,6 +3,7 @@
  * parent's signed proof that there is none. The one home of this rule: the scanner hands over
  * the referral and the parent's validated keys and takes the state and reason back.
  */
+#include "text/text.h"
 #include "verify/sig_internal.h"
 
 #include <stdarg.h>
@@ -66,17 +67,16 @@ static bool foreign_signer(const ldns_pkt *referral, const ldns_rdf *parent, con
 static void parent_algorithms(const verify_keyset_t *keys, char *buf, size_t len)
 {
     bool seen[256] = {false};
-    size_t off = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < keys->n && off < len; i++) {
+    text_buf_t t;
+    text_init(&t, buf, len);
+    for (size_t i = 0; i < keys->n && !t.cut; i++) {
         const struct verify_key *k = &keys->keys[i];
         /* Judged from the RDATA: importing every key of a hostile parent here would undo the
          * lazy import (a key of the right shape counts as usable). */
         if (!verify_algorithm_supported(k->algorithm) || !k->bits || seen[k->algorithm])
             continue;
         seen[k->algorithm] = true;
-        int n = snprintf(buf + off, len - off, "%s%u", off ? " " : "", k->algorithm);
-        off += n > 0 ? (size_t)n : 0;
+        text_printf(&t, "%s%u", t.len ? " " : "", k->algorithm);
     }
 }
 

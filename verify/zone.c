@@ -3,6 +3,7 @@
  * to DNSKEY step, the DNSKEY RRset's self-signature, then the apex checks (zone_apex.c).
  * Status rules are those of verdicts.md.
  */
+#include "text/text.h"
 #include "verify/sig_internal.h"
 
 #include <stdio.h>
@@ -305,11 +306,11 @@ static int ds_stage(struct verify_zone_run *r, const ldns_rr_list *dnskeys,
     if (!any_match) {
         r->v->status = VERIFY_STATUS_BOGUS;
         r->ds_unmatched = true;
-        size_t off = 0;
-        text[0] = '\0';
-        for (size_t k = 0; k < r->ks->n && off < sizeof text - 8; k++)
-            off += (size_t)snprintf(text + off, sizeof text - off, "%s%u/%u", k ? " " : "",
-                                    r->ks->keys[k].key_tag, r->ks->keys[k].algorithm);
+        text_buf_t t;
+        text_init(&t, text, sizeof text);
+        for (size_t k = 0; k < r->ks->n && t.len < sizeof text - 8; k++)
+            text_printf(&t, "%s%u/%u", k ? " " : "", r->ks->keys[k].key_tag,
+                        r->ks->keys[k].algorithm);
         if (any_mismatch)
             rc = verify_verdict_add(r->v, VERIFY_REASON_DS_DIGEST_MISMATCH,
                                     verify_sig_label_text(&ds_rrset),
@@ -349,12 +350,11 @@ static int ds_stage(struct verify_zone_run *r, const ldns_rr_list *dnskeys,
     }
     r->v->status = VERIFY_STATUS_BOGUS;
     if (res.outcome == VERIFY_SIG_UNSUPPORTED || res.reason == VERIFY_REASON_RRSIG_UNKNOWN_KEY) {
-        size_t off = 0;
-        text[0] = '\0';
-        for (size_t k = 0; k < r->ks->n && off < sizeof text - 8; k++)
+        text_buf_t t;
+        text_init(&t, text, sizeof text);
+        for (size_t k = 0; k < r->ks->n && t.len < sizeof text - 8; k++)
             if (r->ds_matched[k])
-                off += (size_t)snprintf(text + off, sizeof text - off, "%s%u", off ? " " : "",
-                                        r->ks->keys[k].key_tag);
+                text_printf(&t, "%s%u", t.len ? " " : "", r->ks->keys[k].key_tag);
         rc = verify_verdict_add(
             r->v, VERIFY_REASON_DS_KEY_NOT_SIGNING, verify_sig_label_text(rrset),
             "DS-matched DNSKEY %s does not sign the DNSKEY RRset (%s)", text, res.detail);
