@@ -32,7 +32,7 @@ ARROWS = {
 PUBLIC_HEADERS = {
     "text": {"text/text.h"},
     "codes": {"verify/codes.h"},
-    "verify": {"verify/verify.h"},
+    "verify": {"verify/verify.h", "verify/denial.h", "verify/pool.h"},
     "io": {"io/io.h"},
     "results": {"results/results.h"},
 }

@@ -5,6 +5,7 @@
 #ifndef DNSSWEEP_VERIFY_INTERNAL_H
 #define DNSSWEEP_VERIFY_INTERNAL_H
 
+#include "verify/denial.h"
 #include "verify/verify.h"
 
 #include <openssl/evp.h>

@@ -5,6 +5,7 @@
 #ifndef DNSSWEEP_VERIFY_SIG_INTERNAL_H
 #define DNSSWEEP_VERIFY_SIG_INTERNAL_H
 
+#include "verify/denial.h"
 #include "verify/verify.h"
 
 #include <ldns/ldns.h>
