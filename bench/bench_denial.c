@@ -3,6 +3,7 @@
  * with NSEC (2 records), NSEC3 with 0 iterations and NSEC3 with 12 iterations (3 records each,
  * RFC 5155 Appendix B.1). Usage: bench_denial [iterations]
  */
+#include "verify/denial.h"
 #include "verify/verify.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * and, separately, of building the referral packets from the delegations (what a scan adds).
  * Target (issue 10): >= 1,000,000 records/s for the reader, release build.
  */
-#include "bench/zonefile_gen.h"
+#include "tests/unit/zonefile_gen.h"
 #include "scanner/zonefile.h"
 
 #include <stdlib.h>
@@ -22,27 +22,27 @@ static double now_s(void)
 
 static int pass(const char *path, bool referrals)
 {
-    zonefile_t *zf = NULL;
-    if (zonefile_open(path, NULL, &zf) != 0) {
+    scanner_zonefile_t *zf = NULL;
+    if (scanner_zonefile_open(path, NULL, &zf) != 0) {
         fprintf(stderr, "cannot open %s\n", path);
         return 1;
     }
     double t0 = now_s();
-    zonefile_delegation_t dg;
+    scanner_zonefile_delegation_t dg;
     int rc;
     unsigned long built = 0;
-    while ((rc = zonefile_next(zf, &dg)) > 0) {
+    while ((rc = scanner_zonefile_next(zf, &dg)) > 0) {
         if (rc != ZONEFILE_DELEGATION || !referrals)
             continue;
         ldns_pkt *pkt = NULL;
         bool a, b;
         char err[200];
-        if (zonefile_referral(&dg, &pkt, &a, &b, err, sizeof err) == 0)
+        if (scanner_zonefile_referral(&dg, &pkt, &a, &b, err, sizeof err) == 0)
             built++;
         ldns_pkt_free(pkt);
     }
     double secs = now_s() - t0;
-    const zonefile_stats_t *st = zonefile_stats(zf);
+    const scanner_zonefile_stats_t *st = scanner_zonefile_stats(zf);
     if (referrals)
         printf("reader + referral packets: %llu delegations in %.2f s = %.0f delegations/s\n",
                (unsigned long long)built, secs, (double)built / secs);
@@ -50,7 +50,7 @@ static int pass(const char *path, bool referrals)
         printf("reader: %llu records (%llu delegations, %llu bad) in %.2f s = %.0f records/s\n",
                (unsigned long long)st->records, (unsigned long long)st->delegations,
                (unsigned long long)st->bad, secs, (double)st->records / secs);
-    zonefile_free(zf);
+    scanner_zonefile_free(zf);
     return rc < 0;
 }
 

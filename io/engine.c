@@ -35,7 +35,8 @@ const char *io_strerror(int err)
     case IO_ENOFILES:
         return "too many open files (a socket could not be opened)";
     default:
-        return "unknown io error";
+        return err < 0 && err > -4096 && strerrordesc_np(-err) ? strerrordesc_np(-err)
+                                                               : "unknown io error";
     }
 }
 
@@ -264,7 +265,7 @@ void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, boo
 
 /* ---- timing wheel ---- */
 
-void io_wheel_arm(io_engine_t *e, io_slot_t *q, uint32_t timeout_ms)
+static void io_wheel_arm(io_engine_t *e, io_slot_t *q, uint32_t timeout_ms)
 {
     uint64_t now_tick = uv_now(e->loop) / IO_TICK_MS;
     if (now_tick < e->tick)

@@ -236,7 +236,6 @@ struct io_engine {
 };
 
 /* rng / wire (wire.c) */
-void io_rng_bytes(io_engine_t *e, void *out, size_t n);
 uint16_t io_rng_u16(io_engine_t *e);
 int io_name_to_wire(const io_query_spec_t *spec, uint8_t *out, uint16_t *len);
 /* Builds q's next try with ID qid into e->scratch (length prefix at [0..1], query from [2]);
@@ -276,7 +275,6 @@ static inline int io_socket_error(int uv_err)
 void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp);
 /* A staged try that the kernel did not take (buffer full): undo it, back to the queue head. */
 void io_try_unsent(io_engine_t *e, io_slot_t *q);
-void io_wheel_arm(io_engine_t *e, io_slot_t *q, uint32_t timeout_ms);
 void io_pump_kick(io_engine_t *e);
 /* Runs one bounded pump pass right away (if there is anything to send). */
 void io_pump_now(io_engine_t *e);
@@ -292,7 +290,6 @@ void io_server_answered(io_engine_t *e, io_server_t *s, uint32_t rtt_ms);
 void io_server_timed_out(io_engine_t *e, io_server_t *s);
 bool io_bucket_take(io_bucket_t *b, uint64_t now_ms, bool take);
 void io_bucket_init(io_bucket_t *b, uint32_t qps, uint64_t now_ms);
-double io_server_rate(const io_engine_t *e, const io_server_t *s);
 bool io_server_take_token(io_engine_t *e, io_server_t *s, uint64_t now_ms);
 void io_servers_unthrottle(io_engine_t *e, uint64_t now_ms);
 

@@ -21,6 +21,7 @@
 #ifndef DNSSWEEP_IO_H
 #define DNSSWEEP_IO_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,23 +30,30 @@
 #include <ldns/ldns.h>
 #include <uv.h>
 
-/* Errors: 0 is success, everything else negative. Also used as io_result_t.status. */
+/*
+ * Errors: 0 is success, everything else negative. Also used as io_result_t.status. One error
+ * space with the other modules (LMDB's habit): an error errno has a name for is that -errno;
+ * the others have their own range, IO_ERRBASE and below, far from -errno and from the other
+ * modules' ranges. io_strerror() names both.
+ */
+#define IO_ERRBASE (-31000)
 enum {
     IO_OK = 0,
-    IO_EINVAL = -1,        /* bad argument (no server, bad name, unsupported family...) */
-    IO_ENOMEM = -2,        /* out of memory */
-    IO_ETIMEOUT = -3,      /* no answer after all tries (the last try timed out) */
-    IO_EREFUSED_PORT = -4, /* ICMP port unreachable / TCP connection refused: by every address
-                              (then without further tries), or on the last try */
-    IO_EMALFORMED = -5,    /* a matching answer could not be parsed (last try) */
-    IO_ECANCELLED = -6,    /* io_cancel() or io_engine_close() */
-    IO_ENETWORK = -7,      /* send failed / TCP connection reset or closed (last try) */
-    IO_ECLOSING = -8,      /* io_query() after io_engine_close() */
-    IO_ENOTFOUND = -9,     /* io_cancel() of a query that already completed */
-    IO_ESYSTEM = -10,      /* libuv / socket setup failed */
-    IO_ENOFILES = -11,     /* a socket could not be opened: this process is out of file
-                              descriptors (EMFILE/ENFILE). Local, never the server's fault: the
-                              query completes at once, without trying other addresses */
+    IO_EINVAL = -EINVAL,      /* bad argument (no server, bad name, unsupported family...) */
+    IO_ENOMEM = -ENOMEM,      /* out of memory */
+    IO_ETIMEOUT = -ETIMEDOUT, /* no answer after all tries (the last try timed out) */
+    IO_EREFUSED_PORT = -ECONNREFUSED, /* ICMP port unreachable / TCP connection refused: by every
+                                         address (then without further tries), or on the last try */
+    IO_EMALFORMED = IO_ERRBASE - 1,   /* a matching answer could not be parsed (last try) */
+    IO_ECANCELLED = -ECANCELED,       /* io_cancel() or io_engine_close() */
+    IO_ENETWORK = IO_ERRBASE - 2,     /* send failed / TCP connection reset or closed (last try) */
+    IO_ECLOSING = IO_ERRBASE - 3,     /* io_query() after io_engine_close() */
+    IO_ENOTFOUND = -ENOENT,           /* io_cancel() of a query that already completed */
+    IO_ESYSTEM = IO_ERRBASE - 4,      /* libuv / socket setup failed */
+    IO_ENOFILES = -EMFILE,            /* a socket could not be opened: this process is out of
+                                         file descriptors (EMFILE/ENFILE). Local, never the
+                                         server's fault: the query completes at once, without
+                                         trying other addresses */
 };
 
 /* Returns a static, human-readable description of an io error code. */

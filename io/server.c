@@ -144,7 +144,7 @@ bool io_bucket_take(io_bucket_t *b, uint64_t now_ms, bool take)
     return true;
 }
 
-double io_server_rate(const io_engine_t *e, const io_server_t *s)
+static double io_server_rate(const io_engine_t *e, const io_server_t *s)
 {
     double r = e->cfg.qps_per_server;
     if (s->backed_off && (r == 0 || r > e->cfg.backoff_qps))

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-void io_rng_bytes(io_engine_t *e, void *out, size_t n)
+static void io_rng_bytes(io_engine_t *e, void *out, size_t n)
 {
     uint8_t *o = out;
     while (n > 0) {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void rbuf_reserve(rbuf_t *b, size_t extra)
+void results_buf_reserve(results_buf_t *b, size_t extra)
 {
     if (b->failed)
         return;
@@ -28,21 +28,26 @@ void rbuf_reserve(rbuf_t *b, size_t extra)
     b->cap = cap;
 }
 
-void rbuf_put(rbuf_t *b, const void *p, size_t n)
+void results_buf_put(results_buf_t *b, const void *p, size_t n)
 {
-    rbuf_reserve(b, n);
+    results_buf_reserve(b, n);
     if (b->failed || n == 0)
         return;
     memcpy(b->data + b->len, p, n);
     b->len += n;
 }
 
-void rbuf_byte(rbuf_t *b, uint8_t v)
+void results_buf_str(results_buf_t *b, const char *s)
 {
-    rbuf_put(b, &v, 1);
+    results_buf_put(b, s, strlen(s));
 }
 
-void rbuf_varint(rbuf_t *b, uint64_t v)
+void results_buf_byte(results_buf_t *b, uint8_t v)
+{
+    results_buf_put(b, &v, 1);
+}
+
+void results_buf_varint(results_buf_t *b, uint64_t v)
 {
     uint8_t tmp[10];
     size_t n = 0;
@@ -51,16 +56,16 @@ void rbuf_varint(rbuf_t *b, uint64_t v)
         v >>= 7;
         tmp[n++] = byte | (v ? 0x80 : 0);
     } while (v);
-    rbuf_put(b, tmp, n);
+    results_buf_put(b, tmp, n);
 }
 
-void rbuf_free(rbuf_t *b)
+void results_buf_free(results_buf_t *b)
 {
     free(b->data);
     memset(b, 0, sizeof *b);
 }
 
-/* Blocks are chained; the first one is kept by rarena_reset so that iterating over a million
+/* Blocks are chained; the first one is kept by results_arena_reset so that iterating over a million
  * records does not call malloc per record. */
 struct rarena_block {
     struct rarena_block *next;
@@ -69,18 +74,18 @@ struct rarena_block {
     max_align_t data[];
 };
 
-struct rarena {
+struct results_arena {
     struct rarena_block *head;
 };
 
 enum { RARENA_BLOCK = 4096 - sizeof(struct rarena_block) };
 
-rarena_t *rarena_new(void)
+results_arena_t *results_arena_new(void)
 {
-    return calloc(1, sizeof(rarena_t));
+    return calloc(1, sizeof(results_arena_t));
 }
 
-void *rarena_alloc(rarena_t *a, size_t n)
+void *results_arena_alloc(results_arena_t *a, size_t n)
 {
     const size_t align = sizeof(max_align_t);
     n = (n + align - 1) / align * align;
@@ -109,7 +114,7 @@ void *rarena_alloc(rarena_t *a, size_t n)
     return p;
 }
 
-void rarena_reset(rarena_t *a)
+void results_arena_reset(results_arena_t *a)
 {
     if (!a || !a->head)
         return;
@@ -132,7 +137,7 @@ void rarena_reset(rarena_t *a)
     a->head = keep;
 }
 
-void rarena_free(rarena_t *a)
+void results_arena_free(results_arena_t *a)
 {
     if (!a)
         return;
@@ -145,7 +150,7 @@ void rarena_free(rarena_t *a)
     free(a);
 }
 
-void rbuf_printf(rbuf_t *b, const char *fmt, ...)
+void results_buf_printf(results_buf_t *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -157,10 +162,10 @@ void rbuf_printf(rbuf_t *b, const char *fmt, ...)
         return;
     }
     if ((size_t)n < sizeof small) {
-        rbuf_put(b, small, (size_t)n);
+        results_buf_put(b, small, (size_t)n);
         return;
     }
-    rbuf_reserve(b, (size_t)n + 1);
+    results_buf_reserve(b, (size_t)n + 1);
     if (b->failed)
         return;
     va_start(ap, fmt);

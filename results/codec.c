@@ -45,27 +45,27 @@ static uint64_t zigzag(int64_t v)
     return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
 }
 
-static bool put_str(rbuf_t *b, const char *s)
+static bool put_str(results_buf_t *b, const char *s)
 {
     if (!s) {
-        rbuf_byte(b, 0);
+        results_buf_byte(b, 0);
         return true;
     }
     size_t n = strlen(s);
     if (n > RESULTS_STRING_MAX)
         return false;
-    rbuf_varint(b, n + 1);
-    rbuf_put(b, s, n);
+    results_buf_varint(b, n + 1);
+    results_buf_put(b, s, n);
     return true;
 }
 
 /* An RRset name is nearly always "<domain>/<TYPE>": then only the type is stored.
  * v = 0 NULL, odd v: domain + "/" + the next (v - 1) / 2 bytes, even v: the next v / 2 - 1
  * bytes as they are. */
-static bool put_rrset(rbuf_t *b, const char *domain, const char *s)
+static bool put_rrset(results_buf_t *b, const char *domain, const char *s)
 {
     if (!s) {
-        rbuf_byte(b, 0);
+        results_buf_byte(b, 0);
         return true;
     }
     size_t n = strlen(s), dn = domain ? strlen(domain) : 0;
@@ -73,11 +73,11 @@ static bool put_rrset(rbuf_t *b, const char *domain, const char *s)
         return false;
     if (dn && n > dn && memcmp(s, domain, dn) == 0 && s[dn] == '/') {
         size_t rest = n - dn - 1;
-        rbuf_varint(b, rest * 2 + 1);
-        rbuf_put(b, s + dn + 1, rest);
+        results_buf_varint(b, rest * 2 + 1);
+        results_buf_put(b, s + dn + 1, rest);
     } else {
-        rbuf_varint(b, (n + 1) * 2);
-        rbuf_put(b, s, n);
+        results_buf_varint(b, (n + 1) * 2);
+        results_buf_put(b, s, n);
     }
     return true;
 }
@@ -111,90 +111,90 @@ static int hex_form(const char *s, size_t n)
     return lower ? HEX_LOWER : HEX_UPPER;
 }
 
-static bool put_hex(rbuf_t *b, const char *s)
+static bool put_hex(results_buf_t *b, const char *s)
 {
     if (!s) {
-        rbuf_byte(b, HEX_NULL);
+        results_buf_byte(b, HEX_NULL);
         return true;
     }
     size_t n = strlen(s);
     int form = hex_form(s, n);
-    rbuf_byte(b, (uint8_t)form);
+    results_buf_byte(b, (uint8_t)form);
     if (form == HEX_TEXT)
         return put_str(b, s);
-    rbuf_varint(b, n / 2);
+    results_buf_varint(b, n / 2);
     for (size_t i = 0; i < n; i += 2)
-        rbuf_byte(b, (uint8_t)(hexval(s[i]) << 4 | hexval(s[i + 1])));
+        results_buf_byte(b, (uint8_t)(hexval(s[i]) << 4 | hexval(s[i + 1])));
     return true;
 }
 
-static bool put_addr(rbuf_t *b, const char *s)
+static bool put_addr(results_buf_t *b, const char *s)
 {
     uint8_t bin[16];
     char back[INET6_ADDRSTRLEN];
     if (!s) {
-        rbuf_byte(b, ADDR_NULL);
+        results_buf_byte(b, ADDR_NULL);
         return true;
     }
     /* Binary only when inet_ntop gives the same text back (no leading zeros, canonical v6). */
     if (inet_pton(AF_INET, s, bin) == 1 && inet_ntop(AF_INET, bin, back, sizeof back) &&
         strcmp(back, s) == 0) {
-        rbuf_byte(b, ADDR_V4);
-        rbuf_put(b, bin, 4);
+        results_buf_byte(b, ADDR_V4);
+        results_buf_put(b, bin, 4);
         return true;
     }
     if (inet_pton(AF_INET6, s, bin) == 1 && inet_ntop(AF_INET6, bin, back, sizeof back) &&
         strcmp(back, s) == 0) {
-        rbuf_byte(b, ADDR_V6);
-        rbuf_put(b, bin, 16);
+        results_buf_byte(b, ADDR_V6);
+        results_buf_put(b, bin, 16);
         return true;
     }
-    rbuf_byte(b, ADDR_TEXT);
+    results_buf_byte(b, ADDR_TEXT);
     return put_str(b, s);
 }
 
-static bool put_cds_servers(rbuf_t *b, const results_record_t *rec)
+static bool put_cds_servers(results_buf_t *b, const results_record_t *rec)
 {
     bool okay = rec->n_cds_servers <= RESULTS_LIST_MAX && rec->cds_servers;
-    rbuf_varint(b, rec->n_cds_servers);
+    results_buf_varint(b, rec->n_cds_servers);
     for (size_t i = 0; okay && i < rec->n_cds_servers; i++) {
         const results_cds_server_t *sv = &rec->cds_servers[i];
         if (!sv->address || (unsigned)sv->tcp > RESULTS_CDS_TCP_NO_ANSWER ||
             sv->n_records > RESULTS_LIST_MAX || (sv->n_records && !sv->records))
             return false;
         okay &= put_addr(b, sv->address);
-        rbuf_varint(b, zigzag(sv->cds_signer));
-        rbuf_varint(b, zigzag(sv->cdnskey_signer));
-        rbuf_byte(b, (uint8_t)((unsigned)sv->tcp | (sv->answered ? CDS_SRV_ANSWERED : 0) |
-                               (sv->disagree ? CDS_SRV_DISAGREE : 0)));
-        rbuf_varint(b, sv->n_records);
+        results_buf_varint(b, zigzag(sv->cds_signer));
+        results_buf_varint(b, zigzag(sv->cdnskey_signer));
+        results_buf_byte(b, (uint8_t)((unsigned)sv->tcp | (sv->answered ? CDS_SRV_ANSWERED : 0) |
+                                      (sv->disagree ? CDS_SRV_DISAGREE : 0)));
+        results_buf_varint(b, sv->n_records);
         for (size_t k = 0; k < sv->n_records; k++) {
             const results_cds_record_t *c = &sv->records[k];
             if (!c->text)
                 return false;
             okay &= put_str(b, c->text);
-            rbuf_byte(b, (uint8_t)((c->served ? CDS_REC_SERVED : 0) |
-                                   (c->signs_dnskey ? CDS_REC_SIGNS_DNSKEY : 0)));
+            results_buf_byte(b, (uint8_t)((c->served ? CDS_REC_SERVED : 0) |
+                                          (c->signs_dnskey ? CDS_REC_SIGNS_DNSKEY : 0)));
         }
     }
     return okay;
 }
 
-static bool put_dsboot(rbuf_t *b, const results_record_t *rec)
+static bool put_dsboot(results_buf_t *b, const results_record_t *rec)
 {
     if (rec->n_dsboot > RESULTS_LIST_MAX || !rec->dsboot)
         return false;
-    rbuf_varint(b, rec->n_dsboot);
+    results_buf_varint(b, rec->n_dsboot);
     for (size_t i = 0; i < rec->n_dsboot; i++) {
         const results_dsboot_t *x = &rec->dsboot[i];
         if (!x->ns_name || (unsigned)x->state >= RESULTS_DSBOOT_STATE_COUNT ||
             x->n_records > RESULTS_LIST_MAX || (x->n_records && !x->records))
             return false;
         bool okay = put_str(b, x->ns_name) && put_str(b, x->zone);
-        rbuf_byte(b, (uint8_t)x->state);
-        rbuf_varint(b, zigzag(x->signer));
+        results_buf_byte(b, (uint8_t)x->state);
+        results_buf_varint(b, zigzag(x->signer));
         okay = okay && put_str(b, x->detail);
-        rbuf_varint(b, x->n_records);
+        results_buf_varint(b, x->n_records);
         for (size_t k = 0; okay && k < x->n_records; k++)
             okay = x->records[k] && put_str(b, x->records[k]);
         if (!okay)
@@ -205,27 +205,29 @@ static bool put_dsboot(rbuf_t *b, const results_record_t *rec)
 
 /* One extension block: tag, length, then what put wrote. */
 /* Extension 3: the DNSKEYs' roles, one byte each (graph.c draws the chain from them). */
-static bool put_key_roles(rbuf_t *b, const results_record_t *rec)
+static bool put_key_roles(results_buf_t *b, const results_record_t *rec)
 {
     for (size_t i = 0; i < rec->n_dnskey; i++)
-        rbuf_byte(b, rec->dnskey_roles[i] & (RESULTS_KEY_DS_MATCHED | RESULTS_KEY_SIGNS_DNSKEY));
+        results_buf_byte(b, rec->dnskey_roles[i] &
+                                (RESULTS_KEY_DS_MATCHED | RESULTS_KEY_SIGNS_DNSKEY));
     return true;
 }
 
-static bool put_block(rbuf_t *b, uint8_t tag, bool (*put)(rbuf_t *, const results_record_t *),
+static bool put_block(results_buf_t *b, uint8_t tag,
+                      bool (*put)(results_buf_t *, const results_record_t *),
                       const results_record_t *rec)
 {
-    rbuf_t blk = {0};
+    results_buf_t blk = {0};
     bool okay = put(&blk, rec);
-    rbuf_byte(b, tag);
-    rbuf_varint(b, blk.len);
-    rbuf_put(b, blk.data, blk.len);
+    results_buf_byte(b, tag);
+    results_buf_varint(b, blk.len);
+    results_buf_put(b, blk.data, blk.len);
     b->failed |= blk.failed;
-    rbuf_free(&blk);
+    results_buf_free(&blk);
     return okay;
 }
 
-int results_encode_into(const results_record_t *rec, rbuf_t *b)
+int results_encode_into(const results_record_t *rec, results_buf_t *b)
 {
     bool okay = true;
     const results_parent_t *par = &rec->parent;
@@ -238,14 +240,14 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b)
         (rec->n_nameservers && !rec->nameservers))
         return RESULTS_EINVAL;
 
-    rbuf_byte(b, (uint8_t)rec->status);
-    rbuf_varint(b, zigzag(rec->scanned_at));
-    rbuf_varint(b, rec->n_reasons);
+    results_buf_byte(b, (uint8_t)rec->status);
+    results_buf_varint(b, zigzag(rec->scanned_at));
+    results_buf_varint(b, rec->n_reasons);
     for (size_t i = 0; i < rec->n_reasons; i++) {
         const results_reason_t *r = &rec->reasons[i];
         if ((unsigned)r->code >= VERIFY_REASON_COUNT)
             return RESULTS_EINVAL;
-        rbuf_byte(b, (uint8_t)r->code);
+        results_buf_byte(b, (uint8_t)r->code);
         okay &= put_str(b, r->server);
         okay &= put_rrset(b, rec->domain, r->rrset);
         okay &= put_str(b, r->detail);
@@ -253,45 +255,45 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b)
     okay &= put_str(b, rec->fix);
 
     okay &= put_str(b, par->zone);
-    rbuf_byte(b, (uint8_t)((par->is_signed ? PARENT_SIGNED : 0) |
-                           (par->ds_from_zone_file ? PARENT_DS_FROM_ZONE_FILE : 0)));
-    rbuf_varint(b, par->ds_ttl);
-    rbuf_varint(b, par->n_ds);
+    results_buf_byte(b, (uint8_t)((par->is_signed ? PARENT_SIGNED : 0) |
+                                  (par->ds_from_zone_file ? PARENT_DS_FROM_ZONE_FILE : 0)));
+    results_buf_varint(b, par->ds_ttl);
+    results_buf_varint(b, par->n_ds);
     for (size_t i = 0; i < par->n_ds; i++) {
-        rbuf_varint(b, par->ds[i].key_tag);
-        rbuf_byte(b, par->ds[i].algorithm);
-        rbuf_byte(b, par->ds[i].digest_type);
+        results_buf_varint(b, par->ds[i].key_tag);
+        results_buf_byte(b, par->ds[i].algorithm);
+        results_buf_byte(b, par->ds[i].digest_type);
         okay &= put_hex(b, par->ds[i].digest);
     }
-    rbuf_varint(b, rec->n_dnskey);
+    results_buf_varint(b, rec->n_dnskey);
     for (size_t i = 0; i < rec->n_dnskey; i++) {
-        rbuf_varint(b, rec->dnskey[i].key_tag);
-        rbuf_byte(b, rec->dnskey[i].algorithm);
-        rbuf_varint(b, rec->dnskey[i].flags);
-        rbuf_varint(b, rec->dnskey[i].bits);
+        results_buf_varint(b, rec->dnskey[i].key_tag);
+        results_buf_byte(b, rec->dnskey[i].algorithm);
+        results_buf_varint(b, rec->dnskey[i].flags);
+        results_buf_varint(b, rec->dnskey[i].bits);
     }
-    rbuf_varint(b, zigzag(rec->rrsig_earliest_expiration));
-    rbuf_varint(b, rec->n_cds);
+    results_buf_varint(b, zigzag(rec->rrsig_earliest_expiration));
+    results_buf_varint(b, rec->n_cds);
     for (size_t i = 0; i < rec->n_cds; i++)
         okay &= put_str(b, rec->cds[i]);
-    rbuf_varint(b, rec->n_nameservers);
+    results_buf_varint(b, rec->n_nameservers);
     for (size_t i = 0; i < rec->n_nameservers; i++) {
         const results_nameserver_t *ns = &rec->nameservers[i];
         if ((unsigned)ns->status >= VERIFY_STATUS_COUNT)
             return RESULTS_EINVAL;
         okay &= put_str(b, ns->name);
         okay &= put_addr(b, ns->address);
-        rbuf_byte(b, (uint8_t)ns->status);
-        rbuf_varint(b, zigzag(ns->rtt_ms));
+        results_buf_byte(b, (uint8_t)ns->status);
+        results_buf_varint(b, zigzag(ns->rtt_ms));
     }
-    rbuf_varint(b, rec->queries);
+    results_buf_varint(b, rec->queries);
     const results_resolver_check_t *rc = &rec->resolver_check;
     uint8_t rcf =
         (rc->present ? RC_PRESENT : 0) | (rc->ad ? RC_AD : 0) | (rc->disagrees ? RC_DISAGREES : 0);
-    rbuf_byte(b, rc->present ? rcf : 0);
+    results_buf_byte(b, rc->present ? rcf : 0);
     if (rc->present) {
-        rbuf_varint(b, zigzag(rc->rcode));
-        rbuf_varint(b, zigzag(rc->ede));
+        results_buf_varint(b, zigzag(rc->rcode));
+        results_buf_varint(b, zigzag(rc->ede));
     }
     if (rec->n_cds_servers)
         okay &= put_block(b, EXT_CDS_SERVERS, put_cds_servers, rec);
@@ -306,12 +308,12 @@ int results_encode_into(const results_record_t *rec, rbuf_t *b)
 
 int results_record_encode(const results_record_t *rec, uint8_t **out, size_t *len)
 {
-    rbuf_t b = {0};
+    results_buf_t b = {0};
     *out = NULL;
     *len = 0;
     int rc = rec ? results_encode_into(rec, &b) : RESULTS_EINVAL;
     if (rc < 0) {
-        rbuf_free(&b);
+        results_buf_free(&b);
         return rc;
     }
     *out = b.data;
@@ -325,16 +327,16 @@ int results_record_encode(const results_record_t *rec, uint8_t **out, size_t *le
  * rules.
  * ------------------------------------------------------------------------------------------- */
 
-int scan_meta_encode(const scan_meta_t *m, rbuf_t *b)
+int results_scan_meta_encode(const results_scan_meta_t *m, results_buf_t *b)
 {
     bool okay = true;
-    rbuf_varint(b, m->id);
-    rbuf_varint(b, zigzag(m->started_at));
-    rbuf_varint(b, zigzag(m->finished_at));
-    rbuf_byte(b, m->finished ? 1 : 0);
-    rbuf_varint(b, VERIFY_STATUS_COUNT);
+    results_buf_varint(b, m->id);
+    results_buf_varint(b, zigzag(m->started_at));
+    results_buf_varint(b, zigzag(m->finished_at));
+    results_buf_byte(b, m->finished ? 1 : 0);
+    results_buf_varint(b, VERIFY_STATUS_COUNT);
     for (int i = 0; i < VERIFY_STATUS_COUNT; i++)
-        rbuf_varint(b, m->counts[i]);
+        results_buf_varint(b, m->counts[i]);
     okay &= put_str(b, m->input_desc);
     okay &= put_str(b, m->options);
     okay &= put_str(b, m->settings);

@@ -18,7 +18,7 @@ static int64_t unzigzag(uint64_t v)
 typedef struct cursor {
     const uint8_t *p;
     const uint8_t *end;
-    rarena_t *arena;
+    results_arena_t *arena;
     bool err;
     bool nomem;
 } cursor_t;
@@ -82,7 +82,7 @@ static void *get_array(cursor_t *c, size_t n, size_t size)
 {
     if (c->err || n == 0)
         return NULL;
-    void *p = rarena_alloc(c->arena, n * size);
+    void *p = results_arena_alloc(c->arena, n * size);
     if (!p) {
         c->err = c->nomem = true;
         return NULL;
@@ -93,7 +93,7 @@ static void *get_array(cursor_t *c, size_t n, size_t size)
 
 static char *copy_text(cursor_t *c, const void *src, size_t n)
 {
-    char *s = rarena_alloc(c->arena, n + 1);
+    char *s = results_arena_alloc(c->arena, n + 1);
     if (!s) {
         c->err = c->nomem = true;
         return NULL;
@@ -130,7 +130,7 @@ static const char *get_rrset(cursor_t *c, const char *domain)
         c->err = true;
         return NULL;
     }
-    char *s = rarena_alloc(c->arena, dn + n + 1);
+    char *s = results_arena_alloc(c->arena, dn + n + 1);
     if (!s) {
         c->err = c->nomem = true;
         return NULL;
@@ -167,7 +167,7 @@ static const char *get_hex(cursor_t *c)
         c->err = true;
         return NULL;
     }
-    char *s = rarena_alloc(c->arena, 2 * n + 1);
+    char *s = results_arena_alloc(c->arena, 2 * n + 1);
     if (!s) {
         c->err = c->nomem = true;
         return NULL;
@@ -419,8 +419,8 @@ static void decode_rest(cursor_t *c, results_record_t *out)
         c->err = true; /* trailing garbage */
 }
 
-int results_decode_with(rarena_t *arena, const char *domain, size_t domain_len, const uint8_t *buf,
-                        size_t len, bool summary_only, results_record_t *out)
+int results_decode_with(results_arena_t *arena, const char *domain, size_t domain_len,
+                        const uint8_t *buf, size_t len, bool summary_only, results_record_t *out)
 {
     cursor_t c = {.p = buf, .end = buf + len, .arena = arena};
     memset(out, 0, sizeof *out);
@@ -445,13 +445,13 @@ int results_record_decode(const char *domain, const void *buf, size_t len, resul
     memset(out, 0, sizeof *out);
     if (!domain || (!buf && len))
         return RESULTS_EINVAL;
-    rarena_t *arena = rarena_new();
+    results_arena_t *arena = results_arena_new();
     if (!arena)
         return RESULTS_ENOMEM;
     int rc = results_decode_with(arena, domain, strlen(domain), buf ? buf : (const void *)"", len,
                                  false, out);
     if (rc < 0) {
-        rarena_free(arena);
+        results_arena_free(arena);
         return rc;
     }
     out->arena_ = arena;
@@ -470,7 +470,7 @@ void results_record_free(results_record_t *rec)
 {
     if (!rec)
         return;
-    rarena_free(rec->arena_);
+    results_arena_free(rec->arena_);
     memset(rec, 0, sizeof *rec);
 }
 
@@ -486,9 +486,9 @@ static char *dup_or_null(const char *s, bool *nomem)
     return d;
 }
 
-int scan_meta_decode(const uint8_t *buf, size_t len, scan_meta_t *m)
+int results_scan_meta_decode(const uint8_t *buf, size_t len, results_scan_meta_t *m)
 {
-    rarena_t *arena = rarena_new();
+    results_arena_t *arena = results_arena_new();
     if (!arena)
         return RESULTS_ENOMEM;
     cursor_t c = {.p = buf, .end = buf + len, .arena = arena};
@@ -518,15 +518,15 @@ int scan_meta_decode(const uint8_t *buf, size_t len, scan_meta_t *m)
         m->options = dup_or_null(options, &nomem);
         m->settings = dup_or_null(settings, &nomem);
     }
-    rarena_free(arena);
+    results_arena_free(arena);
     if (c.err || nomem) {
-        scan_meta_clear(m);
+        results_scan_meta_clear(m);
         return nomem || c.nomem ? RESULTS_ENOMEM : RESULTS_ECORRUPT;
     }
     return RESULTS_OK;
 }
 
-void scan_meta_clear(scan_meta_t *m)
+void results_scan_meta_clear(results_scan_meta_t *m)
 {
     free(m->input_desc);
     free(m->options);

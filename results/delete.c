@@ -21,12 +21,12 @@ struct delete_ctx {
 static int delete_entry(results_store_t *s, MDB_txn *txn, void *ctx)
 {
     struct delete_ctx *dc = ctx;
-    scan_meta_t meta;
+    results_scan_meta_t meta;
     int rc = results_scan_find(s, txn, dc->name, &meta, NULL);
     if (rc < 0)
         return rc;
     dc->id = meta.id;
-    scan_meta_clear(&meta);
+    results_scan_meta_clear(&meta);
     MDB_val k = {strlen(dc->name), (void *)dc->name};
     return mdb_del(txn, s->dbi_scans, &k, NULL);
 }

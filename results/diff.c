@@ -119,138 +119,133 @@ static results_change_t classify(const results_record_t *o, const results_record
     return RESULTS_CHANGE_UNCHANGED;
 }
 
-static void put_str(rbuf_t *b, const char *s)
+static void text_side_codes(results_buf_t *b, const results_record_t *r)
 {
-    rbuf_put(b, s, strlen(s));
-}
-
-static void text_side_codes(rbuf_t *b, const results_record_t *r)
-{
-    rbuf_byte(b, '[');
+    results_buf_byte(b, '[');
     for (size_t i = 0; r && i < r->n_reasons; i++) {
         if (i)
-            rbuf_byte(b, ',');
-        put_str(b, verify_reason_name(r->reasons[i].code));
+            results_buf_byte(b, ',');
+        results_buf_str(b, verify_reason_name(r->reasons[i].code));
     }
-    rbuf_byte(b, ']');
+    results_buf_byte(b, ']');
 }
 
-static void text_line(rbuf_t *b, const char *domain, const results_record_t *o,
+static void text_line(results_buf_t *b, const char *domain, const results_record_t *o,
                       const results_record_t *n)
 {
-    put_str(b, "  ");
-    put_str(b, domain);
-    put_str(b, "  ");
-    put_str(b, o ? verify_status_name(o->status) : "(none)");
-    put_str(b, " -> ");
-    put_str(b, n ? verify_status_name(n->status) : "(none)");
-    put_str(b, "  ");
+    results_buf_str(b, "  ");
+    results_buf_str(b, domain);
+    results_buf_str(b, "  ");
+    results_buf_str(b, o ? verify_status_name(o->status) : "(none)");
+    results_buf_str(b, " -> ");
+    results_buf_str(b, n ? verify_status_name(n->status) : "(none)");
+    results_buf_str(b, "  ");
     text_side_codes(b, o);
-    put_str(b, " -> ");
+    results_buf_str(b, " -> ");
     text_side_codes(b, n);
-    rbuf_byte(b, '\n');
+    results_buf_byte(b, '\n');
 }
 
-static void put_uint(rbuf_t *b, unsigned v)
+static void put_uint(results_buf_t *b, unsigned v)
 {
     results_put_int(b, (int64_t)v);
 }
 
 /* "DS [2371/13/2 ...] -> [...]  DNSKEY [41023/13/257 ...] -> [...]": what rolled. */
-static void text_ds(rbuf_t *b, const results_record_t *r)
+static void text_ds(results_buf_t *b, const results_record_t *r)
 {
-    rbuf_byte(b, '[');
+    results_buf_byte(b, '[');
     for (size_t i = 0; i < r->parent.n_ds; i++) {
         const results_ds_t *d = &r->parent.ds[i];
         if (i)
-            rbuf_byte(b, ' ');
+            results_buf_byte(b, ' ');
         put_uint(b, d->key_tag);
-        rbuf_byte(b, '/');
+        results_buf_byte(b, '/');
         put_uint(b, d->algorithm);
-        rbuf_byte(b, '/');
+        results_buf_byte(b, '/');
         put_uint(b, d->digest_type);
     }
-    rbuf_byte(b, ']');
+    results_buf_byte(b, ']');
 }
 
-static void text_dnskey(rbuf_t *b, const results_record_t *r)
+static void text_dnskey(results_buf_t *b, const results_record_t *r)
 {
-    rbuf_byte(b, '[');
+    results_buf_byte(b, '[');
     for (size_t i = 0; i < r->n_dnskey; i++) {
         if (i)
-            rbuf_byte(b, ' ');
+            results_buf_byte(b, ' ');
         put_uint(b, r->dnskey[i].key_tag);
-        rbuf_byte(b, '/');
+        results_buf_byte(b, '/');
         put_uint(b, r->dnskey[i].algorithm);
-        rbuf_byte(b, '/');
+        results_buf_byte(b, '/');
         put_uint(b, r->dnskey[i].flags);
     }
-    rbuf_byte(b, ']');
+    results_buf_byte(b, ']');
 }
 
-static void text_keys_line(rbuf_t *b, const results_record_t *o, const results_record_t *n)
+static void text_keys_line(results_buf_t *b, const results_record_t *o, const results_record_t *n)
 {
-    put_str(b, "    DS ");
+    results_buf_str(b, "    DS ");
     text_ds(b, o);
-    put_str(b, " -> ");
+    results_buf_str(b, " -> ");
     text_ds(b, n);
-    put_str(b, "  DNSKEY ");
+    results_buf_str(b, "  DNSKEY ");
     text_dnskey(b, o);
-    put_str(b, " -> ");
+    results_buf_str(b, " -> ");
     text_dnskey(b, n);
-    rbuf_byte(b, '\n');
+    results_buf_byte(b, '\n');
 }
 
 /* The DS and DNSKEY sets in the names of the export schema (cli.md). */
-static void json_keys(rbuf_t *b, const results_record_t *r)
+static void json_keys(results_buf_t *b, const results_record_t *r)
 {
-    put_str(b, ",\"ds\":[");
+    results_buf_str(b, ",\"ds\":[");
     for (size_t i = 0; i < r->parent.n_ds; i++) {
         const results_ds_t *d = &r->parent.ds[i];
-        put_str(b, i ? ",{\"key_tag\":" : "{\"key_tag\":");
+        results_buf_str(b, i ? ",{\"key_tag\":" : "{\"key_tag\":");
         put_uint(b, d->key_tag);
-        put_str(b, ",\"algorithm\":");
+        results_buf_str(b, ",\"algorithm\":");
         put_uint(b, d->algorithm);
-        put_str(b, ",\"digest_type\":");
+        results_buf_str(b, ",\"digest_type\":");
         put_uint(b, d->digest_type);
-        put_str(b, ",\"digest\":");
+        results_buf_str(b, ",\"digest\":");
         results_json_str(b, d->digest);
-        rbuf_byte(b, '}');
+        results_buf_byte(b, '}');
     }
-    put_str(b, "],\"dnskey\":[");
+    results_buf_str(b, "],\"dnskey\":[");
     for (size_t i = 0; i < r->n_dnskey; i++) {
         const results_dnskey_t *k = &r->dnskey[i];
-        put_str(b, i ? ",{\"key_tag\":" : "{\"key_tag\":");
+        results_buf_str(b, i ? ",{\"key_tag\":" : "{\"key_tag\":");
         put_uint(b, k->key_tag);
-        put_str(b, ",\"algorithm\":");
+        results_buf_str(b, ",\"algorithm\":");
         put_uint(b, k->algorithm);
-        put_str(b, ",\"flags\":");
+        results_buf_str(b, ",\"flags\":");
         put_uint(b, k->flags);
-        put_str(b, ",\"bits\":");
+        results_buf_str(b, ",\"bits\":");
         put_uint(b, k->bits);
-        rbuf_byte(b, '}');
+        results_buf_byte(b, '}');
     }
-    rbuf_byte(b, ']');
+    results_buf_byte(b, ']');
 }
 
-static void json_side(rbuf_t *b, const results_record_t *r, bool keys)
+static void json_side(results_buf_t *b, const results_record_t *r, bool keys)
 {
     if (!r) {
-        put_str(b, "null");
+        results_buf_str(b, "null");
         return;
     }
-    put_str(b, "{\"status\":");
+    results_buf_str(b, "{\"status\":");
     results_json_str(b, verify_status_name(r->status));
-    put_str(b, ",\"reasons\":[");
+    results_buf_str(b, ",\"reasons\":[");
     for (size_t i = 0; i < r->n_reasons; i++) {
         if (i)
-            rbuf_byte(b, ',');
+            results_buf_byte(b, ',');
         results_json_str(b, verify_reason_name(r->reasons[i].code));
     }
-    rbuf_byte(b, ']');
+    results_buf_byte(b, ']');
     if (keys)
         json_keys(b, r);
-    rbuf_byte(b, '}');
+    results_buf_byte(b, '}');
 }
 
 /* The modes of the two scans when they differ (diff --force): every output says so. */
@@ -259,28 +254,28 @@ typedef struct diff_modes {
     char old_mode[32], new_mode[32];
 } diff_modes_t;
 
-static void json_line(rbuf_t *b, const char *domain, const results_record_t *o,
+static void json_line(results_buf_t *b, const char *domain, const results_record_t *o,
                       const results_record_t *n, results_change_t change, const diff_modes_t *m)
 {
-    put_str(b, "{\"domain\":");
+    results_buf_str(b, "{\"domain\":");
     results_json_str(b, domain);
     bool keys = change == RESULTS_CHANGE_KEYS_CHANGED;
-    put_str(b, ",\"old\":");
+    results_buf_str(b, ",\"old\":");
     json_side(b, o, keys);
-    put_str(b, ",\"new\":");
+    results_buf_str(b, ",\"new\":");
     json_side(b, n, keys);
-    put_str(b, ",\"change\":\"");
-    put_str(b, change_names[change]);
-    put_str(b, "\"");
+    results_buf_str(b, ",\"change\":\"");
+    results_buf_str(b, change_names[change]);
+    results_buf_str(b, "\"");
     if (m->differ) {
         /* On every line: a consumer filtering by domain still sees it. */
-        put_str(b, ",\"modes_differ\":{\"old\":");
+        results_buf_str(b, ",\"modes_differ\":{\"old\":");
         results_json_str(b, m->old_mode);
-        put_str(b, ",\"new\":");
+        results_buf_str(b, ",\"new\":");
         results_json_str(b, m->new_mode);
-        put_str(b, "}");
+        results_buf_str(b, "}");
     }
-    put_str(b, "}\n");
+    results_buf_str(b, "}\n");
 }
 
 /* Both modes when both scans recorded one and they differ; a scan from before modes were
@@ -311,7 +306,7 @@ int results_diff_modes(results_store_t *store, const char *old_name, const char 
     return m.differ;
 }
 
-static int write_buf(rbuf_t *b, FILE *out)
+static int write_buf(results_buf_t *b, FILE *out)
 {
     if (b->failed)
         return RESULTS_ENOMEM;
@@ -381,8 +376,8 @@ struct diff_out {
     results_format_t format;
     bool all;
     FILE *out;
-    rbuf_t sections[RESULTS_CHANGE_COUNT]; /* text and html: lines grouped by change */
-    rbuf_t stream;                         /* jsonl: written as it comes */
+    results_buf_t sections[RESULTS_CHANGE_COUNT]; /* text and html: lines grouped by change */
+    results_buf_t stream;                         /* jsonl: written as it comes */
     diff_modes_t modes;
 };
 
@@ -425,11 +420,11 @@ int results_diff(results_store_t *store, const char *old_name, const char *new_n
     diff_modes_of(store, old_name, new_name, &d.modes);
     if (format == RESULTS_FORMAT_JSONL && d.modes.differ) {
         /* First, so that the output says it even when no domain changed. */
-        put_str(&d.stream, "{\"modes_differ\":{\"old\":");
+        results_buf_str(&d.stream, "{\"modes_differ\":{\"old\":");
         results_json_str(&d.stream, d.modes.old_mode);
-        put_str(&d.stream, ",\"new\":");
+        results_buf_str(&d.stream, ",\"new\":");
         results_json_str(&d.stream, d.modes.new_mode);
-        put_str(&d.stream, "}}\n");
+        results_buf_str(&d.stream, "}}\n");
     }
     int rc = results_diff_walk(store, old_name, new_name, true, diff_line, &d, &c);
     if (rc < 0)
@@ -460,7 +455,7 @@ int results_diff(results_store_t *store, const char *old_name, const char *new_n
         *counts = c;
 done:
     for (int i = 0; i < RESULTS_CHANGE_COUNT; i++)
-        rbuf_free(&d.sections[i]);
-    rbuf_free(&d.stream);
+        results_buf_free(&d.sections[i]);
+    results_buf_free(&d.stream);
     return rc;
 }

@@ -37,7 +37,7 @@ static int pick_scans(results_store_t *store, const char *scan_name, unsigned st
 }
 
 /* "example.com. 3600 IN DS <rdata>" for a stored CDS/CDNSKEY text. */
-static void put_rr_as(rbuf_t *b, const char *domain, uint32_t ttl, const char *type,
+static void put_rr_as(results_buf_t *b, const char *domain, uint32_t ttl, const char *type,
                       const char *text)
 {
     const char *p = text;
@@ -47,13 +47,13 @@ static void put_rr_as(rbuf_t *b, const char *domain, uint32_t ttl, const char *t
         while (*p == ' ' || *p == '\t')
             p++;
     }
-    report_put(b, domain);
-    report_put(b, ". ");
+    results_buf_str(b, domain);
+    results_buf_str(b, ". ");
     results_put_int(b, ttl);
-    report_put(b, " IN ");
-    report_put(b, type);
-    rbuf_byte(b, ' ');
-    report_put(b, p);
+    results_buf_str(b, " IN ");
+    results_buf_str(b, type);
+    results_buf_byte(b, ' ');
+    results_buf_str(b, p);
 }
 
 static uint32_t stored_ttl(const char *text)
@@ -79,22 +79,22 @@ static bool is_type(const char *text, const char *type)
 
 /* The fields of one output line, each list already joined (JSON array items or ';' text). */
 typedef struct ds_line {
-    rbuf_t ds, dnskey, stable, servers, tags, signers, signals;
+    results_buf_t ds, dnskey, stable, servers, tags, signers, signals;
     size_t n_ds, n_dnskey, n_stable, n_servers, n_tags, n_signers, n_signals;
     bool json;
 } ds_line_t;
 
-static void list_add(ds_line_t *l, rbuf_t *b, size_t *n, const char *text, bool quoted)
+static void list_add(ds_line_t *l, results_buf_t *b, size_t *n, const char *text, bool quoted)
 {
     if ((*n)++)
-        rbuf_byte(b, l->json ? ',' : ';');
+        results_buf_byte(b, l->json ? ',' : ';');
     if (l->json && quoted)
         results_json_str(b, text);
     else
-        report_put(b, text);
+        results_buf_str(b, text);
 }
 
-static void list_add_int(ds_line_t *l, rbuf_t *b, size_t *n, int64_t v)
+static void list_add_int(ds_line_t *l, results_buf_t *b, size_t *n, int64_t v)
 {
     char num[24];
     snprintf(num, sizeof num, "%lld", (long long)v);
@@ -103,17 +103,18 @@ static void list_add_int(ds_line_t *l, rbuf_t *b, size_t *n, int64_t v)
 
 static void line_free(ds_line_t *l)
 {
-    rbuf_free(&l->ds);
-    rbuf_free(&l->dnskey);
-    rbuf_free(&l->stable);
-    rbuf_free(&l->servers);
-    rbuf_free(&l->tags);
-    rbuf_free(&l->signers);
-    rbuf_free(&l->signals);
+    results_buf_free(&l->ds);
+    results_buf_free(&l->dnskey);
+    results_buf_free(&l->stable);
+    results_buf_free(&l->servers);
+    results_buf_free(&l->tags);
+    results_buf_free(&l->signers);
+    results_buf_free(&l->signals);
 }
 
 /* Adds tag to a list once (seen: the tags added so far, at most RESULTS_LIST_MAX). */
-static void tag_once(ds_line_t *l, rbuf_t *b, size_t *n, int32_t *seen, size_t *n_seen, int32_t tag)
+static void tag_once(ds_line_t *l, results_buf_t *b, size_t *n, int32_t *seen, size_t *n_seen,
+                     int32_t tag)
 {
     for (size_t i = 0; i < *n_seen; i++)
         if (seen[i] == tag)
@@ -161,111 +162,111 @@ static void line_fill(ds_line_t *l, const results_record_t *rec, const results_d
             continue;
         /* The parent's TTL for the DS set when it has one; else the record's own. */
         uint32_t ttl = rec->parent.ds_ttl ? rec->parent.ds_ttl : stored_ttl(text);
-        rbuf_t rr = {0};
+        results_buf_t rr = {0};
         bool cds = is_type(text, "CDS");
         put_rr_as(&rr, rec->domain, ttl, cds ? "DS" : "DNSKEY", text);
-        rbuf_byte(&rr, '\0');
+        results_buf_byte(&rr, '\0');
         if (!rr.failed)
             list_add(l, cds ? &l->ds : &l->dnskey, cds ? &l->n_ds : &l->n_dnskey,
                      (const char *)rr.data, true);
-        rbuf_free(&rr);
+        results_buf_free(&rr);
     }
     free(seen);
 }
 
-static void put_buf(rbuf_t *out, const rbuf_t *b)
+static void put_buf(results_buf_t *out, const results_buf_t *b)
 {
     if (b->len)
-        rbuf_put(out, b->data, b->len);
+        results_buf_put(out, b->data, b->len);
 }
 
-static void write_json(rbuf_t *o, const results_record_t *rec, const results_ds_decision_t *d,
-                       const char *scan, const ds_line_t *l)
+static void write_json(results_buf_t *o, const results_record_t *rec,
+                       const results_ds_decision_t *d, const char *scan, const ds_line_t *l)
 {
-    report_put(o, "{\"domain\":");
+    results_buf_str(o, "{\"domain\":");
     results_json_str(o, rec->domain);
-    report_put(o, ",\"action\":");
+    results_buf_str(o, ",\"action\":");
     results_json_str(o, results_ds_action_name(d->action));
-    report_put(o, ",\"scan\":");
+    results_buf_str(o, ",\"scan\":");
     results_json_str(o, scan);
     if (d->action == RESULTS_DS_REFUSED) {
-        report_put(o, ",\"reason\":");
+        results_buf_str(o, ",\"reason\":");
         results_json_str(o, verify_reason_name(d->reason));
-        report_put(o, ",\"server\":");
+        results_buf_str(o, ",\"server\":");
         results_json_str(o, d->server[0] ? d->server : NULL);
-        report_put(o, ",\"key_tag\":");
+        results_buf_str(o, ",\"key_tag\":");
         if (d->key_tag >= 0)
             results_put_int(o, d->key_tag);
         else
-            report_put(o, "null");
-        report_put(o, ",\"detail\":");
+            results_buf_str(o, "null");
+        results_buf_str(o, ",\"detail\":");
         results_json_str(o, d->detail);
     } else {
-        report_put(o, ",\"ds\":[");
+        results_buf_str(o, ",\"ds\":[");
         put_buf(o, &l->ds);
-        report_put(o, "],\"dnskey\":[");
+        results_buf_str(o, "],\"dnskey\":[");
         put_buf(o, &l->dnskey);
-        rbuf_byte(o, ']');
+        results_buf_byte(o, ']');
     }
-    report_put(o, ",\"stable_in\":[");
+    results_buf_str(o, ",\"stable_in\":[");
     put_buf(o, &l->stable);
-    report_put(o, "],\"evidence\":{\"servers\":[");
+    results_buf_str(o, "],\"evidence\":{\"servers\":[");
     put_buf(o, &l->servers);
-    report_put(o, "],\"key_tags\":[");
+    results_buf_str(o, "],\"key_tags\":[");
     put_buf(o, &l->tags);
-    report_put(o, "],\"signer_key_tags\":[");
+    results_buf_str(o, "],\"signer_key_tags\":[");
     put_buf(o, &l->signers);
-    report_put(o, "],\"signals\":[");
+    results_buf_str(o, "],\"signals\":[");
     put_buf(o, &l->signals);
-    report_put(o, "]}}\n");
+    results_buf_str(o, "]}}\n");
 }
 
-static void csv_buf(rbuf_t *o, rbuf_t *b)
+static void csv_buf(results_buf_t *o, results_buf_t *b)
 {
-    rbuf_byte(b, '\0');
+    results_buf_byte(b, '\0');
     if (!b->failed)
         results_csv_text(o, (const char *)b->data);
     b->len--;
 }
 
-static void write_csv(rbuf_t *o, const results_record_t *rec, const results_ds_decision_t *d,
+static void write_csv(results_buf_t *o, const results_record_t *rec, const results_ds_decision_t *d,
                       const char *scan, ds_line_t *l)
 {
     bool refused = d->action == RESULTS_DS_REFUSED;
     results_csv_text(o, rec->domain);
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     results_csv_text(o, results_ds_action_name(d->action));
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     results_csv_text(o, scan);
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     csv_buf(o, &l->ds);
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     csv_buf(o, &l->dnskey);
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     csv_buf(o, &l->stable);
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     csv_buf(o, &l->servers);
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     csv_buf(o, &l->tags);
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     csv_buf(o, &l->signers);
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     csv_buf(o, &l->signals);
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     results_csv_text(o, refused ? verify_reason_name(d->reason) : NULL);
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     results_csv_text(o, refused && d->server[0] ? d->server : NULL);
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     if (refused && d->key_tag >= 0)
         results_put_int(o, d->key_tag);
-    rbuf_byte(o, ',');
+    results_buf_byte(o, ',');
     results_csv_text(o, refused ? d->detail : NULL);
-    rbuf_byte(o, '\n');
+    results_buf_byte(o, '\n');
 }
 
 /* Decides one domain of the newest scan and writes its line, if any. */
 static int one_domain(results_store_t *store, const results_record_t *rec, const ds_scans_t *s,
-                      unsigned stable, results_format_t format, rbuf_t *o,
+                      unsigned stable, results_format_t format, results_buf_t *o,
                       results_ds_actions_counts_t *counts)
 {
     results_record_t older[64];
@@ -309,7 +310,7 @@ int results_ds_actions(results_store_t *store, const char *scan_name, unsigned s
     results_ds_actions_counts_t local = {0};
     ds_scans_t s;
     results_iter_t *it = NULL;
-    rbuf_t o = {0};
+    results_buf_t o = {0};
     memset(&s, 0, sizeof s);
     if (!counts)
         counts = &local;
@@ -321,8 +322,9 @@ int results_ds_actions(results_store_t *store, const char *scan_name, unsigned s
     if (rc < 0)
         goto done;
     if (format == RESULTS_FORMAT_CSV)
-        report_put(&o, "domain,action,scan,ds,dnskey,stable_in,servers,key_tags,signer_key_tags,"
-                       "signals,reason,server,key_tag,detail\n");
+        results_buf_str(&o,
+                        "domain,action,scan,ds,dnskey,stable_in,servers,key_tags,signer_key_tags,"
+                        "signals,reason,server,key_tag,detail\n");
     rc = results_iter_new(store, s.all[s.picked[0]].name, &it);
     const results_record_t *rec = NULL;
     while (rc >= 0 && (rc = results_iter_next(it, &rec)) == 1) {
@@ -344,6 +346,6 @@ int results_ds_actions(results_store_t *store, const char *scan_name, unsigned s
 done:
     results_iter_free(it);
     results_scans_free(s.all, s.n_all);
-    rbuf_free(&o);
+    results_buf_free(&o);
     return rc < 0 ? rc : 0;
 }

@@ -14,7 +14,7 @@ int results_export_filtered(results_store_t *store, const char *scan_name, resul
 {
     results_scan_info_t info;
     results_iter_t *it = NULL;
-    rbuf_t line = {0}, field = {0};
+    results_buf_t line = {0}, field = {0};
     const results_record_t *rec;
     if (!store || !out || (format != RESULTS_FORMAT_JSONL && format != RESULTS_FORMAT_CSV))
         return RESULTS_EINVAL;
@@ -56,8 +56,8 @@ int results_export_filtered(results_store_t *store, const char *scan_name, resul
     if (rc == 0 && fflush(out) != 0)
         rc = RESULTS_EIO;
 done:
-    rbuf_free(&line);
-    rbuf_free(&field);
+    results_buf_free(&line);
+    results_buf_free(&field);
     results_iter_free(it);
     results_scan_info_clear(&info);
     return rc;

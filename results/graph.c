@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *graph_state_name(graph_state_t s)
+const char *results_graph_state_name(graph_state_t s)
 {
     static const char *const names[GRAPH_STATE_COUNT] = {"secure", "insecure", "bogus",
                                                          "indeterminate"};
@@ -660,7 +660,7 @@ static void build_caption(graph_t *g, const results_record_t *rec)
     }
 }
 
-int graph_build(const results_record_t *rec, const char *scan_name, graph_t *g)
+int results_graph_build(const results_record_t *rec, const char *scan_name, graph_t *g)
 {
     memset(g, 0, sizeof *g);
     if (!rec || !rec->domain)
@@ -704,7 +704,7 @@ int graph_build(const results_record_t *rec, const char *scan_name, graph_t *g)
     return g->nomem ? RESULTS_ENOMEM : RESULTS_OK;
 }
 
-void graph_clear(graph_t *g)
+void results_graph_clear(graph_t *g)
 {
     if (!g)
         return;

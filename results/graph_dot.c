@@ -12,23 +12,23 @@ static const char *const color[GRAPH_STATE_COUNT] = {"#0a7d32", "#555555", "#c62
 static const char *const fill[GRAPH_STATE_COUNT] = {"#e3f5e8", "#f2f2f2", "#fde7e7", "#fff3e0"};
 
 /* s inside a DOT double-quoted string. */
-static void dot_text(rbuf_t *b, const char *s)
+static void dot_text(results_buf_t *b, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
         if (*p == '"' || *p == '\\')
-            rbuf_printf(b, "\\%c", *p);
+            results_buf_printf(b, "\\%c", *p);
         else if (*p < 0x20 || *p >= 0x7f)
-            rbuf_printf(b, "\\\\%03u", *p); /* a literal backslash, then the byte's value */
+            results_buf_printf(b, "\\\\%03u", *p); /* a literal backslash, then the byte's value */
         else
-            rbuf_byte(b, *p);
+            results_buf_byte(b, *p);
     }
 }
 
-static void dot_quoted(rbuf_t *b, const char *s)
+static void dot_quoted(results_buf_t *b, const char *s)
 {
-    rbuf_byte(b, '"');
+    results_buf_byte(b, '"');
     dot_text(b, s);
-    rbuf_byte(b, '"');
+    results_buf_byte(b, '"');
 }
 
 static const char *shape(graph_node_kind_t k)
@@ -45,55 +45,56 @@ static const char *shape(graph_node_kind_t k)
     }
 }
 
-void graph_write_dot(const graph_t *g, rbuf_t *b)
+void results_graph_write_dot(const graph_t *g, results_buf_t *b)
 {
-    rbuf_printf(b, "digraph \"chain of trust\" {\n  label=");
+    results_buf_printf(b, "digraph \"chain of trust\" {\n  label=");
     dot_quoted(b, g->title);
-    rbuf_printf(b, ";\n  labelloc=t;\n  fontname=\"sans-serif\";\n  compound=true;\n"
-                   "  node [fontname=\"sans-serif\", fontsize=11, style=filled];\n"
-                   "  edge [fontname=\"sans-serif\", fontsize=9];\n");
+    results_buf_printf(b, ";\n  labelloc=t;\n  fontname=\"sans-serif\";\n  compound=true;\n"
+                          "  node [fontname=\"sans-serif\", fontsize=11, style=filled];\n"
+                          "  edge [fontname=\"sans-serif\", fontsize=9];\n");
     for (size_t z = 0; z < g->n_zones; z++) {
         const graph_zone_t *zone = &g->zones[z];
-        rbuf_printf(b, "  subgraph cluster_%zu {\n    label=", z);
+        results_buf_printf(b, "  subgraph cluster_%zu {\n    label=", z);
         dot_quoted(b, zone->name);
-        rbuf_printf(b, ";\n    color=\"%s\";\n    penwidth=2;\n", color[zone->state]);
+        results_buf_printf(b, ";\n    color=\"%s\";\n    penwidth=2;\n", color[zone->state]);
         for (size_t i = 0; i < g->n_nodes; i++) {
             const graph_node_t *n = &g->nodes[i];
             if (n->zone != z)
                 continue;
-            rbuf_printf(b, "    n%zu [shape=%s, color=\"%s\", fillcolor=\"%s\"%s, label=\"", i,
-                        shape(n->kind), color[n->state], fill[n->state],
-                        n->kind == GRAPH_NODE_MISSING ? ", style=\"filled,dashed\"" : "");
+            results_buf_printf(b, "    n%zu [shape=%s, color=\"%s\", fillcolor=\"%s\"%s, label=\"",
+                               i, shape(n->kind), color[n->state], fill[n->state],
+                               n->kind == GRAPH_NODE_MISSING ? ", style=\"filled,dashed\"" : "");
             dot_text(b, n->title);
             if (n->sub[0]) {
-                rbuf_printf(b, "\\n");
+                results_buf_printf(b, "\\n");
                 dot_text(b, n->sub);
             }
-            rbuf_printf(b, "\"];\n");
+            results_buf_printf(b, "\"];\n");
         }
-        rbuf_printf(b, "  }\n");
+        results_buf_printf(b, "  }\n");
     }
     for (size_t i = 0; i < g->n_edges; i++) {
         const graph_edge_t *e = &g->edges[i];
-        rbuf_printf(b, "  n%zu -> n%zu [color=\"%s\"", e->from, e->to, color[e->state]);
+        results_buf_printf(b, "  n%zu -> n%zu [color=\"%s\"", e->from, e->to, color[e->state]);
         if (e->failing)
-            rbuf_printf(b, ", penwidth=2.5");
+            results_buf_printf(b, ", penwidth=2.5");
         if (e->dashed || e->kind == GRAPH_EDGE_DELEGATES)
-            rbuf_printf(b, ", style=dashed");
+            results_buf_printf(b, ", style=dashed");
         if (e->label[0]) {
-            rbuf_printf(b, ", %slabel=", e->failing ? "fontcolor=\"#c62828\", " : "");
+            results_buf_printf(b, ", %slabel=", e->failing ? "fontcolor=\"#c62828\", " : "");
             dot_quoted(b, e->label);
         }
-        rbuf_printf(b, "];\n");
+        results_buf_printf(b, "];\n");
     }
     if (g->n_caption) {
         /* The reasons, as a note under the picture (left-justified lines: \l). */
-        rbuf_printf(b, "  reasons [shape=note, style=filled, fillcolor=\"#ffffff\", label=\"");
+        results_buf_printf(b,
+                           "  reasons [shape=note, style=filled, fillcolor=\"#ffffff\", label=\"");
         for (size_t i = 0; i < g->n_caption; i++) {
             dot_text(b, g->caption[i]);
-            rbuf_printf(b, "\\l");
+            results_buf_printf(b, "\\l");
         }
-        rbuf_printf(b, "\"];\n");
+        results_buf_printf(b, "\"];\n");
     }
-    rbuf_printf(b, "}\n");
+    results_buf_printf(b, "}\n");
 }

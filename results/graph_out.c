@@ -22,19 +22,19 @@ int results_graph_format_for(const char *path, results_graph_format_t *fmt)
 }
 
 int results_graph_render(const results_record_t *rec, const char *scan_name,
-                         results_graph_format_t fmt, rbuf_t *b)
+                         results_graph_format_t fmt, results_buf_t *b)
 {
     graph_t g;
-    int rc = graph_build(rec, scan_name, &g);
+    int rc = results_graph_build(rec, scan_name, &g);
     if (rc == 0) {
         if (fmt == RESULTS_GRAPH_DOT)
-            graph_write_dot(&g, b);
+            results_graph_write_dot(&g, b);
         else
-            graph_write_svg(&g, b);
+            results_graph_write_svg(&g, b);
         if (b->failed)
             rc = RESULTS_ENOMEM;
     }
-    graph_clear(&g);
+    results_graph_clear(&g);
     return rc;
 }
 
@@ -43,13 +43,13 @@ int results_graph_write(const results_record_t *rec, const char *scan_name,
 {
     if (!rec || !out || (fmt != RESULTS_GRAPH_SVG && fmt != RESULTS_GRAPH_DOT))
         return RESULTS_EINVAL;
-    rbuf_t b = {0};
+    results_buf_t b = {0};
     if (fmt == RESULTS_GRAPH_SVG)
-        rbuf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        results_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     int rc = results_graph_render(rec, scan_name, fmt, &b);
     if (rc == 0 && (fwrite(b.data, 1, b.len, out) != b.len || fflush(out) != 0 || ferror(out)))
         rc = RESULTS_EIO;
-    rbuf_free(&b);
+    results_buf_free(&b);
     return rc;
 }
 

@@ -32,30 +32,30 @@ static const char *const fill[GRAPH_STATE_COUNT] = {"#e3f5e8", "#f5f5f5", "#fde7
 
 /* s as XML character data or attribute value. Control bytes and bytes past ASCII (a name from
  * the network is not necessarily UTF-8) become DNS presentation \DDD. */
-static void xml_text(rbuf_t *b, const char *s)
+static void xml_text(results_buf_t *b, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
         switch (*p) {
         case '&':
-            rbuf_printf(b, "&amp;");
+            results_buf_printf(b, "&amp;");
             break;
         case '<':
-            rbuf_printf(b, "&lt;");
+            results_buf_printf(b, "&lt;");
             break;
         case '>':
-            rbuf_printf(b, "&gt;");
+            results_buf_printf(b, "&gt;");
             break;
         case '"':
-            rbuf_printf(b, "&quot;");
+            results_buf_printf(b, "&quot;");
             break;
         case '\'':
-            rbuf_printf(b, "&#39;");
+            results_buf_printf(b, "&#39;");
             break;
         default:
             if (*p < 0x20 || *p >= 0x7f)
-                rbuf_printf(b, "\\%03u", *p);
+                results_buf_printf(b, "\\%03u", *p);
             else
-                rbuf_byte(b, *p);
+                results_buf_byte(b, *p);
         }
     }
 }
@@ -163,14 +163,15 @@ static int layout(const graph_t *g, pos_t *pos, slot_t *slots, zone_box_t *boxes
     return width;
 }
 
-static void put_marker(rbuf_t *b, graph_state_t s)
+static void put_marker(results_buf_t *b, graph_state_t s)
 {
-    rbuf_printf(b,
-                "<marker id=\"dnssweep-arrow-%s\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
-                "markerWidth=\"10\" markerHeight=\"10\" markerUnits=\"userSpaceOnUse\" "
-                "orient=\"auto-start-reverse\">"
-                "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"%s\"/></marker>\n",
-                graph_state_name(s), color[s]);
+    results_buf_printf(
+        b,
+        "<marker id=\"dnssweep-arrow-%s\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
+        "markerWidth=\"10\" markerHeight=\"10\" markerUnits=\"userSpaceOnUse\" "
+        "orient=\"auto-start-reverse\">"
+        "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"%s\"/></marker>\n",
+        results_graph_state_name(s), color[s]);
 }
 
 static const char *kind_name(graph_node_kind_t k)
@@ -185,19 +186,20 @@ static const char *edge_kind_name(graph_edge_kind_t k)
     return names[k];
 }
 
-static void put_zone(rbuf_t *b, const graph_zone_t *z, const zone_box_t *box, int width)
+static void put_zone(results_buf_t *b, const graph_zone_t *z, const zone_box_t *box, int width)
 {
-    rbuf_printf(b, "<g class=\"zone\" data-zone=\"");
+    results_buf_printf(b, "<g class=\"zone\" data-zone=\"");
     xml_text(b, z->name);
-    rbuf_printf(b,
-                "\" data-state=\"%s\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-                "rx=\"10\" fill=\"#fcfcfc\" stroke=\"%s\" stroke-width=\"2\"/>"
-                "<text x=\"%d\" y=\"%d\" font-size=\"15\" font-weight=\"bold\" fill=\"%s\">",
-                graph_state_name(z->state), MARGIN, box->y, width - 2 * MARGIN, box->h,
-                color[z->state], MARGIN + 12, box->y + 24, color[z->state]);
+    results_buf_printf(b,
+                       "\" data-state=\"%s\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                       "rx=\"10\" fill=\"#fcfcfc\" stroke=\"%s\" stroke-width=\"2\"/>"
+                       "<text x=\"%d\" y=\"%d\" font-size=\"15\" font-weight=\"bold\" fill=\"%s\">",
+                       results_graph_state_name(z->state), MARGIN, box->y, width - 2 * MARGIN,
+                       box->h, color[z->state], MARGIN + 12, box->y + 24, color[z->state]);
     xml_text(b, strcmp(z->name, ".") == 0 ? ". (root)" : z->name);
-    rbuf_printf(b, "<tspan font-weight=\"normal\" font-size=\"12\"> zone, %s</tspan></text></g>\n",
-                graph_state_name(z->state));
+    results_buf_printf(
+        b, "<tspan font-weight=\"normal\" font-size=\"12\"> zone, %s</tspan></text></g>\n",
+        results_graph_state_name(z->state));
 }
 
 /* The font size (at most px) at which s fits inside a node. */
@@ -208,40 +210,41 @@ static int fit_px(const char *s, int px)
     return px;
 }
 
-static void put_node(rbuf_t *b, const graph_t *g, size_t i, const pos_t *p)
+static void put_node(results_buf_t *b, const graph_t *g, size_t i, const pos_t *p)
 {
     const graph_node_t *n = &g->nodes[i];
     bool round =
         n->kind == GRAPH_NODE_DNSKEY || n->kind == GRAPH_NODE_MISSING || n->kind == GRAPH_NODE_KEYS;
-    rbuf_printf(b,
-                "<g class=\"node\" id=\"n%zu\" data-kind=\"%s\" data-role=\"%s\" data-state=\"%s\"",
-                i, kind_name(n->kind), n->role ? n->role : "", graph_state_name(n->state));
+    results_buf_printf(
+        b, "<g class=\"node\" id=\"n%zu\" data-kind=\"%s\" data-role=\"%s\" data-state=\"%s\"", i,
+        kind_name(n->kind), n->role ? n->role : "", results_graph_state_name(n->state));
     if (n->kind == GRAPH_NODE_DNSKEY || n->kind == GRAPH_NODE_DS || n->kind == GRAPH_NODE_MISSING)
-        rbuf_printf(b, " data-tag=\"%u\" data-alg=\"%u\"", n->key_tag, n->algorithm);
-    rbuf_printf(b, " data-zone=\"");
+        results_buf_printf(b, " data-tag=\"%u\" data-alg=\"%u\"", n->key_tag, n->algorithm);
+    results_buf_printf(b, " data-zone=\"");
     xml_text(b, g->zones[n->zone].name);
-    rbuf_printf(b,
-                "\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"%d\" fill=\"%s\" "
-                "stroke=\"%s\" stroke-width=\"%s\"%s/>",
-                p->x, p->y, NODE_W, NODE_H, round ? NODE_H / 2 : 4, fill[n->state], color[n->state],
-                n->state == GRAPH_BOGUS ? "2.5" : "1.5",
-                n->kind == GRAPH_NODE_MISSING ? " stroke-dasharray=\"6 4\"" : "");
+    results_buf_printf(
+        b,
+        "\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"%d\" fill=\"%s\" "
+        "stroke=\"%s\" stroke-width=\"%s\"%s/>",
+        p->x, p->y, NODE_W, NODE_H, round ? NODE_H / 2 : 4, fill[n->state], color[n->state],
+        n->state == GRAPH_BOGUS ? "2.5" : "1.5",
+        n->kind == GRAPH_NODE_MISSING ? " stroke-dasharray=\"6 4\"" : "");
     int cx = p->x + NODE_W / 2;
-    rbuf_printf(b,
-                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
-                "font-weight=\"bold\" fill=\"#222\">",
-                cx, p->y + (n->sub[0] ? 19 : 27), fit_px(n->title, 13));
+    results_buf_printf(b,
+                       "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
+                       "font-weight=\"bold\" fill=\"#222\">",
+                       cx, p->y + (n->sub[0] ? 19 : 27), fit_px(n->title, 13));
     xml_text(b, n->title);
-    rbuf_printf(b, "</text>");
+    results_buf_printf(b, "</text>");
     if (n->sub[0]) {
-        rbuf_printf(b,
-                    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
-                    "fill=\"#444\">",
-                    cx, p->y + 35, fit_px(n->sub, 11));
+        results_buf_printf(b,
+                           "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
+                           "fill=\"#444\">",
+                           cx, p->y + 35, fit_px(n->sub, 11));
         xml_text(b, n->sub);
-        rbuf_printf(b, "</text>");
+        results_buf_printf(b, "</text>");
     }
-    rbuf_printf(b, "</g>\n");
+    results_buf_printf(b, "</g>\n");
 }
 
 /* Where along a node's bottom (out) or top (in) edge k of n attaches. */
@@ -253,46 +256,46 @@ static int spread(int x, int k, int n)
     return x + NODE_H / 2 + usable * k / (n - 1);
 }
 
-static void put_label(rbuf_t *b, int x, int y, const graph_edge_t *e, const char *anchor)
+static void put_label(results_buf_t *b, int x, int y, const graph_edge_t *e, const char *anchor)
 {
-    rbuf_printf(b,
-                "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"11\" fill=\"%s\" "
-                "stroke=\"#ffffff\" stroke-width=\"4\" paint-order=\"stroke\"%s>",
-                x, y, anchor, color[e->state], e->failing ? " font-weight=\"bold\"" : "");
+    results_buf_printf(b,
+                       "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"11\" fill=\"%s\" "
+                       "stroke=\"#ffffff\" stroke-width=\"4\" paint-order=\"stroke\"%s>",
+                       x, y, anchor, color[e->state], e->failing ? " font-weight=\"bold\"" : "");
     xml_text(b, e->label);
-    rbuf_printf(b, "</text>");
+    results_buf_printf(b, "</text>");
 }
 
-static void put_edge(rbuf_t *b, const graph_t *g, size_t i, pos_t *pos)
+static void put_edge(results_buf_t *b, const graph_t *g, size_t i, pos_t *pos)
 {
     const graph_edge_t *e = &g->edges[i];
     pos_t *from = &pos[e->from], *to = &pos[e->to];
-    rbuf_printf(b,
-                "<g class=\"edge\" data-kind=\"%s\" data-from=\"n%zu\" data-to=\"n%zu\" "
-                "data-state=\"%s\" data-failing=\"%s\">",
-                edge_kind_name(e->kind), e->from, e->to, graph_state_name(e->state),
-                e->failing ? "true" : "false");
+    results_buf_printf(b,
+                       "<g class=\"edge\" data-kind=\"%s\" data-from=\"n%zu\" data-to=\"n%zu\" "
+                       "data-state=\"%s\" data-failing=\"%s\">",
+                       edge_kind_name(e->kind), e->from, e->to, results_graph_state_name(e->state),
+                       e->failing ? "true" : "false");
     char style[160];
     snprintf(
         style, sizeof style,
         "fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s marker-end=\"url(#dnssweep-arrow-%s)\"",
         color[e->state], e->failing ? "2.5" : "1.4",
         e->dashed || e->kind == GRAPH_EDGE_DELEGATES ? " stroke-dasharray=\"7 4\"" : "",
-        graph_state_name(e->state));
+        results_graph_state_name(e->state));
     bool label = e->label[0] && (e->failing || e->dashed || e->kind == GRAPH_EDGE_DELEGATES);
     if (e->from == e->to) {
         /* A loop on the right side of the node, its label under it. */
         int x = from->x + NODE_W, y = from->y + NODE_H / 2;
-        rbuf_printf(b, "<path d=\"M%d,%d C%d,%d %d,%d %d,%d\" %s/>", x - 8, y - 14, x + 42, y - 36,
-                    x + 42, y + 36, x - 2, y + 10, style);
+        results_buf_printf(b, "<path d=\"M%d,%d C%d,%d %d,%d %d,%d\" %s/>", x - 8, y - 14, x + 42,
+                           y - 36, x + 42, y + 36, x - 2, y + 10, style);
         if (label)
             put_label(b, from->x + NODE_W, from->y + NODE_H + 16, e, "middle");
     } else if (to->y > from->y) {
         int x1 = spread(from->x, from->out_i++, from->out_n), y1 = from->y + NODE_H;
         int x2 = spread(to->x, to->in_i++, to->in_n), y2 = to->y;
         int dy = (y2 - y1) / 2;
-        rbuf_printf(b, "<path d=\"M%d,%d C%d,%d %d,%d %d,%d\" %s/>", x1, y1, x1, y1 + dy, x2,
-                    y2 - dy, x2, y2 - 2, style);
+        results_buf_printf(b, "<path d=\"M%d,%d C%d,%d %d,%d %d,%d\" %s/>", x1, y1, x1, y1 + dy, x2,
+                           y2 - dy, x2, y2 - 2, style);
         if (label)
             put_label(b, (x1 + x2) / 2 + 6, (y1 + y2) / 2 + 4, e, "start");
     } else {
@@ -301,35 +304,36 @@ static void put_edge(rbuf_t *b, const graph_t *g, size_t i, pos_t *pos)
         int x2 = to->x + NODE_W / 2 + (to->x > from->x ? -12 : 12), y2 = to->y;
         int lift = 30 + abs(x2 - x1) / 12;
         int top = (y1 < y2 ? y1 : y2) - lift;
-        rbuf_printf(b, "<path d=\"M%d,%d C%d,%d %d,%d %d,%d\" %s/>", x1, y1, x1, top, x2, top, x2,
-                    y2 - 2, style);
+        results_buf_printf(b, "<path d=\"M%d,%d C%d,%d %d,%d %d,%d\" %s/>", x1, y1, x1, top, x2,
+                           top, x2, y2 - 2, style);
         if (label)
             put_label(b, (x1 + x2) / 2, top + 8, e, "middle");
     }
-    rbuf_printf(b, "</g>\n");
+    results_buf_printf(b, "</g>\n");
 }
 
-static void put_legend(rbuf_t *b, int x, int y)
+static void put_legend(results_buf_t *b, int x, int y)
 {
-    rbuf_printf(b, "<g class=\"legend\" font-size=\"11\">");
+    results_buf_printf(b, "<g class=\"legend\" font-size=\"11\">");
     for (int s = 0; s < GRAPH_STATE_COUNT; s++) {
         int lx = x + s * 100;
-        rbuf_printf(b,
-                    "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" rx=\"3\" fill=\"%s\" "
-                    "stroke=\"%s\"/><text x=\"%d\" y=\"%d\" fill=\"#333\">%s</text>",
-                    lx, y - 11, fill[s], color[s], lx + 20, y,
-                    s == GRAPH_UNKNOWN ? "indeterminate, warning"
-                                       : graph_state_name((graph_state_t)s));
+        results_buf_printf(
+            b,
+            "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" rx=\"3\" fill=\"%s\" "
+            "stroke=\"%s\"/><text x=\"%d\" y=\"%d\" fill=\"#333\">%s</text>",
+            lx, y - 11, fill[s], color[s], lx + 20, y,
+            s == GRAPH_UNKNOWN ? "indeterminate, warning"
+                               : results_graph_state_name((graph_state_t)s));
     }
     int lx = x + GRAPH_STATE_COUNT * 100 + 60;
-    rbuf_printf(b,
-                "<path d=\"M%d,%d h34\" stroke=\"%s\" stroke-width=\"2.5\" "
-                "stroke-dasharray=\"7 4\"/><text x=\"%d\" y=\"%d\" fill=\"#333\">failing "
-                "(dashed: missing)</text></g>\n",
-                lx, y - 4, color[GRAPH_BOGUS], lx + 40, y);
+    results_buf_printf(b,
+                       "<path d=\"M%d,%d h34\" stroke=\"%s\" stroke-width=\"2.5\" "
+                       "stroke-dasharray=\"7 4\"/><text x=\"%d\" y=\"%d\" fill=\"#333\">failing "
+                       "(dashed: missing)</text></g>\n",
+                       lx, y - 4, color[GRAPH_BOGUS], lx + 40, y);
 }
 
-void graph_write_svg(const graph_t *g, rbuf_t *b)
+void results_graph_write_svg(const graph_t *g, results_buf_t *b)
 {
     pos_t *pos = calloc(g->n_nodes ? g->n_nodes : 1, sizeof *pos);
     slot_t *slots = calloc(g->n_nodes ? g->n_nodes : 1, sizeof *slots);
@@ -371,23 +375,24 @@ void graph_write_svg(const graph_t *g, rbuf_t *b)
     int caption_y = height + 28;
     int total_h = caption_y + lines * CAPTION_LINE + 40;
 
-    rbuf_printf(b,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"dnssweep-graph\" "
-                "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                "font-family=\"DejaVu Sans, Verdana, sans-serif\" data-status=\"%s\" "
-                "data-domain=\"",
-                canvas_w, total_h, canvas_w, total_h, graph_state_name(g->state));
+    results_buf_printf(b,
+                       "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"dnssweep-graph\" "
+                       "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                       "font-family=\"DejaVu Sans, Verdana, sans-serif\" data-status=\"%s\" "
+                       "data-domain=\"",
+                       canvas_w, total_h, canvas_w, total_h, results_graph_state_name(g->state));
     xml_text(b, g->n_zones ? g->zones[g->n_zones - 1].name : "");
-    rbuf_printf(b, "\" role=\"img\"><title>");
+    results_buf_printf(b, "\" role=\"img\"><title>");
     xml_text(b, g->title);
-    rbuf_printf(b, "</title>\n<defs>\n");
+    results_buf_printf(b, "</title>\n<defs>\n");
     for (int s = 0; s < GRAPH_STATE_COUNT; s++)
         put_marker(b, (graph_state_t)s);
-    rbuf_printf(b, "</defs>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n");
-    rbuf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"16\" font-weight=\"bold\" fill=\"%s\">",
-                MARGIN, MARGIN + 18, color[g->state]);
+    results_buf_printf(b, "</defs>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n");
+    results_buf_printf(b,
+                       "<text x=\"%d\" y=\"%d\" font-size=\"16\" font-weight=\"bold\" fill=\"%s\">",
+                       MARGIN, MARGIN + 18, color[g->state]);
     xml_text(b, g->title);
-    rbuf_printf(b, "</text>\n");
+    results_buf_printf(b, "</text>\n");
     for (size_t z = 0; z < g->n_zones; z++)
         put_zone(b, &g->zones[z], &boxes[z], canvas_w);
     /* Edges that hold run behind the nodes; failing edges are drawn over everything. */
@@ -399,7 +404,7 @@ void graph_write_svg(const graph_t *g, rbuf_t *b)
     for (size_t i = 0; i < g->n_edges; i++)
         if (g->edges[i].failing)
             put_edge(b, g, i, pos);
-    rbuf_printf(b, "<g class=\"caption\" font-size=\"12\" fill=\"#222\">");
+    results_buf_printf(b, "<g class=\"caption\" font-size=\"12\" fill=\"#222\">");
     int line = 0;
     for (size_t i = 0; i < g->n_caption; i++) {
         const char *p = g->caption[i];
@@ -407,16 +412,17 @@ void graph_write_svg(const graph_t *g, rbuf_t *b)
             size_t n = wrap_at(p, caption_chars);
             char part[GRAPH_TEXT_MAX * 4];
             snprintf(part, sizeof part, "%s%.*s", p == g->caption[i] ? "" : "    ", (int)n, p);
-            rbuf_printf(b, "<text x=\"%d\" y=\"%d\">", MARGIN, caption_y + line++ * CAPTION_LINE);
+            results_buf_printf(b, "<text x=\"%d\" y=\"%d\">", MARGIN,
+                               caption_y + line++ * CAPTION_LINE);
             xml_text(b, part);
-            rbuf_printf(b, "</text>");
+            results_buf_printf(b, "</text>");
             p += n;
             p += strspn(p, " ");
         } while (*p);
     }
-    rbuf_printf(b, "</g>\n");
+    results_buf_printf(b, "</g>\n");
     put_legend(b, MARGIN, total_h - 14);
-    rbuf_printf(b, "</svg>\n");
+    results_buf_printf(b, "</svg>\n");
     free(pos);
     free(slots);
 }

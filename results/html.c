@@ -7,128 +7,127 @@
 
 #include <string.h>
 
-static void put_cstr(rbuf_t *b, const char *s)
-{
-    rbuf_put(b, s, strlen(s));
-}
-
-void results_html_text(rbuf_t *b, const char *s)
+void results_html_text(results_buf_t *b, const char *s)
 {
     if (!s)
         return;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
         case '&':
-            put_cstr(b, "&amp;");
+            results_buf_str(b, "&amp;");
             break;
         case '<':
-            put_cstr(b, "&lt;");
+            results_buf_str(b, "&lt;");
             break;
         case '>':
-            put_cstr(b, "&gt;");
+            results_buf_str(b, "&gt;");
             break;
         case '"':
-            put_cstr(b, "&quot;");
+            results_buf_str(b, "&quot;");
             break;
         case '\'':
-            put_cstr(b, "&#39;");
+            results_buf_str(b, "&#39;");
             break;
         default:
             /* Control characters have no business in a page; tabs and newlines stay. */
             if (*p >= 0x20 || *p == '\t' || *p == '\n')
-                rbuf_byte(b, *p);
+                results_buf_byte(b, *p);
             break;
         }
     }
 }
 
-void results_html_page_start(rbuf_t *b, const char *title)
+void results_html_page_start(results_buf_t *b, const char *title)
 {
-    put_cstr(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+    results_buf_str(
+        b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
     results_html_text(b, title);
-    put_cstr(b, "</title>\n<style>\n"
-                "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n"
-                "table{border-collapse:collapse;margin:1em 0}\n"
-                "th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;"
-                "vertical-align:top}\n"
-                "th{background:#f0f0f0}td.n{text-align:right}\n"
-                ".s-secure{color:#2e7d32}.s-insecure{color:#616161}.s-bogus{color:#c62828;"
-                "font-weight:bold}\n"
-                ".s-indeterminate{color:#f9a825}.s-lame{color:#6a1b9a}.s-nxdomain{color:#455a64}\n"
-                ".note{color:#666}\n"
-                "</style>\n</head>\n<body>\n<h1>");
+    results_buf_str(
+        b, "</title>\n<style>\n"
+           "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n"
+           "table{border-collapse:collapse;margin:1em 0}\n"
+           "th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;"
+           "vertical-align:top}\n"
+           "th{background:#f0f0f0}td.n{text-align:right}\n"
+           ".s-secure{color:#2e7d32}.s-insecure{color:#616161}.s-bogus{color:#c62828;"
+           "font-weight:bold}\n"
+           ".s-indeterminate{color:#f9a825}.s-lame{color:#6a1b9a}.s-nxdomain{color:#455a64}\n"
+           ".note{color:#666}\n"
+           "</style>\n</head>\n<body>\n<h1>");
     results_html_text(b, title);
-    put_cstr(b, "</h1>\n");
+    results_buf_str(b, "</h1>\n");
 }
 
-void results_html_page_end(rbuf_t *b)
+void results_html_page_end(results_buf_t *b)
 {
-    put_cstr(b, "</body>\n</html>\n");
+    results_buf_str(b, "</body>\n</html>\n");
 }
 
-void results_html_status(rbuf_t *b, const char *tag, const results_record_t *r)
+/* <tag class="s-STATUS">STATUS</tag>, or an em dash for NULL. */
+static void results_html_status(results_buf_t *b, const char *tag, const results_record_t *r)
 {
     const char *name = r ? verify_status_name(r->status) : NULL;
-    rbuf_byte(b, '<');
-    put_cstr(b, tag);
+    results_buf_byte(b, '<');
+    results_buf_str(b, tag);
     if (name) {
-        put_cstr(b, " class=\"s-");
-        put_cstr(b, name);
-        put_cstr(b, "\">");
-        put_cstr(b, name);
+        results_buf_str(b, " class=\"s-");
+        results_buf_str(b, name);
+        results_buf_str(b, "\">");
+        results_buf_str(b, name);
     } else {
-        put_cstr(b, ">&mdash;");
+        results_buf_str(b, ">&mdash;");
     }
-    put_cstr(b, "</");
-    put_cstr(b, tag);
-    rbuf_byte(b, '>');
+    results_buf_str(b, "</");
+    results_buf_str(b, tag);
+    results_buf_byte(b, '>');
 }
 
-void results_html_codes(rbuf_t *b, const results_record_t *r)
+/* One <td> of codes. */
+static void results_html_codes(results_buf_t *b, const results_record_t *r)
 {
-    put_cstr(b, "<td>");
+    results_buf_str(b, "<td>");
     for (size_t i = 0; r && i < r->n_reasons; i++) {
         if (i)
-            put_cstr(b, "<br>");
-        put_cstr(b, verify_reason_name(r->reasons[i].code));
+            results_buf_str(b, "<br>");
+        results_buf_str(b, verify_reason_name(r->reasons[i].code));
     }
-    put_cstr(b, "</td>");
+    results_buf_str(b, "</td>");
 }
 
 /* "2371/13/2 SHA-256 digest" per DS and "41023/13/257" per DNSKEY, one per line. */
-static void html_keys(rbuf_t *b, const results_record_t *r)
+static void html_keys(results_buf_t *b, const results_record_t *r)
 {
-    put_cstr(b, "<td class=\"keys\">");
+    results_buf_str(b, "<td class=\"keys\">");
     for (size_t i = 0; r && i < r->parent.n_ds; i++) {
         const results_ds_t *d = &r->parent.ds[i];
-        put_cstr(b, i ? "<br>DS " : "DS ");
+        results_buf_str(b, i ? "<br>DS " : "DS ");
         results_put_int(b, d->key_tag);
-        rbuf_byte(b, '/');
+        results_buf_byte(b, '/');
         results_put_int(b, d->algorithm);
-        rbuf_byte(b, '/');
+        results_buf_byte(b, '/');
         results_put_int(b, d->digest_type);
     }
     for (size_t i = 0; r && i < r->n_dnskey; i++) {
         const results_dnskey_t *k = &r->dnskey[i];
-        put_cstr(b, i || r->parent.n_ds ? "<br>DNSKEY " : "DNSKEY ");
+        results_buf_str(b, i || r->parent.n_ds ? "<br>DNSKEY " : "DNSKEY ");
         results_put_int(b, k->key_tag);
-        rbuf_byte(b, '/');
+        results_buf_byte(b, '/');
         results_put_int(b, k->algorithm);
-        rbuf_byte(b, '/');
+        results_buf_byte(b, '/');
         results_put_int(b, k->flags);
     }
-    put_cstr(b, "</td>");
+    results_buf_str(b, "</td>");
 }
 
 /* One row of a diff table: domain, old and new status and codes, and with keys the old and
  * new DS/DNSKEY sets (a keys_changed row). */
-static void diff_row(rbuf_t *b, const char *tr, const char *domain, const results_record_t *o,
-                     const results_record_t *n, bool keys)
+static void diff_row(results_buf_t *b, const char *tr, const char *domain,
+                     const results_record_t *o, const results_record_t *n, bool keys)
 {
-    put_cstr(b, tr);
-    put_cstr(b, "<td>");
+    results_buf_str(b, tr);
+    results_buf_str(b, "<td>");
     results_html_text(b, domain);
-    put_cstr(b, "</td>");
+    results_buf_str(b, "</td>");
     results_html_status(b, "td", o);
     results_html_status(b, "td", n);
     results_html_codes(b, o);
@@ -137,74 +136,74 @@ static void diff_row(rbuf_t *b, const char *tr, const char *domain, const result
         html_keys(b, o);
         html_keys(b, n);
     }
-    put_cstr(b, "</tr>\n");
+    results_buf_str(b, "</tr>\n");
 }
 
-void results_html_diff_row(rbuf_t *b, const char *domain, const results_record_t *o,
+void results_html_diff_row(results_buf_t *b, const char *domain, const results_record_t *o,
                            const results_record_t *n)
 {
     diff_row(b, "<tr>", domain, o, n, false);
 }
 
-void results_html_keys_row(rbuf_t *b, const char *domain, const results_record_t *o,
+void results_html_keys_row(results_buf_t *b, const char *domain, const results_record_t *o,
                            const results_record_t *n)
 {
     diff_row(b, "<tr class=\"keys-changed\">", domain, o, n, true);
 }
 
-void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c)
+void results_html_diff_summary(results_buf_t *b, const results_diff_counts_t *c)
 {
     uint64_t total = 0;
-    put_cstr(b, "<table>\n<tr><th>change</th><th>domains</th></tr>\n");
+    results_buf_str(b, "<table>\n<tr><th>change</th><th>domains</th></tr>\n");
     for (int i = 0; i < RESULTS_CHANGE_COUNT; i++) {
         const char *name = results_change_name((results_change_t)i);
-        put_cstr(b, "<tr><td>");
+        results_buf_str(b, "<tr><td>");
         if (c->by_change[i] && i != RESULTS_CHANGE_UNCHANGED) {
-            put_cstr(b, "<a href=\"#");
-            put_cstr(b, name);
-            put_cstr(b, "\">");
-            put_cstr(b, name);
-            put_cstr(b, "</a>");
+            results_buf_str(b, "<a href=\"#");
+            results_buf_str(b, name);
+            results_buf_str(b, "\">");
+            results_buf_str(b, name);
+            results_buf_str(b, "</a>");
         } else {
-            put_cstr(b, name);
+            results_buf_str(b, name);
         }
-        put_cstr(b, "</td><td class=\"n\">");
+        results_buf_str(b, "</td><td class=\"n\">");
         results_put_int(b, (int64_t)c->by_change[i]);
-        put_cstr(b, "</td></tr>\n");
+        results_buf_str(b, "</td></tr>\n");
         total += c->by_change[i];
     }
-    put_cstr(b, "<tr><th>total</th><td class=\"n\">");
+    results_buf_str(b, "<tr><th>total</th><td class=\"n\">");
     results_put_int(b, (int64_t)total);
-    put_cstr(b, "</td></tr>\n<tr><th>regressions</th><td class=\"n\">");
+    results_buf_str(b, "</td></tr>\n<tr><th>regressions</th><td class=\"n\">");
     results_put_int(b, (int64_t)c->regressions);
-    put_cstr(b, "</td></tr>\n</table>\n");
+    results_buf_str(b, "</td></tr>\n</table>\n");
 }
 
-void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count, bool keys)
+void results_html_diff_table_start(results_buf_t *b, const char *change, uint64_t count, bool keys)
 {
-    put_cstr(b, "<h2 id=\"");
-    put_cstr(b, change);
-    put_cstr(b, "\">");
-    put_cstr(b, change);
-    put_cstr(b, " (");
+    results_buf_str(b, "<h2 id=\"");
+    results_buf_str(b, change);
+    results_buf_str(b, "\">");
+    results_buf_str(b, change);
+    results_buf_str(b, " (");
     results_put_int(b, (int64_t)count);
-    put_cstr(b, ")</h2>\n<table>\n<tr><th>domain</th><th>old status</th><th>new status</th>"
-                "<th>old reasons</th><th>new reasons</th>");
-    put_cstr(b, keys ? "<th>old keys</th><th>new keys</th></tr>\n" : "</tr>\n");
+    results_buf_str(b, ")</h2>\n<table>\n<tr><th>domain</th><th>old status</th><th>new status</th>"
+                       "<th>old reasons</th><th>new reasons</th>");
+    results_buf_str(b, keys ? "<th>old keys</th><th>new keys</th></tr>\n" : "</tr>\n");
 }
 
 int results_html_diff(FILE *out, const char *old_name, const char *new_name,
-                      const results_diff_counts_t *c, rbuf_t sections[RESULTS_CHANGE_COUNT],
+                      const results_diff_counts_t *c, results_buf_t sections[RESULTS_CHANGE_COUNT],
                       const char *notice)
 {
-    rbuf_t b = {0};
+    results_buf_t b = {0};
     char title[2 * RESULTS_SCAN_NAME_MAX + 32];
     snprintf(title, sizeof title, "dnssweep diff: %s \u2192 %s", old_name, new_name);
     results_html_page_start(&b, title);
     if (notice) {
-        put_cstr(&b, "<p class=\"modes-differ\"><strong>Warning:</strong> ");
+        results_buf_str(&b, "<p class=\"modes-differ\"><strong>Warning:</strong> ");
         results_html_text(&b, notice);
-        put_cstr(&b, "</p>\n");
+        results_buf_str(&b, "</p>\n");
     }
     results_html_diff_summary(&b, c);
     int rc = RESULTS_OK;
@@ -213,8 +212,8 @@ int results_html_diff(FILE *out, const char *old_name, const char *new_name,
             continue;
         results_html_diff_table_start(&b, results_change_name((results_change_t)i), c->by_change[i],
                                       i == RESULTS_CHANGE_KEYS_CHANGED);
-        rbuf_put(&b, sections[i].data, sections[i].len);
-        put_cstr(&b, "</table>\n");
+        results_buf_put(&b, sections[i].data, sections[i].len);
+        results_buf_str(&b, "</table>\n");
         if (sections[i].failed)
             b.failed = true;
     }
@@ -223,6 +222,6 @@ int results_html_diff(FILE *out, const char *old_name, const char *new_name,
         rc = RESULTS_ENOMEM;
     else if (fwrite(b.data, 1, b.len, out) != b.len)
         rc = RESULTS_EIO;
-    rbuf_free(&b);
+    results_buf_free(&b);
     return rc;
 }

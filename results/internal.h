@@ -7,26 +7,27 @@
 #include "results/results.h"
 
 /* ---- growable byte buffer ---- */
-typedef struct rbuf {
+typedef struct results_buf {
     uint8_t *data;
     size_t len;
     size_t cap;
     bool failed; /* sticky: an allocation failed */
-} rbuf_t;
+} results_buf_t;
 
-void rbuf_reserve(rbuf_t *b, size_t extra);
-void rbuf_put(rbuf_t *b, const void *p, size_t n);
-void rbuf_byte(rbuf_t *b, uint8_t v);
-void rbuf_varint(rbuf_t *b, uint64_t v);
-void rbuf_free(rbuf_t *b);
+void results_buf_reserve(results_buf_t *b, size_t extra);
+void results_buf_put(results_buf_t *b, const void *p, size_t n);
+void results_buf_str(results_buf_t *b, const char *s); /* a C string */
+void results_buf_byte(results_buf_t *b, uint8_t v);
+void results_buf_varint(results_buf_t *b, uint64_t v);
+void results_buf_free(results_buf_t *b);
 
 /* ---- bump arena for decoded records ---- */
-typedef struct rarena rarena_t;
-rarena_t *rarena_new(void);
-void *rarena_alloc(rarena_t *a, size_t n);
+typedef struct results_arena results_arena_t;
+results_arena_t *results_arena_new(void);
+void *results_arena_alloc(results_arena_t *a, size_t n);
 /* Forgets every allocation but keeps the first block (iteration reuses one arena). */
-void rarena_reset(rarena_t *a);
-void rarena_free(rarena_t *a);
+void results_arena_reset(results_arena_t *a);
+void results_arena_free(results_arena_t *a);
 
 /* Tags of the record encoding (codec.c describes the layout). */
 enum { PARENT_SIGNED = 1, PARENT_DS_FROM_ZONE_FILE = 2 };
@@ -39,18 +40,18 @@ enum { CDS_SRV_TCP_MASK = 3, CDS_SRV_ANSWERED = 4, CDS_SRV_DISAGREE = 8 };
 
 /* Encodes rec (without its domain) appending to b. RESULTS_EINVAL for a record over the
  * limits. */
-int results_encode_into(const results_record_t *rec, rbuf_t *b);
+int results_encode_into(const results_record_t *rec, results_buf_t *b);
 /* Decodes into out using arena (not reset here). summary_only stops after status, scanned_at,
  * reasons, fix, parent (with its DS) and DNSKEYs (what diff needs: keys_changed); the other
  * fields are zero. domain is copied. */
-int results_decode_with(rarena_t *arena, const char *domain, size_t domain_len, const uint8_t *buf,
-                        size_t len, bool summary_only, results_record_t *out);
+int results_decode_with(results_arena_t *arena, const char *domain, size_t domain_len,
+                        const uint8_t *buf, size_t len, bool summary_only, results_record_t *out);
 
 /* scanned_at of an encoded record without decoding the rest; INT64_MIN when unreadable. */
 int64_t results_peek_scanned_at(const uint8_t *buf, size_t len);
 
 /* ---- scan info encoding (value of the scans table) ---- */
-typedef struct scan_meta {
+typedef struct results_scan_meta {
     uint32_t id;
     int64_t started_at;
     int64_t finished_at;
@@ -59,18 +60,18 @@ typedef struct scan_meta {
     char *input_desc;
     char *options;
     char *settings; /* schema 3: the scan's stored settings (results_settings_get); NULL before */
-} scan_meta_t;
+} results_scan_meta_t;
 
-int scan_meta_encode(const scan_meta_t *m, rbuf_t *b);
-/* Strings are malloc'ed (scan_meta_clear). */
-int scan_meta_decode(const uint8_t *buf, size_t len, scan_meta_t *m);
-void scan_meta_clear(scan_meta_t *m);
+int results_scan_meta_encode(const results_scan_meta_t *m, results_buf_t *b);
+/* Strings are malloc'ed (results_scan_meta_clear). */
+int results_scan_meta_decode(const uint8_t *buf, size_t len, results_scan_meta_t *m);
+void results_scan_meta_clear(results_scan_meta_t *m);
 
 /* ---- the store ---- */
 struct results_store {
     MDB_env *env;
     MDB_dbi dbi_meta;    /* "schema" -> u32 LE; "next_scan_id" -> u32 LE */
-    MDB_dbi dbi_scans;   /* scan name -> scan_meta */
+    MDB_dbi dbi_scans;   /* scan name -> results_scan_meta */
     MDB_dbi dbi_records; /* be32 scan id || domain -> encoded record */
     int flags;
     results_options_t opts;
@@ -110,14 +111,14 @@ int results_write(results_store_t *s, results_write_fn fn, void *ctx);
 int results_meta_get_u32(MDB_txn *txn, MDB_dbi dbi, const char *key, uint32_t *out);
 int results_meta_put_u32(MDB_txn *txn, MDB_dbi dbi, const char *key, uint32_t value);
 int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, bool unfinished_only,
-                         scan_meta_t *meta, char **name_out);
+                         results_scan_meta_t *meta, char **name_out);
 /* Records the detail of an LMDB/system failure and maps the code to RESULTS_E*. */
 int results_fail(results_store_t *s, const char *what, int rc);
 /* Begins a transaction, adopting a map grown by another process (MDB_MAP_RESIZED). */
 int results_txn_begin(results_store_t *s, unsigned flags, MDB_txn **txn);
 /* Finds a scan by name (NULL = latest started) inside txn; name_out (optional) gets a
  * malloc'ed copy of the name. */
-int results_scan_find(results_store_t *s, MDB_txn *txn, const char *name, scan_meta_t *meta,
+int results_scan_find(results_store_t *s, MDB_txn *txn, const char *name, results_scan_meta_t *meta,
                       char **name_out);
 /* Record key: big-endian scan id, then the domain bytes. buf must hold 4 + 254 bytes. */
 #define RESULTS_KEY_MAX (4 + 254)
@@ -129,10 +130,11 @@ int results_scan_put_encoded(results_scan_t *scan, const char *domain, size_t dn
                              const uint8_t *val, size_t vl, bool keep_newer);
 /* A writer on scan `name` whose stored meta is replaced by *meta (ownership of its strings
  * moves to the scan); used by merge, which also writes finished scans. */
-int results_scan_attach(results_store_t *store, const char *name, scan_meta_t *meta,
+int results_scan_attach(results_store_t *store, const char *name, results_scan_meta_t *meta,
                         results_scan_t **out);
 
-int results_put_scan_meta(results_store_t *s, MDB_txn *txn, const char *name, const scan_meta_t *m);
+int results_put_scan_meta(results_store_t *s, MDB_txn *txn, const char *name,
+                          const results_scan_meta_t *m);
 /* Takes the next scan id from the meta table. */
 int results_alloc_scan_id(results_store_t *s, MDB_txn *txn, uint32_t *id);
 
@@ -152,39 +154,36 @@ int results_diff_walk(results_store_t *store, const char *old_name, const char *
                       results_diff_counts_t *counts);
 
 /* ---- HTML (html.c) ---- */
-void results_html_text(rbuf_t *b, const char *s); /* escaped; NULL -> "" */
-void results_html_diff_row(rbuf_t *b, const char *domain, const results_record_t *o,
+void results_html_text(results_buf_t *b, const char *s); /* escaped; NULL -> "" */
+void results_html_diff_row(results_buf_t *b, const char *domain, const results_record_t *o,
                            const results_record_t *n);
 /* A keys_changed row: the diff row plus the old and new DS and DNSKEY sets. */
-void results_html_keys_row(rbuf_t *b, const char *domain, const results_record_t *o,
+void results_html_keys_row(results_buf_t *b, const char *domain, const results_record_t *o,
                            const results_record_t *n);
-void results_html_page_start(rbuf_t *b, const char *title);
-void results_html_page_end(rbuf_t *b);
+void results_html_page_start(results_buf_t *b, const char *title);
+void results_html_page_end(results_buf_t *b);
 /* <tag class="s-STATUS">STATUS</tag>, or an em dash for NULL. */
-void results_html_status(rbuf_t *b, const char *tag, const results_record_t *r);
-void results_html_codes(rbuf_t *b, const results_record_t *r); /* one <td> of codes */
-void results_html_diff_summary(rbuf_t *b, const results_diff_counts_t *c);
+void results_html_diff_summary(results_buf_t *b, const results_diff_counts_t *c);
 /* <h2> and the opening of a diff table; the caller adds rows and "</table>". keys: the table
  * has the old and new keys columns of results_html_keys_row. */
-void results_html_diff_table_start(rbuf_t *b, const char *change, uint64_t count, bool keys);
+void results_html_diff_table_start(results_buf_t *b, const char *change, uint64_t count, bool keys);
 /* The whole diff page: notice (NULL = none), summary table, then the sections (table rows) by
  * change. */
 int results_html_diff(FILE *out, const char *old_name, const char *new_name,
-                      const results_diff_counts_t *c, rbuf_t sections[RESULTS_CHANGE_COUNT],
+                      const results_diff_counts_t *c, results_buf_t sections[RESULTS_CHANGE_COUNT],
                       const char *notice);
 
 /* ---- text output helpers (json.c) ---- */
-void results_json_string(FILE *out, const char *s);
-void results_json_str(rbuf_t *b, const char *s); /* quoted and escaped, or null */
-void results_put_int(rbuf_t *b, int64_t v);
-void results_json_line(rbuf_t *b, const results_record_t *rec, const char *scan_name);
+void results_json_str(results_buf_t *b, const char *s); /* quoted and escaped, or null */
+void results_put_int(results_buf_t *b, int64_t v);
+void results_json_line(results_buf_t *b, const results_record_t *rec, const char *scan_name);
 /* The scan's mode from its settings ("authoritative", ...), or NULL when not recorded. */
 const char *results_settings_mode(const char *settings, char *buf, size_t len);
-void results_csv_header(rbuf_t *b);
+void results_csv_header(results_buf_t *b);
 /* Appends s as one RFC 4180 field (quoted when needed); NULL appends nothing (empty field). */
-void results_csv_text(rbuf_t *line, const char *s);
+void results_csv_text(results_buf_t *line, const char *s);
 /* field is scratch space for the row's composite fields; rec->mode is written as the mode. */
-void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec,
+void results_csv_row(results_buf_t *line, results_buf_t *field, const results_record_t *rec,
                      const char *scan_name);
 
 /* ---- report (report.c collects, report_html.c draws, report_table.c lists) ---- */
@@ -199,50 +198,50 @@ enum {
 #define REPORT_TABLE_BYTES ((size_t)12 << 20)
 
 /* The domains whose earliest signature expiration falls on one UTC day. */
-typedef struct report_expiry_day {
+typedef struct results_report_expiry_day {
     int64_t day;      /* unix seconds of the day's 00:00 UTC */
     int64_t first_at; /* the earliest expiration that day */
     uint64_t count;
     size_t n_examples;
     char examples[REPORT_EXPIRY_EXAMPLES][256];
-} report_expiry_day_t;
+} results_report_expiry_day_t;
 
 /* One finished scan of `report --history N`, and how it changed from the finished scan before
  * it (when there is one). */
-typedef struct report_night {
+typedef struct results_report_night {
     char name[RESULTS_SCAN_NAME_MAX + 1];
     char prev[RESULTS_SCAN_NAME_MAX + 1]; /* "" = nothing to compare with */
     int64_t started_at;
     uint64_t total;
     uint64_t counts[VERIFY_STATUS_COUNT];
     uint64_t became_bogus, got_worse, fixed, keys_changed;
-} report_night_t;
+} results_report_night_t;
 
-typedef struct report_history {
-    report_night_t *nights; /* oldest first */
+typedef struct results_report_history {
+    results_report_night_t *nights; /* oldest first */
     size_t n;
-    rbuf_t rolled; /* keys_changed rows of every night, HTML, a heading row per night */
+    results_buf_t rolled; /* keys_changed rows of every night, HTML, a heading row per night */
     uint64_t n_rolled, rolled_listed;
     /* The latest finished scan started before the reported one ("" = none): what the first
      * screen compares with when --diff-against is not given. */
     char yesterday[RESULTS_SCAN_NAME_MAX + 1];
     bool compared; /* the walk of the reported scan against yesterday also fed `also` */
-} report_history_t;
+} results_report_history_t;
 
 /* The page's own comparison, fed by the history's walk when they compare the same scans. */
-typedef struct report_history_walk {
+typedef struct results_report_history_walk {
     results_diff_cb cb;
     void *ctx;
     results_diff_counts_t *counts;
-} report_history_walk_t;
+} results_report_history_walk_t;
 
-typedef struct report_zone {
+typedef struct results_report_zone {
     char *name; /* NULL = free slot */
     uint64_t total;
     uint64_t counts[VERIFY_STATUS_COUNT];
-} report_zone_t;
+} results_report_zone_t;
 
-typedef struct report {
+typedef struct results_report_data {
     size_t table_budget; /* REPORT_TABLE_BYTES; smaller in tests */
     int64_t ref_time;    /* expirations are counted from here (the scan's start) */
     uint64_t total;
@@ -254,59 +253,61 @@ typedef struct report {
     uint64_t expiry[REPORT_EXPIRY_BUCKETS]; /* disjoint */
     uint64_t with_expiry;                   /* domains in some bucket */
     uint64_t signed_no_date;                /* DNSKEYs but no valid signature and none expired */
-    report_expiry_day_t soonest[REPORT_EXPIRY_DAYS]; /* the earliest days, sorted */
+    results_report_expiry_day_t soonest[REPORT_EXPIRY_DAYS]; /* the earliest days, sorted */
     size_t n_soonest;
-    report_zone_t *zones; /* open addressing, cap a power of two */
+    results_report_zone_t *zones; /* open addressing, cap a power of two */
     size_t n_zones, cap_zones;
-    uint64_t zones_unknown;    /* parent not known */
-    rbuf_t rows[REPORT_TIERS]; /* JSON rows of the domain table, one per line */
+    uint64_t zones_unknown;           /* parent not known */
+    results_buf_t rows[REPORT_TIERS]; /* JSON rows of the domain table, one per line */
     uint64_t n_tier[REPORT_TIERS], kept_tier[REPORT_TIERS];
     uint64_t n_nonsecure;
-    rbuf_t worse, fixed, rolled; /* diff rows (HTML); rolled: keys_changed */
+    results_buf_t worse, fixed, rolled; /* diff rows (HTML); rolled: keys_changed */
     uint64_t n_worse, n_fixed, n_rolled, n_became_bogus;
     uint64_t worse_reasons[VERIFY_REASON_COUNT]; /* codes of the domains that got worse */
-    const report_history_t *history;             /* NULL without --history */
+    const results_report_history_t *history;     /* NULL without --history */
     /* old status -> new status; index VERIFY_STATUS_COUNT = absent from that scan */
     uint64_t trans[VERIFY_STATUS_COUNT + 1][VERIFY_STATUS_COUNT + 1];
     /* The chain-of-trust pictures of the first REPORT_GRAPHS bogus domains (report_graphs.c) */
     const char *scan_name;
-    rbuf_t graphs;
+    results_buf_t graphs;
     uint64_t n_bogus, n_graphs;
-} report_t;
+} results_report_data_t;
 
 /* Bogus domains whose picture the report embeds; the others get a note and the command. */
 #define REPORT_GRAPHS 200
 /* Adds rec's picture when it is bogus and the report holds fewer than REPORT_GRAPHS. */
-void report_graphs_add(report_t *r, const results_record_t *rec);
+void results_report_graphs_add(results_report_data_t *r, const results_record_t *rec);
 /* The section of the pictures (nothing when no domain is bogus). */
-void report_graphs_render(rbuf_t *b, const report_t *r);
+void results_report_graphs_render(results_buf_t *b, const results_report_data_t *r);
 
-void report_put(rbuf_t *b, const char *s);
 /* The colour of a status in every chart. */
-const char *report_status_color(int status);
+const char *results_report_status_color(int status);
 /* The worst-first group of a non-secure record (0 = bogus ... 5 = insecure, nothing found),
  * -1 for secure. */
-int report_tier(const results_record_t *rec);
+int results_report_tier(const results_record_t *rec);
 /* Appends rec's row to its group unless the group is past its byte budget. */
-void report_table_add(report_t *r, const results_record_t *rec, int tier);
+void results_report_table_add(results_report_data_t *r, const results_record_t *rec, int tier);
 /* The searchable, sortable, paged table (JSON data + script). */
-void report_table_render(rbuf_t *b, const report_t *r);
+void results_report_table_render(results_buf_t *b, const results_report_data_t *r);
 /* The last n finished scans up to the reported one (info), each compared with the finished scan
  * before it. also (may be NULL): the comparison of the reported scan with h->yesterday, done in
  * the same walk when that pair is in the history (then h->compared is set). */
-int report_history_collect(results_store_t *store, const results_scan_info_t *info, unsigned n,
-                           report_history_t *h, const report_history_walk_t *also);
-void report_history_free(report_history_t *h);
+int results_report_history_collect(results_store_t *store, const results_scan_info_t *info,
+                                   unsigned n, results_report_history_t *h,
+                                   const results_report_history_walk_t *also);
+void results_report_history_free(results_report_history_t *h);
 /* The trend chart, the table of nights and the rollovers of every night. */
-void report_history_render(rbuf_t *b, const report_history_t *h);
+void results_report_history_render(results_buf_t *b, const results_report_history_t *h);
 /* Every section of the page. */
-void report_render(rbuf_t *b, const results_scan_info_t *info, const char *diff_against,
-                   const results_diff_counts_t *dc, const report_t *r);
+void results_report_render(results_buf_t *b, const results_scan_info_t *info,
+                           const char *diff_against, const results_diff_counts_t *dc,
+                           const results_report_data_t *r);
 
 /* ---- chain-of-trust picture (graph.c builds it, graph_dot.c and graph_svg.c draw it) ---- */
 
 /* printf into a buffer (sticky failure like the other rbuf_ calls). */
-void rbuf_printf(rbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void results_buf_printf(results_buf_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 typedef enum graph_state {
     GRAPH_SECURE = 0,
@@ -382,17 +383,17 @@ typedef struct graph {
 } graph_t;
 
 /* Builds the picture of one stored record (scan_name may be NULL). 0 or RESULTS_ENOMEM; free
- * with graph_clear() either way. */
-int graph_build(const results_record_t *rec, const char *scan_name, graph_t *g);
-void graph_clear(graph_t *g);
+ * with results_graph_clear() either way. */
+int results_graph_build(const results_record_t *rec, const char *scan_name, graph_t *g);
+void results_graph_clear(graph_t *g);
 /* "secure", "insecure", "bogus", "indeterminate". Static storage. */
-const char *graph_state_name(graph_state_t s);
+const char *results_graph_state_name(graph_state_t s);
 /* Graphviz text / a standalone SVG document (our own layered layout) appended to b. Every
  * name and text is escaped for the output's syntax. */
-void graph_write_dot(const graph_t *g, rbuf_t *b);
-void graph_write_svg(const graph_t *g, rbuf_t *b);
+void results_graph_write_dot(const graph_t *g, results_buf_t *b);
+void results_graph_write_svg(const graph_t *g, results_buf_t *b);
 /* rec's picture appended to b (SVG without an XML declaration: embeddable in HTML). */
 int results_graph_render(const results_record_t *rec, const char *scan_name,
-                         results_graph_format_t fmt, rbuf_t *b);
+                         results_graph_format_t fmt, results_buf_t *b);
 
 #endif

@@ -20,12 +20,7 @@ const char *results_format_time(int64_t t, char buf[RESULTS_TIME_BUFSZ])
     return buf;
 }
 
-static void put_cstr(rbuf_t *b, const char *s)
-{
-    rbuf_put(b, s, strlen(s));
-}
-
-void results_put_int(rbuf_t *b, int64_t v)
+void results_put_int(results_buf_t *b, int64_t v)
 {
     char tmp[24];
     size_t n = 0;
@@ -36,7 +31,7 @@ void results_put_int(rbuf_t *b, int64_t v)
     } while (u);
     if (v < 0)
         tmp[sizeof tmp - ++n] = '-';
-    rbuf_put(b, tmp + sizeof tmp - n, n);
+    results_buf_put(b, tmp + sizeof tmp - n, n);
 }
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when the bytes are not valid UTF-8
@@ -67,26 +62,26 @@ static size_t utf8_len(const unsigned char *s)
 
 /* A JSON string (RFC 8259), or null for NULL. The checks of utf8_len stop at the terminating
  * NUL because a NUL is never a continuation byte. */
-void results_json_str(rbuf_t *b, const char *s)
+void results_json_str(results_buf_t *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     if (!s) {
-        put_cstr(b, "null");
+        results_buf_str(b, "null");
         return;
     }
-    rbuf_byte(b, '"');
+    results_buf_byte(b, '"');
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
         const unsigned char *run = p;
         while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
             p++;
-        rbuf_put(b, run, (size_t)(p - run));
+        results_buf_put(b, run, (size_t)(p - run));
         if (!*p)
             break;
         unsigned char c = *p;
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
-            rbuf_put(b, esc, 2);
+            results_buf_put(b, esc, 2);
             p++;
         } else if (c < 0x20) {
             const char *short_esc = c == '\n'   ? "\\n"
@@ -96,213 +91,204 @@ void results_json_str(rbuf_t *b, const char *s)
                                     : c == '\f' ? "\\f"
                                                 : NULL;
             if (short_esc) {
-                put_cstr(b, short_esc);
+                results_buf_str(b, short_esc);
             } else {
                 char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                rbuf_put(b, esc, 6);
+                results_buf_put(b, esc, 6);
             }
             p++;
         } else {
             size_t n = utf8_len(p);
             if (n) {
-                rbuf_put(b, p, n);
+                results_buf_put(b, p, n);
                 p += n;
             } else {
-                put_cstr(b, "\\ufffd");
+                results_buf_str(b, "\\ufffd");
                 p++;
             }
         }
     }
-    rbuf_byte(b, '"');
+    results_buf_byte(b, '"');
 }
 
-void results_json_string(FILE *out, const char *s)
-{
-    rbuf_t b = {0};
-    results_json_str(&b, s);
-    if (!b.failed)
-        fwrite(b.data, 1, b.len, out);
-    rbuf_free(&b);
-}
-
-static void json_time(rbuf_t *b, int64_t t)
+static void json_time(results_buf_t *b, int64_t t)
 {
     char buf[RESULTS_TIME_BUFSZ];
     if (t == 0) {
-        put_cstr(b, "null");
+        results_buf_str(b, "null");
         return;
     }
     results_json_str(b, results_format_time(t, buf));
 }
 
-static void json_key(rbuf_t *b, const char *key)
+static void json_key(results_buf_t *b, const char *key)
 {
-    rbuf_byte(b, '"');
-    put_cstr(b, key);
-    put_cstr(b, "\":");
+    results_buf_byte(b, '"');
+    results_buf_str(b, key);
+    results_buf_str(b, "\":");
 }
 
-static void json_kint(rbuf_t *b, const char *key, int64_t v)
+static void json_kint(results_buf_t *b, const char *key, int64_t v)
 {
     json_key(b, key);
     results_put_int(b, v);
 }
 
-static void json_reasons(rbuf_t *b, const results_record_t *rec)
+static void json_reasons(results_buf_t *b, const results_record_t *rec)
 {
-    put_cstr(b, "\"reasons\":[");
+    results_buf_str(b, "\"reasons\":[");
     for (size_t i = 0; i < rec->n_reasons; i++) {
         const results_reason_t *r = &rec->reasons[i];
         int ede = verify_reason_ede(r->code);
         if (i)
-            rbuf_byte(b, ',');
-        put_cstr(b, "{\"code\":");
+            results_buf_byte(b, ',');
+        results_buf_str(b, "{\"code\":");
         results_json_str(b, verify_reason_name(r->code));
-        put_cstr(b, ",\"severity\":");
+        results_buf_str(b, ",\"severity\":");
         results_json_str(b, verify_severity_name(verify_reason_severity(r->code)));
-        put_cstr(b, ",\"ede\":");
+        results_buf_str(b, ",\"ede\":");
         if (ede < 0)
-            put_cstr(b, "null");
+            results_buf_str(b, "null");
         else
             results_put_int(b, ede);
-        put_cstr(b, ",\"server\":");
+        results_buf_str(b, ",\"server\":");
         results_json_str(b, r->server);
-        put_cstr(b, ",\"rrset\":");
+        results_buf_str(b, ",\"rrset\":");
         results_json_str(b, r->rrset);
-        put_cstr(b, ",\"detail\":");
+        results_buf_str(b, ",\"detail\":");
         results_json_str(b, r->detail);
-        rbuf_byte(b, '}');
+        results_buf_byte(b, '}');
     }
-    rbuf_byte(b, ']');
+    results_buf_byte(b, ']');
 }
 
-static void json_parent(rbuf_t *b, const results_parent_t *par)
+static void json_parent(results_buf_t *b, const results_parent_t *par)
 {
-    put_cstr(b, "\"parent\":");
+    results_buf_str(b, "\"parent\":");
     if (!par->zone) {
-        put_cstr(b, "null");
+        results_buf_str(b, "null");
         return;
     }
-    put_cstr(b, "{\"zone\":");
+    results_buf_str(b, "{\"zone\":");
     results_json_str(b, par->zone);
-    put_cstr(b, par->is_signed ? ",\"signed\":true," : ",\"signed\":false,");
+    results_buf_str(b, par->is_signed ? ",\"signed\":true," : ",\"signed\":false,");
     /* Only zone-file scans say where the DS came from; wire-based lines stay as they were. */
     if (par->ds_from_zone_file)
-        put_cstr(b, "\"ds_source\":\"zone-file\",");
+        results_buf_str(b, "\"ds_source\":\"zone-file\",");
     json_kint(b, "ds_ttl", par->ds_ttl);
-    put_cstr(b, ",\"ds\":[");
+    results_buf_str(b, ",\"ds\":[");
     for (size_t i = 0; i < par->n_ds; i++) {
         const results_ds_t *ds = &par->ds[i];
         if (i)
-            rbuf_byte(b, ',');
-        rbuf_byte(b, '{');
+            results_buf_byte(b, ',');
+        results_buf_byte(b, '{');
         json_kint(b, "key_tag", ds->key_tag);
-        rbuf_byte(b, ',');
+        results_buf_byte(b, ',');
         json_kint(b, "algorithm", ds->algorithm);
-        rbuf_byte(b, ',');
+        results_buf_byte(b, ',');
         json_kint(b, "digest_type", ds->digest_type);
-        put_cstr(b, ",\"digest\":");
+        results_buf_str(b, ",\"digest\":");
         results_json_str(b, ds->digest);
-        rbuf_byte(b, '}');
+        results_buf_byte(b, '}');
     }
-    put_cstr(b, "]}");
+    results_buf_str(b, "]}");
 }
 
-static void json_tail(rbuf_t *b, const results_record_t *rec)
+static void json_tail(results_buf_t *b, const results_record_t *rec)
 {
-    put_cstr(b, ",\"dnskey\":[");
+    results_buf_str(b, ",\"dnskey\":[");
     for (size_t i = 0; i < rec->n_dnskey; i++) {
         const results_dnskey_t *k = &rec->dnskey[i];
         if (i)
-            rbuf_byte(b, ',');
-        rbuf_byte(b, '{');
+            results_buf_byte(b, ',');
+        results_buf_byte(b, '{');
         json_kint(b, "key_tag", k->key_tag);
-        rbuf_byte(b, ',');
+        results_buf_byte(b, ',');
         json_kint(b, "algorithm", k->algorithm);
-        rbuf_byte(b, ',');
+        results_buf_byte(b, ',');
         json_kint(b, "flags", k->flags);
-        rbuf_byte(b, ',');
+        results_buf_byte(b, ',');
         json_kint(b, "bits", k->bits);
-        rbuf_byte(b, '}');
+        results_buf_byte(b, '}');
     }
-    put_cstr(b, "],\"rrsig_earliest_expiration\":");
+    results_buf_str(b, "],\"rrsig_earliest_expiration\":");
     json_time(b, rec->rrsig_earliest_expiration);
-    put_cstr(b, ",\"cds\":[");
+    results_buf_str(b, ",\"cds\":[");
     for (size_t i = 0; i < rec->n_cds; i++) {
         if (i)
-            rbuf_byte(b, ',');
+            results_buf_byte(b, ',');
         results_json_str(b, rec->cds[i]);
     }
-    put_cstr(b, "],\"nameservers\":[");
+    results_buf_str(b, "],\"nameservers\":[");
     for (size_t i = 0; i < rec->n_nameservers; i++) {
         const results_nameserver_t *ns = &rec->nameservers[i];
         if (i)
-            rbuf_byte(b, ',');
-        put_cstr(b, "{\"name\":");
+            results_buf_byte(b, ',');
+        results_buf_str(b, "{\"name\":");
         results_json_str(b, ns->name);
-        put_cstr(b, ",\"address\":");
+        results_buf_str(b, ",\"address\":");
         results_json_str(b, ns->address);
-        put_cstr(b, ",\"status\":");
+        results_buf_str(b, ",\"status\":");
         results_json_str(b, verify_status_name(ns->status));
-        put_cstr(b, ",\"rtt_ms\":");
+        results_buf_str(b, ",\"rtt_ms\":");
         if (ns->rtt_ms < 0)
-            put_cstr(b, "null");
+            results_buf_str(b, "null");
         else
             results_put_int(b, ns->rtt_ms);
-        rbuf_byte(b, '}');
+        results_buf_byte(b, '}');
     }
-    put_cstr(b, "],");
+    results_buf_str(b, "],");
     json_kint(b, "queries", rec->queries);
     const results_resolver_check_t *rc = &rec->resolver_check;
     if (rc->present) {
-        put_cstr(b, ",\"resolver_check\":{\"ad\":");
-        put_cstr(b, rc->ad ? "true" : "false");
-        put_cstr(b, ",\"rcode\":");
+        results_buf_str(b, ",\"resolver_check\":{\"ad\":");
+        results_buf_str(b, rc->ad ? "true" : "false");
+        results_buf_str(b, ",\"rcode\":");
         if (rc->rcode < 0)
-            put_cstr(b, "null");
+            results_buf_str(b, "null");
         else
             results_put_int(b, rc->rcode);
-        put_cstr(b, ",\"ede\":");
+        results_buf_str(b, ",\"ede\":");
         if (rc->ede < 0)
-            put_cstr(b, "null");
+            results_buf_str(b, "null");
         else
             results_put_int(b, rc->ede);
-        put_cstr(b, rc->disagrees ? ",\"disagrees\":true}" : ",\"disagrees\":false}");
+        results_buf_str(b, rc->disagrees ? ",\"disagrees\":true}" : ",\"disagrees\":false}");
     }
 }
 
-void results_json_line(rbuf_t *b, const results_record_t *rec, const char *scan_name)
+void results_json_line(results_buf_t *b, const results_record_t *rec, const char *scan_name)
 {
-    put_cstr(b, "{\"domain\":");
+    results_buf_str(b, "{\"domain\":");
     results_json_str(b, rec->domain);
-    put_cstr(b, ",\"status\":");
+    results_buf_str(b, ",\"status\":");
     results_json_str(b, verify_status_name(rec->status));
-    put_cstr(b, ",\"scan\":");
+    results_buf_str(b, ",\"scan\":");
     results_json_str(b, scan_name);
-    put_cstr(b, ",\"scanned_at\":");
+    results_buf_str(b, ",\"scanned_at\":");
     json_time(b, rec->scanned_at);
-    put_cstr(b, ",\"mode\":");
+    results_buf_str(b, ",\"mode\":");
     results_json_str(b, rec->mode);
-    rbuf_byte(b, ',');
+    results_buf_byte(b, ',');
     json_reasons(b, rec);
-    put_cstr(b, ",\"fix\":");
+    results_buf_str(b, ",\"fix\":");
     results_json_str(b, rec->fix);
-    rbuf_byte(b, ',');
+    results_buf_byte(b, ',');
     json_parent(b, &rec->parent);
     json_tail(b, rec);
-    put_cstr(b, "}\n");
+    results_buf_str(b, "}\n");
 }
 
 int results_record_write_json(const results_record_t *rec, const char *scan_name, FILE *out)
 {
     if (!rec || !out || !rec->domain || !verify_status_name(rec->status))
         return RESULTS_EINVAL;
-    rbuf_t b = {0};
+    results_buf_t b = {0};
     results_json_line(&b, rec, scan_name);
     int rc = b.failed ? RESULTS_ENOMEM : RESULTS_OK;
     if (rc == 0 && fwrite(b.data, 1, b.len, out) != b.len)
         rc = RESULTS_EIO;
-    rbuf_free(&b);
+    results_buf_free(&b);
     return rc;
 }
 
@@ -310,34 +296,35 @@ int results_record_write_json(const results_record_t *rec, const char *scan_name
  * CSV (RFC 4180 quoting). A field is assembled in `field`, then quoted into the line if needed.
  * ------------------------------------------------------------------------------------------- */
 
-static void csv_field(rbuf_t *line, const uint8_t *s, size_t n)
+static void csv_field(results_buf_t *line, const uint8_t *s, size_t n)
 {
     bool quote = false;
     for (size_t i = 0; i < n && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
     if (!quote) {
-        rbuf_put(line, s, n);
+        results_buf_put(line, s, n);
         return;
     }
-    rbuf_byte(line, '"');
+    results_buf_byte(line, '"');
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '"')
-            rbuf_byte(line, '"');
-        rbuf_byte(line, s[i]);
+            results_buf_byte(line, '"');
+        results_buf_byte(line, s[i]);
     }
-    rbuf_byte(line, '"');
+    results_buf_byte(line, '"');
 }
 
-void results_csv_text(rbuf_t *line, const char *s)
+void results_csv_text(results_buf_t *line, const char *s)
 {
     if (s)
         csv_field(line, (const uint8_t *)s, strlen(s));
 }
 
-void results_csv_header(rbuf_t *b)
+void results_csv_header(results_buf_t *b)
 {
-    put_cstr(b, "scan,scanned_at,mode,domain,status,reasons,fix,parent_zone,ds,dnskey_algorithms,"
-                "rrsig_earliest_expiration\n");
+    results_buf_str(
+        b, "scan,scanned_at,mode,domain,status,reasons,fix,parent_zone,ds,dnskey_algorithms,"
+           "rrsig_earliest_expiration\n");
 }
 
 static bool is_code_char(char c)
@@ -366,74 +353,74 @@ static size_t code_prefix_len(const char *s)
  * "CODE: what to do" (and ". Also CODE: ..."); the reasons column already names the codes, so
  * those lose the prefixes. A word after a dropped code inside the text is lower-cased ("Also
  * re-sign ...") unless it is an acronym ("Also DS ..."). */
-static void csv_fix_sentence(rbuf_t *field, const char *fix)
+static void csv_fix_sentence(results_buf_t *field, const char *fix)
 {
     if (code_prefix_len(fix) == 0) {
-        put_cstr(field, fix);
+        results_buf_str(field, fix);
         return;
     }
     for (size_t i = 0; fix[i];) {
         bool word_start = i == 0 || fix[i - 1] == ' ';
         size_t skip = word_start ? code_prefix_len(fix + i) : 0;
         if (!skip) {
-            rbuf_byte(field, (uint8_t)fix[i++]);
+            results_buf_byte(field, (uint8_t)fix[i++]);
             continue;
         }
         i += skip;
         if (i > skip && fix[i] >= 'A' && fix[i] <= 'Z' && fix[i + 1] >= 'a' && fix[i + 1] <= 'z') {
-            rbuf_byte(field, (uint8_t)(fix[i] - 'A' + 'a'));
+            results_buf_byte(field, (uint8_t)(fix[i] - 'A' + 'a'));
             i++;
         }
     }
 }
 
-void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec,
+void results_csv_row(results_buf_t *line, results_buf_t *field, const results_record_t *rec,
                      const char *scan_name)
 {
     char tbuf[RESULTS_TIME_BUFSZ];
     results_csv_text(line, scan_name);
-    rbuf_byte(line, ',');
+    results_buf_byte(line, ',');
     if (rec->scanned_at)
-        put_cstr(line, results_format_time(rec->scanned_at, tbuf));
-    rbuf_byte(line, ',');
+        results_buf_str(line, results_format_time(rec->scanned_at, tbuf));
+    results_buf_byte(line, ',');
     results_csv_text(line, rec->mode);
-    rbuf_byte(line, ',');
+    results_buf_byte(line, ',');
     results_csv_text(line, rec->domain);
-    rbuf_byte(line, ',');
+    results_buf_byte(line, ',');
     results_csv_text(line, verify_status_name(rec->status));
-    rbuf_byte(line, ',');
+    results_buf_byte(line, ',');
 
     field->len = 0;
     for (size_t i = 0; i < rec->n_reasons; i++) {
         if (i)
-            rbuf_byte(field, ';');
-        put_cstr(field, verify_reason_name(rec->reasons[i].code));
+            results_buf_byte(field, ';');
+        results_buf_str(field, verify_reason_name(rec->reasons[i].code));
     }
     csv_field(line, field->data, field->len);
-    rbuf_byte(line, ',');
+    results_buf_byte(line, ',');
     field->len = 0;
     if (rec->fix)
         csv_fix_sentence(field, rec->fix);
     csv_field(line, field->data, field->len);
-    rbuf_byte(line, ',');
+    results_buf_byte(line, ',');
     results_csv_text(line, rec->parent.zone);
-    rbuf_byte(line, ',');
+    results_buf_byte(line, ',');
 
     field->len = 0;
     for (size_t i = 0; i < rec->parent.n_ds; i++) {
         const results_ds_t *ds = &rec->parent.ds[i];
         if (i)
-            rbuf_byte(field, ';');
+            results_buf_byte(field, ';');
         results_put_int(field, ds->key_tag);
-        rbuf_byte(field, ' ');
+        results_buf_byte(field, ' ');
         results_put_int(field, ds->algorithm);
-        rbuf_byte(field, ' ');
+        results_buf_byte(field, ' ');
         results_put_int(field, ds->digest_type);
-        rbuf_byte(field, ' ');
-        put_cstr(field, ds->digest ? ds->digest : "");
+        results_buf_byte(field, ' ');
+        results_buf_str(field, ds->digest ? ds->digest : "");
     }
     csv_field(line, field->data, field->len);
-    rbuf_byte(line, ',');
+    results_buf_byte(line, ',');
 
     /* Distinct algorithms in first-seen order: "8;13" during an algorithm rollover. */
     bool seen[256] = {false};
@@ -444,12 +431,12 @@ void results_csv_row(rbuf_t *line, rbuf_t *field, const results_record_t *rec,
             continue;
         seen[alg] = true;
         if (!first)
-            rbuf_byte(line, ';');
+            results_buf_byte(line, ';');
         first = false;
         results_put_int(line, alg);
     }
-    rbuf_byte(line, ',');
+    results_buf_byte(line, ',');
     if (rec->rrsig_earliest_expiration)
-        put_cstr(line, results_format_time(rec->rrsig_earliest_expiration, tbuf));
-    rbuf_byte(line, '\n');
+        results_buf_str(line, results_format_time(rec->rrsig_earliest_expiration, tbuf));
+    results_buf_byte(line, '\n');
 }

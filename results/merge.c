@@ -12,6 +12,7 @@
  * overlapping shards). The same shard merged again is accepted and changes nothing.
  */
 #include "results/internal.h"
+#include "text/text.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -19,8 +20,8 @@
 
 struct merge_meta {
     const results_scan_info_t *src;
-    scan_meta_t meta; /* what the destination scan becomes */
-    char *errdetail;  /* the destination store's, for a refusal */
+    results_scan_meta_t meta; /* what the destination scan becomes */
+    char *errdetail;          /* the destination store's, for a refusal */
     size_t errdetail_len;
 };
 
@@ -98,10 +99,12 @@ bad:
 static char *shard_set_format(const shard_set_t *a, const shard_set_t *b)
 {
     size_t len = 32 + (a->count + b->count) * 32;
-    char *s = malloc(len), *p = s;
+    char *s = malloc(len);
     if (!s)
         return NULL;
-    p += snprintf(p, len, "shard=");
+    text_buf_t t;
+    text_init(&t, s, len);
+    text_put(&t, "shard=");
     bool first = true;
     for (int pass = 0; pass < 2; pass++) {
         const shard_set_t *x = pass ? b : a;
@@ -111,12 +114,11 @@ static char *shard_set_format(const shard_set_t *a, const shard_set_t *b)
                 dup |= a->k[j] == x->k[i];
             if (dup)
                 continue;
-            p += snprintf(p, len - (size_t)(p - s), "%s%u@%lld", first ? "" : ",", x->k[i],
-                          (long long)x->t[i]);
+            text_printf(&t, "%s%u@%lld", first ? "" : ",", x->k[i], (long long)x->t[i]);
             first = false;
         }
     }
-    snprintf(p, len - (size_t)(p - s), "/%u", a->n ? a->n : b->n);
+    text_printf(&t, "/%u", a->n ? a->n : b->n);
     return s;
 }
 
@@ -181,7 +183,7 @@ static int merge_scan_meta(results_store_t *s, MDB_txn *txn, void *ctx)
     struct merge_meta *mm = ctx;
     const results_scan_info_t *src = mm->src;
     bool failed = false;
-    scan_meta_clear(&mm->meta);
+    results_scan_meta_clear(&mm->meta);
     int rc = results_scan_find(s, txn, src->name, &mm->meta, NULL);
     if (rc == RESULTS_ENOTFOUND) {
         memset(&mm->meta, 0, sizeof mm->meta);
@@ -239,8 +241,8 @@ static int merge_records(results_store_t *dst, results_store_t *src, const char 
     MDB_txn *txn = NULL;
     MDB_cursor *cur = NULL;
     results_scan_t *scan = NULL;
-    rarena_t *arena = NULL;
-    scan_meta_t src_meta = {0};
+    results_arena_t *arena = NULL;
+    results_scan_meta_t src_meta = {0};
     struct merge_meta mm = {0};
     results_scan_info_t info;
     uint8_t prefix[4];
@@ -257,7 +259,7 @@ static int merge_records(results_store_t *dst, results_store_t *src, const char 
     if ((rc = results_scan_attach(dst, name, &mm.meta, &scan)) < 0)
         goto done;
     rc = RESULTS_ENOMEM;
-    if (!(arena = rarena_new()))
+    if (!(arena = results_arena_new()))
         goto done;
     if ((rc = results_txn_begin(src, MDB_RDONLY, &txn)) < 0)
         goto done;
@@ -275,7 +277,7 @@ static int merge_records(results_store_t *dst, results_store_t *src, const char 
             break;
         const char *domain = (const char *)k.mv_data + 4;
         results_record_t rec;
-        rarena_reset(arena);
+        results_arena_reset(arena);
         rc = results_decode_with(arena, domain, k.mv_size - 4, v.mv_data, v.mv_size, false, &rec);
         if (rc == 0)
             rc = results_scan_put_encoded(scan, domain, k.mv_size - 4, v.mv_data, v.mv_size, true);
@@ -298,9 +300,9 @@ done:
         if (rc == 0)
             rc = crc;
     }
-    rarena_free(arena);
-    scan_meta_clear(&src_meta);
-    scan_meta_clear(&mm.meta);
+    results_arena_free(arena);
+    results_scan_meta_clear(&src_meta);
+    results_scan_meta_clear(&mm.meta);
     results_scan_info_clear(&info);
     return rc;
 }

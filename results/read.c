@@ -12,11 +12,11 @@ struct results_iter {
     bool started;
     bool done;
     bool summary_only;
-    rarena_t *arena;
+    results_arena_t *arena;
     results_record_t rec;
 };
 
-static void info_from_meta(results_scan_info_t *info, char *name, scan_meta_t *m)
+static void info_from_meta(results_scan_info_t *info, char *name, results_scan_meta_t *m)
 {
     memset(info, 0, sizeof *info);
     info->name = name;
@@ -72,7 +72,7 @@ const char *results_settings_mode(const char *settings, char *buf, size_t len)
 int results_scan_lookup(results_store_t *store, const char *name, results_scan_info_t *out)
 {
     MDB_txn *txn = NULL;
-    scan_meta_t m;
+    results_scan_meta_t m;
     char *found = NULL;
     if (!store || !out)
         return RESULTS_EINVAL;
@@ -85,7 +85,7 @@ int results_scan_lookup(results_store_t *store, const char *name, results_scan_i
     if (rc < 0)
         return rc;
     info_from_meta(out, found, &m);
-    scan_meta_clear(&m);
+    results_scan_meta_clear(&m);
     return RESULTS_OK;
 }
 
@@ -128,20 +128,20 @@ int results_scans_list(results_store_t *store, results_scan_info_t **out, size_t
             list = nl;
             cap = ncap;
         }
-        scan_meta_t m;
-        rc = scan_meta_decode(v.mv_data, v.mv_size, &m);
+        results_scan_meta_t m;
+        rc = results_scan_meta_decode(v.mv_data, v.mv_size, &m);
         if (rc < 0)
             goto fail;
         char *name = malloc(k.mv_size + 1);
         if (!name) {
-            scan_meta_clear(&m);
+            results_scan_meta_clear(&m);
             rc = RESULTS_ENOMEM;
             goto fail;
         }
         memcpy(name, k.mv_data, k.mv_size);
         name[k.mv_size] = '\0';
         info_from_meta(&list[count++], name, &m);
-        scan_meta_clear(&m);
+        results_scan_meta_clear(&m);
     }
     if (lrc != MDB_NOTFOUND) {
         rc = results_fail(store, "mdb_cursor_get", lrc);
@@ -205,9 +205,9 @@ int results_get(results_store_t *store, const char *scan_name, const char *domai
                 results_record_t *out)
 {
     MDB_txn *txn = NULL;
-    scan_meta_t m;
+    results_scan_meta_t m;
     uint8_t key[RESULTS_KEY_MAX];
-    rarena_t *arena = NULL;
+    results_arena_t *arena = NULL;
     if (!out)
         return RESULTS_EINVAL;
     memset(out, 0, sizeof *out);
@@ -221,14 +221,14 @@ int results_get(results_store_t *store, const char *scan_name, const char *domai
     if (rc < 0)
         goto done;
     size_t kn = results_make_key(m.id, domain, key);
-    scan_meta_clear(&m);
+    results_scan_meta_clear(&m);
     MDB_val k = {kn, key}, v;
     int lrc = mdb_get(txn, store->dbi_records, &k, &v);
     if (lrc) {
         rc = lrc == MDB_NOTFOUND ? RESULTS_ENOTFOUND : results_fail(store, "mdb_get", lrc);
         goto done;
     }
-    if (!(arena = rarena_new())) {
+    if (!(arena = results_arena_new())) {
         rc = RESULTS_ENOMEM;
         goto done;
     }
@@ -238,7 +238,7 @@ int results_get(results_store_t *store, const char *scan_name, const char *domai
         arena = NULL;
     }
 done:
-    rarena_free(arena);
+    results_arena_free(arena);
     mdb_txn_abort(txn);
     return rc;
 }
@@ -246,7 +246,7 @@ done:
 int results_iter_open(results_store_t *store, const char *scan_name, bool summary_only,
                       results_iter_t **out)
 {
-    scan_meta_t m;
+    results_scan_meta_t m;
     results_iter_t *it = NULL;
     int rc = RESULTS_ENOMEM, lrc;
     if (!out)
@@ -254,7 +254,7 @@ int results_iter_open(results_store_t *store, const char *scan_name, bool summar
     *out = NULL;
     if (!store)
         return RESULTS_EINVAL;
-    if (!(it = calloc(1, sizeof *it)) || !(it->arena = rarena_new()))
+    if (!(it = calloc(1, sizeof *it)) || !(it->arena = results_arena_new()))
         goto fail;
     it->s = store;
     it->summary_only = summary_only;
@@ -267,7 +267,7 @@ int results_iter_open(results_store_t *store, const char *scan_name, bool summar
     if (rc < 0)
         goto fail;
     results_make_key(m.id, "", it->prefix);
-    scan_meta_clear(&m);
+    results_scan_meta_clear(&m);
     lrc = mdb_cursor_open(it->txn, store->dbi_records, &it->cur);
     if (lrc) {
         rc = results_fail(store, "mdb_cursor_open", lrc);
@@ -311,7 +311,7 @@ int results_iter_next(results_iter_t *it, const results_record_t **rec)
     }
     if (lrc)
         return results_fail(it->s, "mdb_cursor_get", lrc);
-    rarena_reset(it->arena);
+    results_arena_reset(it->arena);
     int rc = results_decode_with(it->arena, (const char *)k.mv_data + 4, k.mv_size - 4, v.mv_data,
                                  v.mv_size, it->summary_only, &it->rec);
     if (rc < 0) {
@@ -331,6 +331,6 @@ void results_iter_free(results_iter_t *it)
         mdb_cursor_close(it->cur);
     if (it->txn)
         mdb_txn_abort(it->txn);
-    rarena_free(it->arena);
+    results_arena_free(it->arena);
     free(it);
 }

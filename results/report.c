@@ -9,12 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void report_put(rbuf_t *b, const char *s)
-{
-    rbuf_put(b, s, strlen(s));
-}
-
-int report_tier(const results_record_t *rec)
+int results_report_tier(const results_record_t *rec)
 {
     switch (rec->status) {
     case VERIFY_STATUS_SECURE:
@@ -35,7 +30,7 @@ int report_tier(const results_record_t *rec)
 
 /* Counts rec under its UTC day when that day is among the REPORT_EXPIRY_DAYS earliest seen.
  * A day pushed out never returns: every day that pushed it out is earlier. */
-static void note_soonest(report_t *r, const results_record_t *rec)
+static void note_soonest(results_report_data_t *r, const results_record_t *rec)
 {
     int64_t at = rec->rrsig_earliest_expiration;
     int64_t day = at - ((at % 86400) + 86400) % 86400;
@@ -44,7 +39,7 @@ static void note_soonest(report_t *r, const results_record_t *rec)
         i++;
     if (i == REPORT_EXPIRY_DAYS)
         return;
-    report_expiry_day_t *d = &r->soonest[i];
+    results_report_expiry_day_t *d = &r->soonest[i];
     if (i == r->n_soonest || d->day != day) {
         size_t last = r->n_soonest < REPORT_EXPIRY_DAYS ? r->n_soonest++ : REPORT_EXPIRY_DAYS - 1;
         memmove(d + 1, d, (last - i) * sizeof *d);
@@ -71,7 +66,7 @@ static bool has_reason(const results_record_t *rec, verify_reason_code_t code)
  * signature (RRSIG_EXPIRED: the earliest expiration stored is that of the valid ones) or whose
  * earliest one is not after that time is expired; the others fall in the first period that
  * holds their earliest expiration. */
-static void note_expiration(report_t *r, const results_record_t *rec)
+static void note_expiration(results_report_data_t *r, const results_record_t *rec)
 {
     static const int64_t days[REPORT_EXPIRY_BUCKETS - 1] = {0, 1, 3, 7, 30};
     int64_t at = rec->rrsig_earliest_expiration;
@@ -101,7 +96,7 @@ static uint64_t hash_name(const char *s)
     return h;
 }
 
-static report_zone_t *zone_slot(report_zone_t *t, size_t cap, const char *name)
+static results_report_zone_t *zone_slot(results_report_zone_t *t, size_t cap, const char *name)
 {
     size_t i = hash_name(name) & (cap - 1);
     while (t[i].name && strcmp(t[i].name, name) != 0)
@@ -109,10 +104,10 @@ static report_zone_t *zone_slot(report_zone_t *t, size_t cap, const char *name)
     return &t[i];
 }
 
-static int zones_grow(report_t *r)
+static int zones_grow(results_report_data_t *r)
 {
     size_t cap = r->cap_zones ? r->cap_zones * 2 : 256;
-    report_zone_t *t = calloc(cap, sizeof *t);
+    results_report_zone_t *t = calloc(cap, sizeof *t);
     if (!t)
         return RESULTS_ENOMEM;
     for (size_t i = 0; i < r->cap_zones; i++)
@@ -124,7 +119,7 @@ static int zones_grow(report_t *r)
     return RESULTS_OK;
 }
 
-static int note_zone(report_t *r, const results_record_t *rec)
+static int note_zone(results_report_data_t *r, const results_record_t *rec)
 {
     if (!rec->parent.zone) {
         r->zones_unknown++;
@@ -132,7 +127,7 @@ static int note_zone(report_t *r, const results_record_t *rec)
     }
     if ((r->n_zones + 1) * 2 > r->cap_zones && zones_grow(r) != RESULTS_OK)
         return RESULTS_ENOMEM;
-    report_zone_t *z = zone_slot(r->zones, r->cap_zones, rec->parent.zone);
+    results_report_zone_t *z = zone_slot(r->zones, r->cap_zones, rec->parent.zone);
     if (!z->name) {
         if (!(z->name = strdup(rec->parent.zone)))
             return RESULTS_ENOMEM;
@@ -143,7 +138,7 @@ static int note_zone(report_t *r, const results_record_t *rec)
     return RESULTS_OK;
 }
 
-static int note_record(report_t *r, const results_record_t *rec)
+static int note_record(results_report_data_t *r, const results_record_t *rec)
 {
     r->total++;
     r->status[rec->status]++;
@@ -169,11 +164,11 @@ static int note_record(report_t *r, const results_record_t *rec)
     r->with_dnskey += rec->n_dnskey > 0;
     r->with_ds += rec->parent.n_ds > 0;
     note_expiration(r, rec);
-    report_graphs_add(r, rec);
-    int tier = report_tier(rec);
+    results_report_graphs_add(r, rec);
+    int tier = results_report_tier(rec);
     if (tier >= 0) {
         r->n_nonsecure++;
-        report_table_add(r, rec, tier);
+        results_report_table_add(r, rec, tier);
     }
     return note_zone(r, rec);
 }
@@ -181,9 +176,9 @@ static int note_record(report_t *r, const results_record_t *rec)
 static int note_change(void *ctx, const char *domain, const results_record_t *o,
                        const results_record_t *n, results_change_t change)
 {
-    report_t *r = ctx;
+    results_report_data_t *r = ctx;
     r->trans[o ? o->status : VERIFY_STATUS_COUNT][n ? n->status : VERIFY_STATUS_COUNT]++;
-    rbuf_t *b = NULL;
+    results_buf_t *b = NULL;
     if (change == RESULTS_CHANGE_BECAME_BOGUS || change == RESULTS_CHANGE_GOT_WORSE) {
         b = r->n_worse++ < RESULTS_REPORT_ROWS ? &r->worse : NULL;
         r->n_became_bogus += change == RESULTS_CHANGE_BECAME_BOGUS;
@@ -206,7 +201,7 @@ static int note_change(void *ctx, const char *domain, const results_record_t *o,
     return RESULTS_OK;
 }
 
-static bool report_failed(const report_t *r, const rbuf_t *page)
+static bool report_failed(const results_report_data_t *r, const results_buf_t *page)
 {
     bool failed =
         page->failed || r->worse.failed || r->fixed.failed || r->rolled.failed || r->graphs.failed;
@@ -215,17 +210,17 @@ static bool report_failed(const report_t *r, const rbuf_t *page)
     return failed;
 }
 
-static void report_free(report_t *r)
+static void report_free(results_report_data_t *r)
 {
     for (int t = 0; t < REPORT_TIERS; t++)
-        rbuf_free(&r->rows[t]);
+        results_buf_free(&r->rows[t]);
     for (size_t i = 0; i < r->cap_zones; i++)
         free(r->zones[i].name);
     free(r->zones);
-    rbuf_free(&r->worse);
-    rbuf_free(&r->fixed);
-    rbuf_free(&r->rolled);
-    rbuf_free(&r->graphs);
+    results_buf_free(&r->worse);
+    results_buf_free(&r->fixed);
+    results_buf_free(&r->rolled);
+    results_buf_free(&r->graphs);
     free(r);
 }
 
@@ -245,15 +240,15 @@ static int64_t judged_at(const results_scan_info_t *info)
 int results_report(results_store_t *store, const char *scan_name, const char *diff_against,
                    unsigned history, FILE *out)
 {
-    report_history_t hist = {0};
+    results_report_history_t hist = {0};
     results_scan_info_t info;
     results_iter_t *it = NULL;
     const results_record_t *rec;
     results_diff_counts_t dc = {{0}, 0};
-    rbuf_t page = {0};
+    results_buf_t page = {0};
     if (!store || !out)
         return RESULTS_EINVAL;
-    report_t *r = calloc(1, sizeof *r);
+    results_report_data_t *r = calloc(1, sizeof *r);
     if (!r)
         return RESULTS_ENOMEM;
     int rc = results_scan_lookup(store, scan_name, &info);
@@ -266,9 +261,9 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
     if (history) {
         /* Without --diff-against the page compares with the scan before this one, and the
          * history's walk of that pair feeds the comparison too. */
-        report_history_walk_t also = {note_change, r, &dc};
-        if ((rc = report_history_collect(store, &info, history, &hist,
-                                         diff_against ? NULL : &also)) < 0)
+        results_report_history_walk_t also = {note_change, r, &dc};
+        if ((rc = results_report_history_collect(store, &info, history, &hist,
+                                                 diff_against ? NULL : &also)) < 0)
             goto done;
         r->history = &hist;
         if (!diff_against && hist.yesterday[0])
@@ -285,7 +280,7 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
     if (diff_against && !hist.compared &&
         (rc = results_diff_walk(store, diff_against, info.name, true, note_change, r, &dc)) < 0)
         goto done;
-    report_render(&page, &info, diff_against, &dc, r);
+    results_report_render(&page, &info, diff_against, &dc, r);
     if (report_failed(r, &page) || hist.rolled.failed)
         rc = RESULTS_ENOMEM;
     else if (fwrite(page.data, 1, page.len, out) != page.len || fflush(out) != 0)
@@ -293,9 +288,9 @@ int results_report(results_store_t *store, const char *scan_name, const char *di
     else
         rc = RESULTS_OK;
 done:
-    rbuf_free(&page);
+    results_buf_free(&page);
     report_free(r);
-    report_history_free(&hist);
+    results_report_history_free(&hist);
     results_iter_free(it);
     results_scan_info_clear(&info);
     return rc;

@@ -5,51 +5,53 @@
  */
 #include "results/internal.h"
 
-void report_graphs_add(report_t *r, const results_record_t *rec)
+void results_report_graphs_add(results_report_data_t *r, const results_record_t *rec)
 {
     if (rec->status != VERIFY_STATUS_BOGUS)
         return;
     if (r->n_bogus++ >= REPORT_GRAPHS)
         return;
-    rbuf_t *b = &r->graphs;
-    report_put(b, "<details class=\"chain\" data-domain=\"");
+    results_buf_t *b = &r->graphs;
+    results_buf_str(b, "<details class=\"chain\" data-domain=\"");
     results_html_text(b, rec->domain);
-    report_put(b, r->n_graphs == 0 ? "\" open><summary>" : "\"><summary>");
+    results_buf_str(b, r->n_graphs == 0 ? "\" open><summary>" : "\"><summary>");
     results_html_text(b, rec->domain);
     for (size_t i = 0; i < rec->n_reasons && i < 3; i++) {
-        report_put(b, i ? ", " : ": ");
-        report_put(b, verify_reason_name(rec->reasons[i].code));
+        results_buf_str(b, i ? ", " : ": ");
+        results_buf_str(b, verify_reason_name(rec->reasons[i].code));
     }
-    report_put(b, "</summary>\n");
+    results_buf_str(b, "</summary>\n");
     if (results_graph_render(rec, r->scan_name, RESULTS_GRAPH_SVG, b) == 0)
         r->n_graphs++;
-    report_put(b, "</details>\n");
+    results_buf_str(b, "</details>\n");
 }
 
-void report_graphs_render(rbuf_t *b, const report_t *r)
+void results_report_graphs_render(results_buf_t *b, const results_report_data_t *r)
 {
     if (!r->n_bogus)
         return;
-    report_put(b, "<h2 id=\"chains\">Chains of trust of the bogus domains (");
+    results_buf_str(b, "<h2 id=\"chains\">Chains of trust of the bogus domains (");
     results_put_int(b, (int64_t)r->n_bogus);
-    report_put(b, ")</h2>\n<p class=\"note\">Drawn from each stored verdict: zones from the root "
-                  "down, DS and DNSKEYs, signatures; green secure, grey insecure, red bogus, "
-                  "orange indeterminate; the failing link thick red (dashed: something missing)."
-                  "</p>\n<style>details.chain svg{max-width:100%;height:auto}"
-                  "details.chain summary{cursor:pointer;margin:.3em 0}</style>\n<div "
-                  "id=\"chain-graphs\" data-bogus=\"");
+    results_buf_str(b,
+                    ")</h2>\n<p class=\"note\">Drawn from each stored verdict: zones from the root "
+                    "down, DS and DNSKEYs, signatures; green secure, grey insecure, red bogus, "
+                    "orange indeterminate; the failing link thick red (dashed: something missing)."
+                    "</p>\n<style>details.chain svg{max-width:100%;height:auto}"
+                    "details.chain summary{cursor:pointer;margin:.3em 0}</style>\n<div "
+                    "id=\"chain-graphs\" data-bogus=\"");
     results_put_int(b, (int64_t)r->n_bogus);
-    report_put(b, "\" data-drawn=\"");
+    results_buf_str(b, "\" data-drawn=\"");
     results_put_int(b, (int64_t)r->n_graphs);
-    report_put(b, "\">\n");
-    rbuf_put(b, r->graphs.data, r->graphs.len);
-    report_put(b, "</div>\n");
+    results_buf_str(b, "\">\n");
+    results_buf_put(b, r->graphs.data, r->graphs.len);
+    results_buf_str(b, "</div>\n");
     if (r->n_bogus > REPORT_GRAPHS) {
-        report_put(b, "<p class=\"note\" id=\"chains-more\">");
+        results_buf_str(b, "<p class=\"note\" id=\"chains-more\">");
         results_put_int(b, (int64_t)(r->n_bogus - REPORT_GRAPHS));
-        report_put(b, " more bogus domains are not drawn here; draw any of them with: dnssweep "
-                      "show --scan ");
+        results_buf_str(b,
+                        " more bogus domains are not drawn here; draw any of them with: dnssweep "
+                        "show --scan ");
         results_html_text(b, r->scan_name);
-        report_put(b, " --graph DOMAIN.svg DOMAIN</p>\n");
+        results_buf_str(b, " --graph DOMAIN.svg DOMAIN</p>\n");
     }
 }

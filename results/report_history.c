@@ -10,22 +10,17 @@
 #include <string.h>
 
 typedef struct night_walk {
-    report_night_t *night;
-    report_history_t *h;
+    results_report_night_t *night;
+    results_report_history_t *h;
     bool heading_done;
-    const report_history_walk_t *also; /* NULL, or the page's own comparison */
+    const results_report_history_walk_t *also; /* NULL, or the page's own comparison */
 } night_walk_t;
-
-static void put_cstr(rbuf_t *b, const char *s)
-{
-    rbuf_put(b, s, strlen(s));
-}
 
 static int note_night_change(void *ctx, const char *domain, const results_record_t *o,
                              const results_record_t *n, results_change_t change)
 {
     night_walk_t *w = ctx;
-    report_night_t *night = w->night;
+    results_report_night_t *night = w->night;
     if (w->also) {
         int rc = w->also->cb(w->also->ctx, domain, o, n, change);
         if (rc < 0)
@@ -44,13 +39,13 @@ static int note_night_change(void *ctx, const char *domain, const results_record
             return RESULTS_OK;
         if (!w->heading_done) {
             /* One heading row per scan: the rows under it are that scan's rollovers. */
-            put_cstr(&w->h->rolled, "<tr class=\"night\" data-night=\"");
+            results_buf_str(&w->h->rolled, "<tr class=\"night\" data-night=\"");
             results_html_text(&w->h->rolled, night->name);
-            put_cstr(&w->h->rolled, "\"><th colspan=\"7\">");
+            results_buf_str(&w->h->rolled, "\"><th colspan=\"7\">");
             results_html_text(&w->h->rolled, night->name);
-            put_cstr(&w->h->rolled, " (compared with ");
+            results_buf_str(&w->h->rolled, " (compared with ");
             results_html_text(&w->h->rolled, night->prev);
-            put_cstr(&w->h->rolled, ")</th></tr>\n");
+            results_buf_str(&w->h->rolled, ")</th></tr>\n");
             w->heading_done = true;
         }
         w->h->rolled_listed++;
@@ -59,8 +54,9 @@ static int note_night_change(void *ctx, const char *domain, const results_record
     return RESULTS_OK;
 }
 
-int report_history_collect(results_store_t *store, const results_scan_info_t *info, unsigned n,
-                           report_history_t *h, const report_history_walk_t *also)
+int results_report_history_collect(results_store_t *store, const results_scan_info_t *info,
+                                   unsigned n, results_report_history_t *h,
+                                   const results_report_history_walk_t *also)
 {
     results_scan_info_t *list = NULL;
     size_t count = 0;
@@ -91,7 +87,7 @@ int report_history_collect(results_store_t *store, const results_scan_info_t *in
     }
     for (size_t k = first; k < n_pick; k++) {
         const results_scan_info_t *s = &list[pick[k]];
-        report_night_t *night = &h->nights[h->n++];
+        results_report_night_t *night = &h->nights[h->n++];
         snprintf(night->name, sizeof night->name, "%s", s->name);
         night->started_at = s->started_at;
         night->total = s->total;
@@ -116,14 +112,14 @@ done:
     free(pick);
     results_scans_free(list, count);
     if (rc < 0)
-        report_history_free(h);
+        results_report_history_free(h);
     return rc;
 }
 
-void report_history_free(report_history_t *h)
+void results_report_history_free(results_report_history_t *h)
 {
     free(h->nights);
     h->nights = NULL;
     h->n = 0;
-    rbuf_free(&h->rolled);
+    results_buf_free(&h->rolled);
 }

@@ -19,80 +19,80 @@ static const char *const status_colors[VERIFY_STATUS_COUNT] = {
     "#2e7d32", "#9e9e9e", "#c62828", "#f9a825", "#6a1b9a", "#455a64",
 };
 
-const char *report_status_color(int status)
+const char *results_report_status_color(int status)
 {
     return status >= 0 && status < VERIFY_STATUS_COUNT ? status_colors[status] : "#000";
 }
 
-static void put_time(rbuf_t *b, int64_t t)
+static void put_time(results_buf_t *b, int64_t t)
 {
     char buf[RESULTS_TIME_BUFSZ];
-    report_put(b, t ? results_format_time(t, buf) : "&mdash;");
+    results_buf_str(b, t ? results_format_time(t, buf) : "&mdash;");
 }
 
-static void put_u64(rbuf_t *b, uint64_t v)
+static void put_u64(results_buf_t *b, uint64_t v)
 {
     results_put_int(b, (int64_t)v);
 }
 
 /* Horizontal bars scaled to the largest count; label_w pixels for the labels; percentages of
  * whole (none when whole is 0). */
-static void bar_chart(rbuf_t *b, const char *id, const char *aria, const bar_t *bars, size_t n,
-                      int label_w, uint64_t whole)
+static void bar_chart(results_buf_t *b, const char *id, const char *aria, const bar_t *bars,
+                      size_t n, int label_w, uint64_t whole)
 {
     uint64_t max = 1;
     for (size_t i = 0; i < n; i++)
         if (bars[i].count > max)
             max = bars[i].count;
-    report_put(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"");
-    report_put(b, id);
-    report_put(b, "\" width=\"");
+    results_buf_str(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"");
+    results_buf_str(b, id);
+    results_buf_str(b, "\" width=\"");
     results_put_int(b, label_w + 600);
-    report_put(b, "\" height=\"");
+    results_buf_str(b, "\" height=\"");
     results_put_int(b, (int64_t)n * 28 + 8);
-    report_put(b, "\" role=\"img\" aria-label=\"");
-    report_put(b, aria);
-    report_put(b, "\">\n");
+    results_buf_str(b, "\" role=\"img\" aria-label=\"");
+    results_buf_str(b, aria);
+    results_buf_str(b, "\">\n");
     for (size_t i = 0; i < n; i++) {
         int64_t y = 4 + (int64_t)i * 28, w = (int64_t)(bars[i].count * 440 / max);
-        report_put(b, "<g class=\"bar\" data-label=\"");
+        results_buf_str(b, "<g class=\"bar\" data-label=\"");
         results_html_text(b, bars[i].label);
-        report_put(b, "\" data-count=\"");
+        results_buf_str(b, "\" data-count=\"");
         put_u64(b, bars[i].count);
-        report_put(b, "\"><text x=\"0\" y=\"");
+        results_buf_str(b, "\"><text x=\"0\" y=\"");
         results_put_int(b, y + 17);
-        report_put(b, "\" font-size=\"14\">");
+        results_buf_str(b, "\" font-size=\"14\">");
         results_html_text(b, bars[i].label);
-        report_put(b, "</text><rect x=\"");
+        results_buf_str(b, "</text><rect x=\"");
         results_put_int(b, label_w);
-        report_put(b, "\" y=\"");
+        results_buf_str(b, "\" y=\"");
         results_put_int(b, y);
-        report_put(b, "\" width=\"");
+        results_buf_str(b, "\" width=\"");
         results_put_int(b, w);
-        report_put(b, "\" height=\"22\" fill=\"");
-        report_put(b, bars[i].color ? bars[i].color : "#1565c0");
-        report_put(b, "\"/><text x=\"");
+        results_buf_str(b, "\" height=\"22\" fill=\"");
+        results_buf_str(b, bars[i].color ? bars[i].color : "#1565c0");
+        results_buf_str(b, "\"/><text x=\"");
         results_put_int(b, label_w + 6 + w);
-        report_put(b, "\" y=\"");
+        results_buf_str(b, "\" y=\"");
         results_put_int(b, y + 17);
-        report_put(b, "\" font-size=\"14\">");
+        results_buf_str(b, "\" font-size=\"14\">");
         put_u64(b, bars[i].count);
         if (whole) {
             char pct[32];
             snprintf(pct, sizeof pct, " (%.1f%%)", 100.0 * (double)bars[i].count / (double)whole);
-            report_put(b, pct);
+            results_buf_str(b, pct);
         }
-        report_put(b, "</text></g>\n");
+        results_buf_str(b, "</text></g>\n");
     }
-    report_put(b, "</svg>\n");
+    results_buf_str(b, "</svg>\n");
 }
 
-static void status_section(rbuf_t *b, const report_t *r)
+static void status_section(results_buf_t *b, const results_report_data_t *r)
 {
     bar_t bars[VERIFY_STATUS_COUNT];
     for (int s = 0; s < VERIFY_STATUS_COUNT; s++)
         bars[s] = (bar_t){verify_status_name((verify_status_t)s), r->status[s], status_colors[s]};
-    report_put(b, "<h2 id=\"statuses\">Statuses</h2>\n");
+    results_buf_str(b, "<h2 id=\"statuses\">Statuses</h2>\n");
     bar_chart(b, "chart-status", "domains per status", bars, VERIFY_STATUS_COUNT, 120, r->total);
 }
 
@@ -119,13 +119,13 @@ static const char *severity_color(verify_reason_code_t c)
                                          : "#607d8b";
 }
 
-static void reasons_section(rbuf_t *b, const report_t *r)
+static void reasons_section(results_buf_t *b, const results_report_data_t *r)
 {
     int order[VERIFY_REASON_COUNT], n;
     sort_codes(r->reason_domains, VERIFY_REASON_COUNT, order, &n);
-    report_put(b, "<h2 id=\"reasons\">Reasons</h2>\n");
+    results_buf_str(b, "<h2 id=\"reasons\">Reasons</h2>\n");
     if (!n) {
-        report_put(b, "<p>No domain has a reason code.</p>\n");
+        results_buf_str(b, "<p>No domain has a reason code.</p>\n");
         return;
     }
     enum { TOP = 15 };
@@ -135,27 +135,28 @@ static void reasons_section(rbuf_t *b, const report_t *r)
         verify_reason_code_t c = (verify_reason_code_t)order[i];
         bars[i] = (bar_t){verify_reason_name(c), r->reason_domains[c], severity_color(c)};
     }
-    report_put(b, "<p class=\"note\">Top reason codes by domains (red: error, yellow: warning, "
-                  "grey: notice).</p>\n");
+    results_buf_str(b,
+                    "<p class=\"note\">Top reason codes by domains (red: error, yellow: warning, "
+                    "grey: notice).</p>\n");
     bar_chart(b, "chart-reasons", "top reason codes", bars, (size_t)shown, 240, r->total);
-    report_put(b, "<table id=\"reason-table\">\n<tr><th>code</th><th>severity</th><th>EDE</th>"
-                  "<th>domains</th><th>fix</th></tr>\n");
+    results_buf_str(b, "<table id=\"reason-table\">\n<tr><th>code</th><th>severity</th><th>EDE</th>"
+                       "<th>domains</th><th>fix</th></tr>\n");
     for (int i = 0; i < n; i++) {
         verify_reason_code_t c = (verify_reason_code_t)order[i];
-        report_put(b, "<tr><td>");
-        report_put(b, verify_reason_name(c));
-        report_put(b, "</td><td>");
-        report_put(b, verify_severity_name(verify_reason_severity(c)));
-        report_put(b, "</td><td class=\"n\">");
+        results_buf_str(b, "<tr><td>");
+        results_buf_str(b, verify_reason_name(c));
+        results_buf_str(b, "</td><td>");
+        results_buf_str(b, verify_severity_name(verify_reason_severity(c)));
+        results_buf_str(b, "</td><td class=\"n\">");
         if (verify_reason_ede(c) >= 0)
             results_put_int(b, verify_reason_ede(c));
-        report_put(b, "</td><td class=\"n\">");
+        results_buf_str(b, "</td><td class=\"n\">");
         put_u64(b, r->reason_domains[c]);
-        report_put(b, "</td><td>");
+        results_buf_str(b, "</td><td>");
         results_html_text(b, verify_reason_fix(c));
-        report_put(b, "</td></tr>\n");
+        results_buf_str(b, "</td></tr>\n");
     }
-    report_put(b, "</table>\n");
+    results_buf_str(b, "</table>\n");
 }
 
 static const char *algorithm_name(int a)
@@ -207,8 +208,8 @@ static const char *digest_name(int d)
 }
 
 /* One bar per code number present: "13 ECDSAP256SHA256". */
-static void code_chart(rbuf_t *b, const char *id, const char *aria, const uint64_t counts[256],
-                       const char *(*name)(int), uint64_t whole)
+static void code_chart(results_buf_t *b, const char *id, const char *aria,
+                       const uint64_t counts[256], const char *(*name)(int), uint64_t whole)
 {
     bar_t bars[256] = {{0}};
     char labels[256][48];
@@ -220,29 +221,29 @@ static void code_chart(rbuf_t *b, const char *id, const char *aria, const uint64
         bars[i] = (bar_t){labels[i], counts[order[i]], NULL};
     }
     if (!n) {
-        report_put(b, "<p>None.</p>\n");
+        results_buf_str(b, "<p>None.</p>\n");
         return;
     }
     bar_chart(b, id, aria, bars, (size_t)n, 200, whole);
 }
 
-static void crypto_section(rbuf_t *b, const report_t *r)
+static void crypto_section(results_buf_t *b, const results_report_data_t *r)
 {
-    report_put(b, "<h2 id=\"algorithms\">DNSKEY algorithms</h2>\n<p class=\"note\">Domains "
-                  "publishing a key of each algorithm (a domain may count under several); "
-                  "percent of the ");
+    results_buf_str(b, "<h2 id=\"algorithms\">DNSKEY algorithms</h2>\n<p class=\"note\">Domains "
+                       "publishing a key of each algorithm (a domain may count under several); "
+                       "percent of the ");
     put_u64(b, r->with_dnskey);
-    report_put(b, " domains with DNSKEYs.</p>\n");
+    results_buf_str(b, " domains with DNSKEYs.</p>\n");
     code_chart(b, "chart-algorithms", "DNSKEY algorithms", r->alg_domains, algorithm_name,
                r->with_dnskey);
-    report_put(b, "<h2 id=\"digests\">DS digest types</h2>\n<p class=\"note\">Domains whose "
-                  "parent holds a DS of each digest type; percent of the ");
+    results_buf_str(b, "<h2 id=\"digests\">DS digest types</h2>\n<p class=\"note\">Domains whose "
+                       "parent holds a DS of each digest type; percent of the ");
     put_u64(b, r->with_ds);
-    report_put(b, " domains with a DS.</p>\n");
+    results_buf_str(b, " domains with a DS.</p>\n");
     code_chart(b, "chart-digests", "DS digest types", r->digest_domains, digest_name, r->with_ds);
 }
 
-static void expiry_section(rbuf_t *b, const report_t *r)
+static void expiry_section(results_buf_t *b, const results_report_data_t *r)
 {
     static const char *const labels[REPORT_EXPIRY_BUCKETS] = {
         "expired", "within 1 day", "1 to 3 days", "3 to 7 days", "7 to 30 days", "later"};
@@ -251,89 +252,90 @@ static void expiry_section(rbuf_t *b, const report_t *r)
     bar_t bars[REPORT_EXPIRY_BUCKETS];
     for (int i = 0; i < REPORT_EXPIRY_BUCKETS; i++)
         bars[i] = (bar_t){labels[i], r->expiry[i], colors[i]};
-    report_put(b, "<h2 id=\"expirations\">Signature expirations</h2>\n<p class=\"note\">Each "
-                  "domain counts once, in the period that holds its earliest valid RRSIG "
-                  "expiration, counted from when the scan judged the signatures (");
+    results_buf_str(b, "<h2 id=\"expirations\">Signature expirations</h2>\n<p class=\"note\">Each "
+                       "domain counts once, in the period that holds its earliest valid RRSIG "
+                       "expiration, counted from when the scan judged the signatures (");
     put_time(b, r->ref_time);
-    report_put(b, "); a domain with an expired signature (RRSIG_EXPIRED) counts as expired. ");
+    results_buf_str(b, "); a domain with an expired signature (RRSIG_EXPIRED) counts as expired. ");
     put_u64(b, r->with_expiry);
-    report_put(b, " domains have signatures");
+    results_buf_str(b, " domains have signatures");
     if (r->signed_no_date) {
-        report_put(b, "; ");
+        results_buf_str(b, "; ");
         put_u64(b, r->signed_no_date);
-        report_put(b, " more publish DNSKEYs without any valid signature (see their reasons)");
+        results_buf_str(b, " more publish DNSKEYs without any valid signature (see their reasons)");
     }
-    report_put(b, ".</p>\n");
+    results_buf_str(b, ".</p>\n");
     bar_chart(b, "chart-expiry", "earliest signature expirations", bars, REPORT_EXPIRY_BUCKETS, 160,
               r->with_expiry);
     if (!r->n_soonest)
         return;
-    report_put(b, "<p class=\"note\">The earliest days on which signatures expire (UTC), with "
-                  "the number of domains whose earliest expiration falls that day.</p>\n"
-                  "<table id=\"soonest\">\n<tr><th>day</th><th>first expiration</th><th>domains"
-                  "</th><th>for example</th></tr>\n");
+    results_buf_str(b,
+                    "<p class=\"note\">The earliest days on which signatures expire (UTC), with "
+                    "the number of domains whose earliest expiration falls that day.</p>\n"
+                    "<table id=\"soonest\">\n<tr><th>day</th><th>first expiration</th><th>domains"
+                    "</th><th>for example</th></tr>\n");
     for (size_t i = 0; i < r->n_soonest; i++) {
-        const report_expiry_day_t *d = &r->soonest[i];
+        const results_report_expiry_day_t *d = &r->soonest[i];
         char day[RESULTS_TIME_BUFSZ];
         results_format_time(d->day, day);
         day[10] = '\0';
-        report_put(b, "<tr data-day=\"");
-        report_put(b, day);
-        report_put(b, "\" data-count=\"");
+        results_buf_str(b, "<tr data-day=\"");
+        results_buf_str(b, day);
+        results_buf_str(b, "\" data-count=\"");
         put_u64(b, d->count);
-        report_put(b, "\"><td>");
-        report_put(b, day);
-        report_put(b, "</td><td>");
+        results_buf_str(b, "\"><td>");
+        results_buf_str(b, day);
+        results_buf_str(b, "</td><td>");
         put_time(b, d->first_at);
-        report_put(b, "</td><td class=\"n\">");
+        results_buf_str(b, "</td><td class=\"n\">");
         put_u64(b, d->count);
-        report_put(b, "</td><td>");
+        results_buf_str(b, "</td><td>");
         for (size_t k = 0; k < d->n_examples; k++) {
-            report_put(b, k ? ", <span class=\"name\">" : "<span class=\"name\">");
+            results_buf_str(b, k ? ", <span class=\"name\">" : "<span class=\"name\">");
             results_html_text(b, d->examples[k]);
-            report_put(b, "</span>");
+            results_buf_str(b, "</span>");
         }
         if (d->count > d->n_examples)
-            report_put(b, ", &hellip;");
-        report_put(b, "</td></tr>\n");
+            results_buf_str(b, ", &hellip;");
+        results_buf_str(b, "</td></tr>\n");
     }
-    report_put(b, "</table>\n");
+    results_buf_str(b, "</table>\n");
 }
 
 static int zone_cmp(const void *a, const void *b)
 {
-    const report_zone_t *x = *(const report_zone_t *const *)a,
-                        *y = *(const report_zone_t *const *)b;
+    const results_report_zone_t *x = *(const results_report_zone_t *const *)a,
+                                *y = *(const results_report_zone_t *const *)b;
     if (x->total != y->total)
         return x->total < y->total ? 1 : -1;
     return strcmp(x->name, y->name);
 }
 
 /* A stacked bar of the statuses of one zone. */
-static void zone_bar(rbuf_t *b, const report_zone_t *z)
+static void zone_bar(results_buf_t *b, const results_report_zone_t *z)
 {
-    report_put(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"14\">");
+    results_buf_str(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"14\">");
     int64_t x = 0;
     for (int s = 0; s < VERIFY_STATUS_COUNT; s++) {
         int64_t w = (int64_t)(z->counts[s] * 200 / (z->total ? z->total : 1));
         if (!w)
             continue;
-        report_put(b, "<rect x=\"");
+        results_buf_str(b, "<rect x=\"");
         results_put_int(b, x);
-        report_put(b, "\" y=\"0\" width=\"");
+        results_buf_str(b, "\" y=\"0\" width=\"");
         results_put_int(b, w);
-        report_put(b, "\" height=\"14\" fill=\"");
-        report_put(b, status_colors[s]);
-        report_put(b, "\"/>");
+        results_buf_str(b, "\" height=\"14\" fill=\"");
+        results_buf_str(b, status_colors[s]);
+        results_buf_str(b, "\"/>");
         x += w;
     }
-    report_put(b, "</svg>");
+    results_buf_str(b, "</svg>");
 }
 
-static void zones_section(rbuf_t *b, const report_t *r)
+static void zones_section(results_buf_t *b, const results_report_data_t *r)
 {
-    report_put(b, "<h2 id=\"zones\">Parent zones</h2>\n");
-    const report_zone_t **list = malloc((r->n_zones ? r->n_zones : 1) * sizeof *list);
+    results_buf_str(b, "<h2 id=\"zones\">Parent zones</h2>\n");
+    const results_report_zone_t **list = malloc((r->n_zones ? r->n_zones : 1) * sizeof *list);
     if (!list) {
         b->failed = true;
         return;
@@ -343,106 +345,109 @@ static void zones_section(rbuf_t *b, const report_t *r)
         if (r->zones[i].name)
             list[n++] = &r->zones[i];
     qsort(list, n, sizeof *list, zone_cmp);
-    report_put(b, "<p class=\"note\">");
+    results_buf_str(b, "<p class=\"note\">");
     put_u64(b, n);
-    report_put(b, " parent zones");
+    results_buf_str(b, " parent zones");
     if (n > REPORT_ZONES_SHOWN)
-        report_put(b, "; the 50 with the most domains are listed");
+        results_buf_str(b, "; the 50 with the most domains are listed");
     if (r->zones_unknown) {
-        report_put(b, "; ");
+        results_buf_str(b, "; ");
         put_u64(b, r->zones_unknown);
-        report_put(b, " domains without a known parent");
+        results_buf_str(b, " domains without a known parent");
     }
-    report_put(b, ".</p>\n<table id=\"zone-table\">\n<tr><th>zone</th><th>domains</th>");
+    results_buf_str(b, ".</p>\n<table id=\"zone-table\">\n<tr><th>zone</th><th>domains</th>");
     for (int s = 0; s < VERIFY_STATUS_COUNT; s++) {
-        report_put(b, "<th>");
-        report_put(b, verify_status_name((verify_status_t)s));
-        report_put(b, "</th>");
+        results_buf_str(b, "<th>");
+        results_buf_str(b, verify_status_name((verify_status_t)s));
+        results_buf_str(b, "</th>");
     }
-    report_put(b, "<th>% secure</th><th></th></tr>\n");
+    results_buf_str(b, "<th>% secure</th><th></th></tr>\n");
     for (size_t i = 0; i < n && i < REPORT_ZONES_SHOWN; i++) {
-        const report_zone_t *z = list[i];
-        report_put(b, "<tr data-zone=\"");
+        const results_report_zone_t *z = list[i];
+        results_buf_str(b, "<tr data-zone=\"");
         results_html_text(b, z->name);
-        report_put(b, "\" data-total=\"");
+        results_buf_str(b, "\" data-total=\"");
         put_u64(b, z->total);
-        report_put(b, "\"><td>");
+        results_buf_str(b, "\"><td>");
         results_html_text(b, z->name);
-        report_put(b, "</td><td class=\"n\">");
+        results_buf_str(b, "</td><td class=\"n\">");
         put_u64(b, z->total);
-        report_put(b, "</td>");
+        results_buf_str(b, "</td>");
         for (int s = 0; s < VERIFY_STATUS_COUNT; s++) {
-            report_put(b, "<td class=\"n\">");
+            results_buf_str(b, "<td class=\"n\">");
             put_u64(b, z->counts[s]);
-            report_put(b, "</td>");
+            results_buf_str(b, "</td>");
         }
         char pct[32];
         snprintf(pct, sizeof pct, "%.1f%%",
                  100.0 * (double)z->counts[VERIFY_STATUS_SECURE] / (double)z->total);
-        report_put(b, "<td class=\"n\">");
-        report_put(b, pct);
-        report_put(b, "</td><td>");
+        results_buf_str(b, "<td class=\"n\">");
+        results_buf_str(b, pct);
+        results_buf_str(b, "</td><td>");
         zone_bar(b, z);
-        report_put(b, "</td></tr>\n");
+        results_buf_str(b, "</td></tr>\n");
     }
-    report_put(b, "</table>\n");
+    results_buf_str(b, "</table>\n");
     free(list);
 }
 
-static void left_out(rbuf_t *b, uint64_t total)
+static void left_out(results_buf_t *b, uint64_t total)
 {
     if (total <= RESULTS_REPORT_ROWS)
         return;
-    report_put(b, "<p class=\"note\">");
+    results_buf_str(b, "<p class=\"note\">");
     put_u64(b, total - RESULTS_REPORT_ROWS);
-    report_put(b, " more not shown; use <code>dnssweep diff</code> for the full list.</p>\n");
+    results_buf_str(b, " more not shown; use <code>dnssweep diff</code> for the full list.</p>\n");
 }
 
-static void transitions_table(rbuf_t *b, const report_t *r)
+static void transitions_table(results_buf_t *b, const results_report_data_t *r)
 {
-    report_put(b, "<table id=\"transitions\">\n<tr><th>old \\ new</th>");
+    results_buf_str(b, "<table id=\"transitions\">\n<tr><th>old \\ new</th>");
     for (int n = 0; n <= VERIFY_STATUS_COUNT; n++) {
-        report_put(b, "<th>");
-        report_put(b, n < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)n) : "gone");
-        report_put(b, "</th>");
+        results_buf_str(b, "<th>");
+        results_buf_str(b,
+                        n < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)n) : "gone");
+        results_buf_str(b, "</th>");
     }
-    report_put(b, "</tr>\n");
+    results_buf_str(b, "</tr>\n");
     for (int o = 0; o <= VERIFY_STATUS_COUNT; o++) {
-        report_put(b, "<tr><th>");
-        report_put(b, o < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)o) : "new");
-        report_put(b, "</th>");
+        results_buf_str(b, "<tr><th>");
+        results_buf_str(b,
+                        o < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)o) : "new");
+        results_buf_str(b, "</th>");
         for (int n = 0; n <= VERIFY_STATUS_COUNT; n++) {
             uint64_t v = r->trans[o][n];
             bool worse = o < VERIFY_STATUS_COUNT && n < VERIFY_STATUS_COUNT &&
                          results_is_regression((verify_status_t)o, (verify_status_t)n);
-            report_put(b, worse && v ? "<td class=\"n worse\"" : "<td class=\"n\"");
-            report_put(b, " data-old=\"");
-            report_put(b, o < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)o) : "new");
-            report_put(b, "\" data-new=\"");
-            report_put(b,
-                       n < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)n) : "gone");
-            report_put(b, "\">");
+            results_buf_str(b, worse && v ? "<td class=\"n worse\"" : "<td class=\"n\"");
+            results_buf_str(b, " data-old=\"");
+            results_buf_str(b, o < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)o)
+                                                       : "new");
+            results_buf_str(b, "\" data-new=\"");
+            results_buf_str(b, n < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)n)
+                                                       : "gone");
+            results_buf_str(b, "\">");
             if (o < VERIFY_STATUS_COUNT || n < VERIFY_STATUS_COUNT)
                 put_u64(b, v);
-            report_put(b, "</td>");
+            results_buf_str(b, "</td>");
         }
-        report_put(b, "</tr>\n");
+        results_buf_str(b, "</tr>\n");
     }
-    report_put(b, "</table>\n");
+    results_buf_str(b, "</table>\n");
 }
 
-static void diff_section(rbuf_t *b, const char *diff_against, const results_diff_counts_t *dc,
-                         const report_t *r)
+static void diff_section(results_buf_t *b, const char *diff_against,
+                         const results_diff_counts_t *dc, const results_report_data_t *r)
 {
-    report_put(b, "<h2 id=\"diff\">Compared with ");
+    results_buf_str(b, "<h2 id=\"diff\">Compared with ");
     results_html_text(b, diff_against);
-    report_put(b, "</h2>\n<p class=\"note\">Domains by status in the older scan (rows) and in "
-                  "this one (columns); red cells got worse.</p>\n");
+    results_buf_str(b, "</h2>\n<p class=\"note\">Domains by status in the older scan (rows) and in "
+                       "this one (columns); red cells got worse.</p>\n");
     transitions_table(b, r);
     results_html_diff_summary(b, dc);
     const struct {
         const char *title;
-        const rbuf_t *rows;
+        const results_buf_t *rows;
         uint64_t n;
         bool keys;
     } parts[] = {{"regressions", &r->worse, r->n_worse, false},
@@ -452,129 +457,132 @@ static void diff_section(rbuf_t *b, const char *diff_against, const results_diff
         if (!parts[i].n)
             continue;
         results_html_diff_table_start(b, parts[i].title, parts[i].n, parts[i].keys);
-        rbuf_put(b, parts[i].rows->data, parts[i].rows->len);
-        report_put(b, "</table>\n");
+        results_buf_put(b, parts[i].rows->data, parts[i].rows->len);
+        results_buf_str(b, "</table>\n");
         left_out(b, parts[i].n);
     }
 }
 
 /* Reason codes of the domains in counts, most frequent first, with their fix. */
-static void todo_table(rbuf_t *b, const char *id, const uint64_t *counts)
+static void todo_table(results_buf_t *b, const char *id, const uint64_t *counts)
 {
     int order[VERIFY_REASON_COUNT], n;
     sort_codes(counts, VERIFY_REASON_COUNT, order, &n);
     if (!n)
         return;
-    report_put(b, "<table id=\"");
-    report_put(b, id);
-    report_put(b, "\">\n<tr><th>code</th><th>domains</th><th>what to do</th></tr>\n");
+    results_buf_str(b, "<table id=\"");
+    results_buf_str(b, id);
+    results_buf_str(b, "\">\n<tr><th>code</th><th>domains</th><th>what to do</th></tr>\n");
     for (int i = 0; i < n; i++) {
         verify_reason_code_t c = (verify_reason_code_t)order[i];
-        report_put(b, "<tr data-code=\"");
-        report_put(b, verify_reason_name(c));
-        report_put(b, "\" data-count=\"");
+        results_buf_str(b, "<tr data-code=\"");
+        results_buf_str(b, verify_reason_name(c));
+        results_buf_str(b, "\" data-count=\"");
         put_u64(b, counts[c]);
-        report_put(b, "\"><td>");
-        report_put(b, verify_reason_name(c));
-        report_put(b, "</td><td class=\"n\">");
+        results_buf_str(b, "\"><td>");
+        results_buf_str(b, verify_reason_name(c));
+        results_buf_str(b, "</td><td class=\"n\">");
         put_u64(b, counts[c]);
-        report_put(b, "</td><td class=\"fix\">");
+        results_buf_str(b, "</td><td class=\"fix\">");
         results_html_text(b, verify_reason_fix(c));
-        report_put(b, "</td></tr>\n");
+        results_buf_str(b, "</td></tr>\n");
     }
-    report_put(b, "</table>\n");
+    results_buf_str(b, "</table>\n");
 }
 
 /* The first screen: what got worse since the compared scan and what to do about it; without a
  * comparison, what is broken now. */
-static void attention_section(rbuf_t *b, const char *diff_against, const results_diff_counts_t *dc,
-                              const report_t *r)
+static void attention_section(results_buf_t *b, const char *diff_against,
+                              const results_diff_counts_t *dc, const results_report_data_t *r)
 {
-    report_put(b, "<section id=\"attention\">\n");
+    results_buf_str(b, "<section id=\"attention\">\n");
     if (!diff_against) {
-        report_put(b, "<h2>Needs attention</h2>\n<p>No earlier scan compared (give "
-                      "<code>--history N</code> or <code>--diff-against OLD</code>). ");
+        results_buf_str(b, "<h2>Needs attention</h2>\n<p>No earlier scan compared (give "
+                           "<code>--history N</code> or <code>--diff-against OLD</code>). ");
         put_u64(b, r->status[VERIFY_STATUS_BOGUS]);
-        report_put(b, " domains are bogus, ");
+        results_buf_str(b, " domains are bogus, ");
         put_u64(b, r->status[VERIFY_STATUS_LAME]);
-        report_put(b, " lame. Their most frequent reasons and what to do: see <a href=\""
-                      "#reasons\">reasons</a>.</p>\n</section>\n");
+        results_buf_str(b, " lame. Their most frequent reasons and what to do: see <a href=\""
+                           "#reasons\">reasons</a>.</p>\n</section>\n");
         return;
     }
-    report_put(b, "<h2>Since ");
+    results_buf_str(b, "<h2>Since ");
     results_html_text(b, diff_against);
-    report_put(b, "</h2>\n<ul id=\"since\" data-became-bogus=\"");
+    results_buf_str(b, "</h2>\n<ul id=\"since\" data-became-bogus=\"");
     put_u64(b, dc->by_change[RESULTS_CHANGE_BECAME_BOGUS]);
-    report_put(b, "\" data-got-worse=\"");
+    results_buf_str(b, "\" data-got-worse=\"");
     put_u64(b, dc->by_change[RESULTS_CHANGE_GOT_WORSE]);
-    report_put(b, "\" data-fixed=\"");
+    results_buf_str(b, "\" data-fixed=\"");
     put_u64(b, dc->by_change[RESULTS_CHANGE_FIXED]);
-    report_put(b, "\" data-keys-changed=\"");
+    results_buf_str(b, "\" data-keys-changed=\"");
     put_u64(b, dc->by_change[RESULTS_CHANGE_KEYS_CHANGED]);
-    report_put(b, "\">\n<li class=\"worse\"><strong>");
+    results_buf_str(b, "\">\n<li class=\"worse\"><strong>");
     put_u64(b, dc->by_change[RESULTS_CHANGE_BECAME_BOGUS]);
-    report_put(b, " became bogus</strong>, ");
+    results_buf_str(b, " became bogus</strong>, ");
     put_u64(b, dc->by_change[RESULTS_CHANGE_GOT_WORSE]);
-    report_put(b, " got worse otherwise (<a href=\"#regressions\">list</a>)</li>\n<li>");
+    results_buf_str(b, " got worse otherwise (<a href=\"#regressions\">list</a>)</li>\n<li>");
     put_u64(b, dc->by_change[RESULTS_CHANGE_FIXED]);
-    report_put(b, " fixed, ");
+    results_buf_str(b, " fixed, ");
     put_u64(b, dc->by_change[RESULTS_CHANGE_KEYS_CHANGED]);
-    report_put(b, " rolled their keys (<a href=\"#rollovers\">rollovers</a>), ");
+    results_buf_str(b, " rolled their keys (<a href=\"#rollovers\">rollovers</a>), ");
     put_u64(b, dc->by_change[RESULTS_CHANGE_NEW_DOMAIN]);
-    report_put(b, " new, ");
+    results_buf_str(b, " new, ");
     put_u64(b, dc->by_change[RESULTS_CHANGE_GONE]);
-    report_put(b, " gone</li>\n</ul>\n");
+    results_buf_str(b, " gone</li>\n</ul>\n");
     if (dc->regressions) {
-        report_put(b, "<p>What to do, by the reasons of the domains that got worse:</p>\n");
+        results_buf_str(b, "<p>What to do, by the reasons of the domains that got worse:</p>\n");
         todo_table(b, "todo", r->worse_reasons);
     } else {
-        report_put(b, "<p>Nothing got worse.</p>\n");
+        results_buf_str(b, "<p>Nothing got worse.</p>\n");
     }
-    report_put(b, "</section>\n");
+    results_buf_str(b, "</section>\n");
 }
 
-static void summary(rbuf_t *b, const results_scan_info_t *info, const report_t *r, bool diff)
+static void summary(results_buf_t *b, const results_scan_info_t *info,
+                    const results_report_data_t *r, bool diff)
 {
     /* Tables scroll sideways rather than break a word: names, codes, times and numbers never
      * wrap (a time would break at its hyphens); prose (fixes, details) wraps between words. */
-    report_put(b, "<style>\n.chart{display:block;margin:.5em 0}\n.controls{margin:.5em 0}\n"
-                  "td.worse{background:#ffcdd2;font-weight:bold}\n#domains th{cursor:pointer}\n"
-                  "table{display:block;max-width:100%;overflow-x:auto}\n"
-                  "th,td{word-break:keep-all;overflow-wrap:normal;hyphens:none;"
-                  "white-space:nowrap}\n"
-                  "td.fix,#reason-table td:last-child,#domains td:nth-child(3),"
-                  "#domains td:nth-child(4){white-space:normal;min-width:16em;max-width:48em}\n"
-                  "#attention{border-left:4px solid #c62828;padding:0 1em;margin:1em 0}\n"
-                  "nav a{margin-right:1em}\n</style>\n");
-    report_put(b, "<table id=\"summary\">\n<tr><th>scan</th><td>");
+    results_buf_str(b,
+                    "<style>\n.chart{display:block;margin:.5em 0}\n.controls{margin:.5em 0}\n"
+                    "td.worse{background:#ffcdd2;font-weight:bold}\n#domains th{cursor:pointer}\n"
+                    "table{display:block;max-width:100%;overflow-x:auto}\n"
+                    "th,td{word-break:keep-all;overflow-wrap:normal;hyphens:none;"
+                    "white-space:nowrap}\n"
+                    "td.fix,#reason-table td:last-child,#domains td:nth-child(3),"
+                    "#domains td:nth-child(4){white-space:normal;min-width:16em;max-width:48em}\n"
+                    "#attention{border-left:4px solid #c62828;padding:0 1em;margin:1em 0}\n"
+                    "nav a{margin-right:1em}\n</style>\n");
+    results_buf_str(b, "<table id=\"summary\">\n<tr><th>scan</th><td>");
     results_html_text(b, info->name);
-    report_put(b, "</td></tr>\n<tr><th>input</th><td>");
+    results_buf_str(b, "</td></tr>\n<tr><th>input</th><td>");
     results_html_text(b, info->input_desc);
-    report_put(b, "</td></tr>\n<tr><th>started</th><td>");
+    results_buf_str(b, "</td></tr>\n<tr><th>started</th><td>");
     put_time(b, info->started_at);
-    report_put(b, "</td></tr>\n<tr><th>finished</th><td>");
+    results_buf_str(b, "</td></tr>\n<tr><th>finished</th><td>");
     if (info->finished)
         put_time(b, info->finished_at);
     else
-        report_put(b, "no (interrupted or still running)");
-    report_put(b, "</td></tr>\n<tr><th>domains</th><td class=\"n\" id=\"total\">");
+        results_buf_str(b, "no (interrupted or still running)");
+    results_buf_str(b, "</td></tr>\n<tr><th>domains</th><td class=\"n\" id=\"total\">");
     put_u64(b, r->total);
-    report_put(b, "</td></tr>\n</table>\n<nav><a href=\"#statuses\">statuses</a><a href=\""
-                  "#reasons\">reasons</a><a href=\"#algorithms\">algorithms</a><a href=\""
-                  "#expirations\">expirations</a><a href=\"#zones\">parent zones</a>");
+    results_buf_str(b, "</td></tr>\n</table>\n<nav><a href=\"#statuses\">statuses</a><a href=\""
+                       "#reasons\">reasons</a><a href=\"#algorithms\">algorithms</a><a href=\""
+                       "#expirations\">expirations</a><a href=\"#zones\">parent zones</a>");
     if (diff)
-        report_put(b, "<a href=\"#diff\">changes</a>");
+        results_buf_str(b, "<a href=\"#diff\">changes</a>");
     if (r->history)
-        report_put(b, "<a href=\"#history\">history</a><a href=\"#history-rollovers\">"
-                      "rollovers</a>");
-    report_put(b, "<a href=\"#nonsecure\">domains</a>");
+        results_buf_str(b, "<a href=\"#history\">history</a><a href=\"#history-rollovers\">"
+                           "rollovers</a>");
+    results_buf_str(b, "<a href=\"#nonsecure\">domains</a>");
     if (r->n_bogus)
-        report_put(b, "<a href=\"#chains\">chains of trust</a>");
-    report_put(b, "</nav>\n");
+        results_buf_str(b, "<a href=\"#chains\">chains of trust</a>");
+    results_buf_str(b, "</nav>\n");
 }
 
-void report_render(rbuf_t *b, const results_scan_info_t *info, const char *diff_against,
-                   const results_diff_counts_t *dc, const report_t *r)
+void results_report_render(results_buf_t *b, const results_scan_info_t *info,
+                           const char *diff_against, const results_diff_counts_t *dc,
+                           const results_report_data_t *r)
 {
     char title[RESULTS_SCAN_NAME_MAX + 32];
     snprintf(title, sizeof title, "dnssweep report: %s", info->name);
@@ -583,14 +591,14 @@ void report_render(rbuf_t *b, const results_scan_info_t *info, const char *diff_
     attention_section(b, diff_against, dc, r);
     status_section(b, r);
     if (r->history)
-        report_history_render(b, r->history);
+        results_report_history_render(b, r->history);
     if (diff_against)
         diff_section(b, diff_against, dc, r);
     reasons_section(b, r);
     crypto_section(b, r);
     expiry_section(b, r);
     zones_section(b, r);
-    report_table_render(b, r);
-    report_graphs_render(b, r);
+    results_report_table_render(b, r);
+    results_report_graphs_render(b, r);
     results_html_page_end(b);
 }

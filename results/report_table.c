@@ -14,21 +14,21 @@
 
 /* A JavaScript string literal that is also safe inside <script>: besides the JSON escapes, '<',
  * '>' and '&' are escaped so that no "</script>" or comment opener can appear. */
-static void js_str(rbuf_t *b, const char *s, size_t max)
+static void js_str(results_buf_t *b, const char *s, size_t max)
 {
     static const char hex[] = "0123456789abcdef";
-    rbuf_byte(b, '"');
+    results_buf_byte(b, '"');
     size_t n = 0;
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p && n < max; p++, n++) {
         unsigned char c = *p;
         if (c == '"' || c == '\\') {
-            rbuf_byte(b, '\\');
-            rbuf_byte(b, c);
+            results_buf_byte(b, '\\');
+            results_buf_byte(b, c);
         } else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7f) {
             char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            rbuf_put(b, esc, sizeof esc);
+            results_buf_put(b, esc, sizeof esc);
         } else {
-            rbuf_byte(b, c);
+            results_buf_byte(b, c);
         }
     }
     /* Do not leave half a UTF-8 sequence at the cut. */
@@ -37,15 +37,15 @@ static void js_str(rbuf_t *b, const char *s, size_t max)
             b->len--;
         if (b->len && b->data[b->len - 1] >= 0xc0)
             b->len--;
-        report_put(b, "\\u2026");
+        results_buf_str(b, "\\u2026");
     }
-    rbuf_byte(b, '"');
+    results_buf_byte(b, '"');
 }
 
-void report_table_add(report_t *r, const results_record_t *rec, int tier)
+void results_report_table_add(results_report_data_t *r, const results_record_t *rec, int tier)
 {
     r->n_tier[tier]++;
-    rbuf_t *b = &r->rows[tier];
+    results_buf_t *b = &r->rows[tier];
     /* Rows of worse groups come first on the page: once they fill the budget, this group's
      * rows can never be shown, so they are not kept (memory stays ~2 budgets). */
     size_t before = 0;
@@ -55,33 +55,33 @@ void report_table_add(report_t *r, const results_record_t *rec, int tier)
         return;
     r->kept_tier[tier]++;
     /* [domain, status, tier, codes, details, fix, parent] */
-    rbuf_byte(b, '[');
+    results_buf_byte(b, '[');
     js_str(b, rec->domain, 255);
-    report_put(b, ",\"");
-    report_put(b, verify_status_name(rec->status));
-    report_put(b, "\",");
+    results_buf_str(b, ",\"");
+    results_buf_str(b, verify_status_name(rec->status));
+    results_buf_str(b, "\",");
     results_put_int(b, tier);
-    report_put(b, ",\"");
+    results_buf_str(b, ",\"");
     for (size_t i = 0; i < rec->n_reasons; i++) {
         if (i)
-            rbuf_byte(b, ' ');
-        report_put(b, verify_reason_name(rec->reasons[i].code));
+            results_buf_byte(b, ' ');
+        results_buf_str(b, verify_reason_name(rec->reasons[i].code));
     }
-    report_put(b, "\",[");
+    results_buf_str(b, "\",[");
     for (size_t i = 0; i < rec->n_reasons; i++) {
         if (i)
-            rbuf_byte(b, ',');
+            results_buf_byte(b, ',');
         js_str(b, rec->reasons[i].detail, DETAIL_MAX);
     }
-    report_put(b, "],");
+    results_buf_str(b, "],");
     js_str(b,
            rec->fix         ? rec->fix
            : rec->n_reasons ? verify_reason_fix(rec->reasons[0].code)
                             : "",
            1000);
-    rbuf_byte(b, ',');
+    results_buf_byte(b, ',');
     js_str(b, rec->parent.zone, 255);
-    report_put(b, "],\n");
+    results_buf_str(b, "],\n");
 }
 
 static const char *const tier_names[REPORT_TIERS] = {
@@ -124,12 +124,12 @@ static const char script[] =
     "draw();})();\n";
 
 /* How many bytes (whole rows) and rows of each group fit the budget, worst group first. */
-static uint64_t fit_budget(const report_t *r, size_t bytes[REPORT_TIERS])
+static uint64_t fit_budget(const results_report_data_t *r, size_t bytes[REPORT_TIERS])
 {
     size_t left = r->table_budget;
     uint64_t listed = 0;
     for (int t = 0; t < REPORT_TIERS; t++) {
-        const rbuf_t *rows = &r->rows[t];
+        const results_buf_t *rows = &r->rows[t];
         size_t n = rows->len <= left ? rows->len : left;
         while (n > 0 && rows->data[n - 1] != '\n')
             n--;
@@ -145,52 +145,54 @@ static uint64_t fit_budget(const report_t *r, size_t bytes[REPORT_TIERS])
     return listed;
 }
 
-void report_table_render(rbuf_t *b, const report_t *r)
+void results_report_table_render(results_buf_t *b, const results_report_data_t *r)
 {
     size_t bytes[REPORT_TIERS];
     uint64_t listed = fit_budget(r, bytes);
-    report_put(b, "<h2 id=\"nonsecure\">Domains that are not secure (");
+    results_buf_str(b, "<h2 id=\"nonsecure\">Domains that are not secure (");
     results_put_int(b, (int64_t)r->n_nonsecure);
-    report_put(b, ")</h2>\n<p class=\"note\">Worst first:");
+    results_buf_str(b, ")</h2>\n<p class=\"note\">Worst first:");
     for (int t = 0; t < REPORT_TIERS; t++) {
-        report_put(b, t ? ", " : " ");
-        report_put(b, tier_names[t]);
-        report_put(b, " (");
+        results_buf_str(b, t ? ", " : " ");
+        results_buf_str(b, tier_names[t]);
+        results_buf_str(b, " (");
         results_put_int(b, (int64_t)r->n_tier[t]);
-        report_put(b, ")");
+        results_buf_str(b, ")");
     }
-    report_put(b, ". Type to filter by domain, status, code or text; click a column to sort.");
+    results_buf_str(b, ". Type to filter by domain, status, code or text; click a column to sort.");
     if (listed < r->n_nonsecure) {
-        report_put(b, " The page carries the worst ");
+        results_buf_str(b, " The page carries the worst ");
         results_put_int(b, (int64_t)listed);
-        report_put(b, "; ");
+        results_buf_str(b, "; ");
         results_put_int(b, (int64_t)(r->n_nonsecure - listed));
-        report_put(b, " more not shown: use <code>dnssweep export</code> for the full list.");
+        results_buf_str(b, " more not shown: use <code>dnssweep export</code> for the full list.");
     }
-    report_put(b, "</p>\n");
+    results_buf_str(b, "</p>\n");
     if (!r->n_nonsecure) {
-        report_put(b, "<p>Every domain is secure.</p>\n");
+        results_buf_str(b, "<p>Every domain is secure.</p>\n");
         return;
     }
-    report_put(b, "<div class=\"controls\"><input id=\"q\" type=\"search\" size=\"40\" "
-                  "placeholder=\"filter\" aria-label=\"filter the table\"> <button id=\"prev\">"
-                  "&larr;</button> <span id=\"pageinfo\"></span> <button id=\"next\">&rarr;"
-                  "</button></div>\n<table id=\"domains\" data-total=\"");
+    results_buf_str(b,
+                    "<div class=\"controls\"><input id=\"q\" type=\"search\" size=\"40\" "
+                    "placeholder=\"filter\" aria-label=\"filter the table\"> <button id=\"prev\">"
+                    "&larr;</button> <span id=\"pageinfo\"></span> <button id=\"next\">&rarr;"
+                    "</button></div>\n<table id=\"domains\" data-total=\"");
     results_put_int(b, (int64_t)r->n_nonsecure);
-    report_put(b, "\" data-listed=\"");
+    results_buf_str(b, "\" data-listed=\"");
     results_put_int(b, (int64_t)listed);
-    report_put(b, "\">\n<thead><tr><th data-k=\"0\">domain</th><th data-k=\"1\">status</th>"
-                  "<th data-k=\"3\">reasons</th><th data-k=\"5\">fix</th><th data-k=\"6\">"
-                  "parent</th></tr></thead>\n<tbody></tbody>\n</table>\n<noscript><p>The table "
-                  "needs JavaScript; <code>dnssweep export --format csv</code> has the same "
-                  "rows.</p></noscript>\n<script type=\"application/json\" id=\"rows-data\">[\n");
+    results_buf_str(b,
+                    "\">\n<thead><tr><th data-k=\"0\">domain</th><th data-k=\"1\">status</th>"
+                    "<th data-k=\"3\">reasons</th><th data-k=\"5\">fix</th><th data-k=\"6\">"
+                    "parent</th></tr></thead>\n<tbody></tbody>\n</table>\n<noscript><p>The table "
+                    "needs JavaScript; <code>dnssweep export --format csv</code> has the same "
+                    "rows.</p></noscript>\n<script type=\"application/json\" id=\"rows-data\">[\n");
     size_t start = b->len;
     for (int t = 0; t < REPORT_TIERS; t++)
-        rbuf_put(b, r->rows[t].data, bytes[t]);
+        results_buf_put(b, r->rows[t].data, bytes[t]);
     /* The last row's ",\n" would make the array invalid JSON. */
     if (b->len > start && !b->failed)
         b->len -= 2;
-    report_put(b, "\n]</script>\n<script>\n");
-    report_put(b, script);
-    report_put(b, "</script>\n");
+    results_buf_str(b, "\n]</script>\n<script>\n");
+    results_buf_str(b, script);
+    results_buf_str(b, "</script>\n");
 }

@@ -19,34 +19,41 @@
 #ifndef DNSSWEEP_RESULTS_H
 #define DNSSWEEP_RESULTS_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "verify/verify.h"
+#include "verify/codes.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Errors
  * ------------------------------------------------------------------------------------------- */
+/* One error space with the other modules (LMDB's habit): -errno where errno has the name, else
+ * RESULTS_ERRBASE and below, far from -errno, from LMDB's own codes and from the other modules'
+ * ranges. results_strerror() names both. */
+#define RESULTS_ERRBASE (-31200)
 enum {
     RESULTS_OK = 0,
-    RESULTS_ENOMEM = -1,     /* out of memory */
-    RESULTS_EINVAL = -2,     /* bad argument (bad name, NULL where not allowed, list too long) */
-    RESULTS_EIO = -3,        /* a system or LMDB call failed; see results_errdetail() */
-    RESULTS_EACCES = -4,     /* store directory or files not writable/readable */
-    RESULTS_ENOSPC = -5,     /* disk full; what was committed before is intact */
-    RESULTS_ESCHEMA = -6,    /* store written by a newer dnssweep (or not a dnssweep store) */
-    RESULTS_EEXIST = -7,     /* a scan of that name already exists */
-    RESULTS_ENOTFOUND = -8,  /* no such store, scan or domain */
-    RESULTS_ECORRUPT = -9,   /* stored bytes do not decode (malformed record) */
-    RESULTS_EFINISHED = -10, /* the scan is finished: it cannot be resumed or written */
-    RESULTS_EREADONLY = -11, /* the store was opened with RESULTS_READONLY */
-    RESULTS_EBUSY = -12,     /* another process is writing that scan */
-    RESULTS_ENFILE = -13,    /* too many open files (EMFILE/ENFILE): the process's limit */
-    RESULTS_EREMOTE = -14,   /* the store directory is on a network filesystem (fstype.c) */
-    RESULTS_EINUSE = -15,    /* prune: another process has the store open for writing; a
-                                writer: the store is being pruned (try again when it ends) */
+    RESULTS_ENOMEM = -ENOMEM, /* out of memory */
+    RESULTS_EINVAL = -EINVAL, /* bad argument (bad name, NULL where not allowed, list too long) */
+    RESULTS_EIO = -EIO,       /* a system or LMDB call failed; see results_errdetail() */
+    RESULTS_EACCES = -EACCES, /* store directory or files not writable/readable */
+    RESULTS_ENOSPC = -ENOSPC, /* disk full; what was committed before is intact */
+    RESULTS_ESCHEMA = RESULTS_ERRBASE - 1,  /* store written by a newer dnssweep (or not a store) */
+    RESULTS_EEXIST = -EEXIST,               /* a scan of that name already exists */
+    RESULTS_ENOTFOUND = -ENOENT,            /* no such store, scan or domain */
+    RESULTS_ECORRUPT = RESULTS_ERRBASE - 2, /* stored bytes do not decode (malformed record) */
+    RESULTS_EFINISHED =
+        RESULTS_ERRBASE - 3,    /* the scan is finished: cannot be resumed or written */
+    RESULTS_EREADONLY = -EROFS, /* the store was opened with RESULTS_READONLY */
+    RESULTS_EBUSY = -EBUSY,     /* another process is writing that scan */
+    RESULTS_ENFILE = -EMFILE,   /* too many open files (EMFILE/ENFILE): the process's limit */
+    RESULTS_EREMOTE = RESULTS_ERRBASE - 4, /* the store directory is on a network filesystem */
+    RESULTS_EINUSE = RESULTS_ERRBASE - 5,  /* prune: another process has the store open for
+                                              writing; a writer: the store is being pruned (try
+                                              again when it ends) */
 };
 /* Message for a RESULTS_E* code. Static storage. */
 const char *results_strerror(int err);

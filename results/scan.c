@@ -21,10 +21,10 @@
 struct results_scan {
     results_store_t *s;
     char *name;
-    scan_meta_t meta; /* as committed */
+    results_scan_meta_t meta; /* as committed */
     uint64_t counts_work[VERIFY_STATUS_COUNT];
 
-    rbuf_t log; /* entries: u16 key length | key | u32 value length | value */
+    results_buf_t log; /* entries: u16 key length | key | u32 value length | value */
     size_t batch_n;
     uint64_t pending_new; /* domains in the batch not yet in the committed store */
     uint64_t batch_start_ms;
@@ -35,7 +35,7 @@ struct results_scan {
     bool locked;   /* holds the scan's write lock (results_scan_lock) */
     MDB_txn *rtxn; /* for results_has(); reset while a commit runs */
     bool rtxn_live;
-    rbuf_t enc;
+    results_buf_t enc;
 };
 
 static uint64_t now_ms(void)
@@ -174,15 +174,16 @@ static int in_store(results_scan_t *sc, const uint8_t *key, size_t n, MDB_val *v
 
 /* ---- commit ---- */
 
-int results_put_scan_meta(results_store_t *s, MDB_txn *txn, const char *name, const scan_meta_t *m)
+int results_put_scan_meta(results_store_t *s, MDB_txn *txn, const char *name,
+                          const results_scan_meta_t *m)
 {
-    rbuf_t b = {0};
-    int rc = scan_meta_encode(m, &b);
+    results_buf_t b = {0};
+    int rc = results_scan_meta_encode(m, &b);
     if (rc == 0) {
         MDB_val k = {strlen(name), (void *)name}, v = {b.len, b.data};
         rc = mdb_put(txn, s->dbi_scans, &k, &v, 0);
     }
-    rbuf_free(&b);
+    results_buf_free(&b);
     return rc;
 }
 
@@ -207,7 +208,7 @@ static int replay_batch(results_store_t *s, MDB_txn *txn, void *ctx)
             return rc;
         sc->counts_work[((const uint8_t *)v.mv_data)[0]]++;
     }
-    scan_meta_t m = sc->meta;
+    results_scan_meta_t m = sc->meta;
     memcpy(m.counts, sc->counts_work, sizeof m.counts);
     return results_put_scan_meta(s, txn, sc->name, &m);
 }
@@ -267,11 +268,11 @@ int results_scan_put_encoded(results_scan_t *scan, const char *domain, size_t dn
     size_t off = scan->log.len;
     uint16_t kl = (uint16_t)kn;
     uint32_t vl32 = (uint32_t)vl;
-    rbuf_reserve(&scan->log, 6 + kn + vl);
-    rbuf_put(&scan->log, &kl, 2);
-    rbuf_put(&scan->log, key, kn);
-    rbuf_put(&scan->log, &vl32, 4);
-    rbuf_put(&scan->log, val, vl);
+    results_buf_reserve(&scan->log, 6 + kn + vl);
+    results_buf_put(&scan->log, &kl, 2);
+    results_buf_put(&scan->log, key, kn);
+    results_buf_put(&scan->log, &vl32, 4);
+    results_buf_put(&scan->log, val, vl);
     if (scan->log.failed) {
         scan->log.failed = false;
         scan->log.len = off;
@@ -335,9 +336,9 @@ static void scan_free(results_scan_t *sc)
         mdb_txn_abort(sc->rtxn);
     if (sc->locked)
         results_scan_unlock(sc->s, sc->meta.id);
-    scan_meta_clear(&sc->meta);
-    rbuf_free(&sc->log);
-    rbuf_free(&sc->enc);
+    results_scan_meta_clear(&sc->meta);
+    results_buf_free(&sc->log);
+    results_buf_free(&sc->enc);
     free(sc->slots);
     free(sc->name);
     free(sc);
@@ -360,10 +361,10 @@ static results_scan_t *scan_alloc(results_store_t *s, const char *name)
 static int create_scan(results_store_t *s, MDB_txn *txn, void *ctx)
 {
     results_scan_t *sc = ctx;
-    scan_meta_t existing;
+    results_scan_meta_t existing;
     int rc = results_scan_find(s, txn, sc->name, &existing, NULL);
     if (rc == 0) {
-        scan_meta_clear(&existing);
+        results_scan_meta_clear(&existing);
         return RESULTS_EEXIST;
     }
     if (rc != RESULTS_ENOTFOUND)
@@ -386,7 +387,7 @@ int results_alloc_scan_id(results_store_t *s, MDB_txn *txn, uint32_t *id)
     return results_meta_put_u32(txn, s->dbi_meta, "next_scan_id", next + 1);
 }
 
-int results_scan_attach(results_store_t *store, const char *name, scan_meta_t *meta,
+int results_scan_attach(results_store_t *store, const char *name, results_scan_meta_t *meta,
                         results_scan_t **out)
 {
     results_scan_t *sc = scan_alloc(store, name);
@@ -459,7 +460,7 @@ int results_scan_resume(results_store_t *store, const char *name, results_scan_t
     MDB_txn *txn = NULL;
     char *found = NULL;
     results_scan_t *sc = NULL;
-    scan_meta_t meta = {0};
+    results_scan_meta_t meta = {0};
     if (!out)
         return RESULTS_EINVAL;
     *out = NULL;
@@ -490,7 +491,7 @@ int results_scan_resume(results_store_t *store, const char *name, results_scan_t
     *out = sc;
     return RESULTS_OK;
 fail:
-    scan_meta_clear(&meta);
+    results_scan_meta_clear(&meta);
     free(found);
     scan_free(sc);
     return rc;

@@ -3,7 +3,7 @@
  *
  * Layout: three named databases in one environment.
  *   meta     "schema" -> u32 LE schema version; "next_scan_id" -> u32 LE
- *   scans    scan name -> scan_meta (codec.c)
+ *   scans    scan name -> results_scan_meta (codec.c)
  *   records  be32 scan id || domain -> encoded record (codec.c)
  * The big-endian scan id prefix keeps each scan's records together and in domain byte order,
  * which is what iteration, export and the diff merge-join walk.
@@ -61,6 +61,8 @@ const char *results_strerror(int err)
         return "the results store is on a network filesystem, where LMDB does not work: use a "
                "local disk";
     }
+    if (err < 0 && err > -4096 && strerrordesc_np(-err))
+        return strerrordesc_np(-err);
     return "unknown results error";
 }
 
@@ -98,6 +100,12 @@ static int map_rc(int rc)
         return RESULTS_ENFILE;
     }
     return RESULTS_EIO;
+}
+
+/* A RESULTS_E* code (already explained), not one of LMDB's own negative codes. */
+static bool results_own_error(int rc)
+{
+    return rc < 0 && (rc < MDB_KEYEXIST || rc > MDB_LAST_ERRCODE);
 }
 
 /* LMDB turns a short write into EIO, which is what a full disk usually gives: look at the free
@@ -173,7 +181,7 @@ int results_write(results_store_t *s, results_write_fn fn, void *ctx)
             mdb_txn_abort(txn);
         if (lrc == 0)
             return RESULTS_OK;
-        if (lrc < 0 && lrc > -1000)
+        if (results_own_error(lrc))
             return lrc; /* a RESULTS_E* from fn, already explained */
         if (lrc != MDB_MAP_FULL)
             return results_fail(s, "mdb_put", lrc);
@@ -409,7 +417,7 @@ int results_open_ex(const char *dir, int flags, const results_options_t *opts,
         else
             mdb_txn_abort(txn);
         if (lrc) {
-            rc = lrc < 0 && lrc > -1000 ? lrc : results_fail(s, "opening databases", lrc);
+            rc = results_own_error(lrc) ? lrc : results_fail(s, "opening databases", lrc);
             saved_errno = lrc > 0 ? lrc : 0;
             goto fail;
         }
@@ -483,7 +491,7 @@ void results_scan_unlock(results_store_t *s, uint32_t id)
 
 /* Reads the scans table: the named scan, or the latest started (optionally unfinished) one. */
 int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, bool unfinished_only,
-                         scan_meta_t *meta, char **name_out)
+                         results_scan_meta_t *meta, char **name_out)
 {
     int rc;
     MDB_val k, v;
@@ -497,9 +505,9 @@ int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, boo
         rc = mdb_get(txn, s->dbi_scans, &k, &v);
         if (rc)
             return rc == MDB_NOTFOUND ? RESULTS_ENOTFOUND : results_fail(s, "mdb_get", rc);
-        rc = scan_meta_decode(v.mv_data, v.mv_size, meta);
+        rc = results_scan_meta_decode(v.mv_data, v.mv_size, meta);
         if (rc == 0 && name_out && !(*name_out = strdup(name))) {
-            scan_meta_clear(meta);
+            results_scan_meta_clear(meta);
             rc = RESULTS_ENOMEM;
         }
         return rc;
@@ -515,8 +523,8 @@ int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, boo
     int ret = RESULTS_OK;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        scan_meta_t m;
-        ret = scan_meta_decode(v.mv_data, v.mv_size, &m);
+        results_scan_meta_t m;
+        ret = results_scan_meta_decode(v.mv_data, v.mv_size, &m);
         if (ret < 0)
             break;
         if ((!unfinished_only || !m.finished) && (!found || m.id > best_id)) {
@@ -524,7 +532,7 @@ int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, boo
             best_id = m.id;
             best_k = k;
         }
-        scan_meta_clear(&m);
+        results_scan_meta_clear(&m);
     }
     mdb_cursor_close(cur);
     if (ret < 0)
@@ -546,7 +554,7 @@ int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, boo
     return ret;
 }
 
-int results_scan_find(results_store_t *s, MDB_txn *txn, const char *name, scan_meta_t *meta,
+int results_scan_find(results_store_t *s, MDB_txn *txn, const char *name, results_scan_meta_t *meta,
                       char **name_out)
 {
     return results_scan_find_ex(s, txn, name, false, meta, name_out);

@@ -174,7 +174,7 @@ static int explain(const char *db, const char *scan, const check_name_t *names, 
     return fflush(stdout) == 0 ? exit_code : 1;
 }
 
-int command_check(int argc, char **argv)
+int scanner_command_check(int argc, char **argv)
 {
     scanner_config_t cfg;
     scanner_config_defaults(&cfg);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -272,7 +273,7 @@ static int parse_status_list(const char *list, unsigned *mask)
     }
 }
 
-int command_export(int argc, char **argv)
+int scanner_command_export(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(argc, argv, export_usage,
@@ -300,7 +301,7 @@ int command_export(int argc, char **argv)
         return 1;
     }
     if (strcmp(format, "table") == 0)
-        rc = command_table(store, a.scan, status_mask, out);
+        rc = scanner_command_table(store, a.scan, status_mask, out);
     else
         rc = results_export_filtered(
             store, a.scan, strcmp(format, "csv") == 0 ? RESULTS_FORMAT_CSV : RESULTS_FORMAT_JSONL,
@@ -321,7 +322,7 @@ static const char diff_usage[] =
     "Scans of different modes (authoritative, resolver, zone-file) are compared only with\n"
     "--force, and the output then says that the modes differ.\n";
 
-int command_diff(int argc, char **argv)
+int scanner_command_diff(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(
@@ -409,7 +410,7 @@ static int show_graph(results_store_t *store, const store_args_t *a, const char 
     return 0;
 }
 
-int command_show(int argc, char **argv)
+int scanner_command_show(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(argc, argv, show_usage, ARG_DB | ARG_SCAN | ARG_GRAPH, &a);
@@ -470,7 +471,7 @@ int command_show(int argc, char **argv)
 static const char scans_usage[] = "usage: dnssweep scans [--db DIR]\n"
                                   "List scans: name, start, end, finished or not, mode, counts.\n";
 
-int command_scans(int argc, char **argv)
+int scanner_command_scans(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(argc, argv, scans_usage, ARG_DB, &a);
@@ -491,7 +492,7 @@ static const char report_usage[] =
     "the trend of the last N finished scans (1 to 1000) and their rollovers, and compares with\n"
     "the finished scan before this one unless --diff-against names another.\n";
 
-int command_report(int argc, char **argv)
+int scanner_command_report(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(argc, argv, report_usage,
@@ -596,7 +597,7 @@ static int merge_precheck(char **srcs, int n)
     return rc;
 }
 
-int command_merge(int argc, char **argv)
+int scanner_command_merge(int argc, char **argv)
 {
     store_args_t a;
     int rc = parse_store_args(argc, argv, merge_usage, ARG_DB, &a);

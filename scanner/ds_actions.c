@@ -64,7 +64,7 @@ static int parse_stable(const char *s, unsigned *out)
     return 0;
 }
 
-int command_ds_actions(int argc, char **argv)
+int scanner_command_ds_actions(int argc, char **argv)
 {
     const char *db = "./dnssweep.db", *scan = NULL, *format = "jsonl", *output = NULL;
     unsigned stable = 3;

@@ -28,7 +28,8 @@ void scan_fd_limit_raise(void)
     }
 }
 
-unsigned long long scan_fd_limit(void)
+/* The soft limit, 0 when unlimited or unknown. */
+static unsigned long long scan_fd_limit(void)
 {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)

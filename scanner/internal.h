@@ -312,9 +312,9 @@ struct scanner {
     FILE *json_out;
     scanner_input_t *input;
     /* --zone-file: the reader, its apex, the delegation last read (valid until the next) */
-    struct zonefile *zonefile;
-    ldns_rdf *zonefile_apex;
-    struct zonefile_delegation zonefile_dg;
+    struct scanner_zonefile *zonefile;
+    ldns_rdf *scanner_zonefile_apex;
+    struct scanner_zonefile_delegation zonefile_dg;
     bool zonefile_current;
     ldns_rr_list *anchor;
     scan_zone_t *root;
@@ -553,8 +553,6 @@ int scan_route_families(scanner_t *s, const ldns_rr_list *hints, char *skipped, 
 #define SCAN_FILES_TYPICAL 64
 /* Raises the soft RLIMIT_NOFILE to the hard one (best effort). */
 void scan_fd_limit_raise(void);
-/* The soft limit, 0 when unlimited or unknown. */
-unsigned long long scan_fd_limit(void);
 /* "too many open files (the open-file limit is N: raise it ...)" into buf. */
 void scan_fd_hint(char *buf, size_t len);
 /* The hint above (written into buf) when no_files, else otherwise: the reason to print. */

@@ -64,23 +64,23 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "scan") == 0)
         return command_scan(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0)
-        return command_export(argc - 1, argv + 1);
+        return scanner_command_export(argc - 1, argv + 1);
     if (strcmp(cmd, "diff") == 0)
-        return command_diff(argc - 1, argv + 1);
+        return scanner_command_diff(argc - 1, argv + 1);
     if (strcmp(cmd, "show") == 0)
-        return command_show(argc - 1, argv + 1);
+        return scanner_command_show(argc - 1, argv + 1);
     if (strcmp(cmd, "scans") == 0)
-        return command_scans(argc - 1, argv + 1);
+        return scanner_command_scans(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
-        return command_report(argc - 1, argv + 1);
+        return scanner_command_report(argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
-        return command_merge(argc - 1, argv + 1);
+        return scanner_command_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
-        return command_check(argc - 1, argv + 1);
+        return scanner_command_check(argc - 1, argv + 1);
     if (strcmp(cmd, "prune") == 0)
-        return command_prune(argc - 1, argv + 1);
+        return scanner_command_prune(argc - 1, argv + 1);
     if (strcmp(cmd, "ds-actions") == 0)
-        return command_ds_actions(argc - 1, argv + 1);
+        return scanner_command_ds_actions(argc - 1, argv + 1);
     fprintf(stderr, "dnssweep: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

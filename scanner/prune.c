@@ -72,7 +72,7 @@ static void print_size(const char *what, uint64_t bytes)
     printf("%s %.1f MB (%llu bytes)", what, (double)bytes / 1e6, (unsigned long long)bytes);
 }
 
-int command_prune(int argc, char **argv)
+int scanner_command_prune(int argc, char **argv)
 {
     const char *db = "./dnssweep.db", *keep_arg = NULL, *before_arg = NULL;
     results_prune_opts_t o = {0};

@@ -15,24 +15,25 @@
 /* --strict with --zone-file: every record must be readable before anything is sent. */
 static int strict_precheck_zone(const scanner_config_t *cfg)
 {
-    zonefile_t *zf = NULL;
-    int rc = zonefile_open(cfg->zone_file, NULL, &zf);
+    scanner_zonefile_t *zf = NULL;
+    int rc = scanner_zonefile_open(cfg->zone_file, NULL, &zf);
     if (rc != 0) {
         fprintf(stderr, "dnssweep scan: %s: %s\n", cfg->zone_file, strerror(-rc));
         return 2;
     }
     unsigned bad = 0;
-    zonefile_delegation_t dg;
+    scanner_zonefile_delegation_t dg;
     int kind;
-    while ((kind = zonefile_next(zf, &dg)) > 0)
+    while ((kind = scanner_zonefile_next(zf, &dg)) > 0)
         if (kind == ZONEFILE_BAD && bad++ < 20)
             fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", cfg->zone_file,
-                    (unsigned long long)zonefile_error_line(zf), zonefile_error(zf));
+                    (unsigned long long)scanner_zonefile_error_line(zf),
+                    scanner_zonefile_error(zf));
     if (kind < 0)
         fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", cfg->zone_file,
-                (unsigned long long)zonefile_error_line(zf),
-                zonefile_error(zf)[0] ? zonefile_error(zf) : strerror(-kind));
-    zonefile_free(zf);
+                (unsigned long long)scanner_zonefile_error_line(zf),
+                scanner_zonefile_error(zf)[0] ? scanner_zonefile_error(zf) : strerror(-kind));
+    scanner_zonefile_free(zf);
     if (kind < 0 || bad) {
         fprintf(stderr, "dnssweep scan: %u bad record(s) in %s; nothing was sent (--strict)\n", bad,
                 cfg->zone_file);
@@ -78,11 +79,11 @@ static int strict_precheck(const scanner_config_t *cfg)
 
 static void print_zone_summary(const scanner_t *s)
 {
-    const zonefile_stats_t *zs = zonefile_stats(s->zonefile);
+    const scanner_zonefile_stats_t *zs = scanner_zonefile_stats(s->zonefile);
     fprintf(stderr,
             "dnssweep: zone file %s (apex %s): %llu records, %llu delegations, %llu malformed; "
             "DS from the file for %llu domains, from the parent's servers for %llu\n",
-            s->cfg->zone_file, zonefile_apex(s->zonefile), (unsigned long long)zs->records,
+            s->cfg->zone_file, scanner_zonefile_apex(s->zonefile), (unsigned long long)zs->records,
             (unsigned long long)zs->delegations, (unsigned long long)zs->bad,
             (unsigned long long)s->stats.ds_from_file, (unsigned long long)s->stats.ds_from_wire);
     if (s->stats.duplicates)

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-int command_table(results_store_t *store, const char *scan, unsigned status_mask, FILE *out)
+int scanner_command_table(results_store_t *store, const char *scan, unsigned status_mask, FILE *out)
 {
     results_iter_t *it = NULL;
     int rc = results_iter_new(store, scan, &it);

@@ -25,17 +25,17 @@ int scan_feed_open(scanner_t *s)
 {
     if (!s->cfg->zone_file)
         return scanner_input_open(s->cfg->input, &s->input);
-    return zonefile_open(s->cfg->zone_file, NULL, &s->zonefile);
+    return scanner_zonefile_open(s->cfg->zone_file, NULL, &s->zonefile);
 }
 
 void scan_feed_close(scanner_t *s)
 {
     scanner_input_free(s->input);
     s->input = NULL;
-    zonefile_free(s->zonefile);
+    scanner_zonefile_free(s->zonefile);
     s->zonefile = NULL;
-    ldns_rdf_deep_free(s->zonefile_apex);
-    s->zonefile_apex = NULL;
+    ldns_rdf_deep_free(s->scanner_zonefile_apex);
+    s->scanner_zonefile_apex = NULL;
 }
 
 int scan_feed_next(scanner_t *s, scanner_input_item_t *item)
@@ -44,26 +44,26 @@ int scan_feed_next(scanner_t *s, scanner_input_item_t *item)
         return scanner_input_next(s->input, item);
     s->zonefile_current = false;
     for (;;) {
-        int rc = zonefile_next(s->zonefile, &s->zonefile_dg);
+        int rc = scanner_zonefile_next(s->zonefile, &s->zonefile_dg);
         if (rc == ZONEFILE_EOF)
             return SCANNER_INPUT_EOF;
         if (rc < 0) {
-            if (zonefile_error(s->zonefile)[0]) {
+            if (scanner_zonefile_error(s->zonefile)[0]) {
                 fprintf(stderr, "dnssweep: %s:%llu: %s\n", s->cfg->zone_file,
-                        (unsigned long long)zonefile_error_line(s->zonefile),
-                        zonefile_error(s->zonefile));
+                        (unsigned long long)scanner_zonefile_error_line(s->zonefile),
+                        scanner_zonefile_error(s->zonefile));
                 return -EINVAL;
             }
             return rc;
         }
         if (rc == ZONEFILE_BAD) {
-            item->line = zonefile_error_line(s->zonefile);
-            snprintf(item->error, sizeof item->error, "%s", zonefile_error(s->zonefile));
+            item->line = scanner_zonefile_error_line(s->zonefile);
+            snprintf(item->error, sizeof item->error, "%s", scanner_zonefile_error(s->zonefile));
             return SCANNER_INPUT_BAD;
         }
-        if (!s->zonefile_apex) {
-            s->zonefile_apex = ldns_dname_new_frm_str(zonefile_apex(s->zonefile));
-            if (!s->zonefile_apex)
+        if (!s->scanner_zonefile_apex) {
+            s->scanner_zonefile_apex = ldns_dname_new_frm_str(scanner_zonefile_apex(s->zonefile));
+            if (!s->scanner_zonefile_apex)
                 return -ENOMEM;
         }
         const char *child = s->zonefile_dg.child;
@@ -83,8 +83,8 @@ void scan_feed_attach(scanner_t *s, scan_domain_t *d)
         return;
     char err[300];
     bool ds_sig = false, nsec_sig = false;
-    if (zonefile_referral(&s->zonefile_dg, &d->file_referral, &ds_sig, &nsec_sig, err,
-                          sizeof err) != 0) {
+    if (scanner_zonefile_referral(&s->zonefile_dg, &d->file_referral, &ds_sig, &nsec_sig, err,
+                                  sizeof err) != 0) {
         /* The domain then walks to its parent and asks, as without a zone file. */
         fprintf(stderr, "dnssweep: %s: %s: %s; asking the parent instead\n", s->cfg->zone_file,
                 d->name, err);
@@ -136,7 +136,8 @@ bool scan_file_delegation(scan_domain_t *d)
 {
     scanner_t *s = d->s;
     scan_zone_t *z = d->zone;
-    if (!d->file_referral || !s->zonefile_apex || ldns_dname_compare(z->dname, s->zonefile_apex))
+    if (!d->file_referral || !s->scanner_zonefile_apex ||
+        ldns_dname_compare(z->dname, s->scanner_zonefile_apex))
         return false;
     if (z->security != SCAN_ZONE_SECURE || d->file_settles_ds) {
         scan_domain_set_referral(d, d->file_referral, false); /* built by ldns */

@@ -38,7 +38,7 @@ typedef struct grr {
     uint64_t line;
 } grr_t;
 
-struct zonefile {
+struct scanner_zonefile {
     gzFile gz;
     char *line; /* ZONEFILE_LINE_MAX + 2 */
     uint64_t lineno;
@@ -70,10 +70,10 @@ struct zonefile {
     size_t n_ns, n_ds;
     char *store;
     size_t store_len, store_cap;
-    zonefile_rr_t *out; /* ZONEFILE_DELEGATION_MAX_RRS */
+    scanner_zonefile_rr_t *out; /* ZONEFILE_DELEGATION_MAX_RRS */
     char err[320];
     uint64_t err_line;
-    zonefile_stats_t stats;
+    scanner_zonefile_stats_t stats;
 };
 
 /* ---- names ---- */
@@ -96,7 +96,7 @@ static bool ends_with_unescaped_dot(const char *s, size_t n)
 }
 
 /* Makes tok absolute (relative to the origin), folded. Returns 0 or -1 with zf->err set. */
-static int expand_name(zonefile_t *zf, const char *tok, char *out, size_t out_len)
+static int expand_name(scanner_zonefile_t *zf, const char *tok, char *out, size_t out_len)
 {
     size_t n = strlen(tok);
     if (strcmp(tok, "@") == 0) {
@@ -213,12 +213,12 @@ static uint16_t parse_type(const char *s)
 
 /* ---- reading one logical record (tokens) ---- */
 
-static int bad(zonefile_t *zf, uint64_t line, const char *fmt, const char *arg)
+static int bad(scanner_zonefile_t *zf, uint64_t line, const char *fmt, const char *arg)
     __attribute__((format(printf, 3, 0)));
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-static int bad(zonefile_t *zf, uint64_t line, const char *fmt, const char *arg)
+static int bad(scanner_zonefile_t *zf, uint64_t line, const char *fmt, const char *arg)
 {
     char copy[sizeof zf->err]; /* arg may be zf->err itself */
     snprintf(copy, sizeof copy, "%s", arg);
@@ -232,7 +232,7 @@ static int bad(zonefile_t *zf, uint64_t line, const char *fmt, const char *arg)
 }
 #pragma GCC diagnostic pop
 
-static bool push_token(zonefile_t *zf, const char *start, size_t len)
+static bool push_token(scanner_zonefile_t *zf, const char *start, size_t len)
 {
     if (zf->n_tok == RECORD_TOKENS_MAX || zf->text_len + len + 1 > RECORD_TEXT_MAX)
         return false;
@@ -244,7 +244,7 @@ static bool push_token(zonefile_t *zf, const char *start, size_t len)
 }
 
 /* Splits one physical line into the record's tokens. Returns 0, or ZONEFILE_BAD. */
-static int tokenize_line(zonefile_t *zf, const char *p)
+static int tokenize_line(scanner_zonefile_t *zf, const char *p)
 {
     for (;;) {
         while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
@@ -283,7 +283,7 @@ static int tokenize_line(zonefile_t *zf, const char *p)
 }
 
 /* Returns 1 when a record's tokens are ready, 0 at the end, ZONEFILE_BAD or -errno. */
-static int read_record(zonefile_t *zf)
+static int read_record(scanner_zonefile_t *zf)
 {
     for (;;) {
         if (!gzgets(zf->gz, zf->line, ZONEFILE_LINE_MAX + 2)) {
@@ -331,7 +331,7 @@ static int read_record(zonefile_t *zf)
 
 /* ---- one record: owner, TTL, class, type, the RDATA a delegation needs ---- */
 
-static const char *tok(const zonefile_t *zf, size_t i)
+static const char *tok(const scanner_zonefile_t *zf, size_t i)
 {
     return zf->text + zf->tok[i];
 }
@@ -359,7 +359,7 @@ static void rdata_add(zrec_t *r, size_t *len, const char *s)
 }
 
 /* Checks and keeps the RDATA of the types a delegation needs. Returns 0 or ZONEFILE_BAD. */
-static int parse_rdata(zonefile_t *zf, zrec_t *r, size_t i)
+static int parse_rdata(scanner_zonefile_t *zf, zrec_t *r, size_t i)
 {
     size_t n = zf->n_tok - i, len = 0;
     char name[NAME_TEXT_MAX];
@@ -418,7 +418,7 @@ static int parse_rdata(zonefile_t *zf, zrec_t *r, size_t i)
     return 0;
 }
 
-static int directive(zonefile_t *zf)
+static int directive(scanner_zonefile_t *zf)
 {
     const char *d = tok(zf, 0);
     if (strcasecmp(d, "$ORIGIN") == 0) {
@@ -439,7 +439,7 @@ static int directive(zonefile_t *zf)
 }
 
 /* Returns 1 with *r filled, 0 for a directive, ZONEFILE_BAD, or -EINVAL (no apex). */
-static int parse_record(zonefile_t *zf, zrec_t *r)
+static int parse_record(scanner_zonefile_t *zf, zrec_t *r)
 {
     size_t i = 0;
     r->line = zf->rec_line;
@@ -501,7 +501,7 @@ static int parse_record(zonefile_t *zf, zrec_t *r)
 
 /* ---- grouping records into delegations ---- */
 
-static size_t store_add(zonefile_t *zf, const char *s)
+static size_t store_add(scanner_zonefile_t *zf, const char *s)
 {
     size_t n = strlen(s) + 1;
     if (zf->store_len + n > zf->store_cap) {
@@ -519,7 +519,7 @@ static size_t store_add(zonefile_t *zf, const char *s)
     return zf->store_len - n;
 }
 
-static void group_start(zonefile_t *zf, const zrec_t *r)
+static void group_start(scanner_zonefile_t *zf, const zrec_t *r)
 {
     memcpy(zf->group_owner, r->owner, strlen(r->owner) + 1);
     zf->group_active = true;
@@ -532,7 +532,7 @@ static void group_start(zonefile_t *zf, const zrec_t *r)
 }
 
 /* Keeps r when the delegation needs it. Returns 0, ZONEFILE_BAD or -ENOMEM. */
-static int group_add(zonefile_t *zf, const zrec_t *r, bool at_owner)
+static int group_add(scanner_zonefile_t *zf, const zrec_t *r, bool at_owner)
 {
     if (!r->keep || zf->group_apex)
         return 0;
@@ -559,11 +559,11 @@ static int group_add(zonefile_t *zf, const zrec_t *r, bool at_owner)
     return 0;
 }
 
-static int emit(zonefile_t *zf, zonefile_delegation_t *dg)
+static int emit(scanner_zonefile_t *zf, scanner_zonefile_delegation_t *dg)
 {
     for (size_t i = 0; i < zf->n_grr; i++) {
         const grr_t *g = &zf->grr[i];
-        zf->out[i] = (zonefile_rr_t){
+        zf->out[i] = (scanner_zonefile_rr_t){
             .owner = zf->store + g->owner_off,
             .type = g->type,
             .covered = g->covered,
@@ -572,7 +572,7 @@ static int emit(zonefile_t *zf, zonefile_delegation_t *dg)
             .rdata = zf->store + g->rdata_off,
         };
     }
-    *dg = (zonefile_delegation_t){
+    *dg = (scanner_zonefile_delegation_t){
         .child = zf->group_owner,
         .line = zf->group_line,
         .n_rrs = zf->n_grr,
@@ -587,12 +587,12 @@ static int emit(zonefile_t *zf, zonefile_delegation_t *dg)
 
 /* DS records at an owner without NS: the delegation's records are not contiguous (or the
  * file is broken); either way the DS must not be silently lost. */
-static bool orphan_ds(const zonefile_t *zf)
+static bool orphan_ds(const scanner_zonefile_t *zf)
 {
     return zf->group_active && !zf->group_deleg && !zf->group_apex && zf->n_ds > 0;
 }
 
-static int orphan_bad(zonefile_t *zf)
+static int orphan_bad(scanner_zonefile_t *zf)
 {
     return bad(zf, zf->group_line,
                "DS of %.200s without NS records next to it: a delegation's records must be "
@@ -600,7 +600,7 @@ static int orphan_bad(zonefile_t *zf)
                zf->group_owner);
 }
 
-int zonefile_next(zonefile_t *zf, zonefile_delegation_t *dg)
+int scanner_zonefile_next(scanner_zonefile_t *zf, scanner_zonefile_delegation_t *dg)
 {
     zf->err[0] = '\0';
     if (zf->emitted) {
@@ -669,10 +669,10 @@ int zonefile_next(zonefile_t *zf, zonefile_delegation_t *dg)
 
 /* ---- life cycle ---- */
 
-int zonefile_open(const char *path, const char *origin, zonefile_t **out)
+int scanner_zonefile_open(const char *path, const char *origin, scanner_zonefile_t **out)
 {
     *out = NULL;
-    zonefile_t *zf = calloc(1, sizeof *zf);
+    scanner_zonefile_t *zf = calloc(1, sizeof *zf);
     if (!zf)
         return -ENOMEM;
     zf->line = malloc(ZONEFILE_LINE_MAX + 2);
@@ -684,7 +684,7 @@ int zonefile_open(const char *path, const char *origin, zonefile_t **out)
     zf->store_cap = 4096;
     zf->store = malloc(zf->store_cap);
     if (!zf->line || !zf->text || !zf->cur || !zf->pend || !zf->grr || !zf->out || !zf->store) {
-        zonefile_free(zf);
+        scanner_zonefile_free(zf);
         return -ENOMEM;
     }
     if (origin) {
@@ -692,7 +692,7 @@ int zonefile_open(const char *path, const char *origin, zonefile_t **out)
         snprintf(zf->origin, sizeof zf->origin, ".");
         if (expand_name(zf, origin, zf->origin, sizeof zf->origin) != 0 ||
             !ends_with_unescaped_dot(origin, strlen(origin))) {
-            zonefile_free(zf);
+            scanner_zonefile_free(zf);
             return -EINVAL;
         }
     }
@@ -703,7 +703,7 @@ int zonefile_open(const char *path, const char *origin, zonefile_t **out)
         int e = errno ? errno : ENOMEM;
         if (fd >= 0)
             close(fd);
-        zonefile_free(zf);
+        scanner_zonefile_free(zf);
         return -e;
     }
     gzbuffer(zf->gz, 256 * 1024);
@@ -711,7 +711,7 @@ int zonefile_open(const char *path, const char *origin, zonefile_t **out)
     return 0;
 }
 
-void zonefile_free(zonefile_t *zf)
+void scanner_zonefile_free(scanner_zonefile_t *zf)
 {
     if (!zf)
         return;
@@ -727,22 +727,22 @@ void zonefile_free(zonefile_t *zf)
     free(zf);
 }
 
-uint64_t zonefile_error_line(const zonefile_t *zf)
+uint64_t scanner_zonefile_error_line(const scanner_zonefile_t *zf)
 {
     return zf->err_line;
 }
 
-const char *zonefile_error(const zonefile_t *zf)
+const char *scanner_zonefile_error(const scanner_zonefile_t *zf)
 {
     return zf->err;
 }
 
-const char *zonefile_apex(const zonefile_t *zf)
+const char *scanner_zonefile_apex(const scanner_zonefile_t *zf)
 {
     return zf->apex_known ? zf->apex : "";
 }
 
-const zonefile_stats_t *zonefile_stats(const zonefile_t *zf)
+const scanner_zonefile_stats_t *scanner_zonefile_stats(const scanner_zonefile_t *zf)
 {
     return &zf->stats;
 }

@@ -36,59 +36,59 @@
 #define ZONEFILE_LINE_MAX 65536
 #define ZONEFILE_DELEGATION_MAX_RRS 4096
 
-typedef struct zonefile zonefile_t;
+typedef struct scanner_zonefile scanner_zonefile_t;
 
-typedef enum zonefile_kind {
+typedef enum scanner_zonefile_kind {
     ZONEFILE_EOF = 0,
     ZONEFILE_DELEGATION = 1, /* *dg is the next delegation */
     ZONEFILE_BAD = 2,        /* the record at line zonefile_bad_line() was skipped; see error */
-} zonefile_kind_t;
+} scanner_zonefile_kind_t;
 
-typedef struct zonefile_rr {
+typedef struct scanner_zonefile_rr {
     const char *owner; /* absolute, lower case, trailing dot */
     uint16_t type;     /* LDNS_RR_TYPE_* */
     uint16_t covered;  /* RRSIG: the type covered; else 0 */
     uint32_t ttl;
     uint64_t line;     /* first line of the record */
     const char *rdata; /* presentation: tokens joined by one space; NS targets absolute, folded */
-} zonefile_rr_t;
+} scanner_zonefile_rr_t;
 
-typedef struct zonefile_delegation {
+typedef struct scanner_zonefile_delegation {
     const char *child; /* absolute, lower case, trailing dot */
     uint64_t line;     /* first line of the child's records */
     size_t n_rrs;
-    const zonefile_rr_t *rrs; /* in file order */
+    const scanner_zonefile_rr_t *rrs; /* in file order */
     size_t n_ns, n_ds;
-} zonefile_delegation_t;
+} scanner_zonefile_delegation_t;
 
-typedef struct zonefile_stats {
+typedef struct scanner_zonefile_stats {
     uint64_t lines, records, bad, delegations, glue;
-} zonefile_stats_t;
+} scanner_zonefile_stats_t;
 
 /* Opens path ("-" = stdin) for reading; origin (NULL = none) is the initial $ORIGIN for
  * relative names. Returns 0, or -errno (-EINVAL for a bad origin). Caller frees. */
-int zonefile_open(const char *path, const char *origin, zonefile_t **out);
-void zonefile_free(zonefile_t *zf);
+int scanner_zonefile_open(const char *path, const char *origin, scanner_zonefile_t **out);
+void scanner_zonefile_free(scanner_zonefile_t *zf);
 
-/* Reads on to the next delegation or malformed record. Returns a zonefile_kind_t, or a negative
- * value on a fatal error (-errno for I/O, -EINVAL when the apex cannot be told: see
- * zonefile_error()). *dg and its strings belong to the reader and stay valid until the next
+/* Reads on to the next delegation or malformed record. Returns a scanner_zonefile_kind_t, or a
+ * negative value on a fatal error (-errno for I/O, -EINVAL when the apex cannot be told: see
+ * scanner_zonefile_error()). *dg and its strings belong to the reader and stay valid until the next
  * call. */
-int zonefile_next(zonefile_t *zf, zonefile_delegation_t *dg);
+int scanner_zonefile_next(scanner_zonefile_t *zf, scanner_zonefile_delegation_t *dg);
 
 /* The last ZONEFILE_BAD or fatal error: line number and message (borrowed, valid until the next
  * call). */
-uint64_t zonefile_error_line(const zonefile_t *zf);
-const char *zonefile_error(const zonefile_t *zf);
+uint64_t scanner_zonefile_error_line(const scanner_zonefile_t *zf);
+const char *scanner_zonefile_error(const scanner_zonefile_t *zf);
 /* The apex (absolute, lower case), "" until the first record is read. */
-const char *zonefile_apex(const zonefile_t *zf);
-const zonefile_stats_t *zonefile_stats(const zonefile_t *zf);
+const char *scanner_zonefile_apex(const scanner_zonefile_t *zf);
+const scanner_zonefile_stats_t *scanner_zonefile_stats(const scanner_zonefile_t *zf);
 
 /* Builds the referral the parent would send for dg: NS, DS, NSEC and their RRSIGs in the
  * authority section, the A/AAAA of the NS names at or below the child in the additional section.
  * Returns 0 and *out (caller frees), or -1 with a message in err (a record ldns cannot parse).
  * *has_ds / *has_ds_sig / *has_nsec_sig say what the file gave. */
-int zonefile_referral(const zonefile_delegation_t *dg, ldns_pkt **out, bool *has_ds_sig,
-                      bool *has_nsec_sig, char *err, size_t err_len);
+int scanner_zonefile_referral(const scanner_zonefile_delegation_t *dg, ldns_pkt **out,
+                              bool *has_ds_sig, bool *has_nsec_sig, char *err, size_t err_len);
 
 #endif

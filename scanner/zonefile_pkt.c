@@ -1,5 +1,5 @@
 /*
- * zonefile_referral(): the referral packet a parent would send for one delegation of a zone
+ * scanner_zonefile_referral(): the referral packet a parent would send for one delegation of a zone
  * file, so that the scanner's delegation code takes the file's data exactly as it takes the
  * wire's. Runs once per scanned delegation (not in the reader's hot path), so ldns parses the
  * records.
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int rr_from(const zonefile_rr_t *z, ldns_rr **out, char *err, size_t err_len)
+static int rr_from(const scanner_zonefile_rr_t *z, ldns_rr **out, char *err, size_t err_len)
 {
     const ldns_rr_descriptor *desc = ldns_rr_descript(z->type);
     size_t len = strlen(z->owner) + strlen(z->rdata) + 64;
@@ -32,7 +32,7 @@ static int rr_from(const zonefile_rr_t *z, ldns_rr **out, char *err, size_t err_
 }
 
 /* A/AAAA of owner is glue when owner is the target of one of the delegation's NS records. */
-static bool is_ns_target(const zonefile_delegation_t *dg, const char *owner)
+static bool is_ns_target(const scanner_zonefile_delegation_t *dg, const char *owner)
 {
     for (size_t i = 0; i < dg->n_rrs; i++)
         if (dg->rrs[i].type == LDNS_RR_TYPE_NS && strcmp(dg->rrs[i].rdata, owner) == 0)
@@ -40,8 +40,8 @@ static bool is_ns_target(const zonefile_delegation_t *dg, const char *owner)
     return false;
 }
 
-int zonefile_referral(const zonefile_delegation_t *dg, ldns_pkt **out, bool *has_ds_sig,
-                      bool *has_nsec_sig, char *err, size_t err_len)
+int scanner_zonefile_referral(const scanner_zonefile_delegation_t *dg, ldns_pkt **out,
+                              bool *has_ds_sig, bool *has_nsec_sig, char *err, size_t err_len)
 {
     *out = NULL;
     bool ds = false, ds_sig = false, nsec = false, nsec_sig = false;
@@ -51,7 +51,7 @@ int zonefile_referral(const zonefile_delegation_t *dg, ldns_pkt **out, bool *has
         return -1;
     }
     for (size_t i = 0; i < dg->n_rrs; i++) {
-        const zonefile_rr_t *z = &dg->rrs[i];
+        const scanner_zonefile_rr_t *z = &dg->rrs[i];
         bool at_child = strcmp(z->owner, dg->child) == 0;
         ldns_pkt_section sec = LDNS_SECTION_AUTHORITY;
         switch (z->type) {

@@ -5,6 +5,7 @@
  * below it then shares the result. Address lookups of NS names are cached here too.
  */
 #include "scanner/internal.h"
+#include "text/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -162,11 +163,11 @@ static void zone_dnskey_answer(void *arg, const io_result_t *r)
         z->security = SCAN_ZONE_BOGUS;
         if (v->n_reasons > 0)
             z->bogus_reason = (int)v->reasons[0].code;
-        int n = snprintf(z->why, sizeof z->why, "parent zone %s is %s:", z->name,
-                         verify_status_name(v->status));
-        for (size_t i = 0; i < v->n_reasons && n > 0 && (size_t)n < sizeof z->why; i++)
-            n += snprintf(z->why + n, sizeof z->why - (size_t)n, " %s",
-                          verify_reason_name(v->reasons[i].code));
+        text_buf_t why;
+        text_init(&why, z->why, sizeof z->why);
+        text_printf(&why, "parent zone %s is %s:", z->name, verify_status_name(v->status));
+        for (size_t i = 0; i < v->n_reasons; i++)
+            text_printf(&why, " %s", verify_reason_name(v->reasons[i].code));
     }
     verify_verdict_free(v);
     scan_zone_ready(z, SCAN_ZONE_READY);

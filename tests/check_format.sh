@@ -2,6 +2,6 @@
 # Fails when a C source or header does not follow the committed .clang-format.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-files=$(find io verify results scanner bench tests -name '*.[ch]' | sort)
+files=$(find text io verify results scanner bench tests -name '*.[ch]' | sort)
 clang-format --dry-run --Werror $files
 echo "ok - $(echo "$files" | wc -l) files follow .clang-format"

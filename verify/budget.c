@@ -23,7 +23,8 @@ void verify_budget_init(verify_budget_t *b, const verify_ctx_t *ctx)
     budget_reset(b, t->max_ops_per_domain, t->max_hashes_per_domain);
 }
 
-void sig_work_init(sig_work_t *w, const verify_thresholds_t *t, verify_budget_t *domain)
+void verify_sig_work_init(verify_sig_work_t *w, const verify_thresholds_t *t,
+                          verify_budget_t *domain)
 {
     budget_reset(&w->server, t->max_ops_per_server, t->max_hashes_per_server);
     w->domain = domain;
@@ -31,15 +32,16 @@ void sig_work_init(sig_work_t *w, const verify_thresholds_t *t, verify_budget_t 
     w->max_rrsigs_per_rrset = t->max_rrsigs_per_rrset;
 }
 
-void sig_work_init_call(sig_work_t *w)
+void verify_sig_work_init_call(verify_sig_work_t *w)
 {
     verify_thresholds_t t;
     verify_thresholds_default(&t);
-    sig_work_init(w, &t, NULL);
+    verify_sig_work_init(w, &t, NULL);
 }
 
 /* Whether b can take n more of kind; if not, marks it exceeded with a text naming the limit. */
-static bool budget_room(verify_budget_t *b, sig_work_kind_t kind, unsigned n, const char *scope)
+static bool budget_room(verify_budget_t *b, verify_sig_work_kind_t kind, unsigned n,
+                        const char *scope)
 {
     bool hash = kind == SIG_WORK_HASH;
     unsigned used = hash ? b->hashes : b->ops, max = hash ? b->max_hashes : b->max_ops;
@@ -53,7 +55,7 @@ static bool budget_room(verify_budget_t *b, sig_work_kind_t kind, unsigned n, co
     return false;
 }
 
-static void budget_take(verify_budget_t *b, sig_work_kind_t kind, unsigned n)
+static void budget_take(verify_budget_t *b, verify_sig_work_kind_t kind, unsigned n)
 {
     if (kind == SIG_WORK_HASH) {
         b->hashes += n;
@@ -64,7 +66,7 @@ static void budget_take(verify_budget_t *b, sig_work_kind_t kind, unsigned n)
         b->sig_ops += n;
 }
 
-static bool charge(verify_budget_t *server, verify_budget_t *domain, sig_work_kind_t kind,
+static bool charge(verify_budget_t *server, verify_budget_t *domain, verify_sig_work_kind_t kind,
                    unsigned n)
 {
     bool room = !server || budget_room(server, kind, n, "per-server");
@@ -79,7 +81,7 @@ static bool charge(verify_budget_t *server, verify_budget_t *domain, sig_work_ki
     return true;
 }
 
-bool sig_work_charge(sig_work_t *w, sig_work_kind_t kind, unsigned n)
+bool verify_sig_work_charge(verify_sig_work_t *w, verify_sig_work_kind_t kind, unsigned n)
 {
     return charge(&w->server, w->domain, kind, n);
 }
@@ -96,7 +98,7 @@ void verify_dn_budget_default(verify_budget_t *b)
     budget_reset(b, t.max_ops_per_server, t.max_hashes_per_server);
 }
 
-void sig_work_stop(sig_work_t *w, const char *why)
+void verify_sig_work_stop(verify_sig_work_t *w, const char *why)
 {
     if (w->server.exceeded)
         return;
@@ -104,12 +106,12 @@ void sig_work_stop(sig_work_t *w, const char *why)
     snprintf(w->server.what, sizeof w->server.what, "work on this server stopped after %s", why);
 }
 
-unsigned sig_work_refused(const sig_work_t *w)
+unsigned verify_sig_work_refused(const verify_sig_work_t *w)
 {
     return w->server.refused + (w->domain ? w->domain->refused : 0);
 }
 
-const char *sig_work_exceeded(const sig_work_t *w)
+const char *verify_sig_work_exceeded(const verify_sig_work_t *w)
 {
     if (w->server.exceeded)
         return w->server.what;
@@ -118,9 +120,9 @@ const char *sig_work_exceeded(const sig_work_t *w)
     return "";
 }
 
-bool sig_ds_digest_needed(const ldns_rr *ds, const struct verify_key *key)
+bool verify_sig_ds_digest_needed(const ldns_rr *ds, const struct verify_key *key)
 {
-    return ldns_rr_get_type(ds) != LDNS_RR_TYPE_DNSKEY && sig_rr_complete(ds, 4) &&
+    return ldns_rr_get_type(ds) != LDNS_RR_TYPE_DNSKEY && verify_sig_rr_complete(ds, 4) &&
            ldns_rdf2native_int16(ldns_rr_rdf(ds, 0)) == key->key_tag &&
            ldns_rdf2native_int8(ldns_rr_rdf(ds, 1)) == key->algorithm &&
            verify_ds_digest_supported(ldns_rdf2native_int8(ldns_rr_rdf(ds, 2)));

@@ -1,7 +1,7 @@
 /*
  * A set of byte strings (open addressing, FNV-1a): lets CDS/CDNSKEY be matched against the
  * served keys and the parent's DS in linear time however many records a hostile zone serves.
- * An entry may carry a value after its key (sig_byteset_put/get): a map, e.g. of DS digests.
+ * An entry may carry a value after its key (verify_sig_byteset_put/get): a map, e.g. of DS digests.
  */
 #include "verify/sig_internal.h"
 
@@ -16,7 +16,7 @@ static uint64_t fnv1a(const uint8_t *p, size_t len)
     return h;
 }
 
-int sig_byteset_init(sig_byteset_t *s, size_t expected)
+int verify_sig_byteset_init(verify_sig_byteset_t *s, size_t expected)
 {
     memset(s, 0, sizeof *s); /* a set whose init failed can still be freed */
     s->cap = 16;
@@ -26,7 +26,7 @@ int sig_byteset_init(sig_byteset_t *s, size_t expected)
     return s->slots ? 0 : VERIFY_ENOMEM;
 }
 
-void sig_byteset_free(sig_byteset_t *s)
+void verify_sig_byteset_free(verify_sig_byteset_t *s)
 {
     for (size_t i = 0; s->slots && i < s->cap; i++)
         free(s->slots[i].data);
@@ -35,7 +35,7 @@ void sig_byteset_free(sig_byteset_t *s)
 }
 
 /* The slot of key p (len bytes), or the empty slot where it would go. */
-static size_t find(const sig_byteset_t *s, const uint8_t *p, size_t len, bool *found)
+static size_t find(const verify_sig_byteset_t *s, const uint8_t *p, size_t len, bool *found)
 {
     size_t i = (size_t)fnv1a(p, len) & (s->cap - 1);
     while (s->slots[i].data) {
@@ -49,9 +49,9 @@ static size_t find(const sig_byteset_t *s, const uint8_t *p, size_t len, bool *f
     return i;
 }
 
-static int grow(sig_byteset_t *s)
+static int grow(verify_sig_byteset_t *s)
 {
-    sig_byteset_t bigger = {.cap = s->cap * 2};
+    verify_sig_byteset_t bigger = {.cap = s->cap * 2};
     bigger.slots = calloc(bigger.cap, sizeof *bigger.slots);
     if (!bigger.slots)
         return VERIFY_ENOMEM;
@@ -68,8 +68,8 @@ static int grow(sig_byteset_t *s)
     return 0;
 }
 
-int sig_byteset_put(sig_byteset_t *s, const uint8_t *key, size_t key_len, const uint8_t *value,
-                    size_t value_len)
+int verify_sig_byteset_put(verify_sig_byteset_t *s, const uint8_t *key, size_t key_len,
+                           const uint8_t *value, size_t value_len)
 {
     if (2 * (s->n + 1) > s->cap && grow(s) < 0)
         return VERIFY_ENOMEM;
@@ -89,13 +89,13 @@ int sig_byteset_put(sig_byteset_t *s, const uint8_t *key, size_t key_len, const 
     return 0;
 }
 
-int sig_byteset_add(sig_byteset_t *s, const uint8_t *p, size_t len)
+int verify_sig_byteset_add(verify_sig_byteset_t *s, const uint8_t *p, size_t len)
 {
-    return sig_byteset_put(s, p, len, NULL, 0);
+    return verify_sig_byteset_put(s, p, len, NULL, 0);
 }
 
-const uint8_t *sig_byteset_get(const sig_byteset_t *s, const uint8_t *key, size_t key_len,
-                               size_t *value_len)
+const uint8_t *verify_sig_byteset_get(const verify_sig_byteset_t *s, const uint8_t *key,
+                                      size_t key_len, size_t *value_len)
 {
     bool found = false;
     size_t i = s->slots ? find(s, key, key_len, &found) : 0;
@@ -105,7 +105,7 @@ const uint8_t *sig_byteset_get(const sig_byteset_t *s, const uint8_t *key, size_
     return s->slots[i].data + key_len;
 }
 
-bool sig_byteset_has(const sig_byteset_t *s, const uint8_t *p, size_t len)
+bool verify_sig_byteset_has(const verify_sig_byteset_t *s, const uint8_t *p, size_t len)
 {
     bool found = false;
     if (s->slots)

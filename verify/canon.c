@@ -66,7 +66,7 @@ static int write_canonical_rdata(ldns_buffer *buf, const ldns_rr *rr)
     return 0;
 }
 
-bool sig_rr_complete(const ldns_rr *rr, size_t n)
+bool verify_sig_rr_complete(const ldns_rr *rr, size_t n)
 {
     if (!rr || ldns_rr_rd_count(rr) != n)
         return false;
@@ -79,10 +79,10 @@ bool sig_rr_complete(const ldns_rr *rr, size_t n)
 /* All fields present, whatever their number (the RRs of an RRset). */
 static bool rr_fields_present(const ldns_rr *rr)
 {
-    return sig_rr_complete(rr, ldns_rr_rd_count(rr));
+    return verify_sig_rr_complete(rr, ldns_rr_rd_count(rr));
 }
 
-int sig_rdata_wire(const ldns_rr *rr, ldns_buffer *buf)
+int verify_sig_rdata_wire(const ldns_rr *rr, ldns_buffer *buf)
 {
     if (!rr_fields_present(rr))
         return VERIFY_EINVAL;
@@ -95,7 +95,7 @@ int sig_rdata_wire(const ldns_rr *rr, ldns_buffer *buf)
     return 0;
 }
 
-long sig_rdata_copy(const ldns_rr *rr, uint8_t *out, size_t cap)
+long verify_sig_rdata_copy(const ldns_rr *rr, uint8_t *out, size_t cap)
 {
     size_t off = 0;
     if (!rr_fields_present(rr))
@@ -122,7 +122,7 @@ static unsigned wire_label_count(const uint8_t *name, size_t len)
     return n;
 }
 
-unsigned sig_rrsig_label_count(const ldns_rdf *name)
+unsigned verify_sig_rrsig_label_count(const ldns_rdf *name)
 {
     const uint8_t *d = ldns_rdf_data(name);
     unsigned n = wire_label_count(d, ldns_rdf_size(name));
@@ -177,7 +177,8 @@ int verify_signed_data(const ldns_rr_list *rrset, const ldns_rr *rrsig, ldns_buf
     struct canon_rr *rrs = NULL;
     size_t n = rrset ? ldns_rr_list_rr_count(rrset) : 0;
 
-    if (n == 0 || !sig_rr_complete(rrsig, 9) || ldns_rr_get_type(rrsig) != LDNS_RR_TYPE_RRSIG)
+    if (n == 0 || !verify_sig_rr_complete(rrsig, 9) ||
+        ldns_rr_get_type(rrsig) != LDNS_RR_TYPE_RRSIG)
         goto fail;
     for (size_t i = 0; i < n; i++)
         if (!rr_fields_present(ldns_rr_list_rr(rrset, i)) ||

@@ -1,5 +1,5 @@
 /* The reason code table of doc/verdicts.md; one place for names, severities, EDEs, fixes. */
-#include "verify/verify.h"
+#include "verify/codes.h"
 
 #include <string.h>
 
@@ -151,21 +151,4 @@ const char *verify_reason_fix(verify_reason_code_t code)
     if ((unsigned)code >= VERIFY_REASON_COUNT)
         return "";
     return fixes[code];
-}
-
-const char *verify_strerror(int err)
-{
-    switch (err) {
-    case VERIFY_OK:
-        return "success";
-    case VERIFY_ENOMEM:
-        return "out of memory";
-    case VERIFY_EINVAL:
-        return "invalid argument";
-    case VERIFY_ECRYPTO:
-        return "cryptographic library failure";
-    case VERIFY_EUNSUPPORTED:
-        return "unsupported algorithm or digest";
-    }
-    return "unknown verify error";
 }

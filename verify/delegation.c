@@ -3,6 +3,7 @@
  * parent's signed proof that there is none. The one home of this rule: the scanner hands over
  * the referral and the parent's validated keys and takes the state and reason back.
  */
+#include "text/text.h"
 #include "verify/sig_internal.h"
 
 #include <stdarg.h>
@@ -23,7 +24,7 @@ static void say(verify_delegation_result_t *out, verify_reason_code_t code, cons
 
 static bool covers(const ldns_rr *sig, uint16_t type)
 {
-    return ldns_rr_get_type(sig) == LDNS_RR_TYPE_RRSIG && sig_rr_complete(sig, 9) &&
+    return ldns_rr_get_type(sig) == LDNS_RR_TYPE_RRSIG && verify_sig_rr_complete(sig, 9) &&
            ldns_rdf2native_int16(ldns_rr_rdf(sig, 0)) == type;
 }
 
@@ -44,11 +45,11 @@ static bool foreign_signer(const ldns_pkt *referral, const ldns_rdf *parent, con
         if (!relevant)
             continue;
         const ldns_rdf *signer = ldns_rr_rdf(sig, 7);
-        if (sig_name_equal(signer, parent))
+        if (verify_sig_name_equal(signer, parent))
             return false; /* the parent signed: judge with its keys */
         if (!between && ldns_rdf_get_type(signer) == LDNS_RDF_TYPE_DNAME &&
-            sig_name_within(signer, parent) && sig_name_within(child, signer) &&
-            !sig_name_equal(child, signer))
+            verify_sig_name_within(signer, parent) && verify_sig_name_within(child, signer) &&
+            !verify_sig_name_equal(child, signer))
             between = signer;
     }
     if (!between || ldns_rdf_size(between) > sizeof out->signer)
@@ -66,30 +67,31 @@ static bool foreign_signer(const ldns_pkt *referral, const ldns_rdf *parent, con
 static void parent_algorithms(const verify_keyset_t *keys, char *buf, size_t len)
 {
     bool seen[256] = {false};
-    size_t off = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < keys->n && off < len; i++) {
+    text_buf_t t;
+    text_init(&t, buf, len);
+    for (size_t i = 0; i < keys->n && !t.cut; i++) {
         const struct verify_key *k = &keys->keys[i];
         /* Judged from the RDATA: importing every key of a hostile parent here would undo the
          * lazy import (a key of the right shape counts as usable). */
         if (!verify_algorithm_supported(k->algorithm) || !k->bits || seen[k->algorithm])
             continue;
         seen[k->algorithm] = true;
-        int n = snprintf(buf + off, len - off, "%s%u", off ? " " : "", k->algorithm);
-        off += n > 0 ? (size_t)n : 0;
+        text_printf(&t, "%s%u", t.len ? " " : "", k->algorithm);
     }
 }
 
 static int judge_ds(const verify_keyset_t *keys, const ldns_pkt *referral, const ldns_rdf *child,
-                    ldns_rr_list *ds, int64_t now, sig_work_t *w, verify_delegation_result_t *out)
+                    ldns_rr_list *ds, int64_t now, verify_sig_work_t *w,
+                    verify_delegation_result_t *out)
 {
     ldns_rr_list *rrs = NULL, *sigs = NULL;
-    int rc = pkt_rrset(referral, LDNS_SECTION_AUTHORITY, child, LDNS_RR_TYPE_DS, &rrs, &sigs);
+    int rc =
+        verify_pkt_rrset(referral, LDNS_SECTION_AUTHORITY, child, LDNS_RR_TYPE_DS, &rrs, &sigs);
     ldns_rr_list_free(rrs);
     if (rc < 0)
         return rc;
     verify_sig_result_t res;
-    rc = sig_verify_rrset_work(keys, NULL, ds, sigs, now, w, &res);
+    rc = verify_sig_verify_rrset_work(keys, NULL, ds, sigs, now, w, &res);
     ldns_rr_list_free(sigs);
     if (rc < 0)
         return rc;
@@ -120,11 +122,12 @@ static int judge_ds(const verify_keyset_t *keys, const ldns_pkt *referral, const
 }
 
 static int judge_no_ds(const verify_ctx_t *ctx, const verify_keyset_t *keys,
-                       const ldns_pkt *referral, const ldns_rdf *child, int64_t now, sig_work_t *w,
-                       verify_delegation_result_t *out)
+                       const ldns_pkt *referral, const ldns_rdf *child, int64_t now,
+                       verify_sig_work_t *w, verify_delegation_result_t *out)
 {
     verify_negative_result_t neg;
-    int rc = sig_negative_work(ctx, keys, referral, child, LDNS_RR_TYPE_DS, true, now, w, &neg);
+    int rc =
+        verify_sig_negative_work(ctx, keys, referral, child, LDNS_RR_TYPE_DS, true, now, w, &neg);
     if (rc < 0)
         return rc;
     if (neg.insecure_iterations) {
@@ -166,9 +169,9 @@ int verify_delegation(const verify_ctx_t *ctx, const verify_keyset_t *parent_key
     if (!ctx || !parent_keys || !referral || !child ||
         ldns_rdf_get_type(child) != LDNS_RDF_TYPE_DNAME)
         return VERIFY_EINVAL;
-    sig_rrset_name(child, LDNS_RR_TYPE_DS, out->rrset, sizeof out->rrset);
+    verify_sig_rrset_name(child, LDNS_RR_TYPE_DS, out->rrset, sizeof out->rrset);
     ldns_rr_list *ds = NULL, *sigs = NULL;
-    int rc = pkt_rrset(referral, LDNS_SECTION_AUTHORITY, child, LDNS_RR_TYPE_DS, &ds, &sigs);
+    int rc = verify_pkt_rrset(referral, LDNS_SECTION_AUTHORITY, child, LDNS_RR_TYPE_DS, &ds, &sigs);
     ldns_rr_list_free(sigs);
     if (rc < 0)
         return rc;
@@ -177,8 +180,8 @@ int verify_delegation(const verify_ctx_t *ctx, const verify_keyset_t *parent_key
         ldns_rr_list_free(ds);
         return 0;
     }
-    sig_work_t w;
-    sig_work_init(&w, &ctx->t, domain_budget);
+    verify_sig_work_t w;
+    verify_sig_work_init(&w, &ctx->t, domain_budget);
     if (have_ds)
         return judge_ds(parent_keys, referral, child, ds, now, &w, out);
     ldns_rr_list_free(ds);

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-int verify_dn_name_init(verify_dn_name_t *out, const uint8_t *wire, size_t len)
+/* Parses wire (len bytes, must end exactly at the root label) into *out, lower-cased.
+ * Returns 0, or -1 for a malformed or compressed name. */
+static int verify_dn_name_init(verify_dn_name_t *out, const uint8_t *wire, size_t len)
 {
     size_t pos = 0;
     unsigned labels = 0;

@@ -27,9 +27,9 @@ uint16_t verify_key_tag_rdata(const uint8_t *rdata, size_t len)
 uint16_t verify_key_tag(const ldns_rr *dnskey)
 {
     uint8_t rdata[MAX_DNSKEY_RDATA];
-    if (!sig_rr_complete(dnskey, 4))
+    if (!verify_sig_rr_complete(dnskey, 4))
         return 0;
-    long len = sig_rdata_copy(dnskey, rdata, sizeof rdata);
+    long len = verify_sig_rdata_copy(dnskey, rdata, sizeof rdata);
     return len < 0 ? 0 : verify_key_tag_rdata(rdata, (size_t)len);
 }
 
@@ -58,7 +58,7 @@ int verify_ds_digest(const ldns_rr *dnskey, uint8_t digest_type, uint8_t *out, s
     const char *md_name = digest_name(digest_type);
     if (!md_name)
         return VERIFY_EUNSUPPORTED;
-    if (!sig_rr_complete(dnskey, 4) || !ldns_rr_owner(dnskey))
+    if (!verify_sig_rr_complete(dnskey, 4) || !ldns_rr_owner(dnskey))
         return VERIFY_EINVAL;
     const ldns_rdf *owner = ldns_rr_owner(dnskey);
     size_t olen = ldns_rdf_size(owner);
@@ -67,7 +67,7 @@ int verify_ds_digest(const ldns_rr *dnskey, uint8_t digest_type, uint8_t *out, s
     const uint8_t *o = ldns_rdf_data(owner);
     for (size_t i = 0; i < olen; i++)
         data[i] = (o[i] >= 'A' && o[i] <= 'Z') ? (uint8_t)(o[i] + 32) : o[i];
-    long rlen = sig_rdata_copy(dnskey, data + olen, sizeof data - olen);
+    long rlen = verify_sig_rdata_copy(dnskey, data + olen, sizeof data - olen);
     if (rlen < 0)
         return VERIFY_EINVAL;
     unsigned int mdlen = 0;
@@ -102,7 +102,7 @@ int verify_ds_text(const ldns_rr *dnskey, uint8_t digest_type, uint32_t ttl, cha
 
 verify_ds_match_t verify_ds_match(const ldns_rr *ds, const ldns_rr *dnskey)
 {
-    if (!sig_rr_complete(ds, 4) || !sig_rr_complete(dnskey, 4))
+    if (!verify_sig_rr_complete(ds, 4) || !verify_sig_rr_complete(dnskey, 4))
         return VERIFY_DS_NO_MATCH;
     uint16_t tag = ldns_rdf2native_int16(ldns_rr_rdf(ds, 0));
     uint8_t alg = ldns_rdf2native_int8(ldns_rr_rdf(ds, 1));

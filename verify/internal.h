@@ -5,6 +5,7 @@
 #ifndef DNSSWEEP_VERIFY_INTERNAL_H
 #define DNSSWEEP_VERIFY_INTERNAL_H
 
+#include "verify/denial.h"
 #include "verify/verify.h"
 
 #include <openssl/evp.h>
@@ -20,9 +21,6 @@ typedef struct verify_dn_name {
     uint8_t off[128]; /* off[i]: offset of label i counted from the left */
 } verify_dn_name_t;
 
-/* Parses wire (len bytes, must end exactly at the root label) into *out, lower-cased.
- * Returns 0, or -1 for a malformed or compressed name. */
-int verify_dn_name_init(verify_dn_name_t *out, const uint8_t *wire, size_t len);
 /* Same from a dname rdf. */
 int verify_dn_name_from_rdf(verify_dn_name_t *out, const ldns_rdf *rdf);
 /* RFC 4034 §6.1 order of two parsed names. */
@@ -64,10 +62,5 @@ verify_denial_result_t verify_dn_nsec_check(const verify_dn_ctx_t *c, int wildca
                                             char *detail, size_t detail_len);
 verify_denial_result_t verify_dn_nsec3_check(const verify_dn_ctx_t *c, int wildcard_labels,
                                              char *detail, size_t detail_len);
-/* NSEC3 hash of a parsed (lower-case) name with a caller-provided digest context and fetched
- * SHA-1 (fetch once: OpenSSL 3's implicit fetch per init costs more than the hash itself). */
-int verify_dn_nsec3_hash_wire(EVP_MD_CTX *md, const EVP_MD *sha1, const uint8_t *wire, size_t len,
-                              uint16_t iterations, const uint8_t *salt, size_t salt_len,
-                              uint8_t out[VERIFY_NSEC3_HASH_LEN]);
 
 #endif

@@ -132,7 +132,7 @@ static bool from_limbs(const u256_t *u, BIGNUM *b)
     return BN_bin2bn(be, sizeof be, b) != NULL;
 }
 
-int sig_inverse_mod(BIGNUM *out, const BIGNUM *a, const BIGNUM *n, BN_CTX *ctx)
+int verify_sig_inverse_mod(BIGNUM *out, const BIGNUM *a, const BIGNUM *n, BN_CTX *ctx)
 {
     u256_t ua, un, uw;
     if (BN_num_bits(n) <= 256 && BN_is_odd(n) && BN_ucmp(a, n) < 0 && to_limbs(a, &ua) &&

@@ -33,7 +33,8 @@ bool verify_algorithm_deprecated(uint8_t algorithm)
            algorithm == 12;
 }
 
-EVP_MD *sig_algorithm_md(uint8_t algorithm)
+/* Fetches the digest of an RRSIG algorithm (caller frees); NULL for EdDSA/unknown. */
+static EVP_MD *verify_sig_algorithm_md(uint8_t algorithm)
 {
     const char *name = NULL;
     switch (algorithm) {
@@ -57,7 +58,7 @@ EVP_MD *sig_algorithm_md(uint8_t algorithm)
     return EVP_MD_fetch(NULL, name, NULL);
 }
 
-size_t sig_signature_length(uint8_t algorithm)
+size_t verify_sig_signature_length(uint8_t algorithm)
 {
     switch (algorithm) {
     case LDNS_ECDSAP256SHA256:
@@ -140,7 +141,8 @@ static EVP_PKEY *import_ec(const char *group, size_t coord, const uint8_t *key, 
     return pkey;
 }
 
-EVP_PKEY *sig_import_key(uint8_t algorithm, const uint8_t *key, size_t len)
+/* Imports the public key of a DNSKEY RDATA; NULL for unsupported/malformed. */
+static EVP_PKEY *verify_sig_import_key(uint8_t algorithm, const uint8_t *key, size_t len)
 {
     switch (algorithm) {
     case LDNS_RSASHA1:
@@ -161,7 +163,9 @@ EVP_PKEY *sig_import_key(uint8_t algorithm, const uint8_t *key, size_t len)
     }
 }
 
-unsigned sig_key_bits(uint8_t algorithm, const uint8_t *key, size_t len)
+/* Key size in bits from the DNSKEY key field alone (RSA modulus without leading zeros, the
+ * curve's size); 0 when the algorithm is unknown or the field has the wrong shape. */
+static unsigned verify_sig_key_bits(uint8_t algorithm, const uint8_t *key, size_t len)
 {
     size_t off, elen;
     switch (algorithm) {
@@ -195,18 +199,18 @@ unsigned sig_key_bits(uint8_t algorithm, const uint8_t *key, size_t len)
 
 unsigned verify_dnskey_bits(const ldns_rr *dnskey)
 {
-    if (!sig_rr_complete(dnskey, 4))
+    if (!verify_sig_rr_complete(dnskey, 4))
         return 0;
     const ldns_rdf *k = ldns_rr_rdf(dnskey, 3);
-    return sig_key_bits(ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)), ldns_rdf_data(k),
-                        ldns_rdf_size(k));
+    return verify_sig_key_bits(ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)), ldns_rdf_data(k),
+                               ldns_rdf_size(k));
 }
 
 /* The RDATA of rr in wire form into *out (malloc'd) and *len. 0 or VERIFY_ENOMEM. */
 static int rdata_dup(const ldns_rr *rr, uint8_t **out, size_t *len)
 {
     ldns_buffer *buf = ldns_buffer_new(300);
-    int rc = buf ? sig_rdata_wire(rr, buf) : VERIFY_ENOMEM;
+    int rc = buf ? verify_sig_rdata_wire(rr, buf) : VERIFY_ENOMEM;
     *out = NULL;
     if (rc == 0) {
         *len = ldns_buffer_position(buf);
@@ -235,7 +239,7 @@ static int key_init(struct verify_key *key, const ldns_rr *rr, uint8_t *rdata, s
     key->algorithm = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
     key->key_tag = verify_key_tag(rr);
     const ldns_rdf *k = ldns_rr_rdf(rr, 3);
-    key->bits = sig_key_bits(key->algorithm, ldns_rdf_data(k), ldns_rdf_size(k));
+    key->bits = verify_sig_key_bits(key->algorithm, ldns_rdf_data(k), ldns_rdf_size(k));
     return 0;
 }
 
@@ -243,10 +247,10 @@ static int key_init(struct verify_key *key, const ldns_rr *rr, uint8_t *rdata, s
 static void key_import(struct verify_key *key)
 {
     const ldns_rdf *k = ldns_rr_rdf(key->rr, 3);
-    key->pkey = sig_import_key(key->algorithm, ldns_rdf_data(k), ldns_rdf_size(k));
+    key->pkey = verify_sig_import_key(key->algorithm, ldns_rdf_data(k), ldns_rdf_size(k));
     if (key->pkey && verify_algorithm_supported(key->algorithm) && key->algorithm != LDNS_ED25519 &&
         key->algorithm != LDNS_ED448) {
-        key->md = sig_algorithm_md(key->algorithm);
+        key->md = verify_sig_algorithm_md(key->algorithm);
         if (!key->md) {
             EVP_PKEY_free(key->pkey);
             key->pkey = NULL;
@@ -254,7 +258,7 @@ static void key_import(struct verify_key *key)
     }
     /* Without a table (out of memory), the key simply stays on EVP. */
     if (key->pkey && key->algorithm == LDNS_ECDSAP256SHA256)
-        key->hot = sig_p256_hot_new(key->pkey, SIG_P256_HOT_AFTER);
+        key->hot = verify_sig_p256_hot_new(key->pkey, SIG_P256_HOT_AFTER);
     /* Initialising a DigestVerify context fetches the algorithm through OpenSSL's global
      * property store; copying a prepared one avoids that on every verify (~25% for RSA). */
     if (key->pkey) {
@@ -266,7 +270,7 @@ static void key_import(struct verify_key *key)
     }
 }
 
-bool sig_key_import(const struct verify_key *key)
+bool verify_sig_key_import(const struct verify_key *key)
 {
     /* The keyset is shared read-only; the lazily imported key is, like the memo, an internally
      * locked part of it that never changes a result. */
@@ -306,7 +310,7 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
         free(ks);
         return VERIFY_ENOMEM;
     }
-    rc = sig_memo_init(&ks->memo);
+    rc = verify_sig_memo_init(&ks->memo);
     if (rc < 0) {
         pthread_mutex_destroy(&ks->import_lock);
         free(ks);
@@ -326,7 +330,7 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
         const ldns_rr *rr = ldns_rr_list_rr(dnskeys, i);
         uint8_t *rdata = NULL;
         size_t len = 0;
-        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY || !sig_rr_complete(rr, 4))
+        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY || !verify_sig_rr_complete(rr, 4))
             continue;
         if ((rc = rdata_dup(rr, &rdata, &len)) < 0)
             goto fail;
@@ -374,12 +378,12 @@ void verify_keyset_free(verify_keyset_t *ks)
         EVP_PKEY_free(ks->keys[i].pkey);
         EVP_MD_free(ks->keys[i].md);
         EVP_MD_CTX_free(ks->keys[i].tmpl);
-        sig_p256_hot_free(ks->keys[i].hot);
+        verify_sig_p256_hot_free(ks->keys[i].hot);
         free(ks->keys[i].rdata);
     }
     free(ks->keys);
     ldns_rdf_deep_free(ks->zone);
-    sig_memo_destroy(&ks->memo);
+    verify_sig_memo_destroy(&ks->memo);
     pthread_mutex_destroy(&ks->import_lock);
     free(ks);
 }

@@ -17,7 +17,7 @@
 
 #define MEMO_SLOTS 2048u
 
-int sig_memo_init(struct sig_memo *m)
+int verify_sig_memo_init(struct verify_sig_memo *m)
 {
     memset(m, 0, sizeof *m);
     if (pthread_mutex_init(&m->lock, NULL) != 0)
@@ -26,7 +26,7 @@ int sig_memo_init(struct sig_memo *m)
     return m->sha256 ? 0 : VERIFY_ECRYPTO;
 }
 
-void sig_memo_destroy(struct sig_memo *m)
+void verify_sig_memo_destroy(struct verify_sig_memo *m)
 {
     free(m->slots);
     EVP_MD_free(m->sha256);
@@ -42,9 +42,10 @@ static int update_framed(EVP_MD_CTX *ctx, const uint8_t *p, size_t len)
            (len == 0 || EVP_DigestUpdate(ctx, p, len) == 1);
 }
 
-int sig_memo_fingerprint(const struct sig_memo *m, const uint8_t *data, size_t data_len,
-                         const uint8_t *sig, size_t sig_len, const uint8_t *key_rdata,
-                         size_t key_rdata_len, uint8_t out[SIG_MEMO_FP_LEN])
+int verify_sig_memo_fingerprint(const struct verify_sig_memo *m, const uint8_t *data,
+                                size_t data_len, const uint8_t *sig, size_t sig_len,
+                                const uint8_t *key_rdata, size_t key_rdata_len,
+                                uint8_t out[SIG_MEMO_FP_LEN])
 {
     unsigned len = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -63,17 +64,17 @@ static size_t slot_of(const uint8_t fp[SIG_MEMO_FP_LEN])
     return v & (MEMO_SLOTS - 1);
 }
 
-static void slot_put(struct sig_memo_slot *slots, const uint8_t fp[SIG_MEMO_FP_LEN])
+static void slot_put(struct verify_sig_memo_slot *slots, const uint8_t fp[SIG_MEMO_FP_LEN])
 {
-    struct sig_memo_slot *s = &slots[slot_of(fp)];
+    struct verify_sig_memo_slot *s = &slots[slot_of(fp)];
     s->used = true;
     memcpy(s->fp, fp, SIG_MEMO_FP_LEN);
 }
 
-bool sig_memo_seen(struct sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN])
+bool verify_sig_memo_seen(struct verify_sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN])
 {
     pthread_mutex_lock(&m->lock);
-    const struct sig_memo_slot *s = m->slots ? &m->slots[slot_of(fp)] : NULL;
+    const struct verify_sig_memo_slot *s = m->slots ? &m->slots[slot_of(fp)] : NULL;
     bool seen = s && s->used && memcmp(s->fp, fp, SIG_MEMO_FP_LEN) == 0;
     for (unsigned i = 0; !seen && i < m->n_inline; i++)
         seen = memcmp(m->inline_fp[i], fp, SIG_MEMO_FP_LEN) == 0;
@@ -83,7 +84,7 @@ bool sig_memo_seen(struct sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN])
     return seen;
 }
 
-void sig_memo_add(struct sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN])
+void verify_sig_memo_add(struct verify_sig_memo *m, const uint8_t fp[SIG_MEMO_FP_LEN])
 {
     pthread_mutex_lock(&m->lock);
     if (!m->slots && m->n_inline < SIG_MEMO_INLINE) {
@@ -105,7 +106,7 @@ uint64_t verify_keyset_memo_hits(const verify_keyset_t *ks)
 {
     if (!ks)
         return 0;
-    struct sig_memo *m = (struct sig_memo *)&ks->memo;
+    struct verify_sig_memo *m = (struct verify_sig_memo *)&ks->memo;
     pthread_mutex_lock(&m->lock);
     uint64_t hits = m->hits;
     pthread_mutex_unlock(&m->lock);

@@ -9,7 +9,7 @@
 
 /* Verifies each NSEC/NSEC3 RRset once; collects the records into recs. */
 static int verify_records(const verify_keyset_t *keys, const ldns_pkt *p, int64_t now,
-                          sig_work_t *w, ldns_rr_list *recs, verify_negative_result_t *res,
+                          verify_sig_work_t *w, ldns_rr_list *recs, verify_negative_result_t *res,
                           bool *bad)
 {
     const ldns_rr_list *auth = ldns_pkt_authority(p);
@@ -21,18 +21,19 @@ static int verify_records(const verify_keyset_t *keys, const ldns_pkt *p, int64_
         bool seen = false;
         for (size_t j = 0; j < ldns_rr_list_rr_count(recs); j++) {
             const ldns_rr *o = ldns_rr_list_rr(recs, j);
-            seen |= ldns_rr_get_type(o) == t && sig_name_equal(ldns_rr_owner(o), ldns_rr_owner(rr));
+            seen |= ldns_rr_get_type(o) == t &&
+                    verify_sig_name_equal(ldns_rr_owner(o), ldns_rr_owner(rr));
         }
         if (!ldns_rr_list_push_rr(recs, rr))
             return VERIFY_ENOMEM;
         if (seen || *bad)
             continue;
         ldns_rr_list *rrs = NULL, *sigs = NULL;
-        int rc = pkt_rrset(p, LDNS_SECTION_AUTHORITY, ldns_rr_owner(rr), t, &rrs, &sigs);
+        int rc = verify_pkt_rrset(p, LDNS_SECTION_AUTHORITY, ldns_rr_owner(rr), t, &rrs, &sigs);
         if (rc < 0)
             return rc;
         verify_sig_result_t one;
-        rc = sig_verify_rrset_work(keys, NULL, rrs, sigs, now, w, &one);
+        rc = verify_sig_verify_rrset_work(keys, NULL, rrs, sigs, now, w, &one);
         if (rc == 0 && one.outcome == VERIFY_SIG_VALID) {
             if (res->earliest_expiration == 0 || one.expiration < res->earliest_expiration)
                 res->earliest_expiration = one.expiration;
@@ -41,7 +42,7 @@ static int verify_records(const verify_keyset_t *keys, const ldns_pkt *p, int64_
             *bad = true;
             if (one.reason == VERIFY_REASON_VALIDATION_LIMIT)
                 res->reason = VERIFY_REASON_VALIDATION_LIMIT;
-            sig_rrset_name(ldns_rr_owner(rr), (uint16_t)t, rrset, sizeof rrset);
+            verify_sig_rrset_name(ldns_rr_owner(rr), (uint16_t)t, rrset, sizeof rrset);
             snprintf(res->detail, sizeof res->detail, "%.100s: %.190s", rrset, one.detail);
         }
         ldns_rr_list_free(rrs);
@@ -57,7 +58,7 @@ static int verify_records(const verify_keyset_t *keys, const ldns_pkt *p, int64_
  * authority section must prove that qname itself does not exist (RFC 4035 5.3.4). */
 static int judge_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
                           const ldns_rdf *qname, uint16_t qtype, verify_denial_kind_t kind,
-                          int wildcard_labels, int64_t now, sig_work_t *w,
+                          int wildcard_labels, int64_t now, verify_sig_work_t *w,
                           verify_negative_result_t *res)
 {
     bool bad = false;
@@ -94,7 +95,7 @@ static int judge_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, 
         .budget = &w->server,
         .domain_budget = w->domain,
     };
-    unsigned refused = sig_work_refused(w);
+    unsigned refused = verify_sig_work_refused(w);
     verify_denial_result_t proof =
         wildcard_labels >= 0 ? verify_denial_check_wildcard(&q, (uint8_t)wildcard_labels,
                                                             res->detail, sizeof res->detail)
@@ -115,8 +116,8 @@ static int judge_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, 
     case VERIFY_DENIAL_INVALID:
     default:
         /* The hashing budget ran out: the proof is unknown, and that is the work limit. */
-        res->reason = sig_work_refused(w) != refused ? VERIFY_REASON_VALIDATION_LIMIT
-                                                     : VERIFY_REASON_DENIAL_INVALID;
+        res->reason = verify_sig_work_refused(w) != refused ? VERIFY_REASON_VALIDATION_LIMIT
+                                                            : VERIFY_REASON_DENIAL_INVALID;
         break;
     }
 done:
@@ -131,16 +132,16 @@ static verify_denial_kind_t kind_of(const ldns_pkt *p, bool no_ds)
                                                              : VERIFY_DENIAL_NODATA;
 }
 
-int sig_negative_work(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
-                      const ldns_rdf *qname, uint16_t qtype, bool no_ds, int64_t now, sig_work_t *w,
-                      verify_negative_result_t *res)
+int verify_sig_negative_work(const verify_ctx_t *ctx, const verify_keyset_t *keys,
+                             const ldns_pkt *p, const ldns_rdf *qname, uint16_t qtype, bool no_ds,
+                             int64_t now, verify_sig_work_t *w, verify_negative_result_t *res)
 {
     return judge_negative(ctx, keys, p, qname, qtype, kind_of(p, no_ds), -1, now, w, res);
 }
 
-int sig_negative_wildcard(const verify_ctx_t *ctx, const verify_keyset_t *keys, const ldns_pkt *p,
-                          const ldns_rdf *qname, uint8_t rrsig_labels, int64_t now, sig_work_t *w,
-                          verify_negative_result_t *res)
+int verify_sig_negative_wildcard(const verify_ctx_t *ctx, const verify_keyset_t *keys,
+                                 const ldns_pkt *p, const ldns_rdf *qname, uint8_t rrsig_labels,
+                                 int64_t now, verify_sig_work_t *w, verify_negative_result_t *res)
 {
     return judge_negative(ctx, keys, p, qname, 0, VERIFY_DENIAL_NXDOMAIN, rrsig_labels, now, w,
                           res);
@@ -150,11 +151,11 @@ int verify_negative(const verify_ctx_t *ctx, const verify_keyset_t *keys, const 
                     const ldns_rdf *qname, uint16_t qtype, bool no_ds, int64_t now,
                     verify_negative_result_t *res)
 {
-    sig_work_t w;
+    verify_sig_work_t w;
     if (!ctx) {
         memset(res, 0, sizeof *res);
         return VERIFY_EINVAL;
     }
-    sig_work_init(&w, verify_ctx_thresholds(ctx), NULL);
-    return sig_negative_work(ctx, keys, p, qname, qtype, no_ds, now, &w, res);
+    verify_sig_work_init(&w, verify_ctx_thresholds(ctx), NULL);
+    return verify_sig_negative_work(ctx, keys, p, qname, qtype, no_ds, now, &w, res);
 }

@@ -112,9 +112,11 @@ static const char *hash_str(const uint8_t h[VERIFY_NSEC3_HASH_LEN], char out[HAS
     return out;
 }
 
-int verify_dn_nsec3_hash_wire(EVP_MD_CTX *md, const EVP_MD *sha1, const uint8_t *wire, size_t len,
-                              uint16_t iterations, const uint8_t *salt, size_t salt_len,
-                              uint8_t out[VERIFY_NSEC3_HASH_LEN])
+/* NSEC3 hash of a parsed (lower-case) name with a caller-provided digest context and fetched
+ * SHA-1 (fetch once: OpenSSL 3's implicit fetch per init costs more than the hash itself). */
+static int verify_dn_nsec3_hash_wire(EVP_MD_CTX *md, const EVP_MD *sha1, const uint8_t *wire,
+                                     size_t len, uint16_t iterations, const uint8_t *salt,
+                                     size_t salt_len, uint8_t out[VERIFY_NSEC3_HASH_LEN])
 {
     unsigned int outlen;
 

@@ -9,7 +9,7 @@
  * group's table (about 150 KB, tens of milliseconds) makes u2*Q as cheap as u1*G: a verify takes
  * about half the time. The table is only worth it after many verifies, so it is built by the
  * thread whose successful verify crosses SIG_P256_HOT_AFTER; until it is published, and for every
- * other key, verification stays on EVP (sig_evp_verify).
+ * other key, verification stays on EVP (verify_sig_evp_verify).
  *
  * Only public data is involved (key, signature, signed data): no constant-time concern. The
  * inverse of s (inverse.c) and the comparison of x in Jacobian coordinates save another third.
@@ -28,7 +28,7 @@
 
 /* Only the key's point is kept until the key is busy: a curve object costs ~20 us to make, more
  * than most keys ever save (a zone's own key verifies a handful of signatures). */
-struct sig_p256_hot {
+struct verify_sig_p256_hot {
     atomic_uint uses;
     _Atomic(EC_GROUP *) table; /* generator = the key's point Q, with its multiples */
     unsigned after;            /* verifies on EVP before the table is built */
@@ -41,9 +41,9 @@ struct sig_p256_hot {
     BIGNUM *field, *order; /* p and n */
 };
 
-struct sig_p256_hot *sig_p256_hot_new(const EVP_PKEY *pkey, unsigned after)
+struct verify_sig_p256_hot *verify_sig_p256_hot_new(const EVP_PKEY *pkey, unsigned after)
 {
-    struct sig_p256_hot *h = calloc(1, sizeof *h);
+    struct verify_sig_p256_hot *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
     if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, h->point, sizeof h->point,
@@ -57,7 +57,7 @@ struct sig_p256_hot *sig_p256_hot_new(const EVP_PKEY *pkey, unsigned after)
     return h;
 }
 
-void sig_p256_hot_free(struct sig_p256_hot *h)
+void verify_sig_p256_hot_free(struct verify_sig_p256_hot *h)
 {
     if (!h)
         return;
@@ -70,7 +70,7 @@ void sig_p256_hot_free(struct sig_p256_hot *h)
 }
 
 /* The curve, Q and the constants the verify needs. */
-static int prepare(struct sig_p256_hot *h)
+static int prepare(struct verify_sig_p256_hot *h)
 {
     if (!h->curve)
         h->curve = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
@@ -92,7 +92,7 @@ static int prepare(struct sig_p256_hot *h)
     return h->q && h->field && h->order ? 0 : VERIFY_ENOMEM;
 }
 
-int sig_p256_hot_build(struct sig_p256_hot *h)
+int verify_sig_p256_hot_build(struct verify_sig_p256_hot *h)
 {
     if (atomic_load_explicit(&h->table, memory_order_acquire))
         return 0;
@@ -118,7 +118,7 @@ done:
     return rc;
 }
 
-void sig_p256_hot_note_valid(struct sig_p256_hot *h)
+void verify_sig_p256_hot_note_valid(struct verify_sig_p256_hot *h)
 {
     /* Only signatures that verified count: a key that merely fails (a KeyTrap decoy sharing a
      * busy key's tag) never earns a ~150 KB table. Exactly one verify sees the count reach the
@@ -126,13 +126,14 @@ void sig_p256_hot_note_valid(struct sig_p256_hot *h)
     if (atomic_load_explicit(&h->table, memory_order_acquire) ||
         atomic_fetch_add_explicit(&h->uses, 1, memory_order_relaxed) + 1 != h->after)
         return;
-    (void)sig_p256_hot_build(h); /* without a table (no memory) the key stays on EVP */
+    (void)verify_sig_p256_hot_build(h); /* without a table (no memory) the key stays on EVP */
 }
 
 /* Whether the affine x of the Jacobian point (X : Y : Z), X / Z^2, is r modulo n. Comparing
  * r * Z^2 with X in the field avoids the field inversion of a conversion to affine (~4 us).
  * x mod n == r means x == r or x == r + n (x < p < 2n); r + n is possible only below p. */
-static int x_matches(const struct sig_p256_hot *h, const EC_POINT *p, const BIGNUM *r, BN_CTX *ctx)
+static int x_matches(const struct verify_sig_p256_hot *h, const EC_POINT *p, const BIGNUM *r,
+                     BN_CTX *ctx)
 {
     BN_CTX_start(ctx);
     BIGNUM *x = BN_CTX_get(ctx), *y = BN_CTX_get(ctx), *z = BN_CTX_get(ctx);
@@ -155,8 +156,8 @@ done:
 }
 
 /* u1*G + u2*Q with Q's table; 1 when its x coordinate mod n equals r. */
-static int check(const struct sig_p256_hot *h, const EC_GROUP *table, const uint8_t digest[32],
-                 const BIGNUM *r, const BIGNUM *s, BN_CTX *ctx)
+static int check(const struct verify_sig_p256_hot *h, const EC_GROUP *table,
+                 const uint8_t digest[32], const BIGNUM *r, const BIGNUM *s, BN_CTX *ctx)
 {
     const BIGNUM *n = h->order;
     BN_CTX_start(ctx);
@@ -168,7 +169,7 @@ static int check(const struct sig_p256_hot *h, const EC_GROUP *table, const uint
         goto done;
     rc = 0;
     /* The digest is exactly as long as the order (256 bits): no truncation (§4.1.4 step 3). */
-    if (!BN_bin2bn(digest, 32, e) || !sig_inverse_mod(w, s, n, ctx) ||
+    if (!BN_bin2bn(digest, 32, e) || !verify_sig_inverse_mod(w, s, n, ctx) ||
         !BN_mod_mul(u1, e, w, n, ctx) || !BN_mod_mul(u2, r, w, n, ctx) ||
         EC_POINT_mul(h->curve, p, u1, NULL, NULL, ctx) != 1 ||
         EC_POINT_mul(table, pq, u2, NULL, NULL, ctx) != 1 ||
@@ -182,8 +183,9 @@ done:
     return rc;
 }
 
-int sig_p256_hot_verify(struct sig_p256_hot *h, const EVP_MD *sha256, const uint8_t *data,
-                        size_t data_len, const uint8_t *sig, size_t sig_len)
+int verify_sig_p256_hot_verify(struct verify_sig_p256_hot *h, const EVP_MD *sha256,
+                               const uint8_t *data, size_t data_len, const uint8_t *sig,
+                               size_t sig_len)
 {
     EC_GROUP *table = atomic_load_explicit(&h->table, memory_order_acquire);
     if (!table)
@@ -192,7 +194,7 @@ int sig_p256_hot_verify(struct sig_p256_hot *h, const EVP_MD *sha256, const uint
     unsigned digest_len = 0;
     if (EVP_Digest(data, data_len, digest, &digest_len, sha256, NULL) != 1 || digest_len != 32)
         return SIG_P256_COLD;
-    /* The signature's halves are r and s, read exactly as sig_evp_verify reads them. */
+    /* The signature's halves are r and s, read exactly as verify_sig_evp_verify reads them. */
     BN_CTX *ctx = BN_CTX_new();
     BIGNUM *r = BN_bin2bn(sig, (int)(sig_len / 2), NULL);
     BIGNUM *s = BN_bin2bn(sig + sig_len / 2, (int)(sig_len / 2), NULL);

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-void sig_time_text(int64_t t, char *buf, size_t len)
+void verify_sig_time_text(int64_t t, char *buf, size_t len)
 {
     struct tm tm;
     time_t tt = (time_t)t;
@@ -32,13 +32,13 @@ static bool wire_equal(const uint8_t *a, const uint8_t *b, size_t len)
     return true;
 }
 
-bool sig_name_equal(const ldns_rdf *a, const ldns_rdf *b)
+bool verify_sig_name_equal(const ldns_rdf *a, const ldns_rdf *b)
 {
     return a && b && ldns_rdf_size(a) == ldns_rdf_size(b) &&
            wire_equal(ldns_rdf_data(a), ldns_rdf_data(b), ldns_rdf_size(a));
 }
 
-bool sig_name_within(const ldns_rdf *name, const ldns_rdf *zone)
+bool verify_sig_name_within(const ldns_rdf *name, const ldns_rdf *zone)
 {
     const uint8_t *n = ldns_rdf_data(name);
     size_t nl = ldns_rdf_size(name), zl = ldns_rdf_size(zone), off = 0;
@@ -86,14 +86,14 @@ fail:
     return rc;
 }
 
-int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t data_len,
-                   const uint8_t *sig, size_t sig_len)
+int verify_sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t data_len,
+                          const uint8_t *sig, size_t sig_len)
 {
     uint8_t der[128];
-    if (!sig_key_import(key))
+    if (!verify_sig_key_import(key))
         return 0;
     if (key->hot) {
-        int rc = sig_p256_hot_verify(key->hot, key->md, data, data_len, sig, sig_len);
+        int rc = verify_sig_p256_hot_verify(key->hot, key->md, data, data_len, sig, sig_len);
         if (rc != SIG_P256_COLD)
             return rc;
     }
@@ -114,7 +114,7 @@ int sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t dat
     int ok = ready && EVP_DigestVerify(mctx, sig, sig_len, data, data_len) == 1;
     EVP_MD_CTX_free(mctx);
     if (ok && key->hot)
-        sig_p256_hot_note_valid(key->hot);
+        verify_sig_p256_hot_note_valid(key->hot);
     return ok ? 1 : 0;
 }
 
@@ -168,29 +168,29 @@ static void set_result(verify_sig_result_t *res, verify_sig_outcome_t outcome,
  * 1 valid, 0 invalid, SIG_WORK_REFUSED when the budget refused it, <0 program failure. */
 #define SIG_WORK_REFUSED 2
 static int verify_with_key(const verify_keyset_t *keys, const struct verify_key *k,
-                           const ldns_buffer *data, const ldns_rdf *sig, sig_work_t *w)
+                           const ldns_buffer *data, const ldns_rdf *sig, verify_sig_work_t *w)
 {
     /* The same bytes verified before with this very key: no need to verify again. */
     uint8_t fp[SIG_MEMO_FP_LEN];
-    struct sig_memo *memo = (struct sig_memo *)&keys->memo;
+    struct verify_sig_memo *memo = (struct verify_sig_memo *)&keys->memo;
     const uint8_t *d = ldns_buffer_begin(data);
     size_t dlen = ldns_buffer_position(data);
-    bool have_fp = sig_memo_fingerprint(memo, d, dlen, ldns_rdf_data(sig), ldns_rdf_size(sig),
-                                        k->rdata, k->rdata_len, fp) == 0;
-    if (have_fp && sig_memo_seen(memo, fp))
+    bool have_fp = verify_sig_memo_fingerprint(memo, d, dlen, ldns_rdf_data(sig),
+                                               ldns_rdf_size(sig), k->rdata, k->rdata_len, fp) == 0;
+    if (have_fp && verify_sig_memo_seen(memo, fp))
         return 1;
-    if (!sig_work_charge(w, SIG_WORK_SIGNATURE, 1))
+    if (!verify_sig_work_charge(w, SIG_WORK_SIGNATURE, 1))
         return SIG_WORK_REFUSED;
-    int rc = sig_evp_verify(k, d, dlen, ldns_rdf_data(sig), ldns_rdf_size(sig));
+    int rc = verify_sig_evp_verify(k, d, dlen, ldns_rdf_data(sig), ldns_rdf_size(sig));
     if (rc == 1 && have_fp)
-        sig_memo_add(memo, fp);
+        verify_sig_memo_add(memo, fp);
     return rc;
 }
 
 /* *attempted: a key was tried (memo or crypto), so the RRSIG counts toward the RRset limit. */
 static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
                             const ldns_rr_list *rrset, const ldns_rr *rrsig, int64_t now,
-                            sig_work_t *w, bool *attempted, verify_sig_result_t *res)
+                            verify_sig_work_t *w, bool *attempted, verify_sig_result_t *res)
 {
     int rc = 0;
     ldns_buffer *data = NULL;
@@ -200,7 +200,7 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
     res->reason = VERIFY_REASON_RRSIG_MALFORMED;
     if (!keys || !rrset || ldns_rr_list_rr_count(rrset) == 0 || !rrsig)
         return VERIFY_EINVAL;
-    if (ldns_rr_get_type(rrsig) != LDNS_RR_TYPE_RRSIG || !sig_rr_complete(rrsig, 9) ||
+    if (ldns_rr_get_type(rrsig) != LDNS_RR_TYPE_RRSIG || !verify_sig_rr_complete(rrsig, 9) ||
         !ldns_rr_owner(rrsig)) {
         snprintf(res->detail, sizeof res->detail, "RRSIG RDATA is malformed");
         return 0;
@@ -219,13 +219,13 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
     res->algorithm = alg;
 
     if (covered != (uint16_t)ldns_rr_get_type(first) ||
-        !sig_name_equal(ldns_rr_owner(rrsig), owner) ||
+        !verify_sig_name_equal(ldns_rr_owner(rrsig), owner) ||
         ldns_rr_get_class(rrsig) != ldns_rr_get_class(first)) {
         snprintf(res->detail, sizeof res->detail,
                  "RRSIG (key %u) covers another owner, class or type (%u)", tag, covered);
         return 0;
     }
-    if (!sig_name_equal(signer, keys->zone) || !sig_name_within(owner, signer)) {
+    if (!verify_sig_name_equal(signer, keys->zone) || !verify_sig_name_within(owner, signer)) {
         char s[VERIFY_NAME_TEXT_LEN], z[VERIFY_NAME_TEXT_LEN];
         bool have_s =
             verify_name_text(ldns_rdf_data(signer), ldns_rdf_size(signer), s, sizeof s) >= 0;
@@ -235,17 +235,17 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
                  tag, have_s ? s : "?", have_z ? z : "?");
         return 0;
     }
-    if (labels > sig_rrsig_label_count(owner)) {
+    if (labels > verify_sig_rrsig_label_count(owner)) {
         snprintf(res->detail, sizeof res->detail,
                  "RRSIG (key %u) labels field %u exceeds the owner's %u labels", tag, labels,
-                 sig_rrsig_label_count(owner));
+                 verify_sig_rrsig_label_count(owner));
         return 0;
     }
     /* A wildcard can only be expanded inside the zone: "*.<zone>" at the highest. */
-    if (labels < sig_rrsig_label_count(signer)) {
+    if (labels < verify_sig_rrsig_label_count(signer)) {
         snprintf(res->detail, sizeof res->detail,
                  "RRSIG (key %u) labels field %u is below the signer's %u labels", tag, labels,
-                 sig_rrsig_label_count(signer));
+                 verify_sig_rrsig_label_count(signer));
         return 0;
     }
     if (!verify_algorithm_supported(alg)) {
@@ -254,7 +254,7 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
                  tag, alg);
         return 0;
     }
-    size_t want = sig_signature_length(alg);
+    size_t want = verify_sig_signature_length(alg);
     if ((want && ldns_rdf_size(sig) != want) || ldns_rdf_size(sig) == 0) {
         snprintf(res->detail, sizeof res->detail,
                  "RRSIG (key %u, alg %u) signature is %zu bytes, expected %zu", tag, alg,
@@ -265,8 +265,8 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
     uint32_t now32 = (uint32_t)now;
     if (serial_lt(expiration, now32)) {
         int64_t at = serial_to_unix(expiration, now);
-        sig_time_text(at, t1, sizeof t1);
-        sig_time_text(now, t2, sizeof t2);
+        verify_sig_time_text(at, t1, sizeof t1);
+        verify_sig_time_text(now, t2, sizeof t2);
         set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_RRSIG_EXPIRED, tag, alg);
         snprintf(res->detail, sizeof res->detail, "RRSIG (key %u, alg %u) expired %s (now %s)%s",
                  tag, alg, t1, t2,
@@ -278,8 +278,8 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
     }
     if (serial_lt(now32, inception)) {
         int64_t at = serial_to_unix(inception, now);
-        sig_time_text(at, t1, sizeof t1);
-        sig_time_text(now, t2, sizeof t2);
+        verify_sig_time_text(at, t1, sizeof t1);
+        verify_sig_time_text(now, t2, sizeof t2);
         set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_RRSIG_NOT_YET_VALID, tag, alg);
         snprintf(res->detail, sizeof res->detail,
                  "RRSIG (key %u, alg %u) valid only from %s (now %s)%s", tag, alg, t1, t2,
@@ -339,7 +339,7 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
     if (refused) {
         set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_VALIDATION_LIMIT, tag, alg);
         snprintf(res->detail, sizeof res->detail, "RRSIG by key %u alg %u not verified: %s", tag,
-                 alg, sig_work_exceeded(w));
+                 alg, verify_sig_work_exceeded(w));
     } else if (tried == w->max_keys_per_rrsig && sharing > tried) {
         set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_VALIDATION_LIMIT, tag, alg);
         snprintf(res->detail, sizeof res->detail,
@@ -370,9 +370,9 @@ done:
 int verify_rrsig(const verify_keyset_t *keys, const ldns_rr_list *rrset, const ldns_rr *rrsig,
                  int64_t now, verify_sig_result_t *res)
 {
-    sig_work_t w;
+    verify_sig_work_t w;
     bool attempted = false;
-    sig_work_init_call(&w);
+    verify_sig_work_init_call(&w);
     return check_and_verify(keys, NULL, rrset, rrsig, now, &w, &attempted, res);
 }
 
@@ -381,25 +381,25 @@ static bool covers(const ldns_rr *s, const ldns_rr *first)
     return ldns_rr_get_type(s) == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(s) >= 1 &&
            ldns_rr_rdf(s, 0) &&
            ldns_rdf2native_int16(ldns_rr_rdf(s, 0)) == (uint16_t)ldns_rr_get_type(first) &&
-           sig_name_equal(ldns_rr_owner(s), ldns_rr_owner(first));
+           verify_sig_name_equal(ldns_rr_owner(s), ldns_rr_owner(first));
 }
 
-int sig_verify_rrset_work(const verify_keyset_t *keys, const bool *allowed,
-                          const ldns_rr_list *rrset, const ldns_rr_list *rrsigs, int64_t now,
-                          sig_work_t *w, verify_sig_result_t *res)
+int verify_sig_verify_rrset_work(const verify_keyset_t *keys, const bool *allowed,
+                                 const ldns_rr_list *rrset, const ldns_rr_list *rrsigs, int64_t now,
+                                 verify_sig_work_t *w, verify_sig_result_t *res)
 {
     verify_sig_result_t one;
-    sig_work_t call;
+    verify_sig_work_t call;
     bool have_failure = false, have_unsupported = false;
     unsigned tried = 0;
     memset(res, 0, sizeof *res);
     if (!keys || !rrset || ldns_rr_list_rr_count(rrset) == 0)
         return VERIFY_EINVAL;
     if (!w) {
-        sig_work_init_call(&call);
+        verify_sig_work_init_call(&call);
         w = &call;
     }
-    unsigned refused = sig_work_refused(w);
+    unsigned refused = verify_sig_work_refused(w);
     const ldns_rr *first = ldns_rr_list_rr(rrset, 0);
     size_t n = rrsigs ? ldns_rr_list_rr_count(rrsigs) : 0;
     for (size_t i = 0; i < n; i++) {
@@ -412,12 +412,12 @@ int sig_verify_rrset_work(const verify_keyset_t *keys, const bool *allowed,
             for (size_t j = 0; j < n; j++)
                 total += covers(ldns_rr_list_rr(rrsigs, j), first);
             char name[200];
-            sig_rrset_name(ldns_rr_owner(first), (uint16_t)ldns_rr_get_type(first), name,
-                           sizeof name);
+            verify_sig_rrset_name(ldns_rr_owner(first), (uint16_t)ldns_rr_get_type(first), name,
+                                  sizeof name);
             set_result(res, VERIFY_SIG_BOGUS, VERIFY_REASON_VALIDATION_LIMIT, 0, 0);
             snprintf(res->detail, sizeof res->detail,
                      "%zu RRSIGs over %.150s; tried %u, none verified", total, name, tried);
-            sig_work_stop(w, "too many RRSIGs over one RRset");
+            verify_sig_work_stop(w, "too many RRSIGs over one RRset");
             return 0;
         }
         bool attempted = false;
@@ -429,7 +429,7 @@ int sig_verify_rrset_work(const verify_keyset_t *keys, const bool *allowed,
             *res = one;
             return 0;
         }
-        if (one.reason == VERIFY_REASON_VALIDATION_LIMIT && sig_work_refused(w) != refused) {
+        if (one.reason == VERIFY_REASON_VALIDATION_LIMIT && verify_sig_work_refused(w) != refused) {
             *res = one; /* the budget is spent: nothing more may be tried */
             return 0;
         }
@@ -444,13 +444,14 @@ int sig_verify_rrset_work(const verify_keyset_t *keys, const bool *allowed,
         have_failure = true;
     }
     if (have_failure && res->reason == VERIFY_REASON_VALIDATION_LIMIT)
-        sig_work_stop(w, "too many keys sharing one key tag");
+        verify_sig_work_stop(w, "too many keys sharing one key tag");
     if (have_failure || have_unsupported)
         return 0;
     res->outcome = VERIFY_SIG_BOGUS;
     res->reason = VERIFY_REASON_RRSIG_MISSING;
     char name[200];
-    sig_rrset_name(ldns_rr_owner(first), (uint16_t)ldns_rr_get_type(first), name, sizeof name);
+    verify_sig_rrset_name(ldns_rr_owner(first), (uint16_t)ldns_rr_get_type(first), name,
+                          sizeof name);
     snprintf(res->detail, sizeof res->detail, "%.200s has no RRSIG", name);
     return 0;
 }
@@ -458,5 +459,5 @@ int sig_verify_rrset_work(const verify_keyset_t *keys, const bool *allowed,
 int verify_rrset(const verify_keyset_t *keys, const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
                  int64_t now, verify_sig_result_t *res)
 {
-    return sig_verify_rrset_work(keys, NULL, rrset, rrsigs, now, NULL, res);
+    return verify_sig_verify_rrset_work(keys, NULL, rrset, rrsigs, now, NULL, res);
 }

@@ -87,7 +87,7 @@ long verify_hex_text(const uint8_t *data, size_t len, char *buf, size_t buf_len)
     return (long)used;
 }
 
-size_t sig_type_text(uint16_t type, char *buf, size_t len)
+size_t verify_sig_type_text(uint16_t type, char *buf, size_t len)
 {
     /* The pseudo-types first, as ldns_rr_type2str: ldns has no descriptor for them. */
     const char *name = NULL;
@@ -122,14 +122,14 @@ size_t sig_type_text(uint16_t type, char *buf, size_t len)
     return w < 0 ? 0 : (size_t)w;
 }
 
-void sig_rrset_name(const ldns_rdf *owner, uint16_t type, char *buf, size_t len)
+void verify_sig_rrset_name(const ldns_rdf *owner, uint16_t type, char *buf, size_t len)
 {
-    sig_rrset_name_wire(owner ? ldns_rdf_data(owner) : NULL, owner ? ldns_rdf_size(owner) : 0, type,
-                        buf, len);
+    verify_sig_rrset_name_wire(owner ? ldns_rdf_data(owner) : NULL,
+                               owner ? ldns_rdf_size(owner) : 0, type, buf, len);
 }
 
-void sig_rrset_name_wire(const uint8_t *owner, size_t owner_len, uint16_t type, char *buf,
-                         size_t len)
+void verify_sig_rrset_name_wire(const uint8_t *owner, size_t owner_len, uint16_t type, char *buf,
+                                size_t len)
 {
     char name[VERIFY_NAME_TEXT_LEN], tname[16];
     size_t used = 0;
@@ -147,21 +147,21 @@ void sig_rrset_name_wire(const uint8_t *owner, size_t owner_len, uint16_t type, 
         put(buf, len, &used, name, (size_t)nl);
     }
     put(buf, len, &used, "/", 1);
-    size_t tl = sig_type_text(type, tname, sizeof tname);
+    size_t tl = verify_sig_type_text(type, tname, sizeof tname);
     put(buf, len, &used, tname, tl < sizeof tname ? tl : sizeof tname - 1);
     terminate(buf, len, used);
 }
 
-void sig_label_init(sig_rrset_label_t *l, const ldns_rdf *owner, uint16_t type)
+void verify_sig_label_init(verify_sig_rrset_label_t *l, const ldns_rdf *owner, uint16_t type)
 {
     l->owner = owner;
     l->type = type;
     l->text[0] = '\0';
 }
 
-const char *sig_label_text(sig_rrset_label_t *l)
+const char *verify_sig_label_text(verify_sig_rrset_label_t *l)
 {
     if (l->text[0] == '\0')
-        sig_rrset_name(l->owner, l->type, l->text, sizeof l->text);
+        verify_sig_rrset_name(l->owner, l->type, l->text, sizeof l->text);
     return l->text;
 }

@@ -64,8 +64,8 @@ const verify_thresholds_t *verify_ctx_thresholds(const verify_ctx_t *ctx)
     return &ctx->t;
 }
 
-int verdict_add(verify_verdict_t *v, verify_reason_code_t code, const char *rrset, const char *fmt,
-                ...)
+int verify_verdict_add(verify_verdict_t *v, verify_reason_code_t code, const char *rrset,
+                       const char *fmt, ...)
 {
     verify_reason_t *grown = realloc(v->reasons, (v->n_reasons + 1) * sizeof *grown);
     if (!grown)
@@ -81,7 +81,7 @@ int verdict_add(verify_verdict_t *v, verify_reason_code_t code, const char *rrse
     return 0;
 }
 
-bool verdict_has_error(const verify_verdict_t *v)
+bool verify_verdict_has_error(const verify_verdict_t *v)
 {
     for (size_t i = 0; i < v->n_reasons; i++)
         if (verify_reason_severity(v->reasons[i].code) == VERIFY_SEVERITY_ERROR)
@@ -125,8 +125,8 @@ static ldns_rr_list *section(const ldns_pkt *p, ldns_pkt_section sec)
     }
 }
 
-int pkt_rrset(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *owner, ldns_rr_type type,
-              ldns_rr_list **rrs, ldns_rr_list **sigs)
+int verify_pkt_rrset(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *owner,
+                     ldns_rr_type type, ldns_rr_list **rrs, ldns_rr_list **sigs)
 {
     *rrs = ldns_rr_list_new();
     *sigs = ldns_rr_list_new();
@@ -135,7 +135,7 @@ int pkt_rrset(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *owner, ld
     const ldns_rr_list *l = p ? section(p, sec) : NULL;
     for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
         ldns_rr *rr = ldns_rr_list_rr(l, i);
-        if (!sig_name_equal(ldns_rr_owner(rr), owner))
+        if (!verify_sig_name_equal(ldns_rr_owner(rr), owner))
             continue;
         ldns_rr_type t = ldns_rr_get_type(rr);
         bool match = t == type;
@@ -153,7 +153,7 @@ nomem:
     return VERIFY_ENOMEM;
 }
 
-bool pkt_has_rrsig(const ldns_pkt *p)
+bool verify_pkt_has_rrsig(const ldns_pkt *p)
 {
     if (!p)
         return false;

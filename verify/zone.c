@@ -4,6 +4,7 @@
  * Status rules are those of verdicts.md.
  */
 #include "verify/sig_internal.h"
+#include "text/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,8 @@
 
 #define DS_HINT_TTL 3600
 
-void zone_note_expiration(struct zone_run *r, int64_t expiration, uint16_t tag,
-                          const sig_rrset_label_t *rrset)
+void verify_zone_note_expiration(struct verify_zone_run *r, int64_t expiration, uint16_t tag,
+                                 const verify_sig_rrset_label_t *rrset)
 {
     if (expiration == 0)
         return;
@@ -28,33 +29,34 @@ void zone_note_expiration(struct zone_run *r, int64_t expiration, uint16_t tag,
     }
 }
 
-void zone_note_valid(struct zone_run *r, const verify_sig_result_t *res,
-                     const sig_rrset_label_t *rrset)
+void verify_zone_note_valid(struct verify_zone_run *r, const verify_sig_result_t *res,
+                            const verify_sig_rrset_label_t *rrset)
 {
     if (res->outcome == VERIFY_SIG_VALID)
-        zone_note_expiration(r, res->expiration, res->key_tag, rrset);
+        verify_zone_note_expiration(r, res->expiration, res->key_tag, rrset);
 }
 
-void zone_check_algorithms(struct zone_run *r, const ldns_rr_list *sigs, sig_rrset_label_t *rrset)
+void verify_zone_check_algorithms(struct verify_zone_run *r, const ldns_rr_list *sigs,
+                                  verify_sig_rrset_label_t *rrset)
 {
     bool present[256] = {false};
     for (size_t i = 0; sigs && i < ldns_rr_list_rr_count(sigs); i++) {
         const ldns_rr *s = ldns_rr_list_rr(sigs, i);
-        if (sig_rr_complete(s, 9))
+        if (verify_sig_rr_complete(s, 9))
             present[ldns_rdf2native_int8(ldns_rr_rdf(s, 1))] = true;
     }
     for (int alg = 0; alg < 256; alg++) {
         if (!r->required_alg[alg] || present[alg] || r->incomplete_reported[alg])
             continue;
         r->incomplete_reported[alg] = true;
-        verdict_add(r->v, VERIFY_REASON_ALGORITHM_INCOMPLETE, sig_label_text(rrset),
-                    "algorithm %d is in the DS/DNSKEY set but has no RRSIG over %s", alg,
-                    sig_label_text(rrset));
+        verify_verdict_add(r->v, VERIFY_REASON_ALGORITHM_INCOMPLETE, verify_sig_label_text(rrset),
+                           "algorithm %d is in the DS/DNSKEY set but has no RRSIG over %s", alg,
+                           verify_sig_label_text(rrset));
     }
 }
 
 /* The served DNSKEYs: summaries, algorithm and size warnings, the DS records to publish. */
-static int summarise_keys(struct zone_run *r, sig_rrset_label_t *rrset)
+static int summarise_keys(struct verify_zone_run *r, verify_sig_rrset_label_t *rrset)
 {
     const verify_keyset_t *ks = r->ks;
     const verify_thresholds_t *t = &r->ctx->t;
@@ -77,18 +79,19 @@ static int summarise_keys(struct zone_run *r, sig_rrset_label_t *rrset)
         }
         if (verify_algorithm_deprecated(k->algorithm) && !deprecated_said[k->algorithm]) {
             deprecated_said[k->algorithm] = true;
-            if (verdict_add(r->v, VERIFY_REASON_ALGORITHM_DEPRECATED, sig_label_text(rrset),
-                            "DNSKEY %u uses deprecated algorithm %u", k->key_tag, k->algorithm) < 0)
+            if (verify_verdict_add(
+                    r->v, VERIFY_REASON_ALGORITHM_DEPRECATED, verify_sig_label_text(rrset),
+                    "DNSKEY %u uses deprecated algorithm %u", k->key_tag, k->algorithm) < 0)
                 return VERIFY_ENOMEM;
         }
         bool rsa = k->algorithm == LDNS_RSASHA1 || k->algorithm == LDNS_RSASHA1_NSEC3 ||
                    k->algorithm == LDNS_RSASHA256 || k->algorithm == LDNS_RSASHA512 ||
                    k->algorithm == LDNS_RSAMD5;
         if (rsa && k->bits && k->bits < t->rsa_warn_bits &&
-            verdict_add(r->v, VERIFY_REASON_KEY_TOO_SMALL, sig_label_text(rrset),
-                        "DNSKEY %u is RSA %u bits (%s %u)", k->key_tag, k->bits,
-                        k->bits < t->rsa_min_bits ? "error: below" : "below",
-                        k->bits < t->rsa_min_bits ? t->rsa_min_bits : t->rsa_warn_bits) < 0)
+            verify_verdict_add(r->v, VERIFY_REASON_KEY_TOO_SMALL, verify_sig_label_text(rrset),
+                               "DNSKEY %u is RSA %u bits (%s %u)", k->key_tag, k->bits,
+                               k->bits < t->rsa_min_bits ? "error: below" : "below",
+                               k->bits < t->rsa_min_bits ? t->rsa_min_bits : t->rsa_warn_bits) < 0)
             return VERIFY_ENOMEM;
     }
     /* The DS the parent should hold: SHA-256 of the SEP keys (of every zone key if none). */
@@ -117,7 +120,8 @@ static verify_ds_match_t anchor_match(const ldns_rr *anchor, const ldns_rr *key)
     if (ldns_rr_get_type(anchor) == LDNS_RR_TYPE_DS)
         return verify_ds_match(anchor, key);
     uint8_t a[4096], b[4096];
-    long la = sig_rdata_copy(anchor, a, sizeof a), lb = sig_rdata_copy(key, b, sizeof b);
+    long la = verify_sig_rdata_copy(anchor, a, sizeof a),
+         lb = verify_sig_rdata_copy(key, b, sizeof b);
     if (la < 0 || lb < 0)
         return VERIFY_DS_NO_MATCH;
     if (la == lb && memcmp(a, b, (size_t)la) == 0)
@@ -127,12 +131,12 @@ static verify_ds_match_t anchor_match(const ldns_rr *anchor, const ldns_rr *key)
 
 /* Whether DS ds (of key's tag and algorithm, a supported digest) matches key, through the
  * judgement's digest memo. 0 with *m set, ZONE_DIGEST_LIMIT, or VERIFY_ENOMEM. */
-static int ds_digest_match(struct zone_run *r, const ldns_rr *ds, const ldns_rr *key,
+static int ds_digest_match(struct verify_zone_run *r, const ldns_rr *ds, const ldns_rr *key,
                            verify_ds_match_t *m)
 {
     uint8_t digest[EVP_MAX_MD_SIZE];
     size_t len = 0;
-    int rc = zone_key_digest(r, key, ldns_rdf2native_int8(ldns_rr_rdf(ds, 2)), digest, &len);
+    int rc = verify_zone_key_digest(r, key, ldns_rdf2native_int8(ldns_rr_rdf(ds, 2)), digest, &len);
     if (rc == ZONE_DIGEST_LIMIT || rc == VERIFY_ENOMEM)
         return rc;
     const ldns_rdf *want = ldns_rr_rdf(ds, 3);
@@ -145,7 +149,7 @@ static int ds_digest_match(struct zone_run *r, const ldns_rr *ds, const ldns_rr 
 
 static bool anchor_supported(const ldns_rr *anchor)
 {
-    if (!sig_rr_complete(anchor, 4))
+    if (!verify_sig_rr_complete(anchor, 4))
         return false;
     if (ldns_rr_get_type(anchor) == LDNS_RR_TYPE_DNSKEY)
         return verify_algorithm_supported(ldns_rdf2native_int8(ldns_rr_rdf(anchor, 2)));
@@ -166,7 +170,7 @@ static void anchor_text(const ldns_rr *a, char *buf, size_t len)
 /* A DS with a SHA-1 or GOST digest (RFC 4509 3: ignored when a stronger one exists). */
 static bool weak_digest(const ldns_rr *a)
 {
-    if (ldns_rr_get_type(a) != LDNS_RR_TYPE_DS || !sig_rr_complete(a, 4))
+    if (ldns_rr_get_type(a) != LDNS_RR_TYPE_DS || !verify_sig_rr_complete(a, 4))
         return false;
     uint8_t dt = ldns_rdf2native_int8(ldns_rr_rdf(a, 2));
     return dt == LDNS_SHA1 || dt == 3 /* GOST R 34.11-94 */;
@@ -182,22 +186,22 @@ static const char *ds_hint(const verify_verdict_t *v)
  * DS -> DNSKEY (RFC 4035 §5.2). Returns 1 when the DNSKEY RRset is trusted, 0 when the
  * verdict is settled here, <0 for program failures.
  */
-static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_rr_list *sigs,
-                    sig_rrset_label_t *rrset)
+static int ds_stage(struct verify_zone_run *r, const ldns_rr_list *dnskeys,
+                    const ldns_rr_list *sigs, verify_sig_rrset_label_t *rrset)
 {
     const ldns_rr_list *ds = r->in->parent_ds;
     size_t n_ds = ds ? ldns_rr_list_rr_count(ds) : 0;
-    sig_rrset_label_t ds_rrset;
+    verify_sig_rrset_label_t ds_rrset;
     char text[600];
     const char *hint = ds_hint(r->v);
     size_t supported = 0, with_sha2 = 0;
-    sig_label_init(&ds_rrset, r->in->zone, LDNS_RR_TYPE_DS);
+    verify_sig_label_init(&ds_rrset, r->in->zone, LDNS_RR_TYPE_DS);
 
     size_t with_old = 0; /* SHA-1 or GOST digests of supported algorithms */
     for (size_t d = 0; d < n_ds; d++) {
         const ldns_rr *a = ldns_rr_list_rr(ds, d);
         ldns_rr_type t = ldns_rr_get_type(a);
-        if (t == LDNS_RR_TYPE_DS && sig_rr_complete(a, 4) &&
+        if (t == LDNS_RR_TYPE_DS && verify_sig_rr_complete(a, 4) &&
             verify_algorithm_supported(ldns_rdf2native_int8(ldns_rr_rdf(a, 1)))) {
             uint8_t dt = ldns_rdf2native_int8(ldns_rr_rdf(a, 2));
             with_old += dt == LDNS_SHA1 || dt == 3 /* GOST R 34.11-94 */;
@@ -210,8 +214,9 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
         r->required_alg[ldns_rdf2native_int8(ldns_rr_rdf(a, t == LDNS_RR_TYPE_DS ? 1 : 2))] = true;
     }
     if (with_old && !with_sha2 &&
-        verdict_add(r->v, VERIFY_REASON_DS_DIGEST_DEPRECATED, sig_label_text(&ds_rrset),
-                    "only SHA-1/GOST DS digests; publish: %s", hint) < 0)
+        verify_verdict_add(r->v, VERIFY_REASON_DS_DIGEST_DEPRECATED,
+                           verify_sig_label_text(&ds_rrset),
+                           "only SHA-1/GOST DS digests; publish: %s", hint) < 0)
         return VERIFY_ENOMEM;
     /* RFC 4509 3 (as BIND and Unbound apply it): with a SHA-256 or stronger DS present, SHA-1
      * (and GOST) DS records are ignored, so a matching SHA-1 DS cannot rescue a mismatching
@@ -221,18 +226,20 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
         r->v->status = VERIFY_STATUS_INSECURE;
         int added =
             n_ds == 1
-                ? verdict_add(r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED, sig_label_text(&ds_rrset),
-                              "the only DS record uses no supported algorithm and digest")
-                : verdict_add(r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED, sig_label_text(&ds_rrset),
-                              "none of the %zu DS records uses a supported algorithm and digest",
-                              n_ds);
+                ? verify_verdict_add(r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED,
+                                     verify_sig_label_text(&ds_rrset),
+                                     "the only DS record uses no supported algorithm and digest")
+                : verify_verdict_add(
+                      r->v, VERIFY_REASON_ALGORITHM_UNSUPPORTED, verify_sig_label_text(&ds_rrset),
+                      "none of the %zu DS records uses a supported algorithm and digest", n_ds);
         return added < 0 ? VERIFY_ENOMEM : 0;
     }
     if (r->ks->n == 0) {
         r->v->status = VERIFY_STATUS_BOGUS;
-        return verdict_add(r->v, VERIFY_REASON_DS_ZONE_UNSIGNED, sig_label_text(rrset),
-                           "the parent has %zu DS record%s but the server returns no DNSKEY", n_ds,
-                           n_ds == 1 ? "" : "s") < 0
+        return verify_verdict_add(r->v, VERIFY_REASON_DS_ZONE_UNSIGNED,
+                                  verify_sig_label_text(rrset),
+                                  "the parent has %zu DS record%s but the server returns no DNSKEY",
+                                  n_ds, n_ds == 1 ? "" : "s") < 0
                    ? VERIFY_ENOMEM
                    : 0;
     }
@@ -251,8 +258,8 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
         }
         for (size_t k = 0; k < r->ks->n; k++) {
             /* Only a key of the DS's tag and algorithm costs a digest (once per key and type,
-             * shared with the CDS checks: zone_key_digest charges it when computed). */
-            bool digest = sig_ds_digest_needed(a, &r->ks->keys[k]);
+             * shared with the CDS checks: verify_zone_key_digest charges it when computed). */
+            bool digest = verify_sig_ds_digest_needed(a, &r->ks->keys[k]);
             if (ldns_rr_get_type(a) == LDNS_RR_TYPE_DS && !digest)
                 continue; /* another tag or algorithm: no match, nothing to compute */
             verify_ds_match_t m = VERIFY_DS_NO_MATCH;
@@ -287,35 +294,38 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
         if (ds_used[d] || !anchor_supported(a))
             continue;
         anchor_text(a, text, sizeof text);
-        rc = verdict_add(r->v, VERIFY_REASON_DS_STALE, sig_label_text(&ds_rrset),
-                         "%s matches no served DNSKEY while another DS does", text);
+        rc = verify_verdict_add(r->v, VERIFY_REASON_DS_STALE, verify_sig_label_text(&ds_rrset),
+                                "%s matches no served DNSKEY while another DS does", text);
     }
     free(ds_used);
     if (rc < 0)
         return rc;
     if (limit) {
         r->v->status = VERIFY_STATUS_BOGUS;
-        rc = verdict_add(r->v, VERIFY_REASON_VALIDATION_LIMIT, sig_label_text(&ds_rrset),
-                         "DS digests of %zu DS x %zu DNSKEYs stopped: %s", n_ds, r->ks->n,
-                         sig_work_exceeded(&r->work));
+        rc = verify_verdict_add(r->v, VERIFY_REASON_VALIDATION_LIMIT,
+                                verify_sig_label_text(&ds_rrset),
+                                "DS digests of %zu DS x %zu DNSKEYs stopped: %s", n_ds, r->ks->n,
+                                verify_sig_work_exceeded(&r->work));
         return rc < 0 ? rc : 0;
     }
     if (!any_match) {
         r->v->status = VERIFY_STATUS_BOGUS;
         r->ds_unmatched = true;
-        size_t off = 0;
-        text[0] = '\0';
-        for (size_t k = 0; k < r->ks->n && off < sizeof text - 8; k++)
-            off += (size_t)snprintf(text + off, sizeof text - off, "%s%u/%u", k ? " " : "",
-                                    r->ks->keys[k].key_tag, r->ks->keys[k].algorithm);
+        text_buf_t t;
+        text_init(&t, text, sizeof text);
+        for (size_t k = 0; k < r->ks->n && t.len < sizeof text - 8; k++)
+            text_printf(&t, "%s%u/%u", k ? " " : "", r->ks->keys[k].key_tag,
+                        r->ks->keys[k].algorithm);
         if (any_mismatch)
-            rc = verdict_add(r->v, VERIFY_REASON_DS_DIGEST_MISMATCH, sig_label_text(&ds_rrset),
-                             "%s has the tag and algorithm of a served DNSKEY but another "
-                             "digest; publish: %s",
-                             mismatch, hint);
+            rc = verify_verdict_add(r->v, VERIFY_REASON_DS_DIGEST_MISMATCH,
+                                    verify_sig_label_text(&ds_rrset),
+                                    "%s has the tag and algorithm of a served DNSKEY but another "
+                                    "digest; publish: %s",
+                                    mismatch, hint);
         else
-            rc = verdict_add(r->v, VERIFY_REASON_DS_NO_MATCHING_DNSKEY, sig_label_text(&ds_rrset),
-                             "no DS matches the served DNSKEYs (%s); publish: %s", text, hint);
+            rc = verify_verdict_add(
+                r->v, VERIFY_REASON_DS_NO_MATCHING_DNSKEY, verify_sig_label_text(&ds_rrset),
+                "no DS matches the served DNSKEYs (%s); publish: %s", text, hint);
         return rc < 0 ? rc : 0;
     }
 
@@ -324,57 +334,57 @@ static int ds_stage(struct zone_run *r, const ldns_rr_list *dnskeys, const ldns_
         verify_reason_code_t code =
             r->saw_any_rrsig ? VERIFY_REASON_DNSKEY_UNSIGNED : VERIFY_REASON_DNSSEC_STRIPPED;
         r->stripped_reported = code == VERIFY_REASON_DNSSEC_STRIPPED;
-        rc = verdict_add(r->v, code, sig_label_text(rrset),
-                         "the DNSKEY RRset (%zu keys) carries no RRSIG%s", r->ks->n,
-                         r->saw_any_rrsig ? "" : "; no RRSIG in any answer");
+        rc = verify_verdict_add(r->v, code, verify_sig_label_text(rrset),
+                                "the DNSKEY RRset (%zu keys) carries no RRSIG%s", r->ks->n,
+                                r->saw_any_rrsig ? "" : "; no RRSIG in any answer");
         return rc < 0 ? rc : 0;
     }
     verify_sig_result_t res;
-    rc = sig_verify_rrset_work(r->ks, r->ds_matched, dnskeys, sigs, r->in->now, &r->work, &res);
+    rc = verify_sig_verify_rrset_work(r->ks, r->ds_matched, dnskeys, sigs, r->in->now, &r->work,
+                                      &res);
     if (rc < 0)
         return rc;
-    zone_check_algorithms(r, sigs, rrset);
+    verify_zone_check_algorithms(r, sigs, rrset);
     if (res.outcome == VERIFY_SIG_VALID) {
         for (size_t k = 0; k < r->ks->n; k++)
             if (r->ks->keys[k].key_tag == res.key_tag &&
                 r->ks->keys[k].algorithm == res.algorithm && r->ds_matched[k])
                 r->v->keys[k].signs_dnskey = true;
-        zone_note_valid(r, &res, rrset);
+        verify_zone_note_valid(r, &res, rrset);
         return 1;
     }
     r->v->status = VERIFY_STATUS_BOGUS;
     if (res.outcome == VERIFY_SIG_UNSUPPORTED || res.reason == VERIFY_REASON_RRSIG_UNKNOWN_KEY) {
-        size_t off = 0;
-        text[0] = '\0';
-        for (size_t k = 0; k < r->ks->n && off < sizeof text - 8; k++)
+        text_buf_t t;
+        text_init(&t, text, sizeof text);
+        for (size_t k = 0; k < r->ks->n && t.len < sizeof text - 8; k++)
             if (r->ds_matched[k])
-                off += (size_t)snprintf(text + off, sizeof text - off, "%s%u", off ? " " : "",
-                                        r->ks->keys[k].key_tag);
-        rc = verdict_add(r->v, VERIFY_REASON_DS_KEY_NOT_SIGNING, sig_label_text(rrset),
-                         "DS-matched DNSKEY %s does not sign the DNSKEY RRset (%s)", text,
-                         res.detail);
+                text_printf(&t, "%s%u", t.len ? " " : "", r->ks->keys[k].key_tag);
+        rc = verify_verdict_add(
+            r->v, VERIFY_REASON_DS_KEY_NOT_SIGNING, verify_sig_label_text(rrset),
+            "DS-matched DNSKEY %s does not sign the DNSKEY RRset (%s)", text, res.detail);
     } else {
-        rc = verdict_add(r->v, res.reason, sig_label_text(rrset), "%s", res.detail);
+        rc = verify_verdict_add(r->v, res.reason, verify_sig_label_text(rrset), "%s", res.detail);
     }
     return rc < 0 ? rc : 0;
 }
 
 /* The DNSKEY RRset's own signatures with every served key, when no DS matched. */
-static int check_untrusted_dnskey(struct zone_run *r, const ldns_rr_list *dnskeys,
-                                  const ldns_rr_list *sigs, sig_rrset_label_t *rrset)
+static int check_untrusted_dnskey(struct verify_zone_run *r, const ldns_rr_list *dnskeys,
+                                  const ldns_rr_list *sigs, verify_sig_rrset_label_t *rrset)
 {
     verify_sig_result_t res;
-    int rc = sig_verify_rrset_work(r->ks, NULL, dnskeys, sigs, r->in->now, &r->work, &res);
+    int rc = verify_sig_verify_rrset_work(r->ks, NULL, dnskeys, sigs, r->in->now, &r->work, &res);
     if (rc < 0 || res.outcome != VERIFY_SIG_BOGUS)
         return rc;
     if (res.reason == VERIFY_REASON_RRSIG_UNKNOWN_KEY)
         return 0; /* nothing more than "no DS matches" to say */
-    return verdict_add(r->v, res.reason, sig_label_text(rrset), "%s", res.detail) < 0
+    return verify_verdict_add(r->v, res.reason, verify_sig_label_text(rrset), "%s", res.detail) < 0
                ? VERIFY_ENOMEM
                : 0;
 }
 
-static void finish_expiry(struct zone_run *r)
+static void finish_expiry(struct verify_zone_run *r)
 {
     r->v->earliest_expiration = r->earliest_expiration;
     if (r->earliest_expiration == 0)
@@ -382,27 +392,28 @@ static void finish_expiry(struct zone_run *r)
     int64_t left = r->earliest_expiration - r->in->now;
     if (left < (int64_t)r->ctx->t.expiry_warning_seconds) {
         char t1[32];
-        sig_time_text(r->earliest_expiration, t1, sizeof t1);
+        verify_sig_time_text(r->earliest_expiration, t1, sizeof t1);
         char rrset[300];
-        sig_rrset_name_wire(r->earliest_owner_len ? r->earliest_owner : NULL, r->earliest_owner_len,
-                            r->earliest_type, rrset, sizeof rrset);
+        verify_sig_rrset_name_wire(r->earliest_owner_len ? r->earliest_owner : NULL,
+                                   r->earliest_owner_len, r->earliest_type, rrset, sizeof rrset);
         /* In hours, as a person plans a re-signing; never "0 hours" for what is minutes. */
         long long hours = left > 0 ? (left + 3599) / 3600 : 0;
-        verdict_add(r->v, VERIFY_REASON_RRSIG_EXPIRES_SOON, rrset,
-                    "RRSIG by key %u expires %s (in %lld hour%s)", r->earliest_tag, t1, hours,
-                    hours == 1 ? "" : "s");
+        verify_verdict_add(r->v, VERIFY_REASON_RRSIG_EXPIRES_SOON, rrset,
+                           "RRSIG by key %u expires %s (in %lld hour%s)", r->earliest_tag, t1,
+                           hours, hours == 1 ? "" : "s");
     }
 }
 
-static int judge(struct zone_run *r)
+static int judge(struct verify_zone_run *r)
 {
     const verify_zone_input_t *in = r->in;
-    sig_rrset_label_t rrset;
+    verify_sig_rrset_label_t rrset;
     ldns_rr_list *dnskeys = NULL, *sigs = NULL;
     int rc;
-    sig_label_init(&rrset, in->zone, LDNS_RR_TYPE_DNSKEY);
+    verify_sig_label_init(&rrset, in->zone, LDNS_RR_TYPE_DNSKEY);
 
-    rc = pkt_rrset(in->dnskey, LDNS_SECTION_ANSWER, in->zone, LDNS_RR_TYPE_DNSKEY, &dnskeys, &sigs);
+    rc = verify_pkt_rrset(in->dnskey, LDNS_SECTION_ANSWER, in->zone, LDNS_RR_TYPE_DNSKEY, &dnskeys,
+                          &sigs);
     if (rc < 0)
         goto fail;
     rc = verify_keyset_new(in->zone, dnskeys, &r->ks);
@@ -417,7 +428,7 @@ static int judge(struct zone_run *r)
         goto fail;
     const ldns_pkt *pkts[] = {in->dnskey, in->soa, in->a, in->caa, in->nxdomain_probe};
     for (size_t i = 0; i < sizeof pkts / sizeof pkts[0]; i++)
-        r->saw_any_rrsig |= pkt_has_rrsig(pkts[i]);
+        r->saw_any_rrsig |= verify_pkt_has_rrsig(pkts[i]);
 
     switch (in->parent) {
     case VERIFY_PARENT_BOGUS:
@@ -427,17 +438,18 @@ static int judge(struct zone_run *r)
         goto fail;
     case VERIFY_PARENT_INSECURE:
         r->v->status = VERIFY_STATUS_INSECURE;
-        rc = verdict_add(r->v, VERIFY_REASON_PARENT_UNSIGNED, sig_label_text(&rrset),
-                         "the parent zone is unsigned or insecure: no chain of trust");
+        rc = verify_verdict_add(r->v, VERIFY_REASON_PARENT_UNSIGNED, verify_sig_label_text(&rrset),
+                                "the parent zone is unsigned or insecure: no chain of trust");
         goto fail;
     case VERIFY_PARENT_NO_DS:
         r->v->status = VERIFY_STATUS_INSECURE;
         if (r->ks->n) {
-            rc = verdict_add(r->v, VERIFY_REASON_DNSKEY_WITHOUT_DS, sig_label_text(&rrset),
-                             "%zu DNSKEYs served, the parent proves no DS; publish: %s", r->ks->n,
-                             ds_hint(r->v));
+            rc = verify_verdict_add(r->v, VERIFY_REASON_DNSKEY_WITHOUT_DS,
+                                    verify_sig_label_text(&rrset),
+                                    "%zu DNSKEYs served, the parent proves no DS; publish: %s",
+                                    r->ks->n, ds_hint(r->v));
             if (rc >= 0 && !r->keys_only)
-                rc = zone_cds_bootstrap_facts(r);
+                rc = verify_zone_cds_bootstrap_facts(r);
         }
         goto fail;
     case VERIFY_PARENT_DS:
@@ -446,8 +458,9 @@ static int judge(struct zone_run *r)
     if (in->dnskey && ldns_pkt_get_rcode(in->dnskey) != LDNS_RCODE_NOERROR) {
         ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)ldns_pkt_get_rcode(in->dnskey));
         r->v->status = VERIFY_STATUS_BOGUS;
-        rc = verdict_add(r->v, VERIFY_REASON_NS_LAME, sig_label_text(&rrset),
-                         "the server answers %s to the DNSKEY question", lt ? lt->name : "?");
+        rc =
+            verify_verdict_add(r->v, VERIFY_REASON_NS_LAME, verify_sig_label_text(&rrset),
+                               "the server answers %s to the DNSKEY question", lt ? lt->name : "?");
         goto fail;
     }
     rc = ds_stage(r, dnskeys, sigs, &rrset);
@@ -468,12 +481,12 @@ static int judge(struct zone_run *r)
     /* The apex answers are judged with trusted keys only: an untrusted DNSKEY RRset would
      * repeat its own failure once per answer. */
     if (trusted && !r->keys_only) {
-        rc = zone_check_apex(r);
+        rc = verify_zone_check_apex(r);
         if (rc < 0)
             goto fail;
     }
     finish_expiry(r);
-    if (!trusted || verdict_has_error(r->v)) {
+    if (!trusted || verify_verdict_has_error(r->v)) {
         r->v->status = VERIFY_STATUS_BOGUS;
     } else {
         r->v->status = VERIFY_STATUS_SECURE;
@@ -518,12 +531,12 @@ static int zone_run_judge(const verify_ctx_t *ctx, const verify_zone_input_t *in
         if (anchors == 0)
             return VERIFY_EINVAL;
     }
-    struct zone_run r;
+    struct verify_zone_run r;
     memset(&r, 0, sizeof r);
     r.ctx = ctx;
     r.in = in;
     r.keys_only = keys_only;
-    sig_work_init(&r.work, &ctx->t, in->domain_budget);
+    verify_sig_work_init(&r.work, &ctx->t, in->domain_budget);
     r.v = calloc(1, sizeof *r.v);
     if (!r.v)
         return VERIFY_ENOMEM;
@@ -532,7 +545,7 @@ static int zone_run_judge(const verify_ctx_t *ctx, const verify_zone_input_t *in
     int rc = judge(&r);
     verify_keyset_free(r.ks);
     free(r.ds_matched);
-    sig_byteset_free(&r.digests);
+    verify_sig_byteset_free(&r.digests);
     if (rc < 0) {
         verify_verdict_free(r.v);
         return rc;

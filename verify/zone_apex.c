@@ -9,8 +9,9 @@
 #include <string.h>
 
 /* Reports a signature failure, wrapped into `wrap` (CAA_BOGUS) when given. */
-static int report(struct zone_run *r, verify_reason_code_t code, sig_rrset_label_t *rrset,
-                  verify_reason_code_t wrap, bool wrapped, const char *detail)
+static int report(struct verify_zone_run *r, verify_reason_code_t code,
+                  verify_sig_rrset_label_t *rrset, verify_reason_code_t wrap, bool wrapped,
+                  const char *detail)
 {
     if (code == VERIFY_REASON_RRSIG_MISSING && !r->saw_any_rrsig) {
         if (r->stripped_reported)
@@ -20,21 +21,22 @@ static int report(struct zone_run *r, verify_reason_code_t code, sig_rrset_label
     }
     /* The work limit is the zone's, not the CAA answer's: it is said as itself. */
     if (wrapped && code != VERIFY_REASON_VALIDATION_LIMIT)
-        return verdict_add(r->v, wrap, sig_label_text(rrset), "%s: %s", verify_reason_name(code),
-                           detail);
-    return verdict_add(r->v, code, sig_label_text(rrset), "%s", detail);
+        return verify_verdict_add(r->v, wrap, verify_sig_label_text(rrset), "%s: %s",
+                                  verify_reason_name(code), detail);
+    return verify_verdict_add(r->v, code, verify_sig_label_text(rrset), "%s", detail);
 }
 
 /* A positive answer expanded from a wildcard counts only with the proof that the exact name
  * does not exist (RFC 4035 5.3.4): verify its NSEC/NSEC3 records and the proof. */
-static int check_wildcard_proof(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *owner,
-                                uint8_t labels, sig_rrset_label_t *rrset, bool wrap_caa)
+static int check_wildcard_proof(struct verify_zone_run *r, const ldns_pkt *p, const ldns_rdf *owner,
+                                uint8_t labels, verify_sig_rrset_label_t *rrset, bool wrap_caa)
 {
     verify_negative_result_t neg;
-    int rc = sig_negative_wildcard(r->ctx, r->ks, p, owner, labels, r->in->now, &r->work, &neg);
+    int rc =
+        verify_sig_negative_wildcard(r->ctx, r->ks, p, owner, labels, r->in->now, &r->work, &neg);
     if (rc < 0)
         return rc;
-    zone_note_expiration(r, neg.earliest_expiration, 0, rrset);
+    verify_zone_note_expiration(r, neg.earliest_expiration, 0, rrset);
     if (neg.proven || neg.insecure_iterations)
         return 0;
     char detail[400];
@@ -46,25 +48,25 @@ static int check_wildcard_proof(struct zone_run *r, const ldns_pkt *p, const ldn
 }
 
 /* A positive answer's RRset (owner/type) must verify. Returns 1 when the RRset was present. */
-static int check_positive(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *owner,
+static int check_positive(struct verify_zone_run *r, const ldns_pkt *p, const ldns_rdf *owner,
                           ldns_rr_type type, bool wrap_caa)
 {
     ldns_rr_list *rrs = NULL, *sigs = NULL;
-    sig_rrset_label_t rrset;
-    int rc = pkt_rrset(p, LDNS_SECTION_ANSWER, owner, type, &rrs, &sigs);
+    verify_sig_rrset_label_t rrset;
+    int rc = verify_pkt_rrset(p, LDNS_SECTION_ANSWER, owner, type, &rrs, &sigs);
     if (rc < 0)
         return rc;
     if (ldns_rr_list_rr_count(rrs) == 0)
         goto done;
-    sig_label_init(&rrset, owner, (uint16_t)type);
+    verify_sig_label_init(&rrset, owner, (uint16_t)type);
     verify_sig_result_t res;
-    rc = sig_verify_rrset_work(r->ks, NULL, rrs, sigs, r->in->now, &r->work, &res);
+    rc = verify_sig_verify_rrset_work(r->ks, NULL, rrs, sigs, r->in->now, &r->work, &res);
     if (rc < 0)
         goto done;
     if (res.outcome == VERIFY_SIG_VALID) {
-        zone_note_valid(r, &res, &rrset);
-        zone_check_algorithms(r, sigs, &rrset);
-        if (res.labels < sig_rrsig_label_count(owner))
+        verify_zone_note_valid(r, &res, &rrset);
+        verify_zone_check_algorithms(r, sigs, &rrset);
+        if (res.labels < verify_sig_rrsig_label_count(owner))
             rc = check_wildcard_proof(r, p, owner, res.labels, &rrset, wrap_caa);
     } else if (res.outcome == VERIFY_SIG_UNSUPPORTED) {
         rc = report(r, VERIFY_REASON_RRSIG_MISSING, &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa,
@@ -85,17 +87,17 @@ done:
  * rcode, or NXDOMAIN for a name that exists. Never a skipped check (verdicts.md: what secure
  * requires). Returns 1 when p is such an answer (and the reason was added), 0 when p is usable.
  */
-static int unusable_answer(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *qname,
+static int unusable_answer(struct verify_zone_run *r, const ldns_pkt *p, const ldns_rdf *qname,
                            uint16_t qtype, bool nxdomain_ok, bool wrap_caa)
 {
-    sig_rrset_label_t rrset;
+    verify_sig_rrset_label_t rrset;
     char detail[300];
-    sig_label_init(&rrset, qname, qtype);
+    verify_sig_label_init(&rrset, qname, qtype);
     if (!p) {
         /* The server's trouble, not a validation failure: never wrapped into CAA_BOGUS. */
-        int rc = verdict_add(r->v, VERIFY_REASON_NS_UNREACHABLE, sig_label_text(&rrset),
-                             "no answer to %s after every retry over UDP and TCP",
-                             sig_label_text(&rrset));
+        int rc = verify_verdict_add(
+            r->v, VERIFY_REASON_NS_UNREACHABLE, verify_sig_label_text(&rrset),
+            "no answer to %s after every retry over UDP and TCP", verify_sig_label_text(&rrset));
         return rc < 0 ? rc : 1;
     }
     ldns_pkt_rcode rcode = ldns_pkt_get_rcode(p);
@@ -112,7 +114,7 @@ static int unusable_answer(struct zone_run *r, const ldns_pkt *p, const ldns_rdf
             records |= t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3;
         }
         snprintf(detail, sizeof detail, "NXDOMAIN for %s, the zone's own apex, %s",
-                 sig_label_text(&rrset),
+                 verify_sig_label_text(&rrset),
                  records ? "with NSEC/NSEC3 records that cannot prove it"
                          : "without NSEC/NSEC3 records");
         rc = report(r, records ? VERIFY_REASON_DENIAL_INVALID : VERIFY_REASON_DENIAL_MISSING,
@@ -121,14 +123,15 @@ static int unusable_answer(struct zone_run *r, const ldns_pkt *p, const ldns_rdf
         ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)rcode);
         snprintf(detail, sizeof detail, "the %s answers %s to %s",
                  r->in->via_resolver ? "resolver (with CD set)" : "server",
-                 lt ? lt->name : "an unknown rcode", sig_label_text(&rrset));
+                 lt ? lt->name : "an unknown rcode", verify_sig_label_text(&rrset));
         rc = report(r, r->in->via_resolver ? VERIFY_REASON_NS_UNREACHABLE : VERIFY_REASON_NS_LAME,
                     &rrset, VERIFY_REASON_CAA_BOGUS, wrap_caa, detail);
     }
     return rc < 0 ? rc : 1;
 }
 
-static void note_nsec3(struct zone_run *r, const ldns_rr *rr, sig_rrset_label_t *rrset)
+static void note_nsec3(struct verify_zone_run *r, const ldns_rr *rr,
+                       verify_sig_rrset_label_t *rrset)
 {
     verify_nsec3_summary_t *s = &r->v->nsec3;
     if (s->seen || ldns_rr_rd_count(rr) < 4 || !ldns_rr_rdf(rr, 0) || !ldns_rr_rdf(rr, 1) ||
@@ -145,18 +148,18 @@ static void note_nsec3(struct zone_run *r, const ldns_rr *rr, sig_rrset_label_t 
         memcpy(s->salt, sd + 1, s->salt_len);
     }
     if (s->iterations > 0)
-        verdict_add(r->v, VERIFY_REASON_NSEC3_ITERATIONS, sig_label_text(rrset),
-                    "NSEC3 uses %u additional iterations%s", s->iterations,
-                    s->iterations > r->ctx->t.nsec3_max_iterations
-                        ? "; above the limit resolvers treat answers as insecure"
-                        : "");
+        verify_verdict_add(r->v, VERIFY_REASON_NSEC3_ITERATIONS, verify_sig_label_text(rrset),
+                           "NSEC3 uses %u additional iterations%s", s->iterations,
+                           s->iterations > r->ctx->t.nsec3_max_iterations
+                               ? "; above the limit resolvers treat answers as insecure"
+                               : "");
     if (s->salt_len > 0)
-        verdict_add(r->v, VERIFY_REASON_NSEC3_SALT, sig_label_text(rrset),
-                    "NSEC3 uses a %u-byte salt", s->salt_len);
+        verify_verdict_add(r->v, VERIFY_REASON_NSEC3_SALT, verify_sig_label_text(rrset),
+                           "NSEC3 uses a %u-byte salt", s->salt_len);
 }
 
 /* NSEC3 parameters and algorithm completeness of the denial records of p. */
-static void note_denial_records(struct zone_run *r, const ldns_pkt *p)
+static void note_denial_records(struct verify_zone_run *r, const ldns_pkt *p)
 {
     const ldns_rr_list *auth = ldns_pkt_authority(p);
     for (size_t i = 0; auth && i < ldns_rr_list_rr_count(auth); i++) {
@@ -164,31 +167,32 @@ static void note_denial_records(struct zone_run *r, const ldns_pkt *p)
         ldns_rr_type t = ldns_rr_get_type(rr);
         if (t != LDNS_RR_TYPE_NSEC && t != LDNS_RR_TYPE_NSEC3)
             continue;
-        sig_rrset_label_t rrset;
-        sig_label_init(&rrset, ldns_rr_owner(rr), (uint16_t)t);
+        verify_sig_rrset_label_t rrset;
+        verify_sig_label_init(&rrset, ldns_rr_owner(rr), (uint16_t)t);
         if (t == LDNS_RR_TYPE_NSEC3)
             note_nsec3(r, rr, &rrset);
         ldns_rr_list *rrs = NULL, *sigs = NULL;
-        if (pkt_rrset(p, LDNS_SECTION_AUTHORITY, ldns_rr_owner(rr), t, &rrs, &sigs) == 0 &&
+        if (verify_pkt_rrset(p, LDNS_SECTION_AUTHORITY, ldns_rr_owner(rr), t, &rrs, &sigs) == 0 &&
             ldns_rr_list_rr_count(sigs) > 0)
-            zone_check_algorithms(r, sigs, &rrset);
+            verify_zone_check_algorithms(r, sigs, &rrset);
         ldns_rr_list_free(rrs);
         ldns_rr_list_free(sigs);
     }
 }
 
 /* A negative answer (NODATA or NXDOMAIN) must carry a signed, covering NSEC/NSEC3 proof. */
-static int check_denial(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *qname,
+static int check_denial(struct verify_zone_run *r, const ldns_pkt *p, const ldns_rdf *qname,
                         uint16_t qtype, bool wrap_caa)
 {
-    sig_rrset_label_t rrset;
+    verify_sig_rrset_label_t rrset;
     verify_negative_result_t res;
-    sig_label_init(&rrset, qname, qtype);
-    int rc = sig_negative_work(r->ctx, r->ks, p, qname, qtype, false, r->in->now, &r->work, &res);
+    verify_sig_label_init(&rrset, qname, qtype);
+    int rc =
+        verify_sig_negative_work(r->ctx, r->ks, p, qname, qtype, false, r->in->now, &r->work, &res);
     if (rc < 0)
         return rc;
     note_denial_records(r, p);
-    zone_note_expiration(r, res.earliest_expiration, 0, &rrset);
+    verify_zone_note_expiration(r, res.earliest_expiration, 0, &rrset);
     /* Above the NSEC3 iteration limit the answer is insecure, not bogus: a warning (said by
      * note_denial_records()), as resolvers answer it without AD. */
     if (res.proven || res.insecure_iterations)
@@ -198,7 +202,7 @@ static int check_denial(struct zone_run *r, const ldns_pkt *p, const ldns_rdf *q
 }
 
 /* Positive answer, or NODATA with its proof, for the apex. */
-static int check_answer(struct zone_run *r, const ldns_pkt *p, ldns_rr_type type, bool wrap)
+static int check_answer(struct verify_zone_run *r, const ldns_pkt *p, ldns_rr_type type, bool wrap)
 {
     int rc = unusable_answer(r, p, r->in->zone, (uint16_t)type, false, wrap);
     if (rc != 0)
@@ -211,7 +215,7 @@ static int check_answer(struct zone_run *r, const ldns_pkt *p, ldns_rr_type type
 
 /* The random-label probe: a proof that the name does not exist, or a wildcard answer with its
  * proof (check_positive() asks for it), or a wildcard NODATA proof. */
-static int check_probe(struct zone_run *r)
+static int check_probe(struct verify_zone_run *r)
 {
     const ldns_pkt *p = r->in->nxdomain_probe;
     const ldns_rr *q = p && ldns_pkt_question(p) && ldns_rr_list_rr_count(ldns_pkt_question(p))
@@ -237,7 +241,7 @@ static int check_probe(struct zone_run *r)
     return check_denial(r, p, qname, qtype, false);
 }
 
-int zone_check_apex(struct zone_run *r)
+int verify_zone_check_apex(struct verify_zone_run *r)
 {
     int rc = check_answer(r, r->in->soa, LDNS_RR_TYPE_SOA, false);
     if (rc >= 0)
@@ -247,6 +251,6 @@ int zone_check_apex(struct zone_run *r)
     if (rc >= 0)
         rc = check_probe(r);
     if (rc >= 0)
-        rc = zone_check_cds(r);
+        rc = verify_zone_check_cds(r);
     return rc < 0 ? rc : 0;
 }

@@ -11,29 +11,29 @@
 /* The room for one key's RDATA (a DNSKEY of RSA-4096 is ~520 bytes). */
 #define KEY_RDATA_MAX 4096
 
-int zone_key_digest(struct zone_run *r, const ldns_rr *key, uint8_t dtype, uint8_t *out,
-                    size_t *out_len)
+int verify_zone_key_digest(struct verify_zone_run *r, const ldns_rr *key, uint8_t dtype,
+                           uint8_t *out, size_t *out_len)
 {
     /* Memo key: digest type | RDATA. Every key judged here is owned by the zone (DNSKEY and
      * CDNSKEY answers are taken at its apex), so the owner adds nothing to the key. */
     uint8_t memo_key[1 + KEY_RDATA_MAX];
     memo_key[0] = dtype;
-    long len = sig_rdata_copy(key, memo_key + 1, sizeof memo_key - 1);
+    long len = verify_sig_rdata_copy(key, memo_key + 1, sizeof memo_key - 1);
     if (len < 0)
         return VERIFY_EINVAL;
     size_t key_len = 1 + (size_t)len, have = 0;
-    if (!r->digests.slots && sig_byteset_init(&r->digests, r->ks ? 2 * r->ks->n : 8) < 0)
+    if (!r->digests.slots && verify_sig_byteset_init(&r->digests, r->ks ? 2 * r->ks->n : 8) < 0)
         return VERIFY_ENOMEM;
-    const uint8_t *known = sig_byteset_get(&r->digests, memo_key, key_len, &have);
+    const uint8_t *known = verify_sig_byteset_get(&r->digests, memo_key, key_len, &have);
     if (known) {
         memcpy(out, known, have);
         *out_len = have;
         return 0;
     }
-    if (!sig_work_charge(&r->work, SIG_WORK_DIGEST, 1))
+    if (!verify_sig_work_charge(&r->work, SIG_WORK_DIGEST, 1))
         return ZONE_DIGEST_LIMIT;
     int rc = verify_ds_digest(key, dtype, out, out_len);
     if (rc < 0)
         return rc;
-    return sig_byteset_put(&r->digests, memo_key, key_len, out, *out_len);
+    return verify_sig_byteset_put(&r->digests, memo_key, key_len, out, *out_len);
 }

@@ -9,6 +9,7 @@
  * sections.
  */
 #include "fuzz_util.h"
+#include "verify/denial.h"
 #include "verify/verify.h"
 
 #include <stdlib.h>

@@ -86,10 +86,10 @@ static bool records_equal(const results_record_t *a, const results_record_t *b)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     (void)results_peek_scanned_at(data, size);
-    scan_meta_t meta;
+    results_scan_meta_t meta;
     memset(&meta, 0, sizeof meta);
-    if (scan_meta_decode(data, size, &meta) == 0)
-        scan_meta_clear(&meta);
+    if (results_scan_meta_decode(data, size, &meta) == 0)
+        results_scan_meta_clear(&meta);
 
     results_record_t first, second;
     uint8_t *enc1 = NULL, *enc2 = NULL;

@@ -1,9 +1,9 @@
 /*
  * Parent-zone-file reader harness (`scan --zone-file`): the bytes are a zone file, plain or
- * gzip, read by zonefile_open() / zonefile_next() through an in-memory file (memfd), so the
- * same zlib path as a real file is taken, gzip detection included. No initial origin, as in
- * the scanner. Every delegation is turned
- * into its referral (zonefile_referral()) and printed, as the scanner does.
+ * gzip, read by scanner_zonefile_open() / scanner_zonefile_next() through an in-memory file
+ * (memfd), so the same zlib path as a real file is taken, gzip detection included. No initial
+ * origin, as in the scanner. Every delegation is turned into its referral
+ * (scanner_zonefile_referral()) and printed, as the scanner does.
  *
  * Properties checked (abort() when one fails):
  * - a delegation's child is absolute, lower case and strictly below the apex;
@@ -44,15 +44,15 @@ static bool at_or_below(const char *name, const char *parent)
     return n > p && memcmp(name + n - p, parent, p) == 0 && name[n - p - 1] == '.';
 }
 
-static void check_delegation(const zonefile_t *zf, const zonefile_delegation_t *dg)
+static void check_delegation(const scanner_zonefile_t *zf, const scanner_zonefile_delegation_t *dg)
 {
-    const char *apex = zonefile_apex(zf);
+    const char *apex = scanner_zonefile_apex(zf);
     if (!is_lower_absolute(dg->child) || strcmp(dg->child, apex) == 0 ||
         !at_or_below(dg->child, apex))
         abort();
     size_t ns = 0, ds = 0;
     for (size_t i = 0; i < dg->n_rrs; i++) {
-        const zonefile_rr_t *rr = &dg->rrs[i];
+        const scanner_zonefile_rr_t *rr = &dg->rrs[i];
         if (!at_or_below(rr->owner, dg->child) || !rr->rdata)
             abort();
         ns += rr->type == LDNS_RR_TYPE_NS;
@@ -63,7 +63,7 @@ static void check_delegation(const zonefile_t *zf, const zonefile_delegation_t *
     ldns_pkt *pkt = NULL;
     bool ds_sig, nsec_sig;
     char err[256];
-    if (zonefile_referral(dg, &pkt, &ds_sig, &nsec_sig, err, sizeof err) == 0) {
+    if (scanner_zonefile_referral(dg, &pkt, &ds_sig, &nsec_sig, err, sizeof err) == 0) {
         char *text = ldns_pkt2str(pkt);
         free(text);
         ldns_pkt_free(pkt);
@@ -74,14 +74,14 @@ static void check_delegation(const zonefile_t *zf, const zonefile_delegation_t *
 
 static void read_all(const char *path, bool gzip, size_t lines)
 {
-    zonefile_t *zf = NULL;
-    if (zonefile_open(path, NULL, &zf) != 0)
+    scanner_zonefile_t *zf = NULL;
+    if (scanner_zonefile_open(path, NULL, &zf) != 0)
         return;
     size_t limit = gzip ? GZIP_CALLS_MAX : 2 * lines + 2;
-    zonefile_delegation_t dg;
+    scanner_zonefile_delegation_t dg;
     size_t calls = 0;
     int rc;
-    while ((rc = zonefile_next(zf, &dg)) > 0) {
+    while ((rc = scanner_zonefile_next(zf, &dg)) > 0) {
         if (++calls > limit) {
             if (!gzip)
                 abort(); /* no progress */
@@ -89,12 +89,12 @@ static void read_all(const char *path, bool gzip, size_t lines)
         }
         if (rc == ZONEFILE_DELEGATION)
             check_delegation(zf, &dg);
-        else if (rc == ZONEFILE_BAD && !zonefile_error(zf)[0])
+        else if (rc == ZONEFILE_BAD && !scanner_zonefile_error(zf)[0])
             abort(); /* a skipped record must say why */
     }
-    if (rc == -EINVAL && !zonefile_error(zf)[0])
+    if (rc == -EINVAL && !scanner_zonefile_error(zf)[0])
         abort(); /* "cannot tell the apex" must say so */
-    zonefile_free(zf);
+    scanner_zonefile_free(zf);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

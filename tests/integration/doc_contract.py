@@ -1,6 +1,6 @@
 """doc/verdicts.md and doc/cli.md stay in step with the code (no lab needed).
 
-verdicts.md: every reason code of VERIFY_REASON_LIST (verify/verify.h) has its own section with
+verdicts.md: every reason code of VERIFY_REASON_LIST (verify/codes.h) has its own section with
 the severity and EDE the code table gives it, a meaning, the fix hint exactly as verify/codes.c
 stores it and an example, and a row in the summary table with the same severity and EDE; no
 section or row names a code the table does not have; every status of verify/codes.c is in the
@@ -32,7 +32,7 @@ def flat(text):
 
 def code_table():
     """[(name, severity, ede or None)] in VERIFY_REASON_LIST order."""
-    header = read("verify", "verify.h")
+    header = read("verify", "codes.h")
     block = header[header.index("#define VERIFY_REASON_LIST"):]
     block = block[:block.index("typedef enum verify_reason_code")]
     rows = re.findall(r"X\((\w+),\s*(ERROR|WARNING|INFO),\s*(-?\d+)\)", block)
@@ -143,7 +143,7 @@ def main():
             cmd, len(opts), missing or ""))
 
     # The header literal may be split over adjacent C string literals.
-    header_call = re.search(r"results_csv_header\(rbuf_t \*b\)\s*\{\s*put_cstr\(b,((?:\s*\"[^\"]*\")+)\);",
+    header_call = re.search(r"results_csv_header\(results_buf_t \*b\)\s*\{\s*results_buf_str\(\s*b,((?:\s*\"[^\"]*\")+)\);",
                             read("results", "json.c"))
     header = header_call and re.fullmatch(r"([a-z_,]+)\\n", "".join(
         re.findall(r"\"([^\"]*)\"", header_call.group(1))))

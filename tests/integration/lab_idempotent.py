@@ -46,12 +46,12 @@ def main():
     check([r["domain"] for r in rows] == domains, "domains file and expected file list the same %d domains" % len(domains))
     statuses = {"secure", "insecure", "bogus", "indeterminate", "lame", "nxdomain"}
     check(all(r["status"] in statuses for r in rows), "every expected status is a verdicts.md status")
-    # Reason names must be those of the repo's code table (verify/verify.h, from verdicts.md).
-    header = os.path.join(os.path.dirname(os.path.dirname(L.HERE)), "verify", "verify.h")
+    # Reason names must be those of the repo's code table (verify/codes.h, from verdicts.md).
+    header = os.path.join(os.path.dirname(os.path.dirname(L.HERE)), "verify", "codes.h")
     with open(header) as f:
         known = set(re.findall(r"^\s*X\(([A-Z0-9_]+),", f.read(), re.M))
     used = {c for r in rows if r["reasons"] != "-" for c in r["reasons"].split(",")}
-    check(len(known) > 30 and used <= known, "every expected reason code is in verify/verify.h (unknown: %s)"
+    check(len(known) > 30 and used <= known, "every expected reason code is in verify/codes.h (unknown: %s)"
           % sorted(used - known))
     check(all(r["reasons"] == "-" or r["reasons"].split(",") == sorted(r["reasons"].split(",")) for r in rows),
           "reason lists are sorted")

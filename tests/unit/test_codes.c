@@ -1,6 +1,6 @@
 /* The reason code table matches verdicts.md: names round-trip, severities and EDEs as listed. */
 #include "tests/tap.h"
-#include "verify/verify.h"
+#include "verify/codes.h"
 
 int main(void)
 {

@@ -5,6 +5,7 @@
  * Also the RFC 4034 §6.1 canonical order example.
  */
 #include "tests/tap.h"
+#include "verify/denial.h"
 #include "verify/verify.h"
 
 /* Zone "example.": c is a secure delegation, d an insecure one, dn a DNAME, w has a wildcard

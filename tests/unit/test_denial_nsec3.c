@@ -5,6 +5,7 @@
  * Appendix A's zone "example." uses NSEC3 1 1 12 aabbccdd (SHA-1, opt-out, 12 iterations).
  */
 #include "tests/tap.h"
+#include "verify/denial.h"
 #include "verify/verify.h"
 
 #define P "NSEC3 1 1 12 aabbccdd "

@@ -7,6 +7,7 @@
  * verify_denial_check() must accept them, and reject them for a claim they do not prove.
  */
 #include "tests/tap.h"
+#include "verify/denial.h"
 #include "verify/verify.h"
 
 #include <dirent.h>

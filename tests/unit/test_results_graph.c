@@ -89,12 +89,12 @@ static size_t count_str(const char *hay, const char *needle)
 /* The picture as text (caller frees). */
 static char *render(const results_record_t *rec, results_graph_format_t fmt)
 {
-    rbuf_t b = {0};
+    results_buf_t b = {0};
     if (results_graph_render(rec, "s1", fmt, &b) != 0 || b.failed) {
-        rbuf_free(&b);
+        results_buf_free(&b);
         return NULL;
     }
-    rbuf_byte(&b, 0);
+    results_buf_byte(&b, 0);
     return (char *)b.data;
 }
 
@@ -115,7 +115,7 @@ static void test_ds_no_match(void)
 {
     results_record_t rec = nomatch_record();
     graph_t g;
-    is_int(graph_build(&rec, "s1", &g), 0, "dsnomatch: the graph builds");
+    is_int(results_graph_build(&rec, "s1", &g), 0, "dsnomatch: the graph builds");
     is_int(g.n_zones, 3, "zones: root, test, dsnomatch.test");
     is_str(g.zones[0].name, ".", "first zone is the root");
     is_str(g.zones[1].name, "test", "then the parent");
@@ -139,7 +139,7 @@ static void test_ds_no_match(void)
     ok(self_loop_on(&g, 47891, false),
        "KSK 47891's self-signature is drawn (no reason says it failed)");
     ok(!self_loop_on(&g, 9321, false), "the ZSK has no self-signature");
-    graph_clear(&g);
+    results_graph_clear(&g);
 
     char *svg = render(&rec, RESULTS_GRAPH_SVG);
     ok(svg && strncmp(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39) == 0,
@@ -165,7 +165,7 @@ static void test_expired(void)
 {
     results_record_t rec = expired_record();
     graph_t g;
-    is_int(graph_build(&rec, "s1", &g), 0, "expired: the graph builds");
+    is_int(results_graph_build(&rec, "s1", &g), 0, "expired: the graph builds");
     const graph_edge_t *f = NULL;
     is_int(count_failing(&g, &f), 1, "exactly one failing edge");
     ok(f && f->from == f->to && g.nodes[f->from].key_tag == 47234 && !f->dashed,
@@ -179,20 +179,20 @@ static void test_expired(void)
             g.nodes[g.edges[i].to].key_tag == 47234 && g.edges[i].state == GRAPH_SECURE)
             digest_ok = true;
     ok(digest_ok, "DS 47234 -> KSK 47234 holds (green)");
-    graph_clear(&g);
+    results_graph_clear(&g);
 
     /* A record stored before the roles (schema 3): a digest mismatch still fails the edge. */
     static const results_reason_t mismatch[] = {
         {VERIFY_REASON_DS_DIGEST_MISMATCH, NULL, "x.test/DS", "DS 47234/13/2 digest differs"}};
     rec.dnskey_roles = NULL;
     rec.reasons = mismatch;
-    is_int(graph_build(&rec, NULL, &g), 0, "digest mismatch without roles builds");
+    is_int(results_graph_build(&rec, NULL, &g), 0, "digest mismatch without roles builds");
     is_int(count_failing(&g, &f), 1, "one failing edge");
     ok(f && f->kind == GRAPH_EDGE_DIGEST && g.nodes[f->to].key_tag == 47234 &&
            strcmp(f->label, "digest mismatch") == 0,
        "DS 47234 -> KSK 47234 fails: digest mismatch");
     ok(self_loop_on(&g, 47234, false), "without roles the KSK is drawn signing the DNSKEYs");
-    graph_clear(&g);
+    results_graph_clear(&g);
 
     /* SHA-1 and SHA-256 DS for the key, the SHA-256 one wrong: only it fails (RFC 4509 3:
      * the SHA-1 one is not used). */
@@ -205,7 +205,7 @@ static void test_expired(void)
     rec.parent.n_ds = 2;
     rec.reasons = named;
     rec.dnskey_roles = none;
-    is_int(graph_build(&rec, NULL, &g), 0, "SHA-1 beside a wrong SHA-256 builds");
+    is_int(results_graph_build(&rec, NULL, &g), 0, "SHA-1 beside a wrong SHA-256 builds");
     is_int(count_failing(&g, &f), 1, "one failing edge");
     ok(f && g.nodes[f->from].kind == GRAPH_NODE_DS && strstr(g.nodes[f->from].sub, "SHA-256"),
        "it is the SHA-256 DS's (%s)", f ? g.nodes[f->from].sub : "");
@@ -213,7 +213,7 @@ static void test_expired(void)
     for (size_t i = 0; i < g.n_edges; i++)
         sha1_unused |= strcmp(g.edges[i].label, "SHA-1 not used") == 0 && !g.edges[i].failing;
     ok(sha1_unused, "the SHA-1 DS's edge says it is not used");
-    graph_clear(&g);
+    results_graph_clear(&g);
 }
 
 static void test_inconsistent(void)
@@ -230,7 +230,7 @@ static void test_inconsistent(void)
     rec.n_reasons = 2;
     rec.dnskey_roles = roles;
     graph_t g;
-    is_int(graph_build(&rec, "s1", &g), 0, "inconsistent: the graph builds");
+    is_int(results_graph_build(&rec, "s1", &g), 0, "inconsistent: the graph builds");
     const graph_edge_t *f = NULL;
     is_int(count_failing(&g, &f), 1, "one failing edge");
     ok(f && g.nodes[f->to].kind == GRAPH_NODE_MISSING &&
@@ -241,7 +241,7 @@ static void test_inconsistent(void)
     ok(f && strstr(f->label, "(on 127.0.3.2)"), "its label names the server: '%s'",
        f ? f->label : "");
     ok(self_loop_on(&g, 47234, false), "the first server's KSK signs (valid self-signature)");
-    graph_clear(&g);
+    results_graph_clear(&g);
 }
 
 /* A secure zone with a DS left over from an old key (DS_STALE): drawn as a warning, not a
@@ -261,7 +261,7 @@ static void test_stale_ds(void)
     rec.parent.n_ds = 2;
     rec.dnskey_roles = roles;
     graph_t g;
-    is_int(graph_build(&rec, "s1", &g), 0, "stale DS: the graph builds");
+    is_int(results_graph_build(&rec, "s1", &g), 0, "stale DS: the graph builds");
     const graph_edge_t *f = NULL;
     is_int(count_failing(&g, &f), 0, "no failing edge in a secure zone");
     bool stale = false;
@@ -270,7 +270,7 @@ static void test_stale_ds(void)
                  g.edges[i].state == GRAPH_UNKNOWN && g.nodes[g.edges[i].to].key_tag == 60324;
     ok(stale, "DS 60324 -> its missing key: dashed, orange (a warning)");
     ok(self_loop_on(&g, 47234, false), "KSK 47234 signs");
-    graph_clear(&g);
+    results_graph_clear(&g);
 
     /* The same DS alone in a bogus zone is the failure. */
     static const results_reason_t nomatch[] = {
@@ -280,10 +280,10 @@ static void test_stale_ds(void)
     rec.reasons = nomatch;
     rec.parent.n_ds = 1;
     rec.dnskey_roles = no_roles;
-    is_int(graph_build(&rec, "s1", &g), 0, "DS alone: the graph builds");
+    is_int(results_graph_build(&rec, "s1", &g), 0, "DS alone: the graph builds");
     is_int(count_failing(&g, &f), 1, "one failing edge");
     ok(f && f->dashed && g.nodes[f->to].key_tag == 60324, "DS 60324 -> missing key fails");
-    graph_clear(&g);
+    results_graph_clear(&g);
 }
 
 static void test_parent_bogus(void)
@@ -298,7 +298,7 @@ static void test_parent_bogus(void)
     rec.n_reasons = 1;
     rec.parent.zone = "dsdigest.test";
     graph_t g;
-    is_int(graph_build(&rec, "s1", &g), 0, "parent bogus: the graph builds");
+    is_int(results_graph_build(&rec, "s1", &g), 0, "parent bogus: the graph builds");
     is_int(g.n_zones, 4, "zones: root, test, dsdigest.test, sub.dsdigest.test");
     is_int(g.zones[2].state, GRAPH_BOGUS, "dsdigest.test (named by the reason) is bogus");
     is_int(g.zones[1].state, GRAPH_SECURE, "test above it was validated");
@@ -313,8 +313,8 @@ static void test_parent_bogus(void)
             keys = &g.nodes[i];
     ok(keys && keys->state == GRAPH_UNKNOWN && strstr(keys->sub, "not checked"),
        "the domain's keys were not asked for: '%s' (%s)", keys ? keys->sub : "",
-       keys ? graph_state_name(keys->state) : "");
-    graph_clear(&g);
+       keys ? results_graph_state_name(keys->state) : "");
+    results_graph_clear(&g);
 }
 
 /* Names from the network end up in SVG and DOT: nothing may break out of its context. */
@@ -388,7 +388,7 @@ static void test_bounds(void)
     rec.parent.n_ds = 300;
     rec.parent.zone = "a.b.c.d.e.f.g.h.i.j.k";
     graph_t g;
-    is_int(graph_build(&rec, "s1", &g), 0, "300 keys, 300 DS, 11 labels: builds");
+    is_int(results_graph_build(&rec, "s1", &g), 0, "300 keys, 300 DS, 11 labels: builds");
     is_int(count_nodes(&g, GRAPH_NODE_DNSKEY), GRAPH_KEYS_MAX, "DNSKEY nodes capped at %d",
            GRAPH_KEYS_MAX);
     is_int(count_nodes(&g, GRAPH_NODE_DS), GRAPH_DS_MAX, "DS nodes capped at %d", GRAPH_DS_MAX);
@@ -399,7 +399,7 @@ static void test_bounds(void)
     for (size_t i = 0; i < g.n_nodes; i++)
         more_keys |= strcmp(g.nodes[i].title, "252 more DNSKEYs") == 0;
     ok(more_keys, "a node says how many keys are not drawn");
-    graph_clear(&g);
+    results_graph_clear(&g);
 
     /* 4096 reasons, each naming another unserved signing key. */
     static results_reason_t many[RESULTS_LIST_MAX];
@@ -410,11 +410,11 @@ static void test_bounds(void)
     }
     rec.reasons = many;
     rec.n_reasons = RESULTS_LIST_MAX;
-    is_int(graph_build(&rec, "s1", &g), 0, "%d reasons: builds", RESULTS_LIST_MAX);
+    is_int(results_graph_build(&rec, "s1", &g), 0, "%d reasons: builds", RESULTS_LIST_MAX);
     is_int(count_nodes(&g, GRAPH_NODE_MISSING), GRAPH_REASONS_DRAWN,
            "missing keys drawn for the first %d reasons only", GRAPH_REASONS_DRAWN);
     is_int(g.n_caption, GRAPH_CAPTION_MAX, "the caption is capped at %d lines", GRAPH_CAPTION_MAX);
-    graph_clear(&g);
+    results_graph_clear(&g);
 }
 
 static void test_roles_codec(void)
@@ -457,16 +457,16 @@ static void test_formats(void)
 
 static void test_report_bound(void)
 {
-    report_t *r = calloc(1, sizeof *r);
+    results_report_data_t *r = calloc(1, sizeof *r);
     results_record_t rec = nomatch_record();
     r->scan_name = "s1";
     for (int i = 0; i < REPORT_GRAPHS + 5; i++)
-        report_graphs_add(r, &rec);
+        results_report_graphs_add(r, &rec);
     rec.status = VERIFY_STATUS_SECURE;
-    report_graphs_add(r, &rec);
-    rbuf_t b = {0};
-    report_graphs_render(&b, r);
-    rbuf_byte(&b, 0);
+    results_report_graphs_add(r, &rec);
+    results_buf_t b = {0};
+    results_report_graphs_render(&b, r);
+    results_buf_byte(&b, 0);
     const char *html = (const char *)b.data;
     is_int(r->n_bogus, REPORT_GRAPHS + 5, "report: every bogus domain counted, secure ones not");
     is_int(count_str(html, "<svg xmlns"), REPORT_GRAPHS, "report: %d pictures embedded",
@@ -474,8 +474,8 @@ static void test_report_bound(void)
     ok(strstr(html, "5 more bogus domains are not drawn here") &&
            strstr(html, "dnssweep show --scan s1 --graph DOMAIN.svg DOMAIN"),
        "report: the rest are counted, with the command to draw them");
-    rbuf_free(&b);
-    rbuf_free(&r->graphs);
+    results_buf_free(&b);
+    results_buf_free(&r->graphs);
     free(r);
 }
 

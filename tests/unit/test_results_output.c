@@ -147,9 +147,9 @@ static void test_export(results_store_t *st)
     m.scanned_at = 1795528992;
     m.fix = "RRSIG_EXPIRED: Re-sign the zone. Also DNSKEY_UNSIGNED: Sign the DNSKEY RRset. Also "
             "DS_DIGEST_MISMATCH: DS at the parent. Not a CODE: here, nor DS_STALEX: this";
-    rbuf_t line = {0}, field = {0};
+    results_buf_t line = {0}, field = {0};
     results_csv_row(&line, &field, &m, "night 2");
-    rbuf_byte(&line, '\0');
+    results_buf_byte(&line, '\0');
     is_str((const char *)line.data,
            "night 2,2026-11-24T14:03:12Z,resolver,m.test,bogus,,\"Re-sign the zone. Also sign the "
            "DNSKEY RRset. Also DS at the parent. Not a CODE: here, nor DS_STALEX: this\",,,,\n",
@@ -160,14 +160,14 @@ static void test_export(results_store_t *st)
             "SERVFAIL). Check: delv c.test SOA";
     line.len = 0;
     results_csv_row(&line, &field, &m, "night 2");
-    rbuf_byte(&line, '\0');
+    results_buf_byte(&line, '\0');
     is_str((const char *)line.data,
            "night 2,2026-11-24T14:03:12Z,resolver,m.test,bogus,,\"Lasting fix: Re-sign c.test, "
            "reload it (c.test/CAA: NS_LAME: the server answers SERVFAIL). Check: delv c.test "
            "SOA\",,,,\n",
            "CSV row: a fix of today's form is the same text as in JSON and show");
-    rbuf_free(&line);
-    rbuf_free(&field);
+    results_buf_free(&line);
+    results_buf_free(&field);
 
     s = export_of(st, NULL, RESULTS_FORMAT_JSONL, &rc);
     is_int(rc, 0, "export jsonl of the latest scan");

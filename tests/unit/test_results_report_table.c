@@ -6,21 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *render(report_t *r)
+static char *render(results_report_data_t *r)
 {
-    rbuf_t b = {0};
-    report_table_render(&b, r);
-    rbuf_byte(&b, 0);
+    results_buf_t b = {0};
+    results_report_table_render(&b, r);
+    results_buf_byte(&b, 0);
     return b.failed ? NULL : (char *)b.data;
 }
 
-static void add(report_t *r, const char *domain, verify_status_t status, const char *detail)
+static void add(results_report_data_t *r, const char *domain, verify_status_t status,
+                const char *detail)
 {
     results_reason_t reason = {VERIFY_REASON_RRSIG_EXPIRED, NULL, NULL, detail};
     results_record_t rec = {
         .domain = domain, .status = status, .n_reasons = detail ? 1 : 0, .reasons = &reason};
     r->n_nonsecure++;
-    report_table_add(r, &rec, report_tier(&rec));
+    results_report_table_add(r, &rec, results_report_tier(&rec));
 }
 
 static int count(const char *s, const char *needle)
@@ -33,7 +34,7 @@ static int count(const char *s, const char *needle)
 
 int main(void)
 {
-    report_t *r = calloc(1, sizeof *r);
+    results_report_data_t *r = calloc(1, sizeof *r);
     r->table_budget = 1000;
     char name[64];
     /* insecure first in the input, bogus last: the page must still list the bogus first */
@@ -67,7 +68,7 @@ int main(void)
        "group counts");
     free(s);
     for (int t = 0; t < REPORT_TIERS; t++)
-        rbuf_free(&r->rows[t]);
+        results_buf_free(&r->rows[t]);
     memset(r, 0, sizeof *r);
 
     r->table_budget = REPORT_TABLE_BYTES;
@@ -86,7 +87,7 @@ int main(void)
     ok(s && !strstr(s, "\xc3\\u2026"), "no half character at the cut");
     free(s);
     for (int t = 0; t < REPORT_TIERS; t++)
-        rbuf_free(&r->rows[t]);
+        results_buf_free(&r->rows[t]);
     memset(r, 0, sizeof *r);
     s = render(r);
     ok(s && strstr(s, "Every domain is secure.") && !strstr(s, "<script"), "no table when none");

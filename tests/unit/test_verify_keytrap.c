@@ -122,7 +122,7 @@ static void lazy_import(struct test_zone *z)
         verify_keyset_t *ks = NULL;
         ldns_rr_list *soa = NULL, *sigs = NULL;
         if (verify_keyset_new(apex, ldns_pkt_answer(s.dnskey), &ks) != 0 ||
-            pkt_rrset(s.soa, LDNS_SECTION_ANSWER, apex, LDNS_RR_TYPE_SOA, &soa, &sigs) != 0)
+            verify_pkt_rrset(s.soa, LDNS_SECTION_ANSWER, apex, LDNS_RR_TYPE_SOA, &soa, &sigs) != 0)
             BAIL_OUT("keyset or SOA RRset");
         size_t p256 = 0;
         for (size_t i = 0; i < ks->n; i++)
@@ -211,8 +211,8 @@ static void budgets(struct test_zone *z)
 
 static void memo_binding(struct test_zone *z)
 {
-    struct sig_memo m;
-    sig_memo_init(&m);
+    struct verify_sig_memo m;
+    verify_sig_memo_init(&m);
     const uint8_t data[] = "signed data", sig[64] = {1, 2, 3};
     uint8_t a[SIG_MEMO_FP_LEN], b[SIG_MEMO_FP_LEN], zero[SIG_MEMO_FP_LEN] = {0};
     ldns_rr_list *all = tz_all(z);
@@ -225,26 +225,29 @@ static void memo_binding(struct test_zone *z)
             decoy = rr;
     }
     uint8_t ra[1024], rb[1024];
-    long la = sig_rdata_copy(z->zsk_key, ra, sizeof ra), lb = sig_rdata_copy(decoy, rb, sizeof rb);
+    long la = verify_sig_rdata_copy(z->zsk_key, ra, sizeof ra),
+         lb = verify_sig_rdata_copy(decoy, rb, sizeof rb);
     ok(decoy && la > 0 && lb > 0, "a decoy with the ZSK's tag %u", tag);
-    sig_memo_fingerprint(&m, data, sizeof data, sig, sizeof sig, ra, (size_t)la, a);
-    sig_memo_fingerprint(&m, data, sizeof data, sig, sizeof sig, rb, (size_t)lb, b);
+    verify_sig_memo_fingerprint(&m, data, sizeof data, sig, sizeof sig, ra, (size_t)la, a);
+    verify_sig_memo_fingerprint(&m, data, sizeof data, sig, sizeof sig, rb, (size_t)lb, b);
     ok(memcmp(a, b, sizeof a) != 0, "two keys with one tag: different fingerprints");
-    sig_memo_add(&m, a);
-    ok(sig_memo_seen(&m, a) && !sig_memo_seen(&m, b), "the ZSK's verdict is not the decoy's");
+    verify_sig_memo_add(&m, a);
+    ok(verify_sig_memo_seen(&m, a) && !verify_sig_memo_seen(&m, b),
+       "the ZSK's verdict is not the decoy's");
     /* Length framing: moving a byte from the data into the signature changes the print. */
-    sig_memo_fingerprint(&m, data, sizeof data - 1, (const uint8_t *)"\0", 1, ra, (size_t)la, b);
+    verify_sig_memo_fingerprint(&m, data, sizeof data - 1, (const uint8_t *)"\0", 1, ra, (size_t)la,
+                                b);
     uint8_t c[SIG_MEMO_FP_LEN];
-    sig_memo_fingerprint(&m, data, sizeof data, NULL, 0, ra, (size_t)la, c);
+    verify_sig_memo_fingerprint(&m, data, sizeof data, NULL, 0, ra, (size_t)la, c);
     ok(memcmp(b, c, sizeof b) != 0, "fields are length-framed");
     for (int i = 0; i < SIG_MEMO_INLINE + 4; i++) {
         uint8_t fp[SIG_MEMO_FP_LEN];
         memset(fp, 0x11 * (i + 1), sizeof fp);
-        sig_memo_add(&m, fp);
+        verify_sig_memo_add(&m, fp);
     }
-    ok(m.slots != NULL && !sig_memo_seen(&m, zero),
+    ok(m.slots != NULL && !verify_sig_memo_seen(&m, zero),
        "table in use: an all-zero fingerprint matches no empty slot");
-    sig_memo_destroy(&m);
+    verify_sig_memo_destroy(&m);
     ldns_rr_list_deep_free(all);
 }
 

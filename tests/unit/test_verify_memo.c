@@ -20,8 +20,8 @@ static const char *const sig_text[] = {
  * them (the first ones moved over) in the table. */
 static void test_inline_then_table(void)
 {
-    struct sig_memo m;
-    is_int(sig_memo_init(&m), 0, "memo initialised");
+    struct verify_sig_memo m;
+    is_int(verify_sig_memo_init(&m), 0, "memo initialised");
     uint8_t fp[20][SIG_MEMO_FP_LEN];
     for (int i = 0; i < 20; i++) {
         memset(fp[i], 0, sizeof fp[i]);
@@ -29,25 +29,25 @@ static void test_inline_then_table(void)
         fp[i][15] = 0xa5;
     }
     for (int i = 0; i < SIG_MEMO_INLINE; i++)
-        sig_memo_add(&m, fp[i]);
+        verify_sig_memo_add(&m, fp[i]);
     ok(m.slots == NULL, "%d fingerprints: no table allocated", SIG_MEMO_INLINE);
     int seen = 0;
     for (int i = 0; i < SIG_MEMO_INLINE; i++)
-        seen += sig_memo_seen(&m, fp[i]);
+        seen += verify_sig_memo_seen(&m, fp[i]);
     is_int(seen, SIG_MEMO_INLINE, "each of them is found");
-    ok(!sig_memo_seen(&m, fp[SIG_MEMO_INLINE]), "one never added is not");
+    ok(!verify_sig_memo_seen(&m, fp[SIG_MEMO_INLINE]), "one never added is not");
     for (int i = SIG_MEMO_INLINE; i < 20; i++)
-        sig_memo_add(&m, fp[i]);
+        verify_sig_memo_add(&m, fp[i]);
     ok(m.slots != NULL, "one more: the table takes over");
     seen = 0;
     for (int i = 0; i < 20; i++)
-        seen += sig_memo_seen(&m, fp[i]);
+        seen += verify_sig_memo_seen(&m, fp[i]);
     is_int(seen, 20, "all 20 found, the first %d moved into the table", SIG_MEMO_INLINE);
     uint8_t other[SIG_MEMO_FP_LEN];
     memcpy(other, fp[3], sizeof other);
     other[15] = 0x5a;
-    ok(!sig_memo_seen(&m, other), "a different fingerprint in a used slot is not found");
-    sig_memo_destroy(&m);
+    ok(!verify_sig_memo_seen(&m, other), "a different fingerprint in a used slot is not found");
+    verify_sig_memo_destroy(&m);
 }
 
 int main(void)

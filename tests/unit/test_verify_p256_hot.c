@@ -43,12 +43,12 @@ static int pair_new(const ldns_rr_list *keys, pair_t *p)
     int rc = verify_keyset_new(zone, keys, &p->cold) | verify_keyset_new(zone, keys, &p->hot);
     ldns_rdf_deep_free(zone);
     /* Keys are imported when a signature first needs them: import now to reach the tables. */
-    if (rc != 0 || p->cold->n != 1 || !sig_key_import(&p->cold->keys[0]) ||
-        !sig_key_import(&p->hot->keys[0]) || !p->hot->keys[0].hot)
+    if (rc != 0 || p->cold->n != 1 || !verify_sig_key_import(&p->cold->keys[0]) ||
+        !verify_sig_key_import(&p->hot->keys[0]) || !p->hot->keys[0].hot)
         return -1;
-    sig_p256_hot_free(p->cold->keys[0].hot);
+    verify_sig_p256_hot_free(p->cold->keys[0].hot);
     p->cold->keys[0].hot = NULL;
-    return sig_p256_hot_build(p->hot->keys[0].hot);
+    return verify_sig_p256_hot_build(p->hot->keys[0].hot);
 }
 
 static void pair_free(pair_t *p)
@@ -60,7 +60,7 @@ static void pair_free(pair_t *p)
 static int verify_with(const verify_keyset_t *ks, const uint8_t *data, size_t len,
                        const uint8_t *sig, size_t sig_len)
 {
-    return sig_evp_verify(&ks->keys[0], data, len, sig, sig_len);
+    return verify_sig_evp_verify(&ks->keys[0], data, len, sig, sig_len);
 }
 
 /* Counts inputs where the table and EVP disagree. */
@@ -253,9 +253,9 @@ static void threshold_and_race(void)
     is_int(verify_keyset_new(zone, keys, &ks), 0, "keyset of a random key");
     struct verify_key *key = &ks->keys[0];
     is_int(key->pkey == NULL && key->hot == NULL, 1, "a new keyset has imported nothing");
-    is_int(sig_key_import(key), 1, "the key imports on first use");
-    sig_p256_hot_free(key->hot);
-    key->hot = sig_p256_hot_new(key->pkey, 3);
+    is_int(verify_sig_key_import(key), 1, "the key imports on first use");
+    verify_sig_p256_hot_free(key->hot);
+    key->hot = verify_sig_p256_hot_new(key->pkey, 3);
     uint8_t data[100], sig[64];
     RAND_bytes(data, sizeof data);
     is_int(sign_raw(pkey, data, sizeof data, sig), 0, "signed");
@@ -264,22 +264,23 @@ static void threshold_and_race(void)
     bad[10] ^= 0x40;
     int failed = 0;
     for (int i = 0; i < 50; i++)
-        failed += sig_evp_verify(key, data, sizeof data, bad, 64) == 0;
+        failed += verify_sig_evp_verify(key, data, sizeof data, bad, 64) == 0;
     is_int(failed, 50, "50 failing verifies (a decoy's lot)");
-    is_int(sig_p256_hot_verify(key->hot, key->md, data, sizeof data, sig, 64), SIG_P256_COLD,
+    is_int(verify_sig_p256_hot_verify(key->hot, key->md, data, sizeof data, sig, 64), SIG_P256_COLD,
            "failed verifies never build the table (threshold 3)");
-    is_int(sig_evp_verify(key, data, sizeof data, sig, 64), 1, "first valid verify");
-    is_int(sig_evp_verify(key, data, sizeof data, sig, 64), 1, "second valid verify");
-    is_int(sig_p256_hot_verify(key->hot, key->md, data, sizeof data, sig, 64), SIG_P256_COLD,
+    is_int(verify_sig_evp_verify(key, data, sizeof data, sig, 64), 1, "first valid verify");
+    is_int(verify_sig_evp_verify(key, data, sizeof data, sig, 64), 1, "second valid verify");
+    is_int(verify_sig_p256_hot_verify(key->hot, key->md, data, sizeof data, sig, 64), SIG_P256_COLD,
            "after two successes: no table yet");
-    is_int(sig_evp_verify(key, data, sizeof data, sig, 64), 1, "third valid verify builds it");
-    is_int(sig_p256_hot_verify(key->hot, key->md, data, sizeof data, sig, 64), 1,
+    is_int(verify_sig_evp_verify(key, data, sizeof data, sig, 64), 1,
+           "third valid verify builds it");
+    is_int(verify_sig_p256_hot_verify(key->hot, key->md, data, sizeof data, sig, 64), 1,
            "the table is in place and verifies");
-    is_int(sig_p256_hot_verify(key->hot, key->md, data, sizeof data, bad, 64), 0,
+    is_int(verify_sig_p256_hot_verify(key->hot, key->md, data, sizeof data, bad, 64), 0,
            "and rejects the bad signature");
 
-    sig_p256_hot_free(key->hot);
-    key->hot = sig_p256_hot_new(key->pkey, RACE_VERIFIES);
+    verify_sig_p256_hot_free(key->hot);
+    key->hot = verify_sig_p256_hot_new(key->pkey, RACE_VERIFIES);
     pthread_t t[RACE_THREADS];
     race_t r[RACE_THREADS];
     for (int i = 0; i < RACE_THREADS; i++) {
@@ -293,7 +294,7 @@ static void threshold_and_race(void)
     }
     is_int(valid, RACE_THREADS * RACE_VERIFIES,
            "8 threads x 200 verifies across the threshold: all valid");
-    is_int(sig_p256_hot_verify(key->hot, key->md, data, sizeof data, sig, 64), 1,
+    is_int(verify_sig_p256_hot_verify(key->hot, key->md, data, sizeof data, sig, 64), 1,
            "and the table is in place afterwards");
     verify_keyset_free(ks);
     ldns_rr_list_deep_free(keys);
@@ -301,7 +302,7 @@ static void threshold_and_race(void)
     EVP_PKEY_free(pkey);
 }
 
-/* sig_inverse_mod against BN_mod_inverse: the P-256 order (fast path), edge values, and
+/* verify_sig_inverse_mod against BN_mod_inverse: the P-256 order (fast path), edge values, and
  * moduli the fast path does not take (even, wider than 256 bits). */
 static void inverses(void)
 {
@@ -319,23 +320,23 @@ static void inverses(void)
             BN_rand_range(a, n);
         if (BN_is_zero(a))
             continue;
-        wrong += !sig_inverse_mod(w, a, n, ctx) || !BN_mod_inverse(want, a, n, ctx) ||
+        wrong += !verify_sig_inverse_mod(w, a, n, ctx) || !BN_mod_inverse(want, a, n, ctx) ||
                  BN_cmp(w, want) != 0;
     }
     is_int(wrong, 0, "20,000 inverses modulo the P-256 order (1, 2, 3, n-1, random) equal BN's");
     BN_zero(a);
-    is_int(sig_inverse_mod(w, a, n, ctx), 0, "0 has no inverse");
+    is_int(verify_sig_inverse_mod(w, a, n, ctx), 0, "0 has no inverse");
     BN_rand(m, 512, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD);
     BN_rand_range(a, m);
-    int ok512 = sig_inverse_mod(w, a, m, ctx) == (BN_mod_inverse(want, a, m, ctx) != NULL);
+    int ok512 = verify_sig_inverse_mod(w, a, m, ctx) == (BN_mod_inverse(want, a, m, ctx) != NULL);
     is_int(ok512 && (BN_is_zero(want) || BN_cmp(w, want) == 0), 1,
            "a 512-bit modulus: BN's answer");
     BN_set_word(m, 1000);
     BN_set_word(a, 7);
-    is_int(sig_inverse_mod(w, a, m, ctx) && BN_is_word(w, 143), 1,
+    is_int(verify_sig_inverse_mod(w, a, m, ctx) && BN_is_word(w, 143), 1,
            "an even modulus: BN's answer (7 * 143 = 1001)");
     BN_set_word(a, 10);
-    is_int(sig_inverse_mod(w, a, m, ctx), 0, "no inverse when gcd > 1");
+    is_int(verify_sig_inverse_mod(w, a, m, ctx), 0, "no inverse when gcd > 1");
     BN_free(a);
     BN_free(w);
     BN_free(want);

@@ -227,7 +227,7 @@ static void test_types(void)
     for (unsigned t = 0; t <= 0xffff; t++) {
         char *want = ldns_rr_type2str((ldns_rr_type)t);
         char got[16];
-        size_t n = sig_type_text((uint16_t)t, got, sizeof got);
+        size_t n = verify_sig_type_text((uint16_t)t, got, sizeof got);
         if (!want || strcmp(want, got) != 0 || n != strlen(got)) {
             if (shown++ < 5)
                 printf("#   type %u: got '%s', ldns '%s'\n", t, got, want ? want : "(NULL)");
@@ -238,8 +238,8 @@ static void test_types(void)
     is_int(bad, 0, "all 65,536 RR types are named as ldns_rr_type2str names them");
 }
 
-/* The formatting sig_rrset_name replaced (ldns_rdf2str + ldns_rr_type2str + snprintf), on the
- * owner in lower case (ldns_dname2canonical): labels never show the wire's 0x20 case. */
+/* The formatting verify_sig_rrset_name replaced (ldns_rdf2str + ldns_rr_type2str + snprintf), on
+ * the owner in lower case (ldns_dname2canonical): labels never show the wire's 0x20 case. */
 static void old_rrset_name(const ldns_rdf *owner, uint16_t type, char *buf, size_t len)
 {
     ldns_rdf *lower = owner ? ldns_rdf_clone(owner) : NULL;
@@ -273,7 +273,7 @@ static void test_rrset_names(void)
         uint16_t type = types[(i / 5) % 5];
         char want[300], got[300];
         old_rrset_name(owner, type, want, cap);
-        sig_rrset_name(owner, type, got, cap);
+        verify_sig_rrset_name(owner, type, got, cap);
         if (strcmp(want, got) != 0) {
             if (bad < 5)
                 printf("#   got '%s', before '%s'\n", got, want);
@@ -285,16 +285,17 @@ static void test_rrset_names(void)
 
     ldns_rdf *zone = ldns_dname_new_frm_str("Example.COM.");
     char buf[300];
-    sig_rrset_name(zone, LDNS_RR_TYPE_DNSKEY, buf, sizeof buf);
+    verify_sig_rrset_name(zone, LDNS_RR_TYPE_DNSKEY, buf, sizeof buf);
     is_str(buf, "example.com/DNSKEY", "owner/TYPE without the trailing dot, in lower case");
-    sig_rrset_name(NULL, LDNS_RR_TYPE_A, buf, sizeof buf);
+    verify_sig_rrset_name(NULL, LDNS_RR_TYPE_A, buf, sizeof buf);
     is_str(buf, "?/A", "no owner: ?/A");
 
-    sig_rrset_label_t label;
-    sig_label_init(&label, zone, LDNS_RR_TYPE_DS);
+    verify_sig_rrset_label_t label;
+    verify_sig_label_init(&label, zone, LDNS_RR_TYPE_DS);
     is_str(label.text, "", "a label is not formatted until asked for");
-    is_str(sig_label_text(&label), "example.com/DS", "sig_label_text formats it on first use");
-    is_str(sig_label_text(&label), "example.com/DS", "... and keeps it");
+    is_str(verify_sig_label_text(&label), "example.com/DS",
+           "verify_sig_label_text formats it on first use");
+    is_str(verify_sig_label_text(&label), "example.com/DS", "... and keeps it");
     ldns_rdf_deep_free(zone);
 }
 

@@ -34,37 +34,37 @@ static char *transcript(const char *data, bool gz, const char *origin, int *fina
     char *path = write_temp(data, gz);
     static char out[16384];
     out[0] = '\0';
-    zonefile_t *zf = NULL;
-    *final_rc = zonefile_open(path, origin, &zf);
+    scanner_zonefile_t *zf = NULL;
+    *final_rc = scanner_zonefile_open(path, origin, &zf);
     unlink(path);
     if (*final_rc != 0)
         return out;
     size_t len = 0;
     for (;;) {
-        zonefile_delegation_t dg;
-        int rc = zonefile_next(zf, &dg);
+        scanner_zonefile_delegation_t dg;
+        int rc = scanner_zonefile_next(zf, &dg);
         if (rc == ZONEFILE_DELEGATION) {
             len += (size_t)snprintf(out + len, sizeof out - len, "D %s@%llu ns=%zu ds=%zu\n",
                                     dg.child, (unsigned long long)dg.line, dg.n_ns, dg.n_ds);
             for (size_t i = 0; i < dg.n_rrs; i++) {
-                const zonefile_rr_t *r = &dg.rrs[i];
+                const scanner_zonefile_rr_t *r = &dg.rrs[i];
                 len += (size_t)snprintf(out + len, sizeof out - len, "  %s %u %s %s\n", r->owner,
                                         r->ttl, ldns_rr_descript(r->type)->_name, r->rdata);
             }
         } else if (rc == ZONEFILE_BAD) {
-            len +=
-                (size_t)snprintf(out + len, sizeof out - len, "B %llu %s\n",
-                                 (unsigned long long)zonefile_error_line(zf), zonefile_error(zf));
+            len += (size_t)snprintf(out + len, sizeof out - len, "B %llu %s\n",
+                                    (unsigned long long)scanner_zonefile_error_line(zf),
+                                    scanner_zonefile_error(zf));
         } else {
             *final_rc = rc;
             if (rc < 0)
                 len += (size_t)snprintf(out + len, sizeof out - len, "F %llu %s\n",
-                                        (unsigned long long)zonefile_error_line(zf),
-                                        zonefile_error(zf));
+                                        (unsigned long long)scanner_zonefile_error_line(zf),
+                                        scanner_zonefile_error(zf));
             break;
         }
     }
-    zonefile_free(zf);
+    scanner_zonefile_free(zf);
     return out;
 }
 
@@ -221,31 +221,31 @@ static void referral(void)
         "ns1.a.test. 60 A 192.0.2.1\n"
         "other.a.test. 60 A 192.0.2.99\n";
     char *path = write_temp(zone, false);
-    zonefile_t *zf = NULL;
-    is_int(zonefile_open(path, NULL, &zf), 0, "opens");
+    scanner_zonefile_t *zf = NULL;
+    is_int(scanner_zonefile_open(path, NULL, &zf), 0, "opens");
     unlink(path);
-    zonefile_delegation_t dg;
-    is_int(zonefile_next(zf, &dg), ZONEFILE_DELEGATION, "a delegation");
+    scanner_zonefile_delegation_t dg;
+    is_int(scanner_zonefile_next(zf, &dg), ZONEFILE_DELEGATION, "a delegation");
     ldns_pkt *pkt = NULL;
     bool ds_sig = false, nsec_sig = true;
     char err[200] = "";
-    is_int(zonefile_referral(&dg, &pkt, &ds_sig, &nsec_sig, err, sizeof err), 0,
+    is_int(scanner_zonefile_referral(&dg, &pkt, &ds_sig, &nsec_sig, err, sizeof err), 0,
            "referral built (%s)", err);
     ok(ds_sig && !nsec_sig, "has a signed DS, no NSEC");
     is_int(ldns_rr_list_rr_count(ldns_pkt_authority(pkt)), 4, "authority: 2 NS + DS + RRSIG");
     is_int(ldns_rr_list_rr_count(ldns_pkt_additional(pkt)), 1,
            "additional: only the glue of an NS name");
     ldns_pkt_free(pkt);
-    is_int(zonefile_next(zf, &dg), ZONEFILE_EOF, "the end");
-    const zonefile_stats_t *st = zonefile_stats(zf);
+    is_int(scanner_zonefile_next(zf, &dg), ZONEFILE_EOF, "the end");
+    const scanner_zonefile_stats_t *st = scanner_zonefile_stats(zf);
     is_int(st->records, 7, "7 records");
     is_int(st->delegations, 1, "1 delegation");
     is_int(st->glue, 2, "2 addresses below the cut");
-    is_str(zonefile_apex(zf), "test.", "apex from the SOA");
-    zonefile_free(zf);
-    zonefile_free(NULL);
+    is_str(scanner_zonefile_apex(zf), "test.", "apex from the SOA");
+    scanner_zonefile_free(zf);
+    scanner_zonefile_free(NULL);
     zf = NULL;
-    is_int(zonefile_open("/nonexistent/dnssweep.zone", NULL, &zf), -ENOENT,
+    is_int(scanner_zonefile_open("/nonexistent/dnssweep.zone", NULL, &zf), -ENOENT,
            "a missing file: -ENOENT");
     ok(zf == NULL, "... and no reader");
 }
@@ -274,19 +274,19 @@ static void truncated_gzip(void)
         fclose(f);
     }
     ok(full > 64 && truncate(path, full / 2) == 0, "cut to half its %lld bytes", (long long)full);
-    zonefile_t *zf = NULL;
-    is_int(zonefile_open(path, NULL, &zf), 0, "the cut file opens");
+    scanner_zonefile_t *zf = NULL;
+    is_int(scanner_zonefile_open(path, NULL, &zf), 0, "the cut file opens");
     unlink(path);
     int rc = 0;
     unsigned delegations = 0;
-    zonefile_delegation_t dg;
-    while (zf && (rc = zonefile_next(zf, &dg)) > 0)
+    scanner_zonefile_delegation_t dg;
+    while (zf && (rc = scanner_zonefile_next(zf, &dg)) > 0)
         delegations += rc == ZONEFILE_DELEGATION;
     ok(rc < 0, "the reader ends in an error, not ZONEFILE_EOF (rc %d)", rc);
     ok(delegations > 0 && delegations < 400, "after %u of 400 delegations", delegations);
-    ok(zf && strstr(zonefile_error(zf), "truncated gzip data") != NULL, "error says: %s",
-       zf ? zonefile_error(zf) : "(no reader)");
-    zonefile_free(zf);
+    ok(zf && strstr(scanner_zonefile_error(zf), "truncated gzip data") != NULL, "error says: %s",
+       zf ? scanner_zonefile_error(zf) : "(no reader)");
+    scanner_zonefile_free(zf);
 }
 
 int main(void)

@@ -1,7 +1,7 @@
 /* The zone-file reader on a parent zone of 1,000,000 delegations (generated into a temporary
  * file): every delegation, record and glue address is counted, nothing is reported as
  * malformed, and the process's peak memory stays under 100 MB (getrusage maxrss). */
-#include "bench/zonefile_gen.h"
+#include "tests/unit/zonefile_gen.h"
 #include "scanner/zonefile.h"
 #include "tests/tap.h"
 
@@ -23,16 +23,16 @@ int main(void)
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    zonefile_t *zf = NULL;
-    is_int(zonefile_open(path, NULL, &zf), 0, "opens");
+    scanner_zonefile_t *zf = NULL;
+    is_int(scanner_zonefile_open(path, NULL, &zf), 0, "opens");
     unsigned long delegations = 0, ns = 0, ds = 0, bad = 0, misnamed = 0;
-    zonefile_delegation_t dg;
+    scanner_zonefile_delegation_t dg;
     int rc;
-    while ((rc = zonefile_next(zf, &dg)) > 0) {
+    while ((rc = scanner_zonefile_next(zf, &dg)) > 0) {
         if (rc == ZONEFILE_BAD) {
             if (bad++ < 5)
-                printf("# line %llu: %s\n", (unsigned long long)zonefile_error_line(zf),
-                       zonefile_error(zf));
+                printf("# line %llu: %s\n", (unsigned long long)scanner_zonefile_error_line(zf),
+                       scanner_zonefile_error(zf));
             continue;
         }
         char want[64];
@@ -50,10 +50,10 @@ int main(void)
     is_int(ns, 2 * DELEGATIONS, "two NS each");
     is_int(ds, (DELEGATIONS + 2) / 3, "a DS in every third");
     is_int(bad, 0, "nothing malformed");
-    const zonefile_stats_t *st = zonefile_stats(zf);
+    const scanner_zonefile_stats_t *st = scanner_zonefile_stats(zf);
     is_int(st->records, written, "every record counted");
     is_int(st->glue, 2 * ((DELEGATIONS + 9) / 10), "glue A + AAAA in every tenth");
-    zonefile_free(zf);
+    scanner_zonefile_free(zf);
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -1,9 +1,10 @@
 /* A synthetic parent zone file for the zone-file reader's bench and its 1,000,000-delegation
  * test: n delegations below "bench.", each with two NS, every third with a DS and its RRSIG,
  * every tenth with in-bailiwick glue (A + AAAA); the apex has SOA, NS and DNSKEY; comments and
- * relative names appear too. Returns the number of records written, or -1. */
-#ifndef DNSSWEEP_BENCH_ZONEFILE_GEN_H
-#define DNSSWEEP_BENCH_ZONEFILE_GEN_H
+ * relative names appear too. Returns the number of records written, or -1. Shared by
+ * tests/unit/test_zonefile_big.c and bench/bench_zonefile.c (bench/ may use tests/, not back). */
+#ifndef DNSSWEEP_TEST_ZONEFILE_GEN_H
+#define DNSSWEEP_TEST_ZONEFILE_GEN_H
 
 #include <stdio.h>
 

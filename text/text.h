@@ -1,0 +1,28 @@
+/*
+ * text/: one bounded text buffer for building a line of text in memory the caller owns (NSD's
+ * buffer_printf habit, without growth). An append never writes past the end, the text is always
+ * NUL-terminated, and a cut is remembered: what does not fit is left out, exactly as snprintf
+ * leaves it out, and every later append does nothing. No allocation and no global state, so any
+ * module may use it (it depends on nothing).
+ */
+#ifndef DNSSWEEP_TEXT_H
+#define DNSSWEEP_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct text_buf {
+    char *data; /* the caller's memory, cap bytes; data[len] is always NUL */
+    size_t cap;
+    size_t len; /* characters written, at most cap - 1 */
+    bool cut;   /* an append did not fit (or failed): the text is cut short */
+} text_buf_t;
+
+/* Starts an empty text in data (cap bytes, at least 1; the caller keeps ownership). */
+void text_init(text_buf_t *t, char *data, size_t cap);
+/* Appends printf-style; see the top of this file for what does not fit. */
+void text_printf(text_buf_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends the string s. */
+void text_put(text_buf_t *t, const char *s);
+
+#endif
