@@ -122,7 +122,13 @@ typedef struct scan_server {
     int unusable_reason;       /* -1, VERIFY_REASON_NS_UNREACHABLE or VERIFY_REASON_NS_LAME */
     char unusable_detail[200];
     bool dnssec_asked;
-    bool partial; /* answered DNSKEY and SOA, never some other question (NS_UNREACHABLE) */
+    /* --servers names: DNSKEY and SOA answers still to come; questions beyond those two still
+     * to come, and whether one of them got no answer (the name's next address is asked). */
+    uint8_t apex_pending, others_pending;
+    bool others_failed;
+    bool dnskey_served; /* the DNSKEY answer carried records */
+    bool apex_only;     /* judged on DNSKEY and SOA alone: never asked the other questions */
+    bool partial;       /* answered DNSKEY and SOA, never some other question (NS_UNREACHABLE) */
 } scan_server_t;
 
 typedef enum scan_outcome {
@@ -378,6 +384,8 @@ size_t scan_list_addrs(const ldns_rr_list *list, const ldns_rdf *name, uint16_t 
 size_t scan_pkt_answer_addrs(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t port, bool v4,
                              bool v6, struct sockaddr_storage *out, size_t n, size_t max);
 void scan_addr_text(const struct sockaddr_storage *addr, char *buf, size_t len);
+/* Addresses in a fixed order: family, then address, then port (qsort-style result). */
+int scan_addr_cmp(const struct sockaddr_storage *x, const struct sockaddr_storage *y);
 /* The parent's side of a delegation (verify_delegation()) for a parent of the given security:
  * an insecure or bogus parent gives that state without looking at the referral. *out as
  * verify_delegation() fills it (out->ds is the caller's to ldns_rr_list_free()); budget: the

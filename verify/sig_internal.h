@@ -246,11 +246,14 @@ struct zone_run {
     bool keys_only;    /* a trust anchor or parent zone: only the DNSKEY RRset is judged */
     bool ds_unmatched; /* no DS matched a served key: the keys are looked at untrusted */
     verify_verdict_t *v;
-    verify_keyset_t *ks;    /* every served DNSKEY */
-    bool *ds_matched;       /* per key of ks: a parent DS / anchor matches it */
-    sig_work_t work;        /* this server's budget (+ the domain's) and per-RRset limits */
-    sig_byteset_t digests;  /* DS digests of this zone's keys, computed and charged once */
-    bool saw_any_rrsig;     /* any RRSIG in any answer of this server */
+    verify_keyset_t *ks;   /* every served DNSKEY */
+    bool *ds_matched;      /* per key of ks: a parent DS / anchor matches it */
+    sig_work_t work;       /* this server's budget (+ the domain's) and per-RRset limits */
+    sig_byteset_t digests; /* DS digests of this zone's keys, computed and charged once */
+    bool saw_any_rrsig;    /* any RRSIG in any answer of this server */
+    /* Answers beyond DNSKEY and SOA were judged; apex_error: an error was found before them
+     * (what a server asked DNSKEY and SOA alone would get: verify_verdict_t apex_status). */
+    bool others_judged, apex_error;
     bool stripped_reported; /* DNSSEC_STRIPPED is said once */
     bool required_alg[256]; /* algorithms that must sign every RRset (RFC 4035 §2.2) */
     bool incomplete_reported[256];
