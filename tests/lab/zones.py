@@ -17,6 +17,8 @@ SERVERS = {
     # mangler.py: one address per misbehaving zone (relays to MANGLER_UPSTREAM, rewrites one answer)
     "mangle1": (5, 1), "mangle2": (5, 2), "mangle3": (5, 3), "mangle4": (5, 4), "mangle5": (5, 5),
     "mangle6": (5, 6), "mangle7": (5, 7),
+    # issue 16: the second address of a one-NS-name zone (catalogue block SERVERS_PLAN_CASES)
+    "mangle8": (5, 8), "mangle9": (5, 9),
     # issue 14, no silent caps: one NSD for the zone with 40 DNSKEYs, 20 DS, 20 CDS + 20 CDNSKEY
     # (block 7, clear of the KeyTrap zone's servers)
     "manykeys": (7, 1),
@@ -24,7 +26,7 @@ SERVERS = {
     "multi": (8, 1),
     "keytrap": (6, 1),  # issue 14: hostile zones (KeyTrap), a block of their own
 }
-MANGLERS = ["mangle%d" % i for i in range(1, 8)]
+MANGLERS = ["mangle%d" % i for i in range(1, 10)]
 # The real NSD that serves the mangled zones' signed data (behind the mangler, never delegated to).
 MANGLER_UPSTREAM = "child2"
 UNBOUND = (0, 250)
@@ -61,6 +63,8 @@ class Zone:
         self.delegations = []       # child Zone objects (filled by the builder)
         self.extra = list(build.get("extra_rrs", []))
         self.ns_names = build.get("ns") or ["ns%d.%s" % (i + 1, fqdn(name)) for i in range(len(servers))]
+        if build.get("one_name"):  # one NS name with one address per server
+            self.ns_names = ["ns1." + fqdn(name)]
         self.text = {}              # variant -> final zone text
         self.ds_cache = None        # precomputed DS lines (bulk zones sharing key pairs)
 
@@ -73,6 +77,8 @@ class Zone:
 
     def in_bailiwick_glue(self, net):
         """(ns name, address) pairs for NS names under this zone (glue in the parent)."""
+        if self.b.get("one_name"):
+            return [(self.ns_names[0], addr(net, s)) for s in self.servers]
         out = []
         for i, ns in enumerate(self.ns_names):
             if ns.endswith("." + self.origin) and i < len(self.servers):
