@@ -21,6 +21,8 @@
  * NS name needs a lookup...). Both bound the work one name can cause. */
 #define SCAN_MAX_REFERRALS 16
 #define SCAN_MAX_NESTING 4
+/* NS names whose addresses are cached (about 2.3 KB each): addr.c. */
+#define SCAN_ADDR_CACHE_MAX 50000
 
 /* ---- waiting for a cache entry to become ready ---- */
 
@@ -80,6 +82,7 @@ typedef struct scan_addr_entry {
     struct sockaddr_storage addrs[SCAN_MAX_ADDRS];
     size_t n_addrs;
     size_t answers_pending; /* A and AAAA */
+    bool busy;              /* its waiters are running */
     scan_waiter_t *waiters;
     struct scan_addr_entry *hash_next;
 } scan_addr_entry_t;
@@ -208,6 +211,7 @@ typedef struct scan_stats {
     uint64_t domains_read, domains_done, bad_lines, duplicates, skipped_resume, skipped_shard;
     uint64_t status_counts[VERIFY_STATUS_COUNT];
     uint64_t queries, zone_cache_hits, zone_setups, addr_cache_hits, addr_lookups;
+    uint64_t addr_cache_flushes;
     uint64_t resolver_disagreements;
     uint64_t reason_counts[VERIFY_REASON_COUNT]; /* domains per reason code (once per domain) */
     uint64_t zonefile_delegations, ds_from_file, ds_from_wire;
@@ -290,7 +294,7 @@ struct scanner {
     scan_zone_t **zone_table;
     size_t zone_buckets;
     scan_addr_entry_t **addr_table;
-    size_t addr_buckets;
+    size_t addr_buckets, n_addr_entries;
     scan_gate_t **gate_table;
     scan_domain_t **inflight_table;
     size_t inflight_buckets;
