@@ -447,6 +447,25 @@ void io_pump_now(io_engine_t *e)
 
 /* ---- public API ---- */
 
+/* The address a query's first try goes to: the first one in the caller's order, unless a rate
+ * limit (configured, AIMD's, or a back-off) makes another one's queue shorter to wait through:
+ * one rate-limited address of a zone must not hold back what its other addresses can answer. */
+static uint8_t first_server(const io_engine_t *e, const io_slot_t *q)
+{
+    uint8_t best = 0;
+    double best_wait = 0;
+    for (uint8_t i = 0; i < q->n_servers; i++) {
+        const io_server_t *s = q->servers[i];
+        double rate = io_server_rate(e, s);
+        double wait = rate > 0 ? (double)s->queued / rate : 0;
+        if (i == 0 || wait < best_wait) {
+            best = i;
+            best_wait = wait;
+        }
+    }
+    return best;
+}
+
 int io_query(io_engine_t *e, const io_query_spec_t *spec, io_query_id_t *id_out)
 {
     if (e == NULL || spec == NULL || spec->cb == NULL || spec->servers == NULL ||
@@ -466,7 +485,7 @@ int io_query(io_engine_t *e, const io_query_spec_t *spec, io_query_id_t *id_out)
             goto fail;
     }
     q->n_servers = (uint8_t)spec->n_servers;
-    q->cur = 0;
+    q->cur = first_server(e, q);
     q->tries = 0;
     q->max_tries = (uint8_t)(e->cfg.retries >= 254 ? 255 : e->cfg.retries + 1);
     q->refused_mask = 0;
@@ -485,7 +504,7 @@ int io_query(io_engine_t *e, const io_query_spec_t *spec, io_query_id_t *id_out)
     if (e->active++ == 0)
         set_refs(e, true);
     e->st.queries++;
-    io_server_enqueue(e, q->servers[0], q, false);
+    io_server_enqueue(e, q->servers[q->cur], q, false);
     if (id_out != NULL)
         *id_out = q->id;
     return 0;

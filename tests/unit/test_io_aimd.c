@@ -8,14 +8,16 @@
  *     retries wait in the queue for it, and every query gets its answer;
  *  3. with AIMD and RRL slips: the slips are seen (a TC=1 whose TCP answer fits in UDP), the
  *     rate is cut, every query is answered;
- *  4. with a configured 200 q/s per server, AIMD cuts below it and every query is answered.
+ *  4. with a configured 200 q/s per server, AIMD cuts below it and every query is answered;
+ *  5. queries that may go to either of two rate-limited addresses (10 q/s each) start at the
+ *     one with the shorter wait: both get about half, not one all of them.
  */
 #include "io/io.h"
 #include "tests/io/io_test_util.h"
 #include "tests/tap.h"
 
 static uv_loop_t loop;
-static struct sockaddr_storage srv;
+static struct sockaddr_storage srv, pair[2];
 
 typedef struct outcome {
     int answered, timed_out, other;
@@ -63,13 +65,15 @@ int main(void)
 {
     alarm(170);
     uv_loop_init(&loop);
-    const char *listen[] = {"127.54.7.1"};
+    const char *listen[] = {"127.54.7.1", "127.54.7.2"};
     int port = 0;
-    pid_t pid = tu_fakedns_start(listen, 1, NULL, &port);
+    pid_t pid = tu_fakedns_start(listen, 2, NULL, &port);
     ok(pid > 0, "scripted server with a 30 answers/s rate limit on 127.54.7.1#%d", port);
     if (pid <= 0)
         goto out;
     tu_addr(listen[0], port, &srv);
+    tu_addr(listen[0], port, &pair[0]);
+    tu_addr(listen[1], port, &pair[1]);
 
     io_config_t cfg;
     io_config_init(&cfg);
@@ -108,6 +112,29 @@ int main(void)
     is_int(capped.answered, 150, "with a 200 q/s limit and AIMD: all 150 queries answered");
     ok(capped.st.rate_cuts >= 1, "the configured rate was cut (%llu cuts)",
        (unsigned long long)capped.st.rate_cuts);
+
+    /* 5: where the first try goes. */
+    io_config_init(&cfg);
+    cfg.qps_per_server = 10;
+    io_engine_t *e = tu_engine_new(&loop, &cfg);
+    tu_res_t r[40];
+    for (int i = 0; i < 40; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "ok-spread-%d.test.", i);
+        tu_query(e, pair, 2, name, LDNS_RR_TYPE_A, 0, &r[i]);
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    int answered = 0;
+    for (int i = 0; i < 40; i++)
+        answered += r[i].calls == 1 && r[i].status == 0;
+    io_server_stats_t a = {0}, b = {0};
+    io_server_stats_get(e, (const struct sockaddr *)&pair[0], &a);
+    io_server_stats_get(e, (const struct sockaddr *)&pair[1], &b);
+    tu_engine_close(&loop, e);
+    is_int(answered, 40, "two addresses at 10 q/s each: all 40 answered");
+    ok(a.sent >= 15 && b.sent >= 15,
+       "the first tries are spread by wait: %llu to the first address, %llu to the second",
+       (unsigned long long)a.sent, (unsigned long long)b.sent);
 out:
     tu_stop(pid);
     uv_loop_close(&loop);
