@@ -11,7 +11,7 @@ import tempfile
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 
-from lab_common import SKIP, dig, expected, lab_env, resolver_expectation
+from lab_common import NAMES_CANNOT_SEE, SKIP, dig, expected, lab_env, resolver_expectation
 from lab_cases import key_tag
 import catalog  # tests/lab (on the path through lab_common)
 import zones as Z  # tests/lab
@@ -22,13 +22,8 @@ SOA_ANSWER_BROKEN = {c.domain for c in catalog.cases() if c.build.get("mangle") 
 
 DNSSWEEP = sys.argv[1]
 
-# What the default query plan (--servers names: DNSKEY and SOA to every address, the other
-# questions to one address per NS name) cannot see by design, and what it says instead: a server
-# that breaks only an answer other than DNSKEY and SOA, at an address that is not the one its NS
-# name's other questions go to. The expected file holds the truth; `--servers all` must see it.
-NAMES_CANNOT_SEE = {
-    "srvcaablind.test": ("secure", []),  # mangle9 answers CAA with SERVFAIL; CAA asked of child1
-}
+# What the default query plan cannot see by design is lab_common.NAMES_CANNOT_SEE: expected()
+# gives those rows as the default plan sees them, expected(..., "all") as the file has them.
 # The domain on which the queries per domain of both modes are measured (one NS name with two
 # addresses, signed, good data).
 QUERIES_DOMAIN = "srvpair.test"
@@ -236,7 +231,7 @@ def time_travel_diff(env, db, base):
     return 0
 
 
-def servers_all(env, rows, got_names, base, work):
+def servers_all(env, got_names, base, work):
     """--servers all: every address gets every question. The verdicts equal the expected file
     for every domain (NAMES_CANNOT_SEE included), and the default plan asks fewer questions on
     a domain whose NS name has two addresses. Returns the number of failures."""
@@ -249,7 +244,7 @@ def servers_all(env, rows, got_names, base, work):
     if r.returncode != 0:
         print("not ok - --servers all scan exited %d\n%s" % (r.returncode, r.stderr))
         return 1
-    for row in rows:
+    for row in expected(env["LAB_EXPECTED"], servers="all"):
         rec = got.get(row["domain"])
         want = (row["status"], sorted(set(row["reasons"].split(",")) - {"-"}))
         have = (rec["status"], sorted(set(x["code"] for x in rec["reasons"]))) if rec else None
@@ -308,9 +303,7 @@ def main():
                 continue
             codes = sorted(set(x["code"] for x in rec["reasons"]))
             want_status = row["status"]
-            blind = NAMES_CANNOT_SEE.get(row["domain"])
-            if blind:
-                want_status, want_codes = blind
+            blind = row["domain"] in NAMES_CANNOT_SEE
             same = rec["status"] == want_status and codes == want_codes
             print("%s - %-24s expected %-13s %-40s got %-13s %s%s" % (
                 "ok" if same else "not ok", row["domain"], want_status, ",".join(want_codes) or "-",
@@ -326,8 +319,9 @@ def main():
                 # dnssweep must flag the disagreement; elsewhere it must not.
                 # dnssweep predicts the resolver's answer to SOA: a zone whose only errors are
                 # in other answers (CAA, negative answers) still validates its SOA.
-                # What this scan said is what its prediction is about (NAMES_CANNOT_SEE).
-                codes = set(want_codes) if blind else set(row["reasons"].split(",")) - {"-"}
+                # The row as the default plan sees it (NAMES_CANNOT_SEE): what its prediction is
+                # about.
+                codes = set(want_codes)
                 unbound_sees = {"secure": "secure", "insecure": "insecure", "bogus": "servfail",
                                 "indeterminate": "servfail", "lame": "servfail",
                                 "nxdomain": "nxdomain"}[want_status]
@@ -389,7 +383,7 @@ def main():
             print("ok - every exported line follows the cli.md JSON schema")
         if can_check:
             failures += resolver_mode(env, rows, db, base)
-        failures += servers_all(env, rows, got, base, work)
+        failures += servers_all(env, got, base, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     total = len(rows) * (3 if can_check else 2) + 8 + len(MANY)
