@@ -20,7 +20,8 @@ verdicts spec. Build keys (all optional) understood by build.py:
   servers    server names (see SERVERS in zones.py); default ["child1"]
   one_name   one NS name (ns1.<zone>) with one address per server, instead of one name each
   alt        {server: variant} serve another version of the zone on that server:
-             "otherkeys" (signed with other keys), "stripped" (all RRSIGs removed)
+             "otherkeys" (signed with other keys), "stripped" (all RRSIGs removed),
+             "expired" (same keys, signatures that expired 2 days before LAB_NOW)
   life       (inception, expiration) in seconds relative to LAB_NOW
   mutate     edits applied to the signed zone text (see build.py mutate())
   revoke     publish the KSK with the REVOKE bit (and the DS of the revoked key)
@@ -343,6 +344,10 @@ SERVERS_PLAN_CASES = [
     ("srvstripped.test", "bogus", ["DNSSEC_STRIPPED", "NS_INCONSISTENT"], "-",
      "one NS name: child1 good, child2 (the higher address) serves the DNSKEYs but no RRSIG at all",
      dict(alg=13, servers=["child1", "child2"], one_name=True, alt={"child2": "stripped"})),
+    ("srvexpired.test", "bogus", ["NS_INCONSISTENT", "RRSIG_EXPIRED"], "-",
+     "one NS name: child1 good, child2 (the higher address) a secondary that stopped refreshing: "
+     "the same keys, every signature expired 2 days ago",
+     dict(alg=13, servers=["child1", "child2"], one_name=True, alt={"child2": "expired"})),
     ("srvfallback.test", "bogus", ["CAA_BOGUS", "NS_UNREACHABLE"], "secure",
      "one NS name: the lower address (mangle8) answers DNSKEY, SOA and NS but never A, CAA, CDS or "
      "the probe; the higher (manykeys) answers everything, and its CAA RRSIG is corrupted. "

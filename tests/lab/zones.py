@@ -230,6 +230,8 @@ class Zone:
             if variant == "otherkeys":
                 alt = [self.keys["alt_ksk"], self.keys["alt_zsk"]]
                 plan[variant] = (alt, alt)
+            elif variant == "expired":
+                plan[variant] = plan["main"]
         return plan
 
 
@@ -298,7 +300,9 @@ def render(zone, workdir, net, now):
         zone.text["main"] = zone.base_text(net, now, [])
         return
     for variant, (published, signers) in zone.signing_plan().items():
-        zone.text[variant] = sign(zone, workdir, net, now, variant, published, signers)
+        # "expired": a secondary that stopped refreshing, its signatures expired 2 days ago.
+        life = (-30 * 86400, -2 * 86400) if variant == "expired" else None
+        zone.text[variant] = sign(zone, workdir, net, now, variant, published, signers, life)
     zone.text["main"] = mutate(zone.text["main"], zone.b.get("mutate", []))
     zone.text["main"] = resigned(zone, zone.text["main"], workdir, net, now)
     if zone.b.get("keytrap"):
