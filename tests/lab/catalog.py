@@ -360,6 +360,15 @@ SERVERS_PLAN_CASES = [
      "states it)",
      dict(alg=13, caa=True, servers=["child1", "mangle9"], one_name=True, mangle="caa_servfail")),
 ]
+# Customers of one DNS host whose NS names are out of bailiwick and have no glue: the scan
+# resolves ns1/ns2.srvhost.example once, not once per domain (its summary counts the lookups).
+SERVERS_PLAN_CASES += [
+    ("srvcust%d.test" % i, "secure", [], "secure",
+     "signed, at a DNS host: NS ns1.srvhost.example and ns2.srvhost.example (no glue; child1, "
+     "child2), shared with the other srvcust domains",
+     dict(alg=13, servers=["child1", "child2"], ns=["ns1.srvhost.example.", "ns2.srvhost.example."]))
+    for i in range(1, 5)
+]
 CASES += SERVERS_PLAN_CASES
 
 # Reason codes the small lab does not produce, and why (also in README.md).
