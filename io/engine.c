@@ -56,6 +56,8 @@ void io_config_init(io_config_t *cfg)
     cfg->send_batch = 256;
     cfg->backoff_after = 8;
     cfg->backoff_qps = 5;
+    cfg->aimd = true;
+    cfg->aimd_min_qps = 5;
     cfg->randomize_case = true;
 }
 
@@ -246,6 +248,7 @@ void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, boo
         io_server_answered(e, s, rtt);
         detach(e, q);
         q->use_tcp = true;
+        q->truncated = true;
         if (q->max_tries < UINT8_MAX)
             q->max_tries++;
         io_server_enqueue(e, s, q, true);
@@ -260,6 +263,17 @@ void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, boo
         return;
     }
     io_server_answered(e, s, rtt);
+    /* An answer that fits in the UDP size we offered came TC=1 over UDP: not too big, but a
+     * response rate limit's "slip" (RRL answers some of what it would drop with TC=1). */
+    size_t udp_room = (q->flags & IO_FLAG_NO_EDNS) ? 512 : e->cfg.edns_bufsize;
+    if (tcp && q->truncated && len <= udp_room) {
+        e->st.slips++;
+        io_aimd_lost(e, s, IO_AIMD_SLIP, q->sent_ns);
+    } else if (q->lost_mask & (1u << q->cur)) {
+        /* It dropped this question before and answers it now: a rate limit or loss, not a
+         * question it never answers. */
+        io_aimd_lost(e, s, IO_AIMD_DROPPED, q->lost_sent_ns);
+    }
     complete(e, q, IO_OK, p, pkt, len, tcp, rtt);
 }
 
@@ -295,6 +309,9 @@ static void sweep_bucket(io_engine_t *e, io_link_t *bucket, uint64_t tick)
         io_list_remove(&q->wheel_link);
         e->st.try_timeouts++;
         io_server_timed_out(e, q->servers[q->cur]);
+        q->lost_mask |= (uint8_t)(1u << q->cur);
+        q->lost_sent_ns = q->sent_ns;
+        io_aimd_lost(e, q->servers[q->cur], IO_AIMD_TIMEOUT, q->sent_ns);
         io_try_failed(e, q, IO_ETIMEOUT);
     }
 }
@@ -431,6 +448,25 @@ void io_pump_now(io_engine_t *e)
 
 /* ---- public API ---- */
 
+/* The address a query's first try goes to: the first one in the caller's order, unless a rate
+ * limit (configured, AIMD's, or a back-off) makes another one's queue shorter to wait through:
+ * one rate-limited address of a zone must not hold back what its other addresses can answer. */
+static uint8_t first_server(const io_engine_t *e, const io_slot_t *q)
+{
+    uint8_t best = 0;
+    double best_wait = 0;
+    for (uint8_t i = 0; i < q->n_servers; i++) {
+        const io_server_t *s = q->servers[i];
+        double rate = io_server_rate(e, s);
+        double wait = rate > 0 ? (double)s->queued / rate : 0;
+        if (i == 0 || wait < best_wait) {
+            best = i;
+            best_wait = wait;
+        }
+    }
+    return best;
+}
+
 int io_query(io_engine_t *e, const io_query_spec_t *spec, io_query_id_t *id_out)
 {
     if (e == NULL || spec == NULL || spec->cb == NULL || spec->servers == NULL ||
@@ -450,12 +486,14 @@ int io_query(io_engine_t *e, const io_query_spec_t *spec, io_query_id_t *id_out)
             goto fail;
     }
     q->n_servers = (uint8_t)spec->n_servers;
-    q->cur = 0;
+    q->cur = first_server(e, q);
     q->tries = 0;
     q->max_tries = (uint8_t)(e->cfg.retries >= 254 ? 255 : e->cfg.retries + 1);
     q->refused_mask = 0;
     q->flags = spec->flags;
     q->use_tcp = (spec->flags & IO_FLAG_TCP_ONLY) != 0;
+    q->truncated = false;
+    q->lost_mask = 0;
     q->qtype = spec->qtype;
     q->qclass = spec->qclass ? spec->qclass : LDNS_RR_CLASS_IN;
     q->cb = spec->cb;
@@ -467,7 +505,7 @@ int io_query(io_engine_t *e, const io_query_spec_t *spec, io_query_id_t *id_out)
     if (e->active++ == 0)
         set_refs(e, true);
     e->st.queries++;
-    io_server_enqueue(e, q->servers[0], q, false);
+    io_server_enqueue(e, q->servers[q->cur], q, false);
     if (id_out != NULL)
         *id_out = q->id;
     return 0;

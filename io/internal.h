@@ -105,6 +105,9 @@ struct io_slot {
     uint8_t n_servers, cur, tries, max_tries;
     uint8_t refused_mask; /* servers that refused: skipped by later tries */
     bool use_tcp;
+    bool truncated; /* a UDP try was answered TC=1 (the TCP answer tells whether it was a slip) */
+    uint8_t lost_mask;     /* servers (index bits) where a try of it timed out */
+    uint64_t lost_sent_ns; /* when the last try that timed out was sent */
     /* The question name in wire form, with the 0x20 case of the last try sent: the answer must
      * echo exactly these bytes. The packet itself is built in the engine's scratch buffer at
      * send time, which keeps slots small (they are touched cold, long after io_query()). */
@@ -126,6 +129,15 @@ struct io_server {
     uint32_t consecutive_timeouts;
     uint64_t last_answer_ms; /* loop time of the last accepted answer, 0 = never */
     bool backed_off;
+    /* AIMD (aimd.c): qps 0 = no limit of its own. */
+    struct {
+        double qps, ceiling, step;
+        uint64_t cut_ns, grow_ms, cuts;
+        uint64_t win_ms, first_ms;            /* window start; first answer or loss */
+        uint32_t win_answers, prev_answers;   /* answers in the current and previous window */
+        uint32_t win_lost, prev_lost;         /* dropped, then answered: since the last cut */
+        uint32_t win_timeouts, prev_timeouts; /* timeouts since the last cut */
+    } aimd;
     /* TCP */
     io_link_t conns; /* io_tcp_conn_t.server_link */
     uint32_t n_conns;
@@ -288,6 +300,16 @@ void io_servers_free(io_engine_t *e);
 void io_server_enqueue(io_engine_t *e, io_server_t *s, io_slot_t *q, bool front);
 void io_server_answered(io_engine_t *e, io_server_t *s, uint32_t rtt_ms);
 void io_server_timed_out(io_engine_t *e, io_server_t *s);
+/* aimd.c: an answer from s; a try sent at sent_ns (uv_hrtime) that timed out at s, that s
+ * dropped (it timed out and s answered the question later) or slipped (RRL's TC=1); the rate
+ * AIMD allows s now (0 = no limit of its own). */
+void io_aimd_answered(io_engine_t *e, io_server_t *s);
+typedef enum { IO_AIMD_TIMEOUT, IO_AIMD_DROPPED, IO_AIMD_SLIP } io_aimd_loss_t;
+void io_aimd_lost(io_engine_t *e, io_server_t *s, io_aimd_loss_t kind, uint64_t sent_ns);
+double io_aimd_limit(const io_server_t *s);
+/* The rate the server may be sent at now: the per-server limit, the AIMD limit below it, or
+ * the back-off rate while backed off; 0 = unlimited. */
+double io_server_rate(const io_engine_t *e, const io_server_t *s);
 bool io_bucket_take(io_bucket_t *b, uint64_t now_ms, bool take);
 void io_bucket_init(io_bucket_t *b, uint32_t qps, uint64_t now_ms);
 bool io_server_take_token(io_engine_t *e, io_server_t *s, uint64_t now_ms);

@@ -85,7 +85,12 @@ typedef struct io_config {
     uint32_t backoff_after;      /* timeouts in a row, with no answer for timeout_ms, before a
                                     server is backed off; 0 = never [8] */
     uint32_t backoff_qps;        /* send rate to a backed-off server [5] */
-    bool randomize_case;         /* 0x20: random case in the question name [true] */
+    /* AIMD per server: lost tries (a loss rate above random loss) and RRL slips cut the
+     * server's rate to half of what it delivered, answers grow it back additively to
+     * qps_per_server (when 0, it keeps growing) [true]; the lowest rate a cut goes to [5]. */
+    bool aimd;
+    uint32_t aimd_min_qps;
+    bool randomize_case; /* 0x20: random case in the question name [true] */
     /* Called (may be NULL) each time a try cannot be sent because a socket cannot be opened
      * for lack of file descriptors, just before its query completes with IO_ENOFILES; server is
      * the address the try was for (borrowed, valid during the call). Lets the caller stop
@@ -194,6 +199,8 @@ typedef struct io_stats {
     uint64_t try_timeouts;           /* single tries that timed out */
     uint64_t retried;                /* tries after the first */
     uint64_t truncated;              /* UDP answers with TC=1, asked again over TCP */
+    uint64_t slips;                  /* of which RRL slips: the TCP answer fit in UDP */
+    uint64_t rate_cuts;              /* AIMD cuts of a server's rate (aimd in io_config_t) */
     uint64_t tcp_sent;               /* tries sent over TCP */
     uint64_t tcp_connections;        /* TCP connections opened */
     uint64_t refused_port;           /* tries refused (ICMP port unreachable, TCP ECONNREFUSED) */
@@ -230,6 +237,8 @@ typedef struct io_server_stats {
     uint32_t tcp_open;   /* TCP connections open now */
     bool backed_off;     /* currently sent to at backoff_qps only */
     uint64_t backoffs;   /* times it was backed off */
+    uint64_t rate_cuts;  /* AIMD cuts of its rate */
+    double rate_qps;     /* the rate AIMD allows it now; 0 = no limit of its own */
 } io_server_stats_t;
 
 /*

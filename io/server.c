@@ -144,9 +144,12 @@ bool io_bucket_take(io_bucket_t *b, uint64_t now_ms, bool take)
     return true;
 }
 
-static double io_server_rate(const io_engine_t *e, const io_server_t *s)
+double io_server_rate(const io_engine_t *e, const io_server_t *s)
 {
     double r = e->cfg.qps_per_server;
+    double adapted = io_aimd_limit(s);
+    if (adapted > 0 && (r == 0 || adapted < r))
+        r = adapted;
     if (s->backed_off && (r == 0 || r > e->cfg.backoff_qps))
         r = e->cfg.backoff_qps > 0 ? e->cfg.backoff_qps : 1;
     return r;
@@ -213,6 +216,7 @@ void io_servers_unthrottle(io_engine_t *e, uint64_t now_ms)
 void io_server_answered(io_engine_t *e, io_server_t *s, uint32_t rtt_ms)
 {
     s->st.answered++;
+    io_aimd_answered(e, s);
     s->consecutive_timeouts = 0;
     s->last_answer_ms = uv_now(e->loop);
     if (s->backed_off) {
@@ -260,6 +264,7 @@ static void fill(const io_server_t *s, io_server_stats_t *out)
 {
     *out = s->st;
     out->tcp_open = s->n_conns;
+    out->rate_qps = io_aimd_limit(s);
 }
 
 size_t io_server_stats_list(const io_engine_t *engine, io_server_stats_t *out, size_t max)

@@ -1,7 +1,10 @@
 /*
  * Address lookups of name server names that came without glue: follow referrals from the
  * closest cached zone down to the name's zone and ask it for A and AAAA. Each name is looked
- * up once per scan; everyone who needs it waits on the cache entry.
+ * up once per scan (a DNS host's names are resolved once, not once per customer domain);
+ * everyone who needs it waits on the cache entry. The cache holds at most SCAN_ADDR_CACHE_MAX
+ * names: when it is full, the names already resolved are dropped (and looked up again when
+ * needed), so a scan of millions of self-hosted domains stays within bounded memory.
  */
 #include "scanner/internal.h"
 
@@ -28,7 +31,30 @@ static void walk_finish(addr_walk_t *w)
     if (--e->answers_pending > 0)
         return;
     e->done = true;
+    /* Its waiters read it: a lookup one of them starts must not drop it meanwhile. */
+    e->busy = true;
     scan_waiters_run(&e->waiters);
+    e->busy = false;
+}
+
+/* Drops every resolved entry nobody is reading (the cache is full). Callers of
+ * scan_addr_lookup() use an entry at once or wait on it, so none holds one across a call. */
+static void cache_flush(scanner_t *s)
+{
+    for (size_t b = 0; b < s->addr_buckets; b++) {
+        scan_addr_entry_t **link = &s->addr_table[b];
+        while (*link) {
+            scan_addr_entry_t *e = *link;
+            if (e->done && !e->busy && !e->waiters) {
+                *link = e->hash_next;
+                free(e);
+                s->n_addr_entries--;
+            } else {
+                link = &e->hash_next;
+            }
+        }
+    }
+    s->stats.addr_cache_flushes++;
 }
 
 static void walk_zone_ready(void *arg)
@@ -102,9 +128,12 @@ scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nest
             scan_waiter_add(&e->waiters, cb, arg);
         return e;
     }
+    if (s->n_addr_entries >= SCAN_ADDR_CACHE_MAX)
+        cache_flush(s);
     e = calloc(1, sizeof *e);
     if (!e)
         return NULL;
+    s->n_addr_entries++;
     snprintf(e->name, sizeof e->name, "%s", text);
     e->hash_next = s->addr_table[b];
     s->addr_table[b] = e;

@@ -97,6 +97,18 @@ static bool wire_has_answer(const uint8_t *wire, size_t len)
 
 static void server_answer(void *arg, const io_result_t *r);
 
+/* --servers names (cli.md): DNSKEY and SOA go to every address, the other questions to one
+ * address per NS name. Through a resolver there is one "server", asked everything. */
+static bool plan_names(const scan_domain_t *d)
+{
+    return !d->s->cfg->servers_all && d->s->cfg->resolver_count == 0;
+}
+
+static bool is_apex_slot(int slot)
+{
+    return slot == SCAN_Q_DNSKEY || slot == SCAN_Q_SOA;
+}
+
 static void server_ask(scan_domain_t *d, size_t i, enum scan_qslot slot)
 {
     scanner_t *s = d->s;
@@ -130,10 +142,18 @@ static void server_ask(scan_domain_t *d, size_t i, enum scan_qslot slot)
     if (rc == 0) {
         d->queries++;
         d->queries_pending++;
+        if (is_apex_slot(slot))
+            sv->apex_pending++;
+        else
+            sv->others_pending++;
     } else {
         sv->errors[slot] = rc;
+        if (!is_apex_slot(slot))
+            sv->others_failed = true;
     }
 }
+
+static void name_settle(scan_domain_t *d, const char *ns_name);
 
 static void server_ask_dnssec(scan_domain_t *d, size_t i)
 {
@@ -142,6 +162,50 @@ static void server_ask_dnssec(scan_domain_t *d, size_t i)
     d->servers[i].dnssec_asked = true;
     for (int slot = SCAN_Q_A; slot <= SCAN_Q_PROBE; slot++)
         server_ask(d, i, (enum scan_qslot)slot);
+    /* Nothing could be sent: the name's next address takes over at once. */
+    if (plan_names(d) && d->servers[i].others_pending == 0 && d->servers[i].others_failed)
+        name_settle(d, d->servers[i].ns_name);
+}
+
+/* An authoritative NOERROR to SOA (and DNSKEY answered), read from the headers: an address
+ * that can be judged, so the one worth the other questions. Unsigned zones (no DS, no DNSKEY
+ * served) get no other questions, as under --servers all. */
+static bool name_candidate(const scan_domain_t *d, const scan_server_t *sv)
+{
+    const uint8_t *soa = sv->wire[SCAN_Q_SOA];
+    if (sv->errors[SCAN_Q_DNSKEY] || sv->errors[SCAN_Q_SOA] || !soa ||
+        sv->wire_len[SCAN_Q_SOA] < 12)
+        return false;
+    bool aa = (soa[2] & 0x04) != 0;
+    bool noerror = (soa[3] & 0x0f) == 0;
+    return aa && noerror && (d->signed_hint || sv->dnskey_served);
+}
+
+/* Once every address of the NS name has answered DNSKEY and SOA (or given up), the lowest usable
+ * address is asked the other questions; when one of those gets no answer, the next usable
+ * address of the name is asked them too, so that one silent address never stands for a name
+ * whose other addresses answer. Deterministic: the same answers choose the same address. */
+static void name_settle(scan_domain_t *d, const char *ns_name)
+{
+    scan_server_t *pick = NULL;
+    size_t pick_i = 0;
+    for (size_t i = 0; i < d->n_servers; i++) {
+        scan_server_t *sv = &d->servers[i];
+        if (strcmp(sv->ns_name, ns_name) != 0)
+            continue;
+        if (sv->apex_pending > 0)
+            return;
+        if (sv->dnssec_asked && (sv->others_pending > 0 || !sv->others_failed))
+            return;
+        if (sv->dnssec_asked || !name_candidate(d, sv))
+            continue;
+        if (!pick || scan_addr_cmp(&sv->addr, &pick->addr) < 0) {
+            pick = sv;
+            pick_i = i;
+        }
+    }
+    if (pick)
+        server_ask_dnssec(d, pick_i);
 }
 
 static void server_answer(void *arg, const io_result_t *r)
@@ -163,9 +227,8 @@ static void server_answer(void *arg, const io_result_t *r)
         ldns_pkt_free(r->pkt);
     if (q->slot == SCAN_Q_SOA && r->status == 0)
         sv->rtt_ms = r->rtt_ms;
-    /* DNSKEYs served: ask the DNSSEC questions (the worker checks what they really are). */
     if (q->slot == SCAN_Q_DNSKEY && r->status == 0 && wire_has_answer(r->wire, r->wire_len))
-        server_ask_dnssec(d, q->server);
+        sv->dnskey_served = true;
     if ((q->slot == SCAN_Q_CDS || q->slot == SCAN_Q_CDNSKEY) && d->s->cfg->resolver_count == 0 &&
         r->status == 0 && wire_has_answer(r->wire, r->wire_len))
         server_ask(d, q->server, q->slot == SCAN_Q_CDS ? SCAN_Q_CDS_TCP : SCAN_Q_CDNSKEY_TCP);
@@ -173,6 +236,21 @@ static void server_answer(void *arg, const io_result_t *r)
     if ((q->slot == SCAN_Q_CDS || q->slot == SCAN_Q_CDNSKEY) && d->s->cfg->resolver_count == 0 &&
         !d->signed_hint && r->status == 0 && wire_has_answer(r->wire, r->wire_len))
         scan_dsboot_start(d);
+    if (is_apex_slot(q->slot)) {
+        sv->apex_pending--;
+    } else {
+        sv->others_pending--;
+        if (sv->errors[q->slot] != 0)
+            sv->others_failed = true;
+    }
+    if (!plan_names(d)) {
+        /* DNSKEYs served: ask the DNSSEC questions (the worker checks what they really are). */
+        if (q->slot == SCAN_Q_DNSKEY && sv->dnskey_served)
+            server_ask_dnssec(d, q->server);
+    } else if (is_apex_slot(q->slot) ? sv->apex_pending == 0
+                                     : sv->others_pending == 0 && sv->others_failed) {
+        name_settle(d, sv->ns_name);
+    }
     d->queries_pending--;
     domain_maybe_judge(d);
 }
@@ -191,14 +269,19 @@ void scan_domain_ask_servers(scan_domain_t *d)
     snprintf(d->probe_label, sizeof d->probe_label, "dnssweep-%08x", (unsigned)rnd);
     /* Hold the judgement until every question is out. */
     d->queries_pending++;
+    bool names = plan_names(d);
     for (size_t i = 0; i < d->n_servers; i++) {
         scan_addr_text(&d->servers[i].addr, d->servers[i].addr_text,
                        sizeof d->servers[i].addr_text);
         server_ask(d, i, SCAN_Q_DNSKEY);
         server_ask(d, i, SCAN_Q_SOA);
-        if (d->signed_hint)
+        if (d->signed_hint && !names)
             server_ask_dnssec(d, i);
     }
+    /* Names whose addresses could not be asked at all settle now (nothing more will come). */
+    for (size_t i = 0; names && i < d->n_servers; i++)
+        if (d->servers[i].apex_pending == 0)
+            name_settle(d, d->servers[i].ns_name);
     d->queries_pending--;
     d->ready_to_judge = true;
     domain_maybe_judge(d);

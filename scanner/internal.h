@@ -21,6 +21,8 @@
  * NS name needs a lookup...). Both bound the work one name can cause. */
 #define SCAN_MAX_REFERRALS 16
 #define SCAN_MAX_NESTING 4
+/* NS names whose addresses are cached (about 2.3 KB each): addr.c. */
+#define SCAN_ADDR_CACHE_MAX 50000
 
 /* ---- waiting for a cache entry to become ready ---- */
 
@@ -80,6 +82,7 @@ typedef struct scan_addr_entry {
     struct sockaddr_storage addrs[SCAN_MAX_ADDRS];
     size_t n_addrs;
     size_t answers_pending; /* A and AAAA */
+    bool busy;              /* its waiters are running */
     scan_waiter_t *waiters;
     struct scan_addr_entry *hash_next;
 } scan_addr_entry_t;
@@ -126,7 +129,13 @@ typedef struct scan_server {
     int unusable_reason;       /* -1, VERIFY_REASON_NS_UNREACHABLE or VERIFY_REASON_NS_LAME */
     char unusable_detail[200];
     bool dnssec_asked;
-    bool partial; /* answered DNSKEY and SOA, never some other question (NS_UNREACHABLE) */
+    /* --servers names: DNSKEY and SOA answers still to come; questions beyond those two still
+     * to come, and whether one of them got no answer (the name's next address is asked). */
+    uint8_t apex_pending, others_pending;
+    bool others_failed;
+    bool dnskey_served; /* the DNSKEY answer carried records */
+    bool apex_only;     /* judged on DNSKEY and SOA alone: never asked the other questions */
+    bool partial;       /* answered DNSKEY and SOA, never some other question (NS_UNREACHABLE) */
 } scan_server_t;
 
 typedef enum scan_outcome {
@@ -233,6 +242,7 @@ typedef struct scan_stats {
     uint64_t domains_read, domains_done, bad_lines, duplicates, skipped_resume, skipped_shard;
     uint64_t status_counts[VERIFY_STATUS_COUNT];
     uint64_t queries, zone_cache_hits, zone_setups, addr_cache_hits, addr_lookups;
+    uint64_t addr_cache_flushes;
     uint64_t resolver_disagreements;
     uint64_t reason_counts[VERIFY_REASON_COUNT]; /* domains per reason code (once per domain) */
     uint64_t zonefile_delegations, ds_from_file, ds_from_wire;
@@ -321,7 +331,7 @@ struct scanner {
     scan_zone_t **zone_table;
     size_t zone_buckets;
     scan_addr_entry_t **addr_table;
-    size_t addr_buckets;
+    size_t addr_buckets, n_addr_entries;
     scan_gate_t **gate_table;
     scan_domain_t **inflight_table;
     size_t inflight_buckets;
@@ -415,6 +425,8 @@ size_t scan_list_addrs(const ldns_rr_list *list, const ldns_rdf *name, uint16_t 
 size_t scan_pkt_answer_addrs(const ldns_pkt *pkt, const ldns_rdf *name, uint16_t port, bool v4,
                              bool v6, struct sockaddr_storage *out, size_t n, size_t max);
 void scan_addr_text(const struct sockaddr_storage *addr, char *buf, size_t len);
+/* Addresses in a fixed order: family, then address, then port (qsort-style result). */
+int scan_addr_cmp(const struct sockaddr_storage *x, const struct sockaddr_storage *y);
 /* The parent's side of a delegation (verify_delegation()) for a parent of the given security:
  * an insecure or bogus parent gives that state without looking at the referral. *out as
  * verify_delegation() fills it (out->ds is the caller's to ldns_rr_list_free()); budget: the

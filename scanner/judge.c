@@ -346,6 +346,30 @@ static bool only_missing_answers(const verify_verdict_t *v)
     return any && v->status == VERIFY_STATUS_BOGUS;
 }
 
+/* Whether the server's verdict speaks about rrset: an address asked only DNSKEY and SOA says
+ * nothing about the other answers (neither that they are fine nor that they are broken). */
+static bool judged_rrset(const scan_domain_t *d, const scan_server_t *sv, const char *rrset)
+{
+    if (!sv->apex_only)
+        return true;
+    static const char *const apex_types[] = {"DNSKEY", "SOA", "DS"};
+    size_t n = strlen(d->name);
+    if (!rrset || strncmp(rrset, d->name, n) != 0 || rrset[n] != '/')
+        return false;
+    for (size_t i = 0; i < sizeof apex_types / sizeof apex_types[0]; i++)
+        if (strcmp(rrset + n + 1, apex_types[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The status of sv's verdict to compare with other's: when one of the two was asked DNSKEY
+ * and SOA alone, both are compared on those answers only (a CAA error on the address asked
+ * CAA is no disagreement with one that was not asked). */
+static verify_status_t compared_status(const scan_server_t *sv, const scan_server_t *other)
+{
+    return sv->apex_only != other->apex_only ? sv->verdict->apex_status : sv->verdict->status;
+}
+
 static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_parent_state_t ps,
                                      const ldns_rr_list *ds, verify_budget_t *budget,
                                      verify_verdict_t **first_out)
@@ -353,10 +377,14 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
     const scanner_t *s = d->s;
     size_t usable = 0;
     verify_verdict_t *first = NULL;
+    const scan_server_t *first_sv = NULL;
     verify_status_t status = VERIFY_STATUS_SECURE;
     for (size_t i = 0; i < d->n_servers; i++) {
         scan_server_t *sv = &d->servers[i];
         sv->status = VERIFY_STATUS_LAME;
+        /* --servers names: an address never asked the other questions is judged on DNSKEY and
+         * SOA alone, never called unreachable for what it was not asked. */
+        sv->apex_only = !s->cfg->servers_all && s->cfg->resolver_count == 0 && !sv->dnssec_asked;
         if (!server_usable(sv, d))
             continue;
         verify_zone_input_t in = {
@@ -373,6 +401,7 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
             .now = d->now,
             .domain_budget = budget,
             .via_resolver = s->cfg->resolver_count > 0,
+            .apex_only = sv->apex_only,
         };
         if (verify_zone(s->vctx, &in, &sv->verdict) != 0 || !sv->verdict) {
             sv->unusable_reason = VERIFY_REASON_NS_UNREACHABLE;
@@ -392,8 +421,10 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
             continue;
         }
         usable++;
-        if (!first)
+        if (!first) {
             first = sv->verdict;
+            first_sv = sv;
+        }
         if (sv->status == VERIFY_STATUS_BOGUS)
             status = VERIFY_STATUS_BOGUS;
         else if (sv->status == VERIFY_STATUS_INDETERMINATE && status != VERIFY_STATUS_BOGUS)
@@ -411,7 +442,7 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
         for (size_t k = 0; v && k < v->n_reasons; k++) {
             bool common = true;
             for (size_t j = 0; j < d->n_servers && common; j++)
-                if (d->servers[j].verdict)
+                if (d->servers[j].verdict && judged_rrset(d, &d->servers[j], v->reasons[k].rrset))
                     common = verdict_has_rrset_reason(d->servers[j].verdict, v->reasons[k].code,
                                                       v->reasons[k].rrset);
             scan_record_add_reason(r, v->reasons[k].code, common ? NULL : d->servers[i].addr_text,
@@ -427,9 +458,12 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
         if (!sv->verdict || sv->partial)
             continue;
         size_t len = strlen(detail);
-        snprintf(detail + len, sizeof detail - len, "%s%s: %s, %zu keys", len ? "; " : "",
-                 sv->addr_text, verify_status_name(sv->status), sv->verdict->n_keys);
-        if (sv->verdict != first && (sv->status != first->status || !same_keys(sv->verdict, first)))
+        snprintf(detail + len, sizeof detail - len, "%s%s: %s, %zu keys%s", len ? "; " : "",
+                 sv->addr_text, verify_status_name(sv->status), sv->verdict->n_keys,
+                 sv->apex_only ? " (asked DNSKEY and SOA only)" : "");
+        if (sv->verdict != first &&
+            (compared_status(sv, first_sv) != compared_status(first_sv, sv) ||
+             !same_keys(sv->verdict, first)))
             inconsistent = true;
     }
     if (inconsistent) {
@@ -559,7 +593,7 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
     if (seen && (!rec->rrsig_earliest_expiration || seen < rec->rrsig_earliest_expiration))
         rec->rrsig_earliest_expiration = seen;
     for (size_t i = 0; i < d->n_servers; i++)
-        if (d->servers[i].verdict) {
+        if (d->servers[i].verdict && !d->servers[i].apex_only) {
             scan_record_cds(r, &d->servers[i]);
             break;
         }
@@ -675,20 +709,7 @@ static const char *resolver_refusal(const scan_domain_t *d)
 /* Server addresses in a fixed order (family, address, port). */
 static int server_order(const void *a, const void *b)
 {
-    const struct sockaddr_storage *x = &((const scan_server_t *)a)->addr;
-    const struct sockaddr_storage *y = &((const scan_server_t *)b)->addr;
-    if (x->ss_family != y->ss_family)
-        return x->ss_family < y->ss_family ? -1 : 1;
-    if (x->ss_family == AF_INET) {
-        const struct sockaddr_in *p = (const struct sockaddr_in *)x;
-        const struct sockaddr_in *q = (const struct sockaddr_in *)y;
-        int c = memcmp(&p->sin_addr, &q->sin_addr, sizeof p->sin_addr);
-        return c ? c : (int)ntohs(p->sin_port) - (int)ntohs(q->sin_port);
-    }
-    const struct sockaddr_in6 *p = (const struct sockaddr_in6 *)x;
-    const struct sockaddr_in6 *q = (const struct sockaddr_in6 *)y;
-    int c = memcmp(&p->sin6_addr, &q->sin6_addr, sizeof p->sin6_addr);
-    return c ? c : (int)ntohs(p->sin6_port) - (int)ntohs(q->sin6_port);
+    return scan_addr_cmp(&((const scan_server_t *)a)->addr, &((const scan_server_t *)b)->addr);
 }
 
 static void judge_domain(scan_domain_t *d)

@@ -66,6 +66,9 @@ void scanner_config_usage(FILE *out)
           "      --strict            a bad input line is a usage error before anything is sent\n"
           "      --zone-file FILE    scan every delegation of a parent zone file\n"
           "  -4 / -6                 use only IPv4 / IPv6 servers\n"
+          "      --servers names|all which addresses get every question: names = DNSKEY and\n"
+          "                          SOA to every address, the rest to one address per NS\n"
+          "                          name; all = every question to every address [names]\n"
           "  -h, --help              this help\n"
           "\n"
           "Exit status: 0 done, 1 runtime failure, 2 usage error or bad input file.\n",
@@ -138,6 +141,7 @@ enum {
     OPT_METRICS,
     OPT_STRICT,
     OPT_ZONE_FILE,
+    OPT_SERVERS,
 };
 
 static const struct option long_options[] = {
@@ -165,6 +169,7 @@ static const struct option long_options[] = {
     {"metrics", required_argument, NULL, OPT_METRICS},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"zone-file", required_argument, NULL, OPT_ZONE_FILE},
+    {"servers", required_argument, NULL, OPT_SERVERS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -348,6 +353,15 @@ int scanner_config_parse_options(int argc, char **argv, scanner_config_t *cfg, F
             break;
         case OPT_ZONE_FILE:
             cfg->zone_file = optarg;
+            break;
+        case OPT_SERVERS:
+            cfg->servers_set = true;
+            if (strcmp(optarg, "names") == 0)
+                cfg->servers_all = false;
+            else if (strcmp(optarg, "all") == 0)
+                cfg->servers_all = true;
+            else
+                rc = bad_value(err, cmd, "--servers", optarg, "names or all");
             break;
         case '4':
             cfg->ipv4_only = true;

@@ -134,3 +134,19 @@ verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_secu
     }
     return out->state;
 }
+
+int scan_addr_cmp(const struct sockaddr_storage *x, const struct sockaddr_storage *y)
+{
+    if (x->ss_family != y->ss_family)
+        return x->ss_family < y->ss_family ? -1 : 1;
+    if (x->ss_family == AF_INET) {
+        const struct sockaddr_in *p = (const struct sockaddr_in *)x;
+        const struct sockaddr_in *q = (const struct sockaddr_in *)y;
+        int c = memcmp(&p->sin_addr, &q->sin_addr, sizeof p->sin_addr);
+        return c ? c : (int)ntohs(p->sin_port) - (int)ntohs(q->sin_port);
+    }
+    const struct sockaddr_in6 *p = (const struct sockaddr_in6 *)x;
+    const struct sockaddr_in6 *q = (const struct sockaddr_in6 *)y;
+    int c = memcmp(&p->sin6_addr, &q->sin6_addr, sizeof p->sin6_addr);
+    return c ? c : (int)ntohs(p->sin6_port) - (int)ntohs(q->sin6_port);
+}

@@ -62,6 +62,10 @@ typedef struct scanner_config {
     scanner_progress_mode_t progress;
     const char *metrics;
     bool ipv4_only, ipv6_only;
+    /* --servers: all = every address gets every question; names (default) = DNSKEY and SOA to
+     * every address, the other questions to one address per NS name. */
+    bool servers_all;
+    bool servers_set; /* --servers was given (a resume compares it with the stored one) */
     bool strict;
     const char *zone_file;
     /* Set by `check`, not from the command line: what the scan records as its input (NULL =

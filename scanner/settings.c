@@ -95,6 +95,11 @@ static void text_family(const scanner_config_t *c, char *buf, size_t len)
     snprintf(buf, len, "%s", c->ipv4_only ? "4" : c->ipv6_only ? "6" : "any");
 }
 
+static void text_servers(const scanner_config_t *c, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", c->servers_all ? "all" : "names");
+}
+
 static void text_check_resolver(const scanner_config_t *c, char *buf, size_t len)
 {
     buf[0] = '\0';
@@ -182,6 +187,13 @@ static int apply_family(scanner_config_t *c, const char *v, scan_settings_paths_
     return c->ipv4_only || c->ipv6_only || strcmp(v, "any") == 0 ? 0 : -1;
 }
 
+static int apply_servers(scanner_config_t *c, const char *v, scan_settings_paths_t *p)
+{
+    (void)p;
+    c->servers_all = strcmp(v, "all") == 0;
+    return c->servers_all || strcmp(v, "names") == 0 ? 0 : -1;
+}
+
 static int apply_check_resolver(scanner_config_t *c, const char *v, scan_settings_paths_t *p)
 {
     (void)p;
@@ -221,6 +233,10 @@ static bool given_family(const scanner_config_t *c)
 {
     return c->ipv4_only || c->ipv6_only;
 }
+static bool given_servers(const scanner_config_t *c)
+{
+    return c->servers_set;
+}
 static bool given_check_resolver(const scanner_config_t *c)
 {
     return c->check_resolver_set;
@@ -245,6 +261,7 @@ static const setting_t setting_table[] = {
     {"family", "-4/-6", given_family, text_family, apply_family},
     {"check-resolver", "--check-resolver", given_check_resolver, text_check_resolver,
      apply_check_resolver},
+    {"servers", "--servers", given_servers, text_servers, apply_servers},
 };
 #define N_SETTINGS (sizeof setting_table / sizeof setting_table[0])
 
@@ -469,8 +486,13 @@ int scan_settings_resume(const scanner_config_t *cfg, scanner_config_t *out,
     snprintf(mode, sizeof mode, "%s",
              results_settings_get(stored, "mode", value, sizeof value) == 1 ? value : "unknown");
     for (size_t i = 0; i < N_SETTINGS && rc == 0; i++) {
-        if (results_settings_get(stored, setting_table[i].key, value, sizeof value) != 1)
-            continue; /* stored by a dnssweep that did not know this setting */
+        if (results_settings_get(stored, setting_table[i].key, value, sizeof value) != 1) {
+            /* Stored by a dnssweep that did not know this setting; one from before --servers
+             * asked every address every question, and its domains are judged alike. */
+            if (strcmp(setting_table[i].key, "servers") == 0 && !cfg->servers_set)
+                out->servers_all = true;
+            continue;
+        }
         if (setting_table[i].given(cfg)) {
             setting_table[i].text(cfg, given, sizeof given);
             if (strcmp(given, value) != 0)

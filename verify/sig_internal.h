@@ -247,8 +247,11 @@ struct verify_zone_run {
     verify_sig_work_t work;       /* this server's budget (+ the domain's) and per-RRset limits */
     verify_sig_byteset_t digests; /* DS digests of this zone's keys, computed and charged once */
     bool saw_any_rrsig;           /* any RRSIG in any answer of this server */
-    bool stripped_reported;       /* DNSSEC_STRIPPED is said once */
-    bool required_alg[256];       /* algorithms that must sign every RRset (RFC 4035 §2.2) */
+    /* Answers beyond DNSKEY and SOA were judged; apex_error: an error was found before them
+     * (what a server asked DNSKEY and SOA alone would get: verify_verdict_t apex_status). */
+    bool others_judged, apex_error;
+    bool stripped_reported; /* DNSSEC_STRIPPED is said once */
+    bool required_alg[256]; /* algorithms that must sign every RRset (RFC 4035 §2.2) */
     bool incomplete_reported[256];
     int64_t earliest_expiration;
     uint16_t earliest_tag;

@@ -338,6 +338,10 @@ typedef struct verify_zone_input {
     /* The answers came through a recursive resolver (CD set): an error rcode means the resolver
      * got nothing usable from any server (NS_UNREACHABLE), not one lame server (NS_LAME). */
     bool via_resolver;
+    /* Only DNSKEY and SOA were asked of this server (the scanner asks the other questions of
+     * one address per name server name): a, caa, cds, cdnskey and nxdomain_probe are not
+     * judged, and their absence is no missing answer. */
+    bool apex_only;
 } verify_zone_input_t;
 
 typedef struct verify_reason {
@@ -378,6 +382,9 @@ typedef struct verify_nsec3_summary {
 /* A verdict; the caller owns it and frees it with verify_verdict_free(). */
 typedef struct verify_verdict {
     verify_status_t status;
+    /* The status the DNSKEY and SOA answers alone give (equal to status for an apex_only
+     * input): what compares a server asked every question with one asked only those two. */
+    verify_status_t apex_status;
     verify_reason_t *reasons; /* n_reasons entries: errors, then warnings, then info */
     size_t n_reasons;
     verify_key_summary_t *keys; /* the served DNSKEYs */

@@ -492,6 +492,9 @@ static int judge(struct verify_zone_run *r)
         r->v->status = VERIFY_STATUS_SECURE;
         r->v->keyset = verify_keyset_ref(r->ks);
     }
+    r->v->apex_status = r->v->status;
+    if (trusted && r->others_judged)
+        r->v->apex_status = r->apex_error ? VERIFY_STATUS_BOGUS : VERIFY_STATUS_SECURE;
     rc = 0;
 fail:
     ldns_rr_list_free(dnskeys);
@@ -543,6 +546,8 @@ static int zone_run_judge(const verify_ctx_t *ctx, const verify_zone_input_t *in
     r.v->status = VERIFY_STATUS_BOGUS;
     r.v->cds_signer = r.v->cdnskey_signer = -1;
     int rc = judge(&r);
+    if (!r.others_judged)
+        r.v->apex_status = r.v->status;
     verify_keyset_free(r.ks);
     free(r.ds_matched);
     verify_sig_byteset_free(&r.digests);

@@ -244,8 +244,11 @@ static int check_probe(struct verify_zone_run *r)
 int verify_zone_check_apex(struct verify_zone_run *r)
 {
     int rc = check_answer(r, r->in->soa, LDNS_RR_TYPE_SOA, false);
-    if (rc >= 0)
-        rc = check_answer(r, r->in->a, LDNS_RR_TYPE_A, false);
+    if (rc < 0 || r->in->apex_only)
+        return rc < 0 ? rc : 0;
+    r->others_judged = true;
+    r->apex_error = verify_verdict_has_error(r->v);
+    rc = check_answer(r, r->in->a, LDNS_RR_TYPE_A, false);
     if (rc >= 0)
         rc = check_answer(r, r->in->caa, LDNS_RR_TYPE_CAA, true);
     if (rc >= 0)

@@ -106,6 +106,7 @@ def main():
                 (["--now", str(int(env["LAB_NOW"]) + 86400)], str(int(env["LAB_NOW"]) + 86400),
                  env["LAB_NOW"]),
                 (["--port", "5353"], "5353", env["LAB_PORT"]),
+                (["--servers", "all"], "--servers all", "--servers names"),
                 (["--zone-file", os.path.join(env["LAB_DIR"], "root.hints")], "root.hints",
                  "(none)")):
             r = run(["scan", "--db", db, "--scan", "res-int", "--resume", "--progress", "never"] +

@@ -22,6 +22,9 @@ of the question name ("<mode>-<anything>.<zone>"), or by --force MODE for every 
   lenlie     TCP: a length prefix of 65535, then only the (short) answer; the connection stays
   junk       TCP: the answer, then 70,000 bytes of 0xFF (length prefixes of 65535 included)
   tcpclose   TCP: the connection is closed as soon as a query arrives, unanswered
+  rrlN       UDP: a response rate limit of N answers/s per listen address (a bucket holding a
+             tenth of a second's worth, shared by every rrl query to it); the rest are dropped
+  rrlsN      the same, and every 2nd dropped answer "slips": TC=1, empty (as NSD's RRL slip 2)
 
 Over TCP every other mode answers normally (except drop: read, never answered, never closed),
 frames read together are answered in reverse order to exercise out-of-order matching, and the
@@ -30,7 +33,8 @@ server never closes a connection itself (except tcpclose).
 Control query: TXT "stats.ctl." asked of a listen address returns, for that address,
 "udp=<queries> tcp=<queries> conns=<accepted> open=<TCP connections open now>
  max1s=<max queries in any 1-s window>
- n=<recorded arrivals> allmax1s=<the same over all addresses> alln=<...>" where arrivals
+ n=<recorded arrivals> allmax1s=<the same over all addresses> alln=<...>
+ rrldrop=<answers the rrl modes dropped> rrlslip=<of which slipped>" where arrivals
 (kernel receive timestamps) are recorded for UDP names whose first label starts with "rate".
 
 The server exits when its parent process dies (so a crashed test leaves nothing behind) or on
@@ -144,6 +148,23 @@ class Listener:
         self.conns = 0
         self.open = 0
         self.arrivals = []
+        self.rrl_tokens = None  # rrlN bucket: tokens, last refill (monotonic seconds)
+        self.rrl_last = 0.0
+        self.rrl_dropped = 0
+        self.rrl_slipped = 0
+
+    def rrl_take(self, rate):
+        """One token of the rrlN bucket (a tenth of a second's worth of answers), or False."""
+        now = time.monotonic()
+        burst = max(1.0, rate / 10.0)
+        if self.rrl_tokens is None:
+            self.rrl_tokens = burst
+        self.rrl_tokens = min(burst, self.rrl_tokens + (now - self.rrl_last) * rate)
+        self.rrl_last = now
+        if self.rrl_tokens < 1.0:
+            return False
+        self.rrl_tokens -= 1.0
+        return True
 
     def close(self):
         for s in (self.udp, self.tcp, self.other):
@@ -186,9 +207,9 @@ class Server:
 
     def stats_answer(self, lst):
         every = [t for one in self.listeners for t in one.arrivals]
-        txt = "udp=%d tcp=%d conns=%d open=%d max1s=%d n=%d allmax1s=%d alln=%d" % (
+        txt = "udp=%d tcp=%d conns=%d open=%d max1s=%d n=%d allmax1s=%d alln=%d rrldrop=%d rrlslip=%d" % (
             lst.udp_count, lst.tcp_count, lst.conns, lst.open, self.max_window(lst.arrivals),
-            len(lst.arrivals), self.max_window(every), len(every))
+            len(lst.arrivals), self.max_window(every), len(every), lst.rrl_dropped, lst.rrl_slipped)
         data = txt.encode()
         return (16, bytes([len(data)]) + data)
 
@@ -260,6 +281,14 @@ class Server:
                 send(good)
             elif mode in ("tc", "tcall"):
                 send(build(pkt, qname_raw, qtype, qclass, tc=True))
+            elif mode.startswith("rrl") and mode.lstrip("rls").isdigit():
+                if lst.rrl_take(int(mode.lstrip("rls"))):
+                    send(good)
+                else:
+                    lst.rrl_dropped += 1
+                    if mode.startswith("rrls") and lst.rrl_dropped % 2 == 0:
+                        lst.rrl_slipped += 1
+                        send(build(pkt, qname_raw, qtype, qclass, tc=True))
             elif mode == "refused":
                 send(build(pkt, qname_raw, qtype, qclass, rcode=5))
             elif mode == "servfail":

@@ -37,6 +37,9 @@ def make_zones(net, bulk_n, have_knot=True, bulk_keytrap=0):
         zones[ns_owner].b.setdefault("apex_a", False)
     # Out-of-bailiwick name server used by oob.test: plain data in the example zone.
     zones["example"].extra.append("ns-oob.example. A %s" % Z.addr(net, "child1"))
+    # issue 16: a DNS host's two out-of-bailiwick names, shared by the srvcust*.test domains.
+    zones["example"].extra.append("ns1.srvhost.example. A %s" % Z.addr(net, "child1"))
+    zones["example"].extra.append("ns2.srvhost.example. A %s" % Z.addr(net, "child2"))
     for case in catalog.cases():
         if case.build.get("nozone"):
             continue

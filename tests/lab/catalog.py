@@ -18,9 +18,11 @@ verdicts spec. Build keys (all optional) understood by build.py:
   mangle     rule of mangler.py for a zone on a mangleN server (see mangler.py)
   extra_rrs  more zone-file lines (e.g. a wildcard)
   servers    server names (see SERVERS in zones.py); default ["child1"]
+  one_name   one NS name (ns1.<zone>) with one address per server, instead of one name each
   alt        {server: variant} serve another version of the zone on that server:
              "otherkeys" (signed with other keys), "stripped" (all RRSIGs removed),
              "oldcds" (same keys, CDS/CDNSKEY of the KSK instead of what `cds` says)
+             "expired" (same keys, signatures that expired 2 days before LAB_NOW)
   life       (inception, expiration) in seconds relative to LAB_NOW
   mutate     edits applied to the signed zone text (see build.py mutate())
   revoke     publish the KSK with the REVOKE bit (and the DS of the revoked key)
@@ -381,6 +383,51 @@ DS_ACTION_CASES = [
           ns=["ns1.cds-usignal.test.", "ns2.cds-usignal.test."])),
 ]
 CASES += DS_ACTION_CASES
+
+# ==== issue 16: one NS name, several addresses (the --servers names query plan) ====
+# `one_name`: the zone's only NS name, ns1.<zone>, has one address per server (glue). Under the
+# default --servers names every address is asked DNSKEY and SOA and only the lowest address that
+# answered SOA the other questions, so these cases show that a bad secondary at an address that
+# is not chosen is still caught, that a chosen address which leaves answers out hands over to
+# the name's next one, and (srvcaablind.test) what that plan cannot see by design.
+SERVERS_PLAN_CASES = [
+    ("srvpair.test", "secure", [], "secure",
+     "alg 13, one NS name with two addresses (child1, child2), same data: the queries per domain "
+     "of both --servers modes are measured on it",
+     dict(alg=13, caa=True, servers=["child1", "child2"], one_name=True)),
+    ("srvotherkeys.test", "bogus", ["DS_NO_MATCHING_DNSKEY", "NS_INCONSISTENT"], "-",
+     "one NS name: child1 good, child2 (the higher address, asked DNSKEY and SOA only under "
+     "--servers names) serves the zone signed with other keys",
+     dict(alg=13, servers=["child1", "child2"], one_name=True, alt={"child2": "otherkeys"})),
+    ("srvstripped.test", "bogus", ["DNSSEC_STRIPPED", "NS_INCONSISTENT"], "-",
+     "one NS name: child1 good, child2 (the higher address) serves the DNSKEYs but no RRSIG at all",
+     dict(alg=13, servers=["child1", "child2"], one_name=True, alt={"child2": "stripped"})),
+    ("srvexpired.test", "bogus", ["NS_INCONSISTENT", "RRSIG_EXPIRED"], "-",
+     "one NS name: child1 good, child2 (the higher address) a secondary that stopped refreshing: "
+     "the same keys, every signature expired 2 days ago",
+     dict(alg=13, servers=["child1", "child2"], one_name=True, alt={"child2": "expired"})),
+    ("srvfallback.test", "bogus", ["CAA_BOGUS", "NS_UNREACHABLE"], "secure",
+     "one NS name: the lower address (mangle9) answers DNSKEY, SOA and NS but never A, CAA, CDS or "
+     "the probe; the higher (manykeys) answers everything, and its CAA RRSIG is corrupted. "
+     "CAA_BOGUS is seen only when the name's next address is asked what the first left out",
+     dict(alg=13, caa=True, mutate=["corrupt_sig:CAA"], servers=["mangle9", "manykeys"],
+          one_name=True, mangle="silent_data")),
+    ("srvcaablind.test", "bogus", ["CAA_BOGUS", "NS_INCONSISTENT"], "secure",
+     "one NS name: child1 good, the higher address (mangle10) answers CAA with SERVFAIL. Seen by "
+     "--servers all; --servers names asks CAA of child1 only and says secure (by design: scan_lab "
+     "states it)",
+     dict(alg=13, caa=True, servers=["child1", "mangle10"], one_name=True, mangle="caa_servfail")),
+]
+# Customers of one DNS host whose NS names are out of bailiwick and have no glue: the scan
+# resolves ns1/ns2.srvhost.example once, not once per domain (its summary counts the lookups).
+SERVERS_PLAN_CASES += [
+    ("srvcust%d.test" % i, "secure", [], "secure",
+     "signed, at a DNS host: NS ns1.srvhost.example and ns2.srvhost.example (no glue; child1, "
+     "child2), shared with the other srvcust domains",
+     dict(alg=13, servers=["child1", "child2"], ns=["ns1.srvhost.example.", "ns2.srvhost.example."]))
+    for i in range(1, 5)
+]
+CASES += SERVERS_PLAN_CASES
 
 # Reason codes the small lab does not produce, and why (also in README.md).
 SKIPPED = {}

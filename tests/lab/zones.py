@@ -17,6 +17,8 @@ SERVERS = {
     # mangler.py: one address per misbehaving zone (relays to MANGLER_UPSTREAM, rewrites one answer)
     "mangle1": (5, 1), "mangle2": (5, 2), "mangle3": (5, 3), "mangle4": (5, 4), "mangle5": (5, 5),
     "mangle6": (5, 6), "mangle7": (5, 7), "mangle8": (5, 8),
+    # issue 16: the second address of a one-NS-name zone (catalogue block SERVERS_PLAN_CASES)
+    "mangle9": (5, 9), "mangle10": (5, 10),
     # issue 14, no silent caps: one NSD for the zone with 40 DNSKEYs, 20 DS, 20 CDS + 20 CDNSKEY
     # (block 7, clear of the KeyTrap zone's servers)
     "manykeys": (7, 1),
@@ -24,7 +26,7 @@ SERVERS = {
     "multi": (8, 1),
     "keytrap": (6, 1),  # issue 14: hostile zones (KeyTrap), a block of their own
 }
-MANGLERS = ["mangle%d" % i for i in range(1, 9)]
+MANGLERS = ["mangle%d" % i for i in range(1, 11)]
 # The real NSD that serves the mangled zones' signed data (behind the mangler, never delegated to).
 MANGLER_UPSTREAM = "child2"
 UNBOUND = (0, 250)
@@ -61,6 +63,8 @@ class Zone:
         self.delegations = []       # child Zone objects (filled by the builder)
         self.extra = list(build.get("extra_rrs", []))
         self.ns_names = build.get("ns") or ["ns%d.%s" % (i + 1, fqdn(name)) for i in range(len(servers))]
+        if build.get("one_name"):  # one NS name with one address per server
+            self.ns_names = ["ns1." + fqdn(name)]
         self.text = {}              # variant -> final zone text
         self.ds_cache = None        # precomputed DS lines (bulk zones sharing key pairs)
         self.dsboot_targets = []    # `dsboot_for`: Zone objects whose signals this zone holds
@@ -74,6 +78,8 @@ class Zone:
 
     def in_bailiwick_glue(self, net):
         """(ns name, address) pairs for NS names under this zone (glue in the parent)."""
+        if self.b.get("one_name"):
+            return [(self.ns_names[0], addr(net, s)) for s in self.servers]
         out = []
         for i, ns in enumerate(self.ns_names):
             if ns.endswith("." + self.origin) and i < len(self.servers):
@@ -244,6 +250,8 @@ class Zone:
             if variant == "otherkeys":
                 alt = [self.keys["alt_ksk"], self.keys["alt_zsk"]]
                 plan[variant] = (alt, alt)
+            elif variant == "expired":
+                plan[variant] = plan["main"]
         return plan
 
 
@@ -312,7 +320,9 @@ def render(zone, workdir, net, now):
         zone.text["main"] = zone.base_text(net, now, [])
         return
     for variant, (published, signers) in zone.signing_plan().items():
-        zone.text[variant] = sign(zone, workdir, net, now, variant, published, signers)
+        # "expired": a secondary that stopped refreshing, its signatures expired 2 days ago.
+        life = (-30 * 86400, -2 * 86400) if variant == "expired" else None
+        zone.text[variant] = sign(zone, workdir, net, now, variant, published, signers, life)
     zone.text["main"] = mutate(zone.text["main"], zone.b.get("mutate", []))
     zone.text["main"] = resigned(zone, zone.text["main"], workdir, net, now)
     if zone.b.get("keytrap"):

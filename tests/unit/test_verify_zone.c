@@ -235,6 +235,62 @@ static void test_answer_cases(const struct test_zone *z)
     answers_free(&s);
 }
 
+/* apex_only (the scanner's --servers names, for an address asked DNSKEY and SOA alone): the
+ * other answers are neither required nor judged; apex_status compares such a server with one
+ * asked everything. */
+static void test_apex_only(const struct test_zone *z)
+{
+    struct answers s;
+    answers_build(&s, z);
+    verify_zone_input_t in = {.zone = apex,
+                              .parent = VERIFY_PARENT_DS,
+                              .parent_ds = z->ksk_ds,
+                              .dnskey = s.dnskey,
+                              .soa = s.soa,
+                              .now = now_in,
+                              .apex_only = true};
+    verify_verdict_t *v = NULL;
+    ok(verify_zone(ctx, &in, &v) == 0 && v, "apex_only: judged");
+    if (v) {
+        is_str(verify_status_name(v->status), "secure",
+               "apex_only, no A/CAA/CDS/probe answers: secure (not asked, not missing)");
+        ok(!verify_verdict_has(v, VERIFY_REASON_NS_UNREACHABLE),
+           "apex_only: no NS_UNREACHABLE for questions it was not asked");
+        is_str(verify_status_name(v->apex_status), "secure", "apex_only: apex_status = status");
+        verify_verdict_free(v);
+    }
+    in.apex_only = false;
+    ok(verify_zone(ctx, &in, &v) == 0 && v && v->status == VERIFY_STATUS_BOGUS &&
+           verify_verdict_has(v, VERIFY_REASON_NS_UNREACHABLE),
+       "the same answers asked of a server asked everything: bogus, NS_UNREACHABLE");
+    verify_verdict_free(v);
+
+    tz_corrupt(s.caa, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_CAA);
+    v = judge(&s, VERIFY_PARENT_DS, z->ksk_ds, now_in);
+    ok(v->status == VERIFY_STATUS_BOGUS && v->apex_status == VERIFY_STATUS_SECURE,
+       "a broken CAA RRSIG: status bogus, apex_status secure (%s, %s)",
+       verify_status_name(v->status), verify_status_name(v->apex_status));
+    verify_verdict_free(v);
+    in.caa = s.caa;
+    in.apex_only = true;
+    ok(verify_zone(ctx, &in, &v) == 0 && v && v->status == VERIFY_STATUS_SECURE &&
+           !verify_verdict_has(v, VERIFY_REASON_CAA_BOGUS),
+       "apex_only with a broken CAA answer present: CAA is not judged");
+    verify_verdict_free(v);
+
+    tz_corrupt(s.soa, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_SOA);
+    ok(verify_zone(ctx, &in, &v) == 0 && v && v->status == VERIFY_STATUS_BOGUS &&
+           v->apex_status == VERIFY_STATUS_BOGUS &&
+           verify_verdict_has(v, VERIFY_REASON_RRSIG_INVALID),
+       "apex_only with a broken SOA RRSIG: bogus, RRSIG_INVALID");
+    verify_verdict_free(v);
+    v = judge(&s, VERIFY_PARENT_DS, z->ksk_ds, now_in);
+    ok(v->status == VERIFY_STATUS_BOGUS && v->apex_status == VERIFY_STATUS_BOGUS,
+       "broken SOA and CAA, asked everything: apex_status bogus too");
+    verify_verdict_free(v);
+    answers_free(&s);
+}
+
 int main(void)
 {
     if (system("command -v ldns-keygen >/dev/null && command -v ldns-signzone >/dev/null") != 0) {
@@ -254,6 +310,7 @@ int main(void)
         test_good_zone(&z);
         test_ds_cases(&z);
         test_answer_cases(&z);
+        test_apex_only(&z);
     }
     tz_free(&z);
 
