@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct fix_text {
     char *buf;
@@ -80,9 +81,29 @@ static void server_text(const scan_domain_t *d, const char *addr, char *out, siz
     snprintf(out, len, "%s", addr ? addr : "?");
 }
 
-/* The name to put after @ in a dig command: the server's name, else its address. */
+/* True when the server's NS name has more addresses than this one among the domain's servers
+ * (one name, several machines): `dig @name` would then ask any of them. */
+static bool name_has_other_addresses(const scan_domain_t *d, const char *addr)
+{
+    const scan_server_t *self = NULL;
+    for (size_t i = 0; d && addr && i < d->n_servers && !self; i++)
+        if (strcmp(d->servers[i].addr_text, addr) == 0)
+            self = &d->servers[i];
+    for (size_t i = 0; self && self->ns_name[0] && i < d->n_servers; i++)
+        if (&d->servers[i] != self && strcmp(d->servers[i].addr_text, addr) != 0 &&
+            strcasecmp(d->servers[i].ns_name, self->ns_name) == 0)
+            return true;
+    return false;
+}
+
+/* The name to put after @ in a dig command: the server's name, else (no name, or a name with
+ * several addresses, of which the check must ask the one at fault) its address. */
 static void server_at(const scan_domain_t *d, const char *addr, char *out, size_t len)
 {
+    if (name_has_other_addresses(d, addr)) {
+        snprintf(out, len, "%s", addr);
+        return;
+    }
     char text[LDNS_MAX_DOMAINLEN + 80];
     server_text(d, addr, text, sizeof text);
     text[strcspn(text, " ")] = '\0';
