@@ -438,7 +438,7 @@ void scan_print_summary(scanner_t *s, const io_stats_t *io, double secs)
         "  queries %llu (%.1f per domain), retried %llu, timed out %llu, truncated->TCP "
         "%llu, dropped (spoofed/mismatched) %llu (unknown ID %llu, wrong source %llu, wrong "
         "question %llu, short %llu), ICMP errors ignored %llu; RRL slips %llu, server rate "
-        "cuts (AIMD) %llu\n"
+        "cuts (AIMD) %llu; tries over TCP %llu\n"
         "  zone cache: %llu zones set up, %llu parent questions saved by the cache; NS "
         "address lookups %llu (cache hits %llu, flushes %llu)\n"
         "  input: %llu names, %llu bad lines, %llu duplicates, %llu already stored, %llu "
@@ -449,9 +449,9 @@ void scan_print_summary(scanner_t *s, const io_stats_t *io, double secs)
         (unsigned long long)io->dropped_unknown_id, (unsigned long long)io->dropped_wrong_source,
         (unsigned long long)io->dropped_wrong_question, (unsigned long long)io->dropped_short,
         (unsigned long long)io->icmp_ignored, (unsigned long long)io->slips,
-        (unsigned long long)io->rate_cuts, (unsigned long long)s->stats.zone_setups,
-        (unsigned long long)s->stats.zone_cache_hits, (unsigned long long)s->stats.addr_lookups,
-        (unsigned long long)s->stats.addr_cache_hits,
+        (unsigned long long)io->rate_cuts, (unsigned long long)io->tcp_sent,
+        (unsigned long long)s->stats.zone_setups, (unsigned long long)s->stats.zone_cache_hits,
+        (unsigned long long)s->stats.addr_lookups, (unsigned long long)s->stats.addr_cache_hits,
         (unsigned long long)s->stats.addr_cache_flushes, (unsigned long long)s->stats.domains_read,
         (unsigned long long)s->stats.bad_lines, (unsigned long long)s->stats.duplicates,
         (unsigned long long)s->stats.skipped_resume, (unsigned long long)s->stats.skipped_shard);

@@ -144,13 +144,13 @@ def check_proxy(p, summary, check):
     spec = dict((k, float(v)) for k, _, v in (kv.partition("=") for kv in p["spec"].split(",")))
     before, after = p["stats_before"], p["stats_after"]
     d = {k: {c: after[k][c] - before[k][c] for c in after[k]} for k in ("to_server", "to_client")}
-    sent, truncated = summary["sent"], summary["truncated"]
-    # Every UDP question dnssweep sent is one datagram in (TCP would be a stream: none here
-    # unless answers were truncated); the lab's Unbound may still be retrying its health
-    # question through the proxy when the scan starts: a few more.
-    ok = (d["to_server"]["in"] >= sent - truncated and d["to_server"]["in"] <= sent + 20)
-    check(ok, "%s: every question went through the proxy (%d datagrams in, dnssweep sent %d)" % (
-        p["name"], d["to_server"]["in"], sent))
+    sent, tcp = summary["sent"], summary["tcp"]
+    # Every try dnssweep sent over UDP is one datagram in (the tries over TCP, after a truncated
+    # answer or the CDS/CDNSKEY asked again over TCP, are streams); the lab's Unbound may still
+    # be retrying its health question through the proxy when the scan starts: a few more.
+    ok = (d["to_server"]["in"] >= sent - tcp and d["to_server"]["in"] <= sent - tcp + 20)
+    check(ok, "%s: every question went through the proxy (%d datagrams in, dnssweep sent %d "
+          "tries, %d of them over TCP)" % (p["name"], d["to_server"]["in"], sent, tcp))
     for way in ("to_server", "to_client"):
         c = d[way]
         kept = c["in"] - c["dropped"]
@@ -184,6 +184,10 @@ def parse_summary(text):
     # back with an ID no longer in flight.
     m = re.search(r"\(unknown ID (\d+),", text)
     out["unknown_id"] = int(m.group(1)) if m else None
+    m = re.search(r"; tries over TCP (\d+)", text)
+    if not m:
+        return None
+    out["tcp"] = int(m.group(1))
     return out
 
 
