@@ -429,6 +429,20 @@ SERVERS_PLAN_CASES += [
 ]
 CASES += SERVERS_PLAN_CASES
 
+# ==== issue 17: internationalised names (IDN), prefix xn-- ====
+# Zones whose label is an IDNA A-label: `dnssweep check` takes the U-label (bücher.test), scans
+# the A-label and shows both; the fix texts and the graph carry the domain's name. Built like
+# any other zone (the A-label is plain ASCII to ldns-signzone and NSD).
+IDN_CASES = [
+    ("xn--bcher-kva.test", "secure", [], "secure",
+     "IDN (U-label: bucher.test with u-umlaut): alg 13 KSK+ZSK, NSEC, apex A and CAA",
+     dict(alg=13, caa=True)),
+    ("xn--mnchen-3ya.test", "bogus", ["DS_NO_MATCHING_DNSKEY"], "servfail",
+     "IDN (U-label: munchen.test with u-umlaut): DS of an unpublished key; its fix names the A-label",
+     dict(alg=13, ds="other")),
+]
+CASES += IDN_CASES
+
 # Reason codes the small lab does not produce, and why (also in README.md).
 SKIPPED = {}
 
