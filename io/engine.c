@@ -264,9 +264,13 @@ void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, boo
     }
     io_server_answered(e, s, rtt);
     /* An answer that fits in the UDP size we offered came TC=1 over UDP: not too big, but a
-     * response rate limit's "slip" (RRL answers some of what it would drop with TC=1). */
+     * response rate limit's "slip" (RRL answers some of what it would drop with TC=1) -- where
+     * the server also answers whole over UDP: RRL slips only part of what it limits, and one
+     * that truncates everything (a truncating middlebox, a TCP-only server) is not limiting. */
     size_t udp_room = (q->flags & IO_FLAG_NO_EDNS) ? 512 : e->cfg.edns_bufsize;
-    if (tcp && q->truncated && len <= udp_room) {
+    if (!tcp)
+        s->aimd.udp_whole++;
+    if (tcp && q->truncated && len <= udp_room && s->aimd.udp_whole > 0) {
         e->st.slips++;
         io_aimd_lost(e, s, IO_AIMD_SLIP, q->sent_ns);
     } else if (q->lost_mask & (1u << q->cur)) {

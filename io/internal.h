@@ -137,6 +137,9 @@ struct io_server {
         uint32_t win_answers, prev_answers;   /* answers in the current and previous window */
         uint32_t win_lost, prev_lost;         /* dropped, then answered: since the last cut */
         uint32_t win_timeouts, prev_timeouts; /* timeouts since the last cut */
+        /* Answers that came whole over UDP: RRL slips only part of what it limits, so a server
+         * (or a middlebox) that truncates every answer is not rate-limiting by its TC=1. */
+        uint64_t udp_whole;
     } aimd;
     /* TCP */
     io_link_t conns; /* io_tcp_conn_t.server_link */

@@ -106,6 +106,14 @@ int main(void)
        "slips seen (%llu: TC=1, then a TCP answer that fits in UDP) and the rate cut (%llu)",
        (unsigned long long)slipped.st.slips, (unsigned long long)slipped.st.rate_cuts);
 
+    /* 3b: a server (or middlebox) that truncates every UDP answer is not rate-limiting: its
+     * TC=1 costs a TCP round trip, never a cut (else 150 queries would crawl at 5 q/s). */
+    outcome_t truncating = run(&cfg, 150, "tc", "with AIMD, everything truncated");
+    is_int(truncating.answered, 150, "everything truncated: all 150 queries answered over TCP");
+    ok(truncating.st.slips == 0 && truncating.st.rate_cuts == 0,
+       "everything truncated: no slip counted (%llu), no rate cut (%llu)",
+       (unsigned long long)truncating.st.slips, (unsigned long long)truncating.st.rate_cuts);
+
     /* 4: a configured per-server rate above what the server takes. */
     cfg.qps_per_server = 200;
     outcome_t capped = run(&cfg, 150, "rrl30", "with AIMD, 200 q/s configured");
