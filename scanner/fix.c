@@ -502,21 +502,6 @@ static void lasting(fix_text_t *t, const fix_facts_t *f, const results_reason_t 
     say(t, "%s.", verify_reason_fix(x->code));
 }
 
-static bool same_key_tags(const verify_verdict_t *a, const verify_verdict_t *b)
-{
-    if (a->n_keys != b->n_keys)
-        return false;
-    for (size_t i = 0; i < a->n_keys; i++) {
-        bool found = false;
-        for (size_t k = 0; k < b->n_keys && !found; k++)
-            found = a->keys[i].key_tag == b->keys[k].key_tag &&
-                    a->keys[i].algorithm == b->keys[k].algorithm;
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
 static void key_tags(const verify_verdict_t *v, char *out, size_t len)
 {
     size_t off = 0;
@@ -547,7 +532,7 @@ static bool is_wrong(const scan_server_t *sv, const scan_server_t *ref)
 {
     return sv->verdict && sv != ref &&
            (sv->verdict->status != ref->verdict->status ||
-            !same_key_tags(sv->verdict, ref->verdict));
+            !verify_verdict_same_keys(sv->verdict, ref->verdict));
 }
 
 /* Servers disagree: name the wrong one first and what it must serve (verdicts.md: not a
@@ -578,11 +563,11 @@ static void inconsistent(fix_text_t *t, const fix_facts_t *f, const results_reas
             server_at(d, sv->addr_text, at, at_len);
         say(t, "%s%s serves %s wrongly", named ? " " : "Fix the server first: ", sv_text,
             f->domain);
-        if (!same_key_tags(sv->verdict, ref->verdict))
+        if (!verify_verdict_same_keys(sv->verdict, ref->verdict))
             say(t, ": DNSKEY %s, where %s serves DNSKEY %s%s%s%s%s", tags, ref_text, ref_tags,
                 ref_secure ? ", which " : "", ref_secure ? f->ds_now : "", ref_secure ? " at " : "",
                 ref_secure ? f->parent : "");
-        if (!same_key_tags(sv->verdict, ref->verdict) && ref_secure)
+        if (!verify_verdict_same_keys(sv->verdict, ref->verdict) && ref_secure)
             say(t, " matches");
         else if (sv->verdict->n_reasons)
             say(t, ": %s (%s)", verify_reason_name(sv->verdict->reasons[0].code),

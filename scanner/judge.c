@@ -150,21 +150,6 @@ static bool verdict_has_rrset_reason(const verify_verdict_t *v, verify_reason_co
     return false;
 }
 
-static bool same_keys(const verify_verdict_t *a, const verify_verdict_t *b)
-{
-    if (a->n_keys != b->n_keys)
-        return false;
-    for (size_t i = 0; i < a->n_keys; i++) {
-        bool found = false;
-        for (size_t k = 0; k < b->n_keys && !found; k++)
-            found = a->keys[i].key_tag == b->keys[k].key_tag &&
-                    a->keys[i].algorithm == b->keys[k].algorithm;
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
 static const char *strip_dot(char *name)
 {
     size_t len = strlen(name);
@@ -463,7 +448,7 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
                  sv->apex_only ? " (asked DNSKEY and SOA only)" : "");
         if (sv->verdict != first &&
             (compared_status(sv, first_sv) != compared_status(first_sv, sv) ||
-             !same_keys(sv->verdict, first)))
+             !verify_verdict_same_keys(sv->verdict, first)))
             inconsistent = true;
     }
     if (inconsistent) {
