@@ -10,6 +10,7 @@
 
 #include "results/results.h"
 #include "scanner/input.h"
+#include "text/text.h"
 
 /* The options of the store commands. Each command takes its own set (cli.md: "every command
  * rejects options that are not its own"); the table knows them all so that an option of another
@@ -558,14 +559,15 @@ static void sharded_scan_names(const char *dir, char *out, size_t len)
 {
     results_store_t *st = NULL;
     results_scan_info_t *list = NULL;
-    size_t n = 0, used = 0;
-    out[0] = '\0';
+    size_t n = 0;
+    text_buf_t t;
+    text_init(&t, out, len);
     if (results_open(dir, RESULTS_READONLY, &st) != 0)
         return;
     if (results_scans_list(st, &list, &n) == 0)
         for (size_t i = 0; i < n; i++)
-            if (list[i].options && strstr(list[i].options, "shard=") && used < len)
-                used += (size_t)snprintf(out + used, len - used, " %s ", list[i].name);
+            if (list[i].options && strstr(list[i].options, "shard="))
+                text_printf(&t, " %s ", list[i].name);
     results_scans_free(list, n);
     results_close(st);
 }

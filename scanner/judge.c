@@ -5,6 +5,7 @@
  */
 #include "scanner/internal.h"
 #include "scanner/settings.h"
+#include "text/text.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -437,15 +438,16 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
     if (usable == 0)
         return VERIFY_STATUS_LAME;
     bool inconsistent = false;
-    char detail[300] = "";
+    char detail[300];
+    text_buf_t dt;
+    text_init(&dt, detail, sizeof detail);
     for (size_t i = 0; i < d->n_servers; i++) {
         const scan_server_t *sv = &d->servers[i];
         if (!sv->verdict || sv->partial)
             continue;
-        size_t len = strlen(detail);
-        snprintf(detail + len, sizeof detail - len, "%s%s: %s, %zu keys%s", len ? "; " : "",
-                 sv->addr_text, verify_status_name(sv->status), sv->verdict->n_keys,
-                 sv->apex_only ? " (asked DNSKEY and SOA only)" : "");
+        text_printf(&dt, "%s%s: %s, %zu keys%s", dt.len ? "; " : "", sv->addr_text,
+                    verify_status_name(sv->status), sv->verdict->n_keys,
+                    sv->apex_only ? " (asked DNSKEY and SOA only)" : "");
         if (sv->verdict != first &&
             (compared_status(sv, first_sv) != compared_status(first_sv, sv) ||
              !verify_verdict_same_keys(sv->verdict, first)))

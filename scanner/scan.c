@@ -11,6 +11,7 @@
 
 #include "scanner/anchor.h"
 #include "scanner/settings.h"
+#include "text/text.h"
 
 /* --strict with --zone-file: every record must be readable before anything is sent. */
 static int strict_precheck_zone(const scanner_config_t *cfg)
@@ -138,7 +139,9 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, const ldns_rr_li
         snprintf(name, name_len, "%s", cfg->scan_name);
     else
         default_scan_name(name, name_len);
-    char desc[512], options[128] = "";
+    char desc[512], options[128];
+    text_buf_t opt;
+    text_init(&opt, options, sizeof options);
     if (cfg->input_desc)
         snprintf(desc, sizeof desc, "%s", cfg->input_desc);
     else if (cfg->zone_file)
@@ -147,13 +150,10 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, const ldns_rr_li
         snprintf(desc, sizeof desc, "%s", cfg->input ? cfg->input : "-");
     /* The shard a store holds: dnssweep merge refuses overlapping shards (results_merge). */
     if (cfg->shard_n)
-        snprintf(options, sizeof options, "shard=%u/%u", cfg->shard_k, cfg->shard_n);
+        text_printf(&opt, "shard=%u/%u", cfg->shard_k, cfg->shard_n);
     /* Address families the host could not route (route.c): the scan's results lack them. */
-    if (skipped[0]) {
-        size_t used = strlen(options);
-        snprintf(options + used, sizeof options - used, "%sunroutable=%s", used ? " " : "",
-                 skipped);
-    }
+    if (skipped[0])
+        text_printf(&opt, "%sunroutable=%s", opt.len ? " " : "", skipped);
     /* What a --resume restores: the mode, resolver, hints, anchor, --now, ... (settings.h). */
     char *settings = scan_settings_format(cfg, hints, s->anchor);
     if (!settings) {
