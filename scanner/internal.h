@@ -10,6 +10,7 @@
 
 #include "io/io.h"
 #include "results/results.h"
+#include "scanner/hashtab.h"
 #include "scanner/input.h"
 #include "scanner/scanner.h"
 #include "scanner/zonefile.h"
@@ -71,7 +72,7 @@ typedef struct scan_zone {
     ldns_rr_list *ds;       /* validated DS RRs from the parent (owned) */
     ldns_rr_list *ns_names; /* NS RRs without glue still to resolve (owned) */
     size_t lookups_pending;
-    struct scan_zone *hash_next;
+    void *hash_next; /* the zone cache's chain (hashtab.h) */
 } scan_zone_t;
 
 /* ---- NS name -> addresses, resolved by following referrals ---- */
@@ -84,7 +85,7 @@ typedef struct scan_addr_entry {
     size_t answers_pending; /* A and AAAA */
     bool busy;              /* its waiters are running */
     scan_waiter_t *waiters;
-    struct scan_addr_entry *hash_next;
+    void *hash_next; /* the address cache's chain (hashtab.h) */
 } scan_addr_entry_t;
 
 /* ---- the per-domain state machine ---- */
@@ -204,7 +205,7 @@ struct scan_domain {
     ldns_pkt *file_referral;
     bool file_settles_ds; /* signed DS or NSEC in the file: no DS question needed */
     bool ds_from_file;
-    scan_domain_t *hash_next; /* in-flight set */
+    void *hash_next; /* the in-flight set's chain (hashtab.h) */
     /* The scanner's own trouble (breaker.c): every server of the zone above gave no answer
      * (parent_silent, silent_zone: that zone; the root stands for the resolver), or the resolver
      * refused the domain's questions (set by the worker). */
@@ -328,13 +329,11 @@ struct scanner {
     bool zonefile_current;
     ldns_rr_list *anchor;
     scan_zone_t *root;
-    scan_zone_t **zone_table;
-    size_t zone_buckets;
-    scan_addr_entry_t **addr_table;
-    size_t addr_buckets, n_addr_entries;
-    scan_gate_t **gate_table;
-    scan_domain_t **inflight_table;
-    size_t inflight_buckets;
+    scan_hashtab_t zones; /* scan_zone_t by name */
+    scan_hashtab_t addrs; /* scan_addr_entry_t by NS name */
+    size_t n_addr_entries;
+    scan_hashtab_t gates;    /* scan_gate_t by zone name */
+    scan_hashtab_t inflight; /* scan_domain_t by name */
     size_t active;
     bool input_done, interrupted, abandon, failed, closing;
     /* A run that could not judge domains (cli.md): the cause in plain words; non-empty = the
@@ -356,8 +355,6 @@ struct scanner {
 };
 
 /* names.c */
-/* FNV-1a 64 of a NUL-terminated key (callers fold case first). */
-uint64_t scan_hash(const char *text);
 /* Presentation form of a name, lower case, trailing dot, into buf. */
 void scan_name_text(const ldns_rdf *dname, char *buf, size_t len);
 /* Waiter lists: add (aborts when out of memory: a lost waiter would hang the scan), run every

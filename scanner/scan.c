@@ -400,10 +400,9 @@ int scanner_run_named(const scanner_config_t *cfg, char *scan_name_out, size_t s
     if (!name[0]) /* a resumed scan: named by the store */
         snprintf(name, sizeof name, "%s", results_scan_name(s->scan));
     rc = 1;
-    s->inflight_buckets = pow2_at_least((size_t)cfg->concurrency * 2);
-    s->inflight_table = calloc(s->inflight_buckets, sizeof *s->inflight_table);
-    if (!s->inflight_table || scan_zones_init(s) != 0 || scan_gates_init(s) != 0 ||
-        start_engines(s, cfg) != 0)
+    if (scan_hashtab_init(&s->inflight, pow2_at_least((size_t)cfg->concurrency * 2),
+                          offsetof(scan_domain_t, hash_next), offsetof(scan_domain_t, name)) != 0 ||
+        scan_zones_init(s) != 0 || scan_gates_init(s) != 0 || start_engines(s, cfg) != 0)
         goto done;
     scan_progress_init(s);
     uv_update_time(s->loop);
@@ -485,7 +484,7 @@ done:
     results_close(s->store);
     scan_zones_free(s);
     scan_gates_free(s);
-    free(s->inflight_table);
+    scan_hashtab_free(&s->inflight, NULL);
     verify_ctx_free(s->vctx);
     ldns_rr_list_deep_free(hints);
     ldns_rr_list_deep_free(s->anchor);
