@@ -219,6 +219,18 @@ static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list
     }
 }
 
+/* A record the walk settled without asking the zone's servers: the parent as far as known, the
+ * status and its one reason, about the domain's TYPE RRset. */
+static void record_outcome(scan_record_t *r, scan_domain_t *d, verify_status_t status,
+                           verify_reason_code_t code, const char *type, const char *detail)
+{
+    char rrset[300];
+    record_parent(r, d, NULL);
+    r->rec.status = status;
+    snprintf(rrset, sizeof rrset, "%s/%s", d->name, type);
+    scan_record_add_reason(r, code, NULL, rrset, detail);
+}
+
 /* Reads the first EDNS Extended DNS Error INFO-CODE of an answer, or -1. */
 static int answer_ede(const ldns_pkt *pkt)
 {
@@ -717,20 +729,15 @@ static void judge_domain(scan_domain_t *d)
     rec->scanned_at = (int64_t)time(NULL);
     rec->mode = scan_settings_mode(d->s->cfg);
     rec->queries = d->queries;
-    char rrset[300];
     switch (d->outcome) {
     case SCAN_OUTCOME_NXDOMAIN:
-        record_parent(r, d, NULL);
-        rec->status = VERIFY_STATUS_NXDOMAIN;
-        snprintf(rrset, sizeof rrset, "%s/NS", d->name);
-        scan_record_add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset, d->outcome_detail);
+        record_outcome(r, d, VERIFY_STATUS_NXDOMAIN, VERIFY_REASON_NOT_DELEGATED, "NS",
+                       d->outcome_detail);
         record_fix(r, d, NULL);
         break;
     case SCAN_OUTCOME_INDETERMINATE:
-        record_parent(r, d, NULL);
-        rec->status = VERIFY_STATUS_INDETERMINATE;
-        snprintf(rrset, sizeof rrset, "%s/DS", d->name);
-        scan_record_add_reason(r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset, d->outcome_detail);
+        record_outcome(r, d, VERIFY_STATUS_INDETERMINATE, VERIFY_REASON_PARENT_UNREACHABLE, "DS",
+                       d->outcome_detail);
         char above[LDNS_MAX_DOMAINLEN + 2];
         snprintf(above, sizeof above, "%s", d->zone ? d->zone->name : ".");
         rec->fix = keepf(r,
@@ -740,10 +747,8 @@ static void judge_domain(scan_domain_t *d)
                          d->name, strip_dot(above), d->name);
         break;
     case SCAN_OUTCOME_PARENT_BOGUS:
-        record_parent(r, d, NULL);
-        rec->status = VERIFY_STATUS_BOGUS;
-        snprintf(rrset, sizeof rrset, "%s/DS", d->name);
-        scan_record_add_reason(r, VERIFY_REASON_PARENT_BOGUS, NULL, rrset, d->outcome_detail);
+        record_outcome(r, d, VERIFY_STATUS_BOGUS, VERIFY_REASON_PARENT_BOGUS, "DS",
+                       d->outcome_detail);
         rec->fix = parent_bogus_fix(r, d);
         break;
     case SCAN_OUTCOME_NONE:
@@ -752,15 +757,12 @@ static void judge_domain(scan_domain_t *d)
              * zone"); the breaker counts it as the resolver's trouble. */
             d->resolver_refused = true;
             d->silent_zone = d->s->root;
-            record_parent(r, d, NULL);
-            rec->status = VERIFY_STATUS_INDETERMINATE;
-            snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
-            scan_record_add_reason(
-                r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset,
-                keepf(r,
-                      "the resolver answered %s to the SOA question: it asked none of "
-                      "the zone's servers (the resolver's refusal, not the domain's)",
-                      resolver_refusal(d)));
+            record_outcome(r, d, VERIFY_STATUS_INDETERMINATE, VERIFY_REASON_PARENT_UNREACHABLE,
+                           "SOA",
+                           keepf(r,
+                                 "the resolver answered %s to the SOA question: it asked none of "
+                                 "the zone's servers (the resolver's refusal, not the domain's)",
+                                 resolver_refusal(d)));
             rec->fix = keepf(r,
                              "Nothing to change at %s: the resolver refused to answer for it. "
                              "Allow this host in the resolver's access control, or scan through "
@@ -774,14 +776,11 @@ static void judge_domain(scan_domain_t *d)
             !has_apex_soa(d->servers[0].answers[SCAN_Q_SOA], d->dname) && !resolver_sees_zone(d)) {
             /* Through a resolver the parent is not asked for a referral: a name without its
              * own SOA is not a delegated zone. */
-            record_parent(r, d, NULL);
-            rec->status = VERIFY_STATUS_NXDOMAIN;
-            snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
-            scan_record_add_reason(
-                r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset,
-                ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) == LDNS_RCODE_NXDOMAIN
-                    ? "the resolver answers NXDOMAIN for the name"
-                    : "the name exists but has no SOA of its own: it is not a zone");
+            record_outcome(r, d, VERIFY_STATUS_NXDOMAIN, VERIFY_REASON_NOT_DELEGATED, "SOA",
+                           ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) ==
+                                   LDNS_RCODE_NXDOMAIN
+                               ? "the resolver answers NXDOMAIN for the name"
+                               : "the name exists but has no SOA of its own: it is not a zone");
             record_fix(r, d, NULL);
             break;
         }
