@@ -1,6 +1,7 @@
 /* Contexts, verdicts and borrowed packet views shared by the zone judgement. */
 #include "verify/sig_internal.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,7 @@ const verify_thresholds_t *verify_ctx_thresholds(const verify_ctx_t *ctx)
 int verify_verdict_add(verify_verdict_t *v, verify_reason_code_t code, const char *rrset,
                        const char *fmt, ...)
 {
+    assert((unsigned)code < VERIFY_REASON_COUNT); /* callers pass the code table's constants */
     verify_reason_t *grown = realloc(v->reasons, (v->n_reasons + 1) * sizeof *grown);
     if (!grown)
         return VERIFY_ENOMEM;
