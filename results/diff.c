@@ -122,11 +122,7 @@ static results_change_t classify(const results_record_t *o, const results_record
 static void text_side_codes(results_buf_t *b, const results_record_t *r)
 {
     results_buf_byte(b, '[');
-    for (size_t i = 0; r && i < r->n_reasons; i++) {
-        if (i)
-            results_buf_byte(b, ',');
-        results_buf_str(b, verify_reason_name(r->reasons[i].code));
-    }
+    results_put_reason_names(b, r, ",");
     results_buf_byte(b, ']');
 }
 
@@ -208,8 +204,7 @@ static void json_keys(results_buf_t *b, const results_record_t *r)
         put_uint(b, d->algorithm);
         results_buf_str(b, ",\"digest_type\":");
         put_uint(b, d->digest_type);
-        results_buf_str(b, ",\"digest\":");
-        results_json_str(b, d->digest);
+        results_json_field(b, ",\"digest\":", d->digest);
         results_buf_byte(b, '}');
     }
     results_buf_str(b, "],\"dnskey\":[");
@@ -234,8 +229,7 @@ static void json_side(results_buf_t *b, const results_record_t *r, bool keys)
         results_buf_str(b, "null");
         return;
     }
-    results_buf_str(b, "{\"status\":");
-    results_json_str(b, verify_status_name(r->status));
+    results_json_field(b, "{\"status\":", verify_status_name(r->status));
     results_buf_str(b, ",\"reasons\":[");
     for (size_t i = 0; i < r->n_reasons; i++) {
         if (i)
@@ -257,8 +251,7 @@ typedef struct diff_modes {
 static void json_line(results_buf_t *b, const char *domain, const results_record_t *o,
                       const results_record_t *n, results_change_t change, const diff_modes_t *m)
 {
-    results_buf_str(b, "{\"domain\":");
-    results_json_str(b, domain);
+    results_json_field(b, "{\"domain\":", domain);
     bool keys = change == RESULTS_CHANGE_KEYS_CHANGED;
     results_buf_str(b, ",\"old\":");
     json_side(b, o, keys);
@@ -269,10 +262,8 @@ static void json_line(results_buf_t *b, const char *domain, const results_record
     results_buf_str(b, "\"");
     if (m->differ) {
         /* On every line: a consumer filtering by domain still sees it. */
-        results_buf_str(b, ",\"modes_differ\":{\"old\":");
-        results_json_str(b, m->old_mode);
-        results_buf_str(b, ",\"new\":");
-        results_json_str(b, m->new_mode);
+        results_json_field(b, ",\"modes_differ\":{\"old\":", m->old_mode);
+        results_json_field(b, ",\"new\":", m->new_mode);
         results_buf_str(b, "}");
     }
     results_buf_str(b, "}\n");

@@ -86,11 +86,7 @@ static void results_html_status(results_buf_t *b, const char *tag, const results
 static void results_html_codes(results_buf_t *b, const results_record_t *r)
 {
     results_buf_str(b, "<td>");
-    for (size_t i = 0; r && i < r->n_reasons; i++) {
-        if (i)
-            results_buf_str(b, "<br>");
-        results_buf_str(b, verify_reason_name(r->reasons[i].code));
-    }
+    results_put_reason_names(b, r, "<br>");
     results_buf_str(b, "</td>");
 }
 

@@ -185,6 +185,10 @@ int results_html_diff(FILE *out, const char *old_name, const char *new_name,
 /* ---- text output helpers (json.c) ---- */
 void results_json_str(results_buf_t *b, const char *s); /* quoted and escaped, or null */
 void results_put_int(results_buf_t *b, int64_t v);
+/* The key text as given (`,"zone":` with its punctuation), then value as results_json_str. */
+void results_json_field(results_buf_t *b, const char *key, const char *value);
+/* The names of r's reason codes, sep between them; nothing for a NULL record. */
+void results_put_reason_names(results_buf_t *b, const results_record_t *r, const char *sep);
 void results_json_line(results_buf_t *b, const results_record_t *rec, const char *scan_name);
 /* The scan's mode from its settings ("authoritative", ...), or NULL when not recorded. */
 const char *results_settings_mode(const char *settings, char *buf, size_t len);

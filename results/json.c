@@ -20,6 +20,21 @@ const char *results_format_time(int64_t t, char buf[RESULTS_TIME_BUFSZ])
     return buf;
 }
 
+void results_json_field(results_buf_t *b, const char *key, const char *value)
+{
+    results_buf_str(b, key);
+    results_json_str(b, value);
+}
+
+void results_put_reason_names(results_buf_t *b, const results_record_t *r, const char *sep)
+{
+    for (size_t i = 0; r && i < r->n_reasons; i++) {
+        if (i)
+            results_buf_str(b, sep);
+        results_buf_str(b, verify_reason_name(r->reasons[i].code));
+    }
+}
+
 void results_put_int(results_buf_t *b, int64_t v)
 {
     char tmp[24];
@@ -142,21 +157,17 @@ static void json_reasons(results_buf_t *b, const results_record_t *rec)
         int ede = verify_reason_ede(r->code);
         if (i)
             results_buf_byte(b, ',');
-        results_buf_str(b, "{\"code\":");
-        results_json_str(b, verify_reason_name(r->code));
-        results_buf_str(b, ",\"severity\":");
-        results_json_str(b, verify_severity_name(verify_reason_severity(r->code)));
+        results_json_field(b, "{\"code\":", verify_reason_name(r->code));
+        results_json_field(b,
+                           ",\"severity\":", verify_severity_name(verify_reason_severity(r->code)));
         results_buf_str(b, ",\"ede\":");
         if (ede < 0)
             results_buf_str(b, "null");
         else
             results_put_int(b, ede);
-        results_buf_str(b, ",\"server\":");
-        results_json_str(b, r->server);
-        results_buf_str(b, ",\"rrset\":");
-        results_json_str(b, r->rrset);
-        results_buf_str(b, ",\"detail\":");
-        results_json_str(b, r->detail);
+        results_json_field(b, ",\"server\":", r->server);
+        results_json_field(b, ",\"rrset\":", r->rrset);
+        results_json_field(b, ",\"detail\":", r->detail);
         results_buf_byte(b, '}');
     }
     results_buf_byte(b, ']');
@@ -169,8 +180,7 @@ static void json_parent(results_buf_t *b, const results_parent_t *par)
         results_buf_str(b, "null");
         return;
     }
-    results_buf_str(b, "{\"zone\":");
-    results_json_str(b, par->zone);
+    results_json_field(b, "{\"zone\":", par->zone);
     results_buf_str(b, par->is_signed ? ",\"signed\":true," : ",\"signed\":false,");
     /* Only zone-file scans say where the DS came from; wire-based lines stay as they were. */
     if (par->ds_from_zone_file)
@@ -187,8 +197,7 @@ static void json_parent(results_buf_t *b, const results_parent_t *par)
         json_kint(b, "algorithm", ds->algorithm);
         results_buf_byte(b, ',');
         json_kint(b, "digest_type", ds->digest_type);
-        results_buf_str(b, ",\"digest\":");
-        results_json_str(b, ds->digest);
+        results_json_field(b, ",\"digest\":", ds->digest);
         results_buf_byte(b, '}');
     }
     results_buf_str(b, "]}");
@@ -224,12 +233,9 @@ static void json_tail(results_buf_t *b, const results_record_t *rec)
         const results_nameserver_t *ns = &rec->nameservers[i];
         if (i)
             results_buf_byte(b, ',');
-        results_buf_str(b, "{\"name\":");
-        results_json_str(b, ns->name);
-        results_buf_str(b, ",\"address\":");
-        results_json_str(b, ns->address);
-        results_buf_str(b, ",\"status\":");
-        results_json_str(b, verify_status_name(ns->status));
+        results_json_field(b, "{\"name\":", ns->name);
+        results_json_field(b, ",\"address\":", ns->address);
+        results_json_field(b, ",\"status\":", verify_status_name(ns->status));
         results_buf_str(b, ",\"rtt_ms\":");
         if (ns->rtt_ms < 0)
             results_buf_str(b, "null");
@@ -259,20 +265,15 @@ static void json_tail(results_buf_t *b, const results_record_t *rec)
 
 void results_json_line(results_buf_t *b, const results_record_t *rec, const char *scan_name)
 {
-    results_buf_str(b, "{\"domain\":");
-    results_json_str(b, rec->domain);
-    results_buf_str(b, ",\"status\":");
-    results_json_str(b, verify_status_name(rec->status));
-    results_buf_str(b, ",\"scan\":");
-    results_json_str(b, scan_name);
+    results_json_field(b, "{\"domain\":", rec->domain);
+    results_json_field(b, ",\"status\":", verify_status_name(rec->status));
+    results_json_field(b, ",\"scan\":", scan_name);
     results_buf_str(b, ",\"scanned_at\":");
     json_time(b, rec->scanned_at);
-    results_buf_str(b, ",\"mode\":");
-    results_json_str(b, rec->mode);
+    results_json_field(b, ",\"mode\":", rec->mode);
     results_buf_byte(b, ',');
     json_reasons(b, rec);
-    results_buf_str(b, ",\"fix\":");
-    results_json_str(b, rec->fix);
+    results_json_field(b, ",\"fix\":", rec->fix);
     results_buf_byte(b, ',');
     json_parent(b, &rec->parent);
     json_tail(b, rec);

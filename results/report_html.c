@@ -508,15 +508,22 @@ static void attention_section(results_buf_t *b, const char *diff_against,
     }
     results_buf_str(b, "<h2>Since ");
     results_html_text(b, diff_against);
-    results_buf_str(b, "</h2>\n<ul id=\"since\" data-became-bogus=\"");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_BECAME_BOGUS]);
-    results_buf_str(b, "\" data-got-worse=\"");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_GOT_WORSE]);
-    results_buf_str(b, "\" data-fixed=\"");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_FIXED]);
-    results_buf_str(b, "\" data-keys-changed=\"");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_KEYS_CHANGED]);
-    results_buf_str(b, "\">\n<li class=\"worse\"><strong>");
+    results_buf_str(b, "</h2>\n<ul id=\"since\"");
+    static const struct {
+        const char *attr;
+        results_change_t change;
+    } counted[] = {{"became-bogus", RESULTS_CHANGE_BECAME_BOGUS},
+                   {"got-worse", RESULTS_CHANGE_GOT_WORSE},
+                   {"fixed", RESULTS_CHANGE_FIXED},
+                   {"keys-changed", RESULTS_CHANGE_KEYS_CHANGED}};
+    for (size_t i = 0; i < sizeof counted / sizeof counted[0]; i++) {
+        results_buf_str(b, " data-");
+        results_buf_str(b, counted[i].attr);
+        results_buf_str(b, "=\"");
+        put_u64(b, dc->by_change[counted[i].change]);
+        results_buf_byte(b, '"');
+    }
+    results_buf_str(b, ">\n<li class=\"worse\"><strong>");
     put_u64(b, dc->by_change[RESULTS_CHANGE_BECAME_BOGUS]);
     results_buf_str(b, " became bogus</strong>, ");
     put_u64(b, dc->by_change[RESULTS_CHANGE_GOT_WORSE]);
