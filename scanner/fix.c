@@ -187,6 +187,103 @@ static void evidence(text_buf_t *t, const results_reason_t *x)
 }
 
 /* The lasting fix for one reason, as an imperative sentence ending with a full stop. */
+/* The lasting fix of the reasons whose text is one sentence about the domain, then the server
+ * (when on_server), then more words (tail, or NULL), the evidence and a full stop. */
+typedef struct plain_fix {
+    verify_reason_code_t code;
+    const char *before, *after; /* the sentence around the domain's name */
+    bool on_server;
+    const char *tail;
+} plain_fix_t;
+
+static const plain_fix_t plain_fixes[] = {
+    {VERIFY_REASON_DNSKEY_NO_ZONE_BIT, "Publish the KSK of ",
+     " with flags 257 (Zone Key and SEP bits) and re-sign its DNSKEY RRset", false, NULL},
+    {VERIFY_REASON_DNSKEY_REVOKED, "Generate another KSK for ",
+     ", sign the DNSKEY RRset with it and replace the DS at the registrar with the DS of that key: "
+     "the key the DS points at is revoked",
+     false, NULL},
+    {VERIFY_REASON_DNSKEY_UNSIGNED, "Sign the DNSKEY RRset of ",
+     " with its KSK and reload the zone", true, ": it is served without any RRSIG"},
+    {VERIFY_REASON_RRSIG_EXPIRED, "Re-sign ",
+     " now and reload it on every server, then make the signer re-sign it automatically well "
+     "before signatures expire",
+     false, NULL},
+    {VERIFY_REASON_RRSIG_NOT_YET_VALID, "Set the signing host's clock right and re-sign ",
+     ": its signatures start in the future", false, NULL},
+    {VERIFY_REASON_RRSIG_INVALID, "Re-sign ",
+     " and reload it on every server (a server still serving an old copy is the usual cause)", true,
+     NULL},
+    {VERIFY_REASON_RRSIG_UNKNOWN_KEY, "Publish the DNSKEY that made these signatures in ",
+     ", or re-sign the zone with its published keys", false, NULL},
+    {VERIFY_REASON_RRSIG_MALFORMED, "Re-sign ",
+     " with a standard signer (ldns-signzone, dnssec-signzone, Knot, BIND): an RRSIG is malformed",
+     false, NULL},
+    {VERIFY_REASON_DENIAL_MISSING, "Make the server of ", "", true,
+     " answer with its signed NSEC/NSEC3 proof whenever a name or type does not exist (re-sign the "
+     "zone with NSEC or NSEC3 and reload it)"},
+    {VERIFY_REASON_DENIAL_INVALID, "Re-sign all of ",
+     " to rebuild its NSEC/NSEC3 chain and reload it", true, NULL},
+    {VERIFY_REASON_NS_INCONSISTENT, "Make every server of ",
+     " serve the same signed zone (resync the secondaries from the primary)", false, NULL},
+    {VERIFY_REASON_DNSSEC_STRIPPED, "Make the server of ", "", true,
+     " serve the signed zone with its RRSIGs (an old unsigned copy, or a middlebox dropping DNSSEC "
+     "records, is the usual cause)"},
+    {VERIFY_REASON_VALIDATION_LIMIT, "Publish fewer keys and signatures in ",
+     " and give no two keys one key tag: resolvers stop validating it", false, NULL},
+    {VERIFY_REASON_ALGORITHM_DEPRECATED, "Roll ",
+     " to algorithm 13 (ECDSA P-256) or 15 (Ed25519): new keys, re-sign, then replace the DS at "
+     "the registrar",
+     false, NULL},
+    {VERIFY_REASON_ALGORITHM_UNSUPPORTED, "Roll ",
+     " to algorithm 13 (ECDSA P-256) or 15 (Ed25519): new keys, re-sign, then replace the DS at "
+     "the registrar",
+     false, NULL},
+    {VERIFY_REASON_ALGORITHM_INCOMPLETE, "Sign every RRset of ",
+     " with each algorithm of its DNSKEY and DS sets, or remove the keys of the algorithm that "
+     "signs nothing",
+     false, NULL},
+    {VERIFY_REASON_RRSIG_EXPIRES_SOON, "Re-sign ",
+     " before its signatures expire and check that automatic re-signing runs", false, NULL},
+    {VERIFY_REASON_NSEC3_ITERATIONS, "Re-sign ",
+     " with NSEC3 0 additional iterations and no salt (NSEC3PARAM 1 0 0 -, RFC 9276), or with NSEC",
+     false, NULL},
+    {VERIFY_REASON_NSEC3_SALT, "Re-sign ",
+     " with NSEC3 0 additional iterations and no salt (NSEC3PARAM 1 0 0 -, RFC 9276), or with NSEC",
+     false, NULL},
+    {VERIFY_REASON_KEY_TOO_SMALL, "Replace the small RSA key of ",
+     " with one of at least 2048 bits, or roll to algorithm 13; for a KSK, replace the DS at the "
+     "registrar too",
+     false, NULL},
+    {VERIFY_REASON_CDS_PENDING, "Update the DS of ",
+     " at the registrar to match its CDS records, or wait for the registry's CDS scan to do it",
+     false, NULL},
+    {VERIFY_REASON_CDS_INVALID, "Publish CDS/CDNSKEY records of ",
+     " that agree with each other on every server and are signed by the KSK the DS points at",
+     false, NULL},
+};
+
+/* Writes x's lasting fix when plain_fixes has it; false when it does not. */
+static bool plain_fix(text_buf_t *t, const fix_facts_t *f, const results_reason_t *x)
+{
+    for (size_t i = 0; i < sizeof plain_fixes / sizeof plain_fixes[0]; i++) {
+        const plain_fix_t *p = &plain_fixes[i];
+        if (p->code != x->code)
+            continue;
+        text_put(t, p->before);
+        text_put(t, f->domain);
+        text_put(t, p->after);
+        if (p->on_server)
+            on_server(t, f, x);
+        if (p->tail)
+            text_put(t, p->tail);
+        evidence(t, x);
+        text_put(t, ".");
+        return true;
+    }
+    return false;
+}
+
 static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t *x)
 {
     const char *dom = f->domain;
@@ -244,95 +341,10 @@ static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t 
             text_printf(t, ".");
         }
         return;
-    case VERIFY_REASON_DNSKEY_NO_ZONE_BIT:
-        text_printf(
-            t,
-            "Publish the KSK of %s with flags 257 (Zone Key and SEP bits) and re-sign its DNSKEY "
-            "RRset",
-            dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
-    case VERIFY_REASON_DNSKEY_REVOKED:
-        text_printf(
-            t,
-            "Generate another KSK for %s, sign the DNSKEY RRset with it and replace the DS at the "
-            "registrar with the DS of that key: the key the DS points at is revoked",
-            dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
-    case VERIFY_REASON_DNSKEY_UNSIGNED:
-        text_printf(t, "Sign the DNSKEY RRset of %s with its KSK and reload the zone", dom);
-        on_server(t, f, x);
-        text_printf(t, ": it is served without any RRSIG");
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
     case VERIFY_REASON_RRSIG_MISSING:
         text_printf(t, "Re-sign %s and reload it", dom);
         on_server(t, f, x);
         text_printf(t, ": %s is served without RRSIG.", x->rrset ? x->rrset : "an RRset");
-        return;
-    case VERIFY_REASON_RRSIG_EXPIRED:
-        text_printf(t,
-                    "Re-sign %s now and reload it on every server, then make the signer re-sign it "
-                    "automatically well before signatures expire",
-                    dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
-    case VERIFY_REASON_RRSIG_NOT_YET_VALID:
-        text_printf(
-            t,
-            "Set the signing host's clock right and re-sign %s: its signatures start in the "
-            "future",
-            dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
-    case VERIFY_REASON_RRSIG_INVALID:
-        text_printf(
-            t,
-            "Re-sign %s and reload it on every server (a server still serving an old copy is "
-            "the usual cause)",
-            dom);
-        on_server(t, f, x);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
-    case VERIFY_REASON_RRSIG_UNKNOWN_KEY:
-        text_printf(
-            t,
-            "Publish the DNSKEY that made these signatures in %s, or re-sign the zone with its "
-            "published keys",
-            dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
-    case VERIFY_REASON_RRSIG_MALFORMED:
-        text_printf(
-            t,
-            "Re-sign %s with a standard signer (ldns-signzone, dnssec-signzone, Knot, BIND): "
-            "an RRSIG is malformed",
-            dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
-    case VERIFY_REASON_DENIAL_MISSING:
-        text_printf(t, "Make the server of %s", dom);
-        on_server(t, f, x);
-        text_printf(
-            t, " answer with its signed NSEC/NSEC3 proof whenever a name or type does not exist "
-               "(re-sign the zone with NSEC or NSEC3 and reload it)");
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
-    case VERIFY_REASON_DENIAL_INVALID:
-        text_printf(t, "Re-sign all of %s to rebuild its NSEC/NSEC3 chain and reload it", dom);
-        on_server(t, f, x);
-        evidence(t, x);
-        text_printf(t, ".");
         return;
     case VERIFY_REASON_PARENT_DS_DENIAL_INVALID:
         text_printf(
@@ -361,24 +373,6 @@ static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t 
         text_printf(t, ".");
         return;
     }
-    case VERIFY_REASON_NS_INCONSISTENT:
-        text_printf(
-            t,
-            "Make every server of %s serve the same signed zone (resync the secondaries from "
-            "the primary)",
-            dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
-    case VERIFY_REASON_DNSSEC_STRIPPED:
-        text_printf(t, "Make the server of %s", dom);
-        on_server(t, f, x);
-        text_printf(t,
-                    " serve the signed zone with its RRSIGs (an old unsigned copy, or a middlebox "
-                    "dropping DNSSEC records, is the usual cause)");
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
     case VERIFY_REASON_CAA_BOGUS:
         text_printf(t, "Re-sign %s and reload it so that its CAA answer validates", dom);
         on_server(t, f, x);
@@ -393,14 +387,6 @@ static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t 
             "Check the registration of %s with the registrar: %s says the name does not exist "
             "(expired, deleted or never registered); renew it and publish its NS records.",
             dom, f->parent);
-        return;
-    case VERIFY_REASON_VALIDATION_LIMIT:
-        text_printf(t,
-                    "Publish fewer keys and signatures in %s and give no two keys one key tag: "
-                    "resolvers stop validating it",
-                    dom);
-        evidence(t, x);
-        text_printf(t, ".");
         return;
     case VERIFY_REASON_PARENT_BOGUS:
     case VERIFY_REASON_PARENT_UNREACHABLE:
@@ -423,55 +409,11 @@ static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t 
         evidence(t, x);
         text_printf(t, "; keep the DS that matches the zone's KSK.");
         return;
-    case VERIFY_REASON_ALGORITHM_DEPRECATED:
-    case VERIFY_REASON_ALGORITHM_UNSUPPORTED:
-        text_printf(
-            t,
-            "Roll %s to algorithm 13 (ECDSA P-256) or 15 (Ed25519): new keys, re-sign, then "
-            "replace the DS at the registrar",
-            dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
     case VERIFY_REASON_DS_DIGEST_DEPRECATED:
         text_printf(t, "Add a SHA-256 DS for %s at the registrar", dom);
         if (f->ds_new[0])
             text_printf(t, " (%s)", f->ds_new);
         text_printf(t, ", then remove the old one (%s).", f->ds_now[0] ? f->ds_now : "SHA-1");
-        return;
-    case VERIFY_REASON_ALGORITHM_INCOMPLETE:
-        text_printf(
-            t,
-            "Sign every RRset of %s with each algorithm of its DNSKEY and DS sets, or remove "
-            "the keys of the algorithm that signs nothing",
-            dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
-    case VERIFY_REASON_RRSIG_EXPIRES_SOON:
-        text_printf(
-            t, "Re-sign %s before its signatures expire and check that automatic re-signing runs",
-            dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
-    case VERIFY_REASON_NSEC3_ITERATIONS:
-    case VERIFY_REASON_NSEC3_SALT:
-        text_printf(
-            t,
-            "Re-sign %s with NSEC3 0 additional iterations and no salt (NSEC3PARAM 1 0 0 -, "
-            "RFC 9276), or with NSEC",
-            dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
-    case VERIFY_REASON_KEY_TOO_SMALL:
-        text_printf(t,
-                    "Replace the small RSA key of %s with one of at least 2048 bits, or roll to "
-                    "algorithm 13; for a KSK, replace the DS at the registrar too",
-                    dom);
-        evidence(t, x);
-        text_printf(t, ".");
         return;
     case VERIFY_REASON_PARENT_UNSIGNED:
         text_printf(
@@ -480,30 +422,37 @@ static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t 
             "is possible; ask the registry to offer DNSSEC.",
             dom, f->parent);
         return;
-    case VERIFY_REASON_CDS_PENDING:
-        text_printf(
-            t,
-            "Update the DS of %s at the registrar to match its CDS records, or wait for the "
-            "registry's CDS scan to do it",
-            dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
     case VERIFY_REASON_CDS_DELETE:
         text_printf(t,
                     "Remove the DS of %s at the registrar (%s) as its CDS asks, or remove the CDS "
                     "delete record if DNSSEC should stay on.",
                     dom, f->ds_now[0] ? f->ds_now : "every DS");
         return;
+    case VERIFY_REASON_DNSKEY_NO_ZONE_BIT:
+    case VERIFY_REASON_DNSKEY_REVOKED:
+    case VERIFY_REASON_DNSKEY_UNSIGNED:
+    case VERIFY_REASON_RRSIG_EXPIRED:
+    case VERIFY_REASON_RRSIG_NOT_YET_VALID:
+    case VERIFY_REASON_RRSIG_INVALID:
+    case VERIFY_REASON_RRSIG_UNKNOWN_KEY:
+    case VERIFY_REASON_RRSIG_MALFORMED:
+    case VERIFY_REASON_DENIAL_MISSING:
+    case VERIFY_REASON_DENIAL_INVALID:
+    case VERIFY_REASON_NS_INCONSISTENT:
+    case VERIFY_REASON_DNSSEC_STRIPPED:
+    case VERIFY_REASON_VALIDATION_LIMIT:
+    case VERIFY_REASON_ALGORITHM_DEPRECATED:
+    case VERIFY_REASON_ALGORITHM_UNSUPPORTED:
+    case VERIFY_REASON_ALGORITHM_INCOMPLETE:
+    case VERIFY_REASON_RRSIG_EXPIRES_SOON:
+    case VERIFY_REASON_NSEC3_ITERATIONS:
+    case VERIFY_REASON_NSEC3_SALT:
+    case VERIFY_REASON_KEY_TOO_SMALL:
+    case VERIFY_REASON_CDS_PENDING:
     case VERIFY_REASON_CDS_INVALID:
-        text_printf(
-            t,
-            "Publish CDS/CDNSKEY records of %s that agree with each other on every server and "
-            "are signed by the KSK the DS points at",
-            dom);
-        evidence(t, x);
-        text_printf(t, ".");
-        return;
+        if (plain_fix(t, f, x))
+            return;
+        break;
     case VERIFY_REASON_COUNT:
         break;
     }
