@@ -7,6 +7,8 @@
  * needed), so a scan of millions of self-hosted domains stays within bounded memory.
  */
 #include "scanner/internal.h"
+#include "scanner/zones.h"
+#include "scanner/domain.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,6 +7,7 @@
  * still holds them.
  */
 #include "scanner/internal.h"
+#include "scanner/record.h"
 #include "text/text.h"
 
 #include <ctype.h>

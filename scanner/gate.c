@@ -5,6 +5,7 @@
  * lives only while its question is in flight, so memory does not grow with the input.
  */
 #include "scanner/internal.h"
+#include "scanner/zones.h"
 
 #include <stddef.h>
 #include <stdlib.h>

@@ -4,6 +4,8 @@
  * exactly as verdicts.md says; then build the record the store and the JSON output take.
  */
 #include "scanner/internal.h"
+#include "scanner/domain.h"
+#include "scanner/record.h"
 #include "scanner/settings.h"
 #include "text/text.h"
 

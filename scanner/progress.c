@@ -4,6 +4,7 @@
  * DNSSWEEP_PROGRESS_INTERVAL_MS says otherwise (tests use 1000).
  */
 #include "scanner/internal.h"
+#include "scanner/progress.h"
 #include "text/text.h"
 
 #include <errno.h>

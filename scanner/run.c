@@ -4,6 +4,11 @@
  * them as JSON lines, reports progress, and stops cleanly on SIGINT/SIGTERM.
  */
 #include "scanner/internal.h"
+#include "scanner/domain.h"
+#include "scanner/feed.h"
+#include "scanner/record.h"
+#include "scanner/progress.h"
+#include "scanner/metrics.h"
 
 #include <errno.h>
 #include <signal.h>

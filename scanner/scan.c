@@ -1,5 +1,9 @@
 /* scanner_run: set-up and tear-down of one scan (store, input, anchors, engine, pool, loop). */
 #include "scanner/internal.h"
+#include "scanner/zones.h"
+#include "scanner/feed.h"
+#include "scanner/progress.h"
+#include "scanner/metrics.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -5,6 +5,8 @@
  * below it then shares the result. Address lookups of NS names are cached here too.
  */
 #include "scanner/internal.h"
+#include "scanner/zones.h"
+#include "scanner/domain.h"
 #include "text/text.h"
 
 #include <stddef.h>
