@@ -142,11 +142,6 @@ static void text_line(results_buf_t *b, const char *domain, const results_record
     results_buf_byte(b, '\n');
 }
 
-static void put_uint(results_buf_t *b, unsigned v)
-{
-    results_put_int(b, (int64_t)v);
-}
-
 /* "DS [2371/13/2 ...] -> [...]  DNSKEY [41023/13/257 ...] -> [...]": what rolled. */
 static void text_ds(results_buf_t *b, const results_record_t *r)
 {
@@ -155,11 +150,7 @@ static void text_ds(results_buf_t *b, const results_record_t *r)
         const results_ds_t *d = &r->parent.ds[i];
         if (i)
             results_buf_byte(b, ' ');
-        put_uint(b, d->key_tag);
-        results_buf_byte(b, '/');
-        put_uint(b, d->algorithm);
-        results_buf_byte(b, '/');
-        put_uint(b, d->digest_type);
+        results_put_key_triple(b, d->key_tag, d->algorithm, d->digest_type);
     }
     results_buf_byte(b, ']');
 }
@@ -170,11 +161,7 @@ static void text_dnskey(results_buf_t *b, const results_record_t *r)
     for (size_t i = 0; i < r->n_dnskey; i++) {
         if (i)
             results_buf_byte(b, ' ');
-        put_uint(b, r->dnskey[i].key_tag);
-        results_buf_byte(b, '/');
-        put_uint(b, r->dnskey[i].algorithm);
-        results_buf_byte(b, '/');
-        put_uint(b, r->dnskey[i].flags);
+        results_put_key_triple(b, r->dnskey[i].key_tag, r->dnskey[i].algorithm, r->dnskey[i].flags);
     }
     results_buf_byte(b, ']');
 }
@@ -196,30 +183,9 @@ static void text_keys_line(results_buf_t *b, const results_record_t *o, const re
 static void json_keys(results_buf_t *b, const results_record_t *r)
 {
     results_buf_str(b, ",\"ds\":[");
-    for (size_t i = 0; i < r->parent.n_ds; i++) {
-        const results_ds_t *d = &r->parent.ds[i];
-        results_buf_str(b, i ? ",{\"key_tag\":" : "{\"key_tag\":");
-        put_uint(b, d->key_tag);
-        results_buf_str(b, ",\"algorithm\":");
-        put_uint(b, d->algorithm);
-        results_buf_str(b, ",\"digest_type\":");
-        put_uint(b, d->digest_type);
-        results_json_field(b, ",\"digest\":", d->digest);
-        results_buf_byte(b, '}');
-    }
+    results_json_ds_list(b, r->parent.ds, r->parent.n_ds);
     results_buf_str(b, "],\"dnskey\":[");
-    for (size_t i = 0; i < r->n_dnskey; i++) {
-        const results_dnskey_t *k = &r->dnskey[i];
-        results_buf_str(b, i ? ",{\"key_tag\":" : "{\"key_tag\":");
-        put_uint(b, k->key_tag);
-        results_buf_str(b, ",\"algorithm\":");
-        put_uint(b, k->algorithm);
-        results_buf_str(b, ",\"flags\":");
-        put_uint(b, k->flags);
-        results_buf_str(b, ",\"bits\":");
-        put_uint(b, k->bits);
-        results_buf_byte(b, '}');
-    }
+    results_json_dnskey_list(b, r->dnskey, r->n_dnskey);
     results_buf_byte(b, ']');
 }
 

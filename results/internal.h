@@ -185,11 +185,16 @@ int results_html_diff(FILE *out, const char *old_name, const char *new_name,
 /* ---- text output helpers (json.c) ---- */
 void results_json_str(results_buf_t *b, const char *s); /* quoted and escaped, or null */
 void results_put_int(results_buf_t *b, int64_t v);
+/* "tag/algorithm/digest type" of a DS or "tag/algorithm/flags" of a DNSKEY. */
+void results_put_key_triple(results_buf_t *b, unsigned tag, unsigned algorithm, unsigned third);
 /* The key text as given (`,"zone":` with its punctuation), then value as results_json_str. */
 void results_json_field(results_buf_t *b, const char *key, const char *value);
 /* The names of r's reason codes, sep between them; nothing for a NULL record. */
 void results_put_reason_names(results_buf_t *b, const results_record_t *r, const char *sep);
 void results_json_line(results_buf_t *b, const results_record_t *rec, const char *scan_name);
+/* The DS (DNSKEY) objects of the export schema, comma-separated, without the brackets. */
+void results_json_ds_list(results_buf_t *b, const results_ds_t *ds, size_t n);
+void results_json_dnskey_list(results_buf_t *b, const results_dnskey_t *k, size_t n);
 /* The scan's mode from its settings ("authoritative", ...), or NULL when not recorded. */
 const char *results_settings_mode(const char *settings, char *buf, size_t len);
 void results_csv_header(results_buf_t *b);

@@ -26,6 +26,15 @@ void results_json_field(results_buf_t *b, const char *key, const char *value)
     results_json_str(b, value);
 }
 
+void results_put_key_triple(results_buf_t *b, unsigned tag, unsigned algorithm, unsigned third)
+{
+    results_put_int(b, tag);
+    results_buf_byte(b, '/');
+    results_put_int(b, algorithm);
+    results_buf_byte(b, '/');
+    results_put_int(b, third);
+}
+
 void results_put_reason_names(results_buf_t *b, const results_record_t *r, const char *sep)
 {
     for (size_t i = 0; r && i < r->n_reasons; i++) {
@@ -173,6 +182,39 @@ static void json_reasons(results_buf_t *b, const results_record_t *rec)
     results_buf_byte(b, ']');
 }
 
+void results_json_ds_list(results_buf_t *b, const results_ds_t *ds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            results_buf_byte(b, ',');
+        results_buf_byte(b, '{');
+        json_kint(b, "key_tag", ds[i].key_tag);
+        results_buf_byte(b, ',');
+        json_kint(b, "algorithm", ds[i].algorithm);
+        results_buf_byte(b, ',');
+        json_kint(b, "digest_type", ds[i].digest_type);
+        results_json_field(b, ",\"digest\":", ds[i].digest);
+        results_buf_byte(b, '}');
+    }
+}
+
+void results_json_dnskey_list(results_buf_t *b, const results_dnskey_t *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            results_buf_byte(b, ',');
+        results_buf_byte(b, '{');
+        json_kint(b, "key_tag", k[i].key_tag);
+        results_buf_byte(b, ',');
+        json_kint(b, "algorithm", k[i].algorithm);
+        results_buf_byte(b, ',');
+        json_kint(b, "flags", k[i].flags);
+        results_buf_byte(b, ',');
+        json_kint(b, "bits", k[i].bits);
+        results_buf_byte(b, '}');
+    }
+}
+
 static void json_parent(results_buf_t *b, const results_parent_t *par)
 {
     results_buf_str(b, "\"parent\":");
@@ -187,39 +229,14 @@ static void json_parent(results_buf_t *b, const results_parent_t *par)
         results_buf_str(b, "\"ds_source\":\"zone-file\",");
     json_kint(b, "ds_ttl", par->ds_ttl);
     results_buf_str(b, ",\"ds\":[");
-    for (size_t i = 0; i < par->n_ds; i++) {
-        const results_ds_t *ds = &par->ds[i];
-        if (i)
-            results_buf_byte(b, ',');
-        results_buf_byte(b, '{');
-        json_kint(b, "key_tag", ds->key_tag);
-        results_buf_byte(b, ',');
-        json_kint(b, "algorithm", ds->algorithm);
-        results_buf_byte(b, ',');
-        json_kint(b, "digest_type", ds->digest_type);
-        results_json_field(b, ",\"digest\":", ds->digest);
-        results_buf_byte(b, '}');
-    }
+    results_json_ds_list(b, par->ds, par->n_ds);
     results_buf_str(b, "]}");
 }
 
 static void json_tail(results_buf_t *b, const results_record_t *rec)
 {
     results_buf_str(b, ",\"dnskey\":[");
-    for (size_t i = 0; i < rec->n_dnskey; i++) {
-        const results_dnskey_t *k = &rec->dnskey[i];
-        if (i)
-            results_buf_byte(b, ',');
-        results_buf_byte(b, '{');
-        json_kint(b, "key_tag", k->key_tag);
-        results_buf_byte(b, ',');
-        json_kint(b, "algorithm", k->algorithm);
-        results_buf_byte(b, ',');
-        json_kint(b, "flags", k->flags);
-        results_buf_byte(b, ',');
-        json_kint(b, "bits", k->bits);
-        results_buf_byte(b, '}');
-    }
+    results_json_dnskey_list(b, rec->dnskey, rec->n_dnskey);
     results_buf_str(b, "],\"rrsig_earliest_expiration\":");
     json_time(b, rec->rrsig_earliest_expiration);
     results_buf_str(b, ",\"cds\":[");
