@@ -182,17 +182,23 @@ static void json_reasons(results_buf_t *b, const results_record_t *rec)
     results_buf_byte(b, ']');
 }
 
-void results_json_ds_list(results_buf_t *b, const results_ds_t *ds, size_t n)
+/* {"k0":v0,"k1":v1,...: an object's integer members, opened but not closed. */
+static void json_ints(results_buf_t *b, const char *const *keys, const int64_t *values, size_t n)
 {
+    results_buf_byte(b, '{');
     for (size_t i = 0; i < n; i++) {
         if (i)
             results_buf_byte(b, ',');
-        results_buf_byte(b, '{');
-        json_kint(b, "key_tag", ds[i].key_tag);
-        results_buf_byte(b, ',');
-        json_kint(b, "algorithm", ds[i].algorithm);
-        results_buf_byte(b, ',');
-        json_kint(b, "digest_type", ds[i].digest_type);
+        json_kint(b, keys[i], values[i]);
+    }
+}
+
+void results_json_ds_list(results_buf_t *b, const results_ds_t *ds, size_t n)
+{
+    static const char *const keys[] = {"key_tag", "algorithm", "digest_type"};
+    for (size_t i = 0; i < n; i++) {
+        results_buf_str(b, i ? "," : "");
+        json_ints(b, keys, (const int64_t[]){ds[i].key_tag, ds[i].algorithm, ds[i].digest_type}, 3);
         results_json_field(b, ",\"digest\":", ds[i].digest);
         results_buf_byte(b, '}');
     }
@@ -200,17 +206,11 @@ void results_json_ds_list(results_buf_t *b, const results_ds_t *ds, size_t n)
 
 void results_json_dnskey_list(results_buf_t *b, const results_dnskey_t *k, size_t n)
 {
+    static const char *const keys[] = {"key_tag", "algorithm", "flags", "bits"};
     for (size_t i = 0; i < n; i++) {
-        if (i)
-            results_buf_byte(b, ',');
-        results_buf_byte(b, '{');
-        json_kint(b, "key_tag", k[i].key_tag);
-        results_buf_byte(b, ',');
-        json_kint(b, "algorithm", k[i].algorithm);
-        results_buf_byte(b, ',');
-        json_kint(b, "flags", k[i].flags);
-        results_buf_byte(b, ',');
-        json_kint(b, "bits", k[i].bits);
+        results_buf_str(b, i ? "," : "");
+        json_ints(b, keys, (const int64_t[]){k[i].key_tag, k[i].algorithm, k[i].flags, k[i].bits},
+                  4);
         results_buf_byte(b, '}');
     }
 }
