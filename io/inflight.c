@@ -32,6 +32,8 @@ io_slot_t *io_inflight_find(io_engine_t *e, uint64_t key)
 
 void io_inflight_add(io_engine_t *e, io_slot_t *q, uint64_t key)
 {
+    /* Sized for twice max_in_flight: a full table is a bug, and the probe below would spin. */
+    assert(e->inflight_count < e->inflight_mask);
     uint32_t j = key_home(e, key);
     while (e->inflight[j] != 0)
         j = (j + 1) & e->inflight_mask;
@@ -43,8 +45,10 @@ void io_inflight_add(io_engine_t *e, io_slot_t *q, uint64_t key)
 void io_inflight_del(io_engine_t *e, io_slot_t *q)
 {
     uint32_t mask = e->inflight_mask, i = key_home(e, q->hkey);
-    while (e->inflight[i] != q->index + 1)
+    while (e->inflight[i] != q->index + 1) {
+        assert(e->inflight[i] != 0); /* only a query in the table is deleted from it */
         i = (i + 1) & mask;
+    }
     e->inflight[i] = 0;
     /* Backward-shift deletion keeps linear probing chains intact without tombstones. */
     for (uint32_t j = (i + 1) & mask; e->inflight[j] != 0; j = (j + 1) & mask) {

@@ -6,6 +6,7 @@
 
 #include "io/io.h"
 
+#include <assert.h>
 #include <netinet/in.h>
 
 /* The timing wheel: one repeating uv_timer ticks every IO_TICK_MS and sweeps one bucket per
@@ -269,6 +270,7 @@ bool io_sockaddr_equal(const struct sockaddr *a, const struct sockaddr *b);
 
 static inline io_slot_t *io_slot_at(const io_engine_t *e, uint32_t index)
 {
+    assert(index < e->n_chunks * IO_SLOT_CHUNK); /* indexes come from the engine's own slots */
     return &e->chunks[index / IO_SLOT_CHUNK][index % IO_SLOT_CHUNK];
 }
 

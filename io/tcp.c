@@ -5,6 +5,7 @@
  */
 #include "io/internal.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,6 +285,7 @@ static void serve_waiting(io_engine_t *e, io_server_t *s)
 void io_tcp_detach(io_engine_t *e, io_slot_t *q)
 {
     io_tcp_conn_t *c = q->conn;
+    assert(c != NULL && c->pending > 0); /* only a query attached to a connection detaches */
     q->conn = NULL;
     io_list_remove(&q->link);
     c->pending--;

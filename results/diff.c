@@ -122,11 +122,7 @@ static results_change_t classify(const results_record_t *o, const results_record
 static void text_side_codes(results_buf_t *b, const results_record_t *r)
 {
     results_buf_byte(b, '[');
-    for (size_t i = 0; r && i < r->n_reasons; i++) {
-        if (i)
-            results_buf_byte(b, ',');
-        results_buf_str(b, verify_reason_name(r->reasons[i].code));
-    }
+    results_put_reason_names(b, r, ",");
     results_buf_byte(b, ']');
 }
 
@@ -146,11 +142,6 @@ static void text_line(results_buf_t *b, const char *domain, const results_record
     results_buf_byte(b, '\n');
 }
 
-static void put_uint(results_buf_t *b, unsigned v)
-{
-    results_put_int(b, (int64_t)v);
-}
-
 /* "DS [2371/13/2 ...] -> [...]  DNSKEY [41023/13/257 ...] -> [...]": what rolled. */
 static void text_ds(results_buf_t *b, const results_record_t *r)
 {
@@ -159,11 +150,7 @@ static void text_ds(results_buf_t *b, const results_record_t *r)
         const results_ds_t *d = &r->parent.ds[i];
         if (i)
             results_buf_byte(b, ' ');
-        put_uint(b, d->key_tag);
-        results_buf_byte(b, '/');
-        put_uint(b, d->algorithm);
-        results_buf_byte(b, '/');
-        put_uint(b, d->digest_type);
+        results_put_key_triple(b, d->key_tag, d->algorithm, d->digest_type);
     }
     results_buf_byte(b, ']');
 }
@@ -174,11 +161,7 @@ static void text_dnskey(results_buf_t *b, const results_record_t *r)
     for (size_t i = 0; i < r->n_dnskey; i++) {
         if (i)
             results_buf_byte(b, ' ');
-        put_uint(b, r->dnskey[i].key_tag);
-        results_buf_byte(b, '/');
-        put_uint(b, r->dnskey[i].algorithm);
-        results_buf_byte(b, '/');
-        put_uint(b, r->dnskey[i].flags);
+        results_put_key_triple(b, r->dnskey[i].key_tag, r->dnskey[i].algorithm, r->dnskey[i].flags);
     }
     results_buf_byte(b, ']');
 }
@@ -200,31 +183,9 @@ static void text_keys_line(results_buf_t *b, const results_record_t *o, const re
 static void json_keys(results_buf_t *b, const results_record_t *r)
 {
     results_buf_str(b, ",\"ds\":[");
-    for (size_t i = 0; i < r->parent.n_ds; i++) {
-        const results_ds_t *d = &r->parent.ds[i];
-        results_buf_str(b, i ? ",{\"key_tag\":" : "{\"key_tag\":");
-        put_uint(b, d->key_tag);
-        results_buf_str(b, ",\"algorithm\":");
-        put_uint(b, d->algorithm);
-        results_buf_str(b, ",\"digest_type\":");
-        put_uint(b, d->digest_type);
-        results_buf_str(b, ",\"digest\":");
-        results_json_str(b, d->digest);
-        results_buf_byte(b, '}');
-    }
+    results_json_ds_list(b, r->parent.ds, r->parent.n_ds);
     results_buf_str(b, "],\"dnskey\":[");
-    for (size_t i = 0; i < r->n_dnskey; i++) {
-        const results_dnskey_t *k = &r->dnskey[i];
-        results_buf_str(b, i ? ",{\"key_tag\":" : "{\"key_tag\":");
-        put_uint(b, k->key_tag);
-        results_buf_str(b, ",\"algorithm\":");
-        put_uint(b, k->algorithm);
-        results_buf_str(b, ",\"flags\":");
-        put_uint(b, k->flags);
-        results_buf_str(b, ",\"bits\":");
-        put_uint(b, k->bits);
-        results_buf_byte(b, '}');
-    }
+    results_json_dnskey_list(b, r->dnskey, r->n_dnskey);
     results_buf_byte(b, ']');
 }
 
@@ -234,8 +195,7 @@ static void json_side(results_buf_t *b, const results_record_t *r, bool keys)
         results_buf_str(b, "null");
         return;
     }
-    results_buf_str(b, "{\"status\":");
-    results_json_str(b, verify_status_name(r->status));
+    results_json_field(b, "{\"status\":", verify_status_name(r->status));
     results_buf_str(b, ",\"reasons\":[");
     for (size_t i = 0; i < r->n_reasons; i++) {
         if (i)
@@ -257,8 +217,7 @@ typedef struct diff_modes {
 static void json_line(results_buf_t *b, const char *domain, const results_record_t *o,
                       const results_record_t *n, results_change_t change, const diff_modes_t *m)
 {
-    results_buf_str(b, "{\"domain\":");
-    results_json_str(b, domain);
+    results_json_field(b, "{\"domain\":", domain);
     bool keys = change == RESULTS_CHANGE_KEYS_CHANGED;
     results_buf_str(b, ",\"old\":");
     json_side(b, o, keys);
@@ -269,10 +228,8 @@ static void json_line(results_buf_t *b, const char *domain, const results_record
     results_buf_str(b, "\"");
     if (m->differ) {
         /* On every line: a consumer filtering by domain still sees it. */
-        results_buf_str(b, ",\"modes_differ\":{\"old\":");
-        results_json_str(b, m->old_mode);
-        results_buf_str(b, ",\"new\":");
-        results_json_str(b, m->new_mode);
+        results_json_field(b, ",\"modes_differ\":{\"old\":", m->old_mode);
+        results_json_field(b, ",\"new\":", m->new_mode);
         results_buf_str(b, "}");
     }
     results_buf_str(b, "}\n");

@@ -183,24 +183,18 @@ static void put_buf(results_buf_t *out, const results_buf_t *b)
 static void write_json(results_buf_t *o, const results_record_t *rec,
                        const results_ds_decision_t *d, const char *scan, const ds_line_t *l)
 {
-    results_buf_str(o, "{\"domain\":");
-    results_json_str(o, rec->domain);
-    results_buf_str(o, ",\"action\":");
-    results_json_str(o, results_ds_action_name(d->action));
-    results_buf_str(o, ",\"scan\":");
-    results_json_str(o, scan);
+    results_json_field(o, "{\"domain\":", rec->domain);
+    results_json_field(o, ",\"action\":", results_ds_action_name(d->action));
+    results_json_field(o, ",\"scan\":", scan);
     if (d->action == RESULTS_DS_REFUSED) {
-        results_buf_str(o, ",\"reason\":");
-        results_json_str(o, verify_reason_name(d->reason));
-        results_buf_str(o, ",\"server\":");
-        results_json_str(o, d->server[0] ? d->server : NULL);
+        results_json_field(o, ",\"reason\":", verify_reason_name(d->reason));
+        results_json_field(o, ",\"server\":", d->server[0] ? d->server : NULL);
         results_buf_str(o, ",\"key_tag\":");
         if (d->key_tag >= 0)
             results_put_int(o, d->key_tag);
         else
             results_buf_str(o, "null");
-        results_buf_str(o, ",\"detail\":");
-        results_json_str(o, d->detail);
+        results_json_field(o, ",\"detail\":", d->detail);
     } else {
         results_buf_str(o, ",\"ds\":[");
         put_buf(o, &l->ds);

@@ -58,23 +58,13 @@ int results_graph(results_store_t *store, const char *scan_name, const char *dom
 {
     results_scan_info_t info;
     results_record_t rec;
-    char name[256];
-    size_t n = domain ? strlen(domain) : 0;
-    if (!store || !out || n == 0 || n >= sizeof name)
+    if (!out)
         return RESULTS_EINVAL;
-    /* The same spelling rule as show: case-folded, without a trailing dot. */
-    for (size_t i = 0; i <= n; i++)
-        name[i] = (char)(domain[i] >= 'A' && domain[i] <= 'Z' ? domain[i] - 'A' + 'a' : domain[i]);
-    if (n > 1 && name[n - 1] == '.')
-        name[n - 1] = '\0';
-    int rc = results_scan_lookup(store, scan_name, &info);
-    if (rc < 0)
+    int rc = results_get_named(store, scan_name, domain, &info, &rec);
+    if (rc != 0)
         return rc;
-    rc = results_get(store, info.name, name, &rec);
-    if (rc == 0) {
-        rc = results_graph_write(&rec, info.name, fmt, out);
-        results_record_free(&rec);
-    }
+    rc = results_graph_write(&rec, info.name, fmt, out);
+    results_record_free(&rec);
     results_scan_info_clear(&info);
     return rc;
 }

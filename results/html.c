@@ -86,11 +86,7 @@ static void results_html_status(results_buf_t *b, const char *tag, const results
 static void results_html_codes(results_buf_t *b, const results_record_t *r)
 {
     results_buf_str(b, "<td>");
-    for (size_t i = 0; r && i < r->n_reasons; i++) {
-        if (i)
-            results_buf_str(b, "<br>");
-        results_buf_str(b, verify_reason_name(r->reasons[i].code));
-    }
+    results_put_reason_names(b, r, "<br>");
     results_buf_str(b, "</td>");
 }
 
@@ -101,20 +97,12 @@ static void html_keys(results_buf_t *b, const results_record_t *r)
     for (size_t i = 0; r && i < r->parent.n_ds; i++) {
         const results_ds_t *d = &r->parent.ds[i];
         results_buf_str(b, i ? "<br>DS " : "DS ");
-        results_put_int(b, d->key_tag);
-        results_buf_byte(b, '/');
-        results_put_int(b, d->algorithm);
-        results_buf_byte(b, '/');
-        results_put_int(b, d->digest_type);
+        results_put_key_triple(b, d->key_tag, d->algorithm, d->digest_type);
     }
     for (size_t i = 0; r && i < r->n_dnskey; i++) {
         const results_dnskey_t *k = &r->dnskey[i];
         results_buf_str(b, i || r->parent.n_ds ? "<br>DNSKEY " : "DNSKEY ");
-        results_put_int(b, k->key_tag);
-        results_buf_byte(b, '/');
-        results_put_int(b, k->algorithm);
-        results_buf_byte(b, '/');
-        results_put_int(b, k->flags);
+        results_put_key_triple(b, k->key_tag, k->algorithm, k->flags);
     }
     results_buf_str(b, "</td>");
 }

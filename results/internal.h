@@ -114,6 +114,9 @@ int results_scan_find_ex(results_store_t *s, MDB_txn *txn, const char *name, boo
                          results_scan_meta_t *meta, char **name_out);
 /* Records the detail of an LMDB/system failure and maps the code to RESULTS_E*. */
 int results_fail(results_store_t *s, const char *what, int rc);
+/* The RESULTS_E* code for an errno or LMDB code (0 is RESULTS_OK): one mapping for the store
+ * and for prune's file work. */
+int results_rc_from(int rc);
 /* Begins a transaction, adopting a map grown by another process (MDB_MAP_RESIZED). */
 int results_txn_begin(results_store_t *s, unsigned flags, MDB_txn **txn);
 /* Finds a scan by name (NULL = latest started) inside txn; name_out (optional) gets a
@@ -141,6 +144,12 @@ int results_alloc_scan_id(results_store_t *s, MDB_txn *txn, uint32_t *id);
 /* Iterator that can skip everything after the DNSKEYs (diff). */
 int results_iter_open(results_store_t *store, const char *scan_name, bool summary_only,
                       results_iter_t **out);
+
+/* One domain as a person names it ("Example.COM." is example.com) in the scan scan_name (NULL
+ * = latest): on 0, *info names the scan and *rec is the record, both the caller's to clear and
+ * free; otherwise nothing is left to free (RESULTS_EINVAL for an empty or over-long domain). */
+int results_get_named(results_store_t *store, const char *scan_name, const char *domain,
+                      results_scan_info_t *info, results_record_t *rec);
 
 /* ---- diff (diff.c) ---- */
 typedef int (*results_diff_cb)(void *ctx, const char *domain, const results_record_t *old_rec,
@@ -176,7 +185,16 @@ int results_html_diff(FILE *out, const char *old_name, const char *new_name,
 /* ---- text output helpers (json.c) ---- */
 void results_json_str(results_buf_t *b, const char *s); /* quoted and escaped, or null */
 void results_put_int(results_buf_t *b, int64_t v);
+/* "tag/algorithm/digest type" of a DS or "tag/algorithm/flags" of a DNSKEY. */
+void results_put_key_triple(results_buf_t *b, unsigned tag, unsigned algorithm, unsigned third);
+/* The key text as given (`,"zone":` with its punctuation), then value as results_json_str. */
+void results_json_field(results_buf_t *b, const char *key, const char *value);
+/* The names of r's reason codes, sep between them; nothing for a NULL record. */
+void results_put_reason_names(results_buf_t *b, const results_record_t *r, const char *sep);
 void results_json_line(results_buf_t *b, const results_record_t *rec, const char *scan_name);
+/* The DS (DNSKEY) objects of the export schema, comma-separated, without the brackets. */
+void results_json_ds_list(results_buf_t *b, const results_ds_t *ds, size_t n);
+void results_json_dnskey_list(results_buf_t *b, const results_dnskey_t *k, size_t n);
 /* The scan's mode from its settings ("authoritative", ...), or NULL when not recorded. */
 const char *results_settings_mode(const char *settings, char *buf, size_t len);
 void results_csv_header(results_buf_t *b);

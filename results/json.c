@@ -20,6 +20,30 @@ const char *results_format_time(int64_t t, char buf[RESULTS_TIME_BUFSZ])
     return buf;
 }
 
+void results_json_field(results_buf_t *b, const char *key, const char *value)
+{
+    results_buf_str(b, key);
+    results_json_str(b, value);
+}
+
+void results_put_key_triple(results_buf_t *b, unsigned tag, unsigned algorithm, unsigned third)
+{
+    results_put_int(b, tag);
+    results_buf_byte(b, '/');
+    results_put_int(b, algorithm);
+    results_buf_byte(b, '/');
+    results_put_int(b, third);
+}
+
+void results_put_reason_names(results_buf_t *b, const results_record_t *r, const char *sep)
+{
+    for (size_t i = 0; r && i < r->n_reasons; i++) {
+        if (i)
+            results_buf_str(b, sep);
+        results_buf_str(b, verify_reason_name(r->reasons[i].code));
+    }
+}
+
 void results_put_int(results_buf_t *b, int64_t v)
 {
     char tmp[24];
@@ -142,24 +166,53 @@ static void json_reasons(results_buf_t *b, const results_record_t *rec)
         int ede = verify_reason_ede(r->code);
         if (i)
             results_buf_byte(b, ',');
-        results_buf_str(b, "{\"code\":");
-        results_json_str(b, verify_reason_name(r->code));
-        results_buf_str(b, ",\"severity\":");
-        results_json_str(b, verify_severity_name(verify_reason_severity(r->code)));
+        results_json_field(b, "{\"code\":", verify_reason_name(r->code));
+        results_json_field(b,
+                           ",\"severity\":", verify_severity_name(verify_reason_severity(r->code)));
         results_buf_str(b, ",\"ede\":");
         if (ede < 0)
             results_buf_str(b, "null");
         else
             results_put_int(b, ede);
-        results_buf_str(b, ",\"server\":");
-        results_json_str(b, r->server);
-        results_buf_str(b, ",\"rrset\":");
-        results_json_str(b, r->rrset);
-        results_buf_str(b, ",\"detail\":");
-        results_json_str(b, r->detail);
+        results_json_field(b, ",\"server\":", r->server);
+        results_json_field(b, ",\"rrset\":", r->rrset);
+        results_json_field(b, ",\"detail\":", r->detail);
         results_buf_byte(b, '}');
     }
     results_buf_byte(b, ']');
+}
+
+/* {"k0":v0,"k1":v1,...: an object's integer members, opened but not closed. */
+static void json_ints(results_buf_t *b, const char *const *keys, const int64_t *values, size_t n)
+{
+    results_buf_byte(b, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            results_buf_byte(b, ',');
+        json_kint(b, keys[i], values[i]);
+    }
+}
+
+void results_json_ds_list(results_buf_t *b, const results_ds_t *ds, size_t n)
+{
+    static const char *const keys[] = {"key_tag", "algorithm", "digest_type"};
+    for (size_t i = 0; i < n; i++) {
+        results_buf_str(b, i ? "," : "");
+        json_ints(b, keys, (const int64_t[]){ds[i].key_tag, ds[i].algorithm, ds[i].digest_type}, 3);
+        results_json_field(b, ",\"digest\":", ds[i].digest);
+        results_buf_byte(b, '}');
+    }
+}
+
+void results_json_dnskey_list(results_buf_t *b, const results_dnskey_t *k, size_t n)
+{
+    static const char *const keys[] = {"key_tag", "algorithm", "flags", "bits"};
+    for (size_t i = 0; i < n; i++) {
+        results_buf_str(b, i ? "," : "");
+        json_ints(b, keys, (const int64_t[]){k[i].key_tag, k[i].algorithm, k[i].flags, k[i].bits},
+                  4);
+        results_buf_byte(b, '}');
+    }
 }
 
 static void json_parent(results_buf_t *b, const results_parent_t *par)
@@ -169,48 +222,21 @@ static void json_parent(results_buf_t *b, const results_parent_t *par)
         results_buf_str(b, "null");
         return;
     }
-    results_buf_str(b, "{\"zone\":");
-    results_json_str(b, par->zone);
+    results_json_field(b, "{\"zone\":", par->zone);
     results_buf_str(b, par->is_signed ? ",\"signed\":true," : ",\"signed\":false,");
     /* Only zone-file scans say where the DS came from; wire-based lines stay as they were. */
     if (par->ds_from_zone_file)
         results_buf_str(b, "\"ds_source\":\"zone-file\",");
     json_kint(b, "ds_ttl", par->ds_ttl);
     results_buf_str(b, ",\"ds\":[");
-    for (size_t i = 0; i < par->n_ds; i++) {
-        const results_ds_t *ds = &par->ds[i];
-        if (i)
-            results_buf_byte(b, ',');
-        results_buf_byte(b, '{');
-        json_kint(b, "key_tag", ds->key_tag);
-        results_buf_byte(b, ',');
-        json_kint(b, "algorithm", ds->algorithm);
-        results_buf_byte(b, ',');
-        json_kint(b, "digest_type", ds->digest_type);
-        results_buf_str(b, ",\"digest\":");
-        results_json_str(b, ds->digest);
-        results_buf_byte(b, '}');
-    }
+    results_json_ds_list(b, par->ds, par->n_ds);
     results_buf_str(b, "]}");
 }
 
 static void json_tail(results_buf_t *b, const results_record_t *rec)
 {
     results_buf_str(b, ",\"dnskey\":[");
-    for (size_t i = 0; i < rec->n_dnskey; i++) {
-        const results_dnskey_t *k = &rec->dnskey[i];
-        if (i)
-            results_buf_byte(b, ',');
-        results_buf_byte(b, '{');
-        json_kint(b, "key_tag", k->key_tag);
-        results_buf_byte(b, ',');
-        json_kint(b, "algorithm", k->algorithm);
-        results_buf_byte(b, ',');
-        json_kint(b, "flags", k->flags);
-        results_buf_byte(b, ',');
-        json_kint(b, "bits", k->bits);
-        results_buf_byte(b, '}');
-    }
+    results_json_dnskey_list(b, rec->dnskey, rec->n_dnskey);
     results_buf_str(b, "],\"rrsig_earliest_expiration\":");
     json_time(b, rec->rrsig_earliest_expiration);
     results_buf_str(b, ",\"cds\":[");
@@ -224,12 +250,9 @@ static void json_tail(results_buf_t *b, const results_record_t *rec)
         const results_nameserver_t *ns = &rec->nameservers[i];
         if (i)
             results_buf_byte(b, ',');
-        results_buf_str(b, "{\"name\":");
-        results_json_str(b, ns->name);
-        results_buf_str(b, ",\"address\":");
-        results_json_str(b, ns->address);
-        results_buf_str(b, ",\"status\":");
-        results_json_str(b, verify_status_name(ns->status));
+        results_json_field(b, "{\"name\":", ns->name);
+        results_json_field(b, ",\"address\":", ns->address);
+        results_json_field(b, ",\"status\":", verify_status_name(ns->status));
         results_buf_str(b, ",\"rtt_ms\":");
         if (ns->rtt_ms < 0)
             results_buf_str(b, "null");
@@ -259,20 +282,15 @@ static void json_tail(results_buf_t *b, const results_record_t *rec)
 
 void results_json_line(results_buf_t *b, const results_record_t *rec, const char *scan_name)
 {
-    results_buf_str(b, "{\"domain\":");
-    results_json_str(b, rec->domain);
-    results_buf_str(b, ",\"status\":");
-    results_json_str(b, verify_status_name(rec->status));
-    results_buf_str(b, ",\"scan\":");
-    results_json_str(b, scan_name);
+    results_json_field(b, "{\"domain\":", rec->domain);
+    results_json_field(b, ",\"status\":", verify_status_name(rec->status));
+    results_json_field(b, ",\"scan\":", scan_name);
     results_buf_str(b, ",\"scanned_at\":");
     json_time(b, rec->scanned_at);
-    results_buf_str(b, ",\"mode\":");
-    results_json_str(b, rec->mode);
+    results_json_field(b, ",\"mode\":", rec->mode);
     results_buf_byte(b, ',');
     json_reasons(b, rec);
-    results_buf_str(b, ",\"fix\":");
-    results_json_str(b, rec->fix);
+    results_json_field(b, ",\"fix\":", rec->fix);
     results_buf_byte(b, ',');
     json_parent(b, &rec->parent);
     json_tail(b, rec);

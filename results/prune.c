@@ -35,24 +35,6 @@ __attribute__((format(printf, 2, 3))) static void detail(const results_prune_opt
     va_end(ap);
 }
 
-static int errno_rc(int e)
-{
-    switch (e) {
-    case ENOENT:
-        return RESULTS_ENOTFOUND;
-    case EACCES:
-    case EPERM:
-    case EROFS:
-        return RESULTS_EACCES;
-    case ENOSPC:
-    case EDQUOT:
-        return RESULTS_ENOSPC;
-    case ENOMEM:
-        return RESULTS_ENOMEM;
-    }
-    return RESULTS_EIO;
-}
-
 static uint64_t file_size(const char *dir)
 {
     char path[PATH_MAX + 16];
@@ -71,14 +53,14 @@ static int remove_generation(const char *tmp, const results_prune_opts_t *o)
         if (unlink(path) != 0 && errno != ENOENT) {
             int e = errno;
             detail(o, "cannot remove %s: %s", path, strerror(e));
-            return errno_rc(e);
+            return results_rc_from(e);
         }
     }
     if (rmdir(tmp) != 0 && errno != ENOENT) {
         int e = errno;
         detail(o, "cannot remove %s (%s): move it away; prune works in this directory", tmp,
                strerror(e));
-        return e == ENOTEMPTY || e == EEXIST || e == ENOTDIR ? RESULTS_EINVAL : errno_rc(e);
+        return e == ENOTEMPTY || e == EEXIST || e == ENOTDIR ? RESULTS_EINVAL : results_rc_from(e);
     }
     return 0;
 }
@@ -203,12 +185,12 @@ static int write_compact_copy(results_store_t *st, const char *tmp, const result
     if (mkdir(tmp, 0777) != 0) {
         int e = errno;
         detail(o, "cannot create %s: %s", tmp, strerror(e));
-        return errno_rc(e);
+        return results_rc_from(e);
     }
     int lrc = mdb_env_copy2(st->env, tmp, MDB_CP_COMPACT);
     if (lrc) {
         detail(o, "compacting copy into %s failed: %s", tmp, mdb_strerror(lrc));
-        return lrc > 0 ? errno_rc(lrc) : RESULTS_EIO;
+        return lrc > 0 ? results_rc_from(lrc) : RESULTS_EIO;
     }
     /* The store runs with MDB_NOSYNC, so mdb_env_copy2 did not sync: an exchange of directories
      * must never publish a data file that a power cut could leave half written. */
@@ -218,7 +200,7 @@ static int write_compact_copy(results_store_t *st, const char *tmp, const result
         e = sync_path(tmp, O_RDONLY | O_DIRECTORY);
     if (e) {
         detail(o, "syncing %s: %s", tmp, strerror(e));
-        return errno_rc(e);
+        return results_rc_from(e);
     }
     return 0;
 }
@@ -230,14 +212,14 @@ static int exchange(const char *real, const char *tmp, const results_prune_opts_
     int e = results_gen_enter(real, true, 30000, &gen_fd);
     if (e) {
         detail(o, "cannot lock %s for the exchange: %s", real, strerror(e));
-        return e == EWOULDBLOCK ? RESULTS_EINUSE : errno_rc(e);
+        return e == EWOULDBLOCK ? RESULTS_EINUSE : results_rc_from(e);
     }
     if (renameat2(AT_FDCWD, tmp, AT_FDCWD, real, RENAME_EXCHANGE) != 0) {
         e = errno;
         results_gen_leave(gen_fd);
         detail(o, "exchanging %s and %s: %s (a local filesystem with renameat2 is needed)", tmp,
                real, strerror(e));
-        return e == EINVAL || e == ENOSYS ? RESULTS_EIO : errno_rc(e);
+        return e == EINVAL || e == ENOSYS ? RESULTS_EIO : results_rc_from(e);
     }
     results_gen_leave(gen_fd);
     char parent[PATH_MAX];
@@ -264,7 +246,7 @@ int results_prune(const char *dir, const results_prune_opts_t *opts, results_pru
     if (!realpath(dir, real)) {
         int e = errno;
         detail(opts, "no results store at %s: %s", dir, strerror(e));
-        return errno_rc(e);
+        return results_rc_from(e);
     }
     if (snprintf(tmp, sizeof tmp, "%s.prune", real) >= (int)sizeof tmp)
         return RESULTS_EINVAL;

@@ -201,6 +201,26 @@ int results_scans_print(results_store_t *store, FILE *out)
     return ferror(out) ? RESULTS_EIO : RESULTS_OK;
 }
 
+int results_get_named(results_store_t *store, const char *scan_name, const char *domain,
+                      results_scan_info_t *info, results_record_t *rec)
+{
+    char name[256];
+    size_t n = domain ? strlen(domain) : 0;
+    if (!store || n == 0 || n >= sizeof name)
+        return RESULTS_EINVAL;
+    for (size_t i = 0; i <= n; i++)
+        name[i] = (char)(domain[i] >= 'A' && domain[i] <= 'Z' ? domain[i] - 'A' + 'a' : domain[i]);
+    if (n > 1 && name[n - 1] == '.')
+        name[n - 1] = '\0';
+    int rc = results_scan_lookup(store, scan_name, info);
+    if (rc < 0)
+        return rc;
+    rc = results_get(store, info->name, name, rec);
+    if (rc != 0)
+        results_scan_info_clear(info);
+    return rc;
+}
+
 int results_get(results_store_t *store, const char *scan_name, const char *domain,
                 results_record_t *out)
 {

@@ -159,52 +159,36 @@ static void reasons_section(results_buf_t *b, const results_report_data_t *r)
     results_buf_str(b, "</table>\n");
 }
 
+/* DNSSEC algorithm and DS digest type mnemonics (IANA registries); NULL for a number without
+ * one. */
+static const char *const algorithm_names[] = {
+    [1] = "RSAMD5",
+    [3] = "DSA",
+    [5] = "RSASHA1",
+    [6] = "DSA-NSEC3-SHA1",
+    [7] = "RSASHA1-NSEC3-SHA1",
+    [8] = "RSASHA256",
+    [10] = "RSASHA512",
+    [12] = "ECC-GOST",
+    [13] = "ECDSAP256SHA256",
+    [14] = "ECDSAP384SHA384",
+    [15] = "ED25519",
+    [16] = "ED448",
+};
+static const char *const digest_names[] = {
+    [1] = "SHA-1", [2] = "SHA-256", [3] = "GOST R 34.11-94", [4] = "SHA-384"};
+
 static const char *algorithm_name(int a)
 {
-    switch (a) {
-    case 1:
-        return "RSAMD5";
-    case 3:
-        return "DSA";
-    case 5:
-        return "RSASHA1";
-    case 6:
-        return "DSA-NSEC3-SHA1";
-    case 7:
-        return "RSASHA1-NSEC3-SHA1";
-    case 8:
-        return "RSASHA256";
-    case 10:
-        return "RSASHA512";
-    case 12:
-        return "ECC-GOST";
-    case 13:
-        return "ECDSAP256SHA256";
-    case 14:
-        return "ECDSAP384SHA384";
-    case 15:
-        return "ED25519";
-    case 16:
-        return "ED448";
-    default:
-        return NULL;
-    }
+    return a >= 0 && (size_t)a < sizeof algorithm_names / sizeof *algorithm_names
+               ? algorithm_names[a]
+               : NULL;
 }
 
 static const char *digest_name(int d)
 {
-    switch (d) {
-    case 1:
-        return "SHA-1";
-    case 2:
-        return "SHA-256";
-    case 3:
-        return "GOST R 34.11-94";
-    case 4:
-        return "SHA-384";
-    default:
-        return NULL;
-    }
+    return d >= 0 && (size_t)d < sizeof digest_names / sizeof *digest_names ? digest_names[d]
+                                                                            : NULL;
 }
 
 /* One bar per code number present: "13 ECDSAP256SHA256". */
@@ -508,15 +492,22 @@ static void attention_section(results_buf_t *b, const char *diff_against,
     }
     results_buf_str(b, "<h2>Since ");
     results_html_text(b, diff_against);
-    results_buf_str(b, "</h2>\n<ul id=\"since\" data-became-bogus=\"");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_BECAME_BOGUS]);
-    results_buf_str(b, "\" data-got-worse=\"");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_GOT_WORSE]);
-    results_buf_str(b, "\" data-fixed=\"");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_FIXED]);
-    results_buf_str(b, "\" data-keys-changed=\"");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_KEYS_CHANGED]);
-    results_buf_str(b, "\">\n<li class=\"worse\"><strong>");
+    results_buf_str(b, "</h2>\n<ul id=\"since\"");
+    static const struct {
+        const char *attr;
+        results_change_t change;
+    } counted[] = {{"became-bogus", RESULTS_CHANGE_BECAME_BOGUS},
+                   {"got-worse", RESULTS_CHANGE_GOT_WORSE},
+                   {"fixed", RESULTS_CHANGE_FIXED},
+                   {"keys-changed", RESULTS_CHANGE_KEYS_CHANGED}};
+    for (size_t i = 0; i < sizeof counted / sizeof counted[0]; i++) {
+        results_buf_str(b, " data-");
+        results_buf_str(b, counted[i].attr);
+        results_buf_str(b, "=\"");
+        put_u64(b, dc->by_change[counted[i].change]);
+        results_buf_byte(b, '"');
+    }
+    results_buf_str(b, ">\n<li class=\"worse\"><strong>");
     put_u64(b, dc->by_change[RESULTS_CHANGE_BECAME_BOGUS]);
     results_buf_str(b, " became bogus</strong>, ");
     put_u64(b, dc->by_change[RESULTS_CHANGE_GOT_WORSE]);

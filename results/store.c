@@ -71,7 +71,7 @@ const char *results_errdetail(const results_store_t *store)
     return store ? store->errdetail : "";
 }
 
-static int map_rc(int rc)
+int results_rc_from(int rc)
 {
     switch (rc) {
     case 0:
@@ -126,7 +126,7 @@ int results_fail(results_store_t *s, const char *what, int rc)
         snprintf(s->errdetail, sizeof s->errdetail, "%s: %s", what, mdb_strerror(rc));
     if (rc > 0)
         errno = rc;
-    return map_rc(rc);
+    return results_rc_from(rc);
 }
 
 int results_txn_begin(results_store_t *s, unsigned flags, MDB_txn **txn)
@@ -364,14 +364,14 @@ int results_open_ex(const char *dir, int flags, const results_options_t *opts,
             saved_errno = errno;
             snprintf(s->errdetail, sizeof s->errdetail, "no results store at %s: %s", dir,
                      strerror(saved_errno));
-            rc = saved_errno == ENOENT ? RESULTS_ENOTFOUND : map_rc(saved_errno);
+            rc = saved_errno == ENOENT ? RESULTS_ENOTFOUND : results_rc_from(saved_errno);
             goto fail;
         }
     } else if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         saved_errno = errno;
         snprintf(s->errdetail, sizeof s->errdetail, "cannot create directory %s: %s", dir,
                  strerror(saved_errno));
-        rc = map_rc(saved_errno);
+        rc = results_rc_from(saved_errno);
         goto fail;
     }
 
@@ -382,7 +382,7 @@ int results_open_ex(const char *dir, int flags, const results_options_t *opts,
     if (grc && !(flags & RESULTS_READONLY)) {
         snprintf(s->errdetail, sizeof s->errdetail, "cannot lock directory %s: %s", dir,
                  strerror(grc));
-        rc = grc == EWOULDBLOCK ? RESULTS_EINUSE : map_rc(grc);
+        rc = grc == EWOULDBLOCK ? RESULTS_EINUSE : results_rc_from(grc);
         goto fail;
     }
     if (!(flags & RESULTS_READONLY) &&
@@ -398,7 +398,7 @@ int results_open_ex(const char *dir, int flags, const results_options_t *opts,
         saved_errno = lrc > 0 ? lrc : 0;
         snprintf(s->errdetail, sizeof s->errdetail, "cannot open results store %s: %s", dir,
                  mdb_strerror(lrc));
-        rc = map_rc(lrc);
+        rc = results_rc_from(lrc);
         goto fail;
     }
     /* A process killed inside a read transaction leaves its reader slot behind, pinning old

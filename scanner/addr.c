@@ -7,6 +7,8 @@
  * needed), so a scan of millions of self-hosted domains stays within bounded memory.
  */
 #include "scanner/internal.h"
+#include "scanner/zones.h"
+#include "scanner/domain.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,21 +41,15 @@ static void walk_finish(addr_walk_t *w)
 
 /* Drops every resolved entry nobody is reading (the cache is full). Callers of
  * scan_addr_lookup() use an entry at once or wait on it, so none holds one across a call. */
+static bool unread(const void *entry)
+{
+    const scan_addr_entry_t *e = entry;
+    return e->done && !e->busy && !e->waiters;
+}
+
 static void cache_flush(scanner_t *s)
 {
-    for (size_t b = 0; b < s->addr_buckets; b++) {
-        scan_addr_entry_t **link = &s->addr_table[b];
-        while (*link) {
-            scan_addr_entry_t *e = *link;
-            if (e->done && !e->busy && !e->waiters) {
-                *link = e->hash_next;
-                free(e);
-                s->n_addr_entries--;
-            } else {
-                link = &e->hash_next;
-            }
-        }
-    }
+    s->n_addr_entries -= scan_hashtab_drop_if(&s->addrs, unread, free);
     s->stats.addr_cache_flushes++;
 }
 
@@ -118,10 +114,7 @@ scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nest
     char text[LDNS_MAX_DOMAINLEN + 2];
     scan_name_text(name, text, sizeof text);
 
-    size_t b = scan_hash(text) % s->addr_buckets;
-    scan_addr_entry_t *e = s->addr_table[b];
-    while (e && strcmp(e->name, text) != 0)
-        e = e->hash_next;
+    scan_addr_entry_t *e = scan_hashtab_find(&s->addrs, text);
     if (e) {
         s->stats.addr_cache_hits++;
         if (!e->done)
@@ -135,8 +128,7 @@ scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nest
         return NULL;
     s->n_addr_entries++;
     snprintf(e->name, sizeof e->name, "%s", text);
-    e->hash_next = s->addr_table[b];
-    s->addr_table[b] = e;
+    scan_hashtab_add(&s->addrs, e);
     s->stats.addr_lookups++;
 
     uint16_t types[2];

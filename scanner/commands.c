@@ -10,6 +10,7 @@
 
 #include "results/results.h"
 #include "scanner/input.h"
+#include "text/text.h"
 
 /* The options of the store commands. Each command takes its own set (cli.md: "every command
  * rejects options that are not its own"); the table knows them all so that an option of another
@@ -236,6 +237,43 @@ static int fail_writing(const char *what, int rc, FILE *out, const char *path)
     return fail(what, rc);
 }
 
+/* Ends a command that wrote OUT after its work returned rc: says what failed, closes OUT and
+ * gives the exit code (a failed close wins over the work's code). */
+static int finish_output(const char *what, int rc, FILE *out, const char *path)
+{
+    int exit_code = rc ? fail_writing(what, rc, out, path) : 0;
+    int close_rc = close_output(out, path);
+    return close_rc ? close_rc : exit_code;
+}
+
+/* Opens OUTPUT for a command that has opened STORE: 1 (said on stderr, STORE closed) when it
+ * cannot. */
+static int open_output_for(results_store_t *store, const char *path, FILE **out)
+{
+    *out = open_output(path);
+    if (*out)
+        return 0;
+    results_close(store);
+    return 1;
+}
+
+/* open_store() then open_output_for(): 1 (said on stderr, nothing left open) when either fails. */
+static int open_store_output(const char *db, const char *path, results_store_t **store, FILE **out)
+{
+    if (open_store(db, store))
+        return 1;
+    return open_output_for(*store, path, out);
+}
+
+/* finish_output(), then closes STORE. */
+static int finish_store_output(const char *what, int rc, results_store_t *store, FILE *out,
+                               const char *path)
+{
+    int exit_code = finish_output(what, rc, out, path);
+    results_close(store);
+    return exit_code;
+}
+
 static const char export_usage[] =
     "usage: dnssweep export [--db DIR] [--scan NAME] [--format jsonl|csv|table] [-o FILE]\n"
     "                       [--status S[,S...]]\n"
@@ -293,25 +331,16 @@ int scanner_command_export(int argc, char **argv)
     if (a.status && parse_status_list(a.status, &status_mask) != 0)
         return 2;
     results_store_t *store = NULL;
-    if (open_store(a.db, &store))
+    FILE *out;
+    if (open_store_output(a.db, a.output, &store, &out))
         return 1;
-    FILE *out = open_output(a.output);
-    if (!out) {
-        results_close(store);
-        return 1;
-    }
     if (strcmp(format, "table") == 0)
         rc = scanner_command_table(store, a.scan, status_mask, out);
     else
         rc = results_export_filtered(
             store, a.scan, strcmp(format, "csv") == 0 ? RESULTS_FORMAT_CSV : RESULTS_FORMAT_JSONL,
             status_mask, out);
-    int exit_code = rc ? fail_writing("export", rc, out, a.output) : 0;
-    int close_rc = close_output(out, a.output);
-    if (close_rc)
-        exit_code = close_rc;
-    results_close(store);
-    return exit_code;
+    return finish_store_output("export", rc, store, out, a.output);
 }
 
 static const char diff_usage[] =
@@ -359,27 +388,21 @@ int scanner_command_diff(int argc, char **argv)
         results_close(store);
         return 2;
     }
-    FILE *out = open_output(a.output);
-    if (!out) {
-        results_close(store);
+    FILE *out;
+    if (open_output_for(store, a.output, &out))
         return 1;
-    }
     results_diff_counts_t counts;
     rc = results_diff(store, argv[a.positional_start], argv[a.positional_start + 1], fmt, a.all,
                       out, &counts);
-    int exit_code = 0;
-    if (rc == RESULTS_ENOTFOUND) {
+    bool not_found = rc == RESULTS_ENOTFOUND;
+    if (not_found)
         fprintf(stderr,
                 "dnssweep diff: scan %s or %s is not in %s (list them with: dnssweep scans --db "
                 "%s)\n",
                 argv[a.positional_start], argv[a.positional_start + 1], a.db, a.db);
+    int exit_code = finish_output("diff", not_found ? 0 : rc, out, a.output);
+    if (not_found && exit_code == 0)
         exit_code = 2;
-    } else if (rc) {
-        exit_code = fail_writing("diff", rc, out, a.output);
-    }
-    int close_rc = close_output(out, a.output);
-    if (close_rc)
-        exit_code = close_rc;
     results_close(store);
     if (exit_code == 0 && a.fail_on_regression && counts.regressions > 0)
         exit_code = 3;
@@ -517,20 +540,11 @@ int scanner_command_report(int argc, char **argv)
         history = (unsigned)v;
     }
     results_store_t *store = NULL;
-    if (open_store(a.db, &store))
+    FILE *out;
+    if (open_store_output(a.db, a.output, &store, &out))
         return 1;
-    FILE *out = open_output(a.output);
-    if (!out) {
-        results_close(store);
-        return 1;
-    }
     rc = results_report(store, a.scan, a.diff_against, history, out);
-    int exit_code = rc ? fail_writing("report", rc, out, a.output) : 0;
-    int close_rc = close_output(out, a.output);
-    if (close_rc)
-        exit_code = close_rc;
-    results_close(store);
-    return exit_code;
+    return finish_store_output("report", rc, store, out, a.output);
 }
 
 static const char merge_usage[] =
@@ -545,14 +559,15 @@ static void sharded_scan_names(const char *dir, char *out, size_t len)
 {
     results_store_t *st = NULL;
     results_scan_info_t *list = NULL;
-    size_t n = 0, used = 0;
-    out[0] = '\0';
+    size_t n = 0;
+    text_buf_t t;
+    text_init(&t, out, len);
     if (results_open(dir, RESULTS_READONLY, &st) != 0)
         return;
     if (results_scans_list(st, &list, &n) == 0)
         for (size_t i = 0; i < n; i++)
-            if (list[i].options && strstr(list[i].options, "shard=") && used < len)
-                used += (size_t)snprintf(out + used, len - used, " %s ", list[i].name);
+            if (list[i].options && strstr(list[i].options, "shard="))
+                text_printf(&t, " %s ", list[i].name);
     results_scans_free(list, n);
     results_close(st);
 }

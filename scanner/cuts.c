@@ -19,6 +19,8 @@
  * found gets the address of the server that answered from it.
  */
 #include "scanner/internal.h"
+#include "scanner/zones.h"
+#include "scanner/domain.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,10 @@
  * CDS, CDNSKEY and a random-label probe, with DO), then hand everything to a verification worker.
  */
 #include "scanner/internal.h"
+#include "scanner/zones.h"
+#include "scanner/domain.h"
+#include "scanner/feed.h"
+#include "scanner/record.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -7,6 +7,8 @@
  * CDNSKEY asked of the zone that answers. The worker verifies the answers (judge.c).
  */
 #include "scanner/internal.h"
+#include "scanner/zones.h"
+#include "scanner/domain.h"
 
 #include <ctype.h>
 #include <stdlib.h>

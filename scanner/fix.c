@@ -7,6 +7,8 @@
  * still holds them.
  */
 #include "scanner/internal.h"
+#include "scanner/record.h"
+#include "text/text.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -14,22 +16,10 @@
 #include <string.h>
 #include <strings.h>
 
-typedef struct fix_text {
-    char *buf;
-    size_t len, used;
-} fix_text_t;
-
-static void say(fix_text_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(fix_text_t *t, const char *fmt, ...)
+/* What goes before item i of n in "a, b and c". */
+static const char *list_separator(size_t i, size_t n)
 {
-    if (t->used + 1 >= t->len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t->buf + t->used, t->len - t->used, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        t->used = t->used + (size_t)n < t->len ? t->used + (size_t)n : t->len - 1;
+    return i == 0 ? "" : i + 1 == n ? " and " : ", ";
 }
 
 /* What every sentence of a fix may need, worked out once. */
@@ -124,29 +114,22 @@ static void facts_init(fix_facts_t *f, const scan_record_t *r, const scan_domain
     f->first = first;
     f->domain = r->rec.domain;
     f->parent = r->rec.parent.zone && *r->rec.parent.zone ? r->rec.parent.zone : ".";
-    size_t off = 0;
+    text_buf_t t;
     const results_parent_t *p = &r->rec.parent;
-    for (size_t i = 0; i < p->n_ds && off < sizeof f->ds_now; i++)
-        off += (size_t)snprintf(f->ds_now + off, sizeof f->ds_now - off, "%sDS %u %u %u",
-                                i == 0             ? ""
-                                : i + 1 == p->n_ds ? " and "
-                                                   : ", ",
-                                p->ds[i].key_tag, p->ds[i].algorithm, p->ds[i].digest_type);
-    off = 0;
-    for (size_t i = 0; first && i < first->n_ds_records && off < sizeof f->ds_new; i++)
-        off += (size_t)snprintf(f->ds_new + off, sizeof f->ds_new - off, "%s%s", i ? " and " : "",
-                                first->ds_records[i]);
-    off = 0;
-    for (size_t i = 0; first && i < first->n_keys && off < sizeof f->keys; i++) {
+    text_init(&t, f->ds_now, sizeof f->ds_now);
+    for (size_t i = 0; i < p->n_ds; i++)
+        text_printf(&t, "%sDS %u %u %u", list_separator(i, p->n_ds), p->ds[i].key_tag,
+                    p->ds[i].algorithm, p->ds[i].digest_type);
+    text_init(&t, f->ds_new, sizeof f->ds_new);
+    for (size_t i = 0; first && i < first->n_ds_records; i++)
+        text_printf(&t, "%s%s", i ? " and " : "", first->ds_records[i]);
+    text_init(&t, f->keys, sizeof f->keys);
+    for (size_t i = 0; first && i < first->n_keys; i++) {
         uint16_t flags = first->keys[i].flags;
-        off += (size_t)snprintf(f->keys + off, sizeof f->keys - off, "%s%u (%s)",
-                                i == 0                   ? ""
-                                : i + 1 == first->n_keys ? " and "
-                                                         : ", ",
-                                first->keys[i].key_tag,
-                                (flags & 0x0101) == 0x0101 ? "KSK"
-                                : (flags & 0x0100)         ? "ZSK"
-                                                           : "no zone key");
+        text_printf(&t, "%s%u (%s)", list_separator(i, first->n_keys), first->keys[i].key_tag,
+                    (flags & 0x0101) == 0x0101 ? "KSK"
+                    : (flags & 0x0100)         ? "ZSK"
+                                               : "no zone key");
     }
 }
 
@@ -186,30 +169,128 @@ static bool ds_change(const fix_facts_t *f, verify_reason_code_t code)
 }
 
 /* " on ns1.example.net (192.0.2.1)" when the reason is one server's. */
-static void on_server(fix_text_t *t, const fix_facts_t *f, const results_reason_t *x)
+static void on_server(text_buf_t *t, const fix_facts_t *f, const results_reason_t *x)
 {
     if (!x->server)
         return;
     char sv[LDNS_MAX_DOMAINLEN + 80];
     server_text(f->d, x->server, sv, sizeof sv);
-    say(t, " on %s", sv);
+    text_printf(t, " on %s", sv);
 }
 
 /* ": example.com/SOA: <detail>" — the record and the evidence (key tags, times). */
-static void evidence(fix_text_t *t, const results_reason_t *x)
+static void evidence(text_buf_t *t, const results_reason_t *x)
 {
     if (x->detail && x->rrset && strstr(x->detail, x->rrset) == x->detail)
-        say(t, " (%s)", x->detail);
+        text_printf(t, " (%s)", x->detail);
     else if (x->detail)
-        say(t, " (%s: %s)", x->rrset ? x->rrset : "-", x->detail);
+        text_printf(t, " (%s: %s)", x->rrset ? x->rrset : "-", x->detail);
 }
 
 /* The lasting fix for one reason, as an imperative sentence ending with a full stop. */
-static void lasting(fix_text_t *t, const fix_facts_t *f, const results_reason_t *x)
+/* The lasting fix of the reasons whose text is one sentence about the domain, then the server
+ * (when on_server), then more words (tail, or NULL), the evidence and a full stop. */
+typedef struct plain_fix {
+    verify_reason_code_t code;
+    const char *before, *after; /* the sentence around the domain's name */
+    bool on_server;
+    const char *tail;
+} plain_fix_t;
+
+static const plain_fix_t plain_fixes[] = {
+    {VERIFY_REASON_DNSKEY_NO_ZONE_BIT, "Publish the KSK of ",
+     " with flags 257 (Zone Key and SEP bits) and re-sign its DNSKEY RRset", false, NULL},
+    {VERIFY_REASON_DNSKEY_REVOKED, "Generate another KSK for ",
+     ", sign the DNSKEY RRset with it and replace the DS at the registrar with the DS of that key: "
+     "the key the DS points at is revoked",
+     false, NULL},
+    {VERIFY_REASON_DNSKEY_UNSIGNED, "Sign the DNSKEY RRset of ",
+     " with its KSK and reload the zone", true, ": it is served without any RRSIG"},
+    {VERIFY_REASON_RRSIG_EXPIRED, "Re-sign ",
+     " now and reload it on every server, then make the signer re-sign it automatically well "
+     "before signatures expire",
+     false, NULL},
+    {VERIFY_REASON_RRSIG_NOT_YET_VALID, "Set the signing host's clock right and re-sign ",
+     ": its signatures start in the future", false, NULL},
+    {VERIFY_REASON_RRSIG_INVALID, "Re-sign ",
+     " and reload it on every server (a server still serving an old copy is the usual cause)", true,
+     NULL},
+    {VERIFY_REASON_RRSIG_UNKNOWN_KEY, "Publish the DNSKEY that made these signatures in ",
+     ", or re-sign the zone with its published keys", false, NULL},
+    {VERIFY_REASON_RRSIG_MALFORMED, "Re-sign ",
+     " with a standard signer (ldns-signzone, dnssec-signzone, Knot, BIND): an RRSIG is malformed",
+     false, NULL},
+    {VERIFY_REASON_DENIAL_MISSING, "Make the server of ", "", true,
+     " answer with its signed NSEC/NSEC3 proof whenever a name or type does not exist (re-sign the "
+     "zone with NSEC or NSEC3 and reload it)"},
+    {VERIFY_REASON_DENIAL_INVALID, "Re-sign all of ",
+     " to rebuild its NSEC/NSEC3 chain and reload it", true, NULL},
+    {VERIFY_REASON_NS_INCONSISTENT, "Make every server of ",
+     " serve the same signed zone (resync the secondaries from the primary)", false, NULL},
+    {VERIFY_REASON_DNSSEC_STRIPPED, "Make the server of ", "", true,
+     " serve the signed zone with its RRSIGs (an old unsigned copy, or a middlebox dropping DNSSEC "
+     "records, is the usual cause)"},
+    {VERIFY_REASON_VALIDATION_LIMIT, "Publish fewer keys and signatures in ",
+     " and give no two keys one key tag: resolvers stop validating it", false, NULL},
+    {VERIFY_REASON_ALGORITHM_DEPRECATED, "Roll ",
+     " to algorithm 13 (ECDSA P-256) or 15 (Ed25519): new keys, re-sign, then replace the DS at "
+     "the registrar",
+     false, NULL},
+    {VERIFY_REASON_ALGORITHM_UNSUPPORTED, "Roll ",
+     " to algorithm 13 (ECDSA P-256) or 15 (Ed25519): new keys, re-sign, then replace the DS at "
+     "the registrar",
+     false, NULL},
+    {VERIFY_REASON_ALGORITHM_INCOMPLETE, "Sign every RRset of ",
+     " with each algorithm of its DNSKEY and DS sets, or remove the keys of the algorithm that "
+     "signs nothing",
+     false, NULL},
+    {VERIFY_REASON_RRSIG_EXPIRES_SOON, "Re-sign ",
+     " before its signatures expire and check that automatic re-signing runs", false, NULL},
+    {VERIFY_REASON_NSEC3_ITERATIONS, "Re-sign ",
+     " with NSEC3 0 additional iterations and no salt (NSEC3PARAM 1 0 0 -, RFC 9276), or with NSEC",
+     false, NULL},
+    {VERIFY_REASON_NSEC3_SALT, "Re-sign ",
+     " with NSEC3 0 additional iterations and no salt (NSEC3PARAM 1 0 0 -, RFC 9276), or with NSEC",
+     false, NULL},
+    {VERIFY_REASON_KEY_TOO_SMALL, "Replace the small RSA key of ",
+     " with one of at least 2048 bits, or roll to algorithm 13; for a KSK, replace the DS at the "
+     "registrar too",
+     false, NULL},
+    {VERIFY_REASON_CDS_PENDING, "Update the DS of ",
+     " at the registrar to match its CDS records, or wait for the registry's CDS scan to do it",
+     false, NULL},
+    {VERIFY_REASON_CDS_INVALID, "Publish CDS/CDNSKEY records of ",
+     " that agree with each other on every server and are signed by the KSK the DS points at",
+     false, NULL},
+};
+
+/* Writes x's lasting fix when plain_fixes has it; false when it does not. */
+static bool plain_fix(text_buf_t *t, const fix_facts_t *f, const results_reason_t *x)
+{
+    for (size_t i = 0; i < sizeof plain_fixes / sizeof plain_fixes[0]; i++) {
+        const plain_fix_t *p = &plain_fixes[i];
+        if (p->code != x->code)
+            continue;
+        text_put(t, p->before);
+        text_put(t, f->domain);
+        text_put(t, p->after);
+        if (p->on_server)
+            on_server(t, f, x);
+        if (p->tail)
+            text_put(t, p->tail);
+        evidence(t, x);
+        text_put(t, ".");
+        return true;
+    }
+    return false;
+}
+
+static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t *x)
 {
     const char *dom = f->domain;
     if (parent_side(x) && x->code != VERIFY_REASON_PARENT_DS_DENIAL_INVALID) {
-        say(t,
+        text_printf(
+            t,
             "Nothing to change in the zone %s itself: the signature of %s over its DS fails (%s). "
             "Ask the registrar to have the operator of %s re-sign %s.",
             dom, f->parent, x->detail ? x->detail : "-", f->parent, f->parent);
@@ -217,28 +298,30 @@ static void lasting(fix_text_t *t, const fix_facts_t *f, const results_reason_t 
     }
     switch (x->code) {
     case VERIFY_REASON_DS_NO_MATCHING_DNSKEY:
-        say(t, "Replace the DS of %s at the registrar: %s at %s matches none of the keys %s serves",
+        text_printf(
+            t, "Replace the DS of %s at the registrar: %s at %s matches none of the keys %s serves",
             dom, f->ds_now[0] ? f->ds_now : "the DS", f->parent, dom);
         if (f->keys[0])
-            say(t, " (%s)", f->keys);
+            text_printf(t, " (%s)", f->keys);
         if (f->ds_new[0])
-            say(t, "; publish instead: %s.", f->ds_new);
+            text_printf(t, "; publish instead: %s.", f->ds_new);
         else
-            say(t, "; publish the DS of the zone's current KSK instead.");
+            text_printf(t, "; publish the DS of the zone's current KSK instead.");
         return;
     case VERIFY_REASON_DS_DIGEST_MISMATCH:
-        say(t, "Replace the DS of %s at the registrar (now %s at %s): ", dom,
-            f->ds_now[0] ? f->ds_now : "none", f->parent);
+        text_printf(t, "Replace the DS of %s at the registrar (now %s at %s): ", dom,
+                    f->ds_now[0] ? f->ds_now : "none", f->parent);
         if (x->detail)
-            say(t, "%s", x->detail);
+            text_printf(t, "%s", x->detail);
         else
-            say(t, "%s has the key tag of a served key but a wrong digest", f->ds_now);
+            text_printf(t, "%s has the key tag of a served key but a wrong digest", f->ds_now);
         if (!strstr(x->detail ? x->detail : "", "publish:") && f->ds_new[0])
-            say(t, "; publish instead: %s", f->ds_new);
-        say(t, ".");
+            text_printf(t, "; publish instead: %s", f->ds_new);
+        text_printf(t, ".");
         return;
     case VERIFY_REASON_DS_ZONE_UNSIGNED:
-        say(t,
+        text_printf(
+            t,
             "Remove the DS of %s at the registrar (%s at %s): the servers of %s serve no DNSKEY, "
             "so DNSSEC was turned off at the DNS host while the DS stayed. Or turn signing back on "
             "at the DNS host and publish the DS of its new KSK.",
@@ -246,287 +329,143 @@ static void lasting(fix_text_t *t, const fix_facts_t *f, const results_reason_t 
         return;
     case VERIFY_REASON_DS_KEY_NOT_SIGNING:
         if (f->ds_new[0]) {
-            say(t,
+            text_printf(
+                t,
                 "Replace the DS of %s at the registrar: %s points at a key that does not sign the "
                 "DNSKEY RRset",
                 dom, f->ds_now[0] ? f->ds_now : "the DS");
             evidence(t, x);
-            say(t, "; publish instead the DS of the KSK that does: %s.", f->ds_new);
+            text_printf(t, "; publish instead the DS of the KSK that does: %s.", f->ds_new);
         } else {
-            say(t, "Sign the DNSKEY RRset of %s with the key the DS points at", dom);
+            text_printf(t, "Sign the DNSKEY RRset of %s with the key the DS points at", dom);
             evidence(t, x);
-            say(t, ".");
+            text_printf(t, ".");
         }
         return;
-    case VERIFY_REASON_DNSKEY_NO_ZONE_BIT:
-        say(t,
-            "Publish the KSK of %s with flags 257 (Zone Key and SEP bits) and re-sign its DNSKEY "
-            "RRset",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
-    case VERIFY_REASON_DNSKEY_REVOKED:
-        say(t,
-            "Generate another KSK for %s, sign the DNSKEY RRset with it and replace the DS at the "
-            "registrar with the DS of that key: the key the DS points at is revoked",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
-    case VERIFY_REASON_DNSKEY_UNSIGNED:
-        say(t, "Sign the DNSKEY RRset of %s with its KSK and reload the zone", dom);
-        on_server(t, f, x);
-        say(t, ": it is served without any RRSIG");
-        evidence(t, x);
-        say(t, ".");
-        return;
     case VERIFY_REASON_RRSIG_MISSING:
-        say(t, "Re-sign %s and reload it", dom);
+        text_printf(t, "Re-sign %s and reload it", dom);
         on_server(t, f, x);
-        say(t, ": %s is served without RRSIG.", x->rrset ? x->rrset : "an RRset");
-        return;
-    case VERIFY_REASON_RRSIG_EXPIRED:
-        say(t,
-            "Re-sign %s now and reload it on every server, then make the signer re-sign it "
-            "automatically well before signatures expire",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
-    case VERIFY_REASON_RRSIG_NOT_YET_VALID:
-        say(t,
-            "Set the signing host's clock right and re-sign %s: its signatures start in the "
-            "future",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
-    case VERIFY_REASON_RRSIG_INVALID:
-        say(t,
-            "Re-sign %s and reload it on every server (a server still serving an old copy is "
-            "the usual cause)",
-            dom);
-        on_server(t, f, x);
-        evidence(t, x);
-        say(t, ".");
-        return;
-    case VERIFY_REASON_RRSIG_UNKNOWN_KEY:
-        say(t,
-            "Publish the DNSKEY that made these signatures in %s, or re-sign the zone with its "
-            "published keys",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
-    case VERIFY_REASON_RRSIG_MALFORMED:
-        say(t,
-            "Re-sign %s with a standard signer (ldns-signzone, dnssec-signzone, Knot, BIND): "
-            "an RRSIG is malformed",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
-    case VERIFY_REASON_DENIAL_MISSING:
-        say(t, "Make the server of %s", dom);
-        on_server(t, f, x);
-        say(t, " answer with its signed NSEC/NSEC3 proof whenever a name or type does not exist "
-               "(re-sign the zone with NSEC or NSEC3 and reload it)");
-        evidence(t, x);
-        say(t, ".");
-        return;
-    case VERIFY_REASON_DENIAL_INVALID:
-        say(t, "Re-sign all of %s to rebuild its NSEC/NSEC3 chain and reload it", dom);
-        on_server(t, f, x);
-        evidence(t, x);
-        say(t, ".");
+        text_printf(t, ": %s is served without RRSIG.", x->rrset ? x->rrset : "an RRset");
         return;
     case VERIFY_REASON_PARENT_DS_DENIAL_INVALID:
-        say(t,
+        text_printf(
+            t,
             "Nothing to change in %s itself: %s answers about its DS without a valid signed "
             "proof",
             dom, f->parent);
         evidence(t, x);
-        say(t, ". Ask the registrar to have the operator of %s re-sign %s and reload it.",
-            f->parent, f->parent);
+        text_printf(t, ". Ask the registrar to have the operator of %s re-sign %s and reload it.",
+                    f->parent, f->parent);
         return;
     case VERIFY_REASON_NS_UNREACHABLE:
     case VERIFY_REASON_NS_LAME: {
         char sv[LDNS_MAX_DOMAINLEN + 80];
         server_text(f->d, x->server, sv, sizeof sv);
         if (x->server)
-            say(t,
+            text_printf(
+                t,
                 "Make %s answer for %s again, or remove it from the NS records of %s at the "
                 "registrar and in the zone",
                 sv, dom, dom);
         else
-            say(t, "Give %s reachable name servers: publish their addresses and NS records", dom);
+            text_printf(t, "Give %s reachable name servers: publish their addresses and NS records",
+                        dom);
         evidence(t, x);
-        say(t, ".");
+        text_printf(t, ".");
         return;
     }
-    case VERIFY_REASON_NS_INCONSISTENT:
-        say(t,
-            "Make every server of %s serve the same signed zone (resync the secondaries from "
-            "the primary)",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
-    case VERIFY_REASON_DNSSEC_STRIPPED:
-        say(t, "Make the server of %s", dom);
-        on_server(t, f, x);
-        say(t, " serve the signed zone with its RRSIGs (an old unsigned copy, or a middlebox "
-               "dropping DNSSEC records, is the usual cause)");
-        evidence(t, x);
-        say(t, ".");
-        return;
     case VERIFY_REASON_CAA_BOGUS:
-        say(t, "Re-sign %s and reload it so that its CAA answer validates", dom);
+        text_printf(t, "Re-sign %s and reload it so that its CAA answer validates", dom);
         on_server(t, f, x);
-        say(t, ": certificate authorities refuse to issue certificates for %s until then", dom);
+        text_printf(t, ": certificate authorities refuse to issue certificates for %s until then",
+                    dom);
         evidence(t, x);
-        say(t, ".");
+        text_printf(t, ".");
         return;
     case VERIFY_REASON_NOT_DELEGATED:
-        say(t,
+        text_printf(
+            t,
             "Check the registration of %s with the registrar: %s says the name does not exist "
             "(expired, deleted or never registered); renew it and publish its NS records.",
             dom, f->parent);
         return;
-    case VERIFY_REASON_VALIDATION_LIMIT:
-        say(t,
-            "Publish fewer keys and signatures in %s and give no two keys one key tag: "
-            "resolvers stop validating it",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
     case VERIFY_REASON_PARENT_BOGUS:
     case VERIFY_REASON_PARENT_UNREACHABLE:
-        say(t, "Nothing to change in %s", dom);
+        text_printf(t, "Nothing to change in %s", dom);
         evidence(t, x);
-        say(t, ": the operator of the zone above it must fix that zone.");
+        text_printf(t, ": the operator of the zone above it must fix that zone.");
         return;
     case VERIFY_REASON_DNSKEY_WITHOUT_DS:
         if (f->ds_new[0])
-            say(t,
+            text_printf(
+                t,
                 "Publish the DS of %s at the registrar: %s. Until then %s is signed but not "
                 "protected.",
                 dom, f->ds_new, dom);
         else
-            say(t, "Publish the DS of the KSK of %s at the registrar.", dom);
+            text_printf(t, "Publish the DS of the KSK of %s at the registrar.", dom);
         return;
     case VERIFY_REASON_DS_STALE:
-        say(t, "Remove the stale DS of %s at the registrar", dom);
+        text_printf(t, "Remove the stale DS of %s at the registrar", dom);
         evidence(t, x);
-        say(t, "; keep the DS that matches the zone's KSK.");
-        return;
-    case VERIFY_REASON_ALGORITHM_DEPRECATED:
-    case VERIFY_REASON_ALGORITHM_UNSUPPORTED:
-        say(t,
-            "Roll %s to algorithm 13 (ECDSA P-256) or 15 (Ed25519): new keys, re-sign, then "
-            "replace the DS at the registrar",
-            dom);
-        evidence(t, x);
-        say(t, ".");
+        text_printf(t, "; keep the DS that matches the zone's KSK.");
         return;
     case VERIFY_REASON_DS_DIGEST_DEPRECATED:
-        say(t, "Add a SHA-256 DS for %s at the registrar", dom);
+        text_printf(t, "Add a SHA-256 DS for %s at the registrar", dom);
         if (f->ds_new[0])
-            say(t, " (%s)", f->ds_new);
-        say(t, ", then remove the old one (%s).", f->ds_now[0] ? f->ds_now : "SHA-1");
-        return;
-    case VERIFY_REASON_ALGORITHM_INCOMPLETE:
-        say(t,
-            "Sign every RRset of %s with each algorithm of its DNSKEY and DS sets, or remove "
-            "the keys of the algorithm that signs nothing",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
-    case VERIFY_REASON_RRSIG_EXPIRES_SOON:
-        say(t, "Re-sign %s before its signatures expire and check that automatic re-signing runs",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
-    case VERIFY_REASON_NSEC3_ITERATIONS:
-    case VERIFY_REASON_NSEC3_SALT:
-        say(t,
-            "Re-sign %s with NSEC3 0 additional iterations and no salt (NSEC3PARAM 1 0 0 -, "
-            "RFC 9276), or with NSEC",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
-    case VERIFY_REASON_KEY_TOO_SMALL:
-        say(t,
-            "Replace the small RSA key of %s with one of at least 2048 bits, or roll to "
-            "algorithm 13; for a KSK, replace the DS at the registrar too",
-            dom);
-        evidence(t, x);
-        say(t, ".");
+            text_printf(t, " (%s)", f->ds_new);
+        text_printf(t, ", then remove the old one (%s).", f->ds_now[0] ? f->ds_now : "SHA-1");
         return;
     case VERIFY_REASON_PARENT_UNSIGNED:
-        say(t,
+        text_printf(
+            t,
             "Nothing to change in %s: the zone above it (%s) is unsigned, so no chain of trust "
             "is possible; ask the registry to offer DNSSEC.",
             dom, f->parent);
         return;
-    case VERIFY_REASON_CDS_PENDING:
-        say(t,
-            "Update the DS of %s at the registrar to match its CDS records, or wait for the "
-            "registry's CDS scan to do it",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
     case VERIFY_REASON_CDS_DELETE:
-        say(t,
-            "Remove the DS of %s at the registrar (%s) as its CDS asks, or remove the CDS "
-            "delete record if DNSSEC should stay on.",
-            dom, f->ds_now[0] ? f->ds_now : "every DS");
+        text_printf(t,
+                    "Remove the DS of %s at the registrar (%s) as its CDS asks, or remove the CDS "
+                    "delete record if DNSSEC should stay on.",
+                    dom, f->ds_now[0] ? f->ds_now : "every DS");
         return;
+    case VERIFY_REASON_DNSKEY_NO_ZONE_BIT:
+    case VERIFY_REASON_DNSKEY_REVOKED:
+    case VERIFY_REASON_DNSKEY_UNSIGNED:
+    case VERIFY_REASON_RRSIG_EXPIRED:
+    case VERIFY_REASON_RRSIG_NOT_YET_VALID:
+    case VERIFY_REASON_RRSIG_INVALID:
+    case VERIFY_REASON_RRSIG_UNKNOWN_KEY:
+    case VERIFY_REASON_RRSIG_MALFORMED:
+    case VERIFY_REASON_DENIAL_MISSING:
+    case VERIFY_REASON_DENIAL_INVALID:
+    case VERIFY_REASON_NS_INCONSISTENT:
+    case VERIFY_REASON_DNSSEC_STRIPPED:
+    case VERIFY_REASON_VALIDATION_LIMIT:
+    case VERIFY_REASON_ALGORITHM_DEPRECATED:
+    case VERIFY_REASON_ALGORITHM_UNSUPPORTED:
+    case VERIFY_REASON_ALGORITHM_INCOMPLETE:
+    case VERIFY_REASON_RRSIG_EXPIRES_SOON:
+    case VERIFY_REASON_NSEC3_ITERATIONS:
+    case VERIFY_REASON_NSEC3_SALT:
+    case VERIFY_REASON_KEY_TOO_SMALL:
+    case VERIFY_REASON_CDS_PENDING:
     case VERIFY_REASON_CDS_INVALID:
-        say(t,
-            "Publish CDS/CDNSKEY records of %s that agree with each other on every server and "
-            "are signed by the KSK the DS points at",
-            dom);
-        evidence(t, x);
-        say(t, ".");
-        return;
+        if (plain_fix(t, f, x))
+            return;
+        break;
     case VERIFY_REASON_COUNT:
         break;
     }
-    say(t, "%s.", verify_reason_fix(x->code));
-}
-
-static bool same_key_tags(const verify_verdict_t *a, const verify_verdict_t *b)
-{
-    if (a->n_keys != b->n_keys)
-        return false;
-    for (size_t i = 0; i < a->n_keys; i++) {
-        bool found = false;
-        for (size_t k = 0; k < b->n_keys && !found; k++)
-            found = a->keys[i].key_tag == b->keys[k].key_tag &&
-                    a->keys[i].algorithm == b->keys[k].algorithm;
-        if (!found)
-            return false;
-    }
-    return true;
+    text_printf(t, "%s.", verify_reason_fix(x->code));
 }
 
 static void key_tags(const verify_verdict_t *v, char *out, size_t len)
 {
-    size_t off = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < v->n_keys && off < len; i++)
-        off += (size_t)snprintf(out + off, len - off, "%s%u",
-                                i == 0               ? ""
-                                : i + 1 == v->n_keys ? " and "
-                                                     : ", ",
-                                v->keys[i].key_tag);
+    text_buf_t t;
+    text_init(&t, out, len);
+    for (size_t i = 0; i < v->n_keys; i++)
+        text_printf(&t, "%s%u", list_separator(i, v->n_keys), v->keys[i].key_tag);
     if (!v->n_keys)
         snprintf(out, len, "none");
 }
@@ -547,12 +486,12 @@ static bool is_wrong(const scan_server_t *sv, const scan_server_t *ref)
 {
     return sv->verdict && sv != ref &&
            (sv->verdict->status != ref->verdict->status ||
-            !same_key_tags(sv->verdict, ref->verdict));
+            !verify_verdict_same_keys(sv->verdict, ref->verdict));
 }
 
 /* Servers disagree: name the wrong one first and what it must serve (verdicts.md: not a
  * change at the registrar). Writes the server to check into at. */
-static void inconsistent(fix_text_t *t, const fix_facts_t *f, const results_reason_t *x, char *at,
+static void inconsistent(text_buf_t *t, const fix_facts_t *f, const results_reason_t *x, char *at,
                          size_t at_len)
 {
     const scan_domain_t *d = f->d;
@@ -576,21 +515,21 @@ static void inconsistent(fix_text_t *t, const fix_facts_t *f, const results_reas
         key_tags(sv->verdict, tags, sizeof tags);
         if (!named)
             server_at(d, sv->addr_text, at, at_len);
-        say(t, "%s%s serves %s wrongly", named ? " " : "Fix the server first: ", sv_text,
-            f->domain);
-        if (!same_key_tags(sv->verdict, ref->verdict))
-            say(t, ": DNSKEY %s, where %s serves DNSKEY %s%s%s%s%s", tags, ref_text, ref_tags,
-                ref_secure ? ", which " : "", ref_secure ? f->ds_now : "", ref_secure ? " at " : "",
-                ref_secure ? f->parent : "");
-        if (!same_key_tags(sv->verdict, ref->verdict) && ref_secure)
-            say(t, " matches");
+        text_printf(t, "%s%s serves %s wrongly", named ? " " : "Fix the server first: ", sv_text,
+                    f->domain);
+        if (!verify_verdict_same_keys(sv->verdict, ref->verdict))
+            text_printf(t, ": DNSKEY %s, where %s serves DNSKEY %s%s%s%s%s", tags, ref_text,
+                        ref_tags, ref_secure ? ", which " : "", ref_secure ? f->ds_now : "",
+                        ref_secure ? " at " : "", ref_secure ? f->parent : "");
+        if (!verify_verdict_same_keys(sv->verdict, ref->verdict) && ref_secure)
+            text_printf(t, " matches");
         else if (sv->verdict->n_reasons)
-            say(t, ": %s (%s)", verify_reason_name(sv->verdict->reasons[0].code),
-                sv->verdict->reasons[0].detail);
-        say(t,
-            ". Make it serve the same signed zone as %s: resync it from the primary (zone "
-            "transfer) and reload it.",
-            ref_text);
+            text_printf(t, ": %s (%s)", verify_reason_name(sv->verdict->reasons[0].code),
+                        sv->verdict->reasons[0].detail);
+        text_printf(t,
+                    ". Make it serve the same signed zone as %s: resync it from the primary (zone "
+                    "transfer) and reload it.",
+                    ref_text);
         named = true;
     }
     if (!named) {
@@ -599,11 +538,13 @@ static void inconsistent(fix_text_t *t, const fix_facts_t *f, const results_reas
         return;
     }
     if (f->ds_now[0])
-        say(t, " The DS at the registrar (%s at %s) is right: leave it.", f->ds_now, f->parent);
+        text_printf(t, " The DS at the registrar (%s at %s) is right: leave it.", f->ds_now,
+                    f->parent);
     if (f->r->rec.status == VERIFY_STATUS_BOGUS) {
         char ttl[40];
         ttl_text(f->r->rec.parent.ds_ttl, ttl, sizeof ttl);
-        say(t,
+        text_printf(
+            t,
             " Fastest way out, if it cannot be fixed now: stop that server, so that resolvers "
             "ask only %s (removing the DS at the registrar would end the outage too, but resolvers "
             "may keep the old DS for up to %s, its TTL at %s, and %s would be unprotected).",
@@ -644,10 +585,12 @@ static const results_reason_t *lead_reason(const scan_record_t *r)
 void scan_fix_write(const scan_record_t *r, const scan_domain_t *d, const verify_verdict_t *first,
                     char *out, size_t len)
 {
-    fix_text_t t = {out, len, 0};
-    out[0] = '\0';
+    if (len == 0)
+        return;
+    text_buf_t t;
+    text_init(&t, out, len);
     const results_reason_t *lead = lead_reason(r);
-    if (!lead || len == 0)
+    if (!lead)
         return;
     fix_facts_t f;
     facts_init(&f, r, d, first);
@@ -662,7 +605,8 @@ void scan_fix_write(const scan_record_t *r, const scan_domain_t *d, const verify
         inconsistent(&t, &f, lead, at, sizeof at);
     } else if (bogus && parent_side(lead)) {
         if (has_ds) {
-            say(&t,
+            text_printf(
+                &t,
                 "Fastest way out: remove the DS of %s at the registrar (%s at %s); resolvers "
                 "then treat %s as unsigned until %s is fixed. Lasting fix: ",
                 dom, f.ds_now, f.parent, dom, f.parent);
@@ -671,10 +615,11 @@ void scan_fix_write(const scan_record_t *r, const scan_domain_t *d, const verify
         lasting(&t, &f, lead);
     } else if (bogus && ds_change(&f, lead->code)) {
         lasting(&t, &f, lead);
-        say(&t, " This is also the fastest way out of the outage.");
+        text_printf(&t, " This is also the fastest way out of the outage.");
         ds_fix = true;
     } else if (bogus && has_ds) {
-        say(&t,
+        text_printf(
+            &t,
             "Fastest way out, if this cannot be done at once: remove the DS of %s at the "
             "registrar (%s at %s); resolvers then treat %s as unsigned and resolve it again "
             "(publish the DS again once the zone validates). Lasting fix: ",
@@ -697,20 +642,21 @@ void scan_fix_write(const scan_record_t *r, const scan_domain_t *d, const verify
             lead->code == VERIFY_REASON_NS_INCONSISTENT)
             continue;
         said[x->code] = true;
-        say(&t, " Also: ");
+        text_printf(&t, " Also: ");
         lasting(&t, &f, x);
     }
     if (ds_fix && has_ds) {
         char ttl[40];
         ttl_text(r->rec.parent.ds_ttl, ttl, sizeof ttl);
-        say(&t,
+        text_printf(
+            &t,
             " After a change of the DS, resolvers may keep the old DS for up to %s (its TTL "
             "at %s).",
             ttl, f.parent);
     }
     if (at[0])
-        say(&t, " Check: dig +dnssec +cd %s %s @%s", dom,
-            lead->code == VERIFY_REASON_NS_INCONSISTENT ? "DNSKEY" : "SOA", at);
+        text_printf(&t, " Check: dig +dnssec +cd %s %s @%s", dom,
+                    lead->code == VERIFY_REASON_NS_INCONSISTENT ? "DNSKEY" : "SOA", at);
     else
-        say(&t, " Check: delv %s SOA", dom);
+        text_printf(&t, " Check: delv %s SOA", dom);
 }

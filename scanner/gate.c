@@ -5,7 +5,9 @@
  * lives only while its question is in flight, so memory does not grow with the input.
  */
 #include "scanner/internal.h"
+#include "scanner/zones.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,27 +16,27 @@
 struct scan_gate {
     char name[LDNS_MAX_DOMAINLEN + 2];
     scan_waiter_t *waiters;
-    struct scan_gate *hash_next;
+    void *hash_next; /* the gates' chain (hashtab.h) */
 };
 
 int scan_gates_init(scanner_t *s)
 {
-    s->gate_table = calloc(GATE_BUCKETS, sizeof *s->gate_table);
-    return s->gate_table ? 0 : -1;
+    return scan_hashtab_init(&s->gates, GATE_BUCKETS, offsetof(scan_gate_t, hash_next),
+                             offsetof(scan_gate_t, name))
+               ? -1
+               : 0;
+}
+
+static void gate_free(void *entry)
+{
+    scan_gate_t *g = entry;
+    scan_waiters_free(&g->waiters);
+    free(g);
 }
 
 void scan_gates_free(scanner_t *s)
 {
-    for (size_t i = 0; s->gate_table && i < GATE_BUCKETS; i++) {
-        while (s->gate_table[i]) {
-            scan_gate_t *g = s->gate_table[i];
-            s->gate_table[i] = g->hash_next;
-            scan_waiters_free(&g->waiters);
-            free(g);
-        }
-    }
-    free(s->gate_table);
-    s->gate_table = NULL;
+    scan_hashtab_free(&s->gates, gate_free);
 }
 
 int scan_gate_enter(scanner_t *s, const ldns_rdf *name, void (*cb)(void *), void *arg,
@@ -42,31 +44,24 @@ int scan_gate_enter(scanner_t *s, const ldns_rdf *name, void (*cb)(void *), void
 {
     char text[LDNS_MAX_DOMAINLEN + 2];
     scan_name_text(name, text, sizeof text);
-    size_t b = scan_hash(text) % GATE_BUCKETS;
-    for (scan_gate_t *g = s->gate_table[b]; g; g = g->hash_next) {
-        if (strcmp(g->name, text) != 0)
-            continue;
+    scan_gate_t *g = scan_hashtab_find(&s->gates, text);
+    if (g) {
         scan_waiter_add(&g->waiters, cb, arg);
         s->stats.zone_cache_hits++;
         return 1;
     }
-    scan_gate_t *g = calloc(1, sizeof *g);
+    g = calloc(1, sizeof *g);
     if (!g)
         return 0;
     snprintf(g->name, sizeof g->name, "%s", text);
-    g->hash_next = s->gate_table[b];
-    s->gate_table[b] = g;
+    scan_hashtab_add(&s->gates, g);
     *owned = g;
     return 0;
 }
 
 void scan_gate_open(scanner_t *s, scan_gate_t *gate)
 {
-    scan_gate_t **p = &s->gate_table[scan_hash(gate->name) % GATE_BUCKETS];
-    while (*p && *p != gate)
-        p = &(*p)->hash_next;
-    if (*p)
-        *p = gate->hash_next;
+    scan_hashtab_remove(&s->gates, gate);
     scan_waiter_t *waiters = gate->waiters;
     free(gate);
     scan_waiters_run(&waiters);

@@ -1,4 +1,6 @@
-/* Private to scanner/: the run context, the zone and address caches, the per-domain state. */
+/* Private to scanner/: the run context, the zone and address caches, the per-domain state, and
+ * the functions every part of the run shares. The functions of one area have their own header,
+ * included only where used: zones.h, domain.h, feed.h, record.h, progress.h, metrics.h. */
 #ifndef DNSSWEEP_SCANNER_INTERNAL_H
 #define DNSSWEEP_SCANNER_INTERNAL_H
 
@@ -10,6 +12,7 @@
 
 #include "io/io.h"
 #include "results/results.h"
+#include "scanner/hashtab.h"
 #include "scanner/input.h"
 #include "scanner/scanner.h"
 #include "scanner/zonefile.h"
@@ -71,7 +74,7 @@ typedef struct scan_zone {
     ldns_rr_list *ds;       /* validated DS RRs from the parent (owned) */
     ldns_rr_list *ns_names; /* NS RRs without glue still to resolve (owned) */
     size_t lookups_pending;
-    struct scan_zone *hash_next;
+    void *hash_next; /* the zone cache's chain (hashtab.h) */
 } scan_zone_t;
 
 /* ---- NS name -> addresses, resolved by following referrals ---- */
@@ -84,7 +87,7 @@ typedef struct scan_addr_entry {
     size_t answers_pending; /* A and AAAA */
     bool busy;              /* its waiters are running */
     scan_waiter_t *waiters;
-    struct scan_addr_entry *hash_next;
+    void *hash_next; /* the address cache's chain (hashtab.h) */
 } scan_addr_entry_t;
 
 /* ---- the per-domain state machine ---- */
@@ -204,7 +207,7 @@ struct scan_domain {
     ldns_pkt *file_referral;
     bool file_settles_ds; /* signed DS or NSEC in the file: no DS question needed */
     bool ds_from_file;
-    scan_domain_t *hash_next; /* in-flight set */
+    void *hash_next; /* the in-flight set's chain (hashtab.h) */
     /* The scanner's own trouble (breaker.c): every server of the zone above gave no answer
      * (parent_silent, silent_zone: that zone; the root stands for the resolver), or the resolver
      * refused the domain's questions (set by the worker). */
@@ -213,28 +216,6 @@ struct scan_domain {
     const scan_zone_t *silent_zone;
     scan_domain_t *held_next; /* results held back by the breaker */
 };
-
-/* The record of one domain as the worker builds it: a results_record_t plus its storage. */
-/* Every list grows to what the answers hold (nothing about a zone is dropped to fit an array).
- * The store keeps at most RESULTS_LIST_MAX entries per list: one 64 KB answer holds fewer DS
- * or DNSKEY RRs than that, reasons are one per code and server, and the CDS list, which joins
- * two answers, is the one that can exceed it: record_cds() then says so (CDS_INVALID). */
-typedef struct scan_record {
-    results_record_t rec;
-    results_reason_t *reasons; /* rec.reasons, rec.n_reasons used */
-    size_t cap_reasons;
-    char **strings; /* every heap string the record points to */
-    size_t n_strings, cap_strings;
-    results_ds_t *ds;                  /* rec.parent.ds */
-    results_dnskey_t *dnskey;          /* rec.dnskey */
-    uint8_t *dnskey_roles;             /* rec.dnskey_roles */
-    const char **cds;                  /* rec.cds */
-    results_cds_server_t *cds_servers; /* rec.cds_servers */
-    results_cds_record_t *cds_records; /* the records of every cds_servers entry */
-    results_dsboot_t *dsboot;          /* rec.dsboot */
-    const char **dsboot_records;       /* the records of every dsboot entry */
-    results_nameserver_t nameservers[SCAN_MAX_ADDRS];
-} scan_record_t;
 
 /* ---- statistics ---- */
 
@@ -257,34 +238,6 @@ typedef struct scan_progress {
     uint64_t seen_done, last_done_ms; /* when a domain last finished (pending timeouts) */
     bool printed;
 } scan_progress_t;
-
-/* What one progress line shows. */
-typedef struct scan_progress_view {
-    uint64_t processed, total, in_flight;
-    uint64_t status_counts[VERIFY_STATUS_COUNT];
-    double domains_per_s, queries_per_s;
-    double eta_s; /* < 0 = unknown */
-    bool finished;
-} scan_progress_view_t;
-
-/* ---- metrics (metrics.c) ---- */
-
-typedef struct scan_metrics {
-    const char *scan_name;
-    const char *mode;    /* authoritative | resolver | zone-file */
-    const char *version; /* of this dnssweep */
-    bool finished;
-    double start_time, end_time; /* this run's, unix seconds */
-    /* The stored scan's counts (all runs of it): known when it finished. */
-    bool scan_counts_known;
-    uint64_t scan_domains;
-    uint64_t scan_status_counts[VERIFY_STATUS_COUNT];
-    /* This run's: domains judged, reason codes, input, queries. */
-    uint64_t run_status_counts[VERIFY_STATUS_COUNT];
-    uint64_t reason_counts[VERIFY_REASON_COUNT];
-    uint64_t names_read, bad_lines;
-    io_stats_t io;
-} scan_metrics_t;
 
 /* ---- the circuit breaker (breaker.c) ---- */
 
@@ -328,13 +281,11 @@ struct scanner {
     bool zonefile_current;
     ldns_rr_list *anchor;
     scan_zone_t *root;
-    scan_zone_t **zone_table;
-    size_t zone_buckets;
-    scan_addr_entry_t **addr_table;
-    size_t addr_buckets, n_addr_entries;
-    scan_gate_t **gate_table;
-    scan_domain_t **inflight_table;
-    size_t inflight_buckets;
+    scan_hashtab_t zones; /* scan_zone_t by name */
+    scan_hashtab_t addrs; /* scan_addr_entry_t by NS name */
+    size_t n_addr_entries;
+    scan_hashtab_t gates;    /* scan_gate_t by zone name */
+    scan_hashtab_t inflight; /* scan_domain_t by name */
     size_t active;
     bool input_done, interrupted, abandon, failed, closing;
     /* A run that could not judge domains (cli.md): the cause in plain words; non-empty = the
@@ -356,8 +307,6 @@ struct scanner {
 };
 
 /* names.c */
-/* FNV-1a 64 of a NUL-terminated key (callers fold case first). */
-uint64_t scan_hash(const char *text);
 /* Presentation form of a name, lower case, trailing dot, into buf. */
 void scan_name_text(const ldns_rdf *dname, char *buf, size_t len);
 /* Waiter lists: add (aborts when out of memory: a lost waiter would hang the scan), run every
@@ -365,44 +314,6 @@ void scan_name_text(const ldns_rdf *dname, char *buf, size_t len);
 void scan_waiter_add(scan_waiter_t **list, void (*cb)(void *), void *arg);
 void scan_waiters_run(scan_waiter_t **list);
 void scan_waiters_free(scan_waiter_t **list);
-
-/* zones.c */
-int scan_zones_init(scanner_t *s);
-void scan_zones_free(scanner_t *s);
-/* The closest enclosing zone of name in the cache (the root at worst); never NULL after init. */
-scan_zone_t *scan_zone_closest(scanner_t *s, const ldns_rdf *name, bool strict);
-scan_zone_t *scan_zone_find(scanner_t *s, const ldns_rdf *name);
-/* Starts the root zone's setup from hints and anchor. */
-int scan_zone_start_root(scanner_t *s, const ldns_rr_list *hints);
-/* Creates (or returns) the zone that the referral delegates to, below parent; its setup
- * (addresses, DS check, DNSKEY validation) runs asynchronously. */
-scan_zone_t *scan_zone_from_referral(scanner_t *s, scan_zone_t *parent, const ldns_pkt *referral,
-                                     const ldns_rdf *cut, int nesting);
-/* A new PENDING zone in the cache (caller starts its setup). NULL when out of memory. */
-scan_zone_t *scan_zone_new(scanner_t *s, const ldns_rdf *dname, int nesting);
-/* Marks the zone READY or FAILED and runs its waiters. */
-void scan_zone_ready(scan_zone_t *z, scan_zone_state_t state);
-/* With the zone's servers known and z->ds set (or not): validates its DNSKEY RRset against
- * z->ds, then marks it ready. */
-void scan_zone_continue(scanner_t *s, scan_zone_t *z);
-/* Registers cb(arg) to run once the zone is READY or FAILED and returns true; returns false
- * (and registers nothing) when it already is. */
-bool scan_zone_wait(scan_zone_t *z, void (*cb)(void *), void *arg);
-/* NS-name address lookup (cached). Returns the entry; when !entry->done, cb(arg) runs once it
- * is. NULL when out of memory. */
-scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nesting,
-                                    void (*cb)(void *), void *arg);
-
-/* gate.c */
-int scan_gates_init(scanner_t *s);
-void scan_gates_free(scanner_t *s);
-/* Returns 1 when another domain is asking about name: cb(arg) runs once its answer is in.
- * Returns 0 when the caller should ask; *owned is then the gate to open afterwards (or
- * left NULL when none could be made). */
-int scan_gate_enter(scanner_t *s, const ldns_rdf *name, void (*cb)(void *), void *arg,
-                    scan_gate_t **owned);
-/* Removes the gate and lets its waiters go on. */
-void scan_gate_open(scanner_t *s, scan_gate_t *gate);
 
 /* packet.c */
 /* RRs of type (and owner, when owner != NULL) from a section. The list is the caller's
@@ -435,87 +346,6 @@ verify_parent_state_t scan_judge_parent(const verify_ctx_t *vctx, scan_zone_secu
                                         const verify_keyset_t *keys, const ldns_pkt *referral,
                                         const ldns_rdf *child, int64_t now, verify_budget_t *budget,
                                         verify_delegation_result_t *out);
-
-/* cuts.c: zone cuts found from the answers (verdicts.md) */
-/* The zone that answered with pkt's records about child: the signer of an RRSIG or the owner of
- * a SOA (answer, then authority section) strictly above child; NULL when none. Borrowed from pkt.
- */
-const ldns_rdf *scan_pkt_answering_zone(const ldns_pkt *pkt, const ldns_rdf *child);
-/* pkt is what the servers of d->zone (secure) answered about child (d's name or a cut above it):
- * a referral, or the answer to "child DS"; responder is the server that sent it. When it shows
- * that a zone strictly between d->zone and child answered (or, for a referral that carries
- * nothing signed, may have), looks for that cut, sets it up (scan_zone_t, cached) and returns
- * true: done(d, found) runs once, with d->zone set to the zone found when found. Returns false
- * (nothing started) when the answer came from d->zone itself. pkt is only read during the call. */
-bool scan_cut_check(scan_domain_t *d, const ldns_pkt *pkt, const ldns_rdf *child,
-                    const struct sockaddr *responder, void (*done)(scan_domain_t *d, bool found));
-
-/* domain.c */
-void scan_domain_start(scanner_t *s, scan_domain_t *d);
-/* Concludes a domain below zone z, which failed (unreachable: indeterminate) or is bogus. */
-void scan_domain_conclude_below(scan_domain_t *d, const scan_zone_t *z);
-/* Adds an authoritative server address to the domain (duplicates ignored). */
-void scan_domain_add_server(scan_domain_t *d, const char *ns_name,
-                            const struct sockaddr_storage *addr);
-/* Asks every server of the domain its questions; the judgement follows the last answer. */
-void scan_domain_ask_servers(scan_domain_t *d);
-/* Ends the domain's questions early with an outcome (nxdomain, indeterminate). */
-/* Frees the domain's referral (as its kind requires) and takes pkt in its place; block: pkt
- * comes from io_answer_parse() (IO_FLAG_BLOCK). pkt may be NULL. */
-void scan_domain_set_referral(scan_domain_t *d, ldns_pkt *pkt, bool block);
-void scan_domain_conclude(scan_domain_t *d, scan_outcome_t outcome, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-int scan_send(scanner_t *s, const struct sockaddr_storage *addrs, size_t n, const ldns_rdf *qname,
-              const char *qname_str, uint16_t qtype, unsigned flags, io_callback_t cb, void *ctx);
-
-/* resolver.c: resolver mode (--resolver): the same questions through a recursive resolver
- * with RD, CD and DO; the chain of trust is rebuilt from DS and DNSKEY answers. */
-void scan_resolver_domain_start(scan_domain_t *d);
-/* Builds a referral-shaped packet (DS or its denial in the authority section) from an answer
- * to "name DS", so the parent's side is judged the same way in both modes. New packet. */
-ldns_pkt *scan_ds_answer_as_referral(const ldns_pkt *ds_answer, const ldns_pkt *ns_source);
-/* The domain's delegation (d->referral) is known: read it and ask the child's servers. */
-void scan_domain_delegation(scan_domain_t *d);
-/* An extra question of the domain (dsboot.c) came back: judges the domain when it was the last. */
-void scan_domain_question_done(scan_domain_t *d);
-
-/* dsboot.c: for a domain without DS at the parent whose server served CDS/CDNSKEY, looks up the
- * RFC 9615 signal of every NS name of the delegation (once per domain; adds to queries_pending
- * until each is answered). */
-void scan_dsboot_start(scan_domain_t *d);
-/* Frees the signals' answers and keysets (on the worker after judging, or with the domain). */
-void scan_dsboot_free(scan_domain_t *d);
-
-/* zonefeed.c: the input of a scan, a domain list or a zone file (--zone-file). */
-int scan_feed_open(scanner_t *s); /* 0 or -errno */
-void scan_feed_close(scanner_t *s);
-int scan_feed_next(scanner_t *s, scanner_input_item_t *item); /* as scanner_input_next() */
-/* Gives the domain just read from a zone file its referral (no-op for a domain list). */
-void scan_feed_attach(scanner_t *s, scan_domain_t *d);
-/* Called when the domain's zone is ready: true when the zone file answered for the parent
- * (the domain goes on from there), false to ask the parent as usual. */
-bool scan_file_delegation(scan_domain_t *d);
-
-/* judge.c: runs on a worker thread. */
-void scan_judge_run(void *arg);
-/* judge.c: the storage of a record being built (shared with judge_cds.c). scan_record_grow
- * makes room for one more element of size elem in *arr (n used of *cap): 0 or -1 (no memory);
- * scan_record_keep copies text into the record (NULL when text is NULL or out of memory);
- * scan_record_add_reason adds a reason once per code and server. */
-int scan_record_grow(void **arr, size_t *cap, size_t n, size_t elem);
-const char *scan_record_keep(scan_record_t *r, const char *text);
-void scan_record_add_reason(scan_record_t *r, verify_reason_code_t code, const char *server,
-                            const char *rrset, const char *detail);
-/* judge_cds.c: rec.cds from one server's answers (CDS_INVALID when more than the store keeps);
- * rec.cds_servers once any server served CDS/CDNSKEY (every server then); rec.dsboot. */
-void scan_record_cds(scan_record_t *r, const scan_server_t *sv);
-void scan_record_cds_servers(scan_record_t *r, const scan_domain_t *d);
-void scan_record_dsboot(scan_record_t *r, const scan_domain_t *d);
-void scan_record_free(scan_record_t *r);
-/* fix.c: the record's one fix (doc/verdicts.md) from its reasons, parent and DS, and the
- * servers' verdicts (first: the first server's, NULL when none was judged), into out. */
-void scan_fix_write(const scan_record_t *r, const scan_domain_t *d, const verify_verdict_t *first,
-                    char *out, size_t len);
 
 /* run.c */
 void scan_domain_finished(void *arg); /* verify job done(): store, output, free */
@@ -572,35 +402,5 @@ const char *scan_fd_reason(char *buf, size_t len, bool no_files, const char *oth
 /* Before the event loop exists: 1 (and a message) when too few descriptors are left for it
  * (libuv would abort), else 0. */
 int scan_fd_preflight(void);
-
-/* progress.c */
-/* Decides whether and how to show progress (cfg->progress, isatty) and counts the input. */
-void scan_progress_init(scanner_t *s);
-/* From the 1-s ticker: rewrites the terminal line, or prints a line once per interval. */
-void scan_progress_tick(scanner_t *s);
-/* After the loop: the last line (and a newline on a terminal). */
-void scan_progress_final(scanner_t *s);
-/* DNSSWEEP_PROGRESS_INTERVAL_MS value (NULL = unset) -> milliseconds [10000]. */
-unsigned scan_progress_interval_ms(const char *env_value);
-/* The text of one progress line, without line ending; truncated to len. */
-void scan_progress_format(const scan_progress_view_t *v, char *line, size_t len);
-/* The richest form of the line shorter than width columns (0 = no limit): rates and in flight
- * go first, then long status names; done/total and the ETA always stay. */
-void scan_progress_format_fit(const scan_progress_view_t *v, size_t width, char *line, size_t len);
-
-/* metrics.c */
-/* Counts each reason code of rec once into stats->reason_counts. */
-void scan_metrics_count_reasons(scan_stats_t *stats, const results_record_t *rec);
-/* Prometheus text format of m to f. Returns 0 or -EIO. */
-int scan_metrics_print(FILE *f, const scan_metrics_t *m);
-/* Writes path atomically (temporary file in the same directory + rename). 0 or -errno. */
-int scan_metrics_write(const char *path, const scan_metrics_t *m);
-/* --metrics: writes the file from the run's figures (final_counts = the stored scan's counts
- * when known, else NULL for this run's). Reports failure on stderr; never fails the scan. */
-/* Before the first query: can path be written as scan_metrics_write() will (a new file in its
- * directory, then renamed)? 0 or -errno; nothing is left behind. */
-int scan_metrics_check(const char *path);
-void scan_metrics_at_end(scanner_t *s, const char *scan_name, const uint64_t *final_counts,
-                         bool finished, double secs);
 
 #endif

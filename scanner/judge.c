@@ -4,7 +4,10 @@
  * exactly as verdicts.md says; then build the record the store and the JSON output take.
  */
 #include "scanner/internal.h"
+#include "scanner/domain.h"
+#include "scanner/record.h"
 #include "scanner/settings.h"
+#include "text/text.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -150,21 +153,6 @@ static bool verdict_has_rrset_reason(const verify_verdict_t *v, verify_reason_co
     return false;
 }
 
-static bool same_keys(const verify_verdict_t *a, const verify_verdict_t *b)
-{
-    if (a->n_keys != b->n_keys)
-        return false;
-    for (size_t i = 0; i < a->n_keys; i++) {
-        bool found = false;
-        for (size_t k = 0; k < b->n_keys && !found; k++)
-            found = a->keys[i].key_tag == b->keys[k].key_tag &&
-                    a->keys[i].algorithm == b->keys[k].algorithm;
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
 static const char *strip_dot(char *name)
 {
     size_t len = strlen(name);
@@ -231,6 +219,18 @@ static void record_parent(scan_record_t *r, scan_domain_t *d, const ldns_rr_list
             free(hex);
         rec->parent.ds_ttl = ldns_rr_ttl(rr);
     }
+}
+
+/* A record the walk settled without asking the zone's servers: the parent as far as known, the
+ * status and its one reason, about the domain's TYPE RRset. */
+static void record_outcome(scan_record_t *r, scan_domain_t *d, verify_status_t status,
+                           verify_reason_code_t code, const char *type, const char *detail)
+{
+    char rrset[300];
+    record_parent(r, d, NULL);
+    r->rec.status = status;
+    snprintf(rrset, sizeof rrset, "%s/%s", d->name, type);
+    scan_record_add_reason(r, code, NULL, rrset, detail);
 }
 
 /* Reads the first EDNS Extended DNS Error INFO-CODE of an answer, or -1. */
@@ -452,18 +452,19 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
     if (usable == 0)
         return VERIFY_STATUS_LAME;
     bool inconsistent = false;
-    char detail[300] = "";
+    char detail[300];
+    text_buf_t dt;
+    text_init(&dt, detail, sizeof detail);
     for (size_t i = 0; i < d->n_servers; i++) {
         const scan_server_t *sv = &d->servers[i];
         if (!sv->verdict || sv->partial)
             continue;
-        size_t len = strlen(detail);
-        snprintf(detail + len, sizeof detail - len, "%s%s: %s, %zu keys%s", len ? "; " : "",
-                 sv->addr_text, verify_status_name(sv->status), sv->verdict->n_keys,
-                 sv->apex_only ? " (asked DNSKEY and SOA only)" : "");
+        text_printf(&dt, "%s%s: %s, %zu keys%s", dt.len ? "; " : "", sv->addr_text,
+                    verify_status_name(sv->status), sv->verdict->n_keys,
+                    sv->apex_only ? " (asked DNSKEY and SOA only)" : "");
         if (sv->verdict != first &&
             (compared_status(sv, first_sv) != compared_status(first_sv, sv) ||
-             !same_keys(sv->verdict, first)))
+             !verify_verdict_same_keys(sv->verdict, first)))
             inconsistent = true;
     }
     if (inconsistent) {
@@ -730,20 +731,15 @@ static void judge_domain(scan_domain_t *d)
     rec->scanned_at = (int64_t)time(NULL);
     rec->mode = scan_settings_mode(d->s->cfg);
     rec->queries = d->queries;
-    char rrset[300];
     switch (d->outcome) {
     case SCAN_OUTCOME_NXDOMAIN:
-        record_parent(r, d, NULL);
-        rec->status = VERIFY_STATUS_NXDOMAIN;
-        snprintf(rrset, sizeof rrset, "%s/NS", d->name);
-        scan_record_add_reason(r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset, d->outcome_detail);
+        record_outcome(r, d, VERIFY_STATUS_NXDOMAIN, VERIFY_REASON_NOT_DELEGATED, "NS",
+                       d->outcome_detail);
         record_fix(r, d, NULL);
         break;
     case SCAN_OUTCOME_INDETERMINATE:
-        record_parent(r, d, NULL);
-        rec->status = VERIFY_STATUS_INDETERMINATE;
-        snprintf(rrset, sizeof rrset, "%s/DS", d->name);
-        scan_record_add_reason(r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset, d->outcome_detail);
+        record_outcome(r, d, VERIFY_STATUS_INDETERMINATE, VERIFY_REASON_PARENT_UNREACHABLE, "DS",
+                       d->outcome_detail);
         char above[LDNS_MAX_DOMAINLEN + 2];
         snprintf(above, sizeof above, "%s", d->zone ? d->zone->name : ".");
         rec->fix = keepf(r,
@@ -753,10 +749,8 @@ static void judge_domain(scan_domain_t *d)
                          d->name, strip_dot(above), d->name);
         break;
     case SCAN_OUTCOME_PARENT_BOGUS:
-        record_parent(r, d, NULL);
-        rec->status = VERIFY_STATUS_BOGUS;
-        snprintf(rrset, sizeof rrset, "%s/DS", d->name);
-        scan_record_add_reason(r, VERIFY_REASON_PARENT_BOGUS, NULL, rrset, d->outcome_detail);
+        record_outcome(r, d, VERIFY_STATUS_BOGUS, VERIFY_REASON_PARENT_BOGUS, "DS",
+                       d->outcome_detail);
         rec->fix = parent_bogus_fix(r, d);
         break;
     case SCAN_OUTCOME_NONE:
@@ -765,15 +759,12 @@ static void judge_domain(scan_domain_t *d)
              * zone"); the breaker counts it as the resolver's trouble. */
             d->resolver_refused = true;
             d->silent_zone = d->s->root;
-            record_parent(r, d, NULL);
-            rec->status = VERIFY_STATUS_INDETERMINATE;
-            snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
-            scan_record_add_reason(
-                r, VERIFY_REASON_PARENT_UNREACHABLE, NULL, rrset,
-                keepf(r,
-                      "the resolver answered %s to the SOA question: it asked none of "
-                      "the zone's servers (the resolver's refusal, not the domain's)",
-                      resolver_refusal(d)));
+            record_outcome(r, d, VERIFY_STATUS_INDETERMINATE, VERIFY_REASON_PARENT_UNREACHABLE,
+                           "SOA",
+                           keepf(r,
+                                 "the resolver answered %s to the SOA question: it asked none of "
+                                 "the zone's servers (the resolver's refusal, not the domain's)",
+                                 resolver_refusal(d)));
             rec->fix = keepf(r,
                              "Nothing to change at %s: the resolver refused to answer for it. "
                              "Allow this host in the resolver's access control, or scan through "
@@ -787,14 +778,11 @@ static void judge_domain(scan_domain_t *d)
             !has_apex_soa(d->servers[0].answers[SCAN_Q_SOA], d->dname) && !resolver_sees_zone(d)) {
             /* Through a resolver the parent is not asked for a referral: a name without its
              * own SOA is not a delegated zone. */
-            record_parent(r, d, NULL);
-            rec->status = VERIFY_STATUS_NXDOMAIN;
-            snprintf(rrset, sizeof rrset, "%s/SOA", d->name);
-            scan_record_add_reason(
-                r, VERIFY_REASON_NOT_DELEGATED, NULL, rrset,
-                ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) == LDNS_RCODE_NXDOMAIN
-                    ? "the resolver answers NXDOMAIN for the name"
-                    : "the name exists but has no SOA of its own: it is not a zone");
+            record_outcome(r, d, VERIFY_STATUS_NXDOMAIN, VERIFY_REASON_NOT_DELEGATED, "SOA",
+                           ldns_pkt_get_rcode(d->servers[0].answers[SCAN_Q_SOA]) ==
+                                   LDNS_RCODE_NXDOMAIN
+                               ? "the resolver answers NXDOMAIN for the name"
+                               : "the name exists but has no SOA of its own: it is not a zone");
             record_fix(r, d, NULL);
             break;
         }

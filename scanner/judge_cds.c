@@ -5,6 +5,7 @@
  * keys of the zone that holds them.
  */
 #include "scanner/internal.h"
+#include "scanner/record.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,7 @@
  * directory and renamed into place, so a collector never reads half a file.
  */
 #include "scanner/internal.h"
+#include "scanner/metrics.h"
 #include "scanner/settings.h"
 
 #include <errno.h>

@@ -1,19 +1,8 @@
-/* Small shared pieces of the caches: name keys, hashing, waiter lists. */
+/* Small shared pieces of the caches: name keys, waiter lists. */
 #include "scanner/internal.h"
 
 #include <ctype.h>
 #include <stdlib.h>
-
-uint64_t scan_hash(const char *text)
-{
-    /* FNV-1a 64: keys are short lower-case names; speed and spread are all that matter. */
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        h ^= *p;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
 
 void scan_name_text(const ldns_rdf *dname, char *buf, size_t len)
 {

@@ -4,6 +4,8 @@
  * DNSSWEEP_PROGRESS_INTERVAL_MS says otherwise (tests use 1000).
  */
 #include "scanner/internal.h"
+#include "scanner/progress.h"
+#include "text/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -116,44 +118,38 @@ static const char *const short_status[VERIFY_STATUS_COUNT] = {"sec", "ins",  "bo
  * first so that cutting it at the terminal's edge loses only status counts. */
 static void format_level(const scan_progress_view_t *v, int detail, char *line, size_t len)
 {
-    size_t at = 0;
-#define APPEND(...)                                                                                \
-    do {                                                                                           \
-        if (at < len) {                                                                            \
-            int w_ = snprintf(line + at, len - at, __VA_ARGS__);                                   \
-            at += w_ > 0 ? (size_t)w_ : 0;                                                         \
-        }                                                                                          \
-    } while (0)
-    if (len)
-        line[0] = '\0';
+    if (!len)
+        return;
+    text_buf_t t;
+    text_init(&t, line, len);
     char eta[32] = "";
     if (v->total)
         format_duration(eta, sizeof eta, v->finished ? 0 : v->eta_s);
     if (detail >= 3 && v->total)
-        APPEND("ETA %s | ", eta);
+        text_printf(&t, "ETA %s | ", eta);
     if (v->total) {
         uint64_t shown = v->processed > v->total ? v->total : v->processed;
         if (detail >= 3)
-            APPEND("%llu/%llu", (unsigned long long)shown, (unsigned long long)v->total);
+            text_printf(&t, "%llu/%llu", (unsigned long long)shown, (unsigned long long)v->total);
         else
-            APPEND("%llu/%llu (%.1f%%)", (unsigned long long)shown, (unsigned long long)v->total,
-                   100.0 * (double)shown / (double)v->total);
+            text_printf(&t, "%llu/%llu (%.1f%%)", (unsigned long long)shown,
+                        (unsigned long long)v->total, 100.0 * (double)shown / (double)v->total);
     } else {
-        APPEND("%llu", (unsigned long long)v->processed);
+        text_printf(&t, "%llu", (unsigned long long)v->processed);
     }
     if (detail == 0)
-        APPEND(" done, %.0f domains/s, %.0f queries/s, %llu in flight |", v->domains_per_s,
-               v->queries_per_s, (unsigned long long)v->in_flight);
+        text_printf(&t, " done, %.0f domains/s, %.0f queries/s, %llu in flight |", v->domains_per_s,
+                    v->queries_per_s, (unsigned long long)v->in_flight);
     else if (detail == 1)
-        APPEND(" done, %.0f domains/s |", v->domains_per_s);
+        text_printf(&t, " done, %.0f domains/s |", v->domains_per_s);
     else
-        APPEND(" |");
+        text_printf(&t, " |");
     for (int i = 0; i < VERIFY_STATUS_COUNT; i++)
-        APPEND(" %s %llu", detail >= 2 ? short_status[i] : verify_status_name((verify_status_t)i),
-               (unsigned long long)v->status_counts[i]);
+        text_printf(&t, " %s %llu",
+                    detail >= 2 ? short_status[i] : verify_status_name((verify_status_t)i),
+                    (unsigned long long)v->status_counts[i]);
     if (detail < 3 && v->total)
-        APPEND(" | ETA %s", eta);
-#undef APPEND
+        text_printf(&t, " | ETA %s", eta);
 }
 
 /* Fills line (NUL-terminated, truncated to len) with the progress text, no line ending. */

@@ -5,6 +5,8 @@
  * denial, names the parent zone) and "zone DNSKEY", up to the root trust anchor.
  */
 #include "scanner/internal.h"
+#include "scanner/zones.h"
+#include "scanner/domain.h"
 
 #include <stdlib.h>
 #include <string.h>

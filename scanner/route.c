@@ -6,6 +6,7 @@
  * connect(): the kernel looks up the route, no packet leaves the host.
  */
 #include "scanner/internal.h"
+#include "text/text.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -58,7 +59,8 @@ int scan_route_families(scanner_t *s, const ldns_rr_list *hints, char *skipped, 
     const scanner_config_t *cfg = s->cfg;
     s->use_v4 = !cfg->ipv6_only;
     s->use_v6 = !cfg->ipv4_only;
-    skipped[0] = '\0';
+    text_buf_t skip;
+    text_init(&skip, skipped, len);
     /* Resolver mode asks only the resolvers: their reachability is checked by asking them. */
     if (cfg->resolver_count > 0)
         return 0;
@@ -80,9 +82,8 @@ int scan_route_families(scanner_t *s, const ldns_rr_list *hints, char *skipped, 
         scan_addr_text(&target, addr, sizeof addr);
         snprintf(why[i], sizeof why[i], "no route to %s: %s", addr, strerror(-rc));
         *use = false;
-        size_t used = strlen(skipped);
-        snprintf(skipped + used, len - used, "%s%s", used ? "," : "",
-                 families[i].family == AF_INET ? "inet" : "inet6");
+        text_printf(&skip, "%s%s", skip.len ? "," : "",
+                    families[i].family == AF_INET ? "inet" : "inet6");
     }
     if (!s->use_v4 && !s->use_v6) {
         if (cfg->ipv6_only || cfg->ipv4_only) {

@@ -4,6 +4,11 @@
  * them as JSON lines, reports progress, and stops cleanly on SIGINT/SIGTERM.
  */
 #include "scanner/internal.h"
+#include "scanner/domain.h"
+#include "scanner/feed.h"
+#include "scanner/record.h"
+#include "scanner/progress.h"
+#include "scanner/metrics.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -37,27 +42,17 @@ uint64_t scan_random(scanner_t *s)
 
 static bool inflight_has(scanner_t *s, const char *name)
 {
-    scan_domain_t *d = s->inflight_table[scan_hash(name) & (s->inflight_buckets - 1)];
-    for (; d; d = d->hash_next)
-        if (strcmp(d->name, name) == 0)
-            return true;
-    return false;
+    return scan_hashtab_find(&s->inflight, name) != NULL;
 }
 
 static void inflight_add(scanner_t *s, scan_domain_t *d)
 {
-    size_t b = scan_hash(d->name) & (s->inflight_buckets - 1);
-    d->hash_next = s->inflight_table[b];
-    s->inflight_table[b] = d;
+    scan_hashtab_add(&s->inflight, d);
 }
 
 static void inflight_remove(scanner_t *s, scan_domain_t *d)
 {
-    scan_domain_t **p = &s->inflight_table[scan_hash(d->name) & (s->inflight_buckets - 1)];
-    while (*p && *p != d)
-        p = &(*p)->hash_next;
-    if (*p)
-        *p = d->hash_next;
+    scan_hashtab_remove(&s->inflight, d);
 }
 
 void scan_domain_free(scan_domain_t *d)

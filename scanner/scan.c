@@ -1,5 +1,9 @@
 /* scanner_run: set-up and tear-down of one scan (store, input, anchors, engine, pool, loop). */
 #include "scanner/internal.h"
+#include "scanner/zones.h"
+#include "scanner/feed.h"
+#include "scanner/progress.h"
+#include "scanner/metrics.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -11,6 +15,7 @@
 
 #include "scanner/anchor.h"
 #include "scanner/settings.h"
+#include "text/text.h"
 
 /* --strict with --zone-file: every record must be readable before anything is sent. */
 static int strict_precheck_zone(const scanner_config_t *cfg)
@@ -138,7 +143,9 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, const ldns_rr_li
         snprintf(name, name_len, "%s", cfg->scan_name);
     else
         default_scan_name(name, name_len);
-    char desc[512], options[128] = "";
+    char desc[512], options[128];
+    text_buf_t opt;
+    text_init(&opt, options, sizeof options);
     if (cfg->input_desc)
         snprintf(desc, sizeof desc, "%s", cfg->input_desc);
     else if (cfg->zone_file)
@@ -147,13 +154,10 @@ static int open_scan(scanner_t *s, const scanner_config_t *cfg, const ldns_rr_li
         snprintf(desc, sizeof desc, "%s", cfg->input ? cfg->input : "-");
     /* The shard a store holds: dnssweep merge refuses overlapping shards (results_merge). */
     if (cfg->shard_n)
-        snprintf(options, sizeof options, "shard=%u/%u", cfg->shard_k, cfg->shard_n);
+        text_printf(&opt, "shard=%u/%u", cfg->shard_k, cfg->shard_n);
     /* Address families the host could not route (route.c): the scan's results lack them. */
-    if (skipped[0]) {
-        size_t used = strlen(options);
-        snprintf(options + used, sizeof options - used, "%sunroutable=%s", used ? " " : "",
-                 skipped);
-    }
+    if (skipped[0])
+        text_printf(&opt, "%sunroutable=%s", opt.len ? " " : "", skipped);
     /* What a --resume restores: the mode, resolver, hints, anchor, --now, ... (settings.h). */
     char *settings = scan_settings_format(cfg, hints, s->anchor);
     if (!settings) {
@@ -400,10 +404,9 @@ int scanner_run_named(const scanner_config_t *cfg, char *scan_name_out, size_t s
     if (!name[0]) /* a resumed scan: named by the store */
         snprintf(name, sizeof name, "%s", results_scan_name(s->scan));
     rc = 1;
-    s->inflight_buckets = pow2_at_least((size_t)cfg->concurrency * 2);
-    s->inflight_table = calloc(s->inflight_buckets, sizeof *s->inflight_table);
-    if (!s->inflight_table || scan_zones_init(s) != 0 || scan_gates_init(s) != 0 ||
-        start_engines(s, cfg) != 0)
+    if (scan_hashtab_init(&s->inflight, pow2_at_least((size_t)cfg->concurrency * 2),
+                          offsetof(scan_domain_t, hash_next), offsetof(scan_domain_t, name)) != 0 ||
+        scan_zones_init(s) != 0 || scan_gates_init(s) != 0 || start_engines(s, cfg) != 0)
         goto done;
     scan_progress_init(s);
     uv_update_time(s->loop);
@@ -485,7 +488,7 @@ done:
     results_close(s->store);
     scan_zones_free(s);
     scan_gates_free(s);
-    free(s->inflight_table);
+    scan_hashtab_free(&s->inflight, NULL);
     verify_ctx_free(s->vctx);
     ldns_rr_list_deep_free(hints);
     ldns_rr_list_deep_free(s->anchor);

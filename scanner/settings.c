@@ -8,6 +8,7 @@
 
 #include "results/results.h"
 #include "scanner/anchor.h"
+#include "text/text.h"
 #include "verify/verify.h"
 
 #define VALUE_MAX (PATH_MAX + 64)
@@ -49,12 +50,12 @@ static void path_text(const char *path, char *buf, size_t len)
 
 static void text_resolver(const scanner_config_t *c, char *buf, size_t len)
 {
-    size_t used = 0;
-    buf[0] = '\0';
-    for (unsigned i = 0; i < c->resolver_count && used < len; i++) {
+    text_buf_t t;
+    text_init(&t, buf, len);
+    for (unsigned i = 0; i < c->resolver_count; i++) {
         char one[INET6_ADDRSTRLEN + 8];
         addr_port_text(&c->resolvers[i], one, sizeof one);
-        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", one);
+        text_printf(&t, "%s%s", i ? " " : "", one);
     }
 }
 

@@ -1,5 +1,6 @@
 /* `export --format table`: the per-domain table a person reads after a scan. */
 #include "scanner/commands.h"
+#include "text/text.h"
 
 #include <string.h>
 
@@ -16,13 +17,13 @@ int scanner_command_table(results_store_t *store, const char *scan, unsigned sta
     while ((rc = results_iter_next(it, &rec)) == 1) {
         if (status_mask && !(status_mask & RESULTS_STATUS_BIT(rec->status)))
             continue;
-        char reasons[512] = "";
-        for (size_t i = 0; i < rec->n_reasons; i++) {
-            size_t len = strlen(reasons);
-            snprintf(reasons + len, sizeof reasons - len, "%s%s%s%s", i ? "," : "",
-                     verify_reason_name(rec->reasons[i].code), rec->reasons[i].server ? "@" : "",
-                     rec->reasons[i].server ? rec->reasons[i].server : "");
-        }
+        char reasons[512];
+        text_buf_t t;
+        text_init(&t, reasons, sizeof reasons);
+        for (size_t i = 0; i < rec->n_reasons; i++)
+            text_printf(&t, "%s%s%s%s", i ? "," : "", verify_reason_name(rec->reasons[i].code),
+                        rec->reasons[i].server ? "@" : "",
+                        rec->reasons[i].server ? rec->reasons[i].server : "");
         fprintf(out, "%-28s %-14s %s\n", rec->domain, verify_status_name(rec->status),
                 reasons[0] ? reasons : "-");
         if ((unsigned)rec->status < VERIFY_STATUS_COUNT)

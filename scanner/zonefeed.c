@@ -14,6 +14,8 @@
  * completes the referral, and the record says the DS came from the wire.
  */
 #include "scanner/internal.h"
+#include "scanner/domain.h"
+#include "scanner/feed.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -5,8 +5,11 @@
  * below it then shares the result. Address lookups of NS names are cached here too.
  */
 #include "scanner/internal.h"
+#include "scanner/zones.h"
+#include "scanner/domain.h"
 #include "text/text.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,50 +18,41 @@
 
 int scan_zones_init(scanner_t *s)
 {
-    s->zone_buckets = ZONE_BUCKETS;
-    s->zone_table = calloc(s->zone_buckets, sizeof *s->zone_table);
-    s->addr_buckets = ADDR_BUCKETS;
-    s->addr_table = calloc(s->addr_buckets, sizeof *s->addr_table);
-    return s->zone_table && s->addr_table ? 0 : -1;
+    int rc = scan_hashtab_init(&s->zones, ZONE_BUCKETS, offsetof(scan_zone_t, hash_next),
+                               offsetof(scan_zone_t, name));
+    if (rc == 0)
+        rc = scan_hashtab_init(&s->addrs, ADDR_BUCKETS, offsetof(scan_addr_entry_t, hash_next),
+                               offsetof(scan_addr_entry_t, name));
+    return rc ? -1 : 0;
+}
+
+static void zone_free(void *entry)
+{
+    scan_zone_t *z = entry;
+    ldns_rdf_deep_free(z->dname);
+    ldns_rr_list_deep_free(z->ds);
+    ldns_rr_list_deep_free(z->ns_names);
+    verify_keyset_free(z->keyset);
+    scan_waiters_free(&z->waiters);
+    free(z);
+}
+
+static void addr_entry_free(void *entry)
+{
+    scan_addr_entry_t *e = entry;
+    scan_waiters_free(&e->waiters);
+    free(e);
 }
 
 void scan_zones_free(scanner_t *s)
 {
-    for (size_t i = 0; s->zone_table && i < s->zone_buckets; i++) {
-        scan_zone_t *z = s->zone_table[i];
-        while (z) {
-            scan_zone_t *next = z->hash_next;
-            ldns_rdf_deep_free(z->dname);
-            ldns_rr_list_deep_free(z->ds);
-            ldns_rr_list_deep_free(z->ns_names);
-            verify_keyset_free(z->keyset);
-            scan_waiters_free(&z->waiters);
-            free(z);
-            z = next;
-        }
-    }
-    for (size_t i = 0; s->addr_table && i < s->addr_buckets; i++) {
-        scan_addr_entry_t *e = s->addr_table[i];
-        while (e) {
-            scan_addr_entry_t *next = e->hash_next;
-            scan_waiters_free(&e->waiters);
-            free(e);
-            e = next;
-        }
-    }
-    free(s->zone_table);
-    free(s->addr_table);
-    s->zone_table = NULL;
-    s->addr_table = NULL;
+    scan_hashtab_free(&s->zones, zone_free);
+    scan_hashtab_free(&s->addrs, addr_entry_free);
 }
 
 static scan_zone_t *find_text(scanner_t *s, const char *text)
 {
-    scan_zone_t *z = s->zone_table[scan_hash(text) % s->zone_buckets];
-    for (; z; z = z->hash_next)
-        if (strcmp(z->name, text) == 0)
-            return z;
-    return NULL;
+    return scan_hashtab_find(&s->zones, text);
 }
 
 scan_zone_t *scan_zone_find(scanner_t *s, const ldns_rdf *name)
@@ -100,9 +94,7 @@ scan_zone_t *scan_zone_new(scanner_t *s, const ldns_rdf *dname, int nesting)
     z->nesting = nesting;
     z->dnskey_rcode = -1;
     z->bogus_reason = -1;
-    size_t b = scan_hash(z->name) % s->zone_buckets;
-    z->hash_next = s->zone_table[b];
-    s->zone_table[b] = z;
+    scan_hashtab_add(&s->zones, z);
     s->stats.zone_setups++;
     return z;
 }

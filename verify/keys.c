@@ -7,6 +7,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -364,14 +365,21 @@ fail:
 
 verify_keyset_t *verify_keyset_ref(verify_keyset_t *ks)
 {
-    if (ks)
-        atomic_fetch_add_explicit(&ks->refs, 1, memory_order_relaxed);
+    if (ks) {
+        unsigned held = atomic_fetch_add_explicit(&ks->refs, 1, memory_order_relaxed);
+        assert(held > 0); /* a reference is taken from a live one, never from a freed set */
+        (void)held;
+    }
     return ks;
 }
 
 void verify_keyset_free(verify_keyset_t *ks)
 {
-    if (!ks || atomic_fetch_sub_explicit(&ks->refs, 1, memory_order_acq_rel) != 1)
+    if (!ks)
+        return;
+    unsigned held = atomic_fetch_sub_explicit(&ks->refs, 1, memory_order_acq_rel);
+    assert(held > 0); /* more frees than references: a double free */
+    if (held != 1)
         return;
     for (size_t i = 0; i < ks->n; i++) {
         ldns_rr_free(ks->keys[i].rr);

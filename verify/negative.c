@@ -12,12 +12,9 @@ static int verify_records(const verify_keyset_t *keys, const ldns_pkt *p, int64_
                           verify_sig_work_t *w, ldns_rr_list *recs, verify_negative_result_t *res,
                           bool *bad)
 {
-    const ldns_rr_list *auth = ldns_pkt_authority(p);
-    for (size_t i = 0; auth && i < ldns_rr_list_rr_count(auth); i++) {
-        ldns_rr *rr = ldns_rr_list_rr(auth, i);
+    ldns_rr *rr;
+    for (size_t i = 0; (rr = verify_pkt_next_denial(p, &i));) {
         ldns_rr_type t = ldns_rr_get_type(rr);
-        if (t != LDNS_RR_TYPE_NSEC && t != LDNS_RR_TYPE_NSEC3)
-            continue;
         bool seen = false;
         for (size_t j = 0; j < ldns_rr_list_rr_count(recs); j++) {
             const ldns_rr *o = ldns_rr_list_rr(recs, j);

@@ -275,6 +275,9 @@ int verify_pkt_rrset(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *ow
                      ldns_rr_type type, ldns_rr_list **rrs, ldns_rr_list **sigs);
 /* True when the section holds any RRSIG. */
 bool verify_pkt_has_rrsig(const ldns_pkt *p);
+/* The first NSEC or NSEC3 record of p's authority section at or after *i, or NULL; leaves *i
+ * just past it, so that `for (size_t i = 0; (rr = verify_pkt_next_denial(p, &i));)` walks them. */
+ldns_rr *verify_pkt_next_denial(const ldns_pkt *p, size_t *i);
 
 /* Notes a validated signature (earliest expiration) and the algorithms signing rrset. */
 void verify_zone_note_valid(struct verify_zone_run *r, const verify_sig_result_t *res,

@@ -1,6 +1,7 @@
 /* Contexts, verdicts and borrowed packet views shared by the zone judgement. */
 #include "verify/sig_internal.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,7 @@ const verify_thresholds_t *verify_ctx_thresholds(const verify_ctx_t *ctx)
 int verify_verdict_add(verify_verdict_t *v, verify_reason_code_t code, const char *rrset,
                        const char *fmt, ...)
 {
+    assert((unsigned)code < VERIFY_REASON_COUNT); /* callers pass the code table's constants */
     verify_reason_t *grown = realloc(v->reasons, (v->n_reasons + 1) * sizeof *grown);
     if (!grown)
         return VERIFY_ENOMEM;
@@ -97,6 +99,21 @@ bool verify_verdict_has(const verify_verdict_t *v, verify_reason_code_t code)
     return false;
 }
 
+bool verify_verdict_same_keys(const verify_verdict_t *a, const verify_verdict_t *b)
+{
+    if (a->n_keys != b->n_keys)
+        return false;
+    for (size_t i = 0; i < a->n_keys; i++) {
+        bool found = false;
+        for (size_t k = 0; k < b->n_keys && !found; k++)
+            found = a->keys[i].key_tag == b->keys[k].key_tag &&
+                    a->keys[i].algorithm == b->keys[k].algorithm;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
 void verify_verdict_free(verify_verdict_t *v)
 {
     if (!v)
@@ -123,6 +140,18 @@ static ldns_rr_list *section(const ldns_pkt *p, ldns_pkt_section sec)
     default:
         return NULL;
     }
+}
+
+ldns_rr *verify_pkt_next_denial(const ldns_pkt *p, size_t *i)
+{
+    const ldns_rr_list *auth = ldns_pkt_authority(p);
+    while (auth && *i < ldns_rr_list_rr_count(auth)) {
+        ldns_rr *rr = ldns_rr_list_rr(auth, (*i)++);
+        ldns_rr_type t = ldns_rr_get_type(rr);
+        if (t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3)
+            return rr;
+    }
+    return NULL;
 }
 
 int verify_pkt_rrset(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *owner,

@@ -410,6 +410,9 @@ typedef struct verify_verdict {
 void verify_verdict_free(verify_verdict_t *v);
 /* True when the verdict carries the code. */
 bool verify_verdict_has(const verify_verdict_t *v, verify_reason_code_t code);
+/* True when both verdicts list the same served keys (key tag and algorithm), in any order:
+ * what tells two servers of one zone serve one key set. */
+bool verify_verdict_same_keys(const verify_verdict_t *a, const verify_verdict_t *b);
 
 /*
  * The central judgement: one authoritative server's answers for one zone, given the parent's

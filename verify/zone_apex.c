@@ -161,12 +161,9 @@ static void note_nsec3(struct verify_zone_run *r, const ldns_rr *rr,
 /* NSEC3 parameters and algorithm completeness of the denial records of p. */
 static void note_denial_records(struct verify_zone_run *r, const ldns_pkt *p)
 {
-    const ldns_rr_list *auth = ldns_pkt_authority(p);
-    for (size_t i = 0; auth && i < ldns_rr_list_rr_count(auth); i++) {
-        ldns_rr *rr = ldns_rr_list_rr(auth, i);
+    ldns_rr *rr;
+    for (size_t i = 0; (rr = verify_pkt_next_denial(p, &i));) {
         ldns_rr_type t = ldns_rr_get_type(rr);
-        if (t != LDNS_RR_TYPE_NSEC && t != LDNS_RR_TYPE_NSEC3)
-            continue;
         verify_sig_rrset_label_t rrset;
         verify_sig_label_init(&rrset, ldns_rr_owner(rr), (uint16_t)t);
         if (t == LDNS_RR_TYPE_NSEC3)

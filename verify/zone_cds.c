@@ -399,19 +399,37 @@ done:
     return rc < 0 ? rc : 0;
 }
 
+/* The CDS and CDNSKEY RRsets served and their RRSIGs (borrowed views: free_cds_sets()), their
+ * summaries added to the verdict. 0 or VERIFY_ENOMEM. */
+static int read_cds_sets(struct verify_zone_run *r, ldns_rr_list **cds, ldns_rr_list **cds_sigs,
+                         ldns_rr_list **cdk, ldns_rr_list **cdk_sigs)
+{
+    int rc = verify_pkt_rrset(r->in->cds, LDNS_SECTION_ANSWER, r->in->zone, LDNS_RR_TYPE_CDS, cds,
+                              cds_sigs);
+    if (rc >= 0)
+        rc = verify_pkt_rrset(r->in->cdnskey, LDNS_SECTION_ANSWER, r->in->zone,
+                              LDNS_RR_TYPE_CDNSKEY, cdk, cdk_sigs);
+    if (rc >= 0 && (rc = add_summaries(r->v, *cds)) >= 0)
+        rc = add_summaries(r->v, *cdk);
+    return rc < 0 ? rc : 0;
+}
+
+static void free_cds_sets(ldns_rr_list *cds, ldns_rr_list *cds_sigs, ldns_rr_list *cdk,
+                          ldns_rr_list *cdk_sigs)
+{
+    ldns_rr_list_free(cds);
+    ldns_rr_list_free(cds_sigs);
+    ldns_rr_list_free(cdk);
+    ldns_rr_list_free(cdk_sigs);
+}
+
 int verify_zone_check_cds(struct verify_zone_run *r)
 {
     ldns_rr_list *cds = NULL, *cds_sigs = NULL, *cdk = NULL, *cdk_sigs = NULL;
     bool pending = false, deleting = false;
     verify_sig_rrset_label_t rrset;
-    int rc = verify_pkt_rrset(r->in->cds, LDNS_SECTION_ANSWER, r->in->zone, LDNS_RR_TYPE_CDS, &cds,
-                              &cds_sigs);
-    if (rc >= 0)
-        rc = verify_pkt_rrset(r->in->cdnskey, LDNS_SECTION_ANSWER, r->in->zone,
-                              LDNS_RR_TYPE_CDNSKEY, &cdk, &cdk_sigs);
+    int rc = read_cds_sets(r, &cds, &cds_sigs, &cdk, &cdk_sigs);
     if (rc < 0)
-        goto done;
-    if ((rc = add_summaries(r->v, cds)) < 0 || (rc = add_summaries(r->v, cdk)) < 0)
         goto done;
     if (r->v->n_cds && (rc = mark_all(r, cds, cdk)) < 0)
         goto done;
@@ -433,10 +451,7 @@ int verify_zone_check_cds(struct verify_zone_run *r)
         rc = verify_verdict_add(r->v, VERIFY_REASON_CDS_PENDING, verify_sig_label_text(&rrset),
                                 "CDS/CDNSKEY differ from the parent's DS RRset");
 done:
-    ldns_rr_list_free(cds);
-    ldns_rr_list_free(cds_sigs);
-    ldns_rr_list_free(cdk);
-    ldns_rr_list_free(cdk_sigs);
+    free_cds_sets(cds, cds_sigs, cdk, cdk_sigs);
     return rc < 0 ? rc : 0;
 }
 
@@ -454,14 +469,8 @@ static int32_t self_signer(struct verify_zone_run *r, const ldns_rr_list *rrs,
 int verify_zone_cds_bootstrap_facts(struct verify_zone_run *r)
 {
     ldns_rr_list *cds = NULL, *cds_sigs = NULL, *cdk = NULL, *cdk_sigs = NULL;
-    int rc = verify_pkt_rrset(r->in->cds, LDNS_SECTION_ANSWER, r->in->zone, LDNS_RR_TYPE_CDS, &cds,
-                              &cds_sigs);
-    if (rc >= 0)
-        rc = verify_pkt_rrset(r->in->cdnskey, LDNS_SECTION_ANSWER, r->in->zone,
-                              LDNS_RR_TYPE_CDNSKEY, &cdk, &cdk_sigs);
+    int rc = read_cds_sets(r, &cds, &cds_sigs, &cdk, &cdk_sigs);
     if (rc < 0)
-        goto done;
-    if ((rc = add_summaries(r->v, cds)) < 0 || (rc = add_summaries(r->v, cdk)) < 0)
         goto done;
     if (r->v->n_cds == 0)
         goto done;
@@ -472,9 +481,6 @@ int verify_zone_cds_bootstrap_facts(struct verify_zone_run *r)
     if (ldns_rr_list_rr_count(cds) && ldns_rr_list_rr_count(cdk))
         rc = check_agreement(r, cds, cdk, true);
 done:
-    ldns_rr_list_free(cds);
-    ldns_rr_list_free(cds_sigs);
-    ldns_rr_list_free(cdk);
-    ldns_rr_list_free(cdk_sigs);
+    free_cds_sets(cds, cds_sigs, cdk, cdk_sigs);
     return rc < 0 ? rc : 0;
 }

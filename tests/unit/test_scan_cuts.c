@@ -2,6 +2,7 @@
  * about (scan_pkt_answering_zone(), cuts.c), as the walk reads it to find a missed zone cut. The
  * answers are those the lab's "multi" NSD gives (tests/lab/catalog.py, zone-cut block). */
 #include "scanner/internal.h"
+#include "scanner/domain.h"
 #include "tests/tap.h"
 
 #define SIG                                                                                        \

@@ -1,5 +1,7 @@
 /* Progress line text, the interval variable, and the Prometheus metrics file (scanner/). */
 #include "scanner/internal.h"
+#include "scanner/progress.h"
+#include "scanner/metrics.h"
 #include "tests/tap.h"
 
 #include <stdlib.h>
