@@ -305,12 +305,26 @@ static size_t missing_key(graph_t *g, size_t zone, size_t first_key, long tag, i
     return at;
 }
 
+/* The key set is trusted when a key that a DS matches signed the DNSKEY RRset validly (as the
+ * first server served it): its keys are validated even where the domain fails further down
+ * (an expired SOA signature, another server serving other keys). */
+static bool keyset_trusted(const results_record_t *rec)
+{
+    const uint8_t both = RESULTS_KEY_DS_MATCHED | RESULTS_KEY_SIGNS_DNSKEY;
+    for (size_t i = 0; rec->dnskey_roles && i < rec->n_dnskey; i++)
+        if ((rec->dnskey_roles[i] & both) == both)
+            return true;
+    return false;
+}
+
 static void build_keys(graph_t *g, const results_record_t *rec, size_t zone, size_t *first_key,
                        size_t *data)
 {
-    /* Keys of a zone that is not secure are drawn neutral: red is for what fails. */
-    graph_state_t ks =
-        g->state == GRAPH_SECURE || g->state == GRAPH_UNKNOWN ? g->state : GRAPH_INSECURE;
+    /* Keys of a zone that is not secure are drawn neutral unless a trusted key vouches for
+     * them: red is for what fails. */
+    graph_state_t ks = g->state == GRAPH_SECURE || g->state == GRAPH_UNKNOWN ? g->state
+                       : keyset_trusted(rec)                                 ? GRAPH_SECURE
+                                                                             : GRAPH_INSECURE;
     *first_key = g->n_nodes;
     size_t drawn = rec->n_dnskey < GRAPH_KEYS_MAX ? rec->n_dnskey : GRAPH_KEYS_MAX;
     bool any_sep = false;
@@ -383,6 +397,9 @@ static void build_signatures(graph_t *g, const results_record_t *rec, size_t fir
     for (size_t i = 0; i < drawn; i++)
         any_sep |= is_sep(&rec->dnskey[i]);
     graph_state_t es = g->state == GRAPH_SECURE ? GRAPH_SECURE : GRAPH_INSECURE;
+    /* The DNSKEY RRset's own signatures hold where a trusted key made them; the data's are
+     * what the domain's status says. */
+    graph_state_t ks = keyset_trusted(rec) ? GRAPH_SECURE : es;
     /* The judge marks a signer only once a DS vouches for it; without one (no DS matched) a
      * self-signature that did not fail is still drawn, from the keys that sign by convention. */
     bool any_signer = false;
@@ -393,12 +410,12 @@ static void build_signatures(graph_t *g, const results_record_t *rec, size_t fir
         bool signs = any_signer ? (rec->dnskey_roles[i] & RESULTS_KEY_SIGNS_DNSKEY) != 0
                                 : (is_sep(k) || !any_sep) && !fails_on_keys(rec, k->key_tag);
         if (signs) {
-            graph_edge_t *e = add_edge(g, first_key + i, first_key + i, GRAPH_EDGE_SIGNS, es);
+            graph_edge_t *e = add_edge(g, first_key + i, first_key + i, GRAPH_EDGE_SIGNS, ks);
             if (e)
                 snprintf(e->label, sizeof e->label, "DNSKEY");
             for (size_t j = 0; j < drawn && drawn <= 12; j++)
                 if (j != i)
-                    add_edge(g, first_key + i, first_key + j, GRAPH_EDGE_SIGNS, es);
+                    add_edge(g, first_key + i, first_key + j, GRAPH_EDGE_SIGNS, ks);
         }
         if ((!is_sep(k) || !any_sep) && (k->flags & 0x0100))
             add_edge(g, first_key + i, data, GRAPH_EDGE_SIGNS, es);
