@@ -47,6 +47,7 @@ void io_config_init(io_config_t *cfg)
     cfg->max_in_flight_per_server = 1024;
     cfg->timeout_ms = 800;
     cfg->retries = 2;
+    cfg->live_retries = 3;
     cfg->udp_sockets = 16;
     cfg->edns_bufsize = 1232;
     cfg->tcp_idle_ms = 5000;
@@ -288,6 +289,20 @@ static void io_wheel_arm(io_engine_t *e, io_slot_t *q, uint32_t timeout_ms)
     io_list_push_tail(&e->wheel[q->expire_tick % IO_WHEEL_BUCKETS], &q->wheel_link);
 }
 
+/* The last try allowed timed out at a server that answered other queries since it was sent:
+ * the datagram or its answer was lost (loss, a rate limit's drop), the server is not dead. One
+ * more try, so that such losses cost time and never end a query the way a dead server does. */
+static void grant_live_retry(io_engine_t *e, io_slot_t *q)
+{
+    const io_server_t *s = q->servers[q->cur];
+    if (q->tries < q->max_tries || e->cfg.retries == 0 || q->live_extra >= e->cfg.live_retries ||
+        q->max_tries == UINT8_MAX || s->last_answer_ns <= q->sent_ns)
+        return;
+    q->live_extra++;
+    q->max_tries++;
+    e->st.live_retried++;
+}
+
 static void sweep_bucket(io_engine_t *e, io_link_t *bucket, uint64_t tick)
 {
     /* Move the expired entries to a private list first: callbacks run from here may cancel or
@@ -312,6 +327,7 @@ static void sweep_bucket(io_engine_t *e, io_link_t *bucket, uint64_t tick)
         q->lost_mask |= (uint8_t)(1u << q->cur);
         q->lost_sent_ns = q->sent_ns;
         io_aimd_lost(e, q->servers[q->cur], IO_AIMD_TIMEOUT, q->sent_ns);
+        grant_live_retry(e, q);
         io_try_failed(e, q, IO_ETIMEOUT);
     }
 }
@@ -490,6 +506,7 @@ int io_query(io_engine_t *e, const io_query_spec_t *spec, io_query_id_t *id_out)
     q->tries = 0;
     q->max_tries = (uint8_t)(e->cfg.retries >= 254 ? 255 : e->cfg.retries + 1);
     q->refused_mask = 0;
+    q->live_extra = 0;
     q->flags = spec->flags;
     q->use_tcp = (spec->flags & IO_FLAG_TCP_ONLY) != 0;
     q->truncated = false;
