@@ -289,14 +289,17 @@ static void io_wheel_arm(io_engine_t *e, io_slot_t *q, uint32_t timeout_ms)
     io_list_push_tail(&e->wheel[q->expire_tick % IO_WHEEL_BUCKETS], &q->wheel_link);
 }
 
-/* The last try allowed timed out at a server that answered other queries since it was sent:
- * the datagram or its answer was lost (loss, a rate limit's drop), the server is not dead. One
- * more try, so that such losses cost time and never end a query the way a dead server does. */
+/* The last try allowed timed out at a server that answered other queries since the query's
+ * first try was sent: the datagrams or their answers were lost (loss, a rate limit's drops),
+ * the server is not dead. One more try, so that such losses cost time and never end a query
+ * the way a dead server does. Since the first try, not the last: the last try's wait often
+ * falls at the end of a burst (a domain's questions, a scan's tail) when nothing else is asked
+ * of that address, while its sibling questions sent with the first try were answered. */
 static void grant_live_retry(io_engine_t *e, io_slot_t *q)
 {
     const io_server_t *s = q->servers[q->cur];
     if (q->tries < q->max_tries || e->cfg.retries == 0 || q->live_extra >= e->cfg.live_retries ||
-        q->max_tries == UINT8_MAX || s->last_answer_ns <= q->sent_ns)
+        q->max_tries == UINT8_MAX || s->last_answer_ns <= q->first_sent_ns)
         return;
     q->live_extra++;
     q->max_tries++;
@@ -394,6 +397,8 @@ static void send_try(io_engine_t *e, io_slot_t *q)
     io_server_t *s = q->servers[q->cur];
     q->tries++;
     q->sent_ns = uv_hrtime();
+    if (q->tries == 1)
+        q->first_sent_ns = q->sent_ns;
     int rc = q->use_tcp ? io_tcp_send(e, q) : io_udp_send(e, q);
     if (rc < 0) {
         e->st.send_errors++;

@@ -90,6 +90,7 @@ struct io_slot {
     io_link_t wheel_link; /* wheel bucket while a try is on the wire */
     uint64_t expire_tick;
     uint64_t sent_ns;
+    uint64_t first_sent_ns; /* when its first try was sent */
     io_query_id_t id;
     uint64_t hkey; /* key in the in-flight table while registered, else 0 */
     io_server_t *servers[IO_MAX_SERVERS];

@@ -75,11 +75,11 @@ typedef struct io_config {
     uint32_t qps_per_server; /* queries sent per second to one address; 0 = unlimited [0] */
     uint32_t timeout_ms;     /* time to wait for the first try's answer [800] */
     uint32_t retries;        /* further tries after the first [2] */
-    /* Further tries, beyond retries, for a query whose last try timed out while its server
-     * answered other queries (loss or a response rate limit, not a dead server): one more each
-     * time, up to this many. A live server's drops then cost time, never an answer (at 4 %
-     * of tries lost, 3 tries all fail 6e-5 of the time, 6 tries 4e-9). Not used when retries
-     * is 0 [3] */
+    /* Further tries, beyond retries, for a query whose last try timed out at a server that
+     * answered other queries since its first try (loss or a response rate limit, not a dead
+     * server): one more each time, up to this many. A live server's drops then cost time,
+     * never an answer (at 4 % of tries lost, 3 tries all fail 6e-5 of the time, 6 tries
+     * 4e-9). Not used when retries is 0 [3] */
     uint32_t live_retries;
     uint32_t udp_sockets;        /* UDP sockets per address family, random ports [16] */
     uint16_t edns_bufsize;       /* advertised EDNS0 UDP payload size [1232] */

@@ -6,7 +6,9 @@
  * answered; "ok-...": answered at once), with timeout 100 ms and retries 2 (3 tries):
  *  1. a name lost 3 times while a steady stream of other queries is answered: answered on the
  *     4th try (without the live retries it would time out after 3);
- *  2. the same with live_retries 0: times out after 3 tries (what the extra tries change);
+ *  1b. a name lost 3 times, sent together with 5 other questions that are answered at once and
+ *     nothing after them (a domain's burst at the end of a scan): answered on the 4th try too;
+ *  2. the same as 1 with live_retries 0: times out after 3 tries (what the extra tries change);
  *  3. a never-answered name on a server that answers nothing else: 3 tries, no extra one;
  *  4. a never-answered name while others are answered: 3 + 3 tries, then a timeout (bounded).
  */
@@ -39,8 +41,10 @@ static void beat(uv_timer_t *t)
     tu_query(hb->engine, &srv, 1, name, LDNS_RR_TYPE_A, 0, &hb->beats[hb->sent++]);
 }
 
-/* Asks name once; with_beat: an "ok-" query every 30 ms while it is out. */
-static tu_res_t ask(const io_config_t *cfg, const char *name, bool with_beat, io_stats_t *st)
+/* Asks name once; with_beat: an "ok-" query every 30 ms while it is out; siblings: that many
+ * "ok-" queries sent with it, none after. */
+static tu_res_t ask(const io_config_t *cfg, const char *name, bool with_beat, int siblings,
+                    io_stats_t *st)
 {
     tu_res_t r = {0};
     io_engine_t *e = tu_engine_new(&loop, cfg);
@@ -48,6 +52,12 @@ static tu_res_t ask(const io_config_t *cfg, const char *name, bool with_beat, io
         return r;
     heartbeat_t *hb = calloc(1, sizeof *hb);
     tu_query(e, &srv, 1, name, LDNS_RR_TYPE_A, 0, &r);
+    tu_res_t sib[8];
+    for (int i = 0; i < siblings && i < 8; i++) {
+        char sname[64];
+        snprintf(sname, sizeof sname, "ok-sibling-%d.test.", i);
+        tu_query(e, &srv, 1, sname, LDNS_RR_TYPE_A, 0, &sib[i]);
+    }
     if (with_beat && hb) {
         hb->engine = e;
         hb->watched = &r;
@@ -93,23 +103,27 @@ int main(void)
     cfg.qps_per_server = 0;
     io_stats_t st;
 
-    tu_res_t r = ask(&cfg, "loss3-live.test.", true, &st);
+    tu_res_t r = ask(&cfg, "loss3-live.test.", true, 0, &st);
     is_int(r.status, 0, "lost 3 times at a server answering others: answered");
     is_int(r.tries, 4, "on the 4th try, one beyond the 3 that retries allow");
     is_int((int)st.live_retried, 1, "one try granted beyond retries");
 
+    r = ask(&cfg, "loss3-burst.test.", false, 5, &st);
+    is_int(r.status, 0, "lost 3 times, its 5 siblings answered at once, nothing after: answered");
+    is_int(r.tries, 4, "on the 4th try (the server answered since the first try)");
+
     cfg.live_retries = 0;
-    r = ask(&cfg, "loss3-off.test.", true, &st);
+    r = ask(&cfg, "loss3-off.test.", true, 0, &st);
     is_int(r.status, IO_ETIMEOUT, "the same with live_retries 0: no answer after all tries");
     is_int(r.tries, 3, "3 tries (retries 2)");
     cfg.live_retries = 3;
 
-    r = ask(&cfg, "drop-silent.test.", false, &st);
+    r = ask(&cfg, "drop-silent.test.", false, 0, &st);
     is_int(r.status, IO_ETIMEOUT, "never answered, nothing else answered: timeout");
     is_int(r.tries, 3, "after the 3 tries retries allow: a silent server gets no extra try");
     is_int((int)st.live_retried, 0, "no try granted beyond retries");
 
-    r = ask(&cfg, "drop-live.test.", true, &st);
+    r = ask(&cfg, "drop-live.test.", true, 0, &st);
     is_int(r.status, IO_ETIMEOUT, "never answered while others are: timeout in the end");
     is_int(r.tries, 6, "after 3 + 3 tries (bounded by live_retries)");
 out:
