@@ -47,6 +47,7 @@ void io_config_init(io_config_t *cfg)
     cfg->max_in_flight_per_server = 1024;
     cfg->timeout_ms = 800;
     cfg->retries = 2;
+    cfg->live_retries = 3;
     cfg->udp_sockets = 16;
     cfg->edns_bufsize = 1232;
     cfg->tcp_idle_ms = 5000;
@@ -292,6 +293,23 @@ static void io_wheel_arm(io_engine_t *e, io_slot_t *q, uint32_t timeout_ms)
     io_list_push_tail(&e->wheel[q->expire_tick % IO_WHEEL_BUCKETS], &q->wheel_link);
 }
 
+/* The last try allowed timed out at a server that answered other queries since the query's
+ * first try was sent: the datagrams or their answers were lost (loss, a rate limit's drops),
+ * the server is not dead. One more try, so that such losses cost time and never end a query
+ * the way a dead server does. Since the first try, not the last: the last try's wait often
+ * falls at the end of a burst (a domain's questions, a scan's tail) when nothing else is asked
+ * of that address, while its sibling questions sent with the first try were answered. */
+static void grant_live_retry(io_engine_t *e, io_slot_t *q)
+{
+    const io_server_t *s = q->servers[q->cur];
+    if (q->tries < q->max_tries || e->cfg.retries == 0 || q->live_extra >= e->cfg.live_retries ||
+        q->max_tries == UINT8_MAX || s->last_answer_ns <= q->first_sent_ns)
+        return;
+    q->live_extra++;
+    q->max_tries++;
+    e->st.live_retried++;
+}
+
 static void sweep_bucket(io_engine_t *e, io_link_t *bucket, uint64_t tick)
 {
     /* Move the expired entries to a private list first: callbacks run from here may cancel or
@@ -316,6 +334,7 @@ static void sweep_bucket(io_engine_t *e, io_link_t *bucket, uint64_t tick)
         q->lost_mask |= (uint8_t)(1u << q->cur);
         q->lost_sent_ns = q->sent_ns;
         io_aimd_lost(e, q->servers[q->cur], IO_AIMD_TIMEOUT, q->sent_ns);
+        grant_live_retry(e, q);
         io_try_failed(e, q, IO_ETIMEOUT);
     }
 }
@@ -382,6 +401,8 @@ static void send_try(io_engine_t *e, io_slot_t *q)
     io_server_t *s = q->servers[q->cur];
     q->tries++;
     q->sent_ns = uv_hrtime();
+    if (q->tries == 1)
+        q->first_sent_ns = q->sent_ns;
     int rc = q->use_tcp ? io_tcp_send(e, q) : io_udp_send(e, q);
     if (rc < 0) {
         e->st.send_errors++;
@@ -494,6 +515,7 @@ int io_query(io_engine_t *e, const io_query_spec_t *spec, io_query_id_t *id_out)
     q->tries = 0;
     q->max_tries = (uint8_t)(e->cfg.retries >= 254 ? 255 : e->cfg.retries + 1);
     q->refused_mask = 0;
+    q->live_extra = 0;
     q->flags = spec->flags;
     q->use_tcp = (spec->flags & IO_FLAG_TCP_ONLY) != 0;
     q->truncated = false;

@@ -91,6 +91,7 @@ struct io_slot {
     io_link_t wheel_link; /* wheel bucket while a try is on the wire */
     uint64_t expire_tick;
     uint64_t sent_ns;
+    uint64_t first_sent_ns; /* when its first try was sent */
     io_query_id_t id;
     uint64_t hkey; /* key in the in-flight table while registered, else 0 */
     io_server_t *servers[IO_MAX_SERVERS];
@@ -105,6 +106,7 @@ struct io_slot {
     uint8_t state;
     uint8_t n_servers, cur, tries, max_tries;
     uint8_t refused_mask; /* servers that refused: skipped by later tries */
+    uint8_t live_extra;   /* tries granted beyond retries (io_config_t.live_retries) */
     bool use_tcp;
     bool truncated; /* a UDP try was answered TC=1 (the TCP answer tells whether it was a slip) */
     uint8_t lost_mask;     /* servers (index bits) where a try of it timed out */
@@ -129,6 +131,7 @@ struct io_server {
     uint64_t tokens_ms;
     uint32_t consecutive_timeouts;
     uint64_t last_answer_ms; /* loop time of the last accepted answer, 0 = never */
+    uint64_t last_answer_ns; /* uv_hrtime() of the same (compared with a try's sent_ns) */
     bool backed_off;
     /* AIMD (aimd.c): qps 0 = no limit of its own. */
     struct {

@@ -219,6 +219,7 @@ void io_server_answered(io_engine_t *e, io_server_t *s, uint32_t rtt_ms)
     io_aimd_answered(e, s);
     s->consecutive_timeouts = 0;
     s->last_answer_ms = uv_now(e->loop);
+    s->last_answer_ns = uv_hrtime();
     if (s->backed_off) {
         s->backed_off = false;
         s->st.backed_off = false;

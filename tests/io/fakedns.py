@@ -25,6 +25,8 @@ of the question name ("<mode>-<anything>.<zone>"), or by --force MODE for every 
   rrlN       UDP: a response rate limit of N answers/s per listen address (a bucket holding a
              tenth of a second's worth, shared by every rrl query to it); the rest are dropped
   rrlsN      the same, and every 2nd dropped answer "slips": TC=1, empty (as NSD's RRL slip 2)
+  lossN      UDP: the first N queries for this name (any case) are dropped, later ones answered
+             (a live server's lost datagrams)
 
 Over TCP every other mode answers normally (except drop: read, never answered, never closed),
 frames read together are answered in reverse order to exercise out-of-order matching, and the
@@ -189,6 +191,7 @@ class Server:
             self.sel.register(lst.tcp, selectors.EVENT_READ, ("accept", lst))
         self.port = port
         self.raw = raw_socket()
+        self.loss_seen = {}
 
     def later(self, delay_s, fn):
         self.seq += 1
@@ -289,6 +292,11 @@ class Server:
                     if mode.startswith("rrls") and lst.rrl_dropped % 2 == 0:
                         lst.rrl_slipped += 1
                         send(build(pkt, qname_raw, qtype, qclass, tc=True))
+            elif mode.startswith("loss") and mode[4:].isdigit():
+                key = qname_raw.lower()
+                self.loss_seen[key] = self.loss_seen.get(key, 0) + 1
+                if self.loss_seen[key] > int(mode[4:]):
+                    send(good)
             elif mode == "refused":
                 send(build(pkt, qname_raw, qtype, qclass, rcode=5))
             elif mode == "servfail":
