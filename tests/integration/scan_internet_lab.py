@@ -123,10 +123,16 @@ def main():
             per_domain[label] = qpd
             compare(rows, got, "scan (%s)" % label)
         if modes != [None]:
+            # The plan (doc/cli.md) asks DNSKEY and SOA of every address in both modes; only a
+            # signed zone's other questions go to one address per NS name. So names saves
+            # queries on signed domains at multi-address hosts and nothing on unsigned ones
+            # (most of this lab, as of the internet): fewer, not a fixed fraction. The ratio is a
+            # figure of bench/internet_lab (README), not a pass mark.
             check(per_domain["names"] is not None and per_domain["all"] is not None and
-                  per_domain["names"] <= 0.5 * per_domain["all"],
-                  "--servers names needs at most half of all's queries per domain (%s vs %s)" % (
-                      per_domain["names"], per_domain["all"]))
+                  per_domain["names"] < per_domain["all"],
+                  "--servers names needs fewer queries per domain than all (%s vs %s: %.2f)" % (
+                      per_domain["names"], per_domain["all"],
+                      (per_domain["names"] or 0) / (per_domain["all"] or 1)))
         default_first = "first-" + (modes[0] or "default")
         for again in ("again-1", "again-2"):
             _, got, _ = scan(again)
