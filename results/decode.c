@@ -396,7 +396,10 @@ static void decode_rest(cursor_t *c, results_record_t *out)
     /* Schema 4 extension blocks; a record written before them ends here. */
     while (!c->err && c->p < c->end) {
         uint8_t tag = get_byte(c);
-        size_t len = (size_t)get_bounded(c, cur_left(c));
+        uint64_t len = get_varint(c);
+        /* Bounded by what is left after the length itself (not before reading it). */
+        if (!c->err && len > cur_left(c))
+            c->err = true;
         if (c->err)
             break;
         cursor_t blk = *c;
