@@ -5,9 +5,13 @@
  * below it kept), NSEC3 skipped, names folded to lower case, the child's name handed out as
  * text. Both digests of the delegations (names and record counts) must agree.
  *   bench_zonefile_parsers [-n DELEGATIONS] [-r ROUNDS]   (default 1,000,000 and 5)
- * Rounds alternate which parser runs first; the medians are printed. A third line gives
- * libzscanner with a callback that only counts: the floor of its cost. Then a small zone with
- * $INCLUDE and $GENERATE shows what each parser makes of them. Release build only.
+ * Rounds alternate which parser runs first; the medians are printed. libzscanner runs three
+ * ways: on the mapped file (zs_set_input_file), with a callback that only counts (the floor of
+ * its cost), and fed by 1 MiB blocks read with zlib and cut between records, which is what gzip
+ * or stdin input would need (it takes the end of every block for the end of the zone). The
+ * delegations' names, record counts and first lines must agree. With -n 10 or less, every
+ * delegation is printed. Then small zones with $INCLUDE, $GENERATE and an include loop show
+ * what each parser makes of them. Release build only.
  */
 #include "tests/unit/zonefile_gen.h"
 #include "scanner/zonefile.h"
@@ -19,6 +23,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <zlib.h>
 #include <unistd.h>
 
 #define ROUNDS_MAX 64
@@ -28,6 +33,7 @@
 typedef struct outcome {
     uint64_t records, delegations, bad;
     uint64_t digest; /* FNV-1a over each delegation's child name and record count */
+    uint64_t lines;  /* FNV-1a over each delegation's first line */
     double seconds;
 } outcome_t;
 
@@ -52,11 +58,13 @@ static uint64_t digest_delegation(uint64_t h, const char *child, uint64_t n_rrs)
     return fnv(h, &n_rrs, sizeof n_rrs);
 }
 
+#define FNV_BASIS 14695981039346656037ULL
+
 /* ---- ours ---- */
 
 static int run_ours(const char *path, bool print_names, outcome_t *o)
 {
-    *o = (outcome_t){.digest = 14695981039346656037ULL};
+    *o = (outcome_t){.digest = FNV_BASIS, .lines = FNV_BASIS};
     scanner_zonefile_t *zf = NULL;
     if (scanner_zonefile_open(path, NULL, &zf) != 0)
         return -1;
@@ -67,8 +75,10 @@ static int run_ours(const char *path, bool print_names, outcome_t *o)
         bool show = print_names && shown++ < SHOWN_MAX;
         if (rc == ZONEFILE_DELEGATION) {
             o->digest = digest_delegation(o->digest, dg.child, dg.n_rrs);
+            o->lines = fnv(o->lines, &dg.line, sizeof dg.line);
             if (show)
-                printf("    delegation %s (%zu records)\n", dg.child, dg.n_rrs);
+                printf("    delegation %s, line %llu (%zu records)\n", dg.child,
+                       (unsigned long long)dg.line, dg.n_rrs);
         } else if (show) {
             printf("    line %llu: %s\n", (unsigned long long)scanner_zonefile_error_line(zf),
                    scanner_zonefile_error(zf));
@@ -95,7 +105,7 @@ typedef struct zs_group {
     uint8_t owner[ZS_MAX_DNAME_LENGTH + 1];
     size_t owner_len;
     bool active, deleg, at_apex;
-    uint64_t n_rrs;
+    uint64_t n_rrs, line;
     uint8_t *store;
     size_t store_len, store_cap;
     bool print_names;
@@ -139,9 +149,11 @@ static void zs_emit(zs_group_t *g)
     char child[4 * ZS_MAX_DNAME_LENGTH + 2];
     wire_to_text(g->owner, child, sizeof child);
     g->o->digest = digest_delegation(g->o->digest, child, g->n_rrs);
+    g->o->lines = fnv(g->o->lines, &g->line, sizeof g->line);
     g->o->delegations++;
     if (g->print_names && g->shown++ < SHOWN_MAX)
-        printf("    delegation %s (%llu records)\n", child, (unsigned long long)g->n_rrs);
+        printf("    delegation %s, line %llu (%llu records)\n", child, (unsigned long long)g->line,
+               (unsigned long long)g->n_rrs);
     g->active = false;
 }
 
@@ -226,6 +238,7 @@ static void zs_record(zs_scanner_t *s)
     g->deleg = false;
     g->at_apex = at_apex;
     g->n_rrs = 0;
+    g->line = s->line_counter; /* the record's newline is not counted yet */
     g->store_len = 0;
     if (keep && !at_apex)
         zs_keep(g, s, owner, len);
@@ -248,7 +261,7 @@ static void zs_count_only(zs_scanner_t *s)
 
 static int run_zscanner(const char *path, bool bare, bool print_names, outcome_t *o)
 {
-    *o = (outcome_t){.digest = 14695981039346656037ULL};
+    *o = (outcome_t){.digest = FNV_BASIS, .lines = FNV_BASIS};
     zs_group_t g = {.o = o, .print_names = print_names};
     zs_scanner_t *s = malloc(sizeof *s); /* ~200 KB: its buffers are inline */
     if (!s)
@@ -277,6 +290,116 @@ done:
     return rc;
 }
 
+/* ---- libzscanner fed by blocks, as gzip or stdin input would need ---- */
+
+/* libzscanner takes the end of every input block for the end of the zone, so a block must end
+ * between records: just after a newline outside parentheses, quotes and comments. */
+typedef struct cutter {
+    int depth;
+    bool quote, comment, escape;
+    uint64_t newlines; /* in the bytes scanned so far */
+} cutter_t;
+
+/* Scans buf[from, len) on from the state in c; returns the end of the last complete record in
+ * buf[0, len), or 0, and in *lines_to_cut the newlines in buf[0, cut). */
+static size_t cut_point(cutter_t *c, const char *buf, size_t from, size_t len,
+                        uint64_t *lines_to_cut)
+{
+    size_t cut = 0;
+    for (size_t i = from; i < len; i++) {
+        char ch = buf[i];
+        if (c->escape) {
+            c->escape = false;
+        } else if (ch == '\\') {
+            c->escape = !c->comment;
+        } else if (ch == '\n') {
+            c->comment = false;
+            c->newlines++;
+            if (c->depth == 0 && !c->quote) {
+                cut = i + 1;
+                *lines_to_cut = c->newlines;
+            }
+        } else if (c->comment) {
+            continue;
+        } else if (ch == '"') {
+            c->quote = !c->quote;
+        } else if (!c->quote && ch == ';') {
+            c->comment = true;
+        } else if (!c->quote && ch == '(') {
+            c->depth++;
+        } else if (!c->quote && ch == ')' && c->depth > 0) {
+            c->depth--;
+        }
+    }
+    return cut;
+}
+
+#define BLOCK_SIZE (1 << 20)
+
+/* Parses buf[0, len) as one block, then sets libzscanner's line count to where the block ends
+ * (it counts the newline it appends as the final block of every input). */
+static int parse_block(zs_scanner_t *s, const char *buf, size_t len, uint64_t line_after)
+{
+    if (zs_set_input_string(s, buf, len) != 0)
+        return -1;
+    zs_parse_all(s); /* -1 once any record was bad: counted by the error callback */
+    s->line_counter = line_after;
+    return s->error.fatal ? -1 : 0;
+}
+
+static int run_zscanner_streamed(const char *path, bool print_names, outcome_t *o)
+{
+    *o = (outcome_t){.digest = FNV_BASIS, .lines = FNV_BASIS};
+    zs_group_t g = {.o = o, .print_names = print_names};
+    zs_scanner_t *s = malloc(sizeof *s);
+    char *buf = malloc(BLOCK_SIZE);
+    gzFile gz = gzopen(path, "rb");
+    int rc = -1;
+    double t0 = now_s();
+    if (!s || !buf || !gz || zs_init(s, ".", 1, 3600) != 0)
+        goto done;
+    zs_set_processing(s, zs_record, zs_error, &g);
+    cutter_t c = {0};
+    size_t len = 0;
+    uint64_t lines_done = 0;
+    for (;;) {
+        int n = gzread(gz, buf + len, (unsigned)(BLOCK_SIZE - len));
+        if (n < 0)
+            goto done;
+        size_t from = len;
+        len += (size_t)n;
+        uint64_t lines_to_cut = 0;
+        size_t cut = n == 0 ? len : cut_point(&c, buf, from, len, &lines_to_cut);
+        if (n == 0)
+            lines_to_cut = c.newlines;
+        if (cut == 0 && len == BLOCK_SIZE)
+            goto done; /* one record longer than a block: a real reader reports it */
+        if (cut > 0) {
+            if (parse_block(s, buf, cut, 1 + lines_done + lines_to_cut) != 0)
+                goto done;
+            lines_done += lines_to_cut;
+            c.newlines -= lines_to_cut;
+            memmove(buf, buf + cut, len - cut);
+            len -= cut;
+        }
+        if (n == 0)
+            break;
+    }
+    if (g.active && g.deleg)
+        zs_emit(&g);
+    rc = 0;
+done:
+    o->seconds = now_s() - t0;
+    if (gz)
+        gzclose(gz);
+    if (s)
+        zs_deinit(s);
+    free(s);
+    free(buf);
+    free(g.store);
+    return rc;
+}
+
 /* ---- rounds ---- */
 
 static int cmp_double(const void *a, const void *b)
@@ -298,7 +421,7 @@ static void print_row(const char *who, double *rates, int n, const outcome_t *o)
         lo = rates[i] < lo ? rates[i] : lo;
         hi = rates[i] > hi ? rates[i] : hi;
     }
-    printf("%-34s %6.2f M records/s (min %.2f, max %.2f)  %llu records, %llu delegations, "
+    printf("%-31s %6.2f M records/s (min %.2f, max %.2f)  %llu records, %llu delegations, "
            "%llu bad, digest %016llx\n",
            who, median(rates, n) / 1e6, lo / 1e6, hi / 1e6, (unsigned long long)o->records,
            (unsigned long long)o->delegations, (unsigned long long)o->bad,
@@ -307,8 +430,8 @@ static void print_row(const char *who, double *rates, int n, const outcome_t *o)
 
 static int bench(const char *path, int rounds)
 {
-    double ours[ROUNDS_MAX], zs[ROUNDS_MAX], bare[ROUNDS_MAX];
-    outcome_t o_ours = {0}, o_zs = {0}, o_bare = {0};
+    double ours[ROUNDS_MAX], zs[ROUNDS_MAX], bare[ROUNDS_MAX], streamed[ROUNDS_MAX];
+    outcome_t o_ours = {0}, o_zs = {0}, o_bare = {0}, o_streamed = {0};
     for (int r = 0; r < rounds; r++) {
         bool ours_first = r % 2 == 0;
         if (ours_first && run_ours(path, false, &o_ours) < 0)
@@ -317,21 +440,26 @@ static int bench(const char *path, int rounds)
             return 1;
         if (!ours_first && run_ours(path, false, &o_ours) < 0)
             return 1;
-        if (run_zscanner(path, true, false, &o_bare) != 0)
+        if (run_zscanner(path, true, false, &o_bare) != 0 ||
+            run_zscanner_streamed(path, false, &o_streamed) != 0)
             return 1;
         ours[r] = (double)o_ours.records / o_ours.seconds;
         zs[r] = (double)o_zs.records / o_zs.seconds;
         bare[r] = (double)o_bare.records / o_bare.seconds;
-        printf("round %d: ours %.2f, libzscanner %.2f, libzscanner counting only %.2f M/s\n", r + 1,
-               ours[r] / 1e6, zs[r] / 1e6, bare[r] / 1e6);
+        streamed[r] = (double)o_streamed.records / o_streamed.seconds;
+        printf("round %d: ours %.2f, libzscanner %.2f, counting only %.2f, by blocks %.2f M/s\n",
+               r + 1, ours[r] / 1e6, zs[r] / 1e6, bare[r] / 1e6, streamed[r] / 1e6);
         fflush(stdout);
     }
     print_row("ours (scanner/zonefile.c)", ours, rounds, &o_ours);
     print_row("libzscanner, same grouping", zs, rounds, &o_zs);
     print_row("libzscanner, counting only", bare, rounds, &o_bare);
+    print_row("libzscanner by blocks (gzread)", streamed, rounds, &o_streamed);
     bool same = o_ours.records == o_zs.records && o_ours.delegations == o_zs.delegations &&
-                o_ours.digest == o_zs.digest;
-    printf("same delegations from both: %s\n", same ? "yes" : "NO");
+                o_ours.digest == o_zs.digest && o_ours.digest == o_streamed.digest &&
+                o_ours.records == o_streamed.records;
+    printf("same delegations from all three: %s; same first lines: %s\n", same ? "yes" : "NO",
+           o_ours.lines == o_zs.lines && o_ours.lines == o_streamed.lines ? "yes" : "NO");
     return same ? 0 : 1;
 }
 
@@ -358,6 +486,8 @@ static void directive_case(const char *dir, const char *what, const char *name, 
     run_ours(path, true, &o);
     printf("  libzscanner:\n");
     run_zscanner(path, false, true, &o);
+    printf("  libzscanner by blocks (relative $INCLUDE from the current directory):\n");
+    run_zscanner_streamed(path, true, &o);
     fflush(stdout);
 }
 
@@ -423,6 +553,16 @@ int main(int argc, char **argv)
     printf("zone: %lu delegations, %.0f MB, %d rounds (libzscanner %d.%d.%d)\n", n,
            (double)st.st_size / 1e6, rounds, ZSCANNER_VERSION_MAJOR, ZSCANNER_VERSION_MINOR,
            ZSCANNER_VERSION_PATCH);
+    if (n <= 10) {
+        /* a small zone: what each parser hands out, delegation by delegation */
+        outcome_t o;
+        printf("ours:\n");
+        run_ours(path, true, &o);
+        printf("libzscanner:\n");
+        run_zscanner(path, false, true, &o);
+        printf("libzscanner by blocks:\n");
+        run_zscanner_streamed(path, true, &o);
+    }
     int rc = bench(path, rounds);
     unlink(path);
     directives();
