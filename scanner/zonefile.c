@@ -9,10 +9,12 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -21,6 +23,8 @@
 /* One logical record (all its lines joined) and its tokens. */
 #define RECORD_TEXT_MAX (4 * ZONEFILE_LINE_MAX)
 #define RECORD_TOKENS_MAX 2048
+/* $INCLUDE nesting: deeper is refused (no real zone needs it; it bounds open files). */
+#define INCLUDE_DEPTH_MAX 8
 
 typedef struct zrec {
     char owner[NAME_TEXT_MAX];
@@ -38,8 +42,24 @@ typedef struct grr {
     uint64_t line;
 } grr_t;
 
+/* A file whose $INCLUDE is being read: resumed, with its origin, when the included file ends. */
+typedef struct zparent {
+    gzFile gz;
+    char *path;
+    dev_t dev;
+    ino_t ino;
+    uint64_t lineno;
+    char origin[NAME_TEXT_MAX];
+    bool have_origin;
+} zparent_t;
+
 struct scanner_zonefile {
     gzFile gz;
+    char *path; /* the file being read ("-" for stdin) */
+    dev_t dev;
+    ino_t ino;
+    zparent_t parents[INCLUDE_DEPTH_MAX];
+    size_t n_parents;
     char *line; /* ZONEFILE_LINE_MAX + 2 */
     uint64_t lineno;
     /* the logical record being read */
@@ -213,6 +233,8 @@ static uint16_t parse_type(const char *s)
 
 /* ---- reading one logical record (tokens) ---- */
 
+static void include_end(scanner_zonefile_t *zf);
+
 static int bad(scanner_zonefile_t *zf, uint64_t line, const char *fmt, const char *arg)
     __attribute__((format(printf, 3, 0)));
 
@@ -224,6 +246,14 @@ static int bad(scanner_zonefile_t *zf, uint64_t line, const char *fmt, const cha
     snprintf(copy, sizeof copy, "%s", arg);
     snprintf(zf->err, sizeof zf->err, fmt, copy);
     zf->err_line = line;
+    if (zf->n_parents > 0) {
+        /* Callers name the zone file: the line is the outermost $INCLUDE's, the message says
+         * where in the included file. */
+        snprintf(copy, sizeof copy, "%s", zf->err);
+        snprintf(zf->err, sizeof zf->err, "in %.120s line %llu: %s", zf->path,
+                 (unsigned long long)line, copy);
+        zf->err_line = zf->parents[0].lineno;
+    }
     zf->stats.bad++;
     zf->depth = 0;
     zf->n_tok = 0;
@@ -293,17 +323,20 @@ static int read_record(scanner_zonefile_t *zf)
                 /* zlib's "unexpected end of file": a cut-off download must not pass for a
                  * complete zone whose last delegations simply do not exist. */
                 snprintf(zf->err, sizeof zf->err,
-                         "truncated gzip data: the file ends inside the compressed stream "
+                         "truncated gzip data: %.120s ends inside the compressed stream "
                          "(after line %llu)",
-                         (unsigned long long)zf->lineno);
-                zf->err_line = zf->lineno;
+                         zf->path, (unsigned long long)zf->lineno);
+                zf->err_line = zf->n_parents ? zf->parents[0].lineno : zf->lineno;
                 return -EIO;
             }
             if (errnum != Z_OK)
                 return errnum == Z_ERRNO ? -(errno ? errno : EIO) : -EIO;
             if (zf->depth > 0)
                 return bad(zf, zf->rec_line, "unbalanced '(': end of file inside the record%s", "");
-            return 0;
+            if (zf->n_parents == 0)
+                return 0;
+            include_end(zf);
+            continue;
         }
         zf->lineno++;
         zf->stats.lines++;
@@ -418,6 +451,126 @@ static int parse_rdata(scanner_zonefile_t *zf, zrec_t *r, size_t i)
     return 0;
 }
 
+/* ---- $INCLUDE ---- */
+
+/* Opens path as the current file (plain or gzip). Returns 0 or -errno. */
+static int source_open(scanner_zonefile_t *zf, const char *path)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    int fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        int e = errno ? errno : EIO;
+        if (fd >= 0)
+            close(fd);
+        return -e;
+    }
+    gzFile gz = gzdopen(fd, "rb");
+    char *copy = strdup(path);
+    if (!gz || !copy) {
+        if (gz)
+            gzclose(gz);
+        else
+            close(fd);
+        free(copy);
+        return -ENOMEM;
+    }
+    gzbuffer(gz, 256 * 1024);
+    zf->gz = gz;
+    zf->path = copy;
+    zf->dev = st.st_dev;
+    zf->ino = st.st_ino;
+    zf->lineno = 0;
+    return 0;
+}
+
+/* The included file's name: absolute, or relative to the directory of the file including it
+ * (the current directory for stdin). Returns 0 or -1 when it does not fit. */
+static int include_path(const scanner_zonefile_t *zf, const char *name, char *out, size_t len)
+{
+    size_t n = strlen(name);
+    if (n >= 2 && name[0] == '"' && name[n - 1] == '"') {
+        name++;
+        n -= 2;
+    }
+    const char *slash = strrchr(zf->path, '/');
+    int dir =
+        name[0] == '/' || strcmp(zf->path, "-") == 0 || !slash ? 0 : (int)(slash - zf->path + 1);
+    int w = snprintf(out, len, "%.*s%.*s", dir, zf->path, (int)n, name);
+    return w > 0 && (size_t)w < len && n > 0 ? 0 : -1;
+}
+
+/* $INCLUDE file [origin]: reads the file in place of the line, with origin (else the current
+ * one) as its $ORIGIN; the including file's origin is restored after it (RFC 1035 5.1). An
+ * include of a file already being read (a loop) or nested deeper than INCLUDE_DEPTH_MAX is
+ * refused. Returns 0 or ZONEFILE_BAD. */
+static int include_begin(scanner_zonefile_t *zf)
+{
+    char path[4096], origin[NAME_TEXT_MAX] = "";
+    if (zf->n_tok < 2 || zf->n_tok > 3 || include_path(zf, tok(zf, 1), path, sizeof path) != 0)
+        return bad(zf, zf->rec_line, "$INCLUDE needs a file name and an optional origin%s", "");
+    if (zf->n_tok == 3 && expand_name(zf, tok(zf, 2), origin, sizeof origin) != 0)
+        return bad(zf, zf->rec_line, "$INCLUDE origin: %s", zf->err);
+    if (zf->n_parents == INCLUDE_DEPTH_MAX)
+        return bad(zf, zf->rec_line, "$INCLUDE nested deeper than %s files; the line is skipped",
+                   "8");
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        char msg[sizeof zf->err];
+        snprintf(msg, sizeof msg, "$INCLUDE %.200s: %s", path, strerror(errno));
+        return bad(zf, zf->rec_line, "%s", msg);
+    }
+    if (!S_ISREG(st.st_mode))
+        /* a device or pipe could block or never end */
+        return bad(zf, zf->rec_line, "$INCLUDE %.200s: not a regular file; the line is skipped",
+                   path);
+    bool loop = st.st_dev == zf->dev && st.st_ino == zf->ino;
+    for (size_t i = 0; i < zf->n_parents; i++)
+        loop |= st.st_dev == zf->parents[i].dev && st.st_ino == zf->parents[i].ino;
+    if (loop)
+        return bad(zf, zf->rec_line,
+                   "$INCLUDE %.200s: the file is already being read (an include "
+                   "loop); the line is skipped",
+                   path);
+    zparent_t *p = &zf->parents[zf->n_parents];
+    *p = (zparent_t){.gz = zf->gz,
+                     .path = zf->path,
+                     .dev = zf->dev,
+                     .ino = zf->ino,
+                     .lineno = zf->lineno,
+                     .have_origin = zf->have_origin};
+    memcpy(p->origin, zf->origin, sizeof p->origin);
+    int rc = source_open(zf, path);
+    if (rc != 0) {
+        zf->gz = p->gz;
+        zf->path = p->path;
+        char msg[sizeof zf->err];
+        snprintf(msg, sizeof msg, "$INCLUDE %.200s: %s", path, strerror(-rc));
+        return bad(zf, zf->rec_line, "%s", msg);
+    }
+    zf->n_parents++;
+    if (origin[0]) {
+        memcpy(zf->origin, origin, sizeof zf->origin);
+        zf->have_origin = true;
+    }
+    return 0;
+}
+
+/* The included file ended: back to the file that included it. */
+static void include_end(scanner_zonefile_t *zf)
+{
+    zparent_t *p = &zf->parents[--zf->n_parents];
+    gzclose(zf->gz);
+    free(zf->path);
+    zf->gz = p->gz;
+    zf->path = p->path;
+    zf->dev = p->dev;
+    zf->ino = p->ino;
+    zf->lineno = p->lineno;
+    memcpy(zf->origin, p->origin, sizeof zf->origin);
+    zf->have_origin = p->have_origin;
+}
+
 static int directive(scanner_zonefile_t *zf)
 {
     const char *d = tok(zf, 0);
@@ -435,6 +588,8 @@ static int directive(scanner_zonefile_t *zf)
         zf->have_default_ttl = true;
         return 0;
     }
+    if (strcasecmp(d, "$INCLUDE") == 0)
+        return include_begin(zf);
     return bad(zf, zf->rec_line, "directive %.40s is not supported; the line is skipped", d);
 }
 
@@ -696,17 +851,11 @@ int scanner_zonefile_open(const char *path, const char *origin, scanner_zonefile
             return -EINVAL;
         }
     }
-    bool is_stdin = !path || strcmp(path, "-") == 0;
-    int fd = is_stdin ? dup(STDIN_FILENO) : -1;
-    zf->gz = is_stdin ? (fd >= 0 ? gzdopen(fd, "rb") : NULL) : gzopen(path, "rb");
-    if (!zf->gz) {
-        int e = errno ? errno : ENOMEM;
-        if (fd >= 0)
-            close(fd);
+    int rc = source_open(zf, path ? path : "-");
+    if (rc != 0) {
         scanner_zonefile_free(zf);
-        return -e;
+        return rc;
     }
-    gzbuffer(zf->gz, 256 * 1024);
     *out = zf;
     return 0;
 }
@@ -715,8 +864,11 @@ void scanner_zonefile_free(scanner_zonefile_t *zf)
 {
     if (!zf)
         return;
+    while (zf->n_parents > 0)
+        include_end(zf);
     if (zf->gz)
         gzclose(zf->gz);
+    free(zf->path);
     free(zf->line);
     free(zf->text);
     free(zf->cur);

@@ -8,7 +8,10 @@
  *
  * Syntax handled: $ORIGIN, $TTL, @, relative names, ';' comments, quoted strings,
  * multi-line records in parentheses, a blank owner (the previous record's owner), TTL and class
- * in either order, TTL units (1h30m). $INCLUDE and $GENERATE are reported and skipped.
+ * in either order, TTL units (1h30m), $INCLUDE (relative to the including file, plain or gzip,
+ * loops and nesting deeper than 8 files refused). $GENERATE is reported and skipped. An error in
+ * an included file is reported at the line of the outermost $INCLUDE, its message naming the
+ * included file and line; a delegation's line is the line in the file that holds it.
  * Names are folded to lower case (ASCII) and kept as absolute presentation text.
  *
  * Ordering: a delegation's records (its owner's records, then the names below it) must be

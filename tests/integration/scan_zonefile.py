@@ -3,7 +3,8 @@ delegation is scanned, and each domain's status and reason codes equal those of 
 scan of the same domains (and the lab's expected file where it lists them). Covers a signed
 NSEC3 parent (test: DS from the file, the proof of no DS from the wire), a signed NSEC parent
 (example: everything from the file), an unsigned parent (unsig), and a gzip-compressed file.
-A malformed record in a copy of the file is reported with its line number and skipped."""
+A malformed record in a copy of the file is reported with its line number and skipped; the file
+split in two by $INCLUDE scans the same; $GENERATE is reported with its file and line."""
 import gzip
 import json
 import os
@@ -128,6 +129,32 @@ def main():
                  bad] + base)
         check(r.returncode == 2 and "bad.zone:4: NS needs one name" in r.stderr,
               "--strict refuses the file before sending (rc %d)" % r.returncode)
+        # $INCLUDE: the zone split in two files, the second named relative to the first (the
+        # scan runs elsewhere), scans the same delegations with the same verdicts.
+        split = os.path.join(work, "split")
+        os.makedirs(split)
+        with open(os.path.join(split, "rest.zone"), "w") as f:
+            f.write("\n".join(lines[8:]) + "\n")
+        with open(os.path.join(split, "main.zone"), "w") as f:
+            f.write("\n".join(lines[:8] + ["$INCLUDE rest.zone"]) + "\n")
+        out = os.path.join(work, "split.jsonl")
+        r = run(["scan", "--db", os.path.join(work, "split.db"), "-o", out, "--zone-file",
+                 os.path.join(split, "main.zone")] + base)
+        whole = {d: v[:2] for d, v in verdicts(os.path.join(work, "example.zone.jsonl")).items()}
+        got = {d: v[:2] for d, v in verdicts(out).items()} if r.returncode == 0 else {}
+        check(r.returncode == 0 and whole and got == whole,
+              "$INCLUDE: the split file gives the same %d delegations and verdicts as the whole "
+              "(rc %d, %d delegations)" % (len(whole), r.returncode, len(got)))
+        # $GENERATE is not read: reported with the file and line (--strict: nothing sent).
+        gen = os.path.join(work, "gen.zone")
+        with open(gen, "w") as f:
+            f.write("\n".join(lines[:3] + ["$GENERATE 1-3 g$ NS ns.g$.example."] + lines[3:]) +
+                    "\n")
+        r = run(["scan", "--db", os.path.join(work, "gen.db"), "--strict", "--zone-file", gen] +
+                base)
+        check(r.returncode == 2 and
+              "gen.zone:4: directive $GENERATE is not supported; the line is skipped" in r.stderr,
+              "$GENERATE: reported with file and line, --strict refuses (rc %d)" % r.returncode)
         r = run(["scan", "--db", os.path.join(work, "both.db"), "--zone-file", bad] + base +
                 [env["LAB_DOMAINS"]])
         check(r.returncode == 2, "--zone-file and an input file together: usage error")

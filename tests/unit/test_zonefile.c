@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -28,15 +29,13 @@ static char *write_temp(const char *data, bool gz)
     return path;
 }
 
-/* Everything the reader says about a file, one line per event. */
-static char *transcript(const char *data, bool gz, const char *origin, int *final_rc)
+/* Everything the reader says about the file at path, one line per event. */
+static char *transcript_of(const char *path, const char *origin, int *final_rc)
 {
-    char *path = write_temp(data, gz);
     static char out[16384];
     out[0] = '\0';
     scanner_zonefile_t *zf = NULL;
     *final_rc = scanner_zonefile_open(path, origin, &zf);
-    unlink(path);
     if (*final_rc != 0)
         return out;
     size_t len = 0;
@@ -65,6 +64,14 @@ static char *transcript(const char *data, bool gz, const char *origin, int *fina
         }
     }
     scanner_zonefile_free(zf);
+    return out;
+}
+
+static char *transcript(const char *data, bool gz, const char *origin, int *final_rc)
+{
+    char *path = write_temp(data, gz);
+    char *out = transcript_of(path, origin, final_rc);
+    unlink(path);
     return out;
 }
 
@@ -127,14 +134,14 @@ static void malformed(void)
                                "ns1.a.test. A 300.1.1.1\n"                       /* 6 */
                                "ns1.a.test. AAAA 192.0.2.1\n"                    /* 7 */
                                "a.test. CH TXT x\n"                              /* 8 */
-                               "other.example. NS ns.example.\n" /* 9: outside the zone */
-                               "b.test. 3x NS ns.b.test.\n"      /* 10: bad TTL */
-                               "b..test. NS ns.b.test.\n"        /* 11: empty label */
-                               "$INCLUDE other.zone\n"           /* 12 */
-                               "c.test. NS ns.c.test. )\n"       /* 13: unbalanced ) */
-                               "d.test. TXT \"unterminated\n"    /* 14 */
-                               "e.test. NS ns1.e.test.\n"        /* 15: survives */
-                               "f.test. NS ( ns1.f.test.\n"      /* 16: never closed */
+                               "other.example. NS ns.example.\n"   /* 9: outside the zone */
+                               "b.test. 3x NS ns.b.test.\n"        /* 10: bad TTL */
+                               "b..test. NS ns.b.test.\n"          /* 11: empty label */
+                               "$GENERATE 1-3 g$ NS ns.g$.test.\n" /* 12 */
+                               "c.test. NS ns.c.test. )\n"         /* 13: unbalanced ) */
+                               "d.test. TXT \"unterminated\n"      /* 14 */
+                               "e.test. NS ns1.e.test.\n"          /* 15: survives */
+                               "f.test. NS ( ns1.f.test.\n"        /* 16: never closed */
                                "\n";
     static const char want[] = "B 2 NS needs one name\n"
                                "B 4 unknown type 'BOGUSTYPE'\n"
@@ -145,7 +152,7 @@ static void malformed(void)
                                "B 9 owner other.example. is outside the zone\n"
                                "B 10 bad TTL '3x'\n"
                                "B 11 bad name 'b..test.' (empty label)\n"
-                               "B 12 directive $INCLUDE is not supported; the line is skipped\n"
+                               "B 12 directive $GENERATE is not supported; the line is skipped\n"
                                "B 13 unbalanced ')'\n"
                                "B 14 unterminated quoted string\n"
                                /* malformed records do not end a delegation: e.test does */
@@ -289,6 +296,108 @@ static void truncated_gzip(void)
     scanner_zonefile_free(zf);
 }
 
+/* Writes text (gzip when the name ends in .gz) to dir/name. */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    bool gz = strlen(name) > 3 && strcmp(name + strlen(name) - 3, ".gz") == 0;
+    if (gz) {
+        gzFile g = gzopen(path, "wb");
+        ok(g && gzputs(g, text) >= 0 && gzclose(g) == Z_OK, "wrote %s", name);
+    } else {
+        FILE *f = fopen(path, "w");
+        ok(f && fputs(text, f) >= 0 && fclose(f) == 0, "wrote %s", name);
+    }
+}
+
+static void rm_tree(const char *dir)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", dir);
+}
+
+/* $INCLUDE: relative to the including file's directory, gzip too, with or without an origin
+ * (the including file's origin comes back after it), errors naming the included file, loops
+ * runaway nesting and devices refused. */
+static void includes(void)
+{
+    char dir[] = "/tmp/dnssweep-zonefile-inc-XXXXXX";
+    if (!mkdtemp(dir)) {
+        ok(false, "temporary directory");
+        return;
+    }
+    char sub[300];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    mkdir(sub, 0700);
+    put_file(dir, "main.zone",
+             "$ORIGIN test.\n"                      /* 1 */
+             "@ 60 SOA ns. h. 1 2 3 4 5\n"          /* 2 */
+             "a 60 NS ns1.a\n"                      /* 3 */
+             "$INCLUDE sub/part.zone\n"             /* 4: b.test. and c.test. */
+             "z 60 NS ns.x.\n"                      /* 5: the origin is test. again */
+             "$INCLUDE \"sub/part.zone\" o.test.\n" /* 6: b.o.test. and c.o.test. */
+             "$INCLUDE main.zone\n"                 /* 7: itself */
+             "$INCLUDE missing.zone\n"              /* 8 */
+             "$INCLUDE /dev/zero\n"                 /* 9: would never end */
+             "y 60 NS ns.x.\n");                    /* 10 */
+    put_file(dir, "sub/part.zone",
+             "b 60 NS ns1.b\n"            /* 1 */
+             "$INCLUDE inner.zone.gz\n"); /* 2: next to part.zone */
+    put_file(dir, "sub/inner.zone.gz",
+             "c 60 NS ns.x.\n"           /* 1 */
+             "c 60 NS\n"                 /* 2: malformed */
+             "$INCLUDE ../main.zone\n"); /* 3: a loop through three files */
+    char path[300];
+    snprintf(path, sizeof path, "%s/main.zone", dir);
+    char want[4096];
+    snprintf(want, sizeof want,
+             /* a delegation is handed out when the next owner is read, a bad record at once */
+             "D a.test.@3 ns=1 ds=0\n  a.test. 60 NS ns1.a.test.\n"
+             "D b.test.@1 ns=1 ds=0\n  b.test. 60 NS ns1.b.test.\n"
+             "B 4 in %s/sub/inner.zone.gz line 2: NS needs one name\n"
+             "B 4 in %s/sub/inner.zone.gz line 3: $INCLUDE %s/sub/../main.zone: the file is "
+             "already being read (an include loop); the line is skipped\n"
+             "D c.test.@1 ns=1 ds=0\n  c.test. 60 NS ns.x.\n"
+             "D z.test.@5 ns=1 ds=0\n  z.test. 60 NS ns.x.\n"
+             "D b.o.test.@1 ns=1 ds=0\n  b.o.test. 60 NS ns1.b.o.test.\n"
+             "B 6 in %s/sub/inner.zone.gz line 2: NS needs one name\n"
+             "B 6 in %s/sub/inner.zone.gz line 3: $INCLUDE %s/sub/../main.zone: the file is "
+             "already being read (an include loop); the line is skipped\n"
+             "B 7 $INCLUDE %s/main.zone: the file is already being read (an include loop); the "
+             "line is skipped\n"
+             "B 8 $INCLUDE %s/missing.zone: No such file or directory\n"
+             "B 9 $INCLUDE /dev/zero: not a regular file; the line is skipped\n"
+             "D c.o.test.@1 ns=1 ds=0\n  c.o.test. 60 NS ns.x.\n"
+             "D y.test.@10 ns=1 ds=0\n  y.test. 60 NS ns.x.\n",
+             dir, dir, dir, dir, dir, dir, dir, dir);
+    int rc;
+    is_str(transcript_of(path, NULL, &rc), want,
+           "$INCLUDE: relative, gzip, origins, errors named by file, loops refused");
+    is_int(rc, ZONEFILE_EOF, "ends cleanly");
+
+    /* A chain n0 -> n1 -> ... -> n9: the ninth level is refused, the rest is read. */
+    for (int i = 0; i < 10; i++) {
+        char name[16], text[128];
+        snprintf(name, sizeof name, "n%d", i);
+        snprintf(text, sizeof text, "%s$INCLUDE n%d\nd%d 60 NS ns.x.\n",
+                 i == 0 ? "$ORIGIN test.\n@ 60 SOA ns. h. 1 2 3 4 5\n" : "", i + 1, i);
+        put_file(dir, name, text);
+    }
+    snprintf(path, sizeof path, "%s/n0", dir);
+    const char *t = transcript_of(path, NULL, &rc);
+    ok(strstr(t, "B 3 in ") && strstr(t, "/n8 line 1: $INCLUDE nested deeper than 8 files"),
+       "nesting deeper than 8 files is refused, naming the file");
+    int delegations = 0;
+    for (const char *q = t; (q = strstr(q, "\nD d")) != NULL; q++)
+        delegations++;
+    is_int(delegations, 9, "the 9 files read give their 9 delegations");
+    is_int(rc, ZONEFILE_EOF, "and the reader goes on to the end");
+    rm_tree(dir);
+}
+
 int main(void)
 {
     truncated_gzip();
@@ -297,5 +406,6 @@ int main(void)
     unsorted();
     nsec3_between();
     referral();
+    includes();
     return tap_done();
 }
