@@ -1,5 +1,5 @@
 /*
- * Our zone-file reader (scanner/zonefile.c) against Knot's libzscanner on the same generated
+ * Our zone-file reader (scanner/zonefile*.c) against Knot's libzscanner on the same generated
  * parent zone, doing the same work: every record parsed, grouped into delegations (an owner
  * below the apex with NS; its NS, DS, NSEC, the RRSIGs over DS and NSEC, and the A/AAAA at or
  * below it kept), NSEC3 skipped, names folded to lower case, the child's name handed out as
