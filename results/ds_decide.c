@@ -5,6 +5,7 @@
  * the record keeps what was found (results_cds_server_t).
  */
 #include "results/internal.h"
+#include "text/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -451,19 +452,14 @@ int results_ds_decide(const results_record_t *const *recs, size_t n, size_t stab
     return 0;
 }
 
+static const text_code_t ds_action_names[] = {
+    {RESULTS_DS_NONE, "none"},     {RESULTS_DS_ADD, "add"},         {RESULTS_DS_REPLACE, "replace"},
+    {RESULTS_DS_REMOVE, "remove"}, {RESULTS_DS_REFUSED, "refused"},
+};
+
 const char *results_ds_action_name(results_ds_action_t action)
 {
-    switch (action) {
-    case RESULTS_DS_NONE:
-        return "none";
-    case RESULTS_DS_ADD:
-        return "add";
-    case RESULTS_DS_REPLACE:
-        return "replace";
-    case RESULTS_DS_REMOVE:
-        return "remove";
-    case RESULTS_DS_REFUSED:
-        return "refused";
-    }
-    return NULL;
+    const char *name = text_of_code(
+        ds_action_names, sizeof ds_action_names / sizeof ds_action_names[0], (int)action);
+    return name ? name : NULL;
 }
