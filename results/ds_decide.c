@@ -70,15 +70,12 @@ static bool rr_is_delete(const rr_text_t *t)
     return rdata_number(t->rdata, rr_is(t, "CDS") ? 1 : 2) == 0;
 }
 
+/* The value of the base64 digit c (its place in the RFC 4648 alphabet); -1 for anything else. */
 static int b64_value(int c)
 {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const char *p = c > 0 ? strchr(digits, c) : NULL;
+    return p ? (int)(p - digits) : -1;
 }
 
 /* RFC 4034 Appendix B over flags | protocol | algorithm | key (the CDNSKEY RDATA). */
