@@ -72,6 +72,23 @@ static size_t add_node(graph_t *g, graph_node_kind_t kind, size_t zone, unsigned
     return g->n_nodes++;
 }
 
+/* add_node() for a key (a DNSKEY, or the key a DS names): ordered by key tag, titled
+ * "<role> <key tag>". */
+static size_t add_key_node(graph_t *g, graph_node_kind_t kind, size_t zone, unsigned row,
+                           graph_state_t state, const char *role, unsigned key_tag,
+                           unsigned algorithm)
+{
+    size_t at = add_node(g, kind, zone, row, state, role);
+    if (at == SIZE_MAX)
+        return SIZE_MAX;
+    graph_node_t *n = &g->nodes[at];
+    n->key_tag = key_tag;
+    n->order = key_tag;
+    n->algorithm = algorithm;
+    snprintf(n->title, sizeof n->title, "%s %u", role, key_tag);
+    return at;
+}
+
 /* The last node of a zone's row 1: how many records (of type what) were left out of the drawing. */
 static void add_more(graph_t *g, size_t zone, graph_state_t state, size_t left_out,
                      const char *what)
@@ -350,15 +367,12 @@ static void build_keys(graph_t *g, const results_record_t *rec, size_t zone, siz
         const results_dnskey_t *k = &rec->dnskey[i];
         bool sep = is_sep(k);
         const char *role = !(k->flags & 0x0100) ? "key" : sep ? "KSK" : "ZSK";
-        size_t at = add_node(g, GRAPH_NODE_DNSKEY, zone, sep || !any_sep ? 0 : 1,
-                             k->flags & 0x0080 ? GRAPH_BOGUS : ks, role);
+        size_t at =
+            add_key_node(g, GRAPH_NODE_DNSKEY, zone, sep || !any_sep ? 0 : 1,
+                         k->flags & 0x0080 ? GRAPH_BOGUS : ks, role, k->key_tag, k->algorithm);
         if (at == SIZE_MAX)
             return;
         graph_node_t *n = &g->nodes[at];
-        n->key_tag = k->key_tag;
-        n->order = k->key_tag;
-        n->algorithm = k->algorithm;
-        snprintf(n->title, sizeof n->title, "%s %u", role, k->key_tag);
         if (k->bits)
             snprintf(n->sub, sizeof n->sub, "alg %u, %u bits%s", k->algorithm, k->bits,
                      k->flags & 0x0080 ? ", REVOKED" : "");
@@ -486,14 +500,10 @@ static void build_ds(graph_t *g, const results_record_t *rec, size_t parent, siz
     }
     for (size_t i = 0; i < drawn; i++) {
         const results_ds_t *d = &par->ds[i];
-        size_t at = add_node(g, GRAPH_NODE_DS, parent, 1, ps, "DS");
+        size_t at = add_key_node(g, GRAPH_NODE_DS, parent, 1, ps, "DS", d->key_tag, d->algorithm);
         if (at == SIZE_MAX)
             return;
         graph_node_t *n = &g->nodes[at];
-        n->key_tag = d->key_tag;
-        n->order = d->key_tag;
-        n->algorithm = d->algorithm;
-        snprintf(n->title, sizeof n->title, "DS %u", d->key_tag);
         snprintf(n->sub, sizeof n->sub, "alg %u, %s", d->algorithm, digest_name(d->digest_type));
         add_edge(g, parent_keys, at, GRAPH_EDGE_SIGNS, ps);
 
