@@ -30,6 +30,15 @@ const char *io_strerror(int err)
                          "unknown io error");
 }
 
+void io_deliver(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp)
+{
+    if (io_match_answer(q, pkt, len) != IO_MATCH_OK) {
+        io_count_drop(e, &e->st.dropped_wrong_question);
+        return;
+    }
+    io_answer(e, q, pkt, len, tcp);
+}
+
 void io_config_init(io_config_t *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
