@@ -257,8 +257,7 @@ static int open_output_for(results_store_t *store, const char *path, FILE **out)
     return 1;
 }
 
-/* open_store() then open_output_for(): 1 (said on stderr, nothing left open) when either fails. */
-static int open_store_output(const char *db, const char *path, results_store_t **store, FILE **out)
+int scanner_open_store_output(const char *db, const char *path, results_store_t **store, FILE **out)
 {
     if (open_store(db, store))
         return 1;
@@ -332,7 +331,7 @@ int scanner_command_export(int argc, char **argv)
         return 2;
     results_store_t *store = NULL;
     FILE *out;
-    if (open_store_output(a.db, a.output, &store, &out))
+    if (scanner_open_store_output(a.db, a.output, &store, &out))
         return 1;
     if (strcmp(format, "table") == 0)
         rc = scanner_command_table(store, a.scan, status_mask, out);
@@ -541,7 +540,7 @@ int scanner_command_report(int argc, char **argv)
     }
     results_store_t *store = NULL;
     FILE *out;
-    if (open_store_output(a.db, a.output, &store, &out))
+    if (scanner_open_store_output(a.db, a.output, &store, &out))
         return 1;
     rc = results_report(store, a.scan, a.diff_against, history, out);
     return finish_store_output("report", rc, store, out, a.output);

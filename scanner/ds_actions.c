@@ -1,6 +1,7 @@
 /* `dnssweep ds-actions` (doc/cli.md): the DS changes a registrar may apply from CDS/CDNSKEY
  * (results_ds_actions). Nothing is applied: the file goes to the registrar's EPP client. */
 #include "scanner/commands.h"
+#include "scanner/scanner.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -52,22 +53,10 @@ static const struct {
     {'B', "--before", "prune"},
 };
 
-static int parse_stable(const char *s, unsigned *out)
-{
-    char *end = NULL;
-    if (*s < '0' || *s > '9')
-        return -1;
-    unsigned long v = strtoul(s, &end, 10);
-    if (*end || v < 1 || v > 64)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
-
 int scanner_command_ds_actions(int argc, char **argv)
 {
     const char *db = "./dnssweep.db", *scan = NULL, *format = "jsonl", *output = NULL;
-    unsigned stable = 3;
+    unsigned long stable = 3;
     optind = 1;
     opterr = 0;
     int c;
@@ -80,7 +69,7 @@ int scanner_command_ds_actions(int argc, char **argv)
             scan = optarg;
             break;
         case 'n':
-            if (parse_stable(optarg, &stable) != 0) {
+            if (scanner_parse_unsigned(optarg, 1, 64, &stable) != 0) {
                 fprintf(stderr,
                         "dnssweep ds-actions: --stable wants a number of scans from 1 "
                         "to 64, not '%s'\n",
@@ -128,20 +117,11 @@ int scanner_command_ds_actions(int argc, char **argv)
         return 2;
     }
     results_store_t *store = NULL;
-    int rc = results_open(db, RESULTS_READONLY, &store);
-    if (rc != 0) {
-        fprintf(stderr, "dnssweep: cannot open the results store %s: %s%s%s\n", db,
-                results_strerror(rc), errno ? ": " : "", errno ? strerror(errno) : "");
+    FILE *out;
+    if (scanner_open_store_output(db, output, &store, &out))
         return 1;
-    }
-    FILE *out = stdout;
-    if (output && strcmp(output, "-") != 0 && !(out = fopen(output, "w"))) {
-        fprintf(stderr, "dnssweep: cannot write %s: %s\n", output, strerror(errno));
-        results_close(store);
-        return 1;
-    }
     results_ds_actions_counts_t counts;
-    rc = results_ds_actions(store, scan, stable, fmt, out, &counts);
+    int rc = results_ds_actions(store, scan, (unsigned)stable, fmt, out, &counts);
     int exit_code = 0;
     if (rc == RESULTS_ENOTFOUND) {
         fprintf(stderr, "dnssweep ds-actions: %s\n",
@@ -160,7 +140,8 @@ int scanner_command_ds_actions(int argc, char **argv)
         fprintf(stderr,
                 "dnssweep ds-actions: %llu authorised, %llu refused (stable over %u "
                 "finished scans)\n",
-                (unsigned long long)counts.authorised, (unsigned long long)counts.refused, stable);
+                (unsigned long long)counts.authorised, (unsigned long long)counts.refused,
+                (unsigned)stable);
     }
     if (out != stdout && fclose(out) != 0) {
         fprintf(stderr, "dnssweep: writing %s failed: %s\n", output, strerror(errno));
