@@ -3,41 +3,40 @@
  * a query from io_query() to its one callback.
  */
 #include "io/internal.h"
+#include "text/text.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* The text of each IO_E* code; other negative values are -errno. */
+static const text_code_t io_errors[] = {
+    {IO_OK, "success"},
+    {IO_EINVAL, "invalid argument"},
+    {IO_ENOMEM, "out of memory"},
+    {IO_ETIMEOUT, "no answer after all tries"},
+    {IO_EREFUSED_PORT, "refused (port unreachable / connection refused)"},
+    {IO_EMALFORMED, "malformed answer"},
+    {IO_ECANCELLED, "cancelled"},
+    {IO_ENETWORK, "network error (send failed, connection reset)"},
+    {IO_ECLOSING, "engine is closing"},
+    {IO_ENOTFOUND, "not found"},
+    {IO_ESYSTEM, "system error"},
+    {IO_ENOFILES, "too many open files (a socket could not be opened)"},
+};
+
 const char *io_strerror(int err)
 {
-    switch (err) {
-    case IO_OK:
-        return "success";
-    case IO_EINVAL:
-        return "invalid argument";
-    case IO_ENOMEM:
-        return "out of memory";
-    case IO_ETIMEOUT:
-        return "no answer after all tries";
-    case IO_EREFUSED_PORT:
-        return "refused (port unreachable / connection refused)";
-    case IO_EMALFORMED:
-        return "malformed answer";
-    case IO_ECANCELLED:
-        return "cancelled";
-    case IO_ENETWORK:
-        return "network error (send failed, connection reset)";
-    case IO_ECLOSING:
-        return "engine is closing";
-    case IO_ENOTFOUND:
-        return "not found";
-    case IO_ESYSTEM:
-        return "system error";
-    case IO_ENOFILES:
-        return "too many open files (a socket could not be opened)";
-    default:
-        return err < 0 && err > -4096 && strerrordesc_np(-err) ? strerrordesc_np(-err)
-                                                               : "unknown io error";
+    return text_strerror(io_errors, sizeof io_errors / sizeof io_errors[0], err,
+                         "unknown io error");
+}
+
+void io_deliver(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp)
+{
+    if (io_match_answer(q, pkt, len) != IO_MATCH_OK) {
+        io_count_drop(e, &e->st.dropped_wrong_question);
+        return;
     }
+    io_answer(e, q, pkt, len, tcp);
 }
 
 void io_config_init(io_config_t *cfg)

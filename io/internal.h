@@ -293,6 +293,16 @@ static inline int io_socket_error(int uv_err)
     return uv_err == UV_EMFILE || uv_err == UV_ENFILE ? IO_ENOFILES : IO_ESYSTEM;
 }
 void io_answer(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp);
+/* Counts an answer dropped, and dropped for the reason whose counter (a dropped_* of e->st) is
+ * reason. */
+static inline void io_count_drop(io_engine_t *e, uint64_t *reason)
+{
+    e->st.dropped++;
+    (*reason)++;
+}
+/* io_answer() for an answer to q's try when its header and question are q's; counted dropped
+ * (dropped_wrong_question) otherwise. */
+void io_deliver(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp);
 /* A staged try that the kernel did not take (buffer full): undo it, back to the queue head. */
 void io_try_unsent(io_engine_t *e, io_slot_t *q);
 void io_pump_kick(io_engine_t *e);

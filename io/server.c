@@ -155,30 +155,28 @@ double io_server_rate(const io_engine_t *e, const io_server_t *s)
     return r;
 }
 
-bool io_server_take_token(io_engine_t *e, io_server_t *s, uint64_t now_ms)
+/* The server's token bucket at now_ms: true when it holds a token, which take uses up. */
+static bool server_bucket(io_engine_t *e, io_server_t *s, uint64_t now_ms, bool take)
 {
     double rate = io_server_rate(e, s);
     if (rate <= 0)
         return true;
     io_bucket_t b = {
         .tokens = s->tokens, .rate = rate, .burst = burst_for(rate), .last_ms = s->tokens_ms};
-    bool got = io_bucket_take(&b, now_ms, true);
+    bool got = io_bucket_take(&b, now_ms, take);
     s->tokens = b.tokens;
     s->tokens_ms = b.last_ms;
     return got;
 }
 
+bool io_server_take_token(io_engine_t *e, io_server_t *s, uint64_t now_ms)
+{
+    return server_bucket(e, s, now_ms, true);
+}
+
 static bool server_has_token(io_engine_t *e, io_server_t *s, uint64_t now_ms)
 {
-    double rate = io_server_rate(e, s);
-    if (rate <= 0)
-        return true;
-    io_bucket_t b = {
-        .tokens = s->tokens, .rate = rate, .burst = burst_for(rate), .last_ms = s->tokens_ms};
-    bool got = io_bucket_take(&b, now_ms, false);
-    s->tokens = b.tokens;
-    s->tokens_ms = b.last_ms;
-    return got;
+    return server_bucket(e, s, now_ms, false);
 }
 
 void io_server_enqueue(io_engine_t *e, io_server_t *s, io_slot_t *q, bool front)

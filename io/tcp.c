@@ -106,22 +106,15 @@ static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 static void frame(io_engine_t *e, io_tcp_conn_t *c, const uint8_t *p, size_t len)
 {
     if (len < 12) {
-        e->st.dropped++;
-        e->st.dropped_short++;
+        io_count_drop(e, &e->st.dropped_short);
         return;
     }
     io_slot_t *q = io_inflight_find(e, io_key(conn_key_id(c), (uint16_t)(p[0] << 8 | p[1])));
     if (q == NULL || q->state != IO_SLOT_TCP || q->conn != c) {
-        e->st.dropped++;
-        e->st.dropped_unknown_id++;
+        io_count_drop(e, &e->st.dropped_unknown_id);
         return;
     }
-    if (io_match_answer(q, p, len) != IO_MATCH_OK) {
-        e->st.dropped++;
-        e->st.dropped_wrong_question++;
-        return;
-    }
-    io_answer(e, q, p, len, true);
+    io_deliver(e, q, p, len, true);
 }
 
 static void read_cb(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)

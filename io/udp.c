@@ -95,27 +95,19 @@ static void recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struc
     const uint8_t *p = (const uint8_t *)buf->base;
     size_t len = (size_t)nread;
     if (len < 12) {
-        e->st.dropped++;
-        e->st.dropped_short++;
+        io_count_drop(e, &e->st.dropped_short);
         return;
     }
     io_slot_t *q = io_inflight_find(e, io_key(sock->index, (uint16_t)(p[0] << 8 | p[1])));
     if (q == NULL || q->state != IO_SLOT_UDP) {
-        e->st.dropped++;
-        e->st.dropped_unknown_id++;
+        io_count_drop(e, &e->st.dropped_unknown_id);
         return;
     }
     if (!io_sockaddr_equal(addr, (const void *)&q->servers[q->cur]->addr)) {
-        e->st.dropped++;
-        e->st.dropped_wrong_source++;
+        io_count_drop(e, &e->st.dropped_wrong_source);
         return;
     }
-    if (io_match_answer(q, p, len) != IO_MATCH_OK) {
-        e->st.dropped++;
-        e->st.dropped_wrong_question++;
-        return;
-    }
-    io_answer(e, q, p, len, false);
+    io_deliver(e, q, p, len, false);
 }
 
 static void set_buffer(int fd, int force_opt, int opt, int bytes)

@@ -33,6 +33,7 @@
 #include "results/internal.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,15 +83,12 @@ static bool put_rrset(results_buf_t *b, const char *domain, const char *s)
     return true;
 }
 
+/* The value of the hex digit c, either case; -1 for anything else. */
 static int hexval(int c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    static const char digits[] = "0123456789abcdef";
+    const char *p = c > 0 ? strchr(digits, tolower(c)) : NULL;
+    return p ? (int)(p - digits) : -1;
 }
 
 /* Upper-case (or digits-only) hex -> HEX_UPPER, lower-case -> HEX_LOWER, anything else TEXT. */

@@ -50,51 +50,51 @@ static uint64_t reason_set(const results_record_t *r)
     return set;
 }
 
-static bool ds_equal(const results_ds_t *a, const results_ds_t *b)
+static bool ds_equal(const void *x, const void *y)
 {
+    const results_ds_t *a = x, *b = y;
     return a->key_tag == b->key_tag && a->algorithm == b->algorithm &&
            a->digest_type == b->digest_type &&
            (a->digest && b->digest ? strcasecmp(a->digest, b->digest) == 0
                                    : a->digest == b->digest);
 }
 
-static bool dnskey_equal(const results_dnskey_t *a, const results_dnskey_t *b)
+static bool dnskey_equal(const void *x, const void *y)
 {
+    const results_dnskey_t *a = x, *b = y;
     return a->key_tag == b->key_tag && a->algorithm == b->algorithm && a->flags == b->flags &&
            a->bits == b->bits;
 }
 
-/* Every DS of a is in b. Quadratic, but a record holds a handful of keys (RESULTS_LIST_MAX at
- * worst), and sorting would need memory per domain. */
-static bool ds_subset(const results_parent_t *a, const results_parent_t *b)
+/* Every item of the array a (na items of size bytes) is, by equal, in the array b (nb items).
+ * Quadratic, but a record holds a handful of keys (RESULTS_LIST_MAX at worst), and sorting would
+ * need memory per domain. */
+static bool subset(const void *a, size_t na, const void *b, size_t nb, size_t size,
+                   bool (*equal)(const void *, const void *))
 {
-    for (size_t i = 0; i < a->n_ds; i++) {
+    for (size_t i = 0; i < na; i++) {
         size_t j = 0;
-        while (j < b->n_ds && !ds_equal(&a->ds[i], &b->ds[j]))
+        while (j < nb && !equal((const char *)a + i * size, (const char *)b + j * size))
             j++;
-        if (j == b->n_ds)
+        if (j == nb)
             return false;
     }
     return true;
 }
 
-static bool dnskey_subset(const results_record_t *a, const results_record_t *b)
+static bool same_set(const void *a, size_t na, const void *b, size_t nb, size_t size,
+                     bool (*equal)(const void *, const void *))
 {
-    for (size_t i = 0; i < a->n_dnskey; i++) {
-        size_t j = 0;
-        while (j < b->n_dnskey && !dnskey_equal(&a->dnskey[i], &b->dnskey[j]))
-            j++;
-        if (j == b->n_dnskey)
-            return false;
-    }
-    return true;
+    return subset(a, na, b, nb, size, equal) && subset(b, nb, a, na, size, equal);
 }
 
 /* The DS set or the DNSKEY set differs (as sets: the order of arrival does not count). */
 static bool keys_differ(const results_record_t *o, const results_record_t *n)
 {
-    return !ds_subset(&o->parent, &n->parent) || !ds_subset(&n->parent, &o->parent) ||
-           !dnskey_subset(o, n) || !dnskey_subset(n, o);
+    return !same_set(o->parent.ds, o->parent.n_ds, n->parent.ds, n->parent.n_ds,
+                     sizeof(results_ds_t), ds_equal) ||
+           !same_set(o->dnskey, o->n_dnskey, n->dnskey, n->n_dnskey, sizeof(results_dnskey_t),
+                     dnskey_equal);
 }
 
 static results_change_t classify(const results_record_t *o, const results_record_t *n)

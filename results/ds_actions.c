@@ -77,51 +77,62 @@ static bool is_type(const char *text, const char *type)
     return strncmp(p, type, n) == 0 && (p[n] == ' ' || p[n] == '\t');
 }
 
-/* The fields of one output line, each list already joined (JSON array items or ';' text). */
+/* The lists of one output line, in the order of the CSV columns. */
+enum {
+    LIST_DS,
+    LIST_DNSKEY,
+    LIST_STABLE,
+    LIST_SERVERS,
+    LIST_TAGS,
+    LIST_SIGNERS,
+    LIST_SIGNALS,
+    LIST_COUNT
+};
+
+/* One list, already joined (JSON array items or ';' text), and how many items it holds. */
+typedef struct ds_list {
+    results_buf_t text;
+    size_t n;
+} ds_list_t;
+
 typedef struct ds_line {
-    results_buf_t ds, dnskey, stable, servers, tags, signers, signals;
-    size_t n_ds, n_dnskey, n_stable, n_servers, n_tags, n_signers, n_signals;
+    ds_list_t list[LIST_COUNT];
     bool json;
 } ds_line_t;
 
-static void list_add(ds_line_t *l, results_buf_t *b, size_t *n, const char *text, bool quoted)
+static void list_add(ds_line_t *l, int which, const char *text, bool quoted)
 {
-    if ((*n)++)
-        results_buf_byte(b, l->json ? ',' : ';');
+    ds_list_t *list = &l->list[which];
+    if (list->n++)
+        results_buf_byte(&list->text, l->json ? ',' : ';');
     if (l->json && quoted)
-        results_json_str(b, text);
+        results_json_str(&list->text, text);
     else
-        results_buf_str(b, text);
+        results_buf_str(&list->text, text);
 }
 
-static void list_add_int(ds_line_t *l, results_buf_t *b, size_t *n, int64_t v)
+static void list_add_int(ds_line_t *l, int which, int64_t v)
 {
     char num[24];
     snprintf(num, sizeof num, "%lld", (long long)v);
-    list_add(l, b, n, num, false);
+    list_add(l, which, num, false);
 }
 
 static void line_free(ds_line_t *l)
 {
-    results_buf_free(&l->ds);
-    results_buf_free(&l->dnskey);
-    results_buf_free(&l->stable);
-    results_buf_free(&l->servers);
-    results_buf_free(&l->tags);
-    results_buf_free(&l->signers);
-    results_buf_free(&l->signals);
+    for (int i = 0; i < LIST_COUNT; i++)
+        results_buf_free(&l->list[i].text);
 }
 
 /* Adds tag to a list once (seen: the tags added so far, at most RESULTS_LIST_MAX). */
-static void tag_once(ds_line_t *l, results_buf_t *b, size_t *n, int32_t *seen, size_t *n_seen,
-                     int32_t tag)
+static void tag_once(ds_line_t *l, int which, int32_t *seen, size_t *n_seen, int32_t tag)
 {
     for (size_t i = 0; i < *n_seen; i++)
         if (seen[i] == tag)
             return;
     if (*n_seen < RESULTS_LIST_MAX)
         seen[(*n_seen)++] = tag;
-    list_add_int(l, b, n, tag);
+    list_add_int(l, which, tag);
 }
 
 static void line_fill(ds_line_t *l, const results_record_t *rec, const results_ds_decision_t *d,
@@ -130,34 +141,33 @@ static void line_fill(ds_line_t *l, const results_record_t *rec, const results_d
     int32_t *seen = malloc(2 * RESULTS_LIST_MAX * sizeof *seen);
     size_t n_seen = 0, n_seen_signers = 0;
     if (!seen) {
-        l->ds.failed = true;
+        l->list[LIST_DS].text.failed = true;
         return;
     }
     int32_t *seen_signers = seen + RESULTS_LIST_MAX;
     for (size_t i = d->stable_in; i-- > 0;)
-        list_add(l, &l->stable, &l->n_stable, s->all[s->picked[i]].name, true);
+        list_add(l, LIST_STABLE, s->all[s->picked[i]].name, true);
     const results_cds_server_t *with = NULL;
     for (size_t i = 0; i < rec->n_cds_servers; i++) {
         const results_cds_server_t *sv = &rec->cds_servers[i];
-        list_add(l, &l->servers, &l->n_servers, sv->address, true);
+        list_add(l, LIST_SERVERS, sv->address, true);
         if (sv->cds_signer >= 0)
-            tag_once(l, &l->signers, &l->n_signers, seen_signers, &n_seen_signers, sv->cds_signer);
+            tag_once(l, LIST_SIGNERS, seen_signers, &n_seen_signers, sv->cds_signer);
         if (sv->cdnskey_signer >= 0)
-            tag_once(l, &l->signers, &l->n_signers, seen_signers, &n_seen_signers,
-                     sv->cdnskey_signer);
+            tag_once(l, LIST_SIGNERS, seen_signers, &n_seen_signers, sv->cdnskey_signer);
         if (!with && sv->n_records)
             with = sv;
     }
     for (size_t i = 0; i < rec->n_dsboot; i++)
         if (rec->dsboot[i].state == RESULTS_DSBOOT_VALID)
-            list_add(l, &l->signals, &l->n_signals, rec->dsboot[i].ns_name, true);
+            list_add(l, LIST_SIGNALS, rec->dsboot[i].ns_name, true);
     for (size_t k = 0; with && k < with->n_records; k++) {
         const char *text = with->records[k].text;
         int32_t tag = results_ds_record_key_tag(text);
         if (results_ds_record_is_delete(text))
             continue; /* names no key */
         if (tag >= 0)
-            tag_once(l, &l->tags, &l->n_tags, seen, &n_seen, tag);
+            tag_once(l, LIST_TAGS, seen, &n_seen, tag);
         if (d->action != RESULTS_DS_REPLACE && d->action != RESULTS_DS_ADD)
             continue;
         /* The parent's TTL for the DS set when it has one; else the record's own. */
@@ -167,8 +177,7 @@ static void line_fill(ds_line_t *l, const results_record_t *rec, const results_d
         put_rr_as(&rr, rec->domain, ttl, cds ? "DS" : "DNSKEY", text);
         results_buf_byte(&rr, '\0');
         if (!rr.failed)
-            list_add(l, cds ? &l->ds : &l->dnskey, cds ? &l->n_ds : &l->n_dnskey,
-                     (const char *)rr.data, true);
+            list_add(l, cds ? LIST_DS : LIST_DNSKEY, (const char *)rr.data, true);
         results_buf_free(&rr);
     }
     free(seen);
@@ -189,29 +198,25 @@ static void write_json(results_buf_t *o, const results_record_t *rec,
     if (d->action == RESULTS_DS_REFUSED) {
         results_json_field(o, ",\"reason\":", verify_reason_name(d->reason));
         results_json_field(o, ",\"server\":", d->server[0] ? d->server : NULL);
-        results_buf_str(o, ",\"key_tag\":");
-        if (d->key_tag >= 0)
-            results_put_int(o, d->key_tag);
-        else
-            results_buf_str(o, "null");
+        results_json_int_field(o, ",\"key_tag\":", d->key_tag);
         results_json_field(o, ",\"detail\":", d->detail);
     } else {
         results_buf_str(o, ",\"ds\":[");
-        put_buf(o, &l->ds);
+        put_buf(o, &l->list[LIST_DS].text);
         results_buf_str(o, "],\"dnskey\":[");
-        put_buf(o, &l->dnskey);
+        put_buf(o, &l->list[LIST_DNSKEY].text);
         results_buf_byte(o, ']');
     }
     results_buf_str(o, ",\"stable_in\":[");
-    put_buf(o, &l->stable);
+    put_buf(o, &l->list[LIST_STABLE].text);
     results_buf_str(o, "],\"evidence\":{\"servers\":[");
-    put_buf(o, &l->servers);
+    put_buf(o, &l->list[LIST_SERVERS].text);
     results_buf_str(o, "],\"key_tags\":[");
-    put_buf(o, &l->tags);
+    put_buf(o, &l->list[LIST_TAGS].text);
     results_buf_str(o, "],\"signer_key_tags\":[");
-    put_buf(o, &l->signers);
+    put_buf(o, &l->list[LIST_SIGNERS].text);
     results_buf_str(o, "],\"signals\":[");
-    put_buf(o, &l->signals);
+    put_buf(o, &l->list[LIST_SIGNALS].text);
     results_buf_str(o, "]}}\n");
 }
 
@@ -233,20 +238,10 @@ static void write_csv(results_buf_t *o, const results_record_t *rec, const resul
     results_buf_byte(o, ',');
     results_csv_text(o, scan);
     results_buf_byte(o, ',');
-    csv_buf(o, &l->ds);
-    results_buf_byte(o, ',');
-    csv_buf(o, &l->dnskey);
-    results_buf_byte(o, ',');
-    csv_buf(o, &l->stable);
-    results_buf_byte(o, ',');
-    csv_buf(o, &l->servers);
-    results_buf_byte(o, ',');
-    csv_buf(o, &l->tags);
-    results_buf_byte(o, ',');
-    csv_buf(o, &l->signers);
-    results_buf_byte(o, ',');
-    csv_buf(o, &l->signals);
-    results_buf_byte(o, ',');
+    for (int i = 0; i < LIST_COUNT; i++) {
+        csv_buf(o, &l->list[i].text);
+        results_buf_byte(o, ',');
+    }
     results_csv_text(o, refused ? verify_reason_name(d->reason) : NULL);
     results_buf_byte(o, ',');
     results_csv_text(o, refused && d->server[0] ? d->server : NULL);

@@ -5,6 +5,7 @@
  * the record keeps what was found (results_cds_server_t).
  */
 #include "results/internal.h"
+#include "text/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -69,15 +70,12 @@ static bool rr_is_delete(const rr_text_t *t)
     return rdata_number(t->rdata, rr_is(t, "CDS") ? 1 : 2) == 0;
 }
 
+/* The value of the base64 digit c (its place in the RFC 4648 alphabet); -1 for anything else. */
 static int b64_value(int c)
 {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const char *p = c > 0 ? strchr(digits, c) : NULL;
+    return p ? (int)(p - digits) : -1;
 }
 
 /* RFC 4034 Appendix B over flags | protocol | algorithm | key (the CDNSKEY RDATA). */
@@ -451,19 +449,14 @@ int results_ds_decide(const results_record_t *const *recs, size_t n, size_t stab
     return 0;
 }
 
+static const text_code_t ds_action_names[] = {
+    {RESULTS_DS_NONE, "none"},     {RESULTS_DS_ADD, "add"},         {RESULTS_DS_REPLACE, "replace"},
+    {RESULTS_DS_REMOVE, "remove"}, {RESULTS_DS_REFUSED, "refused"},
+};
+
 const char *results_ds_action_name(results_ds_action_t action)
 {
-    switch (action) {
-    case RESULTS_DS_NONE:
-        return "none";
-    case RESULTS_DS_ADD:
-        return "add";
-    case RESULTS_DS_REPLACE:
-        return "replace";
-    case RESULTS_DS_REMOVE:
-        return "remove";
-    case RESULTS_DS_REFUSED:
-        return "refused";
-    }
-    return NULL;
+    const char *name = text_of_code(
+        ds_action_names, sizeof ds_action_names / sizeof ds_action_names[0], (int)action);
+    return name ? name : NULL;
 }

@@ -36,19 +36,30 @@ static graph_state_t state_of(verify_status_t s)
     }
 }
 
+/* The array items (n used of *cap, size bytes each) with room for one more: items itself when it
+ * has room, else items reallocated to twice its capacity (first when empty). NULL, with the graph
+ * marked out of memory and items left as they were, when that fails. */
+static void *room_for_one(graph_t *g, void *items, size_t *cap, size_t n, size_t size, size_t first)
+{
+    if (n < *cap)
+        return items;
+    size_t grown = *cap ? *cap * 2 : first;
+    void *p = realloc(items, grown * size);
+    if (!p) {
+        g->nomem = true;
+        return NULL;
+    }
+    *cap = grown;
+    return p;
+}
+
 static size_t add_node(graph_t *g, graph_node_kind_t kind, size_t zone, unsigned row,
                        graph_state_t state, const char *role)
 {
-    if (g->n_nodes == g->cap_nodes) {
-        size_t cap = g->cap_nodes ? g->cap_nodes * 2 : 16;
-        graph_node_t *p = realloc(g->nodes, cap * sizeof *p);
-        if (!p) {
-            g->nomem = true;
-            return SIZE_MAX;
-        }
-        g->nodes = p;
-        g->cap_nodes = cap;
-    }
+    graph_node_t *nodes = room_for_one(g, g->nodes, &g->cap_nodes, g->n_nodes, sizeof *nodes, 16);
+    if (!nodes)
+        return SIZE_MAX;
+    g->nodes = nodes;
     graph_node_t *n = &g->nodes[g->n_nodes];
     memset(n, 0, sizeof *n);
     n->kind = kind;
@@ -61,21 +72,43 @@ static size_t add_node(graph_t *g, graph_node_kind_t kind, size_t zone, unsigned
     return g->n_nodes++;
 }
 
+/* add_node() for a key (a DNSKEY, or the key a DS names): ordered by key tag, titled
+ * "<role> <key tag>". */
+static size_t add_key_node(graph_t *g, graph_node_kind_t kind, size_t zone, unsigned row,
+                           graph_state_t state, const char *role, unsigned key_tag,
+                           unsigned algorithm)
+{
+    size_t at = add_node(g, kind, zone, row, state, role);
+    if (at == SIZE_MAX)
+        return SIZE_MAX;
+    graph_node_t *n = &g->nodes[at];
+    n->key_tag = key_tag;
+    n->order = key_tag;
+    n->algorithm = algorithm;
+    snprintf(n->title, sizeof n->title, "%s %u", role, key_tag);
+    return at;
+}
+
+/* The last node of a zone's row 1: how many records (of type what) were left out of the drawing. */
+static void add_more(graph_t *g, size_t zone, graph_state_t state, size_t left_out,
+                     const char *what)
+{
+    size_t at = add_node(g, GRAPH_NODE_RRSET, zone, 1, state, "more");
+    if (at == SIZE_MAX)
+        return;
+    g->nodes[at].order = UINT32_MAX;
+    snprintf(g->nodes[at].title, sizeof g->nodes[at].title, "%zu more %s", left_out, what);
+}
+
 static graph_edge_t *add_edge(graph_t *g, size_t from, size_t to, graph_edge_kind_t kind,
                               graph_state_t state)
 {
     if (from == SIZE_MAX || to == SIZE_MAX)
         return NULL;
-    if (g->n_edges == g->cap_edges) {
-        size_t cap = g->cap_edges ? g->cap_edges * 2 : 32;
-        graph_edge_t *p = realloc(g->edges, cap * sizeof *p);
-        if (!p) {
-            g->nomem = true;
-            return NULL;
-        }
-        g->edges = p;
-        g->cap_edges = cap;
-    }
+    graph_edge_t *edges = room_for_one(g, g->edges, &g->cap_edges, g->n_edges, sizeof *edges, 32);
+    if (!edges)
+        return NULL;
+    g->edges = edges;
     graph_edge_t *e = &g->edges[g->n_edges++];
     memset(e, 0, sizeof *e);
     e->from = from;
@@ -334,15 +367,12 @@ static void build_keys(graph_t *g, const results_record_t *rec, size_t zone, siz
         const results_dnskey_t *k = &rec->dnskey[i];
         bool sep = is_sep(k);
         const char *role = !(k->flags & 0x0100) ? "key" : sep ? "KSK" : "ZSK";
-        size_t at = add_node(g, GRAPH_NODE_DNSKEY, zone, sep || !any_sep ? 0 : 1,
-                             k->flags & 0x0080 ? GRAPH_BOGUS : ks, role);
+        size_t at =
+            add_key_node(g, GRAPH_NODE_DNSKEY, zone, sep || !any_sep ? 0 : 1,
+                         k->flags & 0x0080 ? GRAPH_BOGUS : ks, role, k->key_tag, k->algorithm);
         if (at == SIZE_MAX)
             return;
         graph_node_t *n = &g->nodes[at];
-        n->key_tag = k->key_tag;
-        n->order = k->key_tag;
-        n->algorithm = k->algorithm;
-        snprintf(n->title, sizeof n->title, "%s %u", role, k->key_tag);
         if (k->bits)
             snprintf(n->sub, sizeof n->sub, "alg %u, %u bits%s", k->algorithm, k->bits,
                      k->flags & 0x0080 ? ", REVOKED" : "");
@@ -350,14 +380,8 @@ static void build_keys(graph_t *g, const results_record_t *rec, size_t zone, siz
             snprintf(n->sub, sizeof n->sub, "alg %u, flags %u%s", k->algorithm, k->flags,
                      k->flags & 0x0080 ? ", REVOKED" : "");
     }
-    if (rec->n_dnskey > drawn) {
-        size_t at = add_node(g, GRAPH_NODE_RRSET, zone, 1, ks, "more");
-        if (at != SIZE_MAX)
-            g->nodes[at].order = UINT32_MAX;
-        if (at != SIZE_MAX)
-            snprintf(g->nodes[at].title, sizeof g->nodes[at].title, "%zu more DNSKEYs",
-                     rec->n_dnskey - drawn);
-    }
+    if (rec->n_dnskey > drawn)
+        add_more(g, zone, ks, rec->n_dnskey - drawn, "DNSKEYs");
     if (rec->n_dnskey == 0) {
         /* Below a bogus zone the domain's servers are not asked: nothing is known of its keys. */
         bool unasked = has_reason(rec, VERIFY_REASON_PARENT_BOGUS);
@@ -476,14 +500,10 @@ static void build_ds(graph_t *g, const results_record_t *rec, size_t parent, siz
     }
     for (size_t i = 0; i < drawn; i++) {
         const results_ds_t *d = &par->ds[i];
-        size_t at = add_node(g, GRAPH_NODE_DS, parent, 1, ps, "DS");
+        size_t at = add_key_node(g, GRAPH_NODE_DS, parent, 1, ps, "DS", d->key_tag, d->algorithm);
         if (at == SIZE_MAX)
             return;
         graph_node_t *n = &g->nodes[at];
-        n->key_tag = d->key_tag;
-        n->order = d->key_tag;
-        n->algorithm = d->algorithm;
-        snprintf(n->title, sizeof n->title, "DS %u", d->key_tag);
         snprintf(n->sub, sizeof n->sub, "alg %u, %s", d->algorithm, digest_name(d->digest_type));
         add_edge(g, parent_keys, at, GRAPH_EDGE_SIGNS, ps);
 
@@ -527,14 +547,8 @@ static void build_ds(graph_t *g, const results_record_t *rec, size_t parent, siz
                       "no DNSKEY matches", NULL);
         }
     }
-    if (par->n_ds > drawn) {
-        size_t at = add_node(g, GRAPH_NODE_RRSET, parent, 1, ps, "more");
-        if (at != SIZE_MAX)
-            g->nodes[at].order = UINT32_MAX;
-        if (at != SIZE_MAX)
-            snprintf(g->nodes[at].title, sizeof g->nodes[at].title, "%zu more DS",
-                     par->n_ds - drawn);
-    }
+    if (par->n_ds > drawn)
+        add_more(g, parent, ps, par->n_ds - drawn, "DS");
 }
 
 /* One server serves other keys than the record's (those of its first server), none of them

@@ -35,28 +35,13 @@ static const char *const fill[GRAPH_STATE_COUNT] = {"#e3f5e8", "#f5f5f5", "#fde7
 static void xml_text(results_buf_t *b, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        switch (*p) {
-        case '&':
-            results_buf_printf(b, "&amp;");
-            break;
-        case '<':
-            results_buf_printf(b, "&lt;");
-            break;
-        case '>':
-            results_buf_printf(b, "&gt;");
-            break;
-        case '"':
-            results_buf_printf(b, "&quot;");
-            break;
-        case '\'':
-            results_buf_printf(b, "&#39;");
-            break;
-        default:
-            if (*p < 0x20 || *p >= 0x7f)
-                results_buf_printf(b, "\\%03u", *p);
-            else
-                results_buf_byte(b, *p);
-        }
+        const char *entity = results_xml_entity(*p);
+        if (entity)
+            results_buf_str(b, entity);
+        else if (*p < 0x20 || *p >= 0x7f)
+            results_buf_printf(b, "\\%03u", *p);
+        else
+            results_buf_byte(b, *p);
     }
 }
 

@@ -7,33 +7,28 @@
 
 #include <string.h>
 
+static const struct {
+    unsigned char c;
+    const char *entity;
+} entities[] = {{'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'"', "&quot;"}, {'\'', "&#39;"}};
+
+const char *results_xml_entity(unsigned char c)
+{
+    for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
+        if (entities[i].c == c)
+            return entities[i].entity;
+    return NULL;
+}
+
 void results_html_text(results_buf_t *b, const char *s)
 {
-    if (!s)
-        return;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '&':
-            results_buf_str(b, "&amp;");
-            break;
-        case '<':
-            results_buf_str(b, "&lt;");
-            break;
-        case '>':
-            results_buf_str(b, "&gt;");
-            break;
-        case '"':
-            results_buf_str(b, "&quot;");
-            break;
-        case '\'':
-            results_buf_str(b, "&#39;");
-            break;
-        default:
-            /* Control characters have no business in a page; tabs and newlines stay. */
-            if (*p >= 0x20 || *p == '\t' || *p == '\n')
-                results_buf_byte(b, *p);
-            break;
-        }
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        const char *entity = results_xml_entity(*p);
+        if (entity)
+            results_buf_str(b, entity);
+        /* Control characters have no business in a page; tabs and newlines stay. */
+        else if (*p >= 0x20 || *p == '\t' || *p == '\n')
+            results_buf_byte(b, *p);
     }
 }
 

@@ -164,6 +164,9 @@ int results_diff_walk(results_store_t *store, const char *old_name, const char *
 
 /* ---- HTML (html.c) ---- */
 void results_html_text(results_buf_t *b, const char *s); /* escaped; NULL -> "" */
+/* The entity that stands for c in HTML and XML text and attribute values (&, <, >, ", '), or
+ * NULL when c stands for itself. Static text. */
+const char *results_xml_entity(unsigned char c);
 void results_html_diff_row(results_buf_t *b, const char *domain, const results_record_t *o,
                            const results_record_t *n);
 /* A keys_changed row: the diff row plus the old and new DS and DNSKEY sets. */
@@ -189,6 +192,8 @@ void results_put_int(results_buf_t *b, int64_t v);
 void results_put_key_triple(results_buf_t *b, unsigned tag, unsigned algorithm, unsigned third);
 /* The key text as given (`,"zone":` with its punctuation), then value as results_json_str. */
 void results_json_field(results_buf_t *b, const char *key, const char *value);
+/* The key text as given, then v, or null for a negative v (the "none" of counts and codes). */
+void results_json_int_field(results_buf_t *b, const char *key, int64_t v);
 /* The names of r's reason codes, sep between them; nothing for a NULL record. */
 void results_put_reason_names(results_buf_t *b, const results_record_t *r, const char *sep);
 void results_json_line(results_buf_t *b, const results_record_t *rec, const char *scan_name);

@@ -26,6 +26,15 @@ void results_json_field(results_buf_t *b, const char *key, const char *value)
     results_json_str(b, value);
 }
 
+void results_json_int_field(results_buf_t *b, const char *key, int64_t v)
+{
+    results_buf_str(b, key);
+    if (v < 0)
+        results_buf_str(b, "null");
+    else
+        results_put_int(b, v);
+}
+
 void results_put_key_triple(results_buf_t *b, unsigned tag, unsigned algorithm, unsigned third)
 {
     results_put_int(b, tag);
@@ -169,11 +178,7 @@ static void json_reasons(results_buf_t *b, const results_record_t *rec)
         results_json_field(b, "{\"code\":", verify_reason_name(r->code));
         results_json_field(b,
                            ",\"severity\":", verify_severity_name(verify_reason_severity(r->code)));
-        results_buf_str(b, ",\"ede\":");
-        if (ede < 0)
-            results_buf_str(b, "null");
-        else
-            results_put_int(b, ede);
+        results_json_int_field(b, ",\"ede\":", ede);
         results_json_field(b, ",\"server\":", r->server);
         results_json_field(b, ",\"rrset\":", r->rrset);
         results_json_field(b, ",\"detail\":", r->detail);
@@ -253,11 +258,7 @@ static void json_tail(results_buf_t *b, const results_record_t *rec)
         results_json_field(b, "{\"name\":", ns->name);
         results_json_field(b, ",\"address\":", ns->address);
         results_json_field(b, ",\"status\":", verify_status_name(ns->status));
-        results_buf_str(b, ",\"rtt_ms\":");
-        if (ns->rtt_ms < 0)
-            results_buf_str(b, "null");
-        else
-            results_put_int(b, ns->rtt_ms);
+        results_json_int_field(b, ",\"rtt_ms\":", ns->rtt_ms);
         results_buf_byte(b, '}');
     }
     results_buf_str(b, "],");
@@ -266,16 +267,8 @@ static void json_tail(results_buf_t *b, const results_record_t *rec)
     if (rc->present) {
         results_buf_str(b, ",\"resolver_check\":{\"ad\":");
         results_buf_str(b, rc->ad ? "true" : "false");
-        results_buf_str(b, ",\"rcode\":");
-        if (rc->rcode < 0)
-            results_buf_str(b, "null");
-        else
-            results_put_int(b, rc->rcode);
-        results_buf_str(b, ",\"ede\":");
-        if (rc->ede < 0)
-            results_buf_str(b, "null");
-        else
-            results_put_int(b, rc->ede);
+        results_json_int_field(b, ",\"rcode\":", rc->rcode);
+        results_json_int_field(b, ",\"ede\":", rc->ede);
         results_buf_str(b, rc->disagrees ? ",\"disagrees\":true}" : ",\"disagrees\":false}");
     }
 }
@@ -409,11 +402,7 @@ void results_csv_row(results_buf_t *line, results_buf_t *field, const results_re
     results_buf_byte(line, ',');
 
     field->len = 0;
-    for (size_t i = 0; i < rec->n_reasons; i++) {
-        if (i)
-            results_buf_byte(field, ';');
-        results_buf_str(field, verify_reason_name(rec->reasons[i].code));
-    }
+    results_put_reason_names(field, rec, ";");
     csv_field(line, field->data, field->len);
     results_buf_byte(line, ',');
     field->len = 0;
@@ -429,13 +418,8 @@ void results_csv_row(results_buf_t *line, results_buf_t *field, const results_re
         const results_ds_t *ds = &rec->parent.ds[i];
         if (i)
             results_buf_byte(field, ';');
-        results_put_int(field, ds->key_tag);
-        results_buf_byte(field, ' ');
-        results_put_int(field, ds->algorithm);
-        results_buf_byte(field, ' ');
-        results_put_int(field, ds->digest_type);
-        results_buf_byte(field, ' ');
-        results_buf_str(field, ds->digest ? ds->digest : "");
+        results_buf_printf(field, "%u %u %u %s", ds->key_tag, ds->algorithm, ds->digest_type,
+                           ds->digest ? ds->digest : "");
     }
     csv_field(line, field->data, field->len);
     results_buf_byte(line, ',');

@@ -6,6 +6,7 @@
  */
 #include "results/internal.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,9 +58,8 @@ static void bar_chart(results_buf_t *b, const char *id, const char *aria, const 
         int64_t y = 4 + (int64_t)i * 28, w = (int64_t)(bars[i].count * 440 / max);
         results_buf_str(b, "<g class=\"bar\" data-label=\"");
         results_html_text(b, bars[i].label);
-        results_buf_str(b, "\" data-count=\"");
-        put_u64(b, bars[i].count);
-        results_buf_str(b, "\"><text x=\"0\" y=\"");
+        results_buf_printf(b, "\" data-count=\"%" PRIu64 "\"><text x=\"0\" y=\"",
+                           (uint64_t)bars[i].count);
         results_put_int(b, y + 17);
         results_buf_str(b, "\" font-size=\"14\">");
         results_html_text(b, bars[i].label);
@@ -75,8 +75,7 @@ static void bar_chart(results_buf_t *b, const char *id, const char *aria, const 
         results_put_int(b, label_w + 6 + w);
         results_buf_str(b, "\" y=\"");
         results_put_int(b, y + 17);
-        results_buf_str(b, "\" font-size=\"14\">");
-        put_u64(b, bars[i].count);
+        results_buf_printf(b, "\" font-size=\"14\">%" PRIu64, (uint64_t)bars[i].count);
         if (whole) {
             char pct[32];
             snprintf(pct, sizeof pct, " (%.1f%%)", 100.0 * (double)bars[i].count / (double)whole);
@@ -150,9 +149,8 @@ static void reasons_section(results_buf_t *b, const results_report_data_t *r)
         results_buf_str(b, "</td><td class=\"n\">");
         if (verify_reason_ede(c) >= 0)
             results_put_int(b, verify_reason_ede(c));
-        results_buf_str(b, "</td><td class=\"n\">");
-        put_u64(b, r->reason_domains[c]);
-        results_buf_str(b, "</td><td>");
+        results_buf_printf(b, "</td><td class=\"n\">%" PRIu64 "</td><td>",
+                           (uint64_t)r->reason_domains[c]);
         results_html_text(b, verify_reason_fix(c));
         results_buf_str(b, "</td></tr>\n");
     }
@@ -213,17 +211,19 @@ static void code_chart(results_buf_t *b, const char *id, const char *aria,
 
 static void crypto_section(results_buf_t *b, const results_report_data_t *r)
 {
-    results_buf_str(b, "<h2 id=\"algorithms\">DNSKEY algorithms</h2>\n<p class=\"note\">Domains "
-                       "publishing a key of each algorithm (a domain may count under several); "
-                       "percent of the ");
-    put_u64(b, r->with_dnskey);
-    results_buf_str(b, " domains with DNSKEYs.</p>\n");
+    results_buf_printf(
+        b,
+        "<h2 id=\"algorithms\">DNSKEY algorithms</h2>\n<p class=\"note\">Domains publishing a key "
+        "of each algorithm (a domain may count under several); percent of the %" PRIu64
+        " domains with DNSKEYs.</p>\n",
+        r->with_dnskey);
     code_chart(b, "chart-algorithms", "DNSKEY algorithms", r->alg_domains, algorithm_name,
                r->with_dnskey);
-    results_buf_str(b, "<h2 id=\"digests\">DS digest types</h2>\n<p class=\"note\">Domains whose "
-                       "parent holds a DS of each digest type; percent of the ");
-    put_u64(b, r->with_ds);
-    results_buf_str(b, " domains with a DS.</p>\n");
+    results_buf_printf(b,
+                       "<h2 id=\"digests\">DS digest types</h2>\n<p class=\"note\">Domains whose "
+                       "parent holds a DS of each digest type; percent of the %" PRIu64
+                       " domains with a DS.</p>\n",
+                       r->with_ds);
     code_chart(b, "chart-digests", "DS digest types", r->digest_domains, digest_name, r->with_ds);
 }
 
@@ -241,12 +241,11 @@ static void expiry_section(results_buf_t *b, const results_report_data_t *r)
                        "expiration, counted from when the scan judged the signatures (");
     put_time(b, r->ref_time);
     results_buf_str(b, "); a domain with an expired signature (RRSIG_EXPIRED) counts as expired. ");
-    put_u64(b, r->with_expiry);
-    results_buf_str(b, " domains have signatures");
+    results_buf_printf(b, "%" PRIu64 " domains have signatures", r->with_expiry);
     if (r->signed_no_date) {
-        results_buf_str(b, "; ");
-        put_u64(b, r->signed_no_date);
-        results_buf_str(b, " more publish DNSKEYs without any valid signature (see their reasons)");
+        results_buf_printf(
+            b, "; %" PRIu64 " more publish DNSKEYs without any valid signature (see their reasons)",
+            r->signed_no_date);
     }
     results_buf_str(b, ".</p>\n");
     bar_chart(b, "chart-expiry", "earliest signature expirations", bars, REPORT_EXPIRY_BUCKETS, 160,
@@ -265,15 +264,11 @@ static void expiry_section(results_buf_t *b, const results_report_data_t *r)
         day[10] = '\0';
         results_buf_str(b, "<tr data-day=\"");
         results_buf_str(b, day);
-        results_buf_str(b, "\" data-count=\"");
-        put_u64(b, d->count);
-        results_buf_str(b, "\"><td>");
+        results_buf_printf(b, "\" data-count=\"%" PRIu64 "\"><td>", d->count);
         results_buf_str(b, day);
         results_buf_str(b, "</td><td>");
         put_time(b, d->first_at);
-        results_buf_str(b, "</td><td class=\"n\">");
-        put_u64(b, d->count);
-        results_buf_str(b, "</td><td>");
+        results_buf_printf(b, "</td><td class=\"n\">%" PRIu64 "</td><td>", d->count);
         for (size_t k = 0; k < d->n_examples; k++) {
             results_buf_str(b, k ? ", <span class=\"name\">" : "<span class=\"name\">");
             results_html_text(b, d->examples[k]);
@@ -329,15 +324,11 @@ static void zones_section(results_buf_t *b, const results_report_data_t *r)
         if (r->zones[i].name)
             list[n++] = &r->zones[i];
     qsort(list, n, sizeof *list, zone_cmp);
-    results_buf_str(b, "<p class=\"note\">");
-    put_u64(b, n);
-    results_buf_str(b, " parent zones");
+    results_buf_printf(b, "<p class=\"note\">%" PRIu64 " parent zones", n);
     if (n > REPORT_ZONES_SHOWN)
         results_buf_str(b, "; the 50 with the most domains are listed");
     if (r->zones_unknown) {
-        results_buf_str(b, "; ");
-        put_u64(b, r->zones_unknown);
-        results_buf_str(b, " domains without a known parent");
+        results_buf_printf(b, "; %" PRIu64 " domains without a known parent", r->zones_unknown);
     }
     results_buf_str(b, ".</p>\n<table id=\"zone-table\">\n<tr><th>zone</th><th>domains</th>");
     for (int s = 0; s < VERIFY_STATUS_COUNT; s++) {
@@ -350,17 +341,11 @@ static void zones_section(results_buf_t *b, const results_report_data_t *r)
         const results_report_zone_t *z = list[i];
         results_buf_str(b, "<tr data-zone=\"");
         results_html_text(b, z->name);
-        results_buf_str(b, "\" data-total=\"");
-        put_u64(b, z->total);
-        results_buf_str(b, "\"><td>");
+        results_buf_printf(b, "\" data-total=\"%" PRIu64 "\"><td>", z->total);
         results_html_text(b, z->name);
-        results_buf_str(b, "</td><td class=\"n\">");
-        put_u64(b, z->total);
-        results_buf_str(b, "</td>");
+        results_buf_printf(b, "</td><td class=\"n\">%" PRIu64 "</td>", z->total);
         for (int s = 0; s < VERIFY_STATUS_COUNT; s++) {
-            results_buf_str(b, "<td class=\"n\">");
-            put_u64(b, z->counts[s]);
-            results_buf_str(b, "</td>");
+            results_buf_printf(b, "<td class=\"n\">%" PRIu64 "</td>", (uint64_t)z->counts[s]);
         }
         char pct[32];
         snprintf(pct, sizeof pct, "%.1f%%",
@@ -379,9 +364,10 @@ static void left_out(results_buf_t *b, uint64_t total)
 {
     if (total <= RESULTS_REPORT_ROWS)
         return;
-    results_buf_str(b, "<p class=\"note\">");
-    put_u64(b, total - RESULTS_REPORT_ROWS);
-    results_buf_str(b, " more not shown; use <code>dnssweep diff</code> for the full list.</p>\n");
+    results_buf_printf(b,
+                       "<p class=\"note\">%" PRIu64
+                       " more not shown; use <code>dnssweep diff</code> for the full list.</p>\n",
+                       (uint64_t)(total - RESULTS_REPORT_ROWS));
 }
 
 static void transitions_table(results_buf_t *b, const results_report_data_t *r)
@@ -461,13 +447,10 @@ static void todo_table(results_buf_t *b, const char *id, const uint64_t *counts)
         verify_reason_code_t c = (verify_reason_code_t)order[i];
         results_buf_str(b, "<tr data-code=\"");
         results_buf_str(b, verify_reason_name(c));
-        results_buf_str(b, "\" data-count=\"");
-        put_u64(b, counts[c]);
-        results_buf_str(b, "\"><td>");
+        results_buf_printf(b, "\" data-count=\"%" PRIu64 "\"><td>", (uint64_t)counts[c]);
         results_buf_str(b, verify_reason_name(c));
-        results_buf_str(b, "</td><td class=\"n\">");
-        put_u64(b, counts[c]);
-        results_buf_str(b, "</td><td class=\"fix\">");
+        results_buf_printf(b, "</td><td class=\"n\">%" PRIu64 "</td><td class=\"fix\">",
+                           (uint64_t)counts[c]);
         results_html_text(b, verify_reason_fix(c));
         results_buf_str(b, "</td></tr>\n");
     }
@@ -481,13 +464,13 @@ static void attention_section(results_buf_t *b, const char *diff_against,
 {
     results_buf_str(b, "<section id=\"attention\">\n");
     if (!diff_against) {
-        results_buf_str(b, "<h2>Needs attention</h2>\n<p>No earlier scan compared (give "
-                           "<code>--history N</code> or <code>--diff-against OLD</code>). ");
-        put_u64(b, r->status[VERIFY_STATUS_BOGUS]);
-        results_buf_str(b, " domains are bogus, ");
-        put_u64(b, r->status[VERIFY_STATUS_LAME]);
-        results_buf_str(b, " lame. Their most frequent reasons and what to do: see <a href=\""
-                           "#reasons\">reasons</a>.</p>\n</section>\n");
+        results_buf_printf(
+            b,
+            "<h2>Needs attention</h2>\n<p>No earlier scan compared (give <code>--history N</code> "
+            "or <code>--diff-against OLD</code>). %" PRIu64 " domains are bogus, %" PRIu64
+            " lame. Their most frequent reasons and what to do: see <a "
+            "href=\"#reasons\">reasons</a>.</p>\n</section>\n",
+            (uint64_t)r->status[VERIFY_STATUS_BOGUS], (uint64_t)r->status[VERIFY_STATUS_LAME]);
         return;
     }
     results_buf_str(b, "<h2>Since ");
@@ -503,23 +486,21 @@ static void attention_section(results_buf_t *b, const char *diff_against,
     for (size_t i = 0; i < sizeof counted / sizeof counted[0]; i++) {
         results_buf_str(b, " data-");
         results_buf_str(b, counted[i].attr);
-        results_buf_str(b, "=\"");
-        put_u64(b, dc->by_change[counted[i].change]);
+        results_buf_printf(b, "=\"%" PRIu64, (uint64_t)dc->by_change[counted[i].change]);
         results_buf_byte(b, '"');
     }
-    results_buf_str(b, ">\n<li class=\"worse\"><strong>");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_BECAME_BOGUS]);
-    results_buf_str(b, " became bogus</strong>, ");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_GOT_WORSE]);
-    results_buf_str(b, " got worse otherwise (<a href=\"#regressions\">list</a>)</li>\n<li>");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_FIXED]);
-    results_buf_str(b, " fixed, ");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_KEYS_CHANGED]);
-    results_buf_str(b, " rolled their keys (<a href=\"#rollovers\">rollovers</a>), ");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_NEW_DOMAIN]);
-    results_buf_str(b, " new, ");
-    put_u64(b, dc->by_change[RESULTS_CHANGE_GONE]);
-    results_buf_str(b, " gone</li>\n</ul>\n");
+    results_buf_printf(b,
+                       ">\n<li class=\"worse\"><strong>%" PRIu64 " became bogus</strong>, %" PRIu64
+                       " got worse otherwise (<a href=\"#regressions\">list</a>)</li>\n<li>%" PRIu64
+                       " fixed, %" PRIu64
+                       " rolled their keys (<a href=\"#rollovers\">rollovers</a>), %" PRIu64
+                       " new, %" PRIu64 " gone</li>\n</ul>\n",
+                       (uint64_t)dc->by_change[RESULTS_CHANGE_BECAME_BOGUS],
+                       (uint64_t)dc->by_change[RESULTS_CHANGE_GOT_WORSE],
+                       (uint64_t)dc->by_change[RESULTS_CHANGE_FIXED],
+                       (uint64_t)dc->by_change[RESULTS_CHANGE_KEYS_CHANGED],
+                       (uint64_t)dc->by_change[RESULTS_CHANGE_NEW_DOMAIN],
+                       (uint64_t)dc->by_change[RESULTS_CHANGE_GONE]);
     if (dc->regressions) {
         results_buf_str(b, "<p>What to do, by the reasons of the domains that got worse:</p>\n");
         todo_table(b, "todo", r->worse_reasons);
@@ -555,11 +536,12 @@ static void summary(results_buf_t *b, const results_scan_info_t *info,
         put_time(b, info->finished_at);
     else
         results_buf_str(b, "no (interrupted or still running)");
-    results_buf_str(b, "</td></tr>\n<tr><th>domains</th><td class=\"n\" id=\"total\">");
-    put_u64(b, r->total);
-    results_buf_str(b, "</td></tr>\n</table>\n<nav><a href=\"#statuses\">statuses</a><a href=\""
-                       "#reasons\">reasons</a><a href=\"#algorithms\">algorithms</a><a href=\""
-                       "#expirations\">expirations</a><a href=\"#zones\">parent zones</a>");
+    results_buf_printf(b,
+                       "</td></tr>\n<tr><th>domains</th><td class=\"n\" id=\"total\">%" PRIu64
+                       "</td></tr>\n</table>\n<nav><a href=\"#statuses\">statuses</a><a "
+                       "href=\"#reasons\">reasons</a><a href=\"#algorithms\">algorithms</a><a "
+                       "href=\"#expirations\">expirations</a><a href=\"#zones\">parent zones</a>",
+                       r->total);
     if (diff)
         results_buf_str(b, "<a href=\"#diff\">changes</a>");
     if (r->history)

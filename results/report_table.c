@@ -62,11 +62,7 @@ void results_report_table_add(results_report_data_t *r, const results_record_t *
     results_buf_str(b, "\",");
     results_put_int(b, tier);
     results_buf_str(b, ",\"");
-    for (size_t i = 0; i < rec->n_reasons; i++) {
-        if (i)
-            results_buf_byte(b, ' ');
-        results_buf_str(b, verify_reason_name(rec->reasons[i].code));
-    }
+    results_put_reason_names(b, rec, " ");
     results_buf_str(b, "\",[");
     for (size_t i = 0; i < rec->n_reasons; i++) {
         if (i)

@@ -6,6 +6,7 @@
  */
 #include "results/internal.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 enum {
@@ -27,9 +28,7 @@ static void put_attr_u64(results_buf_t *b, const char *name, uint64_t v)
 {
     results_buf_str(b, " ");
     results_buf_str(b, name);
-    results_buf_str(b, "=\"");
-    put_u64(b, v);
-    results_buf_str(b, "\"");
+    results_buf_printf(b, "=\"%" PRIu64 "\"", v);
 }
 
 static void put_num_attr(results_buf_t *b, const char *name, int64_t v)
@@ -92,13 +91,10 @@ static void night_bar(results_buf_t *b, const results_report_night_t *nt, size_t
 }
 
 /* The domains that became bogus, one point per scan compared with the one before, on their own
- * scale: the largest reaches 60% of the plot's height, below the legend and the bars' tops. */
-static void new_bogus_line(results_buf_t *b, const results_report_history_t *h)
+ * scale: the largest (max) reaches 60% of the plot's height, below the legend and the bars' tops.
+ */
+static void new_bogus_line(results_buf_t *b, const results_report_history_t *h, uint64_t max)
 {
-    uint64_t max = 1;
-    for (size_t i = 0; i < h->n; i++)
-        if (h->nights[i].became_bogus > max)
-            max = h->nights[i].became_bogus;
     int64_t base = TREND_TOP + TREND_HEIGHT;
     results_buf_str(b, "<polyline class=\"new-bogus\" fill=\"none\" stroke=\"#000\" "
                        "stroke-width=\"2\" points=\"");
@@ -123,9 +119,7 @@ static void new_bogus_line(results_buf_t *b, const results_report_history_t *h)
                            "stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"");
         put_num_attr(b, "x", bar_x(i) + TREND_BAR / 2 + 6);
         put_num_attr(b, "y", y - 6);
-        results_buf_str(b, ">+");
-        put_u64(b, nt->became_bogus);
-        results_buf_str(b, "</text>\n");
+        results_buf_printf(b, ">+%" PRIu64 "</text>\n", nt->became_bogus);
     }
 }
 
@@ -153,12 +147,29 @@ static void legend(results_buf_t *b)
     results_buf_str(b, ">became bogus</text>\n");
 }
 
+/* The tops of the chart's two scales: the largest total and the largest became_bogus of the
+ * scans, at least 1 each. */
+typedef struct scales {
+    uint64_t total, became_bogus;
+} scales_t;
+
+static scales_t chart_scales(const results_report_history_t *h)
+{
+    scales_t top = {1, 1};
+    for (size_t i = 0; i < h->n; i++) {
+        const results_report_night_t *nt = &h->nights[i];
+        if (nt->total > top.total)
+            top.total = nt->total;
+        if (nt->became_bogus > top.became_bogus)
+            top.became_bogus = nt->became_bogus;
+    }
+    return top;
+}
+
 static void trend_chart(results_buf_t *b, const results_report_history_t *h)
 {
-    uint64_t max = 1;
-    for (size_t i = 0; i < h->n; i++)
-        if (h->nights[i].total > max)
-            max = h->nights[i].total;
+    scales_t top = chart_scales(h);
+    uint64_t max = top.total;
     int64_t width = bar_x(h->n) + 20;
     if (width < 640)
         width = 640;
@@ -180,15 +191,13 @@ static void trend_chart(results_buf_t *b, const results_report_history_t *h)
     results_buf_str(b, "/><text font-size=\"12\" text-anchor=\"end\"");
     put_num_attr(b, "x", TREND_LEFT - 4);
     put_num_attr(b, "y", TREND_TOP + 10);
-    results_buf_str(b, ">");
-    put_u64(b, max);
-    results_buf_str(b, "</text><text font-size=\"12\" text-anchor=\"end\"");
+    results_buf_printf(b, ">%" PRIu64 "</text><text font-size=\"12\" text-anchor=\"end\"", max);
     put_num_attr(b, "x", TREND_LEFT - 4);
     put_num_attr(b, "y", base);
     results_buf_str(b, ">0</text>\n");
     for (size_t i = 0; i < h->n; i++)
         night_bar(b, &h->nights[i], i, max);
-    new_bogus_line(b, h);
+    new_bogus_line(b, h, top.became_bogus);
     results_buf_str(b, "</svg>\n");
 }
 
@@ -228,13 +237,9 @@ static void nights_table(results_buf_t *b, const results_report_history_t *h)
         results_html_text(b, nt->name);
         results_buf_str(b, "</td><td>");
         results_buf_str(b, results_format_time(nt->started_at, t));
-        results_buf_str(b, "</td><td class=\"n\">");
-        put_u64(b, nt->total);
-        results_buf_str(b, "</td>");
+        results_buf_printf(b, "</td><td class=\"n\">%" PRIu64 "</td>", nt->total);
         for (int s = 0; s < VERIFY_STATUS_COUNT; s++) {
-            results_buf_str(b, "<td class=\"n\">");
-            put_u64(b, nt->counts[s]);
-            results_buf_str(b, "</td>");
+            results_buf_printf(b, "<td class=\"n\">%" PRIu64 "</td>", (uint64_t)nt->counts[s]);
         }
         put_change_cell(b, nt, "data-became-bogus", nt->became_bogus, true);
         put_change_cell(b, nt, "data-got-worse", nt->got_worse, true);
@@ -247,15 +252,16 @@ static void nights_table(results_buf_t *b, const results_report_history_t *h)
 
 static void rollovers(results_buf_t *b, const results_report_history_t *h)
 {
-    results_buf_str(b, "<h2 id=\"history-rollovers\">Rollovers</h2>\n<p class=\"note\">Domains "
+    results_buf_printf(b,
+                       "<h2 id=\"history-rollovers\">Rollovers</h2>\n<p class=\"note\">Domains "
                        "whose DS or DNSKEY set changed while their status stayed the same "
-                       "(keys_changed), in each scan compared with the one before: ");
-    put_u64(b, h->n_rolled);
-    results_buf_str(b, " in these scans.");
+                       "(keys_changed), in each scan compared with the one before: %" PRIu64
+                       " in these scans.",
+                       h->n_rolled);
     if (h->n_rolled > h->rolled_listed) {
-        results_buf_str(b, " The first ");
-        put_u64(b, h->rolled_listed);
-        results_buf_str(b, " are listed; <code>dnssweep diff</code> lists all.");
+        results_buf_printf(
+            b, " The first %" PRIu64 " are listed; <code>dnssweep diff</code> lists all.",
+            h->rolled_listed);
     }
     results_buf_str(b, "</p>\n");
     if (!h->n_rolled)
@@ -270,8 +276,7 @@ static void rollovers(results_buf_t *b, const results_report_history_t *h)
 
 void results_report_history_render(results_buf_t *b, const results_report_history_t *h)
 {
-    results_buf_str(b, "<h2 id=\"history\">The last ");
-    put_u64(b, h->n);
+    results_buf_printf(b, "<h2 id=\"history\">The last %" PRIu64, h->n);
     results_buf_str(b, h->n == 1 ? " finished scan" : " finished scans");
     results_buf_str(b, "</h2>\n<p class=\"note\">Domains per status in each scan (bars) and the "
                        "domains that became bogus since the scan before it (line).</p>\n");

@@ -3,6 +3,7 @@
  * reason comes with its severity, where it was seen, the evidence and what to do about it.
  */
 #include "results/internal.h"
+#include "text/text.h"
 
 #include <string.h>
 
@@ -197,19 +198,17 @@ static void show_expiration(const results_record_t *r, FILE *out)
         fputs("  Earliest RRSIG expiration: none (no signatures)\n", out);
 }
 
+static const text_code_t tcp_texts[] = {
+    {RESULTS_CDS_TCP_NOT_ASKED, "not asked over TCP"},
+    {RESULTS_CDS_TCP_SAME, "the same over TCP"},
+    {RESULTS_CDS_TCP_DIFFERENT, "OTHER records over TCP"},
+    {RESULTS_CDS_TCP_NO_ANSWER, "no usable answer over TCP"},
+};
+
 static const char *tcp_text(results_cds_tcp_t tcp)
 {
-    switch (tcp) {
-    case RESULTS_CDS_TCP_SAME:
-        return "the same over TCP";
-    case RESULTS_CDS_TCP_DIFFERENT:
-        return "OTHER records over TCP";
-    case RESULTS_CDS_TCP_NO_ANSWER:
-        return "no usable answer over TCP";
-    case RESULTS_CDS_TCP_NOT_ASKED:
-        break;
-    }
-    return "not asked over TCP";
+    const char *name = text_of_code(tcp_texts, sizeof tcp_texts / sizeof tcp_texts[0], (int)tcp);
+    return name ? name : "not asked over TCP";
 }
 
 static void show_signer(const char *what, int32_t tag, FILE *out)

@@ -9,6 +9,7 @@
  * which is what iteration, export and the diff merge-join walk.
  */
 #include "results/internal.h"
+#include "text/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,49 +22,37 @@
 
 #define DEFAULT_MAP_SIZE ((size_t)64 << 20)
 
+/* The text of each RESULTS_E* code; other negative values are -errno. */
+static const text_code_t results_errors[] = {
+    {RESULTS_OK, "success"},
+    {RESULTS_ENOMEM, "out of memory"},
+    {RESULTS_EINVAL, "invalid argument"},
+    {RESULTS_EIO, "input/output error in the results store (disk full or failing?); committed "
+                  "results are intact"},
+    {RESULTS_EACCES,
+     "permission denied: the results store directory or its files are not writable"},
+    {RESULTS_ENOSPC,
+     "no space left on device for the results store (committed results are intact)"},
+    {RESULTS_ESCHEMA,
+     "the results store was written by a newer dnssweep, or is not a dnssweep store"},
+    {RESULTS_EEXIST, "a scan of that name already exists (use --resume or another --scan name)"},
+    {RESULTS_ENOTFOUND, "not found"},
+    {RESULTS_ECORRUPT, "a stored record is malformed (store damaged?)"},
+    {RESULTS_EFINISHED, "the scan is already finished"},
+    {RESULTS_EREADONLY, "the results store is open read-only"},
+    {RESULTS_EBUSY, "another dnssweep process is writing this scan"},
+    {RESULTS_ENFILE,
+     "too many open files: raise the open-file limit (ulimit -n); committed results are intact"},
+    {RESULTS_EINUSE, "the results store is in use: a prune waits for no process to be writing it, "
+                     "and a writer for the prune to end; try again when the other process is done"},
+    {RESULTS_EREMOTE,
+     "the results store is on a network filesystem, where LMDB does not work: use a local disk"},
+};
+
 const char *results_strerror(int err)
 {
-    switch (err) {
-    case RESULTS_OK:
-        return "success";
-    case RESULTS_ENOMEM:
-        return "out of memory";
-    case RESULTS_EINVAL:
-        return "invalid argument";
-    case RESULTS_EIO:
-        return "input/output error in the results store (disk full or failing?); committed "
-               "results are intact";
-    case RESULTS_EACCES:
-        return "permission denied: the results store directory or its files are not writable";
-    case RESULTS_ENOSPC:
-        return "no space left on device for the results store (committed results are intact)";
-    case RESULTS_ESCHEMA:
-        return "the results store was written by a newer dnssweep, or is not a dnssweep store";
-    case RESULTS_EEXIST:
-        return "a scan of that name already exists (use --resume or another --scan name)";
-    case RESULTS_ENOTFOUND:
-        return "not found";
-    case RESULTS_ECORRUPT:
-        return "a stored record is malformed (store damaged?)";
-    case RESULTS_EFINISHED:
-        return "the scan is already finished";
-    case RESULTS_EREADONLY:
-        return "the results store is open read-only";
-    case RESULTS_EBUSY:
-        return "another dnssweep process is writing this scan";
-    case RESULTS_ENFILE:
-        return "too many open files: raise the open-file limit (ulimit -n); committed results "
-               "are intact";
-    case RESULTS_EINUSE:
-        return "the results store is in use: a prune waits for no process to be writing it, "
-               "and a writer for the prune to end; try again when the other process is done";
-    case RESULTS_EREMOTE:
-        return "the results store is on a network filesystem, where LMDB does not work: use a "
-               "local disk";
-    }
-    if (err < 0 && err > -4096 && strerrordesc_np(-err))
-        return strerrordesc_np(-err);
-    return "unknown results error";
+    return text_strerror(results_errors, sizeof results_errors / sizeof results_errors[0], err,
+                         "unknown results error");
 }
 
 const char *results_errdetail(const results_store_t *store)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <poll.h>
 #include <string.h>
@@ -30,44 +31,6 @@ enum {
     ARG_GRAPH = 1 << 11,
 };
 
-static const struct option store_options[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"scan", required_argument, NULL, 's'},
-    {"format", required_argument, NULL, 'f'},
-    {"output", required_argument, NULL, 'o'},
-    {"fail-on-regression", no_argument, NULL, 'r'},
-    {"all", no_argument, NULL, 'a'},
-    {"diff-against", required_argument, NULL, 'D'},
-    {"force", no_argument, NULL, 'F'},
-    {"status", required_argument, NULL, 'S'},
-    {"history", required_argument, NULL, 'H'},
-    {"stable", required_argument, NULL, 'N'},
-    {"graph", required_argument, NULL, 'G'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-/* Each option: its getopt value, its bit, how it is written, and whose it is. */
-static const struct {
-    int val;
-    unsigned bit;
-    const char *name;
-    const char *owners;
-} store_option_info[] = {
-    {'d', ARG_DB, "-d/--db", "every command"},
-    {'s', ARG_SCAN, "--scan", "scan, export, report, show and ds-actions"},
-    {'f', ARG_FORMAT, "--format", "export, diff and ds-actions"},
-    {'o', ARG_OUTPUT, "-o/--output", "scan, export, diff, report and ds-actions"},
-    {'r', ARG_FAIL_ON_REGRESSION, "--fail-on-regression", "diff"},
-    {'a', ARG_ALL, "--all", "diff"},
-    {'D', ARG_DIFF_AGAINST, "--diff-against", "report"},
-    {'F', ARG_FORCE, "--force", "diff"},
-    {'S', ARG_STATUS, "--status", "export"},
-    {'H', ARG_HISTORY, "--history", "report"},
-    {'N', ARG_STABLE, "--stable", "ds-actions"},
-    {'G', ARG_GRAPH, "--graph", "show"},
-};
-
 typedef struct store_args {
     const char *db;
     const char *scan;
@@ -83,17 +46,63 @@ typedef struct store_args {
     int positional_start;
 } store_args_t;
 
-/* A known option that is not one of this command's: a usage error naming both. */
-static bool foreign_option(const char *cmd, int c, unsigned allowed, const char *usage)
+#define STORE_ARG(name) offsetof(store_args_t, name)
+
+/* Each option: its long name and getopt value, its bit, how messages write it, whose it is, and
+ * the field of store_args_t it sets: the value (a const char *) or, without an argument, true (a
+ * bool). --stable has no field: it is refused by name (ds-actions parses its own). */
+static const struct {
+    const char *long_name;
+    int has_arg;
+    int val;
+    unsigned bit;
+    const char *name;
+    const char *owners;
+    size_t field;
+} store_options[] = {
+    {"db", required_argument, 'd', ARG_DB, "-d/--db", "every command", STORE_ARG(db)},
+    {"scan", required_argument, 's', ARG_SCAN, "--scan",
+     "scan, export, report, show and ds-actions", STORE_ARG(scan)},
+    {"format", required_argument, 'f', ARG_FORMAT, "--format", "export, diff and ds-actions",
+     STORE_ARG(format)},
+    {"output", required_argument, 'o', ARG_OUTPUT, "-o/--output",
+     "scan, export, diff, report and ds-actions", STORE_ARG(output)},
+    {"fail-on-regression", no_argument, 'r', ARG_FAIL_ON_REGRESSION, "--fail-on-regression", "diff",
+     STORE_ARG(fail_on_regression)},
+    {"all", no_argument, 'a', ARG_ALL, "--all", "diff", STORE_ARG(all)},
+    {"diff-against", required_argument, 'D', ARG_DIFF_AGAINST, "--diff-against", "report",
+     STORE_ARG(diff_against)},
+    {"force", no_argument, 'F', ARG_FORCE, "--force", "diff", STORE_ARG(force)},
+    {"status", required_argument, 'S', ARG_STATUS, "--status", "export", STORE_ARG(status)},
+    {"history", required_argument, 'H', ARG_HISTORY, "--history", "report", STORE_ARG(history)},
+    {"stable", required_argument, 'N', ARG_STABLE, "--stable", "ds-actions", 0},
+    {"graph", required_argument, 'G', ARG_GRAPH, "--graph", "show", STORE_ARG(graph)},
+};
+
+enum { N_STORE_OPTIONS = sizeof store_options / sizeof store_options[0] };
+
+/* Applies option c when this command (allowed: its ARG_*) takes it: 0. A known option that is
+ * not one of this command's is a usage error naming both: 2, said on stderr. -1 when c is not in
+ * the table. */
+static int store_option(const char *cmd, int c, unsigned allowed, const char *usage,
+                        store_args_t *a)
 {
-    for (size_t i = 0; i < sizeof store_option_info / sizeof store_option_info[0]; i++) {
-        if (store_option_info[i].val != c || (allowed & store_option_info[i].bit))
+    for (size_t i = 0; i < N_STORE_OPTIONS; i++) {
+        if (store_options[i].val != c)
             continue;
-        fprintf(stderr, "dnssweep %s: %s is not an option of %s (it is one of %s)\n%s", cmd,
-                store_option_info[i].name, cmd, store_option_info[i].owners, usage);
-        return true;
+        if (!(allowed & store_options[i].bit)) {
+            fprintf(stderr, "dnssweep %s: %s is not an option of %s (it is one of %s)\n%s", cmd,
+                    store_options[i].name, cmd, store_options[i].owners, usage);
+            return 2;
+        }
+        char *field = (char *)a + store_options[i].field;
+        if (store_options[i].has_arg == no_argument)
+            *(bool *)field = true;
+        else
+            *(const char **)field = optarg;
+        return 0;
     }
-    return false;
+    return -1;
 }
 
 /* Returns 0, 1 (help printed) or 2 (usage error). allowed: the ARG_* of the command. */
@@ -104,44 +113,15 @@ static int parse_store_args(int argc, char **argv, const char *usage, unsigned a
     a->db = "./dnssweep.db";
     optind = 1;
     opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":d:o:h", store_options, NULL)) != -1) {
-        if (foreign_option(argv[0], c, allowed, usage))
-            return 2;
+    int c, rc;
+    struct option long_options[N_STORE_OPTIONS + 2]; /* then --help and the zero end */
+    for (size_t i = 0; i < N_STORE_OPTIONS; i++)
+        long_options[i] = (struct option){store_options[i].long_name, store_options[i].has_arg,
+                                          NULL, store_options[i].val};
+    long_options[N_STORE_OPTIONS] = (struct option){"help", no_argument, NULL, 'h'};
+    long_options[N_STORE_OPTIONS + 1] = (struct option){0};
+    while ((c = getopt_long(argc, argv, ":d:o:h", long_options, NULL)) != -1) {
         switch (c) {
-        case 'd':
-            a->db = optarg;
-            break;
-        case 's':
-            a->scan = optarg;
-            break;
-        case 'f':
-            a->format = optarg;
-            break;
-        case 'o':
-            a->output = optarg;
-            break;
-        case 'r':
-            a->fail_on_regression = true;
-            break;
-        case 'a':
-            a->all = true;
-            break;
-        case 'D':
-            a->diff_against = optarg;
-            break;
-        case 'F':
-            a->force = true;
-            break;
-        case 'S':
-            a->status = optarg;
-            break;
-        case 'H':
-            a->history = optarg;
-            break;
-        case 'G':
-            a->graph = optarg;
-            break;
         case 'h':
             fputs(usage, stdout);
             return 1;
@@ -149,9 +129,13 @@ static int parse_store_args(int argc, char **argv, const char *usage, unsigned a
             fprintf(stderr, "dnssweep %s: option %s needs a value\n", argv[0], argv[optind - 1]);
             return 2;
         default:
-            fprintf(stderr, "dnssweep %s: unknown option '%s' (not an option of %s)\n%s", argv[0],
-                    argv[optind - 1], argv[0], usage);
-            return 2;
+            rc = store_option(argv[0], c, allowed, usage, a);
+            if (rc < 0)
+                fprintf(stderr, "dnssweep %s: unknown option '%s' (not an option of %s)\n%s",
+                        argv[0], argv[optind - 1], argv[0], usage);
+            if (rc != 0)
+                return 2;
+            break;
         }
     }
     a->positional_start = optind;
@@ -257,8 +241,7 @@ static int open_output_for(results_store_t *store, const char *path, FILE **out)
     return 1;
 }
 
-/* open_store() then open_output_for(): 1 (said on stderr, nothing left open) when either fails. */
-static int open_store_output(const char *db, const char *path, results_store_t **store, FILE **out)
+int scanner_open_store_output(const char *db, const char *path, results_store_t **store, FILE **out)
 {
     if (open_store(db, store))
         return 1;
@@ -332,7 +315,7 @@ int scanner_command_export(int argc, char **argv)
         return 2;
     results_store_t *store = NULL;
     FILE *out;
-    if (open_store_output(a.db, a.output, &store, &out))
+    if (scanner_open_store_output(a.db, a.output, &store, &out))
         return 1;
     if (strcmp(format, "table") == 0)
         rc = scanner_command_table(store, a.scan, status_mask, out);
@@ -541,7 +524,7 @@ int scanner_command_report(int argc, char **argv)
     }
     results_store_t *store = NULL;
     FILE *out;
-    if (open_store_output(a.db, a.output, &store, &out))
+    if (scanner_open_store_output(a.db, a.output, &store, &out))
         return 1;
     rc = results_report(store, a.scan, a.diff_against, history, out);
     return finish_store_output("report", rc, store, out, a.output);

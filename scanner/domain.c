@@ -58,6 +58,15 @@ void scan_domain_conclude(scan_domain_t *d, scan_outcome_t outcome, const char *
     domain_maybe_judge(d);
 }
 
+void scan_domain_ds_unanswered(scan_domain_t *d, const scan_zone_t *silent, const char *who,
+                               int status)
+{
+    d->parent_silent = true;
+    d->silent_zone = silent;
+    scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE, "%s gave no answer to %s DS (%s)", who,
+                         d->name, io_strerror(status));
+}
+
 void scan_domain_conclude_below(scan_domain_t *d, const scan_zone_t *z)
 {
     /* A zone whose servers could not be used is the scanner's trouble, a zone that fails
@@ -434,11 +443,9 @@ static void ds_answer(void *arg, const io_result_t *r)
     scan_domain_t *d = arg;
     d->queries_pending--;
     if (r->status != 0) {
-        d->parent_silent = true;
-        d->silent_zone = d->zone;
-        scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
-                             "the servers of %s gave no answer to %s DS (%s)", d->zone->name,
-                             d->name, io_strerror(r->status));
+        char who[SCANNER_NAME_MAX + 32];
+        snprintf(who, sizeof who, "the servers of %s", d->zone->name);
+        scan_domain_ds_unanswered(d, d->zone, who, r->status);
         return;
     }
     ldns_pkt *combined = scan_ds_answer_as_referral(r->pkt, d->referral);

@@ -28,12 +28,16 @@ void scan_domain_add_server(scan_domain_t *d, const char *ns_name,
                             const struct sockaddr_storage *addr);
 /* Asks every server of the domain its questions; the judgement follows the last answer. */
 void scan_domain_ask_servers(scan_domain_t *d);
-/* Ends the domain's questions early with an outcome (nxdomain, indeterminate). */
 /* Frees the domain's referral (as its kind requires) and takes pkt in its place; block: pkt
  * comes from io_answer_parse() (IO_FLAG_BLOCK). pkt may be NULL. */
 void scan_domain_set_referral(scan_domain_t *d, ldns_pkt *pkt, bool block);
+/* Ends the domain's questions early with an outcome (nxdomain, indeterminate). */
 void scan_domain_conclude(scan_domain_t *d, scan_outcome_t outcome, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The question "d DS" got no answer (status, an IO_E* code) from the servers of silent, whom
+ * who names in the detail ("the resolver"): d is indeterminate, and the silence silent's. */
+void scan_domain_ds_unanswered(scan_domain_t *d, const scan_zone_t *silent, const char *who,
+                               int status);
 int scan_send(scanner_t *s, const struct sockaddr_storage *addrs, size_t n, const ldns_rdf *qname,
               const char *qname_str, uint16_t qtype, unsigned flags, io_callback_t cb, void *ctx);
 

@@ -1,6 +1,7 @@
 /* `dnssweep ds-actions` (doc/cli.md): the DS changes a registrar may apply from CDS/CDNSKEY
  * (results_ds_actions). Nothing is applied: the file goes to the registrar's EPP client. */
 #include "scanner/commands.h"
+#include "scanner/scanner.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -21,57 +22,44 @@ static const char ds_actions_usage[] =
     "  --format F    jsonl (default) or csv\n"
     "  -o FILE       write there instead of stdout\n";
 
-static const struct option ds_actions_options[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"scan", required_argument, NULL, 's'},
-    {"stable", required_argument, NULL, 'n'},
-    {"format", required_argument, NULL, 'f'},
-    {"output", required_argument, NULL, 'o'},
-    {"help", no_argument, NULL, 'h'},
-    /* Other commands' options, refused by name (each command takes only its own). */
-    {"all", no_argument, NULL, 'A'},
-    {"fail-on-regression", no_argument, NULL, 'R'},
-    {"diff-against", required_argument, NULL, 'D'},
-    {"force", no_argument, NULL, 'F'},
-    {"status", required_argument, NULL, 'S'},
-    {"keep", required_argument, NULL, 'K'},
-    {"before", required_argument, NULL, 'B'},
-    {NULL, 0, NULL, 0},
-};
-
+/* The options ds-actions knows: its own (owners NULL), and those of other commands, refused by
+ * name (each command takes only its own). */
 static const struct {
+    const char *name;
+    int has_arg;
     int val;
-    const char *name, *owners;
-} foreign[] = {
-    {'A', "--all", "diff"},
-    {'R', "--fail-on-regression", "diff"},
-    {'D', "--diff-against", "report"},
-    {'F', "--force", "diff"},
-    {'S', "--status", "export"},
-    {'K', "--keep", "prune"},
-    {'B', "--before", "prune"},
+    const char *owners;
+} ds_actions_options[] = {
+    {"db", required_argument, 'd', NULL},
+    {"scan", required_argument, 's', NULL},
+    {"stable", required_argument, 'n', NULL},
+    {"format", required_argument, 'f', NULL},
+    {"output", required_argument, 'o', NULL},
+    {"help", no_argument, 'h', NULL},
+    {"all", no_argument, 'A', "diff"},
+    {"fail-on-regression", no_argument, 'R', "diff"},
+    {"diff-against", required_argument, 'D', "report"},
+    {"force", no_argument, 'F', "diff"},
+    {"status", required_argument, 'S', "export"},
+    {"keep", required_argument, 'K', "prune"},
+    {"before", required_argument, 'B', "prune"},
 };
 
-static int parse_stable(const char *s, unsigned *out)
-{
-    char *end = NULL;
-    if (*s < '0' || *s > '9')
-        return -1;
-    unsigned long v = strtoul(s, &end, 10);
-    if (*end || v < 1 || v > 64)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
+enum { N_OPTIONS = sizeof ds_actions_options / sizeof ds_actions_options[0] };
 
 int scanner_command_ds_actions(int argc, char **argv)
 {
     const char *db = "./dnssweep.db", *scan = NULL, *format = "jsonl", *output = NULL;
-    unsigned stable = 3;
+    unsigned long stable = 3;
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":d:o:h", ds_actions_options, NULL)) != -1) {
+    struct option long_options[N_OPTIONS + 1];
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        long_options[i] = (struct option){ds_actions_options[i].name, ds_actions_options[i].has_arg,
+                                          NULL, ds_actions_options[i].val};
+    long_options[N_OPTIONS] = (struct option){0};
+    while ((c = getopt_long(argc, argv, ":d:o:h", long_options, NULL)) != -1) {
         switch (c) {
         case 'd':
             db = optarg;
@@ -80,7 +68,7 @@ int scanner_command_ds_actions(int argc, char **argv)
             scan = optarg;
             break;
         case 'n':
-            if (parse_stable(optarg, &stable) != 0) {
+            if (scanner_parse_unsigned(optarg, 1, 64, &stable) != 0) {
                 fprintf(stderr,
                         "dnssweep ds-actions: --stable wants a number of scans from 1 "
                         "to 64, not '%s'\n",
@@ -101,12 +89,13 @@ int scanner_command_ds_actions(int argc, char **argv)
             fprintf(stderr, "dnssweep ds-actions: option %s needs a value\n", argv[optind - 1]);
             return 2;
         default:
-            for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
-                if (foreign[i].val == c) {
+            for (size_t i = 0; i < N_OPTIONS; i++)
+                if (ds_actions_options[i].val == c && ds_actions_options[i].owners) {
                     fprintf(stderr,
-                            "dnssweep ds-actions: %s is not an option of ds-actions (it is one "
+                            "dnssweep ds-actions: --%s is not an option of ds-actions (it is one "
                             "of %s)\n%s",
-                            foreign[i].name, foreign[i].owners, ds_actions_usage);
+                            ds_actions_options[i].name, ds_actions_options[i].owners,
+                            ds_actions_usage);
                     return 2;
                 }
             fprintf(stderr,
@@ -128,20 +117,11 @@ int scanner_command_ds_actions(int argc, char **argv)
         return 2;
     }
     results_store_t *store = NULL;
-    int rc = results_open(db, RESULTS_READONLY, &store);
-    if (rc != 0) {
-        fprintf(stderr, "dnssweep: cannot open the results store %s: %s%s%s\n", db,
-                results_strerror(rc), errno ? ": " : "", errno ? strerror(errno) : "");
+    FILE *out;
+    if (scanner_open_store_output(db, output, &store, &out))
         return 1;
-    }
-    FILE *out = stdout;
-    if (output && strcmp(output, "-") != 0 && !(out = fopen(output, "w"))) {
-        fprintf(stderr, "dnssweep: cannot write %s: %s\n", output, strerror(errno));
-        results_close(store);
-        return 1;
-    }
     results_ds_actions_counts_t counts;
-    rc = results_ds_actions(store, scan, stable, fmt, out, &counts);
+    int rc = results_ds_actions(store, scan, (unsigned)stable, fmt, out, &counts);
     int exit_code = 0;
     if (rc == RESULTS_ENOTFOUND) {
         fprintf(stderr, "dnssweep ds-actions: %s\n",
@@ -160,7 +140,8 @@ int scanner_command_ds_actions(int argc, char **argv)
         fprintf(stderr,
                 "dnssweep ds-actions: %llu authorised, %llu refused (stable over %u "
                 "finished scans)\n",
-                (unsigned long long)counts.authorised, (unsigned long long)counts.refused, stable);
+                (unsigned long long)counts.authorised, (unsigned long long)counts.refused,
+                (unsigned)stable);
     }
     if (out != stdout && fclose(out) != 0) {
         fprintf(stderr, "dnssweep: writing %s failed: %s\n", output, strerror(errno));

@@ -187,89 +187,107 @@ static void evidence(text_buf_t *t, const results_reason_t *x)
         text_printf(t, " (%s: %s)", x->rrset ? x->rrset : "-", x->detail);
 }
 
-/* The lasting fix for one reason, as an imperative sentence ending with a full stop. */
+/* Ends a sentence of a fix: the evidence, then end (a full stop when NULL). */
+static void end_sentence(text_buf_t *t, const results_reason_t *x, const char *end)
+{
+    evidence(t, x);
+    text_put(t, end ? end : ".");
+}
+
 /* The lasting fix of the reasons whose text is one sentence about the domain, then the server
- * (when on_server), then more words (tail, or NULL), the evidence and a full stop. */
+ * (when on_server), then more words (tail, or NULL), the evidence and the end of the sentence
+ * (end, or a full stop when NULL). */
 typedef struct plain_fix {
     verify_reason_code_t code;
     const char *before, *after; /* the sentence around the domain's name */
     bool on_server;
-    const char *tail;
+    const char *tail, *end;
 } plain_fix_t;
 
 static const plain_fix_t plain_fixes[] = {
     {VERIFY_REASON_DNSKEY_NO_ZONE_BIT, "Publish the KSK of ",
-     " with flags 257 (Zone Key and SEP bits) and re-sign its DNSKEY RRset", false, NULL},
+     " with flags 257 (Zone Key and SEP bits) and re-sign its DNSKEY RRset", false, NULL, NULL},
     {VERIFY_REASON_DNSKEY_REVOKED, "Generate another KSK for ",
      ", sign the DNSKEY RRset with it and replace the DS at the registrar with the DS of that key: "
      "the key the DS points at is revoked",
-     false, NULL},
+     false, NULL, NULL},
     {VERIFY_REASON_DNSKEY_UNSIGNED, "Sign the DNSKEY RRset of ",
-     " with its KSK and reload the zone", true, ": it is served without any RRSIG"},
+     " with its KSK and reload the zone", true, ": it is served without any RRSIG", NULL},
     {VERIFY_REASON_RRSIG_EXPIRED, "Re-sign ",
      " now and reload it on every server, then make the signer re-sign it automatically well "
      "before signatures expire",
-     false, NULL},
+     false, NULL, NULL},
     {VERIFY_REASON_RRSIG_NOT_YET_VALID, "Set the signing host's clock right and re-sign ",
-     ": its signatures start in the future", false, NULL},
+     ": its signatures start in the future", false, NULL, NULL},
     {VERIFY_REASON_RRSIG_INVALID, "Re-sign ",
      " and reload it on every server (a server still serving an old copy is the usual cause)", true,
-     NULL},
+     NULL, NULL},
     {VERIFY_REASON_RRSIG_UNKNOWN_KEY, "Publish the DNSKEY that made these signatures in ",
-     ", or re-sign the zone with its published keys", false, NULL},
+     ", or re-sign the zone with its published keys", false, NULL, NULL},
     {VERIFY_REASON_RRSIG_MALFORMED, "Re-sign ",
      " with a standard signer (ldns-signzone, dnssec-signzone, Knot, BIND): an RRSIG is malformed",
-     false, NULL},
+     false, NULL, NULL},
     {VERIFY_REASON_DENIAL_MISSING, "Make the server of ", "", true,
      " answer with its signed NSEC/NSEC3 proof whenever a name or type does not exist (re-sign the "
-     "zone with NSEC or NSEC3 and reload it)"},
+     "zone with NSEC or NSEC3 and reload it)",
+     NULL},
     {VERIFY_REASON_DENIAL_INVALID, "Re-sign all of ",
-     " to rebuild its NSEC/NSEC3 chain and reload it", true, NULL},
+     " to rebuild its NSEC/NSEC3 chain and reload it", true, NULL, NULL},
     {VERIFY_REASON_NS_INCONSISTENT, "Make every server of ",
-     " serve the same signed zone (resync the secondaries from the primary)", false, NULL},
+     " serve the same signed zone (resync the secondaries from the primary)", false, NULL, NULL},
     {VERIFY_REASON_DNSSEC_STRIPPED, "Make the server of ", "", true,
      " serve the signed zone with its RRSIGs (an old unsigned copy, or a middlebox dropping DNSSEC "
-     "records, is the usual cause)"},
+     "records, is the usual cause)",
+     NULL},
     {VERIFY_REASON_VALIDATION_LIMIT, "Publish fewer keys and signatures in ",
-     " and give no two keys one key tag: resolvers stop validating it", false, NULL},
+     " and give no two keys one key tag: resolvers stop validating it", false, NULL, NULL},
     {VERIFY_REASON_ALGORITHM_DEPRECATED, "Roll ",
      " to algorithm 13 (ECDSA P-256) or 15 (Ed25519): new keys, re-sign, then replace the DS at "
      "the registrar",
-     false, NULL},
-    {VERIFY_REASON_ALGORITHM_UNSUPPORTED, "Roll ",
-     " to algorithm 13 (ECDSA P-256) or 15 (Ed25519): new keys, re-sign, then replace the DS at "
-     "the registrar",
-     false, NULL},
+     false, NULL, NULL},
     {VERIFY_REASON_ALGORITHM_INCOMPLETE, "Sign every RRset of ",
      " with each algorithm of its DNSKEY and DS sets, or remove the keys of the algorithm that "
      "signs nothing",
-     false, NULL},
+     false, NULL, NULL},
     {VERIFY_REASON_RRSIG_EXPIRES_SOON, "Re-sign ",
-     " before its signatures expire and check that automatic re-signing runs", false, NULL},
+     " before its signatures expire and check that automatic re-signing runs", false, NULL, NULL},
     {VERIFY_REASON_NSEC3_ITERATIONS, "Re-sign ",
      " with NSEC3 0 additional iterations and no salt (NSEC3PARAM 1 0 0 -, RFC 9276), or with NSEC",
-     false, NULL},
-    {VERIFY_REASON_NSEC3_SALT, "Re-sign ",
-     " with NSEC3 0 additional iterations and no salt (NSEC3PARAM 1 0 0 -, RFC 9276), or with NSEC",
-     false, NULL},
+     false, NULL, NULL},
     {VERIFY_REASON_KEY_TOO_SMALL, "Replace the small RSA key of ",
      " with one of at least 2048 bits, or roll to algorithm 13; for a KSK, replace the DS at the "
      "registrar too",
-     false, NULL},
+     false, NULL, NULL},
     {VERIFY_REASON_CDS_PENDING, "Update the DS of ",
      " at the registrar to match its CDS records, or wait for the registry's CDS scan to do it",
-     false, NULL},
+     false, NULL, NULL},
     {VERIFY_REASON_CDS_INVALID, "Publish CDS/CDNSKEY records of ",
      " that agree with each other on every server and are signed by the KSK the DS points at",
-     false, NULL},
+     false, NULL, NULL},
+    {VERIFY_REASON_PARENT_UNREACHABLE, "Nothing to change in ", "", false, NULL,
+     ": the operator of the zone above it must fix that zone."},
+    {VERIFY_REASON_DS_STALE, "Remove the stale DS of ", " at the registrar", false, NULL,
+     "; keep the DS that matches the zone's KSK."},
+};
+
+/* Reasons whose lasting fix is the one of another reason in plain_fixes. */
+static const struct {
+    verify_reason_code_t code, fix_of;
+} shared_fixes[] = {
+    {VERIFY_REASON_ALGORITHM_UNSUPPORTED, VERIFY_REASON_ALGORITHM_DEPRECATED},
+    {VERIFY_REASON_NSEC3_SALT, VERIFY_REASON_NSEC3_ITERATIONS},
 };
 
 /* Writes x's lasting fix when plain_fixes has it; false when it does not. */
 static bool plain_fix(text_buf_t *t, const fix_facts_t *f, const results_reason_t *x)
 {
+    verify_reason_code_t code = x->code;
+    for (size_t i = 0; i < sizeof shared_fixes / sizeof shared_fixes[0]; i++)
+        if (shared_fixes[i].code == code)
+            code = shared_fixes[i].fix_of;
     for (size_t i = 0; i < sizeof plain_fixes / sizeof plain_fixes[0]; i++) {
         const plain_fix_t *p = &plain_fixes[i];
-        if (p->code != x->code)
+        if (p->code != code)
             continue;
         text_put(t, p->before);
         text_put(t, f->domain);
@@ -278,13 +296,13 @@ static bool plain_fix(text_buf_t *t, const fix_facts_t *f, const results_reason_
             on_server(t, f, x);
         if (p->tail)
             text_put(t, p->tail);
-        evidence(t, x);
-        text_put(t, ".");
+        end_sentence(t, x, p->end);
         return true;
     }
     return false;
 }
 
+/* The lasting fix for one reason, as an imperative sentence ending with a full stop. */
 static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t *x)
 {
     const char *dom = f->domain;
@@ -338,8 +356,7 @@ static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t 
             text_printf(t, "; publish instead the DS of the KSK that does: %s.", f->ds_new);
         } else {
             text_printf(t, "Sign the DNSKEY RRset of %s with the key the DS points at", dom);
-            evidence(t, x);
-            text_printf(t, ".");
+            end_sentence(t, x, NULL);
         }
         return;
     case VERIFY_REASON_RRSIG_MISSING:
@@ -370,8 +387,7 @@ static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t 
         else
             text_printf(t, "Give %s reachable name servers: publish their addresses and NS records",
                         dom);
-        evidence(t, x);
-        text_printf(t, ".");
+        end_sentence(t, x, NULL);
         return;
     }
     case VERIFY_REASON_CAA_BOGUS:
@@ -379,8 +395,7 @@ static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t 
         on_server(t, f, x);
         text_printf(t, ": certificate authorities refuse to issue certificates for %s until then",
                     dom);
-        evidence(t, x);
-        text_printf(t, ".");
+        end_sentence(t, x, NULL);
         return;
     case VERIFY_REASON_NOT_DELEGATED:
         text_printf(
@@ -390,11 +405,6 @@ static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t 
             dom, f->parent);
         return;
     case VERIFY_REASON_PARENT_BOGUS:
-    case VERIFY_REASON_PARENT_UNREACHABLE:
-        text_printf(t, "Nothing to change in %s", dom);
-        evidence(t, x);
-        text_printf(t, ": the operator of the zone above it must fix that zone.");
-        return;
     case VERIFY_REASON_DNSKEY_WITHOUT_DS:
         if (f->ds_new[0])
             text_printf(
@@ -404,11 +414,6 @@ static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t 
                 dom, f->ds_new, dom);
         else
             text_printf(t, "Publish the DS of the KSK of %s at the registrar.", dom);
-        return;
-    case VERIFY_REASON_DS_STALE:
-        text_printf(t, "Remove the stale DS of %s at the registrar", dom);
-        evidence(t, x);
-        text_printf(t, "; keep the DS that matches the zone's KSK.");
         return;
     case VERIFY_REASON_DS_DIGEST_DEPRECATED:
         text_printf(t, "Add a SHA-256 DS for %s at the registrar", dom);
@@ -451,6 +456,8 @@ static void lasting(text_buf_t *t, const fix_facts_t *f, const results_reason_t 
     case VERIFY_REASON_KEY_TOO_SMALL:
     case VERIFY_REASON_CDS_PENDING:
     case VERIFY_REASON_CDS_INVALID:
+    case VERIFY_REASON_PARENT_UNREACHABLE:
+    case VERIFY_REASON_DS_STALE:
         if (plain_fix(t, f, x))
             return;
         break;

@@ -30,22 +30,17 @@ static int detect_gzip(scanner_input_t *in)
     return ferror(in->fp) ? -EIO : 0;
 }
 
-int scanner_input_open(const char *path, scanner_input_t **out)
+/* A reader of fp, closed by scanner_input_free when owns_fp (also when this fails). */
+static int input_new(FILE *fp, bool owns_fp, scanner_input_t **out)
 {
     scanner_input_t *in = calloc(1, sizeof *in);
-    if (!in)
+    if (!in) {
+        if (owns_fp)
+            fclose(fp);
         return -ENOMEM;
-    if (!path || strcmp(path, "-") == 0) {
-        in->fp = stdin;
-    } else {
-        in->fp = fopen(path, "rb");
-        if (!in->fp) {
-            int err = errno;
-            free(in);
-            return -err;
-        }
-        in->owns_fp = true;
     }
+    in->fp = fp;
+    in->owns_fp = owns_fp;
     int rc = detect_gzip(in);
     if (rc != 0) {
         scanner_input_free(in);
@@ -55,19 +50,19 @@ int scanner_input_open(const char *path, scanner_input_t **out)
     return 0;
 }
 
+int scanner_input_open(const char *path, scanner_input_t **out)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return input_new(stdin, false, out);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return -errno;
+    return input_new(fp, true, out);
+}
+
 int scanner_input_open_fp(FILE *fp, scanner_input_t **out)
 {
-    scanner_input_t *in = calloc(1, sizeof *in);
-    if (!in)
-        return -ENOMEM;
-    in->fp = fp;
-    int rc = detect_gzip(in);
-    if (rc != 0) {
-        scanner_input_free(in);
-        return rc;
-    }
-    *out = in;
-    return 0;
+    return input_new(fp, false, out);
 }
 
 void scanner_input_free(scanner_input_t *in)

@@ -10,26 +10,6 @@
 #define DNSSWEEP_VERSION "0.0.0"
 #endif
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: dnssweep COMMAND [OPTIONS]\n"
-                 "  scan    [OPTIONS] [FILE|-]   scan the domains in FILE (default stdin)\n"
-                 "  export  [--format jsonl|csv|table]  export a scan\n"
-                 "  diff    OLD NEW              compare two scans\n"
-                 "  show    DOMAIN               explain one domain\n"
-                 "  scans                        list scans\n"
-                 "  report  -o report.html       write an HTML report\n"
-                 "  merge   --db DIR SRC_DIR...  merge shard stores\n"
-                 "  check   [SCAN OPTIONS] DOMAIN...  scan these names and explain each\n"
-                 "  prune   --keep N | --before DATE  drop old scans, shrink the store\n"
-                 "  ds-actions [--stable N]      DS changes CDS/CDNSKEY ask for, checked\n"
-                 "  --version, --help\n"
-                 "Run 'dnssweep COMMAND --help' for a command's options.\n"
-                 "Exit status: 0 done, 1 runtime failure, 2 usage error or bad input, 3 diff\n"
-                 "--fail-on-regression found domains that got worse, 4 check found a domain\n"
-                 "that is not secure or insecure.\n");
-}
-
 static int command_scan(int argc, char **argv)
 {
     scanner_config_t cfg;
@@ -40,6 +20,39 @@ static int command_scan(int argc, char **argv)
     if (rc)
         return rc;
     return scanner_run(&cfg);
+}
+
+/* Each command: its name, the function that runs it with its own arguments (argv[0] is its
+ * name), and its line in the overview of usage() after the name. */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *overview;
+} commands[] = {
+    {"scan", command_scan, "[OPTIONS] [FILE|-]   scan the domains in FILE (default stdin)"},
+    {"export", scanner_command_export, "[--format jsonl|csv|table]  export a scan"},
+    {"diff", scanner_command_diff, "OLD NEW              compare two scans"},
+    {"show", scanner_command_show, "DOMAIN               explain one domain"},
+    {"scans", scanner_command_scans, "                     list scans"},
+    {"report", scanner_command_report, "-o report.html       write an HTML report"},
+    {"merge", scanner_command_merge, "--db DIR SRC_DIR...  merge shard stores"},
+    {"check", scanner_command_check, "[SCAN OPTIONS] DOMAIN...  scan these names and explain each"},
+    {"prune", scanner_command_prune, "--keep N | --before DATE  drop old scans, shrink the store"},
+    {"ds-actions", scanner_command_ds_actions,
+     "[--stable N]      DS changes CDS/CDNSKEY ask for, checked"},
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: dnssweep COMMAND [OPTIONS]\n", out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-7s %s\n", commands[i].name, commands[i].overview);
+    fputs("  --version, --help\n"
+          "Run 'dnssweep COMMAND --help' for a command's options.\n"
+          "Exit status: 0 done, 1 runtime failure, 2 usage error or bad input, 3 diff\n"
+          "--fail-on-regression found domains that got worse, 4 check found a domain\n"
+          "that is not secure or insecure.\n",
+          out);
 }
 
 int main(int argc, char **argv)
@@ -61,26 +74,9 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (strcmp(cmd, "scan") == 0)
-        return command_scan(argc - 1, argv + 1);
-    if (strcmp(cmd, "export") == 0)
-        return scanner_command_export(argc - 1, argv + 1);
-    if (strcmp(cmd, "diff") == 0)
-        return scanner_command_diff(argc - 1, argv + 1);
-    if (strcmp(cmd, "show") == 0)
-        return scanner_command_show(argc - 1, argv + 1);
-    if (strcmp(cmd, "scans") == 0)
-        return scanner_command_scans(argc - 1, argv + 1);
-    if (strcmp(cmd, "report") == 0)
-        return scanner_command_report(argc - 1, argv + 1);
-    if (strcmp(cmd, "merge") == 0)
-        return scanner_command_merge(argc - 1, argv + 1);
-    if (strcmp(cmd, "check") == 0)
-        return scanner_command_check(argc - 1, argv + 1);
-    if (strcmp(cmd, "prune") == 0)
-        return scanner_command_prune(argc - 1, argv + 1);
-    if (strcmp(cmd, "ds-actions") == 0)
-        return scanner_command_ds_actions(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "dnssweep: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

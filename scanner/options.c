@@ -1,11 +1,13 @@
 /* `dnssweep scan` command line: cli.md's options, defaults and usage errors. */
 #include "scanner/scanner.h"
+#include "text/text.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -75,9 +77,8 @@ void scanner_config_usage(FILE *out)
           out);
 }
 
-/* Parses a decimal unsigned in [min, max]; returns 0 or -1. */
-static int parse_unsigned(const char *text, unsigned long min, unsigned long max,
-                          unsigned long *out)
+int scanner_parse_unsigned(const char *text, unsigned long min, unsigned long max,
+                           unsigned long *out)
 {
     if (!text || !isdigit((unsigned char)text[0]))
         return -1;
@@ -100,7 +101,7 @@ int scanner_parse_address(const char *text, uint16_t default_port, struct sockad
         return -1;
     memcpy(host, text, host_len);
     host[host_len] = '\0';
-    if (hash && parse_unsigned(hash + 1, 1, 65535, &port) != 0)
+    if (hash && scanner_parse_unsigned(hash + 1, 1, 65535, &port) != 0)
         return -1;
     memset(out, 0, sizeof *out);
     struct sockaddr_in *v4 = (struct sockaddr_in *)out;
@@ -144,35 +145,56 @@ enum {
     OPT_SERVERS,
 };
 
-static const struct option long_options[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"scan", required_argument, NULL, OPT_SCAN},
-    {"resume", no_argument, NULL, OPT_RESUME},
-    {"root-hints", required_argument, NULL, OPT_ROOT_HINTS},
-    {"trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR},
-    {"resolver", required_argument, NULL, OPT_RESOLVER},
-    {"port", required_argument, NULL, OPT_PORT},
-    {"qps", required_argument, NULL, OPT_QPS},
-    {"qps-per-server", required_argument, NULL, OPT_QPS_PER_SERVER},
-    {"concurrency", required_argument, NULL, OPT_CONCURRENCY},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"retries", required_argument, NULL, OPT_RETRIES},
-    {"threads", required_argument, NULL, OPT_THREADS},
-    {"now", required_argument, NULL, OPT_NOW},
-    {"expiry-warning", required_argument, NULL, OPT_EXPIRY_WARNING},
-    {"limit", required_argument, NULL, OPT_LIMIT},
-    {"max-validations", required_argument, NULL, OPT_MAX_VALIDATIONS},
-    {"shard", required_argument, NULL, OPT_SHARD},
-    {"check-resolver", required_argument, NULL, OPT_CHECK_RESOLVER},
-    {"output", required_argument, NULL, 'o'},
-    {"progress", required_argument, NULL, OPT_PROGRESS},
-    {"metrics", required_argument, NULL, OPT_METRICS},
-    {"strict", no_argument, NULL, OPT_STRICT},
-    {"zone-file", required_argument, NULL, OPT_ZONE_FILE},
-    {"servers", required_argument, NULL, OPT_SERVERS},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+/* Every option of scan: its getopt entry (-4 and -6 have no long name) and, for an option that
+ * only stores its value in one field of the configuration, how: the text as given, true, or a
+ * number within [min, max]. The other options have their own case in
+ * scanner_config_parse_options. */
+typedef enum { STORE_NOTHING, STORE_TEXT, STORE_TRUE, STORE_NUMBER } store_kind_t;
+
+#define CONFIG_FIELD(name) offsetof(scanner_config_t, name)
+
+static const struct scan_option {
+    const char *name; /* the long name; NULL for -4 and -6 */
+    int has_arg;
+    int val;
+    store_kind_t store;
+    size_t field; /* offset of a const char * (TEXT), a bool (TRUE) or an unsigned (NUMBER) */
+    unsigned long min, max;
+} scan_options[] = {
+    {"db", required_argument, 'd', STORE_TEXT, CONFIG_FIELD(db_dir), 0, 0},
+    {"scan", required_argument, OPT_SCAN, STORE_TEXT, CONFIG_FIELD(scan_name), 0, 0},
+    {"resume", no_argument, OPT_RESUME, STORE_TRUE, CONFIG_FIELD(resume), 0, 0},
+    {"root-hints", required_argument, OPT_ROOT_HINTS, STORE_TEXT, CONFIG_FIELD(root_hints), 0, 0},
+    {"trust-anchor", required_argument, OPT_TRUST_ANCHOR, STORE_TEXT, CONFIG_FIELD(trust_anchor), 0,
+     0},
+    {"resolver", required_argument, OPT_RESOLVER, STORE_NOTHING, 0, 0, 0},
+    {"port", required_argument, OPT_PORT, STORE_NOTHING, 0, 0, 0},
+    {"qps", required_argument, OPT_QPS, STORE_NUMBER, CONFIG_FIELD(qps), 0, 10000000},
+    {"qps-per-server", required_argument, OPT_QPS_PER_SERVER, STORE_NUMBER,
+     CONFIG_FIELD(qps_per_server), 0, 10000000},
+    {"concurrency", required_argument, OPT_CONCURRENCY, STORE_NUMBER, CONFIG_FIELD(concurrency), 1,
+     100000},
+    {"timeout", required_argument, OPT_TIMEOUT, STORE_NUMBER, CONFIG_FIELD(timeout_ms), 10, 60000},
+    {"retries", required_argument, OPT_RETRIES, STORE_NUMBER, CONFIG_FIELD(retries), 0, 20},
+    {"threads", required_argument, OPT_THREADS, STORE_NUMBER, CONFIG_FIELD(threads), 1, 256},
+    {"now", required_argument, OPT_NOW, STORE_NOTHING, 0, 0, 0},
+    {"expiry-warning", required_argument, OPT_EXPIRY_WARNING, STORE_NOTHING, 0, 0, 0},
+    {"limit", required_argument, OPT_LIMIT, STORE_NOTHING, 0, 0, 0},
+    {"max-validations", required_argument, OPT_MAX_VALIDATIONS, STORE_NOTHING, 0, 0, 0},
+    {"shard", required_argument, OPT_SHARD, STORE_NOTHING, 0, 0, 0},
+    {"check-resolver", required_argument, OPT_CHECK_RESOLVER, STORE_NOTHING, 0, 0, 0},
+    {"output", required_argument, 'o', STORE_TEXT, CONFIG_FIELD(output), 0, 0},
+    {"progress", required_argument, OPT_PROGRESS, STORE_NOTHING, 0, 0, 0},
+    {"metrics", required_argument, OPT_METRICS, STORE_TEXT, CONFIG_FIELD(metrics), 0, 0},
+    {"strict", no_argument, OPT_STRICT, STORE_TRUE, CONFIG_FIELD(strict), 0, 0},
+    {"zone-file", required_argument, OPT_ZONE_FILE, STORE_TEXT, CONFIG_FIELD(zone_file), 0, 0},
+    {"servers", required_argument, OPT_SERVERS, STORE_NOTHING, 0, 0, 0},
+    {"help", no_argument, 'h', STORE_NOTHING, 0, 0, 0},
+    {NULL, 0, '4', STORE_TRUE, CONFIG_FIELD(ipv4_only), 0, 0},
+    {NULL, 0, '6', STORE_TRUE, CONFIG_FIELD(ipv6_only), 0, 0},
 };
+
+enum { N_SCAN_OPTIONS = sizeof scan_options / sizeof scan_options[0] };
 
 static int bad_value(FILE *err, const char *cmd, const char *option, const char *value,
                      const char *want)
@@ -186,13 +208,49 @@ static int set_number(FILE *err, const char *cmd, const char *option, const char
                       unsigned long min, unsigned long max, unsigned *field)
 {
     unsigned long v;
-    if (parse_unsigned(value, min, max, &v) != 0) {
+    if (scanner_parse_unsigned(value, min, max, &v) != 0) {
         char want[64];
         snprintf(want, sizeof want, "an integer from %lu to %lu", min, max);
         return bad_value(err, cmd, option, value, want);
     }
     *field = (unsigned)v;
     return 0;
+}
+
+/* Applies option c when it only stores its value; returns 0, the usage status, or -1 when c is
+ * not such an option. */
+static int store_option(FILE *err, const char *cmd, int c, const char *value, scanner_config_t *cfg)
+{
+    for (size_t i = 0; i < N_SCAN_OPTIONS; i++) {
+        const struct scan_option *o = &scan_options[i];
+        if (o->val != c || o->store == STORE_NOTHING)
+            continue;
+        char *field = (char *)cfg + o->field;
+        char flag[32];
+        switch (o->store) {
+        case STORE_NOTHING:
+            break;
+        case STORE_TEXT:
+            *(const char **)field = value;
+            return 0;
+        case STORE_TRUE:
+            *(bool *)field = true;
+            return 0;
+        case STORE_NUMBER:
+            snprintf(flag, sizeof flag, "--%s", o->name);
+            return set_number(err, cmd, flag, value, o->min, o->max, (unsigned *)field);
+        }
+    }
+    return -1;
+}
+
+/* The place of value among words (n of them), or -1. */
+static int word_index(const char *value, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(value, words[i]) == 0)
+            return (int)i;
+    return -1;
 }
 
 /* --limit NAME=N: the names, their bounds (a limit of 0 would make every zone bogus). */
@@ -209,6 +267,11 @@ static const struct {
     [SCANNER_LIMIT_NSEC3_ITERATIONS] = {"nsec3-iterations", 65535},
 };
 
+const char *scanner_limit_name(int limit)
+{
+    return limit >= 0 && limit < SCANNER_LIMIT_COUNT ? limit_names[limit].name : NULL;
+}
+
 static int parse_limit(FILE *err, const char *cmd, const char *text, scanner_config_t *cfg)
 {
     const char *eq = strchr(text, '=');
@@ -217,7 +280,7 @@ static int parse_limit(FILE *err, const char *cmd, const char *text, scanner_con
         if ((size_t)(eq - text) != len || strncmp(text, limit_names[i].name, len) != 0)
             continue;
         unsigned long min = i == SCANNER_LIMIT_NSEC3_ITERATIONS ? 0 : 1, v;
-        if (parse_unsigned(eq + 1, min, limit_names[i].max, &v) != 0) {
+        if (scanner_parse_unsigned(eq + 1, min, limit_names[i].max, &v) != 0) {
             char want[80];
             snprintf(want, sizeof want, "%s=N with N from %lu to %lu", limit_names[i].name, min,
                      limit_names[i].max);
@@ -227,10 +290,13 @@ static int parse_limit(FILE *err, const char *cmd, const char *text, scanner_con
         cfg->limit_set[i] = true;
         return 0;
     }
-    return bad_value(err, cmd, "--limit", text,
-                     "NAME=N, NAME one of keys-per-rrsig, rrsigs-per-rrset, ops-per-server, "
-                     "ops-per-domain, nsec3-hashes-per-server, nsec3-hashes-per-domain, "
-                     "nsec3-iterations");
+    char want[256];
+    text_buf_t t;
+    text_init(&t, want, sizeof want);
+    text_put(&t, "NAME=N, NAME one of ");
+    for (int i = 0; i < SCANNER_LIMIT_COUNT; i++)
+        text_printf(&t, "%s%s", i ? ", " : "", limit_names[i].name);
+    return bad_value(err, cmd, "--limit", text, want);
 }
 
 static int parse_shard(const char *text, scanner_config_t *cfg)
@@ -253,23 +319,27 @@ int scanner_config_parse_options(int argc, char **argv, scanner_config_t *cfg, F
     unsigned port = cfg->port;
     optind = 1;
     opterr = 0;
+    static const char *const progress_words[] = {
+        [SCANNER_PROGRESS_AUTO] = "auto",
+        [SCANNER_PROGRESS_ALWAYS] = "always",
+        [SCANNER_PROGRESS_NEVER] = "never",
+    };
+    static const char *const servers_words[] = {"names", "all"};
+    struct option long_options[N_SCAN_OPTIONS + 1]; /* the long names, then the zero end */
+    size_t n_long = 0;
+    for (size_t i = 0; i < N_SCAN_OPTIONS; i++)
+        if (scan_options[i].name)
+            long_options[n_long++] = (struct option){scan_options[i].name, scan_options[i].has_arg,
+                                                     NULL, scan_options[i].val};
+    long_options[n_long] = (struct option){0};
     while (rc == 0 && (c = getopt_long(argc, argv, ":d:o:46h", long_options, NULL)) != -1) {
+        int stored = store_option(err, cmd, c, optarg, cfg);
+        if (stored >= 0) {
+            rc = stored;
+            continue;
+        }
+        int word;
         switch (c) {
-        case 'd':
-            cfg->db_dir = optarg;
-            break;
-        case OPT_SCAN:
-            cfg->scan_name = optarg;
-            break;
-        case OPT_RESUME:
-            cfg->resume = true;
-            break;
-        case OPT_ROOT_HINTS:
-            cfg->root_hints = optarg;
-            break;
-        case OPT_TRUST_ANCHOR:
-            cfg->trust_anchor = optarg;
-            break;
         case OPT_RESOLVER:
             if (cfg->resolver_count == SCANNER_MAX_RESOLVERS)
                 rc = bad_value(err, cmd, "--resolver", optarg, "at most 8 resolvers");
@@ -282,25 +352,6 @@ int scanner_config_parse_options(int argc, char **argv, scanner_config_t *cfg, F
             rc = set_number(err, cmd, "--port", optarg, 1, 65535, &port);
             cfg->port = (uint16_t)port;
             cfg->port_set = true;
-            break;
-        case OPT_QPS:
-            rc = set_number(err, cmd, "--qps", optarg, 0, 10000000, &cfg->qps);
-            break;
-        case OPT_QPS_PER_SERVER:
-            rc =
-                set_number(err, cmd, "--qps-per-server", optarg, 0, 10000000, &cfg->qps_per_server);
-            break;
-        case OPT_CONCURRENCY:
-            rc = set_number(err, cmd, "--concurrency", optarg, 1, 100000, &cfg->concurrency);
-            break;
-        case OPT_TIMEOUT:
-            rc = set_number(err, cmd, "--timeout", optarg, 10, 60000, &cfg->timeout_ms);
-            break;
-        case OPT_RETRIES:
-            rc = set_number(err, cmd, "--retries", optarg, 0, 20, &cfg->retries);
-            break;
-        case OPT_THREADS:
-            rc = set_number(err, cmd, "--threads", optarg, 1, 256, &cfg->threads);
             break;
         case OPT_NOW:
             if (scanner_parse_time(optarg, &cfg->now) != 0)
@@ -332,42 +383,21 @@ int scanner_config_parse_options(int argc, char **argv, scanner_config_t *cfg, F
                                "an IP address, optionally #PORT");
             cfg->check_resolver_set = true;
             break;
-        case 'o':
-            cfg->output = optarg;
-            break;
         case OPT_PROGRESS:
-            if (strcmp(optarg, "auto") == 0)
-                cfg->progress = SCANNER_PROGRESS_AUTO;
-            else if (strcmp(optarg, "always") == 0)
-                cfg->progress = SCANNER_PROGRESS_ALWAYS;
-            else if (strcmp(optarg, "never") == 0)
-                cfg->progress = SCANNER_PROGRESS_NEVER;
-            else
+            word =
+                word_index(optarg, progress_words, sizeof progress_words / sizeof *progress_words);
+            if (word < 0)
                 rc = bad_value(err, cmd, "--progress", optarg, "auto, always or never");
-            break;
-        case OPT_METRICS:
-            cfg->metrics = optarg;
-            break;
-        case OPT_STRICT:
-            cfg->strict = true;
-            break;
-        case OPT_ZONE_FILE:
-            cfg->zone_file = optarg;
+            else
+                cfg->progress = (scanner_progress_mode_t)word;
             break;
         case OPT_SERVERS:
             cfg->servers_set = true;
-            if (strcmp(optarg, "names") == 0)
-                cfg->servers_all = false;
-            else if (strcmp(optarg, "all") == 0)
-                cfg->servers_all = true;
-            else
+            word = word_index(optarg, servers_words, sizeof servers_words / sizeof *servers_words);
+            if (word < 0)
                 rc = bad_value(err, cmd, "--servers", optarg, "names or all");
-            break;
-        case '4':
-            cfg->ipv4_only = true;
-            break;
-        case '6':
-            cfg->ipv6_only = true;
+            else
+                cfg->servers_all = word == 1;
             break;
         case 'h':
             return 1;

@@ -62,21 +62,29 @@ static int rr_to_addr(const ldns_rr *rr, uint16_t port, struct sockaddr_storage 
 {
     const ldns_rdf *rd = ldns_rr_rdf(rr, 0);
     memset(out, 0, sizeof *out);
-    if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A && rd && ldns_rdf_size(rd) == 4) {
-        struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+    struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+    void *ip;
+    size_t len;
+    if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A) {
         v4->sin_family = AF_INET;
         v4->sin_port = htons(port);
-        memcpy(&v4->sin_addr, ldns_rdf_data(rd), 4);
-        return 0;
-    }
-    if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA && rd && ldns_rdf_size(rd) == 16) {
-        struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+        ip = &v4->sin_addr;
+        len = sizeof v4->sin_addr;
+    } else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA) {
         v6->sin6_family = AF_INET6;
         v6->sin6_port = htons(port);
-        memcpy(&v6->sin6_addr, ldns_rdf_data(rd), 16);
-        return 0;
+        ip = &v6->sin6_addr;
+        len = sizeof v6->sin6_addr;
+    } else {
+        return -1;
     }
-    return -1;
+    if (!rd || ldns_rdf_size(rd) != len) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    memcpy(ip, ldns_rdf_data(rd), len);
+    return 0;
 }
 
 size_t scan_list_addrs(const ldns_rr_list *list, const ldns_rdf *name, uint16_t port, bool v4,

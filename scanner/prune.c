@@ -1,8 +1,10 @@
 /* `dnssweep prune` (cli.md): drop old scans and give the space back (results_prune). */
 #include "scanner/commands.h"
+#include "scanner/scanner.h"
 
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -55,16 +57,17 @@ static int parse_date(const char *s, int64_t *out)
     return 0;
 }
 
-static int parse_keep(const char *s, unsigned *out)
+/* A usage error of prune: the message (printf-style, without the "dnssweep prune: " that starts
+ * it) on stderr; returns the usage exit status. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
 {
-    char *end = NULL;
-    if (*s < '0' || *s > '9')
-        return -1;
-    unsigned long v = strtoul(s, &end, 10);
-    if (*end || v < 1 || v > UINT_MAX)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("dnssweep prune: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    return 2;
 }
 
 static void print_size(const char *what, uint64_t bytes)
@@ -94,37 +97,26 @@ int scanner_command_prune(int argc, char **argv)
             fputs(prune_usage, stdout);
             return 0;
         case ':':
-            fprintf(stderr, "dnssweep prune: option %s needs a value\n", argv[optind - 1]);
-            return 2;
+            return usage_error("option %s needs a value\n", argv[optind - 1]);
         default:
-            fprintf(stderr, "dnssweep prune: unknown option '%s' (not an option of prune)\n%s",
-                    argv[optind - 1], prune_usage);
-            return 2;
+            return usage_error("unknown option '%s' (not an option of prune)\n%s", argv[optind - 1],
+                               prune_usage);
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "dnssweep prune: unexpected argument '%s'\n%s", argv[optind], prune_usage);
-        return 2;
-    }
-    if (!keep_arg == !before_arg) {
-        fprintf(stderr, "dnssweep prune: give exactly one of --keep N and --before DATE\n%s",
-                prune_usage);
-        return 2;
-    }
-    if (keep_arg && parse_keep(keep_arg, &o.keep) != 0) {
-        fprintf(stderr,
-                "dnssweep prune: --keep wants a number of scans >= 1, not '%s' (the latest "
-                "finished scan is always kept)\n",
-                keep_arg);
-        return 2;
-    }
-    if (before_arg && parse_date(before_arg, &o.before) != 0) {
-        fprintf(stderr,
-                "dnssweep prune: --before wants a date YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC), "
-                "not '%s'\n",
-                before_arg);
-        return 2;
-    }
+    if (optind < argc)
+        return usage_error("unexpected argument '%s'\n%s", argv[optind], prune_usage);
+    if (!keep_arg == !before_arg)
+        return usage_error("give exactly one of --keep N and --before DATE\n%s", prune_usage);
+    unsigned long keep = 0;
+    if (keep_arg && scanner_parse_unsigned(keep_arg, 1, UINT_MAX, &keep) != 0)
+        return usage_error("--keep wants a number of scans >= 1, not '%s' (the latest finished "
+                           "scan is always kept)\n",
+                           keep_arg);
+    o.keep = (unsigned)keep;
+    if (before_arg && parse_date(before_arg, &o.before) != 0)
+        return usage_error("--before wants a date YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC), not "
+                           "'%s'\n",
+                           before_arg);
     char detail[512] = "";
     o.errbuf = detail;
     o.errbuf_size = sizeof detail;

@@ -159,11 +159,8 @@ static void domain_ds_answer(void *arg, const io_result_t *r)
     scan_domain_t *d = arg;
     d->queries_pending--;
     if (r->status != 0) {
-        d->parent_silent = true;
-        d->silent_zone = d->s->root; /* the resolver stands for the root */
-        scan_domain_conclude(d, SCAN_OUTCOME_INDETERMINATE,
-                             "the resolver gave no answer to %s DS (%s)", d->name,
-                             io_strerror(r->status));
+        /* The resolver stands for the root. */
+        scan_domain_ds_unanswered(d, d->s->root, "the resolver", r->status);
         return;
     }
     ldns_pkt_rcode rcode = ldns_pkt_get_rcode(r->pkt);

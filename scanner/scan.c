@@ -17,66 +17,90 @@
 #include "scanner/settings.h"
 #include "text/text.h"
 
-/* --strict with --zone-file: every record must be readable before anything is sent. */
-static int strict_precheck_zone(const scanner_config_t *cfg)
+/* What --strict reads through before anything is sent: the zone file of --zone-file, or the
+ * input file of names. */
+typedef struct strict_source {
+    const char *path;
+    const char *unit; /* what one entry is called in the summary */
+    scanner_zonefile_t *zf;
+    scanner_input_t *in;
+    scanner_input_item_t item;
+} strict_source_t;
+
+static int source_open(strict_source_t *src, const scanner_config_t *cfg)
 {
-    scanner_zonefile_t *zf = NULL;
-    int rc = scanner_zonefile_open(cfg->zone_file, NULL, &zf);
-    if (rc != 0) {
-        fprintf(stderr, "dnssweep scan: %s: %s\n", cfg->zone_file, strerror(-rc));
-        return 2;
+    memset(src, 0, sizeof *src);
+    if (cfg->zone_file) {
+        src->path = cfg->zone_file;
+        src->unit = "record";
+        return scanner_zonefile_open(cfg->zone_file, NULL, &src->zf);
     }
-    unsigned bad = 0;
-    scanner_zonefile_delegation_t dg;
-    int kind;
-    while ((kind = scanner_zonefile_next(zf, &dg)) > 0)
-        if (kind == ZONEFILE_BAD && bad++ < 20)
-            fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", cfg->zone_file,
-                    (unsigned long long)scanner_zonefile_error_line(zf),
-                    scanner_zonefile_error(zf));
-    if (kind < 0)
-        fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", cfg->zone_file,
-                (unsigned long long)scanner_zonefile_error_line(zf),
-                scanner_zonefile_error(zf)[0] ? scanner_zonefile_error(zf) : strerror(-kind));
-    scanner_zonefile_free(zf);
-    if (kind < 0 || bad) {
-        fprintf(stderr, "dnssweep scan: %u bad record(s) in %s; nothing was sent (--strict)\n", bad,
-                cfg->zone_file);
-        return 2;
-    }
-    return 0;
+    src->path = cfg->input;
+    src->unit = "line";
+    return scanner_input_open(cfg->input, &src->in);
 }
 
-/* --strict: every line must be valid before anything is sent. Returns 0 or 2. */
+/* Reads the next entry: > 0 with *bad set when it could not be read, 0 at the end, or a negative
+ * error. */
+static int source_next(strict_source_t *src, bool *bad)
+{
+    int kind;
+    if (src->zf) {
+        scanner_zonefile_delegation_t dg;
+        kind = scanner_zonefile_next(src->zf, &dg);
+        *bad = kind == ZONEFILE_BAD;
+    } else {
+        kind = scanner_input_next(src->in, &src->item);
+        *bad = kind == SCANNER_INPUT_BAD;
+    }
+    return kind;
+}
+
+/* Where the last bad entry or error is, and what is wrong there ("" when not known). */
+static unsigned long long source_line(const strict_source_t *src)
+{
+    return src->zf ? scanner_zonefile_error_line(src->zf) : src->item.line;
+}
+
+static const char *source_error(const strict_source_t *src)
+{
+    return src->zf ? scanner_zonefile_error(src->zf) : src->item.error;
+}
+
+static void source_close(strict_source_t *src)
+{
+    scanner_zonefile_free(src->zf);
+    scanner_input_free(src->in);
+}
+
+/* --strict: every entry must be valid before anything is sent. Returns 0 or 2. */
 static int strict_precheck(const scanner_config_t *cfg)
 {
-    if (cfg->zone_file)
-        return strict_precheck_zone(cfg);
-    if (!cfg->input || strcmp(cfg->input, "-") == 0) {
+    if (!cfg->zone_file && (!cfg->input || strcmp(cfg->input, "-") == 0)) {
         fprintf(stderr, "dnssweep scan: --strict needs an input FILE (stdin cannot be read "
                         "twice)\n");
         return 2;
     }
-    scanner_input_t *in = NULL;
-    int rc = scanner_input_open(cfg->input, &in);
+    strict_source_t src;
+    int rc = source_open(&src, cfg);
     if (rc != 0) {
-        fprintf(stderr, "dnssweep scan: %s: %s\n", cfg->input, strerror(-rc));
+        fprintf(stderr, "dnssweep scan: %s: %s\n", src.path, strerror(-rc));
         return 2;
     }
     unsigned bad = 0;
-    scanner_input_item_t item;
+    bool entry_bad;
     int kind;
-    while ((kind = scanner_input_next(in, &item)) > 0)
-        if (kind == SCANNER_INPUT_BAD && bad++ < 20)
-            fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", cfg->input,
-                    (unsigned long long)item.line, item.error);
-    scanner_input_free(in);
+    while ((kind = source_next(&src, &entry_bad)) > 0)
+        if (entry_bad && bad++ < 20)
+            fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", src.path, source_line(&src),
+                    source_error(&src));
     if (kind < 0)
-        fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", cfg->input, (unsigned long long)item.line,
-                item.error[0] ? item.error : strerror(-kind));
+        fprintf(stderr, "dnssweep scan: %s:%llu: %s\n", src.path, source_line(&src),
+                source_error(&src)[0] ? source_error(&src) : strerror(-kind));
+    source_close(&src);
     if (kind < 0 || bad) {
-        fprintf(stderr, "dnssweep scan: %u bad line(s) in %s; nothing was sent (--strict)\n", bad,
-                cfg->input);
+        fprintf(stderr, "dnssweep scan: %u bad %s(s) in %s; nothing was sent (--strict)\n", bad,
+                src.unit, src.path);
         return 2;
     }
     return 0;

@@ -32,6 +32,9 @@ typedef enum scanner_limit {
     SCANNER_LIMIT_COUNT
 } scanner_limit_t;
 
+/* The NAME of a limit in --limit NAME=N ("keys-per-rrsig"), or NULL for no limit. Static text. */
+const char *scanner_limit_name(int limit);
+
 typedef struct scanner_config {
     const char *input;        /* FILE or "-" */
     const char *db_dir;       /* --db */
@@ -89,6 +92,11 @@ int scanner_config_parse_options(int argc, char **argv, scanner_config_t *cfg, F
 
 /* Prints the scan command's help. */
 void scanner_config_usage(FILE *out);
+
+/* Parses a decimal number (digits only, no sign or space) within [min, max] into out. Returns 0
+ * or -1. */
+int scanner_parse_unsigned(const char *text, unsigned long min, unsigned long max,
+                           unsigned long *out);
 
 /* Parses "ADDR", "ADDR#PORT" or "[v6]:PORT"-free "v6#PORT" into out. Returns 0 or -1. */
 int scanner_parse_address(const char *text, uint16_t default_port, struct sockaddr_storage *out);

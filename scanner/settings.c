@@ -268,16 +268,6 @@ static const setting_t setting_table[] = {
 
 /* --limit NAME=N: stored as the value in force (the default when not given), so a resume that
  * names the default agrees. */
-static const char *const limit_keys[SCANNER_LIMIT_COUNT] = {
-    [SCANNER_LIMIT_KEYS_PER_RRSIG] = "keys-per-rrsig",
-    [SCANNER_LIMIT_RRSIGS_PER_RRSET] = "rrsigs-per-rrset",
-    [SCANNER_LIMIT_OPS_PER_SERVER] = "ops-per-server",
-    [SCANNER_LIMIT_OPS_PER_DOMAIN] = "ops-per-domain",
-    [SCANNER_LIMIT_HASHES_PER_SERVER] = "nsec3-hashes-per-server",
-    [SCANNER_LIMIT_HASHES_PER_DOMAIN] = "nsec3-hashes-per-domain",
-    [SCANNER_LIMIT_NSEC3_ITERATIONS] = "nsec3-iterations",
-};
-
 static unsigned limit_in_force(const scanner_config_t *c, int i)
 {
     if (c->limit_set[i])
@@ -348,7 +338,7 @@ char *scan_settings_format(const scanner_config_t *cfg, const ldns_rr_list *hint
     put_line(&buf, &used, &cap, "trust-anchor-sha256", hex);
     for (int i = 0; i < SCANNER_LIMIT_COUNT; i++) {
         char key[64];
-        snprintf(key, sizeof key, "limit.%s", limit_keys[i]);
+        snprintf(key, sizeof key, "limit.%s", scanner_limit_name(i));
         snprintf(value, sizeof value, "%u", limit_in_force(cfg, i));
         put_line(&buf, &used, &cap, key, value);
     }
@@ -507,13 +497,13 @@ int scan_settings_resume(const scanner_config_t *cfg, scanner_config_t *out,
     for (int i = 0; i < SCANNER_LIMIT_COUNT && rc == 0; i++) {
         char key[64];
         unsigned v;
-        snprintf(key, sizeof key, "limit.%s", limit_keys[i]);
+        snprintf(key, sizeof key, "limit.%s", scanner_limit_name(i));
         if (results_settings_get(stored, key, value, sizeof value) != 1 ||
             parse_uint(value, UINT32_MAX, &v) != 0)
             continue;
         if (cfg->limit_set[i] && cfg->limits[i] != v) {
-            snprintf(given, sizeof given, "%s=%u", limit_keys[i], cfg->limits[i]);
-            snprintf(value, sizeof value, "%s=%u", limit_keys[i], v);
+            snprintf(given, sizeof given, "%s=%u", scanner_limit_name(i), cfg->limits[i]);
+            snprintf(value, sizeof value, "%s=%u", scanner_limit_name(i), v);
             rc = contradiction(name, mode, "--limit", given, value);
         }
         out->limits[i] = v;

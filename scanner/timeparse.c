@@ -30,6 +30,16 @@ static bool expect(const char **p, const char *one_of)
     return true;
 }
 
+/* A field of n digits within [min, max], then one of the characters of sep (nothing when sep is
+ * NULL): its value, or -1. */
+static long field(const char **p, int n, long min, long max, const char *sep)
+{
+    long v = digits(p, n);
+    if (v < min || v > max || (sep && !expect(p, sep)))
+        return -1;
+    return v;
+}
+
 static bool is_leap(long y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -71,23 +81,21 @@ static int parse_unix_seconds(const char *text, int64_t *out)
  * epoch: 0 means "the clock" to the scanner. */
 static int parse_rfc3339(const char *p, int64_t *out)
 {
-    long year = digits(&p, 4);
-    if (year < 0 || !expect(&p, "-"))
-        return -1;
-    long month = digits(&p, 2);
-    if (month < 1 || month > 12 || !expect(&p, "-"))
-        return -1;
-    long day = digits(&p, 2);
-    if (day < 1 || day > days_in_month(year, month) || !expect(&p, "Tt"))
-        return -1;
-    long hour = digits(&p, 2);
-    if (hour < 0 || hour > 23 || !expect(&p, ":"))
-        return -1;
-    long minute = digits(&p, 2);
-    if (minute < 0 || minute > 59 || !expect(&p, ":"))
-        return -1;
-    long second = digits(&p, 2);
-    if (second < 0 || second > 60)
+    /* full-date "T" hh:mm:ss; the day is checked against its month below. */
+    enum { YEAR, MONTH, DAY, HOUR, MINUTE, SECOND, N_FIELDS };
+    static const struct {
+        int n;
+        long min, max;
+        const char *sep;
+    } fields[N_FIELDS] = {
+        [YEAR] = {4, 0, 9999, "-"}, [MONTH] = {2, 1, 12, "-"},  [DAY] = {2, 1, 31, "Tt"},
+        [HOUR] = {2, 0, 23, ":"},   [MINUTE] = {2, 0, 59, ":"}, [SECOND] = {2, 0, 60, NULL},
+    };
+    long v[N_FIELDS];
+    for (int i = 0; i < N_FIELDS; i++)
+        if ((v[i] = field(&p, fields[i].n, fields[i].min, fields[i].max, fields[i].sep)) < 0)
+            return -1;
+    if (v[DAY] > days_in_month(v[YEAR], v[MONTH]))
         return -1;
     if (*p == '.') {
         p++;
@@ -101,11 +109,11 @@ static int parse_rfc3339(const char *p, int64_t *out)
         offset = 0;
     } else if (*p == '+' || *p == '-') {
         int sign = *p++ == '-' ? -1 : 1;
-        long oh = digits(&p, 2);
-        if (oh < 0 || oh > 23 || !expect(&p, ":"))
+        long oh = field(&p, 2, 0, 23, ":");
+        if (oh < 0)
             return -1;
-        long om = digits(&p, 2);
-        if (om < 0 || om > 59)
+        long om = field(&p, 2, 0, 59, NULL);
+        if (om < 0)
             return -1;
         offset = sign * (oh * 3600 + om * 60);
     } else {
@@ -113,8 +121,8 @@ static int parse_rfc3339(const char *p, int64_t *out)
     }
     if (*p != '\0')
         return -1;
-    int64_t t =
-        days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+    int64_t t = days_from_civil(v[YEAR], v[MONTH], v[DAY]) * 86400 + v[HOUR] * 3600 +
+                v[MINUTE] * 60 + v[SECOND] - offset;
     if (t <= 0)
         return -1;
     *out = t;

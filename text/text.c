@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 void text_init(text_buf_t *t, char *data, size_t cap)
 {
@@ -37,4 +38,23 @@ void text_printf(text_buf_t *t, const char *fmt, ...)
 void text_put(text_buf_t *t, const char *s)
 {
     text_printf(t, "%s", s);
+}
+
+const char *text_of_code(const text_code_t *table, size_t n, int code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (table[i].code == code)
+            return table[i].text;
+    return NULL;
+}
+
+const char *text_strerror(const text_code_t *table, size_t n, int err, const char *unknown)
+{
+    const char *text = text_of_code(table, n, err);
+    if (text)
+        return text;
+    /* strerrordesc_np, unlike strerror, is thread-safe and says NULL for an unknown value. */
+    if (err < 0 && err > -4096 && strerrordesc_np(-err))
+        return strerrordesc_np(-err);
+    return unknown;
 }

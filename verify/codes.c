@@ -1,5 +1,6 @@
 /* The reason code table of doc/verdicts.md; one place for names, severities, EDEs, fixes. */
 #include "verify/codes.h"
+#include "text/text.h"
 
 #include <string.h>
 
@@ -126,17 +127,17 @@ verify_severity_t verify_reason_severity(verify_reason_code_t code)
     return reasons[code].severity;
 }
 
+static const text_code_t severity_names[] = {
+    {VERIFY_SEVERITY_ERROR, "error"},
+    {VERIFY_SEVERITY_WARNING, "warning"},
+    {VERIFY_SEVERITY_INFO, "info"},
+};
+
 const char *verify_severity_name(verify_severity_t severity)
 {
-    switch (severity) {
-    case VERIFY_SEVERITY_ERROR:
-        return "error";
-    case VERIFY_SEVERITY_WARNING:
-        return "warning";
-    case VERIFY_SEVERITY_INFO:
-        return "info";
-    }
-    return "error";
+    const char *name = text_of_code(
+        severity_names, sizeof severity_names / sizeof severity_names[0], (int)severity);
+    return name ? name : "error";
 }
 
 int verify_reason_ede(verify_reason_code_t code)

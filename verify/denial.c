@@ -4,6 +4,7 @@
  * canonical ordering and ancestor walks allocate nothing (ldns's dname calls clone).
  */
 #include "verify/internal.h"
+#include "text/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -289,21 +290,20 @@ verify_denial_result_t verify_denial_check_wildcard(const verify_denial_query_t 
     return check_budgeted(q, rrsig_labels, detail, detail_len);
 }
 
+static const text_code_t denial_result_names[] = {
+    {VERIFY_DENIAL_PROVEN, "proven"},
+    {VERIFY_DENIAL_OPTOUT, "optout"},
+    {VERIFY_DENIAL_MISSING, "missing"},
+    {VERIFY_DENIAL_INVALID, "invalid"},
+    {VERIFY_DENIAL_INSECURE_ITERATIONS, "insecure-iterations"},
+};
+
 const char *verify_denial_result_name(verify_denial_result_t result)
 {
-    switch (result) {
-    case VERIFY_DENIAL_PROVEN:
-        return "proven";
-    case VERIFY_DENIAL_OPTOUT:
-        return "optout";
-    case VERIFY_DENIAL_MISSING:
-        return "missing";
-    case VERIFY_DENIAL_INVALID:
-        return "invalid";
-    case VERIFY_DENIAL_INSECURE_ITERATIONS:
-        return "insecure-iterations";
-    }
-    return "unknown";
+    const char *name =
+        text_of_code(denial_result_names,
+                     sizeof denial_result_names / sizeof denial_result_names[0], (int)result);
+    return name ? name : "unknown";
 }
 
 int verify_dname_canonical_compare(const ldns_rdf *a, const ldns_rdf *b)

@@ -1,5 +1,6 @@
 /* Key tags (RFC 4034 App. B) and DS digests (RFC 4034 §5.1.4, RFC 4509, RFC 6605). */
 #include "verify/sig_internal.h"
+#include "text/text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -33,23 +34,21 @@ uint16_t verify_key_tag(const ldns_rr *dnskey)
     return len < 0 ? 0 : verify_key_tag_rdata(rdata, (size_t)len);
 }
 
-bool verify_ds_digest_supported(uint8_t digest_type)
-{
-    return digest_type == LDNS_SHA1 || digest_type == LDNS_SHA256 || digest_type == LDNS_SHA384;
-}
+/* The digest types a DS may use here, with their OpenSSL digest names. */
+static const text_code_t digests[] = {
+    {LDNS_SHA1, "SHA1"},
+    {LDNS_SHA256, "SHA256"},
+    {LDNS_SHA384, "SHA384"},
+};
 
 static const char *digest_name(uint8_t digest_type)
 {
-    switch (digest_type) {
-    case LDNS_SHA1:
-        return "SHA1";
-    case LDNS_SHA256:
-        return "SHA256";
-    case LDNS_SHA384:
-        return "SHA384";
-    default:
-        return NULL;
-    }
+    return text_of_code(digests, sizeof digests / sizeof digests[0], digest_type);
+}
+
+bool verify_ds_digest_supported(uint8_t digest_type)
+{
+    return digest_name(digest_type) != NULL;
 }
 
 int verify_ds_digest(const ldns_rr *dnskey, uint8_t digest_type, uint8_t *out, size_t *out_len)

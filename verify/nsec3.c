@@ -8,6 +8,7 @@
  */
 #include "verify/internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,15 +61,11 @@ typedef struct nsec3_set {
 
 static const char b32hex[] = "0123456789abcdefghijklmnopqrstuv";
 
+/* The value of the base32hex digit ch, either case (its place in b32hex); -1 for anything else. */
 static int b32hex_value(uint8_t ch)
 {
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'v')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'V')
-        return ch - 'A' + 10;
-    return -1;
+    const char *p = ch ? strchr(b32hex, tolower(ch)) : NULL;
+    return p ? (int)(p - b32hex) : -1;
 }
 
 /* Decodes exactly 32 base32hex characters (no padding) into 20 bytes. */

@@ -1,23 +1,18 @@
 /* Messages for the negative error codes of verify/ (the enum in verify.h). */
 #include "verify/verify.h"
+#include "text/text.h"
 
-#include <string.h>
+/* The text of each VERIFY_E* code; other negative values are -errno. */
+static const text_code_t verify_errors[] = {
+    {VERIFY_OK, "success"},
+    {VERIFY_ENOMEM, "out of memory"},
+    {VERIFY_EINVAL, "invalid argument"},
+    {VERIFY_ECRYPTO, "cryptographic library failure"},
+    {VERIFY_EUNSUPPORTED, "unsupported algorithm or digest"},
+};
 
 const char *verify_strerror(int err)
 {
-    switch (err) {
-    case VERIFY_OK:
-        return "success";
-    case VERIFY_ENOMEM:
-        return "out of memory";
-    case VERIFY_EINVAL:
-        return "invalid argument";
-    case VERIFY_ECRYPTO:
-        return "cryptographic library failure";
-    case VERIFY_EUNSUPPORTED:
-        return "unsupported algorithm or digest";
-    }
-    if (err < 0 && err > -4096 && strerrordesc_np(-err))
-        return strerrordesc_np(-err);
-    return "unknown verify error";
+    return text_strerror(verify_errors, sizeof verify_errors / sizeof verify_errors[0], err,
+                         "unknown verify error");
 }

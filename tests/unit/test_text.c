@@ -4,7 +4,9 @@
 #include "tests/tap.h"
 #include "text/text.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 int main(void)
 {
@@ -40,5 +42,21 @@ int main(void)
     ok(t.cut && strcmp(exact, "1234567") == 0, "the next character is cut");
     text_put(&t, "");
     ok(t.cut && t.len == 7, "after a cut appends do nothing");
+
+    /* A module's code table: its own codes first, then -errno, then the module's unknown. */
+    enum { MY_EBROKEN = -31001, MY_ENOMEM = -ENOMEM };
+    static const text_code_t codes[] = {
+        {0, "success"}, {MY_ENOMEM, "out of memory"}, {MY_EBROKEN, "broken"}};
+    size_t n = sizeof codes / sizeof codes[0];
+    is_str(text_of_code(codes, n, MY_EBROKEN), "broken", "a code of the table has its text");
+    ok(text_of_code(codes, n, 7) == NULL, "a code not in the table has none");
+    is_str(text_strerror(codes, n, MY_ENOMEM, "unknown"), "out of memory",
+           "the table's text wins over the system's for the same -errno");
+    is_str(text_strerror(codes, n, -ENOENT, "unknown"), strerrordesc_np(ENOENT),
+           "another -errno gets the system's message");
+    is_str(text_strerror(codes, n, -30999, "unknown my error"), "unknown my error",
+           "a negative value that is neither gets the module's unknown text");
+    is_str(text_strerror(codes, n, 5, "unknown my error"), "unknown my error",
+           "so does a positive value");
     return tap_done();
 }
