@@ -307,6 +307,8 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
     if (!ks)
         return VERIFY_ENOMEM;
     atomic_init(&ks->refs, 1);
+    atomic_init(&ks->ecdsa_curve[0], NULL);
+    atomic_init(&ks->ecdsa_curve[1], NULL);
     if (pthread_mutex_init(&ks->import_lock, NULL) != 0) {
         free(ks);
         return VERIFY_ENOMEM;
@@ -391,6 +393,8 @@ void verify_keyset_free(verify_keyset_t *ks)
     }
     free(ks->keys);
     ldns_rdf_deep_free(ks->zone);
+    for (size_t i = 0; i < 2; i++)
+        EC_GROUP_free(atomic_load_explicit(&ks->ecdsa_curve[i], memory_order_relaxed));
     verify_sig_memo_destroy(&ks->memo);
     pthread_mutex_destroy(&ks->import_lock);
     free(ks);
