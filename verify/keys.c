@@ -207,22 +207,25 @@ unsigned verify_dnskey_bits(const ldns_rr *dnskey)
                                ldns_rdf_size(k));
 }
 
-/* The RDATA of rr in wire form into *out (malloc'd) and *len. 0 or VERIFY_ENOMEM. */
+/* The RDATA of rr in wire form into *out (malloc'd) and *len. 0, VERIFY_EINVAL or
+ * VERIFY_ENOMEM. Sized first and copied once: a KeyTrap answer brings hundreds of keys. */
 static int rdata_dup(const ldns_rr *rr, uint8_t **out, size_t *len)
 {
-    ldns_buffer *buf = ldns_buffer_new(300);
-    int rc = buf ? verify_sig_rdata_wire(rr, buf) : VERIFY_ENOMEM;
     *out = NULL;
-    if (rc == 0) {
-        *len = ldns_buffer_position(buf);
-        *out = malloc(*len ? *len : 1);
-        if (*out)
-            memcpy(*out, ldns_buffer_begin(buf), *len);
-        else
-            rc = VERIFY_ENOMEM;
+    size_t total = 0;
+    for (size_t i = 0; i < ldns_rr_rd_count(rr); i++)
+        total += ldns_rr_rdf(rr, i) ? ldns_rdf_size(ldns_rr_rdf(rr, i)) : 0;
+    uint8_t *p = malloc(total ? total : 1);
+    if (!p)
+        return VERIFY_ENOMEM;
+    long n = verify_sig_rdata_copy(rr, p, total);
+    if (n < 0) {
+        free(p);
+        return VERIFY_EINVAL;
     }
-    ldns_buffer_free(buf);
-    return rc;
+    *out = p;
+    *len = (size_t)n;
+    return 0;
 }
 
 static int key_init(struct verify_key *key, const ldns_rr *rr, uint8_t *rdata, size_t rdata_len,
@@ -238,7 +241,8 @@ static int key_init(struct verify_key *key, const ldns_rr *rr, uint8_t *rdata, s
     key->flags = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
     key->protocol = ldns_rdf2native_int8(ldns_rr_rdf(rr, 1));
     key->algorithm = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
-    key->key_tag = verify_key_tag(rr);
+    /* verify_key_tag(rr) from the RDATA already copied, without a copy of its own. */
+    key->key_tag = rdata_len <= SIG_DNSKEY_MAX_RDATA ? verify_key_tag_rdata(rdata, rdata_len) : 0;
     const ldns_rdf *k = ldns_rr_rdf(rr, 3);
     key->bits = verify_sig_key_bits(key->algorithm, ldns_rdf_data(k), ldns_rdf_size(k));
     return 0;

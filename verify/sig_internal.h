@@ -19,6 +19,8 @@
 #define DNSKEY_FLAG_ZONE 0x0100u
 #define DNSKEY_FLAG_REVOKE 0x0080u
 #define DNSKEY_FLAG_SEP 0x0001u
+/* Longest DNSKEY RDATA given a key tag (verify_key_tag: 0 above). */
+#define SIG_DNSKEY_MAX_RDATA 4096
 
 /*
  * One DNSKEY. Everything but the public key is set when the keyset is built and never changes.
