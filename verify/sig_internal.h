@@ -30,7 +30,14 @@
  * tmpl and hot (release), written once under *import_lock (the keyset's).
  */
 struct verify_key {
-    ldns_rr *rr; /* owned copy */
+    /* The DNSKEY RR itself, made from owner, class, ttl and rdata the first time something asks
+     * (verify_sig_key_rr: DS digests, CDS forms, DS hints): a KeyTrap answer lists hundreds of
+     * keys nothing but their tag and flags is ever read of. Published like the import. */
+    _Atomic(ldns_rr *) rr;
+    uint8_t *owner; /* the owner's wire form, in the rdata allocation, after the RDATA */
+    size_t owner_len;
+    uint16_t rr_class;
+    uint32_t ttl;
     uint16_t flags;
     uint8_t protocol;
     uint8_t algorithm;
@@ -52,6 +59,8 @@ struct verify_key {
  * and costs less than that verify (P-256: ~25 us with the DigestVerify template, against a
  * 63 us verify; bench_keytrap before/after), so the signature budget bounds imports too. */
 bool verify_sig_key_import(const struct verify_key *key);
+/* key's DNSKEY RR, made on first use under the keyset's lock; NULL when out of memory. */
+const ldns_rr *verify_sig_key_rr(const struct verify_key *key);
 
 /* P-256 keys that verify many signatures get a table of their point's multiples (p256_hot.c).
  * verify_sig_p256_hot_verify returns 1 valid, 0 invalid, VERIFY_ENOMEM, or SIG_P256_COLD: no table
