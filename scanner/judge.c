@@ -475,6 +475,28 @@ static verify_status_t merge_servers(scan_record_t *r, scan_domain_t *d, verify_
     return status;
 }
 
+static uint8_t ascii_lower(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/* True when name is zone or below it, compared on the wire without case: ldns_dname_compare and
+ * ldns_dname_is_subdomain copy and lower-case both names, and a KeyTrap answer brings hundreds
+ * of RRSIGs to check. */
+static bool name_at_or_below(const ldns_rdf *name, const ldns_rdf *zone)
+{
+    const uint8_t *n = ldns_rdf_data(name), *z = ldns_rdf_data(zone);
+    size_t nl = ldns_rdf_size(name), zl = ldns_rdf_size(zone), off = 0;
+    while (off < nl && nl - off > zl && n[off] != 0)
+        off += (size_t)n[off] + 1;
+    if (off > nl || nl - off != zl)
+        return false;
+    for (size_t i = 0; i < zl; i++)
+        if (ascii_lower(n[off + i]) != ascii_lower(z[i]))
+            return false;
+    return true;
+}
+
 /* The earliest expiration of every RRSIG the domain's servers sent for names in the zone,
  * valid or not: an expired or mismatching signature is what a reader of the record must see
  * (the verdicts only note the ones that verified). Times are RFC 4034 3.1.5 serial numbers,
@@ -491,8 +513,7 @@ static int64_t earliest_rrsig_seen(const scan_domain_t *d)
                 for (size_t k = 0; lists[l] && k < ldns_rr_list_rr_count(lists[l]); k++) {
                     const ldns_rr *rr = ldns_rr_list_rr(lists[l], k);
                     if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rr) < 9 ||
-                        (ldns_dname_compare(ldns_rr_owner(rr), d->dname) != 0 &&
-                         !ldns_dname_is_subdomain(ldns_rr_owner(rr), d->dname)))
+                        !name_at_or_below(ldns_rr_owner(rr), d->dname))
                         continue;
                     uint32_t wire = ldns_rdf2native_int32(ldns_rr_rdf(rr, 4));
                     int64_t at = d->now + (int32_t)(wire - (uint32_t)d->now);
@@ -617,13 +638,23 @@ static void judge_delegation(scan_record_t *r, scan_domain_t *d)
  * verdict changes. RDATA names are left alone: those of DNSSEC records are never compressed
  * (RFC 4034 3.1.7, 4.1.1) and the NSEC next name keeps its case in what is signed (RFC 6840
  * 5.1). Done in place, so a parsed block stays one block. */
+static void lower_wire_name(ldns_rdf *name)
+{
+    /* ldns_dname2canonical, without its tolower() call per byte (KeyTrap answers have hundreds
+     * of owners): length bytes are at most 63, never an upper-case letter. */
+    uint8_t *n =
+        name && ldns_rdf_get_type(name) == LDNS_RDF_TYPE_DNAME ? ldns_rdf_data(name) : NULL;
+    for (size_t i = 0; n && i < ldns_rdf_size(name); i++)
+        n[i] = ascii_lower(n[i]);
+}
+
 static void lower_names(ldns_pkt *p)
 {
     ldns_rr_list *sections[] = {ldns_pkt_question(p), ldns_pkt_answer(p), ldns_pkt_authority(p),
                                 ldns_pkt_additional(p)};
     for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
         for (size_t i = 0; sections[s] && i < ldns_rr_list_rr_count(sections[s]); i++)
-            ldns_dname2canonical(ldns_rr_owner(ldns_rr_list_rr(sections[s], i)));
+            lower_wire_name(ldns_rr_owner(ldns_rr_list_rr(sections[s], i)));
 }
 
 static void parse_answers(scan_domain_t *d)

@@ -5,8 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_DNSKEY_RDATA 4096
-
 uint16_t verify_key_tag_rdata(const uint8_t *rdata, size_t len)
 {
     if (len < 4)
@@ -27,7 +25,7 @@ uint16_t verify_key_tag_rdata(const uint8_t *rdata, size_t len)
 
 uint16_t verify_key_tag(const ldns_rr *dnskey)
 {
-    uint8_t rdata[MAX_DNSKEY_RDATA];
+    uint8_t rdata[SIG_DNSKEY_MAX_RDATA];
     if (!verify_sig_rr_complete(dnskey, 4))
         return 0;
     long len = verify_sig_rdata_copy(dnskey, rdata, sizeof rdata);
@@ -53,7 +51,7 @@ bool verify_ds_digest_supported(uint8_t digest_type)
 
 int verify_ds_digest(const ldns_rr *dnskey, uint8_t digest_type, uint8_t *out, size_t *out_len)
 {
-    uint8_t data[MAX_DNSKEY_RDATA + LDNS_MAX_DOMAINLEN + 1];
+    uint8_t data[SIG_DNSKEY_MAX_RDATA + LDNS_MAX_DOMAINLEN + 1];
     const char *md_name = digest_name(digest_type);
     if (!md_name)
         return VERIFY_EUNSUPPORTED;

@@ -207,48 +207,107 @@ unsigned verify_dnskey_bits(const ldns_rr *dnskey)
                                ldns_rdf_size(k));
 }
 
-/* The RDATA of rr in wire form into *out (malloc'd) and *len. 0 or VERIFY_ENOMEM. */
-static int rdata_dup(const ldns_rr *rr, uint8_t **out, size_t *len)
+/* The RDATA of rr in wire form into *out (malloc'd) and *len, followed in the same block by the
+ * owner's wire form (*owner_len bytes). 0, VERIFY_EINVAL or VERIFY_ENOMEM. Sized first and copied
+ * once: a KeyTrap answer brings hundreds of keys. */
+static int rdata_dup(const ldns_rr *rr, uint8_t **out, size_t *len, size_t *owner_len)
 {
-    ldns_buffer *buf = ldns_buffer_new(300);
-    int rc = buf ? verify_sig_rdata_wire(rr, buf) : VERIFY_ENOMEM;
     *out = NULL;
-    if (rc == 0) {
-        *len = ldns_buffer_position(buf);
-        *out = malloc(*len ? *len : 1);
-        if (*out)
-            memcpy(*out, ldns_buffer_begin(buf), *len);
-        else
-            rc = VERIFY_ENOMEM;
+    const ldns_rdf *owner = ldns_rr_owner(rr);
+    size_t total = 0, olen = owner ? ldns_rdf_size(owner) : 0;
+    for (size_t i = 0; i < ldns_rr_rd_count(rr); i++)
+        total += ldns_rr_rdf(rr, i) ? ldns_rdf_size(ldns_rr_rdf(rr, i)) : 0;
+    uint8_t *p = malloc(total + olen + 1);
+    if (!p)
+        return VERIFY_ENOMEM;
+    long n = verify_sig_rdata_copy(rr, p, total);
+    if (n < 0) {
+        free(p);
+        return VERIFY_EINVAL;
     }
-    ldns_buffer_free(buf);
-    return rc;
+    if (olen)
+        memcpy(p + n, ldns_rdf_data(owner), olen);
+    *out = p;
+    *len = (size_t)n;
+    *owner_len = olen;
+    return 0;
 }
 
 static int key_init(struct verify_key *key, const ldns_rr *rr, uint8_t *rdata, size_t rdata_len,
-                    pthread_mutex_t *import_lock)
+                    size_t owner_len, pthread_mutex_t *import_lock)
 {
     key->rdata = rdata; /* owned from here on */
     key->rdata_len = rdata_len;
+    key->owner = rdata + rdata_len;
+    key->owner_len = owner_len;
+    key->rr_class = (uint16_t)ldns_rr_get_class(rr);
+    key->ttl = ldns_rr_ttl(rr);
     key->import_lock = import_lock;
     atomic_init(&key->imported, false);
-    key->rr = ldns_rr_clone(rr);
-    if (!key->rr)
-        return VERIFY_ENOMEM;
+    atomic_init(&key->rr, NULL);
     key->flags = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
     key->protocol = ldns_rdf2native_int8(ldns_rr_rdf(rr, 1));
     key->algorithm = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
-    key->key_tag = verify_key_tag(rr);
+    /* verify_key_tag(rr) from the RDATA already copied, without a copy of its own. */
+    key->key_tag = rdata_len <= SIG_DNSKEY_MAX_RDATA ? verify_key_tag_rdata(rdata, rdata_len) : 0;
     const ldns_rdf *k = ldns_rr_rdf(rr, 3);
     key->bits = verify_sig_key_bits(key->algorithm, ldns_rdf_data(k), ldns_rdf_size(k));
     return 0;
 }
 
+/* The RR back from its parts, as it came: owner (uncompressed), DNSKEY, class, TTL, RDATA. */
+static ldns_rr *key_rr_make(const struct verify_key *key)
+{
+    size_t len = key->owner_len + 10 + key->rdata_len, pos = 0;
+    uint8_t *wire = malloc(len);
+    ldns_rr *rr = NULL;
+    if (!wire || key->owner_len == 0 || key->rdata_len > 0xFFFF) {
+        free(wire);
+        return NULL;
+    }
+    uint8_t *p = wire;
+    memcpy(p, key->owner, key->owner_len);
+    p += key->owner_len;
+    const uint8_t fixed[10] = {0,
+                               LDNS_RR_TYPE_DNSKEY,
+                               (uint8_t)(key->rr_class >> 8),
+                               (uint8_t)key->rr_class,
+                               (uint8_t)(key->ttl >> 24),
+                               (uint8_t)(key->ttl >> 16),
+                               (uint8_t)(key->ttl >> 8),
+                               (uint8_t)key->ttl,
+                               (uint8_t)(key->rdata_len >> 8),
+                               (uint8_t)key->rdata_len};
+    memcpy(p, fixed, sizeof fixed);
+    memcpy(p + sizeof fixed, key->rdata, key->rdata_len);
+    if (ldns_wire2rr(&rr, wire, len, &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
+        rr = NULL;
+    free(wire);
+    return rr;
+}
+
+const ldns_rr *verify_sig_key_rr(const struct verify_key *key)
+{
+    /* Like the import: an internally locked part of a shared keyset, never changing a result. */
+    struct verify_key *k = (struct verify_key *)key;
+    ldns_rr *rr = atomic_load_explicit(&k->rr, memory_order_acquire);
+    if (rr)
+        return rr;
+    pthread_mutex_lock(k->import_lock);
+    rr = atomic_load_explicit(&k->rr, memory_order_relaxed);
+    if (!rr) {
+        rr = key_rr_make(k);
+        atomic_store_explicit(&k->rr, rr, memory_order_release);
+    }
+    pthread_mutex_unlock(k->import_lock);
+    return rr;
+}
+
 /* The import proper; runs once per key under the keyset's lock. */
 static void key_import(struct verify_key *key)
 {
-    const ldns_rdf *k = ldns_rr_rdf(key->rr, 3);
-    key->pkey = verify_sig_import_key(key->algorithm, ldns_rdf_data(k), ldns_rdf_size(k));
+    /* The public key: the RDATA after flags, protocol and algorithm (RFC 4034 2.1). */
+    key->pkey = verify_sig_import_key(key->algorithm, key->rdata + 4, key->rdata_len - 4);
     if (key->pkey && verify_algorithm_supported(key->algorithm) && key->algorithm != LDNS_ED25519 &&
         key->algorithm != LDNS_ED448) {
         key->md = verify_sig_algorithm_md(key->algorithm);
@@ -307,6 +366,8 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
     if (!ks)
         return VERIFY_ENOMEM;
     atomic_init(&ks->refs, 1);
+    atomic_init(&ks->ecdsa_curve[0], NULL);
+    atomic_init(&ks->ecdsa_curve[1], NULL);
     if (pthread_mutex_init(&ks->import_lock, NULL) != 0) {
         free(ks);
         return VERIFY_ENOMEM;
@@ -333,7 +394,8 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
         size_t len = 0;
         if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY || !verify_sig_rr_complete(rr, 4))
             continue;
-        if ((rc = rdata_dup(rr, &rdata, &len)) < 0)
+        size_t owner_len = 0;
+        if ((rc = rdata_dup(rr, &rdata, &len, &owner_len)) < 0)
             goto fail;
         /* A DNSKEY RRset is a set (RFC 2181 §5): an answer repeating one key 800 times has one
          * key, not 800 to try. Open addressing over a hash of the RDATA keeps this linear. */
@@ -349,7 +411,7 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
             continue;
         }
         seen[slot] = ks->n + 1;
-        rc = key_init(&ks->keys[ks->n], rr, rdata, len, &ks->import_lock);
+        rc = key_init(&ks->keys[ks->n], rr, rdata, len, owner_len, &ks->import_lock);
         ks->n++; /* freed by verify_keyset_free() even when key_init failed half-way */
         if (rc < 0)
             goto fail;
@@ -382,7 +444,7 @@ void verify_keyset_free(verify_keyset_t *ks)
     if (held != 1)
         return;
     for (size_t i = 0; i < ks->n; i++) {
-        ldns_rr_free(ks->keys[i].rr);
+        ldns_rr_free(atomic_load_explicit(&ks->keys[i].rr, memory_order_relaxed));
         EVP_PKEY_free(ks->keys[i].pkey);
         EVP_MD_free(ks->keys[i].md);
         EVP_MD_CTX_free(ks->keys[i].tmpl);
@@ -391,6 +453,8 @@ void verify_keyset_free(verify_keyset_t *ks)
     }
     free(ks->keys);
     ldns_rdf_deep_free(ks->zone);
+    for (size_t i = 0; i < 2; i++)
+        EC_GROUP_free(atomic_load_explicit(&ks->ecdsa_curve[i], memory_order_relaxed));
     verify_sig_memo_destroy(&ks->memo);
     pthread_mutex_destroy(&ks->import_lock);
     free(ks);
@@ -408,5 +472,5 @@ const ldns_rdf *verify_keyset_zone(const verify_keyset_t *ks)
 
 const ldns_rr *verify_keyset_key(const verify_keyset_t *ks, size_t i)
 {
-    return ks && i < ks->n ? ks->keys[i].rr : NULL;
+    return ks && i < ks->n ? verify_sig_key_rr(&ks->keys[i]) : NULL;
 }

@@ -164,11 +164,23 @@ static void set_result(verify_sig_result_t *res, verify_sig_outcome_t outcome,
     res->algorithm = alg;
 }
 
+/* Several keys share an ECDSA RRSIG's tag and algorithm: the keys the signature verifies under
+ * are recovered once (ecdsa_recover.c) when the first key is tried, and each key is then a
+ * comparison instead of a verify. Off (wanted false) for one candidate: one verify is cheaper
+ * than a recovery, and a busy key's P-256 table makes it cheaper still. */
+struct sig_recovery {
+    bool wanted, done;
+    verify_sig_ecdsa_recovered_t keys;
+};
+
 /* The signature over data by key k, from the keyset's memo or charged to w and verified.
- * 1 valid, 0 invalid, SIG_WORK_REFUSED when the budget refused it, <0 program failure. */
+ * 1 valid, 0 invalid, SIG_WORK_REFUSED when the budget refused it, <0 program failure.
+ * With a recovery, the memo, the charge and the result are the same as without: each key is
+ * still looked up in the memo and charged one operation, only its verify is replaced. */
 #define SIG_WORK_REFUSED 2
 static int verify_with_key(const verify_keyset_t *keys, const struct verify_key *k,
-                           const ldns_buffer *data, const ldns_rdf *sig, verify_sig_work_t *w)
+                           const ldns_buffer *data, const ldns_rdf *sig, verify_sig_work_t *w,
+                           struct sig_recovery *rec)
 {
     /* The same bytes verified before with this very key: no need to verify again. */
     uint8_t fp[SIG_MEMO_FP_LEN];
@@ -181,10 +193,40 @@ static int verify_with_key(const verify_keyset_t *keys, const struct verify_key 
         return 1;
     if (!verify_sig_work_charge(w, SIG_WORK_SIGNATURE, 1))
         return SIG_WORK_REFUSED;
+    if (rec->wanted && !rec->done) {
+        int rrc =
+            verify_sig_ecdsa_recover(verify_sig_ecdsa_curve(keys, k->algorithm), k->algorithm, d,
+                                     dlen, ldns_rdf_data(sig), ldns_rdf_size(sig), &rec->keys);
+        if (rrc == VERIFY_ENOMEM)
+            return rrc;
+        rec->done = true;
+        rec->wanted = rrc == 0; /* otherwise each key is verified as usual */
+    }
+    /* Not among the recovered keys: this key's verify would fail. One that is, is verified
+     * for real, which also counts it toward its P-256 table like any successful verify. */
+    if (rec->wanted && !verify_sig_ecdsa_recovered_has(&rec->keys, k))
+        return 0;
     int rc = verify_sig_evp_verify(k, d, dlen, ldns_rdf_data(sig), ldns_rdf_size(sig));
     if (rc == 1 && have_fp)
         verify_sig_memo_add(memo, fp);
     return rc;
+}
+
+/* Whether at least two keys of keys can be tried for an RRSIG of tag and alg (the loop of
+ * check_and_verify) and alg is ECDSA: a recovery then replaces their verifies. */
+static bool recovery_wanted(const verify_keyset_t *keys, const bool *allowed, uint16_t tag,
+                            uint8_t alg, const verify_sig_work_t *w)
+{
+    if ((alg != LDNS_ECDSAP256SHA256 && alg != LDNS_ECDSAP384SHA384) || w->max_keys_per_rrsig < 2)
+        return false;
+    unsigned candidates = 0;
+    for (size_t i = 0; i < keys->n && candidates < 2; i++) {
+        const struct verify_key *k = &keys->keys[i];
+        candidates += k->key_tag == tag && k->algorithm == alg && (!allowed || allowed[i]) &&
+                      k->protocol == 3 && (k->flags & DNSKEY_FLAG_ZONE) &&
+                      !(k->flags & DNSKEY_FLAG_REVOKE);
+    }
+    return candidates >= 2;
 }
 
 /* *attempted: a key was tried (memo or crypto), so the RRSIG counts toward the RRset limit. */
@@ -292,6 +334,7 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
 
     bool any_match = false, no_zone_bit = false, revoked = false, refused = false;
     unsigned tried = 0;
+    struct sig_recovery rec = {.wanted = recovery_wanted(keys, allowed, tag, alg, w)};
     size_t sharing = 0; /* keys of this tag and algorithm: what a KeyTrap zone inflates */
     for (size_t i = 0; i < keys->n; i++) {
         const struct verify_key *k = &keys->keys[i];
@@ -319,7 +362,7 @@ static int check_and_verify(const verify_keyset_t *keys, const bool *allowed,
         }
         *attempted = true;
         tried++;
-        rc = verify_with_key(keys, k, data, sig, w);
+        rc = verify_with_key(keys, k, data, sig, w, &rec);
         if (rc < 0)
             goto done;
         if (rc == SIG_WORK_REFUSED) {

@@ -11,6 +11,7 @@
 #include <ldns/ldns.h>
 
 #include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -18,6 +19,8 @@
 #define DNSKEY_FLAG_ZONE 0x0100u
 #define DNSKEY_FLAG_REVOKE 0x0080u
 #define DNSKEY_FLAG_SEP 0x0001u
+/* Longest DNSKEY RDATA given a key tag (verify_key_tag: 0 above). */
+#define SIG_DNSKEY_MAX_RDATA 4096
 
 /*
  * One DNSKEY. Everything but the public key is set when the keyset is built and never changes.
@@ -27,7 +30,14 @@
  * tmpl and hot (release), written once under *import_lock (the keyset's).
  */
 struct verify_key {
-    ldns_rr *rr; /* owned copy */
+    /* The DNSKEY RR itself, made from owner, class, ttl and rdata the first time something asks
+     * (verify_sig_key_rr: DS digests, CDS forms, DS hints): a KeyTrap answer lists hundreds of
+     * keys nothing but their tag and flags is ever read of. Published like the import. */
+    _Atomic(ldns_rr *) rr;
+    uint8_t *owner; /* the owner's wire form, in the rdata allocation, after the RDATA */
+    size_t owner_len;
+    uint16_t rr_class;
+    uint32_t ttl;
     uint16_t flags;
     uint8_t protocol;
     uint8_t algorithm;
@@ -49,6 +59,8 @@ struct verify_key {
  * and costs less than that verify (P-256: ~25 us with the DigestVerify template, against a
  * 63 us verify; bench_keytrap before/after), so the signature budget bounds imports too. */
 bool verify_sig_key_import(const struct verify_key *key);
+/* key's DNSKEY RR, made on first use under the keyset's lock; NULL when out of memory. */
+const ldns_rr *verify_sig_key_rr(const struct verify_key *key);
 
 /* P-256 keys that verify many signatures get a table of their point's multiples (p256_hot.c).
  * verify_sig_p256_hot_verify returns 1 valid, 0 invalid, VERIFY_ENOMEM, or SIG_P256_COLD: no table
@@ -67,6 +79,26 @@ void verify_sig_p256_hot_note_valid(struct verify_sig_p256_hot *h);
 int verify_sig_p256_hot_verify(struct verify_sig_p256_hot *h, const EVP_MD *sha256,
                                const uint8_t *data, size_t data_len, const uint8_t *sig,
                                size_t sig_len);
+
+/* ECDSA public-key recovery (ecdsa_recover.c): for an RRSIG whose tag and algorithm several
+ * DNSKEYs share, the public keys the signature verifies under, computed once and compared with
+ * each candidate's RDATA instead of one verify per key. */
+#define SIG_ECDSA_MAX_COORD 48 /* P-384 */
+typedef struct verify_sig_ecdsa_recovered {
+    size_t n;         /* recovered keys, 0 to 4 (0: the signature verifies under no key) */
+    size_t coord_len; /* 32 (P-256) or 48 (P-384) */
+    uint8_t keys[4][2 * SIG_ECDSA_MAX_COORD]; /* X | Y, the DNSKEY public key form */
+} verify_sig_ecdsa_recovered_t;
+/* The curve of ECDSA algorithm alg (13 or 14), made once per keyset; NULL for another
+ * algorithm or when out of memory. */
+const EC_GROUP *verify_sig_ecdsa_curve(const verify_keyset_t *keys, uint8_t alg);
+/* The keys sig (r | s, RFC 6605 section 4) over data verifies under, on curve g of alg. 0 with
+ * out set, VERIFY_EINVAL (not ECDSA, wrong signature length, g NULL) or VERIFY_ENOMEM. */
+int verify_sig_ecdsa_recover(const EC_GROUP *g, uint8_t alg, const uint8_t *data, size_t data_len,
+                             const uint8_t *sig, size_t sig_len, verify_sig_ecdsa_recovered_t *out);
+/* True when key's public key is one of rec's: the signature verifies under key. */
+bool verify_sig_ecdsa_recovered_has(const verify_sig_ecdsa_recovered_t *rec,
+                                    const struct verify_key *key);
 
 /* memo.c: signatures a keyset already verified (by fingerprint). Internally locked: the only
  * mutable part of a keyset, invisible in results. */
@@ -100,7 +132,10 @@ struct verify_keyset {
     atomic_uint refs;
     struct verify_sig_memo memo;
     pthread_mutex_t import_lock; /* serialises the lazy key imports (verify_sig_key_import) */
-    ldns_rdf *zone;              /* owned, canonical (lower case) */
+    /* P-256 and P-384 for public-key recovery (verify_sig_ecdsa_curve), made on first use
+     * under import_lock: a curve costs ~20 us to make, a recovery is wanted per RRSIG. */
+    _Atomic(EC_GROUP *) ecdsa_curve[2];
+    ldns_rdf *zone; /* owned, canonical (lower case) */
     size_t n;
     struct verify_key *keys;
 };

@@ -101,7 +101,10 @@ static int summarise_keys(struct verify_zone_run *r, verify_sig_rrset_label_t *r
             (have_sep && !(k->flags & DNSKEY_FLAG_SEP)))
             continue;
         char text[512];
-        if (verify_ds_text(k->rr, LDNS_SHA256, DS_HINT_TTL, text, sizeof text) < 0)
+        const ldns_rr *krr = verify_sig_key_rr(k);
+        if (!krr)
+            return VERIFY_ENOMEM;
+        if (verify_ds_text(krr, LDNS_SHA256, DS_HINT_TTL, text, sizeof text) < 0)
             continue;
         char **grown = realloc(r->v->ds_records, (r->v->n_ds_records + 1) * sizeof *grown);
         if (!grown)
@@ -263,8 +266,13 @@ static int ds_stage(struct verify_zone_run *r, const ldns_rr_list *dnskeys,
             if (ldns_rr_get_type(a) == LDNS_RR_TYPE_DS && !digest)
                 continue; /* another tag or algorithm: no match, nothing to compute */
             verify_ds_match_t m = VERIFY_DS_NO_MATCH;
+            const ldns_rr *krr = verify_sig_key_rr(&r->ks->keys[k]);
+            if (!krr) {
+                free(ds_used);
+                return VERIFY_ENOMEM;
+            }
             if (digest) {
-                int drc = ds_digest_match(r, a, r->ks->keys[k].rr, &m);
+                int drc = ds_digest_match(r, a, krr, &m);
                 if (drc == ZONE_DIGEST_LIMIT) {
                     limit = true;
                     break;
@@ -274,7 +282,7 @@ static int ds_stage(struct verify_zone_run *r, const ldns_rr_list *dnskeys,
                     return drc;
                 }
             } else {
-                m = anchor_match(a, r->ks->keys[k].rr);
+                m = anchor_match(a, krr);
             }
             if (m == VERIFY_DS_MATCH) {
                 r->ds_matched[k] = true;

@@ -186,8 +186,9 @@ static int sets_build(struct verify_zone_run *r, const ldns_rr_list *rrs, ldns_r
         rc = ds_like_sets(rrs, &c->own_rdata, &c->own_prefix);
     for (size_t k = 0; rc == 0 && k < r->ks->n; k++) {
         const struct verify_key *key = &r->ks->keys[k];
+        const ldns_rr *krr = type == LDNS_RR_TYPE_CDS ? verify_sig_key_rr(key) : NULL;
         if (type == LDNS_RR_TYPE_CDS)
-            rc = key_forms(r, key->rr, &c->own_prefix, &c->served, NULL, NULL);
+            rc = krr ? key_forms(r, krr, &c->own_prefix, &c->served, NULL, NULL) : VERIFY_ENOMEM;
         else
             rc = verify_sig_byteset_add(&c->served, key->rdata, key->rdata_len);
     }
@@ -313,8 +314,9 @@ static int mark_summaries(struct verify_zone_run *r, const ldns_rr_list *l, size
         for (size_t k = 0; rc == 0 && k < r->ks->n && !s->served; k++) {
             const struct verify_key *key = &r->ks->keys[k];
             bool hit = false;
+            const ldns_rr *krr = s->rrtype == LDNS_RR_TYPE_CDS ? verify_sig_key_rr(key) : NULL;
             if (s->rrtype == LDNS_RR_TYPE_CDS)
-                rc = key_forms(r, key->rr, &prefix, NULL, &one, &hit);
+                rc = krr ? key_forms(r, krr, &prefix, NULL, &one, &hit) : VERIFY_ENOMEM;
             else
                 hit = key->rdata_len == (size_t)len && memcmp(key->rdata, b, (size_t)len) == 0;
             if (hit) {

@@ -1,6 +1,7 @@
 /*
  * One keyset shared by several threads: concurrent verifications give the same verdicts as a
- * single thread (good and bad signatures interleaved), and references taken and dropped
+ * single thread (good and bad signatures interleaved), the key's RR (made on first request) is
+ * the DNSKEY given, and references taken and dropped
  * concurrently free the keyset exactly once. Meant for the tsan preset as well.
  */
 #include "tests/tap.h"
@@ -15,6 +16,7 @@ struct shared {
     verify_keyset_t *ks;
     ldns_rr_list *rrset;
     ldns_rr *good, *bad;
+    const ldns_rr *key; /* the DNSKEY the keyset was built from */
     int64_t now;
 };
 
@@ -34,6 +36,10 @@ static void *worker(void *arg)
         r->wrong += res.outcome != VERIFY_SIG_VALID;
         verify_rrsig(mine, sh->rrset, sh->bad, sh->now, &res);
         r->wrong += res.reason != VERIFY_REASON_RRSIG_INVALID;
+        /* The key's RR is made on first request, by whichever thread asks first. */
+        const ldns_rr *k = verify_keyset_key(mine, 0);
+        r->wrong +=
+            !k || ldns_rr_compare(k, sh->key) != 0 || ldns_rr_ttl(k) != ldns_rr_ttl(sh->key);
     }
     verify_keyset_free(mine);
     return NULL;
@@ -47,6 +53,7 @@ static void run(const char *what, const char *key, const char *rr, const char *s
     ldns_rr_list *kl = tv_list(keys);
     ldns_rdf *z = tv_name(zone);
     verify_keyset_new(z, kl, &sh.ks);
+    sh.key = ldns_rr_list_rr(kl, 0);
     sh.rrset = tv_list(set);
     sh.good = tv_rr(sig);
     sh.bad = tv_rr(sig);
@@ -64,8 +71,8 @@ static void run(const char *what, const char *key, const char *rr, const char *s
         pthread_join(t[i], NULL);
         wrong += r[i].wrong;
     }
-    is_int(wrong, 0, "%s: %d threads x %d good+bad verifications all correct", what, THREADS,
-           ROUNDS);
+    is_int(wrong, 0, "%s: %d threads x %d good+bad verifications and key RRs all correct", what,
+           THREADS, ROUNDS);
     verify_keyset_free(sh.ks);
     ldns_rr_list_deep_free(sh.rrset);
     ldns_rr_free(sh.good);
