@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "text/text.h"
+
 #define ARG(name) offsetof(scanner_cmd_args_t, name)
 
 /* Every option: its long name, whether it takes a value, its short name (0: none), how
@@ -261,13 +263,20 @@ int scanner_cmd_no_operands(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
 
 int scanner_cmd_check_format(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
 {
-    for (size_t i = 0; i < CMD_MAX_FORMATS && cmd->formats[i].word; i++)
+    size_t n = 0;
+    while (n < CMD_MAX_FORMATS && cmd->formats[n].word)
+        n++;
+    for (size_t i = 0; i < n; i++)
         if (strcmp(a->format, cmd->formats[i].word) == 0) {
             a->format_value = cmd->formats[i].value;
             return 0;
         }
-    fprintf(stderr, "dnssweep %s: unknown format '%s' (%s)\n", cmd->name, a->format,
-            cmd->format_choices);
+    char choices[80]; /* "jsonl, csv or table" */
+    text_buf_t t;
+    text_init(&t, choices, sizeof choices);
+    for (size_t i = 0; i < n; i++)
+        text_printf(&t, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", cmd->formats[i].word);
+    fprintf(stderr, "dnssweep %s: unknown format '%s' (%s)\n", cmd->name, a->format, choices);
     return 2;
 }
 

@@ -107,7 +107,6 @@ struct scanner_cmd {
     unsigned refuses;
     scanner_cmd_check_t checks[CMD_MAX_CHECKS];  /* run in this order (options without: none) */
     scanner_cmd_word_t formats[CMD_MAX_FORMATS]; /* --format: the words, the default first */
-    const char *format_choices; /* the words as the error lists them: "jsonl or csv" */
     /* Checks the operands (and what depends on several options): 0 or the exit status, said.
      * NULL: the operands are not looked at. */
     scanner_cmd_check_fn *operands;

@@ -55,7 +55,6 @@ const scanner_cmd_t scanner_cmd_ds_actions = {
     .checks = {{CMD_OPT_STABLE, check_stable, CMD_CHECK_WHEN_READ},
                {CMD_OPT_FORMAT, scanner_cmd_check_format}},
     .formats = {{"jsonl", RESULTS_FORMAT_JSONL}, {"csv", RESULTS_FORMAT_CSV}},
-    .format_choices = "jsonl or csv",
     .operands = scanner_cmd_no_operands,
     .opens = CMD_OPENS_STORE_OUTPUT,
     .run = ds_actions_run,
