@@ -1,154 +1,73 @@
 /* `dnssweep ds-actions` (doc/cli.md): the DS changes a registrar may apply from CDS/CDNSKEY
  * (results_ds_actions). Nothing is applied: the file goes to the registrar's EPP client. */
-#include "scanner/commands.h"
-#include "scanner/scanner.h"
-
-#include <errno.h>
-#include <getopt.h>
-#include <stdlib.h>
-#include <string.h>
+#include "scanner/cmd.h"
 
 #include "results/results.h"
 
-static const char ds_actions_usage[] =
-    "usage: dnssweep ds-actions [--db DIR] [--scan NAME] [--stable N] [--format jsonl|csv]\n"
-    "                           [-o FILE]\n"
-    "List the DS changes (add, replace, remove) that the domains' CDS/CDNSKEY records ask for\n"
-    "and that pass every check of RFC 7344/8078 (add: RFC 9615 bootstrapping signals) in each\n"
-    "of the last N finished scans, and every refused candidate with its CDS_* reason, server\n"
-    "and key tag.\n"
-    "  --scan NAME   decide from this finished scan and those before it (default: latest)\n"
-    "  --stable N    finished scans in which the same CDS/CDNSKEY must be seen [3], 1..64\n"
-    "  --format F    jsonl (default) or csv\n"
-    "  -o FILE       write there instead of stdout\n";
-
-/* The options ds-actions knows: its own (owners NULL), and those of other commands, refused by
- * name (each command takes only its own). */
-static const struct {
-    const char *name;
-    int has_arg;
-    int val;
-    const char *owners;
-} ds_actions_options[] = {
-    {"db", required_argument, 'd', NULL},
-    {"scan", required_argument, 's', NULL},
-    {"stable", required_argument, 'n', NULL},
-    {"format", required_argument, 'f', NULL},
-    {"output", required_argument, 'o', NULL},
-    {"help", no_argument, 'h', NULL},
-    {"all", no_argument, 'A', "diff"},
-    {"fail-on-regression", no_argument, 'R', "diff"},
-    {"diff-against", required_argument, 'D', "report"},
-    {"force", no_argument, 'F', "diff"},
-    {"status", required_argument, 'S', "export"},
-    {"keep", required_argument, 'K', "prune"},
-    {"before", required_argument, 'B', "prune"},
-};
-
-enum { N_OPTIONS = sizeof ds_actions_options / sizeof ds_actions_options[0] };
-
-int scanner_command_ds_actions(int argc, char **argv)
+static int check_stable(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
 {
-    const char *db = "./dnssweep.db", *scan = NULL, *format = "jsonl", *output = NULL;
-    unsigned long stable = 3;
-    optind = 1;
-    opterr = 0;
-    int c;
-    struct option long_options[N_OPTIONS + 1];
-    for (size_t i = 0; i < N_OPTIONS; i++)
-        long_options[i] = (struct option){ds_actions_options[i].name, ds_actions_options[i].has_arg,
-                                          NULL, ds_actions_options[i].val};
-    long_options[N_OPTIONS] = (struct option){0};
-    while ((c = getopt_long(argc, argv, ":d:o:h", long_options, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 's':
-            scan = optarg;
-            break;
-        case 'n':
-            if (scanner_parse_unsigned(optarg, 1, 64, &stable) != 0) {
-                fprintf(stderr,
-                        "dnssweep ds-actions: --stable wants a number of scans from 1 "
-                        "to 64, not '%s'\n",
-                        optarg);
-                return 2;
-            }
-            break;
-        case 'f':
-            format = optarg;
-            break;
-        case 'o':
-            output = optarg;
-            break;
-        case 'h':
-            fputs(ds_actions_usage, stdout);
-            return 0;
-        case ':':
-            fprintf(stderr, "dnssweep ds-actions: option %s needs a value\n", argv[optind - 1]);
-            return 2;
-        default:
-            for (size_t i = 0; i < N_OPTIONS; i++)
-                if (ds_actions_options[i].val == c && ds_actions_options[i].owners) {
-                    fprintf(stderr,
-                            "dnssweep ds-actions: --%s is not an option of ds-actions (it is one "
-                            "of %s)\n%s",
-                            ds_actions_options[i].name, ds_actions_options[i].owners,
-                            ds_actions_usage);
-                    return 2;
-                }
-            fprintf(stderr,
-                    "dnssweep ds-actions: unknown option '%s' (not an option of ds-actions)\n%s",
-                    argv[optind - 1], ds_actions_usage);
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "dnssweep ds-actions: unexpected argument '%s'\n%s", argv[optind],
-                ds_actions_usage);
-        return 2;
-    }
-    results_format_t fmt = RESULTS_FORMAT_JSONL;
-    if (strcmp(format, "csv") == 0) {
-        fmt = RESULTS_FORMAT_CSV;
-    } else if (strcmp(format, "jsonl") != 0) {
-        fprintf(stderr, "dnssweep ds-actions: unknown format '%s' (jsonl or csv)\n", format);
-        return 2;
-    }
-    results_store_t *store = NULL;
-    FILE *out;
-    if (scanner_open_store_output(db, output, &store, &out))
-        return 1;
+    unsigned long stable;
+    if (scanner_parse_unsigned(a->stable, 1, 64, &stable) != 0)
+        return scanner_cmd_usage_error(
+            cmd, "--stable wants a number of scans from 1 to 64, not '%s'\n", a->stable);
+    a->stable_scans = (unsigned)stable;
+    return 0;
+}
+
+enum { STABLE_DEFAULT = 3 };
+
+static int ds_actions_run(scanner_cmd_ctx_t *c)
+{
+    const scanner_cmd_args_t *a = &c->args;
+    unsigned stable = a->stable ? a->stable_scans : STABLE_DEFAULT;
     results_ds_actions_counts_t counts;
-    int rc = results_ds_actions(store, scan, (unsigned)stable, fmt, out, &counts);
-    int exit_code = 0;
+    int rc = results_ds_actions(c->store, a->scan, stable, (results_format_t)a->format_value,
+                                c->out, &counts);
     if (rc == RESULTS_ENOTFOUND) {
         fprintf(stderr, "dnssweep ds-actions: %s\n",
-                scan ? "no such scan" : "no finished scan in the store");
-        exit_code = 2;
-    } else if (rc == RESULTS_EINVAL && scan) {
+                a->scan ? "no such scan" : "no finished scan in the store");
+        return 2;
+    }
+    if (rc == RESULTS_EINVAL && a->scan) {
         fprintf(stderr,
                 "dnssweep ds-actions: scan %s is not finished: actions are decided "
                 "only from finished scans\n",
-                scan);
-        exit_code = 2;
-    } else if (rc != 0) {
+                a->scan);
+        return 2;
+    }
+    if (rc != 0) {
         fprintf(stderr, "dnssweep ds-actions: %s\n", results_strerror(rc));
-        exit_code = 1;
-    } else {
-        fprintf(stderr,
-                "dnssweep ds-actions: %llu authorised, %llu refused (stable over %u "
-                "finished scans)\n",
-                (unsigned long long)counts.authorised, (unsigned long long)counts.refused,
-                (unsigned)stable);
+        return 1;
     }
-    if (out != stdout && fclose(out) != 0) {
-        fprintf(stderr, "dnssweep: writing %s failed: %s\n", output, strerror(errno));
-        exit_code = exit_code ? exit_code : 1;
-    } else if (out == stdout && fflush(stdout) != 0) {
-        exit_code = exit_code ? exit_code : 1;
-    }
-    results_close(store);
-    return exit_code;
+    fprintf(stderr,
+            "dnssweep ds-actions: %llu authorised, %llu refused (stable over %u finished scans)\n",
+            (unsigned long long)counts.authorised, (unsigned long long)counts.refused, stable);
+    return 0;
 }
+
+/* --stable is checked as it is read: a bad --stable is the error even when a later option is
+ * wrong too. The output ends plainly: a reader of stdout that has gone is exit 1, not 141. */
+const scanner_cmd_t scanner_cmd_ds_actions = {
+    .name = "ds-actions",
+    .takes = CMD_OPT(DB) | CMD_OPT(SCAN) | CMD_OPT(STABLE) | CMD_OPT(FORMAT) | CMD_OPT(OUTPUT),
+    .refuses = CMD_OPT(ALL) | CMD_OPT(FAIL_ON_REGRESSION) | CMD_OPT(DIFF_AGAINST) | CMD_OPT(FORCE) |
+               CMD_OPT(STATUS) | CMD_OPT(KEEP) | CMD_OPT(BEFORE),
+    .checks = {{CMD_OPT_STABLE, check_stable, CMD_CHECK_WHEN_READ},
+               {CMD_OPT_FORMAT, scanner_cmd_check_format}},
+    .formats = {{"jsonl", RESULTS_FORMAT_JSONL}, {"csv", RESULTS_FORMAT_CSV}},
+    .operands = scanner_cmd_no_operands,
+    .opens = CMD_OPENS_STORE_OUTPUT,
+    .run = ds_actions_run,
+    .plain_close = true,
+    .usage =
+        "usage: dnssweep ds-actions [--db DIR] [--scan NAME] [--stable N] [--format jsonl|csv]\n"
+        "                           [-o FILE]\n"
+        "List the DS changes (add, replace, remove) that the domains' CDS/CDNSKEY records ask for\n"
+        "and that pass every check of RFC 7344/8078 (add: RFC 9615 bootstrapping signals) in each\n"
+        "of the last N finished scans, and every refused candidate with its CDS_* reason, server\n"
+        "and key tag.\n"
+        "  --scan NAME   decide from this finished scan and those before it (default: latest)\n"
+        "  --stable N    finished scans in which the same CDS/CDNSKEY must be seen [3], 1..64\n"
+        "  --format F    jsonl (default) or csv\n"
+        "  -o FILE       write there instead of stdout\n",
+};

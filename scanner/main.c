@@ -22,23 +22,27 @@ static int command_scan(int argc, char **argv)
     return scanner_run(&cfg);
 }
 
-/* Each command: its name, the function that runs it with its own arguments (argv[0] is its
- * name), and its line in the overview of usage() after the name. */
+/* Each command: its name, how it runs (scan and check by a function given its own arguments,
+ * argv[0] being its name; the store commands by the skeleton of cmd.c), and its line in the
+ * overview of usage() after the name. */
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
+    const scanner_cmd_t *store_command;
     const char *overview;
 } commands[] = {
-    {"scan", command_scan, "[OPTIONS] [FILE|-]   scan the domains in FILE (default stdin)"},
-    {"export", scanner_command_export, "[--format jsonl|csv|table]  export a scan"},
-    {"diff", scanner_command_diff, "OLD NEW              compare two scans"},
-    {"show", scanner_command_show, "DOMAIN               explain one domain"},
-    {"scans", scanner_command_scans, "                     list scans"},
-    {"report", scanner_command_report, "-o report.html       write an HTML report"},
-    {"merge", scanner_command_merge, "--db DIR SRC_DIR...  merge shard stores"},
-    {"check", scanner_command_check, "[SCAN OPTIONS] DOMAIN...  scan these names and explain each"},
-    {"prune", scanner_command_prune, "--keep N | --before DATE  drop old scans, shrink the store"},
-    {"ds-actions", scanner_command_ds_actions,
+    {"scan", command_scan, NULL, "[OPTIONS] [FILE|-]   scan the domains in FILE (default stdin)"},
+    {"export", NULL, &scanner_cmd_export, "[--format jsonl|csv|table]  export a scan"},
+    {"diff", NULL, &scanner_cmd_diff, "OLD NEW              compare two scans"},
+    {"show", NULL, &scanner_cmd_show, "DOMAIN               explain one domain"},
+    {"scans", NULL, &scanner_cmd_scans, "                     list scans"},
+    {"report", NULL, &scanner_cmd_report, "-o report.html       write an HTML report"},
+    {"merge", NULL, &scanner_cmd_merge, "--db DIR SRC_DIR...  merge shard stores"},
+    {"check", scanner_command_check, NULL,
+     "[SCAN OPTIONS] DOMAIN...  scan these names and explain each"},
+    {"prune", NULL, &scanner_cmd_prune,
+     "--keep N | --before DATE  drop old scans, shrink the store"},
+    {"ds-actions", NULL, &scanner_cmd_ds_actions,
      "[--stable N]      DS changes CDS/CDNSKEY ask for, checked"},
 };
 
@@ -76,7 +80,9 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+            return commands[i].store_command
+                       ? scanner_cmd_run(commands[i].store_command, argc - 1, argv + 1)
+                       : commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "dnssweep: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

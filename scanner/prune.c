@@ -1,32 +1,11 @@
 /* `dnssweep prune` (cli.md): drop old scans and give the space back (results_prune). */
-#include "scanner/commands.h"
-#include "scanner/scanner.h"
+#include "scanner/cmd.h"
 
-#include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "results/results.h"
-
-static const char prune_usage[] =
-    "usage: dnssweep prune [--db DIR] (--keep N | --before DATE)\n"
-    "Drop old scans and shrink the store on disk (compacting copy, then an atomic swap).\n"
-    "  --keep N       keep the N most recently started scans (N >= 1)\n"
-    "  --before DATE  drop the scans started before DATE (YYYY-MM-DD or\n"
-    "                 YYYY-MM-DDTHH:MM:SSZ, UTC)\n"
-    "The latest finished scan is never dropped. Refused while another process writes the\n"
-    "store (a scan, merge or prune); readers (export, report, show) may stay open.\n";
-
-static const struct option prune_options[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"keep", required_argument, NULL, 'k'},
-    {"before", required_argument, NULL, 'b'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
 
 /* "2026-11-24" (midnight UTC) or "2026-11-24T14:03:12Z": 0 and *out, or -1. */
 static int parse_date(const char *s, int64_t *out)
@@ -57,17 +36,36 @@ static int parse_date(const char *s, int64_t *out)
     return 0;
 }
 
-/* A usage error of prune: the message (printf-style, without the "dnssweep prune: " that starts
- * it) on stderr; returns the usage exit status. */
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
+/* Both --keep N and --before DATE, or neither, is refused; so are operands. */
+static int prune_operands(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("dnssweep prune: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    return 2;
+    int rc = scanner_cmd_no_operands(cmd, a);
+    if (!rc && !a->keep == !a->before)
+        rc = scanner_cmd_usage_error(cmd, "give exactly one of --keep N and --before DATE\n%s",
+                                     cmd->usage);
+    return rc;
+}
+
+static int check_keep(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
+{
+    unsigned long keep;
+    if (scanner_parse_unsigned(a->keep, 1, UINT_MAX, &keep) != 0)
+        return scanner_cmd_usage_error(cmd,
+                                       "--keep wants a number of scans >= 1, not '%s' (the latest "
+                                       "finished scan is always kept)\n",
+                                       a->keep);
+    a->keep_scans = (unsigned)keep;
+    return 0;
+}
+
+static int check_before(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
+{
+    if (parse_date(a->before, &a->before_time) != 0)
+        return scanner_cmd_usage_error(cmd,
+                                       "--before wants a date YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ "
+                                       "(UTC), not '%s'\n",
+                                       a->before);
+    return 0;
 }
 
 static void print_size(const char *what, uint64_t bytes)
@@ -75,48 +73,11 @@ static void print_size(const char *what, uint64_t bytes)
     printf("%s %.1f MB (%llu bytes)", what, (double)bytes / 1e6, (unsigned long long)bytes);
 }
 
-int scanner_command_prune(int argc, char **argv)
+/* results_prune opens the store itself (it swaps in a compacted copy). */
+static int prune_run(scanner_cmd_ctx_t *c)
 {
-    const char *db = "./dnssweep.db", *keep_arg = NULL, *before_arg = NULL;
-    results_prune_opts_t o = {0};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":d:h", prune_options, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'k':
-            keep_arg = optarg;
-            break;
-        case 'b':
-            before_arg = optarg;
-            break;
-        case 'h':
-            fputs(prune_usage, stdout);
-            return 0;
-        case ':':
-            return usage_error("option %s needs a value\n", argv[optind - 1]);
-        default:
-            return usage_error("unknown option '%s' (not an option of prune)\n%s", argv[optind - 1],
-                               prune_usage);
-        }
-    }
-    if (optind < argc)
-        return usage_error("unexpected argument '%s'\n%s", argv[optind], prune_usage);
-    if (!keep_arg == !before_arg)
-        return usage_error("give exactly one of --keep N and --before DATE\n%s", prune_usage);
-    unsigned long keep = 0;
-    if (keep_arg && scanner_parse_unsigned(keep_arg, 1, UINT_MAX, &keep) != 0)
-        return usage_error("--keep wants a number of scans >= 1, not '%s' (the latest finished "
-                           "scan is always kept)\n",
-                           keep_arg);
-    o.keep = (unsigned)keep;
-    if (before_arg && parse_date(before_arg, &o.before) != 0)
-        return usage_error("--before wants a date YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC), not "
-                           "'%s'\n",
-                           before_arg);
+    const char *db = c->args.db;
+    results_prune_opts_t o = {.keep = c->args.keep_scans, .before = c->args.before_time};
     char detail[512] = "";
     o.errbuf = detail;
     o.errbuf_size = sizeof detail;
@@ -145,3 +106,19 @@ int scanner_command_prune(int argc, char **argv)
     results_prune_report_clear(&r);
     return fflush(stdout) == 0 ? 0 : 1;
 }
+
+const scanner_cmd_t scanner_cmd_prune = {
+    .name = "prune",
+    .takes = CMD_OPT(DB) | CMD_OPT(KEEP) | CMD_OPT(BEFORE),
+    .checks = {{CMD_OPT_KEEP, check_keep}, {CMD_OPT_BEFORE, check_before}},
+    .operands = prune_operands,
+    .opens = CMD_OPENS_NOTHING,
+    .run = prune_run,
+    .usage = "usage: dnssweep prune [--db DIR] (--keep N | --before DATE)\n"
+             "Drop old scans and shrink the store on disk (compacting copy, then an atomic swap).\n"
+             "  --keep N       keep the N most recently started scans (N >= 1)\n"
+             "  --before DATE  drop the scans started before DATE (YYYY-MM-DD or\n"
+             "                 YYYY-MM-DDTHH:MM:SSZ, UTC)\n"
+             "The latest finished scan is never dropped. Refused while another process writes the\n"
+             "store (a scan, merge or prune); readers (export, report, show) may stay open.\n",
+};
