@@ -5,6 +5,12 @@
  * everyone who needs it waits on the cache entry. The cache holds at most SCAN_ADDR_CACHE_MAX
  * names: when it is full, the names already resolved are dropped (and looked up again when
  * needed), so a scan of millions of self-hosted domains stays within bounded memory.
+ *
+ * A lookup none of whose questions was answered (every try timed out, or a zone on the way gave
+ * no answer to its DNSKEY question) says nothing about the name: it is made again, up to
+ * SCAN_ADDR_ATTEMPTS lookups in all, before its waiters get no address, and a later request for
+ * the name starts one more. Otherwise one burst of loss at the moment a DNS host's names are
+ * looked up would make every customer of that host NS_UNREACHABLE for the whole scan.
  */
 #include "scanner/internal.h"
 #include "scanner/zones.h"
@@ -12,6 +18,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#define SCAN_ADDR_ATTEMPTS 3
 
 typedef struct addr_walk {
     scanner_t *s;
@@ -24,14 +32,20 @@ typedef struct addr_walk {
 } addr_walk_t;
 
 static void walk_step(addr_walk_t *w);
+static void start_walks(scanner_t *s, scan_addr_entry_t *e, bool again);
 
 static void walk_finish(addr_walk_t *w)
 {
     scan_addr_entry_t *e = w->entry;
+    scanner_t *s = w->s;
     ldns_rdf_deep_free(w->name);
     free(w);
     if (--e->answers_pending > 0)
         return;
+    if (e->n_addrs == 0 && e->unanswered && e->attempts_left > 0) {
+        start_walks(s, e, true);
+        return;
+    }
     e->done = true;
     /* Its waiters read it: a lookup one of them starts must not drop it meanwhile. */
     e->busy = true;
@@ -63,6 +77,7 @@ static void walk_answer(void *arg, const io_result_t *r)
     addr_walk_t *w = arg;
     scanner_t *s = w->s;
     if (r->status != 0) {
+        w->entry->unanswered = true;
         walk_finish(w);
         return;
     }
@@ -96,6 +111,8 @@ static void walk_step(addr_walk_t *w)
     if (scan_zone_wait(w->zone, walk_zone_ready, w))
         return;
     if (w->zone->state == SCAN_ZONE_FAILED || w->zone->n_addrs == 0) {
+        if (w->zone->silent)
+            w->entry->unanswered = true;
         walk_finish(w);
         return;
     }
@@ -104,8 +121,52 @@ static void walk_step(addr_walk_t *w)
      * entry that every later domain below that cut shares, and without DO it has no DS and
      * no proof of no DS, which would make a signed zone look bogus to all of them. */
     if (scan_send(w->s, w->zone->addrs, n, w->name, NULL, w->qtype, IO_FLAG_DO, walk_answer, w) !=
-        0)
+        0) {
+        w->entry->unanswered = true;
         walk_finish(w);
+    }
+}
+
+/* One lookup of e's name: an A and an AAAA walk (the families in use). again: a lookup after
+ * an unanswered one, which first sets up again a zone on the way that gave no answer. */
+static void start_walks(scanner_t *s, scan_addr_entry_t *e, bool again)
+{
+    ldns_rdf *name = ldns_dname_new_frm_str(e->name);
+    if (!name)
+        abort();
+    e->attempts_left--;
+    e->unanswered = false;
+    e->done = false;
+    uint16_t types[2];
+    size_t n_types = 0;
+    if (s->use_v4)
+        types[n_types++] = LDNS_RR_TYPE_A;
+    if (s->use_v6)
+        types[n_types++] = LDNS_RR_TYPE_AAAA;
+    /* One extra count so that walks finishing at once cannot complete the entry early. */
+    e->answers_pending = n_types + 1;
+    scan_zone_t *zone = scan_zone_closest(s, name, false);
+    if (again)
+        scan_zone_retry(s, zone);
+    for (size_t i = 0; i < n_types; i++) {
+        addr_walk_t *walk = calloc(1, sizeof *walk);
+        if (!walk)
+            abort();
+        walk->s = s;
+        walk->entry = e;
+        walk->name = ldns_rdf_clone(name);
+        walk->qtype = types[i];
+        walk->nesting = e->nesting;
+        walk->zone = zone;
+        walk_step(walk);
+    }
+    ldns_rdf_deep_free(name);
+    addr_walk_t *guard = calloc(1, sizeof *guard);
+    if (!guard)
+        abort();
+    guard->s = s;
+    guard->entry = e;
+    walk_finish(guard);
 }
 
 scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nesting,
@@ -117,6 +178,11 @@ scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nest
     scan_addr_entry_t *e = scan_hashtab_find(&s->addrs, text);
     if (e) {
         s->stats.addr_cache_hits++;
+        if (e->done && e->n_addrs == 0 && e->unanswered && !e->busy) {
+            /* Its last lookup went unanswered: one more for this request. */
+            e->attempts_left = 1;
+            start_walks(s, e, true);
+        }
         if (!e->done)
             scan_waiter_add(&e->waiters, cb, arg);
         return e;
@@ -128,34 +194,11 @@ scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nest
         return NULL;
     s->n_addr_entries++;
     snprintf(e->name, sizeof e->name, "%s", text);
+    e->nesting = nesting;
+    e->attempts_left = SCAN_ADDR_ATTEMPTS;
     scan_hashtab_add(&s->addrs, e);
     s->stats.addr_lookups++;
-
-    uint16_t types[2];
-    size_t n_types = 0;
-    if (s->use_v4)
-        types[n_types++] = LDNS_RR_TYPE_A;
-    if (s->use_v6)
-        types[n_types++] = LDNS_RR_TYPE_AAAA;
-    /* One extra count so that walks finishing at once cannot complete the entry early. */
-    e->answers_pending = n_types + 1;
-    for (size_t i = 0; i < n_types; i++) {
-        addr_walk_t *walk = calloc(1, sizeof *walk);
-        if (!walk)
-            abort();
-        walk->s = s;
-        walk->entry = e;
-        walk->name = ldns_rdf_clone(name);
-        walk->qtype = types[i];
-        walk->nesting = nesting;
-        walk->zone = scan_zone_closest(s, name, false);
-        walk_step(walk);
-    }
-    addr_walk_t *guard = calloc(1, sizeof *guard);
-    if (!guard)
-        abort();
-    guard->entry = e;
-    walk_finish(guard);
+    start_walks(s, e, false);
     /* Every walk may have failed at once: then the caller uses the entry now. */
     if (!e->done)
         scan_waiter_add(&e->waiters, cb, arg);

@@ -68,6 +68,7 @@ typedef struct scan_zone {
     int dnskey_rcode;
     bool no_recursion; /* resolver mode: the DNSKEY answer came without RA (not a resolver) */
     int bogus_reason;
+    int setups_left; /* DNSKEY setups a silent zone may still get (scan_zone_retry) */
     scan_waiter_t *waiters;
     int nesting;
     /* setup in progress */
@@ -86,6 +87,11 @@ typedef struct scan_addr_entry {
     size_t n_addrs;
     size_t answers_pending; /* A and AAAA */
     bool busy;              /* its waiters are running */
+    /* A question of the lookup got no answer at all (its tries timed out, or a zone on the
+     * way could not be asked): the lookup says nothing about the name (addr.c). */
+    bool unanswered;
+    int attempts_left; /* lookups still allowed before the waiters get no address */
+    int nesting;
     scan_waiter_t *waiters;
     void *hash_next; /* the address cache's chain (hashtab.h) */
 } scan_addr_entry_t;

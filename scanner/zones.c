@@ -15,6 +15,10 @@
 
 #define ZONE_BUCKETS 4096
 #define ADDR_BUCKETS 8192
+/* DNSKEY setups of a zone whose servers gave no answer at all: a burst lost at the moment a DNS
+ * host's own zone is set up is the network's trouble, not a fact about the host, and every
+ * customer of the host depends on it. */
+#define SCAN_ZONE_SETUPS 3
 
 int scan_zones_init(scanner_t *s)
 {
@@ -94,6 +98,7 @@ scan_zone_t *scan_zone_new(scanner_t *s, const ldns_rdf *dname, int nesting)
     z->nesting = nesting;
     z->dnskey_rcode = -1;
     z->bogus_reason = -1;
+    z->setups_left = SCAN_ZONE_SETUPS - 1;
     scan_hashtab_add(&s->zones, z);
     s->stats.zone_setups++;
     return z;
@@ -113,6 +118,19 @@ void scan_zone_ready(scan_zone_t *z, scan_zone_state_t state)
     ldns_rr_list_deep_free(z->ns_names);
     z->ns_names = NULL;
     scan_waiters_run(&z->waiters);
+}
+
+bool scan_zone_retry(scanner_t *s, scan_zone_t *z)
+{
+    /* The root's silence is the run's failure (run.c), decided once. */
+    if (z->state != SCAN_ZONE_FAILED || !z->silent || z == s->root || z->setups_left <= 0)
+        return false;
+    z->setups_left--;
+    z->state = SCAN_ZONE_PENDING;
+    z->silent = false;
+    z->why[0] = '\0';
+    scan_zone_continue(s, z);
+    return true;
 }
 
 typedef struct zone_ctx {

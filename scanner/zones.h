@@ -24,6 +24,9 @@ void scan_zone_ready(scan_zone_t *z, scan_zone_state_t state);
 /* With the zone's servers known and z->ds set (or not): validates its DNSKEY RRset against
  * z->ds, then marks it ready. */
 void scan_zone_continue(scanner_t *s, scan_zone_t *z);
+/* A zone whose DNSKEY question got no answer at all (silent) is set up again, at most
+ * SCAN_ZONE_SETUPS times in all; true when it was (it is pending again). */
+bool scan_zone_retry(scanner_t *s, scan_zone_t *z);
 /* Registers cb(arg) to run once the zone is READY or FAILED and returns true; returns false
  * (and registers nothing) when it already is. */
 bool scan_zone_wait(scan_zone_t *z, void (*cb)(void *), void *arg);
