@@ -9,8 +9,9 @@
  * A lookup none of whose questions was answered (every try timed out, or a zone on the way gave
  * no answer to its DNSKEY question) says nothing about the name: it is made again, up to
  * SCAN_ADDR_ATTEMPTS lookups in all, before its waiters get no address, and a later request for
- * the name starts one more. Otherwise one burst of loss at the moment a DNS host's names are
- * looked up would make every customer of that host NS_UNREACHABLE for the whole scan.
+ * the name starts one more (SCAN_ADDR_LATE_LOOKUPS times at most per scan). Otherwise one burst of
+ * loss at the moment a DNS host's names are looked up would make every customer of that host
+ * NS_UNREACHABLE for the whole scan.
  */
 #include "scanner/internal.h"
 #include "scanner/zones.h"
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #define SCAN_ADDR_ATTEMPTS 3
+#define SCAN_ADDR_LATE_LOOKUPS 3
 
 typedef struct addr_walk {
     scanner_t *s;
@@ -178,8 +180,10 @@ scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nest
     scan_addr_entry_t *e = scan_hashtab_find(&s->addrs, text);
     if (e) {
         s->stats.addr_cache_hits++;
-        if (e->done && e->n_addrs == 0 && e->unanswered && !e->busy) {
-            /* Its last lookup went unanswered: one more for this request. */
+        if (e->done && e->n_addrs == 0 && e->unanswered && !e->busy && e->late_lookups_left > 0) {
+            /* Its last lookup went unanswered: one more for this request. Bounded, so that a
+             * name whose servers are dead for good costs its customers no lookup each. */
+            e->late_lookups_left--;
             e->attempts_left = 1;
             start_walks(s, e, true);
         }
@@ -196,6 +200,7 @@ scan_addr_entry_t *scan_addr_lookup(scanner_t *s, const ldns_rdf *name, int nest
     snprintf(e->name, sizeof e->name, "%s", text);
     e->nesting = nesting;
     e->attempts_left = SCAN_ADDR_ATTEMPTS;
+    e->late_lookups_left = SCAN_ADDR_LATE_LOOKUPS;
     scan_hashtab_add(&s->addrs, e);
     s->stats.addr_lookups++;
     start_walks(s, e, false);

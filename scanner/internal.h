@@ -90,7 +90,8 @@ typedef struct scan_addr_entry {
     /* A question of the lookup got no answer at all (its tries timed out, or a zone on the
      * way could not be asked): the lookup says nothing about the name (addr.c). */
     bool unanswered;
-    int attempts_left; /* lookups still allowed before the waiters get no address */
+    int attempts_left;     /* lookups still allowed before the waiters get no address */
+    int late_lookups_left; /* lookups later requests may still start after an unanswered one */
     int nesting;
     scan_waiter_t *waiters;
     void *hash_next; /* the address cache's chain (hashtab.h) */
