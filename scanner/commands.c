@@ -66,7 +66,8 @@ const scanner_cmd_t scanner_cmd_export = {
     .name = "export",
     .takes = CMD_OPT(DB) | CMD_OPT(SCAN) | CMD_OPT(FORMAT) | CMD_OPT(OUTPUT) | CMD_OPT(STATUS),
     .refuses = STORE_OPTIONS,
-    .checks = {{CMD_OPT_FORMAT, scanner_cmd_check_format}, {CMD_OPT_STATUS, check_status}},
+    .checks = {{CMD_OPT_FORMAT, scanner_cmd_check_format, CMD_CHECK_AFTER_OPERANDS},
+               {CMD_OPT_STATUS, check_status, CMD_CHECK_AFTER_OPERANDS}},
     .formats = {{"jsonl", RESULTS_FORMAT_JSONL},
                 {"csv", RESULTS_FORMAT_CSV},
                 {"table", EXPORT_TABLE}},
@@ -126,7 +127,7 @@ const scanner_cmd_t scanner_cmd_diff = {
     .takes = CMD_OPT(DB) | CMD_OPT(FORMAT) | CMD_OPT(OUTPUT) | CMD_OPT(FAIL_ON_REGRESSION) |
              CMD_OPT(ALL) | CMD_OPT(FORCE),
     .refuses = STORE_OPTIONS,
-    .checks = {{CMD_OPT_FORMAT, scanner_cmd_check_format}},
+    .checks = {{CMD_OPT_FORMAT, scanner_cmd_check_format, CMD_CHECK_AFTER_OPERANDS}},
     .formats = {{"text", RESULTS_FORMAT_TEXT},
                 {"jsonl", RESULTS_FORMAT_JSONL},
                 {"html", RESULTS_FORMAT_HTML}},
@@ -276,7 +277,7 @@ const scanner_cmd_t scanner_cmd_report = {
     .takes =
         CMD_OPT(DB) | CMD_OPT(SCAN) | CMD_OPT(DIFF_AGAINST) | CMD_OPT(OUTPUT) | CMD_OPT(HISTORY),
     .refuses = STORE_OPTIONS,
-    .checks = {{CMD_OPT_HISTORY, check_history}},
+    .checks = {{CMD_OPT_HISTORY, check_history, CMD_CHECK_AFTER_OPERANDS}},
     .operands = report_operands,
     .opens = CMD_OPENS_STORE_OUTPUT,
     .run = report_run,

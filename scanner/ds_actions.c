@@ -53,7 +53,7 @@ const scanner_cmd_t scanner_cmd_ds_actions = {
     .refuses = CMD_OPT(ALL) | CMD_OPT(FAIL_ON_REGRESSION) | CMD_OPT(DIFF_AGAINST) | CMD_OPT(FORCE) |
                CMD_OPT(STATUS) | CMD_OPT(KEEP) | CMD_OPT(BEFORE),
     .checks = {{CMD_OPT_STABLE, check_stable, CMD_CHECK_WHEN_READ},
-               {CMD_OPT_FORMAT, scanner_cmd_check_format}},
+               {CMD_OPT_FORMAT, scanner_cmd_check_format, CMD_CHECK_AFTER_OPERANDS}},
     .formats = {{"jsonl", RESULTS_FORMAT_JSONL}, {"csv", RESULTS_FORMAT_CSV}},
     .operands = scanner_cmd_no_operands,
     .opens = CMD_OPENS_STORE_OUTPUT,

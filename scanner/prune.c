@@ -110,7 +110,8 @@ static int prune_run(scanner_cmd_ctx_t *c)
 const scanner_cmd_t scanner_cmd_prune = {
     .name = "prune",
     .takes = CMD_OPT(DB) | CMD_OPT(KEEP) | CMD_OPT(BEFORE),
-    .checks = {{CMD_OPT_KEEP, check_keep}, {CMD_OPT_BEFORE, check_before}},
+    .checks = {{CMD_OPT_KEEP, check_keep, CMD_CHECK_AFTER_OPERANDS},
+               {CMD_OPT_BEFORE, check_before, CMD_CHECK_AFTER_OPERANDS}},
     .operands = prune_operands,
     .opens = CMD_OPENS_NOTHING,
     .run = prune_run,
