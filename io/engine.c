@@ -8,26 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The text of each IO_E* code; other negative values are -errno. */
-static const text_code_t io_errors[] = {
-    {IO_OK, "success"},
-    {IO_EINVAL, "invalid argument"},
-    {IO_ENOMEM, "out of memory"},
-    {IO_ETIMEOUT, "no answer after all tries"},
-    {IO_EREFUSED_PORT, "refused (port unreachable / connection refused)"},
-    {IO_EMALFORMED, "malformed answer"},
-    {IO_ECANCELLED, "cancelled"},
-    {IO_ENETWORK, "network error (send failed, connection reset)"},
-    {IO_ECLOSING, "engine is closing"},
-    {IO_ENOTFOUND, "not found"},
-    {IO_ESYSTEM, "system error"},
-    {IO_ENOFILES, "too many open files (a socket could not be opened)"},
-};
-
 const char *io_strerror(int err)
 {
-    return text_strerror(io_errors, sizeof io_errors / sizeof io_errors[0], err,
-                         "unknown io error");
+    /* The text of each IO_E* code; other negative values are -errno. */
+    static const text_code_t errors[] = {
+        {IO_OK, "success"},
+        {IO_EINVAL, "invalid argument"},
+        {IO_ENOMEM, "out of memory"},
+        {IO_ETIMEOUT, "no answer after all tries"},
+        {IO_EREFUSED_PORT, "refused (port unreachable / connection refused)"},
+        {IO_EMALFORMED, "malformed answer"},
+        {IO_ECANCELLED, "cancelled"},
+        {IO_ENETWORK, "network error (send failed, connection reset)"},
+        {IO_ECLOSING, "engine is closing"},
+        {IO_ENOTFOUND, "not found"},
+        {IO_ESYSTEM, "system error"},
+        {IO_ENOFILES, "too many open files (a socket could not be opened)"},
+    };
+    return text_strerror(errors, sizeof errors / sizeof errors[0], err, "unknown io error");
 }
 
 void io_deliver(io_engine_t *e, io_slot_t *q, const uint8_t *pkt, size_t len, bool tcp)

@@ -118,6 +118,15 @@ static const char *get_str(cursor_t *c)
     return s;
 }
 
+/* A text where NULL is not allowed (it has its own form, or the field is always there). */
+static const char *get_text(cursor_t *c)
+{
+    const char *s = get_str(c);
+    if (!s)
+        c->err = true;
+    return s;
+}
+
 static const char *get_rrset(cursor_t *c, const char *domain)
 {
     uint64_t v = get_bounded(c, 2 * (uint64_t)RESULTS_STRING_MAX + 2);
@@ -151,12 +160,8 @@ static const char *get_hex(cursor_t *c)
     uint8_t form = get_byte(c);
     if (c->err || form == HEX_NULL)
         return NULL;
-    if (form == HEX_TEXT) {
-        const char *s = get_str(c);
-        if (!s)
-            c->err = true; /* NULL has its own form */
-        return s;
-    }
+    if (form == HEX_TEXT)
+        return get_text(c);
     if (form != HEX_UPPER && form != HEX_LOWER) {
         c->err = true;
         return NULL;
@@ -187,12 +192,8 @@ static const char *get_addr(cursor_t *c)
     uint8_t form = get_byte(c);
     if (c->err || form == ADDR_NULL)
         return NULL;
-    if (form == ADDR_TEXT) {
-        const char *s = get_str(c);
-        if (!s)
-            c->err = true;
-        return s;
-    }
+    if (form == ADDR_TEXT)
+        return get_text(c);
     size_t n = form == ADDR_V4 ? 4 : form == ADDR_V6 ? 16 : 0;
     if (n == 0 || n > cur_left(c)) {
         c->err = true;
@@ -227,6 +228,15 @@ static int32_t get_zz32(cursor_t *c)
         return 0;
     }
     return (int32_t)v;
+}
+
+/* The key tag of a signer, or -1 when none was found. */
+static int32_t get_signer(cursor_t *c)
+{
+    int32_t tag = get_zz32(c);
+    if (tag < -1 || tag > UINT16_MAX)
+        c->err = true;
+    return tag;
 }
 
 static void decode_reasons(cursor_t *c, results_record_t *out)
@@ -282,37 +292,49 @@ static void decode_keys(cursor_t *c, results_record_t *out)
     out->dnskey = keys;
 }
 
-static void decode_cds_servers(cursor_t *c, results_record_t *out)
+/* A list: its count, then each item read by get_item into zeroed room of size bytes. NULL and
+ * *n = 0 when the list is empty or unreadable. */
+static void *get_list(cursor_t *c, size_t min_item, size_t size,
+                      void (*get_item)(cursor_t *c, void *item), size_t *n)
 {
-    size_t n = get_count(c, 6);
-    results_cds_server_t *sv = get_array(c, n, sizeof *sv);
-    for (size_t i = 0; i < n && !c->err; i++) {
-        sv[i].address = get_addr(c);
-        sv[i].cds_signer = get_zz32(c);
-        sv[i].cdnskey_signer = get_zz32(c);
-        uint8_t f = get_byte(c);
-        if (!sv[i].address || f & ~(CDS_SRV_TCP_MASK | CDS_SRV_ANSWERED | CDS_SRV_DISAGREE) ||
-            sv[i].cds_signer < -1 || sv[i].cds_signer > UINT16_MAX || sv[i].cdnskey_signer < -1 ||
-            sv[i].cdnskey_signer > UINT16_MAX)
-            c->err = true;
-        sv[i].tcp = (results_cds_tcp_t)(f & CDS_SRV_TCP_MASK);
-        sv[i].answered = f & CDS_SRV_ANSWERED;
-        sv[i].disagree = f & CDS_SRV_DISAGREE;
-        size_t nr = get_count(c, 2);
-        results_cds_record_t *recs = get_array(c, nr, sizeof *recs);
-        for (size_t k = 0; k < nr && !c->err; k++) {
-            recs[k].text = get_str(c);
-            uint8_t rf = get_byte(c);
-            if (!recs[k].text || rf & ~(CDS_REC_SERVED | CDS_REC_SIGNS_DNSKEY))
-                c->err = true;
-            recs[k].served = rf & CDS_REC_SERVED;
-            recs[k].signs_dnskey = rf & CDS_REC_SIGNS_DNSKEY;
-        }
-        sv[i].n_records = nr;
-        sv[i].records = recs;
-    }
-    out->n_cds_servers = c->err ? 0 : n;
-    out->cds_servers = c->err ? NULL : sv;
+    size_t count = get_count(c, min_item);
+    unsigned char *items = get_array(c, count, size);
+    for (size_t i = 0; i < count && !c->err; i++)
+        get_item(c, items + i * size);
+    *n = c->err ? 0 : count;
+    return c->err ? NULL : items;
+}
+
+static void get_text_item(cursor_t *c, void *item)
+{
+    *(const char **)item = get_text(c);
+}
+
+static void get_cds_record(cursor_t *c, void *item)
+{
+    results_cds_record_t *rec = item;
+    rec->text = get_str(c);
+    uint8_t f = get_byte(c);
+    if (!rec->text || f & ~(CDS_REC_SERVED | CDS_REC_SIGNS_DNSKEY))
+        c->err = true;
+    rec->served = f & CDS_REC_SERVED;
+    rec->signs_dnskey = f & CDS_REC_SIGNS_DNSKEY;
+}
+
+/* Extension 1: one item per server asked for CDS/CDNSKEY. */
+static void get_cds_server(cursor_t *c, void *item)
+{
+    results_cds_server_t *sv = item;
+    sv->address = get_addr(c);
+    sv->cds_signer = get_signer(c);
+    sv->cdnskey_signer = get_signer(c);
+    uint8_t f = get_byte(c);
+    if (!sv->address || f & ~(CDS_SRV_TCP_MASK | CDS_SRV_ANSWERED | CDS_SRV_DISAGREE))
+        c->err = true;
+    sv->tcp = (results_cds_tcp_t)(f & CDS_SRV_TCP_MASK);
+    sv->answered = f & CDS_SRV_ANSWERED;
+    sv->disagree = f & CDS_SRV_DISAGREE;
+    sv->records = get_list(c, 2, sizeof *sv->records, get_cds_record, &sv->n_records);
 }
 
 /* Extension 3: one byte of RESULTS_KEY_* bits per DNSKEY, no other bit. */
@@ -331,47 +353,28 @@ static void decode_key_roles(cursor_t *c, results_record_t *out)
     out->dnskey_roles = roles;
 }
 
-static void decode_dsboot(cursor_t *c, results_record_t *out)
+/* Extension 2: one item per name server's bootstrapping signal (RFC 9615). */
+static void get_dsboot(cursor_t *c, void *item)
 {
-    size_t n = get_count(c, 6);
-    results_dsboot_t *x = get_array(c, n, sizeof *x);
-    for (size_t i = 0; i < n && !c->err; i++) {
-        x[i].ns_name = get_str(c);
-        x[i].zone = get_str(c);
-        uint8_t state = get_byte(c);
-        x[i].signer = get_zz32(c);
-        x[i].detail = get_str(c);
-        if (!x[i].ns_name || state >= RESULTS_DSBOOT_STATE_COUNT || x[i].signer < -1 ||
-            x[i].signer > UINT16_MAX)
-            c->err = true;
-        x[i].state = (results_dsboot_state_t)state;
-        size_t nr = get_count(c, 1);
-        const char **recs = get_array(c, nr, sizeof *recs);
-        for (size_t k = 0; k < nr && !c->err; k++)
-            if (!(recs[k] = get_str(c)))
-                c->err = true;
-        x[i].n_records = nr;
-        x[i].records = recs;
-    }
-    out->n_dsboot = c->err ? 0 : n;
-    out->dsboot = c->err ? NULL : x;
+    results_dsboot_t *x = item;
+    x->ns_name = get_str(c);
+    x->zone = get_str(c);
+    uint8_t state = get_byte(c);
+    x->signer = get_signer(c);
+    x->detail = get_str(c);
+    if (!x->ns_name || state >= RESULTS_DSBOOT_STATE_COUNT)
+        c->err = true;
+    x->state = (results_dsboot_state_t)state;
+    x->records = get_list(c, 1, sizeof *x->records, get_text_item, &x->n_records);
 }
 
 static void decode_rest(cursor_t *c, results_record_t *out)
 {
     out->rrsig_earliest_expiration = get_zz(c);
 
-    size_t n = get_count(c, 1);
-    const char **cds = get_array(c, n, sizeof *cds);
-    for (size_t i = 0; i < n && !c->err; i++) {
-        cds[i] = get_str(c);
-        if (!cds[i])
-            c->err = true; /* a CDS entry is always text */
-    }
-    out->n_cds = n;
-    out->cds = cds;
+    out->cds = get_list(c, 1, sizeof *out->cds, get_text_item, &out->n_cds);
 
-    n = get_count(c, 4);
+    size_t n = get_count(c, 4);
     results_nameserver_t *ns = get_array(c, n, sizeof *ns);
     for (size_t i = 0; i < n && !c->err; i++) {
         ns[i].name = get_str(c);
@@ -405,9 +408,10 @@ static void decode_rest(cursor_t *c, results_record_t *out)
         cursor_t blk = *c;
         blk.end = c->p + len;
         if (tag == EXT_CDS_SERVERS && !out->cds_servers)
-            decode_cds_servers(&blk, out);
+            out->cds_servers =
+                get_list(&blk, 6, sizeof *out->cds_servers, get_cds_server, &out->n_cds_servers);
         else if (tag == EXT_DSBOOT && !out->dsboot)
-            decode_dsboot(&blk, out);
+            out->dsboot = get_list(&blk, 6, sizeof *out->dsboot, get_dsboot, &out->n_dsboot);
         else if (tag == EXT_KEY_ROLES && !out->dnskey_roles)
             decode_key_roles(&blk, out);
         else

@@ -10,6 +10,7 @@
  * and writers cannot straddle the exchange: generation.c.
  */
 #include "results/internal.h"
+#include "text/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -313,9 +314,7 @@ void results_prune_report_clear(results_prune_report_t *report)
 {
     if (!report)
         return;
-    for (size_t i = 0; i < report->n_dropped; i++)
-        free(report->dropped[i]);
-    free(report->dropped);
+    text_free_all(report->dropped, report->n_dropped);
     free(report->kept_latest_finished);
     memset(report, 0, sizeof *report);
 }

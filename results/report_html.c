@@ -5,6 +5,7 @@
  * <g class="bar" data-label=".." data-count="N">, so scripts and tests can read the figures.
  */
 #include "results/internal.h"
+#include "text/text.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -159,34 +160,31 @@ static void reasons_section(results_buf_t *b, const results_report_data_t *r)
 
 /* DNSSEC algorithm and DS digest type mnemonics (IANA registries); NULL for a number without
  * one. */
-static const char *const algorithm_names[] = {
-    [1] = "RSAMD5",
-    [3] = "DSA",
-    [5] = "RSASHA1",
-    [6] = "DSA-NSEC3-SHA1",
-    [7] = "RSASHA1-NSEC3-SHA1",
-    [8] = "RSASHA256",
-    [10] = "RSASHA512",
-    [12] = "ECC-GOST",
-    [13] = "ECDSAP256SHA256",
-    [14] = "ECDSAP384SHA384",
-    [15] = "ED25519",
-    [16] = "ED448",
+static const text_code_t algorithm_names[] = {
+    {1, "RSAMD5"},
+    {3, "DSA"},
+    {5, "RSASHA1"},
+    {6, "DSA-NSEC3-SHA1"},
+    {7, "RSASHA1-NSEC3-SHA1"},
+    {8, "RSASHA256"},
+    {10, "RSASHA512"},
+    {12, "ECC-GOST"},
+    {13, "ECDSAP256SHA256"},
+    {14, "ECDSAP384SHA384"},
+    {15, "ED25519"},
+    {16, "ED448"},
 };
-static const char *const digest_names[] = {
-    [1] = "SHA-1", [2] = "SHA-256", [3] = "GOST R 34.11-94", [4] = "SHA-384"};
+static const text_code_t digest_names[] = {
+    {1, "SHA-1"}, {2, "SHA-256"}, {3, "GOST R 34.11-94"}, {4, "SHA-384"}};
 
 static const char *algorithm_name(int a)
 {
-    return a >= 0 && (size_t)a < sizeof algorithm_names / sizeof *algorithm_names
-               ? algorithm_names[a]
-               : NULL;
+    return text_of_code(algorithm_names, sizeof algorithm_names / sizeof algorithm_names[0], a);
 }
 
 static const char *digest_name(int d)
 {
-    return d >= 0 && (size_t)d < sizeof digest_names / sizeof *digest_names ? digest_names[d]
-                                                                            : NULL;
+    return text_of_code(digest_names, sizeof digest_names / sizeof digest_names[0], d);
 }
 
 /* One bar per code number present: "13 ECDSAP256SHA256". */
@@ -370,20 +368,30 @@ static void left_out(results_buf_t *b, uint64_t total)
                        (uint64_t)(total - RESULTS_REPORT_ROWS));
 }
 
+/* The name of a row (old) or a column (new) of the transitions table: a status, or past the last
+ * status, the domains that are new (the last row) or gone (the last column). */
+static const char *old_name(int o)
+{
+    return o < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)o) : "new";
+}
+
+static const char *new_name(int n)
+{
+    return n < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)n) : "gone";
+}
+
 static void transitions_table(results_buf_t *b, const results_report_data_t *r)
 {
     results_buf_str(b, "<table id=\"transitions\">\n<tr><th>old \\ new</th>");
     for (int n = 0; n <= VERIFY_STATUS_COUNT; n++) {
         results_buf_str(b, "<th>");
-        results_buf_str(b,
-                        n < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)n) : "gone");
+        results_buf_str(b, new_name(n));
         results_buf_str(b, "</th>");
     }
     results_buf_str(b, "</tr>\n");
     for (int o = 0; o <= VERIFY_STATUS_COUNT; o++) {
         results_buf_str(b, "<tr><th>");
-        results_buf_str(b,
-                        o < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)o) : "new");
+        results_buf_str(b, old_name(o));
         results_buf_str(b, "</th>");
         for (int n = 0; n <= VERIFY_STATUS_COUNT; n++) {
             uint64_t v = r->trans[o][n];
@@ -391,11 +399,9 @@ static void transitions_table(results_buf_t *b, const results_report_data_t *r)
                          results_is_regression((verify_status_t)o, (verify_status_t)n);
             results_buf_str(b, worse && v ? "<td class=\"n worse\"" : "<td class=\"n\"");
             results_buf_str(b, " data-old=\"");
-            results_buf_str(b, o < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)o)
-                                                       : "new");
+            results_buf_str(b, old_name(o));
             results_buf_str(b, "\" data-new=\"");
-            results_buf_str(b, n < VERIFY_STATUS_COUNT ? verify_status_name((verify_status_t)n)
-                                                       : "gone");
+            results_buf_str(b, new_name(n));
             results_buf_str(b, "\">");
             if (o < VERIFY_STATUS_COUNT || n < VERIFY_STATUS_COUNT)
                 put_u64(b, v);
@@ -476,18 +482,15 @@ static void attention_section(results_buf_t *b, const char *diff_against,
     results_buf_str(b, "<h2>Since ");
     results_html_text(b, diff_against);
     results_buf_str(b, "</h2>\n<ul id=\"since\"");
-    static const struct {
-        const char *attr;
-        results_change_t change;
-    } counted[] = {{"became-bogus", RESULTS_CHANGE_BECAME_BOGUS},
-                   {"got-worse", RESULTS_CHANGE_GOT_WORSE},
-                   {"fixed", RESULTS_CHANGE_FIXED},
-                   {"keys-changed", RESULTS_CHANGE_KEYS_CHANGED}};
+    /* data-became-bogus="N" and so on: the changes' names, hyphenated as HTML attributes are. */
+    static const results_change_t counted[] = {RESULTS_CHANGE_BECAME_BOGUS,
+                                               RESULTS_CHANGE_GOT_WORSE, RESULTS_CHANGE_FIXED,
+                                               RESULTS_CHANGE_KEYS_CHANGED};
     for (size_t i = 0; i < sizeof counted / sizeof counted[0]; i++) {
         results_buf_str(b, " data-");
-        results_buf_str(b, counted[i].attr);
-        results_buf_printf(b, "=\"%" PRIu64, (uint64_t)dc->by_change[counted[i].change]);
-        results_buf_byte(b, '"');
+        for (const char *p = results_change_name(counted[i]); *p; p++)
+            results_buf_byte(b, *p == '_' ? '-' : *p);
+        results_buf_printf(b, "=\"%" PRIu64 "\"", (uint64_t)dc->by_change[counted[i]]);
     }
     results_buf_printf(b,
                        ">\n<li class=\"worse\"><strong>%" PRIu64 " became bogus</strong>, %" PRIu64

@@ -65,7 +65,7 @@ static bool unread(const void *entry)
 
 static void cache_flush(scanner_t *s)
 {
-    s->n_addr_entries -= scan_hashtab_drop_if(&s->addrs, unread, free);
+    s->n_addr_entries -= scan_hashtab_drop_if(&s->addrs, unread);
     s->stats.addr_cache_flushes++;
 }
 

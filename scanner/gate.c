@@ -19,14 +19,6 @@ struct scan_gate {
     void *hash_next; /* the gates' chain (hashtab.h) */
 };
 
-int scan_gates_init(scanner_t *s)
-{
-    return scan_hashtab_init(&s->gates, GATE_BUCKETS, offsetof(scan_gate_t, hash_next),
-                             offsetof(scan_gate_t, name))
-               ? -1
-               : 0;
-}
-
 static void gate_free(void *entry)
 {
     scan_gate_t *g = entry;
@@ -34,9 +26,17 @@ static void gate_free(void *entry)
     free(g);
 }
 
+int scan_gates_init(scanner_t *s)
+{
+    return scan_hashtab_init(&s->gates, GATE_BUCKETS, offsetof(scan_gate_t, hash_next),
+                             offsetof(scan_gate_t, name), gate_free)
+               ? -1
+               : 0;
+}
+
 void scan_gates_free(scanner_t *s)
 {
-    scan_hashtab_free(&s->gates, gate_free);
+    scan_hashtab_free(&s->gates);
 }
 
 int scan_gate_enter(scanner_t *s, const ldns_rdf *name, void (*cb)(void *), void *arg,

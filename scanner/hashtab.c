@@ -33,23 +33,25 @@ static void **bucket(const scan_hashtab_t *t, const char *key)
     return &t->buckets[hash(key) & t->mask];
 }
 
-int scan_hashtab_init(scan_hashtab_t *t, size_t buckets, size_t next_off, size_t key_off)
+int scan_hashtab_init(scan_hashtab_t *t, size_t buckets, size_t next_off, size_t key_off,
+                      void (*free_entry)(void *entry))
 {
     assert(buckets && (buckets & (buckets - 1)) == 0);
     t->buckets = calloc(buckets, sizeof *t->buckets);
     t->mask = buckets - 1;
     t->next_off = next_off;
     t->key_off = key_off;
+    t->free_entry = free_entry;
     return t->buckets ? 0 : -ENOMEM;
 }
 
-void scan_hashtab_free(scan_hashtab_t *t, void (*free_entry)(void *entry))
+void scan_hashtab_free(scan_hashtab_t *t)
 {
-    for (size_t b = 0; t->buckets && free_entry && b <= t->mask; b++) {
+    for (size_t b = 0; t->buckets && t->free_entry && b <= t->mask; b++) {
         void *e = t->buckets[b];
         while (e) {
             void *next = *next_of(t, e);
-            free_entry(e);
+            t->free_entry(e);
             e = next;
         }
     }
@@ -81,8 +83,7 @@ void scan_hashtab_remove(scan_hashtab_t *t, void *entry)
         *link = *next_of(t, entry);
 }
 
-size_t scan_hashtab_drop_if(scan_hashtab_t *t, bool (*drop)(const void *entry),
-                            void (*free_entry)(void *entry))
+size_t scan_hashtab_drop_if(scan_hashtab_t *t, bool (*drop)(const void *entry))
 {
     size_t dropped = 0;
     for (size_t b = 0; b <= t->mask; b++) {
@@ -91,7 +92,8 @@ size_t scan_hashtab_drop_if(scan_hashtab_t *t, bool (*drop)(const void *entry),
             void *e = *link;
             if (drop(e)) {
                 *link = *next_of(t, e);
-                free_entry(e);
+                if (t->free_entry)
+                    t->free_entry(e);
                 dropped++;
             } else {
                 link = next_of(t, e);

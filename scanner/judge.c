@@ -58,18 +58,11 @@ void scan_record_free(scan_record_t *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->n_strings; i++)
-        free(r->strings[i]);
-    free(r->strings);
-    free(r->reasons);
-    free(r->ds);
-    free(r->dnskey);
-    free(r->dnskey_roles);
-    free(r->cds);
-    free(r->cds_servers);
-    free(r->cds_records);
-    free(r->dsboot);
-    free(r->dsboot_records);
+    text_free_all(r->strings, r->n_strings);
+    void *arrays[] = {r->reasons,     r->ds,          r->dnskey, r->dnskey_roles,  r->cds,
+                      r->cds_servers, r->cds_records, r->dsboot, r->dsboot_records};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        free(arrays[i]);
     free(r);
 }
 

@@ -429,7 +429,8 @@ int scanner_run_named(const scanner_config_t *cfg, char *scan_name_out, size_t s
         snprintf(name, sizeof name, "%s", results_scan_name(s->scan));
     rc = 1;
     if (scan_hashtab_init(&s->inflight, pow2_at_least((size_t)cfg->concurrency * 2),
-                          offsetof(scan_domain_t, hash_next), offsetof(scan_domain_t, name)) != 0 ||
+                          offsetof(scan_domain_t, hash_next), offsetof(scan_domain_t, name),
+                          NULL) != 0 ||
         scan_zones_init(s) != 0 || scan_gates_init(s) != 0 || start_engines(s, cfg) != 0)
         goto done;
     scan_progress_init(s);
@@ -512,7 +513,7 @@ done:
     results_close(s->store);
     scan_zones_free(s);
     scan_gates_free(s);
-    scan_hashtab_free(&s->inflight, NULL);
+    scan_hashtab_free(&s->inflight);
     verify_ctx_free(s->vctx);
     ldns_rr_list_deep_free(hints);
     ldns_rr_list_deep_free(s->anchor);

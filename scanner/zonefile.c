@@ -254,14 +254,10 @@ void scanner_zonefile_free(scanner_zonefile_t *zf)
         scan_zonefile_include_end(zf);
     if (zf->gz)
         gzclose(zf->gz);
-    free(zf->path);
-    free(zf->line);
-    free(zf->text);
-    free(zf->cur);
-    free(zf->pend);
-    free(zf->grr);
-    free(zf->out);
-    free(zf->store);
+    void *buffers[] = {zf->path, zf->line, zf->text, zf->cur,
+                       zf->pend, zf->grr,  zf->out,  zf->store};
+    for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
+        free(buffers[i]);
     free(zf);
 }
 

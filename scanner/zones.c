@@ -20,16 +20,6 @@
  * customer of the host depends on it. */
 #define SCAN_ZONE_SETUPS 3
 
-int scan_zones_init(scanner_t *s)
-{
-    int rc = scan_hashtab_init(&s->zones, ZONE_BUCKETS, offsetof(scan_zone_t, hash_next),
-                               offsetof(scan_zone_t, name));
-    if (rc == 0)
-        rc = scan_hashtab_init(&s->addrs, ADDR_BUCKETS, offsetof(scan_addr_entry_t, hash_next),
-                               offsetof(scan_addr_entry_t, name));
-    return rc ? -1 : 0;
-}
-
 static void zone_free(void *entry)
 {
     scan_zone_t *z = entry;
@@ -48,10 +38,20 @@ static void addr_entry_free(void *entry)
     free(e);
 }
 
+int scan_zones_init(scanner_t *s)
+{
+    int rc = scan_hashtab_init(&s->zones, ZONE_BUCKETS, offsetof(scan_zone_t, hash_next),
+                               offsetof(scan_zone_t, name), zone_free);
+    if (rc == 0)
+        rc = scan_hashtab_init(&s->addrs, ADDR_BUCKETS, offsetof(scan_addr_entry_t, hash_next),
+                               offsetof(scan_addr_entry_t, name), addr_entry_free);
+    return rc ? -1 : 0;
+}
+
 void scan_zones_free(scanner_t *s)
 {
-    scan_hashtab_free(&s->zones, zone_free);
-    scan_hashtab_free(&s->addrs, addr_entry_free);
+    scan_hashtab_free(&s->zones);
+    scan_hashtab_free(&s->addrs);
 }
 
 static scan_zone_t *find_text(scanner_t *s, const char *text)

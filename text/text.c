@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void text_init(text_buf_t *t, char *data, size_t cap)
@@ -57,4 +58,11 @@ const char *text_strerror(const text_code_t *table, size_t n, int err, const cha
     if (err < 0 && err > -4096 && strerrordesc_np(-err))
         return strerrordesc_np(-err);
     return unknown;
+}
+
+void text_free_all(char **texts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(texts[i]);
+    free(texts);
 }

@@ -6,7 +6,8 @@
  * module may use it (it depends on nothing).
  *
  * Also here, for the same reason: the text of a code (an error code, an enum value) looked up in
- * a module's own table, so that each module's strerror and name functions are one table each.
+ * a module's own table, so that each module's strerror and name functions are one table each;
+ * and the freeing of a list of texts a module copied (strdup) for one of its results.
  */
 #ifndef DNSSWEEP_TEXT_H
 #define DNSSWEEP_TEXT_H
@@ -40,5 +41,8 @@ const char *text_of_code(const text_code_t *table, size_t n, int code);
 /* The message for the negative error err of a module whose codes are in table (n rows): the
  * table's text, else the system's message for a -errno value, else unknown. Borrowed, static. */
 const char *text_strerror(const text_code_t *table, size_t n, int err, const char *unknown);
+
+/* Frees the n texts of the list and then the list itself; a NULL list of none is a no-op. */
+void text_free_all(char **texts, size_t n);
 
 #endif

@@ -11,11 +11,11 @@ static const char *const status_names[VERIFY_STATUS_COUNT] = {
 struct reason_info {
     const char *name;
     verify_severity_t severity;
-    int ede;
+    verify_ede_t ede;
 };
 
 static const struct reason_info reasons[VERIFY_REASON_COUNT] = {
-#define VERIFY_REASON_INFO(name, sev, ede) {#name, VERIFY_SEVERITY_##sev, ede},
+#define VERIFY_REASON_INFO(name, sev, ede) {#name, VERIFY_SEVERITY_##sev, VERIFY_EDE_##ede},
     VERIFY_REASON_LIST(VERIFY_REASON_INFO)
 #undef VERIFY_REASON_INFO
 };
@@ -143,7 +143,7 @@ const char *verify_severity_name(verify_severity_t severity)
 int verify_reason_ede(verify_reason_code_t code)
 {
     if ((unsigned)code >= VERIFY_REASON_COUNT)
-        return -1;
+        return VERIFY_EDE_NONE;
     return reasons[code].ede;
 }
 

@@ -29,46 +29,64 @@ typedef enum verify_severity {
     VERIFY_SEVERITY_INFO = 2,
 } verify_severity_t;
 
+/* The Extended DNS Error (RFC 8914; 27 is RFC 9276's) a validating resolver would attach to its
+ * answer for a reason; NONE where it attaches none. */
+typedef enum verify_ede {
+    VERIFY_EDE_NONE = -1,
+    VERIFY_EDE_OTHER = 0,
+    VERIFY_EDE_UNSUPPORTED_DNSKEY_ALGORITHM = 1,
+    VERIFY_EDE_UNSUPPORTED_DS_DIGEST_TYPE = 2,
+    VERIFY_EDE_DNSSEC_BOGUS = 6,
+    VERIFY_EDE_SIGNATURE_EXPIRED = 7,
+    VERIFY_EDE_SIGNATURE_NOT_YET_VALID = 8,
+    VERIFY_EDE_DNSKEY_MISSING = 9,
+    VERIFY_EDE_RRSIGS_MISSING = 10,
+    VERIFY_EDE_NO_ZONE_KEY_BIT_SET = 11,
+    VERIFY_EDE_NSEC_MISSING = 12,
+    VERIFY_EDE_NO_REACHABLE_AUTHORITY = 22,
+    VERIFY_EDE_UNSUPPORTED_NSEC3_ITERATIONS_VALUE = 27,
+} verify_ede_t;
+
 #define VERIFY_REASON_LIST(X)                                                                      \
-    X(DS_NO_MATCHING_DNSKEY, ERROR, 9)                                                             \
-    X(DS_DIGEST_MISMATCH, ERROR, 6)                                                                \
-    X(DS_ZONE_UNSIGNED, ERROR, 9)                                                                  \
-    X(DS_KEY_NOT_SIGNING, ERROR, 6)                                                                \
-    X(DNSKEY_NO_ZONE_BIT, ERROR, 11)                                                               \
-    X(DNSKEY_REVOKED, ERROR, 9)                                                                    \
-    X(DNSKEY_UNSIGNED, ERROR, 10)                                                                  \
-    X(RRSIG_MISSING, ERROR, 10)                                                                    \
-    X(RRSIG_EXPIRED, ERROR, 7)                                                                     \
-    X(RRSIG_NOT_YET_VALID, ERROR, 8)                                                               \
-    X(RRSIG_INVALID, ERROR, 6)                                                                     \
-    X(RRSIG_UNKNOWN_KEY, ERROR, 9)                                                                 \
-    X(RRSIG_MALFORMED, ERROR, 6)                                                                   \
-    X(DENIAL_MISSING, ERROR, 12)                                                                   \
-    X(DENIAL_INVALID, ERROR, 6)                                                                    \
-    X(PARENT_DS_DENIAL_INVALID, ERROR, 6)                                                          \
-    X(NS_UNREACHABLE, ERROR, 22)                                                                   \
-    X(NS_LAME, ERROR, 22)                                                                          \
-    X(NS_INCONSISTENT, ERROR, -1)                                                                  \
-    X(DNSSEC_STRIPPED, ERROR, 10)                                                                  \
-    X(CAA_BOGUS, ERROR, 6)                                                                         \
-    X(NOT_DELEGATED, ERROR, -1)                                                                    \
-    X(DNSKEY_WITHOUT_DS, WARNING, -1)                                                              \
-    X(DS_STALE, WARNING, -1)                                                                       \
-    X(ALGORITHM_DEPRECATED, WARNING, -1)                                                           \
-    X(DS_DIGEST_DEPRECATED, WARNING, 2)                                                            \
-    X(ALGORITHM_UNSUPPORTED, WARNING, 1)                                                           \
-    X(ALGORITHM_INCOMPLETE, WARNING, -1)                                                           \
-    X(RRSIG_EXPIRES_SOON, WARNING, -1)                                                             \
-    X(NSEC3_ITERATIONS, WARNING, 27)                                                               \
-    X(KEY_TOO_SMALL, WARNING, -1)                                                                  \
-    X(PARENT_UNSIGNED, INFO, -1)                                                                   \
-    X(CDS_PENDING, INFO, -1)                                                                       \
-    X(CDS_DELETE, INFO, -1)                                                                        \
-    X(CDS_INVALID, WARNING, -1)                                                                    \
-    X(NSEC3_SALT, INFO, -1)                                                                        \
-    X(VALIDATION_LIMIT, ERROR, 0)                                                                  \
-    X(PARENT_BOGUS, ERROR, 6)                                                                      \
-    X(PARENT_UNREACHABLE, ERROR, 22)
+    X(DS_NO_MATCHING_DNSKEY, ERROR, DNSKEY_MISSING)                                                \
+    X(DS_DIGEST_MISMATCH, ERROR, DNSSEC_BOGUS)                                                     \
+    X(DS_ZONE_UNSIGNED, ERROR, DNSKEY_MISSING)                                                     \
+    X(DS_KEY_NOT_SIGNING, ERROR, DNSSEC_BOGUS)                                                     \
+    X(DNSKEY_NO_ZONE_BIT, ERROR, NO_ZONE_KEY_BIT_SET)                                              \
+    X(DNSKEY_REVOKED, ERROR, DNSKEY_MISSING)                                                       \
+    X(DNSKEY_UNSIGNED, ERROR, RRSIGS_MISSING)                                                      \
+    X(RRSIG_MISSING, ERROR, RRSIGS_MISSING)                                                        \
+    X(RRSIG_EXPIRED, ERROR, SIGNATURE_EXPIRED)                                                     \
+    X(RRSIG_NOT_YET_VALID, ERROR, SIGNATURE_NOT_YET_VALID)                                         \
+    X(RRSIG_INVALID, ERROR, DNSSEC_BOGUS)                                                          \
+    X(RRSIG_UNKNOWN_KEY, ERROR, DNSKEY_MISSING)                                                    \
+    X(RRSIG_MALFORMED, ERROR, DNSSEC_BOGUS)                                                        \
+    X(DENIAL_MISSING, ERROR, NSEC_MISSING)                                                         \
+    X(DENIAL_INVALID, ERROR, DNSSEC_BOGUS)                                                         \
+    X(PARENT_DS_DENIAL_INVALID, ERROR, DNSSEC_BOGUS)                                               \
+    X(NS_UNREACHABLE, ERROR, NO_REACHABLE_AUTHORITY)                                               \
+    X(NS_LAME, ERROR, NO_REACHABLE_AUTHORITY)                                                      \
+    X(NS_INCONSISTENT, ERROR, NONE)                                                                \
+    X(DNSSEC_STRIPPED, ERROR, RRSIGS_MISSING)                                                      \
+    X(CAA_BOGUS, ERROR, DNSSEC_BOGUS)                                                              \
+    X(NOT_DELEGATED, ERROR, NONE)                                                                  \
+    X(DNSKEY_WITHOUT_DS, WARNING, NONE)                                                            \
+    X(DS_STALE, WARNING, NONE)                                                                     \
+    X(ALGORITHM_DEPRECATED, WARNING, NONE)                                                         \
+    X(DS_DIGEST_DEPRECATED, WARNING, UNSUPPORTED_DS_DIGEST_TYPE)                                   \
+    X(ALGORITHM_UNSUPPORTED, WARNING, UNSUPPORTED_DNSKEY_ALGORITHM)                                \
+    X(ALGORITHM_INCOMPLETE, WARNING, NONE)                                                         \
+    X(RRSIG_EXPIRES_SOON, WARNING, NONE)                                                           \
+    X(NSEC3_ITERATIONS, WARNING, UNSUPPORTED_NSEC3_ITERATIONS_VALUE)                               \
+    X(KEY_TOO_SMALL, WARNING, NONE)                                                                \
+    X(PARENT_UNSIGNED, INFO, NONE)                                                                 \
+    X(CDS_PENDING, INFO, NONE)                                                                     \
+    X(CDS_DELETE, INFO, NONE)                                                                      \
+    X(CDS_INVALID, WARNING, NONE)                                                                  \
+    X(NSEC3_SALT, INFO, NONE)                                                                      \
+    X(VALIDATION_LIMIT, ERROR, OTHER)                                                              \
+    X(PARENT_BOGUS, ERROR, DNSSEC_BOGUS)                                                           \
+    X(PARENT_UNREACHABLE, ERROR, NO_REACHABLE_AUTHORITY)
 
 typedef enum verify_reason_code {
 #define VERIFY_REASON_ENUM(name, sev, ede) VERIFY_REASON_##name,

@@ -60,30 +60,37 @@ static int64_t serial_to_unix(uint32_t t, int64_t now)
     return now + (int32_t)(t - (uint32_t)now);
 }
 
-/* RFC 6605 §4: r | s; OpenSSL's ECDSA verify wants DER. */
-static int ecdsa_raw_to_der(const uint8_t *sig, size_t len, uint8_t *der, size_t *der_len)
+/* RFC 6605 §4: the signature is r | s. An ECDSA_SIG that owns both halves, or NULL. */
+static ECDSA_SIG *ecdsa_sig_from_raw(const uint8_t *sig, size_t len)
 {
-    int rc = -1;
     ECDSA_SIG *es = ECDSA_SIG_new();
     BIGNUM *r = BN_bin2bn(sig, (int)(len / 2), NULL);
     BIGNUM *s = BN_bin2bn(sig + len / 2, (int)(len / 2), NULL);
-    if (!es || !r || !s || !ECDSA_SIG_set0(es, r, s))
-        goto fail;
-    r = s = NULL; /* owned by es now */
-    unsigned char *p = der;
-    int n = i2d_ECDSA_SIG(es, NULL);
-    if (n <= 0 || (size_t)n > *der_len)
-        goto fail;
-    n = i2d_ECDSA_SIG(es, &p);
-    if (n <= 0)
-        goto fail;
-    *der_len = (size_t)n;
-    rc = 0;
-fail:
+    if (es && r && s && ECDSA_SIG_set0(es, r, s))
+        return es;
     BN_free(r);
     BN_free(s);
     ECDSA_SIG_free(es);
-    return rc;
+    return NULL;
+}
+
+/* OpenSSL's ECDSA verify wants DER: 0 with the DER in der (*der_len bytes at most, then the
+ * length written), or -1. */
+static int ecdsa_raw_to_der(const uint8_t *sig, size_t len, uint8_t *der, size_t *der_len)
+{
+    ECDSA_SIG *es = ecdsa_sig_from_raw(sig, len);
+    if (!es)
+        return -1;
+    int n = i2d_ECDSA_SIG(es, NULL);
+    bool fits = n > 0 && (size_t)n <= *der_len;
+    unsigned char *p = der;
+    if (fits)
+        n = i2d_ECDSA_SIG(es, &p);
+    ECDSA_SIG_free(es);
+    if (!fits || n <= 0)
+        return -1;
+    *der_len = (size_t)n;
+    return 0;
 }
 
 int verify_sig_evp_verify(const struct verify_key *key, const uint8_t *data, size_t data_len,

@@ -1,5 +1,6 @@
 /* Contexts, verdicts and borrowed packet views shared by the zone judgement. */
 #include "verify/sig_internal.h"
+#include "text/text.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -118,9 +119,7 @@ void verify_verdict_free(verify_verdict_t *v)
 {
     if (!v)
         return;
-    for (size_t i = 0; i < v->n_ds_records; i++)
-        free(v->ds_records[i]);
-    free(v->ds_records);
+    text_free_all(v->ds_records, v->n_ds_records);
     free(v->reasons);
     free(v->keys);
     free(v->cds);

@@ -31,12 +31,14 @@ def flat(text):
 
 
 def code_table():
-    """[(name, severity, ede or None)] in VERIFY_REASON_LIST order."""
+    """[(name, severity, ede or None)] in VERIFY_REASON_LIST order, the EDE named in the list
+    and numbered by the verify_ede enum."""
     header = read("verify", "codes.h")
+    ede = {n: int(v) for n, v in re.findall(r"VERIFY_EDE_(\w+) = (-?\d+),", header)}
     block = header[header.index("#define VERIFY_REASON_LIST"):]
     block = block[:block.index("typedef enum verify_reason_code")]
-    rows = re.findall(r"X\((\w+),\s*(ERROR|WARNING|INFO),\s*(-?\d+)\)", block)
-    return [(n, SEVERITY[s], None if int(e) < 0 else int(e)) for n, s, e in rows]
+    rows = re.findall(r"X\((\w+),\s*(ERROR|WARNING|INFO),\s*(\w+)\)", block)
+    return [(n, SEVERITY[s], None if ede[e] < 0 else ede[e]) for n, s, e in rows]
 
 
 def fix_hints():

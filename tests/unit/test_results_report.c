@@ -135,6 +135,8 @@ static void test_html(results_store_t *st)
     ok(s && !strstr(s, "Compared with"), "no diff part without diff_against");
     ok(s && strstr(s, "id=\"chart-algorithms\"") && strstr(s, "id=\"chart-digests\""),
        "algorithm and digest charts");
+    ok(s && strstr(s, "data-label=\"13 ECDSAP256SHA256\"") && strstr(s, "data-label=\"2 SHA-256\""),
+       "the charts name algorithm 13 and digest type 2 by their mnemonics");
     free(s);
 
     s = capture(report_plain, st, "many", NULL, &rc);

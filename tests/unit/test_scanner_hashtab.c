@@ -39,8 +39,9 @@ int main(void)
 {
     scan_hashtab_t t;
     /* Two buckets for 100 names: long chains, so removal and lookup walk past other keys. */
-    is_int(scan_hashtab_init(&t, 2, offsetof(entry_t, hash_next), offsetof(entry_t, name)), 0,
-           "init");
+    is_int(
+        scan_hashtab_init(&t, 2, offsetof(entry_t, hash_next), offsetof(entry_t, name), entry_free),
+        0, "init");
     entry_t *all[100];
     for (int i = 0; i < 100; i++) {
         all[i] = entry_new(i);
@@ -66,17 +67,17 @@ int main(void)
     free(all[50]);
 
     freed = 0;
-    is_int(scan_hashtab_drop_if(&t, odd, entry_free), 50, "drop_if drops the 50 odd entries");
+    is_int(scan_hashtab_drop_if(&t, odd), 50, "drop_if drops the 50 odd entries");
     is_int(freed, 50, "and frees each of them once");
     ok(scan_hashtab_find(&t, "d7.example.") == NULL &&
            scan_hashtab_find(&t, "d8.example.") == all[8],
        "odd ones gone, even ones found");
 
     freed = 0;
-    scan_hashtab_free(&t, entry_free);
+    scan_hashtab_free(&t);
     is_int(freed, 49, "free hands the 49 remaining entries to the free function");
     ok(t.buckets == NULL, "a freed table holds no buckets");
-    scan_hashtab_free(&t, entry_free); /* twice: a no-op */
+    scan_hashtab_free(&t); /* twice: a no-op */
     is_int(freed, 49, "freeing a freed table frees nothing");
     return tap_done();
 }
