@@ -12,6 +12,7 @@
  */
 #include "io/internal.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,15 +61,30 @@ static void *arena_alloc(answer_block_t *b, size_t n)
     return p;
 }
 
+/* The structs are filled field by field rather than through ldns's setters (ldns_rdf_set_size,
+ * ldns_rr_set_type...): those are library calls, made for every field of every RR, and a KeyTrap
+ * answer of 800 RRSIGs spent more time in them than in the parse itself. */
 static ldns_rdf *new_rdf(answer_block_t *b, ldns_rdf_type type, size_t size, void *data)
 {
     ldns_rdf *r = arena_alloc(b, sizeof *r);
     if (r) {
-        ldns_rdf_set_type(r, type);
-        ldns_rdf_set_size(r, size);
-        ldns_rdf_set_data(r, data);
+        r->_type = type;
+        r->_size = size;
+        r->_data = data;
     }
     return r;
+}
+
+/* ldns_rr_descriptor_maximum() and ldns_rr_descriptor_field_type() (libldns 1.8.3, rr.c), read
+ * from the descriptor's public struct for the same reason. */
+static size_t descriptor_maximum(const ldns_rr_descriptor *desc)
+{
+    return desc->_variable != LDNS_RDF_TYPE_NONE ? UINT_MAX : desc->_maximum;
+}
+
+static ldns_rdf_type descriptor_field_type(const ldns_rr_descriptor *desc, size_t index)
+{
+    return index < desc->_maximum ? desc->_wireformat[index] : desc->_variable;
 }
 
 static uint16_t rd16(const uint8_t *p)
@@ -214,7 +230,8 @@ static size_t field_length(ldns_rdf_type t, const uint8_t *wire, size_t pos, siz
 static bool parse_rdata(answer_block_t *b, ldns_rr *rr, const uint8_t *wire, uint8_t *copy,
                         size_t max, size_t *pos)
 {
-    const ldns_rr_descriptor *desc = ldns_rr_descript(ldns_rr_get_type(rr));
+    const ldns_rr_descriptor *desc = ldns_rr_descript(rr->_rr_type);
+    size_t max_fields = descriptor_maximum(desc);
     if (*pos + 2 > max)
         return false;
     uint16_t rd_length = rd16(wire + *pos);
@@ -229,8 +246,8 @@ static bool parse_rdata(answer_block_t *b, ldns_rr *rr, const uint8_t *wire, uin
     /* uint8_t as in ldns: with a variable-length descriptor (maximum 65535) the index wraps,
      * which only matters for the field type lookup of variable fields (always the same). */
     uint8_t index = 0;
-    while (*pos < end && index < ldns_rr_descriptor_maximum(desc)) {
-        ldns_rdf_type t = ldns_rr_descriptor_field_type(desc, index);
+    while (*pos < end && index < max_fields) {
+        ldns_rdf_type t = descriptor_field_type(desc, index);
         ldns_rdf *rdf = NULL;
         if (t == LDNS_RDF_TYPE_DNAME) {
             if (!parse_dname(b, &rdf, wire, max, pos))
@@ -267,7 +284,7 @@ static bool parse_rdata(answer_block_t *b, ldns_rr *rr, const uint8_t *wire, uin
             goto done;
         memcpy(rr->_rdata_fields, fields, n * sizeof *fields);
     }
-    ldns_rr_set_rd_count(rr, n);
+    rr->_rd_count = n;
     ok = true;
 done:
     free(heap);
@@ -282,26 +299,24 @@ static ldns_rr *parse_rr(answer_block_t *b, const uint8_t *wire, uint8_t *copy, 
     if (!rr)
         return NULL;
     memset(rr, 0, sizeof *rr);
-    ldns_rr_set_ttl(rr, LDNS_DEFAULT_TTL);
-    ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
-    ldns_rdf *owner = NULL;
-    if (!parse_dname(b, &owner, wire, max, pos))
+    rr->_ttl = LDNS_DEFAULT_TTL;
+    rr->_rr_class = LDNS_RR_CLASS_IN;
+    if (!parse_dname(b, &rr->_owner, wire, max, pos))
         return NULL;
-    ldns_rr_set_owner(rr, owner);
     if (*pos + 4 > max)
         return NULL;
-    ldns_rr_set_type(rr, rd16(wire + *pos));
-    ldns_rr_set_class(rr, rd16(wire + *pos + 2));
+    rr->_rr_type = rd16(wire + *pos);
+    rr->_rr_class = rd16(wire + *pos + 2);
     *pos += 4;
     if (!question) {
         if (*pos + 4 > max)
             return NULL;
-        ldns_rr_set_ttl(rr, rd32(wire + *pos));
+        rr->_ttl = rd32(wire + *pos);
         *pos += 4;
         if (!parse_rdata(b, rr, wire, copy, max, pos))
             return NULL;
     }
-    ldns_rr_set_question(rr, question);
+    rr->_rr_question = question;
     return rr;
 }
 

@@ -509,8 +509,9 @@ static int64_t earliest_rrsig_seen(const scan_domain_t *d)
             const ldns_pkt *pkt = d->servers[i].answers[slot];
             const ldns_rr_list *lists[] = {pkt ? ldns_pkt_answer(pkt) : NULL,
                                            pkt ? ldns_pkt_authority(pkt) : NULL};
-            for (size_t l = 0; l < 2; l++)
-                for (size_t k = 0; lists[l] && k < ldns_rr_list_rr_count(lists[l]); k++) {
+            for (size_t l = 0; l < 2; l++) {
+                size_t count = lists[l] ? ldns_rr_list_rr_count(lists[l]) : 0;
+                for (size_t k = 0; k < count; k++) {
                     const ldns_rr *rr = ldns_rr_list_rr(lists[l], k);
                     if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rr) < 9 ||
                         !name_at_or_below(ldns_rr_owner(rr), d->dname))
@@ -520,6 +521,7 @@ static int64_t earliest_rrsig_seen(const scan_domain_t *d)
                     if (!earliest || at < earliest)
                         earliest = at;
                 }
+            }
         }
     return earliest;
 }
@@ -642,9 +644,12 @@ static void lower_wire_name(ldns_rdf *name)
 {
     /* ldns_dname2canonical, without its tolower() call per byte (KeyTrap answers have hundreds
      * of owners): length bytes are at most 63, never an upper-case letter. */
-    uint8_t *n =
-        name && ldns_rdf_get_type(name) == LDNS_RDF_TYPE_DNAME ? ldns_rdf_data(name) : NULL;
-    for (size_t i = 0; n && i < ldns_rdf_size(name); i++)
+    if (!name || ldns_rdf_get_type(name) != LDNS_RDF_TYPE_DNAME)
+        return;
+    /* Data and size read once, not per byte: each is a library call. */
+    uint8_t *n = ldns_rdf_data(name);
+    size_t len = ldns_rdf_size(name);
+    for (size_t i = 0; i < len; i++)
         n[i] = ascii_lower(n[i]);
 }
 
@@ -652,9 +657,11 @@ static void lower_names(ldns_pkt *p)
 {
     ldns_rr_list *sections[] = {ldns_pkt_question(p), ldns_pkt_answer(p), ldns_pkt_authority(p),
                                 ldns_pkt_additional(p)};
-    for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
-        for (size_t i = 0; sections[s] && i < ldns_rr_list_rr_count(sections[s]); i++)
+    for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
+        size_t count = sections[s] ? ldns_rr_list_rr_count(sections[s]) : 0;
+        for (size_t i = 0; i < count; i++)
             lower_wire_name(ldns_rr_owner(ldns_rr_list_rr(sections[s], i)));
+    }
 }
 
 static void parse_answers(scan_domain_t *d)

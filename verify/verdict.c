@@ -162,7 +162,8 @@ int verify_pkt_rrset(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *ow
     if (!*rrs || !*sigs)
         goto nomem;
     const ldns_rr_list *l = p ? section(p, sec) : NULL;
-    for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
+    size_t count = l ? ldns_rr_list_rr_count(l) : 0;
+    for (size_t i = 0; i < count; i++) {
         ldns_rr *rr = ldns_rr_list_rr(l, i);
         if (!verify_sig_name_equal(ldns_rr_owner(rr), owner))
             continue;
