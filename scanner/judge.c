@@ -480,13 +480,15 @@ static uint8_t ascii_lower(uint8_t c)
     return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
-/* True when name is zone or below it, compared on the wire without case: ldns_dname_compare and
- * ldns_dname_is_subdomain copy and lower-case both names, and a KeyTrap answer brings hundreds
- * of RRSIGs to check. */
-static bool name_at_or_below(const ldns_rdf *name, const ldns_rdf *zone)
+/* True when the wire name n (nl bytes) is the zone z (zl bytes) or below it, compared without
+ * case: ldns_dname_compare and ldns_dname_is_subdomain copy and lower-case both names, and a
+ * KeyTrap answer brings hundreds of RRSIGs to check. Owners are lower-cased when parsed
+ * (lower_names()), so an owner equal to the zone is usually settled by one memcmp. */
+static bool name_at_or_below(const uint8_t *n, size_t nl, const uint8_t *z, size_t zl)
 {
-    const uint8_t *n = ldns_rdf_data(name), *z = ldns_rdf_data(zone);
-    size_t nl = ldns_rdf_size(name), zl = ldns_rdf_size(zone), off = 0;
+    if (nl == zl && memcmp(n, z, zl) == 0)
+        return true;
+    size_t off = 0;
     while (off < nl && nl - off > zl && n[off] != 0)
         off += (size_t)n[off] + 1;
     if (off > nl || nl - off != zl)
@@ -504,6 +506,8 @@ static bool name_at_or_below(const ldns_rdf *name, const ldns_rdf *zone)
 static int64_t earliest_rrsig_seen(const scan_domain_t *d)
 {
     int64_t earliest = 0;
+    const uint8_t *zone = ldns_rdf_data(d->dname);
+    size_t zone_len = ldns_rdf_size(d->dname);
     for (size_t i = 0; i < d->n_servers; i++)
         for (int slot = 0; slot < SCAN_Q_COUNT; slot++) {
             const ldns_pkt *pkt = d->servers[i].answers[slot];
@@ -513,8 +517,11 @@ static int64_t earliest_rrsig_seen(const scan_domain_t *d)
                 size_t count = lists[l] ? ldns_rr_list_rr_count(lists[l]) : 0;
                 for (size_t k = 0; k < count; k++) {
                     const ldns_rr *rr = ldns_rr_list_rr(lists[l], k);
-                    if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rr) < 9 ||
-                        !name_at_or_below(ldns_rr_owner(rr), d->dname))
+                    if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rr) < 9)
+                        continue;
+                    const ldns_rdf *owner = ldns_rr_owner(rr);
+                    if (!name_at_or_below(ldns_rdf_data(owner), ldns_rdf_size(owner), zone,
+                                          zone_len))
                         continue;
                     uint32_t wire = ldns_rdf2native_int32(ldns_rr_rdf(rr, 4));
                     int64_t at = d->now + (int32_t)(wire - (uint32_t)d->now);

@@ -34,7 +34,7 @@ struct verify_key {
      * (verify_sig_key_rr: DS digests, CDS forms, DS hints): a KeyTrap answer lists hundreds of
      * keys nothing but their tag and flags is ever read of. Published like the import. */
     _Atomic(ldns_rr *) rr;
-    uint8_t *owner; /* the owner's wire form, in the rdata allocation, after the RDATA */
+    uint8_t *owner; /* the owner's wire form, in the keyset's store, after the RDATA */
     size_t owner_len;
     uint16_t rr_class;
     uint32_t ttl;
@@ -49,7 +49,8 @@ struct verify_key {
     EVP_MD *md;                      /* fetched digest of the algorithm; NULL for EdDSA (pure) */
     EVP_MD_CTX *tmpl;                /* DigestVerify context initialised once; only ever copied */
     struct verify_sig_p256_hot *hot; /* P-256 only: precomputed multiples once the key is busy */
-    uint8_t *rdata;                  /* the DNSKEY RDATA (wire): memo binding, de-duplication */
+    uint8_t
+        *rdata; /* the DNSKEY RDATA (wire), in the keyset's store: memo binding, de-duplication */
     size_t rdata_len;
 };
 
@@ -138,6 +139,7 @@ struct verify_keyset {
     ldns_rdf *zone; /* owned, canonical (lower case) */
     size_t n;
     struct verify_key *keys;
+    uint8_t *rdata_store; /* every key's RDATA and owner (verify_key.rdata, .owner point here) */
 };
 
 struct verify_ctx {
