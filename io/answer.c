@@ -32,6 +32,7 @@ typedef struct answer_block {
     uint8_t *cur;          /* where the next allocation goes */
     size_t left;           /* bytes free at cur */
     size_t grow;           /* size of the next overflow chunk */
+    bool fold_owners;      /* io_answer_parse_folded(): owners copied in ASCII lower case */
     _Alignas(max_align_t) uint8_t mem[];
 } answer_block_t;
 
@@ -97,9 +98,31 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* ldns_wire2dname(), step for step. */
+/* ASCII upper case to lower case in place, eight bytes at a time: a byte gets 0x20 added when
+ * it lies in 'A'..'Z' (below 0x80, at least 'A', at most 'Z'). */
+static void fold_ascii(uint8_t *p, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, sizeof w);
+        uint64_t low7 = w & ~high;
+        uint64_t at_least_a = low7 + (0x80 - 'A') * ones; /* high bit set from 'A' up */
+        uint64_t above_z = low7 + (0x7f - 'Z') * ones;    /* high bit set above 'Z' */
+        uint64_t upper = (at_least_a ^ above_z) & ~w & high;
+        w |= upper >> 2;
+        memcpy(p + i, &w, sizeof w);
+    }
+    for (; i < len; i++)
+        if (p[i] >= 'A' && p[i] <= 'Z')
+            p[i] = (uint8_t)(p[i] + 32);
+}
+
+/* ldns_wire2dname(), step for step; fold: label bytes copied in ASCII lower case (length bytes
+ * are below 64, never a letter, so the whole name can be folded). */
 static bool parse_dname(answer_block_t *b, ldns_rdf **out, const uint8_t *wire, size_t max,
-                        size_t *pos)
+                        size_t *pos, bool fold)
 {
     uint8_t label_size;
     size_t dname_pos = 0, compression_pos = 0;
@@ -148,6 +171,8 @@ static bool parse_dname(answer_block_t *b, ldns_rdf **out, const uint8_t *wire, 
     if (!data)
         return false;
     memcpy(data, tmp, dname_pos);
+    if (fold)
+        fold_ascii(data, dname_pos);
     *out = new_rdf(b, LDNS_RDF_TYPE_DNAME, dname_pos, data);
     return *out != NULL;
 }
@@ -250,7 +275,7 @@ static bool parse_rdata(answer_block_t *b, ldns_rr *rr, const uint8_t *wire, uin
         ldns_rdf_type t = descriptor_field_type(desc, index);
         ldns_rdf *rdf = NULL;
         if (t == LDNS_RDF_TYPE_DNAME) {
-            if (!parse_dname(b, &rdf, wire, max, pos))
+            if (!parse_dname(b, &rdf, wire, max, pos, false))
                 goto done;
         } else {
             bool overflow = false;
@@ -301,7 +326,7 @@ static ldns_rr *parse_rr(answer_block_t *b, const uint8_t *wire, uint8_t *copy, 
     memset(rr, 0, sizeof *rr);
     rr->_ttl = LDNS_DEFAULT_TTL;
     rr->_rr_class = LDNS_RR_CLASS_IN;
-    if (!parse_dname(b, &rr->_owner, wire, max, pos))
+    if (!parse_dname(b, &rr->_owner, wire, max, pos, b->fold_owners))
         return NULL;
     if (*pos + 4 > max)
         return NULL;
@@ -411,7 +436,7 @@ static bool parse_message(answer_block_t *b, const uint8_t *wire, size_t max)
     return true;
 }
 
-int io_answer_parse(const uint8_t *wire, size_t len, ldns_pkt **out)
+static int answer_parse(const uint8_t *wire, size_t len, bool fold_owners, ldns_pkt **out)
 {
     *out = NULL;
     /* The same TSIG refusal as io_parse_answer(): see there. */
@@ -430,6 +455,7 @@ int io_answer_parse(const uint8_t *wire, size_t len, ldns_pkt **out)
     b->cur = b->mem;
     b->left = first;
     b->grow = 2 * len + 512;
+    b->fold_owners = fold_owners;
     /* A TSIG RR that the walk of io_wire_has_tsig() missed (ldns found it inside another RR's
      * RDATA, see io_parse_answer()) is refused just the same. */
     if (!parse_message(b, wire, len) || ldns_pkt_tsig(&b->pkt) != NULL) {
@@ -438,6 +464,16 @@ int io_answer_parse(const uint8_t *wire, size_t len, ldns_pkt **out)
     }
     *out = &b->pkt;
     return IO_OK;
+}
+
+int io_answer_parse(const uint8_t *wire, size_t len, ldns_pkt **out)
+{
+    return answer_parse(wire, len, false, out);
+}
+
+int io_answer_parse_folded(const uint8_t *wire, size_t len, ldns_pkt **out)
+{
+    return answer_parse(wire, len, true, out);
 }
 
 void io_answer_free(ldns_pkt *pkt)

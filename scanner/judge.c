@@ -483,7 +483,7 @@ static uint8_t ascii_lower(uint8_t c)
 /* True when the wire name n (nl bytes) is the zone z (zl bytes) or below it, compared without
  * case: ldns_dname_compare and ldns_dname_is_subdomain copy and lower-case both names, and a
  * KeyTrap answer brings hundreds of RRSIGs to check. Owners are lower-cased when parsed
- * (lower_names()), so an owner equal to the zone is usually settled by one memcmp. */
+ * (parse_answers()), so an owner equal to the zone is usually settled by one memcmp. */
 static bool name_at_or_below(const uint8_t *n, size_t nl, const uint8_t *z, size_t zl)
 {
     if (nl == zl && memcmp(n, z, zl) == 0)
@@ -678,11 +678,11 @@ static void parse_answers(scan_domain_t *d)
         for (int slot = 0; slot < SCAN_Q_COUNT; slot++) {
             if (!sv->wire[slot] || sv->answers[slot])
                 continue;
-            if (io_answer_parse(sv->wire[slot], sv->wire_len[slot], &sv->answers[slot]) != IO_OK) {
+            /* Owners folded as they are parsed: the same as lower_names() after it. */
+            if (io_answer_parse_folded(sv->wire[slot], sv->wire_len[slot], &sv->answers[slot]) !=
+                IO_OK) {
                 sv->answers[slot] = NULL;
                 sv->errors[slot] = IO_EMALFORMED;
-            } else {
-                lower_names(sv->answers[slot]);
             }
             free(sv->wire[slot]);
             sv->wire[slot] = NULL;
