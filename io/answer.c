@@ -246,6 +246,57 @@ static size_t field_length(ldns_rdf_type t, const uint8_t *wire, size_t pos, siz
     }
 }
 
+/* An RRSIG's fields (RFC 4034 3.1) as ldns describes them: seven fixed-size ones (18 bytes),
+ * the signer's name, the signature. */
+static const ldns_rdf_type RRSIG_LAYOUT[9] = {
+    LDNS_RDF_TYPE_TYPE,  LDNS_RDF_TYPE_ALG,   LDNS_RDF_TYPE_INT8,
+    LDNS_RDF_TYPE_INT32, LDNS_RDF_TYPE_TIME,  LDNS_RDF_TYPE_TIME,
+    LDNS_RDF_TYPE_INT16, LDNS_RDF_TYPE_DNAME, LDNS_RDF_TYPE_B64};
+static const uint8_t RRSIG_FIXED[7] = {2, 1, 1, 4, 4, 4, 2};
+#define RRSIG_FIXED_BYTES 18
+
+static bool rrsig_layout(const ldns_rr_descriptor *desc)
+{
+    return desc->_maximum == 9 && desc->_variable == LDNS_RDF_TYPE_NONE &&
+           memcmp(desc->_wireformat, RRSIG_LAYOUT, sizeof RRSIG_LAYOUT) == 0;
+}
+
+/* parse_rdata()'s field loop for an RRSIG whose RDATA holds at least the seven fixed fields:
+ * the same fields, sizes and stops (the signature only when bytes are left after the signer's
+ * name, the position left wherever the name ended), with the rdfs and their pointers in two
+ * allocations instead of ten. A KeyTrap answer is hundreds of RRSIGs. */
+static bool parse_rrsig(answer_block_t *b, ldns_rr *rr, const uint8_t *wire, uint8_t *copy,
+                        size_t max, size_t *pos, size_t end)
+{
+    ldns_rdf *rdfs = arena_alloc(b, 8 * sizeof *rdfs);
+    ldns_rdf **fields = arena_alloc(b, 9 * sizeof *fields);
+    if (!rdfs || !fields)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < 7; i++) {
+        rdfs[i]._type = RRSIG_LAYOUT[i];
+        rdfs[i]._size = RRSIG_FIXED[i];
+        rdfs[i]._data = copy + *pos;
+        fields[n++] = &rdfs[i];
+        *pos += RRSIG_FIXED[i];
+    }
+    if (*pos < end) {
+        if (!parse_dname(b, &fields[n], wire, max, pos, false))
+            return false;
+        n++;
+        if (*pos < end) {
+            rdfs[7]._type = RRSIG_LAYOUT[8];
+            rdfs[7]._size = end - *pos;
+            rdfs[7]._data = copy + *pos;
+            fields[n++] = &rdfs[7];
+            *pos = end;
+        }
+    }
+    rr->_rdata_fields = fields;
+    rr->_rd_count = n;
+    return true;
+}
+
 /* Up to this many rdata fields per RR are gathered on the stack; an RR with more (a TXT of
  * many short strings) gathers them in a heap buffer. */
 #define FIELDS_ON_STACK 64
@@ -264,6 +315,8 @@ static bool parse_rdata(answer_block_t *b, ldns_rr *rr, const uint8_t *wire, uin
     if (*pos + rd_length > max)
         return false;
     size_t end = *pos + rd_length;
+    if (rr->_rr_type == LDNS_RR_TYPE_RRSIG && rd_length >= RRSIG_FIXED_BYTES && rrsig_layout(desc))
+        return parse_rrsig(b, rr, wire, copy, max, pos, end);
 
     ldns_rdf *stack[FIELDS_ON_STACK], **fields = stack, **heap = NULL;
     size_t n = 0, cap = FIELDS_ON_STACK;
