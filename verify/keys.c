@@ -210,10 +210,10 @@ unsigned verify_dnskey_bits(const ldns_rr *dnskey)
 /* Bytes the RDATA of rr and its owner's wire form take (rdata_copy()). */
 static size_t rdata_size(const ldns_rr *rr)
 {
-    const ldns_rdf *owner = ldns_rr_owner(rr);
-    size_t total = owner ? ldns_rdf_size(owner) : 0, fields = ldns_rr_rd_count(rr);
+    const ldns_rdf *owner = verify_rr_owner(rr);
+    size_t total = owner ? verify_rdf_size(owner) : 0, fields = verify_rr_fields(rr);
     for (size_t i = 0; i < fields; i++)
-        total += ldns_rr_rdf(rr, i) ? ldns_rdf_size(ldns_rr_rdf(rr, i)) : 0;
+        total += verify_rr_field(rr, i) ? verify_rdf_size(verify_rr_field(rr, i)) : 0;
     return total;
 }
 
@@ -221,13 +221,13 @@ static size_t rdata_size(const ldns_rr *rr)
  * (*owner_len bytes); cap: room at out, rdata_size(rr) or more. 0 or VERIFY_EINVAL. */
 static int rdata_copy(const ldns_rr *rr, uint8_t *out, size_t cap, size_t *len, size_t *owner_len)
 {
-    const ldns_rdf *owner = ldns_rr_owner(rr);
-    size_t olen = owner ? ldns_rdf_size(owner) : 0;
+    const ldns_rdf *owner = verify_rr_owner(rr);
+    size_t olen = owner ? verify_rdf_size(owner) : 0;
     long n = cap >= olen ? verify_sig_rdata_copy(rr, out, cap - olen) : -1;
     if (n < 0)
         return VERIFY_EINVAL;
     if (olen)
-        memcpy(out + n, ldns_rdf_data(owner), olen);
+        memcpy(out + n, verify_rdf_data(owner), olen);
     *len = (size_t)n;
     *owner_len = olen;
     return 0;
