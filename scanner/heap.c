@@ -4,8 +4,8 @@
  * (io_answer_parse()), above glibc's initial mmap threshold (128 KB): each block was mapped and
  * unmapped, or, once glibc raised that threshold, came from the heap and went back to the system
  * with the next trim of the heap top. Either way every page of every such answer was a fresh
- * page fault and a cleared page: about a sixth of what one KeyTrap domain cost a bulk scan
- * (200 such domains in 20,000: 42,000 minor faults, 8,000 with these settings). With the blocks
+ * page fault and a cleared page, some 170 per KeyTrap domain (200 such domains in 20,000:
+ * 42,000 minor faults, 8,000 with these settings). With the blocks
  * always on the heap and a few MB kept at its top, the next domain's answers reuse those pages.
  * Peak RSS does not change (the pages kept were in use at the peak); at most the trim threshold
  * stays mapped per malloc arena after a burst.
