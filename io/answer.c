@@ -12,6 +12,7 @@
  */
 #include "io/internal.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,7 @@ typedef struct answer_block {
     uint8_t *cur;          /* where the next allocation goes */
     size_t left;           /* bytes free at cur */
     size_t grow;           /* size of the next overflow chunk */
+    bool fold_owners;      /* io_answer_parse_folded(): owners copied in ASCII lower case */
     _Alignas(max_align_t) uint8_t mem[];
 } answer_block_t;
 
@@ -60,15 +62,30 @@ static void *arena_alloc(answer_block_t *b, size_t n)
     return p;
 }
 
+/* The structs are filled field by field rather than through ldns's setters (ldns_rdf_set_size,
+ * ldns_rr_set_type...): those are library calls, made for every field of every RR, and a KeyTrap
+ * answer of 800 RRSIGs spent more time in them than in the parse itself. */
 static ldns_rdf *new_rdf(answer_block_t *b, ldns_rdf_type type, size_t size, void *data)
 {
     ldns_rdf *r = arena_alloc(b, sizeof *r);
     if (r) {
-        ldns_rdf_set_type(r, type);
-        ldns_rdf_set_size(r, size);
-        ldns_rdf_set_data(r, data);
+        r->_type = type;
+        r->_size = size;
+        r->_data = data;
     }
     return r;
+}
+
+/* ldns_rr_descriptor_maximum() and ldns_rr_descriptor_field_type() (libldns 1.8.3, rr.c), read
+ * from the descriptor's public struct for the same reason. */
+static size_t descriptor_maximum(const ldns_rr_descriptor *desc)
+{
+    return desc->_variable != LDNS_RDF_TYPE_NONE ? UINT_MAX : desc->_maximum;
+}
+
+static ldns_rdf_type descriptor_field_type(const ldns_rr_descriptor *desc, size_t index)
+{
+    return index < desc->_maximum ? desc->_wireformat[index] : desc->_variable;
 }
 
 static uint16_t rd16(const uint8_t *p)
@@ -81,9 +98,31 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* ldns_wire2dname(), step for step. */
+/* ASCII upper case to lower case in place, eight bytes at a time: a byte gets 0x20 added when
+ * it lies in 'A'..'Z' (below 0x80, at least 'A', at most 'Z'). */
+static void fold_ascii(uint8_t *p, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, sizeof w);
+        uint64_t low7 = w & ~high;
+        uint64_t at_least_a = low7 + (0x80 - 'A') * ones; /* high bit set from 'A' up */
+        uint64_t above_z = low7 + (0x7f - 'Z') * ones;    /* high bit set above 'Z' */
+        uint64_t upper = (at_least_a ^ above_z) & ~w & high;
+        w |= upper >> 2;
+        memcpy(p + i, &w, sizeof w);
+    }
+    for (; i < len; i++)
+        if (p[i] >= 'A' && p[i] <= 'Z')
+            p[i] = (uint8_t)(p[i] + 32);
+}
+
+/* ldns_wire2dname(), step for step; fold: label bytes copied in ASCII lower case (length bytes
+ * are below 64, never a letter, so the whole name can be folded). */
 static bool parse_dname(answer_block_t *b, ldns_rdf **out, const uint8_t *wire, size_t max,
-                        size_t *pos)
+                        size_t *pos, bool fold)
 {
     uint8_t label_size;
     size_t dname_pos = 0, compression_pos = 0;
@@ -132,6 +171,8 @@ static bool parse_dname(answer_block_t *b, ldns_rdf **out, const uint8_t *wire, 
     if (!data)
         return false;
     memcpy(data, tmp, dname_pos);
+    if (fold)
+        fold_ascii(data, dname_pos);
     *out = new_rdf(b, LDNS_RDF_TYPE_DNAME, dname_pos, data);
     return *out != NULL;
 }
@@ -205,6 +246,57 @@ static size_t field_length(ldns_rdf_type t, const uint8_t *wire, size_t pos, siz
     }
 }
 
+/* An RRSIG's fields (RFC 4034 3.1) as ldns describes them: seven fixed-size ones (18 bytes),
+ * the signer's name, the signature. */
+static const ldns_rdf_type RRSIG_LAYOUT[9] = {
+    LDNS_RDF_TYPE_TYPE,  LDNS_RDF_TYPE_ALG,   LDNS_RDF_TYPE_INT8,
+    LDNS_RDF_TYPE_INT32, LDNS_RDF_TYPE_TIME,  LDNS_RDF_TYPE_TIME,
+    LDNS_RDF_TYPE_INT16, LDNS_RDF_TYPE_DNAME, LDNS_RDF_TYPE_B64};
+static const uint8_t RRSIG_FIXED[7] = {2, 1, 1, 4, 4, 4, 2};
+#define RRSIG_FIXED_BYTES 18
+
+static bool rrsig_layout(const ldns_rr_descriptor *desc)
+{
+    return desc->_maximum == 9 && desc->_variable == LDNS_RDF_TYPE_NONE &&
+           memcmp(desc->_wireformat, RRSIG_LAYOUT, sizeof RRSIG_LAYOUT) == 0;
+}
+
+/* parse_rdata()'s field loop for an RRSIG whose RDATA holds at least the seven fixed fields:
+ * the same fields, sizes and stops (the signature only when bytes are left after the signer's
+ * name, the position left wherever the name ended), with the rdfs and their pointers in two
+ * allocations instead of ten. A KeyTrap answer is hundreds of RRSIGs. */
+static bool parse_rrsig(answer_block_t *b, ldns_rr *rr, const uint8_t *wire, uint8_t *copy,
+                        size_t max, size_t *pos, size_t end)
+{
+    ldns_rdf *rdfs = arena_alloc(b, 8 * sizeof *rdfs);
+    ldns_rdf **fields = arena_alloc(b, 9 * sizeof *fields);
+    if (!rdfs || !fields)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < 7; i++) {
+        rdfs[i]._type = RRSIG_LAYOUT[i];
+        rdfs[i]._size = RRSIG_FIXED[i];
+        rdfs[i]._data = copy + *pos;
+        fields[n++] = &rdfs[i];
+        *pos += RRSIG_FIXED[i];
+    }
+    if (*pos < end) {
+        if (!parse_dname(b, &fields[n], wire, max, pos, false))
+            return false;
+        n++;
+        if (*pos < end) {
+            rdfs[7]._type = RRSIG_LAYOUT[8];
+            rdfs[7]._size = end - *pos;
+            rdfs[7]._data = copy + *pos;
+            fields[n++] = &rdfs[7];
+            *pos = end;
+        }
+    }
+    rr->_rdata_fields = fields;
+    rr->_rd_count = n;
+    return true;
+}
+
 /* Up to this many rdata fields per RR are gathered on the stack; an RR with more (a TXT of
  * many short strings) gathers them in a heap buffer. */
 #define FIELDS_ON_STACK 64
@@ -214,7 +306,8 @@ static size_t field_length(ldns_rdf_type t, const uint8_t *wire, size_t pos, siz
 static bool parse_rdata(answer_block_t *b, ldns_rr *rr, const uint8_t *wire, uint8_t *copy,
                         size_t max, size_t *pos)
 {
-    const ldns_rr_descriptor *desc = ldns_rr_descript(ldns_rr_get_type(rr));
+    const ldns_rr_descriptor *desc = ldns_rr_descript(rr->_rr_type);
+    size_t max_fields = descriptor_maximum(desc);
     if (*pos + 2 > max)
         return false;
     uint16_t rd_length = rd16(wire + *pos);
@@ -222,6 +315,8 @@ static bool parse_rdata(answer_block_t *b, ldns_rr *rr, const uint8_t *wire, uin
     if (*pos + rd_length > max)
         return false;
     size_t end = *pos + rd_length;
+    if (rr->_rr_type == LDNS_RR_TYPE_RRSIG && rd_length >= RRSIG_FIXED_BYTES && rrsig_layout(desc))
+        return parse_rrsig(b, rr, wire, copy, max, pos, end);
 
     ldns_rdf *stack[FIELDS_ON_STACK], **fields = stack, **heap = NULL;
     size_t n = 0, cap = FIELDS_ON_STACK;
@@ -229,11 +324,11 @@ static bool parse_rdata(answer_block_t *b, ldns_rr *rr, const uint8_t *wire, uin
     /* uint8_t as in ldns: with a variable-length descriptor (maximum 65535) the index wraps,
      * which only matters for the field type lookup of variable fields (always the same). */
     uint8_t index = 0;
-    while (*pos < end && index < ldns_rr_descriptor_maximum(desc)) {
-        ldns_rdf_type t = ldns_rr_descriptor_field_type(desc, index);
+    while (*pos < end && index < max_fields) {
+        ldns_rdf_type t = descriptor_field_type(desc, index);
         ldns_rdf *rdf = NULL;
         if (t == LDNS_RDF_TYPE_DNAME) {
-            if (!parse_dname(b, &rdf, wire, max, pos))
+            if (!parse_dname(b, &rdf, wire, max, pos, false))
                 goto done;
         } else {
             bool overflow = false;
@@ -267,7 +362,7 @@ static bool parse_rdata(answer_block_t *b, ldns_rr *rr, const uint8_t *wire, uin
             goto done;
         memcpy(rr->_rdata_fields, fields, n * sizeof *fields);
     }
-    ldns_rr_set_rd_count(rr, n);
+    rr->_rd_count = n;
     ok = true;
 done:
     free(heap);
@@ -282,26 +377,24 @@ static ldns_rr *parse_rr(answer_block_t *b, const uint8_t *wire, uint8_t *copy, 
     if (!rr)
         return NULL;
     memset(rr, 0, sizeof *rr);
-    ldns_rr_set_ttl(rr, LDNS_DEFAULT_TTL);
-    ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
-    ldns_rdf *owner = NULL;
-    if (!parse_dname(b, &owner, wire, max, pos))
+    rr->_ttl = LDNS_DEFAULT_TTL;
+    rr->_rr_class = LDNS_RR_CLASS_IN;
+    if (!parse_dname(b, &rr->_owner, wire, max, pos, b->fold_owners))
         return NULL;
-    ldns_rr_set_owner(rr, owner);
     if (*pos + 4 > max)
         return NULL;
-    ldns_rr_set_type(rr, rd16(wire + *pos));
-    ldns_rr_set_class(rr, rd16(wire + *pos + 2));
+    rr->_rr_type = rd16(wire + *pos);
+    rr->_rr_class = rd16(wire + *pos + 2);
     *pos += 4;
     if (!question) {
         if (*pos + 4 > max)
             return NULL;
-        ldns_rr_set_ttl(rr, rd32(wire + *pos));
+        rr->_ttl = rd32(wire + *pos);
         *pos += 4;
         if (!parse_rdata(b, rr, wire, copy, max, pos))
             return NULL;
     }
-    ldns_rr_set_question(rr, question);
+    rr->_rr_question = question;
     return rr;
 }
 
@@ -396,7 +489,7 @@ static bool parse_message(answer_block_t *b, const uint8_t *wire, size_t max)
     return true;
 }
 
-int io_answer_parse(const uint8_t *wire, size_t len, ldns_pkt **out)
+static int answer_parse(const uint8_t *wire, size_t len, bool fold_owners, ldns_pkt **out)
 {
     *out = NULL;
     /* The same TSIG refusal as io_parse_answer(): see there. */
@@ -415,6 +508,7 @@ int io_answer_parse(const uint8_t *wire, size_t len, ldns_pkt **out)
     b->cur = b->mem;
     b->left = first;
     b->grow = 2 * len + 512;
+    b->fold_owners = fold_owners;
     /* A TSIG RR that the walk of io_wire_has_tsig() missed (ldns found it inside another RR's
      * RDATA, see io_parse_answer()) is refused just the same. */
     if (!parse_message(b, wire, len) || ldns_pkt_tsig(&b->pkt) != NULL) {
@@ -423,6 +517,16 @@ int io_answer_parse(const uint8_t *wire, size_t len, ldns_pkt **out)
     }
     *out = &b->pkt;
     return IO_OK;
+}
+
+int io_answer_parse(const uint8_t *wire, size_t len, ldns_pkt **out)
+{
+    return answer_parse(wire, len, false, out);
+}
+
+int io_answer_parse_folded(const uint8_t *wire, size_t len, ldns_pkt **out)
+{
+    return answer_parse(wire, len, true, out);
 }
 
 void io_answer_free(ldns_pkt *pkt)

@@ -275,6 +275,10 @@ int io_parse_answer(const uint8_t *wire, size_t len, ldns_pkt **out);
  * io_answer_free()), or IO_EMALFORMED and *out NULL. wire is only read during the call.
  */
 int io_answer_parse(const uint8_t *wire, size_t len, ldns_pkt **out);
+/* io_answer_parse() with every RR's owner name (question included) in ASCII lower case, folded
+ * while it is copied: what ldns_dname2canonical() on each owner would give afterwards, without
+ * a second pass over answers of hundreds of RRs. RDATA names keep their case. */
+int io_answer_parse_folded(const uint8_t *wire, size_t len, ldns_pkt **out);
 
 /* Frees a packet of io_answer_parse() and everything in it. NULL is a no-op. */
 void io_answer_free(ldns_pkt *pkt);

@@ -402,6 +402,9 @@ int scan_route_families(scanner_t *s, const ldns_rr_list *hints, char *skipped, 
 #define SCAN_FILES_TYPICAL 64
 /* Raises the soft RLIMIT_NOFILE to the hard one (best effort). */
 void scan_fd_limit_raise(void);
+/* heap.c: keeps the parse blocks of large answers on the heap and their pages mapped between
+ * domains (glibc's mallopt; best effort). */
+void scan_heap_tune(void);
 /* "too many open files (the open-file limit is N: raise it ...)" into buf. */
 void scan_fd_hint(char *buf, size_t len);
 /* The hint above (written into buf) when no_files, else otherwise: the reason to print. */

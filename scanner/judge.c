@@ -473,13 +473,15 @@ static uint8_t ascii_lower(uint8_t c)
     return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
-/* True when name is zone or below it, compared on the wire without case: ldns_dname_compare and
- * ldns_dname_is_subdomain copy and lower-case both names, and a KeyTrap answer brings hundreds
- * of RRSIGs to check. */
-static bool name_at_or_below(const ldns_rdf *name, const ldns_rdf *zone)
+/* True when the wire name n (nl bytes) is the zone z (zl bytes) or below it, compared without
+ * case: ldns_dname_compare and ldns_dname_is_subdomain copy and lower-case both names, and a
+ * KeyTrap answer brings hundreds of RRSIGs to check. Owners are lower-cased when parsed
+ * (parse_answers()), so an owner equal to the zone is usually settled by one memcmp. */
+static bool name_at_or_below(const uint8_t *n, size_t nl, const uint8_t *z, size_t zl)
 {
-    const uint8_t *n = ldns_rdf_data(name), *z = ldns_rdf_data(zone);
-    size_t nl = ldns_rdf_size(name), zl = ldns_rdf_size(zone), off = 0;
+    if (nl == zl && memcmp(n, z, zl) == 0)
+        return true;
+    size_t off = 0;
     while (off < nl && nl - off > zl && n[off] != 0)
         off += (size_t)n[off] + 1;
     if (off > nl || nl - off != zl)
@@ -497,22 +499,36 @@ static bool name_at_or_below(const ldns_rdf *name, const ldns_rdf *zone)
 static int64_t earliest_rrsig_seen(const scan_domain_t *d)
 {
     int64_t earliest = 0;
+    const uint8_t *zone = ldns_rdf_data(d->dname);
+    size_t zone_len = ldns_rdf_size(d->dname);
     for (size_t i = 0; i < d->n_servers; i++)
         for (int slot = 0; slot < SCAN_Q_COUNT; slot++) {
             const ldns_pkt *pkt = d->servers[i].answers[slot];
             const ldns_rr_list *lists[] = {pkt ? ldns_pkt_answer(pkt) : NULL,
                                            pkt ? ldns_pkt_authority(pkt) : NULL};
-            for (size_t l = 0; l < 2; l++)
-                for (size_t k = 0; lists[l] && k < ldns_rr_list_rr_count(lists[l]); k++) {
-                    const ldns_rr *rr = ldns_rr_list_rr(lists[l], k);
-                    if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rr) < 9 ||
-                        !name_at_or_below(ldns_rr_owner(rr), d->dname))
+            /* The structs ldns's headers define are read directly, as ldns's accessors read
+             * them: each accessor is a library call, and a KeyTrap domain brings ~2,800 RRSIGs
+             * here. */
+            for (size_t l = 0; l < 2; l++) {
+                size_t count = lists[l] ? lists[l]->_rr_count : 0;
+                for (size_t k = 0; k < count; k++) {
+                    const ldns_rr *rr = lists[l]->_rrs[k];
+                    if (rr->_rr_type != LDNS_RR_TYPE_RRSIG || rr->_rd_count < 9)
                         continue;
-                    uint32_t wire = ldns_rdf2native_int32(ldns_rr_rdf(rr, 4));
+                    const ldns_rdf *owner = rr->_owner;
+                    if (!owner || !name_at_or_below(owner->_data, owner->_size, zone, zone_len))
+                        continue;
+                    /* ldns_rdf2native_int32(): 0 for a field shorter than 4 bytes. */
+                    const ldns_rdf *exp = rr->_rdata_fields[4];
+                    const uint8_t *e = exp && exp->_size >= 4 ? exp->_data : NULL;
+                    uint32_t wire =
+                        e ? (uint32_t)e[0] << 24 | (uint32_t)e[1] << 16 | (uint32_t)e[2] << 8 | e[3]
+                          : 0;
                     int64_t at = d->now + (int32_t)(wire - (uint32_t)d->now);
                     if (!earliest || at < earliest)
                         earliest = at;
                 }
+            }
         }
     return earliest;
 }
@@ -635,9 +651,12 @@ static void lower_wire_name(ldns_rdf *name)
 {
     /* ldns_dname2canonical, without its tolower() call per byte (KeyTrap answers have hundreds
      * of owners): length bytes are at most 63, never an upper-case letter. */
-    uint8_t *n =
-        name && ldns_rdf_get_type(name) == LDNS_RDF_TYPE_DNAME ? ldns_rdf_data(name) : NULL;
-    for (size_t i = 0; n && i < ldns_rdf_size(name); i++)
+    if (!name || ldns_rdf_get_type(name) != LDNS_RDF_TYPE_DNAME)
+        return;
+    /* Data and size read once, not per byte: each is a library call. */
+    uint8_t *n = ldns_rdf_data(name);
+    size_t len = ldns_rdf_size(name);
+    for (size_t i = 0; i < len; i++)
         n[i] = ascii_lower(n[i]);
 }
 
@@ -645,9 +664,11 @@ static void lower_names(ldns_pkt *p)
 {
     ldns_rr_list *sections[] = {ldns_pkt_question(p), ldns_pkt_answer(p), ldns_pkt_authority(p),
                                 ldns_pkt_additional(p)};
-    for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
-        for (size_t i = 0; sections[s] && i < ldns_rr_list_rr_count(sections[s]); i++)
+    for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
+        size_t count = sections[s] ? ldns_rr_list_rr_count(sections[s]) : 0;
+        for (size_t i = 0; i < count; i++)
             lower_wire_name(ldns_rr_owner(ldns_rr_list_rr(sections[s], i)));
+    }
 }
 
 static void parse_answers(scan_domain_t *d)
@@ -657,11 +678,11 @@ static void parse_answers(scan_domain_t *d)
         for (int slot = 0; slot < SCAN_Q_COUNT; slot++) {
             if (!sv->wire[slot] || sv->answers[slot])
                 continue;
-            if (io_answer_parse(sv->wire[slot], sv->wire_len[slot], &sv->answers[slot]) != IO_OK) {
+            /* Owners folded as they are parsed: the same as lower_names() after it. */
+            if (io_answer_parse_folded(sv->wire[slot], sv->wire_len[slot], &sv->answers[slot]) !=
+                IO_OK) {
                 sv->answers[slot] = NULL;
                 sv->errors[slot] = IO_EMALFORMED;
-            } else {
-                lower_names(sv->answers[slot]);
             }
             free(sv->wire[slot]);
             sv->wire[slot] = NULL;

@@ -354,6 +354,7 @@ int scanner_run_named(const scanner_config_t *cfg, char *scan_name_out, size_t s
             return rc;
     }
     scan_fd_limit_raise();
+    scan_heap_tune();
     if (scan_fd_preflight() != 0)
         return 1;
     scanner_t *s = calloc(1, sizeof *s);

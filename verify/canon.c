@@ -53,25 +53,25 @@ static void write_lower_name(ldns_buffer *buf, const uint8_t *name, size_t len)
 
 static int write_canonical_rdata(ldns_buffer *buf, const ldns_rr *rr)
 {
-    bool lower = type_has_canonical_names(ldns_rr_get_type(rr));
-    for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-        const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
-        if (!ldns_buffer_reserve(buf, ldns_rdf_size(rdf)))
+    bool lower = type_has_canonical_names(verify_rr_type(rr));
+    for (size_t i = 0; i < verify_rr_fields(rr); i++) {
+        const ldns_rdf *rdf = verify_rr_field(rr, i);
+        if (!ldns_buffer_reserve(buf, verify_rdf_size(rdf)))
             return VERIFY_ENOMEM;
         if (lower && ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME)
-            write_lower_name(buf, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
+            write_lower_name(buf, verify_rdf_data(rdf), verify_rdf_size(rdf));
         else
-            ldns_buffer_write(buf, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
+            ldns_buffer_write(buf, verify_rdf_data(rdf), verify_rdf_size(rdf));
     }
     return 0;
 }
 
 bool verify_sig_rr_complete(const ldns_rr *rr, size_t n)
 {
-    if (!rr || ldns_rr_rd_count(rr) != n)
+    if (!rr || verify_rr_fields(rr) != n)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (!ldns_rr_rdf(rr, i))
+        if (!verify_rr_field(rr, i))
             return false;
     return true;
 }
@@ -79,18 +79,18 @@ bool verify_sig_rr_complete(const ldns_rr *rr, size_t n)
 /* All fields present, whatever their number (the RRs of an RRset). */
 static bool rr_fields_present(const ldns_rr *rr)
 {
-    return verify_sig_rr_complete(rr, ldns_rr_rd_count(rr));
+    return verify_sig_rr_complete(rr, verify_rr_fields(rr));
 }
 
 int verify_sig_rdata_wire(const ldns_rr *rr, ldns_buffer *buf)
 {
     if (!rr_fields_present(rr))
         return VERIFY_EINVAL;
-    for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-        const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
-        if (!ldns_buffer_reserve(buf, ldns_rdf_size(rdf)))
+    for (size_t i = 0; i < verify_rr_fields(rr); i++) {
+        const ldns_rdf *rdf = verify_rr_field(rr, i);
+        if (!ldns_buffer_reserve(buf, verify_rdf_size(rdf)))
             return VERIFY_ENOMEM;
-        ldns_buffer_write(buf, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
+        ldns_buffer_write(buf, verify_rdf_data(rdf), verify_rdf_size(rdf));
     }
     return 0;
 }
@@ -100,12 +100,12 @@ long verify_sig_rdata_copy(const ldns_rr *rr, uint8_t *out, size_t cap)
     size_t off = 0;
     if (!rr_fields_present(rr))
         return -1;
-    for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-        const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
-        if (off + ldns_rdf_size(rdf) > cap)
+    for (size_t i = 0; i < verify_rr_fields(rr); i++) {
+        const ldns_rdf *rdf = verify_rr_field(rr, i);
+        if (off + verify_rdf_size(rdf) > cap)
             return -1;
-        memcpy(out + off, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
-        off += ldns_rdf_size(rdf);
+        memcpy(out + off, verify_rdf_data(rdf), verify_rdf_size(rdf));
+        off += verify_rdf_size(rdf);
     }
     return (long)off;
 }
@@ -124,8 +124,8 @@ static unsigned wire_label_count(const uint8_t *name, size_t len)
 
 unsigned verify_sig_rrsig_label_count(const ldns_rdf *name)
 {
-    const uint8_t *d = ldns_rdf_data(name);
-    unsigned n = wire_label_count(d, ldns_rdf_size(name));
+    const uint8_t *d = verify_rdf_data(name);
+    unsigned n = wire_label_count(d, verify_rdf_size(name));
     if (n > 0 && d[0] == 1 && d[1] == '*')
         n--;
     return n;
@@ -135,8 +135,8 @@ unsigned verify_sig_rrsig_label_count(const ldns_rdf *name)
  * from a wildcard (RFC 4035 §5.3.2). */
 static int write_owner(ldns_buffer *buf, const ldns_rdf *owner, unsigned labels)
 {
-    const uint8_t *d = ldns_rdf_data(owner);
-    size_t len = ldns_rdf_size(owner);
+    const uint8_t *d = verify_rdf_data(owner);
+    size_t len = verify_rdf_size(owner);
     unsigned count = wire_label_count(d, len);
     if (labels > count)
         return VERIFY_EINVAL;
@@ -175,27 +175,25 @@ int verify_signed_data(const ldns_rr_list *rrset, const ldns_rr *rrsig, ldns_buf
     int rc = VERIFY_EINVAL;
     ldns_buffer *scratch = NULL;
     struct canon_rr *rrs = NULL;
-    size_t n = rrset ? ldns_rr_list_rr_count(rrset) : 0;
+    size_t n = rrset ? verify_rr_count(rrset) : 0;
 
-    if (n == 0 || !verify_sig_rr_complete(rrsig, 9) ||
-        ldns_rr_get_type(rrsig) != LDNS_RR_TYPE_RRSIG)
+    if (n == 0 || !verify_sig_rr_complete(rrsig, 9) || verify_rr_type(rrsig) != LDNS_RR_TYPE_RRSIG)
         goto fail;
     for (size_t i = 0; i < n; i++)
-        if (!rr_fields_present(ldns_rr_list_rr(rrset, i)) ||
-            !ldns_rr_owner(ldns_rr_list_rr(rrset, i)))
+        if (!rr_fields_present(verify_rr_at(rrset, i)) || !verify_rr_owner(verify_rr_at(rrset, i)))
             goto fail;
-    unsigned labels = ldns_rdf2native_int8(ldns_rr_rdf(rrsig, 2));
-    uint32_t orig_ttl = ldns_rdf2native_int32(ldns_rr_rdf(rrsig, 3));
+    unsigned labels = ldns_rdf2native_int8(verify_rr_field(rrsig, 2));
+    uint32_t orig_ttl = ldns_rdf2native_int32(verify_rr_field(rrsig, 3));
 
     /* RRSIG RDATA without the signature; the signer's name in canonical form. */
     for (size_t i = 0; i < 8; i++) {
-        const ldns_rdf *rdf = ldns_rr_rdf(rrsig, i);
-        if (!ldns_buffer_reserve(out, ldns_rdf_size(rdf)))
+        const ldns_rdf *rdf = verify_rr_field(rrsig, i);
+        if (!ldns_buffer_reserve(out, verify_rdf_size(rdf)))
             goto nomem;
         if (i == 7)
-            write_lower_name(out, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
+            write_lower_name(out, verify_rdf_data(rdf), verify_rdf_size(rdf));
         else
-            ldns_buffer_write(out, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
+            ldns_buffer_write(out, verify_rdf_data(rdf), verify_rdf_size(rdf));
     }
 
     scratch = ldns_buffer_new(512);
@@ -203,14 +201,14 @@ int verify_signed_data(const ldns_rr_list *rrset, const ldns_rr *rrsig, ldns_buf
     if (!scratch || !rrs)
         goto nomem;
     for (size_t i = 0; i < n; i++) {
-        const ldns_rr *rr = ldns_rr_list_rr(rrset, i);
+        const ldns_rr *rr = verify_rr_at(rrset, i);
         rrs[i].start = ldns_buffer_position(scratch);
-        rc = write_owner(scratch, ldns_rr_owner(rr), labels);
+        rc = write_owner(scratch, verify_rr_owner(rr), labels);
         if (rc < 0)
             goto fail;
         if (!ldns_buffer_reserve(scratch, 10))
             goto nomem;
-        ldns_buffer_write_u16(scratch, (uint16_t)ldns_rr_get_type(rr));
+        ldns_buffer_write_u16(scratch, (uint16_t)verify_rr_type(rr));
         ldns_buffer_write_u16(scratch, (uint16_t)ldns_rr_get_class(rr));
         ldns_buffer_write_u32(scratch, orig_ttl);
         size_t rdlen_pos = ldns_buffer_position(scratch);

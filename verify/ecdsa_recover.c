@@ -75,11 +75,6 @@ int verify_sig_ecdsa_recover(const EC_GROUP *g, uint8_t alg, const uint8_t *data
     if (!g || coord == 0 || sig_len != 2 * coord)
         return VERIFY_EINVAL;
     out->coord_len = coord;
-    uint8_t digest[EVP_MAX_MD_SIZE];
-    unsigned digest_len = 0;
-    if (EVP_Digest(data, data_len, digest, &digest_len,
-                   alg == LDNS_ECDSAP256SHA256 ? EVP_sha256() : EVP_sha384(), NULL) != 1)
-        return VERIFY_ENOMEM;
 
     int rc = VERIFY_ENOMEM;
     BN_CTX *ctx = BN_CTX_new();
@@ -93,34 +88,45 @@ int verify_sig_ecdsa_recover(const EC_GROUP *g, uint8_t alg, const uint8_t *data
     BIGNUM *x = BN_CTX_get(ctx), *p = BN_CTX_get(ctx);
     const BIGNUM *n = EC_GROUP_get0_order(g);
     if (!p || !n || !BN_bin2bn(sig, (int)coord, r) || !BN_bin2bn(sig + coord, (int)coord, s) ||
-        !BN_bin2bn(digest, (int)digest_len, e) || !EC_GROUP_get_curve(g, p, NULL, NULL, ctx))
+        !EC_GROUP_get_curve(g, p, NULL, NULL, ctx))
         goto end;
     /* A verify rejects r or s outside [1, n-1] before any arithmetic: no key verifies. */
     if (BN_is_zero(r) || BN_is_zero(s) || BN_cmp(r, n) >= 0 || BN_cmp(s, n) >= 0) {
         rc = 0;
         goto end;
     }
-    /* e is the digest's leftmost bits up to the order's length (equal here; kept general). */
-    int excess = (int)digest_len * 8 - BN_num_bits(n);
-    if (excess > 0 && !BN_rshift(e, e, excess))
-        goto end;
-    /* u = s / r and v = -e / r (mod n); B = v G once, A = u R for each R. The inverse is
-     * inverse.c's: BN_mod_inverse costs about a third of a recovery. */
-    if (verify_sig_inverse_mod(rinv, r, n, ctx) != 1 || !BN_mod_mul(u, s, rinv, n, ctx) ||
-        !BN_mod_mul(v, e, rinv, n, ctx) || (!BN_is_zero(v) && !BN_sub(v, n, v)) ||
-        !EC_POINT_mul(g, b, v, NULL, NULL, ctx))
-        goto end;
+    bool have_b = false;
     for (int lift = 0; lift < 2; lift++) {
         if (!BN_copy(x, r) || (lift && !BN_add(x, x, n)))
             goto end;
         if (BN_cmp(x, p) >= 0)
             break;
-        /* An x without a point on the curve leaves an error on OpenSSL's queue: not ours. */
+        /* An x without a point on the curve leaves an error on OpenSSL's queue: not ours. The
+         * point is looked for first: without one no key verifies, and the digest, the inverse
+         * and both multiplications are not needed (about half of all x have no point). */
         ERR_set_mark();
         int on_curve = EC_POINT_set_compressed_coordinates(g, r_pt, x, 0, ctx);
         ERR_pop_to_mark();
         if (on_curve != 1)
             continue;
+        if (!have_b) {
+            /* e is the digest's leftmost bits up to the order's length (equal here; kept
+             * general). u = s / r and v = -e / r (mod n); B = v G once, A = u R for each R.
+             * The inverse is inverse.c's: BN_mod_inverse costs about a third of a recovery. */
+            uint8_t digest[EVP_MAX_MD_SIZE];
+            unsigned digest_len = 0;
+            if (EVP_Digest(data, data_len, digest, &digest_len,
+                           alg == LDNS_ECDSAP256SHA256 ? EVP_sha256() : EVP_sha384(), NULL) != 1 ||
+                !BN_bin2bn(digest, (int)digest_len, e))
+                goto end;
+            int excess = (int)digest_len * 8 - BN_num_bits(n);
+            if ((excess > 0 && !BN_rshift(e, e, excess)) ||
+                verify_sig_inverse_mod(rinv, r, n, ctx) != 1 || !BN_mod_mul(u, s, rinv, n, ctx) ||
+                !BN_mod_mul(v, e, rinv, n, ctx) || (!BN_is_zero(v) && !BN_sub(v, n, v)) ||
+                !EC_POINT_mul(g, b, v, NULL, NULL, ctx))
+                goto end;
+            have_b = true;
+        }
         if (!EC_POINT_mul(g, a, NULL, r_pt, u, ctx) || !EC_POINT_add(g, q, b, a, ctx) ||
             add_point(g, q, coord, ctx, out) < 0 || !EC_POINT_invert(g, a, ctx) ||
             !EC_POINT_add(g, q, b, a, ctx) || add_point(g, q, coord, ctx, out) < 0)

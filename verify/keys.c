@@ -207,27 +207,27 @@ unsigned verify_dnskey_bits(const ldns_rr *dnskey)
                                ldns_rdf_size(k));
 }
 
-/* The RDATA of rr in wire form into *out (malloc'd) and *len, followed in the same block by the
- * owner's wire form (*owner_len bytes). 0, VERIFY_EINVAL or VERIFY_ENOMEM. Sized first and copied
- * once: a KeyTrap answer brings hundreds of keys. */
-static int rdata_dup(const ldns_rr *rr, uint8_t **out, size_t *len, size_t *owner_len)
+/* Bytes the RDATA of rr and its owner's wire form take (rdata_copy()). */
+static size_t rdata_size(const ldns_rr *rr)
 {
-    *out = NULL;
-    const ldns_rdf *owner = ldns_rr_owner(rr);
-    size_t total = 0, olen = owner ? ldns_rdf_size(owner) : 0;
-    for (size_t i = 0; i < ldns_rr_rd_count(rr); i++)
-        total += ldns_rr_rdf(rr, i) ? ldns_rdf_size(ldns_rr_rdf(rr, i)) : 0;
-    uint8_t *p = malloc(total + olen + 1);
-    if (!p)
-        return VERIFY_ENOMEM;
-    long n = verify_sig_rdata_copy(rr, p, total);
-    if (n < 0) {
-        free(p);
+    const ldns_rdf *owner = verify_rr_owner(rr);
+    size_t total = owner ? verify_rdf_size(owner) : 0, fields = verify_rr_fields(rr);
+    for (size_t i = 0; i < fields; i++)
+        total += verify_rr_field(rr, i) ? verify_rdf_size(verify_rr_field(rr, i)) : 0;
+    return total;
+}
+
+/* The RDATA of rr in wire form at out (*len bytes), followed by the owner's wire form
+ * (*owner_len bytes); cap: room at out, rdata_size(rr) or more. 0 or VERIFY_EINVAL. */
+static int rdata_copy(const ldns_rr *rr, uint8_t *out, size_t cap, size_t *len, size_t *owner_len)
+{
+    const ldns_rdf *owner = verify_rr_owner(rr);
+    size_t olen = owner ? verify_rdf_size(owner) : 0;
+    long n = cap >= olen ? verify_sig_rdata_copy(rr, out, cap - olen) : -1;
+    if (n < 0)
         return VERIFY_EINVAL;
-    }
     if (olen)
-        memcpy(p + n, ldns_rdf_data(owner), olen);
-    *out = p;
+        memcpy(out + n, verify_rdf_data(owner), olen);
     *len = (size_t)n;
     *owner_len = olen;
     return 0;
@@ -236,7 +236,7 @@ static int rdata_dup(const ldns_rr *rr, uint8_t **out, size_t *len, size_t *owne
 static int key_init(struct verify_key *key, const ldns_rr *rr, uint8_t *rdata, size_t rdata_len,
                     size_t owner_len, pthread_mutex_t *import_lock)
 {
-    key->rdata = rdata; /* owned from here on */
+    key->rdata = rdata; /* in the keyset's store */
     key->rdata_len = rdata_len;
     key->owner = rdata + rdata_len;
     key->owner_len = owner_len;
@@ -346,13 +346,19 @@ bool verify_sig_key_import(const struct verify_key *key)
     return k->pkey != NULL;
 }
 
-/* FNV-1a: only to spread RDATA over the de-duplication table (equality is memcmp). */
+/* FNV-1a over 8-byte words, then the bytes left: only to spread RDATA over the de-duplication
+ * table (equality is memcmp). Word by word because a KeyTrap answer brings hundreds of keys. */
 static size_t rdata_hash(const uint8_t *p, size_t len)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++)
+    uint64_t h = 1469598103934665603ull, w;
+    size_t i = 0;
+    for (; i + sizeof w <= len; i += sizeof w) {
+        memcpy(&w, p + i, sizeof w);
+        h = (h ^ w) * 1099511628211ull;
+    }
+    for (; i < len; i++)
         h = (h ^ p[i]) * 1099511628211ull;
-    return (size_t)h;
+    return (size_t)(h ^ (h >> 32));
 }
 
 int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_keyset_t **out)
@@ -388,14 +394,24 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
         goto fail;
     if (total > 0 && !(seen = calloc(2 * total, sizeof *seen)))
         goto fail;
+    /* Every key's RDATA and owner in one store, sized first: a KeyTrap answer brings hundreds
+     * of keys, and one allocation each cost more than the rest of the keyset. */
+    size_t store = 0, used = 0;
     for (size_t i = 0; i < total; i++) {
         const ldns_rr *rr = ldns_rr_list_rr(dnskeys, i);
-        uint8_t *rdata = NULL;
+        if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY && verify_sig_rr_complete(rr, 4))
+            store += rdata_size(rr);
+    }
+    if (store > 0 && !(ks->rdata_store = malloc(store)))
+        goto fail;
+    for (size_t i = 0; i < total; i++) {
+        const ldns_rr *rr = ldns_rr_list_rr(dnskeys, i);
         size_t len = 0;
         if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY || !verify_sig_rr_complete(rr, 4))
             continue;
+        uint8_t *rdata = ks->rdata_store + used; /* store > 0: this key was counted */
         size_t owner_len = 0;
-        if ((rc = rdata_dup(rr, &rdata, &len, &owner_len)) < 0)
+        if ((rc = rdata_copy(rr, rdata, store - used, &len, &owner_len)) < 0)
             goto fail;
         /* A DNSKEY RRset is a set (RFC 2181 §5): an answer repeating one key 800 times has one
          * key, not 800 to try. Open addressing over a hash of the RDATA keeps this linear. */
@@ -406,10 +422,9 @@ int verify_keyset_new(const ldns_rdf *zone, const ldns_rr_list *dnskeys, verify_
             dup = o->rdata_len == len && memcmp(o->rdata, rdata, len) == 0;
             slot = (slot + 1) % (2 * total);
         }
-        if (dup) {
-            free(rdata);
-            continue;
-        }
+        if (dup)
+            continue; /* its bytes are overwritten by the next key */
+        used += len + owner_len;
         seen[slot] = ks->n + 1;
         rc = key_init(&ks->keys[ks->n], rr, rdata, len, owner_len, &ks->import_lock);
         ks->n++; /* freed by verify_keyset_free() even when key_init failed half-way */
@@ -449,9 +464,9 @@ void verify_keyset_free(verify_keyset_t *ks)
         EVP_MD_free(ks->keys[i].md);
         EVP_MD_CTX_free(ks->keys[i].tmpl);
         verify_sig_p256_hot_free(ks->keys[i].hot);
-        free(ks->keys[i].rdata);
     }
     free(ks->keys);
+    free(ks->rdata_store);
     ldns_rdf_deep_free(ks->zone);
     for (size_t i = 0; i < 2; i++)
         EC_GROUP_free(atomic_load_explicit(&ks->ecdsa_curve[i], memory_order_relaxed));

@@ -34,7 +34,7 @@ struct verify_key {
      * (verify_sig_key_rr: DS digests, CDS forms, DS hints): a KeyTrap answer lists hundreds of
      * keys nothing but their tag and flags is ever read of. Published like the import. */
     _Atomic(ldns_rr *) rr;
-    uint8_t *owner; /* the owner's wire form, in the rdata allocation, after the RDATA */
+    uint8_t *owner; /* the owner's wire form, in the keyset's store, after the RDATA */
     size_t owner_len;
     uint16_t rr_class;
     uint32_t ttl;
@@ -49,7 +49,8 @@ struct verify_key {
     EVP_MD *md;                      /* fetched digest of the algorithm; NULL for EdDSA (pure) */
     EVP_MD_CTX *tmpl;                /* DigestVerify context initialised once; only ever copied */
     struct verify_sig_p256_hot *hot; /* P-256 only: precomputed multiples once the key is busy */
-    uint8_t *rdata;                  /* the DNSKEY RDATA (wire): memo binding, de-duplication */
+    uint8_t
+        *rdata; /* the DNSKEY RDATA (wire), in the keyset's store: memo binding, de-duplication */
     size_t rdata_len;
 };
 
@@ -70,6 +71,43 @@ const ldns_rr *verify_sig_key_rr(const struct verify_key *key);
 #define SIG_P256_COLD 2
 #define SIG_P256_HOT_AFTER 1024u
 struct verify_sig_p256_hot;
+/* ldns's read accessors (libldns 1.8.3, rr.c and rdata.c: the same checks and results), inlined
+ * for the loops over every RR of an answer: each ldns accessor is a library call, and those
+ * calls were an eighth of what a KeyTrap domain (answers of ~400 RRSIGs) cost the judgement.
+ * They read the structs ldns's public headers define. */
+static inline size_t verify_rr_count(const ldns_rr_list *l)
+{
+    return l ? l->_rr_count : 0;
+}
+static inline ldns_rr *verify_rr_at(const ldns_rr_list *l, size_t i)
+{
+    return i < l->_rr_count ? l->_rrs[i] : NULL;
+}
+static inline ldns_rr_type verify_rr_type(const ldns_rr *rr)
+{
+    return rr->_rr_type;
+}
+static inline ldns_rdf *verify_rr_owner(const ldns_rr *rr)
+{
+    return rr->_owner;
+}
+static inline size_t verify_rr_fields(const ldns_rr *rr)
+{
+    return rr->_rd_count;
+}
+static inline ldns_rdf *verify_rr_field(const ldns_rr *rr, size_t i)
+{
+    return rr && i < rr->_rd_count ? rr->_rdata_fields[i] : NULL;
+}
+static inline size_t verify_rdf_size(const ldns_rdf *rdf)
+{
+    return rdf->_size;
+}
+static inline uint8_t *verify_rdf_data(const ldns_rdf *rdf)
+{
+    return rdf->_data;
+}
+
 /* out = a^-1 mod n (inverse.c): 1, or 0 when there is none or on failure. */
 int verify_sig_inverse_mod(BIGNUM *out, const BIGNUM *a, const BIGNUM *n, BN_CTX *ctx);
 struct verify_sig_p256_hot *verify_sig_p256_hot_new(const EVP_PKEY *pkey, unsigned after);
@@ -138,6 +176,7 @@ struct verify_keyset {
     ldns_rdf *zone; /* owned, canonical (lower case) */
     size_t n;
     struct verify_key *keys;
+    uint8_t *rdata_store; /* every key's RDATA and owner (verify_key.rdata, .owner point here) */
 };
 
 struct verify_ctx {

@@ -144,9 +144,9 @@ static ldns_rr_list *section(const ldns_pkt *p, ldns_pkt_section sec)
 ldns_rr *verify_pkt_next_denial(const ldns_pkt *p, size_t *i)
 {
     const ldns_rr_list *auth = ldns_pkt_authority(p);
-    while (auth && *i < ldns_rr_list_rr_count(auth)) {
-        ldns_rr *rr = ldns_rr_list_rr(auth, (*i)++);
-        ldns_rr_type t = ldns_rr_get_type(rr);
+    while (auth && *i < verify_rr_count(auth)) {
+        ldns_rr *rr = verify_rr_at(auth, (*i)++);
+        ldns_rr_type t = verify_rr_type(rr);
         if (t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3)
             return rr;
     }
@@ -161,14 +161,15 @@ int verify_pkt_rrset(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *ow
     if (!*rrs || !*sigs)
         goto nomem;
     const ldns_rr_list *l = p ? section(p, sec) : NULL;
-    for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
-        ldns_rr *rr = ldns_rr_list_rr(l, i);
-        if (!verify_sig_name_equal(ldns_rr_owner(rr), owner))
+    size_t count = l ? verify_rr_count(l) : 0;
+    for (size_t i = 0; i < count; i++) {
+        ldns_rr *rr = verify_rr_at(l, i);
+        if (!verify_sig_name_equal(verify_rr_owner(rr), owner))
             continue;
-        ldns_rr_type t = ldns_rr_get_type(rr);
+        ldns_rr_type t = verify_rr_type(rr);
         bool match = t == type;
-        if (t == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) > 0 && ldns_rr_rdf(rr, 0) &&
-            ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) == (uint16_t)type)
+        if (t == LDNS_RR_TYPE_RRSIG && verify_rr_fields(rr) > 0 && verify_rr_field(rr, 0) &&
+            ldns_rdf2native_int16(verify_rr_field(rr, 0)) == (uint16_t)type)
             match = true;
         if (match && !ldns_rr_list_push_rr(t == type ? *rrs : *sigs, rr))
             goto nomem;
@@ -187,8 +188,8 @@ bool verify_pkt_has_rrsig(const ldns_pkt *p)
         return false;
     const ldns_rr_list *secs[2] = {ldns_pkt_answer(p), ldns_pkt_authority(p)};
     for (int s = 0; s < 2; s++)
-        for (size_t i = 0; secs[s] && i < ldns_rr_list_rr_count(secs[s]); i++)
-            if (ldns_rr_get_type(ldns_rr_list_rr(secs[s], i)) == LDNS_RR_TYPE_RRSIG)
+        for (size_t i = 0; secs[s] && i < verify_rr_count(secs[s]); i++)
+            if (verify_rr_type(verify_rr_at(secs[s], i)) == LDNS_RR_TYPE_RRSIG)
                 return true;
     return false;
 }

@@ -5,8 +5,9 @@
  * TSIG that ldns finds inside another RR's RDATA), on
  * the packet fuzzer's seed corpus, and on 40,000 mutations of them (fixed seed): both must
  * accept or refuse the same messages and, when they accept, give the same packet field for
- * field (tests/answer_same.h). ASan checks the block's bounds and that io_answer_free() frees
- * all of it.
+ * field (tests/answer_same.h). io_answer_parse_folded() must give ldns's packet with every
+ * owner made canonical (ldns_dname2canonical). ASan checks the block's bounds and that
+ * io_answer_free() frees all of it.
  */
 #include "io/io.h"
 #include "tests/answer_same.h"
@@ -16,15 +17,31 @@
 
 static size_t mismatches;
 
-/* Compares both parsers on one message; true when they agree. */
+/* ldns_dname2canonical() on every owner of p (question included). */
+static void fold_owners(ldns_pkt *p)
+{
+    ldns_rr_list *sections[] = {ldns_pkt_question(p), ldns_pkt_answer(p), ldns_pkt_authority(p),
+                                ldns_pkt_additional(p)};
+    for (size_t s = 0; s < 4; s++)
+        for (size_t i = 0; sections[s] && i < ldns_rr_list_rr_count(sections[s]); i++)
+            ldns_dname2canonical(ldns_rr_owner(ldns_rr_list_rr(sections[s], i)));
+}
+
+/* Compares both parsers on one message, and io_answer_parse_folded() with ldns's packet whose
+ * owners were then made canonical; true when all agree. */
 static bool agree(const uint8_t *wire, size_t len)
 {
-    ldns_pkt *ref = NULL, *blk = NULL;
+    ldns_pkt *ref = NULL, *blk = NULL, *folded = NULL;
     int rc_ref = io_parse_answer(wire, len, &ref);
     int rc_blk = io_answer_parse(wire, len, &blk);
+    int rc_folded = io_answer_parse_folded(wire, len, &folded);
     bool same = rc_ref == rc_blk && answer_same(ref, blk);
+    if (ref)
+        fold_owners(ref);
+    same = same && rc_ref == rc_folded && answer_same(ref, folded);
     ldns_pkt_free(ref);
     io_answer_free(blk);
+    io_answer_free(folded);
     if (!same)
         mismatches++;
     return same;
@@ -249,6 +266,47 @@ int main(void)
         io_answer_free(p);
         ok(agree(bases[i], base_len[i]), "built message %zu: same packet as ldns_wire2pkt", i);
     }
+    /* Owners in mixed case (the 0x20 case of a question comes back in every owner compressed
+     * onto it): folded in the folded parse, RDATA names as sent. */
+    static const char *const mixed_an[] = {"ExAmPlE.TeSt. 3600 IN NS Ns1.ExAmPlE.TeSt.",
+                                           "WwW.ExAmPlE.TeSt. 3600 IN CNAME OtHeR.TeSt.", NULL};
+    static uint8_t mixed[4096];
+    size_t mixed_len =
+        build(mixed, sizeof mixed, "ExAmPlE.TeSt.", LDNS_RR_TYPE_NS, mixed_an, NULL, NULL, false);
+    ldns_pkt *fp = NULL;
+    is_int(io_answer_parse_folded(mixed, mixed_len, &fp), IO_OK, "mixed-case owners: parses");
+    size_t upper = 0, owners = 0;
+    ldns_rr_list *secs[] = {ldns_pkt_question(fp), ldns_pkt_answer(fp)};
+    for (size_t s = 0; s < 2; s++)
+        for (size_t i = 0; secs[s] && i < ldns_rr_list_rr_count(secs[s]); i++, owners++) {
+            const ldns_rdf *o = ldns_rr_owner(ldns_rr_list_rr(secs[s], i));
+            for (size_t k = 0; k < ldns_rdf_size(o); k++)
+                upper += ldns_rdf_data(o)[k] >= 'A' && ldns_rdf_data(o)[k] <= 'Z';
+        }
+    is_int(upper, 0, "mixed-case owners: none of the %zu owners keeps an upper-case letter",
+           owners);
+    const ldns_rdf *target = ldns_rr_rdf(ldns_rr_list_rr(ldns_pkt_answer(fp), 0), 0);
+    ok(target && ldns_rdf_size(target) > 2 && ldns_rdf_data(target)[1] == 'N',
+       "mixed-case owners: an RDATA name keeps its case");
+    io_answer_free(fp);
+    ok(agree(mixed, mixed_len), "mixed-case owners: same packets as ldns (owners made canonical)");
+    /* Every byte value 1..255 in an owner label (63 per message): folded exactly as
+     * ldns_dname2canonical() folds it. */
+    size_t bytes_same = 0;
+    for (unsigned first = 1; first < 256; first += 63) {
+        uint8_t q[12 + 1 + 63 + 1 + 4] = {0x12, 0x34, 0x84, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+        size_t n = first + 63 <= 256 ? 63 : 256 - first, at = 12;
+        q[at++] = (uint8_t)n;
+        for (size_t k = 0; k < n; k++)
+            q[at++] = (uint8_t)(first + k);
+        q[at++] = 0;
+        q[at++] = 0;
+        q[at++] = 1; /* A */
+        q[at++] = 0;
+        q[at++] = 1; /* IN */
+        bytes_same += agree(q, at);
+    }
+    is_int(bytes_same, 5, "owner bytes 1 to 255: folded as ldns_dname2canonical() folds them");
     size_t corpus_same = 0;
     for (size_t i = 5; i < 7; i++) {
         ldns_pkt *p = NULL;

@@ -3,10 +3,11 @@
  * of OpenSSL's own verify (EVP), and an RRSIG whose tag several keys share must get the result
  * and the budget charges of trying each key in turn: one operation per key tried, at most 4 keys
  * (then VALIDATION_LIMIT). Inputs: random P-256 and P-384 keys, their signatures, signatures by
- * another key, corrupted r or s, r or s of 0, n or above, a signature whose R has x >= n (only
- * the r + n lift finds its key), and the RFC 6605 section 6 vectors behind decoys sharing their
- * key tag. Whether the recovery was used at all is seen from the keys imported: a key found not
- * to verify by recovery is never imported, one tried by a verify is.
+ * another key, corrupted r or s, r or s of 0, n or above, random r with and without a curve point
+ * for x = r, a signature whose R has x >= n (only the r + n lift finds its key), and the RFC 6605
+ * section 6 vectors behind decoys sharing their key tag. Whether the recovery was used at all is
+ * seen from the keys imported: a key found not to verify by recovery is never imported, one tried
+ * by a verify is.
  */
 #include "tests/tap.h"
 #include "tests/unit/test_verify_util.h"
@@ -248,6 +249,73 @@ static void differential(uint8_t alg)
     EC_GROUP_free(g);
 }
 
+/* r values whose x has no curve point: the recovery then stops before the digest, the inverse
+ * and the multiplications (no R, so no key can verify), and must still agree with EVP on every
+ * key; r values with a point next to them get both candidates (either y). */
+static void pointless_r(uint8_t alg)
+{
+    size_t coord = coord_of(alg);
+    EC_GROUP *g = EC_GROUP_new_by_curve_name(alg == LDNS_ECDSAP256SHA256 ? NID_X9_62_prime256v1
+                                                                         : NID_secp384r1);
+    EC_POINT *pt = EC_POINT_new(g);
+    BIGNUM *x = BN_new();
+    BN_CTX *ctx = BN_CTX_new();
+    const BIGNUM *n = EC_GROUP_get0_order(g);
+    int disagree = 0, valid_total = 0, without = 0, with = 0, empty = 0, both = 0;
+    for (int round = 0; round < RANDOM_ROUNDS; round++) {
+        EVP_PKEY *priv[3];
+        ldns_rr *keys[3];
+        for (int i = 0; i < 3; i++)
+            priv[i] = new_key(alg, -1, &keys[i]);
+        verify_keyset_t *ks = keyset_of(keys, 3);
+        uint8_t data[64], sig[96];
+        RAND_bytes(data, sizeof data);
+        sign_raw(priv[round % 3], alg, data, sizeof data, sig);
+        /* A fresh r each time (s kept) until one of each kind has been judged. */
+        for (bool seen_without = false, seen_with = false; !seen_without || !seen_with;) {
+            RAND_bytes(sig, (int)coord);
+            if (!BN_bin2bn(sig, (int)coord, x) || BN_is_zero(x) || BN_cmp(x, n) >= 0)
+                continue;
+            ERR_set_mark();
+            bool on_curve = EC_POINT_set_compressed_coordinates(g, pt, x, 0, ctx) == 1;
+            ERR_pop_to_mark();
+            if ((on_curve && seen_with) || (!on_curve && seen_without))
+                continue;
+            verify_sig_ecdsa_recovered_t rec;
+            int valid = 0;
+            disagree += differ(ks, alg, data, sizeof data, sig, &valid);
+            valid_total += valid;
+            if (verify_sig_ecdsa_recover(g, alg, data, sizeof data, sig, 2 * coord, &rec) != 0)
+                BAIL_OUT("recover");
+            if (on_curve) {
+                seen_with = true;
+                with++;
+                both += rec.n == 2;
+            } else {
+                seen_without = true;
+                without++;
+                empty += rec.n == 0;
+            }
+        }
+        verify_keyset_free(ks);
+        for (int i = 0; i < 3; i++) {
+            EVP_PKEY_free(priv[i]);
+            ldns_rr_free(keys[i]);
+        }
+    }
+    is_int(disagree, 0,
+           "%s: recovery and EVP agree on every key for %d r without a point and %d "
+           "with one",
+           curve_name(alg), without, with);
+    is_int(valid_total, 0, "%s: no key verifies a random r", curve_name(alg));
+    is_int(empty, without, "%s: an r without a curve point recovers no key", curve_name(alg));
+    is_int(both, with, "%s: an r with a point recovers two keys (either y of R)", curve_name(alg));
+    BN_CTX_free(ctx);
+    BN_free(x);
+    EC_POINT_free(pt);
+    EC_GROUP_free(g);
+}
+
 /* A key that verifies (r, s) only through the point R with x = r + n: built from R directly
  * (its private key is unknown; a verify does not need it). */
 static void lifted_r(uint8_t alg)
@@ -485,6 +553,7 @@ int main(void)
     const uint8_t algs[] = {LDNS_ECDSAP256SHA256, LDNS_ECDSAP384SHA384};
     for (size_t a = 0; a < 2; a++) {
         differential(algs[a]);
+        pointless_r(algs[a]);
         lifted_r(algs[a]);
         for (size_t at = 0; at < 5; at++)
             colliding(algs[a], 5, at, false);
