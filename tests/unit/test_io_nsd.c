@@ -97,7 +97,14 @@ int main(void)
     io_stats_get(e, &st);
     is_int(st.answered, N, "stats: 5000 answered");
     is_int(st.timed_out + st.failed, 0, "stats: no failures");
-    is_int(st.dropped, 0, "stats: nothing dropped");
+    is_int(st.dropped_short + st.dropped_wrong_source, 0,
+           "stats: no short answer, none from another address");
+    /* On a loaded machine a try may time out and be sent again (new socket, new ID): its
+     * answer, arriving late, is dropped, as unknown or, when its ID is by chance in use again,
+     * as an answer to another question. Only those may be dropped. */
+    ok(st.dropped <= st.try_timeouts,
+       "stats: %llu answers dropped, none beyond the %llu tries that timed out",
+       (unsigned long long)st.dropped, (unsigned long long)st.try_timeouts);
     io_server_stats_t ss;
     is_int(io_server_stats_get(e, (const struct sockaddr *)&srv, &ss), 0, "server stats");
     ok(ss.answered == N && ss.rtt_max_ms >= ss.rtt_min_ms && ss.srtt_ms > 0,
