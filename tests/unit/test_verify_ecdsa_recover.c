@@ -141,6 +141,35 @@ static verify_keyset_t *keyset_of(ldns_rr **keys, size_t n)
     return ks;
 }
 
+static EC_GROUP *group_of(uint8_t alg)
+{
+    return EC_GROUP_new_by_curve_name(alg == LDNS_ECDSAP256SHA256 ? NID_X9_62_prime256v1
+                                                                  : NID_secp384r1);
+}
+
+/* Three random keys of alg and their keyset. */
+struct three_keys {
+    EVP_PKEY *priv[3];
+    ldns_rr *rr[3];
+    verify_keyset_t *ks;
+};
+
+static void three_keys_new(uint8_t alg, struct three_keys *t)
+{
+    for (int i = 0; i < 3; i++)
+        t->priv[i] = new_key(alg, -1, &t->rr[i]);
+    t->ks = keyset_of(t->rr, 3);
+}
+
+static void three_keys_free(struct three_keys *t)
+{
+    verify_keyset_free(t->ks);
+    for (int i = 0; i < 3; i++) {
+        EVP_PKEY_free(t->priv[i]);
+        ldns_rr_free(t->rr[i]);
+    }
+}
+
 static size_t imported(const verify_keyset_t *ks)
 {
     size_t n = 0;
@@ -178,22 +207,19 @@ static void set_bn(uint8_t *half, size_t coord, const BIGNUM *v)
 static void differential(uint8_t alg)
 {
     size_t coord = coord_of(alg);
-    EC_GROUP *g = EC_GROUP_new_by_curve_name(alg == LDNS_ECDSAP256SHA256 ? NID_X9_62_prime256v1
-                                                                         : NID_secp384r1);
+    EC_GROUP *g = group_of(alg);
     const BIGNUM *n = EC_GROUP_get0_order(g);
     BIGNUM *v = BN_new();
     int disagree = 0, valid_total = 0, cases = 0, valid_cases = 0;
     for (int round = 0; round < RANDOM_ROUNDS; round++) {
-        EVP_PKEY *priv[3];
-        ldns_rr *keys[3];
-        for (int i = 0; i < 3; i++)
-            priv[i] = new_key(alg, -1, &keys[i]);
-        verify_keyset_t *ks = keyset_of(keys, 3);
+        struct three_keys k;
+        three_keys_new(alg, &k);
+        verify_keyset_t *ks = k.ks;
         uint8_t data[200], sig[96], bad[96];
         size_t len = 1 + (size_t)round * 13;
         RAND_bytes(data, (int)len);
         int signer = round % 3, valid = 0;
-        sign_raw(priv[signer], alg, data, len, sig);
+        sign_raw(k.priv[signer], alg, data, len, sig);
         disagree += differ(ks, alg, data, len, sig, &valid);
         valid_total += valid;
         valid_cases +=
@@ -232,11 +258,7 @@ static void differential(uint8_t alg)
                 cases++;
             }
         }
-        verify_keyset_free(ks);
-        for (int i = 0; i < 3; i++) {
-            EVP_PKEY_free(priv[i]);
-            ldns_rr_free(keys[i]);
-        }
+        three_keys_free(&k);
     }
     is_int(disagree, 0, "%s: recovery and EVP agree on every key for %d signatures x 3 keys",
            curve_name(alg), cases);
@@ -255,24 +277,23 @@ static void differential(uint8_t alg)
 static void pointless_r(uint8_t alg)
 {
     size_t coord = coord_of(alg);
-    EC_GROUP *g = EC_GROUP_new_by_curve_name(alg == LDNS_ECDSAP256SHA256 ? NID_X9_62_prime256v1
-                                                                         : NID_secp384r1);
+    EC_GROUP *g = group_of(alg);
     EC_POINT *pt = EC_POINT_new(g);
     BIGNUM *x = BN_new();
     BN_CTX *ctx = BN_CTX_new();
     const BIGNUM *n = EC_GROUP_get0_order(g);
     int disagree = 0, valid_total = 0, without = 0, with = 0, empty = 0, both = 0;
     for (int round = 0; round < RANDOM_ROUNDS; round++) {
-        EVP_PKEY *priv[3];
-        ldns_rr *keys[3];
-        for (int i = 0; i < 3; i++)
-            priv[i] = new_key(alg, -1, &keys[i]);
-        verify_keyset_t *ks = keyset_of(keys, 3);
+        struct three_keys k;
+        three_keys_new(alg, &k);
+        verify_keyset_t *ks = k.ks;
         uint8_t data[64], sig[96];
         RAND_bytes(data, sizeof data);
-        sign_raw(priv[round % 3], alg, data, sizeof data, sig);
-        /* A fresh r each time (s kept) until one of each kind has been judged. */
-        for (bool seen_without = false, seen_with = false; !seen_without || !seen_with;) {
+        sign_raw(k.priv[round % 3], alg, data, sizeof data, sig);
+        /* A fresh r each time (s kept) until one of each kind has been judged; about half of
+         * all r have a point, so the bound is never reached in practice. */
+        bool seen_without = false, seen_with = false;
+        for (int tries = 0; tries < 1000 && (!seen_without || !seen_with); tries++) {
             RAND_bytes(sig, (int)coord);
             if (!BN_bin2bn(sig, (int)coord, x) || BN_is_zero(x) || BN_cmp(x, n) >= 0)
                 continue;
@@ -297,11 +318,7 @@ static void pointless_r(uint8_t alg)
                 empty += rec.n == 0;
             }
         }
-        verify_keyset_free(ks);
-        for (int i = 0; i < 3; i++) {
-            EVP_PKEY_free(priv[i]);
-            ldns_rr_free(keys[i]);
-        }
+        three_keys_free(&k);
     }
     is_int(disagree, 0,
            "%s: recovery and EVP agree on every key for %d r without a point and %d "
@@ -321,8 +338,7 @@ static void pointless_r(uint8_t alg)
 static void lifted_r(uint8_t alg)
 {
     size_t coord = coord_of(alg);
-    EC_GROUP *g = EC_GROUP_new_by_curve_name(alg == LDNS_ECDSAP256SHA256 ? NID_X9_62_prime256v1
-                                                                         : NID_secp384r1);
+    EC_GROUP *g = group_of(alg);
     BN_CTX *ctx = BN_CTX_new();
     BIGNUM *p = BN_new(), *x = BN_new(), *r = BN_new(), *s = BN_new(), *e = BN_new();
     BIGNUM *rinv = BN_new(), *u = BN_new(), *w = BN_new();
