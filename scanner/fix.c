@@ -10,6 +10,7 @@
 #include "scanner/record.h"
 #include "text/text.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -194,81 +195,105 @@ static void end_sentence(text_buf_t *t, const results_reason_t *x, const char *e
     text_put(t, end ? end : ".");
 }
 
-/* The lasting fix of the reasons whose text is one sentence about the domain, then the server
- * (when on_server), then more words (tail, or NULL), the evidence and the end of the sentence
- * (end, or a full stop when NULL). */
+/* The lasting fix of the reasons whose text needs only the domain's name, the server and the
+ * evidence, as one sentence in which %D stands for the domain, %S for " on <server>" when the
+ * reason is one server's, and %E for the evidence (the record, key tags, times). */
 typedef struct plain_fix {
     verify_reason_code_t code;
-    const char *before, *after; /* the sentence around the domain's name */
-    bool on_server;
-    const char *tail, *end;
+    const char *text;
 } plain_fix_t;
 
 static const plain_fix_t plain_fixes[] = {
-    {VERIFY_REASON_DNSKEY_NO_ZONE_BIT, "Publish the KSK of ",
-     " with flags 257 (Zone Key and SEP bits) and re-sign its DNSKEY RRset", false, NULL, NULL},
-    {VERIFY_REASON_DNSKEY_REVOKED, "Generate another KSK for ",
-     ", sign the DNSKEY RRset with it and replace the DS at the registrar with the DS of that key: "
-     "the key the DS points at is revoked",
-     false, NULL, NULL},
-    {VERIFY_REASON_DNSKEY_UNSIGNED, "Sign the DNSKEY RRset of ",
-     " with its KSK and reload the zone", true, ": it is served without any RRSIG", NULL},
-    {VERIFY_REASON_RRSIG_EXPIRED, "Re-sign ",
-     " now and reload it on every server, then make the signer re-sign it automatically well "
-     "before signatures expire",
-     false, NULL, NULL},
-    {VERIFY_REASON_RRSIG_NOT_YET_VALID, "Set the signing host's clock right and re-sign ",
-     ": its signatures start in the future", false, NULL, NULL},
-    {VERIFY_REASON_RRSIG_INVALID, "Re-sign ",
-     " and reload it on every server (a server still serving an old copy is the usual cause)", true,
-     NULL, NULL},
-    {VERIFY_REASON_RRSIG_UNKNOWN_KEY, "Publish the DNSKEY that made these signatures in ",
-     ", or re-sign the zone with its published keys", false, NULL, NULL},
-    {VERIFY_REASON_RRSIG_MALFORMED, "Re-sign ",
-     " with a standard signer (ldns-signzone, dnssec-signzone, Knot, BIND): an RRSIG is malformed",
-     false, NULL, NULL},
-    {VERIFY_REASON_DENIAL_MISSING, "Make the server of ", "", true,
-     " answer with its signed NSEC/NSEC3 proof whenever a name or type does not exist (re-sign the "
-     "zone with NSEC or NSEC3 and reload it)",
-     NULL},
-    {VERIFY_REASON_DENIAL_INVALID, "Re-sign all of ",
-     " to rebuild its NSEC/NSEC3 chain and reload it", true, NULL, NULL},
-    {VERIFY_REASON_NS_INCONSISTENT, "Make every server of ",
-     " serve the same signed zone (resync the secondaries from the primary)", false, NULL, NULL},
-    {VERIFY_REASON_DNSSEC_STRIPPED, "Make the server of ", "", true,
-     " serve the signed zone with its RRSIGs (an old unsigned copy, or a middlebox dropping DNSSEC "
-     "records, is the usual cause)",
-     NULL},
-    {VERIFY_REASON_VALIDATION_LIMIT, "Publish fewer keys and signatures in ",
-     " and give no two keys one key tag: resolvers stop validating it", false, NULL, NULL},
-    {VERIFY_REASON_ALGORITHM_DEPRECATED, "Roll ",
-     " to algorithm 13 (ECDSA P-256) or 15 (Ed25519): new keys, re-sign, then replace the DS at "
-     "the registrar",
-     false, NULL, NULL},
-    {VERIFY_REASON_ALGORITHM_INCOMPLETE, "Sign every RRset of ",
-     " with each algorithm of its DNSKEY and DS sets, or remove the keys of the algorithm that "
-     "signs nothing",
-     false, NULL, NULL},
-    {VERIFY_REASON_RRSIG_EXPIRES_SOON, "Re-sign ",
-     " before its signatures expire and check that automatic re-signing runs", false, NULL, NULL},
-    {VERIFY_REASON_NSEC3_ITERATIONS, "Re-sign ",
-     " with NSEC3 0 additional iterations and no salt (NSEC3PARAM 1 0 0 -, RFC 9276), or with NSEC",
-     false, NULL, NULL},
-    {VERIFY_REASON_KEY_TOO_SMALL, "Replace the small RSA key of ",
-     " with one of at least 2048 bits, or roll to algorithm 13; for a KSK, replace the DS at the "
-     "registrar too",
-     false, NULL, NULL},
-    {VERIFY_REASON_CDS_PENDING, "Update the DS of ",
-     " at the registrar to match its CDS records, or wait for the registry's CDS scan to do it",
-     false, NULL, NULL},
-    {VERIFY_REASON_CDS_INVALID, "Publish CDS/CDNSKEY records of ",
-     " that agree with each other on every server and are signed by the KSK the DS points at",
-     false, NULL, NULL},
-    {VERIFY_REASON_PARENT_UNREACHABLE, "Nothing to change in ", "", false, NULL,
-     ": the operator of the zone above it must fix that zone."},
-    {VERIFY_REASON_DS_STALE, "Remove the stale DS of ", " at the registrar", false, NULL,
-     "; keep the DS that matches the zone's KSK."},
+    {VERIFY_REASON_DNSKEY_NO_ZONE_BIT,
+     "Publish the KSK of %D with flags 257 (Zone Key and SEP bits) and re-sign its DNSKEY "
+     "RRset%E."},
+    {VERIFY_REASON_DNSKEY_REVOKED,
+     "Generate another KSK for %D, sign the DNSKEY RRset with it and replace the DS at the "
+     "registrar with the DS of that key: the key the DS points at is revoked%E."},
+    {VERIFY_REASON_DNSKEY_UNSIGNED,
+     "Sign the DNSKEY RRset of %D with its KSK and reload the zone%S: it is served without any "
+     "RRSIG%E."},
+    {VERIFY_REASON_RRSIG_EXPIRED,
+     "Re-sign %D now and reload it on every server, then make the signer re-sign it "
+     "automatically well before signatures expire%E."},
+    {VERIFY_REASON_RRSIG_NOT_YET_VALID,
+     "Set the signing host's clock right and re-sign %D: its signatures start in the future%E."},
+    {VERIFY_REASON_RRSIG_INVALID,
+     "Re-sign %D and reload it on every server (a server still serving an old copy is the usual "
+     "cause)%S%E."},
+    {VERIFY_REASON_RRSIG_UNKNOWN_KEY,
+     "Publish the DNSKEY that made these signatures in %D, or re-sign the zone with its "
+     "published keys%E."},
+    {VERIFY_REASON_RRSIG_MALFORMED,
+     "Re-sign %D with a standard signer (ldns-signzone, dnssec-signzone, Knot, BIND): an RRSIG "
+     "is malformed%E."},
+    {VERIFY_REASON_DENIAL_MISSING,
+     "Make the server of %D%S answer with its signed NSEC/NSEC3 proof whenever a name or type "
+     "does not exist (re-sign the zone with NSEC or NSEC3 and reload it)%E."},
+    {VERIFY_REASON_DENIAL_INVALID,
+     "Re-sign all of %D to rebuild its NSEC/NSEC3 chain and reload it%S%E."},
+    {VERIFY_REASON_NS_INCONSISTENT,
+     "Make every server of %D serve the same signed zone (resync the secondaries from the "
+     "primary)%E."},
+    {VERIFY_REASON_DNSSEC_STRIPPED,
+     "Make the server of %D%S serve the signed zone with its RRSIGs (an old unsigned copy, or a "
+     "middlebox dropping DNSSEC records, is the usual cause)%E."},
+    {VERIFY_REASON_VALIDATION_LIMIT,
+     "Publish fewer keys and signatures in %D and give no two keys one key tag: resolvers stop "
+     "validating it%E."},
+    {VERIFY_REASON_ALGORITHM_DEPRECATED,
+     "Roll %D to algorithm 13 (ECDSA P-256) or 15 (Ed25519): new keys, re-sign, then replace the "
+     "DS at the registrar%E."},
+    {VERIFY_REASON_ALGORITHM_INCOMPLETE,
+     "Sign every RRset of %D with each algorithm of its DNSKEY and DS sets, or remove the keys of "
+     "the algorithm that signs nothing%E."},
+    {VERIFY_REASON_RRSIG_EXPIRES_SOON,
+     "Re-sign %D before its signatures expire and check that automatic re-signing runs%E."},
+    {VERIFY_REASON_NSEC3_ITERATIONS,
+     "Re-sign %D with NSEC3 0 additional iterations and no salt (NSEC3PARAM 1 0 0 -, RFC 9276), "
+     "or with NSEC%E."},
+    {VERIFY_REASON_KEY_TOO_SMALL,
+     "Replace the small RSA key of %D with one of at least 2048 bits, or roll to algorithm 13; "
+     "for a KSK, replace the DS at the registrar too%E."},
+    {VERIFY_REASON_CDS_PENDING,
+     "Update the DS of %D at the registrar to match its CDS records, or wait for the registry's "
+     "CDS scan to do it%E."},
+    {VERIFY_REASON_CDS_INVALID,
+     "Publish CDS/CDNSKEY records of %D that agree with each other on every server and are "
+     "signed by the KSK the DS points at%E."},
+    {VERIFY_REASON_PARENT_UNREACHABLE,
+     "Nothing to change in %D%E: the operator of the zone above it must fix that zone."},
+    {VERIFY_REASON_DS_STALE,
+     "Remove the stale DS of %D at the registrar%E; keep the DS that matches the zone's KSK."},
 };
+
+/* Writes a plain_fixes text with its %D, %S and %E filled in. */
+static void plain_fix_text(text_buf_t *t, const char *text, const fix_facts_t *f,
+                           const results_reason_t *x)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "%");
+        text_printf(t, "%.*s", (int)n, p);
+        p += n;
+        if (!*p)
+            return;
+        switch (p[1]) {
+        case 'D':
+            text_put(t, f->domain);
+            break;
+        case 'S':
+            on_server(t, f, x);
+            break;
+        case 'E':
+            evidence(t, x);
+            break;
+        default:
+            assert(!"plain_fixes: unknown %-field");
+            return;
+        }
+        p += 2;
+    }
+}
 
 /* Reasons whose lasting fix is the one of another reason in plain_fixes. */
 static const struct {
@@ -289,14 +314,7 @@ static bool plain_fix(text_buf_t *t, const fix_facts_t *f, const results_reason_
         const plain_fix_t *p = &plain_fixes[i];
         if (p->code != code)
             continue;
-        text_put(t, p->before);
-        text_put(t, f->domain);
-        text_put(t, p->after);
-        if (p->on_server)
-            on_server(t, f, x);
-        if (p->tail)
-            text_put(t, p->tail);
-        end_sentence(t, x, p->end);
+        plain_fix_text(t, p->text, f, x);
         return true;
     }
     return false;

@@ -63,9 +63,7 @@ static void group_start(scanner_zonefile_t *zf, const zrec_t *r)
     zf->group_active = true;
     zf->group_deleg = false;
     zf->group_apex = strcmp(r->owner, zf->apex) == 0;
-    zf->group_line = r->line;
-    zf->n_grr = 0;
-    zf->n_ns = zf->n_ds = 0;
+    zf->group = (scanner_zonefile_delegation_t){.line = r->line};
     zf->store_len = 0;
 }
 
@@ -80,45 +78,36 @@ static int group_add(scanner_zonefile_t *zf, const zrec_t *r, bool at_owner)
     if (r->type == LDNS_RR_TYPE_RRSIG && r->covered != LDNS_RR_TYPE_DS &&
         r->covered != LDNS_RR_TYPE_NSEC)
         return 0;
-    if (zf->n_grr == ZONEFILE_DELEGATION_MAX_RRS)
+    if (zf->group.n_rrs == ZONEFILE_DELEGATION_MAX_RRS)
         return scan_zonefile_bad(zf, r->line, "too many records for the delegation %.200s",
                                  zf->group_owner);
     size_t o = store_add(zf, r->owner), d = store_add(zf, r->rdata);
     if (o == SIZE_MAX || d == SIZE_MAX)
         return -ENOMEM;
-    zf->grr[zf->n_grr++] = (grr_t){o, d, r->type, r->covered, r->ttl, r->line};
+    zf->grr[zf->group.n_rrs++] =
+        (grr_t){o, d, {.type = r->type, .covered = r->covered, .ttl = r->ttl, .line = r->line}};
     if (!at_owner)
         zf->stats.glue++;
     if (r->type == LDNS_RR_TYPE_NS) {
         zf->group_deleg = true;
-        zf->n_ns++;
+        zf->group.n_ns++;
     } else if (r->type == LDNS_RR_TYPE_DS) {
-        zf->n_ds++;
+        zf->group.n_ds++;
     }
     return 0;
 }
 
 static int emit(scanner_zonefile_t *zf, scanner_zonefile_delegation_t *dg)
 {
-    for (size_t i = 0; i < zf->n_grr; i++) {
+    for (size_t i = 0; i < zf->group.n_rrs; i++) {
         const grr_t *g = &zf->grr[i];
-        zf->out[i] = (scanner_zonefile_rr_t){
-            .owner = zf->store + g->owner_off,
-            .type = g->type,
-            .covered = g->covered,
-            .ttl = g->ttl,
-            .line = g->line,
-            .rdata = zf->store + g->rdata_off,
-        };
+        zf->out[i] = g->rr;
+        zf->out[i].owner = zf->store + g->owner_off;
+        zf->out[i].rdata = zf->store + g->rdata_off;
     }
-    *dg = (scanner_zonefile_delegation_t){
-        .child = zf->group_owner,
-        .line = zf->group_line,
-        .n_rrs = zf->n_grr,
-        .rrs = zf->out,
-        .n_ns = zf->n_ns,
-        .n_ds = zf->n_ds,
-    };
+    zf->group.child = zf->group_owner;
+    zf->group.rrs = zf->out;
+    *dg = zf->group;
     zf->emitted = true;
     zf->stats.delegations++;
     return ZONEFILE_DELEGATION;
@@ -128,13 +117,13 @@ static int emit(scanner_zonefile_t *zf, scanner_zonefile_delegation_t *dg)
  * file is broken); either way the DS must not be silently lost. */
 static bool orphan_ds(const scanner_zonefile_t *zf)
 {
-    return zf->group_active && !zf->group_deleg && !zf->group_apex && zf->n_ds > 0;
+    return zf->group_active && !zf->group_deleg && !zf->group_apex && zf->group.n_ds > 0;
 }
 
 static int orphan_bad(scanner_zonefile_t *zf)
 {
     return scan_zonefile_bad(
-        zf, zf->group_line,
+        zf, zf->group.line,
         "DS of %.200s without NS records next to it: a delegation's records must be "
         "contiguous (sort the file by owner, e.g. ldns-read-zone -z)",
         zf->group_owner);

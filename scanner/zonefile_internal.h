@@ -31,11 +31,11 @@ typedef struct zrec {
     char rdata[RECORD_TEXT_MAX];
 } zrec_t;
 
+/* A kept record of the group: its owner and RDATA are offsets into the group's store, which
+ * may move as it grows; rr's pointers are set when the delegation is handed out. */
 typedef struct grr {
     size_t owner_off, rdata_off;
-    uint16_t type, covered;
-    uint32_t ttl;
-    uint64_t line;
+    scanner_zonefile_rr_t rr;
 } grr_t;
 
 /* A file whose $INCLUDE is being read: resumed, with its origin, when the included file ends. */
@@ -80,10 +80,8 @@ struct scanner_zonefile {
     /* the group: the records of one owner, or of a delegation and the names below it */
     char group_owner[NAME_TEXT_MAX];
     bool group_active, group_deleg, group_apex;
-    uint64_t group_line;
-    grr_t *grr;
-    size_t n_grr;
-    size_t n_ns, n_ds;
+    scanner_zonefile_delegation_t group; /* line and counts; child and rrs set when emitted */
+    grr_t *grr;                          /* group.n_rrs of them */
     char *store;
     size_t store_len, store_cap;
     scanner_zonefile_rr_t *out; /* ZONEFILE_DELEGATION_MAX_RRS */

@@ -119,11 +119,11 @@ void verify_verdict_free(verify_verdict_t *v)
 {
     if (!v)
         return;
-    text_free_all(v->ds_records, v->n_ds_records);
     free(v->reasons);
+    text_free_all(v->ds_records, v->n_ds_records);
+    verify_keyset_free(v->keyset);
     free(v->keys);
     free(v->cds);
-    verify_keyset_free(v->keyset);
     free(v);
 }
 

@@ -1,7 +1,7 @@
 """doc/verdicts.md and doc/cli.md stay in step with the code (no lab needed).
 
 verdicts.md: every reason code of VERIFY_REASON_LIST (verify/codes.h) has its own section with
-the severity and EDE the code table gives it, a meaning, the fix hint exactly as verify/codes.c
+the severity and EDE the code table gives it, a meaning, the fix hint exactly as verify/codes.h
 stores it and an example, and a row in the summary table with the same severity and EDE; no
 section or row names a code the table does not have; every status of verify/codes.c is in the
 status table; every work limit of `dnssweep scan --help` is in the limits table with its default.
@@ -30,25 +30,26 @@ def flat(text):
     return re.sub(r"\s+", " ", text)
 
 
+def reason_list():
+    """verify/codes.h, and its VERIFY_REASON_LIST macro."""
+    header = read("verify", "codes.h")
+    block = header[header.index("#define VERIFY_REASON_LIST"):]
+    return header, block[:block.index("typedef enum verify_reason_code")]
+
+
 def code_table():
     """[(name, severity, ede or None)] in VERIFY_REASON_LIST order, the EDE named in the list
     and numbered by the verify_ede enum."""
-    header = read("verify", "codes.h")
+    header, block = reason_list()
     ede = {n: int(v) for n, v in re.findall(r"VERIFY_EDE_(\w+) = (-?\d+),", header)}
-    block = header[header.index("#define VERIFY_REASON_LIST"):]
-    block = block[:block.index("typedef enum verify_reason_code")]
-    rows = re.findall(r"X\((\w+),\s*(ERROR|WARNING|INFO),\s*(\w+)\)", block)
+    rows = re.findall(r"X\((\w+),\s*(ERROR|WARNING|INFO),\s*(\w+),", block)
     return [(n, SEVERITY[s], None if ede[e] < 0 else ede[e]) for n, s, e in rows]
 
 
 def fix_hints():
-    """{code: fix hint} from verify/codes.c, adjacent string literals joined."""
-    src = read("verify", "codes.c")
-    hints = {}
-    for name, body in re.findall(r"\[VERIFY_REASON_(\w+)\]\s*=\s*((?:\"(?:[^\"\\]|\\.)*\"\s*)+),",
-                                 src):
-        hints[name] = "".join(re.findall(r"\"((?:[^\"\\]|\\.)*)\"", body))
-    return hints
+    """{code: fix hint} from VERIFY_REASON_LIST (verify/codes.h)."""
+    _, block = reason_list()
+    return dict(re.findall(r"X\((\w+),\s*\w+,\s*\w+,\s*\"((?:[^\"\\]|\\.)*)\"\)", block))
 
 
 def status_names():
@@ -86,7 +87,7 @@ def main():
     hints = fix_hints()
     check(len(table) == 39, "VERIFY_REASON_LIST has %d codes (39 expected)" % len(table))
     check(sorted(hints) == sorted(n for n, _, _ in table),
-          "verify/codes.c has a fix hint for every code (%d)" % len(hints))
+          "verify/codes.h has a fix hint for every code (%d)" % len(hints))
 
     secs = sections(verdicts)
     rows = {m.group(1): (m.group(2), m.group(3)) for m in re.finditer(
@@ -108,7 +109,7 @@ def main():
                             sec),
               "%s: section shows the record's fix, without vague words" % name)
         check("`%s`" % flat(hints.get(name, "\0")) in flat(sec),
-              "%s: fix hint as verify/codes.c stores it (%r)" % (name, hints.get(name)))
+              "%s: fix hint as verify/codes.h stores it (%r)" % (name, hints.get(name)))
         check(rows.get(name) == (sev, ede_text),
               "%s: summary table row says %s, EDE %s (doc: %s)" % (
                   name, sev, ede_text, rows.get(name)))
