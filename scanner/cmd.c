@@ -11,54 +11,22 @@
 
 #include "text/text.h"
 
-#define ARG(name) offsetof(scanner_cmd_args_t, name)
-
-/* Every option: its long name, whether it takes a value, its short name (0: none), how
- * messages write it, whose it is, and the field of scanner_cmd_args_t it sets: the text (a
- * const char *) or, without a value, true (a bool). */
-static const struct {
-    const char *long_name;
-    int has_arg;
-    char short_name;
-    const char *shown;
-    const char *owners;
-    size_t field;
-} cmd_options[CMD_N_OPTIONS] = {
-    [CMD_OPT_DB] = {"db", required_argument, 'd', "-d/--db", "every command", ARG(db)},
-    [CMD_OPT_SCAN] = {"scan", required_argument, 0, "--scan",
-                      "scan, export, report, show and ds-actions", ARG(scan)},
-    [CMD_OPT_FORMAT] = {"format", required_argument, 0, "--format", "export, diff and ds-actions",
-                        ARG(format)},
-    [CMD_OPT_OUTPUT] = {"output", required_argument, 'o', "-o/--output",
-                        "scan, export, diff, report and ds-actions", ARG(output)},
-    [CMD_OPT_FAIL_ON_REGRESSION] = {"fail-on-regression", no_argument, 0, "--fail-on-regression",
-                                    "diff", ARG(fail_on_regression)},
-    [CMD_OPT_ALL] = {"all", no_argument, 0, "--all", "diff", ARG(all)},
-    [CMD_OPT_DIFF_AGAINST] = {"diff-against", required_argument, 0, "--diff-against", "report",
-                              ARG(diff_against)},
-    [CMD_OPT_FORCE] = {"force", no_argument, 0, "--force", "diff", ARG(force)},
-    [CMD_OPT_STATUS] = {"status", required_argument, 0, "--status", "export", ARG(status)},
-    [CMD_OPT_HISTORY] = {"history", required_argument, 0, "--history", "report", ARG(history)},
-    [CMD_OPT_STABLE] = {"stable", required_argument, 0, "--stable", "ds-actions", ARG(stable)},
-    [CMD_OPT_GRAPH] = {"graph", required_argument, 0, "--graph", "show", ARG(graph)},
-    [CMD_OPT_KEEP] = {"keep", required_argument, 0, "--keep", "prune", ARG(keep)},
-    [CMD_OPT_BEFORE] = {"before", required_argument, 0, "--before", "prune", ARG(before)},
-};
-
 /* getopt's value for an option: its short name, else one above every character. */
 static int getopt_value(scanner_cmd_opt_t opt)
 {
-    return cmd_options[opt].short_name ? cmd_options[opt].short_name : 256 + (int)opt;
+    char short_name = scanner_cmd_options[opt].short_name;
+    return short_name ? short_name : 256 + (int)opt;
 }
 
+/* Every command takes -d/--db: the store is what they all work on. */
 static bool takes(const scanner_cmd_t *cmd, scanner_cmd_opt_t opt)
 {
-    return cmd->takes & (1u << opt);
+    return opt == CMD_OPT_DB || (cmd->syntax.takes & (1u << opt));
 }
 
 static bool knows(const scanner_cmd_t *cmd, scanner_cmd_opt_t opt)
 {
-    return takes(cmd, opt) || (cmd->refuses & (1u << opt));
+    return takes(cmd, opt) || (cmd->syntax.refuses & (1u << opt));
 }
 
 /* getopt's tables for cmd: the options it takes or names as another command's, and --help.
@@ -70,10 +38,11 @@ static void getopt_tables(const scanner_cmd_t *cmd, struct option *longs, char *
     for (int opt = 0; opt < CMD_N_OPTIONS; opt++) {
         if (!knows(cmd, (scanner_cmd_opt_t)opt))
             continue;
-        longs[n++] = (struct option){cmd_options[opt].long_name, cmd_options[opt].has_arg, NULL,
-                                     getopt_value((scanner_cmd_opt_t)opt)};
-        if (cmd_options[opt].short_name) {
-            shorts[s++] = cmd_options[opt].short_name;
+        const scanner_cmd_option_t *o = &scanner_cmd_options[opt];
+        longs[n++] =
+            (struct option){o->long_name, o->has_arg, NULL, getopt_value((scanner_cmd_opt_t)opt)};
+        if (o->short_name) {
+            shorts[s++] = o->short_name;
             shorts[s++] = ':';
         }
     }
@@ -87,19 +56,16 @@ static void getopt_tables(const scanner_cmd_t *cmd, struct option *longs, char *
  * is read); when it is another command's, a usage error naming both. 0 or the exit status. */
 static int take_option(const scanner_cmd_t *cmd, scanner_cmd_opt_t opt, scanner_cmd_args_t *a)
 {
+    const scanner_cmd_option_t *o = &scanner_cmd_options[opt];
     if (!takes(cmd, opt))
         return scanner_cmd_usage_error(cmd, "%s is not an option of %s (it is one of %s)\n%s",
-                                       cmd_options[opt].shown, cmd->name, cmd_options[opt].owners,
-                                       cmd->usage);
-    char *field = (char *)a + cmd_options[opt].field;
-    if (cmd_options[opt].has_arg == no_argument)
+                                       o->shown, cmd->name, o->owners, cmd->usage);
+    char *field = (char *)a + o->field;
+    if (o->has_arg == no_argument)
         *(bool *)field = true;
     else
         *(const char **)field = optarg;
-    for (const scanner_cmd_check_t *c = cmd->checks; c < cmd->checks + CMD_MAX_CHECKS && c->fn; c++)
-        if (c->opt == opt && c->when == CMD_CHECK_WHEN_READ)
-            return c->fn(cmd, a);
-    return 0;
+    return o->check && o->when == CMD_CHECK_WHEN_READ ? o->check(cmd, a) : 0;
 }
 
 /* The option whose getopt value is c; CMD_N_OPTIONS for none. */
@@ -118,7 +84,9 @@ static int read_args(const scanner_cmd_t *cmd, int argc, char **argv, scanner_cm
 {
     memset(a, 0, sizeof *a);
     a->db = "./dnssweep.db";
-    a->format_value = cmd->formats[0].value;
+    const char *formats = cmd->syntax.formats;
+    if (formats)
+        a->format_value = scanner_cmd_format_value(formats, strcspn(formats, "|"));
     struct option longs[CMD_N_OPTIONS + 2];
     char shorts[2 * CMD_N_OPTIONS + 3];
     getopt_tables(cmd, longs, shorts);
@@ -149,18 +117,20 @@ static int read_args(const scanner_cmd_t *cmd, int argc, char **argv, scanner_cm
 
 static bool given(const scanner_cmd_args_t *a, scanner_cmd_opt_t opt)
 {
-    const char *field = (const char *)a + cmd_options[opt].field;
-    if (cmd_options[opt].has_arg == no_argument)
+    const scanner_cmd_option_t *o = &scanner_cmd_options[opt];
+    const char *field = (const char *)a + o->field;
+    if (o->has_arg == no_argument)
         return *(const bool *)field;
     return *(const char *const *)field != NULL;
 }
 
-/* Runs the checks of cmd's options that run at `when` and were given, in its table's order. */
+/* Runs the checks that run at `when` of the options given, in scanner_cmd_opt_t order. */
 static int run_checks(const scanner_cmd_t *cmd, scanner_cmd_args_t *a, scanner_cmd_when_t when)
 {
-    for (const scanner_cmd_check_t *c = cmd->checks; c < cmd->checks + CMD_MAX_CHECKS && c->fn;
-         c++) {
-        int rc = c->when == when && given(a, c->opt) ? c->fn(cmd, a) : 0;
+    for (int opt = 0; opt < CMD_N_OPTIONS; opt++) {
+        const scanner_cmd_option_t *o = &scanner_cmd_options[opt];
+        int rc =
+            o->check && o->when == when && given(a, (scanner_cmd_opt_t)opt) ? o->check(cmd, a) : 0;
         if (rc)
             return rc;
     }
@@ -170,8 +140,8 @@ static int run_checks(const scanner_cmd_t *cmd, scanner_cmd_args_t *a, scanner_c
 static int check_args(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
 {
     int rc = run_checks(cmd, a, CMD_CHECK_BEFORE_OPERANDS);
-    if (!rc && cmd->operands)
-        rc = cmd->operands(cmd, a);
+    if (!rc && cmd->syntax.operands)
+        rc = cmd->syntax.operands(cmd, a);
     return rc ? rc : run_checks(cmd, a, CMD_CHECK_AFTER_OPERANDS);
 }
 
@@ -189,13 +159,13 @@ static int open_store(const char *db, results_store_t **store)
 /* Opens what cmd works on: 0, or the exit status (said; nothing left open). */
 static int open_for(scanner_cmd_ctx_t *c)
 {
-    if (c->cmd->opens == CMD_OPENS_NOTHING)
+    if (c->cmd->work.writes_store)
         return 0;
     if (open_store(c->args.db, &c->store))
         return 1;
-    if (c->cmd->opens == CMD_OPENS_STORE)
+    if (!takes(c->cmd, CMD_OPT_OUTPUT))
         return 0;
-    int rc = c->cmd->before_output ? c->cmd->before_output(c) : 0;
+    int rc = c->cmd->work.before_output ? c->cmd->work.before_output(c) : 0;
     if (!rc && !(c->out = scanner_cmd_open_output(c->args.output)))
         rc = 1;
     if (rc) {
@@ -218,7 +188,7 @@ static int close_output_plain(FILE *f, const char *path)
 /* Closes what open_for opened, after the work gave exit status rc: the final exit status. */
 static int close_for(scanner_cmd_ctx_t *c, int rc)
 {
-    if (c->out && c->cmd->plain_close) {
+    if (c->out && c->cmd->work.plain_close) {
         int close_rc = close_output_plain(c->out, c->args.output);
         rc = rc ? rc : close_rc;
     } else if (c->out) {
@@ -227,6 +197,44 @@ static int close_for(scanner_cmd_ctx_t *c, int rc)
     }
     results_close(c->store);
     return rc;
+}
+
+/* Exit status of a process that SIGPIPE ended, which is what `dnssweep export | head` would
+ * have given without main() ignoring SIGPIPE. */
+enum { EXIT_READER_GONE = 128 + 13 };
+
+/* True when stdout is a pipe or socket whose reader has gone (`| head` read enough): a write
+ * error then is the reader's choice, not a failure worth a message. Asked of the descriptor
+ * rather than errno, which the clean-up after the failed write may have changed. */
+static bool stdout_reader_gone(void)
+{
+    struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+/* The failure of a command's work (a RESULTS_E* code): says it after "dnssweep <what>: " and
+ * gives the exit status. */
+static int work_failed(const char *what, int rc)
+{
+    if (rc == RESULTS_EIO && stdout_reader_gone())
+        return EXIT_READER_GONE;
+    fprintf(stderr, "dnssweep %s: %s\n", what, results_strerror(rc));
+    return rc == RESULTS_ENOTFOUND ? 2 : 1;
+}
+
+/* work_failed for a command writing to out (path; NULL or "-": stdout; out NULL: none): a
+ * failed write is said as such, naming the file, instead of blaming the disk under the store. */
+static int work_failed_writing(const char *what, int rc, FILE *out, const char *path)
+{
+    if (rc == RESULTS_EIO && out && ferror(out)) {
+        if (out == stdout && stdout_reader_gone())
+            return EXIT_READER_GONE;
+        int err = errno ? errno : EIO;
+        fprintf(stderr, "dnssweep %s: writing %s failed: %s\n", what,
+                out == stdout ? "to standard output" : path, strerror(err));
+        return 1;
+    }
+    return work_failed(what, rc);
 }
 
 int scanner_cmd_run(const scanner_cmd_t *cmd, int argc, char **argv)
@@ -241,7 +249,10 @@ int scanner_cmd_run(const scanner_cmd_t *cmd, int argc, char **argv)
         rc = open_for(&c);
     if (rc)
         return rc;
-    return close_for(&c, cmd->run(&c));
+    rc = cmd->work.run(&c);
+    if (rc < 0)
+        rc = work_failed_writing(cmd->name, rc, c.out, c.args.output);
+    return close_for(&c, rc);
 }
 
 int scanner_cmd_usage_error(const scanner_cmd_t *cmd, const char *fmt, ...)
@@ -261,25 +272,6 @@ int scanner_cmd_no_operands(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
     return scanner_cmd_usage_error(cmd, "unexpected argument '%s'\n%s", a->operands[0], cmd->usage);
 }
 
-int scanner_cmd_check_format(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
-{
-    size_t n = 0;
-    while (n < CMD_MAX_FORMATS && cmd->formats[n].word)
-        n++;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(a->format, cmd->formats[i].word) == 0) {
-            a->format_value = cmd->formats[i].value;
-            return 0;
-        }
-    char choices[80]; /* "jsonl, csv or table" */
-    text_buf_t t;
-    text_init(&t, choices, sizeof choices);
-    for (size_t i = 0; i < n; i++)
-        text_printf(&t, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", cmd->formats[i].word);
-    fprintf(stderr, "dnssweep %s: unknown format '%s' (%s)\n", cmd->name, a->format, choices);
-    return 2;
-}
-
 FILE *scanner_cmd_open_output(const char *path)
 {
     if (!path || strcmp(path, "-") == 0)
@@ -290,22 +282,9 @@ FILE *scanner_cmd_open_output(const char *path)
     return f;
 }
 
-/* Exit status of a process that SIGPIPE ended, which is what `dnssweep export | head` would
- * have given without main() ignoring SIGPIPE. */
-enum { EXIT_READER_GONE = 128 + 13 };
-
-/* True when stdout is a pipe or socket whose reader has gone (`| head` read enough): a write
- * error then is the reader's choice, not a failure worth a message. Asked of the descriptor
- * rather than errno, which the clean-up after the failed write may have changed. */
-static bool stdout_reader_gone(void)
-{
-    struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
-    return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
-}
-
 int scanner_cmd_close_output(FILE *f, const char *path)
 {
-    if (ferror(f)) { /* scanner_cmd_fail_writing() has said why */
+    if (ferror(f)) { /* work_failed_writing() has said why */
         if (f != stdout)
             fclose(f);
         return f == stdout && stdout_reader_gone() ? EXIT_READER_GONE : 1;
@@ -323,25 +302,4 @@ int scanner_cmd_close_output(FILE *f, const char *path)
         return 1;
     }
     return 0;
-}
-
-int scanner_cmd_fail(const char *what, int rc)
-{
-    if (rc == RESULTS_EIO && stdout_reader_gone())
-        return EXIT_READER_GONE;
-    fprintf(stderr, "dnssweep %s: %s\n", what, results_strerror(rc));
-    return rc == RESULTS_ENOTFOUND ? 2 : 1;
-}
-
-int scanner_cmd_fail_writing(const char *what, int rc, FILE *out, const char *path)
-{
-    if (rc == RESULTS_EIO && ferror(out)) {
-        if (out == stdout && stdout_reader_gone())
-            return EXIT_READER_GONE;
-        int err = errno ? errno : EIO;
-        fprintf(stderr, "dnssweep %s: writing %s failed: %s\n", what,
-                out == stdout ? "to standard output" : path, strerror(err));
-        return 1;
-    }
-    return scanner_cmd_fail(what, rc);
 }

@@ -76,50 +76,67 @@ typedef enum scanner_cmd_when {
 /* A check: 0, or the exit status (2) of a bad value, said on stderr. */
 typedef int scanner_cmd_check_fn(const scanner_cmd_t *cmd, scanner_cmd_args_t *a);
 
-/* The check of one option a command takes: turns its text, when given, into its value. */
-typedef struct scanner_cmd_check {
-    scanner_cmd_opt_t opt;
-    scanner_cmd_check_fn *fn; /* NULL ends a command's checks */
+/* An option of the store commands (cmd_options.c): its long name, whether it takes a value,
+ * its short name (0: none), how messages write it, whose it is, the field of scanner_cmd_args_t
+ * it sets (the text, a const char *; without a value, true, a bool) and its check, which runs
+ * when the option was given, in the order of scanner_cmd_opt_t among those of one `when`. */
+typedef struct scanner_cmd_option {
+    const char *long_name;
+    int has_arg;
+    char short_name;
+    const char *shown;
+    const char *owners;
+    size_t field;
+    scanner_cmd_check_fn *check; /* NULL: the text is the value */
     scanner_cmd_when_t when;
-} scanner_cmd_check_t;
+} scanner_cmd_option_t;
 
-/* A --format word and the value the command works with. */
-typedef struct scanner_cmd_word {
-    const char *word; /* NULL ends a command's words */
-    int value;
-} scanner_cmd_word_t;
+extern const scanner_cmd_option_t scanner_cmd_options[CMD_N_OPTIONS];
 
-/* The most checks and --format words a command has (the compiler refuses more). */
-enum { CMD_MAX_CHECKS = 2, CMD_MAX_FORMATS = 3 };
+/* Values of --format words beside results_format_t: export's text table (not a results format
+ * but scanner_command_table), and a word no command has. */
+enum { CMD_FORMAT_TABLE = -1, CMD_FORMAT_UNKNOWN = -2 };
 
-typedef enum scanner_cmd_opens {
-    CMD_OPENS_NOTHING,      /* the work opens what it needs (merge writes, prune swaps) */
-    CMD_OPENS_STORE,        /* the store, read-only; the work writes to stdout */
-    CMD_OPENS_STORE_OUTPUT, /* and then -o FILE (or stdout) */
-} scanner_cmd_opens_t;
+/* The value the work is given for the --format word of len characters at word (a
+ * results_format_t, or CMD_FORMAT_TABLE); CMD_FORMAT_UNKNOWN for a word no command has. */
+int scanner_cmd_format_value(const char *word, size_t len);
 
-struct scanner_cmd {
-    const char *name;
-    const char *usage; /* --help, and the end of most usage errors */
-    unsigned takes;    /* CMD_OPT() of its options */
+/* The command line a command accepts: its options, and what its operands must be. */
+typedef struct scanner_cmd_syntax {
+    unsigned takes; /* CMD_OPT() of its options besides -d/--db, which every command takes */
     /* CMD_OPT() of the other commands' options it names as such when given (its own among them
      * are taken); any other option is unknown. */
     unsigned refuses;
-    scanner_cmd_check_t checks[CMD_MAX_CHECKS];  /* run in this order (options without: none) */
-    scanner_cmd_word_t formats[CMD_MAX_FORMATS]; /* --format: the words, the default first */
+    const char *formats; /* --format: its words, the default first: "jsonl|csv" (NULL: none) */
     /* Checks the operands (and what depends on several options): 0 or the exit status, said.
      * NULL: the operands are not looked at. */
     scanner_cmd_check_fn *operands;
-    scanner_cmd_opens_t opens;
-    /* With CMD_OPENS_STORE_OUTPUT, may refuse after the store is opened and before the output
-     * is created: 0 or the exit status, said. NULL: nothing to refuse. */
+} scanner_cmd_syntax_t;
+
+/* The work, and what the skeleton opens for it and closes. */
+typedef struct scanner_cmd_work {
+    /* true: the work opens the store itself, to write it (merge writes, prune swaps). false:
+     * the skeleton opens it read-only, and then -o FILE (or stdout) when the command takes -o. */
+    bool writes_store;
+    /* May refuse after the store is opened and before the output is created: 0 or the exit
+     * status, said. NULL: nothing to refuse. */
     int (*before_output)(scanner_cmd_ctx_t *c);
-    /* The work: the exit status, having said what failed. */
+    /* The work: the exit status, having said what failed; or a RESULTS_E* code (negative),
+     * which the skeleton says after "dnssweep <name>: " (naming the output for a failed write)
+     * and turns into the exit status (2 for a scan or domain not found, 141 for a reader of
+     * stdout that has gone, else 1). */
     int (*run)(scanner_cmd_ctx_t *c);
     /* How the output ends. false: a reader that has gone gives 141 quietly, a write error says
      * so, and a failed close wins over the work's status (export, diff, report: doc/cli.md).
      * true: only a failed close of -o FILE is said, and the work's status wins (ds-actions). */
     bool plain_close;
+} scanner_cmd_work_t;
+
+struct scanner_cmd {
+    const char *name;
+    const char *usage; /* --help, and the end of most usage errors */
+    scanner_cmd_syntax_t syntax;
+    scanner_cmd_work_t work;
 };
 
 /* "dnssweep <command>: " and the printf-style message on stderr; returns 2, the usage status. */
@@ -127,15 +144,7 @@ int scanner_cmd_usage_error(const scanner_cmd_t *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* An operands check for a command that takes none: "unexpected argument" and the usage. */
 int scanner_cmd_no_operands(const scanner_cmd_t *cmd, scanner_cmd_args_t *a);
-/* The check of --format: looks the word up in cmd->formats into a->format_value. */
-int scanner_cmd_check_format(const scanner_cmd_t *cmd, scanner_cmd_args_t *a);
 
-/* The failure of a command's work (a RESULTS_E* code): says it after "dnssweep <what>: " and
- * gives the exit status (2 for a scan or domain not found, 141 for a reader that has gone). */
-int scanner_cmd_fail(const char *what, int rc);
-/* scanner_cmd_fail for a command writing out (to path; NULL or "-": stdout): a failed write
- * is said as such, naming the file, instead of blaming the disk under the store. */
-int scanner_cmd_fail_writing(const char *what, int rc, FILE *out, const char *path);
 /* path opened for writing (NULL or "-": stdout); NULL when it cannot be (said on stderr). */
 FILE *scanner_cmd_open_output(const char *path);
 /* Closes what scanner_cmd_open_output gave (stdout is flushed only): 0, 1 (said on stderr), or

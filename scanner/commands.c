@@ -1,5 +1,5 @@
 /* The store commands of cli.md: export, diff, show, scans, report, merge (their work is in
- * results/): each one's option table, checks and work, run by the skeleton of cmd.c. */
+ * results/): each one's table and work, run by the skeleton of cmd.c. */
 #include "scanner/cmd.h"
 
 #include <stdlib.h>
@@ -15,72 +15,39 @@
      CMD_OPT(FAIL_ON_REGRESSION) | CMD_OPT(ALL) | CMD_OPT(DIFF_AGAINST) | CMD_OPT(FORCE) |         \
      CMD_OPT(STATUS) | CMD_OPT(HISTORY) | CMD_OPT(STABLE) | CMD_OPT(GRAPH))
 
-/* --status "bogus,lame" -> a RESULTS_STATUS_BIT mask. An unknown or empty name is a usage
- * error. */
-static int check_status(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
-{
-    const char *p = a->status;
-    a->status_mask = 0;
-    for (;;) {
-        size_t n = strcspn(p, ",");
-        char name[32];
-        verify_status_t status;
-        if (n == 0 || n >= sizeof name)
-            return scanner_cmd_usage_error(cmd, "--status '%s': empty or overlong status name\n%s",
-                                           a->status, cmd->usage);
-        memcpy(name, p, n);
-        name[n] = '\0';
-        if (verify_status_from_name(name, &status) != 0)
-            return scanner_cmd_usage_error(cmd,
-                                           "--status: unknown status '%s' (secure, insecure, "
-                                           "bogus, indeterminate, lame or nxdomain)\n",
-                                           name);
-        a->status_mask |= RESULTS_STATUS_BIT(status);
-        if (p[n] == '\0')
-            return 0;
-        p += n + 1;
-    }
-}
-
-/* --format table: not a results format, a table of scanner_command_table. */
-enum { EXPORT_TABLE = -1 };
-
-static int export_operands(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
-{
-    if (a->n_operands == 0)
-        return 0;
-    return scanner_cmd_usage_error(cmd, "unexpected argument '%s'\n", a->operands[0]);
-}
+static const char export_usage[] =
+    "usage: dnssweep export [--db DIR] [--scan NAME] [--format jsonl|csv|table] [-o FILE]\n"
+    "                       [--status S[,S...]]\n"
+    "Write every domain of a scan (default: the latest) as JSON lines, CSV, or a text table;\n"
+    "--status keeps only the domains with one of the statuses given (secure, insecure, bogus,\n"
+    "indeterminate, lame, nxdomain).\n";
 
 static int export_run(scanner_cmd_ctx_t *c)
 {
     const scanner_cmd_args_t *a = &c->args;
-    int rc = a->format_value == EXPORT_TABLE
-                 ? scanner_command_table(c->store, a->scan, a->status_mask, c->out)
-                 : results_export_filtered(c->store, a->scan, (results_format_t)a->format_value,
-                                           a->status_mask, c->out);
-    return rc ? scanner_cmd_fail_writing("export", rc, c->out, a->output) : 0;
+    if (a->format_value == CMD_FORMAT_TABLE)
+        return scanner_command_table(c->store, a->scan, a->status_mask, c->out);
+    return results_export_filtered(c->store, a->scan, (results_format_t)a->format_value,
+                                   a->status_mask, c->out);
 }
 
 const scanner_cmd_t scanner_cmd_export = {
     .name = "export",
-    .takes = CMD_OPT(DB) | CMD_OPT(SCAN) | CMD_OPT(FORMAT) | CMD_OPT(OUTPUT) | CMD_OPT(STATUS),
-    .refuses = STORE_OPTIONS,
-    .checks = {{CMD_OPT_FORMAT, scanner_cmd_check_format, CMD_CHECK_AFTER_OPERANDS},
-               {CMD_OPT_STATUS, check_status, CMD_CHECK_AFTER_OPERANDS}},
-    .formats = {{"jsonl", RESULTS_FORMAT_JSONL},
-                {"csv", RESULTS_FORMAT_CSV},
-                {"table", EXPORT_TABLE}},
-    .operands = export_operands,
-    .opens = CMD_OPENS_STORE_OUTPUT,
-    .run = export_run,
-    .usage =
-        "usage: dnssweep export [--db DIR] [--scan NAME] [--format jsonl|csv|table] [-o FILE]\n"
-        "                       [--status S[,S...]]\n"
-        "Write every domain of a scan (default: the latest) as JSON lines, CSV, or a text table;\n"
-        "--status keeps only the domains with one of the statuses given (secure, insecure, bogus,\n"
-        "indeterminate, lame, nxdomain).\n",
+    .usage = export_usage,
+    .syntax = {.takes = CMD_OPT(SCAN) | CMD_OPT(FORMAT) | CMD_OPT(OUTPUT) | CMD_OPT(STATUS),
+               .refuses = STORE_OPTIONS,
+               .formats = "jsonl|csv|table",
+               .operands = scanner_cmd_no_operands},
+    .work = {.run = export_run},
 };
+
+static const char diff_usage[] =
+    "usage: dnssweep diff [--db DIR] OLD NEW [--format text|jsonl|html] [-o FILE] [--all]\n"
+    "                     [--fail-on-regression] [--force]\n"
+    "Compare two scans domain by domain. Exit 3 with --fail-on-regression when domains got "
+    "worse.\n"
+    "Scans of different modes (authoritative, resolver, zone-file) are compared only with\n"
+    "--force, and the output then says that the modes differ.\n";
 
 static int diff_operands(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
 {
@@ -118,41 +85,30 @@ static int diff_run(scanner_cmd_ctx_t *c)
         return 2;
     }
     if (rc)
-        return scanner_cmd_fail_writing("diff", rc, c->out, a->output);
+        return rc;
     return a->fail_on_regression && counts.regressions > 0 ? 3 : 0;
 }
 
 const scanner_cmd_t scanner_cmd_diff = {
     .name = "diff",
-    .takes = CMD_OPT(DB) | CMD_OPT(FORMAT) | CMD_OPT(OUTPUT) | CMD_OPT(FAIL_ON_REGRESSION) |
-             CMD_OPT(ALL) | CMD_OPT(FORCE),
-    .refuses = STORE_OPTIONS,
-    .checks = {{CMD_OPT_FORMAT, scanner_cmd_check_format, CMD_CHECK_AFTER_OPERANDS}},
-    .formats = {{"text", RESULTS_FORMAT_TEXT},
-                {"jsonl", RESULTS_FORMAT_JSONL},
-                {"html", RESULTS_FORMAT_HTML}},
-    .operands = diff_operands,
-    .opens = CMD_OPENS_STORE_OUTPUT,
-    .before_output = diff_modes,
-    .run = diff_run,
-    .usage =
-        "usage: dnssweep diff [--db DIR] OLD NEW [--format text|jsonl|html] [-o FILE] [--all]\n"
-        "                     [--fail-on-regression] [--force]\n"
-        "Compare two scans domain by domain. Exit 3 with --fail-on-regression when domains got "
-        "worse.\n"
-        "Scans of different modes (authoritative, resolver, zone-file) are compared only with\n"
-        "--force, and the output then says that the modes differ.\n",
+    .usage = diff_usage,
+    .syntax = {.takes = CMD_OPT(FORMAT) | CMD_OPT(OUTPUT) | CMD_OPT(FAIL_ON_REGRESSION) |
+                        CMD_OPT(ALL) | CMD_OPT(FORCE),
+               .refuses = STORE_OPTIONS,
+               .formats = "text|jsonl|html",
+               .operands = diff_operands},
+    .work = {.before_output = diff_modes, .run = diff_run},
 };
 
-static int check_graph(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
-{
-    if (results_graph_format_for(a->graph, &a->graph_format) == 0)
-        return 0;
-    return scanner_cmd_usage_error(cmd,
-                                   "--graph %s: the file name must end in .svg or .dot (the "
-                                   "extension picks the format)\n%s",
-                                   a->graph, cmd->usage);
-}
+static const char show_usage[] =
+    "usage: dnssweep show [--db DIR] [--scan NAME] [--graph FILE.svg|FILE.dot] DOMAIN\n"
+    "Explain one domain: status, the chain of trust (parent, DS, keys), each server's "
+    "verdict,\n"
+    "the reasons and the one fix. DOMAIN may be a U-label (bücher.test).\n"
+    "--graph also draws its chain of trust into FILE (DNSViz-like: zones, DS and DNSKEYs,\n"
+    "signatures, colours by validity, the failing link in red): SVG or Graphviz DOT, chosen "
+    "by\n"
+    "the file's extension.\n";
 
 /* One DOMAIN, normalised into a->domain. */
 static int show_operands(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
@@ -197,7 +153,7 @@ static int show_run(scanner_cmd_ctx_t *c)
         return 2;
     }
     if (rc)
-        return scanner_cmd_fail("show", rc);
+        return rc;
     scanner_name_print_idn(stdout, a->operands[0], a->domain);
     rc = results_show(c->store, info.name, a->domain, stdout);
     int graph_rc = rc == 0 && a->graph ? show_graph(c->store, a) : 0;
@@ -207,44 +163,41 @@ static int show_run(scanner_cmd_ctx_t *c)
     results_scan_info_clear(&info);
     if (rc == RESULTS_ENOTFOUND)
         return 2;
-    return rc ? scanner_cmd_fail("show", rc) : graph_rc;
+    return rc ? rc : graph_rc;
 }
 
 /* --graph is checked before DOMAIN: a wrong extension is the error even without a DOMAIN. */
 const scanner_cmd_t scanner_cmd_show = {
     .name = "show",
-    .takes = CMD_OPT(DB) | CMD_OPT(SCAN) | CMD_OPT(GRAPH),
-    .refuses = STORE_OPTIONS,
-    .checks = {{CMD_OPT_GRAPH, check_graph, CMD_CHECK_BEFORE_OPERANDS}},
-    .operands = show_operands,
-    .opens = CMD_OPENS_STORE,
-    .run = show_run,
-    .usage =
-        "usage: dnssweep show [--db DIR] [--scan NAME] [--graph FILE.svg|FILE.dot] DOMAIN\n"
-        "Explain one domain: status, the chain of trust (parent, DS, keys), each server's "
-        "verdict,\n"
-        "the reasons and the one fix. DOMAIN may be a U-label (bücher.test).\n"
-        "--graph also draws its chain of trust into FILE (DNSViz-like: zones, DS and DNSKEYs,\n"
-        "signatures, colours by validity, the failing link in red): SVG or Graphviz DOT, chosen "
-        "by\n"
-        "the file's extension.\n",
+    .usage = show_usage,
+    .syntax = {.takes = CMD_OPT(SCAN) | CMD_OPT(GRAPH),
+               .refuses = STORE_OPTIONS,
+               .operands = show_operands},
+    .work = {.run = show_run},
 };
+
+static const char scans_usage[] = "usage: dnssweep scans [--db DIR]\n"
+                                  "List scans: name, start, end, finished or not, mode, counts.\n";
 
 static int scans_run(scanner_cmd_ctx_t *c)
 {
-    int rc = results_scans_print(c->store, stdout);
-    return rc ? scanner_cmd_fail("scans", rc) : 0;
+    return results_scans_print(c->store, stdout);
 }
 
 const scanner_cmd_t scanner_cmd_scans = {
     .name = "scans",
-    .takes = CMD_OPT(DB),
-    .refuses = STORE_OPTIONS,
-    .opens = CMD_OPENS_STORE,
-    .run = scans_run,
-    .usage = "usage: dnssweep scans [--db DIR]\n"
-             "List scans: name, start, end, finished or not, mode, counts.\n",
+    .usage = scans_usage,
+    .syntax = {.refuses = STORE_OPTIONS},
+    .work = {.run = scans_run},
 };
+
+static const char report_usage[] =
+    "usage: dnssweep report [--db DIR] [--scan NAME] [--diff-against OLD] [--history N]\n"
+    "                       -o report.html\n"
+    "Write one self-contained HTML page about a scan (default: the latest). --history N adds\n"
+    "the trend of the last N finished scans (1 to 1000) and their rollovers, and compares "
+    "with\n"
+    "the finished scan before this one unless --diff-against names another.\n";
 
 static int report_operands(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
 {
@@ -253,41 +206,19 @@ static int report_operands(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
     return scanner_cmd_usage_error(cmd, "give -o FILE and no other argument\n%s", cmd->usage);
 }
 
-static int check_history(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
-{
-    char *end;
-    unsigned long v = strtoul(a->history, &end, 10);
-    if (!*a->history || *end || a->history[0] == '-' || v < 1 || v > 1000)
-        return scanner_cmd_usage_error(
-            cmd, "--history wants a number of scans from 1 to 1000, not '%s'\n%s", a->history,
-            cmd->usage);
-    a->history_scans = (unsigned)v;
-    return 0;
-}
-
 static int report_run(scanner_cmd_ctx_t *c)
 {
     const scanner_cmd_args_t *a = &c->args;
-    int rc = results_report(c->store, a->scan, a->diff_against, a->history_scans, c->out);
-    return rc ? scanner_cmd_fail_writing("report", rc, c->out, a->output) : 0;
+    return results_report(c->store, a->scan, a->diff_against, a->history_scans, c->out);
 }
 
 const scanner_cmd_t scanner_cmd_report = {
     .name = "report",
-    .takes =
-        CMD_OPT(DB) | CMD_OPT(SCAN) | CMD_OPT(DIFF_AGAINST) | CMD_OPT(OUTPUT) | CMD_OPT(HISTORY),
-    .refuses = STORE_OPTIONS,
-    .checks = {{CMD_OPT_HISTORY, check_history, CMD_CHECK_AFTER_OPERANDS}},
-    .operands = report_operands,
-    .opens = CMD_OPENS_STORE_OUTPUT,
-    .run = report_run,
-    .usage =
-        "usage: dnssweep report [--db DIR] [--scan NAME] [--diff-against OLD] [--history N]\n"
-        "                       -o report.html\n"
-        "Write one self-contained HTML page about a scan (default: the latest). --history N adds\n"
-        "the trend of the last N finished scans (1 to 1000) and their rollovers, and compares "
-        "with\n"
-        "the finished scan before this one unless --diff-against names another.\n",
+    .usage = report_usage,
+    .syntax = {.takes = CMD_OPT(SCAN) | CMD_OPT(DIFF_AGAINST) | CMD_OPT(OUTPUT) | CMD_OPT(HISTORY),
+               .refuses = STORE_OPTIONS,
+               .operands = report_operands},
+    .work = {.run = report_run},
 };
 
 /* The names of the sharded scans of one store, space separated; "" when none or unreadable. */
@@ -320,6 +251,15 @@ static bool names_meet(const char *a, const char *b)
     }
     return false;
 }
+
+static const char merge_usage[] =
+    "usage: dnssweep merge --db DIR SRC_DIR...\n"
+    "Copy every scan of the shard stores SRC_DIR... into the store DIR (shards of one scan "
+    "are\n"
+    "united; for a domain in several, the latest verdict is kept). Refused: shards of "
+    "different\n"
+    "scans (stores whose --shard scans have different names), different shard counts, and a\n"
+    "shard K merged from two different runs (overlapping shards).\n";
 
 /* Shards of different scans: two sources whose sharded scans share no name (e.g. each shard
  * run with its own default --scan timestamp). Returns 0 or 2 (message printed). */
@@ -387,17 +327,7 @@ static int merge_run(scanner_cmd_ctx_t *c)
 
 const scanner_cmd_t scanner_cmd_merge = {
     .name = "merge",
-    .takes = CMD_OPT(DB),
-    .refuses = STORE_OPTIONS,
-    .operands = merge_operands,
-    .opens = CMD_OPENS_NOTHING,
-    .run = merge_run,
-    .usage =
-        "usage: dnssweep merge --db DIR SRC_DIR...\n"
-        "Copy every scan of the shard stores SRC_DIR... into the store DIR (shards of one scan "
-        "are\n"
-        "united; for a domain in several, the latest verdict is kept). Refused: shards of "
-        "different\n"
-        "scans (stores whose --shard scans have different names), different shard counts, and a\n"
-        "shard K merged from two different runs (overlapping shards).\n",
+    .usage = merge_usage,
+    .syntax = {.refuses = STORE_OPTIONS, .operands = merge_operands},
+    .work = {.writes_store = true, .run = merge_run},
 };

@@ -4,15 +4,17 @@
 
 #include "results/results.h"
 
-static int check_stable(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
-{
-    unsigned long stable;
-    if (scanner_parse_unsigned(a->stable, 1, 64, &stable) != 0)
-        return scanner_cmd_usage_error(
-            cmd, "--stable wants a number of scans from 1 to 64, not '%s'\n", a->stable);
-    a->stable_scans = (unsigned)stable;
-    return 0;
-}
+static const char ds_actions_usage[] =
+    "usage: dnssweep ds-actions [--db DIR] [--scan NAME] [--stable N] [--format jsonl|csv]\n"
+    "                           [-o FILE]\n"
+    "List the DS changes (add, replace, remove) that the domains' CDS/CDNSKEY records ask for\n"
+    "and that pass every check of RFC 7344/8078 (add: RFC 9615 bootstrapping signals) in each\n"
+    "of the last N finished scans, and every refused candidate with its CDS_* reason, server\n"
+    "and key tag.\n"
+    "  --scan NAME   decide from this finished scan and those before it (default: latest)\n"
+    "  --stable N    finished scans in which the same CDS/CDNSKEY must be seen [3], 1..64\n"
+    "  --format F    jsonl (default) or csv\n"
+    "  -o FILE       write there instead of stdout\n";
 
 enum { STABLE_DEFAULT = 3 };
 
@@ -49,25 +51,11 @@ static int ds_actions_run(scanner_cmd_ctx_t *c)
  * wrong too. The output ends plainly: a reader of stdout that has gone is exit 1, not 141. */
 const scanner_cmd_t scanner_cmd_ds_actions = {
     .name = "ds-actions",
-    .takes = CMD_OPT(DB) | CMD_OPT(SCAN) | CMD_OPT(STABLE) | CMD_OPT(FORMAT) | CMD_OPT(OUTPUT),
-    .refuses = CMD_OPT(ALL) | CMD_OPT(FAIL_ON_REGRESSION) | CMD_OPT(DIFF_AGAINST) | CMD_OPT(FORCE) |
-               CMD_OPT(STATUS) | CMD_OPT(KEEP) | CMD_OPT(BEFORE),
-    .checks = {{CMD_OPT_STABLE, check_stable, CMD_CHECK_WHEN_READ},
-               {CMD_OPT_FORMAT, scanner_cmd_check_format, CMD_CHECK_AFTER_OPERANDS}},
-    .formats = {{"jsonl", RESULTS_FORMAT_JSONL}, {"csv", RESULTS_FORMAT_CSV}},
-    .operands = scanner_cmd_no_operands,
-    .opens = CMD_OPENS_STORE_OUTPUT,
-    .run = ds_actions_run,
-    .plain_close = true,
-    .usage =
-        "usage: dnssweep ds-actions [--db DIR] [--scan NAME] [--stable N] [--format jsonl|csv]\n"
-        "                           [-o FILE]\n"
-        "List the DS changes (add, replace, remove) that the domains' CDS/CDNSKEY records ask for\n"
-        "and that pass every check of RFC 7344/8078 (add: RFC 9615 bootstrapping signals) in each\n"
-        "of the last N finished scans, and every refused candidate with its CDS_* reason, server\n"
-        "and key tag.\n"
-        "  --scan NAME   decide from this finished scan and those before it (default: latest)\n"
-        "  --stable N    finished scans in which the same CDS/CDNSKEY must be seen [3], 1..64\n"
-        "  --format F    jsonl (default) or csv\n"
-        "  -o FILE       write there instead of stdout\n",
+    .usage = ds_actions_usage,
+    .syntax = {.takes = CMD_OPT(SCAN) | CMD_OPT(STABLE) | CMD_OPT(FORMAT) | CMD_OPT(OUTPUT),
+               .refuses = CMD_OPT(ALL) | CMD_OPT(FAIL_ON_REGRESSION) | CMD_OPT(DIFF_AGAINST) |
+                          CMD_OPT(FORCE) | CMD_OPT(STATUS) | CMD_OPT(KEEP) | CMD_OPT(BEFORE),
+               .formats = "jsonl|csv",
+               .operands = scanner_cmd_no_operands},
+    .work = {.run = ds_actions_run, .plain_close = true},
 };
