@@ -65,7 +65,7 @@ static int take_option(const scanner_cmd_t *cmd, scanner_cmd_opt_t opt, scanner_
         *(bool *)field = true;
     else
         *(const char **)field = optarg;
-    return o->check && o->when == CMD_CHECK_WHEN_READ ? o->check(cmd, a) : 0;
+    return scanner_cmd_check_option(cmd, a, opt, CMD_CHECK_WHEN_READ);
 }
 
 /* The option whose getopt value is c; CMD_N_OPTIONS for none. */
@@ -127,14 +127,11 @@ static bool given(const scanner_cmd_args_t *a, scanner_cmd_opt_t opt)
 /* Runs the checks that run at `when` of the options given, in scanner_cmd_opt_t order. */
 static int run_checks(const scanner_cmd_t *cmd, scanner_cmd_args_t *a, scanner_cmd_when_t when)
 {
-    for (int opt = 0; opt < CMD_N_OPTIONS; opt++) {
-        const scanner_cmd_option_t *o = &scanner_cmd_options[opt];
-        int rc =
-            o->check && o->when == when && given(a, (scanner_cmd_opt_t)opt) ? o->check(cmd, a) : 0;
-        if (rc)
-            return rc;
-    }
-    return 0;
+    int rc = 0;
+    for (int opt = 0; opt < CMD_N_OPTIONS && !rc; opt++)
+        if (given(a, (scanner_cmd_opt_t)opt))
+            rc = scanner_cmd_check_option(cmd, a, (scanner_cmd_opt_t)opt, when);
+    return rc;
 }
 
 static int check_args(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)

@@ -77,9 +77,8 @@ typedef enum scanner_cmd_when {
 typedef int scanner_cmd_check_fn(const scanner_cmd_t *cmd, scanner_cmd_args_t *a);
 
 /* An option of the store commands (cmd_options.c): its long name, whether it takes a value,
- * its short name (0: none), how messages write it, whose it is, the field of scanner_cmd_args_t
- * it sets (the text, a const char *; without a value, true, a bool) and its check, which runs
- * when the option was given, in the order of scanner_cmd_opt_t among those of one `when`. */
+ * its short name (0: none), how messages write it, whose it is, and the field of
+ * scanner_cmd_args_t it sets: the text (a const char *) or, without a value, true (a bool). */
 typedef struct scanner_cmd_option {
     const char *long_name;
     int has_arg;
@@ -87,11 +86,15 @@ typedef struct scanner_cmd_option {
     const char *shown;
     const char *owners;
     size_t field;
-    scanner_cmd_check_fn *check; /* NULL: the text is the value */
-    scanner_cmd_when_t when;
 } scanner_cmd_option_t;
 
 extern const scanner_cmd_option_t scanner_cmd_options[CMD_N_OPTIONS];
+
+/* Runs the check of option opt (given) when its check runs at `when`, turning its text into
+ * the value the work uses: 0, or the exit status of a bad value, said. The same check for every
+ * command that takes the option. */
+int scanner_cmd_check_option(const scanner_cmd_t *cmd, scanner_cmd_args_t *a, scanner_cmd_opt_t opt,
+                             scanner_cmd_when_t when);
 
 /* Values of --format words beside results_format_t: export's text table (not a results format
  * but scanner_command_table), and a word no command has. */

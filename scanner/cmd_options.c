@@ -161,13 +161,12 @@ static int check_before(const scanner_cmd_t *cmd, scanner_cmd_args_t *a)
 
 #define ARG(name) offsetof(scanner_cmd_args_t, name)
 
-/* A check runs after the operands unless its row says otherwise. */
 const scanner_cmd_option_t scanner_cmd_options[CMD_N_OPTIONS] = {
     [CMD_OPT_DB] = {"db", required_argument, 'd', "-d/--db", "every command", ARG(db)},
     [CMD_OPT_SCAN] = {"scan", required_argument, 0, "--scan",
                       "scan, export, report, show and ds-actions", ARG(scan)},
     [CMD_OPT_FORMAT] = {"format", required_argument, 0, "--format", "export, diff and ds-actions",
-                        ARG(format), check_format},
+                        ARG(format)},
     [CMD_OPT_OUTPUT] = {"output", required_argument, 'o', "-o/--output",
                         "scan, export, diff, report and ds-actions", ARG(output)},
     [CMD_OPT_FAIL_ON_REGRESSION] = {"fail-on-regression", no_argument, 0, "--fail-on-regression",
@@ -176,17 +175,35 @@ const scanner_cmd_option_t scanner_cmd_options[CMD_N_OPTIONS] = {
     [CMD_OPT_DIFF_AGAINST] = {"diff-against", required_argument, 0, "--diff-against", "report",
                               ARG(diff_against)},
     [CMD_OPT_FORCE] = {"force", no_argument, 0, "--force", "diff", ARG(force)},
-    [CMD_OPT_STATUS] = {"status", required_argument, 0, "--status", "export", ARG(status),
-                        check_status},
-    [CMD_OPT_HISTORY] = {"history", required_argument, 0, "--history", "report", ARG(history),
-                         check_history},
-    /* said as it is read, before a later option's error */
-    [CMD_OPT_STABLE] = {"stable", required_argument, 0, "--stable", "ds-actions", ARG(stable),
-                        check_stable, CMD_CHECK_WHEN_READ},
-    /* a wrong extension is the error even without a DOMAIN */
-    [CMD_OPT_GRAPH] = {"graph", required_argument, 0, "--graph", "show", ARG(graph), check_graph,
-                       CMD_CHECK_BEFORE_OPERANDS},
-    [CMD_OPT_KEEP] = {"keep", required_argument, 0, "--keep", "prune", ARG(keep), check_keep},
-    [CMD_OPT_BEFORE] = {"before", required_argument, 0, "--before", "prune", ARG(before),
-                        check_before},
+    [CMD_OPT_STATUS] = {"status", required_argument, 0, "--status", "export", ARG(status)},
+    [CMD_OPT_HISTORY] = {"history", required_argument, 0, "--history", "report", ARG(history)},
+    [CMD_OPT_STABLE] = {"stable", required_argument, 0, "--stable", "ds-actions", ARG(stable)},
+    [CMD_OPT_GRAPH] = {"graph", required_argument, 0, "--graph", "show", ARG(graph)},
+    [CMD_OPT_KEEP] = {"keep", required_argument, 0, "--keep", "prune", ARG(keep)},
+    [CMD_OPT_BEFORE] = {"before", required_argument, 0, "--before", "prune", ARG(before)},
 };
+
+/* The check of each option that has one, and when it runs. */
+static const struct {
+    scanner_cmd_check_fn *fn;
+    scanner_cmd_when_t when;
+} option_checks[CMD_N_OPTIONS] = {
+    [CMD_OPT_FORMAT] = {check_format, CMD_CHECK_AFTER_OPERANDS},
+    [CMD_OPT_STATUS] = {check_status, CMD_CHECK_AFTER_OPERANDS},
+    [CMD_OPT_HISTORY] = {check_history, CMD_CHECK_AFTER_OPERANDS},
+    /* said as it is read, before a later option's error */
+    [CMD_OPT_STABLE] = {check_stable, CMD_CHECK_WHEN_READ},
+    /* a wrong extension is the error even without a DOMAIN */
+    [CMD_OPT_GRAPH] = {check_graph, CMD_CHECK_BEFORE_OPERANDS},
+    [CMD_OPT_KEEP] = {check_keep, CMD_CHECK_AFTER_OPERANDS},
+    [CMD_OPT_BEFORE] = {check_before, CMD_CHECK_AFTER_OPERANDS},
+};
+
+int scanner_cmd_check_option(const scanner_cmd_t *cmd, scanner_cmd_args_t *a, scanner_cmd_opt_t opt,
+                             scanner_cmd_when_t when)
+{
+    assert((unsigned)opt < CMD_N_OPTIONS);
+    if (!option_checks[opt].fn || option_checks[opt].when != when)
+        return 0;
+    return option_checks[opt].fn(cmd, a);
+}
