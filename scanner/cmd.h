@@ -1,8 +1,9 @@
 /* Private to scanner/: the one skeleton of the store commands (export, diff, show, scans, report,
- * merge, prune, ds-actions). A command is a table (scanner_cmd_t): the options it takes and how
- * each is checked, the options of other commands it names when given, its operands, what it
- * opens and its work. scanner_cmd_run reads the command line with that table, checks it, opens
- * the store and the output, runs the work and closes. */
+ * merge, prune, ds-actions). A command is a table (scanner_cmd_t): its syntax (the options it
+ * takes, those of other commands it names when given, its --format words, its operands) and its
+ * work. Every option is read and checked the same way for every command (cmd_options.c).
+ * scanner_cmd_run reads the command line, checks it, opens the store and the output, runs the
+ * work, says its failure and closes. */
 #ifndef DNSSWEEP_SCANNER_CMD_H
 #define DNSSWEEP_SCANNER_CMD_H
 
@@ -61,8 +62,8 @@ typedef struct scanner_cmd_args {
 typedef struct scanner_cmd_ctx {
     const scanner_cmd_t *cmd;
     scanner_cmd_args_t args;
-    results_store_t *store; /* the store at args.db, read-only (CMD_OPENS_STORE and up) */
-    FILE *out;              /* -o FILE, or stdout for none or "-" (CMD_OPENS_STORE_OUTPUT) */
+    results_store_t *store; /* the store at args.db, read-only; NULL when the work writes it */
+    FILE *out; /* -o FILE, or stdout for none or "-"; NULL for a command that does not take -o */
 } scanner_cmd_ctx_t;
 
 /* When a check runs: as its option is read (so that its error comes before a later option's),
