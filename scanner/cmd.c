@@ -209,29 +209,22 @@ static bool stdout_reader_gone(void)
     return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
 }
 
-/* The failure of a command's work (a RESULTS_E* code): says it after "dnssweep <what>: " and
- * gives the exit status. */
-static int work_failed(const char *what, int rc)
+/* The failure of the work (a RESULTS_E* code), said after "dnssweep <command>: ": a failed
+ * write to the output names the output instead of blaming the disk under the store. Gives the
+ * exit status: 141 when the reader of stdout has gone, 2 for a scan or domain not found, else 1. */
+static int work_failed(const scanner_cmd_ctx_t *c, int rc)
 {
-    if (rc == RESULTS_EIO && stdout_reader_gone())
+    bool write_failed = rc == RESULTS_EIO && c->out && ferror(c->out);
+    if (rc == RESULTS_EIO && (!write_failed || c->out == stdout) && stdout_reader_gone())
         return EXIT_READER_GONE;
-    fprintf(stderr, "dnssweep %s: %s\n", what, results_strerror(rc));
-    return rc == RESULTS_ENOTFOUND ? 2 : 1;
-}
-
-/* work_failed for a command writing to out (path; NULL or "-": stdout; out NULL: none): a
- * failed write is said as such, naming the file, instead of blaming the disk under the store. */
-static int work_failed_writing(const char *what, int rc, FILE *out, const char *path)
-{
-    if (rc == RESULTS_EIO && out && ferror(out)) {
-        if (out == stdout && stdout_reader_gone())
-            return EXIT_READER_GONE;
+    if (write_failed) {
         int err = errno ? errno : EIO;
-        fprintf(stderr, "dnssweep %s: writing %s failed: %s\n", what,
-                out == stdout ? "to standard output" : path, strerror(err));
+        fprintf(stderr, "dnssweep %s: writing %s failed: %s\n", c->cmd->name,
+                c->out == stdout ? "to standard output" : c->args.output, strerror(err));
         return 1;
     }
-    return work_failed(what, rc);
+    fprintf(stderr, "dnssweep %s: %s\n", c->cmd->name, results_strerror(rc));
+    return rc == RESULTS_ENOTFOUND ? 2 : 1;
 }
 
 int scanner_cmd_run(const scanner_cmd_t *cmd, int argc, char **argv)
@@ -248,7 +241,7 @@ int scanner_cmd_run(const scanner_cmd_t *cmd, int argc, char **argv)
         return rc;
     rc = cmd->work.run(&c);
     if (rc < 0)
-        rc = work_failed_writing(cmd->name, rc, c.out, c.args.output);
+        rc = work_failed(&c, rc);
     return close_for(&c, rc);
 }
 
@@ -281,7 +274,7 @@ FILE *scanner_cmd_open_output(const char *path)
 
 int scanner_cmd_close_output(FILE *f, const char *path)
 {
-    if (ferror(f)) { /* work_failed_writing() has said why */
+    if (ferror(f)) { /* work_failed() has said why */
         if (f != stdout)
             fclose(f);
         return f == stdout && stdout_reader_gone() ? EXIT_READER_GONE : 1;

@@ -57,11 +57,16 @@ static size_t store_add(scanner_zonefile_t *zf, const char *s)
     return zf->store_len - n;
 }
 
+/* The group being read is a delegation: its owner has NS records. */
+static bool in_delegation(const scanner_zonefile_t *zf)
+{
+    return zf->group_active && zf->group.n_ns > 0;
+}
+
 static void group_start(scanner_zonefile_t *zf, const zrec_t *r)
 {
     memcpy(zf->group_owner, r->owner, strlen(r->owner) + 1);
     zf->group_active = true;
-    zf->group_deleg = false;
     zf->group_apex = strcmp(r->owner, zf->apex) == 0;
     zf->group = (scanner_zonefile_delegation_t){.line = r->line};
     zf->store_len = 0;
@@ -88,12 +93,10 @@ static int group_add(scanner_zonefile_t *zf, const zrec_t *r, bool at_owner)
         (grr_t){o, d, {.type = r->type, .covered = r->covered, .ttl = r->ttl, .line = r->line}};
     if (!at_owner)
         zf->stats.glue++;
-    if (r->type == LDNS_RR_TYPE_NS) {
-        zf->group_deleg = true;
+    if (r->type == LDNS_RR_TYPE_NS)
         zf->group.n_ns++;
-    } else if (r->type == LDNS_RR_TYPE_DS) {
+    else if (r->type == LDNS_RR_TYPE_DS)
         zf->group.n_ds++;
-    }
     return 0;
 }
 
@@ -117,7 +120,7 @@ static int emit(scanner_zonefile_t *zf, scanner_zonefile_delegation_t *dg)
  * file is broken); either way the DS must not be silently lost. */
 static bool orphan_ds(const scanner_zonefile_t *zf)
 {
-    return zf->group_active && !zf->group_deleg && !zf->group_apex && zf->group.n_ds > 0;
+    return zf->group_active && !in_delegation(zf) && !zf->group_apex && zf->group.n_ds > 0;
 }
 
 static int orphan_bad(scanner_zonefile_t *zf)
@@ -146,7 +149,7 @@ int scanner_zonefile_next(scanner_zonefile_t *zf, scanner_zonefile_delegation_t 
     for (;;) {
         int rc = scan_zonefile_read_record(zf);
         if (rc == 0) {
-            if (zf->group_active && zf->group_deleg)
+            if (in_delegation(zf))
                 return emit(zf, dg);
             if (orphan_ds(zf)) {
                 zf->group_active = false;
@@ -171,11 +174,10 @@ int scanner_zonefile_next(scanner_zonefile_t *zf, scanner_zonefile_delegation_t 
         if (zf->group_active && strcmp(r->owner, zf->group_owner) == 0) {
             if ((rc = group_add(zf, r, true)) != 0)
                 return rc;
-        } else if (zf->group_active && zf->group_deleg &&
-                   scan_zonefile_is_below(r->owner, zf->group_owner)) {
+        } else if (in_delegation(zf) && scan_zonefile_is_below(r->owner, zf->group_owner)) {
             if ((rc = group_add(zf, r, false)) != 0)
                 return rc;
-        } else if (zf->group_active && zf->group_deleg) {
+        } else if (in_delegation(zf)) {
             zrec_t *t = zf->pend;
             zf->pend = zf->cur;
             zf->cur = t;

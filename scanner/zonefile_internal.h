@@ -79,7 +79,7 @@ struct scanner_zonefile {
     bool pending, emitted;
     /* the group: the records of one owner, or of a delegation and the names below it */
     char group_owner[NAME_TEXT_MAX];
-    bool group_active, group_deleg, group_apex;
+    bool group_active, group_apex;       /* a delegation when group.n_ns > 0 */
     scanner_zonefile_delegation_t group; /* line and counts; child and rrs set when emitted */
     grr_t *grr;                          /* group.n_rrs of them */
     char *store;
